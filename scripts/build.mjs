@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// Builds the server (tsc) and the browser bundles (esbuild, content-hashed names).
+// `--if-needed` skips the work when dist/ is newer than every source file.
+// `--assets-only` builds only the browser bundles (the test suite's global setup).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'dist');
+const stamp = path.join(dist, '.build-stamp');
+const assetsOut = path.join(dist, 'assets');
+
+export const BROWSER_ENTRIES = ['views/assets/submit.ts', 'views/assets/site.css'];
+
+function newestSource() {
+  let newest = 0;
+  const visit = (p) => {
+    const stat = statSync(p);
+    if (stat.isDirectory()) {
+      for (const entry of readdirSync(p)) visit(path.join(p, entry));
+    } else newest = Math.max(newest, stat.mtimeMs);
+  };
+  for (const p of ['server', 'migrations', 'scripts', 'views', 'package.json', 'package-lock.json', 'tsconfig.json']) {
+    if (existsSync(path.join(root, p))) visit(path.join(root, p));
+  }
+  return newest;
+}
+
+export async function buildAssets() {
+  rmSync(assetsOut, { recursive: true, force: true });
+  mkdirSync(assetsOut, { recursive: true });
+  const result = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: BROWSER_ENTRIES,
+    outdir: assetsOut,
+    entryNames: '[name]-[hash]',
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['chrome120', 'firefox115', 'safari16'],
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  // Map each entry's plain name (submit.js) to its hashed public path.
+  const manifest = {};
+  for (const [file, output] of Object.entries(result.metafile.outputs)) {
+    if (!output.entryPoint) continue;
+    const plain = path.basename(output.entryPoint).replace(/\.ts$/, '.js');
+    manifest[plain] = `/assets/${path.basename(file)}`;
+  }
+  writeFileSync(path.join(assetsOut, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  // Pre-compressed copies, served by @fastify/static when the browser accepts them.
+  for (const file of readdirSync(assetsOut).filter((f) => /\.(js|css)$/.test(f))) {
+    const bytes = readFileSync(path.join(assetsOut, file));
+    writeFileSync(path.join(assetsOut, `${file}.gz`), gzipSync(bytes, { level: 9 }));
+    writeFileSync(path.join(assetsOut, `${file}.br`), brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+  }
+  return manifest;
+}
+
+function buildServer() {
+  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+}
+
+async function main() {
+  const args = new Set(process.argv.slice(2));
+  if (args.has('--assets-only')) {
+    await buildAssets();
+    return;
+  }
+  if (args.has('--if-needed') && existsSync(stamp) && statSync(stamp).mtimeMs >= newestSource()) return;
+  console.error('building server and browser bundles…');
+  buildServer();
+  await buildAssets();
+  writeFileSync(stamp, new Date().toISOString());
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,66 @@
+// buildApp(deps): every plugin and route module, with no port; tests call app.inject().
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Config } from './config.js';
+import type { Database } from './db/schema.js';
+import { registerErrorHandling } from './error-handling.js';
+import { followupRoutes } from './followup/routes.js';
+import { healthRoutes } from './health/routes.js';
+import { intakeRoutes } from './intake/routes.js';
+import { securityHeadersPlugin } from './privacy/headers.js';
+import { genReqId, loggerOptions } from './privacy/logging.js';
+import { registerRateLimit } from './privacy/rate-limit.js';
+import { publishingRoutes } from './publishing/routes.js';
+import { readAssetManifest, registerViews, type AssetManifest } from './views.js';
+
+export const BODY_LIMIT_BYTES = 128 * 1024;
+
+export interface AppDependencies {
+  config: Config;
+  db: Kysely<Database>;
+  /** Where log lines go; standard output when absent. Tests pass a stream to read them back. */
+  logDestination?: NodeJS.WritableStream;
+  assetManifest?: AssetManifest;
+}
+
+export async function buildApp({ config, db, logDestination, assetManifest }: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel, logDestination),
+    genReqId,
+    // Fastify's own request lines would carry times and paths of every submission.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (_address: string, hop: number) => hop < (config.trustProxy as number)
+        : config.trustProxy,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Extra fields are refused, not silently dropped.
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+
+  await registerRateLimit(app, config);
+  await app.register(securityHeadersPlugin, { publicOrigin: config.publicOrigin, onionOrigin: config.onionOrigin });
+  await registerViews(app, assetManifest ?? readAssetManifest());
+  registerErrorHandling(app);
+
+  // Responses finished during shutdown close their connection, so that a keep-alive socket
+  // busy when close() began cannot hold the process open until its idle timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug({ method: request.method, route: request.routeOptions.url, statusCode: reply.statusCode }, 'answered');
+  });
+
+  await app.register(healthRoutes, { db });
+  await app.register(publishingRoutes);
+  await app.register(intakeRoutes, { db });
+  await app.register(followupRoutes);
+  return app;
+}

@@ -1,0 +1,108 @@
+// Every setting, read once from the environment; a bad value stops start-up with one line.
+import path from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Unset means the embedded PGlite database in `dataDir`. */
+  databaseUrl: string | undefined;
+  /** The origin people reach the app at; used for links, HSTS and login signatures. */
+  publicOrigin: string;
+  onionOrigin: string | undefined;
+  logLevel: LogLevel;
+  /** Passed to Fastify: false, true, a hop count, or a comma-separated list of proxy addresses. */
+  trustProxy: boolean | number | string[];
+  rateLimit: { max: number; windowSeconds: number };
+  redisUrl: string | undefined;
+  kMin: number;
+  batchMin: number;
+  batchDelayDays: number;
+  retentionDays: number;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer ${min}–${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function url(env: Env, name: string, protocols: readonly string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL (${protocols.join(' or ')}), got "${raw}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must be a URL (${protocols.join(' or ')}), got "${raw}"`);
+  }
+  return raw;
+}
+
+function origin(env: Env, name: string): string | undefined {
+  const raw = url(env, name, ['http:', 'https:']);
+  if (raw === undefined) return undefined;
+  const parsed = new URL(raw);
+  if (parsed.pathname !== '/' || parsed.search || parsed.hash || parsed.username) {
+    throw new ConfigError(`${name} must be an origin like https://example.org (no path), got "${raw}"`);
+  }
+  return parsed.origin;
+}
+
+function trustProxy(raw: string | undefined): Config['trustProxy'] {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (list.length === 0 || list.some((entry) => !/^[0-9a-fA-F.:/]+$/.test(entry))) {
+    throw new ConfigError(`TRUST_PROXY must be true, false, a hop count or a comma-separated list of addresses, got "${raw}"`);
+  }
+  return list;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const port = integer(env, 'PORT', 3000, 1, 65535);
+  const host = env.HOST || '127.0.0.1';
+  const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+  }
+  return {
+    port,
+    host,
+    dataDir: path.resolve(env.DATA_DIR || './data'),
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    publicOrigin: origin(env, 'PUBLIC_ORIGIN') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    onionOrigin: origin(env, 'ONION_ORIGIN'),
+    logLevel,
+    trustProxy: trustProxy(env.TRUST_PROXY),
+    rateLimit: {
+      max: integer(env, 'RATE_LIMIT_MAX', 30, 1, 1_000_000),
+      windowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
+    },
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    kMin: integer(env, 'K_MIN', 11, 2, 1000),
+    batchMin: integer(env, 'BATCH_MIN', 3, 1, 1000),
+    batchDelayDays: integer(env, 'BATCH_DELAY_DAYS', 14, 0, 365),
+    retentionDays: integer(env, 'RETENTION_DAYS', 30, 1, 3650),
+  };
+}

@@ -1,0 +1,24 @@
+import { Migrator, type Kysely, type MigrationProvider } from 'kysely';
+import { migrations } from '../../migrations/index.js';
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export function createMigrator(db: Kysely<any>): Migrator {
+  return new Migrator({ db, provider });
+}
+
+/** Applies every pending migration; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const { error, results } = await createMigrator(db).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`Migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** True when every known migration has been applied (readiness). */
+export async function migrationsApplied(db: Kysely<any>): Promise<boolean> {
+  const all = await createMigrator(db).getMigrations();
+  return all.every((m) => m.executedAt !== undefined);
+}

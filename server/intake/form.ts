@@ -1,0 +1,48 @@
+// The submission form's view model: vocabularies with the source's earlier choices marked,
+// so that a refused form comes back as it was typed.
+import {
+  conditionAnswers,
+  conditions,
+  consents,
+  hoursBands,
+  payBands,
+  platforms,
+  roles,
+  taskTypes,
+  type Term,
+} from '../vocabulary.js';
+import type { FormFields } from './account.js';
+
+interface Choice {
+  key: string;
+  label: string;
+  selected: boolean;
+}
+
+function values(fields: FormFields, name: string): string[] {
+  const value = fields[name];
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+function choices(terms: readonly Term[], fields: FormFields, name: string): Choice[] {
+  const chosen = values(fields, name);
+  return terms.map((t) => ({ key: t.key, label: t.label, selected: chosen.includes(t.key) }));
+}
+
+export function submitFormModel(fields: FormFields = {}) {
+  return {
+    roles: choices(roles.terms, fields, 'role'),
+    platforms: choices(platforms.terms, fields, 'platforms'),
+    taskTypes: choices(taskTypes.terms, fields, 'taskTypes'),
+    payBands: choices(payBands.terms, fields, 'payBand'),
+    hoursBands: choices(hoursBands.terms, fields, 'hoursBand'),
+    conditions: conditions.terms.map((c) => ({
+      key: c.key,
+      label: c.label,
+      answers: choices(conditionAnswers.terms, fields, `condition_${c.key}`),
+    })),
+    consents: choices(consents.terms, fields, 'consent'),
+    narrative: values(fields, 'narrative')[0] ?? '',
+    quotable: values(fields, 'quotable')[0] ?? '',
+  };
+}

@@ -1,0 +1,72 @@
+// Intake: the submission page, its no-JavaScript POST, and the sealed-envelope API.
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { ServiceError } from '../errors.js';
+import { toBase64 } from '../protocol/encoding.js';
+import { loadSodium } from '../protocol/sodium.js';
+import { AccountInvalidError, accountFromForm, type FormFields } from './account.js';
+import { submitFormModel } from './form.js';
+import { submissionBodySchema, submissionResponseSchemas, submitFormBodySchema } from './schemas.js';
+import { acceptSealedSubmission, currentIntakeKey, sealAndAcceptOnServer, type SealedSubmission } from './service.js';
+
+export interface IntakeRoutesOptions {
+  db: Kysely<Database>;
+}
+
+export async function intakeRoutes(app: FastifyInstance, { db }: IntakeRoutesOptions): Promise<void> {
+  await app.register(formbody);
+  const sodium = await loadSodium();
+
+  async function renderForm(reply: FastifyReply, fields: FormFields = {}, error?: string) {
+    const key = await currentIntakeKey(db);
+    return reply.view('pages/submit', {
+      title: 'Give your account',
+      script: key ? 'submit.js' : undefined,
+      form: submitFormModel(fields),
+      error,
+      intakeKey: key && { id: key.id, publicKey: toBase64(sodium, key.publicKey), fingerprint: key.fingerprint },
+    });
+  }
+
+  app.get('/submit', { config: { sourcePage: true } }, async (_request, reply) => renderForm(reply));
+
+  app.post<{ Body: FormFields }>(
+    '/submit',
+    {
+      config: { sourcePage: true, rateLimit: {} },
+      schema: { body: submitFormBodySchema },
+    },
+    async (request, reply) => {
+      try {
+        const { words } = await sealAndAcceptOnServer(db, accountFromForm(request.body));
+        return reply.view('pages/submit-received', { title: 'Your account was received', words });
+      } catch (error) {
+        if (error instanceof AccountInvalidError) return renderForm(reply.code(400), request.body, error.message);
+        if (error instanceof ServiceError && error.statusCode !== 503) {
+          return renderForm(reply.code(error.statusCode), request.body, error.message);
+        }
+        throw error;
+      }
+    },
+  );
+
+  await app.register(async (api) => {
+    // The API speaks JSON only: anything else is 415, not a parse into some other shape.
+    api.removeAllContentTypeParsers();
+    api.addContentTypeParser('application/json', { parseAs: 'string' }, api.getDefaultJsonParser('error', 'error'));
+
+    api.post<{ Body: SealedSubmission }>(
+      '/api/v1/submissions',
+      {
+        config: { rateLimit: {} },
+        schema: { body: submissionBodySchema, response: submissionResponseSchemas },
+      },
+      async (request, reply) => {
+        await acceptSealedSubmission(db, request.body);
+        return reply.code(201).send({ status: 'received' });
+      },
+    );
+  });
+}

@@ -1,0 +1,33 @@
+import { errorResponseSchema } from '../errors.js';
+
+// Lengths are checked on decoded bytes in the service; these caps only stop absurd input early.
+export const submissionBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['v', 'intakeKeyId', 'ciphertext', 'replyPublicKey', 'lookupToken'],
+  properties: {
+    v: { const: 1 },
+    intakeKeyId: { type: 'string', format: 'uuid' },
+    ciphertext: { type: 'string', minLength: 1, maxLength: 90_000 },
+    replyPublicKey: { type: 'string', minLength: 1, maxLength: 64 },
+    lookupToken: { type: 'string', minLength: 1, maxLength: 64 },
+  },
+} as const;
+
+export const submissionResponseSchemas = {
+  201: {
+    type: 'object',
+    required: ['status'],
+    properties: { status: { type: 'string', const: 'received' } },
+  },
+  '4xx': errorResponseSchema,
+  '5xx': errorResponseSchema,
+} as const;
+
+// The no-JavaScript form: field rules live in account.ts; here only the shape of a form body.
+export const submitFormBodySchema = {
+  type: 'object',
+  additionalProperties: {
+    anyOf: [{ type: 'string', maxLength: 70_000 }, { type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 20 }],
+  },
+} as const;

@@ -1,0 +1,166 @@
+// Intake rules: which key accepts accounts, what a sealed envelope must look like, and the
+// no-JavaScript path that seals on the server in memory (DESIGN §3, §5).
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { todayUtc } from '../db/day.js';
+import type { Database } from '../db/schema.js';
+import { ServiceError } from '../errors.js';
+import { lookupTokenHash, loadSodiumSumo } from '../protocol/digest.js';
+import { fromBase64, toBase64 } from '../protocol/encoding.js';
+import { sealAccount } from '../protocol/envelope.js';
+import { ProtocolError } from '../protocol/errors.js';
+import { keyFingerprint } from '../protocol/fingerprint.js';
+import { BOX_PUBLIC_KEY_BYTES } from '../protocol/intake-key.js';
+import { bucketOfSealedLength, PADDING_BUCKETS, SEAL_OVERHEAD } from '../protocol/padding.js';
+import {
+  deriveReceiptKeys,
+  drawReceiptEntropy,
+  LOOKUP_TOKEN_BYTES,
+  receiptWordsFromEntropy,
+} from '../protocol/receipt.js';
+import { loadSodium, type Sodium } from '../protocol/sodium.js';
+import type { Account } from './account.js';
+
+export interface IntakeKey {
+  id: string;
+  publicKey: Uint8Array;
+  fingerprint: string;
+}
+
+/** What a browser POSTs to /api/v1/submissions (DESIGN §3 step 4). */
+export interface SealedSubmission {
+  v: 1;
+  intakeKeyId: string;
+  ciphertext: string;
+  replyPublicKey: string;
+  lookupToken: string;
+}
+
+export async function currentIntakeKey(db: Kysely<Database>): Promise<IntakeKey | undefined> {
+  const row = await db
+    .selectFrom('intake_keys')
+    .select(['id', 'public_key', 'fingerprint'])
+    .where('retired_on', 'is', null)
+    .executeTakeFirst();
+  return row && { id: row.id, publicKey: row.public_key, fingerprint: row.fingerprint };
+}
+
+/** Makes `publicKey` the key new accounts are sealed to; the previous one is retired, not deleted. */
+export async function registerIntakeKey(db: Kysely<Database>, publicKey: Uint8Array): Promise<IntakeKey> {
+  if (publicKey.length !== BOX_PUBLIC_KEY_BYTES) {
+    throw new ServiceError(400, 'bad_intake_key', `An intake public key is ${BOX_PUBLIC_KEY_BYTES} bytes.`);
+  }
+  const sodium = await loadSodium();
+  const key: IntakeKey = { id: randomUUID(), publicKey, fingerprint: keyFingerprint(sodium, publicKey) };
+  const today = todayUtc();
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('intake_keys').set({ retired_on: today }).where('retired_on', 'is', null).execute();
+    await trx
+      .insertInto('intake_keys')
+      .values({ id: key.id, public_key: publicKey, fingerprint: key.fingerprint, created_on: today })
+      .execute();
+  });
+  return key;
+}
+
+function decode(sodium: Sodium, value: string, field: string, expectedLength?: number): Uint8Array {
+  let bytes: Uint8Array;
+  try {
+    bytes = fromBase64(sodium, value, field);
+  } catch (error) {
+    if (error instanceof ProtocolError) throw new ServiceError(400, 'bad_base64', error.message);
+    throw error;
+  }
+  if (expectedLength !== undefined && bytes.length !== expectedLength) {
+    throw new ServiceError(400, 'bad_length', `${field} must be ${expectedLength} bytes, got ${bytes.length}.`);
+  }
+  return bytes;
+}
+
+/** Stores a sealed envelope; resolves only once the row is committed. */
+export async function acceptSealedSubmission(db: Kysely<Database>, submission: SealedSubmission): Promise<void> {
+  // Before anything else: while no key exists, intake is closed (503), whatever was sent.
+  const key = await db
+    .selectFrom('intake_keys')
+    .select(['id', 'retired_on'])
+    .where('id', '=', submission.intakeKeyId)
+    .executeTakeFirst();
+  if (!key) {
+    if (!(await currentIntakeKey(db))) throw new ServiceError(503, 'intake_closed', 'Accounts are not accepted yet.');
+    throw new ServiceError(400, 'unknown_intake_key', 'This intake key is unknown; reload the page.');
+  }
+  if (key.retired_on !== null) {
+    throw new ServiceError(409, 'retired_intake_key', 'This intake key has been replaced; reload the page and send again.');
+  }
+
+  const sodium = await loadSodium();
+  const ciphertext = decode(sodium, submission.ciphertext, 'ciphertext');
+  const bucket = bucketOfSealedLength(ciphertext.length);
+  if (bucket === undefined) {
+    throw new ServiceError(
+      400,
+      'bad_ciphertext_length',
+      `ciphertext must be a padding bucket (${PADDING_BUCKETS.join(', ')} bytes) plus ${SEAL_OVERHEAD} bytes of seal.`,
+    );
+  }
+  const replyPublicKey = decode(sodium, submission.replyPublicKey, 'replyPublicKey', BOX_PUBLIC_KEY_BYTES);
+  const lookupToken = decode(sodium, submission.lookupToken, 'lookupToken', LOOKUP_TOKEN_BYTES);
+
+  const today = todayUtc();
+  try {
+    await db
+      .insertInto('submissions')
+      .values({
+        id: randomUUID(),
+        received_on: today,
+        intake_key_id: key.id,
+        envelope: ciphertext,
+        padding_bucket: bucket,
+        reply_public_key: replyPublicKey,
+        lookup_hash: lookupTokenHash(await loadSodiumSumo(), lookupToken),
+        status_changed_on: today,
+      })
+      .execute();
+  } catch (error) {
+    if ((error as { code?: unknown }).code === '23505') {
+      throw new ServiceError(409, 'lookup_token_used', 'This receipt has already been used; draw a new one.');
+    }
+    throw error;
+  }
+}
+
+export interface ServerSealedReceipt {
+  words: string[];
+}
+
+/**
+ * The no-JavaScript path: the server performs the browser's steps in memory. The account and
+ * the receipt exist only in this function's variables and in the one response that shows them.
+ */
+export async function sealAndAcceptOnServer(db: Kysely<Database>, account: Account): Promise<ServerSealedReceipt> {
+  const key = await currentIntakeKey(db);
+  if (!key) throw new ServiceError(503, 'intake_closed', 'Accounts are not accepted yet.');
+  const sodium = await loadSodium();
+  const entropy = drawReceiptEntropy(sodium);
+  const { lookupToken, replyKeyPair } = deriveReceiptKeys(sodium, entropy);
+  let ciphertext: Uint8Array;
+  try {
+    ciphertext = sealAccount(sodium, account, key.publicKey);
+  } catch (error) {
+    if (error instanceof ProtocolError && error.code === 'too_large') {
+      throw new ServiceError(413, 'account_too_large', 'Your account is too long to send in one piece; please shorten it.');
+    }
+    throw error;
+  }
+  await acceptSealedSubmission(db, {
+    v: 1,
+    intakeKeyId: key.id,
+    ciphertext: toBase64(sodium, ciphertext),
+    replyPublicKey: toBase64(sodium, replyKeyPair.publicKey),
+    lookupToken: toBase64(sodium, lookupToken),
+  });
+  const words = receiptWordsFromEntropy(entropy);
+  sodium.memzero(entropy);
+  sodium.memzero(replyKeyPair.privateKey);
+  return { words };
+}

@@ -1,0 +1,32 @@
+// Process entry: config → database → migrate → app → listen → graceful close (DESIGN §1).
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrator.js';
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`offscript: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const { db, kind } = await openDatabase(config);
+await migrateToLatest(db);
+const app = await buildApp({ config, db });
+
+// In-flight requests finish (each 201 is a committed row) before the database closes.
+closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  if (err) app.log.error({ err }, 'closing after an error');
+  else app.log.info({ signal }, 'closing');
+  await app.close();
+  await db.destroy();
+});
+
+await app.listen({ port: config.port, host: config.host });
+app.log.info(`Offscript on ${config.publicOrigin} (database: ${kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'Postgres'})`);

@@ -1,0 +1,30 @@
+// SHA-256 and HMAC-SHA256 come only with libsodium's sumo build; the server and the
+// moderator console use them, the source's submission bundle does not.
+import sumo from 'libsodium-wrappers-sumo';
+
+export type SodiumSumo = typeof sumo;
+
+let ready: Promise<SodiumSumo> | undefined;
+
+export function loadSodiumSumo(): Promise<SodiumSumo> {
+  ready ??= sumo.ready.then(() => sumo);
+  return ready;
+}
+
+/** What the server stores instead of the lookup token: SHA-256(lookupToken) (DESIGN §3). */
+export function lookupTokenHash(sodium: SodiumSumo, lookupToken: Uint8Array): Uint8Array {
+  return sodium.crypto_hash_sha256(lookupToken);
+}
+
+export function sha256(sodium: SodiumSumo, bytes: Uint8Array | string): Uint8Array {
+  return sodium.crypto_hash_sha256(bytes);
+}
+
+/** Keyed hash of a client address for rate limiting: the address itself is never kept (DESIGN §7). */
+export function clientRateLimitKey(sodium: SodiumSumo, dailySecret: Uint8Array, clientAddress: string): string {
+  return sodium.to_hex(sodium.crypto_auth_hmacsha256(clientAddress, dailySecret));
+}
+
+export function randomSecret(sodium: SodiumSumo, bytes = 32): Uint8Array {
+  return sodium.randombytes_buf(bytes);
+}

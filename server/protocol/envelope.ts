@@ -1,0 +1,52 @@
+// Sealing and opening of padded JSON: accounts and messages (DESIGN §3).
+import { ProtocolError } from './errors.js';
+import { padToBucket, unpadFromBucket } from './padding.js';
+import type { Sodium } from './sodium.js';
+
+export interface BoxKeyPair {
+  publicKey: Uint8Array;
+  privateKey: Uint8Array;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Encodes a versioned object as UTF-8 JSON, pads it to its bucket and seals it anonymously. */
+export function sealPaddedJson(sodium: Sodium, value: { v: number }, recipientPublicKey: Uint8Array): Uint8Array {
+  const padded = padToBucket(sodium, encoder.encode(JSON.stringify(value)));
+  return sodium.crypto_box_seal(padded, recipientPublicKey);
+}
+
+export function openPaddedJson(sodium: Sodium, ciphertext: Uint8Array, recipient: BoxKeyPair): unknown {
+  let padded: Uint8Array;
+  try {
+    padded = sodium.crypto_box_seal_open(ciphertext, recipient.publicKey, recipient.privateKey);
+  } catch {
+    throw new ProtocolError('cannot_open', 'This ciphertext cannot be opened with this key.');
+  }
+  const value: unknown = JSON.parse(decoder.decode(unpadFromBucket(sodium, padded)));
+  if (typeof value !== 'object' || value === null || (value as { v?: unknown }).v !== 1) {
+    throw new ProtocolError('bad_version', 'Unsupported protocol version.');
+  }
+  return value;
+}
+
+/** A message between a moderator and a source (DESIGN §3 Follow-up). */
+export interface SealedMessageBody {
+  v: 1;
+  body: string;
+}
+
+export const sealAccount = sealPaddedJson;
+export const openAccount = openPaddedJson;
+
+export function sealMessage(sodium: Sodium, body: string, recipientPublicKey: Uint8Array): Uint8Array {
+  const message: SealedMessageBody = { v: 1, body };
+  return sealPaddedJson(sodium, message, recipientPublicKey);
+}
+
+export function openMessage(sodium: Sodium, ciphertext: Uint8Array, recipient: BoxKeyPair): SealedMessageBody {
+  const value = openPaddedJson(sodium, ciphertext, recipient) as Partial<SealedMessageBody>;
+  if (typeof value.body !== 'string') throw new ProtocolError('bad_version', 'Message has no body.');
+  return { v: 1, body: value.body };
+}

@@ -1,0 +1,58 @@
+// The source's receipt: 12 BIP-39 words, and the keys derived from them (DESIGN §3).
+import { entropyToMnemonic, mnemonicToEntropy, validateMnemonic } from '@scure/bip39';
+import { wordlist } from '@scure/bip39/wordlists/english.js';
+import type { BoxKeyPair } from './envelope.js';
+import { ProtocolError } from './errors.js';
+import type { Sodium } from './sodium.js';
+
+export const RECEIPT_ENTROPY_BYTES = 16;
+export const RECEIPT_WORD_COUNT = 12;
+export const LOOKUP_TOKEN_BYTES = 32;
+
+const MASTER_CONTEXT = 'offscript/receipt/v1';
+const words = new Set(wordlist);
+
+export interface ReceiptKeys {
+  lookupToken: Uint8Array;
+  replyKeyPair: BoxKeyPair;
+}
+
+export function drawReceiptEntropy(sodium: Sodium): Uint8Array {
+  return sodium.randombytes_buf(RECEIPT_ENTROPY_BYTES);
+}
+
+export function receiptWordsFromEntropy(entropy: Uint8Array): string[] {
+  if (entropy.length !== RECEIPT_ENTROPY_BYTES) throw new ProtocolError('bad_length', 'Receipt entropy must be 16 bytes.');
+  return entropyToMnemonic(entropy, wordlist).split(' ');
+}
+
+/** Forgiving of case, extra spaces and line breaks; says what is wrong, never which receipt is near. */
+export function entropyFromReceiptWords(typed: string): Uint8Array {
+  const list = typed.toLowerCase().split(/\s+/).filter((w) => w !== '');
+  if (list.length !== RECEIPT_WORD_COUNT) {
+    throw new ProtocolError('receipt_word_count', `A receipt has ${RECEIPT_WORD_COUNT} words; you typed ${list.length}.`);
+  }
+  if (list.some((w) => !words.has(w))) {
+    throw new ProtocolError('receipt_unknown_word', 'One of the words is not in the receipt word list; check the spelling.');
+  }
+  const mnemonic = list.join(' ');
+  if (!validateMnemonic(mnemonic, wordlist)) {
+    throw new ProtocolError('receipt_checksum', 'One of the words looks mistyped; check them against your note.');
+  }
+  return mnemonicToEntropy(mnemonic, wordlist);
+}
+
+export function deriveReceiptKeys(sodium: Sodium, entropy: Uint8Array): ReceiptKeys {
+  if (entropy.length !== RECEIPT_ENTROPY_BYTES) throw new ProtocolError('bad_length', 'Receipt entropy must be 16 bytes.');
+  const context = new TextEncoder().encode(MASTER_CONTEXT);
+  const input = new Uint8Array(context.length + entropy.length);
+  input.set(context);
+  input.set(entropy, context.length);
+  const master = sodium.crypto_generichash(32, input, null);
+  const lookupToken = sodium.crypto_kdf_derive_from_key(LOOKUP_TOKEN_BYTES, 1, 'lookup__', master);
+  const replySeed = sodium.crypto_kdf_derive_from_key(32, 2, 'replykey', master);
+  const replyKeyPair = sodium.crypto_box_seed_keypair(replySeed);
+  sodium.memzero(master);
+  sodium.memzero(replySeed);
+  return { lookupToken, replyKeyPair: { publicKey: replyKeyPair.publicKey, privateKey: replyKeyPair.privateKey } };
+}

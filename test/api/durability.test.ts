@@ -1,0 +1,124 @@
+// A crash or a restart loses no acknowledged submission, and never leaves a half-written row.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../server/db/database.js';
+import { migrateToLatest } from '../../server/db/migrator.js';
+import { bucketOfSealedLength } from '../../server/protocol/padding.js';
+import { loadSodiumSumo, lookupTokenHash } from '../../server/protocol/digest.js';
+import { loadConfig } from '../../server/config.js';
+import { openTestDatabase, type TestDatabase } from '../support/database.js';
+import { createIntakeKey, sealForTest, type SealedForTest, type TestIntakeKey } from '../support/intake.js';
+import { startServerProcess } from '../support/server-process.js';
+
+let dataDir: string;
+let postgres: TestDatabase | undefined;
+let key: TestIntakeKey;
+let env: Record<string, string>;
+
+/** Opens the same database the child uses; on PGlite only while no child holds it. */
+async function withDatabase<T>(work: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<T>): Promise<T> {
+  if (postgres) return work(postgres.db);
+  const { db } = await openDatabase(loadConfig({ DATA_DIR: dataDir }));
+  try {
+    return await work(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'offscript-durability-'));
+  if (process.env.DATABASE_URL) {
+    postgres = await openTestDatabase();
+    env = { DATABASE_URL: postgres.url!, DATA_DIR: dataDir };
+  } else {
+    env = { DATA_DIR: dataDir };
+  }
+  key = await withDatabase(async (db) => {
+    await migrateToLatest(db);
+    return createIntakeKey(db);
+  });
+});
+
+afterAll(async () => {
+  await postgres?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function send(origin: string, sealed: SealedForTest): Promise<number | 'failed'> {
+  try {
+    const response = await fetch(`${origin}/api/v1/submissions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(sealed.body),
+    });
+    return response.status;
+  } catch {
+    return 'failed';
+  }
+}
+
+async function expectStored(acknowledged: SealedForTest[]) {
+  const sumo = await loadSodiumSumo();
+  await withDatabase(async (db) => {
+    const rows = await db.selectFrom('submissions').selectAll().execute();
+    const stored = new Set(rows.map((r) => Buffer.from(r.lookup_hash).toString('hex')));
+    for (const sealed of acknowledged) {
+      expect(stored.has(Buffer.from(lookupTokenHash(sumo, sealed.lookupToken)).toString('hex'))).toBe(true);
+    }
+    for (const row of rows) {
+      expect(row.envelope).not.toBeNull();
+      expect(bucketOfSealedLength(row.envelope!.length)).toBe(row.padding_bucket);
+      expect(row.reply_public_key.length).toBe(32);
+    }
+  });
+}
+
+describe('durability of the real server process', () => {
+  it('kill -9 in the middle of submissions: every 201 survives the restart', async () => {
+    const server = await startServerProcess(env);
+    const batch = await Promise.all(Array.from({ length: 40 }, () => sealForTest(key)));
+    const acknowledged: SealedForTest[] = [];
+    const pending = batch.map(async (sealed, i) => {
+      await new Promise((r) => setTimeout(r, i * 5));
+      if ((await send(server.origin, sealed)) === 201) acknowledged.push(sealed);
+    });
+    // Kill once some are acknowledged and others are still on their way.
+    while (acknowledged.length < 5) await new Promise((r) => setTimeout(r, 2));
+    server.child.kill('SIGKILL');
+    await Promise.all(pending);
+    await server.exited;
+    expect(acknowledged.length).toBeGreaterThanOrEqual(5);
+
+    const restarted = await startServerProcess(env);
+    const after = await sealForTest(key);
+    expect(await send(restarted.origin, after)).toBe(201);
+    restarted.child.kill('SIGTERM');
+    expect(await restarted.exited).toBe(0);
+    await expectStored([...acknowledged, after]);
+  });
+
+  it('SIGTERM lets in-flight submissions finish, then exits cleanly', async () => {
+    const server = await startServerProcess(env);
+    const batch = await Promise.all(Array.from({ length: 20 }, () => sealForTest(key)));
+    let answered = 0;
+    const results = batch.map(async (sealed, i) => {
+      await new Promise((r) => setTimeout(r, i * 5));
+      const status = await send(server.origin, sealed);
+      answered++;
+      return status;
+    });
+    // Signal once the server is demonstrably serving, with most requests still on their way.
+    while (answered < 1) await new Promise((r) => setTimeout(r, 1));
+    server.child.kill('SIGTERM');
+    const statuses = await Promise.all(results);
+    expect(await server.exited, server.output()).toBe(0);
+    // Each request either completed as a committed 201 or was never accepted; none half-done.
+    for (const status of statuses) expect([201, 503, 'failed']).toContain(status);
+    expect(statuses.filter((s) => s === 201).length).toBeGreaterThan(0);
+    await expectStored(batch.filter((_, i) => statuses[i] === 201));
+    expect(server.output()).not.toContain('"level":50');
+  });
+});

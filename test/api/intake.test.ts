@@ -1,0 +1,237 @@
+// The sealed-envelope API and the no-JavaScript form path, on a real database.
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSodiumSumo, lookupTokenHash } from '../../server/protocol/digest.js';
+import { fromBase64, toBase64 } from '../../server/protocol/encoding.js';
+import { openAccount } from '../../server/protocol/envelope.js';
+import { deriveReceiptKeys, entropyFromReceiptWords } from '../../server/protocol/receipt.js';
+import { loadSodium } from '../../server/protocol/sodium.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { dumpAllTables } from '../support/database.js';
+import { createIntakeKey, sampleAccount, sealForTest, type TestIntakeKey } from '../support/intake.js';
+
+let t: TestApp;
+let key: TestIntakeKey;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  key = await createIntakeKey(t.database.db);
+});
+afterAll(async () => t?.close());
+
+const countSubmissions = async () =>
+  Number((await t.database.db.selectFrom('submissions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+function post(payload: unknown, headers: Record<string, string> = {}) {
+  return t.app.inject({
+    method: 'POST',
+    url: '/api/v1/submissions',
+    headers: { 'content-type': 'application/json', ...headers },
+    payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+  });
+}
+
+function expectRefusal(response: LightMyRequestResponse, status: number, code: string) {
+  expect(response.statusCode, response.body).toBe(status);
+  const body = response.json() as { error: { code: string; message: string } };
+  expect(body.error.code).toBe(code);
+  expect(body.error.message.length).toBeGreaterThan(10);
+}
+
+describe('POST /api/v1/submissions', () => {
+  it('stores only the envelope, the reply key and the hash of the lookup token', async () => {
+    const sealed = await sealForTest(key);
+    const response = await post(sealed.body);
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toEqual({ status: 'received' });
+    expect(response.headers['set-cookie']).toBeUndefined();
+
+    const sumo = await loadSodiumSumo();
+    const row = await t.database.db
+      .selectFrom('submissions')
+      .selectAll()
+      .where('lookup_hash', '=', lookupTokenHash(sumo, sealed.lookupToken))
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe('received');
+    expect(row.received_on).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(row.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(row.padding_bucket).toBe(4096);
+    const sodium = await loadSodium();
+    expect(openAccount(sodium, row.envelope!, key.keyPair)).toEqual(sampleAccount());
+    // The words lead back to the row: same token, same hash.
+    const again = deriveReceiptKeys(sodium, entropyFromReceiptWords(sealed.words.join(' ')));
+    expect(Buffer.from(lookupTokenHash(sumo, again.lookupToken))).toEqual(Buffer.from(row.lookup_hash));
+  });
+
+  describe('bad input is refused with a clear message and stores nothing', () => {
+    const cases: [string, () => Promise<unknown>, number, string][] = [
+      ['not JSON', async () => '{"v":1,', 400, 'invalid_json'],
+      ['an empty body', async () => '', 400, 'invalid_json'],
+      ['a JSON array', async () => [1, 2], 400, 'invalid_request'],
+      ['a missing field', async () => { const { lookupToken: _, ...rest } = (await sealForTest(key)).body; return rest; }, 400, 'invalid_request'],
+      ['an extra field', async () => ({ ...(await sealForTest(key)).body, ip: '1.2.3.4' }), 400, 'invalid_request'],
+      ['a wrong version', async () => ({ ...(await sealForTest(key)).body, v: 2 }), 400, 'invalid_request'],
+      ['a version as a string', async () => ({ ...(await sealForTest(key)).body, v: '1' }), 400, 'invalid_request'],
+      ['an intake key id that is not a UUID', async () => ({ ...(await sealForTest(key)).body, intakeKeyId: 'k1' }), 400, 'invalid_request'],
+      ['base64 that does not decode', async () => ({ ...(await sealForTest(key)).body, ciphertext: 'not base64!' }), 400, 'bad_base64'],
+      ['a ciphertext that is not a bucket plus the seal', async () => {
+        const sodium = await loadSodium();
+        return { ...(await sealForTest(key)).body, ciphertext: toBase64(sodium, sodium.randombytes_buf(5000)) };
+      }, 400, 'bad_ciphertext_length'],
+      ['a ciphertext missing its seal overhead', async () => {
+        const sodium = await loadSodium();
+        return { ...(await sealForTest(key)).body, ciphertext: toBase64(sodium, sodium.randombytes_buf(4096)) };
+      }, 400, 'bad_ciphertext_length'],
+      ['a reply key of the wrong length', async () => {
+        const sodium = await loadSodium();
+        return { ...(await sealForTest(key)).body, replyPublicKey: toBase64(sodium, sodium.randombytes_buf(31)) };
+      }, 400, 'bad_length'],
+      ['a lookup token of the wrong length', async () => {
+        const sodium = await loadSodium();
+        return { ...(await sealForTest(key)).body, lookupToken: toBase64(sodium, sodium.randombytes_buf(16)) };
+      }, 400, 'bad_length'],
+      ['an unknown intake key', async () => ({ ...(await sealForTest(key)).body, intakeKeyId: '00000000-0000-4000-8000-000000000000' }), 400, 'unknown_intake_key'],
+    ];
+    it.each(cases)('%s', async (_name, makePayload, status, code) => {
+      const before = await countSubmissions();
+      expectRefusal(await post(await makePayload()), status, code);
+      expect(await countSubmissions()).toBe(before);
+      expect((await t.app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    });
+
+    it('a lookup token already used (409)', async () => {
+      const sealed = await sealForTest(key);
+      expect((await post(sealed.body)).statusCode).toBe(201);
+      const before = await countSubmissions();
+      const second = await sealForTest(key);
+      expectRefusal(await post({ ...second.body, lookupToken: sealed.body.lookupToken }), 409, 'lookup_token_used');
+      expect(await countSubmissions()).toBe(before);
+    });
+
+    it('a body over 128 KiB (413)', async () => {
+      const before = await countSubmissions();
+      const body = { ...(await sealForTest(key)).body, ciphertext: 'A'.repeat(140 * 1024) };
+      expectRefusal(await post(body), 413, 'body_too_large');
+      expect(await countSubmissions()).toBe(before);
+    });
+
+    it('a content type other than JSON (415)', async () => {
+      const response = await post('v=1', { 'content-type': 'text/plain' });
+      expectRefusal(response, 415, 'unsupported_media_type');
+    });
+  });
+
+  it('accepts the largest bucket', async () => {
+    const sealed = await sealForTest(key, sampleAccount({ narrative: 'x'.repeat(60_000) }));
+    expect(fromBase64(await loadSodium(), sealed.body.ciphertext).length).toBe(65536 + 48);
+    expect((await post(sealed.body)).statusCode).toBe(201);
+  });
+});
+
+describe('the no-JavaScript form, POST /submit', () => {
+  const form = (fields: Record<string, string | string[]>) => {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(fields)) for (const v of [value].flat()) params.append(name, v);
+    return t.app.inject({
+      method: 'POST',
+      url: '/submit',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: params.toString(),
+    });
+  };
+
+  it('seals on the server, shows the receipt and says so plainly', async () => {
+    const narrative = 'No-JS canary: the Tuesday rubric changed twice.';
+    const response = await form({
+      role: 'showrunner',
+      platforms: ['turing', 'appen'],
+      taskTypes: 'red_teaming',
+      condition_nda_signed: 'unsure',
+      narrative,
+      consent: 'stats',
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('encrypted on our server');
+    expect(response.headers['set-cookie']).toBeUndefined();
+    const words = [...response.body.matchAll(/<li>([a-z]+)<\/li>/g)].map((m) => m[1]!);
+    expect(words).toHaveLength(12);
+
+    const sodium = await loadSodium();
+    const { lookupToken } = deriveReceiptKeys(sodium, entropyFromReceiptWords(words.join(' ')));
+    const row = await t.database.db
+      .selectFrom('submissions')
+      .selectAll()
+      .where('lookup_hash', '=', lookupTokenHash(await loadSodiumSumo(), lookupToken))
+      .executeTakeFirstOrThrow();
+    expect(openAccount(sodium, row.envelope!, key.keyPair)).toEqual({
+      v: 1,
+      role: 'showrunner',
+      platforms: ['turing', 'appen'],
+      taskTypes: ['red_teaming'],
+      conditions: { nda_signed: 'unsure' },
+      narrative,
+      consent: 'stats',
+    });
+  });
+
+  it.each([
+    ['without a narrative', { consent: 'quote', narrative: '   ' }, 'narrative is required'],
+    ['without consent', { narrative: 'Something happened.' }, 'choose what may be done'],
+    ['with a platform outside the vocabulary', { narrative: 'x', consent: 'quote', platforms: 'openai' }, 'Unknown platforms'],
+    ['with a condition answer outside the vocabulary', { narrative: 'x', consent: 'quote', condition_nda_signed: 'maybe' }, 'Unknown condition_nda_signed'],
+  ])('refuses an account %s, keeps what was typed, stores nothing', async (_name, fields, message) => {
+    const before = await countSubmissions();
+    const response = await form(fields);
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toContain(message);
+    expect(await countSubmissions()).toBe(before);
+  });
+
+  it('refuses an account too long for the largest bucket with 413', async () => {
+    const before = await countSubmissions();
+    const response = await form({ narrative: 'y'.repeat(66_000), consent: 'quote' });
+    expect(response.statusCode).toBe(413);
+    expect(response.body).toContain('too long');
+    expect(await countSubmissions()).toBe(before);
+  });
+});
+
+describe('privacy', () => {
+  it('a canary typed into the narrative appears in no table and no log line', async () => {
+    const canary = 'CANARY-7f3a the grey heron flies at midnight over Stage 9';
+    const sealed = await sealForTest(key, sampleAccount({ narrative: canary }));
+    expect((await post(sealed.body)).statusCode).toBe(201);
+    const params = new URLSearchParams({ narrative: canary, consent: 'quote' });
+    const noJs = await t.app.inject({
+      method: 'POST',
+      url: '/submit?source=' + encodeURIComponent(canary),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'AgentCanary/1.0', referer: 'https://referrer-canary.example/' },
+      payload: params.toString(),
+    });
+    expect(noJs.statusCode).toBe(200);
+    const dump = await dumpAllTables(t.database.db);
+    expect(dump).toContain('submissions:');
+    expect(dump).not.toContain('CANARY-7f3a');
+    expect(dump).not.toContain('grey heron');
+    const log = t.logText();
+    expect(log).not.toContain('CANARY');
+    expect(log).not.toContain('heron');
+  });
+
+  it('no log line holds the client address, agent, referrer, cookie or query, even at trace level', async () => {
+    const headers = {
+      'user-agent': 'AgentCanary/2.0',
+      referer: 'https://referrer-canary.example/page',
+      cookie: 'session=cookie-canary',
+      'x-forwarded-for': '203.0.113.77',
+    };
+    await t.app.inject({ url: '/submit?q=query-canary', headers, remoteAddress: '198.51.100.23' });
+    await t.app.inject({ url: '/nowhere?q=query-canary', headers, remoteAddress: '198.51.100.23' });
+    await t.app.inject({ method: 'POST', url: '/api/v1/submissions', headers: { ...headers, 'content-type': 'application/json' }, payload: '{"x":', remoteAddress: '198.51.100.23' });
+    const log = t.logText();
+    expect(log.length).toBeGreaterThan(0);
+    for (const secret of ['AgentCanary', 'referrer-canary', 'cookie-canary', '203.0.113.77', '198.51.100.23', '127.0.0.1', 'query-canary', 'remoteAddress', 'remotePort', 'user-agent']) {
+      expect(log, secret).not.toContain(secret);
+    }
+  });
+});

@@ -1,0 +1,44 @@
+// A real Fastify app on a real database, with its log captured for inspection.
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../server/app.js';
+import { loadConfig, type Config } from '../../server/config.js';
+import { openTestDatabase, type TestDatabase } from './database.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  database: TestDatabase;
+  config: Config;
+  /** Everything the app logged so far. */
+  logText(): string;
+  close(): Promise<void>;
+}
+
+export function captureLog(): { stream: Writable; text(): string } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      chunks.push(chunk.toString());
+      callback();
+    },
+  });
+  return { stream, text: () => chunks.join('') };
+}
+
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await openTestDatabase();
+  const config = loadConfig({ LOG_LEVEL: 'trace', RATE_LIMIT_MAX: '1000', ...env });
+  const log = captureLog();
+  const app = await buildApp({ config, db: database.db, logDestination: log.stream });
+  await app.ready();
+  return {
+    app,
+    database,
+    config,
+    logText: log.text,
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}

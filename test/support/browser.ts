@@ -1,0 +1,20 @@
+// Debian's Chromium driven by playwright-core. Browser tests skip (with a message) only when
+// no Chromium is installed and CI has not required one.
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const chromiumAvailable = existsSync(CHROMIUM_PATH);
+
+if (!chromiumAvailable) {
+  const message = `Chromium not found at ${CHROMIUM_PATH}: browser tests are skipped. Install it with "apt-get install -y chromium".`;
+  if (process.env.OFFSCRIPT_REQUIRE_BROWSER) throw new Error(message);
+  console.warn(message);
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}

@@ -1,0 +1,66 @@
+// A fresh, migrated database per test file: in-memory PGlite, or a new database on the
+// Postgres server that DATABASE_URL names (as CI does).
+import { randomBytes } from 'node:crypto';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { openMemoryDatabase, type DatabaseKind } from '../../server/db/database.js';
+import { migrateToLatest } from '../../server/db/migrator.js';
+import type { Database } from '../../server/db/schema.js';
+
+export interface TestDatabase {
+  db: Kysely<Database>;
+  kind: DatabaseKind;
+  /** A connection string for a child process, or undefined on PGlite. */
+  url: string | undefined;
+  close(): Promise<void>;
+}
+
+export const testDatabaseUrl = process.env.DATABASE_URL || undefined;
+
+export async function openTestDatabase(): Promise<TestDatabase> {
+  if (!testDatabaseUrl) {
+    const { db, kind } = openMemoryDatabase();
+    await migrateToLatest(db);
+    return { db, kind, url: undefined, close: () => db.destroy() };
+  }
+  const name = `offscript_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: testDatabaseUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(testDatabaseUrl);
+  url.pathname = `/${name}`;
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 10 }) }),
+  });
+  await migrateToLatest(db);
+  return {
+    db,
+    kind: 'postgres',
+    url: url.toString(),
+    async close() {
+      await db.destroy();
+      const cleanup = new pg.Client({ connectionString: testDatabaseUrl });
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists ${name} with (force)`);
+      await cleanup.end();
+    },
+  };
+}
+
+/** Every row of every table in the public schema, as text: for "appears nowhere" checks. */
+export async function dumpAllTables(db: Kysely<Database>): Promise<string> {
+  const tables = await sql<{ table_name: string }>`
+    select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'
+  `.execute(db);
+  let dump = '';
+  for (const { table_name } of tables.rows) {
+    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table_name)}`.execute(db);
+    for (const row of rows.rows) {
+      dump += `${table_name}: ${JSON.stringify(row, (_key, value: unknown) =>
+        value instanceof Uint8Array ? `\\x${Buffer.from(value).toString('hex')} ${Buffer.from(value).toString('latin1')}` : value,
+      )}\n`;
+    }
+  }
+  return dump;
+}

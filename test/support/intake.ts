@@ -1,0 +1,59 @@
+// Intake helpers for tests: an intake key pair made through the service layer, and
+// envelopes sealed exactly as the browser seals them.
+import type { Kysely } from 'kysely';
+import type { Database } from '../../server/db/schema.js';
+import type { Account } from '../../server/intake/account.js';
+import { registerIntakeKey, type IntakeKey, type SealedSubmission } from '../../server/intake/service.js';
+import { toBase64 } from '../../server/protocol/encoding.js';
+import { sealAccount, type BoxKeyPair } from '../../server/protocol/envelope.js';
+import { generateIntakeKeyPair } from '../../server/protocol/intake-key.js';
+import { deriveReceiptKeys, drawReceiptEntropy, receiptWordsFromEntropy } from '../../server/protocol/receipt.js';
+import { loadSodium } from '../../server/protocol/sodium.js';
+
+export interface TestIntakeKey extends IntakeKey {
+  keyPair: BoxKeyPair;
+}
+
+export async function createIntakeKey(db: Kysely<Database>): Promise<TestIntakeKey> {
+  const sodium = await loadSodium();
+  const keyPair = generateIntakeKeyPair(sodium);
+  return { ...(await registerIntakeKey(db, keyPair.publicKey)), keyPair };
+}
+
+export function sampleAccount(overrides: Partial<Account> = {}): Account {
+  return {
+    v: 1,
+    role: 'writer',
+    platforms: ['outlier', 'mercor'],
+    taskTypes: ['rating_responses'],
+    payBand: '40_59',
+    hoursBand: '20_29',
+    conditions: { nda_signed: 'yes', paid_all_time: 'no' },
+    narrative: 'I rated chatbot answers for eight months; the project stopped overnight.',
+    consent: 'quote',
+    ...overrides,
+  };
+}
+
+export interface SealedForTest {
+  body: SealedSubmission;
+  words: string[];
+  lookupToken: Uint8Array;
+}
+
+export async function sealForTest(key: IntakeKey, account: Account = sampleAccount()): Promise<SealedForTest> {
+  const sodium = await loadSodium();
+  const entropy = drawReceiptEntropy(sodium);
+  const { lookupToken, replyKeyPair } = deriveReceiptKeys(sodium, entropy);
+  return {
+    words: receiptWordsFromEntropy(entropy),
+    lookupToken,
+    body: {
+      v: 1,
+      intakeKeyId: key.id,
+      ciphertext: toBase64(sodium, sealAccount(sodium, account, key.publicKey)),
+      replyPublicKey: toBase64(sodium, replyKeyPair.publicKey),
+      lookupToken: toBase64(sodium, lookupToken),
+    },
+  };
+}

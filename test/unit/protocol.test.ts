@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadSodiumSumo, lookupTokenHash, type SodiumSumo } from '../../server/protocol/digest.js';
+import { fromBase64, toBase64 } from '../../server/protocol/encoding.js';
+import { openAccount, openMessage, sealAccount, sealMessage } from '../../server/protocol/envelope.js';
+import { ProtocolError } from '../../server/protocol/errors.js';
+import { keyFingerprint } from '../../server/protocol/fingerprint.js';
+import { generateIntakeKeyPair } from '../../server/protocol/intake-key.js';
+import {
+  bucketFor,
+  bucketOfSealedLength,
+  LARGEST_PAYLOAD,
+  padToBucket,
+  PADDING_BUCKETS,
+  SEAL_OVERHEAD,
+  unpadFromBucket,
+} from '../../server/protocol/padding.js';
+import {
+  deriveReceiptKeys,
+  drawReceiptEntropy,
+  entropyFromReceiptWords,
+  receiptWordsFromEntropy,
+} from '../../server/protocol/receipt.js';
+import { loadSodium, type Sodium } from '../../server/protocol/sodium.js';
+import { sampleAccount } from '../support/intake.js';
+
+interface ReceiptVector {
+  entropyHex: string;
+  words: string;
+  lookupTokenBase64: string;
+  lookupTokenSha256Hex: string;
+  replyPublicKeyBase64: string;
+  replyPublicKeyFingerprint: string;
+}
+
+const { vectors } = JSON.parse(
+  readFileSync(new URL('../vectors/receipt-v1.json', import.meta.url), 'utf8'),
+) as { vectors: ReceiptVector[] };
+
+let sodium: Sodium;
+let sumo: SodiumSumo;
+beforeAll(async () => {
+  sodium = await loadSodium();
+  sumo = await loadSodiumSumo();
+});
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ProtocolError) return error.code;
+    throw error;
+  }
+  return undefined;
+}
+
+describe('receipt known-answer vectors (test/vectors/receipt-v1.json)', () => {
+  it.each(vectors.map((v) => [v.entropyHex, v] as const))('entropy %s', (_hex, vector) => {
+    const entropy = sodium.from_hex(vector.entropyHex);
+    expect(receiptWordsFromEntropy(entropy).join(' ')).toBe(vector.words);
+    expect(sodium.to_hex(entropyFromReceiptWords(vector.words))).toBe(vector.entropyHex);
+    const keys = deriveReceiptKeys(sodium, entropy);
+    expect(toBase64(sodium, keys.lookupToken)).toBe(vector.lookupTokenBase64);
+    expect(toBase64(sodium, keys.replyKeyPair.publicKey)).toBe(vector.replyPublicKeyBase64);
+    expect(keyFingerprint(sodium, keys.replyKeyPair.publicKey)).toBe(vector.replyPublicKeyFingerprint);
+    const hash = sodium.to_hex(lookupTokenHash(sumo, keys.lookupToken));
+    expect(hash).toBe(vector.lookupTokenSha256Hex);
+    // An independent SHA-256 agrees with libsodium's.
+    expect(createHash('sha256').update(keys.lookupToken).digest('hex')).toBe(hash);
+  });
+
+  it('include the BIP-39 reference mnemonics', () => {
+    expect(vectors[0]!.words).toBe('abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about');
+    expect(vectors[3]!.words).toBe('zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo wrong');
+  });
+});
+
+describe('receipt words', () => {
+  it('round-trip random receipts and derive distinct tokens', () => {
+    const tokens = new Set<string>();
+    for (let i = 0; i < 50; i++) {
+      const entropy = drawReceiptEntropy(sodium);
+      const words = receiptWordsFromEntropy(entropy);
+      expect(words).toHaveLength(12);
+      expect(entropyFromReceiptWords(words.join(' '))).toEqual(entropy);
+      tokens.add(toBase64(sodium, deriveReceiptKeys(sodium, entropy).lookupToken));
+    }
+    expect(tokens.size).toBe(50);
+  });
+
+  it('forgive case, extra spaces and line breaks', () => {
+    const typed = '  LEGAL winner\nthank   year wave\r\nsausage worth useful legal Winner thank yellow \n';
+    expect(sodium.to_hex(entropyFromReceiptWords(typed))).toBe('7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f');
+  });
+
+  it('refuse eleven or thirteen words, unknown words and a bad checksum', () => {
+    const words = vectors[1]!.words.split(' ');
+    expect(codeOf(() => entropyFromReceiptWords(words.slice(0, 11).join(' ')))).toBe('receipt_word_count');
+    expect(codeOf(() => entropyFromReceiptWords([...words, 'zoo'].join(' ')))).toBe('receipt_word_count');
+    expect(codeOf(() => entropyFromReceiptWords([...words.slice(0, 11), 'offscript'].join(' ')))).toBe('receipt_unknown_word');
+    // "yellow" → "year": a real word, wrong checksum.
+    expect(codeOf(() => entropyFromReceiptWords([...words.slice(0, 11), 'year'].join(' ')))).toBe('receipt_checksum');
+  });
+});
+
+describe('padding', () => {
+  it('pads to the smallest bucket that fits, leaving room for the padding marker', () => {
+    expect(bucketFor(0)).toBe(4096);
+    expect(bucketFor(4095)).toBe(4096);
+    expect(bucketFor(4096)).toBe(8192);
+    expect(bucketFor(LARGEST_PAYLOAD)).toBe(65536);
+    expect(codeOf(() => bucketFor(LARGEST_PAYLOAD + 1))).toBe('too_large');
+    for (const length of [0, 1, 4095, 4096, 30_000, LARGEST_PAYLOAD]) {
+      const payload = sodium.randombytes_buf(length);
+      const padded = padToBucket(sodium, payload);
+      expect(PADDING_BUCKETS).toContain(padded.length);
+      expect(unpadFromBucket(sodium, padded)).toEqual(payload);
+    }
+  });
+
+  it('knows which sealed lengths are valid', () => {
+    expect(bucketOfSealedLength(4096 + SEAL_OVERHEAD)).toBe(4096);
+    expect(bucketOfSealedLength(65536 + SEAL_OVERHEAD)).toBe(65536);
+    expect(bucketOfSealedLength(4096)).toBeUndefined();
+    expect(bucketOfSealedLength(5000)).toBeUndefined();
+  });
+});
+
+describe('sealing', () => {
+  it('an account opens with the intake key pair, not with another', () => {
+    const intake = generateIntakeKeyPair(sodium);
+    const other = generateIntakeKeyPair(sodium);
+    const account = sampleAccount({ narrative: 'Ünïcödé — “quotes” and emoji 🎬' });
+    const sealed = sealAccount(sodium, account, intake.publicKey);
+    expect(sealed.length).toBe(4096 + SEAL_OVERHEAD);
+    expect(openAccount(sodium, sealed, intake)).toEqual(account);
+    expect(codeOf(() => openAccount(sodium, sealed, other))).toBe('cannot_open');
+    const tampered = sealed.slice();
+    tampered[100] = tampered[100]! ^ 1;
+    expect(codeOf(() => openAccount(sodium, tampered, intake))).toBe('cannot_open');
+  });
+
+  it('hides the length of an account up to its bucket', () => {
+    const intake = generateIntakeKeyPair(sodium);
+    const short = sealAccount(sodium, sampleAccount({ narrative: 'a' }), intake.publicKey);
+    const longer = sealAccount(sodium, sampleAccount({ narrative: 'a'.repeat(3000) }), intake.publicKey);
+    expect(short.length).toBe(longer.length);
+    const huge = sealAccount(sodium, sampleAccount({ narrative: 'a'.repeat(60_000) }), intake.publicKey);
+    expect(huge.length).toBe(65536 + SEAL_OVERHEAD);
+    expect(codeOf(() => sealAccount(sodium, sampleAccount({ narrative: 'a'.repeat(70_000) }), intake.publicKey))).toBe(
+      'too_large',
+    );
+  });
+
+  it('messages to a source open with the reply key pair derived from the words', () => {
+    const entropy = drawReceiptEntropy(sodium);
+    const { replyKeyPair } = deriveReceiptKeys(sodium, entropy);
+    const sealed = sealMessage(sodium, 'Which platform was this?', replyKeyPair.publicKey);
+    const again = deriveReceiptKeys(sodium, entropyFromReceiptWords(receiptWordsFromEntropy(entropy).join(' ')));
+    expect(openMessage(sodium, sealed, again.replyKeyPair).body).toBe('Which platform was this?');
+  });
+});
+
+describe('encoding and fingerprints', () => {
+  it('base64 is strict and round-trips', () => {
+    const bytes = sodium.randombytes_buf(33);
+    expect(fromBase64(sodium, toBase64(sodium, bytes))).toEqual(bytes);
+    for (const bad of ['abc', 'ab=c', 'a b=', '****', 'YQ', 'YQ==\n']) {
+      expect(codeOf(() => fromBase64(sodium, bad))).toBe('bad_base64');
+    }
+  });
+
+  it('a fingerprint is 16 bytes of BLAKE2b-256 in groups of four hex digits', () => {
+    const key = generateIntakeKeyPair(sodium).publicKey;
+    const fingerprint = keyFingerprint(sodium, key);
+    expect(fingerprint).toMatch(/^([0-9a-f]{4} ){7}[0-9a-f]{4}$/);
+    expect(fingerprint.replaceAll(' ', '')).toBe(sodium.to_hex(sodium.crypto_generichash(32, key, null)).slice(0, 32));
+  });
+});
