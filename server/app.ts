@@ -7,6 +7,7 @@ import { registerErrorHandling } from './error-handling.js';
 import { followupRoutes } from './followup/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { intakeRoutes } from './intake/routes.js';
+import { moderationRoutes } from './moderation/routes.js';
 import { securityHeadersPlugin } from './privacy/headers.js';
 import { genReqId, loggerOptions } from './privacy/logging.js';
 import { registerRateLimit } from './privacy/rate-limit.js';
@@ -62,5 +63,6 @@ export async function buildApp({ config, db, logDestination, assetManifest }: Ap
   await app.register(publishingRoutes);
   await app.register(intakeRoutes, { db });
   await app.register(followupRoutes);
+  await app.register(moderationRoutes, { db, config });
   return app;
 }

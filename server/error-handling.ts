@@ -2,7 +2,6 @@
 // status; a message for the person; never internals.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ServiceError, type ErrorBody } from './errors.js';
-import { describeError } from './privacy/logging.js';
 
 interface Refusal {
   statusCode: number;
@@ -15,6 +14,8 @@ const FRAMEWORK_REFUSALS: Record<string, Omit<Refusal, 'statusCode'> & { statusC
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { statusCode: 415, code: 'unsupported_media_type', message: 'This content type is not accepted here.' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { statusCode: 400, code: 'invalid_json', message: 'The request body is empty; JSON was expected.' },
   FST_ERR_CTP_INVALID_JSON_BODY: { statusCode: 400, code: 'invalid_json', message: 'The request body is not valid JSON.' },
+  FST_CSRF_MISSING_SECRET: { statusCode: 403, code: 'csrf_failed', message: 'The security token is missing or wrong; reload the page and try again.' },
+  FST_CSRF_INVALID_TOKEN: { statusCode: 403, code: 'csrf_failed', message: 'The security token is missing or wrong; reload the page and try again.' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { statusCode: 400, code: 'bad_content_length', message: 'Content-Length does not match the body.' },
 };
 
@@ -62,7 +63,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(async (error, request, reply) => {
     const refusal = refusalFor(error);
     if (refusal) return sendRefusal(request, reply, refusal);
-    request.log.error({ err: describeError(error) }, 'request failed');
+    request.log.error({ err: error }, 'request failed');
     return sendRefusal(request, reply, {
       statusCode: 500,
       code: 'internal_error',

@@ -103,3 +103,22 @@ export type HoursBand = (typeof hoursBands.keys)[number];
 export type Condition = (typeof conditions.keys)[number];
 export type ConditionAnswer = (typeof conditionAnswers.keys)[number];
 export type Consent = (typeof consents.keys)[number];
+
+// Coarse attributions for published quotes (DESIGN §6); used only when at least K_MIN
+// accepted accounts share the label, else the story falls back to the last one.
+export const attributionLabels = vocabulary([
+  { key: 'hollywood_writer', label: 'Anonymous Hollywood writer' },
+  { key: 'showrunner', label: 'Anonymous showrunner' },
+  { key: 'writers_room_staff', label: "Anonymous writers' room staffer" },
+  { key: 'film_tv_crew', label: 'Anonymous film and TV crew member' },
+  { key: 'performer', label: 'Anonymous performer' },
+  { key: 'industry_insider', label: 'Industry insider' },
+  { key: 'anonymous_contributor', label: 'Anonymous contributor' },
+]);
+
+export type AttributionLabel = (typeof attributionLabels.keys)[number];
+
+export const moderatorRoles = vocabulary([
+  { key: 'administrator', label: 'Administrator' },
+  { key: 'moderator', label: 'Moderator' },
+]);

@@ -1,5 +1,5 @@
 // Chooses the database: Postgres through `pg` when DATABASE_URL is set, else embedded PGlite.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -25,8 +25,43 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
   }
   const dir = path.join(config.dataDir, 'pglite');
   await mkdir(dir, { recursive: true });
+  const releaseLock = await lockDataDir(config.dataDir);
   const pglite = new PGlite(dir);
-  return { db: new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) }), kind: 'pglite' };
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite, onClose: releaseLock }) });
+  return { db, kind: 'pglite' };
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** PGlite is one process's database: a second process on the same directory would corrupt it. */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const lockPath = path.join(dataDir, 'pglite.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(lockPath, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return () => rm(lockPath, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(await readFile(lockPath, 'utf8').catch(() => ''));
+      if (holder && holder !== process.pid && processIsAlive(holder)) {
+        throw new Error(
+          `The database in ${dataDir} is in use by process ${holder} (probably the running server). Stop it first, or use Postgres (DATABASE_URL).`,
+        );
+      }
+      // A lock left by a process that died (kill -9, power loss): take it over.
+      await rm(lockPath, { force: true });
+    }
+  }
+  throw new Error(`Could not lock ${dataDir}.`);
 }
 
 /** An in-memory PGlite database, for tests and throwaway runs. */

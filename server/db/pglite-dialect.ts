@@ -23,6 +23,8 @@ import {
 export interface PGliteDialectConfig {
   /** Created by the caller: `new PGlite()` (memory) or `new PGlite(dir)` (disk). */
   pglite: PGlite;
+  /** Runs after PGlite closed, e.g. to release the data directory's lock. */
+  onClose?: () => Promise<void>;
 }
 
 export class PGliteDialect implements Dialect {
@@ -33,7 +35,7 @@ export class PGliteDialect implements Dialect {
   }
 
   createDriver(): Driver {
-    return new PGliteDriver(this.#config.pglite);
+    return new PGliteDriver(this.#config.pglite, this.#config.onClose);
   }
 
   createQueryCompiler(): QueryCompiler {
@@ -95,8 +97,11 @@ class PGliteDriver implements Driver {
   readonly #mutex = new Mutex();
   readonly #connection: PGliteConnection;
 
-  constructor(pglite: PGlite) {
+  readonly #onClose: (() => Promise<void>) | undefined;
+
+  constructor(pglite: PGlite, onClose?: () => Promise<void>) {
     this.#pglite = pglite;
+    this.#onClose = onClose;
     this.#connection = new PGliteConnection(pglite);
   }
 
@@ -160,7 +165,10 @@ class PGliteDriver implements Driver {
     // Wait for the current holder (and earlier waiters) so in-flight work finishes, like pg's pool.end().
     await this.#mutex.lock();
     try {
-      if (!this.#pglite.closed) await this.#pglite.close();
+      if (!this.#pglite.closed) {
+        await this.#pglite.close();
+        await this.#onClose?.();
+      }
     } finally {
       this.#mutex.unlock();
     }

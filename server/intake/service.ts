@@ -1,12 +1,13 @@
 // Intake rules: which key accepts accounts, what a sealed envelope must look like, and the
 // no-JavaScript path that seals on the server in memory (DESIGN §3, §5).
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { todayUtc } from '../db/day.js';
 import type { Database } from '../db/schema.js';
+import { decodeField } from '../binary-fields.js';
 import { ServiceError } from '../errors.js';
 import { lookupTokenHash, loadSodiumSumo } from '../protocol/digest.js';
-import { fromBase64, toBase64 } from '../protocol/encoding.js';
+import { toBase64 } from '../protocol/encoding.js';
 import { sealAccount } from '../protocol/envelope.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { keyFingerprint } from '../protocol/fingerprint.js';
@@ -18,7 +19,7 @@ import {
   LOOKUP_TOKEN_BYTES,
   receiptWordsFromEntropy,
 } from '../protocol/receipt.js';
-import { loadSodium, type Sodium } from '../protocol/sodium.js';
+import { loadSodium } from '../protocol/sodium.js';
 import type { Account } from './account.js';
 
 export interface IntakeKey {
@@ -47,34 +48,23 @@ export async function currentIntakeKey(db: Kysely<Database>): Promise<IntakeKey 
 
 /** Makes `publicKey` the key new accounts are sealed to; the previous one is retired, not deleted. */
 export async function registerIntakeKey(db: Kysely<Database>, publicKey: Uint8Array): Promise<IntakeKey> {
+  return db.transaction().execute((trx) => insertIntakeKey(trx, publicKey));
+}
+
+/** registerIntakeKey's work, inside a transaction the caller holds (enrolment, rotation). */
+export async function insertIntakeKey(trx: Transaction<Database>, publicKey: Uint8Array): Promise<IntakeKey> {
   if (publicKey.length !== BOX_PUBLIC_KEY_BYTES) {
     throw new ServiceError(400, 'bad_intake_key', `An intake public key is ${BOX_PUBLIC_KEY_BYTES} bytes.`);
   }
   const sodium = await loadSodium();
   const key: IntakeKey = { id: randomUUID(), publicKey, fingerprint: keyFingerprint(sodium, publicKey) };
   const today = todayUtc();
-  await db.transaction().execute(async (trx) => {
-    await trx.updateTable('intake_keys').set({ retired_on: today }).where('retired_on', 'is', null).execute();
-    await trx
-      .insertInto('intake_keys')
-      .values({ id: key.id, public_key: publicKey, fingerprint: key.fingerprint, created_on: today })
-      .execute();
-  });
+  await trx.updateTable('intake_keys').set({ retired_on: today }).where('retired_on', 'is', null).execute();
+  await trx
+    .insertInto('intake_keys')
+    .values({ id: key.id, public_key: publicKey, fingerprint: key.fingerprint, created_on: today })
+    .execute();
   return key;
-}
-
-function decode(sodium: Sodium, value: string, field: string, expectedLength?: number): Uint8Array {
-  let bytes: Uint8Array;
-  try {
-    bytes = fromBase64(sodium, value, field);
-  } catch (error) {
-    if (error instanceof ProtocolError) throw new ServiceError(400, 'bad_base64', error.message);
-    throw error;
-  }
-  if (expectedLength !== undefined && bytes.length !== expectedLength) {
-    throw new ServiceError(400, 'bad_length', `${field} must be ${expectedLength} bytes, got ${bytes.length}.`);
-  }
-  return bytes;
 }
 
 /** Stores a sealed envelope; resolves only once the row is committed. */
@@ -94,7 +84,7 @@ export async function acceptSealedSubmission(db: Kysely<Database>, submission: S
   }
 
   const sodium = await loadSodium();
-  const ciphertext = decode(sodium, submission.ciphertext, 'ciphertext');
+  const ciphertext = decodeField(sodium, submission.ciphertext, 'ciphertext');
   const bucket = bucketOfSealedLength(ciphertext.length);
   if (bucket === undefined) {
     throw new ServiceError(
@@ -103,8 +93,8 @@ export async function acceptSealedSubmission(db: Kysely<Database>, submission: S
       `ciphertext must be a padding bucket (${PADDING_BUCKETS.join(', ')} bytes) plus ${SEAL_OVERHEAD} bytes of seal.`,
     );
   }
-  const replyPublicKey = decode(sodium, submission.replyPublicKey, 'replyPublicKey', BOX_PUBLIC_KEY_BYTES);
-  const lookupToken = decode(sodium, submission.lookupToken, 'lookupToken', LOOKUP_TOKEN_BYTES);
+  const replyPublicKey = decodeField(sodium, submission.replyPublicKey, 'replyPublicKey', BOX_PUBLIC_KEY_BYTES);
+  const lookupToken = decodeField(sodium, submission.lookupToken, 'lookupToken', LOOKUP_TOKEN_BYTES);
 
   const today = todayUtc();
   try {

@@ -28,3 +28,15 @@ export function clientRateLimitKey(sodium: SodiumSumo, dailySecret: Uint8Array, 
 export function randomSecret(sodium: SodiumSumo, bytes = 32): Uint8Array {
   return sodium.randombytes_buf(bytes);
 }
+
+/** The audit chain (DESIGN §4): hash = SHA-256(prev_hash ‖ canonical JSON of the entry). */
+export function auditEntryHash(sodium: SodiumSumo, prevHash: Uint8Array, canonicalEntry: string): Uint8Array {
+  const entry = new TextEncoder().encode(canonicalEntry);
+  const input = new Uint8Array(prevHash.length + entry.length);
+  input.set(prevHash);
+  input.set(entry, prevHash.length);
+  return sodium.crypto_hash_sha256(input);
+}
+
+/** The chain starts from 32 zero bytes. */
+export const AUDIT_GENESIS_HASH = new Uint8Array(32);

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
+import { freePort } from './server-process.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -25,6 +26,10 @@ export function captureLog(): { stream: Writable; text(): string } {
   return { stream, text: () => chunks.join('') };
 }
 
+export interface ListeningTestApp extends TestApp {
+  origin: string;
+}
+
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await openTestDatabase();
   const config = loadConfig({ LOG_LEVEL: 'trace', RATE_LIMIT_MAX: '1000', ...env });
@@ -41,4 +46,13 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       await database.close();
     },
   };
+}
+
+/** A listening app whose PUBLIC_ORIGIN is its real address (login signatures bind the origin). */
+export async function startListeningTestApp(env: Record<string, string> = {}): Promise<ListeningTestApp> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const t = await startTestApp({ PORT: String(port), PUBLIC_ORIGIN: origin, ...env });
+  await t.app.listen({ port, host: '127.0.0.1' });
+  return { ...t, origin };
 }

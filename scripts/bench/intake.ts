@@ -1,0 +1,274 @@
+// Intake benchmark: POST /api/v1/submissions on the real app (A) against a bare Fastify + pg
+// INSERT (B) on the same Postgres, plus the submission bundle's size and the browser's seal time.
+// Run with `npm run bench:intake`; it reports and exits 0 even when a target is missed.
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import autocannon, { type Options } from 'autocannon';
+import Fastify from 'fastify';
+import pg from 'pg';
+import { chromium } from 'playwright-core';
+import { buildApp } from '../../server/app.js';
+import { loadConfig } from '../../server/config.js';
+import { openDatabase } from '../../server/db/database.js';
+import { todayUtc } from '../../server/db/day.js';
+import { migrateToLatest } from '../../server/db/migrator.js';
+import type { Account } from '../../server/intake/account.js';
+import { registerIntakeKey, type SealedSubmission } from '../../server/intake/service.js';
+import { toBase64 } from '../../server/protocol/encoding.js';
+import { sealAccount } from '../../server/protocol/envelope.js';
+import { generateIntakeKeyPair } from '../../server/protocol/intake-key.js';
+import { SEAL_OVERHEAD } from '../../server/protocol/padding.js';
+import { deriveReceiptKeys, drawReceiptEntropy } from '../../server/protocol/receipt.js';
+import { loadSodium } from '../../server/protocol/sodium.js';
+import { assetsDir, projectRoot } from '../../server/paths.js';
+
+const CONNECTIONS = 10;
+const DURATION_SECONDS = 10;
+const WARMUP_REQUESTS = 1_000;
+const ACCOUNT_CHARS = 1_750; // narrative length giving ~2 KB of account JSON
+const MAX_ENVELOPES = 30_000; // ~1.2 ms each to seal: keeps a set under ~40 s to make
+const CHROMIUM = '/usr/bin/chromium';
+const SUBMISSIONS = '/api/v1/submissions';
+
+interface LoadJob { url: string; intakeKeyId: string; intakePublicKey: Uint8Array }
+interface LoadResult { envelopes: number; completed: number; seconds: number; requestsPerSecond: number; p99Ms: number; non2xx: number; non201: number; errors: number; exhausted: boolean; firstFailure: string | undefined }
+
+/** A realistic ~2 KB account: its JSON lands in the 4 KiB padding bucket. */
+function account(narrativeChars: number): Account {
+  const sentence = 'I rated chatbot answers to screenplay prompts for eight months, then the project stopped overnight. ';
+  return {
+    v: 1, role: 'writer', platforms: ['outlier', 'mercor'], taskTypes: ['rating_responses'], payBand: '40_59', hoursBand: '20_29',
+    conditions: { nda_signed: 'yes', stopped_without_notice: 'yes' }, consent: 'quote',
+    narrative: sentence.repeat(Math.ceil(narrativeChars / sentence.length)).slice(0, narrativeChars),
+  };
+}
+
+/** Seals `count` envelopes exactly as views/assets/submit.ts does, each with its own receipt. */
+async function sealEnvelopes(job: LoadJob, count: number): Promise<Buffer[]> {
+  const sodium = await loadSodium();
+  const plain = account(ACCOUNT_CHARS);
+  const bodies: Buffer[] = [];
+  for (let i = 0; i < count; i++) {
+    const { lookupToken, replyKeyPair } = deriveReceiptKeys(sodium, drawReceiptEntropy(sodium));
+    const body: SealedSubmission = {
+      v: 1, intakeKeyId: job.intakeKeyId, ciphertext: toBase64(sodium, sealAccount(sodium, plain, job.intakePublicKey)),
+      replyPublicKey: toBase64(sodium, replyKeyPair.publicKey), lookupToken: toBase64(sodium, lookupToken),
+    };
+    bodies.push(Buffer.from(JSON.stringify(body)));
+  }
+  return bodies;
+}
+
+/** One autocannon run, each request with the next unused body, until the bodies or `seconds` run out. */
+async function fire(url: string, bodies: Buffer[], seconds?: number): Promise<LoadResult> {
+  let next = 0, non201 = 0, exhausted = false, firstFailure: string | undefined;
+  // `amount` so that a lookup token is never sent twice (409); the timer below ends the run at ~`seconds`.
+  const options: Options = {
+    url, connections: CONNECTIONS, pipelining: 1, amount: bodies.length,
+    requests: [{
+      method: 'POST', path: SUBMISSIONS, headers: { 'content-type': 'application/json' },
+      setupRequest: (request) => {
+        exhausted ||= next >= bodies.length;
+        return { ...request, body: bodies[next++] };
+      },
+      onResponse: (status, body) => {
+        if (status !== 201) { non201++; firstFailure ??= `${status} ${body.slice(0, 200)}`; }
+      },
+    }],
+  };
+  const instance = autocannon(options);
+  const timer = seconds === undefined ? undefined : setTimeout(() => instance.stop(), seconds * 1000);
+  const raw = await instance;
+  clearTimeout(timer);
+  // Off the main thread autocannon leaves aggregation to its caller.
+  const result = 'latency' in raw ? raw : autocannon.aggregateResult([raw], options);
+  return { envelopes: bodies.length, completed: result.requests.total, seconds: result.duration,
+    requestsPerSecond: result.requests.total / result.duration, p99Ms: result.latency.p99, non2xx: result.non2xx,
+    non201, errors: result.errors, exhausted, firstFailure };
+}
+
+/** Worker side: the load generator gets its own thread so it does not share the server's event loop. */
+async function loadWorker(job: LoadJob): Promise<void> {
+  // The warm-up (JIT, pool connections) also gives the rate that sizes the measured set.
+  const warmup = await fire(job.url, await sealEnvelopes(job, WARMUP_REQUESTS));
+  if (warmup.non201 > 0 || warmup.errors > 0) return parentPort?.postMessage(warmup);
+  // Warm-up rates have come out 3x low on a busy machine; a set that runs out only shortens the run.
+  const count = Math.min(MAX_ENVELOPES, Math.max(5_000, Math.ceil(warmup.requestsPerSecond * DURATION_SECONDS * 4)));
+  console.error(`  warm-up ${warmup.requestsPerSecond.toFixed(0)} req/s; sealing ${count} envelopes…`);
+  parentPort?.postMessage(await fire(job.url, await sealEnvelopes(job, count), DURATION_SECONDS));
+}
+
+function runLoad(job: LoadJob): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL(import.meta.url), { workerData: job });
+    worker.once('message', (result: LoadResult) => resolve(result));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`load worker exited (${code}) without a result`)));
+  });
+}
+
+function check(name: string, result: LoadResult): LoadResult {
+  if (result.exhausted) throw new Error(`${name}: ran out of pre-generated envelopes (${result.envelopes})`);
+  if (result.non201 > 0 || result.errors > 0) {
+    throw new Error(`${name}: ${result.non201} non-201 responses, ${result.errors} connection errors; first: ${result.firstFailure ?? '-'}`);
+  }
+  return result;
+}
+
+/** Baseline B: the same INSERT through `pg` alone, no plugins, no validation. */
+async function bareApp(pool: pg.Pool) {
+  const app = Fastify({ logger: false, bodyLimit: 128 * 1024 });
+  app.post<{ Body: SealedSubmission }>(SUBMISSIONS, async (request, reply) => {
+    const ciphertext = Buffer.from(request.body.ciphertext, 'base64');
+    const today = todayUtc();
+    await pool.query(
+      `insert into submissions (id, received_on, intake_key_id, envelope, padding_bucket, reply_public_key, lookup_hash, status_changed_on)
+       values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [randomUUID(), today, request.body.intakeKeyId, ciphertext, ciphertext.length - SEAL_OVERHEAD,
+        Buffer.from(request.body.replyPublicKey, 'base64'),
+        createHash('sha256').update(Buffer.from(request.body.lookupToken, 'base64')).digest(), today],
+    );
+    return reply.code(201).send({ status: 'received' });
+  });
+  return app;
+}
+
+// Runs in the page (scripts/ compiles without DOM types): click send, resolve when the sent panel shows.
+const SEND_AND_TIME = `new Promise((resolve, reject) => {
+  const panel = document.getElementById('sent-panel'), progress = document.getElementById('send-progress');
+  const start = performance.now();
+  const timer = setTimeout(() => reject(new Error('no answer within 30 s')), 30000);
+  new MutationObserver((_, observer) => {
+    if (!panel.hidden) { observer.disconnect(); clearTimeout(timer); resolve(performance.now() - start); }
+    else if (progress.textContent.startsWith('Not sent')) { observer.disconnect(); reject(new Error(progress.textContent)); }
+  }).observe(document.body, { subtree: true, attributes: true, childList: true, characterData: true });
+  document.getElementById('send-button').click();
+})`;
+
+/** Median over 5 runs of the real page: fill, draw the receipt, then time send → sent panel. */
+async function browserSealMs(appUrl: string): Promise<string> {
+  if (!existsSync(CHROMIUM)) return `skipped (${CHROMIUM} not installed)`;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  try {
+    const page = await browser.newPage();
+    const narrative = account(60_000).narrative;
+    const times: number[] = [];
+    for (let run = 0; run < 5; run++) {
+      await page.goto(`${appUrl}/submit`);
+      await page.fill('#narrative', narrative);
+      await page.check('#consent-quote');
+      await page.click('#submit-button');
+      await page.check('#receipt-confirmed');
+      const ms: unknown = await page.evaluate(SEND_AND_TIME);
+      if (typeof ms !== 'number') throw new Error(`seal timing returned ${String(ms)}`);
+      times.push(ms);
+    }
+    times.sort((a, b) => a - b);
+    return `${times[2]!.toFixed(0)} ms (median of 5; runs ${times.map((t) => t.toFixed(0)).join(', ')} ms)`;
+  } finally {
+    await browser.close();
+  }
+}
+
+function bundleSizes(): string[] {
+  const manifest = JSON.parse(readFileSync(path.join(assetsDir, 'manifest.json'), 'utf8')) as Record<string, string>;
+  const file = manifest['submit.js'];
+  if (!file) throw new Error('dist/assets/manifest.json has no submit.js');
+  const bytes = readFileSync(path.join(assetsDir, path.basename(file)));
+  const kb = (n: number) => `${(n / 1024).toFixed(1)} KB (${n} bytes)`;
+  const gzip = gzipSync(bytes, { level: 9 }).length;
+  const brotli = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  return [`submit.js gzip -9: ${kb(gzip)} (target <= 160 KB)`, `submit.js brotli 11: ${kb(brotli)} (for information; raw ${kb(bytes.length)})`];
+}
+
+const cleanups: Array<() => unknown> = []; // undone last first, on success, error or Ctrl-C
+
+async function cleanUp(): Promise<void> {
+  for (let undo = cleanups.pop(); undo; undo = cleanups.pop()) {
+    try { await undo(); } catch (error) { console.error('cleanup failed:', error instanceof Error ? error.message : error); }
+  }
+}
+
+async function main(): Promise<void> {
+  try {
+    let serverUrl = process.env.DATABASE_URL;
+    if (serverUrl && !/^postgres(ql)?:\/\//.test(serverUrl)) throw new Error('DATABASE_URL must be a postgres:// URL');
+    if (!serverUrl) {
+      const script = path.join(projectRoot, 'scripts/throwaway-postgres.sh');
+      const line = execFileSync('bash', [script, 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      const match = /DATABASE_URL=(\S+) PG_THROWAWAY_DIR=(\S+)/.exec(line);
+      if (!match) throw new Error(`throwaway-postgres.sh printed no DATABASE_URL: ${line}`);
+      const dir = match[2]!;
+      serverUrl = match[1]!;
+      cleanups.push(() => execFileSync('bash', [script, 'stop', dir], { stdio: ['ignore', 'ignore', 'inherit'] }));
+    }
+    const name = `offscript_bench_${randomBytes(4).toString('hex')}`;
+    const benchUrl = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    cleanups.push(() => admin.end());
+    await admin.query(`create database ${name}`);
+    // Not WITH (FORCE): pool.end() resolves before its sockets close, and a plain drop waits for them.
+    cleanups.push(() => admin.query(`drop database if exists ${name}`));
+
+    const { db } = await openDatabase({ databaseUrl: benchUrl, dataDir: '' });
+    cleanups.push(() => db.destroy());
+    await migrateToLatest(db);
+    const keyPair = generateIntakeKeyPair(await loadSodium());
+    const key = await registerIntakeKey(db, keyPair.publicKey);
+    const job = { intakeKeyId: key.id, intakePublicKey: key.publicKey };
+
+    const config = loadConfig({ ...process.env, DATABASE_URL: benchUrl, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000' });
+    const app = await buildApp({ config, db });
+    let appOpen = true; // closed early, before B, so that the two servers never compete
+    cleanups.push(() => appOpen && app.close());
+    const appUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+    console.error(`A: real app at ${appUrl}…`);
+    const a = check('A (app)', await runLoad({ ...job, url: appUrl }));
+    console.error('Chromium: seal and send a 60 KB account…');
+    const sealed = await browserSealMs(appUrl); // while A still listens
+    await app.close();
+    appOpen = false;
+
+    const pool = new pg.Pool({ connectionString: benchUrl, max: 20 }); // the same pool size as openDatabase
+    cleanups.push(() => pool.end());
+    // B starts from an empty table too, not behind A's rows and their vacuum.
+    await pool.query('truncate submissions cascade'); // cascade: messages (empty here) refer to it
+    const bare = await bareApp(pool);
+    cleanups.push(() => bare.close());
+    const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
+    console.error(`B: bare Fastify + pg at ${bareUrl}…`);
+    const b = check('B (bare)', await runLoad({ ...job, url: bareUrl }));
+
+    const cells = (...values: string[]) => values.map((v, i) => (i === 0 ? v.padEnd(22) : v.padStart(11))).join('');
+    const row = (label: string, r: LoadResult) => cells(label, r.requestsPerSecond.toFixed(0), r.p99Ms.toFixed(1), String(r.non2xx),
+      String(r.completed), r.seconds.toFixed(1), String(r.envelopes));
+    const accountBytes = Buffer.byteLength(JSON.stringify(account(ACCOUNT_CHARS)));
+    console.log(`\nPOST ${SUBMISSIONS}: ${accountBytes}-byte account (4 KiB bucket), ${CONNECTIONS} connections, pipelining 1, ~${DURATION_SECONDS} s after a warm-up`);
+    console.log(cells('', 'req/s avg', 'p99 (ms)', 'non-2xx', 'requests', 'seconds', 'envelopes'));
+    console.log(row('A real app', a));
+    console.log(row('B bare Fastify + pg', b));
+    console.log(`ratio (app / bare) = ${(a.requestsPerSecond / b.requestsPerSecond).toFixed(2)} (target >= 0.8)\n`);
+    for (const line of bundleSizes()) console.log(line);
+    console.log(`seal and send a 60 KB account in Chromium: ${sealed}`);
+  } catch (error) {
+    // Said before cleanup, which may fail noisily in its turn.
+    console.error('bench:intake failed:', error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  } finally {
+    await cleanUp();
+  }
+}
+
+if (isMainThread) {
+  process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
+  await main();
+} else {
+  await loadWorker(workerData as LoadJob);
+}

@@ -1,0 +1,194 @@
+// The hash-chained audit log (DESIGN §4): every moderator action, one row each,
+// hash = SHA-256(prev_hash ‖ canonical JSON of the entry), starting from 32 zero bytes.
+// Entries carry a day, never a time of day: they touch sources' submissions.
+import { sql, type Kysely } from 'kysely';
+import { todayUtc } from '../db/day.js';
+import type { Database, Day } from '../db/schema.js';
+import { canonicalJson, type Json } from '../protocol/canonical-json.js';
+import { AUDIT_GENESIS_HASH, auditEntryHash, loadSodiumSumo } from '../protocol/digest.js';
+
+export const AUDIT_ACTIONS = [
+  'moderator.invited',
+  'moderator.enrolled',
+  'moderator.disabled',
+  'intake_key.created',
+  'intake_key.granted',
+  'intake_key.rotated',
+  'session.login',
+  'session.logout',
+  'submission.opened',
+  'submission.accepted',
+  'submission.rejected',
+  'submission.question_asked',
+  'story.submitted_for_review',
+  'story.approved',
+  'story.returned',
+  'watch_list.updated',
+  'retention.purged',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export function isAuditAction(value: unknown): value is AuditAction {
+  return typeof value === 'string' && (AUDIT_ACTIONS as readonly string[]).includes(value);
+}
+
+export const AUDIT_SUBJECT_TYPES = ['submission', 'story', 'moderator', 'intake_key'] as const;
+export type AuditSubjectType = (typeof AUDIT_SUBJECT_TYPES)[number];
+
+export type AuditActor = { id: string; handle: string } | 'system';
+export interface AuditSubject {
+  type: AuditSubjectType;
+  id: string;
+}
+
+/** One entry as hashed and stored (canonical JSON); `subject` and `details` only when given. */
+export interface AuditEntry {
+  seq: number;
+  day: Day;
+  actor: AuditActor;
+  action: AuditAction;
+  subject?: AuditSubject;
+  details?: Json;
+}
+
+export interface AuditEntryInput {
+  actor: AuditActor;
+  action: AuditAction;
+  subject?: AuditSubject;
+  details?: Json;
+}
+
+export interface AppendedAuditEntry {
+  seq: number;
+  /** Hex SHA-256 of this entry: the new head of the chain. */
+  hash: string;
+}
+
+/**
+ * Appends one entry. Pass the caller's transaction so the entry commits (or rolls back) with
+ * the action it records; outside a transaction this opens one. The table lock serializes
+ * concurrent appends (it conflicts with itself, not with readers) until the transaction ends.
+ */
+export async function appendAuditEntry(trx: Kysely<Database>, input: AuditEntryInput): Promise<AppendedAuditEntry> {
+  if (!trx.isTransaction) return trx.transaction().execute((inner) => appendAuditEntry(inner, input));
+  if (!isAuditAction(input.action)) throw new Error(`unknown audit action: ${String(input.action)}`);
+
+  await sql`lock table audit_log in share row exclusive mode`.execute(trx);
+  const last = await trx
+    .selectFrom('audit_log')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const seq = (last?.seq ?? 0) + 1;
+  const prevHash = last ? new Uint8Array(last.hash) : AUDIT_GENESIS_HASH;
+
+  // Copy field by field so that nothing the caller's objects happen to carry gets hashed.
+  const entry: { [key: string]: Json } = {
+    seq,
+    day: todayUtc(),
+    actor: input.actor === 'system' ? 'system' : { id: input.actor.id, handle: input.actor.handle },
+    action: input.action,
+  };
+  if (input.subject) {
+    if (!(AUDIT_SUBJECT_TYPES as readonly string[]).includes(input.subject.type)) {
+      throw new Error(`unknown audit subject type: ${String(input.subject.type)}`);
+    }
+    entry.subject = { type: input.subject.type, id: input.subject.id };
+  }
+  if (input.details !== undefined) entry.details = input.details;
+
+  const text = canonicalJson(entry);
+  const sodium = await loadSodiumSumo();
+  const hash = auditEntryHash(sodium, prevHash, text);
+  await trx.insertInto('audit_log').values({ seq, entry: text, prev_hash: prevHash, hash }).execute();
+  return { seq, hash: sodium.to_hex(hash) };
+}
+
+export type AuditVerification =
+  | { ok: true; entries: number; headHash: string }
+  | { ok: false; entries: number; brokenAt: number; reason: string };
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+/**
+ * Walks the chain in seq order and reports the first entry that does not verify: an edited
+ * entry or hash (hash mismatch), a deleted or reordered entry (seq gap, prev_hash mismatch,
+ * or stored JSON whose seq differs from its row).
+ *
+ * `entries` is the number of rows read that verified before the break (all rows when ok).
+ *
+ * Deleting the newest entries (truncating the tail) leaves a valid, shorter chain: the chain
+ * alone cannot show it. The console therefore compares `headHash` (and `entries`) with the
+ * head a moderator saw before; the head of an empty log is the genesis hash (zeros).
+ */
+export async function verifyAuditChain(
+  db: Kysely<Database>,
+  options: { batchSize?: number } = {},
+): Promise<AuditVerification> {
+  const batchSize = options.batchSize ?? 500;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('batchSize must be a positive integer');
+  const sodium = await loadSodiumSumo();
+  let prevHash: Uint8Array = AUDIT_GENESIS_HASH;
+  let expected = 1;
+  let verified = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('audit_log')
+      .select(['seq', 'entry', 'prev_hash', 'hash'])
+      .where('seq', '>=', expected)
+      .orderBy('seq', 'asc')
+      .limit(batchSize)
+      .execute();
+    for (const row of rows) {
+      const broken = (reason: string, at = row.seq) => ({ ok: false as const, entries: verified, brokenAt: at, reason });
+      if (row.seq !== expected) {
+        return broken(`entry ${expected} is missing (the next stored entry is ${row.seq})`, expected);
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(row.entry);
+      } catch {
+        return broken('the stored entry is not valid JSON');
+      }
+      const storedSeq = typeof parsed === 'object' && parsed !== null ? (parsed as { seq?: unknown }).seq : undefined;
+      if (storedSeq !== row.seq) {
+        return broken(`the stored entry says seq ${JSON.stringify(storedSeq) ?? 'nothing'}, its row is ${row.seq}`);
+      }
+      if (!bytesEqual(row.prev_hash, prevHash)) {
+        return broken(row.seq === 1 ? 'prev_hash is not the genesis hash' : `prev_hash does not match the hash of entry ${row.seq - 1}`);
+      }
+      if (!bytesEqual(row.hash, auditEntryHash(sodium, prevHash, row.entry))) {
+        return broken('the hash does not match the entry (entry or hash edited)');
+      }
+      prevHash = new Uint8Array(row.hash);
+      expected = row.seq + 1;
+      verified++;
+    }
+    if (rows.length < batchSize) break;
+  }
+  return { ok: true, entries: verified, headHash: sodium.to_hex(prevHash) };
+}
+
+export interface ListedAuditEntry extends AuditEntry {
+  /** Hex hash of the entry, so the console can show and remember the head. */
+  hash: string;
+}
+
+/** Entries newest first, `limit` at a time (at most 1000); page on with `beforeSeq`. */
+export async function listAuditEntries(
+  db: Kysely<Database>,
+  options: { limit: number; beforeSeq?: number },
+): Promise<ListedAuditEntry[]> {
+  const limit = Number.isFinite(options.limit) ? Math.min(Math.max(Math.trunc(options.limit), 1), 1000) : 50;
+  let query = db.selectFrom('audit_log').select(['seq', 'entry', 'hash']).orderBy('seq', 'desc').limit(limit);
+  if (options.beforeSeq !== undefined) query = query.where('seq', '<', options.beforeSeq);
+  const rows = await query.execute();
+  const sodium = await loadSodiumSumo();
+  return rows.map((row) => ({ ...(JSON.parse(row.entry) as AuditEntry), hash: sodium.to_hex(row.hash) }));
+}

@@ -1,0 +1,232 @@
+// The moderation queue and decisions on submissions (DESIGN §4): the server hands out
+// ciphertexts and records decisions; reading happens in the moderator's browser.
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { decodeField } from '../binary-fields.js';
+import { todayUtc } from '../db/day.js';
+import { SUBMISSION_STATUSES, type Database, type SubmissionStatus } from '../db/schema.js';
+import { ServiceError } from '../errors.js';
+import { toBase64 } from '../protocol/encoding.js';
+import { bucketOfSealedLength } from '../protocol/padding.js';
+import { loadSodium } from '../protocol/sodium.js';
+import {
+  attributionLabels,
+  conditionAnswers,
+  conditions,
+  consents,
+  hoursBands,
+  payBands,
+  platforms,
+  roles,
+  taskTypes,
+} from '../vocabulary.js';
+import { appendAuditEntry } from './audit.js';
+import type { ModeratorIdentity } from './team-service.js';
+
+export interface QueueItem {
+  id: string;
+  receivedOn: string;
+  status: SubmissionStatus;
+  paddingBucket: number;
+  purged: boolean;
+}
+
+export async function listQueue(db: Kysely<Database>, status?: SubmissionStatus): Promise<QueueItem[]> {
+  let query = db
+    .selectFrom('submissions')
+    .select(['id', 'received_on', 'status', 'padding_bucket', 'purged_on'])
+    .orderBy('received_on', 'asc')
+    .orderBy('id');
+  if (status) query = query.where('status', '=', status);
+  const rows = await query.execute();
+  return rows.map((r) => ({ id: r.id, receivedOn: r.received_on, status: r.status, paddingBucket: r.padding_bucket, purged: r.purged_on !== null }));
+}
+
+export async function queueCounts(db: Kysely<Database>): Promise<Record<SubmissionStatus, number>> {
+  const rows = await db.selectFrom('submissions').select(['status', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('status').execute();
+  const counts = Object.fromEntries(SUBMISSION_STATUSES.map((s) => [s, 0])) as Record<SubmissionStatus, number>;
+  for (const row of rows) counts[row.status] = Number(row.n);
+  return counts;
+}
+
+export interface SubmissionForModerator {
+  id: string;
+  receivedOn: string;
+  status: SubmissionStatus;
+  paddingBucket: number;
+  intakeKeyId: string;
+  envelope: string | null;
+  replyPublicKey: string;
+  messages: { direction: 'to_source' | 'from_source'; ciphertext: string; sentOn: string }[];
+}
+
+/** Hands out a submission's ciphertexts; the first opening moves it from received to in_review. */
+export async function openSubmission(db: Kysely<Database>, moderator: ModeratorIdentity, id: string): Promise<SubmissionForModerator> {
+  const sodium = await loadSodium();
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('submissions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!row) throw new ServiceError(404, 'unknown_submission', 'There is no such submission.');
+    if (row.status === 'received') {
+      await trx.updateTable('submissions').set({ status: 'in_review', status_changed_on: todayUtc() }).where('id', '=', id).execute();
+      await appendAuditEntry(trx, { actor: { id: moderator.id, handle: moderator.handle }, action: 'submission.opened', subject: { type: 'submission', id } });
+    }
+    const messages = await trx.selectFrom('messages').selectAll().where('submission_id', '=', id).orderBy('position').execute();
+    return {
+      id: row.id,
+      receivedOn: row.received_on,
+      status: row.status === 'received' ? 'in_review' : row.status,
+      paddingBucket: row.padding_bucket,
+      intakeKeyId: row.intake_key_id,
+      envelope: row.envelope && toBase64(sodium, row.envelope),
+      replyPublicKey: toBase64(sodium, row.reply_public_key),
+      messages: messages.map((m) => ({ direction: m.direction, ciphertext: toBase64(sodium, m.ciphertext), sentOn: m.sent_on })),
+    };
+  });
+}
+
+/** The de-identified facts a moderator confirms for statistics (DESIGN §5 vocabularies). */
+export interface Facets {
+  role?: string;
+  platforms: string[];
+  taskTypes: string[];
+  payBand?: string;
+  hoursBand?: string;
+  conditions: Record<string, string>;
+  consent: string;
+}
+
+export interface StoryDraft {
+  title: string;
+  body: string;
+  pullQuotes: string[];
+  attributionLabel: string;
+}
+
+function checkTerm(value: string | undefined, field: string, vocabulary: { has(v: unknown): boolean; keys: readonly string[] }) {
+  if (value !== undefined && !vocabulary.has(value)) {
+    throw new ServiceError(400, 'unknown_facet', `${field} "${String(value).slice(0, 40)}" is not one of: ${vocabulary.keys.join(', ')}.`);
+  }
+}
+
+export function validateFacets(facets: Facets): void {
+  checkTerm(facets.role, 'role', roles);
+  facets.platforms.forEach((p) => checkTerm(p, 'platforms', platforms));
+  facets.taskTypes.forEach((t) => checkTerm(t, 'taskTypes', taskTypes));
+  checkTerm(facets.payBand, 'payBand', payBands);
+  checkTerm(facets.hoursBand, 'hoursBand', hoursBands);
+  checkTerm(facets.consent, 'consent', consents);
+  for (const [condition, answer] of Object.entries(facets.conditions)) {
+    checkTerm(condition, 'conditions', conditions);
+    checkTerm(answer, `conditions.${condition}`, conditionAnswers);
+  }
+}
+
+export function validateStoryDraft(story: StoryDraft): void {
+  checkTerm(story.attributionLabel, 'attributionLabel', attributionLabels);
+  if (story.title.trim() === '' || story.body.trim() === '') throw new ServiceError(400, 'empty_story', 'A story needs a title and a body.');
+}
+
+async function undecided(trx: Transaction<Database>, id: string) {
+  const row = await trx.selectFrom('submissions').select(['id', 'status', 'envelope']).where('id', '=', id).forUpdate().executeTakeFirst();
+  if (!row) throw new ServiceError(404, 'unknown_submission', 'There is no such submission.');
+  if (!['received', 'in_review', 'needs_info'].includes(row.status)) {
+    throw new ServiceError(409, 'already_decided', `This submission is already ${row.status}.`);
+  }
+  return row;
+}
+
+/** Accepts a submission: one account for statistics and, with consent to quote, a story for second review. */
+export async function acceptSubmission(
+  db: Kysely<Database>,
+  moderator: ModeratorIdentity,
+  id: string,
+  input: { facets: Facets; story?: StoryDraft },
+): Promise<{ accountId: string; storyId?: string }> {
+  validateFacets(input.facets);
+  if (input.story) {
+    validateStoryDraft(input.story);
+    if (input.facets.consent !== 'quote') {
+      throw new ServiceError(400, 'no_consent_to_quote', 'The source did not consent to quotation: no story can be drafted.');
+    }
+  }
+  const today = todayUtc();
+  return db.transaction().execute(async (trx) => {
+    await undecided(trx, id);
+    const accountId = randomUUID();
+    await trx
+      .insertInto('accounts')
+      .values({
+        id: accountId,
+        submission_id: id,
+        role: input.facets.role ?? null,
+        platforms: input.facets.platforms,
+        task_types: input.facets.taskTypes,
+        pay_band: input.facets.payBand ?? null,
+        hours_band: input.facets.hoursBand ?? null,
+        conditions: JSON.stringify(input.facets.conditions),
+        consent: input.facets.consent,
+        accepted_on: today,
+      })
+      .execute();
+    await trx.updateTable('submissions').set({ status: 'accepted', status_changed_on: today, decided_on: today }).where('id', '=', id).execute();
+    const actor = { id: moderator.id, handle: moderator.handle };
+    await appendAuditEntry(trx, { actor, action: 'submission.accepted', subject: { type: 'submission', id } });
+    if (!input.story) return { accountId };
+    const storyId = randomUUID();
+    await trx
+      .insertInto('stories')
+      .values({
+        id: storyId,
+        account_id: accountId,
+        title: input.story.title,
+        body: input.story.body,
+        pull_quotes: JSON.stringify(input.story.pullQuotes),
+        attribution_label: input.story.attributionLabel,
+        status: 'awaiting_second_review',
+        author_id: moderator.id,
+        created_on: today,
+      })
+      .execute();
+    await appendAuditEntry(trx, { actor, action: 'story.submitted_for_review', subject: { type: 'story', id: storyId } });
+    return { accountId, storyId };
+  });
+}
+
+/** Rejects a submission; the reason goes to the audit log only. */
+export async function rejectSubmission(db: Kysely<Database>, moderator: ModeratorIdentity, id: string, reason: string): Promise<void> {
+  const today = todayUtc();
+  await db.transaction().execute(async (trx) => {
+    await undecided(trx, id);
+    await trx.updateTable('submissions').set({ status: 'rejected', status_changed_on: today, decided_on: today }).where('id', '=', id).execute();
+    await appendAuditEntry(trx, {
+      actor: { id: moderator.id, handle: moderator.handle },
+      action: 'submission.rejected',
+      subject: { type: 'submission', id },
+      details: { reason },
+    });
+  });
+}
+
+/** Stores a question the moderator's browser sealed to the source's reply key. */
+export async function askSource(db: Kysely<Database>, moderator: ModeratorIdentity, id: string, sealedQuestion: string): Promise<void> {
+  const sodium = await loadSodium();
+  const ciphertext = decodeField(sodium, sealedQuestion, 'ciphertext');
+  if (bucketOfSealedLength(ciphertext.length) === undefined) {
+    throw new ServiceError(400, 'bad_ciphertext_length', 'A sealed question must be a padding bucket plus the seal.');
+  }
+  const today = todayUtc();
+  await db.transaction().execute(async (trx) => {
+    await undecided(trx, id);
+    const last = await trx
+      .selectFrom('messages')
+      .select((eb) => eb.fn.max('position').as('position'))
+      .where('submission_id', '=', id)
+      .executeTakeFirst();
+    await trx
+      .insertInto('messages')
+      .values({ id: randomUUID(), submission_id: id, position: Number(last?.position ?? 0) + 1, direction: 'to_source', ciphertext, sent_on: today })
+      .execute();
+    await trx.updateTable('submissions').set({ status: 'needs_info', status_changed_on: today }).where('id', '=', id).execute();
+    await appendAuditEntry(trx, { actor: { id: moderator.id, handle: moderator.handle }, action: 'submission.question_asked', subject: { type: 'submission', id } });
+  });
+}

@@ -1,0 +1,163 @@
+// Retention (DESIGN §4): a decided submission's ciphertext and messages are deleted
+// RETENTION_DAYS after it was decided. The row itself stays (status, days) for the
+// source's timeline; `purged_on` records when the rest went.
+import type { Kysely } from 'kysely';
+import { todayUtc } from '../db/day.js';
+import type { Database, Day, SubmissionStatus } from '../db/schema.js';
+import { appendAuditEntry } from './audit.js';
+
+/** Statuses that count as decided; withdrawal deletes at once elsewhere. */
+export const DECIDED_STATUSES = ['accepted', 'rejected'] as const satisfies readonly SubmissionStatus[];
+export type DecidedStatus = (typeof DECIDED_STATUSES)[number];
+
+const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** `day` plus `days` (may be negative), as YYYY-MM-DD in the UTC calendar. */
+export function addDays(day: Day, days: number): Day {
+  const match = DAY_PATTERN.exec(day);
+  if (!match) throw new Error(`not a YYYY-MM-DD day: ${day}`);
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  if (date.toISOString().slice(0, 10) !== day) throw new Error(`not a calendar day: ${day}`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+function checkRetentionDays(retentionDays: number): void {
+  if (!Number.isSafeInteger(retentionDays) || retentionDays < 0) {
+    throw new Error(`retentionDays must be a non-negative integer, got ${retentionDays}`);
+  }
+}
+
+export interface PurgeOptions {
+  retentionDays: number;
+  today?: Day;
+}
+
+/**
+ * Deletes the envelope and messages of every submission decided at least `retentionDays`
+ * ago, in one transaction with one `retention.purged` audit entry (a count, never ids: ids
+ * next to a day could be correlated). Running it again purges nothing more.
+ */
+export async function purgeExpiredSubmissions(
+  db: Kysely<Database>,
+  { retentionDays, today = todayUtc() }: PurgeOptions,
+): Promise<{ purged: number }> {
+  checkRetentionDays(retentionDays);
+  const cutoff = addDays(today, -retentionDays);
+  return db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('submissions')
+      .set({ envelope: null, purged_on: today })
+      .where('status', 'in', DECIDED_STATUSES)
+      .where('decided_on', 'is not', null)
+      .where('decided_on', '<=', cutoff)
+      .where('envelope', 'is not', null)
+      .executeTakeFirst();
+    const purged = Number(updated.numUpdatedRows);
+    // Every expired submission's messages, so that none is left behind by an earlier partial state.
+    await trx
+      .deleteFrom('messages')
+      .where('submission_id', 'in', (eb) =>
+        eb
+          .selectFrom('submissions')
+          .select('id')
+          .where('status', 'in', DECIDED_STATUSES)
+          .where('decided_on', 'is not', null)
+          .where('decided_on', '<=', cutoff),
+      )
+      .execute();
+    if (purged > 0) {
+      await appendAuditEntry(trx, { actor: 'system', action: 'retention.purged', details: { count: purged } });
+    }
+    return { purged };
+  });
+}
+
+export interface ScheduledPurge {
+  submissionId: string;
+  status: DecidedStatus;
+  decidedOn: Day;
+  purgeOn: Day;
+}
+
+/** Decided submissions not yet purged, with the day their ciphertext goes, soonest first. */
+export async function purgeSchedule(
+  db: Kysely<Database>,
+  { retentionDays }: { retentionDays: number },
+): Promise<ScheduledPurge[]> {
+  checkRetentionDays(retentionDays);
+  const rows = await db
+    .selectFrom('submissions')
+    .select(['id', 'status', 'decided_on'])
+    .where('status', 'in', DECIDED_STATUSES)
+    .where('decided_on', 'is not', null)
+    .where('purged_on', 'is', null)
+    .orderBy('decided_on', 'asc')
+    .orderBy('id', 'asc')
+    .execute();
+  return rows.map((row) => ({
+    submissionId: row.id,
+    status: row.status as DecidedStatus,
+    decidedOn: row.decided_on!,
+    purgeOn: addDays(row.decided_on!, retentionDays),
+  }));
+}
+
+export interface PurgeLog {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface DailyPurgeOptions {
+  retentionDays: number;
+  log: PurgeLog;
+  /** How often to look whether the UTC day changed; one hour unless a test says otherwise. */
+  checkIntervalMs?: number;
+  /** The clock; tests move it forward. */
+  now?: () => Date;
+}
+
+export interface DailyPurge {
+  /** Stops the timer and waits for a purge in progress, if any. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Purges now, then once per UTC day (checked hourly on an unref'ed timer, so it never keeps
+ * the process alive). A failed purge is logged and retried at the next check, never thrown.
+ */
+export function startDailyPurge(db: Kysely<Database>, options: DailyPurgeOptions): DailyPurge {
+  const { retentionDays, log, checkIntervalMs = 60 * 60 * 1000, now = () => new Date() } = options;
+  let lastDay: Day | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = false;
+
+  const check = (): void => {
+    if (stopped || running) return;
+    const today = todayUtc(now());
+    if (today === lastDay) return;
+    running = purgeExpiredSubmissions(db, { retentionDays, today })
+      .then(({ purged }) => {
+        lastDay = today;
+        if (purged > 0) log.info({ purged }, 'retention: purged expired submissions');
+      })
+      .catch((err: unknown) => {
+        log.error({ err }, 'retention: purge failed');
+      })
+      .finally(() => {
+        running = undefined;
+      });
+  };
+
+  check();
+  const timer = setInterval(check, checkIntervalMs);
+  timer.unref();
+
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,283 @@
+// The moderation console: /mod pages (server-rendered shells; crypto in the browser bundle)
+// and /mod/api JSON. Login and enrolment are open; everything else needs a session, and
+// team actions need an administrator. Every state-changing request carries a CSRF token.
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.js';
+import type { Database, SubmissionStatus } from '../db/schema.js';
+import { ServiceError } from '../errors.js';
+import { wantsJson } from '../error-handling.js';
+import { attributionLabels, conditionAnswers, conditions, consents, hoursBands, payBands, platforms, roles, taskTypes } from '../vocabulary.js';
+import { listAuditEntries, verifyAuditChain } from './audit.js';
+import { askSource, acceptSubmission, listQueue, openSubmission, queueCounts, rejectSubmission, type Facets, type StoryDraft } from './queue-service.js';
+import { purgeSchedule } from './retention.js';
+import * as schemas from './schemas.js';
+import { serverSecret } from './server-secret.js';
+import { authenticate, issueLoginChallenge, logIn, logOut } from './session-service.js';
+import { approveStory, getStory, listStories, returnStory, reviseStory } from './stories-service.js';
+import {
+  currentWatchList,
+  disableModerator,
+  enrolModerator,
+  grantIntakeKeys,
+  inviteModerator,
+  listTeam,
+  openInvitation,
+  rotateIntakeKey,
+  saveWatchList,
+  wrappedKeysFor,
+  type Enrolment,
+  type GrantInput,
+  type ModeratorIdentity,
+  type Rotation,
+} from './team-service.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    moderator: ModeratorIdentity | null;
+  }
+}
+
+export const SESSION_COOKIE = 'offscript_session';
+
+export interface ModerationRoutesOptions {
+  db: Kysely<Database>;
+  config: Config;
+}
+
+type IdRequest = FastifyRequest<{ Params: { id: string } }>;
+
+const vocabularies = {
+  roles: roles.terms,
+  platforms: platforms.terms,
+  taskTypes: taskTypes.terms,
+  payBands: payBands.terms,
+  hoursBands: hoursBands.terms,
+  conditions: conditions.terms,
+  conditionAnswers: conditionAnswers.terms,
+  consents: consents.terms,
+  attributionLabels: attributionLabels.terms,
+};
+
+export function invitationUrl(config: Config, token: string): string {
+  return `${config.publicOrigin}/mod/enrol/${token}`;
+}
+
+export async function moderationRoutes(app: FastifyInstance, { db, config }: ModerationRoutesOptions): Promise<void> {
+  const secure = config.publicOrigin.startsWith('https:');
+  await app.register(fastifyCookie, { secret: Buffer.from(await serverSecret(db, 'cookie-signing')) });
+  await app.register(fastifyCsrf, {
+    cookieKey: 'offscript_csrf',
+    cookieOpts: { path: '/mod', sameSite: 'strict', httpOnly: true, secure, signed: true },
+    getToken: (request) => (request.headers['x-csrf-token'] as string | undefined) ?? (request.body as { _csrf?: string } | undefined)?._csrf,
+  });
+  app.decorateRequest('moderator', null);
+
+  const safeMethod = (request: FastifyRequest) => ['GET', 'HEAD', 'OPTIONS'].includes(request.method);
+  // CSRF runs in preHandler, after the rate limit (onRequest) and after the session check.
+  const checkCsrf = (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) =>
+    safeMethod(request) ? done() : app.csrfProtection(request, reply, done);
+
+  const page = (reply: FastifyReply, view: string, data: Record<string, unknown>) =>
+    reply.view(`pages/mod/${view}`, {
+      script: 'moderation.js',
+      page: `mod-${view}`,
+      moderatorArea: true,
+      csrfToken: reply.generateCsrf(),
+      moderator: reply.request.moderator,
+      isAdministrator: reply.request.moderator?.role === 'administrator',
+      ...data,
+    });
+
+  const setSessionCookie = (reply: FastifyReply, sessionId: string) =>
+    reply.setCookie(SESSION_COOKIE, sessionId, { path: '/mod', httpOnly: true, sameSite: 'strict', secure, maxAge: 12 * 3600 });
+
+  // Open to everyone: login and enrolment.
+  await app.register(async (open) => {
+    open.addHook('preHandler', checkCsrf);
+
+    open.get('/mod/login', async (_request, reply) => page(reply, 'login', { title: 'Moderator login' }));
+
+    open.get<{ Params: { token: string } }>('/mod/enrol/:token', async (request, reply) => {
+      const invitation = await openInvitation(db, request.params.token);
+      return page(reply, 'enrol', { title: 'Join the moderation team', invitation, token: request.params.token });
+    });
+
+    open.post<{ Body: Enrolment & { token: string } }>('/mod/api/enrol', { schema: schemas.enrolSchema }, async (request, reply) => {
+      const { token, ...enrolment } = request.body;
+      return reply.code(201).send(await enrolModerator(db, token, enrolment));
+    });
+
+    open.post<{ Body: { handle: string } }>(
+      '/mod/api/login/challenge',
+      { schema: schemas.challengeSchema, config: { rateLimit: {} } },
+      async (request) => issueLoginChallenge(db, request.body.handle),
+    );
+
+    open.post<{ Body: { handle: string; challenge: string; signature: string } }>(
+      '/mod/api/login',
+      {
+        schema: schemas.loginSchema,
+        // Per handle as well as per client: guessing one moderator's passphrase stays slow from anywhere.
+        config: {
+          rateLimit: {
+            hook: 'preHandler',
+            max: 10,
+            timeWindow: 15 * 60 * 1000,
+            keyGenerator: (request: FastifyRequest) => `login:${(request.body as { handle?: string } | undefined)?.handle ?? ''}`,
+          },
+        },
+      },
+      async (request, reply) => {
+        const { sessionId, moderator } = await logIn(db, request.body, config.publicOrigin);
+        setSessionCookie(reply, sessionId);
+        return { handle: moderator.handle, role: moderator.role };
+      },
+    );
+  });
+
+  // Everything else needs a live session.
+  await app.register(async (session) => {
+    // onRequest: a request without a session is turned away before its body is even validated.
+    session.addHook('onRequest', async (request, reply) => {
+      const sessionId = request.cookies[SESSION_COOKIE];
+      request.moderator = (sessionId && (await authenticate(db, sessionId))) || null;
+      if (request.moderator) return;
+      if (wantsJson(request)) throw new ServiceError(401, 'not_logged_in', 'Log in first; your session may have expired.');
+      return reply.redirect('/mod/login');
+    });
+    session.addHook('preHandler', checkCsrf);
+    const me = (request: FastifyRequest): ModeratorIdentity => request.moderator!;
+
+    const endSession = async (request: FastifyRequest, reply: FastifyReply) => {
+      await logOut(db, request.cookies[SESSION_COOKIE]!, me(request));
+      reply.clearCookie(SESSION_COOKIE, { path: '/mod' });
+      // Also wipes the unwrapped keys this browser kept in sessionStorage.
+      reply.header('clear-site-data', '"*"');
+    };
+    session.post('/mod/api/logout', { schema: schemas.emptyBodySchema }, async (request, reply) => {
+      await endSession(request, reply);
+      return { ok: true };
+    });
+    session.post('/mod/logout', async (request, reply) => {
+      await endSession(request, reply);
+      return reply.redirect('/mod/login', 303);
+    });
+
+    session.get<{ Querystring: { status?: SubmissionStatus } }>('/mod', { schema: { querystring: schemas.queueQuerySchema } }, async (request, reply) => {
+      const status = request.query.status ?? 'received';
+      const counts = await queueCounts(db);
+      return page(reply, 'queue', {
+        title: 'Queue',
+        status,
+        tabs: Object.entries(counts).map(([key, count]) => ({ key, count, current: key === status })),
+        items: await listQueue(db, status),
+        purges: await purgeSchedule(db, { retentionDays: config.retentionDays }),
+        retentionDays: config.retentionDays,
+      });
+    });
+
+    session.get<{ Params: { id: string } }>('/mod/submissions/:id', { schema: { params: schemas.idParamsSchema } }, async (request, reply) =>
+      page(reply, 'submission', { title: 'Submission', submissionId: request.params.id, vocabularies }),
+    );
+
+    session.get('/mod/stories', async (request, reply) =>
+      page(reply, 'stories', {
+        title: 'Stories',
+        awaiting: (await listStories(db, ['awaiting_second_review'])).map((s) => ({ ...s, mine: s.authorId === me(request).id })),
+        drafts: (await listStories(db, ['draft'])).filter((s) => s.authorId === me(request).id),
+        approved: await listStories(db, ['approved']),
+      }),
+    );
+
+    session.get<{ Params: { id: string } }>('/mod/stories/:id', { schema: { params: schemas.idParamsSchema } }, async (request, reply) => {
+      const story = await getStory(db, request.params.id);
+      const mine = story.authorId === me(request).id;
+      return page(reply, 'story', {
+        title: story.title,
+        story,
+        canReview: !mine && story.status === 'awaiting_second_review',
+        canRevise: mine && story.status === 'draft',
+        attributionLabels: attributionLabels.terms.map((t) => ({ ...t, selected: t.key === story.attributionLabel })),
+        pullQuotesText: story.pullQuotes.join('\n'),
+      });
+    });
+
+    session.get('/mod/audit', async (_request, reply) =>
+      page(reply, 'audit', { title: 'Audit log', entries: await listAuditEntries(db, { limit: 200 }), verification: await verifyAuditChain(db) }),
+    );
+
+    session.get('/mod/api/keys', async (request) => ({ keys: await wrappedKeysFor(db, me(request).id) }));
+    session.get('/mod/api/watch-list', async () => (await currentWatchList(db)) ?? { intakeKeyId: null, ciphertext: null });
+
+    session.get<{ Querystring: { status?: SubmissionStatus } }>('/mod/api/submissions', { schema: { querystring: schemas.queueQuerySchema } }, async (request) => ({
+      items: await listQueue(db, request.query.status),
+    }));
+    session.get('/mod/api/submissions/:id', { schema: { params: schemas.idParamsSchema } }, async (request: IdRequest) =>
+      openSubmission(db, me(request), request.params.id),
+    );
+    session.post<{ Params: { id: string }; Body: { facets: Facets; story?: StoryDraft } }>(
+      '/mod/api/submissions/:id/accept',
+      { schema: schemas.acceptSchema },
+      async (request) => acceptSubmission(db, me(request), request.params.id, request.body),
+    );
+    session.post<{ Params: { id: string }; Body: { reason: string } }>('/mod/api/submissions/:id/reject', { schema: schemas.rejectSchema }, async (request) => {
+      await rejectSubmission(db, me(request), request.params.id, request.body.reason);
+      return { ok: true };
+    });
+    session.post<{ Params: { id: string }; Body: { ciphertext: string } }>('/mod/api/submissions/:id/question', { schema: schemas.questionSchema }, async (request) => {
+      await askSource(db, me(request), request.params.id, request.body.ciphertext);
+      return { ok: true };
+    });
+
+    session.post('/mod/api/stories/:id/approve', { schema: { params: schemas.idParamsSchema, ...schemas.emptyBodySchema } }, async (request: IdRequest) => {
+      await approveStory(db, me(request), request.params.id);
+      return { ok: true };
+    });
+    session.post<{ Params: { id: string }; Body: { note: string } }>('/mod/api/stories/:id/return', { schema: schemas.returnStorySchema }, async (request) => {
+      await returnStory(db, me(request), request.params.id, request.body.note);
+      return { ok: true };
+    });
+    session.post<{ Params: { id: string }; Body: StoryDraft }>('/mod/api/stories/:id/revise', { schema: schemas.reviseStorySchema }, async (request) => {
+      await reviseStory(db, me(request), request.params.id, request.body);
+      return { ok: true };
+    });
+
+    session.get('/mod/api/audit', async () => ({
+      entries: await listAuditEntries(db, { limit: 1000 }),
+      verification: await verifyAuditChain(db),
+    }));
+
+    // Administrators only.
+    await session.register(async (admin) => {
+      admin.addHook('preHandler', async (request) => {
+        if (me(request).role !== 'administrator') throw new ServiceError(403, 'administrators_only', 'Only administrators manage the team and keys.');
+      });
+
+      admin.get('/mod/team', async (_request, reply) => page(reply, 'team', { title: 'Team', members: await listTeam(db) }));
+      admin.get('/mod/api/team', async () => ({ members: await listTeam(db) }));
+
+      admin.post<{ Body: { handle: string; role: 'administrator' | 'moderator' } }>('/mod/api/team/invitations', { schema: schemas.inviteSchema }, async (request, reply) => {
+        const { token } = await inviteModerator(db, request.body, me(request));
+        return reply.code(201).send({ url: invitationUrl(config, token) });
+      });
+      admin.post<{ Params: { id: string }; Body: { grants: GrantInput[] } }>('/mod/api/team/:id/grants', { schema: schemas.grantsSchema }, async (request) => {
+        await grantIntakeKeys(db, me(request), request.params.id, request.body.grants);
+        return { ok: true };
+      });
+      admin.post('/mod/api/team/:id/disable', { schema: { params: schemas.idParamsSchema, ...schemas.emptyBodySchema } }, async (request: IdRequest) => {
+        await disableModerator(db, me(request), request.params.id);
+        return { ok: true };
+      });
+      admin.post<{ Body: Rotation }>('/mod/api/intake-keys', { schema: schemas.rotationSchema }, async (request, reply) =>
+        reply.code(201).send(await rotateIntakeKey(db, me(request), request.body)),
+      );
+      admin.put<{ Body: { intakeKeyId: string; ciphertext: string } }>('/mod/api/watch-list', { schema: schemas.watchListSchema }, async (request) => {
+        await saveWatchList(db, me(request), request.body);
+        return { ok: true };
+      });
+    });
+  });
+}

@@ -1,0 +1,184 @@
+// JSON schemas for /mod/api; vocabularies are checked in the services (one source of truth).
+import { errorResponseSchema } from '../errors.js';
+import { HANDLE_PATTERN } from './team-service.js';
+
+const base64 = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength }) as const;
+const uuidParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
+const errors = { '4xx': errorResponseSchema, '5xx': errorResponseSchema } as const;
+const empty = { type: 'object', additionalProperties: false, properties: {} } as const;
+const okResponse = { 200: { type: 'object', required: ['ok'], properties: { ok: { type: 'boolean' } } }, ...errors } as const;
+
+export const idParamsSchema = uuidParams;
+
+export const enrolSchema = {
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['token', 'salt', 'signPublicKey', 'boxPublicKey'],
+    properties: {
+      token: { type: 'string', minLength: 20, maxLength: 100 },
+      salt: base64(64),
+      signPublicKey: base64(64),
+      boxPublicKey: base64(64),
+      intakeKey: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['publicKey', 'wrappedSecretKey'],
+        properties: { publicKey: base64(64), wrappedSecretKey: base64(200) },
+      },
+    },
+  },
+  response: { 201: { type: 'object', required: ['boxKeyFingerprint'], properties: { boxKeyFingerprint: { type: 'string' } } }, ...errors },
+} as const;
+
+const handle = { type: 'string', minLength: 1, maxLength: 64 } as const;
+
+export const challengeSchema = {
+  body: { type: 'object', additionalProperties: false, required: ['handle'], properties: { handle } },
+  response: { 200: { type: 'object', required: ['salt', 'challenge'], properties: { salt: { type: 'string' }, challenge: { type: 'string' } } }, ...errors },
+} as const;
+
+export const loginSchema = {
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['handle', 'challenge', 'signature'],
+    properties: { handle, challenge: base64(64), signature: base64(128) },
+  },
+  response: { 200: { type: 'object', required: ['handle', 'role'], properties: { handle: { type: 'string' }, role: { type: 'string' } } }, ...errors },
+} as const;
+
+export const emptyBodySchema = { body: { anyOf: [empty, { type: 'null' }] }, response: okResponse } as const;
+
+const term = { type: 'string', maxLength: 40 } as const;
+
+export const facetsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['platforms', 'taskTypes', 'conditions', 'consent'],
+  properties: {
+    role: term,
+    platforms: { type: 'array', items: term, maxItems: 20, uniqueItems: true },
+    taskTypes: { type: 'array', items: term, maxItems: 20, uniqueItems: true },
+    payBand: term,
+    hoursBand: term,
+    conditions: { type: 'object', additionalProperties: term, maxProperties: 20 },
+    consent: term,
+  },
+} as const;
+
+export const storyDraftSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['title', 'body', 'pullQuotes', 'attributionLabel'],
+  properties: {
+    title: { type: 'string', minLength: 1, maxLength: 200 },
+    body: { type: 'string', minLength: 1, maxLength: 60_000 },
+    pullQuotes: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 600 }, maxItems: 5 },
+    attributionLabel: term,
+  },
+} as const;
+
+export const acceptSchema = {
+  params: uuidParams,
+  body: { type: 'object', additionalProperties: false, required: ['facets'], properties: { facets: facetsSchema, story: storyDraftSchema } },
+  response: {
+    200: { type: 'object', required: ['accountId'], properties: { accountId: { type: 'string' }, storyId: { type: 'string' } } },
+    ...errors,
+  },
+} as const;
+
+export const rejectSchema = {
+  params: uuidParams,
+  body: { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 1, maxLength: 2000 } } },
+  response: okResponse,
+} as const;
+
+export const questionSchema = {
+  params: uuidParams,
+  body: { type: 'object', additionalProperties: false, required: ['ciphertext'], properties: { ciphertext: base64(90_000) } },
+  response: okResponse,
+} as const;
+
+export const returnStorySchema = {
+  params: uuidParams,
+  body: { type: 'object', additionalProperties: false, required: ['note'], properties: { note: { type: 'string', minLength: 1, maxLength: 4000 } } },
+  response: okResponse,
+} as const;
+
+export const reviseStorySchema = { params: uuidParams, body: storyDraftSchema, response: okResponse } as const;
+
+export const inviteSchema = {
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['handle', 'role'],
+    properties: { handle: { type: 'string', pattern: HANDLE_PATTERN }, role: { type: 'string', enum: ['administrator', 'moderator'] } },
+  },
+  response: { 201: { type: 'object', required: ['url'], properties: { url: { type: 'string' } } }, ...errors },
+} as const;
+
+export const grantsSchema = {
+  params: uuidParams,
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['grants'],
+    properties: {
+      grants: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 100,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['intakeKeyId', 'wrappedSecretKey'],
+          properties: { intakeKeyId: { type: 'string', format: 'uuid' }, wrappedSecretKey: base64(200) },
+        },
+      },
+    },
+  },
+  response: okResponse,
+} as const;
+
+export const rotationSchema = {
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['publicKey', 'grants'],
+    properties: {
+      publicKey: base64(64),
+      grants: {
+        type: 'array',
+        maxItems: 1000,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['moderatorId', 'wrappedSecretKey'],
+          properties: { moderatorId: { type: 'string', format: 'uuid' }, wrappedSecretKey: base64(200) },
+        },
+      },
+      watchList: base64(90_000),
+    },
+  },
+  response: {
+    201: { type: 'object', required: ['intakeKeyId', 'fingerprint'], properties: { intakeKeyId: { type: 'string' }, fingerprint: { type: 'string' } } },
+    ...errors,
+  },
+} as const;
+
+export const watchListSchema = {
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['intakeKeyId', 'ciphertext'],
+    properties: { intakeKeyId: { type: 'string', format: 'uuid' }, ciphertext: base64(90_000) },
+  },
+  response: okResponse,
+} as const;
+
+export const queueQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { status: { type: 'string', enum: ['received', 'in_review', 'needs_info', 'accepted', 'rejected', 'withdrawn'] } },
+} as const;

@@ -1,0 +1,105 @@
+// Moderator login by challenge–response and the sessions it opens (DESIGN §3, §7).
+// No password hash exists: the server holds only public keys and salts.
+import type { Kysely } from 'kysely';
+import { decodeField } from '../binary-fields.js';
+import type { Database } from '../db/schema.js';
+import { ServiceError } from '../errors.js';
+import { loadSodiumSumo, sha256 } from '../protocol/digest.js';
+import { toBase64 } from '../protocol/encoding.js';
+import { decoySalt, LOGIN_CHALLENGE_BYTES, randomBytes, verifyLogin } from '../protocol/moderator-keys.js';
+import { loadSodium } from '../protocol/sodium.js';
+import { appendAuditEntry } from './audit.js';
+import { serverSecret } from './server-secret.js';
+import type { ModeratorIdentity } from './team-service.js';
+
+export const CHALLENGE_LIFETIME_MS = 60_000;
+export const SESSION_ABSOLUTE_MS = 12 * 3600 * 1000;
+export const SESSION_IDLE_MS = 30 * 60 * 1000;
+// Refreshing last_seen_at on every request would write on every page view.
+const SESSION_TOUCH_MS = 60_000;
+
+const LOGIN_FAILED = (): ServiceError => new ServiceError(401, 'login_failed', 'Login failed: check your handle and passphrase.');
+
+export async function issueLoginChallenge(db: Kysely<Database>, handle: string, now = new Date()): Promise<{ salt: string; challenge: string }> {
+  const sodium = await loadSodium();
+  const sumo = await loadSodiumSumo();
+  const moderator = await db.selectFrom('moderators').select(['salt', 'status']).where('handle', '=', handle).executeTakeFirst();
+  // Unknown, unenrolled and disabled handles get a stable decoy salt: the answer never tells which.
+  const salt =
+    moderator?.status === 'active' && moderator.salt ? moderator.salt : decoySalt(sumo, await serverSecret(db, 'decoy-salt'), handle);
+  const challenge = randomBytes(sumo, LOGIN_CHALLENGE_BYTES);
+  await db.deleteFrom('login_challenges').where('expires_at', '<', now).execute();
+  await db.insertInto('login_challenges').values({ challenge, handle, expires_at: new Date(now.getTime() + CHALLENGE_LIFETIME_MS) }).execute();
+  return { salt: toBase64(sodium, salt), challenge: toBase64(sodium, challenge) };
+}
+
+/** Verifies a signed challenge and opens a session; every failure looks the same. */
+export async function logIn(
+  db: Kysely<Database>,
+  input: { handle: string; challenge: string; signature: string },
+  origin: string,
+  now = new Date(),
+): Promise<{ sessionId: string; moderator: ModeratorIdentity }> {
+  const sodium = await loadSodium();
+  const sumo = await loadSodiumSumo();
+  const challenge = decodeField(sodium, input.challenge, 'challenge', LOGIN_CHALLENGE_BYTES);
+  const signature = decodeField(sodium, input.signature, 'signature', 64);
+  // Deleting the challenge as it is read makes it single-use, even under concurrent replays.
+  const issued = await db
+    .deleteFrom('login_challenges')
+    .where('challenge', '=', challenge)
+    .where('handle', '=', input.handle)
+    .returning('expires_at')
+    .executeTakeFirst();
+  if (!issued || new Date(issued.expires_at).getTime() < now.getTime()) throw LOGIN_FAILED();
+  const moderator = await db
+    .selectFrom('moderators')
+    .select(['id', 'handle', 'role', 'status', 'sign_public_key'])
+    .where('handle', '=', input.handle)
+    .executeTakeFirst();
+  if (!moderator || moderator.status !== 'active' || !moderator.sign_public_key) throw LOGIN_FAILED();
+  if (!verifyLogin(sumo, signature, challenge, origin, moderator.sign_public_key)) throw LOGIN_FAILED();
+
+  const sessionBytes = randomBytes(sumo, 32);
+  const sessionId = sumo.to_base64(sessionBytes, sumo.base64_variants.URLSAFE_NO_PADDING);
+  const identity: ModeratorIdentity = { id: moderator.id, handle: moderator.handle, role: moderator.role };
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('sessions')
+      .values({ id_hash: sha256(sumo, sessionId), moderator_id: moderator.id, created_at: now, last_seen_at: now })
+      .execute();
+    await appendAuditEntry(trx, { actor: { id: identity.id, handle: identity.handle }, action: 'session.login' });
+  });
+  return { sessionId, moderator: identity };
+}
+
+/** The moderator behind a session cookie, or undefined when it is unknown, expired or disabled. */
+export async function authenticate(db: Kysely<Database>, sessionId: string, now = new Date()): Promise<ModeratorIdentity | undefined> {
+  const sumo = await loadSodiumSumo();
+  const idHash = sha256(sumo, sessionId);
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('moderators', 'moderators.id', 'sessions.moderator_id')
+    .select(['sessions.created_at', 'sessions.last_seen_at', 'moderators.id', 'moderators.handle', 'moderators.role', 'moderators.status'])
+    .where('sessions.id_hash', '=', idHash)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const created = new Date(row.created_at).getTime();
+  const lastSeen = new Date(row.last_seen_at).getTime();
+  if (row.status !== 'active' || now.getTime() - created > SESSION_ABSOLUTE_MS || now.getTime() - lastSeen > SESSION_IDLE_MS) {
+    await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+    return undefined;
+  }
+  if (now.getTime() - lastSeen > SESSION_TOUCH_MS) {
+    await db.updateTable('sessions').set({ last_seen_at: now }).where('id_hash', '=', idHash).execute();
+  }
+  return { id: row.id, handle: row.handle, role: row.role };
+}
+
+export async function logOut(db: Kysely<Database>, sessionId: string, moderator: ModeratorIdentity): Promise<void> {
+  const sumo = await loadSodiumSumo();
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('sessions').where('id_hash', '=', sha256(sumo, sessionId)).execute();
+    await appendAuditEntry(trx, { actor: { id: moderator.id, handle: moderator.handle }, action: 'session.logout' });
+  });
+}

@@ -1,0 +1,125 @@
+// Four-eyes review of story drafts (DESIGN §4): a different moderator reads only the
+// de-identified text and approves it or sends it back with a note.
+import type { Kysely } from 'kysely';
+import { todayUtc } from '../db/day.js';
+import type { Database, StoryStatus } from '../db/schema.js';
+import { ServiceError } from '../errors.js';
+import { attributionLabels } from '../vocabulary.js';
+import { appendAuditEntry } from './audit.js';
+import { validateStoryDraft, type StoryDraft } from './queue-service.js';
+import type { ModeratorIdentity } from './team-service.js';
+
+export interface StoryForReview {
+  id: string;
+  title: string;
+  body: string;
+  pullQuotes: string[];
+  attributionLabel: string;
+  attribution: string;
+  status: StoryStatus;
+  authorId: string;
+  authorHandle: string;
+  reviewNote: string | null;
+  createdOn: string;
+}
+
+function storiesQuery(db: Kysely<Database>) {
+  return db
+    .selectFrom('stories')
+    .innerJoin('moderators', 'moderators.id', 'stories.author_id')
+    .select([
+      'stories.id',
+      'stories.title',
+      'stories.body',
+      'stories.pull_quotes',
+      'stories.attribution_label',
+      'stories.status',
+      'stories.author_id',
+      'moderators.handle',
+      'stories.review_note',
+      'stories.created_on',
+    ]);
+}
+
+type StoryRow = Awaited<ReturnType<ReturnType<typeof storiesQuery>['executeTakeFirstOrThrow']>>;
+
+function toStory(row: StoryRow): StoryForReview {
+  return {
+    id: row.id,
+    title: row.title,
+    body: row.body,
+    pullQuotes: row.pull_quotes,
+    attributionLabel: row.attribution_label,
+    attribution: attributionLabels.labelOf(row.attribution_label as never),
+    status: row.status,
+    authorId: row.author_id,
+    authorHandle: row.handle,
+    reviewNote: row.review_note,
+    createdOn: row.created_on,
+  };
+}
+
+export async function listStories(db: Kysely<Database>, statuses: StoryStatus[]): Promise<StoryForReview[]> {
+  const rows = await storiesQuery(db).where('stories.status', 'in', statuses).orderBy('stories.created_on').orderBy('stories.id').execute();
+  return rows.map(toStory);
+}
+
+export async function getStory(db: Kysely<Database>, id: string): Promise<StoryForReview> {
+  const row = await storiesQuery(db).where('stories.id', '=', id).executeTakeFirst();
+  if (!row) throw new ServiceError(404, 'unknown_story', 'There is no such story.');
+  return toStory(row);
+}
+
+async function lockStory(db: Kysely<Database>, id: string) {
+  const row = await db.selectFrom('stories').select(['id', 'status', 'author_id']).where('id', '=', id).forUpdate().executeTakeFirst();
+  if (!row) throw new ServiceError(404, 'unknown_story', 'There is no such story.');
+  return row;
+}
+
+/** Approves a draft; its author may not (four-eyes rule). Approved stories wait for a batch. */
+export async function approveStory(db: Kysely<Database>, reviewer: ModeratorIdentity, id: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const story = await lockStory(trx, id);
+    if (story.author_id === reviewer.id) {
+      throw new ServiceError(409, 'own_draft', 'A second moderator must review this draft: you wrote it.');
+    }
+    if (story.status !== 'awaiting_second_review') throw new ServiceError(409, 'not_awaiting_review', `This story is ${story.status}.`);
+    await trx.updateTable('stories').set({ status: 'approved', reviewer_id: reviewer.id, approved_on: todayUtc() }).where('id', '=', id).execute();
+    await appendAuditEntry(trx, { actor: { id: reviewer.id, handle: reviewer.handle }, action: 'story.approved', subject: { type: 'story', id } });
+  });
+}
+
+/** Sends a draft back to its author with a note. */
+export async function returnStory(db: Kysely<Database>, reviewer: ModeratorIdentity, id: string, note: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const story = await lockStory(trx, id);
+    if (story.author_id === reviewer.id) {
+      throw new ServiceError(409, 'own_draft', 'A second moderator must review this draft: you wrote it.');
+    }
+    if (story.status !== 'awaiting_second_review') throw new ServiceError(409, 'not_awaiting_review', `This story is ${story.status}.`);
+    await trx.updateTable('stories').set({ status: 'draft', reviewer_id: reviewer.id, review_note: note }).where('id', '=', id).execute();
+    await appendAuditEntry(trx, { actor: { id: reviewer.id, handle: reviewer.handle }, action: 'story.returned', subject: { type: 'story', id } });
+  });
+}
+
+/** The author revises a returned draft and submits it for review again. */
+export async function reviseStory(db: Kysely<Database>, author: ModeratorIdentity, id: string, draft: StoryDraft): Promise<void> {
+  validateStoryDraft(draft);
+  await db.transaction().execute(async (trx) => {
+    const story = await lockStory(trx, id);
+    if (story.author_id !== author.id) throw new ServiceError(403, 'not_author', 'Only the author revises a draft.');
+    if (story.status !== 'draft') throw new ServiceError(409, 'not_a_draft', `This story is ${story.status}.`);
+    await trx
+      .updateTable('stories')
+      .set({
+        title: draft.title,
+        body: draft.body,
+        pull_quotes: JSON.stringify(draft.pullQuotes),
+        attribution_label: draft.attributionLabel,
+        status: 'awaiting_second_review',
+      })
+      .where('id', '=', id)
+      .execute();
+    await appendAuditEntry(trx, { actor: { id: author.id, handle: author.handle }, action: 'story.submitted_for_review', subject: { type: 'story', id } });
+  });
+}

@@ -1,0 +1,362 @@
+// The moderation team (DESIGN §3 Moderators): invitations, enrolment, intake-key grants,
+// disabling and key rotation. Every secret here was sealed in a browser; the server only
+// checks shapes and stores.
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { decodeField } from '../binary-fields.js';
+import { todayUtc } from '../db/day.js';
+import type { Database, ModeratorRole } from '../db/schema.js';
+import { ServiceError } from '../errors.js';
+import { insertIntakeKey } from '../intake/service.js';
+import { loadSodiumSumo, sha256 } from '../protocol/digest.js';
+import { toBase64 } from '../protocol/encoding.js';
+import { keyFingerprint } from '../protocol/fingerprint.js';
+import { BOX_PUBLIC_KEY_BYTES } from '../protocol/intake-key.js';
+import { MODERATOR_SALT_BYTES, randomBytes } from '../protocol/moderator-keys.js';
+import { loadSodium } from '../protocol/sodium.js';
+import { appendAuditEntry } from './audit.js';
+
+export const INVITATION_LIFETIME_MS = 48 * 3600 * 1000;
+export const HANDLE_PATTERN = '^[a-z0-9][a-z0-9._-]{1,31}$';
+const SIGN_PUBLIC_KEY_BYTES = 32;
+// crypto_box_seal of a 32-byte secret key.
+const WRAPPED_SECRET_KEY_BYTES = 32 + 48;
+
+export interface ModeratorIdentity {
+  id: string;
+  handle: string;
+  role: ModeratorRole;
+}
+
+export type Actor = ModeratorIdentity | 'operator';
+
+function auditActor(actor: Actor): { id: string; handle: string } | 'system' {
+  return actor === 'operator' ? 'system' : { id: actor.id, handle: actor.handle };
+}
+
+export function invitationTokenHash(sodium: Awaited<ReturnType<typeof loadSodiumSumo>>, token: string): Uint8Array {
+  return sha256(sodium, `offscript/invitation/v1:${token}`);
+}
+
+export interface Invitation {
+  moderatorId: string;
+  token: string;
+}
+
+/** Invites a new moderator (or re-invites one who never enrolled); returns the one-time token. */
+export async function inviteModerator(
+  db: Kysely<Database>,
+  { handle, role }: { handle: string; role: ModeratorRole },
+  by: Actor,
+  now = new Date(),
+): Promise<Invitation> {
+  if (!new RegExp(HANDLE_PATTERN).test(handle)) {
+    throw new ServiceError(400, 'bad_handle', 'A handle is 2–32 lowercase letters, digits, dots, dashes or underscores.');
+  }
+  const sumo = await loadSodiumSumo();
+  const token = sumo.to_base64(randomBytes(sumo, 32), sumo.base64_variants.URLSAFE_NO_PADDING);
+  const moderatorId = await db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom('moderators').select(['id', 'status']).where('handle', '=', handle).forUpdate().executeTakeFirst();
+    if (existing && existing.status !== 'invited') {
+      throw new ServiceError(409, 'handle_taken', `The handle "${handle}" is already in use.`);
+    }
+    const id = existing?.id ?? randomUUID();
+    if (existing) {
+      await trx.updateTable('moderators').set({ role }).where('id', '=', id).execute();
+      await trx.deleteFrom('invitations').where('moderator_id', '=', id).execute();
+    } else {
+      await trx.insertInto('moderators').values({ id, handle, role, status: 'invited', invited_on: todayUtc(now) }).execute();
+    }
+    await trx
+      .insertInto('invitations')
+      .values({
+        id: randomUUID(),
+        moderator_id: id,
+        token_hash: invitationTokenHash(sumo, token),
+        expires_at: new Date(now.getTime() + INVITATION_LIFETIME_MS),
+      })
+      .execute();
+    await appendAuditEntry(trx, {
+      actor: auditActor(by),
+      action: 'moderator.invited',
+      subject: { type: 'moderator', id },
+      details: { handle, role },
+    });
+    return id;
+  });
+  return { moderatorId, token };
+}
+
+export interface OpenInvitation {
+  moderatorId: string;
+  handle: string;
+  role: ModeratorRole;
+  /** The first administrator's browser creates the intake key pair at enrolment. */
+  createsIntakeKey: boolean;
+}
+
+async function lockInvitation(db: Kysely<Database> | Transaction<Database>, token: string, now: Date) {
+  const sumo = await loadSodiumSumo();
+  const row = await db
+    .selectFrom('invitations')
+    .innerJoin('moderators', 'moderators.id', 'invitations.moderator_id')
+    .select(['invitations.id as invitationId', 'invitations.expires_at', 'invitations.used_on', 'moderators.id', 'moderators.handle', 'moderators.role', 'moderators.status'])
+    .where('invitations.token_hash', '=', invitationTokenHash(sumo, token))
+    // Two browsers enrolling with one link: the second waits here, then finds it used.
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw new ServiceError(404, 'unknown_invitation', 'This invitation link is not valid.');
+  if (row.used_on !== null || row.status !== 'invited') {
+    throw new ServiceError(410, 'invitation_used', 'This invitation has already been used. Ask an administrator for a new one.');
+  }
+  if (new Date(row.expires_at).getTime() <= now.getTime()) {
+    throw new ServiceError(410, 'invitation_expired', 'This invitation has expired. Ask an administrator for a new one.');
+  }
+  return row;
+}
+
+async function intakeKeyExists(db: Kysely<Database> | Transaction<Database>): Promise<boolean> {
+  return (await db.selectFrom('intake_keys').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
+export async function openInvitation(db: Kysely<Database>, token: string, now = new Date()): Promise<OpenInvitation> {
+  const row = await lockInvitation(db, token, now);
+  return {
+    moderatorId: row.id,
+    handle: row.handle,
+    role: row.role,
+    createsIntakeKey: row.role === 'administrator' && !(await intakeKeyExists(db)),
+  };
+}
+
+export interface Enrolment {
+  salt: string;
+  signPublicKey: string;
+  boxPublicKey: string;
+  /** Only from the first administrator: the new intake key, its secret sealed to their box key. */
+  intakeKey?: { publicKey: string; wrappedSecretKey: string };
+}
+
+export async function enrolModerator(db: Kysely<Database>, token: string, enrolment: Enrolment, now = new Date()): Promise<{ boxKeyFingerprint: string }> {
+  const sodium = await loadSodium();
+  const salt = decodeField(sodium, enrolment.salt, 'salt', MODERATOR_SALT_BYTES);
+  const signPublicKey = decodeField(sodium, enrolment.signPublicKey, 'signPublicKey', SIGN_PUBLIC_KEY_BYTES);
+  const boxPublicKey = decodeField(sodium, enrolment.boxPublicKey, 'boxPublicKey', BOX_PUBLIC_KEY_BYTES);
+  const intake = enrolment.intakeKey && {
+    publicKey: decodeField(sodium, enrolment.intakeKey.publicKey, 'intakeKey.publicKey', BOX_PUBLIC_KEY_BYTES),
+    wrapped: decodeField(sodium, enrolment.intakeKey.wrappedSecretKey, 'intakeKey.wrappedSecretKey', WRAPPED_SECRET_KEY_BYTES),
+  };
+  await db.transaction().execute(async (trx) => {
+    const invitation = await lockInvitation(trx, token, now);
+    const needsIntakeKey = invitation.role === 'administrator' && !(await intakeKeyExists(trx));
+    if (needsIntakeKey && !intake) {
+      throw new ServiceError(400, 'intake_key_required', 'The first administrator must create the intake key at enrolment.');
+    }
+    if (!needsIntakeKey && intake) {
+      throw new ServiceError(409, 'intake_key_exists', 'An intake key already exists; an administrator grants it to you.');
+    }
+    const day = todayUtc(now);
+    await trx.updateTable('invitations').set({ used_on: day }).where('id', '=', invitation.invitationId).execute();
+    await trx
+      .updateTable('moderators')
+      .set({ status: 'active', salt, sign_public_key: signPublicKey, box_public_key: boxPublicKey, enrolled_on: day })
+      .where('id', '=', invitation.id)
+      .execute();
+    const actor = { id: invitation.id, handle: invitation.handle };
+    await appendAuditEntry(trx, { actor, action: 'moderator.enrolled', subject: { type: 'moderator', id: invitation.id } });
+    if (intake) {
+      const key = await insertIntakeKey(trx, intake.publicKey);
+      await trx
+        .insertInto('intake_key_grants')
+        .values({ intake_key_id: key.id, moderator_id: invitation.id, wrapped_secret_key: intake.wrapped })
+        .execute();
+      await appendAuditEntry(trx, {
+        actor,
+        action: 'intake_key.created',
+        subject: { type: 'intake_key', id: key.id },
+        details: { fingerprint: key.fingerprint },
+      });
+    }
+  });
+  return { boxKeyFingerprint: keyFingerprint(sodium, boxPublicKey) };
+}
+
+export interface TeamMember {
+  id: string;
+  handle: string;
+  role: ModeratorRole;
+  status: 'invited' | 'active' | 'disabled';
+  invitedOn: string;
+  enrolledOn: string | null;
+  boxPublicKey: string | null;
+  boxKeyFingerprint: string | null;
+  holdsCurrentKey: boolean;
+}
+
+export async function listTeam(db: Kysely<Database>): Promise<TeamMember[]> {
+  const sodium = await loadSodium();
+  const current = await db.selectFrom('intake_keys').select('id').where('retired_on', 'is', null).executeTakeFirst();
+  const rows = await db.selectFrom('moderators').selectAll().orderBy('handle').execute();
+  const grants = current
+    ? new Set((await db.selectFrom('intake_key_grants').select('moderator_id').where('intake_key_id', '=', current.id).execute()).map((g) => g.moderator_id))
+    : new Set<string>();
+  return rows.map((m) => ({
+    id: m.id,
+    handle: m.handle,
+    role: m.role,
+    status: m.status,
+    invitedOn: m.invited_on,
+    enrolledOn: m.enrolled_on,
+    boxPublicKey: m.box_public_key && toBase64(sodium, m.box_public_key),
+    boxKeyFingerprint: m.box_public_key && keyFingerprint(sodium, m.box_public_key),
+    holdsCurrentKey: grants.has(m.id),
+  }));
+}
+
+export interface WrappedKey {
+  intakeKeyId: string;
+  publicKey: string;
+  wrappedSecretKey: string;
+  current: boolean;
+}
+
+/** The intake keys sealed to one moderator, for their browser to unwrap. */
+export async function wrappedKeysFor(db: Kysely<Database>, moderatorId: string): Promise<WrappedKey[]> {
+  const sodium = await loadSodium();
+  const rows = await db
+    .selectFrom('intake_key_grants')
+    .innerJoin('intake_keys', 'intake_keys.id', 'intake_key_grants.intake_key_id')
+    .select(['intake_keys.id', 'intake_keys.public_key', 'intake_keys.retired_on', 'intake_key_grants.wrapped_secret_key'])
+    .where('intake_key_grants.moderator_id', '=', moderatorId)
+    .orderBy('intake_keys.created_on', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    intakeKeyId: r.id,
+    publicKey: toBase64(sodium, r.public_key),
+    wrappedSecretKey: toBase64(sodium, r.wrapped_secret_key),
+    current: r.retired_on === null,
+  }));
+}
+
+export interface GrantInput {
+  intakeKeyId: string;
+  wrappedSecretKey: string;
+}
+
+async function activeMember(trx: Transaction<Database>, moderatorId: string) {
+  const member = await trx.selectFrom('moderators').selectAll().where('id', '=', moderatorId).forUpdate().executeTakeFirst();
+  if (!member) throw new ServiceError(404, 'unknown_moderator', 'There is no such moderator.');
+  if (member.status !== 'active') throw new ServiceError(409, 'moderator_not_active', `${member.handle} has not enrolled or is disabled.`);
+  return member;
+}
+
+/** Stores intake keys an administrator's browser sealed to another moderator's box key. */
+export async function grantIntakeKeys(db: Kysely<Database>, admin: ModeratorIdentity, moderatorId: string, grants: GrantInput[]): Promise<void> {
+  const sodium = await loadSodium();
+  const decoded = grants.map((g) => ({ id: g.intakeKeyId, wrapped: decodeField(sodium, g.wrappedSecretKey, 'wrappedSecretKey', WRAPPED_SECRET_KEY_BYTES) }));
+  await db.transaction().execute(async (trx) => {
+    const member = await activeMember(trx, moderatorId);
+    const known = new Set((await trx.selectFrom('intake_keys').select('id').execute()).map((k) => k.id));
+    for (const grant of decoded) {
+      if (!known.has(grant.id)) throw new ServiceError(400, 'unknown_intake_key', 'A grant names an unknown intake key.');
+      await trx
+        .insertInto('intake_key_grants')
+        .values({ intake_key_id: grant.id, moderator_id: member.id, wrapped_secret_key: grant.wrapped })
+        .onConflict((oc) => oc.columns(['intake_key_id', 'moderator_id']).doUpdateSet({ wrapped_secret_key: grant.wrapped }))
+        .execute();
+    }
+    await appendAuditEntry(trx, {
+      actor: { id: admin.id, handle: admin.handle },
+      action: 'intake_key.granted',
+      subject: { type: 'moderator', id: member.id },
+      details: { handle: member.handle, keys: decoded.length },
+    });
+  });
+}
+
+/** Disables a moderator: their sessions end and their wrapped keys are deleted at once. */
+export async function disableModerator(db: Kysely<Database>, admin: ModeratorIdentity, moderatorId: string, now = new Date()): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const member = await activeMember(trx, moderatorId);
+    if (member.role === 'administrator') {
+      const admins = await trx.selectFrom('moderators').select('id').where('role', '=', 'administrator').where('status', '=', 'active').execute();
+      if (admins.length <= 1) throw new ServiceError(409, 'last_administrator', 'The last active administrator cannot be disabled.');
+    }
+    await trx.updateTable('moderators').set({ status: 'disabled', disabled_on: todayUtc(now) }).where('id', '=', member.id).execute();
+    await trx.deleteFrom('sessions').where('moderator_id', '=', member.id).execute();
+    await trx.deleteFrom('intake_key_grants').where('moderator_id', '=', member.id).execute();
+    await appendAuditEntry(trx, {
+      actor: { id: admin.id, handle: admin.handle },
+      action: 'moderator.disabled',
+      subject: { type: 'moderator', id: member.id },
+      details: { handle: member.handle },
+    });
+  });
+}
+
+export interface Rotation {
+  publicKey: string;
+  /** The new secret key sealed to every active moderator's box key. */
+  grants: { moderatorId: string; wrappedSecretKey: string }[];
+  /** The watch list re-sealed to the new key, if there is one. */
+  watchList?: string;
+}
+
+/** Makes a new intake key current; old keys stay (and stay granted) for decryption. */
+export async function rotateIntakeKey(db: Kysely<Database>, admin: ModeratorIdentity, rotation: Rotation): Promise<{ intakeKeyId: string; fingerprint: string }> {
+  const sodium = await loadSodium();
+  const publicKey = decodeField(sodium, rotation.publicKey, 'publicKey', BOX_PUBLIC_KEY_BYTES);
+  const grants = rotation.grants.map((g) => ({
+    moderatorId: g.moderatorId,
+    wrapped: decodeField(sodium, g.wrappedSecretKey, 'wrappedSecretKey', WRAPPED_SECRET_KEY_BYTES),
+  }));
+  const watchList = rotation.watchList === undefined ? undefined : decodeField(sodium, rotation.watchList, 'watchList');
+  return db.transaction().execute(async (trx) => {
+    const active = (await trx.selectFrom('moderators').select('id').where('status', '=', 'active').execute()).map((m) => m.id);
+    const granted = new Set(grants.map((g) => g.moderatorId));
+    if (granted.size !== grants.length || active.length !== granted.size || active.some((id) => !granted.has(id))) {
+      throw new ServiceError(400, 'grants_incomplete', 'A rotation must seal the new key to every active moderator, once each.');
+    }
+    const key = await insertIntakeKey(trx, publicKey);
+    for (const grant of grants) {
+      await trx.insertInto('intake_key_grants').values({ intake_key_id: key.id, moderator_id: grant.moderatorId, wrapped_secret_key: grant.wrapped }).execute();
+    }
+    if (watchList) {
+      await trx.insertInto('watch_lists').values({ intake_key_id: key.id, ciphertext: watchList, updated_on: todayUtc() }).execute();
+    }
+    await appendAuditEntry(trx, {
+      actor: { id: admin.id, handle: admin.handle },
+      action: 'intake_key.rotated',
+      subject: { type: 'intake_key', id: key.id },
+      details: { fingerprint: key.fingerprint, moderators: grants.length },
+    });
+    return { intakeKeyId: key.id, fingerprint: key.fingerprint };
+  });
+}
+
+/** The watch list of show titles and code names, sealed to the current intake key. */
+export async function currentWatchList(db: Kysely<Database>): Promise<{ intakeKeyId: string; ciphertext: string } | undefined> {
+  const sodium = await loadSodium();
+  const row = await db
+    .selectFrom('watch_lists')
+    .innerJoin('intake_keys', 'intake_keys.id', 'watch_lists.intake_key_id')
+    .select(['watch_lists.intake_key_id', 'watch_lists.ciphertext'])
+    .where('intake_keys.retired_on', 'is', null)
+    .executeTakeFirst();
+  return row && { intakeKeyId: row.intake_key_id, ciphertext: toBase64(sodium, row.ciphertext) };
+}
+
+export async function saveWatchList(db: Kysely<Database>, admin: ModeratorIdentity, input: { intakeKeyId: string; ciphertext: string }): Promise<void> {
+  const sodium = await loadSodium();
+  const ciphertext = decodeField(sodium, input.ciphertext, 'ciphertext');
+  await db.transaction().execute(async (trx) => {
+    const key = await trx.selectFrom('intake_keys').select(['id', 'retired_on']).where('id', '=', input.intakeKeyId).executeTakeFirst();
+    if (!key || key.retired_on !== null) throw new ServiceError(409, 'retired_intake_key', 'Seal the watch list to the current intake key.');
+    await trx
+      .insertInto('watch_lists')
+      .values({ intake_key_id: key.id, ciphertext, updated_on: todayUtc() })
+      .onConflict((oc) => oc.column('intake_key_id').doUpdateSet({ ciphertext, updated_on: todayUtc() }))
+      .execute();
+    await appendAuditEntry(trx, { actor: { id: admin.id, handle: admin.handle }, action: 'watch_list.updated' });
+  });
+}

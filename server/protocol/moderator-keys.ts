@@ -1,0 +1,95 @@
+// Moderators' keys, derived in their browser from a passphrase (DESIGN §3 Moderators).
+// Argon2id comes only with libsodium's sumo build.
+import type { BoxKeyPair } from './envelope.js';
+import type { SodiumSumo } from './digest.js';
+
+export const MODERATOR_SALT_BYTES = 16;
+export const LOGIN_CHALLENGE_BYTES = 32;
+const LOGIN_CONTEXT = 'offscript/login/v1';
+
+export interface SignKeyPair {
+  publicKey: Uint8Array;
+  privateKey: Uint8Array;
+}
+
+export interface ModeratorKeys {
+  signKeyPair: SignKeyPair;
+  boxKeyPair: BoxKeyPair;
+}
+
+/** At least four words or sixteen characters (issue: first administrator). */
+export function passphraseIsStrongEnough(passphrase: string): boolean {
+  return passphrase.trim().split(/\s+/).length >= 4 || passphrase.length >= 16;
+}
+
+export function deriveModeratorKeys(sodium: SodiumSumo, passphrase: string, salt: Uint8Array): ModeratorKeys {
+  const seed = sodium.crypto_pwhash(
+    32,
+    passphrase,
+    salt,
+    sodium.crypto_pwhash_OPSLIMIT_MODERATE,
+    sodium.crypto_pwhash_MEMLIMIT_MODERATE,
+    sodium.crypto_pwhash_ALG_ARGON2ID13,
+  );
+  const signSeed = sodium.crypto_kdf_derive_from_key(32, 1, 'modsign_', seed);
+  const boxSeed = sodium.crypto_kdf_derive_from_key(32, 2, 'modbox__', seed);
+  const sign = sodium.crypto_sign_seed_keypair(signSeed);
+  const box = sodium.crypto_box_seed_keypair(boxSeed);
+  for (const secret of [seed, signSeed, boxSeed]) sodium.memzero(secret);
+  return {
+    signKeyPair: { publicKey: sign.publicKey, privateKey: sign.privateKey },
+    boxKeyPair: { publicKey: box.publicKey, privateKey: box.privateKey },
+  };
+}
+
+/** What a moderator signs to log in: context ‖ challenge ‖ origin, so a signature is good once, here. */
+export function loginMessage(challenge: Uint8Array, origin: string): Uint8Array {
+  const context = new TextEncoder().encode(LOGIN_CONTEXT);
+  const originBytes = new TextEncoder().encode(origin);
+  const message = new Uint8Array(context.length + challenge.length + originBytes.length);
+  message.set(context);
+  message.set(challenge, context.length);
+  message.set(originBytes, context.length + challenge.length);
+  return message;
+}
+
+export function signLogin(sodium: SodiumSumo, challenge: Uint8Array, origin: string, signSecretKey: Uint8Array): Uint8Array {
+  return sodium.crypto_sign_detached(loginMessage(challenge, origin), signSecretKey);
+}
+
+export function verifyLogin(
+  sodium: SodiumSumo,
+  signature: Uint8Array,
+  challenge: Uint8Array,
+  origin: string,
+  signPublicKey: Uint8Array,
+): boolean {
+  if (signature.length !== sodium.crypto_sign_BYTES || signPublicKey.length !== sodium.crypto_sign_PUBLICKEYBYTES) return false;
+  return sodium.crypto_sign_verify_detached(signature, loginMessage(challenge, origin), signPublicKey);
+}
+
+/** A stable salt for a handle that does not exist, so that handles cannot be enumerated. */
+export function decoySalt(sodium: SodiumSumo, serverSecret: Uint8Array, handle: string): Uint8Array {
+  return sodium.crypto_generichash(MODERATOR_SALT_BYTES, `offscript/decoy-salt/v1:${handle}`, serverSecret);
+}
+
+/** The intake secret key, sealed to one moderator's box key (only ever done in a browser). */
+export function wrapIntakeSecretKey(sodium: SodiumSumo, intakeSecretKey: Uint8Array, moderatorBoxPublicKey: Uint8Array): Uint8Array {
+  return sodium.crypto_box_seal(intakeSecretKey, moderatorBoxPublicKey);
+}
+
+/** Unwraps a grant and returns the whole intake key pair (the public half is recomputed). */
+export function unwrapIntakeKeyPair(sodium: SodiumSumo, wrapped: Uint8Array, moderatorBoxKeyPair: BoxKeyPair): BoxKeyPair {
+  const privateKey = sodium.crypto_box_seal_open(wrapped, moderatorBoxKeyPair.publicKey, moderatorBoxKeyPair.privateKey);
+  return { publicKey: sodium.crypto_scalarmult_base(privateKey), privateKey };
+}
+
+/** Random bytes for challenges, session ids, invitation tokens and salts. */
+export function randomBytes(sodium: SodiumSumo, length: number): Uint8Array {
+  return sodium.randombytes_buf(length);
+}
+
+/** A generated passphrase: six words from the BIP-39 list (about 66 bits). */
+export function generatePassphrase(sodium: SodiumSumo, wordlist: readonly string[], words = 6): string {
+  return Array.from({ length: words }, () => wordlist[sodium.randombytes_uniform(wordlist.length)]!).join(' ');
+}

@@ -1,0 +1,129 @@
+// Moderators for API tests: enrolled and logged in through the real endpoints, with the
+// browser's cryptography done here in Node (libsodium sumo).
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database, ModeratorRole } from '../../server/db/schema.js';
+import { loadSodiumSumo } from '../../server/protocol/digest.js';
+import { fromBase64, toBase64 } from '../../server/protocol/encoding.js';
+import type { BoxKeyPair } from '../../server/protocol/envelope.js';
+import { generateIntakeKeyPair } from '../../server/protocol/intake-key.js';
+import {
+  deriveModeratorKeys,
+  MODERATOR_SALT_BYTES,
+  randomBytes,
+  signLogin,
+  wrapIntakeSecretKey,
+  type ModeratorKeys,
+} from '../../server/protocol/moderator-keys.js';
+import type { Sodium } from '../../server/protocol/sodium.js';
+import { inviteModerator } from '../../server/moderation/team-service.js';
+
+export interface Browserless {
+  cookies: Record<string, string>;
+  csrf: string;
+}
+
+export interface TestModerator extends Browserless {
+  handle: string;
+  id: string;
+  keys: ModeratorKeys;
+  passphrase: string;
+}
+
+const sumo = await loadSodiumSumo();
+export const s = sumo as unknown as Sodium;
+
+function collectCookies(response: LightMyRequestResponse, jar: Record<string, string>) {
+  for (const cookie of response.cookies) {
+    if (cookie.value === '' || (cookie.maxAge !== undefined && cookie.maxAge <= 0)) delete jar[cookie.name];
+    else jar[cookie.name] = cookie.value;
+  }
+}
+
+/** A fresh CSRF token and cookie, as a console page hands them out. */
+export async function visit(app: FastifyInstance, jar: Record<string, string> = {}): Promise<Browserless> {
+  const page = await app.inject({ url: '/mod/login', cookies: jar });
+  collectCookies(page, jar);
+  const csrf = /name="csrf-token" content="([^"]+)"/.exec(page.body)?.[1];
+  if (!csrf) throw new Error('no CSRF token on /mod/login');
+  return { cookies: jar, csrf };
+}
+
+export async function call(
+  app: FastifyInstance,
+  who: Browserless,
+  method: 'GET' | 'POST' | 'PUT',
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<LightMyRequestResponse> {
+  const response = await app.inject({
+    method,
+    url,
+    cookies: who.cookies,
+    headers: { 'x-csrf-token': who.csrf, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+  });
+  collectCookies(response, who.cookies);
+  return response;
+}
+
+const derived = new Map<string, ModeratorKeys>();
+function keysFor(passphrase: string, salt: Uint8Array): ModeratorKeys {
+  const cacheKey = `${passphrase}\u0000${toBase64(s, salt)}`;
+  let keys = derived.get(cacheKey);
+  if (!keys) {
+    keys = deriveModeratorKeys(sumo, passphrase, salt);
+    derived.set(cacheKey, keys);
+  }
+  return keys;
+}
+
+export async function enrolViaApi(
+  app: FastifyInstance,
+  db: Kysely<Database>,
+  handle: string,
+  role: ModeratorRole,
+  options: { createIntakeKey?: boolean; passphrase?: string } = {},
+): Promise<{ keys: ModeratorKeys; passphrase: string; intake?: BoxKeyPair; token: string }> {
+  const passphrase = options.passphrase ?? `${handle} lantern orbit meadow`;
+  const { token } = await inviteModerator(db, { handle, role }, 'operator');
+  const salt = randomBytes(sumo, MODERATOR_SALT_BYTES);
+  const keys = keysFor(passphrase, salt);
+  const body: Record<string, unknown> = {
+    token,
+    salt: toBase64(s, salt),
+    signPublicKey: toBase64(s, keys.signKeyPair.publicKey),
+    boxPublicKey: toBase64(s, keys.boxKeyPair.publicKey),
+  };
+  let intake: BoxKeyPair | undefined;
+  if (options.createIntakeKey) {
+    intake = generateIntakeKeyPair(s);
+    body.intakeKey = { publicKey: toBase64(s, intake.publicKey), wrappedSecretKey: toBase64(s, wrapIntakeSecretKey(sumo, intake.privateKey, keys.boxKeyPair.publicKey)) };
+  }
+  const response = await call(app, await visit(app), 'POST', '/mod/api/enrol', body);
+  if (response.statusCode !== 201) throw new Error(`enrolment failed: ${response.body}`);
+  return { keys, passphrase, token, ...(intake ? { intake } : {}) };
+}
+
+export async function signedLogin(app: FastifyInstance, who: Browserless, handle: string, passphrase: string, origin: string) {
+  const challengeResponse = await call(app, who, 'POST', '/mod/api/login/challenge', { handle });
+  const { salt, challenge } = challengeResponse.json() as { salt: string; challenge: string };
+  const keys = keysFor(passphrase, fromBase64(s, salt));
+  const signature = signLogin(sumo, fromBase64(s, challenge), origin, keys.signKeyPair.privateKey);
+  return { challenge, signature: toBase64(s, signature), keys, salt };
+}
+
+export async function logInViaApi(app: FastifyInstance, handle: string, passphrase: string, origin: string): Promise<TestModerator> {
+  const who = await visit(app);
+  const { challenge, signature, keys } = await signedLogin(app, who, handle, passphrase, origin);
+  const response = await call(app, who, 'POST', '/mod/api/login', { handle, challenge, signature });
+  if (response.statusCode !== 200) throw new Error(`login failed: ${response.body}`);
+  const fresh = await visit(app, who.cookies);
+  const row = await app.inject({ url: '/mod/api/keys', cookies: fresh.cookies });
+  if (row.statusCode !== 200) throw new Error(`session not usable: ${row.body}`);
+  const audit = (await app.inject({ url: '/mod/api/audit', cookies: fresh.cookies })).json() as { entries: { action: string; actor: { id: string; handle: string } | 'system' }[] };
+  const id = audit.entries.map((e) => e.actor).find((a) => a !== 'system' && a.handle === handle);
+  if (!id || id === 'system') throw new Error(`no audit entry by ${handle}`);
+  return { ...fresh, handle, id: id.id, keys, passphrase };
+}

@@ -1,0 +1,41 @@
+// Verifies the audit chain in this browser, so that a tampering server cannot just claim it is intact.
+import { canonicalJson, type Json } from '../../../server/protocol/canonical-json.js';
+import { AUDIT_GENESIS_HASH, auditEntryHash } from '../../../server/protocol/digest.js';
+import { api, element, say, sodiumReady } from './console.js';
+
+interface Listed {
+  seq: number;
+  hash: string;
+  [field: string]: Json;
+}
+
+const HEAD_STORAGE = 'offscript.audit.head';
+
+export function initAudit(): void {
+  const status = element('browser-verification');
+  void (async () => {
+    try {
+      const sodium = await sodiumReady;
+      const { entries } = await api<{ entries: Listed[] }>('/mod/api/audit');
+      const ordered = [...entries].sort((a, b) => a.seq - b.seq);
+      if (ordered.length && ordered[0]!.seq !== 1) return say(status, `Showing the newest ${ordered.length} entries; the full chain was checked by the server only.`);
+      let prev: Uint8Array = AUDIT_GENESIS_HASH;
+      for (const listed of ordered) {
+        const { hash, ...entry } = listed;
+        const computed = auditEntryHash(sodium, prev, canonicalJson(entry as Json));
+        if (sodium.to_hex(computed) !== hash) return say(status, `This browser finds the chain BROKEN at entry ${listed.seq}.`);
+        prev = computed;
+      }
+      const head = sodium.to_hex(prev);
+      // A chain shorter than the one this browser saw before means entries were removed from its end.
+      const seen = JSON.parse(localStorage.getItem(HEAD_STORAGE) ?? 'null') as { seq: number; hash: string } | null;
+      if (seen && (seen.seq > ordered.length || (seen.seq <= ordered.length && ordered[seen.seq - 1]?.hash !== seen.hash))) {
+        return say(status, `This browser saw entry ${seen.seq} with another hash before: entries were removed or rewritten.`);
+      }
+      localStorage.setItem(HEAD_STORAGE, JSON.stringify({ seq: ordered.length, hash: head }));
+      say(status, `This browser verified the chain: intact, ${ordered.length} entries.`);
+    } catch (error) {
+      say(status, error instanceof Error ? error.message : 'Verification failed.');
+    }
+  })();
+}

@@ -1,0 +1,95 @@
+// What every console page shares: libsodium (sumo, for Argon2id), the CSRF-carrying fetch,
+// and the moderator's box key pair, kept in sessionStorage for this tab only and wiped
+// on logout (Clear-Site-Data).
+import { loadSodiumSumo, type SodiumSumo } from '../../../server/protocol/digest.js';
+import { fromBase64, toBase64 } from '../../../server/protocol/encoding.js';
+import type { BoxKeyPair } from '../../../server/protocol/envelope.js';
+import { unwrapIntakeKeyPair } from '../../../server/protocol/moderator-keys.js';
+import type { Sodium } from '../../../server/protocol/sodium.js';
+
+export type { SodiumSumo };
+const BOX_KEY_STORAGE = 'offscript.moderator.box';
+
+export const sodiumReady: Promise<SodiumSumo> = loadSodiumSumo();
+
+// The sumo build carries the standard API the protocol's encoding helpers are typed against.
+export const asSodium = (sumo: SodiumSumo): Sodium => sumo as unknown as Sodium;
+
+export function element<T extends HTMLElement = HTMLElement>(id: string): T {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`#${id} missing`);
+  return found as T;
+}
+
+export function say(target: HTMLElement, message: string): void {
+  target.textContent = message;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function api<T>(path: string, method = 'GET', body?: unknown): Promise<T> {
+  const csrf = document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? '';
+  const response = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: { ...(method === 'GET' ? {} : { 'content-type': 'application/json' }), 'x-csrf-token': csrf },
+    body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
+  });
+  const text = await response.text();
+  const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+  if (!response.ok) {
+    const message = (parsed as { error?: { message?: string } } | undefined)?.error?.message ?? `The server answered ${response.status}.`;
+    if (response.status === 401 && !location.pathname.startsWith('/mod/login')) location.assign('/mod/login');
+    throw new ApiError(response.status, message);
+  }
+  return parsed as T;
+}
+
+export function storeBoxKeyPair(sodium: SodiumSumo, pair: BoxKeyPair): void {
+  sessionStorage.setItem(
+    BOX_KEY_STORAGE,
+    JSON.stringify({ publicKey: toBase64(asSodium(sodium), pair.publicKey), privateKey: toBase64(asSodium(sodium), pair.privateKey) }),
+  );
+}
+
+export function storedBoxKeyPair(sodium: SodiumSumo): BoxKeyPair | undefined {
+  const stored = sessionStorage.getItem(BOX_KEY_STORAGE);
+  if (!stored) return undefined;
+  const { publicKey, privateKey } = JSON.parse(stored) as { publicKey: string; privateKey: string };
+  return { publicKey: fromBase64(asSodium(sodium), publicKey), privateKey: fromBase64(asSodium(sodium), privateKey) };
+}
+
+export interface WrappedKey {
+  intakeKeyId: string;
+  publicKey: string;
+  wrappedSecretKey: string;
+  current: boolean;
+}
+
+export interface IntakeKeyring {
+  keys: Map<string, BoxKeyPair>;
+  currentId: string | undefined;
+}
+
+/** Unwraps every intake key granted to this moderator, with the box key from sessionStorage. */
+export async function unlockIntakeKeys(sodium: SodiumSumo): Promise<IntakeKeyring> {
+  const box = storedBoxKeyPair(sodium);
+  if (!box) throw new Error('Your keys are not unlocked in this tab: log out and log in again.');
+  const { keys } = await api<{ keys: WrappedKey[] }>('/mod/api/keys');
+  const ring: IntakeKeyring = { keys: new Map(), currentId: undefined };
+  for (const key of keys) {
+    const pair = unwrapIntakeKeyPair(sodium, fromBase64(asSodium(sodium), key.wrappedSecretKey), box);
+    // A grant must open to the very key it claims to be: a server swapping keys is caught here.
+    if (toBase64(asSodium(sodium), pair.publicKey) !== key.publicKey) throw new Error('A granted key does not match its public key.');
+    ring.keys.set(key.intakeKeyId, pair);
+    if (key.current) ring.currentId = key.intakeKeyId;
+  }
+  return ring;
+}

@@ -1,0 +1,72 @@
+import { wordlist } from '@scure/bip39/wordlists/english.js';
+import { toBase64 } from '../../../server/protocol/encoding.js';
+import { keyFingerprint } from '../../../server/protocol/fingerprint.js';
+import { generateIntakeKeyPair } from '../../../server/protocol/intake-key.js';
+import {
+  deriveModeratorKeys,
+  generatePassphrase,
+  MODERATOR_SALT_BYTES,
+  passphraseIsStrongEnough,
+  randomBytes,
+  wrapIntakeSecretKey,
+} from '../../../server/protocol/moderator-keys.js';
+import { api, asSodium, element, say, sodiumReady } from './console.js';
+
+export function initEnrol(): void {
+  const form = element<HTMLFormElement>('enrol-form');
+  const status = element('enrol-status');
+  const passphrase = element<HTMLInputElement>('passphrase');
+  const again = element<HTMLInputElement>('passphrase-again');
+  const suggestion = element('suggested-passphrase');
+
+  element('suggest-passphrase').addEventListener('click', () => {
+    void sodiumReady.then((sodium) => {
+      const words = generatePassphrase(sodium, wordlist);
+      suggestion.textContent = words;
+      suggestion.hidden = false;
+      passphrase.value = words;
+      again.value = words;
+    });
+  });
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void (async () => {
+      if (passphrase.value !== again.value) return say(status, 'The two passphrases differ.');
+      if (!passphraseIsStrongEnough(passphrase.value)) return say(status, 'Use at least four words or sixteen characters.');
+      say(status, 'Creating your keys…');
+      try {
+        const sodium = await sodiumReady;
+        const s = asSodium(sodium);
+        const salt = randomBytes(sodium, MODERATOR_SALT_BYTES);
+        const keys = deriveModeratorKeys(sodium, passphrase.value, salt);
+        const body: Record<string, unknown> = {
+          token: form.dataset.token,
+          salt: toBase64(s, salt),
+          signPublicKey: toBase64(s, keys.signKeyPair.publicKey),
+          boxPublicKey: toBase64(s, keys.boxKeyPair.publicKey),
+        };
+        if (form.dataset.createsIntakeKey === 'true') {
+          // The intake secret key exists in clear only here, and is stored only sealed to this moderator.
+          const intake = generateIntakeKeyPair(s);
+          body.intakeKey = {
+            publicKey: toBase64(s, intake.publicKey),
+            wrappedSecretKey: toBase64(s, wrapIntakeSecretKey(sodium, intake.privateKey, keys.boxKeyPair.publicKey)),
+          };
+          sodium.memzero(intake.privateKey);
+        }
+        const { boxKeyFingerprint } = await api<{ boxKeyFingerprint: string }>('/mod/api/enrol', 'POST', body);
+        const own = keyFingerprint(s, keys.boxKeyPair.publicKey);
+        if (own !== boxKeyFingerprint) throw new Error('The server reports a different key fingerprint: do not continue.');
+        element('own-fingerprint').textContent = own;
+        form.hidden = true;
+        say(status, '');
+        const panel = element('enrolled-panel');
+        panel.hidden = false;
+        panel.focus();
+      } catch (error) {
+        say(status, error instanceof Error ? error.message : 'Enrolment failed.');
+      }
+    })();
+  });
+}
