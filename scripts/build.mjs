@@ -14,7 +14,7 @@ const dist = path.join(root, 'dist');
 const stamp = path.join(dist, '.build-stamp');
 const assetsOut = path.join(dist, 'assets');
 
-export const BROWSER_ENTRIES = ['views/assets/submit.ts', 'views/assets/moderation.ts', 'views/assets/site.css'];
+export const BROWSER_ENTRIES = ['views/assets/submit.ts', 'views/assets/status.ts', 'views/assets/moderation.ts', 'views/assets/site.css'];
 
 function newestSource() {
   let newest = 0;

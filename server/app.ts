@@ -1,4 +1,5 @@
 // buildApp(deps): every plugin and route module, with no port; tests call app.inject().
+import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
@@ -42,6 +43,11 @@ export async function buildApp({ config, db, logDestination, assetManifest }: Ap
   await registerRateLimit(app, config);
   await app.register(securityHeadersPlugin, { publicOrigin: config.publicOrigin, onionOrigin: config.onionOrigin });
   await registerViews(app, assetManifest ?? readAssetManifest());
+  // The OpenAPI document of the public API (GET /api/docs); other routes are not tagged.
+  await app.register(swagger, {
+    openapi: { info: { title: 'Offscript public API', version: '1.0.0', description: 'Published stories and disclosure-controlled statistics.' } },
+    hideUntagged: true,
+  });
   registerErrorHandling(app);
 
   // Responses finished during shutdown close their connection, so that a keep-alive socket
@@ -60,9 +66,9 @@ export async function buildApp({ config, db, logDestination, assetManifest }: Ap
   });
 
   await app.register(healthRoutes, { db });
-  await app.register(publishingRoutes);
+  await app.register(publishingRoutes, { db, config });
   await app.register(intakeRoutes, { db });
-  await app.register(followupRoutes);
+  await app.register(followupRoutes, { db });
   await app.register(moderationRoutes, { db, config });
   return app;
 }

@@ -26,6 +26,7 @@ function validationMessage(error: FastifyError): string {
   const params = first.params as Record<string, unknown>;
   if (typeof params.additionalProperty === 'string') return `${where} has an unexpected field "${params.additionalProperty}".`;
   if (typeof params.missingProperty === 'string') return `${where} is missing the field "${params.missingProperty}".`;
+  if (Array.isArray(params.allowedValues)) return `${where} must be one of: ${params.allowedValues.filter((v) => v !== '').join(', ')}.`;
   return `${where} ${first.message ?? 'is not valid'}.`;
 }
 

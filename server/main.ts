@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
 import { startDailyPurge } from './moderation/retention.js';
+import { startReleaseJob } from './publishing/release.js';
 
 let config: Config;
 try {
@@ -21,12 +22,14 @@ const { db, kind } = await openDatabase(config);
 await migrateToLatest(db);
 const app = await buildApp({ config, db });
 const dailyPurge = startDailyPurge(db, { retentionDays: config.retentionDays, log: app.log });
+const releases = startReleaseJob(db, config, app.log);
 
 // In-flight requests finish (each 201 is a committed row) before the database closes.
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'closing after an error');
   else app.log.info({ signal }, 'closing');
   await dailyPurge.stop();
+  await releases.stop();
   await app.close();
   await db.destroy();
 });

@@ -116,6 +116,17 @@ export const attributionLabels = vocabulary([
   { key: 'anonymous_contributor', label: 'Anonymous contributor' },
 ]);
 
+/** Which former roles a label stands for: the accounts that "share" it (DESIGN §6). */
+export const attributionRoles: Record<(typeof attributionLabels.keys)[number], readonly Role[] | 'any'> = {
+  hollywood_writer: ['writer', 'showrunner', 'story_editor'],
+  showrunner: ['showrunner'],
+  writers_room_staff: ['writers_assistant', 'script_coordinator'],
+  film_tv_crew: ['vfx_animation', 'post_production'],
+  performer: ['actor'],
+  industry_insider: 'any',
+  anonymous_contributor: 'any',
+};
+
 export type AttributionLabel = (typeof attributionLabels.keys)[number];
 
 export const moderatorRoles = vocabulary([

@@ -1,9 +1,102 @@
-// Sources coming back with their receipt. For now the page only explains what will come;
-// the status flow (DESIGN §3 Follow-up) is its own piece of work.
-import type { FastifyInstance } from 'fastify';
+// Sources coming back with their receipt (DESIGN §3 Follow-up, §8): the status page, its
+// no-JavaScript POST, and the JSON API the page's script uses. None of these routes logs a
+// line per request (logLevel 'warn'): that a lookup happened, and how it ended, stays unsaid.
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { currentIntakeKey } from '../intake/service.js';
+import { toBase64 } from '../protocol/encoding.js';
+import { loadSodium } from '../protocol/sodium.js';
+import {
+  lookupBodySchema,
+  messageBodySchema,
+  messageResponseSchemas,
+  statusFormBodySchema,
+  statusResponseSchemas,
+  withdrawResponseSchemas,
+} from './schemas.js';
+import {
+  handleStatusForm,
+  lookUpStatus,
+  parseLookupToken,
+  parseSealedMessage,
+  receiveSourceMessage,
+  withdrawSubmission,
+  type StatusForm,
+} from './service.js';
 
-export async function followupRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/status', { config: { sourcePage: true } }, async (_request, reply) =>
-    reply.view('pages/status', { title: 'Check on your account' }),
-  );
+export interface FollowupRoutesOptions {
+  db: Kysely<Database>;
+}
+
+const QUIET = 'warn' as const;
+
+export async function followupRoutes(app: FastifyInstance, { db }: FollowupRoutesOptions): Promise<void> {
+  const sodium = await loadSodium();
+
+  async function renderPage(reply: FastifyReply, model: Record<string, unknown> = {}) {
+    const key = await currentIntakeKey(db);
+    return reply.view('pages/status', {
+      title: 'Check on your account',
+      script: 'status.js',
+      intakeKey: key && { id: key.id, publicKey: toBase64(sodium, key.publicKey), fingerprint: key.fingerprint },
+      ...model,
+    });
+  }
+
+  app.get('/status', { config: { sourcePage: true } }, async (_request, reply) => renderPage(reply));
+
+  await app.register(async (form) => {
+    // Only what a browser's form sends; the words never travel in a URL.
+    form.removeAllContentTypeParsers();
+    await form.register(formbody);
+
+    form.post<{ Body: StatusForm }>(
+      '/status',
+      { logLevel: QUIET, config: { sourcePage: true, rateLimit: {} }, schema: { body: statusFormBodySchema } },
+      async (request, reply) => {
+        const outcome = await handleStatusForm(db, request.body);
+        return renderPage(reply.code(outcome.statusCode), {
+          serverHandled: true,
+          words: request.body.words ?? '',
+          message: outcome.keepMessage ? (request.body.message ?? '') : '',
+          error: outcome.error,
+          notice: outcome.notice,
+          result: outcome.status,
+        });
+      },
+    );
+  });
+
+  await app.register(async (api) => {
+    // The API speaks JSON only: anything else is 415, not a parse into some other shape.
+    api.removeAllContentTypeParsers();
+    api.addContentTypeParser('application/json', { parseAs: 'string' }, api.getDefaultJsonParser('error', 'error'));
+
+    api.post<{ Body: { lookupToken: string } }>(
+      '/api/v1/status',
+      { logLevel: QUIET, config: { rateLimit: {} }, schema: { body: lookupBodySchema, response: statusResponseSchemas } },
+      async (request) => lookUpStatus(db, parseLookupToken(sodium, request.body.lookupToken)),
+    );
+
+    api.post<{ Body: { lookupToken: string; ciphertext: string } }>(
+      '/api/v1/messages',
+      { logLevel: QUIET, config: { rateLimit: {} }, schema: { body: messageBodySchema, response: messageResponseSchemas } },
+      async (request, reply) => {
+        const lookupToken = parseLookupToken(sodium, request.body.lookupToken);
+        const ciphertext = parseSealedMessage(sodium, request.body.ciphertext);
+        return reply.code(201).send(await receiveSourceMessage(db, lookupToken, ciphertext));
+      },
+    );
+
+    api.post<{ Body: { lookupToken: string } }>(
+      '/api/v1/withdraw',
+      { logLevel: QUIET, config: { rateLimit: {} }, schema: { body: lookupBodySchema, response: withdrawResponseSchemas } },
+      async (request) => {
+        await withdrawSubmission(db, parseLookupToken(sodium, request.body.lookupToken));
+        return { status: 'withdrawn' as const };
+      },
+    );
+  });
 }

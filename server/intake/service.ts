@@ -1,7 +1,7 @@
 // Intake rules: which key accepts accounts, what a sealed envelope must look like, and the
 // no-JavaScript path that seals on the server in memory (DESIGN §3, §5).
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { todayUtc } from '../db/day.js';
 import type { Database } from '../db/schema.js';
 import { decodeField } from '../binary-fields.js';
@@ -19,7 +19,7 @@ import {
   LOOKUP_TOKEN_BYTES,
   receiptWordsFromEntropy,
 } from '../protocol/receipt.js';
-import { loadSodium } from '../protocol/sodium.js';
+import { loadSodium, type Sodium } from '../protocol/sodium.js';
 import type { Account } from './account.js';
 
 export interface IntakeKey {
@@ -67,23 +67,19 @@ export async function insertIntakeKey(trx: Transaction<Database>, publicKey: Uin
   return key;
 }
 
-/** Stores a sealed envelope; resolves only once the row is committed. */
-export async function acceptSealedSubmission(db: Kysely<Database>, submission: SealedSubmission): Promise<void> {
-  // Before anything else: while no key exists, intake is closed (503), whatever was sent.
-  const key = await db
-    .selectFrom('intake_keys')
-    .select(['id', 'retired_on'])
-    .where('id', '=', submission.intakeKeyId)
-    .executeTakeFirst();
-  if (!key) {
-    if (!(await currentIntakeKey(db))) throw new ServiceError(503, 'intake_closed', 'Accounts are not accepted yet.');
-    throw new ServiceError(400, 'unknown_intake_key', 'This intake key is unknown; reload the page.');
-  }
-  if (key.retired_on !== null) {
-    throw new ServiceError(409, 'retired_intake_key', 'This intake key has been replaced; reload the page and send again.');
-  }
+const INTAKE_CLOSED = () => new ServiceError(503, 'intake_closed', 'Accounts are not accepted yet.');
 
-  const sodium = await loadSodium();
+/** Why an envelope could not be stored under `intakeKeyId`: closed, unknown or retired key. */
+async function intakeKeyRefusal(db: Kysely<Database>, intakeKeyId: string): Promise<ServiceError> {
+  const key = await db.selectFrom('intake_keys').select('retired_on').where('id', '=', intakeKeyId).executeTakeFirst();
+  if (!key) {
+    if (!(await currentIntakeKey(db))) return INTAKE_CLOSED();
+    return new ServiceError(400, 'unknown_intake_key', 'This intake key is unknown; reload the page.');
+  }
+  return new ServiceError(409, 'retired_intake_key', 'This intake key has been replaced; reload the page and send again.');
+}
+
+function decodeEnvelope(sodium: Sodium, submission: SealedSubmission) {
   const ciphertext = decodeField(sodium, submission.ciphertext, 'ciphertext');
   const bucket = bucketOfSealedLength(ciphertext.length);
   if (bucket === undefined) {
@@ -93,30 +89,58 @@ export async function acceptSealedSubmission(db: Kysely<Database>, submission: S
       `ciphertext must be a padding bucket (${PADDING_BUCKETS.join(', ')} bytes) plus ${SEAL_OVERHEAD} bytes of seal.`,
     );
   }
-  const replyPublicKey = decodeField(sodium, submission.replyPublicKey, 'replyPublicKey', BOX_PUBLIC_KEY_BYTES);
-  const lookupToken = decodeField(sodium, submission.lookupToken, 'lookupToken', LOOKUP_TOKEN_BYTES);
+  return {
+    ciphertext,
+    bucket,
+    replyPublicKey: decodeField(sodium, submission.replyPublicKey, 'replyPublicKey', BOX_PUBLIC_KEY_BYTES),
+    lookupToken: decodeField(sodium, submission.lookupToken, 'lookupToken', LOOKUP_TOKEN_BYTES),
+  };
+}
 
-  const today = todayUtc();
+/** Stores a sealed envelope; resolves only once the row is committed. */
+export async function acceptSealedSubmission(db: Kysely<Database>, submission: SealedSubmission): Promise<void> {
+  const sodium = await loadSodium();
+  let envelope: ReturnType<typeof decodeEnvelope>;
   try {
-    await db
+    envelope = decodeEnvelope(sodium, submission);
+  } catch (error) {
+    // While no key exists, intake is closed (503), whatever was sent.
+    if (!(await currentIntakeKey(db))) throw INTAKE_CLOSED();
+    throw error;
+  }
+  const today = todayUtc();
+  const lookupHash = lookupTokenHash(await loadSodiumSumo(), envelope.lookupToken);
+  let stored: { id: string } | undefined;
+  try {
+    // One round trip: the row is inserted only if the named key is the current one.
+    stored = await db
       .insertInto('submissions')
-      .values({
-        id: randomUUID(),
-        received_on: today,
-        intake_key_id: key.id,
-        envelope: ciphertext,
-        padding_bucket: bucket,
-        reply_public_key: replyPublicKey,
-        lookup_hash: lookupTokenHash(await loadSodiumSumo(), lookupToken),
-        status_changed_on: today,
-      })
-      .execute();
+      .columns(['id', 'received_on', 'intake_key_id', 'envelope', 'padding_bucket', 'reply_public_key', 'lookup_hash', 'status_changed_on'])
+      .expression(
+        db
+          .selectFrom('intake_keys')
+          .select([
+            sql<string>`${randomUUID()}::uuid`.as('id'),
+            sql<string>`${today}::date`.as('received_on'),
+            'intake_keys.id as intake_key_id',
+            sql<Uint8Array>`${envelope.ciphertext}::bytea`.as('envelope'),
+            sql<number>`${envelope.bucket}::integer`.as('padding_bucket'),
+            sql<Uint8Array>`${envelope.replyPublicKey}::bytea`.as('reply_public_key'),
+            sql<Uint8Array>`${lookupHash}::bytea`.as('lookup_hash'),
+            sql<string>`${today}::date`.as('status_changed_on'),
+          ])
+          .where('intake_keys.id', '=', submission.intakeKeyId)
+          .where('intake_keys.retired_on', 'is', null),
+      )
+      .returning('id')
+      .executeTakeFirst();
   } catch (error) {
     if ((error as { code?: unknown }).code === '23505') {
       throw new ServiceError(409, 'lookup_token_used', 'This receipt has already been used; draw a new one.');
     }
     throw error;
   }
+  if (!stored) throw await intakeKeyRefusal(db, submission.intakeKeyId);
 }
 
 export interface ServerSealedReceipt {

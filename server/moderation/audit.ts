@@ -20,6 +20,7 @@ export const AUDIT_ACTIONS = [
   'submission.accepted',
   'submission.rejected',
   'submission.question_asked',
+  'submission.withdrawn',
   'story.submitted_for_review',
   'story.approved',
   'story.returned',

@@ -67,7 +67,8 @@ export async function openSubmission(db: Kysely<Database>, moderator: ModeratorI
     const row = await trx.selectFrom('submissions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!row) throw new ServiceError(404, 'unknown_submission', 'There is no such submission.');
     if (row.status === 'received') {
-      await trx.updateTable('submissions').set({ status: 'in_review', status_changed_on: todayUtc() }).where('id', '=', id).execute();
+      const today = todayUtc();
+      await trx.updateTable('submissions').set({ status: 'in_review', status_changed_on: today, review_started_on: today }).where('id', '=', id).execute();
       await appendAuditEntry(trx, { actor: { id: moderator.id, handle: moderator.handle }, action: 'submission.opened', subject: { type: 'submission', id } });
     }
     const messages = await trx.selectFrom('messages').selectAll().where('submission_id', '=', id).orderBy('position').execute();

@@ -50,3 +50,18 @@ export function openMessage(sodium: Sodium, ciphertext: Uint8Array, recipient: B
   if (typeof value.body !== 'string') throw new ProtocolError('bad_version', 'Message has no body.');
   return { v: 1, body: value.body };
 }
+
+/**
+ * Opens a message sealed to one of several key pairs: a source seals to the intake key that is
+ * current when they write, which may have been rotated since their account arrived.
+ */
+export function openMessageWithAnyKey(sodium: Sodium, ciphertext: Uint8Array, recipients: Iterable<BoxKeyPair>): SealedMessageBody {
+  for (const recipient of recipients) {
+    try {
+      return openMessage(sodium, ciphertext, recipient);
+    } catch (error) {
+      if (!(error instanceof ProtocolError && error.code === 'cannot_open')) throw error;
+    }
+  }
+  throw new ProtocolError('cannot_open', 'None of these keys opens this message.');
+}

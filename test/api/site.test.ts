@@ -14,7 +14,7 @@ const expectedCsp = Object.entries(CONTENT_SECURITY_POLICY)
   .map(([name, values]) => `${name} ${values.join(' ')}`)
   .join(';');
 
-function expectSecurityHeaders(headers: Record<string, unknown>) {
+function expectSecurityHeaders(headers: Record<string, unknown>, moderatorPage = false) {
   expect(headers['content-security-policy']).toBe(expectedCsp);
   expect(headers['content-security-policy']).toContain("require-trusted-types-for 'script'");
   expect(headers['referrer-policy']).toBe('no-referrer');
@@ -23,7 +23,8 @@ function expectSecurityHeaders(headers: Record<string, unknown>) {
   expect(headers['cross-origin-resource-policy']).toBe('same-origin');
   expect(headers['permissions-policy']).toMatch(/camera=\(\), .*geolocation=\(\), .*microphone=\(\)/);
   expect(headers['x-frame-options']).toBe('DENY');
-  expect(headers['set-cookie']).toBeUndefined();
+  // Only moderator pages may set a cookie (the CSRF secret); no source or public page does.
+  if (!moderatorPage) expect(headers['set-cookie']).toBeUndefined();
   expect(headers['strict-transport-security']).toBeUndefined();
 }
 
@@ -62,11 +63,21 @@ describe('pages and headers', () => {
     await createIntakeKey(t.database.db);
   });
 
-  it.each(['/', '/submit', '/status', '/healthz', '/readyz', '/no-such-page', '/api/v1/nothing'])('%s carries the §7 headers', async (url) => {
+  it.each(['/submit', '/status', '/mod/login', '/healthz', '/readyz', '/no-such-page', '/api/v1/nothing', '/stories?platform=nope'])('%s carries the §7 headers and is not cached', async (url) => {
     const response = await t.app.inject({ url });
-    expectSecurityHeaders(response.headers);
+    expectSecurityHeaders(response.headers, url.startsWith('/mod'));
     expect(response.headers['cache-control']).toBe('no-store');
   });
+
+  it.each(['/', '/stories', '/stats', '/stats.csv', '/about', '/feed.atom', '/api/v1/stories', '/api/v1/stats', '/api/docs'])(
+    'public %s carries the §7 headers and may be cached, without a cookie',
+    async (url) => {
+      const response = await t.app.inject({ url });
+      expect(response.statusCode).toBe(200);
+      expectSecurityHeaders(response.headers);
+      if (url !== '/api/docs') expect(response.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=300');
+    },
+  );
 
   it('source pages are not archived', async () => {
     for (const url of ['/submit', '/status']) {

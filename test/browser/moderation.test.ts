@@ -106,7 +106,8 @@ describe.skipIf(!chromiumAvailable)('the moderation console in Chromium', () => 
     await alice.goto(`${t.origin}/mod/team`);
     await alice.getByLabel('Handle').fill('bob');
     await alice.getByRole('button', { name: 'Create invitation' }).click();
-    const inviteText = (await alice.locator('#invite-result').textContent({ timeout: 10_000 }))!;
+    await alice.locator('#invite-result').getByText('/mod/enrol/').waitFor();
+    const inviteText = (await alice.locator('#invite-result').textContent())!;
     const bobUrl = /(http:\/\/\S+\/mod\/enrol\/\S+)/.exec(inviteText)![1]!;
     const bob = await newPage();
     const bobFingerprint = await enrol(bob, bobUrl, BOB_PASSPHRASE);

@@ -2,7 +2,7 @@
 import type { Account } from '../../../server/intake/account.js';
 import { applyRedactions, findIdentifiers, type IdentifierMatch } from '../../../server/moderation/redaction.js';
 import { fromBase64, toBase64 } from '../../../server/protocol/encoding.js';
-import { openAccount, openMessage, sealMessage, type BoxKeyPair } from '../../../server/protocol/envelope.js';
+import { openAccount, openMessageWithAnyKey, sealMessage, type BoxKeyPair } from '../../../server/protocol/envelope.js';
 import { conditionAnswers, conditions, consents, hoursBands, payBands, platforms, roles, taskTypes } from '../../../server/vocabulary.js';
 import { api, asSodium, element, say, sodiumReady, unlockIntakeKeys, type SodiumSumo } from './console.js';
 import { openWatchList } from './watch-list.js';
@@ -142,10 +142,12 @@ export function initSubmission(): void {
       const messages = element('messages');
       for (const message of submission.messages) {
         const item = document.createElement('li');
+        item.className = message.direction === 'from_source' ? 'from-source' : 'to-source';
+        // Sources seal to the intake key current when they write, which may be newer than the account's.
         // Questions to the source are sealed to its reply key: moderators keep no copy they can open.
         item.textContent =
           message.direction === 'from_source'
-            ? `${message.sentOn}, from the source: ${openMessage(asSodium(sodium), fromBase64(asSodium(sodium), message.ciphertext), intakeKey).body}`
+            ? `${message.sentOn}, from the source: ${openMessageWithAnyKey(asSodium(sodium), fromBase64(asSodium(sodium), message.ciphertext), ring.keys.values()).body}`
             : `${message.sentOn}, question sent to the source (sealed to their key)`;
         messages.append(item);
       }

@@ -113,12 +113,16 @@ export function initTeam(): void {
   });
 
   const watchList = element<HTMLTextAreaElement>('watch-list');
+  // Locked until the sealed list is opened, so that nothing typed is overwritten by the load.
+  watchList.disabled = true;
   void (async () => {
     try {
       const sodium = await sodiumReady;
       watchList.value = (await openWatchList(sodium, await unlockIntakeKeys(sodium))).join('\n');
     } catch (error) {
       fail(error);
+    } finally {
+      watchList.disabled = false;
     }
   })();
   element('save-watch-list').addEventListener('click', () => {

@@ -1,0 +1,169 @@
+// Public feed benchmark: GET /stories and GET /stats on the real app against a bare Fastify
+// route serving a static HTML string of the same size, in one run, on Postgres seeded with
+// 5,000 demo accounts. Also reports how long the statistics take to recompute for that data.
+// Run with `npm run bench:feed`; it reports and exits 0 even when a target is missed.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import autocannon, { type Options } from 'autocannon';
+import Fastify from 'fastify';
+import pg from 'pg';
+import { buildApp } from '../../server/app.js';
+import { loadConfig } from '../../server/config.js';
+import { openDatabase } from '../../server/db/database.js';
+import { migrateToLatest } from '../../server/db/migrator.js';
+import { projectRoot } from '../../server/paths.js';
+import { computeStatistics } from '../../server/publishing/statistics.js';
+import { progressBar, seedDemoData } from '../seed.js';
+
+const ACCOUNTS = 5_000;
+const CONNECTIONS = 50;
+const DURATION_SECONDS = 10;
+const WARMUP_SECONDS = 2;
+const TARGET_RATIO = 0.7;
+const TARGET_P99_MS = 10;
+
+interface LoadJob { url: string; path: string; seconds: number }
+interface LoadResult { path: string; requestsPerSecond: number; p99Ms: number; p50Ms: number; completed: number; non2xx: number; errors: number; timeouts: number; seconds: number; firstFailure: string | undefined }
+
+/** One autocannon run of `seconds` against one path. */
+async function fire(job: LoadJob): Promise<LoadResult> {
+  let firstFailure: string | undefined;
+  const options: Options = {
+    url: job.url, connections: CONNECTIONS, pipelining: 1, duration: job.seconds,
+    requests: [{ method: 'GET', path: job.path, onResponse: (status, body) => { if (status !== 200) firstFailure ??= `${status} ${body.slice(0, 200)}`; } }],
+  };
+  const raw = await autocannon(options);
+  // Off the main thread autocannon leaves aggregation to its caller.
+  const result = 'latency' in raw ? raw : autocannon.aggregateResult([raw], options);
+  return { path: job.path, requestsPerSecond: result.requests.total / result.duration, p99Ms: result.latency.p99, p50Ms: result.latency.p50,
+    completed: result.requests.total, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts, seconds: result.duration, firstFailure };
+}
+
+/** Worker side: the load generator gets its own thread so it does not share the server's event loop. */
+async function loadWorker(job: LoadJob): Promise<void> {
+  await fire({ ...job, seconds: WARMUP_SECONDS }); // JIT, pool connections, the cache's first render
+  parentPort?.postMessage(await fire(job));
+}
+
+function runLoad(job: LoadJob): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL(import.meta.url), { workerData: job });
+    worker.once('message', (result: LoadResult) => resolve(result));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`load worker exited (${code}) without a result`)));
+  });
+}
+
+function check(name: string, result: LoadResult): LoadResult {
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+    throw new Error(`${name}: ${result.non2xx} non-2xx responses, ${result.errors} errors, ${result.timeouts} timeouts; first: ${result.firstFailure ?? '-'}`);
+  }
+  return result;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+const cleanups: Array<() => unknown> = []; // undone last first, on success, error or Ctrl-C
+
+async function cleanUp(): Promise<void> {
+  for (let undo = cleanups.pop(); undo; undo = cleanups.pop()) {
+    try { await undo(); } catch (error) { console.error('cleanup failed:', error instanceof Error ? error.message : error); }
+  }
+}
+
+async function main(): Promise<void> {
+  try {
+    let serverUrl = process.env.DATABASE_URL;
+    if (serverUrl && !/^postgres(ql)?:\/\//.test(serverUrl)) throw new Error('DATABASE_URL must be a postgres:// URL');
+    if (!serverUrl) {
+      const script = path.join(projectRoot, 'scripts/throwaway-postgres.sh');
+      const line = execFileSync('bash', [script, 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      const match = /DATABASE_URL=(\S+) PG_THROWAWAY_DIR=(\S+)/.exec(line);
+      if (!match) throw new Error(`throwaway-postgres.sh printed no DATABASE_URL: ${line}`);
+      const dir = match[2]!;
+      serverUrl = match[1]!;
+      cleanups.push(() => execFileSync('bash', [script, 'stop', dir], { stdio: ['ignore', 'ignore', 'inherit'] }));
+    }
+    const name = `offscript_bench_${randomBytes(4).toString('hex')}`;
+    const benchUrl = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    cleanups.push(() => admin.end());
+    await admin.query(`create database ${name}`);
+    // Not WITH (FORCE): pool.end() resolves before its sockets close, and a plain drop waits for them.
+    cleanups.push(() => admin.query(`drop database if exists ${name}`));
+
+    const config = loadConfig({ ...process.env, DATABASE_URL: benchUrl, LOG_LEVEL: 'warn' });
+    const { db } = await openDatabase(config);
+    cleanups.push(() => db.destroy());
+    await migrateToLatest(db);
+    console.error(`seeding ${ACCOUNTS} demo accounts…`);
+    const bar = progressBar();
+    const seeded = await seedDemoData(db, {
+      accounts: ACCOUNTS, kMin: config.kMin, batchMin: config.batchMin, onProgress: bar.update,
+      log: (line) => { bar.clear(); console.error(`  ${line}`); },
+    });
+    bar.clear();
+    if (seeded.batches.length === 0) throw new Error('the seed released no batch');
+    // The same computation again, outside a release: median of 5, warm.
+    const recomputations: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      await computeStatistics(db, config.kMin);
+      recomputations.push(performance.now() - started);
+    }
+
+    const app = await buildApp({ config, db });
+    cleanups.push(() => app.close());
+    const appUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+    const pages: Record<string, string> = {};
+    for (const page of ['/stories', '/stats']) {
+      const response = await fetch(`${appUrl}${page}`);
+      if (response.status !== 200) throw new Error(`GET ${page} answered ${response.status}`);
+      pages[page] = await response.text();
+    }
+    // Baseline: Fastify alone sending a static page as large as the larger of the two.
+    const largest = Math.max(...Object.values(pages).map((p) => Buffer.byteLength(p)));
+    const staticHtml = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bare</title></head><body><main>${'<p>Static text of the same size as the feed.</p>'.repeat(Math.ceil(largest / 48))}</main></body></html>`.slice(0, largest);
+    const bare = Fastify({ logger: false });
+    bare.get('/bare', async (_request, reply) => reply.type('text/html; charset=utf-8').send(staticHtml));
+    cleanups.push(() => bare.close());
+    const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
+
+    console.error(`load: ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up then ${DURATION_SECONDS} s per path…`);
+    const stories = check('/stories', await runLoad({ url: appUrl, path: '/stories', seconds: DURATION_SECONDS }));
+    const stats = check('/stats', await runLoad({ url: appUrl, path: '/stats', seconds: DURATION_SECONDS }));
+    const baseline = check('bare', await runLoad({ url: bareUrl, path: '/bare', seconds: DURATION_SECONDS }));
+
+    const cells = (...values: string[]) => values.map((v, i) => (i === 0 ? v.padEnd(26) : v.padStart(11))).join('');
+    const row = (label: string, r: LoadResult, bytes: number) =>
+      cells(label, r.requestsPerSecond.toFixed(0), r.p50Ms.toFixed(1), r.p99Ms.toFixed(1), String(r.non2xx), String(r.completed), String(bytes));
+    const ratio = (r: LoadResult) => r.requestsPerSecond / baseline.requestsPerSecond;
+    const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+    console.log(`\nGET on Postgres with ${ACCOUNTS} seeded accounts (${seeded.stories} stories in ${seeded.batches.length} batches), ${CONNECTIONS} connections, ~${DURATION_SECONDS} s each after a ${WARMUP_SECONDS} s warm-up`);
+    console.log(cells('', 'req/s avg', 'p50 (ms)', 'p99 (ms)', 'non-2xx', 'requests', 'bytes'));
+    console.log(row('A1 app /stories', stories, Buffer.byteLength(pages['/stories']!)));
+    console.log(row('A2 app /stats', stats, Buffer.byteLength(pages['/stats']!)));
+    console.log(row('B  bare Fastify static', baseline, Buffer.byteLength(staticHtml)));
+    console.log(`ratio /stories / bare = ${ratio(stories).toFixed(2)} (target >= ${TARGET_RATIO}: ${verdict(ratio(stories) >= TARGET_RATIO)})`);
+    console.log(`ratio /stats / bare   = ${ratio(stats).toFixed(2)} (target >= ${TARGET_RATIO}: ${verdict(ratio(stats) >= TARGET_RATIO)})`);
+    const p99 = Math.max(stories.p99Ms, stats.p99Ms);
+    console.log(`p99 of the app pages  = ${p99.toFixed(1)} ms (target < ${TARGET_P99_MS} ms: ${verdict(p99 < TARGET_P99_MS)})`);
+    console.log(`statistics recomputation for ${ACCOUNTS} accounts: at the releases ${seeded.batches.map((b) => `${b.statisticsMs.toFixed(0)} ms`).join(', ')}; again, warm: ${median(recomputations).toFixed(0)} ms (median of 5)`);
+  } catch (error) {
+    // Said before cleanup, which may fail noisily in its turn.
+    console.error('bench:feed failed:', error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  } finally {
+    await cleanUp();
+  }
+}
+
+if (isMainThread) {
+  process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
+  await main();
+} else {
+  await loadWorker(workerData as LoadJob);
+}

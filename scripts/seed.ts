@@ -1,0 +1,526 @@
+// `npm run seed -- --accounts N [--stories M]`: fictional, clearly marked demo data made
+// through the real services — two demo moderators enrolled with keys derived here as a
+// browser would, M stories sealed, accepted, reviewed and released in batches — plus N − M
+// statistics-only accounts. Works on PGlite or Postgres, whichever the configuration names.
+// Never run it against a deployment that holds real accounts: its figures would mix with theirs.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { ConfigError, loadConfig } from '../server/config.js';
+import { openDatabase } from '../server/db/database.js';
+import { addDays } from '../server/moderation/retention.js';
+import { todayUtc } from '../server/db/day.js';
+import { migrateToLatest } from '../server/db/migrator.js';
+import type { Database, ModeratorRole } from '../server/db/schema.js';
+import { ServiceError } from '../server/errors.js';
+import type { Account } from '../server/intake/account.js';
+import { acceptSealedSubmission, currentIntakeKey } from '../server/intake/service.js';
+import { acceptSubmission, openSubmission, type Facets } from '../server/moderation/queue-service.js';
+import { approveStory } from '../server/moderation/stories-service.js';
+import { enrolModerator, grantIntakeKeys, inviteModerator, wrappedKeysFor, type Enrolment, type ModeratorIdentity } from '../server/moderation/team-service.js';
+import { loadSodiumSumo, lookupTokenHash, type SodiumSumo } from '../server/protocol/digest.js';
+import { fromBase64, toBase64 } from '../server/protocol/encoding.js';
+import { sealAccount, type BoxKeyPair } from '../server/protocol/envelope.js';
+import { generateIntakeKeyPair } from '../server/protocol/intake-key.js';
+import {
+  deriveModeratorKeys,
+  MODERATOR_SALT_BYTES,
+  randomBytes,
+  unwrapIntakeKeyPair,
+  wrapIntakeSecretKey,
+  type ModeratorKeys,
+} from '../server/protocol/moderator-keys.js';
+import { deriveReceiptKeys, drawReceiptEntropy } from '../server/protocol/receipt.js';
+import type { Sodium } from '../server/protocol/sodium.js';
+import { releaseDueBatch, type ReleasedBatch } from '../server/publishing/release.js';
+import {
+  conditions,
+  payBands,
+  type AttributionLabel,
+  type Condition,
+  type ConditionAnswer,
+  type HoursBand,
+  type PayBand,
+  type Platform,
+  type Role,
+  type TaskType,
+} from '../server/vocabulary.js';
+
+/** DEMO ONLY: published in the README and printed by the seed; never a real moderator's passphrase. */
+export const DEMO_PASSPHRASE = 'demo only fictional offscript moderator';
+export const DEMO_MODERATORS = [
+  { handle: 'demo-admin', role: 'administrator' },
+  { handle: 'demo-moderator', role: 'moderator' },
+] as const satisfies readonly { handle: string; role: ModeratorRole }[];
+export const DEMO_MARK = 'Demo account — fictional';
+export const DEMO_TITLE_PREFIX = 'Demo: ';
+export const MAX_ACCOUNTS = 10_000_000;
+const CHUNK_ROWS = 5_000; // 11 columns × 5,000 rows = 55,000 parameters, under Postgres's 65,535
+const INSERTS_IN_FLIGHT = 4; // Postgres takes them on separate pool connections; PGlite queues them
+const ACCEPTED_WITHIN_DAYS = 60;
+
+export interface SeedOptions {
+  accounts: number;
+  /** Stories made through the whole real path; default min(accounts, 30). */
+  stories?: number;
+  kMin: number;
+  batchMin: number;
+  /** Called as accounts are created (bulk rows and stories alike). */
+  onProgress?: (done: number, total: number) => void;
+  /** One line per event worth telling an operator (moderators, releases). */
+  log?: (line: string) => void;
+  random?: () => number;
+}
+
+export interface SeedResult {
+  moderators: { handle: string; role: ModeratorRole; created: boolean }[];
+  accounts: number;
+  stories: number;
+  batches: ReleasedBatch[];
+  bulkInsertMs: number;
+  totalMs: number;
+}
+
+// ---------------------------------------------------------------- fictional facets
+
+type Weighted<K extends string> = readonly (readonly [K, number])[];
+
+function pick<K extends string>(random: () => number, weights: Weighted<K>): K {
+  let total = 0;
+  for (let i = 0; i < weights.length; i++) total += weights[i]![1];
+  let r = random() * total;
+  for (let i = 0; i < weights.length; i++) {
+    r -= weights[i]![1];
+    if (r < 0) return weights[i]![0];
+  }
+  return weights[weights.length - 1]![0];
+}
+
+/** `count` distinct keys, drawn by weight without replacement (by redrawing repeats). */
+function pickSome<K extends string>(random: () => number, weights: Weighted<K>, count: number): K[] {
+  const chosen: K[] = [];
+  while (chosen.length < Math.min(count, weights.length)) {
+    const key = pick(random, weights);
+    if (!chosen.includes(key)) chosen.push(key);
+  }
+  return chosen;
+}
+
+// Skews loosely shaped like what such a survey would hear: mostly writers and crews, a few
+// big platforms, mid-range pay, NDAs nearly everywhere. Invented numbers, not research.
+const ROLE_WEIGHTS: Weighted<Role> = [
+  ['writer', 30], ['showrunner', 3], ['writers_assistant', 12], ['script_coordinator', 6], ['story_editor', 6],
+  ['development_executive', 4], ['actor', 10], ['vfx_animation', 13], ['post_production', 10], ['other', 6],
+];
+const PLATFORM_WEIGHTS: Weighted<Platform> = [
+  ['mercor', 24], ['outlier', 30], ['turing', 9], ['scale_remotasks', 15], ['dataannotation', 20], ['invisible', 5], ['appen', 4], ['other', 3],
+];
+const TASK_WEIGHTS: Weighted<TaskType> = [
+  ['rating_responses', 35], ['writing_prompts', 30], ['annotation', 15], ['red_teaming', 10], ['image_video_evaluation', 6], ['other', 4],
+];
+const PAY_WEIGHTS: Weighted<PayBand> = [
+  ['under_20', 8], ['20_39', 22], ['40_59', 30], ['60_89', 21], ['90_119', 10], ['120_150', 6], ['over_150', 3],
+];
+const HOURS_WEIGHTS: Weighted<HoursBand> = [
+  ['under_10', 15], ['10_19', 25], ['20_29', 25], ['30_39', 17], ['40_49', 12], ['50_plus', 6],
+];
+const CONDITION_WEIGHTS: Record<Condition, Weighted<ConditionAnswer>> = {
+  nda_signed: [['yes', 80], ['no', 12], ['unsure', 8]],
+  stopped_without_notice: [['yes', 45], ['no', 45], ['unsure', 10]],
+  disturbing_content: [['yes', 35], ['no', 55], ['unsure', 10]],
+  support_offered: [['yes', 15], ['no', 60], ['unsure', 25]],
+  paid_all_time: [['yes', 40], ['no', 45], ['unsure', 15]],
+  told_data_use: [['yes', 20], ['no', 60], ['unsure', 20]],
+};
+const COUNT_WEIGHTS: Weighted<'1' | '2' | '3'> = [['1', 55], ['2', 35], ['3', 10]];
+
+export interface DemoFacets {
+  role?: Role;
+  platforms: Platform[];
+  taskTypes: TaskType[];
+  payBand?: PayBand;
+  hoursBand?: HoursBand;
+  conditions: Partial<Record<Condition, ConditionAnswer>>;
+  consent: 'quote' | 'stats';
+}
+
+export function drawFacets(random: () => number, consent?: 'quote' | 'stats'): DemoFacets {
+  const facets: DemoFacets = {
+    platforms: pickSome(random, PLATFORM_WEIGHTS, Number(pick(random, COUNT_WEIGHTS))),
+    taskTypes: pickSome(random, TASK_WEIGHTS, Number(pick(random, COUNT_WEIGHTS))),
+    conditions: {},
+    consent: consent ?? (random() < 0.35 ? 'quote' : 'stats'),
+  };
+  for (const condition of conditions.keys) {
+    if (random() < 0.85) facets.conditions[condition] = pick(random, CONDITION_WEIGHTS[condition]);
+  }
+  if (random() < 0.95) facets.role = pick(random, ROLE_WEIGHTS);
+  if (random() < 0.93) {
+    let band = payBands.keys.indexOf(pick(random, PAY_WEIGHTS));
+    // Senior roles were hired for "expert" projects and report a band higher, now and then.
+    if ((facets.role === 'showrunner' || facets.role === 'development_executive') && random() < 0.5) band = Math.min(band + 1, payBands.keys.length - 1);
+    facets.payBand = payBands.keys[band]!;
+  }
+  if (random() < 0.9) facets.hoursBand = pick(random, HOURS_WEIGHTS);
+  return facets;
+}
+
+// ---------------------------------------------------------------- fictional stories
+
+const TITLES = [
+  'Grading robots between staffing seasons',
+  'The project that ended on a Friday',
+  'Paid by the task, timed by the second',
+  'Writing the prompts I hoped nobody would answer',
+  'An NDA longer than my last script',
+  'Rubrics at two in the morning',
+  'When the dashboard went quiet',
+  'Teaching a chatbot to pitch',
+  'Three platforms, no contract',
+  'The unpaid qualification tests',
+  'Red-teaming for rent',
+  'What they never told us about the data',
+];
+
+const SENTENCES = [
+  'After the strikes the calls stopped, and a recruiter offered hourly work rating chatbot answers about screenplays.',
+  'The onboarding test took most of a weekend and was not paid.',
+  'Projects appeared and vanished overnight; nobody explained why.',
+  'We were asked to write scenes the model could learn from, in the voice of working writers.',
+  'The task timer counted minutes; the time spent reading guidelines did not count at all.',
+  'Some batches asked for violent or abusive prompts, with no warning before they opened.',
+  'Support was a link to a general wellness page.',
+  'Pay was steady for a few weeks and then the hours dried up without notice.',
+  'Nobody would say which company the data was for or how it would be used.',
+  'I kept doing it because it paid the rent between jobs.',
+];
+
+const QUOTES = [
+  'I was training the thing that was supposed to replace the room I came from.',
+  'The work stopped on a Friday and nobody ever told us why.',
+  'The unpaid test took longer than some of the paid tasks.',
+  'You learn to stop asking who the data is for.',
+  'It paid the rent, barely, between staffing seasons.',
+];
+
+function attributionFor(role: Role | undefined): AttributionLabel {
+  switch (role) {
+    case 'writer':
+    case 'showrunner':
+    case 'story_editor':
+      return 'hollywood_writer';
+    case 'writers_assistant':
+    case 'script_coordinator':
+      return 'writers_room_staff';
+    case 'vfx_animation':
+    case 'post_production':
+      return 'film_tv_crew';
+    case 'actor':
+      return 'performer';
+    default:
+      return 'industry_insider';
+  }
+}
+
+function demoStory(random: () => number, index: number, facets: DemoFacets) {
+  const sentences = pickSome(random, SENTENCES.map((s) => [s, 1] as const), 4);
+  const quote = QUOTES[Math.floor(random() * QUOTES.length)]!;
+  return {
+    title: `${DEMO_TITLE_PREFIX}${TITLES[index % TITLES.length]!}`,
+    body: `Demo story — fictional, generated by npm run seed; no real person gave this account. ${sentences.join(' ')} ${quote}`,
+    pullQuotes: [quote],
+    attributionLabel: attributionFor(facets.role),
+    narrative: `${DEMO_MARK}. ${sentences.join(' ')}`,
+    quotable: quote,
+  };
+}
+
+// ---------------------------------------------------------------- demo moderators
+
+interface DemoTeam {
+  admin: ModeratorIdentity;
+  moderator: ModeratorIdentity;
+  created: SeedResult['moderators'];
+}
+
+async function activeModerator(db: Kysely<Database>, handle: string) {
+  return db.selectFrom('moderators').select(['id', 'handle', 'role', 'status', 'salt']).where('handle', '=', handle).executeTakeFirst();
+}
+
+/** Invites and enrols one demo moderator exactly as the console does, keys derived here. */
+async function enrolDemoModerator(db: Kysely<Database>, sumo: SodiumSumo, handle: string, role: ModeratorRole, createIntakeKey: boolean) {
+  const s = sumo as unknown as Sodium;
+  const { token } = await inviteModerator(db, { handle, role }, 'operator');
+  const salt = randomBytes(sumo, MODERATOR_SALT_BYTES);
+  const keys = deriveModeratorKeys(sumo, DEMO_PASSPHRASE, salt);
+  const enrolment: Enrolment = {
+    salt: toBase64(s, salt),
+    signPublicKey: toBase64(s, keys.signKeyPair.publicKey),
+    boxPublicKey: toBase64(s, keys.boxKeyPair.publicKey),
+  };
+  if (createIntakeKey) {
+    // As the first administrator's browser does: the secret leaves only sealed to its box key.
+    const intake = generateIntakeKeyPair(s);
+    enrolment.intakeKey = { publicKey: toBase64(s, intake.publicKey), wrappedSecretKey: toBase64(s, wrapIntakeSecretKey(sumo, intake.privateKey, keys.boxKeyPair.publicKey)) };
+    sumo.memzero(intake.privateKey);
+  }
+  await enrolModerator(db, token, enrolment);
+  return keys;
+}
+
+/** The two demo moderators, enrolled unless they exist; the second holds the current intake key. */
+async function ensureDemoTeam(db: Kysely<Database>, log: (line: string) => void): Promise<DemoTeam> {
+  const sumo = await loadSodiumSumo();
+  const s = sumo as unknown as Sodium;
+  const created: SeedResult['moderators'] = [];
+  const derived = new Map<string, ModeratorKeys>(); // Argon2id is slow on purpose: derive once
+  for (const { handle, role } of DEMO_MODERATORS) {
+    const existing = await activeModerator(db, handle);
+    if (existing?.status === 'active') {
+      created.push({ handle, role: existing.role, created: false });
+      continue;
+    }
+    if (existing?.status === 'disabled') throw new ServiceError(409, 'demo_moderator_disabled', `The demo moderator ${handle} is disabled; seed a fresh database.`);
+    const createIntakeKey = role === 'administrator' && !(await currentIntakeKey(db));
+    if (role === 'administrator' && !createIntakeKey) {
+      log(`warning: this database already has an intake key; ${handle} is enrolled without it and the demo stories are sealed to that key`);
+    }
+    derived.set(handle, await enrolDemoModerator(db, sumo, handle, role, createIntakeKey));
+    created.push({ handle, role, created: true });
+  }
+  const identity = async (handle: string): Promise<ModeratorIdentity & { salt: Uint8Array | null }> => {
+    const row = (await activeModerator(db, handle))!;
+    return { id: row.id, handle: row.handle, role: row.role, salt: row.salt };
+  };
+  const admin = await identity(DEMO_MODERATORS[0].handle);
+  const moderator = await identity(DEMO_MODERATORS[1].handle);
+
+  // The grant, as an administrator's browser makes it: unwrap the intake key with their own
+  // box key, seal it to the new moderator's box key.
+  const key = await currentIntakeKey(db);
+  const moderatorKeys = await wrappedKeysFor(db, moderator.id);
+  if (key && !moderatorKeys.some((k) => k.intakeKeyId === key.id)) {
+    const adminGrant = (await wrappedKeysFor(db, admin.id)).find((k) => k.intakeKeyId === key.id);
+    const box = await db.selectFrom('moderators').select('box_public_key').where('id', '=', moderator.id).executeTakeFirstOrThrow();
+    if (adminGrant && admin.salt && box.box_public_key) {
+      const adminKeys = derived.get(admin.handle) ?? deriveModeratorKeys(sumo, DEMO_PASSPHRASE, admin.salt);
+      const intake: BoxKeyPair = unwrapIntakeKeyPair(sumo, fromBase64(s, adminGrant.wrappedSecretKey), adminKeys.boxKeyPair);
+      const wrapped = wrapIntakeSecretKey(sumo, intake.privateKey, box.box_public_key);
+      sumo.memzero(intake.privateKey);
+      await grantIntakeKeys(db, admin, moderator.id, [{ intakeKeyId: key.id, wrappedSecretKey: toBase64(s, wrapped) }]);
+    } else {
+      log(`warning: ${admin.handle} holds no grant of the current intake key, so ${moderator.handle} is not granted it`);
+    }
+  }
+  return {
+    admin: { id: admin.id, handle: admin.handle, role: admin.role },
+    moderator: { id: moderator.id, handle: moderator.handle, role: moderator.role },
+    created,
+  };
+}
+
+// ---------------------------------------------------------------- the seed
+
+/** One story through the whole real path: sealed submission, acceptance, second review. */
+async function seedStory(db: Kysely<Database>, team: DemoTeam, random: () => number, index: number): Promise<void> {
+  const sumo = await loadSodiumSumo();
+  const s = sumo as unknown as Sodium;
+  const key = await currentIntakeKey(db);
+  if (!key) throw new Error('no intake key: the demo administrator could not create one');
+  const facets = drawFacets(random, 'quote');
+  const story = demoStory(random, index, facets);
+  const account: Account = { v: 1, ...facets, narrative: story.narrative, quotable: story.quotable };
+  const { lookupToken, replyKeyPair } = deriveReceiptKeys(s, drawReceiptEntropy(s));
+  await acceptSealedSubmission(db, {
+    v: 1,
+    intakeKeyId: key.id,
+    ciphertext: toBase64(s, sealAccount(s, account, key.publicKey)),
+    replyPublicKey: toBase64(s, replyKeyPair.publicKey),
+    lookupToken: toBase64(s, lookupToken),
+  });
+  const { id } = await db.selectFrom('submissions').select('id').where('lookup_hash', '=', lookupTokenHash(sumo, lookupToken)).executeTakeFirstOrThrow();
+  await openSubmission(db, team.admin, id);
+  const moderatorFacets: Facets = { ...facets, conditions: { ...facets.conditions } };
+  const { storyId } = await acceptSubmission(db, team.admin, id, {
+    facets: moderatorFacets,
+    story: { title: story.title, body: story.body, pullQuotes: story.pullQuotes, attributionLabel: story.attributionLabel },
+  });
+  await approveStory(db, team.moderator, storyId!);
+}
+
+/**
+ * Statistics-only accounts go straight into `accounts` with multi-row INSERTs, in the shape
+ * acceptSubmission writes (no submission: as after retention). The real path costs a sealed
+ * envelope, three transactions and two audit entries per account — hours for 1,000,000 rows;
+ * this is the only feasible way to make a million.
+ */
+async function insertAccounts(db: Kysely<Database>, count: number, random: () => number, progress: (rows: number) => void): Promise<void> {
+  const today = todayUtc();
+  const days = Array.from({ length: ACCEPTED_WITHIN_DAYS }, (_, ago) => addDays(today, -ago));
+  const chunk = (size: number) =>
+    Array.from({ length: size }, () => {
+      const f = drawFacets(random);
+      return {
+        id: randomUUID(),
+        submission_id: null,
+        role: f.role ?? null,
+        platforms: f.platforms,
+        task_types: f.taskTypes,
+        pay_band: f.payBand ?? null,
+        hours_band: f.hoursBand ?? null,
+        conditions: JSON.stringify(f.conditions),
+        consent: f.consent,
+        // Spread over the last 60 days, more of them recent.
+        accepted_on: days[Math.floor(ACCEPTED_WITHIN_DAYS * random() ** 1.5)]!,
+      };
+    });
+  let left = count;
+  const inFlight = new Set<Promise<void>>();
+  while (left > 0) {
+    const size = Math.min(CHUNK_ROWS, left);
+    left -= size;
+    const insert: Promise<void> = db
+      .insertInto('accounts')
+      .values(chunk(size))
+      .execute()
+      .then(() => {
+        inFlight.delete(insert);
+        progress(size);
+      });
+    inFlight.add(insert);
+    if (inFlight.size >= INSERTS_IN_FLIGHT) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+}
+
+export async function seedDemoData(db: Kysely<Database>, options: SeedOptions): Promise<SeedResult> {
+  const started = performance.now();
+  const { accounts, kMin, batchMin } = options;
+  const stories = options.stories ?? Math.min(accounts, 30);
+  if (!Number.isSafeInteger(accounts) || accounts < 1 || accounts > MAX_ACCOUNTS) throw new RangeError(`accounts must be 1–${MAX_ACCOUNTS}`);
+  if (!Number.isSafeInteger(stories) || stories < 0 || stories > accounts) throw new RangeError(`stories must be 0–${accounts} (no more than accounts)`);
+  const random = options.random ?? Math.random;
+  const log = options.log ?? (() => {});
+  let done = 0;
+  const progress = (rows: number) => {
+    done += rows;
+    options.onProgress?.(done, accounts);
+  };
+
+  const team = await ensureDemoTeam(db, log);
+  for (const m of team.created) log(`${m.created ? 'enrolled' : 'kept existing'} demo ${m.role} ${m.handle}`);
+
+  // The seed does not wait BATCH_DELAY_DAYS; it keeps BATCH_MIN and K_MIN as configured.
+  const rules = { kMin, batchMin, batchDelayDays: 0 };
+  const batches: ReleasedBatch[] = [];
+  const releaseDue = async () => {
+    for (let batch = await releaseDueBatch(db, rules); batch; batch = await releaseDueBatch(db, rules)) {
+      batches.push(batch);
+      log(`released batch ${batch.sequence}: ${batch.storyCount} stories; statistics recomputed in ${batch.statisticsMs.toFixed(0)} ms`);
+    }
+  };
+
+  const bulkStarted = performance.now();
+  await insertAccounts(db, accounts - stories, random, progress);
+  // Fresh planner statistics for the release's aggregate queries (autovacuum would lag behind).
+  if (accounts > stories) await sql`analyze accounts`.execute(db);
+  const bulkInsertMs = performance.now() - bulkStarted;
+
+  // A few batches rather than one, so that the feed shows batch dates and numbers.
+  const groups = Math.max(1, Math.min(3, Math.floor(stories / batchMin)));
+  const groupSize = Math.ceil(stories / groups);
+  for (let i = 0; i < stories; i++) {
+    await seedStory(db, team, random, i);
+    progress(1);
+    if ((i + 1) % groupSize === 0 || i === stories - 1) await releaseDue();
+  }
+  await releaseDue();
+  if (stories > 0 && stories < batchMin) log(`note: ${stories} approved stories wait for a batch (BATCH_MIN is ${batchMin})`);
+  return { moderators: team.created, accounts, stories, batches, bulkInsertMs, totalMs: performance.now() - started };
+}
+
+// ---------------------------------------------------------------- command line
+
+/** `\r[#####.....] 42% 420000/1000000` on stderr; one line per 10% when stderr is not a terminal. */
+export function progressBar(stream: NodeJS.WriteStream = process.stderr) {
+  let shown = -1;
+  let drawn = false;
+  const draw = (done: number, total: number) => {
+    const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
+    if (stream.isTTY ? percent === shown && done !== total : Math.floor(percent / 10) === Math.floor(shown / 10)) return;
+    shown = percent;
+    const filled = Math.round(percent / 5);
+    const line = `[${'#'.repeat(filled)}${'.'.repeat(20 - filled)}] ${percent}% ${done}/${total}`;
+    stream.write(stream.isTTY ? `\r${line}` : `${line}\n`);
+    drawn = stream.isTTY === true;
+  };
+  return {
+    update: draw,
+    /** Ends the bar's line before other output. */
+    clear() {
+      if (!drawn) return;
+      stream.write('\n');
+      drawn = false;
+      shown = -1;
+    },
+  };
+}
+
+export function demoCredentials(origin: string): string[] {
+  return [
+    'DEMO CREDENTIALS — fictional demo data only; never use them on a real deployment:',
+    `  log in at ${origin}/mod/login as ${DEMO_MODERATORS.map((m) => `${m.handle} (${m.role})`).join(' or ')}`,
+    `  passphrase: ${DEMO_PASSPHRASE}`,
+  ];
+}
+
+const bar = progressBar();
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { accounts: { type: 'string' }, stories: { type: 'string' } } });
+  const usage = 'usage: npm run seed -- --accounts N [--stories M]   (M defaults to min(N, 30))';
+  const count = (raw: string | undefined, name: string) => {
+    if (raw === undefined) return undefined;
+    if (!/^\d+$/.test(raw)) throw new ConfigError(`--${name} must be a whole number, got "${raw}"\n${usage}`);
+    return Number(raw);
+  };
+  const accounts = count(values.accounts, 'accounts');
+  const stories = count(values.stories, 'stories');
+  if (accounts === undefined) throw new ConfigError(usage);
+  if (accounts < 1 || accounts > MAX_ACCOUNTS) throw new ConfigError(`--accounts must be 1–${MAX_ACCOUNTS}\n${usage}`);
+  if (stories !== undefined && stories > accounts) throw new ConfigError(`--stories (${stories}) cannot exceed --accounts (${accounts})`);
+
+  const config = loadConfig();
+  const { db, kind } = await openDatabase(config);
+  try {
+    await migrateToLatest(db);
+    console.log(`Seeding fictional demo data into ${kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'Postgres'}: ${accounts} accounts, ${stories ?? Math.min(accounts, 30)} of them as stories`);
+    const result = await seedDemoData(db, {
+      accounts,
+      ...(stories === undefined ? {} : { stories }),
+      kMin: config.kMin,
+      batchMin: config.batchMin,
+      onProgress: bar.update,
+      log: (line) => {
+        bar.clear();
+        console.log(line);
+      },
+    });
+    bar.clear();
+    const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    console.log(`done in ${seconds(result.totalMs)} (bulk insert of ${result.accounts - result.stories} statistics-only accounts: ${seconds(result.bulkInsertMs)}); ${result.batches.length} batch(es) released`);
+    for (const line of demoCredentials(config.publicOrigin)) console.log(line);
+  } finally {
+    await db.destroy();
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    bar.clear();
+    console.error(`offscript: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,93 @@
+import { SUBMISSION_STATUSES } from '../db/schema.js';
+import { errorResponseSchema } from '../errors.js';
+import { TIMELINE_EVENTS } from './timeline.js';
+
+// Lengths are checked on decoded bytes in the service; these caps only stop absurd input early.
+const lookupToken = { type: 'string', minLength: 1, maxLength: 64 } as const;
+
+const refusals = { '4xx': errorResponseSchema, '5xx': errorResponseSchema } as const;
+const status = { type: 'string', enum: SUBMISSION_STATUSES } as const;
+const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+
+export const lookupBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['lookupToken'],
+  properties: { lookupToken },
+} as const;
+
+export const statusResponseSchemas = {
+  200: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['status', 'timeline', 'messages', 'canReply', 'canWithdraw'],
+    properties: {
+      status,
+      timeline: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['event', 'day'],
+          properties: { event: { type: 'string', enum: TIMELINE_EVENTS }, day },
+        },
+      },
+      messages: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['direction', 'ciphertext', 'sentOn'],
+          properties: {
+            direction: { type: 'string', enum: ['to_source', 'from_source'] },
+            ciphertext: { type: 'string' },
+            sentOn: day,
+          },
+        },
+      },
+      story: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['url'],
+        properties: { url: { type: 'string' } },
+      },
+      canReply: { type: 'boolean' },
+      canWithdraw: { type: 'boolean' },
+    },
+  },
+  ...refusals,
+} as const;
+
+export const messageBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['lookupToken', 'ciphertext'],
+  properties: {
+    lookupToken,
+    // Up to the body limit, so that a message over the largest bucket gets its own 413.
+    ciphertext: { type: 'string', minLength: 1, maxLength: 131_072 },
+  },
+} as const;
+
+export const messageResponseSchemas = {
+  201: { type: 'object', additionalProperties: false, required: ['status'], properties: { status } },
+  ...refusals,
+} as const;
+
+export const withdrawResponseSchemas = {
+  200: { type: 'object', additionalProperties: false, required: ['status'], properties: { status: { type: 'string', const: 'withdrawn' } } },
+  ...refusals,
+} as const;
+
+// The no-JavaScript form: one form for viewing, answering and withdrawing.
+export const statusFormBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    words: { type: 'string', maxLength: 2000 },
+    action: { type: 'string', enum: ['view', 'reply', 'withdraw'] },
+    // Up to the body limit, so that a message over the largest bucket gets its own 413.
+    message: { type: 'string', maxLength: 131_072 },
+    confirm: { type: 'string', maxLength: 10 },
+  },
+} as const;

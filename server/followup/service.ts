@@ -1,0 +1,392 @@
+// Sources coming back with their receipt (DESIGN §3 Follow-up, §4): status and timeline,
+// messages to the moderators, withdrawal. The server is given only the lookup token (or, on the
+// no-JavaScript path, derives it in memory) and finds the submission by SHA-256 of it.
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import { decodeField } from '../binary-fields.js';
+import { todayUtc } from '../db/day.js';
+import type { Database, Day, SubmissionStatus } from '../db/schema.js';
+import { ServiceError } from '../errors.js';
+import { currentIntakeKey } from '../intake/service.js';
+import { appendAuditEntry } from '../moderation/audit.js';
+import { loadSodiumSumo, lookupTokenHash } from '../protocol/digest.js';
+import { fromBase64 } from '../protocol/encoding.js';
+import { openMessage, sealMessage } from '../protocol/envelope.js';
+import { ProtocolError } from '../protocol/errors.js';
+import { bucketOfSealedLength, PADDING_BUCKETS, SEAL_OVERHEAD } from '../protocol/padding.js';
+import { deriveReceiptKeys, entropyFromReceiptWords, LOOKUP_TOKEN_BYTES } from '../protocol/receipt.js';
+import { loadSodium, type Sodium } from '../protocol/sodium.js';
+import {
+  buildTimeline,
+  STATUS_DESCRIPTIONS,
+  TIMELINE_LABELS,
+  type MessageDirection,
+  type TimelineEntry,
+  type TimelineEvent,
+} from './timeline.js';
+
+/** One answer for every receipt the server does not know, whatever the reason. */
+export const UNKNOWN_RECEIPT_MESSAGE = 'No account matches these twelve words. Check them against your note, in order.';
+
+/** Statuses in which moderators still read messages; after a decision nobody would. */
+const OPEN_STATUSES: readonly SubmissionStatus[] = ['received', 'in_review', 'needs_info'];
+
+const LARGEST_SEALED_MESSAGE = PADDING_BUCKETS[PADDING_BUCKETS.length - 1]! + SEAL_OVERHEAD;
+
+export interface SourceStatus {
+  status: SubmissionStatus;
+  timeline: TimelineEntry[];
+  /** Oldest first, ciphertexts in base64; to_source ones sealed to the reply key, from_source ones to an intake key. */
+  messages: { direction: MessageDirection; ciphertext: string; sentOn: Day }[];
+  /** Only while a story drawn from the account is published. */
+  story?: { url: string };
+  canReply: boolean;
+  canWithdraw: boolean;
+}
+
+interface SubmissionState {
+  status: SubmissionStatus;
+  purged_on: Day | null;
+}
+
+const canReply = (row: SubmissionState) => OPEN_STATUSES.includes(row.status) && row.purged_on === null;
+const canWithdraw = (row: SubmissionState) => row.status !== 'withdrawn' && row.purged_on === null;
+
+function unknownReceipt(): ServiceError {
+  return new ServiceError(404, 'unknown_receipt', UNKNOWN_RECEIPT_MESSAGE);
+}
+
+/** 410 for what no longer exists: a withdrawn submission, or one whose ciphertexts were purged. */
+function refuseIfGone(row: SubmissionState): void {
+  if (row.status === 'withdrawn') {
+    throw new ServiceError(410, 'withdrawn', 'This account was withdrawn: nothing of it is left to change.');
+  }
+  if (row.purged_on !== null) {
+    throw new ServiceError(
+      410,
+      'purged',
+      `The encrypted account and its messages were deleted on ${row.purged_on}, as planned after the decision: nothing is left to change.`,
+    );
+  }
+}
+
+export function parseLookupToken(sodium: Sodium, text: string): Uint8Array {
+  return decodeField(sodium, text, 'lookupToken', LOOKUP_TOKEN_BYTES);
+}
+
+/** A sealed message must hold one padding bucket; beyond the largest it is too large (413). */
+export function parseSealedMessage(sodium: Sodium, text: string): Uint8Array {
+  const ciphertext = decodeField(sodium, text, 'ciphertext');
+  if (bucketOfSealedLength(ciphertext.length) !== undefined) return ciphertext;
+  if (ciphertext.length > LARGEST_SEALED_MESSAGE) {
+    throw new ServiceError(413, 'message_too_large', 'This message is too long to send in one piece; please shorten it.');
+  }
+  throw new ServiceError(
+    400,
+    'bad_ciphertext_length',
+    `ciphertext must be a padding bucket (${PADDING_BUCKETS.join(', ')} bytes) plus ${SEAL_OVERHEAD} bytes of seal.`,
+  );
+}
+
+async function lookupHash(lookupToken: Uint8Array): Promise<Uint8Array> {
+  return lookupTokenHash(await loadSodiumSumo(), lookupToken);
+}
+
+/**
+ * The submission a token opens, with its thread and story, in one indexed query whether or not
+ * the token is known: an unknown token costs the same lookup and gets the same 404. The thread
+ * comes aggregated and base64-encoded by the database, so that a known token adds little work.
+ */
+export async function lookUpStatus(db: Kysely<Database>, lookupToken: Uint8Array): Promise<SourceStatus> {
+  // From a one-row probe, so that the joins and the thread subquery run (and find nothing) for
+  // an unknown token just as they run for a known one.
+  const probe = db.selectNoFrom(sql<Uint8Array>`${await lookupHash(lookupToken)}::bytea`.as('lookup_hash')).as('probe');
+  const found = await db
+    .selectFrom(probe)
+    .leftJoin('submissions', 'submissions.lookup_hash', 'probe.lookup_hash')
+    .leftJoin('accounts', 'accounts.submission_id', 'submissions.id')
+    .leftJoin('stories', 'stories.account_id', 'accounts.id')
+    .select((eb) => [
+      'submissions.status',
+      'submissions.received_on',
+      'submissions.review_started_on',
+      'submissions.decided_on',
+      'submissions.purged_on',
+      'submissions.status_changed_on',
+      'stories.status as story_status',
+      'stories.slug as story_slug',
+      'stories.published_on as story_published_on',
+      'stories.retracted_on as story_retracted_on',
+      jsonArrayFrom(
+        eb
+          .selectFrom('messages')
+          .select([
+            'messages.direction',
+            sql<string>`encode(messages.ciphertext, 'base64')`.as('ciphertext'),
+            sql<Day>`to_char(messages.sent_on, 'YYYY-MM-DD')`.as('sentOn'),
+          ])
+          .whereRef('messages.submission_id', '=', 'submissions.id')
+          .orderBy('messages.position'),
+      ).as('thread'),
+    ])
+    .executeTakeFirstOrThrow();
+  const { status, received_on: receivedOn, status_changed_on: statusChangedOn } = found;
+  // Columns that are never null on a row are null only when no submission matched.
+  if (status === null || receivedOn === null || statusChangedOn === null) throw unknownReceipt();
+  const state = { status, purged_on: found.purged_on };
+
+  const withdrawn = status === 'withdrawn';
+  // encode() breaks lines every 76 characters; base64 travels on one line (DESIGN §3). Removed
+  // here rather than in SQL, where translate() would cost a known token measurably more time.
+  const messages = withdrawn ? [] : found.thread.map((m) => ({ ...m, ciphertext: m.ciphertext.replaceAll('\n', '') }));
+  const hasStory = found.story_status !== null && !withdrawn;
+  const published = hasStory && found.story_status === 'published' && found.story_slug !== null;
+  return {
+    status,
+    timeline: buildTimeline({
+      status,
+      receivedOn,
+      reviewStartedOn: found.review_started_on,
+      decidedOn: found.decided_on,
+      purgedOn: found.purged_on,
+      statusChangedOn,
+      messages,
+      story: hasStory ? { publishedOn: found.story_published_on, retractedOn: found.story_retracted_on } : null,
+    }),
+    messages,
+    ...(published ? { story: { url: `/stories/${encodeURIComponent(found.story_slug!)}` } } : {}),
+    canReply: canReply(state),
+    canWithdraw: canWithdraw(state),
+  };
+}
+
+/**
+ * Stores a message the source sealed to the intake key. An answer to a question moves the
+ * submission back to in_review; after a decision moderators no longer read messages (409).
+ */
+export async function receiveSourceMessage(
+  db: Kysely<Database>,
+  lookupToken: Uint8Array,
+  ciphertext: Uint8Array,
+): Promise<{ status: SubmissionStatus }> {
+  const hash = await lookupHash(lookupToken);
+  const today = todayUtc();
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('submissions')
+      .select(['id', 'status', 'purged_on'])
+      .where('lookup_hash', '=', hash)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw unknownReceipt();
+    refuseIfGone(row);
+    if (!canReply(row)) {
+      throw new ServiceError(
+        409,
+        'already_decided',
+        'Your account has already been decided, so moderators no longer read messages about it. You can still withdraw it.',
+      );
+    }
+    const last = await trx
+      .selectFrom('messages')
+      .select((eb) => eb.fn.max('position').as('position'))
+      .where('submission_id', '=', row.id)
+      .executeTakeFirst();
+    await trx
+      .insertInto('messages')
+      .values({
+        id: randomUUID(),
+        submission_id: row.id,
+        position: Number(last?.position ?? 0) + 1,
+        direction: 'from_source',
+        ciphertext,
+        sent_on: today,
+      })
+      .execute();
+    if (row.status !== 'needs_info') return { status: row.status };
+    await trx.updateTable('submissions').set({ status: 'in_review', status_changed_on: today }).where('id', '=', row.id).execute();
+    return { status: 'in_review' as const };
+  });
+}
+
+export interface Withdrawal {
+  storiesRetracted: number;
+  draftsDeleted: number;
+}
+
+/**
+ * Withdraws a submission at once, in one transaction: the envelope and every message are
+ * deleted, its account leaves the statistics at the next release, a published story is
+ * retracted (its text emptied) and unpublished drafts are deleted.
+ */
+export async function withdrawSubmission(db: Kysely<Database>, lookupToken: Uint8Array): Promise<Withdrawal> {
+  const hash = await lookupHash(lookupToken);
+  const today = todayUtc();
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('submissions')
+      .select(['id', 'status', 'purged_on'])
+      .where('lookup_hash', '=', hash)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw unknownReceipt();
+    refuseIfGone(row);
+    await trx
+      .updateTable('submissions')
+      .set({ envelope: null, status: 'withdrawn', status_changed_on: today })
+      .where('id', '=', row.id)
+      .execute();
+    await trx.deleteFrom('messages').where('submission_id', '=', row.id).execute();
+    const account = await trx
+      .updateTable('accounts')
+      .set({ withdrawn_on: today })
+      .where('submission_id', '=', row.id)
+      .returning('id')
+      .executeTakeFirst();
+    let storiesRetracted = 0;
+    let draftsDeleted = 0;
+    if (account) {
+      const retracted = await trx
+        .updateTable('stories')
+        .set({ status: 'retracted', retracted_on: today, body: '', pull_quotes: '[]' })
+        .where('account_id', '=', account.id)
+        .where('status', '=', 'published')
+        .executeTakeFirst();
+      storiesRetracted = Number(retracted.numUpdatedRows);
+      // Never public: nothing to retract, so nothing of the source's words is kept.
+      const deleted = await trx
+        .deleteFrom('stories')
+        .where('account_id', '=', account.id)
+        .where('status', 'in', ['draft', 'awaiting_second_review', 'approved'])
+        .executeTakeFirst();
+      draftsDeleted = Number(deleted.numDeletedRows);
+    }
+    // No subject: the entry says that a withdrawal happened, not whose.
+    await appendAuditEntry(trx, { actor: 'system', action: 'submission.withdrawn', details: { storiesRetracted, draftsDeleted } });
+    return { storiesRetracted, draftsDeleted };
+  });
+}
+
+// ——— The no-JavaScript path: the server does the browser's work in memory, for one response. ———
+
+export type StatusFormAction = 'view' | 'reply' | 'withdraw';
+
+export interface StatusForm {
+  words?: string;
+  action?: StatusFormAction;
+  message?: string;
+  confirm?: string;
+}
+
+export interface ReadableMessage {
+  fromModerators: boolean;
+  sentOn: Day;
+  /** Clear text of a moderator's question; the source's own messages are sealed to the moderators. */
+  body: string | null;
+}
+
+export interface ReadableStatus {
+  status: SubmissionStatus;
+  statusText: string;
+  timeline: { event: TimelineEvent; label: string; day: Day }[];
+  messages: ReadableMessage[];
+  story?: { url: string };
+  canReply: boolean;
+  canWithdraw: boolean;
+}
+
+export interface StatusFormOutcome {
+  statusCode: 200 | ServiceError['statusCode'];
+  error?: string;
+  notice?: string;
+  status?: ReadableStatus;
+  /** Whether the refused message should be offered again for editing. */
+  keepMessage: boolean;
+}
+
+function readable(sodium: Sodium, found: SourceStatus, replyKeyPair: { publicKey: Uint8Array; privateKey: Uint8Array }): ReadableStatus {
+  return {
+    status: found.status,
+    statusText: STATUS_DESCRIPTIONS[found.status],
+    timeline: found.timeline.map((entry) => ({ ...entry, label: TIMELINE_LABELS[entry.event] })),
+    messages: found.messages.map((message) => {
+      if (message.direction === 'from_source') return { fromModerators: false, sentOn: message.sentOn, body: null };
+      try {
+        return { fromModerators: true, sentOn: message.sentOn, body: openMessage(sodium, fromBase64(sodium, message.ciphertext), replyKeyPair).body };
+      } catch (error) {
+        if (error instanceof ProtocolError) return { fromModerators: true, sentOn: message.sentOn, body: '(This message could not be opened with your words.)' };
+        throw error;
+      }
+    }),
+    ...(found.story ? { story: found.story } : {}),
+    canReply: found.canReply,
+    canWithdraw: found.canWithdraw,
+  };
+}
+
+async function sealOnServer(db: Kysely<Database>, sodium: Sodium, text: string): Promise<Uint8Array> {
+  if (text.trim() === '') throw new ServiceError(400, 'empty_message', 'Write your message first.');
+  const key = await currentIntakeKey(db);
+  if (!key) throw new ServiceError(503, 'intake_closed', 'Messages cannot be sent yet.');
+  try {
+    return sealMessage(sodium, text, key.publicKey);
+  } catch (error) {
+    if (error instanceof ProtocolError && error.code === 'too_large') {
+      throw new ServiceError(413, 'message_too_large', 'Your message is too long to send in one piece; please shorten it.');
+    }
+    throw error;
+  }
+}
+
+/**
+ * POST /status: derives the keys from the words, performs the action, then reads the status
+ * and opens the moderators' messages. The words, keys and clear text live only in this call.
+ */
+export async function handleStatusForm(db: Kysely<Database>, form: StatusForm): Promise<StatusFormOutcome> {
+  let entropy: Uint8Array;
+  try {
+    entropy = entropyFromReceiptWords(form.words ?? '');
+  } catch (error) {
+    if (error instanceof ProtocolError) return { statusCode: 400, error: error.message, keepMessage: true };
+    throw error;
+  }
+  const sodium = await loadSodium();
+  const { lookupToken, replyKeyPair } = deriveReceiptKeys(sodium, entropy);
+  sodium.memzero(entropy);
+  try {
+    let refusal: ServiceError | undefined;
+    let notice: string | undefined;
+    try {
+      if (form.action === 'reply') {
+        await receiveSourceMessage(db, lookupToken, await sealOnServer(db, sodium, form.message ?? ''));
+        notice = 'Your message was sealed to the moderators’ key and sent. Only they can read it.';
+      } else if (form.action === 'withdraw') {
+        if (form.confirm !== 'yes') {
+          throw new ServiceError(400, 'not_confirmed', 'Tick “I understand this cannot be undone” to withdraw your account.');
+        }
+        await withdrawSubmission(db, lookupToken);
+        notice = 'Your account was withdrawn. The encrypted account and all messages were deleted.';
+      }
+    } catch (error) {
+      if (!(error instanceof ServiceError) || error.statusCode === 503) throw error;
+      refusal = error;
+    }
+    let found: SourceStatus;
+    try {
+      found = await lookUpStatus(db, lookupToken);
+    } catch (error) {
+      if (error instanceof ServiceError && error.statusCode === 404) return { statusCode: 404, error: error.message, keepMessage: false };
+      throw error;
+    }
+    return {
+      statusCode: refusal?.statusCode ?? 200,
+      ...(refusal ? { error: refusal.message } : {}),
+      ...(notice ? { notice } : {}),
+      status: readable(sodium, found, replyKeyPair),
+      keepMessage: refusal !== undefined && form.action === 'reply',
+    };
+  } finally {
+    sodium.memzero(replyKeyPair.privateKey);
+  }
+}

@@ -1,0 +1,249 @@
+// Disclosure control for published statistics (DESIGN §6): small-cell and complementary
+// suppression, band medians, shares, attribution labels. Pure: no I/O, no clock, no randomness.
+
+/** Raw counts: counts[r][c] = accounts in row r and column c (non-negative integers). */
+export interface CountTable {
+  rowKeys: readonly string[];
+  columnKeys: readonly string[];
+  counts: readonly (readonly number[])[];
+}
+
+/** What may be published: null means "fewer than kMin" (suppressed). Zeros may be shown. */
+export interface PublishedTable {
+  rowKeys: string[];
+  columnKeys: string[];
+  cells: (number | null)[][];
+  rowTotals: (number | null)[]; // sum of the row's raw counts, or null
+  columnTotals: (number | null)[];
+  total: number | null;
+  kMin: number;
+}
+
+const ANONYMOUS_ATTRIBUTION = 'anonymous_contributor';
+
+function assertKMin(kMin: number): void {
+  // A threshold below 1 would make "fewer than K" meaningless; refuse rather than publish everything.
+  if (!Number.isSafeInteger(kMin) || kMin < 1) throw new RangeError(`kMin must be a positive integer, got ${kMin}`);
+}
+
+function assertCount(value: number, what: string): void {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${what} must be a non-negative integer, got ${value}`);
+}
+
+/** A value that may be shown on its own: nothing, or at least kMin accounts. */
+function isPublishable(value: number, kMin: number): boolean {
+  return value === 0 || value >= kMin;
+}
+
+/**
+ * Suppresses cells and margins over fewer than kMin accounts, then adds complementary
+ * suppressions until no suppressed non-zero entry can be computed from the shown ones.
+ */
+export function suppressSmallCells(table: CountTable, kMin: number): PublishedTable {
+  assertKMin(kMin);
+  const R = table.rowKeys.length;
+  const C = table.columnKeys.length;
+  if (table.counts.length !== R) throw new RangeError(`counts has ${table.counts.length} rows, expected ${R}`);
+
+  // Augmented grid, row-major, (R+1)×(C+1): row R holds column totals, column C row totals.
+  const W = C + 1;
+  const values = new Array<number>((R + 1) * W).fill(0);
+  const add = (i: number, v: number): void => {
+    values[i] = (values[i] ?? 0) + v;
+  };
+  for (let r = 0; r < R; r++) {
+    const row = table.counts[r];
+    if (row === undefined || row.length !== C) throw new RangeError(`row ${r} must have ${C} counts`);
+    for (let c = 0; c < C; c++) {
+      const v = row[c] ?? 0;
+      assertCount(v, `counts[${r}][${c}]`);
+      values[r * W + c] = v;
+      add(r * W + C, v);
+      add(R * W + c, v);
+      add(R * W + C, v);
+    }
+  }
+
+  // Primary suppression: every entry, cell or margin, that rests on 1..kMin-1 accounts.
+  const suppressed = values.map((v) => v > 0 && v < kMin);
+
+  // Lines of the augmented grid: each row (incl. totals row) and each column (incl. totals column).
+  const lines: number[][] = [];
+  for (let r = 0; r <= R; r++) lines.push(Array.from({ length: W }, (_, c) => r * W + c));
+  for (let c = 0; c <= C; c++) lines.push(Array.from({ length: R + 1 }, (_, r) => r * W + c));
+
+  // Complementary suppression, step 1: no line may have exactly one suppressed entry
+  // (otherwise that entry is its line's total minus the shown entries). Rescanning from the
+  // first line after each addition lets a complement serve two lines, so fewer get hidden.
+  const lonely = (line: readonly number[]): boolean => line.filter((i) => suppressed[i]).length === 1;
+  for (let line = lines.find(lonely); line !== undefined; line = lines.find(lonely)) {
+    const pick = cheapestComplement(line.filter((i) => !suppressed[i]), values);
+    // Unreachable: every line has at least two entries, so one is still shown.
+    if (pick === undefined) throw new Error('complementary suppression found no candidate');
+    suppressed[pick] = true;
+  }
+
+  // Step 2: two suppressed lines per line is not enough (e.g. two suppressed blocks joined by
+  // one cell); fix every non-zero entry that is still derivable. See `derivableBridge`.
+  for (;;) {
+    const bridge = derivableBridge(R, C, values, suppressed);
+    if (bridge === undefined) break;
+    const pick = cheapestComplement(bridge.candidates, values);
+    // Unreachable after step 1 (both ends of a bridge have another edge); fail rather than publish.
+    if (pick === undefined) throw new Error('complementary suppression found no candidate');
+    suppressed[pick] = true;
+  }
+
+  const shown = (i: number): number | null => (suppressed[i] ? null : (values[i] ?? 0));
+  return {
+    rowKeys: [...table.rowKeys],
+    columnKeys: [...table.columnKeys],
+    cells: Array.from({ length: R }, (_, r) => Array.from({ length: C }, (_, c) => shown(r * W + c))),
+    rowTotals: Array.from({ length: R }, (_, r) => shown(r * W + C)),
+    columnTotals: Array.from({ length: C }, (_, c) => shown(R * W + c)),
+    total: shown(R * W + C),
+    kMin,
+  };
+}
+
+/** Smallest non-zero candidate (a suppressed zero hides little), else the first zero; ties: lowest index. */
+function cheapestComplement(candidates: readonly number[], values: readonly number[]): number | undefined {
+  let best: number | undefined;
+  let bestValue = Infinity;
+  let firstZero: number | undefined;
+  for (const i of candidates) {
+    const v = values[i] ?? 0;
+    if (v === 0) {
+      if (firstZero === undefined || i < firstZero) firstZero = i;
+    } else if (v < bestValue || (v === bestValue && best !== undefined && i < best)) {
+      best = i;
+      bestValue = v;
+    }
+  }
+  return best ?? firstZero;
+}
+
+/**
+ * With margins negated, the augmented grid is a table whose every line sums to zero, so the
+ * suppressed entries form a bipartite graph (rows × columns) and an entry is derivable from the
+ * shown ones exactly when its edge lies on no cycle, i.e. is a bridge. Returns the first
+ * (lowest-index) bridge with a non-zero value, with the unsuppressed entries joining its two
+ * sides (suppressing any of them puts the bridge on a cycle). Derivable zeros reveal nothing.
+ */
+function derivableBridge(
+  R: number,
+  C: number,
+  values: readonly number[],
+  suppressed: readonly boolean[],
+): { candidates: number[] } | undefined {
+  const W = C + 1;
+  const V = R + 1 + W; // vertices: rows 0..R, then columns as R+1+c
+  const adjacency: { to: number; entry: number }[][] = Array.from({ length: V }, () => []);
+  for (let i = 0; i < suppressed.length; i++) {
+    if (!suppressed[i]) continue;
+    const r = Math.floor(i / W);
+    const col = R + 1 + (i % W);
+    adjacency[r]?.push({ to: col, entry: i });
+    adjacency[col]?.push({ to: r, entry: i });
+  }
+
+  // Tarjan's bridge finding; depth is bounded by the number of vertices (small tables).
+  const discovery = new Array<number>(V).fill(-1);
+  const low = new Array<number>(V).fill(0);
+  const bridges: number[] = [];
+  let time = 0;
+  const visit = (u: number, viaEntry: number): void => {
+    discovery[u] = low[u] = time++;
+    for (const { to, entry } of adjacency[u] ?? []) {
+      if (entry === viaEntry) continue;
+      if ((discovery[to] ?? -1) === -1) {
+        visit(to, entry);
+        low[u] = Math.min(low[u] ?? 0, low[to] ?? 0);
+        if ((low[to] ?? 0) > (discovery[u] ?? 0)) bridges.push(entry);
+      } else {
+        low[u] = Math.min(low[u] ?? 0, discovery[to] ?? 0);
+      }
+    }
+  };
+  for (let u = 0; u < V; u++) if (discovery[u] === -1) visit(u, -1);
+
+  let bridge: number | undefined;
+  for (const entry of bridges) if ((values[entry] ?? 0) > 0 && (bridge === undefined || entry < bridge)) bridge = entry;
+  if (bridge === undefined) return undefined;
+
+  // The two sides of the bridge once it is removed.
+  const side = (start: number): boolean[] => {
+    const seen = new Array<boolean>(V).fill(false);
+    const queue = [start];
+    seen[start] = true;
+    while (queue.length > 0) {
+      const u = queue.pop() ?? 0;
+      for (const { to, entry } of adjacency[u] ?? []) {
+        if (entry === bridge || seen[to]) continue;
+        seen[to] = true;
+        queue.push(to);
+      }
+    }
+    return seen;
+  };
+  const rowSide = side(Math.floor(bridge / W));
+  const columnSide = side(R + 1 + (bridge % W));
+  const candidates: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    if (suppressed[i]) continue;
+    const r = Math.floor(i / W);
+    const col = R + 1 + (i % W);
+    if ((rowSide[r] && columnSide[col]) || (columnSide[r] && rowSide[col])) candidates.push(i);
+  }
+  return { candidates };
+}
+
+/**
+ * Median of ordered bands (counts per band, lowest first): the band index, or null when fewer
+ * than kMin accounts. Uses the lower median: the lowest band with at least half the accounts at
+ * or below it (for an even total, the band of the (n/2)-th account).
+ */
+export function medianBand(countsPerBand: readonly number[], kMin: number): number | null {
+  assertKMin(kMin);
+  let total = 0;
+  for (const [i, n] of countsPerBand.entries()) {
+    assertCount(n, `countsPerBand[${i}]`);
+    total += n;
+  }
+  if (total < kMin) return null;
+  let cumulative = 0;
+  for (const [i, n] of countsPerBand.entries()) {
+    cumulative += n;
+    if (2 * cumulative >= total) return i;
+  }
+  return null; // unreachable: total ≥ kMin ≥ 1
+}
+
+/**
+ * A share (0..1, rounded to 3 decimals) shown only when numerator and denominator are both
+ * publishable: denominator ≥ kMin and numerator either 0 or ≥ kMin and (denominator − numerator)
+ * either 0 or ≥ kMin (else the complement is a small cell); null otherwise.
+ */
+export function publishedShare(numerator: number, denominator: number, kMin: number): number | null {
+  assertKMin(kMin);
+  assertCount(numerator, 'numerator');
+  assertCount(denominator, 'denominator');
+  if (numerator > denominator) throw new RangeError(`numerator ${numerator} exceeds denominator ${denominator}`);
+  if (denominator < kMin) return null;
+  if (!isPublishable(numerator, kMin) || !isPublishable(denominator - numerator, kMin)) return null;
+  return Math.round((numerator / denominator) * 1000) / 1000;
+}
+
+/** The attribution label to publish: the label itself when at least kMin accepted accounts share it, else 'anonymous_contributor'. */
+export function publishedAttribution(label: string, accountsSharingLabel: number, kMin: number): string {
+  assertKMin(kMin);
+  assertCount(accountsSharingLabel, 'accountsSharingLabel');
+  return accountsSharingLabel >= kMin ? label : ANONYMOUS_ATTRIBUTION;
+}
+
+/** A single count (e.g. a headline figure): itself when 0 or ≥ kMin, else null. */
+export function publishedCount(count: number, kMin: number): number | null {
+  assertKMin(kMin);
+  assertCount(count, 'count');
+  return isPublishable(count, kMin) ? count : null;
+}

@@ -1,0 +1,159 @@
+// The public story feed: published stories only, filtered by public tags, searched with
+// Postgres full text, paged by a signed keyset cursor.
+import { sql, type Kysely } from 'kysely';
+import type { Database, Day, PublicTags, StoryStatus } from '../db/schema.js';
+import { ServiceError } from '../errors.js';
+import { loadSodiumSumo } from '../protocol/digest.js';
+import { serverSecret } from '../moderation/server-secret.js';
+import { attributionLabels } from '../vocabulary.js';
+
+export const SEARCH_MAX_CHARS = 200;
+export const PAGE_SIZE = 20;
+
+export interface StoryFilters {
+  platform?: string;
+  role?: string;
+  taskType?: string;
+  condition?: string;
+  q?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+export interface PublicStory {
+  slug: string;
+  title: string;
+  body: string;
+  pullQuotes: string[];
+  attribution: string;
+  tags: PublicTags;
+  publishedOn: Day;
+  batch: number;
+  status: Extract<StoryStatus, 'published' | 'retracted'>;
+}
+
+interface CursorPosition {
+  publishedOn: Day;
+  position: number;
+  id: string;
+}
+
+async function cursorKey(db: Kysely<Database>): Promise<Uint8Array> {
+  return serverSecret(db, 'cursor-signing');
+}
+
+// Signed so that a reader cannot walk the index from arbitrary positions or forge one.
+async function encodeCursor(db: Kysely<Database>, position: CursorPosition): Promise<string> {
+  const sodium = await loadSodiumSumo();
+  const payload = sodium.to_base64(JSON.stringify(position), sodium.base64_variants.URLSAFE_NO_PADDING);
+  const mac = sodium.to_base64(sodium.crypto_auth_hmacsha256(payload, await cursorKey(db)).subarray(0, 16), sodium.base64_variants.URLSAFE_NO_PADDING);
+  return `${payload}.${mac}`;
+}
+
+async function decodeCursor(db: Kysely<Database>, cursor: string): Promise<CursorPosition> {
+  const refuse = () => new ServiceError(400, 'bad_cursor', 'This page cursor is malformed or has been altered; start again from the first page.');
+  const sodium = await loadSodiumSumo();
+  const [payload, mac] = cursor.split('.');
+  if (!payload || !mac || cursor.split('.').length !== 2) throw refuse();
+  try {
+    const expected = sodium.crypto_auth_hmacsha256(payload, await cursorKey(db)).subarray(0, 16);
+    if (!sodium.memcmp(expected, sodium.from_base64(mac, sodium.base64_variants.URLSAFE_NO_PADDING))) throw refuse();
+    const position = JSON.parse(sodium.to_string(sodium.from_base64(payload, sodium.base64_variants.URLSAFE_NO_PADDING))) as CursorPosition;
+    if (typeof position.publishedOn !== 'string' || typeof position.position !== 'number' || typeof position.id !== 'string') throw refuse();
+    return position;
+  } catch (error) {
+    if (error instanceof ServiceError) throw error;
+    throw refuse();
+  }
+}
+
+function toPublic(row: {
+  slug: string | null;
+  title: string;
+  body: string;
+  pull_quotes: string[];
+  published_attribution: string | null;
+  public_tags: PublicTags;
+  published_on: Day | null;
+  sequence: number | null;
+  status: StoryStatus;
+}): PublicStory {
+  // A retracted story keeps only its address and a notice: nothing of its text stays public.
+  if (row.status === 'retracted') {
+    return { slug: row.slug!, title: 'Withdrawn', body: '', pullQuotes: [], attribution: '', tags: {}, publishedOn: row.published_on!, batch: row.sequence ?? 0, status: 'retracted' };
+  }
+  return {
+    slug: row.slug!,
+    title: row.title,
+    body: row.body,
+    pullQuotes: row.pull_quotes,
+    attribution: attributionLabels.labelOf((row.published_attribution ?? 'anonymous_contributor') as never),
+    tags: row.public_tags,
+    publishedOn: row.published_on!,
+    batch: row.sequence ?? 0,
+    status: 'published',
+  };
+}
+
+function publicStories(db: Kysely<Database>) {
+  return db
+    .selectFrom('stories')
+    .leftJoin('batches', 'batches.id', 'stories.batch_id')
+    .select([
+      'stories.id',
+      'stories.slug',
+      'stories.title',
+      'stories.body',
+      'stories.pull_quotes',
+      'stories.published_attribution',
+      'stories.public_tags',
+      'stories.published_on',
+      'stories.batch_position',
+      'batches.sequence',
+      'stories.status',
+    ]);
+}
+
+export async function listPublishedStories(db: Kysely<Database>, filters: StoryFilters): Promise<{ stories: PublicStory[]; nextCursor: string | null }> {
+  if (filters.q !== undefined && filters.q.length > SEARCH_MAX_CHARS) {
+    throw new ServiceError(400, 'search_too_long', `Search text is limited to ${SEARCH_MAX_CHARS} characters.`);
+  }
+  const limit = filters.limit ?? PAGE_SIZE;
+  let query = publicStories(db).where('stories.status', '=', 'published');
+  const tag = (field: keyof PublicTags, value: string | undefined) => {
+    if (value) query = query.where(sql<boolean>`stories.public_tags @> ${JSON.stringify({ [field]: [value] })}::jsonb`);
+  };
+  tag('platforms', filters.platform);
+  tag('roles', filters.role);
+  tag('taskTypes', filters.taskType);
+  tag('conditions', filters.condition);
+  const q = filters.q?.trim();
+  if (q) query = query.where(sql<boolean>`stories.search @@ websearch_to_tsquery('english', ${q})`);
+  if (filters.cursor) {
+    const after = await decodeCursor(db, filters.cursor);
+    query = query.where(
+      sql<boolean>`(stories.published_on < ${after.publishedOn} or (stories.published_on = ${after.publishedOn} and (stories.batch_position, stories.id) > (${after.position}, ${after.id})))`,
+    );
+  }
+  const rows = await query.orderBy('stories.published_on', 'desc').orderBy('stories.batch_position', 'asc').orderBy('stories.id', 'asc').limit(limit + 1).execute();
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const nextCursor =
+    rows.length > limit && last ? await encodeCursor(db, { publishedOn: last.published_on!, position: last.batch_position!, id: last.id }) : null;
+  return { stories: page.map(toPublic), nextCursor };
+}
+
+/** A published or retracted story by its slug; anything else does not exist publicly. */
+export async function getPublicStory(db: Kysely<Database>, slug: string): Promise<PublicStory> {
+  const row = await publicStories(db).where('stories.slug', '=', slug).where('stories.status', 'in', ['published', 'retracted']).executeTakeFirst();
+  if (!row) throw new ServiceError(404, 'unknown_story', 'There is no story at this address.');
+  return toPublic(row);
+}
+
+export async function recentQuotes(db: Kysely<Database>, count = 3): Promise<{ quote: string; attribution: string; slug: string }[]> {
+  const { stories } = await listPublishedStories(db, { limit: 10 });
+  return stories
+    .filter((s) => s.pullQuotes.length > 0)
+    .slice(0, count)
+    .map((s) => ({ quote: s.pullQuotes[0]!, attribution: s.attribution, slug: s.slug }));
+}

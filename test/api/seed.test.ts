@@ -1,0 +1,112 @@
+// The demo seed (`npm run seed`): real services, clearly marked fictional data, released
+// batches, demo moderators who can log in, and statistics that obey disclosure control.
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_MARK, DEMO_MODERATORS, DEMO_PASSPHRASE, DEMO_TITLE_PREFIX, seedDemoData, type SeedResult } from '../../scripts/seed.js';
+import { buildApp } from '../../server/app.js';
+import { loadConfig } from '../../server/config.js';
+import type { Account } from '../../server/intake/account.js';
+import { currentIntakeKey } from '../../server/intake/service.js';
+import type { WrappedKey } from '../../server/moderation/team-service.js';
+import { loadSodiumSumo } from '../../server/protocol/digest.js';
+import { fromBase64, toBase64 } from '../../server/protocol/encoding.js';
+import { openAccount } from '../../server/protocol/envelope.js';
+import { unwrapIntakeKeyPair } from '../../server/protocol/moderator-keys.js';
+import type { PublishedStatistics } from '../../server/publishing/statistics.js';
+import { captureLog } from '../support/app.js';
+import { openTestDatabase, type TestDatabase } from '../support/database.js';
+import { logInViaApi, s } from '../support/moderation.js';
+
+const ORIGIN = 'http://127.0.0.1:3000';
+const K_MIN = 11;
+const ACCOUNTS = 200;
+const STORIES = 6;
+let database: TestDatabase;
+let app: FastifyInstance;
+let seeded: SeedResult;
+const progress: number[] = [];
+const sumo = await loadSodiumSumo();
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  seeded = await seedDemoData(database.db, { accounts: ACCOUNTS, stories: STORIES, kMin: K_MIN, batchMin: 3, onProgress: (done) => progress.push(done) });
+  const config = loadConfig({ PUBLIC_ORIGIN: ORIGIN, LOG_LEVEL: 'warn', K_MIN: String(K_MIN), BATCH_MIN: '3' });
+  app = await buildApp({ config, db: database.db, logDestination: captureLog().stream });
+  await app.ready();
+});
+afterAll(async () => {
+  await app?.close();
+  await database?.close();
+});
+
+describe('npm run seed', () => {
+  it('creates N accounts, M of them as stories through intake, acceptance and second review', async () => {
+    const { db } = database;
+    expect(Number((await db.selectFrom('accounts').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n)).toBe(ACCOUNTS);
+    expect(progress.at(-1)).toBe(ACCOUNTS);
+    // The stories came through the real path: sealed submissions, accepted, two different moderators.
+    const submissions = await db.selectFrom('submissions').select(['status', 'envelope']).execute();
+    expect(submissions).toHaveLength(STORIES);
+    expect(submissions.every((s) => s.status === 'accepted' && s.envelope !== null)).toBe(true);
+    const stories = await db.selectFrom('stories').select(['title', 'body', 'status', 'author_id', 'reviewer_id']).execute();
+    expect(stories).toHaveLength(STORIES);
+    for (const story of stories) {
+      expect(story.title.startsWith(DEMO_TITLE_PREFIX)).toBe(true);
+      expect(story.body).toContain('fictional');
+      expect(story.status).toBe('published');
+      expect(story.reviewer_id).not.toBe(story.author_id);
+    }
+    const actions = (await db.selectFrom('audit_log').select('entry').execute()).map((r) => (JSON.parse(r.entry) as { action: string }).action);
+    for (const action of ['intake_key.created', 'intake_key.granted', 'submission.accepted', 'story.approved']) expect(actions).toContain(action);
+  });
+
+  it('releases at least one batch and publishes the stories with Demo: titles', async () => {
+    expect(seeded.batches.length).toBeGreaterThanOrEqual(1);
+    expect(seeded.batches.reduce((sum, b) => sum + b.storyCount, 0)).toBe(STORIES);
+    const api = (await app.inject({ url: '/api/v1/stories' })).json() as { stories: { title: string }[] };
+    expect(api.stories).toHaveLength(STORIES);
+    expect(api.stories.every((s) => s.title.startsWith(DEMO_TITLE_PREFIX))).toBe(true);
+    expect((await app.inject({ url: '/stories' })).body).toContain('Demo:');
+  });
+
+  it('enrols two demo moderators who log in with the printed demo passphrase', async () => {
+    expect(seeded.moderators.map((m) => [m.handle, m.role, m.created])).toEqual(DEMO_MODERATORS.map((m) => [m.handle, m.role, true]));
+    const current = (await currentIntakeKey(database.db))!;
+    const envelopes = await database.db.selectFrom('submissions').select('envelope').execute();
+    for (const { handle } of DEMO_MODERATORS) {
+      const session = await logInViaApi(app, handle, DEMO_PASSPHRASE, ORIGIN);
+      // Both hold the current intake key, sealed to their own box key, and can read the accounts.
+      const { keys } = (await app.inject({ url: '/mod/api/keys', cookies: session.cookies })).json() as { keys: WrappedKey[] };
+      const grant = keys.find((k) => k.intakeKeyId === current.id)!;
+      const intake = unwrapIntakeKeyPair(sumo, fromBase64(s, grant.wrappedSecretKey), session.keys.boxKeyPair);
+      expect(toBase64(s, intake.publicKey)).toBe(toBase64(s, current.publicKey));
+      for (const { envelope } of envelopes) {
+        const account = openAccount(s, envelope!, intake) as Account;
+        expect(account.narrative.startsWith(DEMO_MARK)).toBe(true);
+        expect(account.consent).toBe('quote');
+      }
+    }
+  });
+
+  it('publishes statistics in which no shown figure rests on 1 to K_MIN − 1 accounts', async () => {
+    const { statistics } = (await app.inject({ url: '/api/v1/stats' })).json() as { statistics: PublishedStatistics };
+    expect(statistics.headline.accounts).toBe(ACCOUNTS);
+    const shown: number[] = [];
+    for (const table of statistics.tables) {
+      for (const value of [...table.cells.flat(), ...table.rowTotals, ...table.columnTotals, table.total]) if (value !== null) shown.push(value);
+    }
+    for (const c of statistics.headline.conditions) if (c.answered !== null) shown.push(c.answered);
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.filter((n) => n > 0 && n < K_MIN)).toEqual([]);
+    // With 200 accounts over many cells, some must be suppressed.
+    expect(statistics.tables.some((t) => t.cells.flat().includes(null))).toBe(true);
+  });
+
+  it('a second run keeps the demo moderators and adds to the data', async () => {
+    const again = await seedDemoData(database.db, { accounts: 20, stories: 3, kMin: K_MIN, batchMin: 3 });
+    expect(again.moderators.every((m) => !m.created)).toBe(true);
+    expect(again.batches).toHaveLength(1);
+    const count = await database.db.selectFrom('accounts').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(ACCOUNTS + 20);
+  });
+});

@@ -1,0 +1,274 @@
+// Accessibility in a real Chromium: axe-core on every public, source and moderator page, with
+// real published data behind them; no horizontal scrolling at 320 px; screenshots at 1280 and
+// 375 px under test/artifacts/ (git-ignored) for a reviewer to look at.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { AxeResults, ImpactValue, RunOptions } from 'axe-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { todayUtc } from '../../server/db/day.js';
+import { currentIntakeKey } from '../../server/intake/service.js';
+import { fromBase64, toBase64 } from '../../server/protocol/encoding.js';
+import { releaseDueBatch } from '../../server/publishing/release.js';
+import { startListeningTestApp, type ListeningTestApp } from '../support/app.js';
+import { chromiumAvailable, launchChromium } from '../support/browser.js';
+import { sampleAccount, sealForTest } from '../support/intake.js';
+import { call, enrolViaApi, logInViaApi, s, type TestModerator } from '../support/moderation.js';
+
+const require = createRequire(import.meta.url);
+const AXE_PATH = require.resolve('axe-core/axe.min.js');
+const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+const AXE_OPTIONS: RunOptions = {
+  runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+  resultTypes: ['violations'],
+};
+const BLOCKING: ImpactValue[] = ['serious', 'critical'];
+const RULES = { kMin: 11, batchMin: 3, batchDelayDays: 0 };
+
+interface Facets {
+  role?: string;
+  platforms: string[];
+  taskTypes: string[];
+  payBand?: string;
+  hoursBand?: string;
+  conditions: Record<string, string>;
+}
+
+const BASE: Facets = {
+  role: 'writer',
+  platforms: ['mercor'],
+  taskTypes: ['rating_responses'],
+  payBand: '40_59',
+  hoursBand: '20_29',
+  conditions: { nda_signed: 'yes', stopped_without_notice: 'yes', disturbing_content: 'no' },
+};
+
+interface AuditedPage {
+  name: string;
+  path: () => string;
+  /** Public and source pages must not scroll sideways at 320 px. */
+  narrow: boolean;
+  moderator?: boolean;
+  /** Waits until the page's own script has finished drawing it. */
+  ready?: (page: Page) => Promise<void>;
+}
+
+describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', () => {
+  let t: ListeningTestApp;
+  let browser: Browser;
+  let author: TestModerator;
+  let reviewer: TestModerator;
+  let storySlug = '';
+  let draftId = '';
+  let submissionId = '';
+  let receiptWords: string[] = [];
+  const contexts: BrowserContext[] = [];
+
+  async function submit(account = sampleAccount()): Promise<{ id: string; words: string[] }> {
+    const key = (await currentIntakeKey(t.database.db))!;
+    const sealed = await sealForTest(key, account);
+    const response = await t.app.inject({ method: 'POST', url: '/api/v1/submissions', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(sealed.body) });
+    expect(response.statusCode, response.body).toBeLessThan(300);
+    const row = await t.database.db.selectFrom('submissions').select('id').where('reply_public_key', '=', fromBase64(s, sealed.body.replyPublicKey)).executeTakeFirstOrThrow();
+    return { id: row.id, words: sealed.words };
+  }
+
+  async function draftStory(story: { title: string; body: string; pullQuotes?: string[] }, facets: Facets = BASE): Promise<string> {
+    const { id } = await submit();
+    const accepted = await call(t.app, author, 'POST', `/mod/api/submissions/${id}/accept`, {
+      facets: { ...facets, consent: 'quote' },
+      story: { pullQuotes: [], attributionLabel: 'hollywood_writer', ...story },
+    });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    return (accepted.json() as { storyId: string }).storyId;
+  }
+
+  async function approvedStory(story: { title: string; body: string; pullQuotes?: string[] }, facets: Facets = BASE): Promise<void> {
+    const storyId = await draftStory(story, facets);
+    const approved = await call(t.app, reviewer, 'POST', `/mod/api/stories/${storyId}/approve`, {});
+    expect(approved.statusCode, approved.body).toBe(200);
+  }
+
+  /** Statistics-only accounts in bulk, as moderators would have accepted them. */
+  async function insertAccounts(count: number, facets: Partial<Facets>): Promise<void> {
+    const f = { ...BASE, ...facets };
+    const rows = Array.from({ length: count }, () => ({
+      id: randomUUID(),
+      submission_id: null,
+      role: f.role ?? null,
+      platforms: f.platforms,
+      task_types: f.taskTypes,
+      pay_band: f.payBand ?? null,
+      hours_band: f.hoursBand ?? null,
+      conditions: JSON.stringify(f.conditions),
+      consent: 'stats',
+      accepted_on: todayUtc(),
+    }));
+    await t.database.db.insertInto('accounts').values(rows).execute();
+  }
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    t = await startListeningTestApp({ K_MIN: '11', BATCH_MIN: '3', BATCH_DELAY_DAYS: '0' });
+    await enrolViaApi(t.app, t.database.db, 'author', 'administrator', { createIntakeKey: true });
+    author = await logInViaApi(t.app, 'author', 'author lantern orbit meadow', t.origin);
+    await enrolViaApi(t.app, t.database.db, 'reviewer', 'moderator');
+    reviewer = await logInViaApi(t.app, 'reviewer', 'reviewer lantern orbit meadow', t.origin);
+
+    // Enough accounts for the statistics to show real numbers, and a few suppressed cells.
+    await insertAccounts(24, {});
+    await insertAccounts(18, { platforms: ['outlier'], payBand: '60_89', role: 'showrunner', taskTypes: ['red_teaming'], conditions: { nda_signed: 'yes', stopped_without_notice: 'no', disturbing_content: 'yes' } });
+    await insertAccounts(14, { platforms: ['turing'], payBand: '20_39', hoursBand: '40_49', taskTypes: ['writing_prompts'] });
+    await insertAccounts(4, { platforms: ['appen'], payBand: 'under_20', role: 'vfx_animation', taskTypes: ['annotation'] });
+
+    await approvedStory({
+      title: 'Three hundred answers a night',
+      body: 'We rated chatbot answers about screenplays until dawn. The project stopped without notice one Friday, and nobody answered our messages.',
+      pullQuotes: ['We rated answers until dawn.', 'Nobody answered our messages.'],
+    });
+    await approvedStory({ title: 'The project that vanished', body: 'The work stopped without notice.', pullQuotes: ['It was gone on a Friday.'] });
+    await approvedStory(
+      { title: 'Red-teaming for rent', body: 'Writing unsafe prompts paid the rent, barely.', pullQuotes: ['It paid the rent, barely.'] },
+      { ...BASE, platforms: ['outlier'], taskTypes: ['red_teaming'] },
+    );
+    const batch = await releaseDueBatch(t.database.db, RULES);
+    expect(batch).toBeDefined();
+    storySlug = (await t.database.db.selectFrom('stories').select('slug').where('title', '=', 'Three hundred answers a night').executeTakeFirstOrThrow()).slug!;
+
+    // The console has something to show: a draft awaiting review and a submission to open.
+    draftId = await draftStory({ title: 'Awaiting a second look', body: 'A draft the reviewer has not read yet.', pullQuotes: ['Not read yet.'] });
+    ({ id: submissionId, words: receiptWords } = await submit(sampleAccount({ narrative: 'My lead Dana Whitfield asked for 300 ratings a night; write to dana.w@example.com.', quotable: 'Three hundred a night.' })));
+
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await t?.close();
+  });
+
+  /**
+   * A context for auditing. bypassCSP is used ONLY here, so that axe-core can be injected into
+   * pages whose CSP (script-src 'self', Trusted Types required) would refuse it: this test audits
+   * the markup, not the CSP, which other tests check on every response.
+   */
+  async function auditContext(width: number, moderator: boolean): Promise<BrowserContext> {
+    const context = await browser.newContext({ bypassCSP: true, viewport: { width, height: 900 }, reducedMotion: 'reduce' });
+    contexts.push(context);
+    if (moderator) {
+      // The moderator's session, as logging in in this browser would have left it: the
+      // cookies (path /mod) and the box key pair kept in sessionStorage for the tab.
+      await context.addCookies(Object.entries(author.cookies).map(([name, value]) => ({ name, value, domain: '127.0.0.1', path: '/mod', httpOnly: true, sameSite: 'Strict' as const })));
+      const stored = JSON.stringify({ publicKey: toBase64(s, author.keys.boxKeyPair.publicKey), privateKey: toBase64(s, author.keys.boxKeyPair.privateKey) });
+      await context.addInitScript((value: string) => sessionStorage.setItem('offscript.moderator.box', value), stored);
+    }
+    return context;
+  }
+
+  async function open(context: BrowserContext, audited: AuditedPage): Promise<Page> {
+    const page = await context.newPage();
+    page.on('pageerror', (error) => console.error(`${audited.name}: page error: ${error.message}`));
+    const response = await page.goto(`${t.origin}${audited.path()}`, { waitUntil: 'networkidle' });
+    expect(response?.status(), audited.name).toBeLessThan(audited.name === 'not found' ? 500 : 400);
+    if (audited.moderator) expect(new URL(page.url()).pathname, `${audited.name} stayed logged in`).toBe(audited.path().split('?')[0]);
+    await audited.ready?.(page);
+    // Colour contrast and layout mean nothing unstyled (a rebuild of dist/assets while the
+    // app runs would leave it pointing at stylesheets that are gone).
+    const styled = await page.evaluate(() => getComputedStyle(document.body).margin === '0px');
+    expect(styled, `${audited.name}: the site's stylesheet did not load`).toBe(true);
+    return page;
+  }
+
+  async function runAxe(page: Page): Promise<AxeResults> {
+    await page.addScriptTag({ path: AXE_PATH });
+    return page.evaluate((options) => (window as unknown as { axe: { run(context: Document, options: RunOptions): Promise<AxeResults> } }).axe.run(document, options), AXE_OPTIONS);
+  }
+
+  function describeViolations(results: AxeResults): string[] {
+    return results.violations
+      .filter((v) => v.impact && BLOCKING.includes(v.impact))
+      .flatMap((v) => v.nodes.map((node) => `${v.id} [${v.impact}] ${node.target.join(' ')} — ${v.help} (${v.helpUrl})${node.failureSummary ? `\n      ${node.failureSummary.replace(/\n/g, '\n      ')}` : ''}`));
+  }
+
+  const PAGES: AuditedPage[] = [
+    { name: 'home', path: () => '/', narrow: true },
+    { name: 'stories', path: () => '/stories', narrow: true },
+    { name: 'stories filtered', path: () => '/stories?platform=mercor&q=answers', narrow: true },
+    { name: 'story', path: () => `/stories/${storySlug}`, narrow: true },
+    { name: 'stats', path: () => '/stats', narrow: true },
+    { name: 'about', path: () => '/about', narrow: true },
+    { name: 'not found', path: () => '/stories/no-such-story', narrow: true },
+    { name: 'submit', path: () => '/submit', narrow: true },
+    { name: 'status', path: () => '/status', narrow: true },
+    {
+      // The source's view of a submission under review: timeline, messages, reply and withdraw.
+      name: 'status with receipt',
+      path: () => '/status',
+      narrow: true,
+      ready: async (page) => {
+        await page.getByLabel('Your twelve words').fill(receiptWords.join(' '));
+        await page.getByRole('button', { name: 'Show my account' }).click();
+        await page.getByTestId('status-text').filter({ hasText: /\S/ }).waitFor({ timeout: 30_000 });
+      },
+    },
+    { name: 'mod login', path: () => '/mod/login', narrow: true },
+    { name: 'mod queue', path: () => '/mod', narrow: true, moderator: true },
+    {
+      name: 'mod submission',
+      path: () => `/mod/submissions/${submissionId}`,
+      narrow: true,
+      moderator: true,
+      ready: (page) => page.getByTestId('narrative').filter({ hasText: 'Dana' }).waitFor({ timeout: 30_000 }),
+    },
+    { name: 'mod stories', path: () => '/mod/stories', narrow: true, moderator: true },
+    { name: 'mod story', path: () => `/mod/stories/${draftId}`, narrow: true, moderator: true },
+    {
+      name: 'mod audit',
+      path: () => '/mod/audit',
+      narrow: true,
+      moderator: true,
+      ready: async (page) => {
+        await page.waitForFunction(() => !document.getElementById('browser-verification')?.textContent?.startsWith('Verifying'), undefined, { timeout: 30_000 });
+      },
+    },
+    { name: 'mod team', path: () => '/mod/team', narrow: true, moderator: true },
+  ];
+
+  const fileName = (name: string) => name.replace(/\W+/g, '-');
+
+  for (const audited of PAGES) {
+    it(`${audited.name}: axe finds no serious or critical violation (desktop and phone)`, async () => {
+      const problems: string[] = [];
+      for (const width of [1280, 375]) {
+        const page = await open(await auditContext(width, Boolean(audited.moderator)), audited);
+        await page.screenshot({ path: `${ARTIFACTS}a11y-${fileName(audited.name)}-${width}.png`, fullPage: true });
+        const results = await runAxe(page);
+        problems.push(...describeViolations(results).map((line) => `  at ${width} px: ${line}`));
+        // Lesser findings do not fail the test, but are worth a look.
+        for (const v of results.violations.filter((x) => !x.impact || !BLOCKING.includes(x.impact))) {
+          console.log(`axe (${v.impact}) on ${audited.name} at ${width} px: ${v.id} — ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+        }
+      }
+      expect(problems, `axe on ${audited.path()}:\n${problems.join('\n')}`).toEqual([]);
+    });
+
+    if (audited.narrow) {
+      it(`${audited.name}: does not scroll sideways at 320 px`, async () => {
+        const page = await open(await auditContext(320, Boolean(audited.moderator)), audited);
+        const overflow = await page.evaluate(() => {
+          const width = document.documentElement.clientWidth;
+          // What sticks out, for the failure message (contents of scrolling wrappers excluded).
+          const wide = Array.from(document.body.querySelectorAll<HTMLElement>('*'))
+            .filter((el) => el.getBoundingClientRect().right > width + 1 && !el.closest('.table-scroll'))
+            .slice(0, 8)
+            .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : ''} (right ${Math.round(el.getBoundingClientRect().right)})`);
+          return { scrollWidth: document.documentElement.scrollWidth, wide };
+        });
+        expect(overflow.scrollWidth, `${audited.path()} at 320 px; too wide: ${overflow.wide.join(', ')}`).toBeLessThanOrEqual(321);
+      });
+    }
+  }
+});

@@ -1,0 +1,397 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type CountTable,
+  type PublishedTable,
+  medianBand,
+  publishedAttribution,
+  publishedCount,
+  publishedShare,
+  suppressSmallCells,
+} from '../../server/publishing/disclosure.js';
+
+const K = 11;
+
+function tableOf(counts: number[][]): CountTable {
+  return {
+    rowKeys: counts.map((_, r) => `row${r}`),
+    columnKeys: (counts[0] ?? []).map((_, c) => `col${c}`),
+    counts,
+  };
+}
+
+/** Raw augmented grid, (R+1)×(C+1): cells, row totals in the last column, column totals and grand total in the last row. */
+function augmentedRaw(counts: readonly (readonly number[])[], columns: number): number[][] {
+  const grid = counts.map((row) => [...row, row.reduce((a, b) => a + b, 0)]);
+  const totals = Array.from({ length: columns + 1 }, (_, c) => grid.reduce((a, row) => a + (row[c] ?? 0), 0));
+  return [...grid, totals];
+}
+
+/** The published table laid out like `augmentedRaw`. */
+function augmentedShown(p: PublishedTable): (number | null)[][] {
+  return [...p.cells.map((row, r) => [...row, p.rowTotals[r] ?? null]), [...p.columnTotals, p.total]];
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  let x = a < 0n ? -a : a;
+  let y = b < 0n ? -b : b;
+  while (y !== 0n) [x, y] = [y, x % y];
+  return x;
+}
+
+function normalise(row: bigint[]): bigint[] {
+  const g = row.reduce((acc, v) => gcd(acc, v), 0n);
+  return g > 1n ? row.map((v) => v / g) : row;
+}
+
+/**
+ * Independent checker: which hidden entries of the augmented grid follow linearly from the shown
+ * ones and the additivity equations (each row, column, totals row and totals column sums to its
+ * total). Entry j is derivable iff e_j lies in the row space of the equations restricted to the
+ * hidden entries; decided by exact fraction-free elimination over bigint.
+ */
+function derivableEntries(hidden: boolean[][]): [number, number][] {
+  const unknowns: [number, number][] = [];
+  hidden.forEach((row, r) => row.forEach((h, c) => h && unknowns.push([r, c])));
+  const n = unknowns.length;
+  const lastRow = hidden.length - 1;
+  const lastCol = (hidden[0]?.length ?? 1) - 1;
+  const equations: bigint[][] = [];
+  for (let r = 0; r <= lastRow; r++) equations.push(unknowns.map(([ur, uc]) => (ur !== r ? 0n : uc === lastCol ? -1n : 1n)));
+  for (let c = 0; c <= lastCol; c++) equations.push(unknowns.map(([ur, uc]) => (uc !== c ? 0n : ur === lastRow ? -1n : 1n)));
+
+  // Reduced row echelon form, fraction-free: each pivot column is zero outside its pivot row.
+  const pivots: { row: bigint[]; column: number }[] = [];
+  let rows = equations;
+  for (let column = 0; column < n; column++) {
+    const index = rows.findIndex((row) => row[column] !== 0n);
+    if (index === -1) continue;
+    const pivotRow = rows[index] as bigint[];
+    rows = rows.filter((_, i) => i !== index);
+    const eliminate = (row: bigint[]): bigint[] => {
+      const factor = row[column] ?? 0n;
+      if (factor === 0n) return row;
+      const p = pivotRow[column] ?? 1n;
+      return normalise(row.map((v, i) => v * p - (pivotRow[i] ?? 0n) * factor));
+    };
+    rows = rows.map(eliminate);
+    for (const pivot of pivots) pivot.row = eliminate(pivot.row);
+    pivots.push({ row: pivotRow, column });
+  }
+
+  const derivable: [number, number][] = [];
+  for (let j = 0; j < n; j++) {
+    let v: bigint[] = unknowns.map((_, i) => (i === j ? 1n : 0n));
+    for (const { row, column } of pivots) {
+      const factor = v[column] ?? 0n;
+      if (factor === 0n) continue;
+      const p = row[column] ?? 1n;
+      v = v.map((x, i) => x * p - (row[i] ?? 0n) * factor);
+    }
+    if (v.every((x) => x === 0n)) derivable.push(unknowns[j] as [number, number]);
+  }
+  return derivable;
+}
+
+const countArb = fc.oneof(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 200 }));
+const tableArb = fc
+  .tuple(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 8 }))
+  .chain(([rows, columns]) =>
+    fc.array(fc.array(countArb, { minLength: columns, maxLength: columns }), { minLength: rows, maxLength: rows }),
+  );
+const kArb = fc.integer({ min: 2, max: 20 });
+
+describe('derivability checker (tests the test)', () => {
+  it('detects a small cell recovered by subtraction when it is the only one suppressed', () => {
+    const hidden = [
+      [true, false, false],
+      [false, false, false],
+      [false, false, false],
+    ];
+    expect(derivableEntries(hidden)).toEqual([[0, 0]]);
+  });
+
+  it('detects a cell suppressed with a partner in its row only', () => {
+    const hidden = [
+      [true, true, false],
+      [false, false, false],
+      [false, false, false],
+    ];
+    expect(derivableEntries(hidden)).toEqual([
+      [0, 0],
+      [0, 1],
+    ]);
+  });
+
+  it('detects a cell joining two suppressed blocks although every line has two suppressions', () => {
+    // Columns 2 and 3 minus rows 2 and 3 leave exactly entry (0,2).
+    const hidden = [
+      [true, true, true, false, false],
+      [true, true, false, false, false],
+      [false, false, true, true, false],
+      [false, false, true, true, false],
+      [false, false, false, false, false],
+    ];
+    expect(derivableEntries(hidden)).toEqual([[0, 2]]);
+  });
+
+  it('finds nothing derivable in a suppressed rectangle', () => {
+    const hidden = [
+      [true, true, false],
+      [true, true, false],
+      [false, false, false],
+    ];
+    expect(derivableEntries(hidden)).toEqual([]);
+  });
+});
+
+describe('suppressSmallCells: properties', () => {
+  it('shows only raw values resting on 0 or at least kMin accounts', () => {
+    fc.assert(
+      fc.property(tableArb, kArb, (counts, kMin) => {
+        const columns = counts[0]?.length ?? 0;
+        const published = suppressSmallCells(tableOf(counts), kMin);
+        expect(published.kMin).toBe(kMin);
+        expect(published.cells).toHaveLength(counts.length);
+        expect(published.columnTotals).toHaveLength(columns);
+        const raw = augmentedRaw(counts, columns);
+        const shown = augmentedShown(published);
+        raw.forEach((row, r) =>
+          row.forEach((value, c) => {
+            const s = shown[r]?.[c];
+            expect(s).not.toBeUndefined();
+            if (s === null || s === undefined) return;
+            expect(s).toBe(value);
+            expect(s === 0 || s >= kMin).toBe(true);
+          }),
+        );
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('leaves no suppressed non-zero entry derivable from the shown values', () => {
+    fc.assert(
+      fc.property(tableArb, kArb, (counts, kMin) => {
+        const columns = counts[0]?.length ?? 0;
+        const raw = augmentedRaw(counts, columns);
+        const hidden = augmentedShown(suppressSmallCells(tableOf(counts), kMin)).map((row) => row.map((v) => v === null));
+        const leaked = derivableEntries(hidden).filter(([r, c]) => (raw[r]?.[c] ?? 0) > 0);
+        expect(leaked).toEqual([]);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('is deterministic', () => {
+    fc.assert(
+      fc.property(tableArb, kArb, (counts, kMin) => {
+        expect(suppressSmallCells(tableOf(counts), kMin)).toEqual(suppressSmallCells(tableOf(counts), kMin));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('suppressSmallCells: examples', () => {
+  it('suppresses a 3-account cell and complements in its row and column', () => {
+    const counts = [
+      [3, 40, 50],
+      [30, 60, 70],
+      [45, 35, 80],
+    ];
+    const p = suppressSmallCells(tableOf(counts), K);
+    expect(p.cells).toEqual([
+      [null, null, 50],
+      [null, null, 70],
+      [45, 35, 80],
+    ]);
+    // Margins rest on many accounts and equal the raw sums.
+    expect(p.rowTotals).toEqual([93, 160, 160]);
+    expect(p.columnTotals).toEqual([78, 135, 200]);
+    expect(p.total).toBe(413);
+    expect(p.rowKeys).toEqual(['row0', 'row1', 'row2']);
+    expect(p.columnKeys).toEqual(['col0', 'col1', 'col2']);
+    expect(derivableEntries(augmentedShown(p).map((row) => row.map((v) => v === null)))).toEqual([]);
+  });
+
+  it('suppresses nothing when every cell has at least kMin accounts', () => {
+    const counts = [
+      [11, 40],
+      [12, 300],
+    ];
+    const p = suppressSmallCells(tableOf(counts), K);
+    expect(p.cells).toEqual(counts);
+    expect(p.rowTotals).toEqual([51, 312]);
+    expect(p.columnTotals).toEqual([23, 340]);
+    expect(p.total).toBe(363);
+  });
+
+  it('suppresses a row whose total is below kMin, and its complements', () => {
+    const counts = [
+      [2, 3, 0],
+      [40, 50, 60],
+      [30, 45, 55],
+    ];
+    const p = suppressSmallCells(tableOf(counts), K);
+    expect(p.rowTotals[0]).toBeNull();
+    expect(p.cells[0]).toEqual([null, null, 0]);
+    // The small row's total is complemented by the smaller other row total, its cells by row 2.
+    expect(p.rowTotals).toEqual([null, 150, null]);
+    expect(p.cells[2]).toEqual([null, null, 55]);
+    expect(p.columnTotals).toEqual([72, 98, 115]);
+    expect(p.total).toBe(285);
+    expect(derivableEntries(augmentedShown(p).map((row) => row.map((v) => v === null)))).toEqual([]);
+  });
+
+  it('goes beyond two suppressions per line when two suppressed blocks meet in one small cell', () => {
+    // With only the per-line rule, cell (0,1)=3 joins two suppressed cycles and equals
+    // (rowT,col0)+(rowT,col1) − (1,0) − (1,1) = 11 − 8; suppressing (1,2) closes the gap.
+    const counts = [
+      [0, 3, 100],
+      [3, 5, 100],
+      [0, 0, 40],
+    ];
+    const p = suppressSmallCells(tableOf(counts), K);
+    expect(p.cells).toEqual([
+      [0, null, null],
+      [null, null, null],
+      [0, 0, null],
+    ]);
+    expect(p.rowTotals).toEqual([null, 108, null]);
+    expect(p.columnTotals).toEqual([null, null, 240]);
+    expect(p.total).toBe(251);
+    expect(derivableEntries(augmentedShown(p).map((row) => row.map((v) => v === null)))).toEqual([]);
+  });
+
+  it('shows an all-zero table as zeros', () => {
+    const p = suppressSmallCells(tableOf([[0, 0, 0], [0, 0, 0]]), K);
+    expect(p.cells).toEqual([[0, 0, 0], [0, 0, 0]]);
+    expect(p.rowTotals).toEqual([0, 0]);
+    expect(p.columnTotals).toEqual([0, 0, 0]);
+    expect(p.total).toBe(0);
+  });
+
+  it('hides a one-row table with a small cell through its mirrored column totals', () => {
+    const p = suppressSmallCells(tableOf([[3, 50, 60]]), K);
+    expect(p.cells).toEqual([[null, null, 60]]);
+    expect(p.columnTotals).toEqual([null, null, 60]);
+    expect(p.rowTotals).toEqual([113]);
+    expect(p.total).toBe(113);
+  });
+
+  it('rejects malformed input', () => {
+    expect(() => suppressSmallCells(tableOf([[1, -1]]), K)).toThrow(RangeError);
+    expect(() => suppressSmallCells(tableOf([[1.5]]), K)).toThrow(RangeError);
+    expect(() => suppressSmallCells({ rowKeys: ['a'], columnKeys: ['x', 'y'], counts: [[1]] }, K)).toThrow(RangeError);
+    expect(() => suppressSmallCells(tableOf([[1]]), 0)).toThrow(RangeError);
+  });
+});
+
+describe('medianBand', () => {
+  it('returns the band of the middle account for an odd total', () => {
+    // 11 accounts: the 6th lies in band 2 (5 in band 1, 6 in band 2).
+    expect(medianBand([0, 5, 6, 0], K)).toBe(2);
+    expect(medianBand([0, 0, 20], K)).toBe(2);
+  });
+
+  it('uses the lower median for an even total', () => {
+    // 12 accounts, 6 in each band: the lower median (6th account) is band 0; the upper would be 1.
+    expect(medianBand([6, 6], K)).toBe(0);
+    expect(medianBand([5, 2, 5], K)).toBe(1);
+  });
+
+  it('is null below kMin', () => {
+    expect(medianBand([5, 5], K)).toBeNull();
+    expect(medianBand([], K)).toBeNull();
+    expect(medianBand([0, 0], 1)).toBeNull();
+  });
+
+  it('agrees with the lower median of the sorted accounts and splits the mass', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 8 }), kArb, (bands, kMin) => {
+        const total = bands.reduce((a, b) => a + b, 0);
+        const result = medianBand(bands, kMin);
+        if (total < kMin) {
+          expect(result).toBeNull();
+          return;
+        }
+        expect(result).not.toBeNull();
+        const b = result ?? -1;
+        const sorted = bands.flatMap((n, i) => Array.from({ length: n }, () => i));
+        expect(b).toBe(sorted[Math.ceil(total / 2) - 1]);
+        const atOrBelow = bands.slice(0, b + 1).reduce((a, x) => a + x, 0);
+        const atOrAbove = bands.slice(b).reduce((a, x) => a + x, 0);
+        expect(2 * atOrBelow).toBeGreaterThanOrEqual(total);
+        expect(2 * atOrAbove).toBeGreaterThanOrEqual(total);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('publishedShare', () => {
+  it('shows shares whose parts are all publishable', () => {
+    expect(publishedShare(50, 100, K)).toBe(0.5);
+    expect(publishedShare(22, 33, K)).toBe(0.667);
+    expect(publishedShare(0, 100, K)).toBe(0);
+    expect(publishedShare(100, 100, K)).toBe(1);
+    expect(publishedShare(11, 22, K)).toBe(0.5);
+  });
+
+  it('hides a share whose complement is a small cell', () => {
+    // 95 of 100 said yes: the 5 who said no would be exposed.
+    expect(publishedShare(95, 100, K)).toBeNull();
+    expect(publishedShare(11, 15, K)).toBeNull();
+  });
+
+  it('hides a share with a small numerator or denominator', () => {
+    expect(publishedShare(5, 100, K)).toBeNull();
+    expect(publishedShare(0, 10, K)).toBeNull();
+    expect(publishedShare(10, 10, K)).toBeNull();
+    expect(publishedShare(0, 0, K)).toBeNull();
+  });
+
+  it('rejects impossible shares', () => {
+    expect(() => publishedShare(20, 10, K)).toThrow(RangeError);
+    expect(() => publishedShare(-1, 10, K)).toThrow(RangeError);
+  });
+
+  it('shown shares rest on publishable parts and are rounded to 3 decimals', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 500 }).chain((d) => fc.tuple(fc.integer({ min: 0, max: d }), fc.constant(d))),
+        kArb,
+        ([n, d], kMin) => {
+          const share = publishedShare(n, d, kMin);
+          const publishable = (x: number): boolean => x === 0 || x >= kMin;
+          expect(share !== null).toBe(d >= kMin && publishable(n) && publishable(d - n));
+          if (share === null) return;
+          expect(Math.abs(share - n / d)).toBeLessThanOrEqual(0.0005 + 1e-12);
+          expect(Math.round(share * 1000)).toBeCloseTo(share * 1000, 9);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('publishedAttribution', () => {
+  it('uses the label only when at least kMin accepted accounts share it', () => {
+    expect(publishedAttribution('Anonymous Hollywood writer', 11, K)).toBe('Anonymous Hollywood writer');
+    expect(publishedAttribution('Anonymous Hollywood writer', 40, K)).toBe('Anonymous Hollywood writer');
+    expect(publishedAttribution('Industry insider', 10, K)).toBe('anonymous_contributor');
+    expect(publishedAttribution('Industry insider', 0, K)).toBe('anonymous_contributor');
+  });
+});
+
+describe('publishedCount', () => {
+  it('shows zero and counts of at least kMin, hides the rest', () => {
+    expect(publishedCount(0, K)).toBe(0);
+    expect(publishedCount(1, K)).toBeNull();
+    expect(publishedCount(10, K)).toBeNull();
+    expect(publishedCount(11, K)).toBe(11);
+    expect(publishedCount(1234, K)).toBe(1234);
+    expect(() => publishedCount(-3, K)).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,208 @@
+// The status page in the browser (DESIGN §3 Follow-up): the twelve words are checked and turned
+// into the lookup token and the reply key pair here; only the token leaves the browser. Questions
+// are opened with the reply key, answers sealed to the intake key. DOM by textContent only
+// (Trusted Types are enforced).
+import type { SubmissionStatus } from '../../server/db/schema.js';
+import { STATUS_DESCRIPTIONS, TIMELINE_LABELS, type MessageDirection, type TimelineEntry } from '../../server/followup/timeline.js';
+import { fromBase64, toBase64 } from '../../server/protocol/encoding.js';
+import { openMessage, sealMessage, type BoxKeyPair } from '../../server/protocol/envelope.js';
+import { ProtocolError } from '../../server/protocol/errors.js';
+import { deriveReceiptKeys, entropyFromReceiptWords } from '../../server/protocol/receipt.js';
+import { loadSodium, type Sodium } from '../../server/protocol/sodium.js';
+
+/** What POST /api/v1/status answers (server/followup/schemas.ts). */
+interface StatusAnswer {
+  status: SubmissionStatus;
+  timeline: TimelineEntry[];
+  messages: { direction: MessageDirection; ciphertext: string; sentOn: string }[];
+  story?: { url: string };
+  canReply: boolean;
+  canWithdraw: boolean;
+}
+
+interface ReceiptKeys {
+  lookupToken: string;
+  replyKeyPair: BoxKeyPair;
+}
+
+class Refusal extends Error {}
+
+function element<T extends HTMLElement = HTMLElement>(id: string): T {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`#${id} missing`);
+  return found as T;
+}
+
+async function postJson<T>(path: string, body: unknown): Promise<T> {
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    credentials: 'omit',
+    referrerPolicy: 'no-referrer',
+    cache: 'no-store',
+  });
+  const parsed = (await response.json().catch(() => undefined)) as (T & { error?: { message?: string } }) | undefined;
+  if (!response.ok) throw new Refusal(parsed?.error?.message ?? `The server answered ${response.status}.`);
+  return parsed as T;
+}
+
+function timelineItem(entry: TimelineEntry): HTMLLIElement {
+  const item = document.createElement('li');
+  item.dataset.event = entry.event;
+  const day = document.createElement('time');
+  day.dateTime = entry.day;
+  day.textContent = entry.day;
+  const label = document.createElement('span');
+  label.textContent = TIMELINE_LABELS[entry.event];
+  item.append(day, ' ', label);
+  return item;
+}
+
+function messageItem(sodium: Sodium, message: StatusAnswer['messages'][number], replyKeyPair: BoxKeyPair): HTMLLIElement {
+  const item = document.createElement('li');
+  const meta = document.createElement('p');
+  meta.className = 'message-meta';
+  const day = document.createElement('time');
+  day.dateTime = message.sentOn;
+  day.textContent = message.sentOn;
+  if (message.direction === 'from_source') {
+    item.className = 'from-you';
+    meta.append(day, ', you wrote a message. It is sealed to the moderators’ key: only they can read it, not even you.');
+    item.append(meta);
+    return item;
+  }
+  item.className = 'from-moderators';
+  meta.append(day, ', the moderators wrote:');
+  const body = document.createElement('div');
+  body.className = 'narrative';
+  try {
+    body.textContent = openMessage(sodium, fromBase64(sodium, message.ciphertext), replyKeyPair).body;
+  } catch {
+    body.textContent = '(This message could not be opened with your words.)';
+  }
+  item.append(meta, body);
+  return item;
+}
+
+async function main(): Promise<void> {
+  const form = element<HTMLFormElement>('status-form');
+  const words = element<HTMLTextAreaElement>('words');
+  const errorBox = element('status-error');
+  const notice = element('status-notice');
+  const progress = element('status-progress');
+  const result = element('status-result');
+  const replyFields = element<HTMLFieldSetElement>('reply-fields');
+  const withdrawFields = element<HTMLFieldSetElement>('withdraw-fields');
+  const messageBox = element<HTMLTextAreaElement>('message');
+  const confirm = element<HTMLInputElement>('confirm');
+  const sodiumReady: Promise<Sodium> = loadSodium();
+  let busy = false;
+
+  const showError = (message: string) => {
+    errorBox.textContent = message;
+    errorBox.hidden = false;
+    errorBox.focus();
+  };
+  const showNotice = (message: string) => {
+    notice.textContent = message;
+    notice.hidden = message === '';
+  };
+
+  /** Checks the words before anything is sent: a typo is caught here by the BIP-39 checksum. */
+  const receiptKeys = (sodium: Sodium): ReceiptKeys => {
+    const entropy = entropyFromReceiptWords(words.value);
+    const { lookupToken, replyKeyPair } = deriveReceiptKeys(sodium, entropy);
+    sodium.memzero(entropy);
+    return { lookupToken: toBase64(sodium, lookupToken), replyKeyPair };
+  };
+
+  const render = (sodium: Sodium, answer: StatusAnswer, keys: ReceiptKeys) => {
+    const statusText = element('status-text');
+    statusText.textContent = STATUS_DESCRIPTIONS[answer.status];
+    statusText.dataset.status = answer.status;
+    element('timeline').replaceChildren(...answer.timeline.map(timelineItem));
+    const storyLink = element('story-link');
+    // Only a link to a story page on this site, whatever the answer held.
+    const storyUrl = answer.story?.url.startsWith('/stories/') ? answer.story.url : undefined;
+    storyLink.hidden = !storyUrl;
+    if (storyUrl) element<HTMLAnchorElement>('story-link-anchor').href = storyUrl;
+    element('no-messages').hidden = answer.messages.length > 0;
+    element('messages').replaceChildren(...answer.messages.map((m) => messageItem(sodium, m, keys.replyKeyPair)));
+    element('reply-legend').textContent = answer.status === 'needs_info' ? 'Answer the moderators' : 'Write to the moderators';
+    replyFields.hidden = replyFields.disabled = !answer.canReply;
+    withdrawFields.hidden = withdrawFields.disabled = !answer.canWithdraw;
+    result.hidden = false;
+  };
+
+  const hideResult = () => {
+    result.hidden = true;
+    replyFields.hidden = replyFields.disabled = true;
+    withdrawFields.hidden = withdrawFields.disabled = true;
+  };
+
+  const refresh = async (sodium: Sodium, keys: ReceiptKeys) => {
+    render(sodium, await postJson<StatusAnswer>('/api/v1/status', { lookupToken: keys.lookupToken }), keys);
+  };
+
+  const actions: Record<string, (sodium: Sodium, keys: ReceiptKeys) => Promise<void>> = {
+    async view(sodium, keys) {
+      progress.textContent = 'Looking up your account…';
+      await refresh(sodium, keys);
+      result.focus();
+    },
+    async reply(sodium, keys) {
+      const text = messageBox.value;
+      if (text.trim() === '') throw new Refusal('Write your message first.');
+      const intakePublicKey = fromBase64(sodium, form.dataset.intakePublicKey ?? '', 'intake key');
+      progress.textContent = 'Sealing and sending your message…';
+      const ciphertext = toBase64(sodium, sealMessage(sodium, text, intakePublicKey));
+      await postJson('/api/v1/messages', { lookupToken: keys.lookupToken, ciphertext });
+      messageBox.value = '';
+      await refresh(sodium, keys);
+      showNotice('Your message was sealed in this browser to the moderators’ key and sent. Only they can read it.');
+    },
+    async withdraw(sodium, keys) {
+      if (!confirm.checked) throw new Refusal('Tick “I understand this cannot be undone” to withdraw your account.');
+      progress.textContent = 'Withdrawing your account…';
+      await postJson('/api/v1/withdraw', { lookupToken: keys.lookupToken });
+      confirm.checked = false;
+      await refresh(sodium, keys);
+      showNotice('Your account was withdrawn. The encrypted account and all messages were deleted.');
+    },
+  };
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const submitter = (event as SubmitEvent).submitter;
+    const action = actions[submitter instanceof HTMLButtonElement ? submitter.value : 'view'] ?? actions.view!;
+    if (busy) return;
+    busy = true;
+    void (async () => {
+      errorBox.hidden = true;
+      showNotice('');
+      let keys: ReceiptKeys | undefined;
+      const sodium = await sodiumReady;
+      try {
+        // Other words may open another account: what was shown for the last ones goes first.
+        if (action === actions.view) hideResult();
+        keys = receiptKeys(sodium);
+        await action(sodium, keys);
+      } catch (error) {
+        if (error instanceof ProtocolError && error.code === 'too_large') {
+          showError('Your message is too long to send in one piece; please shorten it. Nothing was sent.');
+        } else if (error instanceof ProtocolError && error.code.startsWith('receipt_')) {
+          showError(`${error.message} Nothing was sent.`);
+        } else {
+          showError(error instanceof Error ? error.message : 'That did not work.');
+        }
+      } finally {
+        if (keys) sodium.memzero(keys.replyKeyPair.privateKey);
+        progress.textContent = '';
+        busy = false;
+      }
+    })();
+  });
+}
+
+if (document.getElementById('status-form')) void main();
