@@ -29,7 +29,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     generated always as (to_tsvector('english', title || ' ' || body)) stored`.execute(db);
   await sql`create index stories_search on stories using gin (search)`.execute(db);
   await sql`create index stories_public_tags on stories using gin (public_tags)`.execute(db);
-  await sql`create index stories_feed on stories (published_on desc, batch_position, id) where status = 'published'`.execute(db);
+  await sql`create index stories_feed on stories (batch_id, batch_position, id) where status = 'published'`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -245,7 +245,7 @@ interface DemoTeam {
   created: SeedResult['moderators'];
 }
 
-async function activeModerator(db: Kysely<Database>, handle: string) {
+async function findModerator(db: Kysely<Database>, handle: string) {
   return db.selectFrom('moderators').select(['id', 'handle', 'role', 'status', 'salt']).where('handle', '=', handle).executeTakeFirst();
 }
 
@@ -277,7 +277,7 @@ async function ensureDemoTeam(db: Kysely<Database>, log: (line: string) => void)
   const created: SeedResult['moderators'] = [];
   const derived = new Map<string, ModeratorKeys>(); // Argon2id is slow on purpose: derive once
   for (const { handle, role } of DEMO_MODERATORS) {
-    const existing = await activeModerator(db, handle);
+    const existing = await findModerator(db, handle);
     if (existing?.status === 'active') {
       created.push({ handle, role: existing.role, created: false });
       continue;
@@ -291,7 +291,7 @@ async function ensureDemoTeam(db: Kysely<Database>, log: (line: string) => void)
     created.push({ handle, role, created: true });
   }
   const identity = async (handle: string): Promise<ModeratorIdentity & { salt: Uint8Array | null }> => {
-    const row = (await activeModerator(db, handle))!;
+    const row = (await findModerator(db, handle))!;
     return { id: row.id, handle: row.handle, role: row.role, salt: row.salt };
   };
   const admin = await identity(DEMO_MODERATORS[0].handle);
@@ -422,19 +422,24 @@ export async function seedDemoData(db: Kysely<Database>, options: SeedOptions): 
     }
   };
 
-  const bulkStarted = performance.now();
-  await insertAccounts(db, accounts - stories, random, progress);
-  // Fresh planner statistics for the release's aggregate queries (autovacuum would lag behind).
-  if (accounts > stories) await sql`analyze accounts`.execute(db);
-  const bulkInsertMs = performance.now() - bulkStarted;
-
-  // A few batches rather than one, so that the feed shows batch dates and numbers.
+  // A few batches rather than one, so that the feed shows batch numbers and the figures grow
+  // from one release to the next: each group of bulk accounts, then of stories, then a release.
   const groups = Math.max(1, Math.min(3, Math.floor(stories / batchMin)));
-  const groupSize = Math.ceil(stories / groups);
-  for (let i = 0; i < stories; i++) {
-    await seedStory(db, team, random, i);
-    progress(1);
-    if ((i + 1) % groupSize === 0 || i === stories - 1) await releaseDue();
+  const bulk = accounts - stories;
+  let bulkInsertMs = 0;
+  let story = 0;
+  for (let group = 0; group < groups; group++) {
+    const bulkStarted = performance.now();
+    const rows = Math.floor((bulk * (group + 1)) / groups) - Math.floor((bulk * group) / groups);
+    await insertAccounts(db, rows, random, progress);
+    // Fresh planner statistics for the release's aggregate queries (autovacuum would lag behind).
+    if (rows > 0) await sql`analyze accounts`.execute(db);
+    bulkInsertMs += performance.now() - bulkStarted;
+    for (const last = Math.floor((stories * (group + 1)) / groups); story < last; story++) {
+      await seedStory(db, team, random, story);
+      progress(1);
+    }
+    await releaseDue();
   }
   await releaseDue();
   if (stories > 0 && stories < batchMin) log(`note: ${stories} approved stories wait for a batch (BATCH_MIN is ${batchMin})`);

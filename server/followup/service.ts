@@ -9,10 +9,11 @@ import { todayUtc } from '../db/day.js';
 import type { Database, Day, SubmissionStatus } from '../db/schema.js';
 import { ServiceError } from '../errors.js';
 import { currentIntakeKey } from '../intake/service.js';
+import { publishedStateChanged } from '../publishing/cache.js';
 import { appendAuditEntry } from '../moderation/audit.js';
 import { loadSodiumSumo, lookupTokenHash } from '../protocol/digest.js';
 import { fromBase64 } from '../protocol/encoding.js';
-import { openMessage, sealMessage } from '../protocol/envelope.js';
+import { openMessage, sealMessage, type BoxKeyPair } from '../protocol/envelope.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { bucketOfSealedLength, PADDING_BUCKETS, SEAL_OVERHEAD } from '../protocol/padding.js';
 import { deriveReceiptKeys, entropyFromReceiptWords, LOOKUP_TOKEN_BYTES } from '../protocol/receipt.js';
@@ -223,7 +224,7 @@ export interface Withdrawal {
 export async function withdrawSubmission(db: Kysely<Database>, lookupToken: Uint8Array): Promise<Withdrawal> {
   const hash = await lookupHash(lookupToken);
   const today = todayUtc();
-  return db.transaction().execute(async (trx) => {
+  const withdrawal = await db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom('submissions')
       .select(['id', 'status', 'purged_on'])
@@ -266,6 +267,9 @@ export async function withdrawSubmission(db: Kysely<Database>, lookupToken: Uint
     await appendAuditEntry(trx, { actor: 'system', action: 'submission.withdrawn', details: { storiesRetracted, draftsDeleted } });
     return { storiesRetracted, draftsDeleted };
   });
+  // A retracted story leaves this instance's public pages at once.
+  if (withdrawal.storiesRetracted > 0) publishedStateChanged();
+  return withdrawal;
 }
 
 // ——— The no-JavaScript path: the server does the browser's work in memory, for one response. ———
@@ -305,7 +309,7 @@ export interface StatusFormOutcome {
   keepMessage: boolean;
 }
 
-function readable(sodium: Sodium, found: SourceStatus, replyKeyPair: { publicKey: Uint8Array; privateKey: Uint8Array }): ReadableStatus {
+function readable(sodium: Sodium, found: SourceStatus, replyKeyPair: BoxKeyPair): ReadableStatus {
   return {
     status: found.status,
     statusText: STATUS_DESCRIPTIONS[found.status],

@@ -1,6 +1,6 @@
 // Public responses are rendered once per published state and served from memory. The state
 // is read from the database (latest batch, retractions), so a release or a withdrawal on any
-// instance invalidates every instance's cache. Requests that overlap share one read of it.
+// instance invalidates every instance's cache. Overlapping requests share one read of it.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
@@ -38,8 +38,8 @@ export class PublicResponseCache {
   ) {}
 
   /**
-   * The published state, memoised while requests overlap (at most STATE_MEMO_MS): under load
-   * one database read serves every request, while a request on an idle server reads afresh.
+   * The published state, memoised while public responses overlap (at most STATE_MEMO_MS): under
+   * load one database read serves many requests, while a request on an idle server reads afresh.
    */
   publishedState(): Promise<string> {
     const memo = this.memo;
@@ -61,23 +61,27 @@ export class PublicResponseCache {
 
   /** Answers from the cache (or renders once), with ETag, public caching and 304s. */
   async respond(request: FastifyRequest, reply: FastifyReply, render: () => Promise<Rendered>): Promise<FastifyReply> {
+    // Counted until the response is sent. When none is left the memo goes, so a request made
+    // while no public response is under way (a lone client, a test) always reads afresh.
     this.inFlight++;
-    try {
-      const key = `${await this.publishedState()} ${request.url}`;
-      let entry = this.entries.get(key);
-      if (!entry) {
-        const rendered = await render();
-        const sodium = await loadSodiumSumo();
-        entry = { ...rendered, etag: `"${sodium.to_hex(sha256(sodium, rendered.body)).slice(0, 32)}"` };
-        if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-        this.entries.set(key, entry);
-      }
-      reply.header('etag', entry.etag).header('cache-control', PUBLIC_CACHE_CONTROL).header('vary', 'accept-encoding');
-      if (request.headers['if-none-match'] === entry.etag) return reply.code(304).send();
-      return reply.type(entry.type).send(entry.body);
-    } finally {
-      // Once no request is being answered the memo goes: the next one reads the state afresh.
+    let sent = false;
+    const done = () => {
+      if (sent) return;
+      sent = true;
       if (--this.inFlight === 0) this.memo = undefined;
+    };
+    reply.raw.once('finish', done).once('close', done);
+    const key = `${await this.publishedState()} ${request.url}`;
+    let entry = this.entries.get(key);
+    if (!entry) {
+      const rendered = await render();
+      const sodium = await loadSodiumSumo();
+      entry = { ...rendered, etag: `"${sodium.to_hex(sha256(sodium, rendered.body)).slice(0, 32)}"` };
+      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(key, entry);
     }
+    reply.header('etag', entry.etag).header('cache-control', PUBLIC_CACHE_CONTROL).header('vary', 'accept-encoding');
+    if (request.headers['if-none-match'] === entry.etag) return reply.code(304).send();
+    return reply.type(entry.type).send(entry.body);
   }
 }

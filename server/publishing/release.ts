@@ -5,6 +5,7 @@ import { sql, type Kysely } from 'kysely';
 import { todayUtc } from '../db/day.js';
 import type { Database, Day, PublicTags } from '../db/schema.js';
 import { addDays } from '../moderation/retention.js';
+import { publishedStateChanged } from './cache.js';
 import { publishedCount } from './disclosure.js';
 import { attributionToPublish, computeStatistics, type FacetTallies, type PublishedStatistics } from './statistics.js';
 
@@ -68,7 +69,7 @@ export function publicTagsFor(
 
 /** Releases a batch when its rules are met; returns undefined when none is due. */
 export async function releaseDueBatch(db: Kysely<Database>, rules: ReleaseRules, today: Day = todayUtc()): Promise<ReleasedBatch | undefined> {
-  return db.transaction().execute(async (trx) => {
+  const released = await db.transaction().execute(async (trx) => {
     // One releaser at a time across instances.
     await sql`lock table batches in share row exclusive mode`.execute(trx);
     const waiting = await trx
@@ -105,6 +106,9 @@ export async function releaseDueBatch(db: Kysely<Database>, rules: ReleaseRules,
     }
     return { id: batch.id, sequence: batch.sequence, releasedOn: today, storyCount: waiting.length, statisticsMs };
   });
+  // This instance's pages change at once; others notice within the cache's memo bound.
+  if (released) publishedStateChanged();
+  return released;
 }
 
 export interface DailyRelease {

@@ -41,7 +41,8 @@ function chartFor(table: PublishedTableView, kMin: number): string {
   const single = table.rows.length === 1;
   return barChartSvg({
     id: `chart-${table.id}`,
-    title: table.title,
+    // The pay table's chart counts who reported pay; the bands themselves are in the table.
+    title: table.medians ? 'Accounts reporting pay, by platform' : table.title,
     description: single ? `Accounts by ${table.columnTitle.toLowerCase()}.` : `Accounts by ${table.rowTitle.toLowerCase()}.`,
     bars: single ? table.columns.map((c, j) => ({ label: c.label, value: table.cells[0]![j]! })) : table.rows.map((r, i) => ({ label: r.label, value: table.rowTotals[i]! })),
     format: (n) => String(n),

@@ -32,8 +32,9 @@ export interface PublicStory {
   status: Extract<StoryStatus, 'published' | 'retracted'>;
 }
 
+// Newest batch first, then the batch's own random order.
 interface CursorPosition {
-  publishedOn: Day;
+  batch: number;
   position: number;
   id: string;
 }
@@ -59,7 +60,7 @@ async function decodeCursor(db: Kysely<Database>, cursor: string): Promise<Curso
     const expected = sodium.crypto_auth_hmacsha256(payload, await cursorKey(db)).subarray(0, 16);
     if (!sodium.memcmp(expected, sodium.from_base64(mac, sodium.base64_variants.URLSAFE_NO_PADDING))) throw refuse();
     const position = JSON.parse(sodium.to_string(sodium.from_base64(payload, sodium.base64_variants.URLSAFE_NO_PADDING))) as CursorPosition;
-    if (typeof position.publishedOn !== 'string' || typeof position.position !== 'number' || typeof position.id !== 'string') throw refuse();
+    if (typeof position.batch !== 'number' || typeof position.position !== 'number' || typeof position.id !== 'string') throw refuse();
     return position;
   } catch (error) {
     if (error instanceof ServiceError) throw error;
@@ -132,14 +133,14 @@ export async function listPublishedStories(db: Kysely<Database>, filters: StoryF
   if (filters.cursor) {
     const after = await decodeCursor(db, filters.cursor);
     query = query.where(
-      sql<boolean>`(stories.published_on < ${after.publishedOn} or (stories.published_on = ${after.publishedOn} and (stories.batch_position, stories.id) > (${after.position}, ${after.id})))`,
+      sql<boolean>`(batches.sequence < ${after.batch} or (batches.sequence = ${after.batch} and (stories.batch_position, stories.id) > (${after.position}, ${after.id}::uuid)))`,
     );
   }
-  const rows = await query.orderBy('stories.published_on', 'desc').orderBy('stories.batch_position', 'asc').orderBy('stories.id', 'asc').limit(limit + 1).execute();
+  const rows = await query.orderBy('batches.sequence', 'desc').orderBy('stories.batch_position', 'asc').orderBy('stories.id', 'asc').limit(limit + 1).execute();
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   const nextCursor =
-    rows.length > limit && last ? await encodeCursor(db, { publishedOn: last.published_on!, position: last.batch_position!, id: last.id }) : null;
+    rows.length > limit && last ? await encodeCursor(db, { batch: last.sequence!, position: last.batch_position!, id: last.id }) : null;
   return { stories: page.map(toPublic), nextCursor };
 }
 

@@ -3,13 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { parseAtomFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayUtc } from '../../server/db/day.js';
-import { currentIntakeKey } from '../../server/intake/service.js';
-import { fromBase64 } from '../../server/protocol/encoding.js';
 import { releaseDueBatch } from '../../server/publishing/release.js';
 import type { PublishedStatistics } from '../../server/publishing/statistics.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { sealForTest } from '../support/intake.js';
-import { call, enrolViaApi, logInViaApi, s, type TestModerator } from '../support/moderation.js';
+import { enrolViaApi, logInViaApi, type TestModerator } from '../support/moderation.js';
+import { approvedStory as sharedApprovedStory, BASE_FACETS, insertStatisticsAccounts, type TestFacets, type TestStory } from '../support/publishing.js';
 
 const ORIGIN = 'http://127.0.0.1:3000';
 const RULES = { kMin: 11, batchMin: 3, batchDelayDays: 0 };
@@ -17,50 +15,8 @@ let t: TestApp;
 let author: TestModerator;
 let reviewer: TestModerator;
 
-interface Facets {
-  role?: string;
-  platforms: string[];
-  taskTypes: string[];
-  payBand?: string;
-  hoursBand?: string;
-  conditions: Record<string, string>;
-  consent: string;
-}
-
-const BASE: Facets = { role: 'writer', platforms: ['mercor'], taskTypes: ['rating_responses'], payBand: '40_59', hoursBand: '20_29', conditions: { nda_signed: 'yes' }, consent: 'quote' };
-
-async function approvedStory(story: { title: string; body: string; pullQuotes?: string[]; attributionLabel?: string }, facets: Facets = BASE): Promise<string> {
-  const key = (await currentIntakeKey(t.database.db))!;
-  const sealed = await sealForTest(key);
-  await t.app.inject({ method: 'POST', url: '/api/v1/submissions', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(sealed.body) });
-  const { id } = await t.database.db.selectFrom('submissions').select('id').where('reply_public_key', '=', fromBase64(s, sealed.body.replyPublicKey)).executeTakeFirstOrThrow();
-  const accepted = await call(t.app, author, 'POST', `/mod/api/submissions/${id}/accept`, {
-    facets,
-    story: { pullQuotes: [], attributionLabel: 'hollywood_writer', ...story },
-  });
-  expect(accepted.statusCode, accepted.body).toBe(200);
-  const { storyId } = accepted.json() as { storyId: string };
-  expect((await call(t.app, reviewer, 'POST', `/mod/api/stories/${storyId}/approve`, {})).statusCode).toBe(200);
-  return storyId;
-}
-
-/** Statistics-only accounts in bulk, as moderators would have accepted them. */
-async function insertAccounts(count: number, facets: Partial<Facets>): Promise<void> {
-  const f = { ...BASE, ...facets };
-  const rows = Array.from({ length: count }, () => ({
-    id: randomUUID(),
-    submission_id: null,
-    role: f.role ?? null,
-    platforms: f.platforms,
-    task_types: f.taskTypes,
-    pay_band: f.payBand ?? null,
-    hours_band: f.hoursBand ?? null,
-    conditions: JSON.stringify(f.conditions),
-    consent: 'stats',
-    accepted_on: todayUtc(),
-  }));
-  await t.database.db.insertInto('accounts').values(rows).execute();
-}
+const approvedStory = (story: TestStory, facets: TestFacets = BASE_FACETS) => sharedApprovedStory(t.app, t.database.db, { author, reviewer }, story, facets);
+const insertAccounts = (count: number, facets: Partial<TestFacets>) => insertStatisticsAccounts(t.database.db, count, facets);
 
 const stats = async () => (await t.app.inject({ url: '/api/v1/stats' })).json() as { batch: number | null; statistics: PublishedStatistics | null };
 
@@ -160,7 +116,7 @@ describe('the public pages and API', () => {
     expect(second.stories.length).toBeGreaterThan(0);
     expect(second.stories.some((s) => first.stories.some((f) => f.slug === s.slug))).toBe(false);
     const [payload, mac] = first.nextCursor.split('.');
-    const forged = `${Buffer.from(JSON.stringify({ publishedOn: '2000-01-01', position: 0, id: randomUUID() })).toString('base64url')}.${mac}`;
+    const forged = `${Buffer.from(JSON.stringify({ batch: 1, position: 0, id: randomUUID() })).toString('base64url')}.${mac}`;
     expect(payload).not.toBe(forged.split('.')[0]);
     expect((await t.app.inject({ url: `/api/v1/stories?cursor=${encodeURIComponent(forged)}` })).statusCode).toBe(400);
   });

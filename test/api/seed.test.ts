@@ -33,7 +33,7 @@ beforeAll(async () => {
   const config = loadConfig({ PUBLIC_ORIGIN: ORIGIN, LOG_LEVEL: 'warn', K_MIN: String(K_MIN), BATCH_MIN: '3' });
   app = await buildApp({ config, db: database.db, logDestination: captureLog().stream });
   await app.ready();
-});
+}, 300_000); // Argon2id key derivations are slow by design, slower on a busy machine
 afterAll(async () => {
   await app?.close();
   await database?.close();
@@ -65,7 +65,7 @@ describe('npm run seed', () => {
     expect(seeded.batches.reduce((sum, b) => sum + b.storyCount, 0)).toBe(STORIES);
     const api = (await app.inject({ url: '/api/v1/stories' })).json() as { stories: { title: string }[] };
     expect(api.stories).toHaveLength(STORIES);
-    expect(api.stories.every((s) => s.title.startsWith(DEMO_TITLE_PREFIX))).toBe(true);
+    expect(api.stories.every((story) => story.title.startsWith(DEMO_TITLE_PREFIX))).toBe(true);
     expect((await app.inject({ url: '/stories' })).body).toContain('Demo:');
   });
 
@@ -86,7 +86,7 @@ describe('npm run seed', () => {
         expect(account.consent).toBe('quote');
       }
     }
-  });
+  }, 180_000); // two more Argon2id derivations, one per login
 
   it('publishes statistics in which no shown figure rests on 1 to K_MIN − 1 accounts', async () => {
     const { statistics } = (await app.inject({ url: '/api/v1/stats' })).json() as { statistics: PublishedStatistics };

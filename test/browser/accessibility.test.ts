@@ -1,21 +1,29 @@
 // Accessibility in a real Chromium: axe-core on every public, source and moderator page, with
 // real published data behind them; no horizontal scrolling at 320 px; screenshots at 1280 and
 // 375 px under test/artifacts/ (git-ignored) for a reviewer to look at.
-import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { AxeResults, ImpactValue, RunOptions } from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { todayUtc } from '../../server/db/day.js';
 import { currentIntakeKey } from '../../server/intake/service.js';
 import { fromBase64, toBase64 } from '../../server/protocol/encoding.js';
+import { assetsDir } from '../../server/paths.js';
 import { releaseDueBatch } from '../../server/publishing/release.js';
 import { startListeningTestApp, type ListeningTestApp } from '../support/app.js';
 import { chromiumAvailable, launchChromium } from '../support/browser.js';
 import { sampleAccount, sealForTest } from '../support/intake.js';
-import { call, enrolViaApi, logInViaApi, s, type TestModerator } from '../support/moderation.js';
+import { enrolViaApi, logInViaApi, s, type TestModerator } from '../support/moderation.js';
+import {
+  approvedStory as sharedApprovedStory,
+  BASE_FACETS,
+  draftStory as sharedDraftStory,
+  insertStatisticsAccounts,
+  type TestFacets,
+  type TestStory,
+} from '../support/publishing.js';
 
 const require = createRequire(import.meta.url);
 const AXE_PATH = require.resolve('axe-core/axe.min.js');
@@ -26,24 +34,6 @@ const AXE_OPTIONS: RunOptions = {
 };
 const BLOCKING: ImpactValue[] = ['serious', 'critical'];
 const RULES = { kMin: 11, batchMin: 3, batchDelayDays: 0 };
-
-interface Facets {
-  role?: string;
-  platforms: string[];
-  taskTypes: string[];
-  payBand?: string;
-  hoursBand?: string;
-  conditions: Record<string, string>;
-}
-
-const BASE: Facets = {
-  role: 'writer',
-  platforms: ['mercor'],
-  taskTypes: ['rating_responses'],
-  payBand: '40_59',
-  hoursBand: '20_29',
-  conditions: { nda_signed: 'yes', stopped_without_notice: 'yes', disturbing_content: 'no' },
-};
 
 interface AuditedPage {
   name: string;
@@ -65,6 +55,8 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
   let submissionId = '';
   let receiptWords: string[] = [];
   const contexts: BrowserContext[] = [];
+  /** The browser bundles the app was started with, by public path. */
+  const assets = new Map<string, Buffer>();
 
   async function submit(account = sampleAccount()): Promise<{ id: string; words: string[] }> {
     const key = (await currentIntakeKey(t.database.db))!;
@@ -75,43 +67,17 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
     return { id: row.id, words: sealed.words };
   }
 
-  async function draftStory(story: { title: string; body: string; pullQuotes?: string[] }, facets: Facets = BASE): Promise<string> {
-    const { id } = await submit();
-    const accepted = await call(t.app, author, 'POST', `/mod/api/submissions/${id}/accept`, {
-      facets: { ...facets, consent: 'quote' },
-      story: { pullQuotes: [], attributionLabel: 'hollywood_writer', ...story },
-    });
-    expect(accepted.statusCode, accepted.body).toBe(200);
-    return (accepted.json() as { storyId: string }).storyId;
-  }
-
-  async function approvedStory(story: { title: string; body: string; pullQuotes?: string[] }, facets: Facets = BASE): Promise<void> {
-    const storyId = await draftStory(story, facets);
-    const approved = await call(t.app, reviewer, 'POST', `/mod/api/stories/${storyId}/approve`, {});
-    expect(approved.statusCode, approved.body).toBe(200);
-  }
-
-  /** Statistics-only accounts in bulk, as moderators would have accepted them. */
-  async function insertAccounts(count: number, facets: Partial<Facets>): Promise<void> {
-    const f = { ...BASE, ...facets };
-    const rows = Array.from({ length: count }, () => ({
-      id: randomUUID(),
-      submission_id: null,
-      role: f.role ?? null,
-      platforms: f.platforms,
-      task_types: f.taskTypes,
-      pay_band: f.payBand ?? null,
-      hours_band: f.hoursBand ?? null,
-      conditions: JSON.stringify(f.conditions),
-      consent: 'stats',
-      accepted_on: todayUtc(),
-    }));
-    await t.database.db.insertInto('accounts').values(rows).execute();
-  }
+  const draftStory = (story: TestStory, facets: TestFacets = BASE_FACETS) => sharedDraftStory(t.app, t.database.db, author, story, facets);
+  const approvedStory = (story: TestStory, facets: TestFacets = BASE_FACETS) => sharedApprovedStory(t.app, t.database.db, { author, reviewer }, story, facets);
+  const insertAccounts = (count: number, facets: Partial<TestFacets>) => insertStatisticsAccounts(t.database.db, count, facets);
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     t = await startListeningTestApp({ K_MIN: '11', BATCH_MIN: '3', BATCH_DELAY_DAYS: '0' });
+    // Keep the bundles the app's manifest names: a rebuild of dist/assets during this long run
+    // (another test run's global setup) would otherwise leave pages without their stylesheet.
+    const manifest = JSON.parse(readFileSync(path.join(assetsDir, 'manifest.json'), 'utf8')) as Record<string, string>;
+    for (const url of Object.values(manifest)) assets.set(url, readFileSync(path.join(assetsDir, path.basename(url))));
     await enrolViaApi(t.app, t.database.db, 'author', 'administrator', { createIntakeKey: true });
     author = await logInViaApi(t.app, 'author', 'author lantern orbit meadow', t.origin);
     await enrolViaApi(t.app, t.database.db, 'reviewer', 'moderator');
@@ -131,7 +97,7 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
     await approvedStory({ title: 'The project that vanished', body: 'The work stopped without notice.', pullQuotes: ['It was gone on a Friday.'] });
     await approvedStory(
       { title: 'Red-teaming for rent', body: 'Writing unsafe prompts paid the rent, barely.', pullQuotes: ['It paid the rent, barely.'] },
-      { ...BASE, platforms: ['outlier'], taskTypes: ['red_teaming'] },
+      { ...BASE_FACETS, platforms: ['outlier'], taskTypes: ['red_teaming'] },
     );
     const batch = await releaseDueBatch(t.database.db, RULES);
     expect(batch).toBeDefined();
@@ -158,6 +124,12 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
   async function auditContext(width: number, moderator: boolean): Promise<BrowserContext> {
     const context = await browser.newContext({ bypassCSP: true, viewport: { width, height: 900 }, reducedMotion: 'reduce' });
     contexts.push(context);
+    await context.route(`${t.origin}/assets/**`, (route) => {
+      const pathname = new URL(route.request().url()).pathname;
+      const body = assets.get(pathname);
+      if (!body) return route.continue();
+      return route.fulfill({ body, contentType: pathname.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8' });
+    });
     if (moderator) {
       // The moderator's session, as logging in in this browser would have left it: the
       // cookies (path /mod) and the box key pair kept in sessionStorage for the tab.

@@ -79,11 +79,11 @@ describe.skipIf(!chromiumAvailable)(`the whole journey on ${process.env.DATABASE
   });
 
   afterAll(async () => {
+    console.log(timings.report('journey timings'));
     await browser?.close();
     await operator?.stop();
     await postgres?.close();
     await rm(dataDir, { recursive: true, force: true, maxRetries: 5 });
-    console.log(timings.report('journey timings'));
   });
 
   async function newPage(context: BrowserContext): Promise<Page> {
@@ -276,7 +276,13 @@ describe.skipIf(!chromiumAvailable)(`the whole journey on ${process.env.DATABASE
       if ((await link.count()) === 0) return undefined;
       await link.click();
       const started = performance.now();
-      await alice.waitForFunction(() => document.querySelector('[data-testid="narrative"]')?.textContent !== '', undefined, { timeout: 30_000 });
+      // Either the account opens, or the console says why not (e.g. a bundle that did not seal).
+      await alice.waitForFunction(
+        () => document.querySelector('[data-testid="narrative"]')?.textContent !== '' || document.getElementById('submission-status')?.textContent?.endsWith('.'),
+        undefined,
+        { timeout: 30_000 },
+      );
+      expect(await alice.locator('#submission-status').textContent(), 'the console could not open a submission').toBe('');
       timings.add('open and decrypt a submission in the console', performance.now() - started);
       const narrative = (await alice.getByTestId('narrative').textContent())!;
       const source = SOURCES.find((s) => narrative.startsWith(s.code))!;

@@ -63,10 +63,20 @@ export async function operatorFor(extraEnv: Record<string, string>): Promise<Ope
       }
     },
     async stop() {
-      if (!child || child.exitCode !== null) return;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
       // npm and the server share a process group: signal the group, as a terminal would.
       process.kill(-child.pid!, 'SIGTERM');
       await exited;
+      // npm may exit before the server has finished closing: wait for the whole group.
+      for (let i = 0; i < 300; i++) {
+        try {
+          process.kill(-child.pid!, 0);
+        } catch {
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('the server did not stop within 30 s');
     },
     npm(script, args = []) {
       return new Promise((resolve, reject) => {

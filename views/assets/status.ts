@@ -175,7 +175,8 @@ async function main(): Promise<void> {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const submitter = (event as SubmitEvent).submitter;
-    const action = actions[submitter instanceof HTMLButtonElement ? submitter.value : 'view'] ?? actions.view!;
+    const chosen = submitter instanceof HTMLButtonElement ? submitter.value : 'view';
+    const action = Object.hasOwn(actions, chosen) ? actions[chosen]! : actions.view!;
     if (busy) return;
     busy = true;
     void (async () => {

@@ -1,0 +1,91 @@
+// Accounts and stories for tests of the public side, made through the real API (sealed
+// submission → acceptance with facets → second review), plus statistics-only accounts in bulk.
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { todayUtc } from '../../server/db/day.js';
+import type { Database } from '../../server/db/schema.js';
+import { currentIntakeKey } from '../../server/intake/service.js';
+import { fromBase64 } from '../../server/protocol/encoding.js';
+import { sealForTest } from './intake.js';
+import { call, s, type TestModerator } from './moderation.js';
+
+export interface TestFacets {
+  role?: string;
+  platforms: string[];
+  taskTypes: string[];
+  payBand?: string;
+  hoursBand?: string;
+  conditions: Record<string, string>;
+  consent?: string;
+}
+
+export const BASE_FACETS: TestFacets = {
+  role: 'writer',
+  platforms: ['mercor'],
+  taskTypes: ['rating_responses'],
+  payBand: '40_59',
+  hoursBand: '20_29',
+  conditions: { nda_signed: 'yes' },
+};
+
+export interface TestStory {
+  title: string;
+  body: string;
+  pullQuotes?: string[];
+  attributionLabel?: string;
+}
+
+/** A sealed submission through the intake API; returns its id. */
+export async function submitSealed(app: FastifyInstance, db: Kysely<Database>): Promise<string> {
+  const key = await currentIntakeKey(db);
+  if (!key) throw new Error('no intake key: enrol the first administrator first');
+  const sealed = await sealForTest(key);
+  const response = await app.inject({ method: 'POST', url: '/api/v1/submissions', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(sealed.body) });
+  if (response.statusCode !== 201) throw new Error(`submission refused: ${response.body}`);
+  const row = await db.selectFrom('submissions').select('id').where('reply_public_key', '=', fromBase64(s, sealed.body.replyPublicKey)).executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** A story draft awaiting its second review; returns the story id. */
+export async function draftStory(app: FastifyInstance, db: Kysely<Database>, author: TestModerator, story: TestStory, facets: TestFacets = BASE_FACETS): Promise<string> {
+  const id = await submitSealed(app, db);
+  const accepted = await call(app, author, 'POST', `/mod/api/submissions/${id}/accept`, {
+    facets: { consent: 'quote', ...facets },
+    story: { pullQuotes: [], attributionLabel: 'hollywood_writer', ...story },
+  });
+  if (accepted.statusCode !== 200) throw new Error(`acceptance refused: ${accepted.body}`);
+  return (accepted.json() as { storyId: string }).storyId;
+}
+
+/** A story approved by a second moderator, waiting for the next batch; returns the story id. */
+export async function approvedStory(
+  app: FastifyInstance,
+  db: Kysely<Database>,
+  moderators: { author: TestModerator; reviewer: TestModerator },
+  story: TestStory,
+  facets: TestFacets = BASE_FACETS,
+): Promise<string> {
+  const storyId = await draftStory(app, db, moderators.author, story, facets);
+  const approved = await call(app, moderators.reviewer, 'POST', `/mod/api/stories/${storyId}/approve`, {});
+  if (approved.statusCode !== 200) throw new Error(`approval refused: ${approved.body}`);
+  return storyId;
+}
+
+/** Statistics-only accounts in bulk, as moderators would have accepted them. */
+export async function insertStatisticsAccounts(db: Kysely<Database>, count: number, facets: Partial<TestFacets> = {}): Promise<void> {
+  const f = { ...BASE_FACETS, ...facets };
+  const rows = Array.from({ length: count }, () => ({
+    id: randomUUID(),
+    submission_id: null,
+    role: f.role ?? null,
+    platforms: f.platforms,
+    task_types: f.taskTypes,
+    pay_band: f.payBand ?? null,
+    hours_band: f.hoursBand ?? null,
+    conditions: JSON.stringify(f.conditions),
+    consent: 'stats',
+    accepted_on: todayUtc(),
+  }));
+  await db.insertInto('accounts').values(rows).execute();
+}
