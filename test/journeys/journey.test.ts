@@ -277,8 +277,12 @@ describe.skipIf(!chromiumAvailable)(`the whole journey on ${process.env.DATABASE
       await link.click();
       const started = performance.now();
       // Either the account opens, or the console says why not (e.g. a bundle that did not seal).
+      // The status line empties once everything is open, or ends in a sentence saying what failed.
       await alice.waitForFunction(
-        () => document.querySelector('[data-testid="narrative"]')?.textContent !== '' || document.getElementById('submission-status')?.textContent?.endsWith('.'),
+        () => {
+          const status = document.getElementById('submission-status')?.textContent ?? '';
+          return status === '' || status.endsWith('.');
+        },
         undefined,
         { timeout: 30_000 },
       );
