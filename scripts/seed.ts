@@ -401,6 +401,7 @@ export async function seedDemoData(db: Kysely<Database>, options: SeedOptions): 
   const stories = options.stories ?? Math.min(accounts, 30);
   if (!Number.isSafeInteger(accounts) || accounts < 1 || accounts > MAX_ACCOUNTS) throw new RangeError(`accounts must be 1–${MAX_ACCOUNTS}`);
   if (!Number.isSafeInteger(stories) || stories < 0 || stories > accounts) throw new RangeError(`stories must be 0–${accounts} (no more than accounts)`);
+  // Demo data needs variety, not secrecy; tests pass their own generator to stay repeatable.
   const random = options.random ?? Math.random;
   const log = options.log ?? (() => {});
   let done = 0;
