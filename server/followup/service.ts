@@ -2,7 +2,7 @@
 // messages to the moderators, withdrawal. The server is given only the lookup token (or, on the
 // no-JavaScript path, derives it in memory) and finds the submission by SHA-256 of it.
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { decodeField } from '../binary-fields.js';
 import { todayUtc } from '../db/day.js';
@@ -162,6 +162,19 @@ export async function lookUpStatus(db: Kysely<Database>, lookupToken: Uint8Array
   };
 }
 
+/** The submission behind a lookup hash, locked for this transaction; refused if unknown or gone. */
+async function lockedLiveSubmission(trx: Transaction<Database>, hash: Uint8Array) {
+  const row = await trx
+    .selectFrom('submissions')
+    .select(['id', 'status', 'purged_on'])
+    .where('lookup_hash', '=', hash)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw unknownReceipt();
+  refuseIfGone(row);
+  return row;
+}
+
 /**
  * Stores a message the source sealed to the intake key. An answer to a question moves the
  * submission back to in_review; after a decision moderators no longer read messages (409).
@@ -174,14 +187,7 @@ export async function receiveSourceMessage(
   const hash = await lookupHash(lookupToken);
   const today = todayUtc();
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('submissions')
-      .select(['id', 'status', 'purged_on'])
-      .where('lookup_hash', '=', hash)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) throw unknownReceipt();
-    refuseIfGone(row);
+    const row = await lockedLiveSubmission(trx, hash);
     if (!canReply(row)) {
       throw new ServiceError(
         409,
@@ -225,14 +231,7 @@ export async function withdrawSubmission(db: Kysely<Database>, lookupToken: Uint
   const hash = await lookupHash(lookupToken);
   const today = todayUtc();
   const withdrawal = await db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('submissions')
-      .select(['id', 'status', 'purged_on'])
-      .where('lookup_hash', '=', hash)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) throw unknownReceipt();
-    refuseIfGone(row);
+    const row = await lockedLiveSubmission(trx, hash);
     await trx
       .updateTable('submissions')
       .set({ envelope: null, status: 'withdrawn', status_changed_on: today })
