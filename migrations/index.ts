@@ -5,10 +5,12 @@ import * as m0001 from './0001_intake.js';
 import * as m0002 from './0002_moderation.js';
 import * as m0003 from './0003_followup.js';
 import * as m0004 from './0004_publishing.js';
+import * as m0005 from './0005_account_tallies.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_intake': m0001,
   '0002_moderation': m0002,
   '0003_followup': m0003,
   '0004_publishing': m0004,
+  '0005_account_tallies': m0005,
 };

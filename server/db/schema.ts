@@ -112,6 +112,14 @@ export interface AccountsTable {
   withdrawn_on: Day | null;
 }
 
+/** Raw counts over counted accounts, kept by triggers (migration 0005); never published as such. */
+export interface AccountTalliesTable {
+  kind: string;
+  a: string;
+  b: string;
+  n: string | number;
+}
+
 export type StoryStatus = 'draft' | 'awaiting_second_review' | 'approved' | 'published' | 'retracted';
 
 export interface StoriesTable {
@@ -174,6 +182,7 @@ export interface Database {
   intake_key_grants: IntakeKeyGrantsTable;
   watch_lists: WatchListsTable;
   accounts: AccountsTable;
+  account_tallies: AccountTalliesTable;
   stories: StoriesTable;
   audit_log: AuditLogTable;
   batches: BatchesTable;

@@ -1,6 +1,6 @@
 // The predefined statistics (DESIGN §6), computed at release from counted accounts and passed
 // through disclosure control. Only this snapshot is ever published; there are no free queries.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { todayUtc } from '../db/day.js';
 import type { Database, Day } from '../db/schema.js';
 import {
@@ -16,9 +16,6 @@ import {
   type Term,
 } from '../vocabulary.js';
 import { medianBand, publishedAttribution, publishedCount, publishedShare, suppressSmallCells } from './disclosure.js';
-
-// Counted: accepted, not withdrawn, and consented to statistics (quote implies it).
-const COUNTED = sql`a.withdrawn_on is null and a.consent in ('quote', 'stats')`;
 
 export interface PublishedTableView {
   id: string;
@@ -90,48 +87,30 @@ function tableView(
   };
 }
 
-async function pairs(db: Kysely<Database>, query: ReturnType<typeof sql<{ a: string; b: string; n: string }>>): Promise<Tally> {
-  const result = await query.execute(db);
-  return new Map(result.rows.map((r) => [key2(r.a, r.b), Number(r.n)]));
-}
-
-/** The raw tallies, in five grouped queries (run side by side where the driver allows). */
+/**
+ * The raw tallies as the database keeps them (migration 0005: triggers on accounts count
+ * every accepted, unwithdrawn account with statistics consent): one read of a few hundred rows.
+ */
 async function tallies(db: Kysely<Database>) {
-  const [platformPay, platformConditions, roleTask, hours, facets] = await Promise.all([
-    pairs(db, sql<{ a: string; b: string; n: string }>`
-      select p as a, a.pay_band as b, count(*) as n from accounts a, unnest(a.platforms) p
-      where ${COUNTED} and a.pay_band is not null group by 1, 2`),
-    pairs(db, sql<{ a: string; b: string; n: string }>`
-      select p || ':' || c.key as a, c.value as b, count(*) as n from accounts a, unnest(a.platforms) p, jsonb_each_text(a.conditions) c
-      where ${COUNTED} group by 1, 2`),
-    pairs(db, sql<{ a: string; b: string; n: string }>`
-      select a.role as a, t as b, count(*) as n from accounts a, unnest(a.task_types) t
-      where ${COUNTED} and a.role is not null group by 1, 2`),
-    pairs(db, sql<{ a: string; b: string; n: string }>`
-      select 'all' as a, a.hours_band as b, count(*) as n from accounts a
-      where ${COUNTED} and a.hours_band is not null group by 2`),
-    sql<{ kind: string; value: string; n: string }>`
-      select 'account' as kind, '' as value, count(*) as n from accounts a where ${COUNTED}
-      union all select 'platform', p, count(*) from accounts a, unnest(a.platforms) p where ${COUNTED} group by 2
-      union all select 'role', a.role, count(*) from accounts a where ${COUNTED} and a.role is not null group by 2
-      union all select 'task', t, count(*) from accounts a, unnest(a.task_types) t where ${COUNTED} group by 2
-      union all select 'condition:' || c.value, c.key, count(*) from accounts a, jsonb_each_text(a.conditions) c where ${COUNTED} group by 1, 2
-    `.execute(db),
-  ]);
-  const facetTally = (kind: string) => new Map(facets.rows.filter((r) => r.kind === kind).map((r) => [r.value, Number(r.n)]));
+  const rows = await db.selectFrom('account_tallies').select(['kind', 'a', 'b', 'n']).where('n', '<>', 0).execute();
+  const counts = rows.map((row) => ({ ...row, n: Number(row.n) }));
+  const pairs = (kind: string): Tally => new Map(counts.filter((r) => r.kind === kind).map((r) => [key2(r.a, r.b), r.n]));
+  // Single-facet kinds keep their value in `a` and '' (or the answer, for conditions) in `b`.
+  const singles = (kind: string, b = ''): Map<string, number> =>
+    new Map(counts.filter((r) => r.kind === kind && r.b === b).map((r) => [r.a, r.n]));
   return {
-    platformPay,
-    platformConditions,
-    roleTask,
-    hours,
-    accounts: Number(facets.rows.find((r) => r.kind === 'account')?.n ?? 0),
+    platformPay: pairs('platform_pay'),
+    platformConditions: pairs('platform_condition'),
+    roleTask: pairs('role_task_type'),
+    hours: new Map([...singles('hours')].map(([band, n]) => [key2('all', band), n])),
+    accounts: singles('accounts').get('') ?? 0,
     facets: {
-      platforms: facetTally('platform'),
-      roles: facetTally('role'),
-      taskTypes: facetTally('task'),
-      conditionsYes: facetTally('condition:yes'),
-      conditionsNo: facetTally('condition:no'),
-      conditionsUnsure: facetTally('condition:unsure'),
+      platforms: singles('platform'),
+      roles: singles('role'),
+      taskTypes: singles('task_type'),
+      conditionsYes: singles('condition', 'yes'),
+      conditionsNo: singles('condition', 'no'),
+      conditionsUnsure: singles('condition', 'unsure'),
     },
   };
 }
