@@ -1,5 +1,6 @@
 // The response headers of DESIGN §7 on every response, GlobaLeaks' set being the bar.
 import helmet from 'helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -39,11 +40,18 @@ export interface SecurityHeaderOptions {
   onionOrigin: string | undefined;
 }
 
-async function securityHeaders(app: FastifyInstance, options: SecurityHeaderOptions): Promise<void> {
-  const servedOverTls = options.publicOrigin.startsWith('https:');
-  // helmet's middleware is built once: @fastify/helmet rebuilds it (and re-parses the CSP) on
-  // every request, which cost more than half of a cached public page's throughput.
-  const applyHelmet = helmet({
+/**
+ * The headers helmet sets for our options, captured once from its middleware: they do not depend
+ * on the request, and running helmet (or @fastify/helmet, which also re-parses the CSP) on every
+ * request cost a cached public page more than a third of its throughput.
+ */
+function helmetHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: string | number) => void (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => void delete headers[name.toLowerCase()],
+  };
+  helmet({
     contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
     referrerPolicy: { policy: 'no-referrer' },
     crossOriginOpenerPolicy: { policy: 'same-origin' },
@@ -52,19 +60,28 @@ async function securityHeaders(app: FastifyInstance, options: SecurityHeaderOpti
     // HSTS only means something over TLS; sent below when the origin is https.
     strictTransportSecurity: false,
     xFrameOptions: { action: 'deny' },
+  })({} as IncomingMessage, response as unknown as ServerResponse, (error?: unknown) => {
+    if (error) throw error;
   });
-  app.addHook('onRequest', (request, reply, done) => applyHelmet(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)));
+  if (!headers['content-security-policy']) throw new Error('helmet set no Content-Security-Policy');
+  return headers;
+}
 
-  app.addHook('onSend', async (request, reply, payload) => {
-    reply.header('permissions-policy', PERMISSIONS_POLICY);
+async function securityHeaders(app: FastifyInstance, options: SecurityHeaderOptions): Promise<void> {
+  const servedOverTls = options.publicOrigin.startsWith('https:');
+  const always = { ...helmetHeaders(), 'permissions-policy': PERMISSIONS_POLICY };
+
+  // Set before the handler runs, so that routes can override cache-control (public pages, assets).
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(always);
     if (servedOverTls || request.protocol === 'https') {
       reply.header('strict-transport-security', 'max-age=63072000; includeSubDomains');
     }
     if (options.onionOrigin) reply.header('onion-location', options.onionOrigin + request.url);
     if (request.routeOptions.config.sourcePage) reply.header('x-robots-tag', 'noindex, noarchive');
     // Anything that does not say it may be cached is not: source and moderator pages above all.
-    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-    return payload;
+    reply.header('cache-control', 'no-store');
+    done();
   });
 }
 

@@ -1,6 +1,7 @@
 // Public responses are rendered once per published state and served from memory. The state
-// is read from the database (latest batch, retractions), so a release or a withdrawal on any
-// instance invalidates every instance's cache. Overlapping requests share one read of it.
+// is read from the database (latest batch, retractions) at most once a second, so a release or
+// a withdrawal on any instance reaches every instance's cache within that second; on the
+// instance that made it, at once.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
@@ -8,8 +9,9 @@ import { loadSodiumSumo, sha256 } from '../protocol/digest.js';
 
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=300';
 
-// At most 1 s: how stale a page can be after a release or withdrawal on another instance.
-const STATE_MEMO_MS = 1000;
+// How stale a page can be after a release or withdrawal on another instance: far below the
+// max-age=60 that readers' caches may keep it anyway, and one database read a second under load.
+export const STATE_MEMO_MS = 1000;
 
 let stateGeneration = 0;
 
@@ -23,28 +25,28 @@ interface Rendered {
   type: string;
 }
 
-interface Entry extends Rendered {
+interface Entry {
+  /** Encoded once: a string body would be measured and encoded as UTF-8 on every response. */
+  body: Buffer;
+  type: string;
   etag: string;
 }
 
 export class PublicResponseCache {
   private readonly entries = new Map<string, Entry>();
   private memo: { state: Promise<string>; readAt: number; generation: number } | undefined;
-  private inFlight = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly maxEntries = 1000,
   ) {}
 
-  /**
-   * The published state, memoised while public responses overlap (at most STATE_MEMO_MS): under
-   * load one database read serves many requests, while a request on an idle server reads afresh.
-   */
+  /** The published state, read at most once per STATE_MEMO_MS (concurrent requests share the read). */
   publishedState(): Promise<string> {
     const memo = this.memo;
-    if (memo && memo.generation === stateGeneration && performance.now() - memo.readAt < STATE_MEMO_MS) return memo.state;
-    const fresh = { state: this.readPublishedState(), readAt: performance.now(), generation: stateGeneration };
+    const now = performance.now();
+    if (memo && memo.generation === stateGeneration && now - memo.readAt < STATE_MEMO_MS) return memo.state;
+    const fresh = { state: this.readPublishedState(), readAt: now, generation: stateGeneration };
     this.memo = fresh;
     fresh.state.catch(() => {
       if (this.memo === fresh) this.memo = undefined;
@@ -61,22 +63,12 @@ export class PublicResponseCache {
 
   /** Answers from the cache (or renders once), with ETag, public caching and 304s. */
   async respond(request: FastifyRequest, reply: FastifyReply, render: () => Promise<Rendered>): Promise<FastifyReply> {
-    // Counted until the response is sent. When none is left the memo goes, so a request made
-    // while no public response is under way (a lone client, a test) always reads afresh.
-    this.inFlight++;
-    let sent = false;
-    const done = () => {
-      if (sent) return;
-      sent = true;
-      if (--this.inFlight === 0) this.memo = undefined;
-    };
-    reply.raw.once('finish', done).once('close', done);
     const key = `${await this.publishedState()} ${request.url}`;
     let entry = this.entries.get(key);
     if (!entry) {
       const rendered = await render();
       const sodium = await loadSodiumSumo();
-      entry = { ...rendered, etag: `"${sodium.to_hex(sha256(sodium, rendered.body)).slice(0, 32)}"` };
+      entry = { body: Buffer.from(rendered.body), type: rendered.type, etag: `"${sodium.to_hex(sha256(sodium, rendered.body)).slice(0, 32)}"` };
       if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
       this.entries.set(key, entry);
     }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { parseAtomFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayUtc } from '../../server/db/day.js';
+import { STATE_MEMO_MS } from '../../server/publishing/cache.js';
 import { releaseDueBatch } from '../../server/publishing/release.js';
 import type { PublishedStatistics } from '../../server/publishing/statistics.js';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -168,7 +169,10 @@ describe('the public pages and API', () => {
 
   it('a retracted story leaves the feeds and its page says it was withdrawn', async () => {
     const row = await t.database.db.selectFrom('stories').select(['id', 'slug', 'title']).where('title', '=', 'Cache buster 0').executeTakeFirstOrThrow();
+    // Straight in the database, as another instance would: this process learns of it by reading
+    // the published state, which it does at most once per STATE_MEMO_MS.
     await t.database.db.updateTable('stories').set({ status: 'retracted', retracted_on: todayUtc() }).where('id', '=', row.id).execute();
+    await new Promise((resolve) => setTimeout(resolve, STATE_MEMO_MS + 50));
     const page = await t.app.inject({ url: `/stories/${row.slug}` });
     expect(page.body).toContain('withdrawn at the source');
     expect(page.body).not.toContain('Cache buster 0');
