@@ -77,15 +77,15 @@ export async function followupRoutes(app: FastifyInstance, { db }: FollowupRoute
     api.post<{ Body: { lookupToken: string } }>(
       '/api/v1/status',
       { logLevel: QUIET, config: { rateLimit: {} }, schema: { body: lookupBodySchema, response: statusResponseSchemas } },
-      async (request) => lookUpStatus(db, parseLookupToken(sodium, request.body.lookupToken)),
+      async (request) => lookUpStatus(db, parseLookupToken(request.body.lookupToken)),
     );
 
     api.post<{ Body: { lookupToken: string; ciphertext: string } }>(
       '/api/v1/messages',
       { logLevel: QUIET, config: { rateLimit: {} }, schema: { body: messageBodySchema, response: messageResponseSchemas } },
       async (request, reply) => {
-        const lookupToken = parseLookupToken(sodium, request.body.lookupToken);
-        const ciphertext = parseSealedMessage(sodium, request.body.ciphertext);
+        const lookupToken = parseLookupToken(request.body.lookupToken);
+        const ciphertext = parseSealedMessage(request.body.ciphertext);
         return reply.code(201).send(await receiveSourceMessage(db, lookupToken, ciphertext));
       },
     );
@@ -94,7 +94,7 @@ export async function followupRoutes(app: FastifyInstance, { db }: FollowupRoute
       '/api/v1/withdraw',
       { logLevel: QUIET, config: { rateLimit: {} }, schema: { body: lookupBodySchema, response: withdrawResponseSchemas } },
       async (request) => {
-        await withdrawSubmission(db, parseLookupToken(sodium, request.body.lookupToken));
+        await withdrawSubmission(db, parseLookupToken(request.body.lookupToken));
         return { status: 'withdrawn' as const };
       },
     );

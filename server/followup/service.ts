@@ -11,7 +11,7 @@ import { ServiceError } from '../errors.js';
 import { currentIntakeKey } from '../intake/service.js';
 import { publishedStateChanged } from '../publishing/cache.js';
 import { appendAuditEntry } from '../moderation/audit.js';
-import { loadSodiumSumo, lookupTokenHash } from '../protocol/digest.js';
+import { lookupTokenHash } from '../protocol/server-digest.js';
 import { fromBase64 } from '../protocol/encoding.js';
 import { openMessage, sealMessage, type BoxKeyPair } from '../protocol/envelope.js';
 import { ProtocolError } from '../protocol/errors.js';
@@ -72,13 +72,13 @@ function refuseIfGone(row: SubmissionState): void {
   }
 }
 
-export function parseLookupToken(sodium: Sodium, text: string): Uint8Array {
-  return decodeField(sodium, text, 'lookupToken', LOOKUP_TOKEN_BYTES);
+export function parseLookupToken(text: string): Uint8Array {
+  return decodeField(text, 'lookupToken', LOOKUP_TOKEN_BYTES);
 }
 
 /** A sealed message must hold one padding bucket; beyond the largest it is too large (413). */
-export function parseSealedMessage(sodium: Sodium, text: string): Uint8Array {
-  const ciphertext = decodeField(sodium, text, 'ciphertext');
+export function parseSealedMessage(text: string): Uint8Array {
+  const ciphertext = decodeField(text, 'ciphertext');
   if (bucketOfSealedLength(ciphertext.length) !== undefined) return ciphertext;
   if (ciphertext.length > LARGEST_SEALED_MESSAGE) {
     throw new ServiceError(413, 'message_too_large', 'This message is too long to send in one piece; please shorten it.');
@@ -90,10 +90,6 @@ export function parseSealedMessage(sodium: Sodium, text: string): Uint8Array {
   );
 }
 
-async function lookupHash(lookupToken: Uint8Array): Promise<Uint8Array> {
-  return lookupTokenHash(await loadSodiumSumo(), lookupToken);
-}
-
 /**
  * The submission a token opens, with its thread and story, in one indexed query whether or not
  * the token is known: an unknown token costs the same lookup and gets the same 404. The thread
@@ -102,7 +98,7 @@ async function lookupHash(lookupToken: Uint8Array): Promise<Uint8Array> {
 export async function lookUpStatus(db: Kysely<Database>, lookupToken: Uint8Array): Promise<SourceStatus> {
   // From a one-row probe, so that the joins and the thread subquery run (and find nothing) for
   // an unknown token just as they run for a known one.
-  const probe = db.selectNoFrom(sql<Uint8Array>`${await lookupHash(lookupToken)}::bytea`.as('lookup_hash')).as('probe');
+  const probe = db.selectNoFrom(sql<Uint8Array>`${lookupTokenHash(lookupToken)}::bytea`.as('lookup_hash')).as('probe');
   const found = await db
     .selectFrom(probe)
     .leftJoin('submissions', 'submissions.lookup_hash', 'probe.lookup_hash')
@@ -184,7 +180,7 @@ export async function receiveSourceMessage(
   lookupToken: Uint8Array,
   ciphertext: Uint8Array,
 ): Promise<{ status: SubmissionStatus }> {
-  const hash = await lookupHash(lookupToken);
+  const hash = lookupTokenHash(lookupToken);
   const today = todayUtc();
   return db.transaction().execute(async (trx) => {
     const row = await lockedLiveSubmission(trx, hash);
@@ -228,7 +224,7 @@ export interface Withdrawal {
  * retracted (its text emptied) and unpublished drafts are deleted.
  */
 export async function withdrawSubmission(db: Kysely<Database>, lookupToken: Uint8Array): Promise<Withdrawal> {
-  const hash = await lookupHash(lookupToken);
+  const hash = lookupTokenHash(lookupToken);
   const today = todayUtc();
   const withdrawal = await db.transaction().execute(async (trx) => {
     const row = await lockedLiveSubmission(trx, hash);

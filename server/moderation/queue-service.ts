@@ -210,8 +210,7 @@ export async function rejectSubmission(db: Kysely<Database>, moderator: Moderato
 
 /** Stores a question the moderator's browser sealed to the source's reply key. */
 export async function askSource(db: Kysely<Database>, moderator: ModeratorIdentity, id: string, sealedQuestion: string): Promise<void> {
-  const sodium = await loadSodium();
-  const ciphertext = decodeField(sodium, sealedQuestion, 'ciphertext');
+  const ciphertext = decodeField(sealedQuestion, 'ciphertext');
   if (bucketOfSealedLength(ciphertext.length) === undefined) {
     throw new ServiceError(400, 'bad_ciphertext_length', 'A sealed question must be a padding bucket plus the seal.');
   }

@@ -40,10 +40,9 @@ export async function logIn(
   origin: string,
   now = new Date(),
 ): Promise<{ sessionId: string; moderator: ModeratorIdentity }> {
-  const sodium = await loadSodium();
   const sumo = await loadSodiumSumo();
-  const challenge = decodeField(sodium, input.challenge, 'challenge', LOGIN_CHALLENGE_BYTES);
-  const signature = decodeField(sodium, input.signature, 'signature', 64);
+  const challenge = decodeField(input.challenge, 'challenge', LOGIN_CHALLENGE_BYTES);
+  const signature = decodeField(input.signature, 'signature', 64);
   // Deleting the challenge as it is read makes it single-use, even under concurrent replays.
   const issued = await db
     .deleteFrom('login_challenges')

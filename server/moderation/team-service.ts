@@ -139,12 +139,12 @@ export interface Enrolment {
 
 export async function enrolModerator(db: Kysely<Database>, token: string, enrolment: Enrolment, now = new Date()): Promise<{ boxKeyFingerprint: string }> {
   const sodium = await loadSodium();
-  const salt = decodeField(sodium, enrolment.salt, 'salt', MODERATOR_SALT_BYTES);
-  const signPublicKey = decodeField(sodium, enrolment.signPublicKey, 'signPublicKey', SIGN_PUBLIC_KEY_BYTES);
-  const boxPublicKey = decodeField(sodium, enrolment.boxPublicKey, 'boxPublicKey', BOX_PUBLIC_KEY_BYTES);
+  const salt = decodeField(enrolment.salt, 'salt', MODERATOR_SALT_BYTES);
+  const signPublicKey = decodeField(enrolment.signPublicKey, 'signPublicKey', SIGN_PUBLIC_KEY_BYTES);
+  const boxPublicKey = decodeField(enrolment.boxPublicKey, 'boxPublicKey', BOX_PUBLIC_KEY_BYTES);
   const intake = enrolment.intakeKey && {
-    publicKey: decodeField(sodium, enrolment.intakeKey.publicKey, 'intakeKey.publicKey', BOX_PUBLIC_KEY_BYTES),
-    wrapped: decodeField(sodium, enrolment.intakeKey.wrappedSecretKey, 'intakeKey.wrappedSecretKey', WRAPPED_SECRET_KEY_BYTES),
+    publicKey: decodeField(enrolment.intakeKey.publicKey, 'intakeKey.publicKey', BOX_PUBLIC_KEY_BYTES),
+    wrapped: decodeField(enrolment.intakeKey.wrappedSecretKey, 'intakeKey.wrappedSecretKey', WRAPPED_SECRET_KEY_BYTES),
   };
   await db.transaction().execute(async (trx) => {
     const invitation = await lockInvitation(trx, token, now);
@@ -252,8 +252,7 @@ async function activeMember(trx: Transaction<Database>, moderatorId: string) {
 
 /** Stores intake keys an administrator's browser sealed to another moderator's box key. */
 export async function grantIntakeKeys(db: Kysely<Database>, admin: ModeratorIdentity, moderatorId: string, grants: GrantInput[]): Promise<void> {
-  const sodium = await loadSodium();
-  const decoded = grants.map((g) => ({ id: g.intakeKeyId, wrapped: decodeField(sodium, g.wrappedSecretKey, 'wrappedSecretKey', WRAPPED_SECRET_KEY_BYTES) }));
+  const decoded = grants.map((g) => ({ id: g.intakeKeyId, wrapped: decodeField(g.wrappedSecretKey, 'wrappedSecretKey', WRAPPED_SECRET_KEY_BYTES) }));
   await db.transaction().execute(async (trx) => {
     const member = await activeMember(trx, moderatorId);
     const known = new Set((await trx.selectFrom('intake_keys').select('id').execute()).map((k) => k.id));
@@ -304,13 +303,12 @@ export interface Rotation {
 
 /** Makes a new intake key current; old keys stay (and stay granted) for decryption. */
 export async function rotateIntakeKey(db: Kysely<Database>, admin: ModeratorIdentity, rotation: Rotation): Promise<{ intakeKeyId: string; fingerprint: string }> {
-  const sodium = await loadSodium();
-  const publicKey = decodeField(sodium, rotation.publicKey, 'publicKey', BOX_PUBLIC_KEY_BYTES);
+  const publicKey = decodeField(rotation.publicKey, 'publicKey', BOX_PUBLIC_KEY_BYTES);
   const grants = rotation.grants.map((g) => ({
     moderatorId: g.moderatorId,
-    wrapped: decodeField(sodium, g.wrappedSecretKey, 'wrappedSecretKey', WRAPPED_SECRET_KEY_BYTES),
+    wrapped: decodeField(g.wrappedSecretKey, 'wrappedSecretKey', WRAPPED_SECRET_KEY_BYTES),
   }));
-  const watchList = rotation.watchList === undefined ? undefined : decodeField(sodium, rotation.watchList, 'watchList');
+  const watchList = rotation.watchList === undefined ? undefined : decodeField(rotation.watchList, 'watchList');
   return db.transaction().execute(async (trx) => {
     const active = (await trx.selectFrom('moderators').select('id').where('status', '=', 'active').execute()).map((m) => m.id);
     const granted = new Set(grants.map((g) => g.moderatorId));
@@ -347,8 +345,7 @@ export async function currentWatchList(db: Kysely<Database>): Promise<{ intakeKe
 }
 
 export async function saveWatchList(db: Kysely<Database>, admin: ModeratorIdentity, input: { intakeKeyId: string; ciphertext: string }): Promise<void> {
-  const sodium = await loadSodium();
-  const ciphertext = decodeField(sodium, input.ciphertext, 'ciphertext');
+  const ciphertext = decodeField(input.ciphertext, 'ciphertext');
   await db.transaction().execute(async (trx) => {
     const key = await trx.selectFrom('intake_keys').select(['id', 'retired_on']).where('id', '=', input.intakeKeyId).executeTakeFirst();
     if (!key || key.retired_on !== null) throw new ServiceError(409, 'retired_intake_key', 'Seal the watch list to the current intake key.');

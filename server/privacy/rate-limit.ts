@@ -5,7 +5,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { todayUtc } from '../db/day.js';
-import { clientRateLimitKey, loadSodiumSumo, randomSecret } from '../protocol/digest.js';
+import { loadSodiumSumo, randomSecret } from '../protocol/digest.js';
+import { clientRateLimitKey } from '../protocol/server-digest.js';
 
 export interface DailySecretSource {
   secretFor(day: string): Promise<Uint8Array>;
@@ -51,8 +52,7 @@ export class RedisDailySecret implements DailySecretSource {
 }
 
 export async function rateLimitKeyFor(secrets: DailySecretSource, request: FastifyRequest): Promise<string> {
-  const sodium = await loadSodiumSumo();
-  return clientRateLimitKey(sodium, await secrets.secretFor(todayUtc()), request.ip);
+  return clientRateLimitKey(await secrets.secretFor(todayUtc()), request.ip);
 }
 
 /**

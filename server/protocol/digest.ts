@@ -11,18 +11,8 @@ export function loadSodiumSumo(): Promise<SodiumSumo> {
   return ready;
 }
 
-/** What the server stores instead of the lookup token: SHA-256(lookupToken) (DESIGN §3). */
-export function lookupTokenHash(sodium: SodiumSumo, lookupToken: Uint8Array): Uint8Array {
-  return sodium.crypto_hash_sha256(lookupToken);
-}
-
 export function sha256(sodium: SodiumSumo, bytes: Uint8Array | string): Uint8Array {
   return sodium.crypto_hash_sha256(bytes);
-}
-
-/** Keyed hash of a client address for rate limiting: the address itself is never kept (DESIGN §7). */
-export function clientRateLimitKey(sodium: SodiumSumo, dailySecret: Uint8Array, clientAddress: string): string {
-  return sodium.to_hex(sodium.crypto_auth_hmacsha256(clientAddress, dailySecret));
 }
 
 export function randomSecret(sodium: SodiumSumo, bytes = 32): Uint8Array {

@@ -1,7 +1,7 @@
 // The sealed-envelope API and the no-JavaScript form path, on a real database.
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSodiumSumo, lookupTokenHash } from '../../server/protocol/digest.js';
+import { lookupTokenHash } from '../../server/protocol/server-digest.js';
 import { fromBase64, toBase64 } from '../../server/protocol/encoding.js';
 import { openAccount } from '../../server/protocol/envelope.js';
 import { deriveReceiptKeys, entropyFromReceiptWords } from '../../server/protocol/receipt.js';
@@ -46,11 +46,10 @@ describe('POST /api/v1/submissions', () => {
     expect(response.json()).toEqual({ status: 'received' });
     expect(response.headers['set-cookie']).toBeUndefined();
 
-    const sumo = await loadSodiumSumo();
     const row = await t.database.db
       .selectFrom('submissions')
       .selectAll()
-      .where('lookup_hash', '=', lookupTokenHash(sumo, sealed.lookupToken))
+      .where('lookup_hash', '=', lookupTokenHash(sealed.lookupToken))
       .executeTakeFirstOrThrow();
     expect(row.status).toBe('received');
     expect(row.received_on).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -60,7 +59,7 @@ describe('POST /api/v1/submissions', () => {
     expect(openAccount(sodium, row.envelope!, key.keyPair)).toEqual(sampleAccount());
     // The words lead back to the row: same token, same hash.
     const again = deriveReceiptKeys(sodium, entropyFromReceiptWords(sealed.words.join(' ')));
-    expect(Buffer.from(lookupTokenHash(sumo, again.lookupToken))).toEqual(Buffer.from(row.lookup_hash));
+    expect(Buffer.from(lookupTokenHash(again.lookupToken))).toEqual(Buffer.from(row.lookup_hash));
   });
 
   describe('bad input is refused with a clear message and stores nothing', () => {
@@ -161,7 +160,7 @@ describe('the no-JavaScript form, POST /submit', () => {
     const row = await t.database.db
       .selectFrom('submissions')
       .selectAll()
-      .where('lookup_hash', '=', lookupTokenHash(await loadSodiumSumo(), lookupToken))
+      .where('lookup_hash', '=', lookupTokenHash(lookupToken))
       .executeTakeFirstOrThrow();
     expect(openAccount(sodium, row.envelope!, key.keyPair)).toEqual({
       v: 1,

@@ -14,7 +14,7 @@ import {
   startDailyPurge,
   type PurgeLog,
 } from '../../server/moderation/retention.js';
-import { loadSodiumSumo, lookupTokenHash } from '../../server/protocol/digest.js';
+import { lookupTokenHash } from '../../server/protocol/server-digest.js';
 import Fastify from 'fastify';
 import { loggerOptions } from '../../server/privacy/logging.js';
 import { captureLog } from '../support/app.js';
@@ -34,7 +34,7 @@ async function submission(
   const { id } = await db
     .selectFrom('submissions')
     .select('id')
-    .where('lookup_hash', '=', lookupTokenHash(await loadSodiumSumo(), sealed.lookupToken))
+    .where('lookup_hash', '=', lookupTokenHash(sealed.lookupToken))
     .executeTakeFirstOrThrow();
   await db
     .updateTable('submissions')

@@ -5,7 +5,7 @@
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayUtc } from '../../server/db/day.js';
-import { loadSodiumSumo, lookupTokenHash } from '../../server/protocol/digest.js';
+import { lookupTokenHash } from '../../server/protocol/server-digest.js';
 import { fromBase64 } from '../../server/protocol/encoding.js';
 import { openMessage, type BoxKeyPair } from '../../server/protocol/envelope.js';
 import { loadSodium } from '../../server/protocol/sodium.js';
@@ -76,7 +76,7 @@ describe.skipIf(!chromiumAvailable)('the status page in Chromium', () => {
 
   async function submissionOf(words: string[]) {
     const { lookupToken } = await keysFromWords(words.join(' '));
-    const hash = lookupTokenHash(await loadSodiumSumo(), fromBase64(await loadSodium(), lookupToken));
+    const hash = lookupTokenHash(fromBase64(await loadSodium(), lookupToken));
     return t.database.db.selectFrom('submissions').selectAll().where('lookup_hash', '=', hash).executeTakeFirstOrThrow();
   }
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../../server/intake/account.js';
-import { loadSodiumSumo, lookupTokenHash } from '../../server/protocol/digest.js';
+import { lookupTokenHash } from '../../server/protocol/server-digest.js';
 import { openAccount } from '../../server/protocol/envelope.js';
 import { deriveReceiptKeys, entropyFromReceiptWords } from '../../server/protocol/receipt.js';
 import { loadSodium } from '../../server/protocol/sodium.js';
@@ -65,7 +65,7 @@ describe.skipIf(!chromiumAvailable)('the submission page in Chromium', () => {
     const row = await t.database.db
       .selectFrom('submissions')
       .selectAll()
-      .where('lookup_hash', '=', lookupTokenHash(await loadSodiumSumo(), lookupToken))
+      .where('lookup_hash', '=', lookupTokenHash(lookupToken))
       .executeTakeFirstOrThrow();
     return openAccount(sodium, row.envelope!, key.keyPair);
   }

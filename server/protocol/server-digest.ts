@@ -1,0 +1,14 @@
+// The hashes only the server computes, on every submission, lookup or rate-limited request:
+// through node:crypto (native) rather than libsodium's WebAssembly, which copies each input in
+// and out of its heap. Same algorithms as digest.ts; that module serves the browser as well.
+import { createHash, createHmac } from 'node:crypto';
+
+/** What the server stores instead of the lookup token: SHA-256(lookupToken) (DESIGN §3). */
+export function lookupTokenHash(lookupToken: Uint8Array): Uint8Array {
+  return createHash('sha256').update(lookupToken).digest();
+}
+
+/** Keyed hash of a client address for rate limiting: the address itself is never kept (DESIGN §7). */
+export function clientRateLimitKey(dailySecret: Uint8Array, clientAddress: string): string {
+  return createHmac('sha256', dailySecret).update(clientAddress).digest('hex');
+}
