@@ -1,23 +1,21 @@
 // Public feed benchmark: GET /stories and GET /stats on the real app against bare Fastify
 // routes serving static HTML strings of the same sizes, in one run, on Postgres seeded with
-// 5,000 demo accounts. Also reports how long the statistics take to recompute for that data.
+// 5,000 demo accounts. Then seeds 1,000,000 accounts into a second database and reports how
+// long the statistics take to recompute at release (`--statistics-accounts N`; 0 skips it).
 // Run with `npm run bench:feed`; it reports and exits 0 even when a target is missed.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { parseArgs } from 'node:util';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import autocannon, { type Options } from 'autocannon';
 import Fastify from 'fastify';
-import pg from 'pg';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { openDatabase } from '../../server/db/database.js';
 import { migrateToLatest } from '../../server/db/migrator.js';
-import { projectRoot } from '../../server/paths.js';
 import { computeStatistics } from '../../server/publishing/statistics.js';
 import { progressBar, seedDemoData } from '../seed.js';
+import { atCleanup, freshBenchDatabase, inWorker, median, runBenchmark } from './harness.js';
 
 const ACCOUNTS = 5_000;
 const CONNECTIONS = 50;
@@ -25,6 +23,8 @@ const DURATION_SECONDS = 10;
 const WARMUP_SECONDS = 2;
 const TARGET_RATIO = 0.7;
 const TARGET_P99_MS = 10;
+const TARGET_STATISTICS_MS = 1_000;
+const STATISTICS_ACCOUNTS = 1_000_000;
 
 interface LoadJob { url: string; path: string; seconds: number }
 interface LoadResult { path: string; requestsPerSecond: number; p99Ms: number; p50Ms: number; completed: number; non2xx: number; errors: number; timeouts: number; seconds: number; firstFailure: string | undefined }
@@ -73,12 +73,7 @@ async function measure(job: LoadJob): Promise<Measured> {
 }
 
 function runLoad(job: LoadJob): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL(import.meta.url), { workerData: job });
-    worker.once('message', (result: LoadResult) => resolve(result));
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`load worker exited (${code}) without a result`)));
-  });
+  return inWorker(new URL(import.meta.url), job);
 }
 
 function check<R extends LoadResult>(name: string, result: R): R {
@@ -88,119 +83,100 @@ function check<R extends LoadResult>(name: string, result: R): R {
   return result;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-const cleanups: Array<() => unknown> = []; // undone last first, on success, error or Ctrl-C
-
-async function cleanUp(): Promise<void> {
-  for (let undo = cleanups.pop(); undo; undo = cleanups.pop()) {
-    try { await undo(); } catch (error) { console.error('cleanup failed:', error instanceof Error ? error.message : error); }
+/** Seeds `accounts` demo accounts into a fresh database (with its releases); returns how long statistics took. */
+async function seeded(accounts: number) {
+  const config = loadConfig({ ...process.env, DATABASE_URL: await freshBenchDatabase(), LOG_LEVEL: 'warn' });
+  const { db } = await openDatabase(config);
+  atCleanup(() => db.destroy());
+  await migrateToLatest(db);
+  console.error(`seeding ${accounts} demo accounts…`);
+  const bar = progressBar();
+  const seed = await seedDemoData(db, {
+    accounts, kMin: config.kMin, batchMin: config.batchMin, onProgress: bar.update,
+    log: (line) => { bar.clear(); console.error(`  ${line}`); },
+  });
+  bar.clear();
+  if (seed.batches.length === 0) throw new Error('the seed released no batch');
+  // The same computation again, outside a release: median of 5, warm.
+  const recomputations: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    await computeStatistics(db, config.kMin);
+    recomputations.push(performance.now() - started);
   }
+  const atReleases = seed.batches.map((b) => b.statisticsMs);
+  return { config, db, seed, summary: `at the releases ${atReleases.map((ms) => `${ms.toFixed(0)} ms`).join(', ')}; again, warm: ${median(recomputations).toFixed(0)} ms (median of 5)`,
+    lastReleaseMs: atReleases.at(-1)! };
 }
 
 async function main(): Promise<void> {
-  try {
-    let serverUrl = process.env.DATABASE_URL;
-    if (serverUrl && !/^postgres(ql)?:\/\//.test(serverUrl)) throw new Error('DATABASE_URL must be a postgres:// URL');
-    if (!serverUrl) {
-      const script = path.join(projectRoot, 'scripts/throwaway-postgres.sh');
-      const line = execFileSync('bash', [script, 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-      const match = /DATABASE_URL=(\S+) PG_THROWAWAY_DIR=(\S+)/.exec(line);
-      if (!match) throw new Error(`throwaway-postgres.sh printed no DATABASE_URL: ${line}`);
-      const dir = match[2]!;
-      serverUrl = match[1]!;
-      cleanups.push(() => execFileSync('bash', [script, 'stop', dir], { stdio: ['ignore', 'ignore', 'inherit'] }));
-    }
-    const name = `offscript_bench_${randomBytes(4).toString('hex')}`;
-    const benchUrl = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    cleanups.push(() => admin.end());
-    await admin.query(`create database ${name}`);
-    // Not WITH (FORCE): pool.end() resolves before its sockets close, and a plain drop waits for them.
-    cleanups.push(() => admin.query(`drop database if exists ${name}`));
+  const { values } = parseArgs({ options: { 'statistics-accounts': { type: 'string', default: String(STATISTICS_ACCOUNTS) } } });
+  const statisticsAccounts = Number(values['statistics-accounts']);
+  if (!Number.isSafeInteger(statisticsAccounts) || statisticsAccounts < 0) throw new Error('--statistics-accounts must be a whole number');
 
-    const config = loadConfig({ ...process.env, DATABASE_URL: benchUrl, LOG_LEVEL: 'warn' });
-    const { db } = await openDatabase(config);
-    cleanups.push(() => db.destroy());
-    await migrateToLatest(db);
-    console.error(`seeding ${ACCOUNTS} demo accounts…`);
-    const bar = progressBar();
-    const seeded = await seedDemoData(db, {
-      accounts: ACCOUNTS, kMin: config.kMin, batchMin: config.batchMin, onProgress: bar.update,
-      log: (line) => { bar.clear(); console.error(`  ${line}`); },
-    });
-    bar.clear();
-    if (seeded.batches.length === 0) throw new Error('the seed released no batch');
-    // The same computation again, outside a release: median of 5, warm.
-    const recomputations: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const started = performance.now();
-      await computeStatistics(db, config.kMin);
-      recomputations.push(performance.now() - started);
-    }
+  const { config, db, seed, summary } = await seeded(ACCOUNTS);
+  const app = await buildApp({ config, db });
+  atCleanup(() => app.close());
+  const appUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+  const pages: Record<string, string> = {};
+  for (const page of ['/stories', '/stats']) {
+    const response = await fetch(`${appUrl}${page}`);
+    if (response.status !== 200) throw new Error(`GET ${page} answered ${response.status}`);
+    pages[page] = await response.text();
+  }
+  // Baseline: Fastify alone, no plugins, sending a static HTML string of each page's size.
+  const staticPage = (bytes: number) =>
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bare</title></head><body><main>${'<p>Static text as long as the page.</p>'.repeat(Math.ceil(bytes / 38))}</main></body></html>`.slice(0, bytes);
+  const bare = Fastify({ logger: false });
+  const bareBytes: Record<string, number> = {};
+  for (const [page, body] of Object.entries(pages)) {
+    const html = staticPage(Buffer.byteLength(body));
+    bareBytes[page] = Buffer.byteLength(html);
+    bare.get(`/bare${page}`, async (_request, reply) => reply.type('text/html; charset=utf-8').send(html));
+  }
+  atCleanup(() => bare.close());
+  const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
 
-    const app = await buildApp({ config, db });
-    cleanups.push(() => app.close());
-    const appUrl = await app.listen({ host: '127.0.0.1', port: 0 });
-    const pages: Record<string, string> = {};
-    for (const page of ['/stories', '/stats']) {
-      const response = await fetch(`${appUrl}${page}`);
-      if (response.status !== 200) throw new Error(`GET ${page} answered ${response.status}`);
-      pages[page] = await response.text();
-    }
-    // Baseline: Fastify alone, no plugins, sending a static HTML string of each page's size.
-    const staticPage = (bytes: number) =>
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bare</title></head><body><main>${'<p>Static text as long as the page.</p>'.repeat(Math.ceil(bytes / 38))}</main></body></html>`.slice(0, bytes);
-    const bare = Fastify({ logger: false });
-    const bareBytes: Record<string, number> = {};
-    for (const [page, body] of Object.entries(pages)) {
-      const html = staticPage(Buffer.byteLength(body));
-      bareBytes[page] = Buffer.byteLength(html);
-      bare.get(`/bare${page}`, async (_request, reply) => reply.type('text/html; charset=utf-8').send(html));
-    }
-    cleanups.push(() => bare.close());
-    const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
+  const loadBefore = loadavg()[0]!;
+  console.error(`load: ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up then ${DURATION_SECONDS} s per path…`);
+  const stories = check('/stories', await measure({ url: appUrl, path: '/stories', seconds: DURATION_SECONDS }));
+  const bareStories = check('bare /stories', await measure({ url: bareUrl, path: '/bare/stories', seconds: DURATION_SECONDS }));
+  const stats = check('/stats', await measure({ url: appUrl, path: '/stats', seconds: DURATION_SECONDS }));
+  const bareStats = check('bare /stats', await measure({ url: bareUrl, path: '/bare/stats', seconds: DURATION_SECONDS }));
+  const loadAfter = loadavg()[0]!;
+  await app.close();
+  await bare.close();
 
-    const loadBefore = loadavg()[0]!;
-    console.error(`load: ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up then ${DURATION_SECONDS} s per path…`);
-    const stories = check('/stories', await measure({ url: appUrl, path: '/stories', seconds: DURATION_SECONDS }));
-    const bareStories = check('bare /stories', await measure({ url: bareUrl, path: '/bare/stories', seconds: DURATION_SECONDS }));
-    const stats = check('/stats', await measure({ url: appUrl, path: '/stats', seconds: DURATION_SECONDS }));
-    const bareStats = check('bare /stats', await measure({ url: bareUrl, path: '/bare/stats', seconds: DURATION_SECONDS }));
+  const cells = (...values: string[]) => values.map((v, i) => (i === 0 ? v.padEnd(30) : v.padStart(11))).join('');
+  const row = (label: string, r: Measured, bytes: number) =>
+    cells(label, r.requestsPerSecond.toFixed(0), r.p50Ms.toFixed(1), r.p99Ms.toFixed(1), String(r.non2xx), String(r.completed), String(bytes), r.cpuUsPerRequest?.toFixed(0) ?? '-');
+  const cpuRatio = (app: Measured, bare: Measured) =>
+    app.cpuUsPerRequest && bare.cpuUsPerRequest ? ` (CPU per request, bare / app: ${(bare.cpuUsPerRequest / app.cpuUsPerRequest).toFixed(2)})` : '';
+  const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  const storiesRatio = stories.requestsPerSecond / bareStories.requestsPerSecond;
+  const statsRatio = stats.requestsPerSecond / bareStats.requestsPerSecond;
+  console.log(`\nGET on Postgres with ${ACCOUNTS} seeded accounts (${seed.stories} stories in ${seed.batches.length} batches), ${CONNECTIONS} connections, pipelining 1, ~${DURATION_SECONDS} s each after a ${WARMUP_SECONDS} s warm-up`);
+  console.log(`machine: ${cpus().length} CPUs shared by the servers, the load generator and Postgres; 1-minute load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`);
+  console.log(cells('', 'req/s avg', 'p50 (ms)', 'p99 (ms)', 'non-2xx', 'requests', 'bytes', 'CPU µs/req'));
+  console.log(row('A1 app /stories', stories, Buffer.byteLength(pages['/stories']!)));
+  console.log(row('B1 bare Fastify, same size', bareStories, bareBytes['/stories']!));
+  console.log(row('A2 app /stats', stats, Buffer.byteLength(pages['/stats']!)));
+  console.log(row('B2 bare Fastify, same size', bareStats, bareBytes['/stats']!));
+  console.log(`ratio /stories / bare = ${storiesRatio.toFixed(2)} (target >= ${TARGET_RATIO}: ${verdict(storiesRatio >= TARGET_RATIO)})${cpuRatio(stories, bareStories)}`);
+  console.log(`ratio /stats / bare   = ${statsRatio.toFixed(2)} (target >= ${TARGET_RATIO}: ${verdict(statsRatio >= TARGET_RATIO)})${cpuRatio(stats, bareStats)}`);
+  const p99 = Math.max(stories.p99Ms, stats.p99Ms);
+  console.log(`p99 of the app pages  = ${p99.toFixed(1)} ms (target < ${TARGET_P99_MS} ms: ${verdict(p99 < TARGET_P99_MS)})`);
+  console.log(`statistics for ${ACCOUNTS} accounts: ${summary}`);
 
-    const cells = (...values: string[]) => values.map((v, i) => (i === 0 ? v.padEnd(30) : v.padStart(11))).join('');
-    const row = (label: string, r: Measured, bytes: number) =>
-      cells(label, r.requestsPerSecond.toFixed(0), r.p50Ms.toFixed(1), r.p99Ms.toFixed(1), String(r.non2xx), String(r.completed), String(bytes), r.cpuUsPerRequest?.toFixed(0) ?? '-');
-    const cpuRatio = (app: Measured, bare: Measured) =>
-      app.cpuUsPerRequest && bare.cpuUsPerRequest ? ` (CPU per request, bare / app: ${(bare.cpuUsPerRequest / app.cpuUsPerRequest).toFixed(2)})` : '';
-    const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
-    const storiesRatio = stories.requestsPerSecond / bareStories.requestsPerSecond;
-    const statsRatio = stats.requestsPerSecond / bareStats.requestsPerSecond;
-    console.log(`\nGET on Postgres with ${ACCOUNTS} seeded accounts (${seeded.stories} stories in ${seeded.batches.length} batches), ${CONNECTIONS} connections, pipelining 1, ~${DURATION_SECONDS} s each after a ${WARMUP_SECONDS} s warm-up`);
-    console.log(`machine: ${cpus().length} CPUs shared by the servers, the load generator and Postgres; 1-minute load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`);
-    console.log(cells('', 'req/s avg', 'p50 (ms)', 'p99 (ms)', 'non-2xx', 'requests', 'bytes', 'CPU µs/req'));
-    console.log(row('A1 app /stories', stories, Buffer.byteLength(pages['/stories']!)));
-    console.log(row('B1 bare Fastify, same size', bareStories, bareBytes['/stories']!));
-    console.log(row('A2 app /stats', stats, Buffer.byteLength(pages['/stats']!)));
-    console.log(row('B2 bare Fastify, same size', bareStats, bareBytes['/stats']!));
-    console.log(`ratio /stories / bare = ${storiesRatio.toFixed(2)} (target >= ${TARGET_RATIO}: ${verdict(storiesRatio >= TARGET_RATIO)})${cpuRatio(stories, bareStories)}`);
-    console.log(`ratio /stats / bare   = ${statsRatio.toFixed(2)} (target >= ${TARGET_RATIO}: ${verdict(statsRatio >= TARGET_RATIO)})${cpuRatio(stats, bareStats)}`);
-    const p99 = Math.max(stories.p99Ms, stats.p99Ms);
-    console.log(`p99 of the app pages  = ${p99.toFixed(1)} ms (target < ${TARGET_P99_MS} ms: ${verdict(p99 < TARGET_P99_MS)})`);
-    console.log(`statistics recomputation for ${ACCOUNTS} accounts: at the releases ${seeded.batches.map((b) => `${b.statisticsMs.toFixed(0)} ms`).join(', ')}; again, warm: ${median(recomputations).toFixed(0)} ms (median of 5)`);
-  } catch (error) {
-    // Said before cleanup, which may fail noisily in its turn.
-    console.error('bench:feed failed:', error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  } finally {
-    await cleanUp();
+  if (statisticsAccounts > 0) {
+    const large = await seeded(statisticsAccounts);
+    console.log(`statistics for ${statisticsAccounts} accounts: ${large.summary}`);
+    console.log(`  last release, over all ${statisticsAccounts} accounts: ${large.lastReleaseMs.toFixed(0)} ms (target < ${TARGET_STATISTICS_MS} ms: ${verdict(large.lastReleaseMs < TARGET_STATISTICS_MS)})`);
   }
 }
 
 if (isMainThread) {
-  process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
-  await main();
+  await runBenchmark('bench:feed', main);
 } else {
   await loadWorker(workerData as LoadJob);
 }

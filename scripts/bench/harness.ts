@@ -1,0 +1,82 @@
+// What the benchmarks share: a Postgres to measure on (DATABASE_URL, or a throwaway cluster),
+// a fresh database per measurement, a load generator on its own thread, and cleanup that runs
+// on success, error or Ctrl-C.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import pg from 'pg';
+import { projectRoot } from '../../server/paths.js';
+
+const cleanups: Array<() => unknown> = []; // undone last first
+
+/** Registers an undo step for the end of the run. */
+export function atCleanup(undo: () => unknown): void {
+  cleanups.push(undo);
+}
+
+export async function cleanUp(): Promise<void> {
+  for (let undo = cleanups.pop(); undo; undo = cleanups.pop()) {
+    try {
+      await undo();
+    } catch (error) {
+      console.error('cleanup failed:', error instanceof Error ? error.message : error);
+    }
+  }
+}
+
+/** Runs `main` with cleanup afterwards, and on Ctrl-C; a failure is printed and exits 1. */
+export async function runBenchmark(name: string, main: () => Promise<void>): Promise<void> {
+  process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
+  try {
+    await main();
+  } catch (error) {
+    // Said before cleanup, which may fail noisily in its turn.
+    console.error(`${name} failed:`, error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  } finally {
+    await cleanUp();
+  }
+}
+
+let serverUrl: string | undefined;
+
+/** The Postgres server to measure on: DATABASE_URL, else a throwaway cluster stopped at cleanup. */
+function postgresServer(): string {
+  if (serverUrl) return serverUrl;
+  const given = process.env.DATABASE_URL;
+  if (given && !/^postgres(ql)?:\/\//.test(given)) throw new Error('DATABASE_URL must be a postgres:// URL');
+  if (given) return (serverUrl = given);
+  const script = path.join(projectRoot, 'scripts/throwaway-postgres.sh');
+  const line = execFileSync('bash', [script, 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const match = /DATABASE_URL=(\S+) PG_THROWAWAY_DIR=(\S+)/.exec(line);
+  if (!match) throw new Error(`throwaway-postgres.sh printed no DATABASE_URL: ${line}`);
+  const dir = match[2]!;
+  atCleanup(() => execFileSync('bash', [script, 'stop', dir], { stdio: ['ignore', 'ignore', 'inherit'] }));
+  return (serverUrl = match[1]!);
+}
+
+/** A new, empty database on the benchmark's Postgres server, dropped at cleanup; returns its URL. */
+export async function freshBenchDatabase(): Promise<string> {
+  const server = postgresServer();
+  const name = `offscript_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  atCleanup(() => admin.end());
+  await admin.query(`create database ${name}`);
+  // Not WITH (FORCE): pool.end() resolves before its sockets close, and a plain drop waits for them.
+  atCleanup(() => admin.query(`drop database if exists ${name}`));
+  return Object.assign(new URL(server), { pathname: `/${name}` }).toString();
+}
+
+/** Runs `moduleUrl` as a worker with `job` as its workerData; resolves with its one message. */
+export function inWorker<Job, Result>(moduleUrl: URL, job: Job): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(moduleUrl, { workerData: job });
+    worker.once('message', (result: Result) => resolve(result));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`load worker exited (${code}) without a result`)));
+  });
+}
+
+export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
