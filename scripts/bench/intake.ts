@@ -12,6 +12,7 @@ import Fastify from 'fastify';
 import pg from 'pg';
 import { chromium } from 'playwright-core';
 import { buildApp } from '../../server/app.js';
+import { securityHeadersPlugin } from '../../server/privacy/headers.js';
 import { loadConfig } from '../../server/config.js';
 import { openDatabase } from '../../server/db/database.js';
 import { todayUtc } from '../../server/db/day.js';
@@ -122,9 +123,10 @@ function check(name: string, result: LoadResult): LoadResult {
   return result;
 }
 
-/** Baseline B: the same INSERT through `pg` alone, no plugins, no validation. */
-async function bareApp(pool: pg.Pool) {
+/** Baseline B: the same INSERT through `pg` alone, no plugins, no validation (with `headers`, DESIGN §7's response headers). */
+async function bareApp(pool: pg.Pool, headers = false) {
   const app = Fastify({ logger: false, bodyLimit: 128 * 1024 });
+  if (headers) await app.register(securityHeadersPlugin, { publicOrigin: 'http://127.0.0.1', onionOrigin: undefined });
   app.post<{ Body: SealedSubmission }>(SUBMISSIONS, async (request, reply) => {
     const ciphertext = Buffer.from(request.body.ciphertext, 'base64');
     const today = todayUtc();
@@ -221,6 +223,10 @@ async function main(): Promise<void> {
     const b = await measure(`round ${round}, B (bare Fastify + pg)`, bareUrl);
     rounds.push({ a, b });
   }
+  // For information: how much of the gap the response headers every page must carry explain.
+  const bareWithHeaders = await bareApp(pool, true);
+  atCleanup(() => bareWithHeaders.close());
+  const withHeaders = await measure('B+ (bare Fastify + pg + DESIGN §7 headers)', await bareWithHeaders.listen({ host: '127.0.0.1', port: 0 }));
   console.error('Chromium: seal and send a 60 KB account…');
   const sealed = await browserSealMs(appUrl);
 
@@ -235,9 +241,11 @@ async function main(): Promise<void> {
     console.log(row(`${i + 1}B bare Fastify + pg`, b));
     return a.requestsPerSecond / b.requestsPerSecond;
   });
+  console.log(row('B+ bare + §7 headers', withHeaders));
   const ratio = median(ratios);
   console.log(`ratio (app / bare) per round: ${ratios.map((r) => r.toFixed(2)).join(', ')}`);
-  console.log(`ratio (app / bare), median of rounds = ${ratio.toFixed(2)} (target >= 0.8: ${ratio >= 0.8 ? 'met' : 'MISSED'})\n`);
+  console.log(`ratio (app / bare), median of rounds = ${ratio.toFixed(2)} (target >= 0.8: ${ratio >= 0.8 ? 'met' : 'MISSED'})`);
+  console.log(`for information: bare + §7 headers / bare (median) = ${(withHeaders.requestsPerSecond / median(rounds.map((r) => r.b.requestsPerSecond))).toFixed(2)}; app / (bare + §7 headers) = ${(median(rounds.map((r) => r.a.requestsPerSecond)) / withHeaders.requestsPerSecond).toFixed(2)}\n`);
   for (const line of bundleSizes()) console.log(line);
   console.log(`seal and send a 60 KB account in Chromium: ${sealed}`);
 }

@@ -69,6 +69,9 @@ export async function registerRateLimit(app: FastifyInstance, config: Config): P
     timeWindow: config.rateLimit.windowSeconds * 1000,
     ...(redis ? { redis, nameSpace: 'offscript:rate-limit:' } : {}),
     keyGenerator: (request) => rateLimitKeyFor(secrets, request),
+    // Counters only on a refusal (with Retry-After): our own pages never read them, and every
+    // accepted submission would carry three more headers.
+    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
       code: 'rate_limited',

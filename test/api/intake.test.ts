@@ -1,6 +1,10 @@
 // The sealed-envelope API and the no-JavaScript form path, on a real database.
+import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { todayUtc } from '../../server/db/day.js';
+import { keyFingerprint } from '../../server/protocol/fingerprint.js';
+import { generateIntakeKeyPair } from '../../server/protocol/intake-key.js';
 import { lookupTokenHash } from '../../server/protocol/server-digest.js';
 import { fromBase64, toBase64 } from '../../server/protocol/encoding.js';
 import { openAccount } from '../../server/protocol/envelope.js';
@@ -232,5 +236,23 @@ describe('privacy', () => {
     for (const secret of ['AgentCanary', 'referrer-canary', 'cookie-canary', '203.0.113.77', '198.51.100.23', '127.0.0.1', 'query-canary', 'remoteAddress', 'remotePort', 'user-agent']) {
       expect(log, secret).not.toContain(secret);
     }
+  });
+});
+
+// Last in this file: it leaves a different key current.
+describe('a rotation made by another instance (straight in the database)', () => {
+  it('takes the new key at once and refuses the retired one with 409', async () => {
+    const { db } = t.database;
+    expect((await post((await sealForTest(key)).body)).statusCode).toBe(201); // this instance now remembers `key`
+    const sodium = await loadSodium();
+    const fresh = { id: randomUUID(), publicKey: generateIntakeKeyPair(sodium).publicKey };
+    await db.updateTable('intake_keys').set({ retired_on: todayUtc() }).where('id', '=', key.id).execute();
+    await db.insertInto('intake_keys').values({ id: fresh.id, public_key: fresh.publicKey, fingerprint: keyFingerprint(sodium, fresh.publicKey), created_on: todayUtc() }).execute();
+
+    const before = await countSubmissions();
+    const sealedToFresh = await sealForTest({ ...fresh, fingerprint: '' });
+    expect((await post(sealedToFresh.body)).statusCode).toBe(201);
+    expectRefusal(await post((await sealForTest(key)).body), 409, 'retired_intake_key');
+    expect(await countSubmissions()).toBe(before + 1);
   });
 });
