@@ -6,7 +6,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { ConfigError, loadConfig } from '../server/config.js';
 import { openDatabase } from '../server/db/database.js';
@@ -17,7 +16,7 @@ import type { Database, ModeratorRole } from '../server/db/schema.js';
 import { ServiceError } from '../server/errors.js';
 import type { Account } from '../server/intake/account.js';
 import { acceptSealedSubmission, currentIntakeKey } from '../server/intake/service.js';
-import { acceptSubmission, openSubmission, type Facets } from '../server/moderation/queue-service.js';
+import { acceptSubmission, accountRow, openSubmission, type Facets } from '../server/moderation/queue-service.js';
 import { approveStory } from '../server/moderation/stories-service.js';
 import { enrolModerator, grantIntakeKeys, inviteModerator, wrappedKeysFor, type Enrolment, type ModeratorIdentity } from '../server/moderation/team-service.js';
 import { loadSodiumSumo, type SodiumSumo } from '../server/protocol/digest.js';
@@ -361,22 +360,8 @@ async function insertAccounts(db: Kysely<Database>, count: number, random: () =>
   const today = todayUtc();
   const days = Array.from({ length: ACCEPTED_WITHIN_DAYS }, (_, ago) => addDays(today, -ago));
   const chunk = (size: number) =>
-    Array.from({ length: size }, () => {
-      const f = drawFacets(random);
-      return {
-        id: randomUUID(),
-        submission_id: null,
-        role: f.role ?? null,
-        platforms: f.platforms,
-        task_types: f.taskTypes,
-        pay_band: f.payBand ?? null,
-        hours_band: f.hoursBand ?? null,
-        conditions: JSON.stringify(f.conditions),
-        consent: f.consent,
-        // Spread over the last 60 days, more of them recent.
-        accepted_on: days[Math.floor(ACCEPTED_WITHIN_DAYS * random() ** 1.5)]!,
-      };
-    });
+    // Accepted over the last 60 days, more of them recent.
+    Array.from({ length: size }, () => accountRow(drawFacets(random), null, days[Math.floor(ACCEPTED_WITHIN_DAYS * random() ** 1.5)]!));
   let left = count;
   const inFlight = new Set<Promise<void>>();
   while (left > 0) {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { decodeField } from '../binary-fields.js';
 import { todayUtc } from '../db/day.js';
-import { SUBMISSION_STATUSES, type Database, type SubmissionStatus } from '../db/schema.js';
+import { SUBMISSION_STATUSES, type Database, type Day, type SubmissionStatus } from '../db/schema.js';
 import { ServiceError } from '../errors.js';
 import { toBase64 } from '../protocol/encoding.js';
 import { bucketOfSealedLength } from '../protocol/padding.js';
@@ -96,6 +96,22 @@ export interface Facets {
   consent: string;
 }
 
+/** The accounts row for accepted facets: the one shape acceptance, the seed and the tests write. */
+export function accountRow(facets: Facets, submissionId: string | null, acceptedOn: Day) {
+  return {
+    id: randomUUID(),
+    submission_id: submissionId,
+    role: facets.role ?? null,
+    platforms: facets.platforms,
+    task_types: facets.taskTypes,
+    pay_band: facets.payBand ?? null,
+    hours_band: facets.hoursBand ?? null,
+    conditions: JSON.stringify(facets.conditions),
+    consent: facets.consent,
+    accepted_on: acceptedOn,
+  };
+}
+
 export interface StoryDraft {
   title: string;
   body: string;
@@ -153,22 +169,9 @@ export async function acceptSubmission(
   const today = todayUtc();
   return db.transaction().execute(async (trx) => {
     await undecided(trx, id);
-    const accountId = randomUUID();
-    await trx
-      .insertInto('accounts')
-      .values({
-        id: accountId,
-        submission_id: id,
-        role: input.facets.role ?? null,
-        platforms: input.facets.platforms,
-        task_types: input.facets.taskTypes,
-        pay_band: input.facets.payBand ?? null,
-        hours_band: input.facets.hoursBand ?? null,
-        conditions: JSON.stringify(input.facets.conditions),
-        consent: input.facets.consent,
-        accepted_on: today,
-      })
-      .execute();
+    const account = accountRow(input.facets, id, today);
+    const accountId = account.id;
+    await trx.insertInto('accounts').values(account).execute();
     await trx.updateTable('submissions').set({ status: 'accepted', status_changed_on: today, decided_on: today }).where('id', '=', id).execute();
     const actor = { id: moderator.id, handle: moderator.handle };
     await appendAuditEntry(trx, { actor, action: 'submission.accepted', subject: { type: 'submission', id } });

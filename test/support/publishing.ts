@@ -1,11 +1,11 @@
 // Accounts and stories for tests of the public side, made through the real API (sealed
 // submission → acceptance with facets → second review), plus statistics-only accounts in bulk.
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { todayUtc } from '../../server/db/day.js';
 import type { Database } from '../../server/db/schema.js';
 import { currentIntakeKey } from '../../server/intake/service.js';
+import { accountRow } from '../../server/moderation/queue-service.js';
 import { fromBase64 } from '../../server/protocol/encoding.js';
 import { sealForTest } from './intake.js';
 import { call, s, type TestModerator } from './moderation.js';
@@ -74,18 +74,6 @@ export async function approvedStory(
 
 /** Statistics-only accounts in bulk, as moderators would have accepted them. */
 export async function insertStatisticsAccounts(db: Kysely<Database>, count: number, facets: Partial<TestFacets> = {}): Promise<void> {
-  const f = { ...BASE_FACETS, ...facets };
-  const rows = Array.from({ length: count }, () => ({
-    id: randomUUID(),
-    submission_id: null,
-    role: f.role ?? null,
-    platforms: f.platforms,
-    task_types: f.taskTypes,
-    pay_band: f.payBand ?? null,
-    hours_band: f.hoursBand ?? null,
-    conditions: JSON.stringify(f.conditions),
-    consent: 'stats',
-    accepted_on: todayUtc(),
-  }));
-  await db.insertInto('accounts').values(rows).execute();
+  const f = { ...BASE_FACETS, ...facets, consent: 'stats' };
+  await db.insertInto('accounts').values(Array.from({ length: count }, () => accountRow(f, null, todayUtc()))).execute();
 }
