@@ -81,6 +81,7 @@ describe('POST /api/v1/submissions', () => {
         const sodium = await loadSodium();
         return { ...(await sealForTest(key)).body, ciphertext: toBase64(sodium, sodium.randombytes_buf(5000)) };
       }, 400, 'bad_ciphertext_length'],
+      ['an empty ciphertext', async () => ({ ...(await sealForTest(key)).body, ciphertext: '' }), 400, 'bad_ciphertext_length'],
       ['a ciphertext missing its seal overhead', async () => {
         const sodium = await loadSodium();
         return { ...(await sealForTest(key)).body, ciphertext: toBase64(sodium, sodium.randombytes_buf(4096)) };
