@@ -13,7 +13,9 @@ import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { openDatabase } from '../../server/db/database.js';
 import { migrateToLatest } from '../../server/db/migrator.js';
+import { PUBLIC_CACHE_CONTROL } from '../../server/publishing/cache.js';
 import { computeStatistics } from '../../server/publishing/statistics.js';
+import { securityHeadersPlugin } from '../../server/privacy/headers.js';
 import { progressBar, seedDemoData } from '../seed.js';
 import { atCleanup, freshBenchDatabase, inWorker, median, runBenchmark } from './harness.js';
 
@@ -128,15 +130,23 @@ async function main(): Promise<void> {
   // Baseline: Fastify alone, no plugins, sending a static HTML string of each page's size.
   const staticPage = (bytes: number) =>
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bare</title></head><body><main>${'<p>Static text as long as the page.</p>'.repeat(Math.ceil(bytes / 38))}</main></body></html>`.slice(0, bytes);
-  const bare = Fastify({ logger: false });
   const bareBytes: Record<string, number> = {};
-  for (const [page, body] of Object.entries(pages)) {
-    const html = staticPage(Buffer.byteLength(body));
-    bareBytes[page] = Buffer.byteLength(html);
-    bare.get(`/bare${page}`, async (_request, reply) => reply.type('text/html; charset=utf-8').send(html));
-  }
-  atCleanup(() => bare.close());
-  const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
+  for (const [page, body] of Object.entries(pages)) bareBytes[page] = Buffer.byteLength(staticPage(Buffer.byteLength(body)));
+  // With `headers`, also the response headers the app's public pages carry (DESIGN §7 and caching).
+  const bareServer = async (headers: boolean) => {
+    const server = Fastify({ logger: false });
+    if (headers) await server.register(securityHeadersPlugin, { publicOrigin: config.publicOrigin, onionOrigin: undefined });
+    for (const [page, body] of Object.entries(pages)) {
+      const html = staticPage(Buffer.byteLength(body));
+      server.get(`/bare${page}`, async (_request, reply) => {
+        if (headers) reply.header('etag', '"0123456789abcdef0123456789abcdef"').header('cache-control', PUBLIC_CACHE_CONTROL).header('vary', 'accept-encoding');
+        return reply.type('text/html; charset=utf-8').send(html);
+      });
+    }
+    atCleanup(() => server.close());
+    return { server, url: await server.listen({ host: '127.0.0.1', port: 0 }) };
+  };
+  const { server: bare, url: bareUrl } = await bareServer(false);
 
   const loadBefore = loadavg()[0]!;
   console.error(`load: ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up then ${DURATION_SECONDS} s per path, ${ROUNDS} rounds…`);
@@ -154,9 +164,14 @@ async function main(): Promise<void> {
     }
     rounds.push(measured);
   }
+  // For information: the bare routes again, carrying the same response headers as the app.
+  const { server: bareWithHeaders, url: bareWithHeadersUrl } = await bareServer(true);
+  const withHeaders = new Map<string, Measured>();
+  for (const path of paths) withHeaders.set(path.name, check(`${path.bare} + headers`, await measure({ url: bareWithHeadersUrl, path: path.bare, seconds: DURATION_SECONDS })));
   const loadAfter = loadavg()[0]!;
   await app.close();
   await bare.close();
+  await bareWithHeaders.close();
 
   const cells = (...values: string[]) => values.map((v, i) => (i === 0 ? v.padEnd(30) : v.padStart(11))).join('');
   const row = (label: string, r: Measured, bytes: number) =>
@@ -177,6 +192,8 @@ async function main(): Promise<void> {
     const cpu = results.filter(({ app, bare }) => app.cpuUsPerRequest && bare.cpuUsPerRequest).map(({ app, bare }) => bare.cpuUsPerRequest! / app.cpuUsPerRequest!);
     const ratio = median(ratios);
     console.log(`ratio ${path.name.padEnd(8)} / bare = ${ratio.toFixed(2)}, median of ${ratios.map((r) => r.toFixed(2)).join(', ')} (target >= ${TARGET_RATIO}: ${verdict(ratio >= TARGET_RATIO)})${cpu.length ? `; CPU per request, bare / app: ${median(cpu).toFixed(2)}` : ''}`);
+    const headed = withHeaders.get(path.name)!;
+    console.log(`  for information: bare with the app's response headers / bare = ${(headed.requestsPerSecond / median(results.map((r) => r.bare.requestsPerSecond))).toFixed(2)}; app / that = ${(median(results.map((r) => r.app.requestsPerSecond)) / headed.requestsPerSecond).toFixed(2)}`);
   }
   const p99s = rounds.map((measured) => Math.max(...measured.map((m) => m.app.p99Ms)));
   const bareP99s = rounds.map((measured) => Math.max(...measured.map((m) => m.bare.p99Ms)));
