@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from '../server/config.js';
 import { openDatabase } from '../server/db/database.js';
 import { migrateToLatest } from '../server/db/migrator.js';
-import { demoCredentials, progressBar, seedDemoData } from './seed.js';
+import { demoCredentials, seedWithProgress } from './seed.js';
 
 const DEMO_ACCOUNTS = 300;
 const DEMO_STORIES = 12;
@@ -19,19 +19,7 @@ async function seedIfEmpty(): Promise<void> {
       console.log('The database already has a released batch: not seeding.');
     } else {
       console.log(`Seeding fictional demo data (${DEMO_ACCOUNTS} accounts, ${DEMO_STORIES} stories) into ${kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'Postgres'}…`);
-      const bar = progressBar();
-      await seedDemoData(db, {
-        accounts: DEMO_ACCOUNTS,
-        stories: DEMO_STORIES,
-        kMin: config.kMin,
-        batchMin: config.batchMin,
-        onProgress: bar.update,
-        log: (line) => {
-          bar.clear();
-          console.log(line);
-        },
-      });
-      bar.clear();
+      await seedWithProgress(db, { accounts: DEMO_ACCOUNTS, stories: DEMO_STORIES, kMin: config.kMin, batchMin: config.batchMin });
     }
     for (const line of demoCredentials(config.publicOrigin)) console.log(line);
   } finally {

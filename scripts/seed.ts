@@ -136,15 +136,8 @@ const CONDITION_WEIGHTS: Record<Condition, Weighted<ConditionAnswer>> = {
 };
 const COUNT_WEIGHTS: Weighted<'1' | '2' | '3'> = [['1', 55], ['2', 35], ['3', 10]];
 
-export interface DemoFacets {
-  role?: Role;
-  platforms: Platform[];
-  taskTypes: TaskType[];
-  payBand?: PayBand;
-  hoursBand?: HoursBand;
-  conditions: Partial<Record<Condition, ConditionAnswer>>;
-  consent: 'quote' | 'stats';
-}
+/** An account's facets as the seed draws them: never `background`, which is neither counted nor quoted. */
+export type DemoFacets = Omit<Account, 'v' | 'narrative' | 'quotable' | 'consent'> & { consent: 'quote' | 'stats' };
 
 export function drawFacets(random: () => number, consent?: 'quote' | 'stats'): DemoFacets {
   const facets: DemoFacets = {
@@ -458,6 +451,20 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr) {
   };
 }
 
+/** seedDemoData behind a progress bar on standard error; its lines are printed between redraws. */
+export async function seedWithProgress(
+  db: Kysely<Database>,
+  options: Omit<SeedOptions, 'onProgress' | 'log'>,
+  print: (line: string) => void = (line) => console.log(line),
+): Promise<SeedResult> {
+  const bar = progressBar();
+  try {
+    return await seedDemoData(db, { ...options, onProgress: bar.update, log: (line) => (bar.clear(), print(line)) });
+  } finally {
+    bar.clear();
+  }
+}
+
 export function demoCredentials(origin: string): string[] {
   return [
     'DEMO CREDENTIALS — fictional demo data only; never use them on a real deployment:',
@@ -466,7 +473,6 @@ export function demoCredentials(origin: string): string[] {
   ];
 }
 
-const bar = progressBar();
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { accounts: { type: 'string' }, stories: { type: 'string' } } });
@@ -487,18 +493,7 @@ async function main(): Promise<void> {
   try {
     await migrateToLatest(db);
     console.log(`Seeding fictional demo data into ${kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'Postgres'}: ${accounts} accounts, ${stories ?? Math.min(accounts, 30)} of them as stories`);
-    const result = await seedDemoData(db, {
-      accounts,
-      ...(stories === undefined ? {} : { stories }),
-      kMin: config.kMin,
-      batchMin: config.batchMin,
-      onProgress: bar.update,
-      log: (line) => {
-        bar.clear();
-        console.log(line);
-      },
-    });
-    bar.clear();
+    const result = await seedWithProgress(db, { accounts, ...(stories === undefined ? {} : { stories }), kMin: config.kMin, batchMin: config.batchMin });
     const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
     console.log(`done in ${seconds(result.totalMs)} (bulk insert of ${result.accounts - result.stories} statistics-only accounts: ${seconds(result.bulkInsertMs)}); ${result.batches.length} batch(es) released`);
     for (const line of demoCredentials(config.publicOrigin)) console.log(line);
@@ -509,7 +504,6 @@ async function main(): Promise<void> {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   main().catch((error: unknown) => {
-    bar.clear();
     console.error(`offscript: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   });

@@ -16,7 +16,7 @@ import { migrateToLatest } from '../../server/db/migrator.js';
 import { PUBLIC_CACHE_CONTROL } from '../../server/publishing/cache.js';
 import { computeStatistics } from '../../server/publishing/statistics.js';
 import { securityHeadersPlugin } from '../../server/privacy/headers.js';
-import { progressBar, seedDemoData } from '../seed.js';
+import { seedWithProgress } from '../seed.js';
 import { atCleanup, freshBenchDatabase, inWorker, median, runBenchmark } from './harness.js';
 
 const ACCOUNTS = 5_000;
@@ -93,12 +93,7 @@ async function seeded(accounts: number) {
   atCleanup(() => db.destroy());
   await migrateToLatest(db);
   console.error(`seeding ${accounts} demo accounts…`);
-  const bar = progressBar();
-  const seed = await seedDemoData(db, {
-    accounts, kMin: config.kMin, batchMin: config.batchMin, onProgress: bar.update,
-    log: (line) => { bar.clear(); console.error(`  ${line}`); },
-  });
-  bar.clear();
+  const seed = await seedWithProgress(db, { accounts, kMin: config.kMin, batchMin: config.batchMin }, (line) => console.error(`  ${line}`));
   if (seed.batches.length === 0) throw new Error('the seed released no batch');
   // The same computation again, outside a release: median of 5, warm.
   const recomputations: number[] = [];

@@ -5,20 +5,13 @@ import type { Kysely } from 'kysely';
 import { todayUtc } from '../../server/db/day.js';
 import type { Database } from '../../server/db/schema.js';
 import { currentIntakeKey } from '../../server/intake/service.js';
-import { accountRow } from '../../server/moderation/queue-service.js';
+import { accountRow, type Facets } from '../../server/moderation/queue-service.js';
 import { fromBase64 } from '../../server/protocol/encoding.js';
 import { sealForTest } from './intake.js';
 import { call, s, type TestModerator } from './moderation.js';
 
-export interface TestFacets {
-  role?: string;
-  platforms: string[];
-  taskTypes: string[];
-  payBand?: string;
-  hoursBand?: string;
-  conditions: Record<string, string>;
-  consent?: string;
-}
+/** Facets as a moderator sends them; consent defaults per helper. */
+export type TestFacets = Omit<Facets, 'consent'> & { consent?: string };
 
 export const BASE_FACETS: TestFacets = {
   role: 'writer',
