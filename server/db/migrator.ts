@@ -1,14 +1,15 @@
 import { Migrator, type Kysely, type MigrationProvider } from 'kysely';
 import { migrations } from '../../migrations/index.js';
+import type { Database } from './schema.js';
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-export function createMigrator(db: Kysely<any>): Migrator {
+export function createMigrator(db: Kysely<Database>): Migrator {
   return new Migrator({ db, provider });
 }
 
 /** Applies every pending migration; throws with the failing migration's name. */
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   const { error, results } = await createMigrator(db).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
@@ -18,7 +19,7 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
 }
 
 /** True when every known migration has been applied (readiness). */
-export async function migrationsApplied(db: Kysely<any>): Promise<boolean> {
+export async function migrationsApplied(db: Kysely<Database>): Promise<boolean> {
   const all = await createMigrator(db).getMigrations();
   return all.every((m) => m.executedAt !== undefined);
 }
