@@ -18,9 +18,11 @@ try {
   throw error;
 }
 
-const { db, kind } = await openDatabase(config);
+const database = await openDatabase(config);
+const { db, kind } = database;
 await migrateToLatest(db);
 const app = await buildApp({ config, db });
+database.reportLostConnectionsTo(app.log);
 const dailyPurge = startDailyPurge(db, { retentionDays: config.retentionDays, log: app.log });
 const releases = startReleaseJob(db, config, app.log);
 

@@ -13,22 +13,44 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
+/** Where a lost database connection is reported: the app's logger, or stderr before it exists. */
+export interface ConnectionLossLog {
+  warn(obj: { err: unknown }, msg: string): void;
+}
+
 export interface DatabaseHandle {
   db: Kysely<Database>;
   kind: DatabaseKind;
+  /** Sends later reports of lost idle connections to `log` (Postgres only; PGlite has none). */
+  reportLostConnectionsTo(log: ConnectionLossLog): void;
 }
+
+const LOST_CONNECTION = 'database: an idle connection was lost; the next query opens a new one';
+
+// Only the code (57P01 on a restart, ECONNRESET…), as the app's logger does with every error.
+const stderrLog: ConnectionLossLog = {
+  warn: ({ err }, msg) => console.error(`offscript: ${msg} (${String((err as { code?: unknown }).code ?? 'no code')})`),
+};
 
 export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<DatabaseHandle> {
   if (config.databaseUrl) {
     const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20 });
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres' };
+    let log = stderrLog;
+    // A restart of Postgres or a cut network breaks idle connections, which pg reports as an
+    // 'error' on the pool; unheard, that event would end the process. The pool drops them itself.
+    pool.on('error', (err) => log.warn({ err }, LOST_CONNECTION));
+    return {
+      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+      kind: 'postgres',
+      reportLostConnectionsTo: (to) => (log = to),
+    };
   }
   const dir = path.join(config.dataDir, 'pglite');
   await mkdir(dir, { recursive: true });
   const releaseLock = await lockDataDir(config.dataDir);
   const pglite = new PGlite(dir);
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite, onClose: releaseLock }) });
-  return { db, kind: 'pglite' };
+  return { db, kind: 'pglite', reportLostConnectionsTo: () => {} };
 }
 
 function processIsAlive(pid: number): boolean {
@@ -66,5 +88,9 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
 
 /** An in-memory PGlite database, for tests and throwaway runs. */
 export function openMemoryDatabase(): DatabaseHandle {
-  return { db: new Kysely<Database>({ dialect: new PGliteDialect({ pglite: new PGlite() }) }), kind: 'pglite' };
+  return {
+    db: new Kysely<Database>({ dialect: new PGliteDialect({ pglite: new PGlite() }) }),
+    kind: 'pglite',
+    reportLostConnectionsTo: () => {},
+  };
 }

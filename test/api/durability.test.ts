@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/db/database.js';
 import { migrateToLatest } from '../../server/db/migrator.js';
@@ -119,5 +120,46 @@ describe('durability of the real server process', () => {
     expect(statuses.filter((s) => s === 201).length).toBeGreaterThan(0);
     await expectStored(batch.filter((_, i) => statuses[i] === 201));
     expect(server.output()).not.toContain('"level":50');
+  });
+  // pg emits a broken idle connection as an 'error' on the pool; unheard, it kills the process.
+  it.skipIf(!process.env.DATABASE_URL)('Postgres ends the server\'s connections (a restart): the server stays up and stores the next submission', async () => {
+    const applicationName = 'offscript-durability-test';
+    const url = Object.assign(new URL(postgres!.url!), { search: `?application_name=${applicationName}` }).toString();
+    const server = await startServerProcess({ ...env, DATABASE_URL: url });
+    const before = await sealForTest(key);
+    expect(await send(server.origin, before)).toBe(201);
+
+    const admin = new pg.Client({ connectionString: postgres!.url });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query<{ terminated: boolean }>(
+        'select pg_terminate_backend(pid) as terminated from pg_stat_activity where application_name = $1',
+        [applicationName],
+      );
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((row) => row.terminated)).toBe(true);
+    } finally {
+      await admin.end();
+    }
+    // The terminated connections' errors reach the server within a moment.
+    const deadline = Date.now() + 10_000;
+    while (!server.output().includes('57P01') && server.child.exitCode === null && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+
+    expect(server.child.exitCode, server.output()).toBeNull();
+    const after = await sealForTest(key);
+    expect(await send(server.origin, after)).toBe(201);
+    server.child.kill('SIGTERM');
+    expect(await server.exited, server.output()).toBe(0);
+    await expectStored([before, after]);
+
+    const lost = server.output().split('\n').filter((line) => line.includes('57P01'));
+    expect(lost.length).toBeGreaterThan(0);
+    for (const line of lost) {
+      expect(JSON.parse(line)).toMatchObject({ level: 40, msg: expect.stringMatching(/connection was lost/) });
+      // Postgres's own words stay out of the log, as with every error.
+      expect(line).not.toContain('administrator command');
+    }
   });
 });
