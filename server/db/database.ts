@@ -5,6 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
+import { describeError } from '../privacy/logging.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -27,9 +28,9 @@ export interface DatabaseHandle {
 
 const LOST_CONNECTION = 'database: an idle connection was lost; the next query opens a new one';
 
-// Only the code (57P01 on a restart, ECONNRESET…), as the app's logger does with every error.
+// Only the code (57P01 on a restart, ECONNRESET…): describeError is the app logger's policy too.
 const stderrLog: ConnectionLossLog = {
-  warn: ({ err }, msg) => console.error(`offscript: ${msg} (${String((err as { code?: unknown }).code ?? 'no code')})`),
+  warn: ({ err }, msg) => console.error(`offscript: ${msg} (${String(describeError(err).code ?? 'no code')})`),
 };
 
 export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<DatabaseHandle> {

@@ -121,6 +121,7 @@ describe('durability of the real server process', () => {
     await expectStored(batch.filter((_, i) => statuses[i] === 201));
     expect(server.output()).not.toContain('"level":50');
   });
+
   // pg emits a broken idle connection as an 'error' on the pool; unheard, it kills the process.
   it.skipIf(!process.env.DATABASE_URL)('Postgres ends the server\'s connections (a restart): the server stays up and stores the next submission', async () => {
     const applicationName = 'offscript-durability-test';
