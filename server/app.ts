@@ -4,12 +4,13 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/schema.js';
-import { registerErrorHandling } from './error-handling.js';
+import { clientErrorResponder, frameworkErrorResponder, registerErrorHandling } from './error-handling.js';
 import { followupRoutes } from './followup/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { intakeRoutes } from './intake/routes.js';
 import { moderationRoutes } from './moderation/routes.js';
-import { securityHeadersPlugin } from './privacy/headers.js';
+import { PLAIN_TEXT_FORMAT, isPlainText, withPlainTextRule } from './plain-text.js';
+import { constantSecurityHeaders, securityHeaderSetter, securityHeadersPlugin } from './privacy/headers.js';
 import { genReqId, loggerOptions } from './privacy/logging.js';
 import { registerRateLimit } from './privacy/rate-limit.js';
 import { publishingRoutes } from './publishing/routes.js';
@@ -26,7 +27,10 @@ export interface AppDependencies {
 }
 
 export async function buildApp({ config, db, logDestination, assetManifest }: AppDependencies): Promise<FastifyInstance> {
-  const app = Fastify({
+  const headerOptions = { publicOrigin: config.publicOrigin, onionOrigin: config.onionOrigin };
+  const rawHeaders = constantSecurityHeaders();
+  if (config.publicOrigin.startsWith('https:')) rawHeaders['strict-transport-security'] = 'max-age=63072000; includeSubDomains';
+  const app: FastifyInstance = Fastify({
     logger: loggerOptions(config.logLevel, logDestination),
     genReqId,
     // Fastify's own request lines would carry times and paths of every submission.
@@ -37,11 +41,25 @@ export async function buildApp({ config, db, logDestination, assetManifest }: Ap
         : config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
     // Extra fields are refused, not silently dropped.
-    ajv: { customOptions: { removeAdditional: false } },
+    ajv: { customOptions: { removeAdditional: false, formats: { [PLAIN_TEXT_FORMAT]: isPlainText } } },
+    // The router's and Node's parser's own refusals: same headers, same error shape, nothing echoed.
+    frameworkErrors: frameworkErrorResponder(() => app, { setSecurityHeaders: securityHeaderSetter(headerOptions) }),
+    clientErrorHandler: clientErrorResponder(rawHeaders),
+  });
+  // Every string a request carries (body, query, path) gets the control-character rule.
+  app.addHook('onRoute', (route) => {
+    if (!route.schema) return;
+    const { body, querystring, params } = route.schema;
+    route.schema = {
+      ...route.schema,
+      ...(body === undefined ? {} : { body: withPlainTextRule(body) }),
+      ...(querystring === undefined ? {} : { querystring: withPlainTextRule(querystring) }),
+      ...(params === undefined ? {} : { params: withPlainTextRule(params) }),
+    };
   });
 
   await registerRateLimit(app, config);
-  await app.register(securityHeadersPlugin, { publicOrigin: config.publicOrigin, onionOrigin: config.onionOrigin });
+  await app.register(securityHeadersPlugin, headerOptions);
   await registerViews(app, assetManifest ?? readAssetManifest());
   // The OpenAPI document of the public API (GET /api/docs); other routes are not tagged.
   await app.register(swagger, {

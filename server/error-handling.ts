@@ -1,7 +1,10 @@
 // Turns every failure into DESIGN §8's shape: JSON under /api, a page elsewhere; the right
 // status; a message for the person; never internals.
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ServiceError, type ErrorBody } from './errors.js';
+import { PLAIN_TEXT_FORMAT } from './plain-text.js';
 
 interface Refusal {
   statusCode: number;
@@ -17,6 +20,9 @@ const FRAMEWORK_REFUSALS: Record<string, Omit<Refusal, 'statusCode'> & { statusC
   FST_CSRF_MISSING_SECRET: { statusCode: 403, code: 'csrf_failed', message: 'The security token is missing or wrong; reload the page and try again.' },
   FST_CSRF_INVALID_TOKEN: { statusCode: 403, code: 'csrf_failed', message: 'The security token is missing or wrong; reload the page and try again.' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { statusCode: 400, code: 'bad_content_length', message: 'Content-Length does not match the body.' },
+  // Raised by the router before any route runs (frameworkErrors below); the address is never quoted back.
+  FST_ERR_BAD_URL: { statusCode: 400, code: 'bad_url', message: 'The address is not valid: it holds a malformed percent-encoding.' },
+  FST_ERR_MAX_PARAM_LENGTH: { statusCode: 414, code: 'address_too_long', message: 'The address is too long.' },
 };
 
 function validationMessage(error: FastifyError): string {
@@ -24,6 +30,9 @@ function validationMessage(error: FastifyError): string {
   if (!first) return 'The request is not valid.';
   const where = `${error.validationContext ?? 'body'}${first.instancePath.replaceAll('/', '.')}`;
   const params = first.params as Record<string, unknown>;
+  if (first.keyword === 'format' && params.format === PLAIN_TEXT_FORMAT) {
+    return `${where} holds a control character; only text, tabs and line breaks are accepted.`;
+  }
   if (typeof params.additionalProperty === 'string') return `${where} has an unexpected field "${params.additionalProperty}".`;
   if (typeof params.missingProperty === 'string') return `${where} is missing the field "${params.missingProperty}".`;
   if (Array.isArray(params.allowedValues)) return `${where} must be one of: ${params.allowedValues.filter((v) => v !== '').join(', ')}.`;
@@ -51,21 +60,70 @@ export function wantsJson(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/') || request.url.startsWith('/mod/api/');
 }
 
-export function sendRefusal(request: FastifyRequest, reply: FastifyReply, refusal: Refusal) {
+async function sendRefusal(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, refusal: Refusal) {
   reply.code(refusal.statusCode);
   if (wantsJson(request)) {
     const body: ErrorBody = { error: { code: refusal.code, message: refusal.message } };
     return reply.type('application/json; charset=utf-8').send(body);
   }
-  return reply.view('pages/error', { title: refusal.message, statusCode: refusal.statusCode, message: refusal.message });
+  // app.view, not reply.view: the router's own errors get a reply without plugin decorations.
+  const page = await app.view('pages/error', { title: refusal.message, statusCode: refusal.statusCode, message: refusal.message });
+  return reply.type('text/html; charset=utf-8').send(page);
+}
+
+export interface ErrorHandlingOptions {
+  /** Sets DESIGN §7's headers where no onRequest hook ran (errors raised by the router). */
+  setSecurityHeaders: (request: FastifyRequest, reply: FastifyReply) => void;
+}
+
+/**
+ * Fastify's `frameworkErrors` option: bad percent-encoding and over-long parameters are found
+ * before any hook runs, so the headers are set here. Needs the app, which exists only later.
+ */
+export function frameworkErrorResponder(appRef: () => FastifyInstance, { setSecurityHeaders }: ErrorHandlingOptions) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    setSecurityHeaders(request, reply);
+    const refusal = refusalFor(error) ?? { statusCode: 400, code: 'bad_request', message: 'The request could not be understood.' };
+    void sendRefusal(appRef(), request, reply, refusal);
+  };
+}
+
+const CLIENT_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'request_timeout', message: 'The request took too long to arrive.' },
+  HPE_HEADER_OVERFLOW: { status: 431, code: 'headers_too_large', message: 'The request headers are too large.' },
+};
+
+/**
+ * Fastify's `clientErrorHandler`: a request Node's parser refuses (a malformed request line, say)
+ * never becomes a request, so the answer is written to the socket by hand, with the same headers
+ * and error shape. Nothing is logged: the error carries the raw bytes the client sent.
+ */
+export function clientErrorResponder(constantHeaders: Record<string, string>) {
+  return (error: NodeJS.ErrnoException, socket: Duplex): void => {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const { status, code, message } = (error.code && CLIENT_ERRORS[error.code]) || { status: 400, code: 'bad_request', message: 'The request could not be understood.' };
+    const body = JSON.stringify({ error: { code, message } } satisfies ErrorBody);
+    const headers = {
+      ...constantHeaders,
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(body)),
+      connection: 'close',
+    };
+    const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${body}`);
+  };
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(async (error, request, reply) => {
     const refusal = refusalFor(error);
-    if (refusal) return sendRefusal(request, reply, refusal);
+    if (refusal) return sendRefusal(app, request, reply, refusal);
     request.log.error({ err: error }, 'request failed');
-    return sendRefusal(request, reply, {
+    return sendRefusal(app, request, reply, {
       statusCode: 500,
       code: 'internal_error',
       message: 'Something went wrong on our side.',
@@ -73,6 +131,6 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler(async (request, reply) =>
-    sendRefusal(request, reply, { statusCode: 404, code: 'not_found', message: 'There is no page at this address.' }),
+    sendRefusal(app, request, reply, { statusCode: 404, code: 'not_found', message: 'There is no page at this address.' }),
   );
 }

@@ -1,7 +1,7 @@
 // The response headers of DESIGN §7 on every response, GlobaLeaks' set being the bar.
 import helmet from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
 declare module 'fastify' {
@@ -67,20 +67,32 @@ function helmetHeaders(): Record<string, string> {
   return headers;
 }
 
-async function securityHeaders(app: FastifyInstance, options: SecurityHeaderOptions): Promise<void> {
-  const servedOverTls = options.publicOrigin.startsWith('https:');
-  const always = { ...helmetHeaders(), 'permissions-policy': PERMISSIONS_POLICY };
+/** The headers every response carries, whatever the request: also written by hand where Fastify's hooks do not run. */
+export function constantSecurityHeaders(): Record<string, string> {
+  return { ...helmetHeaders(), 'permissions-policy': PERMISSIONS_POLICY, 'cache-control': 'no-store' };
+}
 
-  // Set before the handler runs, so that routes can override cache-control (public pages, assets).
-  app.addHook('onRequest', (request, reply, done) => {
+/** Sets DESIGN §7's headers on a reply: the constant set, plus those that depend on the request. */
+export function securityHeaderSetter(options: SecurityHeaderOptions): (request: FastifyRequest, reply: FastifyReply) => void {
+  const servedOverTls = options.publicOrigin.startsWith('https:');
+  const always = constantSecurityHeaders();
+  return (request, reply) => {
+    // Anything that does not say it may be cached is not (cache-control, in `always`): source
+    // and moderator pages above all. Routes may override it later (public pages, assets).
     reply.headers(always);
     if (servedOverTls || request.protocol === 'https') {
       reply.header('strict-transport-security', 'max-age=63072000; includeSubDomains');
     }
     if (options.onionOrigin) reply.header('onion-location', options.onionOrigin + request.url);
-    if (request.routeOptions.config.sourcePage) reply.header('x-robots-tag', 'noindex, noarchive');
-    // Anything that does not say it may be cached is not: source and moderator pages above all.
-    reply.header('cache-control', 'no-store');
+    if (request.routeOptions.config?.sourcePage) reply.header('x-robots-tag', 'noindex, noarchive');
+  };
+}
+
+async function securityHeaders(app: FastifyInstance, options: SecurityHeaderOptions): Promise<void> {
+  const setHeaders = securityHeaderSetter(options);
+  // Set before the handler runs, so that routes can override cache-control (public pages, assets).
+  app.addHook('onRequest', (request, reply, done) => {
+    setHeaders(request, reply);
     done();
   });
 }

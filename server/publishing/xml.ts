@@ -1,4 +1,6 @@
-/** Escapes text for XML and SVG content and attribute values. */
+import { xmlSafeText } from '../plain-text.js';
+
+/** Escapes text for XML and SVG content and attribute values; characters XML 1.0 forbids become U+FFFD. */
 export function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return xmlSafeText(text).replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
