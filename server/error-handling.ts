@@ -10,6 +10,7 @@ interface Refusal {
   statusCode: number;
   code: string;
   message: string;
+  retryAfterSeconds?: number;
 }
 
 const FRAMEWORK_REFUSALS: Record<string, Omit<Refusal, 'statusCode'> & { statusCode?: number }> = {
@@ -62,6 +63,7 @@ export function wantsJson(request: FastifyRequest): boolean {
 
 async function sendRefusal(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, refusal: Refusal) {
   reply.code(refusal.statusCode);
+  if (refusal.retryAfterSeconds !== undefined) reply.header('retry-after', String(refusal.retryAfterSeconds));
   if (wantsJson(request)) {
     const body: ErrorBody = { error: { code: refusal.code, message: refusal.message } };
     return reply.type('application/json; charset=utf-8').send(body);

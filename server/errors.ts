@@ -6,6 +6,8 @@ export class ServiceError extends Error {
     readonly statusCode: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 429 | 503,
     readonly code: string,
     message: string,
+    /** Sent as Retry-After: when a refusal ends by itself (429, 503). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'ServiceError';

@@ -75,7 +75,8 @@ export interface InvitationsTable {
 
 export interface LoginChallengesTable {
   challenge: Uint8Array;
-  handle: string;
+  /** HMAC-SHA256(server secret, handle as typed): what was typed is never stored. */
+  handle_hash: Uint8Array;
   expires_at: Date;
 }
 

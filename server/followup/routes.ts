@@ -1,11 +1,12 @@
 // Sources coming back with their receipt (DESIGN §3 Follow-up, §8): the status page, its
 // no-JavaScript POST, and the JSON API the page's script uses. None of these routes logs a
-// line per request (logLevel 'warn'): that a lookup happened, and how it ended, stays unsaid.
+// line per request: that a lookup happened, and how it ended, stays unsaid.
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { currentIntakeKey } from '../intake/service.js';
+import { SOURCE_ROUTE_LOG_LEVEL } from '../privacy/logging.js';
 import { toBase64 } from '../protocol/encoding.js';
 import { loadSodium } from '../protocol/sodium.js';
 import {
@@ -30,7 +31,7 @@ export interface FollowupRoutesOptions {
   db: Kysely<Database>;
 }
 
-const QUIET = 'warn' as const;
+const QUIET = SOURCE_ROUTE_LOG_LEVEL;
 
 export async function followupRoutes(app: FastifyInstance, { db }: FollowupRoutesOptions): Promise<void> {
   const sodium = await loadSodium();
@@ -45,7 +46,7 @@ export async function followupRoutes(app: FastifyInstance, { db }: FollowupRoute
     });
   }
 
-  app.get('/status', { config: { sourcePage: true } }, async (_request, reply) => renderPage(reply));
+  app.get('/status', { logLevel: QUIET, config: { sourcePage: true } }, async (_request, reply) => renderPage(reply));
 
   await app.register(async (form) => {
     // Only what a browser's form sends; the words never travel in a URL.

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { ServiceError } from '../errors.js';
+import { SOURCE_ROUTE_LOG_LEVEL } from '../privacy/logging.js';
 import { toBase64 } from '../protocol/encoding.js';
 import { loadSodium } from '../protocol/sodium.js';
 import { AccountInvalidError, accountFromForm, type FormFields } from './account.js';
@@ -30,11 +31,12 @@ export async function intakeRoutes(app: FastifyInstance, { db }: IntakeRoutesOpt
     });
   }
 
-  app.get('/submit', { config: { sourcePage: true } }, async (_request, reply) => renderForm(reply));
+  app.get('/submit', { logLevel: SOURCE_ROUTE_LOG_LEVEL, config: { sourcePage: true } }, async (_request, reply) => renderForm(reply));
 
   app.post<{ Body: FormFields }>(
     '/submit',
     {
+      logLevel: SOURCE_ROUTE_LOG_LEVEL,
       config: { sourcePage: true, rateLimit: {} },
       schema: { body: submitFormBodySchema },
     },
@@ -60,6 +62,7 @@ export async function intakeRoutes(app: FastifyInstance, { db }: IntakeRoutesOpt
     api.post<{ Body: SealedSubmission }>(
       '/api/v1/submissions',
       {
+        logLevel: SOURCE_ROUTE_LOG_LEVEL,
         config: { rateLimit: {} },
         schema: { body: submissionBodySchema, response: submissionResponseSchemas },
       },

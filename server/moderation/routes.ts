@@ -15,7 +15,8 @@ import { askSource, acceptSubmission, listQueue, openSubmission, queueCounts, re
 import { purgeSchedule } from './retention.js';
 import * as schemas from './schemas.js';
 import { serverSecret } from './server-secret.js';
-import { authenticate, issueLoginChallenge, logIn, logOut } from './session-service.js';
+import { HandleFailureCounter } from './login-limits.js';
+import { authenticate, issueLoginChallenge, loadLoginSecrets, logIn, logOut } from './session-service.js';
 import { approveStory, getStory, listStories, returnStory, reviseStory } from './stories-service.js';
 import {
   currentWatchList,
@@ -41,6 +42,7 @@ declare module 'fastify' {
 }
 
 export const SESSION_COOKIE = 'offscript_session';
+export const LOGIN_ATTEMPTS_PER_CLIENT = 20;
 
 export interface ModerationRoutesOptions {
   db: Kysely<Database>;
@@ -61,6 +63,21 @@ const vocabularies = {
   attributionLabels: attributionLabels.terms,
 };
 
+/**
+ * Whether a state-changing request says it comes from our own pages. Sec-Fetch-Site, where sent,
+ * decides; Origin must be ours when it is a real origin. Under our Referrer-Policy: no-referrer a
+ * browser sends "Origin: null" even for our own POSTs, so null counts only with Sec-Fetch-Site.
+ * A client that sends neither (no browser) still needs the CSRF token.
+ */
+export function fromOwnSite(headers: FastifyRequest['headers'], publicOrigin: string): boolean {
+  const site = headers['sec-fetch-site'];
+  const origin = headers.origin;
+  if (site !== undefined && site !== 'same-origin') return false;
+  if (origin === undefined) return true;
+  if (origin === 'null') return site === 'same-origin';
+  return origin === publicOrigin;
+}
+
 export function invitationUrl(config: Config, token: string): string {
   return `${config.publicOrigin}/mod/enrol/${token}`;
 }
@@ -75,10 +92,19 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
   });
   app.decorateRequest('moderator', null);
 
+  const loginSecrets = await loadLoginSecrets(db);
+  const handleFailures = new HandleFailureCounter();
+
   const safeMethod = (request: FastifyRequest) => ['GET', 'HEAD', 'OPTIONS'].includes(request.method);
-  // CSRF runs in preHandler, after the rate limit (onRequest) and after the session check.
-  const checkCsrf = (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) =>
-    safeMethod(request) ? done() : app.csrfProtection(request, reply, done);
+  // CSRF runs in preHandler, after the rate limit (onRequest) and after the session check. A
+  // browser says where a request comes from: another site is refused even with a stolen token.
+  const checkCsrf = (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    if (safeMethod(request)) return done();
+    if (!fromOwnSite(request.headers, config.publicOrigin)) {
+      return done(new ServiceError(403, 'cross_site_request', 'This request came from another site; use the console at its own address.'));
+    }
+    return app.csrfProtection(request, reply, done);
+  };
 
   const page = (reply: FastifyReply, view: string, data: Record<string, unknown>) =>
     reply.view(`pages/mod/${view}`, {
@@ -113,25 +139,19 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
     open.post<{ Body: { handle: string } }>(
       '/mod/api/login/challenge',
       { schema: schemas.challengeSchema, config: { rateLimit: {} } },
-      async (request) => issueLoginChallenge(db, request.body.handle),
+      async (request) => issueLoginChallenge(db, loginSecrets, request.body.handle),
     );
 
     open.post<{ Body: { handle: string; challenge: string; signature: string } }>(
       '/mod/api/login',
       {
         schema: schemas.loginSchema,
-        // Per handle as well as per client: guessing one moderator's passphrase stays slow from anywhere.
-        config: {
-          rateLimit: {
-            hook: 'preHandler',
-            max: 10,
-            timeWindow: 15 * 60 * 1000,
-            keyGenerator: (request: FastifyRequest) => `login:${(request.body as { handle?: string } | undefined)?.handle ?? ''}`,
-          },
-        },
+        // Per client here (keyed by the day's HMAC of the address); per handle in logIn, counting
+        // only wrong signatures on challenges issued for it.
+        config: { rateLimit: { max: LOGIN_ATTEMPTS_PER_CLIENT, timeWindow: 15 * 60 * 1000 } },
       },
       async (request, reply) => {
-        const { sessionId, moderator } = await logIn(db, request.body, config.publicOrigin);
+        const { sessionId, moderator } = await logIn(db, loginSecrets, handleFailures, request.body, config.publicOrigin);
         setSessionCookie(reply, sessionId);
         return { handle: moderator.handle, role: moderator.role };
       },

@@ -7,8 +7,10 @@ import { ServiceError } from '../errors.js';
 import { loadSodiumSumo, sha256 } from '../protocol/digest.js';
 import { toBase64 } from '../protocol/encoding.js';
 import { decoySalt, LOGIN_CHALLENGE_BYTES, randomBytes, verifyLogin } from '../protocol/moderator-keys.js';
+import { loginHandleHash } from '../protocol/server-digest.js';
 import { loadSodium } from '../protocol/sodium.js';
 import { appendAuditEntry } from './audit.js';
+import type { HandleFailureCounter } from './login-limits.js';
 import { serverSecret } from './server-secret.js';
 import type { ModeratorIdentity } from './team-service.js';
 
@@ -20,22 +22,47 @@ const SESSION_TOUCH_MS = 60_000;
 
 const LOGIN_FAILED = (): ServiceError => new ServiceError(401, 'login_failed', 'Login failed: check your handle and passphrase.');
 
-export async function issueLoginChallenge(db: Kysely<Database>, handle: string, now = new Date()): Promise<{ salt: string; challenge: string }> {
+/** Server secrets the login path needs, read once at start so that every request does the same work. */
+export interface LoginSecrets {
+  decoySalt: Uint8Array;
+  handleHash: Uint8Array;
+}
+
+export async function loadLoginSecrets(db: Kysely<Database>): Promise<LoginSecrets> {
+  return { decoySalt: await serverSecret(db, 'decoy-salt'), handleHash: await serverSecret(db, 'login-handle') };
+}
+
+export async function issueLoginChallenge(
+  db: Kysely<Database>,
+  secrets: LoginSecrets,
+  handle: string,
+  now = new Date(),
+): Promise<{ salt: string; challenge: string }> {
   const sodium = await loadSodium();
   const sumo = await loadSodiumSumo();
+  // The same queries and hashes for every handle, known or not: timing tells nothing either.
+  const decoy = decoySalt(sumo, secrets.decoySalt, handle);
   const moderator = await db.selectFrom('moderators').select(['salt', 'status']).where('handle', '=', handle).executeTakeFirst();
   // Unknown, unenrolled and disabled handles get a stable decoy salt: the answer never tells which.
-  const salt =
-    moderator?.status === 'active' && moderator.salt ? moderator.salt : decoySalt(sumo, await serverSecret(db, 'decoy-salt'), handle);
+  const salt = moderator?.status === 'active' && moderator.salt ? moderator.salt : decoy;
   const challenge = randomBytes(sumo, LOGIN_CHALLENGE_BYTES);
   await db.deleteFrom('login_challenges').where('expires_at', '<', now).execute();
-  await db.insertInto('login_challenges').values({ challenge, handle, expires_at: new Date(now.getTime() + CHALLENGE_LIFETIME_MS) }).execute();
+  await db
+    .insertInto('login_challenges')
+    .values({ challenge, handle_hash: loginHandleHash(secrets.handleHash, handle), expires_at: new Date(now.getTime() + CHALLENGE_LIFETIME_MS) })
+    .execute();
   return { salt: toBase64(sodium, salt), challenge: toBase64(sodium, challenge) };
 }
 
-/** Verifies a signed challenge and opens a session; every failure looks the same. */
+/**
+ * Verifies a signed challenge and opens a session; every failure looks the same. Only a wrong
+ * signature on a challenge issued for this handle counts against it, and past the limit such
+ * failures answer 429; a valid signature always logs in (DESIGN §7).
+ */
 export async function logIn(
   db: Kysely<Database>,
+  secrets: LoginSecrets,
+  failures: HandleFailureCounter,
   input: { handle: string; challenge: string; signature: string },
   origin: string,
   now = new Date(),
@@ -43,11 +70,12 @@ export async function logIn(
   const sumo = await loadSodiumSumo();
   const challenge = decodeField(input.challenge, 'challenge', LOGIN_CHALLENGE_BYTES);
   const signature = decodeField(input.signature, 'signature', 64);
+  const handleHash = loginHandleHash(secrets.handleHash, input.handle);
   // Deleting the challenge as it is read makes it single-use, even under concurrent replays.
   const issued = await db
     .deleteFrom('login_challenges')
     .where('challenge', '=', challenge)
-    .where('handle', '=', input.handle)
+    .where('handle_hash', '=', handleHash)
     .returning('expires_at')
     .executeTakeFirst();
   if (!issued || new Date(issued.expires_at).getTime() < now.getTime()) throw LOGIN_FAILED();
@@ -56,8 +84,15 @@ export async function logIn(
     .select(['id', 'handle', 'role', 'status', 'sign_public_key'])
     .where('handle', '=', input.handle)
     .executeTakeFirst();
-  if (!moderator || moderator.status !== 'active' || !moderator.sign_public_key) throw LOGIN_FAILED();
-  if (!verifyLogin(sumo, signature, challenge, origin, moderator.sign_public_key)) throw LOGIN_FAILED();
+  const valid =
+    moderator?.status === 'active' && moderator.sign_public_key !== null && verifyLogin(sumo, signature, challenge, origin, moderator.sign_public_key);
+  if (!moderator || !valid) {
+    const pausedFor = failures.recordFailure(handleHash, now.getTime());
+    if (pausedFor > 0) {
+      throw new ServiceError(429, 'login_paused', `Too many failed logins for this handle; try again in ${Math.ceil(pausedFor / 60)} minutes.`, pausedFor);
+    }
+    throw LOGIN_FAILED();
+  }
 
   const sessionBytes = randomBytes(sumo, 32);
   const sessionId = sumo.to_base64(sessionBytes, sumo.base64_variants.URLSAFE_NO_PADDING);

@@ -38,6 +38,12 @@ export function loggerOptions(level: LogLevel, destination?: NodeJS.WritableStre
   } as FastifyServerOptions['logger'] & object;
 }
 
+/**
+ * The log level of every route a source uses (DESIGN §7: nothing per request, at any level):
+ * not even an error line, whose time alone could be matched to a submission.
+ */
+export const SOURCE_ROUTE_LOG_LEVEL = 'silent' as const;
+
 /** Request ids are random, never derived from the connection. */
 export const genReqId = (): string => randomUUID();
 

@@ -12,3 +12,8 @@ export function lookupTokenHash(lookupToken: Uint8Array): Uint8Array {
 export function clientRateLimitKey(dailySecret: Uint8Array, clientAddress: string): string {
   return createHmac('sha256', dailySecret).update(clientAddress).digest('hex');
 }
+
+/** What a login challenge records of the handle it was issued for: never the text typed (issue 13). */
+export function loginHandleHash(secret: Uint8Array, handle: string): Uint8Array {
+  return createHmac('sha256', secret).update(`offscript/login-handle/v1:${handle}`).digest();
+}
