@@ -6,6 +6,7 @@ import * as m0002 from './0002_moderation.js';
 import * as m0003 from './0003_followup.js';
 import * as m0004 from './0004_publishing.js';
 import * as m0005 from './0005_account_tallies.js';
+import * as m0006 from './0006_statistics_refreshes.js';
 import * as m0007 from './0007_login_challenge_handle_hash.js';
 
 export const migrations: Record<string, Migration> = {
@@ -14,5 +15,6 @@ export const migrations: Record<string, Migration> = {
   '0003_followup': m0003,
   '0004_publishing': m0004,
   '0005_account_tallies': m0005,
+  '0006_statistics_refreshes': m0006,
   '0007_login_challenge_handle_hash': m0007,
 };

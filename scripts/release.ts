@@ -12,7 +12,7 @@ try {
     const batch = await releaseDueBatch(db, config);
     console.log(
       batch
-        ? `released batch ${batch.sequence}: ${batch.storyCount} stories; statistics recomputed in ${batch.statisticsMs.toFixed(0)} ms`
+        ? `released batch ${batch.sequence}: ${batch.storyCount} stories; ${batch.statisticsRefreshed ? `statistics refreshed in ${batch.statisticsMs.toFixed(0)} ms` : 'statistics carried over (fewer than K_MIN accounts changed, or refreshed less than a week ago)'}`
         : `no batch is due (needs ${config.batchMin} approved stories, the oldest accepted at least ${config.batchDelayDays} days ago)`,
     );
   } finally {

@@ -63,7 +63,7 @@ export async function buildApp({ config, db, logDestination, assetManifest }: Ap
   await registerViews(app, assetManifest ?? readAssetManifest());
   // The OpenAPI document of the public API (GET /api/docs); other routes are not tagged.
   await app.register(swagger, {
-    openapi: { info: { title: 'Offscript public API', version: '1.0.0', description: 'Published stories and disclosure-controlled statistics.' } },
+    openapi: { info: { title: 'Offscript public API', version: '2.0.0', description: 'Published stories and disclosure-controlled statistics.' } },
     hideUntagged: true,
   });
   registerErrorHandling(app);

@@ -14,6 +14,7 @@ import { loadConfig } from '../../server/config.js';
 import { openDatabase } from '../../server/db/database.js';
 import { migrateToLatest } from '../../server/db/migrator.js';
 import { PUBLIC_CACHE_CONTROL } from '../../server/publishing/cache.js';
+import { EPSILON_PER_COUNT, epsilonValue, geometricNoise } from '../../server/publishing/noise.js';
 import { computeStatistics } from '../../server/publishing/statistics.js';
 import { securityHeadersPlugin } from '../../server/privacy/headers.js';
 import { seedWithProgress } from '../seed.js';
@@ -99,7 +100,7 @@ async function seeded(accounts: number) {
   const recomputations: number[] = [];
   for (let i = 0; i < 5; i++) {
     const started = performance.now();
-    await computeStatistics(db, config.kMin);
+    await computeStatistics(db, config.kMin, geometricNoise(), epsilonValue(EPSILON_PER_COUNT));
     recomputations.push(performance.now() - started);
   }
   const atReleases = seed.batches.map((b) => b.statisticsMs);

@@ -163,6 +163,21 @@ export interface BatchesTable {
   statistics: Jsonb<unknown>;
 }
 
+/** One row: how many accounts have entered or left the counted set, ever (migration 0006). */
+export interface StatisticsChangesTable {
+  id: number;
+  changes: string | number;
+}
+
+/** The privacy-loss ledger: one row per statistics refresh. */
+export interface StatisticsRefreshesTable {
+  sequence: number;
+  refreshed_on: Day;
+  epsilon_per_count: number;
+  epsilon_per_refresh: number;
+  changes_at: string | number;
+}
+
 export interface AuditLogTable {
   seq: number;
   /** Canonical JSON of the entry, exactly the bytes that were hashed. */
@@ -187,4 +202,6 @@ export interface Database {
   stories: StoriesTable;
   audit_log: AuditLogTable;
   batches: BatchesTable;
+  statistics_changes: StatisticsChangesTable;
+  statistics_refreshes: StatisticsRefreshesTable;
 }

@@ -220,7 +220,7 @@ export interface Withdrawal {
 
 /**
  * Withdraws a submission at once, in one transaction: the envelope and every message are
- * deleted, its account leaves the statistics at the next release, a published story is
+ * deleted, its account leaves the statistics at their next refresh, a published story is
  * retracted (its text emptied) and unpublished drafts are deleted.
  */
 export async function withdrawSubmission(db: Kysely<Database>, lookupToken: Uint8Array): Promise<Withdrawal> {

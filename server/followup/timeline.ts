@@ -33,7 +33,7 @@ export const STATUS_DESCRIPTIONS: Record<SubmissionStatus, string> = {
   received: 'Received: it is waiting for a moderator to read it.',
   in_review: 'In review: a moderator is reading it.',
   needs_info: 'A moderator has a question for you. Read it below and answer if you can.',
-  accepted: 'Accepted: it counts in the statistics from the next release, and any story is published only as you allowed.',
+  accepted: 'Accepted: it counts in the statistics from their next refresh, and any story is published only as you allowed.',
   rejected: 'Not accepted: it will not be published or counted.',
   withdrawn: 'Withdrawn.',
 };

@@ -1,5 +1,6 @@
-// Disclosure control for published statistics (DESIGN §6): small-cell and complementary
-// suppression, band medians, shares, attribution labels. Pure: no I/O, no clock, no randomness.
+// Disclosure control for published statistics (DESIGN §6): small-cell, group and complementary
+// suppression, band medians, shares, attribution labels. Pure: no I/O, no clock, no randomness
+// (noise is added before these rules run, so that they apply to the noisy counts).
 
 /** Raw counts: counts[r][c] = accounts in row r and column c (non-negative integers). */
 export interface CountTable {
@@ -8,14 +9,28 @@ export interface CountTable {
   counts: readonly (readonly number[])[];
 }
 
-/** What may be published: null means "fewer than kMin" (suppressed). Zeros may be shown. */
+/**
+ * The three states of every published figure, the same in HTML, charts, CSV and JSON:
+ * `shown` (a number); `fewer_than_k` (1 to kMin−1 accounts); `withheld` (hidden so that a small
+ * count elsewhere cannot be worked out, or because its row or column holds fewer than kMin
+ * accounts; it may hold any number, zero included).
+ */
+export type FigureStatus = 'shown' | 'fewer_than_k' | 'withheld';
+export const FIGURE_STATUSES: readonly FigureStatus[] = ['shown', 'fewer_than_k', 'withheld'];
+
+/** A published figure: `count` is a number exactly when `status` is `shown`. */
+export interface Figure {
+  count: number | null;
+  status: FigureStatus;
+}
+
 export interface PublishedTable {
   rowKeys: string[];
   columnKeys: string[];
-  cells: (number | null)[][];
-  rowTotals: (number | null)[]; // sum of the row's raw counts, or null
-  columnTotals: (number | null)[];
-  total: number | null;
+  cells: Figure[][];
+  rowTotals: Figure[];
+  columnTotals: Figure[];
+  total: Figure;
   kMin: number;
 }
 
@@ -36,8 +51,12 @@ function isPublishable(value: number, kMin: number): boolean {
 }
 
 /**
- * Suppresses cells and margins over fewer than kMin accounts, then adds complementary
- * suppressions until no suppressed non-zero entry can be computed from the shown ones.
+ * Publishes a table under three rules, in order. Primary: an entry (cell or margin) resting on
+ * 1..kMin−1 accounts is `fewer_than_k`. Group: every other entry of a line (row or column,
+ * margins included) whose total is 1..kMin−1 is `withheld`, zeros too — a zero beside a small
+ * total tells what the few answered. Complementary: more entries are `withheld` until no line
+ * has a lone hidden entry and no hidden entry that matters (non-zero, or in a small line) can
+ * be computed from the shown ones.
  */
 export function suppressSmallCells(table: CountTable, kMin: number): PublishedTable {
   assertKMin(kMin);
@@ -63,45 +82,83 @@ export function suppressSmallCells(table: CountTable, kMin: number): PublishedTa
       add(R * W + C, v);
     }
   }
+  const small = (v: number): boolean => v > 0 && v < kMin;
 
-  // Primary suppression: every entry, cell or margin, that rests on 1..kMin-1 accounts.
-  const suppressed = values.map((v) => v > 0 && v < kMin);
-
-  // Lines of the augmented grid: each row (incl. totals row) and each column (incl. totals column).
+  // Lines of the augmented grid: each row (incl. totals row) and each column (incl. totals
+  // column); a line's own total is its last entry.
   const lines: number[][] = [];
   for (let r = 0; r <= R; r++) lines.push(Array.from({ length: W }, (_, c) => r * W + c));
   for (let c = 0; c <= C; c++) lines.push(Array.from({ length: R + 1 }, (_, r) => r * W + c));
 
-  // Complementary suppression, step 1: no line may have exactly one suppressed entry
-  // (otherwise that entry is its line's total minus the shown entries). Rescanning from the
-  // first line after each addition lets a complement serve two lines, so fewer get hidden.
-  const lonely = (line: readonly number[]): boolean => line.filter((i) => suppressed[i]).length === 1;
-  for (let line = lines.find(lonely); line !== undefined; line = lines.find(lonely)) {
-    const pick = cheapestComplement(line.filter((i) => !suppressed[i]), values);
-    // Unreachable: every line has at least two entries, so one is still shown.
+  // Primary, then group suppression; an entry hidden by the group rule is withheld even when
+  // it is small itself, or its state would tell the small line's zeros from its non-zeros.
+  const status = values.map((v): FigureStatus => (small(v) ? 'fewer_than_k' : 'shown'));
+  const inSmallLine = new Array<boolean>(values.length).fill(false);
+  for (const line of lines) {
+    const totalEntry = line[line.length - 1]!;
+    if (!small(values[totalEntry] ?? 0)) continue;
+    for (const i of line) if (i !== totalEntry) inSmallLine[i] = true;
+  }
+  inSmallLine.forEach((grouped, i) => {
+    if (grouped) status[i] = 'withheld';
+  });
+  const suppressed = status.map((s) => s !== 'shown');
+  // What must not be derivable: any non-zero hidden entry, and anything in a small line —
+  // except in a line whose total is 0: its shown total already says every entry is 0.
+  const inEmptyLine = new Array<boolean>(values.length).fill(false);
+  for (const line of lines) if ((values[line[line.length - 1]!] ?? 0) === 0) for (const i of line) inEmptyLine[i] = true;
+  const sensitive = values.map((v, i) => (v > 0 || (inSmallLine[i] ?? false)) && !inEmptyLine[i]);
+
+  const hide = (pick: number | undefined): void => {
+    // Unreachable: every line has at least two entries, and each step offers a shown one; fail rather than publish.
     if (pick === undefined) throw new Error('complementary suppression found no candidate');
     suppressed[pick] = true;
-  }
-
-  // Step 2: two suppressed lines per line is not enough (e.g. two suppressed blocks joined by
-  // one cell); fix every non-zero entry that is still derivable. See `derivableBridge`.
+    status[pick] = 'withheld';
+  };
+  // A line with one hidden entry gives it away; that matters only for a sensitive entry.
+  const lonely = (line: readonly number[]): boolean => {
+    const hidden = line.filter((i) => suppressed[i]);
+    return hidden.length === 1 && (sensitive[hidden[0]!] ?? false);
+  };
+  // A line whose shown total equals its shown entries tells that its hidden entries are all 0
+  // (counts are never negative): a small line's members would be revealed by it.
+  const zeroRemainder = (line: readonly number[]): boolean => {
+    const totalEntry = line[line.length - 1]!;
+    if (suppressed[totalEntry]) return false;
+    const hidden = line.slice(0, -1).filter((i) => suppressed[i]);
+    return hidden.length > 0 && hidden.every((i) => (values[i] ?? 0) === 0) && hidden.some((i) => sensitive[i]);
+  };
   for (;;) {
-    const bridge = derivableBridge(R, C, values, suppressed);
-    if (bridge === undefined) break;
-    const pick = cheapestComplement(bridge.candidates, values);
-    // Unreachable after step 1 (both ends of a bridge have another edge); fail rather than publish.
-    if (pick === undefined) throw new Error('complementary suppression found no candidate');
-    suppressed[pick] = true;
+    // Complementary suppression, step 1: no line may have exactly one suppressed entry
+    // (otherwise that entry is its line's total minus the shown entries). Rescanning from the
+    // first line after each addition lets a complement serve two lines, so fewer get hidden.
+    for (let line = lines.find(lonely); line !== undefined; line = lines.find(lonely)) {
+      hide(cheapestComplement(line.filter((i) => !suppressed[i]), values));
+    }
+    // Step 2: two suppressed entries per line is not enough (e.g. two suppressed blocks joined
+    // by one cell); fix every sensitive entry that is still derivable. See `derivableBridge`.
+    const bridge = derivableBridge(R, C, sensitive, suppressed);
+    if (bridge !== undefined) {
+      hide(cheapestComplement(bridge.candidates, values));
+      continue;
+    }
+    // Step 3: hide one more non-zero entry of a line whose hidden entries would be known zeros.
+    const line = lines.find(zeroRemainder);
+    if (line === undefined) break;
+    hide(cheapestComplement(line.filter((i) => !suppressed[i]), values));
   }
 
-  const shown = (i: number): number | null => (suppressed[i] ? null : (values[i] ?? 0));
+  const figure = (i: number): Figure => {
+    const s = status[i] ?? 'withheld';
+    return { count: s === 'shown' ? (values[i] ?? 0) : null, status: s };
+  };
   return {
     rowKeys: [...table.rowKeys],
     columnKeys: [...table.columnKeys],
-    cells: Array.from({ length: R }, (_, r) => Array.from({ length: C }, (_, c) => shown(r * W + c))),
-    rowTotals: Array.from({ length: R }, (_, r) => shown(r * W + C)),
-    columnTotals: Array.from({ length: C }, (_, c) => shown(R * W + c)),
-    total: shown(R * W + C),
+    cells: Array.from({ length: R }, (_, r) => Array.from({ length: C }, (_, c) => figure(r * W + c))),
+    rowTotals: Array.from({ length: R }, (_, r) => figure(r * W + C)),
+    columnTotals: Array.from({ length: C }, (_, c) => figure(R * W + c)),
+    total: figure(R * W + C),
     kMin,
   };
 }
@@ -128,12 +185,13 @@ function cheapestComplement(candidates: readonly number[], values: readonly numb
  * suppressed entries form a bipartite graph (rows × columns) and an entry is derivable from the
  * shown ones exactly when its edge lies on no cycle, i.e. is a bridge. Returns the first
  * (lowest-index) bridge with a non-zero value, with the unsuppressed entries joining its two
- * sides (suppressing any of them puts the bridge on a cycle). Derivable zeros reveal nothing.
+ * sides (suppressing any of them puts the bridge on a cycle). Only sensitive entries count:
+ * a derivable zero outside a small line reveals nothing.
  */
 function derivableBridge(
   R: number,
   C: number,
-  values: readonly number[],
+  sensitive: readonly boolean[],
   suppressed: readonly boolean[],
 ): { candidates: number[] } | undefined {
   const W = C + 1;
@@ -168,7 +226,7 @@ function derivableBridge(
   for (let u = 0; u < V; u++) if (discovery[u] === -1) visit(u, -1);
 
   let bridge: number | undefined;
-  for (const entry of bridges) if ((values[entry] ?? 0) > 0 && (bridge === undefined || entry < bridge)) bridge = entry;
+  for (const entry of bridges) if (sensitive[entry] && (bridge === undefined || entry < bridge)) bridge = entry;
   if (bridge === undefined) return undefined;
 
   // The two sides of the bridge once it is removed.
@@ -189,7 +247,7 @@ function derivableBridge(
   const rowSide = side(Math.floor(bridge / W));
   const columnSide = side(R + 1 + (bridge % W));
   const candidates: number[] = [];
-  for (let i = 0; i < values.length; i++) {
+  for (let i = 0; i < suppressed.length; i++) {
     if (suppressed[i]) continue;
     const r = Math.floor(i / W);
     const col = R + 1 + (i % W);
@@ -241,7 +299,13 @@ export function publishedAttribution(label: string, accountsSharingLabel: number
   return accountsSharingLabel >= kMin ? label : ANONYMOUS_ATTRIBUTION;
 }
 
-/** A single count (e.g. a headline figure): itself when 0 or ≥ kMin, else null. */
+/** A single count (e.g. a headline figure) as published: shown when 0 or ≥ kMin, else fewer_than_k. */
+export function figureOf(count: number, kMin: number): Figure {
+  const shown = publishedCount(count, kMin);
+  return shown === null ? { count: null, status: 'fewer_than_k' } : { count: shown, status: 'shown' };
+}
+
+/** A single count: itself when 0 or ≥ kMin, else null. */
 export function publishedCount(count: number, kMin: number): number | null {
   assertKMin(kMin);
   assertCount(count, 'count');

@@ -1,5 +1,7 @@
 // Batch releases (DESIGN §4): approved stories go public together, in random order, dated
-// by the batch; statistics are recomputed only here, so no number moves on a single decision.
+// by the batch. Statistics refresh only here, and only when enough has changed (DESIGN §6):
+// otherwise the batch carries the previous figures over unchanged, so that comparing two
+// releases never isolates a few accounts.
 import { randomInt, randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { todayUtc } from '../db/day.js';
@@ -7,12 +9,46 @@ import type { Database, Day, PublicTags } from '../db/schema.js';
 import { addDays } from '../moderation/retention.js';
 import { publishedStateChanged } from './cache.js';
 import { publishedCount } from './disclosure.js';
-import { attributionToPublish, computeStatistics, type FacetTallies, type PublishedStatistics } from './statistics.js';
+import { EPSILON_PER_COUNT, epsilonValue, geometricNoise, type NoiseSource } from './noise.js';
+import {
+  attributionToPublish,
+  drawStatistics,
+  facetTallies,
+  readTallies,
+  STATISTICS_FORMAT,
+  type FacetTallies,
+  type PublishedStatistics,
+} from './statistics.js';
+
+/**
+ * At most one refresh a week: with ε per refresh fixed, this bounds how fast the privacy loss
+ * can grow (at most 52 refreshes a year), whatever the pace of acceptances and withdrawals.
+ */
+export const STATISTICS_REFRESH_MIN_DAYS = 7;
 
 export interface ReleaseRules {
   kMin: number;
   batchMin: number;
   batchDelayDays: number;
+  /** Tests only: a seeded or fixed noise source in place of the CSPRNG-backed one. */
+  noise?: NoiseSource;
+  /** Days between refreshes; STATISTICS_REFRESH_MIN_DAYS unless a test or the demo seed says otherwise. */
+  refreshMinDays?: number;
+}
+
+export interface LastRefresh {
+  refreshedOn: Day;
+  changesAt: number;
+}
+
+/**
+ * Whether a release draws new figures: only once at least kMin counted accounts have been
+ * added or withdrawn since the last refresh, and a week has passed since it. Otherwise the
+ * difference between two releases would be the answers of the few accounts that changed.
+ */
+export function statisticsRefreshDue(last: LastRefresh | undefined, changes: number, kMin: number, today: Day, minDays = STATISTICS_REFRESH_MIN_DAYS): boolean {
+  if (changes - (last?.changesAt ?? 0) < kMin) return false;
+  return last === undefined || addDays(last.refreshedOn, minDays) <= today;
 }
 
 export interface ReleasedBatch {
@@ -20,6 +56,8 @@ export interface ReleasedBatch {
   sequence: number;
   releasedOn: Day;
   storyCount: number;
+  /** Whether this release drew new figures (else they carried over). */
+  statisticsRefreshed: boolean;
   statisticsMs: number;
 }
 
@@ -84,7 +122,29 @@ export async function releaseDueBatch(db: Kysely<Database>, rules: ReleaseRules,
     if (addDays(oldest, rules.batchDelayDays) > today) return undefined;
 
     const started = performance.now();
-    const { statistics, facets } = await computeStatistics(trx, rules.kMin, today);
+    const tallies = await readTallies(trx);
+    const facets = facetTallies(tallies);
+    const changes = Number((await trx.selectFrom('statistics_changes').select('changes').where('id', '=', 1).executeTakeFirst())?.changes ?? 0);
+    const lastRefresh = await trx.selectFrom('statistics_refreshes').selectAll().orderBy('sequence', 'desc').limit(1).executeTakeFirst();
+    const refresh = statisticsRefreshDue(lastRefresh && { refreshedOn: lastRefresh.refreshed_on, changesAt: Number(lastRefresh.changes_at) }, changes, rules.kMin, today, rules.refreshMinDays);
+    let statistics: PublishedStatistics | null;
+    if (refresh) {
+      const epsilon = epsilonValue(EPSILON_PER_COUNT);
+      statistics = drawStatistics(tallies, rules.kMin, rules.noise ?? geometricNoise(EPSILON_PER_COUNT), epsilon, today);
+      await trx
+        .insertInto('statistics_refreshes')
+        .values({
+          sequence: (lastRefresh?.sequence ?? 0) + 1,
+          refreshed_on: today,
+          epsilon_per_count: statistics.epsilon.perCount,
+          epsilon_per_refresh: statistics.epsilon.perRefresh,
+          changes_at: changes,
+        })
+        .execute();
+    } else {
+      // The stored snapshot, byte for byte: the same noise in every format and every release.
+      statistics = (await latestStatistics(trx))?.statistics ?? null;
+    }
     const statisticsMs = performance.now() - started;
     const last = await trx.selectFrom('batches').select((eb) => eb.fn.max('sequence').as('sequence')).executeTakeFirst();
     const batch = { id: randomUUID(), sequence: Number(last?.sequence ?? 0) + 1, released_on: today, story_count: waiting.length, statistics: JSON.stringify(statistics) };
@@ -104,7 +164,7 @@ export async function releaseDueBatch(db: Kysely<Database>, rules: ReleaseRules,
         .where('id', '=', story.id)
         .execute();
     }
-    return { id: batch.id, sequence: batch.sequence, releasedOn: today, storyCount: waiting.length, statisticsMs };
+    return { id: batch.id, sequence: batch.sequence, releasedOn: today, storyCount: waiting.length, statisticsRefreshed: refresh, statisticsMs };
   });
   // This instance's pages change at once; others notice within the cache's memo bound.
   if (released) publishedStateChanged();
@@ -145,7 +205,26 @@ export function startReleaseJob(
   };
 }
 
+function isCurrentSnapshot(value: unknown): value is PublishedStatistics {
+  return typeof value === 'object' && value !== null && (value as { format?: unknown }).format === STATISTICS_FORMAT;
+}
+
+/** The latest batch and its figures; null figures before the first refresh (or from before migration 0006, whose plain nulls could not tell the hidden states apart). */
 export async function latestStatistics(db: Kysely<Database>) {
   const row = await db.selectFrom('batches').select(['id', 'sequence', 'released_on', 'statistics']).orderBy('sequence', 'desc').limit(1).executeTakeFirst();
-  return row && { batchId: row.id, sequence: row.sequence, releasedOn: row.released_on, statistics: row.statistics as PublishedStatistics };
+  return row && { batchId: row.id, sequence: row.sequence, releasedOn: row.released_on, statistics: isCurrentSnapshot(row.statistics) ? row.statistics : null };
+}
+
+export interface PrivacyLedger {
+  refreshes: { sequence: number; refreshedOn: Day; epsilonPerCount: number; epsilonPerRefresh: number }[];
+  totalPerCount: number;
+  totalPerRefresh: number;
+}
+
+/** The privacy-loss ledger for /about: ε per refresh, and the running totals (losses add up). */
+export async function privacyLedger(db: Kysely<Database>): Promise<PrivacyLedger> {
+  const rows = await db.selectFrom('statistics_refreshes').select(['sequence', 'refreshed_on', 'epsilon_per_count', 'epsilon_per_refresh']).orderBy('sequence').execute();
+  const refreshes = rows.map((r) => ({ sequence: r.sequence, refreshedOn: r.refreshed_on, epsilonPerCount: Number(r.epsilon_per_count), epsilonPerRefresh: Number(r.epsilon_per_refresh) }));
+  const sum = (pick: (r: (typeof refreshes)[number]) => number) => Math.round(refreshes.reduce((total, r) => total + pick(r), 0) * 1000) / 1000;
+  return { refreshes, totalPerCount: sum((r) => r.epsilonPerCount), totalPerRefresh: sum((r) => r.epsilonPerRefresh) };
 }

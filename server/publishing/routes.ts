@@ -5,65 +5,19 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { currentIntakeKey } from '../intake/service.js';
-import { conditions, payBands, platforms, roles, taskTypes } from '../vocabulary.js';
+import { conditions, platforms, roles, taskTypes } from '../vocabulary.js';
 import { atomFeed } from './atom.js';
 import { PublicResponseCache } from './cache.js';
-import { barChartSvg } from './charts.js';
-import { latestStatistics } from './release.js';
-import { storiesQuerySchema, storiesResponseSchema, slugParamsSchema, statsResponseSchema } from './schemas.js';
-import type { PublishedStatistics, PublishedTableView } from './statistics.js';
+import { latestStatistics, privacyLedger, STATISTICS_REFRESH_MIN_DAYS } from './release.js';
+import { storiesQuerySchema, storiesResponseSchema, slugParamsSchema, statsQuerySchema, statsResponseSchema, type StatsQuery } from './schemas.js';
+import { headlineText, hiddenStatesLine, selectTables, statsJson, statsPageTables, tidyCsv } from './statistics-formats.js';
+import { EPSILON_PER_COUNT, epsilonValue } from './noise.js';
+import { COUNTS_ONE_ACCOUNT_MOVES, STATISTICS_TABLE_IDS } from './statistics.js';
 import { getPublicStory, listPublishedStories, recentQuotes, type StoryFilters } from './stories.js';
 
 export interface PublishingRoutesOptions {
   db: Kysely<Database>;
   config: Config;
-}
-
-const percent = (share: number) => `${Math.round(share * 100)}%`;
-
-function chartFor(table: PublishedTableView, kMin: number): string {
-  const yesIndex = table.columns.findIndex((c) => c.key === 'yes');
-  if (yesIndex >= 0) {
-    // Condition tables: the share answering yes, only where both numbers are published.
-    return barChartSvg({
-      id: `chart-${table.id}`,
-      title: table.title,
-      description: 'Share of accounts answering yes, by platform.',
-      bars: table.rows.map((row, i) => {
-        const yes = table.cells[i]![yesIndex]!;
-        const total = table.rowTotals[i]!;
-        return { label: row.label, value: yes === null || total === null || total === 0 ? null : yes / total };
-      }),
-      format: percent,
-      kMin,
-    });
-  }
-  const single = table.rows.length === 1;
-  return barChartSvg({
-    id: `chart-${table.id}`,
-    // The pay table's chart counts who reported pay; the bands themselves are in the table.
-    title: table.medians ? 'Accounts reporting pay, by platform' : table.title,
-    description: single ? `Accounts by ${table.columnTitle.toLowerCase()}.` : `Accounts by ${table.rowTitle.toLowerCase()}.`,
-    bars: single ? table.columns.map((c, j) => ({ label: c.label, value: table.cells[0]![j]! })) : table.rows.map((r, i) => ({ label: r.label, value: table.rowTotals[i]! })),
-    format: (n) => String(n),
-    kMin,
-  });
-}
-
-function statsCsv(statistics: PublishedStatistics): string {
-  const field = (value: string | number) => (typeof value === 'number' ? String(value) : `"${value.replaceAll('"', '""')}"`);
-  const hidden = `fewer than ${statistics.kMin}`;
-  const lines = ['table,row,column,value'];
-  for (const table of statistics.tables) {
-    table.rows.forEach((row, i) => {
-      table.columns.forEach((column, j) => lines.push([table.id, row.key, column.key, table.cells[i]![j] ?? hidden].map(field).join(',')));
-      lines.push([table.id, row.key, 'total', table.rowTotals[i] ?? hidden].map(field).join(','));
-      if (table.medians) lines.push([table.id, row.key, 'median_band', table.medians[i] ?? hidden].map(field).join(','));
-    });
-    table.columns.forEach((column, j) => lines.push([table.id, 'total', column.key, table.columnTotals[j] ?? hidden].map(field).join(',')));
-    lines.push([table.id, 'total', 'total', table.total ?? hidden].map(field).join(','));
-  }
-  return `${lines.join('\r\n')}\r\n`;
 }
 
 export async function publishingRoutes(app: FastifyInstance, { db, config }: PublishingRoutesOptions): Promise<void> {
@@ -84,9 +38,8 @@ export async function publishingRoutes(app: FastifyInstance, { db, config }: Pub
         body: await app.view('pages/index', {
           title: 'Accounts of AI-training gig work',
           latest,
-          headline: latest?.statistics.headline,
-          kMin: config.kMin,
-          conditionShares: latest?.statistics.headline.conditions.map((c) => ({ ...c, percent: c.share === null ? null : percent(c.share) })),
+          headline: latest?.statistics ? headlineText(latest.statistics) : undefined,
+          kMin: latest?.statistics?.kMin ?? config.kMin,
           quotes: await recentQuotes(db),
         }),
       };
@@ -130,42 +83,50 @@ export async function publishingRoutes(app: FastifyInstance, { db, config }: Pub
     }));
   });
 
+  const refreshRule = { kMin: config.kMin, refreshMinDays: STATISTICS_REFRESH_MIN_DAYS };
+
   app.get('/stats', async (request, reply) =>
     cache.respond(request, reply, async () => {
       const latest = await latestStatistics(db);
+      const statistics = latest?.statistics;
       return {
         type: html,
         body: await app.view('pages/stats', {
           title: 'Statistics',
           latest,
-          hiddenText: `fewer than ${latest?.statistics.kMin ?? config.kMin}`,
-          kMin: latest?.statistics.kMin ?? config.kMin,
-          tables: latest?.statistics.tables.map((table) => ({
-            ...table,
-            chart: chartFor(table, latest.statistics.kMin),
-            bodyRows: table.rows.map((row, i) => ({
-              label: row.label,
-              cells: [...table.cells[i]!, table.rowTotals[i]!].map((value) => ({ value, suppressed: value === null })),
-              median: table.medians ? (table.medians[i] ? payBands.labelOf(table.medians[i] as never) : '—') : undefined,
-            })),
-            hasMedians: Boolean(table.medians),
-          })),
+          statistics,
+          carriedOver: Boolean(statistics && latest && statistics.figuresUpdatedOn !== latest.releasedOn),
+          refreshRule,
+          hiddenStates: hiddenStatesLine(statistics?.kMin ?? config.kMin),
+          tables: statistics ? statsPageTables(statistics) : [],
         }),
       };
     }),
   );
 
-  app.get('/stats.csv', async (request, reply) =>
+  app.get<{ Querystring: StatsQuery }>('/stats.csv', { schema: { querystring: statsQuerySchema } }, async (request, reply) =>
     cache.respond(request, reply, async () => {
       const latest = await latestStatistics(db);
-      return { type: 'text/csv; charset=utf-8', body: latest ? statsCsv(latest.statistics) : 'table,row,column,value\r\n' };
+      const tables = selectTables(latest?.statistics ?? null, request.query.table, STATISTICS_TABLE_IDS);
+      return { type: 'text/csv; charset=utf-8', body: tidyCsv(latest, tables, config.kMin) };
     }),
   );
 
   app.get('/about', async (request, reply) =>
     cache.respond(request, reply, async () => ({
       type: html,
-      body: await app.view('pages/about', { title: 'How Offscript works', kMin: config.kMin, intakeKey: await currentIntakeKey(db), retentionDays: config.retentionDays, batchMin: config.batchMin, batchDelayDays: config.batchDelayDays }),
+      body: await app.view('pages/about', {
+        title: 'How Offscript works',
+        kMin: config.kMin,
+        intakeKey: await currentIntakeKey(db),
+        retentionDays: config.retentionDays,
+        batchMin: config.batchMin,
+        batchDelayDays: config.batchDelayDays,
+        refreshRule,
+        epsilonPerCount: epsilonValue(EPSILON_PER_COUNT),
+        countsOneAccountMoves: COUNTS_ONE_ACCOUNT_MOVES,
+        ledger: await privacyLedger(db),
+      }),
     })),
   );
 
@@ -189,14 +150,15 @@ export async function publishingRoutes(app: FastifyInstance, { db, config }: Pub
       }),
   );
 
-  app.get('/api/v1/stats', { schema: { tags: ['public'], summary: 'The disclosure-controlled statistics of the latest release', response: statsResponseSchema } }, async (request, reply) =>
-    cache.respond(request, reply, async () => {
-      const latest = await latestStatistics(db);
-      return {
-        type: 'application/json; charset=utf-8',
-        body: JSON.stringify(latest ? { batch: latest.sequence, releasedOn: latest.releasedOn, statistics: latest.statistics } : { batch: null, releasedOn: null, statistics: null }),
-      };
-    }),
+  app.get<{ Querystring: StatsQuery }>(
+    '/api/v1/stats',
+    { schema: { tags: ['public'], summary: 'The disclosure-controlled statistics of the latest refresh', querystring: statsQuerySchema, response: statsResponseSchema } },
+    async (request, reply) =>
+      cache.respond(request, reply, async () => {
+        const latest = await latestStatistics(db);
+        const tables = selectTables(latest?.statistics ?? null, request.query.table, STATISTICS_TABLE_IDS);
+        return { type: 'application/json; charset=utf-8', body: statsJson(latest, tables) };
+      }),
   );
 
   app.get('/api/docs', { schema: { hide: true } }, async () => app.swagger());

@@ -1,6 +1,7 @@
 // Schemas of the public API; vocabularies come from the one source of truth.
 import { errorResponseSchema } from '../errors.js';
 import { conditions, platforms, roles, taskTypes } from '../vocabulary.js';
+import { FIGURE_STATUSES } from './disclosure.js';
 import { SEARCH_MAX_CHARS } from './stories.js';
 
 // The filter form sends every field; an empty one means "any".
@@ -54,7 +55,28 @@ export const storiesResponseSchema = {
   '4xx': errorResponseSchema,
 } as const;
 
-const nullableCount = { type: ['integer', 'null'] } as const;
+export const statsQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    table: { type: 'string', maxLength: 1000, description: 'Comma-separated table ids (e.g. platform_by_pay_band,hours_band); all tables when absent' },
+  },
+} as const;
+
+export interface StatsQuery {
+  table?: string;
+}
+
+const status = {
+  type: 'string',
+  enum: [...FIGURE_STATUSES],
+  description: 'shown: count is a number. fewer_than_k: 1 to kMin−1 accounts (after noise). withheld: hidden so that a small count elsewhere cannot be worked out, or because its row or column holds fewer than kMin accounts; any number.',
+} as const;
+const figure = {
+  type: 'object',
+  required: ['count', 'status'],
+  properties: { count: { type: ['integer', 'null'], description: 'Approximate (noisy) count; null unless status is shown' }, status },
+} as const;
 const keyLabel = { type: 'object', properties: { key: { type: 'string' }, label: { type: 'string' } } } as const;
 
 export const statsResponseSchema = {
@@ -63,19 +85,33 @@ export const statsResponseSchema = {
     required: ['batch', 'releasedOn', 'statistics'],
     properties: {
       batch: { type: ['integer', 'null'] },
-      releasedOn: { type: ['string', 'null'] },
+      releasedOn: { type: ['string', 'null'], format: 'date' },
       statistics: {
         type: ['object', 'null'],
-        description: 'null values are fewer than kMin accounts (suppressed), including complementary suppression',
+        description: 'The figures of the latest refresh (null before the first). Every count carries two-sided geometric noise; totals are sums of the noisy cells.',
         properties: {
+          format: { type: 'integer', const: 2 },
           kMin: { type: 'integer' },
-          computedOn: { type: 'string' },
+          figuresUpdatedOn: { type: 'string', format: 'date', description: 'The day these figures were drawn; they carry over unchanged between refreshes' },
+          epsilon: { type: 'object', properties: { perCount: { type: 'number' }, perRefresh: { type: 'number' } } },
           headline: {
             type: 'object',
             properties: {
-              accounts: nullableCount,
-              platforms: nullableCount,
-              conditions: { type: 'array', items: { type: 'object', properties: { key: { type: 'string' }, label: { type: 'string' }, share: { type: ['number', 'null'] }, answered: nullableCount } } },
+              accounts: figure,
+              platforms: figure,
+              conditions: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    key: { type: 'string' },
+                    label: { type: 'string' },
+                    yes: figure,
+                    answered: figure,
+                    share: { type: 'object', properties: { share: { type: ['number', 'null'] }, status } },
+                  },
+                },
+              },
             },
           },
           tables: {
@@ -86,13 +122,15 @@ export const statsResponseSchema = {
                 id: { type: 'string' },
                 title: { type: 'string' },
                 description: { type: 'string' },
+                rowTitle: { type: 'string' },
+                columnTitle: { type: 'string' },
                 rows: { type: 'array', items: keyLabel },
                 columns: { type: 'array', items: keyLabel },
-                cells: { type: 'array', items: { type: 'array', items: nullableCount } },
-                rowTotals: { type: 'array', items: nullableCount },
-                columnTotals: { type: 'array', items: nullableCount },
-                total: nullableCount,
-                medians: { type: 'array', items: { type: ['string', 'null'] } },
+                cells: { type: 'array', items: { type: 'array', items: figure } },
+                rowTotals: { type: 'array', items: figure },
+                columnTotals: { type: 'array', items: figure },
+                total: figure,
+                medians: { type: 'array', items: { type: 'object', properties: { band: { type: ['string', 'null'] }, status } } },
               },
             },
           },
@@ -100,4 +138,5 @@ export const statsResponseSchema = {
       },
     },
   },
+  '4xx': errorResponseSchema,
 } as const;

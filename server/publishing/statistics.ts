@@ -15,7 +15,8 @@ import {
   taskTypes,
   type Term,
 } from '../vocabulary.js';
-import { medianBand, publishedAttribution, publishedCount, publishedShare, suppressSmallCells } from './disclosure.js';
+import { figureOf, medianBand, publishedAttribution, publishedShare, suppressSmallCells, type Figure, type FigureStatus } from './disclosure.js';
+import type { NoiseSource } from './noise.js';
 
 export interface PublishedTableView {
   id: string;
@@ -25,21 +26,44 @@ export interface PublishedTableView {
   columnTitle: string;
   rows: { key: string; label: string }[];
   columns: { key: string; label: string }[];
-  cells: (number | null)[][];
-  rowTotals: (number | null)[];
-  columnTotals: (number | null)[];
-  total: number | null;
-  /** Per row, the median band's key (pay tables only); null when fewer than K_MIN. */
-  medians?: (string | null)[];
+  cells: Figure[][];
+  rowTotals: Figure[];
+  columnTotals: Figure[];
+  total: Figure;
+  /** Per row, the median band (pay tables only): shown when the row's total is shown. */
+  medians?: MedianFigure[];
 }
 
+/** A row's median band: `band` is a key exactly when `status` is `shown` and the row is not empty. */
+export interface MedianFigure {
+  band: string | null;
+  status: FigureStatus;
+}
+
+/** A share (0..1) answering yes: a number exactly when `status` is `shown`. */
+export interface ShareFigure {
+  share: number | null;
+  status: FigureStatus;
+}
+
+/** Every table a refresh publishes, in order: the names `table=` accepts. */
+export const STATISTICS_TABLE_IDS: readonly string[] = ['platform_by_pay_band', ...conditions.keys.map((k) => `platform_by_${k}`), 'role_by_task_type', 'hours_band'];
+
+/** The shape of the published snapshot; older snapshots (plain nulls) are not shown. */
+export const STATISTICS_FORMAT = 2;
+
 export interface PublishedStatistics {
+  format: typeof STATISTICS_FORMAT;
   kMin: number;
-  computedOn: Day;
+  /** The day these figures were drawn; they carry over unchanged until the next refresh. */
+  figuresUpdatedOn: Day;
+  /** ε spent by this refresh: per count, and for the account that touches the most counts. */
+  epsilon: { perCount: number; perRefresh: number };
   headline: {
-    accounts: number | null;
-    platforms: number | null;
-    conditions: { key: string; label: string; share: number | null; answered: number | null }[];
+    accounts: Figure;
+    /** Platforms named by at least kMin accounts (after noise); withheld while accounts are few. */
+    platforms: Figure;
+    conditions: { key: string; label: string; yes: Figure; answered: Figure; share: ShareFigure }[];
   };
   tables: PublishedTableView[];
 }
@@ -59,6 +83,9 @@ const key2 = (a: string, b: string) => `${a}\u0000${b}`;
 function grid(rows: readonly Term[], columns: readonly Term[], tally: Tally): number[][] {
   return rows.map((r) => columns.map((c) => tally.get(key2(r.key, c.key)) ?? 0));
 }
+
+/** A count with this refresh's noise; negative results read as 0 (accounts cannot be fewer). */
+const noisy = (count: number, noise: NoiseSource): number => Math.max(0, count + noise());
 
 function tableView(
   id: string,
@@ -87,11 +114,13 @@ function tableView(
   };
 }
 
+export type AccountTallies = Awaited<ReturnType<typeof readTallies>>;
+
 /**
  * The raw tallies as the database keeps them (migration 0005: triggers on accounts count
  * every accepted, unwithdrawn account with statistics consent): one read of a few hundred rows.
  */
-async function tallies(db: Kysely<Database>) {
+export async function readTallies(db: Kysely<Database>) {
   const rows = await db.selectFrom('account_tallies').select(['kind', 'a', 'b', 'n']).where('n', '<>', 0).execute();
   const counts = rows.map((row) => ({ ...row, n: Number(row.n) }));
   const pairs = (kind: string): Tally => new Map(counts.filter((r) => r.kind === kind).map((r) => [key2(r.a, r.b), r.n]));
@@ -115,9 +144,38 @@ async function tallies(db: Kysely<Database>) {
   };
 }
 
-export async function computeStatistics(db: Kysely<Database>, kMin: number, today: Day = todayUtc()): Promise<{ statistics: PublishedStatistics; facets: FacetTallies }> {
-  const t = await tallies(db);
-  const payCounts = grid(platforms.terms, payBands.terms, t.platformPay);
+export function facetTallies(t: AccountTallies): FacetTallies {
+  return { accounts: t.accounts, platforms: t.facets.platforms, roles: t.facets.roles, taskTypes: t.facets.taskTypes, conditionsYes: t.facets.conditionsYes };
+}
+
+/**
+ * How many published counts one account can move, each by one: the headline count, a count
+ * per platform named, per platform its pay band and its answer to each condition, its role
+ * with each task type, its hours band and its answer to each condition overall. ε per
+ * refresh is this many times ε per count (the strict bound, for an account that names
+ * every platform and task and answers everything).
+ */
+export const COUNTS_ONE_ACCOUNT_MOVES =
+  1 + platforms.keys.length * (2 + conditions.keys.length) + taskTypes.keys.length + 1 + conditions.keys.length;
+
+export function epsilonSpent(epsilonPerCount: number): { perCount: number; perRefresh: number } {
+  return { perCount: epsilonPerCount, perRefresh: epsilonPerCount * COUNTS_ONE_ACCOUNT_MOVES };
+}
+
+function medianFigure(noisyRow: readonly number[], total: Figure): MedianFigure {
+  if (total.status !== 'shown' || total.count === 0) return { band: null, status: total.status };
+  // The median reads the row's noisy counts, hidden ones included: only the band is published.
+  const index = medianBand(noisyRow, 1);
+  return { band: index === null ? null : (payBands.terms[index]?.key ?? null), status: 'shown' };
+}
+
+/**
+ * Draws one refresh of the predefined statistics: every count gets fresh noise, then the
+ * disclosure rules run on the noisy counts, and totals, shares and medians come from them.
+ */
+export function drawStatistics(t: AccountTallies, kMin: number, noise: NoiseSource, epsilonPerCount: number, today: Day = todayUtc()): PublishedStatistics {
+  const noisyGrid = (counts: number[][]) => counts.map((row) => row.map((n) => noisy(n, noise)));
+  const payCounts = noisyGrid(grid(platforms.terms, payBands.terms, t.platformPay));
   const payTable = tableView(
     'platform_by_pay_band',
     'Pay per hour, by platform',
@@ -129,10 +187,7 @@ export async function computeStatistics(db: Kysely<Database>, kMin: number, toda
     payCounts,
     kMin,
   );
-  payTable.medians = payCounts.map((row) => {
-    const index = medianBand(row, kMin);
-    return index === null ? null : payBands.terms[index]!.key;
-  });
+  payTable.medians = payTable.rowTotals.map((total, i) => medianFigure(payCounts[i] ?? [], total));
 
   const conditionTables = conditions.terms.map((condition) => {
     const tally: Tally = new Map();
@@ -149,7 +204,7 @@ export async function computeStatistics(db: Kysely<Database>, kMin: number, toda
       'Answer',
       platforms.terms,
       conditionAnswers.terms,
-      grid(platforms.terms, conditionAnswers.terms, tally),
+      noisyGrid(grid(platforms.terms, conditionAnswers.terms, tally)),
       kMin,
     );
   });
@@ -162,31 +217,52 @@ export async function computeStatistics(db: Kysely<Database>, kMin: number, toda
     'Task type',
     roles.terms,
     taskTypes.terms,
-    grid(roles.terms, taskTypes.terms, t.roleTask),
+    noisyGrid(grid(roles.terms, taskTypes.terms, t.roleTask)),
     kMin,
   );
   const allRow: Term[] = [{ key: 'all', label: 'All accounts' }];
-  const hours = tableView('hours_band', 'Hours per week', 'Accounts by the hours per week they reported.', 'Accounts', 'Hours per week', allRow, hoursBands.terms, grid(allRow, hoursBands.terms, t.hours), kMin);
-
-  const shownPlatforms = platforms.keys.filter((p) => (publishedCount(t.facets.platforms.get(p) ?? 0, kMin) ?? 0) > 0).length;
-  const statistics: PublishedStatistics = {
+  const hours = tableView(
+    'hours_band',
+    'Hours per week',
+    'Accounts by the hours per week they reported.',
+    'Accounts',
+    'Hours per week',
+    allRow,
+    hoursBands.terms,
+    noisyGrid(grid(allRow, hoursBands.terms, t.hours)),
     kMin,
-    computedOn: today,
+  );
+
+  const accounts = figureOf(noisy(t.accounts, noise), kMin);
+  const shownPlatforms = platforms.keys.filter((p) => noisy(t.facets.platforms.get(p) ?? 0, noise) >= kMin).length;
+  const statistics: PublishedStatistics = {
+    format: STATISTICS_FORMAT,
+    kMin,
+    figuresUpdatedOn: today,
+    epsilon: epsilonSpent(epsilonPerCount),
     headline: {
-      accounts: publishedCount(t.accounts, kMin),
-      platforms: t.accounts >= kMin ? shownPlatforms : null,
+      accounts,
+      platforms: accounts.status === 'shown' && (accounts.count ?? 0) > 0 ? { count: shownPlatforms, status: 'shown' } : { count: null, status: 'withheld' },
       conditions: conditions.terms.map((c) => {
-        const yes = t.facets.conditionsYes.get(c.key) ?? 0;
-        const answered = yes + (t.facets.conditionsNo.get(c.key) ?? 0) + (t.facets.conditionsUnsure.get(c.key) ?? 0);
-        return { key: c.key, label: c.label, share: publishedShare(yes, answered, kMin), answered: publishedCount(answered, kMin) };
+        // One row per condition (yes, no, unsure), under the same rules as every table.
+        const answers = [t.facets.conditionsYes, t.facets.conditionsNo, t.facets.conditionsUnsure].map((m) => noisy(m.get(c.key) ?? 0, noise));
+        const row = suppressSmallCells({ rowKeys: [c.key], columnKeys: [...conditionAnswers.keys], counts: [answers] }, kMin);
+        const yes = row.cells[0]![0]!;
+        const answered = row.rowTotals[0]!;
+        const share = yes.status === 'shown' && answered.status === 'shown' ? publishedShare(yes.count ?? 0, answered.count ?? 0, kMin) : null;
+        const shareStatus: FigureStatus = share !== null ? 'shown' : answered.status === 'fewer_than_k' ? 'fewer_than_k' : 'withheld';
+        return { key: c.key, label: c.label, yes, answered, share: { share, status: shareStatus } };
       }),
     },
     tables: [payTable, ...conditionTables, roleTask, hours],
   };
-  return {
-    statistics,
-    facets: { accounts: t.accounts, platforms: t.facets.platforms, roles: t.facets.roles, taskTypes: t.facets.taskTypes, conditionsYes: t.facets.conditionsYes },
-  };
+  return statistics;
+}
+
+/** Reads the tallies and draws a refresh (the benchmark's 1 M-account timing goes through here). */
+export async function computeStatistics(db: Kysely<Database>, kMin: number, noise: NoiseSource, epsilonPerCount: number, today: Day = todayUtc()) {
+  const t = await readTallies(db);
+  return { statistics: drawStatistics(t, kMin, noise, epsilonPerCount, today), facets: facetTallies(t) };
 }
 
 /** How many counted accounts share an attribution label (by the roles it stands for). */

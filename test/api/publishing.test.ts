@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { parseAtomFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayUtc } from '../../server/db/day.js';
+import { addDays } from '../../server/moderation/retention.js';
 import { STATE_MEMO_MS } from '../../server/publishing/cache.js';
 import { releaseDueBatch } from '../../server/publishing/release.js';
 import type { PublishedStatistics } from '../../server/publishing/statistics.js';
@@ -19,7 +20,7 @@ let reviewer: TestModerator;
 const approvedStory = (story: TestStory, facets: TestFacets = BASE_FACETS) => sharedApprovedStory(t.app, t.database.db, { author, reviewer }, story, facets);
 const insertAccounts = (count: number, facets: Partial<TestFacets>) => insertStatisticsAccounts(t.database.db, count, facets);
 
-const stats = async () => (await t.app.inject({ url: '/api/v1/stats' })).json() as { batch: number | null; statistics: PublishedStatistics | null };
+const stats = async () => (await t.app.inject({ url: '/api/v1/stats' })).json() as StatsBody;
 
 beforeAll(async () => {
   t = await startTestApp({ PUBLIC_ORIGIN: ORIGIN, K_MIN: '11', BATCH_MIN: '3', BATCH_DELAY_DAYS: '0' });
@@ -46,8 +47,9 @@ describe('batch release', () => {
     expect(new Set(published.map((p) => p.published_on))).toEqual(new Set([todayUtc()]));
     expect(published.map((p) => p.batch_position).sort()).toEqual([0, 1, 2]);
     expect(new Set(published.map((p) => p.slug)).size).toBe(3);
-    // Three accounts: fewer than K_MIN, so the headline says so and labels fall back.
-    expect((await stats()).statistics!.headline.accounts).toBeNull();
+    // Three accounts: fewer than K_MIN changes since no refresh, so no figures yet; labels fall back.
+    expect((await stats()).statistics).toBeNull();
+    expect((await t.app.inject({ url: '/stats' })).body).toContain('No figures have been published yet');
     expect(published.every((p) => p.published_attribution === 'anonymous_contributor')).toBe(true);
   });
 
@@ -61,37 +63,131 @@ describe('batch release', () => {
   });
 });
 
+const NO_NOISE = () => 0;
+type StatsBody = { batch: number | null; releasedOn: string | null; statistics: PublishedStatistics | null };
+const numbersOf = (body: StatsBody) => JSON.stringify(body.statistics);
+
 describe('disclosure control as published', () => {
-  it('a cell of 3 accounts is revealed neither directly nor by subtraction, in JSON, CSV or the page', async () => {
+  // Noise is switched off for this release (an injected source) so that the states are known.
+  it('a row of 2 accounts shows no cell, zeros included; a small cell reads fewer_than_k and its complements withheld, in JSON, CSV and the page', async () => {
     await insertAccounts(40, { platforms: ['outlier'], payBand: '60_89' });
     await insertAccounts(25, { platforms: ['outlier'], payBand: '40_59' });
     await insertAccounts(3, { platforms: ['outlier'], payBand: '20_39' });
     await insertAccounts(30, { platforms: ['turing'], payBand: '20_39' });
+    await insertAccounts(2, { platforms: ['appen'], payBand: '40_59' });
     await approvedStory({ title: 'Small cells', body: 'b1' });
     await approvedStory({ title: 'Small cells two', body: 'b2' });
     await approvedStory({ title: 'Small cells three', body: 'b3' });
-    expect(await releaseDueBatch(t.database.db, RULES)).toBeDefined();
+    expect(await releaseDueBatch(t.database.db, { ...RULES, noise: NO_NOISE })).toMatchObject({ statisticsRefreshed: true });
 
     const table = (await stats()).statistics!.tables.find((x) => x.id === 'platform_by_pay_band')!;
-    const row = table.rows.findIndex((r) => r.key === 'outlier');
-    const column = table.columns.findIndex((c) => c.key === '20_39');
-    expect(table.cells[row]![column]).toBeNull();
-    const rowHidden = table.cells[row]!.filter((c) => c === null).length + (table.rowTotals[row] === null ? 1 : 0);
-    const columnHidden = table.cells.map((r) => r[column]).filter((c) => c === null).length + (table.columnTotals[column] === null ? 1 : 0);
-    expect(rowHidden).toBeGreaterThanOrEqual(2);
-    expect(columnHidden).toBeGreaterThanOrEqual(2);
+    const row = (key: string) => table.rows.findIndex((r) => r.key === key);
+    const column = (key: string) => table.columns.findIndex((c) => c.key === key);
+    // Appen: 2 accounts. Its total is fewer_than_k; every cell, the six zeros too, is withheld.
+    expect(table.rowTotals[row('appen')]).toEqual({ count: null, status: 'fewer_than_k' });
+    expect(table.cells[row('appen')]!.every((f) => f.status === 'withheld' && f.count === null)).toBe(true);
+    // Outlier 20–39: 3 accounts, fewer_than_k; at least one more in its row and column withheld (never "fewer than").
+    expect(table.cells[row('outlier')]![column('20_39')]).toEqual({ count: null, status: 'fewer_than_k' });
+    const outlierWithheld = table.cells[row('outlier')]!.filter((f) => f.status === 'withheld');
+    expect(outlierWithheld.length).toBeGreaterThanOrEqual(1);
+    const columnHidden = [...table.cells.map((r) => r[column('20_39')]!), table.columnTotals[column('20_39')]!].filter((f) => f.status !== 'shown');
+    expect(columnHidden.length).toBeGreaterThanOrEqual(2);
     // Every shown figure rests on at least K_MIN accounts (or none).
-    for (const value of [...table.cells.flat(), ...table.rowTotals, ...table.columnTotals, table.total]) {
-      if (value !== null) expect(value === 0 || value >= 11).toBe(true);
+    for (const f of [...table.cells.flat(), ...table.rowTotals, ...table.columnTotals, table.total]) {
+      if (f.status === 'shown') expect(f.count === 0 || (f.count ?? 0) >= 11).toBe(true);
     }
 
     const csv = (await t.app.inject({ url: '/stats.csv' })).body;
-    expect(csv).toContain('"platform_by_pay_band","outlier","20_39","fewer than 11"');
-    expect(csv).not.toMatch(/"platform_by_pay_band","outlier","[^"]+",3\r/);
+    const lines = csv.split('\r\n');
+    expect(lines[0]).toMatch(/^# Offscript statistics: figures last updated \d{4}-\d{2}-\d{2}/);
+    expect(csv).toContain('# K_MIN 11');
+    expect(lines).toContain('table,row,column,count,status,table_label,row_label,column_label');
+    expect(lines).toContain('platform_by_pay_band,outlier,20_39,,fewer_than_k,"Pay per hour, by platform",Outlier,$20–39 an hour');
+    expect(lines).toContain('platform_by_pay_band,appen,total,,fewer_than_k,"Pay per hour, by platform",Appen,Total');
+    const appenLines = lines.filter((l) => l.startsWith('platform_by_pay_band,appen,'));
+    expect(appenLines).toHaveLength(8);
+    expect(appenLines.filter((l) => l.includes(',,withheld,'))).toHaveLength(7);
+    expect(lines.filter((l) => l.startsWith('platform_by_pay_band,outlier,') && l.includes(',,withheld,')).length).toBeGreaterThanOrEqual(1);
+    expect(csv).not.toMatch(/^platform_by_pay_band,outlier,[^,]+,3,/m);
+    expect(lines).toContain('platform_by_pay_band,mercor,40_59,37,shown,"Pay per hour, by platform",Mercor,$40–59 an hour');
+    expect(lines).toContain('platform_by_pay_band,total,40_59,64,shown,"Pay per hour, by platform",Total,$40–59 an hour');
+
     const page = (await t.app.inject({ url: '/stats' })).body;
-    const outlierRow = /<tr><th scope="row">Outlier<\/th>(.*?)<\/tr>/.exec(page.slice(page.indexOf('Pay per hour, by platform')))![1]!;
-    expect((outlierRow.match(/fewer than 11/g) ?? []).length).toBeGreaterThanOrEqual(2);
-    expect(outlierRow).not.toMatch(/<td>3<\/td>/);
+    const payPage = page.slice(page.indexOf('Pay per hour, by platform'));
+    const htmlRow = (label: string) => new RegExp(`<tr><th scope="row">${label}</th>(.*?)</tr>`).exec(payPage)![1]!;
+    expect(htmlRow('Appen')).not.toMatch(/>0</);
+    expect((htmlRow('Appen').match(/>withheld</g) ?? []).length).toBe(7);
+    // Its total, and its median band with it.
+    expect((htmlRow('Appen').match(/>fewer than 11</g) ?? []).length).toBe(2);
+    expect(htmlRow('Outlier')).toContain('>fewer than 11<');
+    expect(htmlRow('Outlier')).toContain('>withheld<');
+    expect(htmlRow('Outlier')).not.toMatch(/<td[^>]*>3<\/td>/);
+    expect(payPage).toContain('“Withheld”: hidden so that a small count elsewhere cannot be worked out');
+    // The chart shows medians, and names both hidden states in its text alternative.
+    expect(page).toContain('Median pay band, by platform');
+    expect(page).toContain('Appen: fewer than 11 accounts, no bands shown');
+    expect(page).toMatch(/Mercor: median band \$40–59 an hour; about 37 accounts/);
+  });
+
+  it('a release after one added account, or one withdrawn account, leaves every published number unchanged', async () => {
+    const before = await stats();
+    // Were the figures redrawn, the $40–59 total (64) would read 65, and the $60–89 total (40) 39.
+    await insertAccounts(1, { platforms: ['outlier'], payBand: '40_59' });
+    for (let i = 0; i < 3; i++) await approvedStory({ title: `After one more ${i}`, body: 'x' });
+    const later = addDays(todayUtc(), 8);
+    expect(await releaseDueBatch(t.database.db, { ...RULES, noise: NO_NOISE }, later)).toMatchObject({ statisticsRefreshed: false });
+    const afterAdded = await stats();
+    expect(afterAdded.batch).toBe((before.batch ?? 0) + 1);
+    expect(numbersOf(afterAdded)).toBe(numbersOf(before));
+    expect((await t.app.inject({ url: '/stats' })).body).toContain(`Figures last updated ${before.statistics!.figuresUpdatedOn}, carried over unchanged`);
+
+    const one = await t.database.db.selectFrom('accounts').select('id').where('withdrawn_on', 'is', null).where('pay_band', '=', '60_89').limit(1).executeTakeFirstOrThrow();
+    await t.database.db.updateTable('accounts').set({ withdrawn_on: todayUtc() }).where('id', '=', one.id).execute();
+    for (let i = 0; i < 3; i++) await approvedStory({ title: `After one fewer ${i}`, body: 'x' });
+    expect(await releaseDueBatch(t.database.db, { ...RULES, noise: NO_NOISE }, addDays(later, 1))).toMatchObject({ statisticsRefreshed: false });
+    expect(numbersOf(await stats())).toBe(numbersOf(before));
+    expect((await t.app.inject({ url: '/stats.csv' })).body.split('\r\n').slice(1)).toEqual(
+      expect.arrayContaining(['platform_by_pay_band,total,40_59,64,shown,"Pay per hour, by platform",Total,$40–59 an hour', 'platform_by_pay_band,total,60_89,40,shown,"Pay per hour, by platform",Total,$60–89 an hour']),
+    );
+  });
+
+  it('after K_MIN changes and a week, the figures refresh (the earlier changes included) and the ledger grows', async () => {
+    // Two changes so far (one added, one withdrawn), plus the stories' accounts; 11 more Appen accounts.
+    await insertAccounts(11, { platforms: ['appen'], payBand: '40_59' });
+    for (let i = 0; i < 3; i++) await approvedStory({ title: `After K more ${i}`, body: 'x' }, { ...BASE_FACETS, platforms: ['outlier'], payBand: '40_59' });
+    const before = await stats();
+    const refreshDay = addDays(todayUtc(), 10);
+    expect(await releaseDueBatch(t.database.db, { ...RULES, noise: NO_NOISE }, refreshDay)).toMatchObject({ statisticsRefreshed: true });
+    const after = await stats();
+    expect(after.statistics!.figuresUpdatedOn).toBe(refreshDay);
+    const table = after.statistics!.tables.find((x) => x.id === 'platform_by_pay_band')!;
+    const column = (key: string) => table.columns.findIndex((c) => c.key === key);
+    // 64 + the one added earlier + 11 Appen + nine stories' accounts; the withdrawn one has left $60–89.
+    expect(table.columnTotals[column('40_59')]).toEqual({ count: 85, status: 'shown' });
+    expect(table.columnTotals[column('60_89')]).toEqual({ count: 39, status: 'shown' });
+    expect(numbersOf(after)).not.toBe(numbersOf(before));
+    const about = (await t.app.inject({ url: '/about' })).body;
+    expect(about).toContain('Privacy-loss ledger');
+    expect((about.match(/<tr><th scope="row">\d+<\/th><td>\d{4}-\d{2}-\d{2}<\/td><td>0.5<\/td>/g) ?? []).length).toBe(2);
+    expect(about).toContain('<tfoot><tr><th scope="row">Total</th><td></td><td>1</td>');
+  });
+
+  it('refuses unknown query parameters and table names with a 400 naming them; table= picks tables', async () => {
+    const unknownParam = await t.app.inject({ url: '/api/v1/stats?year=2026' });
+    expect(unknownParam.statusCode).toBe(400);
+    expect(unknownParam.json().error.message).toContain('"year"');
+    const csvParam = await t.app.inject({ url: '/stats.csv?format=wide' });
+    expect(csvParam.statusCode).toBe(400);
+    expect(csvParam.body).toContain('format');
+    const unknownTable = await t.app.inject({ url: '/api/v1/stats?table=platform_by_pay_band,salaries,hours' });
+    expect(unknownTable.statusCode).toBe(400);
+    expect(unknownTable.json().error.message).toContain('"salaries", "hours"');
+    expect((await t.app.inject({ url: '/stats.csv?table=nope' })).statusCode).toBe(400);
+    const one = (await t.app.inject({ url: '/api/v1/stats?table=hours_band' })).json() as StatsBody;
+    expect(one.statistics!.tables.map((x) => x.id)).toEqual(['hours_band']);
+    const csv = (await t.app.inject({ url: '/stats.csv?table=hours_band,role_by_task_type' })).body;
+    const tablesInCsv = new Set(csv.split('\r\n').filter((l) => l && !l.startsWith('#') && !l.startsWith('table,')).map((l) => l.split(',')[0]));
+    expect(tablesInCsv).toEqual(new Set(['role_by_task_type', 'hours_band']));
   });
 });
 
@@ -194,6 +290,8 @@ describe('the public pages and API', () => {
     const docs = (await t.app.inject({ url: '/api/docs' })).json() as { openapi: string; paths: Record<string, unknown> };
     expect(docs.openapi).toMatch(/^3\./);
     expect(Object.keys(docs.paths).sort()).toEqual(['/api/v1/stats', '/api/v1/stories']);
+    // 2.0.0: every statistic became {count, status} (was a number or null).
+    expect((docs as unknown as { info: { version: string } }).info.version).toBe('2.0.0');
   });
 
   it('the landing page shows figures, quotes and the call to give an account', async () => {

@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type CountTable,
+  type Figure,
   type PublishedTable,
+  figureOf,
   medianBand,
   publishedAttribution,
   publishedCount,
@@ -27,10 +29,25 @@ function augmentedRaw(counts: readonly (readonly number[])[], columns: number): 
   return [...grid, totals];
 }
 
-/** The published table laid out like `augmentedRaw`. */
-function augmentedShown(p: PublishedTable): (number | null)[][] {
-  return [...p.cells.map((row, r) => [...row, p.rowTotals[r] ?? null]), [...p.columnTotals, p.total]];
+/** The published table's figures laid out like `augmentedRaw`. */
+function augmentedFigures(p: PublishedTable): Figure[][] {
+  return [...p.cells.map((row, r) => [...row, p.rowTotals[r]!]), [...p.columnTotals, p.total]];
 }
+
+/** The published table laid out like `augmentedRaw`: shown counts, null where hidden. */
+function augmentedShown(p: PublishedTable): (number | null)[][] {
+  return augmentedFigures(p).map((row) => row.map((f) => (f.status === 'shown' ? f.count : null)));
+}
+
+/** The lines of an augmented grid: each row, then each column; a line's total is its last entry. */
+function linesOf<T>(grid: readonly (readonly T[])[]): T[][] {
+  const columns = grid[0]?.length ?? 0;
+  return [...grid.map((row) => [...row]), ...Array.from({ length: columns }, (_, c) => grid.map((row) => row[c]!))];
+}
+
+/** Figures in short: the count when shown, 'F' for fewer_than_k, 'W' for withheld. */
+const short = (figures: readonly Figure[]): (number | 'F' | 'W')[] =>
+  figures.map((f) => (f.status === 'shown' ? (f.count ?? -1) : f.status === 'fewer_than_k' ? 'F' : 'W'));
 
 function gcd(a: bigint, b: bigint): bigint {
   let x = a < 0n ? -a : a;
@@ -183,6 +200,77 @@ describe('suppressSmallCells: properties', () => {
     );
   });
 
+  it('group rule: a line whose total is 1..kMin−1 shows none of its entries, zeros included', () => {
+    fc.assert(
+      fc.property(tableArb, kArb, (counts, kMin) => {
+        const raw = augmentedRaw(counts, counts[0]?.length ?? 0);
+        const figures = augmentedFigures(suppressSmallCells(tableOf(counts), kMin));
+        for (const [line, rawLine] of linesOf(figures).map((l, i) => [l, linesOf(raw)[i]!] as const)) {
+          const total = rawLine[rawLine.length - 1] ?? 0;
+          if (total === 0 || total >= kMin) continue;
+          // fewer_than_k, or withheld when it also sits in a small line (a small grand total).
+          expect(line[line.length - 1]?.status).not.toBe('shown');
+          // Withheld, not "fewer than K": the state itself must not tell zeros from the rest.
+          for (const f of line.slice(0, -1)) expect(f.status).toBe('withheld');
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('labels honestly: fewer_than_k only for 1..kMin−1, a count exactly when shown, every small value hidden', () => {
+    fc.assert(
+      fc.property(tableArb, kArb, (counts, kMin) => {
+        const raw = augmentedRaw(counts, counts[0]?.length ?? 0);
+        augmentedFigures(suppressSmallCells(tableOf(counts), kMin)).forEach((row, r) =>
+          row.forEach((f, c) => {
+            const value = raw[r]?.[c] ?? 0;
+            expect(f.count === null).toBe(f.status !== 'shown');
+            if (f.status === 'fewer_than_k') expect(value > 0 && value < kMin).toBe(true);
+            if (value > 0 && value < kMin) expect(f.status).not.toBe('shown');
+          }),
+        );
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('leaves no entry of a small line derivable, not even a zero, nor known to be zero by a full line (unless its other line is empty)', () => {
+    fc.assert(
+      fc.property(tableArb, kArb, (counts, kMin) => {
+        const raw = augmentedRaw(counts, counts[0]?.length ?? 0);
+        const figures = augmentedFigures(suppressSmallCells(tableOf(counts), kMin));
+        const inSmall = raw.map((row) => row.map(() => false));
+        const rawLines = linesOf(raw);
+        linesOf(raw.map((row, r) => row.map((_, c) => [r, c] as const))).forEach((positions, i) => {
+          const rawLine = rawLines[i]!;
+          const total = rawLine[rawLine.length - 1] ?? 0;
+          if (total > 0 && total < kMin) for (const [r, c] of positions.slice(0, -1)) inSmall[r]![c] = true;
+        });
+        // Except in a line whose total is 0: that shown total already says each entry is 0.
+        linesOf(raw.map((row, r) => row.map((_, c) => [r, c] as const))).forEach((positions, i) => {
+          const rawLine = rawLines[i]!;
+          if ((rawLine[rawLine.length - 1] ?? 0) === 0) for (const [r, c] of positions) inSmall[r]![c] = false;
+        });
+        const hidden = figures.map((row) => row.map((f) => f.status !== 'shown'));
+        expect(derivableEntries(hidden).filter(([r, c]) => inSmall[r]?.[c])).toEqual([]);
+        // A shown total equal to its shown entries would tell that the hidden ones are all zero.
+        linesOf(figures).forEach((line, i) => {
+          const rawLine = rawLines[i]!;
+          const totalFigure = line[line.length - 1]!;
+          if (totalFigure.status !== 'shown') return;
+          const hiddenValues = line.slice(0, -1).flatMap((f, j) => (f.status === 'shown' ? [] : [rawLine[j] ?? 0]));
+          if (hiddenValues.length > 0 && hiddenValues.every((v) => v === 0)) {
+            const positions = linesOf(raw.map((row, r) => row.map((_, c) => [r, c] as const)))[i]!;
+            const smallMembers = positions.slice(0, -1).filter(([r, c], j) => line[j]!.status !== 'shown' && inSmall[r]?.[c]);
+            expect(smallMembers).toEqual([]);
+          }
+        });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('is deterministic', () => {
     fc.assert(
       fc.property(tableArb, kArb, (counts, kMin) => {
@@ -201,15 +289,15 @@ describe('suppressSmallCells: examples', () => {
       [45, 35, 80],
     ];
     const p = suppressSmallCells(tableOf(counts), K);
-    expect(p.cells).toEqual([
-      [null, null, 50],
-      [null, null, 70],
+    expect(p.cells.map(short)).toEqual([
+      ['F', 'W', 50],
+      ['W', 'W', 70],
       [45, 35, 80],
     ]);
     // Margins rest on many accounts and equal the raw sums.
-    expect(p.rowTotals).toEqual([93, 160, 160]);
-    expect(p.columnTotals).toEqual([78, 135, 200]);
-    expect(p.total).toBe(413);
+    expect(short(p.rowTotals)).toEqual([93, 160, 160]);
+    expect(short(p.columnTotals)).toEqual([78, 135, 200]);
+    expect(p.total).toEqual({ count: 413, status: 'shown' });
     expect(p.rowKeys).toEqual(['row0', 'row1', 'row2']);
     expect(p.columnKeys).toEqual(['col0', 'col1', 'col2']);
     expect(derivableEntries(augmentedShown(p).map((row) => row.map((v) => v === null)))).toEqual([]);
@@ -221,63 +309,65 @@ describe('suppressSmallCells: examples', () => {
       [12, 300],
     ];
     const p = suppressSmallCells(tableOf(counts), K);
-    expect(p.cells).toEqual(counts);
-    expect(p.rowTotals).toEqual([51, 312]);
-    expect(p.columnTotals).toEqual([23, 340]);
-    expect(p.total).toBe(363);
+    expect(p.cells.map(short)).toEqual(counts);
+    expect(p.cells.flat().every((f) => f.status === 'shown')).toBe(true);
+    expect(short(p.rowTotals)).toEqual([51, 312]);
+    expect(short(p.columnTotals)).toEqual([23, 340]);
+    expect(p.total).toEqual({ count: 363, status: 'shown' });
   });
 
-  it('suppresses a row whose total is below kMin, and its complements', () => {
+  it('withholds every cell of a row whose total is below kMin, its zero too, and complements them', () => {
     const counts = [
       [2, 3, 0],
       [40, 50, 60],
       [30, 45, 55],
     ];
     const p = suppressSmallCells(tableOf(counts), K);
-    expect(p.rowTotals[0]).toBeNull();
-    expect(p.cells[0]).toEqual([null, null, 0]);
+    expect(p.rowTotals[0]).toEqual({ count: null, status: 'fewer_than_k' });
+    // The zero beside a total of 5 would say what those five did not answer.
+    expect(short(p.cells[0]!)).toEqual(['W', 'W', 'W']);
     // The small row's total is complemented by the smaller other row total, its cells by row 2.
-    expect(p.rowTotals).toEqual([null, 150, null]);
-    expect(p.cells[2]).toEqual([null, null, 55]);
-    expect(p.columnTotals).toEqual([72, 98, 115]);
-    expect(p.total).toBe(285);
+    expect(short(p.rowTotals)).toEqual(['F', 150, 'W']);
+    expect(short(p.cells[2]!)).toEqual(['W', 'W', 'W']);
+    expect(short(p.columnTotals)).toEqual([72, 98, 115]);
+    expect(p.total).toEqual({ count: 285, status: 'shown' });
     expect(derivableEntries(augmentedShown(p).map((row) => row.map((v) => v === null)))).toEqual([]);
   });
 
-  it('goes beyond two suppressions per line when two suppressed blocks meet in one small cell', () => {
-    // With only the per-line rule, cell (0,1)=3 joins two suppressed cycles and equals
-    // (rowT,col0)+(rowT,col1) − (1,0) − (1,1) = 11 − 8; suppressing (1,2) closes the gap.
+  it('withholds small columns whole and leaves no row whose hidden cells must be zeros', () => {
+    // Columns 0 and 1 hold 3 and 8 accounts: all their cells are withheld. Row 2 would then
+    // show 40 of 40 in column 2, telling that none of those few accounts is in row 2.
     const counts = [
       [0, 3, 100],
       [3, 5, 100],
       [0, 0, 40],
     ];
     const p = suppressSmallCells(tableOf(counts), K);
-    expect(p.cells).toEqual([
-      [0, null, null],
-      [null, null, null],
-      [0, 0, null],
+    expect(p.cells.map(short)).toEqual([
+      ['W', 'W', 'W'],
+      ['W', 'W', 100],
+      ['W', 'W', 'W'],
     ]);
-    expect(p.rowTotals).toEqual([null, 108, null]);
-    expect(p.columnTotals).toEqual([null, null, 240]);
-    expect(p.total).toBe(251);
+    expect(short(p.rowTotals)).toEqual([103, 108, 40]);
+    expect(short(p.columnTotals)).toEqual(['F', 'F', 240]);
+    expect(p.total).toEqual({ count: 251, status: 'shown' });
     expect(derivableEntries(augmentedShown(p).map((row) => row.map((v) => v === null)))).toEqual([]);
   });
 
   it('shows an all-zero table as zeros', () => {
     const p = suppressSmallCells(tableOf([[0, 0, 0], [0, 0, 0]]), K);
-    expect(p.cells).toEqual([[0, 0, 0], [0, 0, 0]]);
-    expect(p.rowTotals).toEqual([0, 0]);
-    expect(p.columnTotals).toEqual([0, 0, 0]);
-    expect(p.total).toBe(0);
+    expect(p.cells.map(short)).toEqual([[0, 0, 0], [0, 0, 0]]);
+    expect(short(p.rowTotals)).toEqual([0, 0]);
+    expect(short(p.columnTotals)).toEqual([0, 0, 0]);
+    expect(p.total).toEqual({ count: 0, status: 'shown' });
   });
 
   it('hides a one-row table with a small cell through its mirrored column totals', () => {
     const p = suppressSmallCells(tableOf([[3, 50, 60]]), K);
-    expect(p.cells).toEqual([[null, null, 60]]);
-    expect(p.columnTotals).toEqual([null, null, 60]);
-    expect(p.rowTotals).toEqual([113]);
-    expect(p.total).toBe(113);
+    expect(p.cells.map(short)).toEqual([['W', 'W', 60]]);
+    expect(short(p.columnTotals)).toEqual(['F', 'W', 60]);
+    expect(short(p.rowTotals)).toEqual([113]);
+    expect(p.total).toEqual({ count: 113, status: 'shown' });
   });
 
   it('rejects malformed input', () => {
@@ -382,6 +472,14 @@ describe('publishedAttribution', () => {
     expect(publishedAttribution('Anonymous Hollywood writer', 40, K)).toBe('Anonymous Hollywood writer');
     expect(publishedAttribution('Industry insider', 10, K)).toBe('anonymous_contributor');
     expect(publishedAttribution('Industry insider', 0, K)).toBe('anonymous_contributor');
+  });
+});
+
+describe('figureOf', () => {
+  it('shows 0 and counts of at least kMin; anything between is fewer_than_k with no count', () => {
+    expect(figureOf(0, K)).toEqual({ count: 0, status: 'shown' });
+    expect(figureOf(4, K)).toEqual({ count: null, status: 'fewer_than_k' });
+    expect(figureOf(11, K)).toEqual({ count: 11, status: 'shown' });
   });
 });
 

@@ -1,0 +1,171 @@
+// The published statistics in each public format (DESIGN §6, §8): the page's tables and
+// charts, the tidy CSV and the JSON API, all from one stored snapshot, so that every format
+// of a refresh carries the same noisy numbers and the same three states.
+import { ServiceError } from '../errors.js';
+import { payBands } from '../vocabulary.js';
+import { bandChartSvg, barChartSvg, hiddenText, type Bar } from './charts.js';
+import type { Figure } from './disclosure.js';
+import type { latestStatistics } from './release.js';
+import type { PublishedStatistics, PublishedTableView } from './statistics.js';
+
+export type LatestStatistics = NonNullable<Awaited<ReturnType<typeof latestStatistics>>>;
+
+/** A figure in words: "about 47" (every count carries noise), "fewer than 11" or "withheld". */
+export function figureText(figure: Figure, kMin: number): string {
+  return figure.status === 'shown' ? `about ${figure.count ?? 0}` : hiddenText(figure.status, kMin);
+}
+
+/** The one line each table carries about its two hidden states. */
+export function hiddenStatesLine(kMin: number): string {
+  return (
+    `“Fewer than ${kMin}”: 1 to ${kMin - 1} accounts. “Withheld”: hidden so that a small count elsewhere cannot be worked out, ` +
+    `or because its row or column has fewer than ${kMin} accounts; it may hold any number, zero included.`
+  );
+}
+
+/** The tables a request asks for (`table=a,b`; all when absent); unknown names are a 400 naming them. */
+export function selectTables(statistics: PublishedStatistics | null, tableParam: string | undefined, knownIds: readonly string[]): PublishedTableView[] {
+  const tables = statistics?.tables ?? [];
+  if (tableParam === undefined) return tables;
+  const wanted = tableParam.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = wanted.filter((name) => !knownIds.includes(name));
+  if (unknown.length > 0) {
+    throw new ServiceError(400, 'unknown_table', `No statistics table is called ${unknown.map((n) => `"${n}"`).join(', ')}; the tables are: ${knownIds.join(', ')}.`);
+  }
+  if (wanted.length === 0) throw new ServiceError(400, 'unknown_table', `table names no table; the tables are: ${knownIds.join(', ')}.`);
+  return tables.filter((t) => wanted.includes(t.id));
+}
+
+const csvField = (value: string | number | null) => (value === null ? '' : typeof value === 'number' ? String(value) : /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+export const TIDY_CSV_HEADER = 'table,row,column,count,status,table_label,row_label,column_label';
+
+/**
+ * The tidy CSV: one line per cell and per total (`row` or `column` is `total`), `count` empty
+ * unless `status` is `shown`. The first lines, starting with `#`, state the day the figures
+ * were drawn, the batch, K_MIN and the noise (read with comment='#' in pandas, comment.char in R).
+ */
+export function tidyCsv(latest: LatestStatistics | undefined, tables: readonly PublishedTableView[], kMin: number): string {
+  const statistics = latest?.statistics ?? null;
+  const k = statistics?.kMin ?? kMin;
+  const lines = [
+    statistics && latest
+      ? `# Offscript statistics: figures last updated ${statistics.figuresUpdatedOn}; batch ${latest.sequence}, released ${latest.releasedOn}`
+      : '# Offscript statistics: no figures have been published yet',
+    `# K_MIN ${k}: fewer_than_k = 1 to ${k - 1} accounts; withheld = hidden so that a small count cannot be worked out, any number`,
+    `# Counts are approximate: each carries random noise (epsilon ${statistics?.epsilon.perCount ?? 'n/a'} per count); totals are sums of the noisy cells`,
+    TIDY_CSV_HEADER,
+  ];
+  for (const table of tables) {
+    const line = (row: { key: string; label: string }, column: { key: string; label: string }, figure: Figure) =>
+      lines.push([table.id, row.key, column.key, figure.count, figure.status, table.title, row.label, column.label].map(csvField).join(','));
+    const total = { key: 'total', label: 'Total' };
+    table.rows.forEach((row, i) => {
+      table.columns.forEach((column, j) => line(row, column, table.cells[i]![j]!));
+      line(row, total, table.rowTotals[i]!);
+    });
+    table.columns.forEach((column, j) => line(total, column, table.columnTotals[j]!));
+    line(total, total, table.total);
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** The JSON API body: every cell and total `{count, status}`, as stored. */
+export function statsJson(latest: LatestStatistics | undefined, tables: readonly PublishedTableView[]): string {
+  const statistics = latest?.statistics ?? null;
+  return JSON.stringify({
+    batch: latest?.sequence ?? null,
+    releasedOn: latest?.releasedOn ?? null,
+    statistics: statistics && { ...statistics, tables },
+  });
+}
+
+const percent = (share: number) => `${Math.round(share * 100)}%`;
+
+function chartFor(table: PublishedTableView, kMin: number): string {
+  const id = `chart-${table.id}`;
+  if (table.medians) {
+    return bandChartSvg({
+      id,
+      title: 'Median pay band, by platform',
+      description: 'For each platform, its median pay band (outlined) and how its accounts spread over the bands (darker: more of them), where the platform has enough accounts.',
+      bandLabels: payBands.terms.map((t) => t.label),
+      rows: table.rows.map((row, i) => {
+        const median = table.medians?.[i];
+        const index = median?.band ? payBands.keys.indexOf(median.band as (typeof payBands.keys)[number]) : -1;
+        return {
+          label: row.label,
+          total: barOf(row.label, table.rowTotals[i]!),
+          bands: table.columns.map((column, j) => barOf(column.label, table.cells[i]![j]!)),
+          median: index >= 0 ? index : null,
+        };
+      }),
+      format: (n) => `about ${n}`,
+      kMin,
+    });
+  }
+  const yesIndex = table.columns.findIndex((c) => c.key === 'yes');
+  if (yesIndex >= 0) {
+    // Condition tables: the share answering yes, only where both numbers are shown.
+    return barChartSvg({
+      id,
+      title: table.title,
+      description: 'Share of accounts answering yes, by platform.',
+      bars: table.rows.map((row, i): Bar => {
+        const yes = table.cells[i]![yesIndex]!;
+        const total = table.rowTotals[i]!;
+        if (total.status !== 'shown') return { label: row.label, value: null, status: total.status };
+        if (yes.status !== 'shown') return { label: row.label, value: null, status: yes.status };
+        if (total.count === 0) return { label: `${row.label} (no accounts)`, value: 0, status: 'shown' };
+        return { label: row.label, value: (yes.count ?? 0) / (total.count ?? 1), status: 'shown' };
+      }),
+      format: (share) => `about ${percent(share)}`,
+      fewerThanKExtent: 1,
+      kMin,
+    });
+  }
+  const single = table.rows.length === 1;
+  return barChartSvg({
+    id,
+    title: single ? table.title : `${table.title}: totals by ${table.columnTitle.toLowerCase()}`,
+    description: `Accounts by ${table.columnTitle.toLowerCase()}${single ? '' : `, all ${table.rowTitle.toLowerCase()}s together`}.`,
+    bars: table.columns.map((c, j) => barOf(c.label, single ? table.cells[0]![j]! : table.columnTotals[j]!)),
+    format: (n) => `about ${n}`,
+    fewerThanKExtent: kMin - 1,
+    kMin,
+  });
+}
+
+const barOf = (label: string, figure: Figure): Bar => ({ label, value: figure.count, status: figure.status });
+
+/** What pages/stats.hbs renders for each table. */
+export function statsPageTables(statistics: PublishedStatistics) {
+  const { kMin } = statistics;
+  const cell = (figure: Figure) => ({ text: figure.status === 'shown' ? String(figure.count ?? 0) : hiddenText(figure.status, kMin), status: figure.status, hidden: figure.status !== 'shown' });
+  return statistics.tables.map((table) => ({
+    ...table,
+    chart: chartFor(table, kMin),
+    bodyRows: table.rows.map((row, i) => {
+      const median = table.medians?.[i];
+      return {
+        label: row.label,
+        cells: [...table.cells[i]!, table.rowTotals[i]!].map(cell),
+        median: median && (median.status === 'shown' ? (median.band ? payBands.labelOf(median.band as (typeof payBands.keys)[number]) : '—') : hiddenText(median.status, kMin)),
+      };
+    }),
+    footCells: [...table.columnTotals, table.total].map(cell),
+    hasMedians: Boolean(table.medians),
+  }));
+}
+
+/** The landing page's headline figures in words. */
+export function headlineText(statistics: PublishedStatistics) {
+  const { kMin, headline } = statistics;
+  return {
+    accounts: figureText(headline.accounts, kMin),
+    platforms: headline.platforms.status === 'shown' ? String(headline.platforms.count ?? 0) : hiddenText(headline.platforms.status, kMin),
+    conditions: headline.conditions.map((c) => ({
+      label: c.label,
+      share: c.share.status === 'shown' ? `about ${percent(c.share.share ?? 0)}` : c.share.status === 'fewer_than_k' ? `fewer than ${kMin} answers` : 'withheld',
+    })),
+  };
+}
