@@ -78,10 +78,11 @@ export interface FacetTallies {
 }
 
 type Tally = Map<string, number>;
-const key2 = (a: string, b: string) => `${a}\u0000${b}`;
+/** The key of a pair in the in-memory tallies (two facet values). */
+export const tallyKey = (a: string, b: string) => `${a}\u0000${b}`;
 
 function grid(rows: readonly Term[], columns: readonly Term[], tally: Tally): number[][] {
-  return rows.map((r) => columns.map((c) => tally.get(key2(r.key, c.key)) ?? 0));
+  return rows.map((r) => columns.map((c) => tally.get(tallyKey(r.key, c.key)) ?? 0));
 }
 
 /** A count with this refresh's noise; negative results read as 0 (accounts cannot be fewer). */
@@ -123,7 +124,7 @@ export type AccountTallies = Awaited<ReturnType<typeof readTallies>>;
 export async function readTallies(db: Kysely<Database>) {
   const rows = await db.selectFrom('account_tallies').select(['kind', 'a', 'b', 'n']).where('n', '<>', 0).execute();
   const counts = rows.map((row) => ({ ...row, n: Number(row.n) }));
-  const pairs = (kind: string): Tally => new Map(counts.filter((r) => r.kind === kind).map((r) => [key2(r.a, r.b), r.n]));
+  const pairs = (kind: string): Tally => new Map(counts.filter((r) => r.kind === kind).map((r) => [tallyKey(r.a, r.b), r.n]));
   // Single-facet kinds keep their value in `a` and '' (or the answer, for conditions) in `b`.
   const singles = (kind: string, b = ''): Map<string, number> =>
     new Map(counts.filter((r) => r.kind === kind && r.b === b).map((r) => [r.a, r.n]));
@@ -131,7 +132,7 @@ export async function readTallies(db: Kysely<Database>) {
     platformPay: pairs('platform_pay'),
     platformConditions: pairs('platform_condition'),
     roleTask: pairs('role_task_type'),
-    hours: new Map([...singles('hours')].map(([band, n]) => [key2('all', band), n])),
+    hours: new Map([...singles('hours')].map(([band, n]) => [tallyKey('all', band), n])),
     accounts: singles('accounts').get('') ?? 0,
     facets: {
       platforms: singles('platform'),
@@ -193,7 +194,7 @@ export function drawStatistics(t: AccountTallies, kMin: number, noise: NoiseSour
     const tally: Tally = new Map();
     for (const platform of platforms.keys) {
       for (const answer of conditionAnswers.keys) {
-        tally.set(key2(platform, answer), t.platformConditions.get(key2(`${platform}:${condition.key}`, answer)) ?? 0);
+        tally.set(tallyKey(platform, answer), t.platformConditions.get(tallyKey(`${platform}:${condition.key}`, answer)) ?? 0);
       }
     }
     return tableView(

@@ -1,0 +1,44 @@
+// In-memory tallies for unit tests of the statistics: what migration 0005's triggers keep, for
+// a list of counted accounts (the API test account-tallies.test.ts checks the SQL against this idea).
+import type { AccountTallies } from '../../server/publishing/statistics.js';
+import { tallyKey } from '../../server/publishing/statistics.js';
+
+export interface CountedAccount {
+  role: string | null;
+  platforms: string[];
+  taskTypes: string[];
+  payBand: string | null;
+  hoursBand: string | null;
+  conditions: Record<string, string>;
+}
+
+export function talliesOf(accounts: readonly CountedAccount[]): AccountTallies {
+  const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+  const t: AccountTallies = {
+    platformPay: new Map(),
+    platformConditions: new Map(),
+    roleTask: new Map(),
+    hours: new Map(),
+    accounts: accounts.length,
+    facets: { platforms: new Map(), roles: new Map(), taskTypes: new Map(), conditionsYes: new Map(), conditionsNo: new Map(), conditionsUnsure: new Map() },
+  };
+  const answers: Record<string, Map<string, number>> = { yes: t.facets.conditionsYes, no: t.facets.conditionsNo, unsure: t.facets.conditionsUnsure };
+  for (const a of accounts) {
+    for (const p of a.platforms) {
+      bump(t.facets.platforms, p);
+      if (a.payBand) bump(t.platformPay, tallyKey(p, a.payBand));
+      for (const [condition, answer] of Object.entries(a.conditions)) bump(t.platformConditions, tallyKey(`${p}:${condition}`, answer));
+    }
+    if (a.role) {
+      bump(t.facets.roles, a.role);
+      for (const task of a.taskTypes) bump(t.roleTask, tallyKey(a.role, task));
+    }
+    for (const task of a.taskTypes) bump(t.facets.taskTypes, task);
+    if (a.hoursBand) bump(t.hours, tallyKey('all', a.hoursBand));
+    for (const [condition, answer] of Object.entries(a.conditions)) {
+      const map = answers[answer];
+      if (map) bump(map, condition);
+    }
+  }
+  return t;
+}
