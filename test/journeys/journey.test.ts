@@ -202,7 +202,7 @@ describe.skipIf(!chromiumAvailable)(`the whole journey on ${process.env.DATABASE
       await operator.start();
       return printed;
     });
-    const ms = /statistics recomputed in (\d+) ms/.exec(output);
+    const ms = /statistics refreshed in (\d+) ms/.exec(output);
     if (ms) timings.add('statistics recomputed at release', Number(ms[1]));
     return output;
   }
@@ -362,12 +362,15 @@ describe.skipIf(!chromiumAvailable)(`the whole journey on ${process.env.DATABASE
     const titleOf = (entry: { title?: unknown }) => (typeof entry.title === 'string' ? entry.title : (entry.title as { value?: string } | undefined)?.value);
     expect(feed.entries?.map(titleOf).sort()).toEqual(['Story J01', 'Story J02', 'Story J03', 'Story J04', 'Story J05']);
     const before = await statistics(journalist);
-    // Counted: eight quoting and two statistics-only accounts; background and rejected are not.
-    expect(before.headline.accounts).toBe(10);
+    // Counted: eight quoting and two statistics-only accounts (background and rejected are not),
+    // published with noise, so near 10 rather than exactly; K_MIN is 3 here.
+    expect(before.headline.accounts.status).not.toBe('withheld');
+    expect((await (await journalist.request.get(`${operator.origin}/stats`)).text())).toContain('Figures last updated');
     await journalist.goto(`${operator.origin}/about`);
     await audit(journalist, 'about');
 
-    // 6. One source withdraws; their story is retracted at once, their numbers go at the next release.
+    // 6. One source withdraws; their story is retracted at once, their numbers go at the next
+    // refresh of the figures, which waits a week: this same-day release carries them over.
     const j02 = SOURCES.find((s) => s.code === 'J02')!;
     const withdrawing = await newPage(withJs);
     await openStatus(withdrawing, j02);
@@ -380,7 +383,7 @@ describe.skipIf(!chromiumAvailable)(`the whole journey on ${process.env.DATABASE
     for (const source of SOURCES.filter((s) => s.later)) await approve(source.code);
     expect(await release()).toContain('released batch 2: 3 stories');
     const after = await statistics(journalist);
-    expect(after.headline.accounts).toBe(9);
+    expect(after).toEqual(before);
     const feedAfter = parseAtomFeed(await (await journalist.request.get(`${operator.origin}/feed.atom`)).text());
     expect(feedAfter.entries?.map(titleOf)).not.toContain('Story J02');
     expect(feedAfter.entries?.map(titleOf)).toContain('Story J06');
