@@ -186,6 +186,14 @@ export interface AuditLogTable {
   hash: Uint8Array;
 }
 
+export interface KeyVerificationsTable {
+  verifier_id: string;
+  subject_id: string;
+  /** crypto_sign_detached(verificationMessage(subject, keys), verifier's signing key), made in a browser. */
+  signature: Uint8Array;
+  verified_on: Day;
+}
+
 export interface Database {
   intake_keys: IntakeKeysTable;
   submissions: SubmissionsTable;
@@ -196,6 +204,7 @@ export interface Database {
   login_challenges: LoginChallengesTable;
   sessions: SessionsTable;
   intake_key_grants: IntakeKeyGrantsTable;
+  key_verifications: KeyVerificationsTable;
   watch_lists: WatchListsTable;
   accounts: AccountsTable;
   account_tallies: AccountTalliesTable;

@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = [
   'moderator.disabled',
   'intake_key.created',
   'intake_key.granted',
+  'moderator.key_verified',
   'intake_key.rotated',
   'session.login',
   'session.logout',

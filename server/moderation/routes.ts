@@ -24,8 +24,10 @@ import {
   enrolModerator,
   grantIntakeKeys,
   inviteModerator,
+  listKeyVerifications,
   listTeam,
   openInvitation,
+  recordKeyVerification,
   rotateIntakeKey,
   saveWatchList,
   wrappedKeysFor,
@@ -277,7 +279,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
       });
 
       admin.get('/mod/team', async (_request, reply) => page(reply, 'team', { title: 'Team', members: await listTeam(db) }));
-      admin.get('/mod/api/team', async () => ({ members: await listTeam(db) }));
+      admin.get('/mod/api/team', async () => ({ members: await listTeam(db), verifications: await listKeyVerifications(db) }));
 
       admin.post<{ Body: { handle: string; role: 'administrator' | 'moderator' } }>('/mod/api/team/invitations', { schema: schemas.inviteSchema }, async (request, reply) => {
         const { token } = await inviteModerator(db, request.body, me(request));
@@ -285,6 +287,10 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
       });
       admin.post<{ Params: { id: string }; Body: { grants: GrantInput[] } }>('/mod/api/team/:id/grants', { schema: schemas.grantsSchema }, async (request) => {
         await grantIntakeKeys(db, me(request), request.params.id, request.body.grants);
+        return { ok: true };
+      });
+      admin.post<{ Params: { id: string }; Body: { signature: string } }>('/mod/api/team/:id/verification', { schema: schemas.verificationSchema }, async (request) => {
+        await recordKeyVerification(db, me(request), request.params.id, request.body.signature);
         return { ok: true };
       });
       admin.post('/mod/api/team/:id/disable', { schema: { params: schemas.idParamsSchema, ...schemas.emptyBodySchema } }, async (request: IdRequest) => {

@@ -28,7 +28,7 @@ export const enrolSchema = {
       },
     },
   },
-  response: { 201: { type: 'object', required: ['boxKeyFingerprint'], properties: { boxKeyFingerprint: { type: 'string' } } }, ...errors },
+  response: { 201: { type: 'object', required: ['keyFingerprint'], properties: { keyFingerprint: { type: 'string' } } }, ...errors },
 } as const;
 
 const handle = { type: 'string', minLength: 1, maxLength: 64 } as const;
@@ -138,6 +138,12 @@ export const grantsSchema = {
       },
     },
   },
+  response: okResponse,
+} as const;
+
+export const verificationSchema = {
+  params: uuidParams,
+  body: { type: 'object', additionalProperties: false, required: ['signature'], properties: { signature: base64(128) } },
   response: okResponse,
 } as const;
 

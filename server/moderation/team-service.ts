@@ -10,8 +10,8 @@ import { ServiceError } from '../errors.js';
 import { insertIntakeKey } from '../intake/service.js';
 import { loadSodiumSumo, sha256 } from '../protocol/digest.js';
 import { toBase64 } from '../protocol/encoding.js';
-import { keyFingerprint } from '../protocol/fingerprint.js';
 import { BOX_PUBLIC_KEY_BYTES } from '../protocol/intake-key.js';
+import { moderatorKeyFingerprint, verificationIsValid } from '../protocol/key-verification.js';
 import { MODERATOR_SALT_BYTES, randomBytes } from '../protocol/moderator-keys.js';
 import { loadSodium } from '../protocol/sodium.js';
 import { appendAuditEntry } from './audit.js';
@@ -137,7 +137,7 @@ export interface Enrolment {
   intakeKey?: { publicKey: string; wrappedSecretKey: string };
 }
 
-export async function enrolModerator(db: Kysely<Database>, token: string, enrolment: Enrolment, now = new Date()): Promise<{ boxKeyFingerprint: string }> {
+export async function enrolModerator(db: Kysely<Database>, token: string, enrolment: Enrolment, now = new Date()): Promise<{ keyFingerprint: string }> {
   const sodium = await loadSodium();
   const salt = decodeField(enrolment.salt, 'salt', MODERATOR_SALT_BYTES);
   const signPublicKey = decodeField(enrolment.signPublicKey, 'signPublicKey', SIGN_PUBLIC_KEY_BYTES);
@@ -178,7 +178,7 @@ export async function enrolModerator(db: Kysely<Database>, token: string, enrolm
       });
     }
   });
-  return { boxKeyFingerprint: keyFingerprint(sodium, boxPublicKey) };
+  return { keyFingerprint: moderatorKeyFingerprint(sodium, { boxPublicKey, signPublicKey }) };
 }
 
 export interface TeamMember {
@@ -189,7 +189,9 @@ export interface TeamMember {
   invitedOn: string;
   enrolledOn: string | null;
   boxPublicKey: string | null;
-  boxKeyFingerprint: string | null;
+  signPublicKey: string | null;
+  /** Over both public keys (protocol/key-verification.ts); browsers recompute it, never trust this one. */
+  keyFingerprint: string | null;
   holdsCurrentKey: boolean;
 }
 
@@ -208,9 +210,53 @@ export async function listTeam(db: Kysely<Database>): Promise<TeamMember[]> {
     invitedOn: m.invited_on,
     enrolledOn: m.enrolled_on,
     boxPublicKey: m.box_public_key && toBase64(sodium, m.box_public_key),
-    boxKeyFingerprint: m.box_public_key && keyFingerprint(sodium, m.box_public_key),
+    signPublicKey: m.sign_public_key && toBase64(sodium, m.sign_public_key),
+    keyFingerprint:
+      m.box_public_key && m.sign_public_key && moderatorKeyFingerprint(sodium, { boxPublicKey: m.box_public_key, signPublicKey: m.sign_public_key }),
     holdsCurrentKey: grants.has(m.id),
   }));
+}
+
+export interface KeyVerification {
+  verifierId: string;
+  subjectId: string;
+  signature: string;
+}
+
+/** Every stored verification; browsers check each signature themselves before trusting it. */
+export async function listKeyVerifications(db: Kysely<Database>): Promise<KeyVerification[]> {
+  const sodium = await loadSodium();
+  const rows = await db.selectFrom('key_verifications').select(['verifier_id', 'subject_id', 'signature']).orderBy('verified_on').execute();
+  return rows.map((r) => ({ verifierId: r.verifier_id, subjectId: r.subject_id, signature: toBase64(sodium, r.signature) }));
+}
+
+/**
+ * Stores an administrator's signature over a moderator's current public keys. Checked here too,
+ * so that a mistaken or stale signature is a clear 400 rather than a record every browser ignores.
+ */
+export async function recordKeyVerification(db: Kysely<Database>, admin: ModeratorIdentity, subjectId: string, signatureBase64: string): Promise<void> {
+  const sumo = await loadSodiumSumo();
+  const sodium = await loadSodium();
+  const signature = decodeField(signatureBase64, 'signature', 64);
+  await db.transaction().execute(async (trx) => {
+    const subject = await activeMember(trx, subjectId);
+    const verifier = await trx.selectFrom('moderators').select('sign_public_key').where('id', '=', admin.id).executeTakeFirstOrThrow();
+    const keys = subject.box_public_key && subject.sign_public_key && { boxPublicKey: subject.box_public_key, signPublicKey: subject.sign_public_key };
+    if (!keys || !verifier.sign_public_key || !verificationIsValid(sumo, signature, subject.id, keys, verifier.sign_public_key)) {
+      throw new ServiceError(400, 'bad_verification', 'The signature does not cover this moderator\'s current keys.');
+    }
+    await trx
+      .insertInto('key_verifications')
+      .values({ verifier_id: admin.id, subject_id: subject.id, signature, verified_on: todayUtc() })
+      .onConflict((oc) => oc.columns(['verifier_id', 'subject_id']).doUpdateSet({ signature, verified_on: todayUtc() }))
+      .execute();
+    await appendAuditEntry(trx, {
+      actor: { id: admin.id, handle: admin.handle },
+      action: 'moderator.key_verified',
+      subject: { type: 'moderator', id: subject.id },
+      details: { handle: subject.handle, fingerprint: moderatorKeyFingerprint(sodium, keys) },
+    });
+  });
 }
 
 export interface WrappedKey {
@@ -295,7 +341,10 @@ export async function disableModerator(db: Kysely<Database>, admin: ModeratorIde
 
 export interface Rotation {
   publicKey: string;
-  /** The new secret key sealed to every active moderator's box key. */
+  /**
+   * The new secret key sealed to the active moderators whose keys the administrator's browser
+   * trusts (pinning); the others are granted later, after verification. Always the rotator's own.
+   */
   grants: { moderatorId: string; wrappedSecretKey: string }[];
   /** The watch list re-sealed to the new key, if there is one. */
   watchList?: string;
@@ -310,10 +359,10 @@ export async function rotateIntakeKey(db: Kysely<Database>, admin: ModeratorIden
   }));
   const watchList = rotation.watchList === undefined ? undefined : decodeField(rotation.watchList, 'watchList');
   return db.transaction().execute(async (trx) => {
-    const active = (await trx.selectFrom('moderators').select('id').where('status', '=', 'active').execute()).map((m) => m.id);
+    const active = new Set((await trx.selectFrom('moderators').select('id').where('status', '=', 'active').execute()).map((m) => m.id));
     const granted = new Set(grants.map((g) => g.moderatorId));
-    if (granted.size !== grants.length || active.length !== granted.size || active.some((id) => !granted.has(id))) {
-      throw new ServiceError(400, 'grants_incomplete', 'A rotation must seal the new key to every active moderator, once each.');
+    if (granted.size !== grants.length || [...granted].some((id) => !active.has(id)) || !granted.has(admin.id)) {
+      throw new ServiceError(400, 'bad_grants', 'A rotation seals the new key once each to active moderators, yourself included.');
     }
     const key = await insertIntakeKey(trx, publicKey);
     for (const grant of grants) {

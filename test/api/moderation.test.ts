@@ -229,7 +229,7 @@ describe('keys', () => {
     expect((await call(t.app, admin, 'POST', `/mod/api/team/${frank.id}/grants`, { grants })).statusCode).toBe(200);
     const oldSubmission = await submit();
 
-    // Rotation needs every active moderator; mod has no grant of the old key, which is fine.
+    // A rotation must seal to the rotating administrator; mod has no grant of the old key, which is fine.
     const team = ((await call(t.app, admin, 'GET', '/mod/api/team')).json() as { members: { id: string; status: string; boxPublicKey: string | null }[] }).members;
     const fresh = generateIntakeKeyPair(s);
     const wrapFor = (m: { boxPublicKey: string | null }) => toBase64(s, wrapIntakeSecretKey(sumo, fresh.privateKey, fromBase64(s, m.boxPublicKey!)));

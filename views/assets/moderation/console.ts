@@ -1,14 +1,14 @@
 // What every console page shares: libsodium (sumo, for Argon2id), the CSRF-carrying fetch,
-// and the moderator's box key pair, kept in sessionStorage for this tab only and wiped
+// and the moderator's key pairs, kept in sessionStorage for this tab only and wiped
 // on logout (Clear-Site-Data).
 import { loadSodiumSumo, type SodiumSumo } from '../../../server/protocol/digest.js';
 import { fromBase64, toBase64 } from '../../../server/protocol/encoding.js';
 import type { BoxKeyPair } from '../../../server/protocol/envelope.js';
-import { unwrapIntakeKeyPair } from '../../../server/protocol/moderator-keys.js';
+import { unwrapIntakeKeyPair, type ModeratorKeys } from '../../../server/protocol/moderator-keys.js';
 import type { Sodium } from '../../../server/protocol/sodium.js';
 
 export type { SodiumSumo };
-const BOX_KEY_STORAGE = 'offscript.moderator.box';
+const KEY_STORAGE = 'offscript.moderator.keys';
 
 export const sodiumReady: Promise<SodiumSumo> = loadSodiumSumo();
 
@@ -52,18 +52,26 @@ export async function api<T>(path: string, method = 'GET', body?: unknown): Prom
   return parsed as T;
 }
 
-export function storeBoxKeyPair(sodium: SodiumSumo, pair: BoxKeyPair): void {
-  sessionStorage.setItem(
-    BOX_KEY_STORAGE,
-    JSON.stringify({ publicKey: toBase64(asSodium(sodium), pair.publicKey), privateKey: toBase64(asSodium(sodium), pair.privateKey) }),
-  );
+interface StoredKeys {
+  box: { publicKey: string; privateKey: string };
+  sign: { publicKey: string; privateKey: string };
 }
 
-export function storedBoxKeyPair(sodium: SodiumSumo): BoxKeyPair | undefined {
-  const stored = sessionStorage.getItem(BOX_KEY_STORAGE);
+/** Both key pairs: the box key opens grants, the signing key signs fingerprint verifications. */
+export function storeModeratorKeys(sodium: SodiumSumo, keys: ModeratorKeys): void {
+  const s = asSodium(sodium);
+  const pair = (p: { publicKey: Uint8Array; privateKey: Uint8Array }) => ({ publicKey: toBase64(s, p.publicKey), privateKey: toBase64(s, p.privateKey) });
+  const stored: StoredKeys = { box: pair(keys.boxKeyPair), sign: pair(keys.signKeyPair) };
+  sessionStorage.setItem(KEY_STORAGE, JSON.stringify(stored));
+}
+
+export function storedModeratorKeys(sodium: SodiumSumo): ModeratorKeys | undefined {
+  const stored = sessionStorage.getItem(KEY_STORAGE);
   if (!stored) return undefined;
-  const { publicKey, privateKey } = JSON.parse(stored) as { publicKey: string; privateKey: string };
-  return { publicKey: fromBase64(asSodium(sodium), publicKey), privateKey: fromBase64(asSodium(sodium), privateKey) };
+  const { box, sign } = JSON.parse(stored) as StoredKeys;
+  const s = asSodium(sodium);
+  const pair = (p: { publicKey: string; privateKey: string }) => ({ publicKey: fromBase64(s, p.publicKey), privateKey: fromBase64(s, p.privateKey) });
+  return { boxKeyPair: pair(box), signKeyPair: pair(sign) };
 }
 
 export interface WrappedKey {
@@ -80,7 +88,7 @@ export interface IntakeKeyring {
 
 /** Unwraps every intake key granted to this moderator, with the box key from sessionStorage. */
 export async function unlockIntakeKeys(sodium: SodiumSumo): Promise<IntakeKeyring> {
-  const box = storedBoxKeyPair(sodium);
+  const box = storedModeratorKeys(sodium)?.boxKeyPair;
   if (!box) throw new Error('Your keys are not unlocked in this tab: log out and log in again.');
   const { keys } = await api<{ keys: WrappedKey[] }>('/mod/api/keys');
   const ring: IntakeKeyring = { keys: new Map(), currentId: undefined };

@@ -1,7 +1,7 @@
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { toBase64 } from '../../../server/protocol/encoding.js';
-import { keyFingerprint } from '../../../server/protocol/fingerprint.js';
 import { generateIntakeKeyPair } from '../../../server/protocol/intake-key.js';
+import { moderatorKeyFingerprint } from '../../../server/protocol/key-verification.js';
 import {
   deriveModeratorKeys,
   generatePassphrase,
@@ -55,9 +55,9 @@ export function initEnrol(): void {
           };
           sodium.memzero(intake.privateKey);
         }
-        const { boxKeyFingerprint } = await api<{ boxKeyFingerprint: string }>('/mod/api/enrol', 'POST', body);
-        const own = keyFingerprint(s, keys.boxKeyPair.publicKey);
-        if (own !== boxKeyFingerprint) throw new Error('The server reports a different key fingerprint: do not continue.');
+        const { keyFingerprint } = await api<{ keyFingerprint: string }>('/mod/api/enrol', 'POST', body);
+        const own = moderatorKeyFingerprint(s, { boxPublicKey: keys.boxKeyPair.publicKey, signPublicKey: keys.signKeyPair.publicKey });
+        if (own !== keyFingerprint) throw new Error('The server reports a different key fingerprint: do not continue.');
         element('own-fingerprint').textContent = own;
         form.hidden = true;
         say(status, '');

@@ -1,6 +1,6 @@
 import { fromBase64, toBase64 } from '../../../server/protocol/encoding.js';
 import { deriveModeratorKeys, signLogin } from '../../../server/protocol/moderator-keys.js';
-import { api, asSodium, element, say, sodiumReady, storeBoxKeyPair } from './console.js';
+import { api, asSodium, element, say, sodiumReady, storeModeratorKeys } from './console.js';
 
 export function initLogin(): void {
   const form = element<HTMLFormElement>('login-form');
@@ -21,7 +21,7 @@ export function initLogin(): void {
         const challengeBytes = fromBase64(asSodium(sodium), challenge);
         const signature = signLogin(sodium, challengeBytes, location.origin, keys.signKeyPair.privateKey);
         await api('/mod/api/login', 'POST', { handle, challenge, signature: toBase64(asSodium(sodium), signature) });
-        storeBoxKeyPair(sodium, keys.boxKeyPair);
+        storeModeratorKeys(sodium, keys);
         say(status, 'Logged in.');
         location.assign('/mod');
       } catch (error) {

@@ -1,21 +1,50 @@
-// Administrators: invitations, grants (after comparing fingerprints), disabling, rotation
-// and the watch list. Every key operation happens here, in the browser.
+// Administrators: invitations, verification and grants (after comparing fingerprints),
+// disabling, rotation and the watch list. Every key operation happens here, in the browser,
+// and seals only to keys this browser trusts (DESIGN §3 pinning).
 import { fromBase64, toBase64 } from '../../../server/protocol/encoding.js';
-import { keyFingerprint } from '../../../server/protocol/fingerprint.js';
 import { generateIntakeKeyPair } from '../../../server/protocol/intake-key.js';
+import { moderatorKeyFingerprint, signVerification, trustedMembers, type ModeratorPublicKeys } from '../../../server/protocol/key-verification.js';
 import { wrapIntakeSecretKey } from '../../../server/protocol/moderator-keys.js';
-import { api, asSodium, element, say, sodiumReady, unlockIntakeKeys } from './console.js';
+import { api, asSodium, element, say, sodiumReady, storedModeratorKeys, unlockIntakeKeys, type SodiumSumo } from './console.js';
 import { openWatchList, sealWatchList } from './watch-list.js';
 
 interface Member {
   id: string;
   handle: string;
+  role: string;
   status: string;
   boxPublicKey: string | null;
+  signPublicKey: string | null;
+  holdsCurrentKey: boolean;
+}
+
+interface TeamAnswer {
+  members: Member[];
+  verifications: { verifierId: string; subjectId: string; signature: string }[];
+}
+
+function publicKeysOf(sodium: SodiumSumo, member: Pick<Member, 'boxPublicKey' | 'signPublicKey'>): ModeratorPublicKeys | null {
+  if (!member.boxPublicKey || !member.signPublicKey) return null;
+  return { boxPublicKey: fromBase64(asSodium(sodium), member.boxPublicKey), signPublicKey: fromBase64(asSodium(sodium), member.signPublicKey) };
+}
+
+/** The team as the server lists it, and which members this browser trusts (pinning, DESIGN §3). */
+async function loadTeam(sodium: SodiumSumo, selfId: string): Promise<{ members: Member[]; trusted: Map<string, string> }> {
+  const own = storedModeratorKeys(sodium);
+  if (!own) throw new Error('Your keys are not unlocked in this tab: log out and log in again.');
+  const { members, verifications } = await api<TeamAnswer>('/mod/api/team');
+  const trusted = trustedMembers(
+    sodium,
+    { id: selfId, keys: { boxPublicKey: own.boxKeyPair.publicKey, signPublicKey: own.signKeyPair.publicKey } },
+    members.map((m) => ({ id: m.id, handle: m.handle, administrator: m.role === 'administrator' && m.status === 'active', keys: publicKeysOf(sodium, m) })),
+    verifications.map((v) => ({ verifierId: v.verifierId, subjectId: v.subjectId, signature: fromBase64(asSodium(sodium), v.signature) })),
+  );
+  return { members, trusted };
 }
 
 export function initTeam(): void {
   const status = element('team-status');
+  const selfId = element('team-page').dataset.selfId ?? '';
   const fail = (error: unknown) => say(status, error instanceof Error ? error.message : 'That did not work.');
 
   element<HTMLFormElement>('invite-form').addEventListener('submit', (event) => {
@@ -36,46 +65,79 @@ export function initTeam(): void {
   const panel = element('grant-panel');
   const confirmed = element<HTMLInputElement>('grant-confirmed');
   const confirm = element<HTMLButtonElement>('grant-confirm');
-  let pending: { id: string; boxPublicKey: Uint8Array } | undefined;
+  let pending: { id: string; keys: ModeratorPublicKeys; grant: boolean } | undefined;
   confirmed.addEventListener('change', () => (confirm.disabled = !confirmed.checked));
   element('grant-cancel').addEventListener('click', () => {
     pending = undefined;
     panel.hidden = true;
   });
 
-  for (const button of document.querySelectorAll<HTMLButtonElement>('.grant-button')) {
-    button.addEventListener('click', () => {
-      void sodiumReady.then((sodium) => {
-        const boxPublicKey = fromBase64(asSodium(sodium), button.dataset.boxPublicKey!);
-        pending = { id: button.dataset.memberId!, boxPublicKey };
-        // Computed here from the key the browser will seal to, not taken from the server's page.
-        element('grant-fingerprint').textContent = keyFingerprint(asSodium(sodium), boxPublicKey);
-        element('grant-handle').textContent = button.dataset.handle!;
-        confirmed.checked = false;
-        confirm.disabled = true;
-        panel.hidden = false;
-        panel.focus();
-      });
+  const openPanel = (button: HTMLButtonElement, grant: boolean) => {
+    void sodiumReady.then((sodium) => {
+      const keys = publicKeysOf(sodium, { boxPublicKey: button.dataset.boxPublicKey ?? null, signPublicKey: button.dataset.signPublicKey ?? null });
+      if (!keys) return;
+      pending = { id: button.dataset.memberId!, keys, grant };
+      // Computed here from the keys the browser will sign and seal to, not taken from the server's page.
+      element('grant-fingerprint').textContent = moderatorKeyFingerprint(asSodium(sodium), keys);
+      element('grant-handle').textContent = button.dataset.handle!;
+      confirm.textContent = grant ? 'Seal the intake keys to them' : 'Record that I verified them';
+      confirmed.checked = false;
+      confirm.disabled = true;
+      panel.hidden = false;
+      panel.focus();
     });
-  }
+  };
+  for (const button of document.querySelectorAll<HTMLButtonElement>('.grant-button')) button.addEventListener('click', () => openPanel(button, true));
 
   confirm.addEventListener('click', () => {
     void (async () => {
       if (!pending) return;
       try {
         const sodium = await sodiumReady;
-        const ring = await unlockIntakeKeys(sodium);
-        const grants = [...ring.keys].map(([intakeKeyId, pair]) => ({
-          intakeKeyId,
-          wrappedSecretKey: toBase64(asSodium(sodium), wrapIntakeSecretKey(sodium, pair.privateKey, pending!.boxPublicKey)),
-        }));
-        await api(`/mod/api/team/${pending.id}/grants`, 'POST', { grants });
+        const own = storedModeratorKeys(sodium);
+        if (!own) throw new Error('Your keys are not unlocked in this tab: log out and log in again.');
+        // The comparison just made, signed: later rotations and grants seal to these keys only.
+        const signature = signVerification(sodium, pending.id, pending.keys, own.signKeyPair.privateKey);
+        await api(`/mod/api/team/${pending.id}/verification`, 'POST', { signature: toBase64(asSodium(sodium), signature) });
+        if (pending.grant) {
+          const ring = await unlockIntakeKeys(sodium);
+          const grants = [...ring.keys].map(([intakeKeyId, pair]) => ({
+            intakeKeyId,
+            wrappedSecretKey: toBase64(asSodium(sodium), wrapIntakeSecretKey(sodium, pair.privateKey, pending!.keys.boxPublicKey)),
+          }));
+          await api(`/mod/api/team/${pending.id}/grants`, 'POST', { grants });
+        }
         location.reload();
       } catch (error) {
         fail(error);
       }
     })();
   });
+
+  // Each row says, from this browser's own checks, whose keys it trusts; the others can be verified.
+  void (async () => {
+    try {
+      const sodium = await sodiumReady;
+      const { members, trusted } = await loadTeam(sodium, selfId);
+      const handles = new Map(members.map((m) => [m.id, m.handle]));
+      for (const member of members) {
+        const cell = document.querySelector<HTMLElement>(`tr[data-member-id="${CSS.escape(member.id)}"] .verification`);
+        if (!cell || !member.boxPublicKey) continue;
+        const by = trusted.get(member.id);
+        cell.textContent = by === 'self' ? 'you' : by ? `verified by ${handles.get(by) ?? 'an administrator'}` : 'not verified';
+        if (by || member.status !== 'active') continue;
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'secondary verify-button';
+        button.textContent = `Verify ${member.handle}`;
+        Object.assign(button.dataset, { memberId: member.id, handle: member.handle, boxPublicKey: member.boxPublicKey, signPublicKey: member.signPublicKey ?? '' });
+        button.addEventListener('click', () => openPanel(button, !member.holdsCurrentKey));
+        cell.append(' ', button);
+      }
+    } catch (error) {
+      fail(error);
+    }
+  })();
 
   for (const button of document.querySelectorAll<HTMLButtonElement>('.disable-button')) {
     button.addEventListener('click', () => {
@@ -85,27 +147,33 @@ export function initTeam(): void {
   }
 
   element('rotate-key').addEventListener('click', () => {
-    if (!confirm_('Make a new intake key and seal it to every active moderator?')) return;
+    if (!confirm_('Make a new intake key and seal it to every moderator whose key is verified?')) return;
     void (async () => {
       try {
         const sodium = await sodiumReady;
         const ring = await unlockIntakeKeys(sodium);
         const terms = await openWatchList(sodium, ring);
-        const { members } = await api<{ members: Member[] }>('/mod/api/team');
+        const { members, trusted } = await loadTeam(sodium, selfId);
+        if (trusted.get(selfId) !== 'self') throw new Error('The server lists keys for you that are not yours: do not continue, and tell the other administrators.');
+        const active = members.filter((m) => m.status === 'active' && m.boxPublicKey);
+        // Pinning: only keys this browser trusts receive the new key; the others are named instead.
+        const sealTo = active.filter((m) => trusted.has(m.id));
+        const unverified = active.filter((m) => !trusted.has(m.id)).map((m) => m.handle);
         const fresh = generateIntakeKeyPair(asSodium(sodium));
-        const grants = members
-          .filter((m) => m.status === 'active' && m.boxPublicKey)
-          .map((m) => ({
-            moderatorId: m.id,
-            wrappedSecretKey: toBase64(asSodium(sodium), wrapIntakeSecretKey(sodium, fresh.privateKey, fromBase64(asSodium(sodium), m.boxPublicKey!))),
-          }));
+        const grants = sealTo.map((m) => ({
+          moderatorId: m.id,
+          wrappedSecretKey: toBase64(asSodium(sodium), wrapIntakeSecretKey(sodium, fresh.privateKey, fromBase64(asSodium(sodium), m.boxPublicKey!))),
+        }));
         const { fingerprint } = await api<{ fingerprint: string }>('/mod/api/intake-keys', 'POST', {
           publicKey: toBase64(asSodium(sodium), fresh.publicKey),
           grants,
           ...(terms.length ? { watchList: sealWatchList(sodium, terms, fresh.publicKey) } : {}),
         });
         sodium.memzero(fresh.privateKey);
-        say(status, `New intake key in use; fingerprint ${fingerprint}.`);
+        const left = unverified.length
+          ? ` Not sealed to ${unverified.join(', ')}: no administrator you trust has verified their keys. Compare their fingerprints and grant them below.`
+          : '';
+        say(status, `New intake key in use; fingerprint ${fingerprint}. Sealed to ${sealTo.map((m) => m.handle).join(', ')}.${left}`);
       } catch (error) {
         fail(error);
       }
