@@ -88,7 +88,7 @@ export async function buildApp({ config, db, logDestination, assetManifest }: Ap
 
   await app.register(healthRoutes, { db });
   await app.register(publishingRoutes, { db, config });
-  await app.register(intakeRoutes, { db });
+  await app.register(intakeRoutes, { db, config });
   await app.register(followupRoutes, { db });
   await app.register(moderationRoutes, { db, config });
   return app;

@@ -35,6 +35,8 @@ export async function registerViews(app: FastifyInstance, manifest: AssetManifes
     options: {
       partials: {
         navigation: 'partials/navigation.hbs',
+        'no-javascript-notice': 'partials/no-javascript-notice.hbs',
+        'receipt-card': 'partials/receipt-card.hbs',
       },
     },
     defaultContext: { siteName: 'Offscript' },

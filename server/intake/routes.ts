@@ -2,6 +2,7 @@
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
+import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { ServiceError } from '../errors.js';
 import { SOURCE_ROUTE_LOG_LEVEL } from '../privacy/logging.js';
@@ -14,9 +15,10 @@ import { acceptSealedSubmission, currentIntakeKey, sealAndAcceptOnServer, type S
 
 export interface IntakeRoutesOptions {
   db: Kysely<Database>;
+  config: Pick<Config, 'kMin' | 'retentionDays'>;
 }
 
-export async function intakeRoutes(app: FastifyInstance, { db }: IntakeRoutesOptions): Promise<void> {
+export async function intakeRoutes(app: FastifyInstance, { db, config }: IntakeRoutesOptions): Promise<void> {
   await app.register(formbody);
   const sodium = await loadSodium();
 
@@ -27,6 +29,8 @@ export async function intakeRoutes(app: FastifyInstance, { db }: IntakeRoutesOpt
       script: key ? 'submit.js' : undefined,
       form: submitFormModel(fields),
       error,
+      kMin: config.kMin,
+      retentionDays: config.retentionDays,
       intakeKey: key && { id: key.id, publicKey: toBase64(sodium, key.publicKey), fingerprint: key.fingerprint },
     });
   }

@@ -1,6 +1,7 @@
 // The source's receipt: 12 BIP-39 words, and the keys derived from them (DESIGN §3).
 import { entropyToMnemonic, mnemonicToEntropy, validateMnemonic } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
+import { distance } from 'fastest-levenshtein';
 import type { BoxKeyPair } from './envelope.js';
 import { ProtocolError } from './errors.js';
 import type { Sodium } from './sodium.js';
@@ -55,4 +56,32 @@ export function deriveReceiptKeys(sodium: Sodium, entropy: Uint8Array): ReceiptK
   sodium.memzero(master);
   sodium.memzero(replySeed);
   return { lookupToken, replyKeyPair: { publicKey: replyKeyPair.publicKey, privateKey: replyKeyPair.privateKey } };
+}
+
+const SUGGESTION_COUNT = 4;
+// BIP-39 English words are unique in their first four letters, and most typos are one or two edits.
+const UNIQUE_PREFIX = 4;
+const MAX_EDITS = 2;
+
+/** Whether `word` (any case) is in the receipt word list. */
+export function isReceiptWord(word: string): boolean {
+  return words.has(word.toLowerCase());
+}
+
+/**
+ * Receipt words a typed word may have meant, best first: the words it begins (while typing), the
+ * word sharing its first four letters, then the nearest by edit distance. Empty for a listed word.
+ */
+export function suggestReceiptWords(typed: string): string[] {
+  const word = typed.toLowerCase();
+  if (word === '' || words.has(word)) return [];
+  const starting = wordlist.filter((w) => w.startsWith(word));
+  if (starting.length > 0) return starting.slice(0, SUGGESTION_COUNT);
+  const samePrefix = word.length >= UNIQUE_PREFIX ? wordlist.filter((w) => w.startsWith(word.slice(0, UNIQUE_PREFIX))) : [];
+  const near = wordlist
+    .map((w) => ({ w, edits: distance(word, w) }))
+    .filter(({ w, edits }) => edits <= MAX_EDITS && !samePrefix.includes(w))
+    .sort((a, b) => a.edits - b.edits)
+    .map(({ w }) => w);
+  return [...samePrefix, ...near].slice(0, SUGGESTION_COUNT);
 }

@@ -1,6 +1,7 @@
 // A source gives an account in a real Chromium, with and without JavaScript.
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page, Request } from 'playwright-core';
+import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../../server/intake/account.js';
 import { lookupTokenHash } from '../../server/protocol/server-digest.js';
@@ -11,6 +12,11 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { chromiumAvailable, launchChromium } from '../support/browser.js';
 import { dumpAllTables } from '../support/database.js';
 import { createIntakeKey, type TestIntakeKey } from '../support/intake.js';
+
+async function pdfText(pdf: Buffer): Promise<string> {
+  const { text } = await extractText(await getDocumentProxy(new Uint8Array(pdf)), { mergePages: true });
+  return text;
+}
 
 const CANARY = 'Canary-Q9: the heron script doctor asked us to grade 400 loglines a night';
 
@@ -83,18 +89,11 @@ describe.skipIf(!chromiumAvailable)('the submission page in Chromium', () => {
     await expect(page.getByTestId('intake-fingerprint').textContent()).resolves.toBe(key.fingerprint);
     const narrative = `${CANARY} (with JavaScript)`;
     await fillAccount(page, narrative);
-    await page.getByRole('button', { name: 'Seal and send my account' }).click();
-
-    const wordItems = page.getByTestId('receipt-words').locator('li');
-    await expect(wordItems.first().waitFor()).resolves.toBeUndefined();
-    const words = await wordItems.allTextContents();
-    const send = page.getByRole('button', { name: 'Send my sealed account' });
-    expect(await send.isDisabled()).toBe(true);
-    await page.getByLabel('I have written down the twelve words').check();
     const started = performance.now();
-    await send.click();
-    await page.getByRole('heading', { name: 'Your account was received' }).waitFor();
+    await page.getByRole('button', { name: 'Seal and send my account' }).click();
+    await page.getByRole('heading', { name: 'Your account is stored' }).waitFor();
     console.log(`sealed and sent in Chromium: ${(performance.now() - started).toFixed(0)} ms`);
+    const words = await page.getByTestId('receipt-words').locator('li').allTextContents();
     await expect(page.getByRole('link', { name: 'Check on your account' }).last().getAttribute('href')).resolves.toBe('/status');
 
     expect(await findAndOpen(words)).toEqual(expectedAccount(narrative));
@@ -134,6 +133,96 @@ describe.skipIf(!chromiumAvailable)('the submission page in Chromium', () => {
     await expect(page.getByRole('alert').textContent()).resolves.toContain('choose what may be done');
     await expect(page.getByLabel('What happened, in your own words (required)').inputValue()).resolves.toBe('Kept text');
     await context.close();
+  });
+
+  it('shows the receipt only once the account is stored; a failed send says so and keeps the form filled', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${origin}/submit`);
+    const narrative = `${CANARY} (send first)`;
+    await fillAccount(page, narrative);
+    const before = await t.database.db.selectFrom('submissions').select('id').execute();
+
+    // The first send fails on the way: no receipt, the form as typed, and a way to try again.
+    await page.route('**/api/v1/submissions', (route) => route.abort('connectionreset'), { times: 1 });
+    await page.getByRole('button', { name: 'Seal and send my account' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('Not sent');
+    expect(await page.getByTestId('receipt-words').isVisible()).toBe(false);
+    await expect(page.getByLabel('What happened, in your own words (required)').inputValue()).resolves.toBe(narrative);
+    expect(await t.database.db.selectFrom('submissions').select('id').execute()).toHaveLength(before.length);
+
+    // The second reaches the server; once the words show, the account is already stored.
+    await page.getByRole('button', { name: 'Seal and send my account' }).click();
+    await page.getByRole('heading', { name: 'Your account is stored' }).waitFor();
+    const words = await page.getByTestId('receipt-words').locator('li').allTextContents();
+    await page.close(); // the source takes the words and closes the tab
+    expect(await findAndOpen(words)).toEqual(expectedAccount(narrative));
+    await context.close();
+  });
+
+  it('"check my words" compares a typed copy with the receipt and suggests a word for a typo', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${origin}/submit`);
+    await fillAccount(page, `${CANARY} (check my words)`);
+    await page.getByRole('button', { name: 'Seal and send my account' }).click();
+    await page.getByRole('heading', { name: 'Your account is stored' }).waitFor();
+    const words = await page.getByTestId('receipt-words').locator('li').allTextContents();
+    const field = page.getByLabel('Type or paste the twelve words as you noted them');
+    const typo = `${words[4]!.slice(0, -1)}q`;
+    await field.fill([...words.slice(0, 4), typo, ...words.slice(5)].join(' '));
+    await page.getByRole('button', { name: 'Check my words' }).click();
+    await expect(page.getByTestId('check-result').textContent()).resolves.toContain('Word 5 differs');
+    await page.getByRole('button', { name: `Use “${words[4]}” as word 5` }).click();
+    await page.getByRole('button', { name: 'Check my words' }).click();
+    await expect(page.getByTestId('check-result').textContent()).resolves.toBe('These are your twelve words, in the right order.');
+    await context.close();
+  });
+
+  it('the receipt card prints (PDF through Chromium) with the twelve words and nothing else identifying', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${origin}/submit`);
+    await fillAccount(page, `${CANARY} (card)`);
+    await page.getByRole('button', { name: 'Seal and send my account' }).click();
+    await page.getByRole('heading', { name: 'Your account is stored' }).waitFor();
+    const words = await page.getByTestId('receipt-words').locator('li').allTextContents();
+    const text = await pdfText(await page.pdf({ format: 'A4' }));
+    for (const word of words) expect(text).toContain(word);
+    expect(text).toContain('Receipt: twelve words');
+    for (const identifying of ['Offscript', '127.0.0.1', 'http', 'Canary', key.fingerprint, new Date().getFullYear().toString(), 'account is stored']) {
+      expect(text, identifying).not.toContain(identifying);
+    }
+    await context.close();
+  });
+
+  it('without JavaScript, the no-JavaScript page prints the same card and offers the words as plain text', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${origin}/submit`);
+    await fillAccount(page, `${CANARY} (card without JavaScript)`);
+    await page.getByRole('button', { name: 'Seal and send my account' }).click();
+    await page.getByRole('heading', { name: 'Your account was received' }).waitFor();
+    const words = await page.getByTestId('receipt-words').locator('li').allTextContents();
+    await expect(page.getByTestId('receipt-text').inputValue()).resolves.toBe(words.join(' '));
+    const text = await pdfText(await page.pdf({ format: 'A4' }));
+    for (const word of words) expect(text).toContain(word);
+    expect(text).not.toContain('Offscript');
+    await context.close();
+  });
+
+  it('without JavaScript, /submit and /status say before anything is typed that the server will seal it', async () => {
+    for (const [javaScriptEnabled, visible] of [[false, true], [true, false]] as const) {
+      const context = await browser.newContext({ javaScriptEnabled });
+      const page = await context.newPage();
+      for (const path of ['/submit', '/status']) {
+        await page.goto(`${origin}${path}`);
+        const notice = page.getByTestId('no-javascript-notice');
+        expect(await notice.isVisible(), `${path}, JavaScript ${javaScriptEnabled ? 'on' : 'off'}`).toBe(visible);
+        if (visible) await expect(notice.textContent()).resolves.toContain('the server seals it');
+      }
+      await context.close();
+    }
   });
 
   it('the canary reaches neither the database nor the log', async () => {

@@ -9,6 +9,7 @@ import { openMessage, sealMessage, type BoxKeyPair } from '../../server/protocol
 import { ProtocolError } from '../../server/protocol/errors.js';
 import { deriveReceiptKeys, entropyFromReceiptWords } from '../../server/protocol/receipt.js';
 import { loadSodium, type Sodium } from '../../server/protocol/sodium.js';
+import { attachWordSuggestions } from './receipt-words.js';
 
 /** What POST /api/v1/status answers (server/followup/schemas.ts). */
 interface StatusAnswer {
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
   const confirm = element<HTMLInputElement>('confirm');
   const sodiumReady: Promise<Sodium> = loadSodium();
   let busy = false;
+  attachWordSuggestions(words, element('words-suggestions'));
 
   const showError = (message: string) => {
     errorBox.textContent = message;

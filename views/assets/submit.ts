@@ -1,12 +1,14 @@
-// The submission page in the browser (DESIGN §3 Submission): draw the receipt, show it, seal
-// the padded account to the intake key and send only the envelope. The DOM is built with
-// textContent only (Trusted Types are enforced).
-import { AccountInvalidError, accountFromForm, type Account, type FormFields } from '../../server/intake/account.js';
+// The submission page in the browser (DESIGN §3 Submission): draw the receipt, seal the padded
+// account to the intake key and send only the envelope; the words are shown only once the server
+// has stored it (201), so that no source leaves with a receipt for an account never sent. The DOM
+// is built with textContent only (Trusted Types are enforced).
+import { AccountInvalidError, accountFromForm, type FormFields } from '../../server/intake/account.js';
 import { fromBase64, toBase64 } from '../../server/protocol/encoding.js';
 import { sealAccount } from '../../server/protocol/envelope.js';
 import { ProtocolError } from '../../server/protocol/errors.js';
 import { deriveReceiptKeys, drawReceiptEntropy, receiptWordsFromEntropy } from '../../server/protocol/receipt.js';
 import { loadSodium, type Sodium } from '../../server/protocol/sodium.js';
+import { attachWordSuggestions, receiptMismatch } from './receipt-words.js';
 
 function element<T extends HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -22,24 +24,67 @@ function formFields(form: HTMLFormElement): FormFields {
   return fields;
 }
 
-interface PendingSubmission {
-  account: Account;
-  entropy: Uint8Array;
+class SendRefused extends Error {}
+
+async function sendEnvelope(sodium: Sodium, form: HTMLFormElement, entropy: Uint8Array, fields: FormFields): Promise<void> {
+  const account = accountFromForm(fields);
+  const intakePublicKey = fromBase64(sodium, form.dataset.intakePublicKey ?? '', 'intake key');
+  const { lookupToken, replyKeyPair } = deriveReceiptKeys(sodium, entropy);
+  sodium.memzero(replyKeyPair.privateKey);
+  const ciphertext = sealAccount(sodium, account, intakePublicKey);
+  let response: Response;
+  try {
+    response = await fetch('/api/v1/submissions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        v: 1,
+        intakeKeyId: form.dataset.intakeKeyId ?? '',
+        ciphertext: toBase64(sodium, ciphertext),
+        replyPublicKey: toBase64(sodium, replyKeyPair.publicKey),
+        lookupToken: toBase64(sodium, lookupToken),
+      }),
+      credentials: 'omit',
+      referrerPolicy: 'no-referrer',
+    });
+  } catch {
+    throw new SendRefused('The connection to our server failed.');
+  }
+  if (response.status !== 201) {
+    const body = (await response.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
+    throw new SendRefused(body?.error?.message ?? `The server answered ${response.status}.`);
+  }
+}
+
+function showReceipt(words: readonly string[]): void {
+  element<HTMLOListElement>('receipt-words').replaceChildren(
+    ...words.map((word) => {
+      const item = document.createElement('li');
+      item.textContent = word;
+      return item;
+    }),
+  );
+  const checkForm = element<HTMLFormElement>('check-form');
+  const checkWords = element<HTMLTextAreaElement>('check-words');
+  const checkResult = element<HTMLParagraphElement>('check-result');
+  attachWordSuggestions(checkWords, element('check-words-suggestions'));
+  checkForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    checkResult.textContent = receiptMismatch(checkWords.value, words) ?? 'These are your twelve words, in the right order.';
+  });
+  element<HTMLButtonElement>('print-receipt').addEventListener('click', () => window.print());
+  const panel = element<HTMLElement>('receipt-panel');
+  panel.hidden = false;
+  panel.focus();
 }
 
 async function main(): Promise<void> {
   const form = element<HTMLFormElement>('account-form');
   const errorBox = element<HTMLDivElement>('form-error');
-  const receiptPanel = element<HTMLElement>('receipt-panel');
-  const wordsList = element<HTMLOListElement>('receipt-words');
-  const confirmed = element<HTMLInputElement>('receipt-confirmed');
-  const sendButton = element<HTMLButtonElement>('send-button');
-  const backButton = element<HTMLButtonElement>('back-button');
+  const submitButton = element<HTMLButtonElement>('submit-button');
   const progress = element<HTMLParagraphElement>('send-progress');
-  const sentPanel = element<HTMLElement>('sent-panel');
-  const intakeKeyId = form.dataset.intakeKeyId ?? '';
   const sodiumReady: Promise<Sodium> = loadSodium();
-  let pending: PendingSubmission | undefined;
+  let sending = false;
 
   const showError = (message: string) => {
     errorBox.textContent = message;
@@ -49,88 +94,39 @@ async function main(): Promise<void> {
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    if (sending) return;
+    sending = true;
     void (async () => {
       errorBox.hidden = true;
-      let account: Account;
-      try {
-        account = accountFromForm(formFields(form));
-      } catch (error) {
-        if (error instanceof AccountInvalidError) return showError(error.message);
-        throw error;
-      }
-      const sodium = await sodiumReady;
-      pending = { account, entropy: drawReceiptEntropy(sodium) };
-      wordsList.replaceChildren(
-        ...receiptWordsFromEntropy(pending.entropy).map((word) => {
-          const item = document.createElement('li');
-          item.textContent = word;
-          return item;
-        }),
-      );
-      confirmed.checked = false;
-      sendButton.disabled = true;
-      progress.textContent = '';
-      form.hidden = true;
-      receiptPanel.hidden = false;
-      receiptPanel.focus();
-    })();
-  });
-
-  confirmed.addEventListener('change', () => {
-    sendButton.disabled = !confirmed.checked;
-  });
-
-  backButton.addEventListener('click', () => {
-    pending = undefined;
-    wordsList.replaceChildren();
-    receiptPanel.hidden = true;
-    form.hidden = false;
-  });
-
-  sendButton.addEventListener('click', () => {
-    void (async () => {
-      if (!pending) return;
-      sendButton.disabled = true;
+      submitButton.disabled = true;
       progress.textContent = 'Encrypting and sending…';
       const sodium = await sodiumReady;
+      const entropy = drawReceiptEntropy(sodium);
+      let words: string[];
       try {
-        const intakePublicKey = fromBase64(sodium, form.dataset.intakePublicKey ?? '', 'intake key');
-        const { lookupToken, replyKeyPair } = deriveReceiptKeys(sodium, pending.entropy);
-        const ciphertext = sealAccount(sodium, pending.account, intakePublicKey);
-        const response = await fetch('/api/v1/submissions', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            v: 1,
-            intakeKeyId,
-            ciphertext: toBase64(sodium, ciphertext),
-            replyPublicKey: toBase64(sodium, replyKeyPair.publicKey),
-            lookupToken: toBase64(sodium, lookupToken),
-          }),
-          credentials: 'omit',
-          referrerPolicy: 'no-referrer',
-        });
-        if (response.status !== 201) {
-          const body = (await response.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
-          throw new Error(body?.error?.message ?? `The server answered ${response.status}.`);
-        }
-        pending = undefined;
-        receiptPanel.querySelector('#receipt-confirmed')?.closest('.choice')?.remove();
-        sendButton.remove();
-        backButton.remove();
-        progress.textContent = '';
-        sentPanel.hidden = false;
-        sentPanel.focus();
+        words = receiptWordsFromEntropy(entropy);
+        await sendEnvelope(sodium, form, entropy, formFields(form));
       } catch (error) {
-        const message =
+        progress.textContent = '';
+        submitButton.disabled = false;
+        sending = false;
+        if (error instanceof AccountInvalidError) return showError(error.message);
+        const reason =
           error instanceof ProtocolError && error.code === 'too_large'
             ? 'Your account is too long to send in one piece; please shorten it.'
-            : error instanceof Error
+            : error instanceof SendRefused
               ? error.message
               : 'Sending failed.';
-        progress.textContent = `Not sent: ${message} Your account is still here; nothing was stored.`;
-        sendButton.disabled = !confirmed.checked;
+        return showError(`Not sent: ${reason} Nothing was stored, and your account is still in the form; you can try again.`);
+      } finally {
+        sodium.memzero(entropy);
       }
+      // Stored: the form and its clear text leave the page; only the receipt remains.
+      form.reset();
+      form.remove();
+      element('explainer-heading').closest('section')?.remove();
+      progress.textContent = '';
+      showReceipt(words);
     })();
   });
 }

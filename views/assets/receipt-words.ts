@@ -1,0 +1,63 @@
+// Help with typing receipt words back (WCAG 2.2 SC 3.3.8): suggestions from the BIP-39 list while
+// typing, and a comparison with the words just received. Everything stays in this page: the words
+// are never stored, put in a URL or sent. DOM by textContent only (Trusted Types are enforced).
+import { RECEIPT_WORD_COUNT, isReceiptWord, suggestReceiptWords } from '../../server/protocol/receipt.js';
+
+interface TypedWord {
+  word: string;
+  start: number;
+  end: number;
+}
+
+function typedWords(text: string): TypedWord[] {
+  return [...text.matchAll(/\S+/g)].map((m) => ({ word: m[0], start: m.index, end: m.index + m[0].length }));
+}
+
+/** The first word that is not in the list, skipping the one still being typed if it can still become one. */
+function firstUnknownWord(field: HTMLTextAreaElement): { position: number; typed: TypedWord } | undefined {
+  const list = typedWords(field.value);
+  for (const [position, typed] of list.entries()) {
+    if (isReceiptWord(typed.word)) continue;
+    const stillTyping = typed.end === field.value.length && field.selectionEnd === typed.end;
+    if (stillTyping && suggestReceiptWords(typed.word).some((w) => w.startsWith(typed.word.toLowerCase()))) continue;
+    return { position, typed };
+  }
+  return undefined;
+}
+
+/** Shows, under `field`, what the first unknown word may have meant; a click puts the word in its place. */
+export function attachWordSuggestions(field: HTMLTextAreaElement, box: HTMLElement): void {
+  const update = () => {
+    const unknown = firstUnknownWord(field);
+    if (!unknown) return box.replaceChildren();
+    const { position, typed } = unknown;
+    const suggestions = suggestReceiptWords(typed.word);
+    const text = document.createElement('p');
+    text.textContent = `Word ${position + 1}, “${typed.word}”, is not in the receipt word list.${suggestions.length ? ' Did you mean:' : ' Check its spelling.'}`;
+    const buttons = suggestions.map((suggestion) => {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'secondary';
+      button.textContent = suggestion;
+      button.setAttribute('aria-label', `Use “${suggestion}” as word ${position + 1}`);
+      button.addEventListener('click', () => {
+        field.setRangeText(suggestion, typed.start, typed.end, 'end');
+        field.focus();
+        update();
+      });
+      return button;
+    });
+    box.replaceChildren(text, ...buttons);
+  };
+  field.addEventListener('input', update);
+  field.addEventListener('blur', update);
+}
+
+/** Compares what was typed with the receipt: undefined when they match, otherwise what differs. */
+export function receiptMismatch(typed: string, receipt: readonly string[]): string | undefined {
+  const list = typedWords(typed).map((t) => t.word.toLowerCase());
+  const differs = receipt.findIndex((word, i) => list[i] !== word);
+  if (differs >= 0 && differs < list.length) return `Word ${differs + 1} differs from your receipt: check it against the card.`;
+  if (list.length !== RECEIPT_WORD_COUNT) return `A receipt has ${RECEIPT_WORD_COUNT} words; you typed ${list.length}.`;
+  return undefined;
+}
