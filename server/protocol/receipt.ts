@@ -69,19 +69,20 @@ export function isReceiptWord(word: string): boolean {
 }
 
 /**
- * Receipt words a typed word may have meant, best first: the words it begins (while typing), the
- * word sharing its first four letters, then the nearest by edit distance. Empty for a listed word.
+ * Receipt words a typed word may have meant, best first: the words it begins (while typing), else
+ * the nearest by edit distance, a shared first four letters counting as one edit. Empty for a listed word.
  */
 export function suggestReceiptWords(typed: string): string[] {
   const word = typed.toLowerCase();
   if (word === '' || words.has(word)) return [];
   const starting = wordlist.filter((w) => w.startsWith(word));
   if (starting.length > 0) return starting.slice(0, SUGGESTION_COUNT);
-  const samePrefix = word.length >= UNIQUE_PREFIX ? wordlist.filter((w) => w.startsWith(word.slice(0, UNIQUE_PREFIX))) : [];
-  const near = wordlist
-    .map((w) => ({ w, edits: distance(word, w) }))
-    .filter(({ w, edits }) => edits <= MAX_EDITS && !samePrefix.includes(w))
-    .sort((a, b) => a.edits - b.edits)
+  const prefix = word.length >= UNIQUE_PREFIX ? word.slice(0, UNIQUE_PREFIX) : undefined;
+  // A word sharing the first four letters counts as one edit closer.
+  return wordlist
+    .map((w) => ({ w, score: distance(word, w) - (prefix && w.startsWith(prefix) ? 1 : 0) }))
+    .filter(({ score }) => score <= MAX_EDITS)
+    .sort((a, b) => a.score - b.score)
+    .slice(0, SUGGESTION_COUNT)
     .map(({ w }) => w);
-  return [...samePrefix, ...near].slice(0, SUGGESTION_COUNT);
 }

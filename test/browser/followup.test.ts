@@ -93,6 +93,37 @@ describe.skipIf(!chromiumAvailable)('the status page in Chromium', () => {
     return { list: await get('/stories'), atom: await get('/feed.atom'), api: await get('/api/v1/stories'), page: await get('/stories/lantern-nights') };
   }
 
+  it('the words can be pasted into /status, and a mistyped word gets a suggestion from the word list', async () => {
+    const { page, context, requests } = await newPage();
+    const words = await submitAccount(page, true);
+    // A real copy and paste, by keyboard: copied from the receipt screen, pasted on /status.
+    const check = page.getByLabel('Type or paste the twelve words as you noted them');
+    await check.fill(words.join(' '));
+    await check.press('ControlOrMeta+A');
+    await check.press('ControlOrMeta+C');
+    const status = await context.newPage();
+    await status.goto(`${t.origin}/status`);
+    const wordsField = status.getByLabel('Your twelve words');
+    await wordsField.focus();
+    await status.keyboard.press('ControlOrMeta+V');
+    await expect(wordsField.inputValue()).resolves.toBe(words.join(' '));
+
+    // The last letter missing from a word of five letters or more (its first four are unique in the list).
+    const position = words.findIndex((w) => w.length >= 5);
+    const typo = words[position]!.slice(0, -1);
+    const typed = words.map((w, i) => (i === position ? typo : w));
+    await wordsField.fill(typed.join(' '));
+    await wordsField.press('Home'); // no longer typing that word
+    const suggestions = status.getByTestId('word-suggestions');
+    await suggestions.getByText(`Word ${position + 1}, “${typo}”, is not in the receipt word list.`).waitFor();
+    await suggestions.getByRole('button', { name: `Use “${words[position]}” as word ${position + 1}` }).click();
+    await expect(wordsField.inputValue()).resolves.toBe(words.join(' '));
+    await expect(suggestions.textContent()).resolves.toBe('');
+    await status.getByRole('button', { name: 'Show my account' }).click();
+    await status.getByTestId('status-text').getByText('waiting for a moderator').waitFor();
+    expect(requests.some((r) => r.url().includes(words[0]!))).toBe(false);
+  });
+
   it('with JavaScript: question, answer, withdrawal; the words never leave the browser', async () => {
     // 1. A source gives an account.
     const source = await newPage();

@@ -178,3 +178,15 @@ describe('encoding and fingerprints', () => {
     expect(fingerprint.replaceAll(' ', '')).toBe(sodium.to_hex(sodium.crypto_generichash(32, key, null)).slice(0, 32));
   });
 });
+
+describe('receipt word suggestions', () => {
+  it('offers the listed words a typo may have meant, and nothing for a listed word', async () => {
+    const { suggestReceiptWords } = await import('../../server/protocol/receipt.js');
+    expect(suggestReceiptWords('abandon')).toEqual([]);
+    expect(suggestReceiptWords('ABANDN')[0]).toBe('abandon'); // a letter missing
+    expect(suggestReceiptWords('abandno')[0]).toBe('abandon'); // two letters swapped
+    expect(suggestReceiptWords('zebrx')).toContain('zebra');
+    expect(suggestReceiptWords('aba')).toEqual(['abandon']); // still typing
+    expect(suggestReceiptWords('qqqqqqqq')).toEqual([]);
+  });
+});

@@ -27,8 +27,13 @@ function firstUnknownWord(field: HTMLTextAreaElement): { position: number; typed
 
 /** Shows, under `field`, what the first unknown word may have meant; a click puts the word in its place. */
 export function attachWordSuggestions(field: HTMLTextAreaElement, box: HTMLElement): void {
+  let shown = '';
   const update = () => {
     const unknown = firstUnknownWord(field);
+    // Unchanged advice stays in place: redrawing on blur would swallow a click on a suggestion.
+    const showing = unknown ? `${unknown.position}:${unknown.typed.start}:${unknown.typed.word}` : '';
+    if (showing === shown) return;
+    shown = showing;
     if (!unknown) return box.replaceChildren();
     const { position, typed } = unknown;
     const suggestions = suggestReceiptWords(typed.word);
