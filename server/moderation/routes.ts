@@ -19,10 +19,12 @@ import { HandleFailureCounter } from './login-limits.js';
 import { authenticate, issueLoginChallenge, loadLoginSecrets, logIn, logOut } from './session-service.js';
 import { approveStory, getStory, listStories, returnStory, reviseStory } from './stories-service.js';
 import {
+  administratorEnrolled,
   currentWatchList,
   disableModerator,
   enrolModerator,
   grantIntakeKeys,
+  invitationUrl,
   inviteModerator,
   listKeyVerifications,
   listTeam,
@@ -80,9 +82,6 @@ export function fromOwnSite(headers: FastifyRequest['headers'], publicOrigin: st
   return origin === publicOrigin;
 }
 
-export function invitationUrl(config: Config, token: string): string {
-  return `${config.publicOrigin}/mod/enrol/${token}`;
-}
 
 export async function moderationRoutes(app: FastifyInstance, { db, config }: ModerationRoutesOptions): Promise<void> {
   const secure = config.publicOrigin.startsWith('https:');
@@ -126,7 +125,9 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
   await app.register(async (open) => {
     open.addHook('preHandler', checkCsrf);
 
-    open.get('/mod/login', async (_request, reply) => page(reply, 'login', { title: 'Moderator login' }));
+    open.get('/mod/login', async (_request, reply) =>
+      page(reply, 'login', { title: 'Moderator login', awaitingAdministrator: !(await administratorEnrolled(db)) }),
+    );
 
     open.get<{ Params: { token: string } }>('/mod/enrol/:token', async (request, reply) => {
       const invitation = await openInvitation(db, request.params.token);

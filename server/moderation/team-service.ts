@@ -38,6 +38,11 @@ export function invitationTokenHash(sodium: Awaited<ReturnType<typeof loadSodium
   return sha256(sodium, `offscript/invitation/v1:${token}`);
 }
 
+/** An invitation link on the origin people reach the site at (PUBLIC_ORIGIN), never a default port. */
+export function invitationUrl(config: { publicOrigin: string }, token: string): string {
+  return `${config.publicOrigin}/mod/enrol/${token}`;
+}
+
 export interface Invitation {
   moderatorId: string;
   token: string;
@@ -85,6 +90,41 @@ export async function inviteModerator(
     return id;
   });
   return { moderatorId, token };
+}
+
+export const FIRST_ADMINISTRATOR_HANDLE = 'admin';
+
+/** Whether an administrator has enrolled: until then /mod/login says where the invitation is. */
+export async function administratorEnrolled(db: Kysely<Database>): Promise<boolean> {
+  const row = await db.selectFrom('moderators').select('id').where('role', '=', 'administrator').where('status', '=', 'active').limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+export type FirstAdministrator =
+  | { state: 'enrolled' }
+  | { state: 'invitation_pending'; expiresAt: Date }
+  | { state: 'invited'; handle: string; token: string };
+
+/**
+ * On a fresh install, invites the first administrator once: while an unused administrator
+ * invitation is still valid, no other is made (it was printed when it was made).
+ */
+export async function inviteFirstAdministrator(db: Kysely<Database>, now = new Date()): Promise<FirstAdministrator> {
+  if (await administratorEnrolled(db)) return { state: 'enrolled' };
+  const pending = await db
+    .selectFrom('invitations')
+    .innerJoin('moderators', 'moderators.id', 'invitations.moderator_id')
+    .select('invitations.expires_at')
+    .where('moderators.role', '=', 'administrator')
+    .where('moderators.status', '=', 'invited')
+    .where('invitations.used_on', 'is', null)
+    .where('invitations.expires_at', '>', now)
+    .orderBy('invitations.expires_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (pending) return { state: 'invitation_pending', expiresAt: new Date(pending.expires_at) };
+  const { token } = await inviteModerator(db, { handle: FIRST_ADMINISTRATOR_HANDLE, role: 'administrator' }, 'operator', now);
+  return { state: 'invited', handle: FIRST_ADMINISTRATOR_HANDLE, token };
 }
 
 export interface OpenInvitation {

@@ -19,6 +19,8 @@ export interface Operator {
   log(): string;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Resolves when `npm start` has exited, however it was stopped. */
+  exited(): Promise<void>;
   /** `npm run <script> -- args`, as an operator types it; resolves with its output. */
   npm(script: string, args?: string[]): Promise<string>;
 }
@@ -62,10 +64,15 @@ export async function operatorFor(extraEnv: Record<string, string>): Promise<Ope
         await new Promise((r) => setTimeout(r, 200));
       }
     },
+    exited: () => exited ?? Promise.resolve(),
     async stop() {
       if (!child || child.exitCode !== null || child.signalCode !== null) return;
       // npm and the server share a process group: signal the group, as a terminal would.
-      process.kill(-child.pid!, 'SIGTERM');
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        return; // already gone (npm stop, say)
+      }
       await exited;
       // npm may exit before the server has finished closing: wait for the whole group.
       for (let i = 0; i < 300; i++) {

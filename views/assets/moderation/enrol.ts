@@ -11,6 +11,7 @@ import {
   wrapIntakeSecretKey,
 } from '../../../server/protocol/moderator-keys.js';
 import { api, asSodium, element, say, sodiumReady } from './console.js';
+import { openSession } from './login.js';
 
 export function initEnrol(): void {
   const form = element<HTMLFormElement>('enrol-form');
@@ -58,6 +59,12 @@ export function initEnrol(): void {
         const { keyFingerprint } = await api<{ keyFingerprint: string }>('/mod/api/enrol', 'POST', body);
         const own = moderatorKeyFingerprint(s, { boxPublicKey: keys.boxKeyPair.publicKey, signPublicKey: keys.signKeyPair.publicKey });
         if (own !== keyFingerprint) throw new Error('The server reports a different key fingerprint: do not continue.');
+        // Logged in with the keys just made: no second passphrase, no second Argon2id.
+        const handle = form.dataset.handle ?? '';
+        const { challenge } = await api<{ challenge: string }>('/mod/api/login/challenge', 'POST', { handle });
+        await openSession(sodium, handle, challenge, keys);
+        // The first administrator has nobody to read a fingerprint to: straight into the console.
+        if (form.dataset.createsIntakeKey === 'true') return location.assign('/mod');
         element('own-fingerprint').textContent = own;
         form.hidden = true;
         say(status, '');

@@ -1,6 +1,14 @@
+import type { SodiumSumo } from '../../../server/protocol/digest.js';
 import { fromBase64, toBase64 } from '../../../server/protocol/encoding.js';
-import { deriveModeratorKeys, signLogin } from '../../../server/protocol/moderator-keys.js';
+import { deriveModeratorKeys, signLogin, type ModeratorKeys } from '../../../server/protocol/moderator-keys.js';
 import { api, asSodium, element, say, sodiumReady, storeModeratorKeys } from './console.js';
+
+/** Signs a fresh challenge with keys already derived, opens a session and keeps the keys for this tab. */
+export async function openSession(sodium: SodiumSumo, handle: string, challenge: string, keys: ModeratorKeys): Promise<void> {
+  const signature = signLogin(sodium, fromBase64(asSodium(sodium), challenge), location.origin, keys.signKeyPair.privateKey);
+  await api('/mod/api/login', 'POST', { handle, challenge, signature: toBase64(asSodium(sodium), signature) });
+  storeModeratorKeys(sodium, keys);
+}
 
 export function initLogin(): void {
   const form = element<HTMLFormElement>('login-form');
@@ -18,10 +26,7 @@ export function initLogin(): void {
         const keys = deriveModeratorKeys(sodium, passphrase, fromBase64(asSodium(sodium), salt));
         // Kept for the operator's (and the test suite's) view of how long unlocking takes here.
         sessionStorage.setItem('offscript.unlockMs', String(Math.round(performance.now() - started)));
-        const challengeBytes = fromBase64(asSodium(sodium), challenge);
-        const signature = signLogin(sodium, challengeBytes, location.origin, keys.signKeyPair.privateKey);
-        await api('/mod/api/login', 'POST', { handle, challenge, signature: toBase64(asSodium(sodium), signature) });
-        storeModeratorKeys(sodium, keys);
+        await openSession(sodium, handle, challenge, keys);
         say(status, 'Logged in.');
         location.assign('/mod');
       } catch (error) {

@@ -1,0 +1,56 @@
+// What the serving process offers its operator besides HTTP: the control channel (embedded
+// database only), a pid file for `npm stop`, and on a fresh install the first invitation.
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.js';
+import type { DatabaseKind } from '../db/database.js';
+import type { Database } from '../db/schema.js';
+import { invitationUrl, inviteFirstAdministrator } from '../moderation/team-service.js';
+import { startControlChannel, type ControlChannelLog } from './channel.js';
+
+export function pidFilePath(dataDir: string): string {
+  return path.join(dataDir, 'server.pid');
+}
+
+/** The first administrator's next step, printed on the terminal (not the JSON log) so a person reads it. */
+async function announceFirstAdministrator(db: Kysely<Database>, config: Config): Promise<void> {
+  const first = await inviteFirstAdministrator(db);
+  if (first.state === 'enrolled') return;
+  if (first.state === 'invited') {
+    console.log(
+      [
+        '',
+        `No administrator yet. Open this one-time invitation to enrol as "${first.handle}" (valid for 48 hours; it is printed only now):`,
+        `  ${invitationUrl(config, first.token)}`,
+        `Lost it? npm run admin:invite -- --handle NAME   (works while the server runs)`,
+        '',
+      ].join('\n'),
+    );
+  } else {
+    console.log(
+      `No administrator yet: use the invitation printed when this server first started (valid until ${first.expiresAt.toISOString()}), ` +
+        'or npm run admin:invite -- --handle NAME',
+    );
+  }
+}
+
+export async function startOperatorSide(
+  db: Kysely<Database>,
+  config: Config,
+  kind: DatabaseKind,
+  log: ControlChannelLog,
+): Promise<{ stop(): Promise<void> }> {
+  const channel = kind === 'pglite' ? await startControlChannel(db, config, log) : undefined;
+  await mkdir(config.dataDir, { recursive: true });
+  const pidFile = pidFilePath(config.dataDir);
+  await writeFile(pidFile, `${process.pid}\n`);
+  await announceFirstAdministrator(db, config);
+  return {
+    async stop() {
+      await channel?.stop();
+      // Another server may have started on this directory since (Postgres needs no lock): leave its file.
+      if ((await readFile(pidFile, 'utf8').catch(() => '')).trim() === String(process.pid)) await rm(pidFile, { force: true });
+    },
+  };
+}

@@ -1,0 +1,90 @@
+// Operator commands on the embedded database (DESIGN §2): they reach the running server through
+// its control channel, and open DATA_DIR themselves when no server runs. `npm stop` stops it.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operatorFor, type Operator } from '../journeys/support.js';
+
+const PUBLIC_ORIGIN = 'https://offscript.example';
+const INVITATION = new RegExp(`${PUBLIC_ORIGIN.replaceAll('.', '\\.')}/mod/enrol/[A-Za-z0-9_-]{43}`, 'g');
+
+describe('operator commands on PGlite, with the server running and stopped', () => {
+  let dataDir: string;
+  let operator: Operator;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'offscript-operator-'));
+    // DATABASE_URL is not passed on: this is the embedded database's case whatever the suite runs on.
+    operator = await operatorFor({ DATA_DIR: dataDir, PUBLIC_ORIGIN, LOG_LEVEL: 'warn' });
+  });
+  afterAll(async () => {
+    await operator?.stop();
+    await rm(dataDir, { recursive: true, force: true, maxRetries: 5 });
+  });
+
+  async function everyCommand(): Promise<string[]> {
+    return [
+      await operator.npm('admin:invite', ['--handle', `carol${Math.floor(Math.random() * 1e6)}`]),
+      await operator.npm('release'),
+      await operator.npm('purge'),
+      await operator.npm('audit:verify'),
+    ];
+  }
+
+  /** The announcement follows the first ready answer by a moment. */
+  async function logShows(text: string): Promise<void> {
+    for (let i = 0; i < 100 && !operator.log().includes(text); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(operator.log()).toContain(text);
+  }
+
+  it('a first start prints one invitation on PUBLIC_ORIGIN, and /mod/login says where it is', async () => {
+    await operator.start();
+    await logShows('No administrator yet');
+    const invitations = operator.log().match(INVITATION) ?? [];
+    expect(invitations).toHaveLength(1);
+    expect(operator.log()).toContain('No administrator yet');
+    const token = invitations[0]!.split('/').at(-1)!;
+    expect((await fetch(`${operator.origin}/mod/enrol/${token}`)).status).toBe(200);
+    const login = await (await fetch(`${operator.origin}/mod/login`)).text();
+    expect(login).toContain('No administrator has enrolled yet');
+    expect(login).toContain('npm run admin:invite');
+  });
+
+  it('admin:invite, release, purge and audit:verify succeed while the server serves, through its control channel', async () => {
+    const [invite, release, purge, audit] = await everyCommand();
+    expect(invite).toMatch(INVITATION);
+    expect(release).toContain('no batch is due');
+    expect(purge).toContain('purged 0 submissions');
+    expect(audit).toMatch(/audit log intact: \d+ entries/);
+    for (const output of [invite, release, purge, audit]) expect(output).toContain('(run inside the server');
+    expect((await fetch(`${operator.origin}/healthz`)).status).toBe(200);
+  });
+
+  it('npm stop stops the server started with npm start', async () => {
+    expect(existsSync(path.join(dataDir, 'server.pid'))).toBe(true);
+    expect(await operator.npm('stop')).toContain('Stopped the server');
+    await operator.exited();
+    await expect(fetch(`${operator.origin}/healthz`)).rejects.toThrow();
+    expect(existsSync(path.join(dataDir, 'server.pid'))).toBe(false);
+    expect(existsSync(path.join(dataDir, 'control.sock'))).toBe(false);
+    expect(await operator.npm('stop')).toContain('No server is running');
+  });
+
+  it('the same commands succeed with the server stopped, opening the database themselves', async () => {
+    const [invite, release, purge, audit] = await everyCommand();
+    expect(invite).toMatch(INVITATION);
+    expect(release).toContain('no batch is due');
+    expect(purge).toContain('purged 0 submissions');
+    expect(audit).toMatch(/audit log intact: \d+ entries/);
+    for (const output of [invite, release, purge, audit]) expect(output).not.toContain('(run inside the server');
+  });
+
+  it('a restart prints no second invitation while the first is still valid', async () => {
+    const before = (operator.log().match(INVITATION) ?? []).length;
+    await operator.start();
+    await logShows('use the invitation printed when this server first started');
+    expect((operator.log().match(INVITATION) ?? []).length).toBe(before);
+  });
+});
