@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-// Builds the server (tsc) and the browser bundles (esbuild, content-hashed names).
+// Builds the server (esbuild, file by file) and the browser bundles (esbuild, content-hashed names).
 // `--if-needed` skips the work when dist/ is newer than every source file.
 // `--assets-only` builds only the browser bundles (the test suite's global setup).
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,10 +63,32 @@ export async function buildAssets() {
   return manifest;
 }
 
-function buildServer() {
-  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], {
-    cwd: root,
-    stdio: 'inherit',
+const SERVER_SOURCES = ['server', 'migrations', 'scripts'];
+
+function serverEntryPoints() {
+  const files = [];
+  const visit = (p) => {
+    if (statSync(p).isDirectory()) for (const entry of readdirSync(p)) visit(path.join(p, entry));
+    else if (p.endsWith('.ts') && !p.endsWith('.d.ts')) files.push(path.relative(root, p));
+  };
+  for (const dir of SERVER_SOURCES) visit(path.join(root, dir));
+  return files;
+}
+
+// Transpiled file by file, layout kept (dist/server/main.js…). Types are checked by
+// `npm run typecheck` (and CI), not on every start: tsc took most of a first start.
+async function buildServer() {
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: serverEntryPoints(),
+    outdir: dist,
+    outbase: '.',
+    bundle: false,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: true,
+    logLevel: 'warning',
   });
 }
 
@@ -79,8 +100,7 @@ async function main() {
   }
   if (args.has('--if-needed') && existsSync(stamp) && statSync(stamp).mtimeMs >= newestSource()) return;
   console.error('building server and browser bundles…');
-  buildServer();
-  await buildAssets();
+  await Promise.all([buildServer(), buildAssets()]);
   writeFileSync(stamp, new Date().toISOString());
 }
 

@@ -53,7 +53,7 @@ const SOURCES: Source[] = [
   { code: 'J12', js: true, role: 'Writer', platform: 'Outlier', task: 'Rating chatbot responses', consent: 'stats', decision: 'question', narrative: 'J12 They stopped paying after the second month.' },
 ];
 
-const ALICE = { handle: 'alice', passphrase: 'journey copper kettle orbit meadow' };
+const ALICE = { handle: 'admin', passphrase: 'journey copper kettle orbit meadow' };
 const BOB = { handle: 'bob', passphrase: 'journey velvet lantern harbour' };
 const CLEAR_TEXT_ANSWER = 'J12 answer: it was the Outlier writing project, about six weeks in.';
 
@@ -105,11 +105,15 @@ describe.skipIf(!chromiumAvailable)(`the whole journey on ${process.env.DATABASE
     expect(violations, describeViolations(page.url(), violations)).toEqual([]);
   }
 
-  async function enrol(page: Page, url: string, passphrase: string): Promise<string> {
+  async function fillEnrolment(page: Page, url: string, passphrase: string): Promise<void> {
     await page.goto(url);
     await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
     await page.getByLabel('Passphrase again').fill(passphrase);
     await page.getByRole('button', { name: 'Create my keys' }).click();
+  }
+
+  async function enrol(page: Page, url: string, passphrase: string): Promise<string> {
+    await fillEnrolment(page, url, passphrase);
     await page.getByRole('heading', { name: 'Your keys are ready' }).waitFor({ timeout: 30_000 });
     await audit(page, 'enrolled');
     return (await page.getByTestId('own-fingerprint').textContent())!;
@@ -176,6 +180,12 @@ describe.skipIf(!chromiumAvailable)(`the whole journey on ${process.env.DATABASE
     if (source.code === 'J01' || source.code === 'J10') await audit(page, source.js ? 'submitted' : 'submitted-without-js');
     words.set(source.code, await page.getByTestId('receipt-words').locator('li').allTextContents());
     expect(words.get(source.code)).toHaveLength(12);
+    if (source.code === 'J01') {
+      // Right after sending, the source checks the copy they noted.
+      await page.getByLabel('Type or paste the twelve words as you noted them').fill(words.get(source.code)!.join(' '));
+      await page.getByRole('button', { name: 'Check my words' }).click();
+      await page.getByTestId('check-result').getByText('These are your twelve words').waitFor();
+    }
     await page.close();
   }
 
@@ -188,12 +198,8 @@ describe.skipIf(!chromiumAvailable)(`the whole journey on ${process.env.DATABASE
   }
 
   async function release(): Promise<string> {
-    await operator.stop();
-    const output = await timings.measure('release (stop, npm run release, start)', async () => {
-      const printed = await operator.npm('release');
-      await operator.start();
-      return printed;
-    });
+    // While the server serves: on PGlite the command runs inside it, through its control channel.
+    const output = await timings.measure('npm run release, server running', () => operator.npm('release'));
     const ms = /statistics refreshed in (\d+) ms/.exec(output);
     if (ms) timings.add('statistics recomputed at release', Number(ms[1]));
     return output;
@@ -204,14 +210,20 @@ describe.skipIf(!chromiumAvailable)(`the whole journey on ${process.env.DATABASE
   }
 
   it('runs from setup to withdrawal, and nothing readable is left behind', async () => {
-    // 1. The operator follows the README: invite the first administrator, start the server.
-    const invitation = await operator.npm('admin:invite', ['--handle', ALICE.handle]);
-    const aliceUrl = /(http:\/\/\S+\/mod\/enrol\/\S+)/.exec(invitation)![1]!;
+    // 1. The operator follows the README: npm start prints the first administrator's invitation.
     await operator.start();
+    for (let i = 0; i < 100 && !operator.log().includes('/mod/enrol/'); i++) await new Promise((r) => setTimeout(r, 100));
+    const aliceUrl = /(http:\/\/\S+\/mod\/enrol\/\S+)/.exec(operator.log())![1]!;
     const aliceContext = await browser.newContext();
     const alice = await newPage(aliceContext);
-    await enrol(alice, aliceUrl, ALICE.passphrase);
-    await logIn(alice, ALICE);
+    const loginPage = await newPage(aliceContext);
+    await loginPage.goto(`${operator.origin}/mod/login`);
+    await loginPage.getByTestId('first-administrator').waitFor();
+    await audit(loginPage, 'login-before-first-administrator');
+    await loginPage.close();
+    // Enrolment opens the console: no second login.
+    await fillEnrolment(alice, aliceUrl, ALICE.passphrase);
+    await alice.waitForURL(`${operator.origin}/mod`, { timeout: 30_000 });
     await alice.goto(`${operator.origin}/mod/team`);
     await audit(alice, 'team');
     await alice.getByLabel('Handle').fill(BOB.handle);
@@ -399,7 +411,9 @@ describe.skipIf(!chromiumAvailable)(`the whole journey on ${process.env.DATABASE
     expect(dump).not.toContain(CLEAR_TEXT_ANSWER);
     for (const secret of [ALICE.passphrase, BOB.passphrase]) expect(dump + log).not.toContain(secret);
     expect(log).not.toContain('HeadlessChrome');
-    expect(log.split('\n').filter((line) => !line.includes('listening') && !line.includes('Offscript on'))).not.toEqual(
+    // The lines naming the server's own origin (PUBLIC_ORIGIN) are not about any client.
+    const ownOrigin = (line: string) => line.includes('listening') || line.includes('Offscript on') || line.includes(`${operator.origin}/mod/enrol/`);
+    expect(log.split('\n').filter((line) => !ownOrigin(line))).not.toEqual(
       expect.arrayContaining([expect.stringContaining('127.0.0.1')]),
     );
     const timeColumns = await sql<{ table_name: string; column_name: string }>`
