@@ -39,9 +39,13 @@ export async function startOperatorSide(
   db: Kysely<Database>,
   config: Config,
   kind: DatabaseKind,
-  log: ControlChannelLog,
+  log: ControlChannelLog & { warn(obj: { err: unknown }, msg: string): void },
 ): Promise<{ stop(): Promise<void> }> {
-  const channel = kind === 'pglite' ? await startControlChannel(db, config, log) : undefined;
+  const channel = kind === 'pglite' ? await startControlChannel(db, config, log).catch((err: unknown) => {
+    // A DATA_DIR path too long for a unix socket (about 100 bytes), say: serve all the same.
+    log.warn({ err }, 'control channel unavailable: operator commands need this server stopped');
+    return undefined;
+  }) : undefined;
   await mkdir(config.dataDir, { recursive: true });
   const pidFile = pidFilePath(config.dataDir);
   await writeFile(pidFile, `${process.pid}\n`);
