@@ -14,6 +14,7 @@ import { constantSecurityHeaders, securityHeaderSetter, securityHeadersPlugin } 
 import { genReqId, loggerOptions } from './privacy/logging.js';
 import { registerRateLimit } from './privacy/rate-limit.js';
 import { publishingRoutes } from './publishing/routes.js';
+import { registerDraining } from './shutdown.js';
 import { readAssetManifest, registerViews, type AssetManifest } from './views.js';
 
 export const BODY_LIMIT_BYTES = 128 * 1024;
@@ -24,9 +25,11 @@ export interface AppDependencies {
   /** Where log lines go; standard output when absent. Tests pass a stream to read them back. */
   logDestination?: NodeJS.WritableStream;
   assetManifest?: AssetManifest;
+  /** The directory the embedded database writes to (DATA_DIR on PGlite), which /readyz probes. */
+  dataDir?: string;
 }
 
-export async function buildApp({ config, db, logDestination, assetManifest }: AppDependencies): Promise<FastifyInstance> {
+export async function buildApp({ config, db, logDestination, assetManifest, dataDir }: AppDependencies): Promise<FastifyInstance> {
   const headerOptions = { publicOrigin: config.publicOrigin, onionOrigin: config.onionOrigin };
   const rawHeaders = constantSecurityHeaders();
   if (config.publicOrigin.startsWith('https:')) rawHeaders['strict-transport-security'] = 'max-age=63072000; includeSubDomains';
@@ -40,6 +43,8 @@ export async function buildApp({ config, db, logDestination, assetManifest }: Ap
         ? (_address: string, hop: number) => hop < (config.trustProxy as number)
         : config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
+    // Our own onRequest hook answers during shutdown, in the error format of DESIGN §8.
+    return503OnClosing: false,
     // Extra fields are refused, not silently dropped.
     ajv: { customOptions: { removeAdditional: false, formats: { [PLAIN_TEXT_FORMAT]: isPlainText } } },
     // The router's and Node's parser's own refusals: same headers, same error shape, nothing echoed.
@@ -58,7 +63,7 @@ export async function buildApp({ config, db, logDestination, assetManifest }: Ap
     };
   });
 
-  await registerRateLimit(app, config);
+  const rateLimits = await registerRateLimit(app, config);
   await app.register(securityHeadersPlugin, headerOptions);
   await registerViews(app, assetManifest ?? readAssetManifest());
   // The OpenAPI document of the public API (GET /api/docs); other routes are not tagged.
@@ -68,16 +73,7 @@ export async function buildApp({ config, db, logDestination, assetManifest }: Ap
   });
   registerErrorHandling(app);
 
-  // Responses finished during shutdown close their connection, so that a keep-alive socket
-  // busy when close() began cannot hold the process open until its idle timeout.
-  let closing = false;
-  app.addHook('preClose', async () => {
-    closing = true;
-  });
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    if (closing) reply.header('connection', 'close');
-    done(null, payload);
-  });
+  registerDraining(app);
 
   // Only when someone reads debug lines: a hook that logs nothing still costs every request.
   if (config.logLevel === 'debug' || config.logLevel === 'trace') {
@@ -86,7 +82,7 @@ export async function buildApp({ config, db, logDestination, assetManifest }: Ap
     });
   }
 
-  await app.register(healthRoutes, { db });
+  await app.register(healthRoutes, { db, writableDir: dataDir, redisReady: rateLimits.redisReady });
   await app.register(publishingRoutes, { db, config });
   await app.register(intakeRoutes, { db, config });
   await app.register(followupRoutes, { db });

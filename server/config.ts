@@ -16,7 +16,12 @@ export interface Config {
   logLevel: LogLevel;
   /** Passed to Fastify: false, true, a hop count, or a comma-separated list of proxy addresses. */
   trustProxy: boolean | number | string[];
-  rateLimit: { max: number; windowSeconds: number };
+  /**
+   * `secret` (RATE_LIMIT_SECRET) keys the daily secret of rate-limit keys; required with Redis so
+   * that every instance derives the same one without storing it. Unset without Redis: a random
+   * secret per process and day.
+   */
+  rateLimit: { max: number; windowSeconds: number; secret: string | undefined };
   redisUrl: string | undefined;
   kMin: number;
   batchMin: number;
@@ -79,6 +84,24 @@ function trustProxy(raw: string | undefined): Config['trustProxy'] {
   return list;
 }
 
+// Whoever reads Redis and guesses this secret can hash every IPv4 address: random text this
+// long (`openssl rand -base64 32` prints 44 characters) is beyond such a search.
+export const RATE_LIMIT_SECRET_MIN_LENGTH = 32;
+
+function rateLimitSecret(env: Env, redisUrl: string | undefined): string | undefined {
+  const raw = env.RATE_LIMIT_SECRET || undefined;
+  // The value is never quoted back: it is a secret.
+  if (raw === undefined && redisUrl) {
+    throw new ConfigError(
+      `RATE_LIMIT_SECRET is required when REDIS_URL is set (at least ${RATE_LIMIT_SECRET_MIN_LENGTH} characters, the same on every instance; e.g. openssl rand -base64 32)`,
+    );
+  }
+  if (raw !== undefined && raw.length < RATE_LIMIT_SECRET_MIN_LENGTH) {
+    throw new ConfigError(`RATE_LIMIT_SECRET must be at least ${RATE_LIMIT_SECRET_MIN_LENGTH} characters, got ${raw.length}`);
+  }
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 3000, 1, 65535);
   const host = env.HOST || '127.0.0.1';
@@ -86,6 +109,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
   }
+  const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
   return {
     port,
     host,
@@ -98,8 +122,9 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimit: {
       max: integer(env, 'RATE_LIMIT_MAX', 30, 1, 1_000_000),
       windowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
+      secret: rateLimitSecret(env, redisUrl),
     },
-    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    redisUrl,
     kMin: integer(env, 'K_MIN', 11, 2, 1000),
     batchMin: integer(env, 'BATCH_MIN', 3, 1, 1000),
     batchDelayDays: integer(env, 'BATCH_DELAY_DAYS', 14, 0, 365),

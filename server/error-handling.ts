@@ -3,6 +3,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from './db/database.js';
 import { ServiceError, type ErrorBody } from './errors.js';
 import { PLAIN_TEXT_FORMAT } from './plain-text.js';
 
@@ -40,8 +41,18 @@ function validationMessage(error: FastifyError): string {
   return `${where} ${first.message ?? 'is not valid'}.`;
 }
 
+/** How long clients are asked to wait after a 503 for a dependency that went away. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** The code of every "try again shortly" 503; it carries Retry-After, on pages a calm page. */
+export const UNAVAILABLE = 'unavailable';
+
+export const unavailable = (message = 'The service is briefly unavailable; nothing was changed. Try again in a few seconds.') =>
+  new ServiceError(503, UNAVAILABLE, message, RETRY_AFTER_SECONDS);
+
 export function refusalFor(error: unknown): Refusal | undefined {
   if (error instanceof ServiceError) return error;
+  if (isDatabaseUnavailable(error)) return unavailable();
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) return { statusCode: 400, code: 'invalid_request', message: validationMessage(fastifyError) };
   const known = fastifyError.code ? FRAMEWORK_REFUSALS[fastifyError.code] : undefined;
@@ -64,12 +75,17 @@ export function wantsJson(request: FastifyRequest): boolean {
 async function sendRefusal(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, refusal: Refusal) {
   reply.code(refusal.statusCode);
   if (refusal.retryAfterSeconds !== undefined) reply.header('retry-after', String(refusal.retryAfterSeconds));
+  // A refusal is never cached, least of all a passing outage in front of a public page.
+  if (refusal.code === UNAVAILABLE) reply.header('cache-control', 'no-store');
   if (wantsJson(request)) {
     const body: ErrorBody = { error: { code: refusal.code, message: refusal.message } };
     return reply.type('application/json; charset=utf-8').send(body);
   }
   // app.view, not reply.view: the router's own errors get a reply without plugin decorations.
-  const page = await app.view('pages/error', { title: refusal.message, statusCode: refusal.statusCode, message: refusal.message });
+  const page =
+    refusal.code === UNAVAILABLE
+      ? await app.view('pages/unavailable', { title: 'Briefly unavailable', message: refusal.message })
+      : await app.view('pages/error', { title: refusal.message, statusCode: refusal.statusCode, message: refusal.message });
   return reply.type('text/html; charset=utf-8').send(page);
 }
 
@@ -120,9 +136,23 @@ export function clientErrorResponder(constantHeaders: Record<string, string>) {
   };
 }
 
+// An outage answers many requests: one line every few seconds says so, without a request id
+// (source routes log nothing per request) and with the error's code only.
+const OUTAGE_NOTICE_MS = 10_000;
+let lastOutageNotice = -Infinity;
+
+function outageNotice(app: FastifyInstance, error: unknown): void {
+  const now = performance.now();
+  if (now - lastOutageNotice < OUTAGE_NOTICE_MS) return;
+  lastOutageNotice = now;
+  app.log.warn({ err: error }, 'answering 503: a dependency is unavailable');
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(async (error, request, reply) => {
     const refusal = refusalFor(error);
+    // Database errors only: Redis reports its own outage, and a shutdown is no outage.
+    if (refusal?.code === UNAVAILABLE && !(error instanceof ServiceError)) outageNotice(app, error);
     if (refusal) return sendRefusal(app, request, reply, refusal);
     request.log.error({ err: error }, 'request failed');
     return sendRefusal(app, request, reply, {

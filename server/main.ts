@@ -3,10 +3,11 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { startOperatorSide } from './control/serving.js';
-import { openDatabase } from './db/database.js';
+import { dataDirProblem, DataDirError, openDatabase, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
 import { startDailyPurge } from './moderation/retention.js';
 import { startReleaseJob } from './publishing/release.js';
+import { drainAndClose } from './shutdown.js';
 
 let config: Config;
 try {
@@ -19,10 +20,24 @@ try {
   throw error;
 }
 
-const database = await openDatabase(config);
+/** Opens and migrates the database; a DATA_DIR that cannot be written stops start-up with one line naming it. */
+async function openMigratedDatabase(settings: Config): Promise<DatabaseHandle> {
+  try {
+    const handle = await openDatabase(settings);
+    await migrateToLatest(handle.db);
+    return handle;
+  } catch (error) {
+    // PGlite on a full disk only says it "failed to initialize properly": look at DATA_DIR.
+    const problem = error instanceof DataDirError ? error : settings.databaseUrl ? undefined : await dataDirProblem(settings.dataDir);
+    if (!problem) throw error;
+    console.error(`offscript: ${problem.message}`);
+    process.exit(1);
+  }
+}
+
+const database = await openMigratedDatabase(config);
 const { db, kind } = database;
-await migrateToLatest(db);
-const app = await buildApp({ config, db });
+const app = await buildApp({ config, db, ...(kind === 'pglite' ? { dataDir: config.dataDir } : {}) });
 database.reportLostConnectionsTo(app.log);
 const dailyPurge = startDailyPurge(db, { retentionDays: config.retentionDays, log: app.log });
 const releases = startReleaseJob(db, config, app.log);
@@ -36,7 +51,7 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   await operatorSide?.stop();
   await dailyPurge.stop();
   await releases.stop();
-  await app.close();
+  await drainAndClose(app);
   await db.destroy();
 });
 

@@ -1,8 +1,9 @@
 // Chooses the database: Postgres through `pg` when DATABASE_URL is set, else embedded PGlite.
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, open, readFile, rm, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresCursor, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { describeError } from '../privacy/logging.js';
@@ -33,25 +34,146 @@ const stderrLog: ConnectionLossLog = {
   warn: ({ err }, msg) => console.error(`offscript: ${msg} (${String(describeError(err).code ?? 'no code')})`),
 };
 
+// Postgres's SQLSTATE classes and codes that mean "the database is away or cannot write just
+// now", not "this request is wrong": connection exceptions (08), shutdown or restart (57P01–03),
+// insufficient resources such as a full disk (53), and a read-only server after a failover.
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53...|25006)$/;
+const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ENOSPC', 'EROFS']);
+// pg raises these without a code when a socket ends or a connection cannot be had in time.
+const UNAVAILABLE_MESSAGE = /^(Connection terminated|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect)/;
+
+/** True when `error` says the database went away or cannot write, so a 503 (not a 500) is the answer. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_ERRNO.has(code))) return true;
+  if (UNAVAILABLE_MESSAGE.test(error.message)) return true;
+  // Connecting to a name with several addresses fails with one error per address.
+  return error instanceof AggregateError && error.errors.some(isDatabaseUnavailable);
+}
+
+// A statement outside a transaction that only reads can run again on a new connection: whether
+// or not the first attempt reached the server, nothing changed. Writes are not retried: a
+// commit whose acknowledgement was lost would run twice (a second submission would be refused).
+const RETRY_SAFE = /^\s*(select|begin)\b/i;
+const TRANSACTION_STARTS = /^\s*(begin|start transaction)\b/i;
+const TRANSACTION_ENDS = /^\s*(commit|rollback|end|abort)\s*;?\s*$/i;
+
+/** A pool client that replaces its connection and retries once when a safe statement finds it broken. */
+class RetryingClient implements PostgresPoolClient {
+  private inTransaction = false;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private client: pg.PoolClient | undefined,
+  ) {}
+
+  query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
+  query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
+  query<R>(sqlOrCursor: string | PostgresCursor<R>, parameters?: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
+    // No code streams (Kysely needs a cursor class for that, and none is configured).
+    if (typeof sqlOrCursor !== 'string') throw new Error('streaming queries are not configured');
+    return this.run<R>(sqlOrCursor, parameters ?? []);
+  }
+
+  private async run<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> {
+    const retrySafe = !this.inTransaction && RETRY_SAFE.test(sql);
+    let result: pg.QueryResult;
+    try {
+      result = await this.connection().query(sql, [...parameters]);
+    } catch (error) {
+      if (!retrySafe || !isDatabaseUnavailable(error)) throw error;
+      this.client?.release(true);
+      this.client = undefined;
+      this.client = await this.pool.connect();
+      result = await this.client.query(sql, [...parameters]);
+    }
+    if (TRANSACTION_STARTS.test(sql)) this.inTransaction = true;
+    else if (TRANSACTION_ENDS.test(sql)) this.inTransaction = false;
+    return { command: result.command as PostgresQueryResult<R>['command'], rowCount: result.rowCount ?? 0, rows: result.rows as R[] };
+  }
+
+  private connection(): pg.PoolClient {
+    if (!this.client) throw Object.assign(new Error('Connection terminated: no connection to retry on'), { code: '08003' });
+    return this.client;
+  }
+
+  release(destroy?: boolean): void {
+    this.client?.release(destroy);
+    this.client = undefined;
+  }
+}
+
+/** The pool Kysely sees: pg's, with every connection's errors heard and safe statements retried once. */
+function retryingPool(pool: pg.Pool): PostgresPool {
+  return {
+    connect: async () => new RetryingClient(pool, await pool.connect()),
+    end: () => pool.end(),
+  };
+}
+
 export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<DatabaseHandle> {
   if (config.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20 });
+    // A bounded wait for a connection: during an outage a request gets its 503 in seconds.
+    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 20, connectionTimeoutMillis: 5000, keepAlive: true });
     let log = stderrLog;
     // A restart of Postgres or a cut network breaks idle connections, which pg reports as an
     // 'error' on the pool; unheard, that event would end the process. The pool drops them itself.
     pool.on('error', (err) => log.warn({ err }, LOST_CONNECTION));
+    // pg-pool stops listening to a client while it is checked out, and a connection ended
+    // between two statements then emits an unheard 'error' that would end the process. The
+    // statement in flight (or the next) fails on its own and is answered 503, so nothing to log.
+    pool.on('connect', (client) => client.on('error', () => {}));
     return {
-      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: retryingPool(pool) }) }),
       kind: 'postgres',
       reportLostConnectionsTo: (to) => (log = to),
     };
   }
   const dir = path.join(config.dataDir, 'pglite');
-  await mkdir(dir, { recursive: true });
-  const releaseLock = await lockDataDir(config.dataDir);
+  let releaseLock: () => Promise<void>;
+  try {
+    await mkdir(dir, { recursive: true });
+    releaseLock = await lockDataDir(config.dataDir);
+  } catch (error) {
+    throw (await dataDirProblem(config.dataDir)) ?? error;
+  }
   const pglite = new PGlite(dir);
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite, onClose: releaseLock }) });
   return { db, kind: 'pglite', reportLostConnectionsTo: () => {} };
+}
+
+/** Start-up cannot use DATA_DIR; the message names it and says why. */
+export class DataDirError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DataDirError';
+  }
+}
+
+// The embedded database needs room for a new 16 MiB WAL segment and its tables' growth.
+const DATA_DIR_MIN_FREE_BYTES = 32 * 1024 * 1024;
+
+/** Why DATA_DIR cannot hold the embedded database (read-only, not writable, full), if it cannot. */
+export async function dataDirProblem(dataDir: string): Promise<DataDirError | undefined> {
+  let existing = dataDir;
+  // Before the first start DATA_DIR may not exist yet: judge the nearest folder that does.
+  while (!(await access(existing).then(() => true, () => false)) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  try {
+    await access(existing, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EROFS' ? 'is on a read-only file system' : 'is not writable by this user';
+    return new DataDirError(`DATA_DIR ${dataDir} ${why}; the embedded database needs to write there (or set DATABASE_URL).`);
+  }
+  const { bavail, bsize } = await statfs(existing);
+  const free = bavail * bsize;
+  if (free < DATA_DIR_MIN_FREE_BYTES) {
+    return new DataDirError(
+      `DATA_DIR ${dataDir} is full (${Math.floor(free / 1024 / 1024)} MiB free; the embedded database needs at least ${DATA_DIR_MIN_FREE_BYTES / 1024 / 1024} MiB); free some space and start again.`,
+    );
+  }
+  return undefined;
 }
 
 function processIsAlive(pid: number): boolean {

@@ -194,6 +194,12 @@ export interface KeyVerificationsTable {
   verified_on: Day;
 }
 
+/** One row whose boolean /readyz flips to prove the database can write. */
+export interface ReadinessProbeTable {
+  id: number;
+  flipped: boolean;
+}
+
 export interface Database {
   intake_keys: IntakeKeysTable;
   submissions: SubmissionsTable;
@@ -213,4 +219,5 @@ export interface Database {
   batches: BatchesTable;
   statistics_changes: StatisticsChangesTable;
   statistics_refreshes: StatisticsRefreshesTable;
+  readiness_probe: ReadinessProbeTable;
 }

@@ -1,4 +1,7 @@
-// Operator probes: liveness, and readiness (database reachable, migrations applied).
+// Operator probes: liveness, and readiness (the database answers and can write, migrations
+// are applied, DATA_DIR can be written, a configured Redis answers), each failure one word.
+import { open, rm } from 'node:fs/promises';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import { migrationsApplied } from '../db/migrator.js';
@@ -7,20 +10,82 @@ import type { Database } from '../db/schema.js';
 const healthSchema = {
   type: 'object',
   required: ['status'],
-  properties: { status: { type: 'string' }, reason: { type: 'string' } },
+  properties: { status: { type: 'string' }, failing: { type: 'array', items: { type: 'string', enum: ['database', 'migrations', 'disk', 'redis'] } } },
 } as const;
 
-export async function healthRoutes(app: FastifyInstance, { db }: { db: Kysely<Database> }): Promise<void> {
+type Failing = 'database' | 'migrations' | 'disk' | 'redis';
+
+export interface HealthRoutesOptions {
+  db: Kysely<Database>;
+  /** The directory the embedded database writes to (DATA_DIR on PGlite); probed with a small file. */
+  writableDir?: string | undefined;
+  /** Whether the configured Redis answers; absent without Redis. */
+  redisReady?: (() => Promise<boolean>) | undefined;
+}
+
+// A probe writes: an orchestrator polling /readyz every second costs one write every few.
+export const READINESS_MEMO_MS = 2000;
+
+// A full disk often still takes a row into a page that has room: a file needs new space.
+const PROBE_FILE_BYTES = 64 * 1024;
+
+async function databaseWrites(db: Kysely<Database>): Promise<boolean> {
+  try {
+    await sql`update readiness_probe set flipped = not flipped where id = 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function directoryWrites(dir: string): Promise<boolean> {
+  const probe = path.join(dir, '.readiness-probe');
+  try {
+    const handle = await open(probe, 'w');
+    try {
+      await handle.write(Buffer.alloc(PROBE_FILE_BYTES));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await rm(probe, { force: true });
+  }
+}
+
+export async function healthRoutes(app: FastifyInstance, { db, writableDir, redisReady }: HealthRoutesOptions): Promise<void> {
+  let memo: { failing: Promise<Failing[]>; at: number } | undefined;
+
+  async function probe(): Promise<Failing[]> {
+    const [writes, migrated, disk, redis] = await Promise.all([
+      databaseWrites(db),
+      migrationsApplied(db).catch(() => undefined),
+      writableDir ? directoryWrites(writableDir) : true,
+      redisReady ? redisReady() : true,
+    ]);
+    const failing: Failing[] = [];
+    // Behind, the probe's table may not exist yet: the write is judged only once migrated.
+    if (migrated === false) failing.push('migrations');
+    else if (migrated === undefined || !writes) failing.push('database');
+    if (!disk) failing.push('disk');
+    if (!redis) failing.push('redis');
+    return failing;
+  }
+
+  function readiness(): Promise<Failing[]> {
+    const now = performance.now();
+    if (!memo || now - memo.at >= READINESS_MEMO_MS) memo = { failing: probe(), at: now };
+    return memo.failing;
+  }
+
   app.get('/healthz', { schema: { response: { 200: healthSchema } } }, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', { schema: { response: { 200: healthSchema, 503: healthSchema } } }, async (request, reply) => {
-    try {
-      await sql`select 1`.execute(db);
-      if (!(await migrationsApplied(db))) return reply.code(503).send({ status: 'not ready', reason: 'migrations pending' });
-      return { status: 'ready' };
-    } catch {
-      request.log.warn('readiness check: database unreachable');
-      return reply.code(503).send({ status: 'not ready', reason: 'database unreachable' });
-    }
+  app.get('/readyz', { schema: { response: { 200: healthSchema, 503: healthSchema } } }, async (_request, reply) => {
+    const failing = await readiness();
+    if (failing.length === 0) return { status: 'ready' };
+    return reply.code(503).header('retry-after', String(READINESS_MEMO_MS / 1000)).send({ status: 'not ready', failing });
   });
 }

@@ -1,73 +1,115 @@
 // Rate limits keyed by HMAC(daily secret, client address): the address itself is never kept,
-// and yesterday's keys cannot be linked to today's (DESIGN §7).
-import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+// and yesterday's keys cannot be linked to today's (DESIGN §7). With Redis, the counters are
+// shared between instances and the check fails closed while Redis is away.
+import { createRequire } from 'node:module';
+import rateLimit, { type FastifyRateLimitStore, type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { todayUtc } from '../db/day.js';
-import { loadSodiumSumo, randomSecret } from '../protocol/digest.js';
-import { clientRateLimitKey } from '../protocol/server-digest.js';
+import { unavailable } from '../error-handling.js';
+import { clientRateLimitKey, dailyRateLimitSecret, randomDailySecret } from '../protocol/server-digest.js';
 
 export interface DailySecretSource {
-  secretFor(day: string): Promise<Uint8Array>;
+  secretFor(day: string): Uint8Array;
 }
 
-/** One secret per UTC day per process; enough when a single instance serves. */
-export class MemoryDailySecret implements DailySecretSource {
-  private current: { day: string; secret: Promise<Uint8Array> } | undefined;
+/** One secret per UTC day, kept in memory only: derived from RATE_LIMIT_SECRET, or random per process. */
+export class DailySecret implements DailySecretSource {
+  private current: { day: string; secret: Uint8Array } | undefined;
 
-  secretFor(day: string): Promise<Uint8Array> {
+  constructor(private readonly configuredSecret: string | undefined) {}
+
+  secretFor(day: string): Uint8Array {
     if (this.current?.day !== day) {
-      this.current = { day, secret: loadSodiumSumo().then((sodium) => randomSecret(sodium)) };
+      const secret = this.configuredSecret === undefined ? randomDailySecret() : dailyRateLimitSecret(this.configuredSecret, day);
+      this.current = { day, secret };
     }
     return this.current.secret;
   }
 }
 
-/** Instances behind one Redis agree on the day's secret; it expires by itself after two days. */
-export class RedisDailySecret implements DailySecretSource {
-  private readonly memo = new Map<string, Promise<Uint8Array>>();
-
-  constructor(private readonly redis: Redis) {}
-
-  secretFor(day: string): Promise<Uint8Array> {
-    let secret = this.memo.get(day);
-    if (!secret) {
-      secret = this.fetch(day);
-      this.memo.clear();
-      this.memo.set(day, secret);
-      secret.catch(() => this.memo.delete(day));
-    }
-    return secret;
-  }
-
-  private async fetch(day: string): Promise<Uint8Array> {
-    const sodium = await loadSodiumSumo();
-    const key = `offscript:rate-limit-secret:${day}`;
-    await this.redis.set(key, sodium.to_hex(randomSecret(sodium)), 'EX', 2 * 86_400, 'NX');
-    const hex = await this.redis.get(key);
-    if (!hex) throw new Error('rate-limit secret vanished from Redis');
-    return sodium.from_hex(hex);
-  }
+export function rateLimitKeyFor(secrets: DailySecretSource, request: FastifyRequest): string {
+  return clientRateLimitKey(secrets.secretFor(todayUtc()), request.ip);
 }
 
-export async function rateLimitKeyFor(secrets: DailySecretSource, request: FastifyRequest): Promise<string> {
-  return clientRateLimitKey(await secrets.secretFor(todayUtc()), request.ip);
+// The plugin's own Redis store (its Lua script); the package exports it by path only.
+type RedisStoreCtor = new (continueExceeding: boolean, exponentialBackoff: boolean, redis: Redis, nameSpace: string) => FastifyRateLimitStore;
+const RedisStore = createRequire(import.meta.url)('@fastify/rate-limit/store/RedisStore.js') as RedisStoreCtor;
+
+const REDIS_AWAY = () => unavailable('Requests cannot be checked against the rate limit just now; nothing was changed. Try again in a few seconds.');
+
+/**
+ * Counts in Redis, and refuses at once (503) while Redis is not connected: a limit that is not
+ * checked would let a flood through, and waiting on reconnection would hold every request.
+ */
+function failClosedRedisStore(redis: Redis): FastifyRateLimitStoreCtor {
+  return class FailClosedRedisStore implements FastifyRateLimitStore {
+    private readonly inner: FastifyRateLimitStore;
+
+    // The plugin constructs the store with its options, which this store does not need.
+    constructor(_options: unknown, inner?: FastifyRateLimitStore) {
+      this.inner = inner ?? new RedisStore(false, false, redis, 'offscript:rate-limit:');
+    }
+
+    incr(...[key, callback, timeWindow, max]: Parameters<FastifyRateLimitStore['incr']>): void {
+      if (redis.status !== 'ready') return callback(REDIS_AWAY());
+      this.inner.incr(key, (error, result) => (error ? callback(REDIS_AWAY()) : callback(null, result)), timeWindow, max);
+    }
+
+    child(routeOptions: Parameters<FastifyRateLimitStore['child']>[0]): FastifyRateLimitStore {
+      return new FailClosedRedisStore(undefined, this.inner.child(routeOptions));
+    }
+  };
+}
+
+// Short waits: a lost Redis must answer 503 within a second, not after ioredis's retries.
+const REDIS_OPTIONS = {
+  connectTimeout: 1000,
+  commandTimeout: 500,
+  maxRetriesPerRequest: 0,
+  enableOfflineQueue: false,
+  // Reconnect for ever, at most every 2 s: recovery needs no restart.
+  retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000),
+} as const;
+
+export interface RateLimitHandle {
+  secrets: DailySecretSource;
+  /** Whether the configured Redis answers; undefined when none is configured. */
+  redisReady: (() => Promise<boolean>) | undefined;
+}
+
+/** One line when Redis goes away and one when it is back, instead of one per reconnection attempt. */
+function reportRedisState(redis: Redis, log: FastifyBaseLogger): void {
+  let away = false;
+  redis.on('error', (err: unknown) => {
+    if (away) return;
+    away = true;
+    log.warn({ err }, 'redis: unavailable; rate-limited routes answer 503 until it is back');
+  });
+  redis.on('ready', () => {
+    if (!away) return;
+    away = false;
+    log.info('redis: available again');
+  });
 }
 
 /**
  * Registers @fastify/rate-limit without a global limit; routes opt in with `config.rateLimit`.
  * Must be awaited before routes are added, so that it answers before CSRF or body work.
  */
-export async function registerRateLimit(app: FastifyInstance, config: Config): Promise<DailySecretSource> {
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : undefined;
-  const secrets: DailySecretSource = redis ? new RedisDailySecret(redis) : new MemoryDailySecret();
-  if (redis) app.addHook('onClose', async () => void (await redis.quit()));
+export async function registerRateLimit(app: FastifyInstance, config: Config): Promise<RateLimitHandle> {
+  const redis = config.redisUrl ? new Redis(config.redisUrl, REDIS_OPTIONS) : undefined;
+  const secrets = new DailySecret(config.rateLimit.secret);
+  if (redis) {
+    reportRedisState(redis, app.log);
+    app.addHook('onClose', async () => void redis.disconnect());
+  }
   await app.register(rateLimit, {
     global: false,
     max: config.rateLimit.max,
     timeWindow: config.rateLimit.windowSeconds * 1000,
-    ...(redis ? { redis, nameSpace: 'offscript:rate-limit:' } : {}),
+    ...(redis ? { store: failClosedRedisStore(redis) } : {}),
     keyGenerator: (request) => rateLimitKeyFor(secrets, request),
     // Counters only on a refusal (with Retry-After): our own pages never read them, and every
     // accepted submission would carry three more headers.
@@ -78,5 +120,8 @@ export async function registerRateLimit(app: FastifyInstance, config: Config): P
       message: `Too many requests; try again in ${Math.ceil(context.ttl / 1000)} seconds.`,
     }),
   });
-  return secrets;
+  return {
+    secrets,
+    redisReady: redis && (() => (redis.status === 'ready' ? redis.ping().then(() => true, () => false) : Promise.resolve(false))),
+  };
 }

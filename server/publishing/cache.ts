@@ -1,9 +1,11 @@
 // Public responses are rendered once per published state and served from memory. The state
 // is read from the database (latest batch, retractions) at most once a second, so a release or
 // a withdrawal on any instance reaches every instance's cache within that second; on the
-// instance that made it, at once.
+// instance that made it, at once. While the database is away, pages keep their last published
+// state (and so their cached bodies), and the state is re-read less and less often.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sql, type Kysely } from 'kysely';
+import { isDatabaseUnavailable } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { loadSodiumSumo, sha256 } from '../protocol/digest.js';
 
@@ -12,6 +14,10 @@ export const PUBLIC_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=
 // How stale a page can be after a release or withdrawal on another instance: far below the
 // max-age=60 that readers' caches may keep it anyway, and one database read a second under load.
 export const STATE_MEMO_MS = 1000;
+
+// While the database is away: the next read after 1, 2, 4, 8 s, then every 10 s, so that an
+// outage costs a failing query every few seconds rather than one per request.
+export const STATE_BACKOFF_MAX_MS = 10_000;
 
 let stateGeneration = 0;
 
@@ -34,7 +40,10 @@ interface Entry {
 
 export class PublicResponseCache {
   private readonly entries = new Map<string, Entry>();
-  private memo: { state: Promise<string>; readAt: number; generation: number } | undefined;
+  private memo: { state: Promise<string>; readAt: number; generation: number; keepMs: number } | undefined;
+  /** The state last read: what pages are served from while the database is away. */
+  private lastRead: string | undefined;
+  private failedReads = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -45,8 +54,22 @@ export class PublicResponseCache {
   publishedState(): Promise<string> {
     const memo = this.memo;
     const now = performance.now();
-    if (memo && memo.generation === stateGeneration && now - memo.readAt < STATE_MEMO_MS) return memo.state;
-    const fresh = { state: this.readPublishedState(), readAt: now, generation: stateGeneration };
+    if (memo && memo.generation === stateGeneration && now - memo.readAt < memo.keepMs) return memo.state;
+    const fresh = { state: Promise.resolve(''), readAt: now, generation: stateGeneration, keepMs: STATE_MEMO_MS };
+    fresh.state = this.readPublishedState().then(
+      (state) => {
+        this.lastRead = state;
+        this.failedReads = 0;
+        return state;
+      },
+      (error: unknown) => {
+        if (this.lastRead === undefined || !isDatabaseUnavailable(error)) throw error;
+        // Keep serving what was last published, and ask again later.
+        fresh.readAt = performance.now();
+        fresh.keepMs = Math.min(STATE_MEMO_MS * 2 ** this.failedReads++, STATE_BACKOFF_MAX_MS);
+        return this.lastRead;
+      },
+    );
     this.memo = fresh;
     fresh.state.catch(() => {
       if (this.memo === fresh) this.memo = undefined;

@@ -37,6 +37,7 @@ describe('configuration', () => {
       PUBLIC_ORIGIN: 'https://offscript.example',
       TRUST_PROXY: '1',
       REDIS_URL: 'redis://cache:6379',
+      RATE_LIMIT_SECRET: 'x'.repeat(32),
       K_MIN: '5',
       BATCH_DELAY_DAYS: '0',
     });
@@ -62,6 +63,12 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must be a URL (postgres: or postgresql:), got "mysql://x"'],
     [{ PUBLIC_ORIGIN: 'https://x.example/path' }, 'PUBLIC_ORIGIN must be an origin like https://example.org (no path), got "https://x.example/path"'],
     [{ TRUST_PROXY: 'everyone' }, 'TRUST_PROXY must be true, false, a hop count or a comma-separated list of addresses, got "everyone"'],
+    [
+      { REDIS_URL: 'redis://cache:6379' },
+      'RATE_LIMIT_SECRET is required when REDIS_URL is set (at least 32 characters, the same on every instance; e.g. openssl rand -base64 32)',
+    ],
+    // The length, never the secret itself.
+    [{ RATE_LIMIT_SECRET: 'hunter2-is-short' }, 'RATE_LIMIT_SECRET must be at least 32 characters, got 16'],
   ])('refuses %o with one line naming the variable', (env, expected) => {
     const text = message(env);
     expect(text).toBe(expected);
