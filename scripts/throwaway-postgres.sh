@@ -5,6 +5,11 @@
 #   ... use $DATABASE_URL ...
 #   scripts/throwaway-postgres.sh stop "$PG_THROWAWAY_DIR"
 #
+# For outage tests, the same cluster (same port) can be bounced while the dir stays:
+#   throwaway-postgres.sh restart DIR   pg_ctl restart -m fast
+#   throwaway-postgres.sh halt DIR      pg_ctl stop -m immediate (like a crash)
+#   throwaway-postgres.sh resume DIR    start it again after a halt
+#
 # `start` prints exactly one line on stdout:
 #   export DATABASE_URL=postgres://postgres@127.0.0.1:PORT/postgres PG_THROWAWAY_DIR=DIR
 # Everything else goes to stderr. The cluster uses trust auth, listens on
@@ -24,6 +29,7 @@ usage() {
   cat >&2 <<'EOF'
 usage: throwaway-postgres.sh start
        throwaway-postgres.sh stop [DIR]   (DIR defaults to $PG_THROWAWAY_DIR)
+       throwaway-postgres.sh restart|halt|resume DIR
 EOF
   exit 2
 }
@@ -143,10 +149,11 @@ cmd_start() {
     [[ "$port" =~ ^[0-9]+$ ]] || die "could not determine a free port (got '$port')"
     log "starting postgres on 127.0.0.1:$port (attempt $attempt)"
     started=1
+    # Kept for `resume`, which starts the cluster again on the same port.
+    printf '%s' "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" >"$dir/postgres-options"
     # -l sends the postmaster's output to the log file, so it does not hold
     # our stdout open (important for callers using "$(... start)").
-    if as_owner "$dir" "$PG_CTL" -D "$dir/data" \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" \
+    if as_owner "$dir" "$PG_CTL" -D "$dir/data" -o "$(cat "$dir/postgres-options")" \
         -l "$dir/log" -w -t 60 start </dev/null >&2; then
       trap - EXIT
       log "ready; stop with: $0 stop $dir"
@@ -194,8 +201,25 @@ cmd_stop() {
   return $rc
 }
 
+# restart | halt | resume on a cluster this script started.
+cmd_bounce() {
+  local action=$1 dir=${2:-}
+  [[ -n "$dir" && -f "$dir/$MARKER" ]] || die "$dir is not a throwaway-postgres directory (no $MARKER)"
+  find_pg_bins
+  RUN_AS=''
+  if [[ $EUID -eq 0 ]]; then RUN_AS=$(stat -c %U "$dir/data"); [[ "$RUN_AS" == root ]] && RUN_AS=''; fi
+  case "$action" in
+    restart) as_owner "$dir" "$PG_CTL" -D "$dir/data" -m fast -w -t 60 restart -l "$dir/log" </dev/null >&2 ;;
+    halt) as_owner "$dir" "$PG_CTL" -D "$dir/data" -m immediate -w -t 60 stop </dev/null >&2 ;;
+    resume)
+      as_owner "$dir" "$PG_CTL" -D "$dir/data" -o "$(cat "$dir/postgres-options")" \
+        -l "$dir/log" -w -t 60 start </dev/null >&2 ;;
+  esac
+}
+
 case "${1:-}" in
   start) [[ $# -eq 1 ]] || usage; cmd_start ;;
+  restart|halt|resume) [[ $# -eq 2 ]] || usage; cmd_bounce "$1" "$2" ;;
   stop) [[ $# -le 2 ]] || usage; cmd_stop "${2:-}" ;;
   *) usage ;;
 esac

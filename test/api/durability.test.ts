@@ -6,11 +6,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/db/database.js';
 import { migrateToLatest } from '../../server/db/migrator.js';
-import { bucketOfSealedLength } from '../../server/protocol/padding.js';
-import { lookupTokenHash } from '../../server/protocol/server-digest.js';
 import { loadConfig } from '../../server/config.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
 import { createIntakeKey, sealForTest, type SealedForTest, type TestIntakeKey } from '../support/intake.js';
+import { expectStored as expectAllStored } from '../support/load.js';
 import { startServerProcess } from '../support/server-process.js';
 
 let dataDir: string;
@@ -62,18 +61,7 @@ async function send(origin: string, sealed: SealedForTest): Promise<number | 'fa
 }
 
 async function expectStored(acknowledged: SealedForTest[]) {
-  await withDatabase(async (db) => {
-    const rows = await db.selectFrom('submissions').selectAll().execute();
-    const stored = new Set(rows.map((r) => Buffer.from(r.lookup_hash).toString('hex')));
-    for (const sealed of acknowledged) {
-      expect(stored.has(Buffer.from(lookupTokenHash(sealed.lookupToken)).toString('hex'))).toBe(true);
-    }
-    for (const row of rows) {
-      expect(row.envelope).not.toBeNull();
-      expect(bucketOfSealedLength(row.envelope!.length)).toBe(row.padding_bucket);
-      expect(row.reply_public_key.length).toBe(32);
-    }
-  });
+  await withDatabase((db) => expectAllStored(db, acknowledged));
 }
 
 describe('durability of the real server process', () => {
