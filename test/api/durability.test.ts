@@ -9,7 +9,7 @@ import { migrateToLatest } from '../../server/db/migrator.js';
 import { loadConfig } from '../../server/config.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
 import { createIntakeKey, sealForTest, type SealedForTest, type TestIntakeKey } from '../support/intake.js';
-import { expectStored as expectAllStored } from '../support/load.js';
+import { expectStored as expectAllStored, Load } from '../support/load.js';
 import { startServerProcess } from '../support/server-process.js';
 
 let dataDir: string;
@@ -108,6 +108,22 @@ describe('durability of the real server process', () => {
     expect(statuses.filter((s) => s === 201).length).toBeGreaterThan(0);
     await expectStored(batch.filter((_, i) => statuses[i] === 201));
     expect(server.output()).not.toContain('"level":50');
+  });
+
+  it('SIGTERM under load: every request completes or gets a 503 with connection: close; none is reset', async () => {
+    const server = await startServerProcess({ ...env, RATE_LIMIT_MAX: '1000000' });
+    // Each worker stops at its first 503, as a client told to go elsewhere would.
+    const load = new Load(server.origin, key, { submitters: 3, readers: 2, statusCheckers: 1, pauseMs: 5, stopAfter503: true });
+    await new Promise((r) => setTimeout(r, 1000));
+    server.child.kill('SIGTERM');
+    expect(await server.exited, server.output()).toBe(0);
+    await load.stop();
+    console.log(`graceful stop under load: ${load.summary()}`);
+    expect(load.count(undefined, (a) => a.outcome === 'reset'), 'requests reset').toBe(0);
+    expect(load.count(undefined, (a) => a.outcome === 'refused'), 'requests refused').toBe(0);
+    expect(load.count(undefined, (a) => a.outcome === 503)).toBeGreaterThan(0);
+    expect(load.count(undefined, (a) => a.outcome === 503 && a.retryAfter === null)).toBe(0);
+    await expectStored(load.acknowledged);
   });
 
   // pg emits a broken idle connection as an 'error' on the pool; unheard, it kills the process.
