@@ -55,7 +55,10 @@ async function msUntilReady(server: ServerProcess): Promise<number> {
 describe.skipIf(!onPostgres)('Postgres restarts under load', () => {
   it('a fast restart, then a crash and a start: no 500, 503 + Retry-After while away, every 201 stored', async () => {
     const server = await startServerProcess({ DATABASE_URL: postgres.url, DATA_DIR: dataDir, RATE_LIMIT_MAX: '1000000' });
-    const load = new Load(server.origin, key, { submitters: 3, readers: 2, statusCheckers: 1, pauseMs: 10 });
+    // Each public page rendered once while Postgres is up: from then on they have a cached body.
+    const pages = ['/', '/stories', '/api/v1/stories'];
+    for (const page of pages) expect((await fetch(`${server.origin}${page}`)).status).toBe(200);
+    const load = new Load(server.origin, key, { submitters: 3, readers: 2, statusCheckers: 1, pauseMs: 10, pages });
     await sleep(1000);
 
     await postgres.restart();
@@ -82,10 +85,9 @@ describe.skipIf(!onPostgres)('Postgres restarts under load', () => {
     const duringOutage = load.answers.filter((a) => a.kind === 'submit' && a.at > haltedAt + 200 && a.at < resumingAt);
     expect(duringOutage.length).toBeGreaterThan(0);
     for (const answer of duringOutage) expect(answer).toMatchObject({ outcome: 503, errorCode: 'unavailable', retryAfter: expect.stringMatching(/^\d+$/) });
-    // Public pages kept serving their cached bodies.
-    const pagesDuringOutage = load.answers.filter((a) => a.kind === 'page' && a.at > haltedAt + 200 && a.at < resumingAt);
-    expect(pagesDuringOutage.length).toBeGreaterThan(0);
-    expect(pagesDuringOutage.every((a) => a.outcome === 200)).toBe(true);
+    // Public pages kept serving their cached bodies, through the restart and the crash.
+    expect(load.answers.filter((a) => a.kind === 'page' && a.at > haltedAt + 200 && a.at < resumingAt).length).toBeGreaterThan(0);
+    expect(load.answers.filter((a) => a.kind === 'page' && a.outcome !== 200)).toEqual([]);
     // And it recovered by itself.
     expect(readyAfterRestartMs).toBeLessThan(5000);
     expect(readyAfterCrashMs).toBeLessThan(5000);

@@ -12,6 +12,8 @@ export type RequestKind = 'submit' | 'page' | 'status';
 
 export interface Answer {
   kind: RequestKind;
+  /** The path asked for. */
+  path: string;
   outcome: Outcome;
   /** ms since the load started, when the answer (or the failure) came. */
   at: number;
@@ -89,11 +91,12 @@ export class Load {
       let outcome: Outcome;
       let retryAfter: string | null = null;
       let errorCode: string | null = null;
+      const path = kind === 'page' ? pages[turn++ % pages.length]! : kind === 'submit' ? '/api/v1/submissions' : '/api/v1/status';
       try {
         const response =
           kind === 'page'
-            ? await fetch(`${this.origin}${pages[turn++ % pages.length]}`)
-            : await fetch(`${this.origin}${kind === 'submit' ? '/api/v1/submissions' : '/api/v1/status'}`, {
+            ? await fetch(`${this.origin}${path}`)
+            : await fetch(`${this.origin}${path}`, {
                 method: 'POST',
                 headers: { 'content-type': 'application/json' },
                 body: JSON.stringify(kind === 'submit' ? sealed!.body : { lookupToken: sealed!.body.lookupToken }),
@@ -107,7 +110,7 @@ export class Load {
       } catch (error) {
         outcome = failure(error);
       }
-      this.answers.push({ kind, outcome, at: this.now(), retryAfter, errorCode });
+      this.answers.push({ kind, path, outcome, at: this.now(), retryAfter, errorCode });
       if (kind === 'submit' && outcome === 201) this.acknowledged.push(sealed!);
       if (outcome === 503 && this.options.stopAfter503) return;
       if (outcome === 'refused' && this.options.stopAfter503) return;
