@@ -10,6 +10,10 @@ export interface Bar {
   /** A number exactly when status is `shown`. */
   value: number | null;
   status: FigureStatus;
+  /** Words in place of the default ones ("fewer than 11 said yes", "no accounts"). */
+  note?: string;
+  /** For a fewer-than-K bar, where its outline ends, if not at the chart's own extent. */
+  extent?: number;
 }
 
 export interface BarChart {
@@ -57,7 +61,7 @@ export function barChartSvg(chart: BarChart): string {
   const height = chart.bars.length * rowHeight + 4;
   const max = Math.max(chart.fewerThanKExtent, ...chart.bars.map((b) => b.value ?? 0));
   const scale = (v: number) => Math.round((v / max) * barArea);
-  const text = (bar: Bar) => (bar.status === 'shown' ? chart.format(bar.value ?? 0) : hiddenText(bar.status, chart.kMin));
+  const text = (bar: Bar) => bar.note ?? (bar.status === 'shown' ? chart.format(bar.value ?? 0) : hiddenText(bar.status, chart.kMin));
   const alternative = chart.bars.map((b) => `${b.label}: ${text(b)}`).join('; ');
   const rows = chart.bars
     .map((bar, i) => {
@@ -65,7 +69,8 @@ export function barChartSvg(chart: BarChart): string {
       const label = `<text x="0" y="${y + 15}" font-size="14" fill="${INK}">${escapeXml(bar.label)}</text>`;
       const note = (x: number, fill: string) => `<text x="${x}" y="${y + 34}" font-size="13" fill="${fill}">${escapeXml(text(bar))}</text>`;
       if (bar.status === 'fewer_than_k') {
-        const w = Math.max(12, scale(chart.fewerThanKExtent));
+        // Room for the words after the outline (about 7 units a character at this size).
+        const w = Math.max(12, Math.min(scale(bar.extent ?? chart.fewerThanKExtent), width - 12 - 7 * text(bar).length));
         return `${label}<rect x="1" y="${y + 22}" width="${w}" height="14" fill="none" stroke="${MUTED}" stroke-width="1.5" stroke-dasharray="2 3"/>${note(w + 8, MUTED)}`;
       }
       if (bar.status === 'withheld') {

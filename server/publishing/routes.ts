@@ -118,6 +118,7 @@ export async function publishingRoutes(app: FastifyInstance, { db, config }: Pub
       body: await app.view('pages/about', {
         title: 'How Offscript works',
         kMin: config.kMin,
+        fewerThanKMax: config.kMin - 1,
         intakeKey: await currentIntakeKey(db),
         retentionDays: config.retentionDays,
         batchMin: config.batchMin,

@@ -113,9 +113,14 @@ function chartFor(table: PublishedTableView, kMin: number): string {
       bars: table.rows.map((row, i): Bar => {
         const yes = table.cells[i]![yesIndex]!;
         const total = table.rowTotals[i]!;
+        if (total.status === 'fewer_than_k') return { label: row.label, value: null, status: total.status, note: `fewer than ${kMin} accounts` };
         if (total.status !== 'shown') return { label: row.label, value: null, status: total.status };
+        if (total.count === 0) return { label: row.label, value: 0, status: 'shown', note: 'no answers' };
+        if (yes.status === 'fewer_than_k') {
+          // Fewer than K of a shown total: the share lies below (K−1)/total, and the outline says so.
+          return { label: row.label, value: null, status: yes.status, note: `fewer than ${kMin} said yes`, extent: (kMin - 1) / (total.count ?? 1) };
+        }
         if (yes.status !== 'shown') return { label: row.label, value: null, status: yes.status };
-        if (total.count === 0) return { label: `${row.label} (no accounts)`, value: 0, status: 'shown' };
         return { label: row.label, value: (yes.count ?? 0) / (total.count ?? 1), status: 'shown' };
       }),
       format: (share) => `about ${percent(share)}`,
