@@ -89,13 +89,13 @@ function grid(rows: readonly Term[], columns: readonly Term[], tally: Tally): nu
 const noisy = (count: number, noise: NoiseSource): number => Math.max(0, count + noise());
 
 /**
- * A row of counts with this refresh's noise, none negative, summing to its noisy sum. Reading
- * each negative cell as 0 would add about one account to every empty cell (E[max(0, noise)] ≈
- * 0.96 at ε = ½) and inflate the totals built from them; so the row keeps the sum of its noisy
- * cells (itself at least 0) and the excess comes off its smallest cells, mostly noise on empty
+ * Counts with this refresh's noise, none negative, summing to their noisy sum. Reading each
+ * negative cell as 0 would add about one account to every empty cell (E[max(0, noise)] ≈ 0.96
+ * at ε = ½) and inflate the totals built from them; so the cells keep the sum of their noisy
+ * values (itself at least 0) and the excess comes off the smallest cells, mostly noise on empty
  * ones. This reads only noisy values, so it spends no privacy.
  */
-function noisyRow(counts: readonly number[], noise: NoiseSource): number[] {
+function noisyCells(counts: readonly number[], noise: NoiseSource): number[] {
   const drawn = counts.map((n) => n + noise());
   const cells = drawn.map((v) => Math.max(0, v));
   let excess = cells.reduce((a, b) => a + b, 0) - Math.max(0, drawn.reduce((a, b) => a + b, 0));
@@ -197,7 +197,12 @@ function medianFigure(noisyRow: readonly number[], total: Figure): MedianFigure 
  * disclosure rules run on the noisy counts, and totals, shares and medians come from them.
  */
 export function drawStatistics(t: AccountTallies, kMin: number, noise: NoiseSource, epsilonPerCount: number, today: Day = todayUtc()): PublishedStatistics {
-  const noisyGrid = (counts: number[][]) => counts.map((row) => noisyRow(row, noise));
+  // Over the whole table at once: row by row, every empty row would still keep a positive sum.
+  const noisyGrid = (counts: number[][]) => {
+    const flat = noisyCells(counts.flat(), noise);
+    const width = counts[0]?.length ?? 0;
+    return counts.map((_, r) => flat.slice(r * width, (r + 1) * width));
+  };
   const payCounts = noisyGrid(grid(platforms.terms, payBands.terms, t.platformPay));
   const payTable = tableView(
     'platform_by_pay_band',
@@ -268,7 +273,7 @@ export function drawStatistics(t: AccountTallies, kMin: number, noise: NoiseSour
       platforms: accounts.status === 'shown' && (accounts.count ?? 0) > 0 ? { count: shownPlatforms, status: 'shown' } : { count: null, status: 'withheld' },
       conditions: conditions.terms.map((c) => {
         // One row per condition (yes, no, unsure), under the same rules as every table.
-        const answers = noisyRow([t.facets.conditionsYes, t.facets.conditionsNo, t.facets.conditionsUnsure].map((m) => m.get(c.key) ?? 0), noise);
+        const answers = noisyCells([t.facets.conditionsYes, t.facets.conditionsNo, t.facets.conditionsUnsure].map((m) => m.get(c.key) ?? 0), noise);
         const row = suppressSmallCells({ rowKeys: [c.key], columnKeys: [...conditionAnswers.keys], counts: [answers] }, kMin);
         const yes = row.cells[0]![0]!;
         const answered = row.rowTotals[0]!;

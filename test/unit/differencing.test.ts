@@ -78,6 +78,23 @@ describe('one refresh', () => {
   });
 });
 
+describe('noise on a sparse table', () => {
+  it('keeps totals near the truth: empty cells read mostly 0, not +1 each', () => {
+    // 100 accounts, all Mercor at $40–59: 55 of the pay table's 56 cells are empty.
+    const unit = seededUnit(seededRandomIntegers('sparse'));
+    const accounts = Array.from({ length: 100 }, () => randomAccount(unit, { platforms: ['mercor'], payBand: '40_59' }));
+    const totals: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const s = drawStatistics(talliesOf(accounts), K, geometricNoise(EPSILON_PER_COUNT, seededRandomIntegers(`sparse ${i}`)), EPSILON, DAY);
+      const pay = payTable(s);
+      totals.push(pay.total.count ?? Number.NaN);
+    }
+    const mean = totals.reduce((a, b) => a + b, 0) / totals.length;
+    // Clamping each cell at 0 would put the mean near 100 + 55 × 0.96 ≈ 153.
+    expect(Math.abs(mean - 100)).toBeLessThan(8);
+  });
+});
+
 /** The probability mass of the difference of two independent two-sided geometric draws, −R..R. */
 function differenceMass(epsilon: number, range = 80): Map<number, number> {
   const alpha = Math.exp(-epsilon);
