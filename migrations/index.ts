@@ -1,6 +1,6 @@
 // Migrations are listed here (not read from disk) so that they run the same from the
 // TypeScript sources under vitest and from the compiled output in production.
-import type { Migration } from 'kysely';
+import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001_intake.js';
 import * as m0002 from './0002_moderation.js';
 import * as m0003 from './0003_followup.js';

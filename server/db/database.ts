@@ -2,16 +2,51 @@
 import { constants } from 'node:fs';
 import { access, mkdir, open, readFile, rm, statfs } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, type PostgresCursor, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
+import { PGlite, types, type PGliteOptions } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, PostgresDialect, type PostgresCursor, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { describeError } from '../privacy/logging.js';
-import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
 // `date` columns stay YYYY-MM-DD strings: a Date would invent a time of day and a time zone.
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+const pgliteDateSerializer = types.serializers[types.DATE];
+
+/** PGlite made to agree with node-postgres on `date`: read as text, and a Date param is its local day. */
+export const PGLITE_DATE_OPTIONS = {
+  parsers: { [types.DATE]: (value: string) => value },
+  serializers: {
+    [types.DATE]: (value: unknown): string =>
+      value instanceof Date
+        ? `${pad(value.getFullYear(), 4)}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`
+        : pgliteDateSerializer
+          ? pgliteDateSerializer(value)
+          : String(value),
+  },
+} satisfies PGliteOptions;
+
+/** A PGlite on a data directory that releases the directory's lock once it has closed. */
+class LockedPGlite extends PGlite {
+  readonly #releaseLock: () => Promise<void>;
+
+  constructor(dir: string, releaseLock: () => Promise<void>) {
+    super(dir, PGLITE_DATE_OPTIONS);
+    this.#releaseLock = releaseLock;
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    await this.#releaseLock();
+  }
+}
+
+/** Kysely over an open PGlite; Kysely's destroy() closes it. */
+export function pgliteKysely(pglite: PGlite): Kysely<Database> {
+  return new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+}
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -109,6 +144,8 @@ function retryingPool(pool: pg.Pool): PostgresPool {
   return {
     connect: async () => new RetryingClient(pool, await pool.connect()),
     end: () => pool.end(),
+    // Kysely 0.29 reads these only to cancel a query on an abort signal, which no code sends.
+    options: pool.options,
   };
 }
 
@@ -138,9 +175,7 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
   } catch (error) {
     throw (await dataDirProblem(config.dataDir)) ?? error;
   }
-  const pglite = new PGlite(dir);
-  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite, onClose: releaseLock }) });
-  return { db, kind: 'pglite', reportLostConnectionsTo: () => {} };
+  return { db: pgliteKysely(new LockedPGlite(dir, releaseLock)), kind: 'pglite', reportLostConnectionsTo: () => {} };
 }
 
 /** Start-up cannot use DATA_DIR; the message names it and says why. */
@@ -209,10 +244,10 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   throw new Error(`Could not lock ${dataDir}.`);
 }
 
-/** An in-memory PGlite database, for tests and throwaway runs. */
-export function openMemoryDatabase(): DatabaseHandle {
+/** An in-memory PGlite database, for tests and throwaway runs; `template` is a dumped data directory. */
+export function openMemoryDatabase(template?: Blob): DatabaseHandle {
   return {
-    db: new Kysely<Database>({ dialect: new PGliteDialect({ pglite: new PGlite() }) }),
+    db: pgliteKysely(new PGlite({ ...PGLITE_DATE_OPTIONS, ...(template ? { loadDataDir: template } : {}) })),
     kind: 'pglite',
     reportLostConnectionsTo: () => {},
   };
