@@ -1,10 +1,12 @@
 // A fresh, migrated database per test file: in-memory PGlite, or a new database on the
-// Postgres server that DATABASE_URL names (as CI does).
+// Postgres server that DATABASE_URL names (as CI does). Both are copies of the template that
+// test/support/database-template.ts migrated once.
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { openMemoryDatabase, type DatabaseKind } from '../../server/db/database.js';
-import { migrateToLatest } from '../../server/db/migrator.js';
 import type { Database } from '../../server/db/schema.js';
 
 export interface TestDatabase {
@@ -19,20 +21,19 @@ export const testDatabaseUrl = process.env.DATABASE_URL || undefined;
 
 export async function openTestDatabase(): Promise<TestDatabase> {
   if (!testDatabaseUrl) {
-    const { db, kind } = openMemoryDatabase();
-    await migrateToLatest(db);
+    const template = inject('pgliteTemplate');
+    if (!template) throw new Error('no PGlite template: is test/support/database-template.ts in this project\'s globalSetup?');
+    const { db, kind } = openMemoryDatabase(new Blob([await readFile(template)]));
     return { db, kind, url: undefined, close: () => db.destroy() };
   }
+  const template = inject('postgresTemplate');
+  if (!template) throw new Error('no Postgres template: is test/support/database-template.ts in this project\'s globalSetup?');
   const name = `offscript_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: testDatabaseUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
+  await createDatabaseFrom(template, name);
   const url = new URL(testDatabaseUrl);
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 10 });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  await migrateToLatest(db);
   return {
     db,
     kind: 'postgres',
@@ -48,6 +49,25 @@ export async function openTestDatabase(): Promise<TestDatabase> {
       await cleanup.end();
     },
   };
+}
+
+/** Postgres copies a template only while no other copy is being made from it (55006): wait and retry. */
+async function createDatabaseFrom(template: string, name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: testDatabaseUrl });
+  await admin.connect();
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await admin.query(`create database ${name} template ${template}`);
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== '55006' || attempt >= 50) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
+  } finally {
+    await admin.end();
+  }
 }
 
 /** Every row of every table in the public schema, as text: for "appears nowhere" checks. */
