@@ -13,7 +13,15 @@ const dist = path.join(root, 'dist');
 const stamp = path.join(dist, '.build-stamp');
 const assetsOut = path.join(dist, 'assets');
 
-export const BROWSER_ENTRIES = ['views/assets/submit.ts', 'views/assets/status.ts', 'views/assets/moderation.ts', 'views/assets/site.css'];
+// One entry per page that runs code, so that each page loads only what it needs; code that
+// several pages share goes to chunks (esbuild code splitting) that the browser caches once.
+export const MODERATION_PAGES = ['login', 'enrol', 'submission', 'team', 'story', 'audit'];
+export const BROWSER_ENTRIES = [
+  'views/assets/submit.ts',
+  'views/assets/status.ts',
+  ...MODERATION_PAGES.map((page) => `views/assets/moderation/${page}.ts`),
+  'views/assets/site.css',
+];
 
 function newestSource() {
   let newest = 0;
@@ -36,8 +44,11 @@ export async function buildAssets() {
     absWorkingDir: root,
     entryPoints: BROWSER_ENTRIES,
     outdir: assetsOut,
-    entryNames: '[name]-[hash]',
+    outbase: 'views/assets',
+    entryNames: '[dir]/[name]-[hash]',
+    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
+    splitting: true,
     minify: true,
     format: 'esm',
     platform: 'browser',
@@ -46,21 +57,50 @@ export async function buildAssets() {
     legalComments: 'none',
     logLevel: 'warning',
   });
-  // Map each entry's plain name (submit.js) to its hashed public path.
+  // Map each entry's plain name (submit.js, moderation/login.js) to its hashed public path.
   const manifest = {};
   for (const [file, output] of Object.entries(result.metafile.outputs)) {
     if (!output.entryPoint) continue;
-    const plain = path.basename(output.entryPoint).replace(/\.ts$/, '.js');
-    manifest[plain] = `/assets/${path.basename(file)}`;
+    const plain = path.relative('views/assets', output.entryPoint).replace(/\.ts$/, '.js');
+    manifest[plain] = `/assets/${path.relative(assetsOut, path.resolve(root, file)).split(path.sep).join('/')}`;
   }
   writeFileSync(path.join(assetsOut, 'manifest.json'), JSON.stringify(manifest, null, 2));
   // Pre-compressed copies, served by @fastify/static when the browser accepts them.
-  for (const file of readdirSync(assetsOut).filter((f) => /\.(js|css)$/.test(f))) {
+  for (const file of readdirSync(assetsOut, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(js|css)$/.test(f))) {
     const bytes = readFileSync(path.join(assetsOut, file));
     writeFileSync(path.join(assetsOut, `${file}.gz`), gzipSync(bytes, { level: 9 }));
     writeFileSync(path.join(assetsOut, `${file}.br`), brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
   }
-  return manifest;
+  return { manifest, metafile: result.metafile };
+}
+
+/** Bytes each page's script loads (its entry and every chunk it imports), raw, gzip and brotli. */
+export function pageWeights(metafile) {
+  const sizeOf = (file) => ({
+    raw: statSync(path.resolve(root, file)).size,
+    gzip: statSync(path.resolve(root, `${file}.gz`)).size,
+    brotli: statSync(path.resolve(root, `${file}.br`)).size,
+  });
+  const weights = {};
+  for (const [file, output] of Object.entries(metafile.outputs)) {
+    if (!output.entryPoint || !file.endsWith('.js')) continue;
+    const loaded = new Set();
+    const visit = (f) => {
+      if (loaded.has(f)) return;
+      loaded.add(f);
+      for (const imported of metafile.outputs[f]?.imports ?? []) if (imported.kind === 'import-statement') visit(imported.path);
+    };
+    visit(file);
+    const total = { files: loaded.size, raw: 0, gzip: 0, brotli: 0 };
+    for (const f of loaded) {
+      const size = sizeOf(f);
+      total.raw += size.raw;
+      total.gzip += size.gzip;
+      total.brotli += size.brotli;
+    }
+    weights[path.relative('views/assets', output.entryPoint).replace(/\.ts$/, '.js')] = total;
+  }
+  return weights;
 }
 
 const SERVER_SOURCES = ['server', 'migrations', 'scripts'];
@@ -95,7 +135,8 @@ async function buildServer() {
 async function main() {
   const args = new Set(process.argv.slice(2));
   if (args.has('--assets-only')) {
-    await buildAssets();
+    const { metafile } = await buildAssets();
+    if (args.has('--sizes')) console.table(pageWeights(metafile));
     return;
   }
   if (args.has('--if-needed') && existsSync(stamp) && statSync(stamp).mtimeMs >= newestSource()) return;

@@ -48,6 +48,9 @@ declare module 'fastify' {
 export const SESSION_COOKIE = 'offscript_session';
 export const LOGIN_ATTEMPTS_PER_CLIENT = 20;
 
+/** The moderator pages that run code, each its own bundle (MODERATION_PAGES in scripts/build.mjs). */
+const MODERATION_PAGES_WITH_CODE = new Set(['login', 'enrol', 'submission', 'team', 'story', 'audit']);
+
 export interface ModerationRoutesOptions {
   db: Kysely<Database>;
   config: Config;
@@ -109,7 +112,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
 
   const page = (reply: FastifyReply, view: string, data: Record<string, unknown>) =>
     reply.view(`pages/mod/${view}`, {
-      script: 'moderation.js',
+      script: MODERATION_PAGES_WITH_CODE.has(view) ? `moderation/${view}.js` : undefined,
       page: `mod-${view}`,
       moderatorArea: true,
       csrfToken: reply.generateCsrf(),

@@ -39,3 +39,6 @@ export function initAudit(): void {
     }
   })();
 }
+
+// The page's own bundle entry (scripts/build.mjs): loading it sets the page up.
+initAudit();

@@ -77,3 +77,6 @@ export function initEnrol(): void {
     })();
   });
 }
+
+// The page's own bundle entry (scripts/build.mjs): loading it sets the page up.
+initEnrol();

@@ -35,3 +35,6 @@ export function initLogin(): void {
     })();
   });
 }
+
+// The page's own bundle entry (scripts/build.mjs): loading it sets the page up.
+initLogin();

@@ -37,3 +37,6 @@ export function initStory(): void {
     });
   }
 }
+
+// The page's own bundle entry (scripts/build.mjs): loading it sets the page up.
+initStory();

@@ -218,3 +218,6 @@ export function initSubmission(): void {
     });
   })();
 }
+
+// The page's own bundle entry (scripts/build.mjs): loading it sets the page up.
+initSubmission();

@@ -214,3 +214,6 @@ export function initTeam(): void {
 function confirm_(question: string): boolean {
   return window.confirm(question);
 }
+
+// The page's own bundle entry (scripts/build.mjs): loading it sets the page up.
+initTeam();

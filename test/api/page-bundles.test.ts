@@ -1,0 +1,55 @@
+// Each page loads only its own bundle and the chunks it imports: the moderator login page gets
+// neither the redaction code (compromise) nor another page's code.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readAssetManifest } from '../../server/views.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { createIntakeKey } from '../support/intake.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+  await createIntakeKey(t.database.db); // the submission form loads its script only when it can seal
+});
+afterAll(async () => t?.close());
+
+/** The text of a page's module script and of every module it imports, followed transitively. */
+async function scriptsLoadedBy(pagePath: string): Promise<Map<string, string>> {
+  const page = await t.app.inject({ method: 'GET', url: pagePath });
+  expect(page.statusCode).toBe(200);
+  const loaded = new Map<string, string>();
+  const pending = [...page.body.matchAll(/<script type="module" src="([^"]+)"/g)].map((m) => m[1]!);
+  while (pending.length > 0) {
+    const url = pending.pop()!;
+    if (loaded.has(url)) continue;
+    const script = await t.app.inject({ method: 'GET', url });
+    expect(script.statusCode, url).toBe(200);
+    loaded.set(url, script.body);
+    // esbuild's minified static imports: `from"../chunks/chunk-X.js"` or `import"./chunk-X.js"`.
+    for (const [, relative] of script.body.matchAll(/(?:from|import)\s*"(\.{1,2}\/[^"]+\.js)"/g)) {
+      pending.push(new URL(relative!, `http://x${url}`).pathname);
+    }
+  }
+  return loaded;
+}
+
+// compromise's bundle carries its version string; its package exports no package.json.
+const compromiseVersion = (JSON.parse(readFileSync('node_modules/compromise/package.json', 'utf8')) as { version: string }).version;
+
+describe('page bundles', () => {
+  it('the login page loads its own bundle and its chunks, without compromise', async () => {
+    const loaded = await scriptsLoadedBy('/mod/login');
+    const urls = [...loaded.keys()];
+    expect(urls[0]).toMatch(/^\/assets\/moderation\/login-[A-Z0-9]+\.js$/);
+    expect(urls.slice(1).every((u) => u.startsWith('/assets/chunks/'))).toBe(true);
+    for (const text of loaded.values()) expect(text).not.toContain(compromiseVersion);
+  });
+
+  it('only the moderator submission bundle carries compromise, not the source submit page', async () => {
+    const loaded = await scriptsLoadedBy('/submit');
+    expect([...loaded.keys()][0]).toMatch(/^\/assets\/submit-/);
+    for (const text of loaded.values()) expect(text).not.toContain(compromiseVersion);
+    const submission = await t.app.inject({ method: 'GET', url: readAssetManifest()['moderation/submission.js']! });
+    expect(submission.body).toContain(compromiseVersion);
+  });
+});
