@@ -20,7 +20,7 @@ import { acceptSubmission, accountRow, openSubmission, type Facets } from '../se
 import { approveStory } from '../server/moderation/stories-service.js';
 import { enrolModerator, grantIntakeKeys, inviteModerator, wrappedKeysFor, type Enrolment, type ModeratorIdentity } from '../server/moderation/team-service.js';
 import { loadSodiumSumo, type SodiumSumo } from '../server/protocol/digest.js';
-import { lookupTokenHash } from '../server/protocol/server-digest.js';
+import { lookupTokenHash } from '../server/protocol/digest.js';
 import { fromBase64, toBase64 } from '../server/protocol/encoding.js';
 import { sealAccount, type BoxKeyPair } from '../server/protocol/envelope.js';
 import { generateIntakeKeyPair } from '../server/protocol/intake-key.js';

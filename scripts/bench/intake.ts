@@ -2,7 +2,7 @@
 // INSERT (B) on the same Postgres, in alternating rounds, plus the submission bundle's size and
 // the browser's seal time.
 // Run with `npm run bench:intake`; it reports and exits 0 even when a target is missed.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -19,6 +19,7 @@ import { todayUtc } from '../../server/db/day.js';
 import { migrateToLatest } from '../../server/db/migrator.js';
 import type { Account } from '../../server/intake/account.js';
 import { registerIntakeKey, type SealedSubmission } from '../../server/intake/service.js';
+import { lookupTokenHash } from '../../server/protocol/digest.js';
 import { toBase64 } from '../../server/protocol/encoding.js';
 import { sealAccount } from '../../server/protocol/envelope.js';
 import { generateIntakeKeyPair } from '../../server/protocol/intake-key.js';
@@ -135,7 +136,7 @@ async function bareApp(pool: pg.Pool, headers = false) {
        values ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [randomUUID(), today, request.body.intakeKeyId, ciphertext, ciphertext.length - SEAL_OVERHEAD,
         Buffer.from(request.body.replyPublicKey, 'base64'),
-        createHash('sha256').update(Buffer.from(request.body.lookupToken, 'base64')).digest(), today],
+        lookupTokenHash(Buffer.from(request.body.lookupToken, 'base64')), today],
     );
     return reply.code(201).send({ status: 'received' });
   });

@@ -11,7 +11,7 @@ import { ServiceError } from '../errors.js';
 import { currentIntakeKey } from '../intake/service.js';
 import { publishedStateChanged } from '../publishing/cache.js';
 import { appendAuditEntry } from '../moderation/audit.js';
-import { lookupTokenHash } from '../protocol/server-digest.js';
+import { lookupTokenHash } from '../protocol/digest.js';
 import { fromBase64 } from '../protocol/encoding.js';
 import { openMessage, sealMessage, type BoxKeyPair } from '../protocol/envelope.js';
 import { ProtocolError } from '../protocol/errors.js';

@@ -6,7 +6,7 @@ import { todayUtc } from '../db/day.js';
 import type { Database } from '../db/schema.js';
 import { decodeField } from '../binary-fields.js';
 import { ServiceError } from '../errors.js';
-import { lookupTokenHash } from '../protocol/server-digest.js';
+import { lookupTokenHash } from '../protocol/digest.js';
 import { toBase64 } from '../protocol/encoding.js';
 import { sealAccount } from '../protocol/envelope.js';
 import { ProtocolError } from '../protocol/errors.js';

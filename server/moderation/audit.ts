@@ -102,7 +102,7 @@ export async function appendAuditEntry(trx: Kysely<Database>, input: AuditEntryI
 
   const text = canonicalJson(entry);
   const sodium = await loadSodiumSumo();
-  const hash = auditEntryHash(sodium, prevHash, text);
+  const hash = auditEntryHash(prevHash, text);
   await trx.insertInto('audit_log').values({ seq, entry: text, prev_hash: prevHash, hash }).execute();
   return { seq, hash: sodium.to_hex(hash) };
 }
@@ -165,7 +165,7 @@ export async function verifyAuditChain(
       if (!bytesEqual(row.prev_hash, prevHash)) {
         return broken(row.seq === 1 ? 'prev_hash is not the genesis hash' : `prev_hash does not match the hash of entry ${row.seq - 1}`);
       }
-      if (!bytesEqual(row.hash, auditEntryHash(sodium, prevHash, row.entry))) {
+      if (!bytesEqual(row.hash, auditEntryHash(prevHash, row.entry))) {
         return broken('the hash does not match the entry (entry or hash edited)');
       }
       prevHash = new Uint8Array(row.hash);

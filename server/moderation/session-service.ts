@@ -4,10 +4,10 @@ import type { Kysely } from 'kysely';
 import { decodeField } from '../binary-fields.js';
 import type { Database } from '../db/schema.js';
 import { ServiceError } from '../errors.js';
-import { loadSodiumSumo, sha256 } from '../protocol/digest.js';
+import { loadSodiumSumo, loginHandleHash } from '../protocol/digest.js';
 import { toBase64 } from '../protocol/encoding.js';
 import { decoySalt, LOGIN_CHALLENGE_BYTES, randomBytes, verifyLogin } from '../protocol/moderator-keys.js';
-import { loginHandleHash } from '../protocol/server-digest.js';
+import { newOpaqueToken, sessionIdHash } from '../protocol/opaque-tokens.js';
 import { loadSodium } from '../protocol/sodium.js';
 import { appendAuditEntry } from './audit.js';
 import type { HandleFailureCounter } from './login-limits.js';
@@ -94,13 +94,12 @@ export async function logIn(
     throw LOGIN_FAILED();
   }
 
-  const sessionBytes = randomBytes(sumo, 32);
-  const sessionId = sumo.to_base64(sessionBytes, sumo.base64_variants.URLSAFE_NO_PADDING);
+  const sessionId = newOpaqueToken(sumo);
   const identity: ModeratorIdentity = { id: moderator.id, handle: moderator.handle, role: moderator.role };
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('sessions')
-      .values({ id_hash: sha256(sumo, sessionId), moderator_id: moderator.id, created_at: now, last_seen_at: now })
+      .values({ id_hash: sessionIdHash(sessionId), moderator_id: moderator.id, created_at: now, last_seen_at: now })
       .execute();
     await appendAuditEntry(trx, { actor: { id: identity.id, handle: identity.handle }, action: 'session.login' });
   });
@@ -109,8 +108,7 @@ export async function logIn(
 
 /** The moderator behind a session cookie, or undefined when it is unknown, expired or disabled. */
 export async function authenticate(db: Kysely<Database>, sessionId: string, now = new Date()): Promise<ModeratorIdentity | undefined> {
-  const sumo = await loadSodiumSumo();
-  const idHash = sha256(sumo, sessionId);
+  const idHash = sessionIdHash(sessionId);
   const row = await db
     .selectFrom('sessions')
     .innerJoin('moderators', 'moderators.id', 'sessions.moderator_id')
@@ -131,9 +129,8 @@ export async function authenticate(db: Kysely<Database>, sessionId: string, now 
 }
 
 export async function logOut(db: Kysely<Database>, sessionId: string, moderator: ModeratorIdentity): Promise<void> {
-  const sumo = await loadSodiumSumo();
   await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('sessions').where('id_hash', '=', sha256(sumo, sessionId)).execute();
+    await trx.deleteFrom('sessions').where('id_hash', '=', sessionIdHash(sessionId)).execute();
     await appendAuditEntry(trx, { actor: { id: moderator.id, handle: moderator.handle }, action: 'session.logout' });
   });
 }

@@ -8,11 +8,12 @@ import { todayUtc } from '../db/day.js';
 import type { Database, ModeratorRole } from '../db/schema.js';
 import { ServiceError } from '../errors.js';
 import { insertIntakeKey } from '../intake/service.js';
-import { loadSodiumSumo, sha256 } from '../protocol/digest.js';
+import { loadSodiumSumo } from '../protocol/digest.js';
 import { toBase64 } from '../protocol/encoding.js';
 import { BOX_PUBLIC_KEY_BYTES } from '../protocol/intake-key.js';
 import { moderatorKeyFingerprint, verificationIsValid } from '../protocol/key-verification.js';
-import { MODERATOR_SALT_BYTES, randomBytes } from '../protocol/moderator-keys.js';
+import { MODERATOR_SALT_BYTES } from '../protocol/moderator-keys.js';
+import { invitationTokenHash, newOpaqueToken } from '../protocol/opaque-tokens.js';
 import { loadSodium } from '../protocol/sodium.js';
 import { appendAuditEntry } from './audit.js';
 
@@ -32,10 +33,6 @@ export type Actor = ModeratorIdentity | 'operator';
 
 function auditActor(actor: Actor): { id: string; handle: string } | 'system' {
   return actor === 'operator' ? 'system' : { id: actor.id, handle: actor.handle };
-}
-
-export function invitationTokenHash(sodium: Awaited<ReturnType<typeof loadSodiumSumo>>, token: string): Uint8Array {
-  return sha256(sodium, `offscript/invitation/v1:${token}`);
 }
 
 /** An invitation link on the origin people reach the site at (PUBLIC_ORIGIN), never a default port. */
@@ -59,7 +56,7 @@ export async function inviteModerator(
     throw new ServiceError(400, 'bad_handle', 'A handle is 2–32 lowercase letters, digits, dots, dashes or underscores.');
   }
   const sumo = await loadSodiumSumo();
-  const token = sumo.to_base64(randomBytes(sumo, 32), sumo.base64_variants.URLSAFE_NO_PADDING);
+  const token = newOpaqueToken(sumo);
   const moderatorId = await db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('moderators').select(['id', 'status']).where('handle', '=', handle).forUpdate().executeTakeFirst();
     if (existing && existing.status !== 'invited') {
@@ -77,7 +74,7 @@ export async function inviteModerator(
       .values({
         id: randomUUID(),
         moderator_id: id,
-        token_hash: invitationTokenHash(sumo, token),
+        token_hash: invitationTokenHash(token),
         expires_at: new Date(now.getTime() + INVITATION_LIFETIME_MS),
       })
       .execute();
@@ -136,12 +133,11 @@ export interface OpenInvitation {
 }
 
 async function lockInvitation(db: Kysely<Database> | Transaction<Database>, token: string, now: Date) {
-  const sumo = await loadSodiumSumo();
   const row = await db
     .selectFrom('invitations')
     .innerJoin('moderators', 'moderators.id', 'invitations.moderator_id')
     .select(['invitations.id as invitationId', 'invitations.expires_at', 'invitations.used_on', 'moderators.id', 'moderators.handle', 'moderators.role', 'moderators.status'])
-    .where('invitations.token_hash', '=', invitationTokenHash(sumo, token))
+    .where('invitations.token_hash', '=', invitationTokenHash(token))
     // Two browsers enrolling with one link: the second waits here, then finds it used.
     .forUpdate()
     .executeTakeFirst();

@@ -1,5 +1,10 @@
-// SHA-256 and HMAC-SHA256 come only with libsodium's sumo build; the server and the
-// moderator console use them, the source's submission bundle does not.
+// The one SHA-256 (and HMAC-SHA256) of the project, for the server and the browser alike:
+// @noble/hashes, synchronous and dependency-free. libsodium's SHA-256 needs its sumo build and
+// copies each input into its WebAssembly heap; node:crypto does not exist in a browser.
+// The sumo loader stays here for the moderator pages and server code that need Argon2id.
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import sumo from 'libsodium-wrappers-sumo';
 
 export type SodiumSumo = typeof sumo;
@@ -11,8 +16,15 @@ export function loadSodiumSumo(): Promise<SodiumSumo> {
   return ready;
 }
 
-export function sha256(sodium: SodiumSumo, bytes: Uint8Array | string): Uint8Array {
-  return sodium.crypto_hash_sha256(bytes);
+const asBytes = (input: Uint8Array | string): Uint8Array => (typeof input === 'string' ? utf8ToBytes(input) : input);
+
+/** SHA-256 of bytes, or of a string's UTF-8. */
+export function sha256(input: Uint8Array | string): Uint8Array {
+  return nobleSha256(asBytes(input));
+}
+
+export function hmacSha256(key: Uint8Array, message: Uint8Array | string): Uint8Array {
+  return hmac(nobleSha256, key, asBytes(message));
 }
 
 export function randomSecret(sodium: SodiumSumo, bytes = 32): Uint8Array {
@@ -20,13 +32,41 @@ export function randomSecret(sodium: SodiumSumo, bytes = 32): Uint8Array {
 }
 
 /** The audit chain (DESIGN §4): hash = SHA-256(prev_hash ‖ canonical JSON of the entry). */
-export function auditEntryHash(sodium: SodiumSumo, prevHash: Uint8Array, canonicalEntry: string): Uint8Array {
-  const entry = new TextEncoder().encode(canonicalEntry);
+export function auditEntryHash(prevHash: Uint8Array, canonicalEntry: string): Uint8Array {
+  const entry = utf8ToBytes(canonicalEntry);
   const input = new Uint8Array(prevHash.length + entry.length);
   input.set(prevHash);
   input.set(entry, prevHash.length);
-  return sodium.crypto_hash_sha256(input);
+  return nobleSha256(input);
 }
 
 /** The chain starts from 32 zero bytes. */
 export const AUDIT_GENESIS_HASH = new Uint8Array(32);
+
+/** What the server stores instead of the lookup token: SHA-256(lookupToken) (DESIGN §3). */
+export function lookupTokenHash(lookupToken: Uint8Array): Uint8Array {
+  return nobleSha256(lookupToken);
+}
+
+/** Keyed hash of a client address for rate limiting: the address itself is never kept (DESIGN §7). */
+export function clientRateLimitKey(dailySecret: Uint8Array, clientAddress: string): string {
+  return bytesToHex(hmacSha256(dailySecret, clientAddress));
+}
+
+/**
+ * The day's rate-limit secret, derived in memory from the configured one: every instance
+ * agrees on it without it ever being stored, and yesterday's keys cannot be linked to today's.
+ */
+export function dailyRateLimitSecret(configuredSecret: string, day: string): Uint8Array {
+  return hmacSha256(utf8ToBytes(configuredSecret), `offscript/rate-limit/v1/${day}`);
+}
+
+/** A process's own rate-limit secret for a day, when no secret is configured (one instance). */
+export function randomDailySecret(): Uint8Array {
+  return randomBytes(32);
+}
+
+/** What a login challenge records of the handle it was issued for: never the text typed (issue 13). */
+export function loginHandleHash(secret: Uint8Array, handle: string): Uint8Array {
+  return hmacSha256(secret, `offscript/login-handle/v1:${handle}`);
+}

@@ -91,7 +91,7 @@ export class PublicResponseCache {
     if (!entry) {
       const rendered = await render();
       const sodium = await loadSodiumSumo();
-      entry = { body: Buffer.from(rendered.body), type: rendered.type, etag: `"${sodium.to_hex(sha256(sodium, rendered.body)).slice(0, 32)}"` };
+      entry = { body: Buffer.from(rendered.body), type: rendered.type, etag: `"${sodium.to_hex(sha256(rendered.body)).slice(0, 32)}"` };
       if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
       this.entries.set(key, entry);
     }

@@ -4,6 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, Day, PublicTags, StoryStatus } from '../db/schema.js';
 import { ServiceError } from '../errors.js';
 import { loadSodiumSumo } from '../protocol/digest.js';
+import { openSignedCursor, signCursor } from '../protocol/signed-cursor.js';
 import { serverSecret } from '../moderation/server-secret.js';
 import { attributionLabels } from '../vocabulary.js';
 
@@ -43,23 +44,16 @@ async function cursorKey(db: Kysely<Database>): Promise<Uint8Array> {
   return serverSecret(db, 'cursor-signing');
 }
 
-// Signed so that a reader cannot walk the index from arbitrary positions or forge one.
 async function encodeCursor(db: Kysely<Database>, position: CursorPosition): Promise<string> {
-  const sodium = await loadSodiumSumo();
-  const payload = sodium.to_base64(JSON.stringify(position), sodium.base64_variants.URLSAFE_NO_PADDING);
-  const mac = sodium.to_base64(sodium.crypto_auth_hmacsha256(payload, await cursorKey(db)).subarray(0, 16), sodium.base64_variants.URLSAFE_NO_PADDING);
-  return `${payload}.${mac}`;
+  return signCursor(await loadSodiumSumo(), await cursorKey(db), JSON.stringify(position));
 }
 
 async function decodeCursor(db: Kysely<Database>, cursor: string): Promise<CursorPosition> {
   const refuse = () => new ServiceError(400, 'bad_cursor', 'This page cursor is malformed or has been altered; start again from the first page.');
-  const sodium = await loadSodiumSumo();
-  const [payload, mac] = cursor.split('.');
-  if (!payload || !mac || cursor.split('.').length !== 2) throw refuse();
+  const json = openSignedCursor(await loadSodiumSumo(), await cursorKey(db), cursor);
+  if (json === undefined) throw refuse();
   try {
-    const expected = sodium.crypto_auth_hmacsha256(payload, await cursorKey(db)).subarray(0, 16);
-    if (!sodium.memcmp(expected, sodium.from_base64(mac, sodium.base64_variants.URLSAFE_NO_PADDING))) throw refuse();
-    const position = JSON.parse(sodium.to_string(sodium.from_base64(payload, sodium.base64_variants.URLSAFE_NO_PADDING))) as CursorPosition;
+    const position = JSON.parse(json) as CursorPosition;
     if (typeof position.batch !== 'number' || typeof position.position !== 'number' || typeof position.id !== 'string') throw refuse();
     return position;
   } catch (error) {

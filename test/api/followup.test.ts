@@ -6,7 +6,7 @@ import { todayUtc } from '../../server/db/day.js';
 import { UNKNOWN_RECEIPT_MESSAGE } from '../../server/followup/service.js';
 import { currentIntakeKey, type IntakeKey } from '../../server/intake/service.js';
 import { verifyAuditChain } from '../../server/moderation/audit.js';
-import { lookupTokenHash } from '../../server/protocol/server-digest.js';
+import { lookupTokenHash } from '../../server/protocol/digest.js';
 import { fromBase64, toBase64 } from '../../server/protocol/encoding.js';
 import { openMessage, sealMessage, type BoxKeyPair } from '../../server/protocol/envelope.js';
 import { LARGEST_PAYLOAD } from '../../server/protocol/padding.js';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayUtc } from '../../server/db/day.js';
 import { keyFingerprint } from '../../server/protocol/fingerprint.js';
 import { generateIntakeKeyPair } from '../../server/protocol/intake-key.js';
-import { lookupTokenHash } from '../../server/protocol/server-digest.js';
+import { lookupTokenHash } from '../../server/protocol/digest.js';
 import { fromBase64, toBase64 } from '../../server/protocol/encoding.js';
 import { openAccount } from '../../server/protocol/envelope.js';
 import { deriveReceiptKeys, entropyFromReceiptWords } from '../../server/protocol/receipt.js';

@@ -1,7 +1,7 @@
 // Accessibility in a real Chromium: axe-core on every public, source and moderator page, with
 // real published data behind them; no horizontal scrolling at 320 px; screenshots at 1280 and
 // 375 px under test/artifacts/ (git-ignored) for a reviewer to look at.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -74,10 +74,11 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     t = await startListeningTestApp({ K_MIN: '11', BATCH_MIN: '3', BATCH_DELAY_DAYS: '0' });
-    // Keep the bundles the app's manifest names: a rebuild of dist/assets during this long run
+    // Keep the bundles and chunks this app serves: a rebuild of dist/assets during this long run
     // (another test run's global setup) would otherwise leave pages without their stylesheet.
-    const manifest = JSON.parse(readFileSync(path.join(assetsDir, 'manifest.json'), 'utf8')) as Record<string, string>;
-    for (const url of Object.values(manifest)) assets.set(url, readFileSync(path.join(assetsDir, path.basename(url))));
+    for (const file of readdirSync(assetsDir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(js|css)$/.test(f))) {
+      assets.set(`/assets/${file.split(path.sep).join('/')}`, readFileSync(path.join(assetsDir, file)));
+    }
     await enrolViaApi(t.app, t.database.db, 'author', 'administrator', { createIntakeKey: true });
     author = await logInViaApi(t.app, 'author', 'author lantern orbit meadow', t.origin);
     await enrolViaApi(t.app, t.database.db, 'reviewer', 'moderator');

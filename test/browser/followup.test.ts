@@ -5,7 +5,7 @@
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayUtc } from '../../server/db/day.js';
-import { lookupTokenHash } from '../../server/protocol/server-digest.js';
+import { lookupTokenHash } from '../../server/protocol/digest.js';
 import { fromBase64 } from '../../server/protocol/encoding.js';
 import { openMessage, type BoxKeyPair } from '../../server/protocol/envelope.js';
 import { loadSodium } from '../../server/protocol/sodium.js';

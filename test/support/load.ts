@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { expect } from 'vitest';
 import type { Database } from '../../server/db/schema.js';
 import { bucketOfSealedLength } from '../../server/protocol/padding.js';
-import { lookupTokenHash } from '../../server/protocol/server-digest.js';
+import { lookupTokenHash } from '../../server/protocol/digest.js';
 import { sealForTest, type SealedForTest, type TestIntakeKey } from './intake.js';
 
 export type Outcome = number | 'refused' | 'reset';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSodiumSumo, type SodiumSumo } from '../../server/protocol/digest.js';
-import { lookupTokenHash } from '../../server/protocol/server-digest.js';
+import { lookupTokenHash } from '../../server/protocol/digest.js';
 import { fromBase64, toBase64 } from '../../server/protocol/encoding.js';
 import { openAccount, openMessage, sealAccount, sealMessage } from '../../server/protocol/envelope.js';
 import { ProtocolError } from '../../server/protocol/errors.js';

@@ -22,7 +22,7 @@ export function initAudit(): void {
       let prev: Uint8Array = AUDIT_GENESIS_HASH;
       for (const listed of ordered) {
         const { hash, ...entry } = listed;
-        const computed = auditEntryHash(sodium, prev, canonicalJson(entry as Json));
+        const computed = auditEntryHash(prev, canonicalJson(entry as Json));
         if (sodium.to_hex(computed) !== hash) return say(status, `This browser finds the chain BROKEN at entry ${listed.seq}.`);
         prev = computed;
       }
