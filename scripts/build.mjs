@@ -126,7 +126,7 @@ async function buildServer() {
     bundle: false,
     format: 'esm',
     platform: 'node',
-    target: 'node20',
+    target: 'node22',
     sourcemap: true,
     logLevel: 'warning',
   });
