@@ -36,5 +36,6 @@ export function initLogin(): void {
   });
 }
 
-// The page's own bundle entry (scripts/build.mjs): loading it sets the page up.
-initLogin();
+// The page's own bundle entry (scripts/build.mjs). Another page's bundle may import this module
+// for its exports (enrolment logs in), so it sets up only its own page.
+if (document.body.dataset.page === 'mod-login') initLogin();

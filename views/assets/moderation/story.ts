@@ -38,5 +38,6 @@ export function initStory(): void {
   }
 }
 
-// The page's own bundle entry (scripts/build.mjs): loading it sets the page up.
-initStory();
+// The page's own bundle entry (scripts/build.mjs). Another page's bundle may import this module
+// for its exports (enrolment logs in), so it sets up only its own page.
+if (document.body.dataset.page === 'mod-story') initStory();

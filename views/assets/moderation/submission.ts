@@ -219,5 +219,6 @@ export function initSubmission(): void {
   })();
 }
 
-// The page's own bundle entry (scripts/build.mjs): loading it sets the page up.
-initSubmission();
+// The page's own bundle entry (scripts/build.mjs). Another page's bundle may import this module
+// for its exports (enrolment logs in), so it sets up only its own page.
+if (document.body.dataset.page === 'mod-submission') initSubmission();

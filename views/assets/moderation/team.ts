@@ -215,5 +215,6 @@ function confirm_(question: string): boolean {
   return window.confirm(question);
 }
 
-// The page's own bundle entry (scripts/build.mjs): loading it sets the page up.
-initTeam();
+// The page's own bundle entry (scripts/build.mjs). Another page's bundle may import this module
+// for its exports (enrolment logs in), so it sets up only its own page.
+if (document.body.dataset.page === 'mod-team') initTeam();
