@@ -65,23 +65,26 @@ export async function publishingRoutes(app: FastifyInstance, { db, config }: Pub
     }),
   );
 
-  app.get<{ Params: { slug: string } }>('/stories/:slug', { schema: { params: slugParamsSchema } }, async (request, reply) => {
-    const story = await getPublicStory(db, request.params.slug);
-    return cache.respond(request, reply, async () => ({
-      type: html,
-      body: await app.view('pages/story', {
-        title: story.title,
-        story,
-        permalink: `${config.publicOrigin}/stories/${story.slug}`,
-        tagLabels: [
-          ...(story.tags.platforms ?? []).map((k) => platforms.labelOf(k as never)),
-          ...(story.tags.roles ?? []).map((k) => roles.labelOf(k as never)),
-          ...(story.tags.taskTypes ?? []).map((k) => taskTypes.labelOf(k as never)),
-          ...(story.tags.conditions ?? []).map((k) => conditions.labelOf(k as never)),
-        ],
-      }),
-    }));
-  });
+  // The story is read inside the render: a page once served stays served while the database is away.
+  app.get<{ Params: { slug: string } }>('/stories/:slug', { schema: { params: slugParamsSchema } }, async (request, reply) =>
+    cache.respond(request, reply, async () => {
+      const story = await getPublicStory(db, request.params.slug);
+      return {
+        type: html,
+        body: await app.view('pages/story', {
+          title: story.title,
+          story,
+          permalink: `${config.publicOrigin}/stories/${story.slug}`,
+          tagLabels: [
+            ...(story.tags.platforms ?? []).map((k) => platforms.labelOf(k as never)),
+            ...(story.tags.roles ?? []).map((k) => roles.labelOf(k as never)),
+            ...(story.tags.taskTypes ?? []).map((k) => taskTypes.labelOf(k as never)),
+            ...(story.tags.conditions ?? []).map((k) => conditions.labelOf(k as never)),
+          ],
+        }),
+      };
+    }),
+  );
 
   const refreshRule = { kMin: config.kMin, refreshMinDays: STATISTICS_REFRESH_MIN_DAYS };
 
