@@ -4,9 +4,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isDatabaseUnavailable, openDatabase } from '../../server/db/database.js';
 import { migrateToLatest } from '../../server/db/migrator.js';
 import type { Database } from '../../server/db/schema.js';
 import { createIntakeKey, type TestIntakeKey } from '../support/intake.js';
@@ -96,5 +97,32 @@ describe.skipIf(!onPostgres)('Postgres restarts under load', () => {
     server.child.kill('SIGTERM');
     expect(await server.exited, server.output()).toBe(0);
     await expectStored(db, load.acknowledged);
+  });
+
+  it('a connection Postgres ends while checked out: a read is retried once on a new one, a write is refused as unavailable', async () => {
+    const { db: app } = await openDatabase({ databaseUrl: postgres.url, dataDir });
+    const endOwnConnection = async (connection: Kysely<Database>) => {
+      const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(connection);
+      await sql`select pg_terminate_backend(${rows[0]!.pid})`.execute(db);
+      // The FATAL message reaches the client while it is checked out: no listener, no process.
+      await sleep(200);
+      return rows[0]!.pid;
+    };
+    try {
+      await app.connection().execute(async (connection) => {
+        const ended = await endOwnConnection(connection);
+        const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(connection);
+        expect(rows[0]!.pid).not.toBe(ended);
+      });
+      await app.connection().execute(async (connection) => {
+        await endOwnConnection(connection);
+        const write = await sql`update readiness_probe set flipped = not flipped`.execute(connection).then(() => undefined, (error: unknown) => error);
+        expect(isDatabaseUnavailable(write)).toBe(true);
+      });
+      // The pool replaced what broke.
+      expect((await sql<{ one: number }>`select 1 as one`.execute(app)).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await app.destroy();
+    }
   });
 });
