@@ -19,8 +19,7 @@ import { acceptSealedSubmission, currentIntakeKey } from '../server/intake/servi
 import { acceptSubmission, accountRow, openSubmission, type Facets } from '../server/moderation/queue-service.js';
 import { approveStory } from '../server/moderation/stories-service.js';
 import { enrolModerator, grantIntakeKeys, inviteModerator, wrappedKeysFor, type Enrolment, type ModeratorIdentity } from '../server/moderation/team-service.js';
-import { loadSodiumSumo, type SodiumSumo } from '../server/protocol/digest.js';
-import { lookupTokenHash } from '../server/protocol/digest.js';
+import { asStandardSodium, loadSodiumSumo, lookupTokenHash, type SodiumSumo } from '../server/protocol/digest.js';
 import { fromBase64, toBase64 } from '../server/protocol/encoding.js';
 import { sealAccount, type BoxKeyPair } from '../server/protocol/envelope.js';
 import { generateIntakeKeyPair } from '../server/protocol/intake-key.js';
@@ -33,7 +32,6 @@ import {
   type ModeratorKeys,
 } from '../server/protocol/moderator-keys.js';
 import { deriveReceiptKeys, drawReceiptEntropy } from '../server/protocol/receipt.js';
-import type { Sodium } from '../server/protocol/sodium.js';
 import { releaseDueBatch, type ReleasedBatch } from '../server/publishing/release.js';
 import {
   conditions,
@@ -244,7 +242,7 @@ async function findModerator(db: Kysely<Database>, handle: string) {
 
 /** Invites and enrols one demo moderator exactly as the console does, keys derived here. */
 async function enrolDemoModerator(db: Kysely<Database>, sumo: SodiumSumo, handle: string, role: ModeratorRole, createIntakeKey: boolean) {
-  const s = sumo as unknown as Sodium;
+  const s = asStandardSodium(sumo);
   const { token } = await inviteModerator(db, { handle, role }, 'operator');
   const salt = randomBytes(sumo, MODERATOR_SALT_BYTES);
   const keys = deriveModeratorKeys(sumo, DEMO_PASSPHRASE, salt);
@@ -266,7 +264,7 @@ async function enrolDemoModerator(db: Kysely<Database>, sumo: SodiumSumo, handle
 /** The two demo moderators, enrolled unless they exist; the second holds the current intake key. */
 async function ensureDemoTeam(db: Kysely<Database>, log: (line: string) => void): Promise<DemoTeam> {
   const sumo = await loadSodiumSumo();
-  const s = sumo as unknown as Sodium;
+  const s = asStandardSodium(sumo);
   const created: SeedResult['moderators'] = [];
   const derived = new Map<string, ModeratorKeys>(); // Argon2id is slow on purpose: derive once
   for (const { handle, role } of DEMO_MODERATORS) {
@@ -319,7 +317,7 @@ async function ensureDemoTeam(db: Kysely<Database>, log: (line: string) => void)
 /** One story through the whole real path: sealed submission, acceptance, second review. */
 async function seedStory(db: Kysely<Database>, team: DemoTeam, random: () => number, index: number): Promise<void> {
   const sumo = await loadSodiumSumo();
-  const s = sumo as unknown as Sodium;
+  const s = asStandardSodium(sumo);
   const key = await currentIntakeKey(db);
   if (!key) throw new Error('no intake key: the demo administrator could not create one');
   const facets = drawFacets(random, 'quote');

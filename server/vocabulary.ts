@@ -11,7 +11,8 @@ function vocabulary<const K extends string>(terms: readonly Term<K>[]) {
   return {
     terms,
     keys: terms.map((t) => t.key) as readonly K[],
-    labelOf(key: K): string {
+    // Any string: keys come back from the database and from forms; an unknown one shows as itself.
+    labelOf(key: string): string {
       return terms.find((t) => t.key === key)?.label ?? key;
     },
     has(value: unknown): value is K {

@@ -50,7 +50,7 @@ function toStory(row: StoryRow): StoryForReview {
     body: row.body,
     pullQuotes: row.pull_quotes,
     attributionLabel: row.attribution_label,
-    attribution: attributionLabels.labelOf(row.attribution_label as never),
+    attribution: attributionLabels.labelOf(row.attribution_label),
     status: row.status,
     authorId: row.author_id,
     authorHandle: row.handle,

@@ -60,7 +60,7 @@ function helmetHeaders(): Record<string, string> {
     // HSTS only means something over TLS; sent below when the origin is https.
     strictTransportSecurity: false,
     xFrameOptions: { action: 'deny' },
-  })({} as IncomingMessage, response as unknown as ServerResponse, (error?: unknown) => {
+  })({} as IncomingMessage, response as unknown as ServerResponse, (error?: unknown) => { // why: helmet only calls setHeader and removeHeader, which the stand-in has
     if (error) throw error;
   });
   if (!headers['content-security-policy']) throw new Error('helmet set no Content-Security-Policy');

@@ -6,6 +6,7 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import sumo from 'libsodium-wrappers-sumo';
+import type { Sodium } from './sodium.js';
 
 export type SodiumSumo = typeof sumo;
 
@@ -25,6 +26,11 @@ export function sha256(input: Uint8Array | string): Uint8Array {
 
 export function hmacSha256(key: Uint8Array, message: Uint8Array | string): Uint8Array {
   return hmac(nobleSha256, key, asBytes(message));
+}
+
+/** The sumo build seen through the standard build's type, which the protocol's helpers take. */
+export function asStandardSodium(sodium: SodiumSumo): Sodium {
+  return sodium as unknown as Sodium; // why: sumo's typings are a separate copy of a superset of the standard API
 }
 
 export function randomSecret(sodium: SodiumSumo, bytes = 32): Uint8Array {

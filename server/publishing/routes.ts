@@ -76,10 +76,10 @@ export async function publishingRoutes(app: FastifyInstance, { db, config }: Pub
           story,
           permalink: `${config.publicOrigin}/stories/${story.slug}`,
           tagLabels: [
-            ...(story.tags.platforms ?? []).map((k) => platforms.labelOf(k as never)),
-            ...(story.tags.roles ?? []).map((k) => roles.labelOf(k as never)),
-            ...(story.tags.taskTypes ?? []).map((k) => taskTypes.labelOf(k as never)),
-            ...(story.tags.conditions ?? []).map((k) => conditions.labelOf(k as never)),
+            ...(story.tags.platforms ?? []).map((k) => platforms.labelOf(k)),
+            ...(story.tags.roles ?? []).map((k) => roles.labelOf(k)),
+            ...(story.tags.taskTypes ?? []).map((k) => taskTypes.labelOf(k)),
+            ...(story.tags.conditions ?? []).map((k) => conditions.labelOf(k)),
           ],
         }),
       };

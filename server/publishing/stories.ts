@@ -82,7 +82,7 @@ function toPublic(row: {
     title: row.title,
     body: row.body,
     pullQuotes: row.pull_quotes,
-    attribution: attributionLabels.labelOf((row.published_attribution ?? 'anonymous_contributor') as never),
+    attribution: attributionLabels.labelOf(row.published_attribution ?? 'anonymous_contributor'),
     tags: row.public_tags,
     publishedOn: row.published_on!,
     batch: row.sequence ?? 0,

@@ -1,19 +1,17 @@
 // What every console page shares: libsodium (sumo, for Argon2id), the CSRF-carrying fetch,
 // and the moderator's key pairs, kept in sessionStorage for this tab only and wiped
 // on logout (Clear-Site-Data).
-import { loadSodiumSumo, type SodiumSumo } from '../../../server/protocol/digest.js';
+import { asStandardSodium, loadSodiumSumo, type SodiumSumo } from '../../../server/protocol/digest.js';
 import { fromBase64, toBase64 } from '../../../server/protocol/encoding.js';
 import type { BoxKeyPair } from '../../../server/protocol/envelope.js';
 import { unwrapIntakeKeyPair, type ModeratorKeys } from '../../../server/protocol/moderator-keys.js';
-import type { Sodium } from '../../../server/protocol/sodium.js';
 
 export type { SodiumSumo };
 const KEY_STORAGE = 'offscript.moderator.keys';
 
 export const sodiumReady: Promise<SodiumSumo> = loadSodiumSumo();
 
-// The sumo build carries the standard API the protocol's encoding helpers are typed against.
-export const asSodium = (sumo: SodiumSumo): Sodium => sumo as unknown as Sodium;
+export const asSodium = asStandardSodium;
 
 export function element<T extends HTMLElement = HTMLElement>(id: string): T {
   const found = document.getElementById(id);

@@ -36,7 +36,7 @@ function showAccount(account: Account) {
   fact(facts, 'Pay', account.payBand && payBands.labelOf(account.payBand));
   fact(facts, 'Hours', account.hoursBand && hoursBands.labelOf(account.hoursBand));
   for (const [condition, answer] of Object.entries(account.conditions)) {
-    fact(facts, conditions.labelOf(condition as never), conditionAnswers.labelOf(answer));
+    fact(facts, conditions.labelOf(condition), conditionAnswers.labelOf(answer));
   }
   fact(facts, 'Consent', consents.labelOf(account.consent));
   element('narrative').textContent = account.narrative;
@@ -45,8 +45,8 @@ function showAccount(account: Account) {
 
 function prefillFacets(account: Account) {
   element<HTMLSelectElement>('facet-role').value = account.role ?? '';
-  for (const box of document.querySelectorAll<HTMLInputElement>('input[name="facet-platforms"]')) box.checked = account.platforms.includes(box.value as never);
-  for (const box of document.querySelectorAll<HTMLInputElement>('input[name="facet-taskTypes"]')) box.checked = account.taskTypes.includes(box.value as never);
+  for (const box of document.querySelectorAll<HTMLInputElement>('input[name="facet-platforms"]')) box.checked = (account.platforms as readonly string[]).includes(box.value);
+  for (const box of document.querySelectorAll<HTMLInputElement>('input[name="facet-taskTypes"]')) box.checked = (account.taskTypes as readonly string[]).includes(box.value);
   element<HTMLSelectElement>('facet-payBand').value = account.payBand ?? '';
   element<HTMLSelectElement>('facet-hoursBand').value = account.hoursBand ?? '';
   for (const select of document.querySelectorAll<HTMLSelectElement>('select[data-condition]')) {
