@@ -1,5 +1,6 @@
 // Table types for Kysely; they mirror migrations/ and change only with a new migration.
 import type { ColumnType, Generated } from 'kysely';
+import type { StoryStatus, SubmissionStatus } from '../workflow.js';
 
 /** A jsonb column: read as T, written as its JSON text (drivers would turn JS arrays into SQL arrays). */
 export type Jsonb<T> = ColumnType<T, string | undefined, string>;
@@ -7,8 +8,9 @@ export type Jsonb<T> = ColumnType<T, string | undefined, string>;
 /** An SQL `date` as YYYY-MM-DD (both drivers are set to return dates as strings). */
 export type Day = string;
 
-export const SUBMISSION_STATUSES = ['received', 'in_review', 'needs_info', 'accepted', 'rejected', 'withdrawn'] as const;
-export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
+// The workflow module defines the states; table types and older importers take them from here too.
+export { SUBMISSION_STATUSES } from '../workflow.js';
+export type { StoryStatus, SubmissionStatus };
 
 export interface IntakeKeysTable {
   id: string;
@@ -121,7 +123,6 @@ export interface AccountTalliesTable {
   n: string | number;
 }
 
-export type StoryStatus = 'draft' | 'awaiting_second_review' | 'approved' | 'published' | 'retracted';
 
 export interface StoriesTable {
   id: string;

@@ -7,6 +7,7 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { decodeField } from '../binary-fields.js';
 import { todayUtc } from '../db/day.js';
 import type { Database, Day, SubmissionStatus } from '../db/schema.js';
+import { isUndecided } from '../workflow.js';
 import { ServiceError } from '../errors.js';
 import { currentIntakeKey } from '../intake/service.js';
 import { publishedStateChanged } from '../publishing/cache.js';
@@ -30,8 +31,6 @@ import {
 /** One answer for every receipt the server does not know, whatever the reason. */
 export const UNKNOWN_RECEIPT_MESSAGE = 'No account matches these twelve words. Check them against your note, in order.';
 
-/** Statuses in which moderators still read messages; after a decision nobody would. */
-const OPEN_STATUSES: readonly SubmissionStatus[] = ['received', 'in_review', 'needs_info'];
 
 const LARGEST_SEALED_MESSAGE = PADDING_BUCKETS[PADDING_BUCKETS.length - 1]! + SEAL_OVERHEAD;
 
@@ -51,7 +50,8 @@ interface SubmissionState {
   purged_on: Day | null;
 }
 
-const canReply = (row: SubmissionState) => OPEN_STATUSES.includes(row.status) && row.purged_on === null;
+// Moderators read messages only until the decision; after it nobody would.
+const canReply = (row: SubmissionState) => isUndecided(row.status) && row.purged_on === null;
 const canWithdraw = (row: SubmissionState) => row.status !== 'withdrawn' && row.purged_on === null;
 
 function unknownReceipt(): ServiceError {

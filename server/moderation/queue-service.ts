@@ -5,6 +5,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { decodeField } from '../binary-fields.js';
 import { todayUtc } from '../db/day.js';
 import { SUBMISSION_STATUSES, type Database, type Day, type SubmissionStatus } from '../db/schema.js';
+import { isUndecided } from '../workflow.js';
 import { ServiceError } from '../errors.js';
 import { toBase64 } from '../protocol/encoding.js';
 import { bucketOfSealedLength } from '../protocol/padding.js';
@@ -146,7 +147,7 @@ export function validateStoryDraft(story: StoryDraft): void {
 async function undecided(trx: Transaction<Database>, id: string) {
   const row = await trx.selectFrom('submissions').select(['id', 'status', 'envelope']).where('id', '=', id).forUpdate().executeTakeFirst();
   if (!row) throw new ServiceError(404, 'unknown_submission', 'There is no such submission.');
-  if (!['received', 'in_review', 'needs_info'].includes(row.status)) {
+  if (!isUndecided(row.status)) {
     throw new ServiceError(409, 'already_decided', `This submission is already ${row.status}.`);
   }
   return row;

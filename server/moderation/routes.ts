@@ -10,6 +10,7 @@ import type { Database, SubmissionStatus } from '../db/schema.js';
 import { ServiceError } from '../errors.js';
 import { wantsJson } from '../error-handling.js';
 import { attributionLabels, conditionAnswers, conditions, consents, hoursBands, payBands, platforms, roles, taskTypes } from '../vocabulary.js';
+import { storyReviewRefusal, storyRevisionRefusal } from '../workflow.js';
 import { listAuditEntries, verifyAuditChain } from './audit.js';
 import { askSource, acceptSubmission, listQueue, openSubmission, queueCounts, rejectSubmission, type Facets, type StoryDraft } from './queue-service.js';
 import { purgeSchedule } from './retention.js';
@@ -220,12 +221,11 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
 
     session.get<{ Params: { id: string } }>('/mod/stories/:id', { schema: { params: schemas.idParamsSchema } }, async (request, reply) => {
       const story = await getStory(db, request.params.id);
-      const mine = story.authorId === me(request).id;
       return page(reply, 'story', {
         title: story.title,
         story,
-        canReview: !mine && story.status === 'awaiting_second_review',
-        canRevise: mine && story.status === 'draft',
+        canReview: storyReviewRefusal(story, me(request).id) === undefined,
+        canRevise: storyRevisionRefusal(story, me(request).id) === undefined,
         attributionLabels: attributionLabels.terms.map((t) => ({ ...t, selected: t.key === story.attributionLabel })),
         pullQuotesText: story.pullQuotes.join('\n'),
       });

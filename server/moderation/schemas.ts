@@ -1,6 +1,7 @@
 // JSON schemas for /mod/api; vocabularies are checked in the services (one source of truth).
 import { errorResponseSchema } from '../errors.js';
 import { HANDLE_PATTERN } from './team-service.js';
+import { SUBMISSION_STATUSES } from '../workflow.js';
 
 const base64 = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength }) as const;
 const uuidParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
@@ -186,5 +187,5 @@ export const watchListSchema = {
 export const queueQuerySchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { status: { type: 'string', enum: ['received', 'in_review', 'needs_info', 'accepted', 'rejected', 'withdrawn'] } },
+  properties: { status: { type: 'string', enum: SUBMISSION_STATUSES } },
 } as const;

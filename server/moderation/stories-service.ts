@@ -5,6 +5,7 @@ import { todayUtc } from '../db/day.js';
 import type { Database, StoryStatus } from '../db/schema.js';
 import { ServiceError } from '../errors.js';
 import { attributionLabels } from '../vocabulary.js';
+import { storyReviewRefusal, storyRevisionRefusal } from '../workflow.js';
 import { appendAuditEntry } from './audit.js';
 import { validateStoryDraft, type StoryDraft } from './queue-service.js';
 import type { ModeratorIdentity } from './team-service.js';
@@ -76,14 +77,18 @@ async function lockStory(db: Kysely<Database>, id: string) {
   return row;
 }
 
+/** The four-eyes rule, asked of the workflow: the author may not approve or return their own draft. */
+function refuseReview(story: { status: StoryStatus; author_id: string }, reviewer: ModeratorIdentity): void {
+  const refusal = storyReviewRefusal({ status: story.status, authorId: story.author_id }, reviewer.id);
+  if (refusal === 'own_draft') throw new ServiceError(409, 'own_draft', 'A second moderator must review this draft: you wrote it.');
+  if (refusal === 'not_awaiting_review') throw new ServiceError(409, 'not_awaiting_review', `This story is ${story.status}.`);
+}
+
 /** Approves a draft; its author may not (four-eyes rule). Approved stories wait for a batch. */
 export async function approveStory(db: Kysely<Database>, reviewer: ModeratorIdentity, id: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const story = await lockStory(trx, id);
-    if (story.author_id === reviewer.id) {
-      throw new ServiceError(409, 'own_draft', 'A second moderator must review this draft: you wrote it.');
-    }
-    if (story.status !== 'awaiting_second_review') throw new ServiceError(409, 'not_awaiting_review', `This story is ${story.status}.`);
+    refuseReview(story, reviewer);
     await trx.updateTable('stories').set({ status: 'approved', reviewer_id: reviewer.id, approved_on: todayUtc() }).where('id', '=', id).execute();
     await appendAuditEntry(trx, { actor: { id: reviewer.id, handle: reviewer.handle }, action: 'story.approved', subject: { type: 'story', id } });
   });
@@ -93,10 +98,7 @@ export async function approveStory(db: Kysely<Database>, reviewer: ModeratorIden
 export async function returnStory(db: Kysely<Database>, reviewer: ModeratorIdentity, id: string, note: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const story = await lockStory(trx, id);
-    if (story.author_id === reviewer.id) {
-      throw new ServiceError(409, 'own_draft', 'A second moderator must review this draft: you wrote it.');
-    }
-    if (story.status !== 'awaiting_second_review') throw new ServiceError(409, 'not_awaiting_review', `This story is ${story.status}.`);
+    refuseReview(story, reviewer);
     await trx.updateTable('stories').set({ status: 'draft', reviewer_id: reviewer.id, review_note: note }).where('id', '=', id).execute();
     await appendAuditEntry(trx, { actor: { id: reviewer.id, handle: reviewer.handle }, action: 'story.returned', subject: { type: 'story', id } });
   });
@@ -107,8 +109,9 @@ export async function reviseStory(db: Kysely<Database>, author: ModeratorIdentit
   validateStoryDraft(draft);
   await db.transaction().execute(async (trx) => {
     const story = await lockStory(trx, id);
-    if (story.author_id !== author.id) throw new ServiceError(403, 'not_author', 'Only the author revises a draft.');
-    if (story.status !== 'draft') throw new ServiceError(409, 'not_a_draft', `This story is ${story.status}.`);
+    const refusal = storyRevisionRefusal({ status: story.status, authorId: story.author_id }, author.id);
+    if (refusal === 'not_author') throw new ServiceError(403, 'not_author', 'Only the author revises a draft.');
+    if (refusal === 'not_a_draft') throw new ServiceError(409, 'not_a_draft', `This story is ${story.status}.`);
     await trx
       .updateTable('stories')
       .set({

@@ -4,6 +4,7 @@ import { applyRedactions, findIdentifiers, type IdentifierMatch } from '../../..
 import { fromBase64, toBase64 } from '../../../server/protocol/encoding.js';
 import { openAccount, openMessageWithAnyKey, sealMessage, type BoxKeyPair } from '../../../server/protocol/envelope.js';
 import { conditionAnswers, conditions, consents, hoursBands, payBands, platforms, roles, taskTypes } from '../../../server/vocabulary.js';
+import { isUndecided } from '../../../server/workflow.js';
 import { api, asSodium, element, say, sodiumReady, unlockIntakeKeys, type SodiumSumo } from './console.js';
 import { openWatchList } from './watch-list.js';
 
@@ -159,8 +160,7 @@ export function initSubmission(): void {
       return;
     }
 
-    const undecided = ['received', 'in_review', 'needs_info'].includes(submission.status);
-    if (!undecided) return;
+    if (!isUndecided(submission.status)) return;
     element('decisions').hidden = false;
     prefillFacets(account);
     toggleStoryFields();
