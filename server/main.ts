@@ -3,9 +3,10 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { startOperatorSide } from './control/serving.js';
-import { dataDirProblem, DataDirError, openDatabase, type DatabaseHandle } from './db/database.js';
+import { dataDirProblem, DataDirError, isDatabaseUnavailable, openDatabase, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
 import { startDailyPurge } from './moderation/retention.js';
+import { describeError } from './privacy/logging.js';
 import { startReleaseJob } from './publishing/release.js';
 import { drainAndClose } from './shutdown.js';
 
@@ -29,8 +30,11 @@ async function openMigratedDatabase(settings: Config): Promise<DatabaseHandle> {
   } catch (error) {
     // PGlite on a full disk only says it "failed to initialize properly": look at DATA_DIR.
     const problem = error instanceof DataDirError ? error : settings.databaseUrl ? undefined : await dataDirProblem(settings.dataDir);
-    if (!problem) throw error;
-    console.error(`offscript: ${problem.message}`);
+    if (problem) console.error(`offscript: ${problem.message}`);
+    // The URL is not repeated: it may hold a password. The supervisor starts us again.
+    else if (settings.databaseUrl && isDatabaseUnavailable(error)) {
+      console.error(`offscript: the Postgres server in DATABASE_URL cannot be reached or cannot write just now (${String(describeError((error as Error).cause ?? error).code ?? 'no code')}); start it, or check DATABASE_URL`);
+    } else throw error;
     process.exit(1);
   }
 }

@@ -83,6 +83,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_ERRNO.has(code))) return true;
   if (UNAVAILABLE_MESSAGE.test(error.message)) return true;
+  // A wrapper (the migrator's "Migration … failed") keeps what it wraps as its cause.
+  if (error.cause !== undefined && isDatabaseUnavailable(error.cause)) return true;
   // Connecting to a name with several addresses fails with one error per address.
   return error instanceof AggregateError && error.errors.some(isDatabaseUnavailable);
 }

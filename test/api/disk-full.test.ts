@@ -1,7 +1,7 @@
 // PGlite on a full disk (DESIGN §2): writes answer 503 and never 201 without a row, /readyz
 // turns not ready, and freeing space recovers without a restart. Start-up on a full or
 // read-only DATA_DIR says so in one line naming it. Needs a small tmpfs (root and mount).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, rmdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,7 +13,7 @@ import type { Database } from '../../server/db/schema.js';
 import type { Kysely } from 'kysely';
 import { createIntakeKey, sealForTest, type TestIntakeKey } from '../support/intake.js';
 import { expectStored, type Load } from '../support/load.js';
-import { freePort, mainScript, startServerProcess } from '../support/server-process.js';
+import { runServerUntilExit, startServerProcess } from '../support/server-process.js';
 
 // The embedded database takes ~40 MiB on first start; this leaves room for a few more.
 const TMPFS_SIZE = '72m';
@@ -69,22 +69,6 @@ async function withDatabase<T>(dataDir: string, work: (db: Kysely<Database>) => 
   } finally {
     await db.destroy();
   }
-}
-
-/** Runs the server to its exit (it should not get as far as listening). */
-async function startUntilExit(dataDir: string): Promise<{ code: number | null; output: string }> {
-  const port = String(await freePort());
-  return new Promise((resolve) => {
-    let output = '';
-    const child = spawn(process.execPath, [mainScript], { env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, PORT: port }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
 }
 
 async function submit(origin: string, key: TestIntakeKey) {
@@ -149,7 +133,7 @@ describe.skipIf(onPostgres)('PGlite on a full disk', () => {
     const dataDir = path.join(mountPoint, 'data');
     const fillers = await fillDisk(mountPoint);
     try {
-      const full = await startUntilExit(dataDir);
+      const full = await runServerUntilExit({ DATA_DIR: dataDir });
       expect(full.code, full.output).toBe(1);
       expect(full.output.trim()).toMatch(new RegExp(`^offscript: DATA_DIR ${dataDir} is full \\(\\d+ MiB free`));
       expect(full.output.trim().split('\n')).toHaveLength(1);
@@ -158,7 +142,7 @@ describe.skipIf(onPostgres)('PGlite on a full disk', () => {
     }
     execFileSync('mount', ['-o', 'remount,ro', mountPoint]);
     try {
-      const readOnly = await startUntilExit(dataDir);
+      const readOnly = await runServerUntilExit({ DATA_DIR: dataDir });
       expect(readOnly.code, readOnly.output).toBe(1);
       expect(readOnly.output.trim()).toBe(
         `offscript: DATA_DIR ${dataDir} is on a read-only file system; the embedded database needs to write there (or set DATABASE_URL).`,

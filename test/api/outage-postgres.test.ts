@@ -12,7 +12,7 @@ import { migrateToLatest } from '../../server/db/migrator.js';
 import type { Database } from '../../server/db/schema.js';
 import { createIntakeKey, type TestIntakeKey } from '../support/intake.js';
 import { expectStored, Load } from '../support/load.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { runServerUntilExit, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { startOwnPostgres, type OwnPostgres } from '../support/throwaway-postgres.js';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
@@ -123,6 +123,20 @@ describe.skipIf(!onPostgres)('Postgres restarts under load', () => {
       expect((await sql<{ one: number }>`select 1 as one`.execute(app)).rows).toEqual([{ one: 1 }]);
     } finally {
       await app.destroy();
+    }
+  });
+
+  it('start-up while Postgres is down stops with one line, without repeating DATABASE_URL', async () => {
+    await postgres.halt();
+    try {
+      const url = Object.assign(new URL(postgres.url), { password: 'not-to-be-printed' }).toString();
+      const { code, output } = await runServerUntilExit({ DATABASE_URL: url, DATA_DIR: dataDir });
+      expect(code, output).toBe(1);
+      expect(output.trim()).toBe(
+        'offscript: the Postgres server in DATABASE_URL cannot be reached or cannot write just now (ECONNREFUSED); start it, or check DATABASE_URL',
+      );
+    } finally {
+      await postgres.resume();
     }
   });
 });

@@ -47,3 +47,19 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   }
   return { child, origin, output: () => output, exited };
 }
+
+/** Runs the server with `env` until it exits by itself (it should stop before listening), at most 60 s. */
+export async function runServerUntilExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const port = String(await freePort());
+  return new Promise((resolve) => {
+    let output = '';
+    const child = spawn(process.execPath, [mainScript], { env: { PATH: process.env.PATH ?? '', ...env, PORT: port }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}

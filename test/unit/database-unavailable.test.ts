@@ -15,6 +15,7 @@ describe('isDatabaseUnavailable', () => {
     ['no space on the device', withCode('ENOSPC')],
     ['an ended socket', new Error('Connection terminated unexpectedly')],
     ['a pool that could not connect in time', new Error('timeout exceeded when trying to connect')],
+    ['a migration that failed for want of a connection', new Error('Migration unknown failed', { cause: withCode('ECONNREFUSED') })],
     ['every address of a name refused', new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')])],
   ])('yes for %s', (_what, error) => expect(isDatabaseUnavailable(error)).toBe(true));
 
