@@ -257,3 +257,19 @@ describe('a rotation made by another instance (straight in the database)', () =>
     expect(await countSubmissions()).toBe(before + 1);
   });
 });
+
+describe('GET /submit', () => {
+  it('states K_MIN and RETENTION_DAYS as configured, not as the defaults', async () => {
+    const other = await startTestApp({ K_MIN: '17', RETENTION_DAYS: '45' });
+    try {
+      await createIntakeKey(other.database.db);
+      const page = (await other.app.inject({ method: 'GET', url: '/submit' })).body;
+      expect(page).toContain('at least 17 people');
+      expect(page).toContain('deleted 45 days after a decision');
+      expect(page).not.toContain('eleven');
+      expect(page).not.toContain('30 days');
+    } finally {
+      await other.close();
+    }
+  });
+});
