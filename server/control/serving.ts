@@ -46,10 +46,14 @@ export async function startOperatorSide(
     log.warn({ err }, 'control channel unavailable: operator commands need this server stopped');
     return undefined;
   }) : undefined;
-  await mkdir(config.dataDir, { recursive: true });
   const pidFile = pidFilePath(config.dataDir);
-  await writeFile(pidFile, `${process.pid}\n`);
-  await announceFirstAdministrator(db, config);
+  // Neither is worth stopping a server that already serves: say what is missing and go on.
+  await mkdir(config.dataDir, { recursive: true })
+    .then(() => writeFile(pidFile, `${process.pid}\n`))
+    .catch((err: unknown) => log.warn({ err }, `no pid file in ${config.dataDir}: npm stop will not find this server`));
+  await announceFirstAdministrator(db, config).catch((err: unknown) =>
+    log.warn({ err }, 'could not check for a first administrator; npm run admin:invite -- --handle NAME makes an invitation'),
+  );
   return {
     async stop() {
       await channel?.stop();
