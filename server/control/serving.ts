@@ -13,6 +13,11 @@ export function pidFilePath(dataDir: string): string {
   return path.join(dataDir, 'server.pid');
 }
 
+/** The origin the last server on DATA_DIR served at: invitations made while it is stopped use it too. */
+export function servedOriginPath(dataDir: string): string {
+  return path.join(dataDir, 'public-origin');
+}
+
 /** The first administrator's next step, printed on the terminal (not the JSON log) so a person reads it. */
 async function announceFirstAdministrator(db: Kysely<Database>, config: Config): Promise<void> {
   const first = await inviteFirstAdministrator(db);
@@ -50,6 +55,7 @@ export async function startOperatorSide(
   // Neither is worth stopping a server that already serves: say what is missing and go on.
   await mkdir(config.dataDir, { recursive: true })
     .then(() => writeFile(pidFile, `${process.pid}\n`))
+    .then(() => writeFile(servedOriginPath(config.dataDir), `${config.publicOrigin}\n`))
     .catch((err: unknown) => log.warn({ err }, `no pid file in ${config.dataDir}: npm stop will not find this server`));
   await announceFirstAdministrator(db, config).catch((err: unknown) =>
     log.warn({ err }, 'could not check for a first administrator; npm run admin:invite -- --handle NAME makes an invitation'),

@@ -1,9 +1,11 @@
 // Operator commands on the embedded database (DESIGN §2): they reach the running server through
 // its control channel, and open DATA_DIR themselves when no server runs. `npm stop` stops it.
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorFor, type Operator } from '../journeys/support.js';
 
@@ -79,6 +81,20 @@ describe('operator commands on PGlite, with the server running and stopped', () 
     expect(purge).toContain('purged 0 submissions');
     expect(audit).toMatch(/audit log intact: \d+ entries/);
     for (const output of [invite, release, purge, audit]) expect(output).not.toContain('(run inside the server');
+  });
+
+  it('with the server stopped and no PUBLIC_ORIGIN or PORT of its own, admin:invite uses the origin it served at', async () => {
+    const printed = await new Promise<string>((resolve, reject) => {
+      const script = fileURLToPath(new URL('../../dist/scripts/admin-invite.js', import.meta.url));
+      const child = spawn(process.execPath, [script, '--handle', 'frank'], { env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      child.stdout.on('data', (c: Buffer) => (text += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (text += c.toString()));
+      child.once('error', reject);
+      child.once('close', (code) => (code === 0 ? resolve(text) : reject(new Error(text))));
+    });
+    expect(printed).toMatch(INVITATION);
+    expect(printed).not.toContain('127.0.0.1:3000');
   });
 
   it('a restart prints no second invitation while the first is still valid', async () => {
