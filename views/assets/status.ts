@@ -9,6 +9,7 @@ import { openMessage, sealMessage, type BoxKeyPair } from '../../server/protocol
 import { ProtocolError } from '../../server/protocol/errors.js';
 import { deriveReceiptKeys, entropyFromReceiptWords } from '../../server/protocol/receipt.js';
 import { loadSodium, type Sodium } from '../../server/protocol/sodium.js';
+import { checkedIntakeKey, showComputedFingerprint } from './intake-fingerprint.js';
 import { attachWordSuggestions } from './receipt-words.js';
 
 /** What POST /api/v1/status answers (server/followup/schemas.ts). */
@@ -99,6 +100,7 @@ async function main(): Promise<void> {
   const confirm = element<HTMLInputElement>('confirm');
   const sodiumReady: Promise<Sodium> = loadSodium();
   let busy = false;
+  void sodiumReady.then((sodium) => showComputedFingerprint(sodium, form));
   attachWordSuggestions(words, element('words-suggestions'));
 
   const showError = (message: string) => {
@@ -156,7 +158,7 @@ async function main(): Promise<void> {
     async reply(sodium, keys) {
       const text = messageBox.value;
       if (text.trim() === '') throw new Refusal('Write your message first.');
-      const intakePublicKey = fromBase64(sodium, form.dataset.intakePublicKey ?? '', 'intake key');
+      const intakePublicKey = checkedIntakeKey(sodium, form);
       progress.textContent = 'Sealing and sending your message…';
       const ciphertext = toBase64(sodium, sealMessage(sodium, text, intakePublicKey));
       await postJson('/api/v1/messages', { lookupToken: keys.lookupToken, ciphertext });

@@ -3,11 +3,12 @@
 // has stored it (201), so that no source leaves with a receipt for an account never sent. The DOM
 // is built with textContent only (Trusted Types are enforced).
 import { AccountInvalidError, accountFromForm, type FormFields } from '../../server/intake/account.js';
-import { fromBase64, toBase64 } from '../../server/protocol/encoding.js';
+import { toBase64 } from '../../server/protocol/encoding.js';
 import { sealAccount } from '../../server/protocol/envelope.js';
 import { ProtocolError } from '../../server/protocol/errors.js';
 import { deriveReceiptKeys, drawReceiptEntropy, receiptWordsFromEntropy } from '../../server/protocol/receipt.js';
 import { loadSodium, type Sodium } from '../../server/protocol/sodium.js';
+import { checkedIntakeKey, showComputedFingerprint } from './intake-fingerprint.js';
 import { attachWordSuggestions, receiptMismatch } from './receipt-words.js';
 
 function element<T extends HTMLElement>(id: string): T {
@@ -28,7 +29,7 @@ class SendRefused extends Error {}
 
 async function sendEnvelope(sodium: Sodium, form: HTMLFormElement, entropy: Uint8Array, fields: FormFields): Promise<void> {
   const account = accountFromForm(fields);
-  const intakePublicKey = fromBase64(sodium, form.dataset.intakePublicKey ?? '', 'intake key');
+  const intakePublicKey = checkedIntakeKey(sodium, form);
   const { lookupToken, replyKeyPair } = deriveReceiptKeys(sodium, entropy);
   sodium.memzero(replyKeyPair.privateKey);
   const ciphertext = sealAccount(sodium, account, intakePublicKey);
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
   const progress = element<HTMLParagraphElement>('send-progress');
   const sodiumReady: Promise<Sodium> = loadSodium();
   let sending = false;
+  void sodiumReady.then((sodium) => showComputedFingerprint(sodium, form));
 
   const showError = (message: string) => {
     errorBox.textContent = message;

@@ -1,0 +1,38 @@
+// Sources see the real key (DESIGN §3): the fingerprint shown is computed here from the very key
+// this page seals to, and nothing is sealed if it differs from the one the server announced.
+import { fromBase64 } from '../../server/protocol/encoding.js';
+import { keyFingerprint } from '../../server/protocol/fingerprint.js';
+import type { Sodium } from '../../server/protocol/sodium.js';
+
+export class IntakeKeyMismatch extends Error {
+  constructor() {
+    super('The key this page would encrypt to does not match the fingerprint it announces. Nothing was sent. Do not use this site; tell the moderators by another channel.');
+    this.name = 'IntakeKeyMismatch';
+  }
+}
+
+/** The intake public key the page carries, once its fingerprint matches the announced one. */
+export function checkedIntakeKey(sodium: Sodium, form: HTMLElement): Uint8Array {
+  const publicKey = fromBase64(sodium, form.dataset.intakePublicKey ?? '', 'intake key');
+  if (keyFingerprint(sodium, publicKey) !== form.dataset.intakeFingerprint) throw new IntakeKeyMismatch();
+  return publicKey;
+}
+
+/** Replaces the server's stated fingerprint with the browser's own computation, or warns. */
+export function showComputedFingerprint(sodium: Sodium, form: HTMLElement): void {
+  const shown = document.querySelector<HTMLElement>('[data-testid="intake-fingerprint"]');
+  const source = document.getElementById('intake-fingerprint-source');
+  if (!form.dataset.intakePublicKey) return;
+  try {
+    const publicKey = checkedIntakeKey(sodium, form);
+    if (shown) shown.textContent = keyFingerprint(sodium, publicKey);
+    if (source) source.textContent = 'as your browser computed it from the key it encrypts to';
+  } catch (error) {
+    if (source) source.textContent = 'as our server states it, but the key on this page does not match it';
+    const alert = document.getElementById('intake-key-alert');
+    if (alert) {
+      alert.textContent = error instanceof Error ? error.message : String(error);
+      alert.hidden = false;
+    }
+  }
+}
