@@ -1,6 +1,6 @@
 // buildApp(deps): every plugin and route module, with no port; tests call app.inject().
 import swagger from '@fastify/swagger';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/schema.js';
@@ -27,9 +27,11 @@ export interface AppDependencies {
   assetManifest?: AssetManifest;
   /** The directory the embedded database writes to (DATA_DIR on PGlite), which /readyz probes. */
   dataDir?: string;
+  /** Told of every route as it is added (the fuzz test walks them all). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
-export async function buildApp({ config, db, logDestination, assetManifest, dataDir }: AppDependencies): Promise<FastifyInstance> {
+export async function buildApp({ config, db, logDestination, assetManifest, dataDir, onRoute }: AppDependencies): Promise<FastifyInstance> {
   const headerOptions = { publicOrigin: config.publicOrigin, onionOrigin: config.onionOrigin };
   const rawHeaders = constantSecurityHeaders();
   if (config.publicOrigin.startsWith('https:')) rawHeaders['strict-transport-security'] = 'max-age=63072000; includeSubDomains';
@@ -62,6 +64,7 @@ export async function buildApp({ config, db, logDestination, assetManifest, data
       ...(params === undefined ? {} : { params: withPlainTextRule(params) }),
     };
   });
+  if (onRoute) app.addHook('onRoute', onRoute);
 
   const rateLimits = await registerRateLimit(app, config);
   await app.register(securityHeadersPlugin, headerOptions);

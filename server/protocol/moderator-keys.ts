@@ -17,11 +17,6 @@ export interface ModeratorKeys {
   boxKeyPair: BoxKeyPair;
 }
 
-/** At least four words or sixteen characters (issue: first administrator). */
-export function passphraseIsStrongEnough(passphrase: string): boolean {
-  return passphrase.trim().split(/\s+/).length >= 4 || passphrase.length >= 16;
-}
-
 export function deriveModeratorKeys(sodium: SodiumSumo, passphrase: string, salt: Uint8Array): ModeratorKeys {
   const seed = sodium.crypto_pwhash(
     32,
@@ -89,7 +84,14 @@ export function randomBytes(sodium: SodiumSumo, length: number): Uint8Array {
   return sodium.randombytes_buf(length);
 }
 
-/** A generated passphrase: six words from the BIP-39 list (about 66 bits). */
-export function generatePassphrase(sodium: SodiumSumo, wordlist: readonly string[], words = 6): string {
+/** A suggested passphrase holds at least this much entropy (DESIGN §3 Passphrases). */
+export const SUGGESTED_PASSPHRASE_BITS = 80;
+export const SUGGESTED_PASSPHRASE_MIN_WORDS = 7;
+
+/** Words drawn uniformly from `wordlist`, as many as 80 bits need and never fewer than seven (BIP-39's 2048: eight, 88 bits). */
+export function generatePassphrase(sodium: SodiumSumo, wordlist: readonly string[]): string {
+  const distinct = new Set(wordlist).size;
+  if (distinct !== wordlist.length || distinct < 2) throw new Error('a passphrase word list needs distinct words');
+  const words = Math.max(SUGGESTED_PASSPHRASE_MIN_WORDS, Math.ceil(SUGGESTED_PASSPHRASE_BITS / Math.log2(distinct)));
   return Array.from({ length: words }, () => wordlist[sodium.randombytes_uniform(wordlist.length)]!).join(' ');
 }

@@ -1,33 +1,24 @@
 // Sources see the real key, in a real Chromium (issue 13, item 2): the pages show the fingerprint
 // computed from the key they seal to, and refuse to seal when the database's key was swapped.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { keyFingerprint } from '../../server/protocol/fingerprint.js';
 import { generateIntakeKeyPair } from '../../server/protocol/intake-key.js';
 import { loadSodium } from '../../server/protocol/sodium.js';
-import { startListeningTestApp, type ListeningTestApp } from '../support/app.js';
-import { chromiumAvailable, launchChromium } from '../support/browser.js';
+import { appAndChromium, chromiumAvailable } from '../support/browser.js';
 import { createIntakeKey, sealForTest, type TestIntakeKey } from '../support/intake.js';
 
 describe.skipIf(!chromiumAvailable)('the intake key fingerprint, checked in Chromium', () => {
-  let t: ListeningTestApp;
+  const run = appAndChromium();
   let key: TestIntakeKey;
-  let browser: Browser;
-
   beforeAll(async () => {
-    t = await startListeningTestApp();
-    key = await createIntakeKey(t.database.db);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
+    key = await createIntakeKey(run.t.database.db);
   });
 
   async function open(path: string, javaScriptEnabled = true): Promise<Page> {
-    const page = await (await browser.newContext({ javaScriptEnabled })).newPage();
+    const page = await (await run.browser.newContext({ javaScriptEnabled })).newPage();
     page.on('pageerror', (error) => console.error('page error:', error.message));
-    await page.goto(t.origin + path);
+    await page.goto(run.t.origin + path);
     return page;
   }
 
@@ -39,7 +30,7 @@ describe.skipIf(!chromiumAvailable)('the intake key fingerprint, checked in Chro
     await page.getByRole('button', { name: 'Send my sealed account' }).click();
   }
 
-  const submissions = async () => (await t.database.db.selectFrom('submissions').select('id').execute()).length;
+  const submissions = async () => (await run.t.database.db.selectFrom('submissions').select('id').execute()).length;
 
   it('shows the fingerprint the browser computed from the key it seals to, and says so', async () => {
     const page = await open('/submit');
@@ -58,9 +49,9 @@ describe.skipIf(!chromiumAvailable)('the intake key fingerprint, checked in Chro
   it('refuses to seal, on /submit and /status, when only the public key was replaced in the database', async () => {
     const sodium = await loadSodium();
     const source = await sealForTest(key);
-    expect((await fetch(`${t.origin}/api/v1/submissions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(source.body) })).status).toBe(201);
+    expect((await fetch(`${run.t.origin}/api/v1/submissions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(source.body) })).status).toBe(201);
     // A tampering server swaps the key but leaves the stored fingerprint as it was.
-    await t.database.db.updateTable('intake_keys').set({ public_key: generateIntakeKeyPair(sodium).publicKey }).where('id', '=', key.id).execute();
+    await run.t.database.db.updateTable('intake_keys').set({ public_key: generateIntakeKeyPair(sodium).publicKey }).where('id', '=', key.id).execute();
     const before = await submissions();
 
     const submit = await open('/submit');
@@ -75,6 +66,6 @@ describe.skipIf(!chromiumAvailable)('the intake key fingerprint, checked in Chro
     await status.getByLabel('Your message').fill('This must not be sealed to the swapped key.');
     await status.getByRole('button', { name: 'Seal and send my message' }).click();
     await status.locator('#status-error').getByText(/does not match the fingerprint it announces/).waitFor();
-    expect(await t.database.db.selectFrom('messages').select('id').execute()).toEqual([]);
+    expect(await run.t.database.db.selectFrom('messages').select('id').execute()).toEqual([]);
   });
 });

@@ -1,28 +1,17 @@
 // Fingerprint pinning in a real Chromium (issue 13, item 1): a rotation seals the new intake key
 // only to keys the administrator's browser verified, and names the others; a key swapped in the
 // database after verification receives nothing.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { loadSodiumSumo } from '../../server/protocol/digest.js';
-import { startListeningTestApp, type ListeningTestApp } from '../support/app.js';
-import { chromiumAvailable, launchChromium } from '../support/browser.js';
+import { appAndChromium, chromiumAvailable } from '../support/browser.js';
 import { enrolViaApi } from '../support/moderation.js';
 
 describe.skipIf(!chromiumAvailable)('rotation and grants seal only to verified keys, in Chromium', () => {
-  let t: ListeningTestApp;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    t = await startListeningTestApp();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const run = appAndChromium();
 
   const currentGrantees = async () => {
-    const rows = await t.database.db
+    const rows = await run.t.database.db
       .selectFrom('intake_key_grants')
       .innerJoin('intake_keys', 'intake_keys.id', 'intake_key_grants.intake_key_id')
       .innerJoin('moderators', 'moderators.id', 'intake_key_grants.moderator_id')
@@ -39,22 +28,22 @@ describe.skipIf(!chromiumAvailable)('rotation and grants seal only to verified k
   }
 
   it('seals to the administrator and to bob, whom she verified; names carol; after a swap of bob’s key, not bob', async () => {
-    await enrolViaApi(t.app, t.database.db, 'alice', 'administrator', { createIntakeKey: true, passphrase: 'alice pinning orbit meadow lantern' });
-    await enrolViaApi(t.app, t.database.db, 'bob', 'moderator', { passphrase: 'bob pinning orbit meadow lantern' });
-    await enrolViaApi(t.app, t.database.db, 'carol', 'moderator', { passphrase: 'carol pinning orbit meadow lantern' });
+    await enrolViaApi(run.t.app, run.t.database.db, 'alice', 'administrator', { createIntakeKey: true, passphrase: 'alice pinning orbit meadow lantern' });
+    await enrolViaApi(run.t.app, run.t.database.db, 'bob', 'moderator', { passphrase: 'bob pinning orbit meadow lantern' });
+    await enrolViaApi(run.t.app, run.t.database.db, 'carol', 'moderator', { passphrase: 'carol pinning orbit meadow lantern' });
 
-    const context = await browser.newContext();
+    const context = await run.browser.newContext();
     const page = await context.newPage();
     page.on('pageerror', (error) => console.error('page error:', error.message));
     page.on('dialog', (dialog) => void dialog.accept());
-    await page.goto(`${t.origin}/mod/login`);
+    await page.goto(`${run.t.origin}/mod/login`);
     await page.getByLabel('Handle').fill('alice');
     await page.getByLabel('Passphrase').fill('alice pinning orbit meadow lantern');
     await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL(`${t.origin}/mod`, { timeout: 30_000 });
+    await page.waitForURL(`${run.t.origin}/mod`, { timeout: 30_000 });
 
     // The team page says, from the browser's own check, whom it trusts.
-    await page.goto(`${t.origin}/mod/team`);
+    await page.goto(`${run.t.origin}/mod/team`);
     const verification = (handle: string) => page.getByRole('row', { name: new RegExp(`^${handle}\\b`) }).locator('.verification');
     await verification('alice').getByText('you').waitFor();
     await verification('bob').getByText('not verified').waitFor();
@@ -65,7 +54,7 @@ describe.skipIf(!chromiumAvailable)('rotation and grants seal only to verified k
     await page.getByRole('button', { name: 'Seal the intake keys to them' }).click();
     await page.waitForLoadState('load');
     await verification('bob').getByText('verified by alice').waitFor();
-    expect(await t.database.db.selectFrom('key_verifications').select('subject_id').execute()).toHaveLength(1);
+    expect(await run.t.database.db.selectFrom('key_verifications').select('subject_id').execute()).toHaveLength(1);
 
     const first = await rotate(page);
     expect(first).toContain('Not sealed to carol');
@@ -73,7 +62,7 @@ describe.skipIf(!chromiumAvailable)('rotation and grants seal only to verified k
 
     // A tampering server swaps bob's box key for its own.
     const sodium = await loadSodiumSumo();
-    await t.database.db.updateTable('moderators').set({ box_public_key: sodium.crypto_box_keypair().publicKey }).where('handle', '=', 'bob').execute();
+    await run.t.database.db.updateTable('moderators').set({ box_public_key: sodium.crypto_box_keypair().publicKey }).where('handle', '=', 'bob').execute();
     await page.reload();
     await verification('bob').getByText('not verified').waitFor();
     const second = await rotate(page);

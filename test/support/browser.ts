@@ -2,6 +2,8 @@
 // no Chromium is installed and CI has not required one.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startListeningTestApp, type ListeningTestApp } from './app.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const chromiumAvailable = existsSync(CHROMIUM_PATH);
@@ -17,4 +19,26 @@ export function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM_PATH,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
+}
+
+/** A listening app and a Chromium for one test file, started before its tests and closed after. */
+export function appAndChromium(env: Record<string, string> = {}): { readonly t: ListeningTestApp; readonly browser: Browser } {
+  let t: ListeningTestApp | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    t = await startListeningTestApp(env);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+  return {
+    get t() {
+      return t!;
+    },
+    get browser() {
+      return browser!;
+    },
+  };
 }

@@ -2,16 +2,10 @@ import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { toBase64 } from '../../../server/protocol/encoding.js';
 import { generateIntakeKeyPair } from '../../../server/protocol/intake-key.js';
 import { moderatorKeyFingerprint } from '../../../server/protocol/key-verification.js';
-import {
-  deriveModeratorKeys,
-  generatePassphrase,
-  MODERATOR_SALT_BYTES,
-  passphraseIsStrongEnough,
-  randomBytes,
-  wrapIntakeSecretKey,
-} from '../../../server/protocol/moderator-keys.js';
+import { deriveModeratorKeys, generatePassphrase, MODERATOR_SALT_BYTES, randomBytes, wrapIntakeSecretKey } from '../../../server/protocol/moderator-keys.js';
 import { api, asSodium, element, say, sodiumReady } from './console.js';
 import { openSession } from './login.js';
+import { judgePassphrase } from './passphrase-strength.js';
 
 export function initEnrol(): void {
   const form = element<HTMLFormElement>('enrol-form');
@@ -19,6 +13,9 @@ export function initEnrol(): void {
   const passphrase = element<HTMLInputElement>('passphrase');
   const again = element<HTMLInputElement>('passphrase-again');
   const suggestion = element('suggested-passphrase');
+  const strength = element('passphrase-strength');
+  const handle = form.dataset.handle ?? '';
+  passphrase.addEventListener('input', () => say(strength, judgePassphrase(passphrase.value, [handle]).message));
 
   element('suggest-passphrase').addEventListener('click', () => {
     void sodiumReady.then((sodium) => {
@@ -27,6 +24,7 @@ export function initEnrol(): void {
       suggestion.hidden = false;
       passphrase.value = words;
       again.value = words;
+      say(strength, judgePassphrase(words, [handle]).message);
     });
   });
 
@@ -34,7 +32,8 @@ export function initEnrol(): void {
     event.preventDefault();
     void (async () => {
       if (passphrase.value !== again.value) return say(status, 'The two passphrases differ.');
-      if (!passphraseIsStrongEnough(passphrase.value)) return say(status, 'Use at least four words or sixteen characters.');
+      const verdict = judgePassphrase(passphrase.value, [handle]);
+      if (!verdict.strongEnough) return say(status, verdict.message);
       say(status, 'Creating your keys…');
       try {
         const sodium = await sodiumReady;
