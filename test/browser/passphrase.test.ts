@@ -13,7 +13,7 @@ describe.skipIf(!chromiumAvailable)('choosing a passphrase, in Chromium', () => 
   const run = appAndChromium();
 
   it('refuses weak passphrases, suggests eight words that pass, and enrols with them', async () => {
-    const { token } = await inviteModerator(run.t.database.db, { handle: 'erin', role: 'administrator' }, 'operator');
+    const { token } = await inviteModerator(run.t.database.db, { handle: 'erin', role: 'moderator' }, 'operator');
     const page = await (await run.browser.newContext()).newPage();
     page.on('pageerror', (error) => console.error('page error:', error.message));
     await page.goto(`${run.t.origin}/mod/enrol/${token}`);
@@ -39,7 +39,7 @@ describe.skipIf(!chromiumAvailable)('choosing a passphrase, in Chromium', () => 
 
   it('loads the estimator on the enrolment page only', async () => {
     const manifest = JSON.parse(readFileSync(path.join(assetsDir, 'manifest.json'), 'utf8')) as Record<string, string>;
-    const size = (name: string) => readFileSync(path.join(assetsDir, path.basename(manifest[name]!))).length;
+    const size = (name: string) => readFileSync(path.join(assetsDir, manifest[name]!.replace(/^\/assets\//, ''))).length;
     const login = await (await fetch(`${run.t.origin}/mod/login`)).text();
     expect(login).toContain(manifest['moderation/login.js']);
     expect(login).not.toContain(manifest['moderation/enrol.js']);

@@ -8,7 +8,7 @@ import { sealAccount } from '../../server/protocol/envelope.js';
 import { ProtocolError } from '../../server/protocol/errors.js';
 import { deriveReceiptKeys, drawReceiptEntropy, receiptWordsFromEntropy } from '../../server/protocol/receipt.js';
 import { loadSodium, type Sodium } from '../../server/protocol/sodium.js';
-import { checkedIntakeKey, showComputedFingerprint } from './intake-fingerprint.js';
+import { checkedIntakeKey, IntakeKeyMismatch, showComputedFingerprint } from './intake-fingerprint.js';
 import { attachWordSuggestions, receiptMismatch } from './receipt-words.js';
 
 function element<T extends HTMLElement>(id: string): T {
@@ -116,7 +116,7 @@ async function main(): Promise<void> {
         const reason =
           error instanceof ProtocolError && error.code === 'too_large'
             ? 'Your account is too long to send in one piece; please shorten it.'
-            : error instanceof SendRefused
+            : error instanceof SendRefused || error instanceof IntakeKeyMismatch
               ? error.message
               : 'Sending failed.';
         return showError(`Not sent: ${reason} Nothing was stored, and your account is still in the form; you can try again.`);
