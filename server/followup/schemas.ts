@@ -1,3 +1,4 @@
+import type { FromSchema } from 'json-schema-to-ts';
 import { SUBMISSION_STATUSES } from '../db/schema.js';
 import { errorResponseSchema } from '../errors.js';
 import { TIMELINE_EVENTS } from './timeline.js';
@@ -57,6 +58,9 @@ export const statusResponseSchemas = {
   },
   ...refusals,
 } as const;
+
+/** What POST /api/v1/status answers: derived from its schema, for the service and the status page. */
+export type SourceStatus = FromSchema<(typeof statusResponseSchemas)[200]>;
 
 export const messageBodySchema = {
   type: 'object',

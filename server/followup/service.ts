@@ -19,12 +19,11 @@ import { ProtocolError } from '../protocol/errors.js';
 import { bucketOfSealedLength, PADDING_BUCKETS, SEAL_OVERHEAD } from '../protocol/padding.js';
 import { deriveReceiptKeys, entropyFromReceiptWords, LOOKUP_TOKEN_BYTES } from '../protocol/receipt.js';
 import { loadSodium, type Sodium } from '../protocol/sodium.js';
+import type { SourceStatus } from './schemas.js';
 import {
   buildTimeline,
   STATUS_DESCRIPTIONS,
   TIMELINE_LABELS,
-  type MessageDirection,
-  type TimelineEntry,
   type TimelineEvent,
 } from './timeline.js';
 
@@ -34,16 +33,9 @@ export const UNKNOWN_RECEIPT_MESSAGE = 'No account matches these twelve words. C
 
 const LARGEST_SEALED_MESSAGE = PADDING_BUCKETS[PADDING_BUCKETS.length - 1]! + SEAL_OVERHEAD;
 
-export interface SourceStatus {
-  status: SubmissionStatus;
-  timeline: TimelineEntry[];
-  /** Oldest first, ciphertexts in base64; to_source ones sealed to the reply key, from_source ones to an intake key. */
-  messages: { direction: MessageDirection; ciphertext: string; sentOn: Day }[];
-  /** Only while a story drawn from the account is published. */
-  story?: { url: string };
-  canReply: boolean;
-  canWithdraw: boolean;
-}
+// Messages oldest first, ciphertexts in base64: to_source ones sealed to the reply key,
+// from_source ones to an intake key; `story` only while a story drawn from the account is published.
+export type { SourceStatus };
 
 interface SubmissionState {
   status: SubmissionStatus;

@@ -2,8 +2,8 @@
 // into the lookup token and the reply key pair here; only the token leaves the browser. Questions
 // are opened with the reply key, answers sealed to the intake key. DOM by textContent only
 // (Trusted Types are enforced).
-import type { SubmissionStatus } from '../../server/db/schema.js';
-import { STATUS_DESCRIPTIONS, TIMELINE_LABELS, type MessageDirection, type TimelineEntry } from '../../server/followup/timeline.js';
+import type { SourceStatus } from '../../server/followup/schemas.js';
+import { STATUS_DESCRIPTIONS, TIMELINE_LABELS, type TimelineEntry } from '../../server/followup/timeline.js';
 import { fromBase64, toBase64 } from '../../server/protocol/encoding.js';
 import { openMessage, sealMessage, type BoxKeyPair } from '../../server/protocol/envelope.js';
 import { ProtocolError } from '../../server/protocol/errors.js';
@@ -12,15 +12,8 @@ import { loadSodium, type Sodium } from '../../server/protocol/sodium.js';
 import { checkedIntakeKey, showComputedFingerprint } from './intake-fingerprint.js';
 import { attachWordSuggestions } from './receipt-words.js';
 
-/** What POST /api/v1/status answers (server/followup/schemas.ts). */
-interface StatusAnswer {
-  status: SubmissionStatus;
-  timeline: TimelineEntry[];
-  messages: { direction: MessageDirection; ciphertext: string; sentOn: string }[];
-  story?: { url: string };
-  canReply: boolean;
-  canWithdraw: boolean;
-}
+/** What POST /api/v1/status answers, derived from its response schema. */
+type StatusAnswer = SourceStatus;
 
 interface ReceiptKeys {
   lookupToken: string;
