@@ -23,6 +23,7 @@ import {
 } from '../vocabulary.js';
 import { appendAuditEntry } from './audit.js';
 import type { ModeratorIdentity } from './team-service.js';
+import type { SubmissionForModerator } from './submission-view.js';
 
 export interface QueueItem {
   id: string;
@@ -50,16 +51,7 @@ export async function queueCounts(db: Kysely<Database>): Promise<Record<Submissi
   return counts;
 }
 
-export interface SubmissionForModerator {
-  id: string;
-  receivedOn: string;
-  status: SubmissionStatus;
-  paddingBucket: number;
-  intakeKeyId: string;
-  envelope: string | null;
-  replyPublicKey: string;
-  messages: { direction: 'to_source' | 'from_source'; ciphertext: string; sentOn: string }[];
-}
+export type { SubmissionForModerator };
 
 /** Hands out a submission's ciphertexts; the first opening moves it from received to in_review. */
 export async function openSubmission(db: Kysely<Database>, moderator: ModeratorIdentity, id: string): Promise<SubmissionForModerator> {

@@ -241,7 +241,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
     session.get<{ Querystring: { status?: SubmissionStatus } }>('/mod/api/submissions', { schema: { querystring: schemas.queueQuerySchema } }, async (request) => ({
       items: await listQueue(db, request.query.status),
     }));
-    session.get('/mod/api/submissions/:id', { schema: { params: schemas.idParamsSchema } }, async (request: IdRequest) =>
+    session.get('/mod/api/submissions/:id', { schema: schemas.openSubmissionSchema }, async (request: IdRequest) =>
       openSubmission(db, me(request), request.params.id),
     );
     session.post<{ Params: { id: string }; Body: { facets: Facets; story?: StoryDraft } }>(

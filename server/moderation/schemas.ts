@@ -1,5 +1,6 @@
 // JSON schemas for /mod/api; vocabularies are checked in the services (one source of truth).
 import { errorResponseSchema } from '../errors.js';
+import { submissionViewSchema } from './submission-view.js';
 import { HANDLE_PATTERN } from './team-service.js';
 import { SUBMISSION_STATUSES } from '../workflow.js';
 
@@ -10,6 +11,9 @@ const empty = { type: 'object', additionalProperties: false, properties: {} } as
 const okResponse = { 200: { type: 'object', required: ['ok'], properties: { ok: { type: 'boolean' } } }, ...errors } as const;
 
 export const idParamsSchema = uuidParams;
+
+/** Opening a submission: what the console's submission page reads is serialised through this schema. */
+export const openSubmissionSchema = { params: uuidParams, response: { 200: submissionViewSchema, ...errors } } as const;
 
 export const enrolSchema = {
   body: {

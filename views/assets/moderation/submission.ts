@@ -6,18 +6,10 @@ import { openAccount, openMessageWithAnyKey, sealMessage, type BoxKeyPair } from
 import { conditionAnswers, conditions, consents, hoursBands, payBands, platforms, roles, taskTypes } from '../../../server/vocabulary.js';
 import { isUndecided } from '../../../server/workflow.js';
 import { api, asSodium, element, say, sodiumReady, unlockIntakeKeys, type SodiumSumo } from './console.js';
+import type { SubmissionForModerator } from '../../../server/moderation/submission-view.js';
 import { openWatchList } from './watch-list.js';
 
-interface SubmissionView {
-  id: string;
-  receivedOn: string;
-  status: string;
-  paddingBucket: number;
-  intakeKeyId: string;
-  envelope: string | null;
-  replyPublicKey: string;
-  messages: { direction: 'to_source' | 'from_source'; ciphertext: string; sentOn: string }[];
-}
+type SubmissionView = SubmissionForModerator;
 
 function fact(list: HTMLElement, term: string, value: string | undefined) {
   if (!value) return;
