@@ -283,7 +283,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
       });
 
       admin.get('/mod/team', async (_request, reply) => page(reply, 'team', { title: 'Team', members: await listTeam(db) }));
-      admin.get('/mod/api/team', async () => ({ members: await listTeam(db), verifications: await listKeyVerifications(db) }));
+      admin.get('/mod/api/team', { schema: schemas.teamSchema }, async () => ({ members: await listTeam(db), verifications: await listKeyVerifications(db) }));
 
       admin.post<{ Body: { handle: string; role: 'administrator' | 'moderator' } }>('/mod/api/team/invitations', { schema: schemas.inviteSchema }, async (request, reply) => {
         const { token } = await inviteModerator(db, request.body, me(request));

@@ -16,6 +16,7 @@ import { MODERATOR_SALT_BYTES } from '../protocol/moderator-keys.js';
 import { invitationTokenHash, newOpaqueToken } from '../protocol/opaque-tokens.js';
 import { loadSodium } from '../protocol/sodium.js';
 import { appendAuditEntry } from './audit.js';
+import type { KeyVerification, TeamMember } from './team-view.js';
 
 export const INVITATION_LIFETIME_MS = 48 * 3600 * 1000;
 export const HANDLE_PATTERN = '^[a-z0-9][a-z0-9._-]{1,31}$';
@@ -217,19 +218,7 @@ export async function enrolModerator(db: Kysely<Database>, token: string, enrolm
   return { keyFingerprint: moderatorKeyFingerprint(sodium, { boxPublicKey, signPublicKey }) };
 }
 
-export interface TeamMember {
-  id: string;
-  handle: string;
-  role: ModeratorRole;
-  status: 'invited' | 'active' | 'disabled';
-  invitedOn: string;
-  enrolledOn: string | null;
-  boxPublicKey: string | null;
-  signPublicKey: string | null;
-  /** Over both public keys (protocol/key-verification.ts); browsers recompute it, never trust this one. */
-  keyFingerprint: string | null;
-  holdsCurrentKey: boolean;
-}
+export type { KeyVerification, TeamMember };
 
 export async function listTeam(db: Kysely<Database>): Promise<TeamMember[]> {
   const sodium = await loadSodium();
@@ -251,12 +240,6 @@ export async function listTeam(db: Kysely<Database>): Promise<TeamMember[]> {
       m.box_public_key && m.sign_public_key && moderatorKeyFingerprint(sodium, { boxPublicKey: m.box_public_key, signPublicKey: m.sign_public_key }),
     holdsCurrentKey: grants.has(m.id),
   }));
-}
-
-export interface KeyVerification {
-  verifierId: string;
-  subjectId: string;
-  signature: string;
 }
 
 /** Every stored verification; browsers check each signature themselves before trusting it. */

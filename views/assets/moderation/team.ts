@@ -6,22 +6,10 @@ import { generateIntakeKeyPair } from '../../../server/protocol/intake-key.js';
 import { moderatorKeyFingerprint, signVerification, trustedMembers, type ModeratorPublicKeys } from '../../../server/protocol/key-verification.js';
 import { wrapIntakeSecretKey } from '../../../server/protocol/moderator-keys.js';
 import { api, asSodium, element, say, sodiumReady, storedModeratorKeys, unlockIntakeKeys, type SodiumSumo } from './console.js';
+import type { TeamMember, TeamView } from '../../../server/moderation/team-view.js';
 import { openWatchList, sealWatchList } from './watch-list.js';
 
-interface Member {
-  id: string;
-  handle: string;
-  role: string;
-  status: string;
-  boxPublicKey: string | null;
-  signPublicKey: string | null;
-  holdsCurrentKey: boolean;
-}
-
-interface TeamAnswer {
-  members: Member[];
-  verifications: { verifierId: string; subjectId: string; signature: string }[];
-}
+type Member = TeamMember;
 
 function publicKeysOf(sodium: SodiumSumo, member: Pick<Member, 'boxPublicKey' | 'signPublicKey'>): ModeratorPublicKeys | null {
   if (!member.boxPublicKey || !member.signPublicKey) return null;
@@ -32,7 +20,7 @@ function publicKeysOf(sodium: SodiumSumo, member: Pick<Member, 'boxPublicKey' | 
 async function loadTeam(sodium: SodiumSumo, selfId: string): Promise<{ members: Member[]; trusted: Map<string, string> }> {
   const own = storedModeratorKeys(sodium);
   if (!own) throw new Error('Your keys are not unlocked in this tab: log out and log in again.');
-  const { members, verifications } = await api<TeamAnswer>('/mod/api/team');
+  const { members, verifications } = await api<TeamView>('/mod/api/team');
   const trusted = trustedMembers(
     sodium,
     { id: selfId, keys: { boxPublicKey: own.boxKeyPair.publicKey, signPublicKey: own.signKeyPair.publicKey } },

@@ -1,0 +1,44 @@
+// What GET /mod/api/team answers: its response schema, and the types derived from it that the
+// team service returns and the console's team page reads. Imports nothing server-only, so that
+// the browser bundle's typecheck can follow it.
+import type { FromSchema } from 'json-schema-to-ts';
+
+const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+const nullableText = { type: ['string', 'null'] } as const;
+
+const teamMemberSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'handle', 'role', 'status', 'invitedOn', 'enrolledOn', 'boxPublicKey', 'signPublicKey', 'keyFingerprint', 'holdsCurrentKey'],
+  properties: {
+    id: { type: 'string' },
+    handle: { type: 'string' },
+    role: { type: 'string', enum: ['administrator', 'moderator'] },
+    status: { type: 'string', enum: ['invited', 'active', 'disabled'] },
+    invitedOn: day,
+    enrolledOn: { type: ['string', 'null'] },
+    boxPublicKey: nullableText,
+    signPublicKey: nullableText,
+    // Over both public keys (protocol/key-verification.ts); browsers recompute it, never trust this one.
+    keyFingerprint: nullableText,
+    holdsCurrentKey: { type: 'boolean' },
+  },
+} as const;
+
+const keyVerificationSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['verifierId', 'subjectId', 'signature'],
+  properties: { verifierId: { type: 'string' }, subjectId: { type: 'string' }, signature: { type: 'string' } },
+} as const;
+
+export const teamViewSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['members', 'verifications'],
+  properties: { members: { type: 'array', items: teamMemberSchema }, verifications: { type: 'array', items: keyVerificationSchema } },
+} as const;
+
+export type TeamView = FromSchema<typeof teamViewSchema>;
+export type TeamMember = FromSchema<typeof teamMemberSchema>;
+export type KeyVerification = FromSchema<typeof keyVerificationSchema>;
