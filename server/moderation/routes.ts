@@ -235,7 +235,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
       page(reply, 'audit', { title: 'Audit log', entries: await listAuditEntries(db, { limit: 200 }), verification: await verifyAuditChain(db) }),
     );
 
-    session.get('/mod/api/keys', async (request) => ({ keys: await wrappedKeysFor(db, me(request).id) }));
+    session.get('/mod/api/keys', { schema: schemas.wrappedKeysSchema }, async (request) => ({ keys: await wrappedKeysFor(db, me(request).id) }));
     session.get('/mod/api/watch-list', async () => (await currentWatchList(db)) ?? { intakeKeyId: null, ciphertext: null });
 
     session.get<{ Querystring: { status?: SubmissionStatus } }>('/mod/api/submissions', { schema: { querystring: schemas.queueQuerySchema } }, async (request) => ({

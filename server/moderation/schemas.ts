@@ -1,7 +1,7 @@
 // JSON schemas for /mod/api; vocabularies are checked in the services (one source of truth).
 import { errorResponseSchema } from '../errors.js';
 import { submissionViewSchema } from './submission-view.js';
-import { teamViewSchema } from './team-view.js';
+import { teamViewSchema, wrappedKeysViewSchema } from './team-view.js';
 import { HANDLE_PATTERN } from './team-service.js';
 import { SUBMISSION_STATUSES } from '../workflow.js';
 
@@ -16,6 +16,9 @@ export const idParamsSchema = uuidParams;
 /** Opening a submission: what the console's submission page reads is serialised through this schema. */
 /** The team page's list: members and key verifications, serialised through this schema. */
 export const teamSchema = { response: { 200: teamViewSchema, ...errors } } as const;
+
+/** The intake keys sealed to the moderator asking, serialised through this schema. */
+export const wrappedKeysSchema = { response: { 200: wrappedKeysViewSchema, ...errors } } as const;
 
 export const openSubmissionSchema = { params: uuidParams, response: { 200: submissionViewSchema, ...errors } } as const;
 

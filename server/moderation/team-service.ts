@@ -16,7 +16,7 @@ import { MODERATOR_SALT_BYTES } from '../protocol/moderator-keys.js';
 import { invitationTokenHash, newOpaqueToken } from '../protocol/opaque-tokens.js';
 import { loadSodium } from '../protocol/sodium.js';
 import { appendAuditEntry } from './audit.js';
-import type { KeyVerification, TeamMember } from './team-view.js';
+import type { KeyVerification, TeamMember, WrappedKey } from './team-view.js';
 
 export const INVITATION_LIFETIME_MS = 48 * 3600 * 1000;
 export const HANDLE_PATTERN = '^[a-z0-9][a-z0-9._-]{1,31}$';
@@ -278,12 +278,7 @@ export async function recordKeyVerification(db: Kysely<Database>, admin: Moderat
   });
 }
 
-export interface WrappedKey {
-  intakeKeyId: string;
-  publicKey: string;
-  wrappedSecretKey: string;
-  current: boolean;
-}
+export type { WrappedKey };
 
 /** The intake keys sealed to one moderator, for their browser to unwrap. */
 export async function wrappedKeysFor(db: Kysely<Database>, moderatorId: string): Promise<WrappedKey[]> {

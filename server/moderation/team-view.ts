@@ -1,4 +1,4 @@
-// What GET /mod/api/team answers: its response schema, and the types derived from it that the
+// What GET /mod/api/team and /mod/api/keys answer: its response schema, and the types derived from it that the
 // team service returns and the console's team page reads. Imports nothing server-only, so that
 // the browser bundle's typecheck can follow it.
 import type { FromSchema } from 'json-schema-to-ts';
@@ -39,6 +39,23 @@ export const teamViewSchema = {
   properties: { members: { type: 'array', items: teamMemberSchema }, verifications: { type: 'array', items: keyVerificationSchema } },
 } as const;
 
+const wrappedKeySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['intakeKeyId', 'publicKey', 'wrappedSecretKey', 'current'],
+  properties: { intakeKeyId: { type: 'string' }, publicKey: { type: 'string' }, wrappedSecretKey: { type: 'string' }, current: { type: 'boolean' } },
+} as const;
+
+/** What GET /mod/api/keys answers: the intake keys sealed to the moderator asking. */
+export const wrappedKeysViewSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['keys'],
+  properties: { keys: { type: 'array', items: wrappedKeySchema } },
+} as const;
+
+export type WrappedKey = FromSchema<typeof wrappedKeySchema>;
+export type WrappedKeysView = FromSchema<typeof wrappedKeysViewSchema>;
 export type TeamView = FromSchema<typeof teamViewSchema>;
 export type TeamMember = FromSchema<typeof teamMemberSchema>;
 export type KeyVerification = FromSchema<typeof keyVerificationSchema>;

@@ -1,6 +1,7 @@
 // What every console page shares: libsodium (sumo, for Argon2id), the CSRF-carrying fetch,
 // and the moderator's key pairs, kept in sessionStorage for this tab only and wiped
 // on logout (Clear-Site-Data).
+import type { WrappedKey, WrappedKeysView } from '../../../server/moderation/team-view.js';
 import { asStandardSodium, loadSodiumSumo, type SodiumSumo } from '../../../server/protocol/digest.js';
 import { fromBase64, toBase64 } from '../../../server/protocol/encoding.js';
 import type { BoxKeyPair } from '../../../server/protocol/envelope.js';
@@ -72,12 +73,7 @@ export function storedModeratorKeys(sodium: SodiumSumo): ModeratorKeys | undefin
   return { boxKeyPair: pair(box), signKeyPair: pair(sign) };
 }
 
-export interface WrappedKey {
-  intakeKeyId: string;
-  publicKey: string;
-  wrappedSecretKey: string;
-  current: boolean;
-}
+export type { WrappedKey };
 
 export interface IntakeKeyring {
   keys: Map<string, BoxKeyPair>;
@@ -88,7 +84,7 @@ export interface IntakeKeyring {
 export async function unlockIntakeKeys(sodium: SodiumSumo): Promise<IntakeKeyring> {
   const box = storedModeratorKeys(sodium)?.boxKeyPair;
   if (!box) throw new Error('Your keys are not unlocked in this tab: log out and log in again.');
-  const { keys } = await api<{ keys: WrappedKey[] }>('/mod/api/keys');
+  const { keys } = await api<WrappedKeysView>('/mod/api/keys');
   const ring: IntakeKeyring = { keys: new Map(), currentId: undefined };
   for (const key of keys) {
     const pair = unwrapIntakeKeyPair(sodium, fromBase64(asSodium(sodium), key.wrappedSecretKey), box);
