@@ -175,6 +175,8 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
     await mkdir(dir, { recursive: true });
     releaseLock = await lockDataDir(config.dataDir);
   } catch (error) {
+    // A file-system refusal is explained; "in use by another process" already says what is wrong.
+    if (error instanceof DataDirError) throw error;
     throw (await dataDirProblem(config.dataDir)) ?? error;
   }
   return { db: pgliteKysely(new LockedPGlite(dir, releaseLock)), kind: 'pglite', reportLostConnectionsTo: () => {} };
@@ -228,14 +230,21 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const handle = await open(lockPath, 'wx');
-      await handle.writeFile(String(process.pid));
+      try {
+        await handle.writeFile(String(process.pid));
+      } catch (error) {
+        // A full disk refuses even these few bytes: leave no empty lock and no open handle.
+        await handle.close();
+        await rm(lockPath, { force: true });
+        throw error;
+      }
       await handle.close();
       return () => rm(lockPath, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(await readFile(lockPath, 'utf8').catch(() => ''));
       if (holder && holder !== process.pid && processIsAlive(holder)) {
-        throw new Error(
+        throw new DataDirError(
           `The database in ${dataDir} is in use by process ${holder} (probably the running server). Stop it first, or use Postgres (DATABASE_URL).`,
         );
       }
