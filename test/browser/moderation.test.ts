@@ -160,5 +160,5 @@ describe.skipIf(!chromiumAvailable)('the moderation console in Chromium', () => 
     expect(dump).not.toContain('dana.w@example.com');
     expect(dump).not.toContain('Dana Whitfield');
     for (const context of contexts) await context.close();
-  });
+  }, 180_000); // four Argon2id MODERATE derivations in Chromium: over a minute on a loaded 2-core machine
 });
