@@ -8,7 +8,7 @@ import * as m0004 from './0004_publishing.js';
 import * as m0005 from './0005_account_tallies.js';
 import * as m0006 from './0006_statistics_refreshes.js';
 import * as m0007 from './0007_login_challenge_handle_hash.js';
-import * as m0007b from './0007_pinned_key_verifications.js';
+import * as m0008 from './0008_pinned_key_verifications.js';
 import * as m0009 from './0009_readiness_probe.js';
 
 export const migrations: Record<string, Migration> = {
@@ -19,7 +19,6 @@ export const migrations: Record<string, Migration> = {
   '0005_account_tallies': m0005,
   '0006_statistics_refreshes': m0006,
   '0007_login_challenge_handle_hash': m0007,
-  // Sorts after the one above, as it must: both are issue 13's.
-  '0007_pinned_key_verifications': m0007b,
+  '0008_pinned_key_verifications': m0008,
   '0009_readiness_probe': m0009,
 };
