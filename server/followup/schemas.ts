@@ -1,5 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { SUBMISSION_STATUSES } from '../db/schema.js';
+import { daySchema, sealedMessagesSchema } from './message-schema.js';
+import { SUBMISSION_STATUSES } from '../workflow.js';
 import { errorResponseSchema } from '../errors.js';
 import { TIMELINE_EVENTS } from './timeline.js';
 
@@ -8,7 +9,7 @@ const lookupToken = { type: 'string', minLength: 1, maxLength: 64 } as const;
 
 const refusals = { '4xx': errorResponseSchema, '5xx': errorResponseSchema } as const;
 const status = { type: 'string', enum: SUBMISSION_STATUSES } as const;
-const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+const day = daySchema;
 
 export const lookupBodySchema = {
   type: 'object',
@@ -33,19 +34,7 @@ export const statusResponseSchemas = {
           properties: { event: { type: 'string', enum: TIMELINE_EVENTS }, day },
         },
       },
-      messages: {
-        type: 'array',
-        items: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['direction', 'ciphertext', 'sentOn'],
-          properties: {
-            direction: { type: 'string', enum: ['to_source', 'from_source'] },
-            ciphertext: { type: 'string' },
-            sentOn: day,
-          },
-        },
-      },
+      messages: sealedMessagesSchema,
       story: {
         type: 'object',
         additionalProperties: false,

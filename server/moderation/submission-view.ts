@@ -2,9 +2,10 @@
 // that the queue service returns and the console's submission page reads. Imports nothing
 // server-only, so that the browser bundle's typecheck can follow it.
 import type { FromSchema } from 'json-schema-to-ts';
+import { daySchema, sealedMessagesSchema } from '../followup/message-schema.js';
 import { SUBMISSION_STATUSES } from '../workflow.js';
 
-const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+const day = daySchema;
 
 export const submissionViewSchema = {
   type: 'object',
@@ -19,19 +20,7 @@ export const submissionViewSchema = {
     // Null once retention has purged the ciphertext.
     envelope: { type: ['string', 'null'] },
     replyPublicKey: { type: 'string' },
-    messages: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['direction', 'ciphertext', 'sentOn'],
-        properties: {
-          direction: { type: 'string', enum: ['to_source', 'from_source'] },
-          ciphertext: { type: 'string' },
-          sentOn: day,
-        },
-      },
-    },
+    messages: sealedMessagesSchema,
   },
 } as const;
 

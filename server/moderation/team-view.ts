@@ -2,8 +2,9 @@
 // team service returns and the console's team page reads. Imports nothing server-only, so that
 // the browser bundle's typecheck can follow it.
 import type { FromSchema } from 'json-schema-to-ts';
+import { daySchema } from '../followup/message-schema.js';
 
-const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+const day = daySchema;
 const nullableText = { type: ['string', 'null'] } as const;
 
 const teamMemberSchema = {

@@ -1,6 +1,7 @@
 // Operator commands on the embedded database (DESIGN §2): they reach the running server through
 // its control channel, and open DATA_DIR themselves when no server runs. `npm stop` stops it.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,7 +29,7 @@ describe('operator commands on PGlite, with the server running and stopped', () 
 
   async function everyCommand(): Promise<string[]> {
     return [
-      await operator.npm('admin:invite', ['--handle', `carol${Math.floor(Math.random() * 1e6)}`]),
+      await operator.npm('admin:invite', ['--handle', `carol${randomBytes(3).toString('hex')}`]),
       await operator.npm('release'),
       await operator.npm('purge'),
       await operator.npm('audit:verify'),
