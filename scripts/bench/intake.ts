@@ -143,19 +143,20 @@ async function bareApp(pool: pg.Pool, headers = false) {
   return app;
 }
 
-// Runs in the page (scripts/ compiles without DOM types): click send, resolve when the sent panel shows.
+// Runs in the page (scripts/ compiles without DOM types): click send, resolve when the receipt
+// panel ("Your account is stored", shown only after the 201) appears.
 const SEND_AND_TIME = `new Promise((resolve, reject) => {
-  const panel = document.getElementById('sent-panel'), progress = document.getElementById('send-progress');
+  const panel = document.getElementById('receipt-panel'), progress = document.getElementById('send-progress');
   const start = performance.now();
   const timer = setTimeout(() => reject(new Error('no answer within 30 s')), 30000);
   new MutationObserver((_, observer) => {
     if (!panel.hidden) { observer.disconnect(); clearTimeout(timer); resolve(performance.now() - start); }
     else if (progress.textContent.startsWith('Not sent')) { observer.disconnect(); reject(new Error(progress.textContent)); }
   }).observe(document.body, { subtree: true, attributes: true, childList: true, characterData: true });
-  document.getElementById('send-button').click();
+  document.getElementById('submit-button').click();
 })`;
 
-/** Median over 5 runs of the real page: fill, draw the receipt, then time send → sent panel. */
+/** Median over 5 runs of the real page: fill, then time send → the stored account's receipt panel. */
 async function browserSealMs(appUrl: string): Promise<string> {
   if (!existsSync(CHROMIUM)) return `skipped (${CHROMIUM} not installed)`;
   const browser = await chromium.launch({
@@ -169,8 +170,6 @@ async function browserSealMs(appUrl: string): Promise<string> {
       await page.goto(`${appUrl}/submit`);
       await page.fill('#narrative', narrative);
       await page.check('#consent-quote');
-      await page.click('#submit-button');
-      await page.check('#receipt-confirmed');
       const ms: unknown = await page.evaluate(SEND_AND_TIME);
       if (typeof ms !== 'number') throw new Error(`seal timing returned ${String(ms)}`);
       times.push(ms);
@@ -181,15 +180,38 @@ async function browserSealMs(appUrl: string): Promise<string> {
   }
 }
 
+/** The files a source's browser loads for the submit page: its script and every chunk it imports statically. */
+function submitPageScripts(entry: string): Buffer[] {
+  const seen = new Set<string>();
+  const files: Buffer[] = [];
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const bytes = readFileSync(file);
+    files.push(bytes);
+    for (const match of bytes.toString('utf8').matchAll(/(?:from|import)\s*["'](\.{1,2}\/[^"']+\.js)["']/g)) {
+      if (match[1]) visit(path.resolve(path.dirname(file), match[1]));
+    }
+  };
+  visit(entry);
+  return files;
+}
+
 function bundleSizes(): string[] {
   const manifest = JSON.parse(readFileSync(path.join(assetsDir, 'manifest.json'), 'utf8')) as Record<string, string>;
   const file = manifest['submit.js'];
   if (!file) throw new Error('dist/assets/manifest.json has no submit.js');
-  const bytes = readFileSync(path.join(assetsDir, path.basename(file)));
+  // Code splitting: the page's weight is its entry plus the chunks it imports, each compressed as served.
+  const files = submitPageScripts(path.join(assetsDir, path.basename(file)));
+  const sum = (sizes: number[]) => sizes.reduce((a, b) => a + b, 0);
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB (${n} bytes)`;
-  const gzip = gzipSync(bytes, { level: 9 }).length;
-  const brotli = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-  return [`submit.js gzip -9: ${kb(gzip)} (target <= 160 KB)`, `submit.js brotli 11: ${kb(brotli)} (for information; raw ${kb(bytes.length)})`];
+  const raw = sum(files.map((bytes) => bytes.length));
+  const gzip = sum(files.map((bytes) => gzipSync(bytes, { level: 9 }).length));
+  const brotli = sum(files.map((bytes) => brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length));
+  return [
+    `submit page scripts (${files.length} files) gzip -9: ${kb(gzip)} (target <= 160 KB)`,
+    `submit page scripts brotli 11: ${kb(brotli)} (for information; raw ${kb(raw)})`,
+  ];
 }
 
 async function main(): Promise<void> {
