@@ -9,6 +9,15 @@ import { promisify } from 'node:util';
 import { brotliCompress as brotliCompressCallback, constants, gzip as gzipCallback } from 'node:zlib';
 import * as esbuild from 'esbuild';
 
+// Every npm script that runs the app builds first, so this is where an old runtime is told
+// plainly what to do (Kysely 0.29 and our build target need Node 22; 24 LTS is the supported one).
+const [nodeMajor] = process.versions.node.split('.').map(Number);
+if (nodeMajor < 22) {
+  console.error(`offscript: Node.js 22 or later is needed (24 LTS recommended); this is ${process.version}.
+  Without changing the system's Node: npm install --prefix ~/.local/node24 node@24 && export PATH=~/.local/node24/node_modules/.bin:$PATH`);
+  process.exit(1);
+}
+
 const gzip = promisify(gzipCallback);
 const brotliCompress = promisify(brotliCompressCallback);
 
