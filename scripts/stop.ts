@@ -2,18 +2,10 @@
 // (SIGTERM: in-flight requests finish, the database closes), and waits until it has exited.
 import { readFile } from 'node:fs/promises';
 import { ConfigError, loadConfig } from '../server/config.js';
+import { processIsAlive } from '../server/control/process-alive.js';
 import { pidFilePath } from '../server/control/serving.js';
 
 const STOP_TIMEOUT_MS = 20_000;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** On Linux, a pid reused by some other program since the server died is not ours to signal. */
 async function isOurServer(pid: number): Promise<boolean> {
@@ -24,13 +16,13 @@ async function isOurServer(pid: number): Promise<boolean> {
 try {
   const { dataDir } = loadConfig();
   const pid = Number((await readFile(pidFilePath(dataDir), 'utf8').catch(() => '')).trim());
-  if (!Number.isSafeInteger(pid) || pid <= 0 || !alive(pid) || !(await isOurServer(pid))) {
+  if (!Number.isSafeInteger(pid) || pid <= 0 || !processIsAlive(pid) || !(await isOurServer(pid))) {
     console.log(`No server is running from ${dataDir}.`);
   } else {
     process.kill(pid, 'SIGTERM');
     const deadline = Date.now() + STOP_TIMEOUT_MS;
-    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    if (alive(pid)) {
+    while (processIsAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (processIsAlive(pid)) {
       console.error(`offscript: the server (process ${pid}) is still closing after ${STOP_TIMEOUT_MS / 1000} s.`);
       process.exitCode = 1;
     } else {

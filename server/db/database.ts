@@ -7,6 +7,7 @@ import { Kysely, PGliteDialect, PostgresDialect, type PostgresCursor, type Postg
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { describeError } from '../privacy/logging.js';
+import { processIsAlive } from '../control/process-alive.js';
 import type { Database } from './schema.js';
 
 // `date` columns stay YYYY-MM-DD strings: a Date would invent a time of day and a time zone.
@@ -213,15 +214,6 @@ export async function dataDirProblem(dataDir: string): Promise<DataDirError | un
     );
   }
   return undefined;
-}
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** PGlite is one process's database: a second process on the same directory would corrupt it. */
