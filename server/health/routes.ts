@@ -60,25 +60,26 @@ export async function healthRoutes(app: FastifyInstance, { db, writableDir, redi
   let memo: { failing: Promise<Failing[]>; at: number } | undefined;
 
   async function probe(): Promise<Failing[]> {
-    const [writes, migrated, disk, redis] = await Promise.all([
+    const [writes, migrated, disk] = await Promise.all([
       databaseWrites(db),
       migrationsApplied(db).catch(() => undefined),
       writableDir ? directoryWrites(writableDir) : true,
-      redisReady ? redisReady() : true,
     ]);
     const failing: Failing[] = [];
     // Behind, the probe's table may not exist yet: the write is judged only once migrated.
     if (migrated === false) failing.push('migrations');
     else if (migrated === undefined || !writes) failing.push('database');
     if (!disk) failing.push('disk');
-    if (!redis) failing.push('redis');
     return failing;
   }
 
-  function readiness(): Promise<Failing[]> {
+  // The writes are remembered for a moment; Redis's state is one ping, asked every time, so that
+  // "ready" never outlives the connection the rate limits depend on.
+  async function readiness(): Promise<Failing[]> {
     const now = performance.now();
     if (!memo || now - memo.at >= READINESS_MEMO_MS) memo = { failing: probe(), at: now };
-    return memo.failing;
+    const [failing, redis] = await Promise.all([memo.failing, redisReady ? redisReady() : true]);
+    return redis ? failing : [...failing, 'redis'];
   }
 
   app.get('/healthz', { schema: { response: { 200: healthSchema } } }, async () => ({ status: 'ok' }));

@@ -236,7 +236,10 @@ describe('verifyAuditChain on a tampered log', () => {
 
   it('finds a deleted entry whose successors were renumbered', async () => {
     await t.db.deleteFrom('audit_log').where('seq', '=', 3).execute();
-    await sql`update audit_log set seq = seq - 1 where seq > 3`.execute(t.db);
+    // Through a distant range: Postgres checks the primary key row by row, in whatever order it
+    // meets them, so a plain `seq = seq - 1` can collide with the row it has not moved yet.
+    await sql`update audit_log set seq = seq + 1000000 where seq > 3`.execute(t.db);
+    await sql`update audit_log set seq = seq - 1000001 where seq > 1000000`.execute(t.db);
     expect(await verifyAuditChain(t.db)).toMatchObject({ ok: false, entries: 2, brokenAt: 3 });
   });
 
