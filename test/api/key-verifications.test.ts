@@ -5,7 +5,7 @@ import { loadSodiumSumo } from '../../server/protocol/digest.js';
 import { toBase64 } from '../../server/protocol/encoding.js';
 import { signVerification } from '../../server/protocol/key-verification.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { call, enrolViaApi, logInViaApi, s, type TestModerator } from '../support/moderation.js';
+import { call, enrolAdminAndModerator, s, type TestModerator } from '../support/moderation.js';
 
 const ORIGIN = 'http://127.0.0.1:3000';
 let t: TestApp;
@@ -15,10 +15,7 @@ const sodium = await loadSodiumSumo();
 
 beforeAll(async () => {
   t = await startTestApp({ PUBLIC_ORIGIN: ORIGIN });
-  await enrolViaApi(t.app, t.database.db, 'admin', 'administrator', { createIntakeKey: true });
-  admin = await logInViaApi(t.app, 'admin', 'admin lantern orbit meadow', ORIGIN);
-  await enrolViaApi(t.app, t.database.db, 'mod', 'moderator');
-  mod = await logInViaApi(t.app, 'mod', 'mod lantern orbit meadow', ORIGIN);
+  ({ admin, mod } = await enrolAdminAndModerator(t.app, t.database.db, ORIGIN));
 });
 afterAll(async () => t?.close());
 

@@ -7,7 +7,7 @@ import { generateIntakeKeyPair } from '../../server/protocol/intake-key.js';
 import { inviteModerator, INVITATION_LIFETIME_MS } from '../../server/moderation/team-service.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { sampleAccount, sealForTest } from '../support/intake.js';
-import { call, enrolViaApi, logInViaApi, s, signedLogin, visit, type TestModerator } from '../support/moderation.js';
+import { call, enrolAdminAndModerator, enrolViaApi, logInViaApi, s, signedLogin, visit, type TestModerator } from '../support/moderation.js';
 import { loadSodiumSumo } from '../../server/protocol/digest.js';
 import { currentIntakeKey } from '../../server/intake/service.js';
 
@@ -30,10 +30,7 @@ async function submit(): Promise<string> {
 
 beforeAll(async () => {
   t = await startTestApp({ PUBLIC_ORIGIN: ORIGIN });
-  await enrolViaApi(t.app, t.database.db, 'admin', 'administrator', { createIntakeKey: true });
-  admin = await logInViaApi(t.app, 'admin', 'admin lantern orbit meadow', ORIGIN);
-  await enrolViaApi(t.app, t.database.db, 'mod', 'moderator');
-  mod = await logInViaApi(t.app, 'mod', 'mod lantern orbit meadow', ORIGIN);
+  ({ admin, mod } = await enrolAdminAndModerator(t.app, t.database.db, ORIGIN));
 });
 afterAll(async () => t?.close());
 

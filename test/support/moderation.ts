@@ -127,3 +127,12 @@ export async function logInViaApi(app: FastifyInstance, handle: string, passphra
   if (!id || id === 'system') throw new Error(`no audit entry by ${handle}`);
   return { ...fresh, handle, id: id.id, keys, passphrase };
 }
+
+/** The usual team of an API test: an administrator who created the intake key and a moderator, both logged in. */
+export async function enrolAdminAndModerator(app: FastifyInstance, db: Kysely<Database>, origin: string): Promise<{ admin: TestModerator; mod: TestModerator }> {
+  await enrolViaApi(app, db, 'admin', 'administrator', { createIntakeKey: true });
+  const admin = await logInViaApi(app, 'admin', 'admin lantern orbit meadow', origin);
+  await enrolViaApi(app, db, 'mod', 'moderator');
+  const mod = await logInViaApi(app, 'mod', 'mod lantern orbit meadow', origin);
+  return { admin, mod };
+}
