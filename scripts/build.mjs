@@ -44,7 +44,7 @@ function newestSource() {
       for (const entry of readdirSync(p)) visit(path.join(p, entry));
     } else newest = Math.max(newest, stat.mtimeMs);
   };
-  for (const p of ['server', 'migrations', 'scripts', 'views', 'package.json', 'package-lock.json', 'tsconfig.json']) {
+  for (const p of ['common', 'server', 'migrations', 'scripts', 'views', 'package.json', 'package-lock.json', 'tsconfig.json']) {
     if (existsSync(path.join(root, p))) visit(path.join(root, p));
   }
   return newest;
@@ -125,7 +125,7 @@ export function pageWeights(metafile) {
   return weights;
 }
 
-const SERVER_SOURCES = ['server', 'migrations', 'scripts'];
+const SERVER_SOURCES = ['common', 'server', 'migrations', 'scripts'];
 
 function serverEntryPoints() {
   const files = [];

@@ -13,16 +13,16 @@ import { addDays } from '../server/moderation/retention.js';
 import { todayUtc } from '../server/db/day.js';
 import { migrateToLatest } from '../server/db/migrator.js';
 import type { Database, ModeratorRole } from '../server/db/schema.js';
-import { ServiceError } from '../server/errors.js';
-import type { Account } from '../server/intake/account.js';
+import { ServiceError } from '../common/errors.js';
+import type { Account } from '../common/intake/account.js';
 import { acceptSealedSubmission, currentIntakeKey } from '../server/intake/service.js';
 import { acceptSubmission, accountRow, openSubmission, type Facets } from '../server/moderation/queue-service.js';
 import { approveStory } from '../server/moderation/stories-service.js';
 import { enrolModerator, grantIntakeKeys, inviteModerator, wrappedKeysFor, type Enrolment, type ModeratorIdentity } from '../server/moderation/team-service.js';
-import { asStandardSodium, loadSodiumSumo, lookupTokenHash, type SodiumSumo } from '../server/protocol/digest.js';
-import { fromBase64, toBase64 } from '../server/protocol/encoding.js';
-import { sealAccount, type BoxKeyPair } from '../server/protocol/envelope.js';
-import { generateIntakeKeyPair } from '../server/protocol/intake-key.js';
+import { asStandardSodium, loadSodiumSumo, lookupTokenHash, type SodiumSumo } from '../common/protocol/digest.js';
+import { fromBase64, toBase64 } from '../common/protocol/encoding.js';
+import { sealAccount, type BoxKeyPair } from '../common/protocol/envelope.js';
+import { generateIntakeKeyPair } from '../common/protocol/intake-key.js';
 import {
   deriveModeratorKeys,
   MODERATOR_SALT_BYTES,
@@ -30,8 +30,8 @@ import {
   unwrapIntakeKeyPair,
   wrapIntakeSecretKey,
   type ModeratorKeys,
-} from '../server/protocol/moderator-keys.js';
-import { deriveReceiptKeys, drawReceiptEntropy } from '../server/protocol/receipt.js';
+} from '../common/protocol/moderator-keys.js';
+import { deriveReceiptKeys, drawReceiptEntropy } from '../common/protocol/receipt.js';
 import { releaseDueBatch, type ReleasedBatch } from '../server/publishing/release.js';
 import {
   conditions,
@@ -44,7 +44,7 @@ import {
   type Platform,
   type Role,
   type TaskType,
-} from '../server/vocabulary.js';
+} from '../common/vocabulary.js';
 
 /** DEMO ONLY: published in the README and printed by the seed; never a real moderator's passphrase. */
 export const DEMO_PASSPHRASE = 'demo only fictional offscript moderator';

@@ -1,5 +1,5 @@
 // Base64 fields in request bodies: decoded strictly, refused with a 400 that names the field.
-import { ServiceError } from './errors.js';
+import { ServiceError } from '../common/errors.js';
 
 /**
  * Canonical padded base64 only, so one value has one spelling (as protocol/encoding.ts's

@@ -4,7 +4,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from './db/database.js';
-import { ServiceError, type ErrorBody } from './errors.js';
+import { ServiceError, type ErrorBody } from '../common/errors.js';
 import { PLAIN_TEXT_FORMAT } from './plain-text.js';
 
 interface Refusal {

@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database, ModeratorRole } from '../db/schema.js';
-import { ServiceError } from '../errors.js';
+import { ServiceError } from '../../common/errors.js';
 import { verifyAuditChain } from '../moderation/audit.js';
 import { purgeExpiredSubmissions } from '../moderation/retention.js';
 import { invitationUrl, inviteModerator } from '../moderation/team-service.js';

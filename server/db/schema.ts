@@ -1,15 +1,16 @@
 // Table types for Kysely; they mirror migrations/ and change only with a new migration.
 import type { ColumnType, Generated } from 'kysely';
-import type { StoryStatus, SubmissionStatus } from '../workflow.js';
+import type { Day, MessageDirection } from '../../common/followup/message-schema.js';
+import type { StoryStatus, SubmissionStatus } from '../../common/workflow.js';
 
 /** A jsonb column: read as T, written as its JSON text (drivers would turn JS arrays into SQL arrays). */
 export type Jsonb<T> = ColumnType<T, string | undefined, string>;
 
 /** An SQL `date` as YYYY-MM-DD (both drivers are set to return dates as strings). */
-export type Day = string;
+export type { Day, MessageDirection };
 
 // The workflow module defines the states; table types and older importers take them from here too.
-export { SUBMISSION_STATUSES } from '../workflow.js';
+export { SUBMISSION_STATUSES } from '../../common/workflow.js';
 export type { StoryStatus, SubmissionStatus };
 
 export interface IntakeKeysTable {
@@ -40,7 +41,7 @@ export interface MessagesTable {
   id: string;
   submission_id: string;
   position: number;
-  direction: 'to_source' | 'from_source';
+  direction: MessageDirection;
   ciphertext: Uint8Array;
   sent_on: Day;
 }

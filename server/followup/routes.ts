@@ -7,8 +7,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { currentIntakeKey } from '../intake/service.js';
 import { SOURCE_ROUTE_LOG_LEVEL } from '../privacy/logging.js';
-import { toBase64 } from '../protocol/encoding.js';
-import { loadSodium } from '../protocol/sodium.js';
+import { toBase64 } from '../../common/protocol/encoding.js';
+import { loadSodium } from '../../common/protocol/sodium.js';
 import {
   lookupBodySchema,
   messageBodySchema,
@@ -16,7 +16,7 @@ import {
   statusFormBodySchema,
   statusResponseSchemas,
   withdrawResponseSchemas,
-} from './schemas.js';
+} from '../../common/followup/schemas.js';
 import {
   handleStatusForm,
   lookUpStatus,

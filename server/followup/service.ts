@@ -7,25 +7,25 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { decodeField } from '../binary-fields.js';
 import { todayUtc } from '../db/day.js';
 import type { Database, Day, SubmissionStatus } from '../db/schema.js';
-import { isUndecided } from '../workflow.js';
-import { ServiceError } from '../errors.js';
+import { isUndecided } from '../../common/workflow.js';
+import { ServiceError } from '../../common/errors.js';
 import { currentIntakeKey } from '../intake/service.js';
 import { publishedStateChanged } from '../publishing/cache.js';
 import { appendAuditEntry } from '../moderation/audit.js';
-import { lookupTokenHash } from '../protocol/digest.js';
-import { fromBase64 } from '../protocol/encoding.js';
-import { openMessage, sealMessage, type BoxKeyPair } from '../protocol/envelope.js';
-import { ProtocolError } from '../protocol/errors.js';
-import { bucketOfSealedLength, PADDING_BUCKETS, SEAL_OVERHEAD } from '../protocol/padding.js';
-import { deriveReceiptKeys, entropyFromReceiptWords, LOOKUP_TOKEN_BYTES } from '../protocol/receipt.js';
-import { loadSodium, type Sodium } from '../protocol/sodium.js';
-import type { SourceStatus } from './schemas.js';
+import { lookupTokenHash } from '../../common/protocol/digest.js';
+import { fromBase64 } from '../../common/protocol/encoding.js';
+import { openMessage, sealMessage, type BoxKeyPair } from '../../common/protocol/envelope.js';
+import { ProtocolError } from '../../common/protocol/errors.js';
+import { bucketOfSealedLength, PADDING_BUCKETS, SEAL_OVERHEAD } from '../../common/protocol/padding.js';
+import { deriveReceiptKeys, entropyFromReceiptWords, LOOKUP_TOKEN_BYTES } from '../../common/protocol/receipt.js';
+import { loadSodium, type Sodium } from '../../common/protocol/sodium.js';
+import type { SourceStatus } from '../../common/followup/schemas.js';
 import {
   buildTimeline,
   STATUS_DESCRIPTIONS,
   TIMELINE_LABELS,
   type TimelineEvent,
-} from './timeline.js';
+} from '../../common/followup/timeline.js';
 
 /** One answer for every receipt the server does not know, whatever the reason. */
 export const UNKNOWN_RECEIPT_MESSAGE = 'No account matches these twelve words. Check them against your note, in order.';

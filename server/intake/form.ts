@@ -10,8 +10,8 @@ import {
   roles,
   taskTypes,
   type Term,
-} from '../vocabulary.js';
-import type { FormFields } from './account.js';
+} from '../../common/vocabulary.js';
+import type { FormFields } from '../../common/intake/account.js';
 
 interface Choice {
   key: string;

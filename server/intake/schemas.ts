@@ -1,4 +1,4 @@
-import { errorResponseSchema } from '../errors.js';
+import { errorResponseSchema } from '../../common/errors.js';
 
 // Lengths are checked on decoded bytes in the service; these caps only stop absurd input early.
 // The ciphertext has none: the 128 KiB body limit already does that, and Ajv's length keywords count

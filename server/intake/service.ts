@@ -5,22 +5,22 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { todayUtc } from '../db/day.js';
 import type { Database } from '../db/schema.js';
 import { decodeField } from '../binary-fields.js';
-import { ServiceError } from '../errors.js';
-import { lookupTokenHash } from '../protocol/digest.js';
-import { toBase64 } from '../protocol/encoding.js';
-import { sealAccount } from '../protocol/envelope.js';
-import { ProtocolError } from '../protocol/errors.js';
-import { keyFingerprint } from '../protocol/fingerprint.js';
-import { BOX_PUBLIC_KEY_BYTES } from '../protocol/intake-key.js';
-import { bucketOfSealedLength, PADDING_BUCKETS, SEAL_OVERHEAD } from '../protocol/padding.js';
+import { ServiceError } from '../../common/errors.js';
+import { lookupTokenHash } from '../../common/protocol/digest.js';
+import { toBase64 } from '../../common/protocol/encoding.js';
+import { sealAccount } from '../../common/protocol/envelope.js';
+import { ProtocolError } from '../../common/protocol/errors.js';
+import { keyFingerprint } from '../../common/protocol/fingerprint.js';
+import { BOX_PUBLIC_KEY_BYTES } from '../../common/protocol/intake-key.js';
+import { bucketOfSealedLength, PADDING_BUCKETS, SEAL_OVERHEAD } from '../../common/protocol/padding.js';
 import {
   deriveReceiptKeys,
   drawReceiptEntropy,
   LOOKUP_TOKEN_BYTES,
   receiptWordsFromEntropy,
-} from '../protocol/receipt.js';
-import { loadSodium } from '../protocol/sodium.js';
-import type { Account } from './account.js';
+} from '../../common/protocol/receipt.js';
+import { loadSodium } from '../../common/protocol/sodium.js';
+import type { Account } from '../../common/intake/account.js';
 
 export interface IntakeKey {
   id: string;

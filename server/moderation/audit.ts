@@ -4,8 +4,8 @@
 import { sql, type Kysely } from 'kysely';
 import { todayUtc } from '../db/day.js';
 import type { Database, Day } from '../db/schema.js';
-import { canonicalJson, type Json } from '../protocol/canonical-json.js';
-import { AUDIT_GENESIS_HASH, auditEntryHash, loadSodiumSumo } from '../protocol/digest.js';
+import { canonicalJson, type Json } from '../../common/protocol/canonical-json.js';
+import { AUDIT_GENESIS_HASH, auditEntryHash, loadSodiumSumo } from '../../common/protocol/digest.js';
 
 export const AUDIT_ACTIONS = [
   'moderator.invited',

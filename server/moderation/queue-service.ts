@@ -5,11 +5,11 @@ import type { Kysely, Transaction } from 'kysely';
 import { decodeField } from '../binary-fields.js';
 import { todayUtc } from '../db/day.js';
 import { SUBMISSION_STATUSES, type Database, type Day, type SubmissionStatus } from '../db/schema.js';
-import { isUndecided } from '../workflow.js';
-import { ServiceError } from '../errors.js';
-import { toBase64 } from '../protocol/encoding.js';
-import { bucketOfSealedLength } from '../protocol/padding.js';
-import { loadSodium } from '../protocol/sodium.js';
+import { isUndecided } from '../../common/workflow.js';
+import { ServiceError } from '../../common/errors.js';
+import { toBase64 } from '../../common/protocol/encoding.js';
+import { bucketOfSealedLength } from '../../common/protocol/padding.js';
+import { loadSodium } from '../../common/protocol/sodium.js';
 import {
   attributionLabels,
   conditionAnswers,
@@ -20,10 +20,10 @@ import {
   platforms,
   roles,
   taskTypes,
-} from '../vocabulary.js';
+} from '../../common/vocabulary.js';
 import { appendAuditEntry } from './audit.js';
 import type { ModeratorIdentity } from './team-service.js';
-import type { SubmissionForModerator } from './submission-view.js';
+import type { SubmissionForModerator } from '../../common/moderation/submission-view.js';
 
 export interface QueueItem {
   id: string;

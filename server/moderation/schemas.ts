@@ -1,9 +1,9 @@
 // JSON schemas for /mod/api; vocabularies are checked in the services (one source of truth).
-import { errorResponseSchema } from '../errors.js';
-import { submissionViewSchema } from './submission-view.js';
-import { teamViewSchema, wrappedKeysViewSchema } from './team-view.js';
+import { errorResponseSchema } from '../../common/errors.js';
+import { submissionViewSchema } from '../../common/moderation/submission-view.js';
+import { teamViewSchema, wrappedKeysViewSchema } from '../../common/moderation/team-view.js';
 import { HANDLE_PATTERN } from './team-service.js';
-import { SUBMISSION_STATUSES } from '../workflow.js';
+import { SUBMISSION_STATUSES } from '../../common/workflow.js';
 
 const base64 = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength }) as const;
 const uuidParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;

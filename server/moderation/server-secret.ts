@@ -2,8 +2,8 @@
 // cookie signing). They protect against enumeration and forgery, not against a seizure.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { loadSodiumSumo } from '../protocol/digest.js';
-import { randomBytes } from '../protocol/moderator-keys.js';
+import { loadSodiumSumo } from '../../common/protocol/digest.js';
+import { randomBytes } from '../../common/protocol/moderator-keys.js';
 
 export async function serverSecret(db: Kysely<Database>, name: string): Promise<Uint8Array> {
   const existing = await db.selectFrom('server_secrets').select('value').where('name', '=', name).executeTakeFirst();

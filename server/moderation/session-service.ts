@@ -3,12 +3,12 @@
 import type { Kysely } from 'kysely';
 import { decodeField } from '../binary-fields.js';
 import type { Database } from '../db/schema.js';
-import { ServiceError } from '../errors.js';
-import { loadSodiumSumo, loginHandleHash } from '../protocol/digest.js';
-import { toBase64 } from '../protocol/encoding.js';
-import { decoySalt, LOGIN_CHALLENGE_BYTES, randomBytes, verifyLogin } from '../protocol/moderator-keys.js';
-import { newOpaqueToken, sessionIdHash } from '../protocol/opaque-tokens.js';
-import { loadSodium } from '../protocol/sodium.js';
+import { ServiceError } from '../../common/errors.js';
+import { loadSodiumSumo, loginHandleHash } from '../../common/protocol/digest.js';
+import { toBase64 } from '../../common/protocol/encoding.js';
+import { decoySalt, LOGIN_CHALLENGE_BYTES, randomBytes, verifyLogin } from '../../common/protocol/moderator-keys.js';
+import { newOpaqueToken, sessionIdHash } from '../../common/protocol/opaque-tokens.js';
+import { loadSodium } from '../../common/protocol/sodium.js';
 import { appendAuditEntry } from './audit.js';
 import type { HandleFailureCounter } from './login-limits.js';
 import { serverSecret } from './server-secret.js';

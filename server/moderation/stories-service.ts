@@ -3,9 +3,9 @@
 import type { Kysely } from 'kysely';
 import { todayUtc } from '../db/day.js';
 import type { Database, StoryStatus } from '../db/schema.js';
-import { ServiceError } from '../errors.js';
-import { attributionLabels } from '../vocabulary.js';
-import { storyReviewRefusal, storyRevisionRefusal } from '../workflow.js';
+import { ServiceError } from '../../common/errors.js';
+import { attributionLabels } from '../../common/vocabulary.js';
+import { storyReviewRefusal, storyRevisionRefusal } from '../../common/workflow.js';
 import { appendAuditEntry } from './audit.js';
 import { validateStoryDraft, type StoryDraft } from './queue-service.js';
 import type { ModeratorIdentity } from './team-service.js';

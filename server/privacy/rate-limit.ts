@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { todayUtc } from '../db/day.js';
 import { unavailable } from '../error-handling.js';
-import { clientRateLimitKey, dailyRateLimitSecret, randomDailySecret } from '../protocol/digest.js';
+import { clientRateLimitKey, dailyRateLimitSecret, randomDailySecret } from '../../common/protocol/digest.js';
 
 export interface DailySecretSource {
   secretFor(day: string): Uint8Array;

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { currentIntakeKey } from '../intake/service.js';
-import { conditions, platforms, roles, taskTypes } from '../vocabulary.js';
+import { conditions, platforms, roles, taskTypes } from '../../common/vocabulary.js';
 import { atomFeed } from './atom.js';
 import { PublicResponseCache } from './cache.js';
 import { latestStatistics, privacyLedger, STATISTICS_REFRESH_MIN_DAYS } from './release.js';

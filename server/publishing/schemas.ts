@@ -1,6 +1,6 @@
 // Schemas of the public API; vocabularies come from the one source of truth.
-import { errorResponseSchema } from '../errors.js';
-import { conditions, platforms, roles, taskTypes } from '../vocabulary.js';
+import { errorResponseSchema } from '../../common/errors.js';
+import { conditions, platforms, roles, taskTypes } from '../../common/vocabulary.js';
 import { FIGURE_STATUSES } from './disclosure.js';
 import { SEARCH_MAX_CHARS } from './stories.js';
 

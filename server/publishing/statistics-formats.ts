@@ -1,8 +1,8 @@
 // The published statistics in each public format (DESIGN §6, §8): the page's tables and
 // charts, the tidy CSV and the JSON API, all from one stored snapshot, so that every format
 // of a refresh carries the same noisy numbers and the same three states.
-import { ServiceError } from '../errors.js';
-import { payBands } from '../vocabulary.js';
+import { ServiceError } from '../../common/errors.js';
+import { payBands } from '../../common/vocabulary.js';
 import { bandChartSvg, barChartSvg, hiddenText, type Bar } from './charts.js';
 import type { Figure } from './disclosure.js';
 import type { latestStatistics } from './release.js';

@@ -14,7 +14,7 @@ import {
   roles,
   taskTypes,
   type Term,
-} from '../vocabulary.js';
+} from '../../common/vocabulary.js';
 import { figureOf, medianBand, publishedAttribution, publishedShare, suppressSmallCells, type Figure, type FigureStatus } from './disclosure.js';
 import type { NoiseSource } from './noise.js';
 

@@ -2,11 +2,11 @@
 // Postgres full text, paged by a signed keyset cursor.
 import { sql, type Kysely } from 'kysely';
 import type { Database, Day, PublicTags, StoryStatus } from '../db/schema.js';
-import { ServiceError } from '../errors.js';
-import { loadSodiumSumo } from '../protocol/digest.js';
-import { openSignedCursor, signCursor } from '../protocol/signed-cursor.js';
+import { ServiceError } from '../../common/errors.js';
+import { loadSodiumSumo } from '../../common/protocol/digest.js';
+import { openSignedCursor, signCursor } from '../../common/protocol/signed-cursor.js';
 import { serverSecret } from '../moderation/server-secret.js';
-import { attributionLabels } from '../vocabulary.js';
+import { attributionLabels } from '../../common/vocabulary.js';
 
 export const SEARCH_MAX_CHARS = 200;
 export const PAGE_SIZE = 20;

@@ -7,7 +7,7 @@ import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMigrator, migrateToLatest } from '../../server/db/migrator.js';
 import type { Database } from '../../server/db/schema.js';
-import { conditionAnswers, conditions, consents, hoursBands, payBands, platforms, roles, taskTypes } from '../../server/vocabulary.js';
+import { conditionAnswers, conditions, consents, hoursBands, payBands, platforms, roles, taskTypes } from '../../common/vocabulary.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
 
 let database: TestDatabase;

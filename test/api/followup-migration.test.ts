@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMigrator, migrateToLatest } from '../../server/db/migrator.js';
 import { appendAuditEntry } from '../../server/moderation/audit.js';
-import { loadSodium } from '../../server/protocol/sodium.js';
+import { loadSodium } from '../../common/protocol/sodium.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
 import { createIntakeKey } from '../support/intake.js';
 

@@ -2,8 +2,8 @@
 // as a known one, so that timing does not tell whether a receipt exists.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentIntakeKey } from '../../server/intake/service.js';
-import { toBase64 } from '../../server/protocol/encoding.js';
-import { loadSodium } from '../../server/protocol/sodium.js';
+import { toBase64 } from '../../common/protocol/encoding.js';
+import { loadSodium } from '../../common/protocol/sodium.js';
 import { startListeningTestApp, type ListeningTestApp } from '../support/app.js';
 import { askAsModerator, submitAsSource, type TestSource } from '../support/followup.js';
 import { enrolViaApi, logInViaApi } from '../support/moderation.js';

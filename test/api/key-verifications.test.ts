@@ -1,9 +1,9 @@
 // The server side of fingerprint pinning: it stores an administrator's verification only when the
 // signature covers the moderator's current keys, lists them for browsers, and lets no one else.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSodiumSumo } from '../../server/protocol/digest.js';
-import { toBase64 } from '../../server/protocol/encoding.js';
-import { signVerification } from '../../server/protocol/key-verification.js';
+import { loadSodiumSumo } from '../../common/protocol/digest.js';
+import { toBase64 } from '../../common/protocol/encoding.js';
+import { signVerification } from '../../common/protocol/key-verification.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { call, enrolAdminAndModerator, s, type TestModerator } from '../support/moderation.js';
 

@@ -1,14 +1,14 @@
 // The moderation API against attacks and bad input, on a real database and HTTP stack.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromBase64, toBase64 } from '../../server/protocol/encoding.js';
-import { openAccount, sealMessage } from '../../server/protocol/envelope.js';
-import { unwrapIntakeKeyPair, wrapIntakeSecretKey } from '../../server/protocol/moderator-keys.js';
-import { generateIntakeKeyPair } from '../../server/protocol/intake-key.js';
+import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
+import { openAccount, sealMessage } from '../../common/protocol/envelope.js';
+import { unwrapIntakeKeyPair, wrapIntakeSecretKey } from '../../common/protocol/moderator-keys.js';
+import { generateIntakeKeyPair } from '../../common/protocol/intake-key.js';
 import { inviteModerator, INVITATION_LIFETIME_MS } from '../../server/moderation/team-service.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { sampleAccount, sealForTest } from '../support/intake.js';
 import { call, enrolAdminAndModerator, enrolViaApi, logInViaApi, s, signedLogin, visit, type TestModerator } from '../support/moderation.js';
-import { loadSodiumSumo } from '../../server/protocol/digest.js';
+import { loadSodiumSumo } from '../../common/protocol/digest.js';
 import { currentIntakeKey } from '../../server/intake/service.js';
 
 const ORIGIN = 'http://127.0.0.1:3000';

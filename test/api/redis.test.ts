@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { todayUtc } from '../../server/db/day.js';
-import { clientRateLimitKey, dailyRateLimitSecret } from '../../server/protocol/digest.js';
+import { clientRateLimitKey, dailyRateLimitSecret } from '../../common/protocol/digest.js';
 import { captureLog } from '../support/app.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
 import { OwnRedis, REDIS_MISSING, redisRequired, redisServerAvailable } from '../support/redis.js';

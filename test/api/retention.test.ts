@@ -14,7 +14,7 @@ import {
   startDailyPurge,
   type PurgeLog,
 } from '../../server/moderation/retention.js';
-import { lookupTokenHash } from '../../server/protocol/digest.js';
+import { lookupTokenHash } from '../../common/protocol/digest.js';
 import Fastify from 'fastify';
 import { loggerOptions } from '../../server/privacy/logging.js';
 import { captureLog } from '../support/app.js';

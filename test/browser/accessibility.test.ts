@@ -9,7 +9,7 @@ import type { AxeResults, ImpactValue, RunOptions } from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentIntakeKey } from '../../server/intake/service.js';
-import { fromBase64, toBase64 } from '../../server/protocol/encoding.js';
+import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
 import { assetsDir } from '../../server/paths.js';
 import { releaseDueBatch } from '../../server/publishing/release.js';
 import { startListeningTestApp, type ListeningTestApp } from '../support/app.js';

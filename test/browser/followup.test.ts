@@ -5,10 +5,10 @@
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayUtc } from '../../server/db/day.js';
-import { lookupTokenHash } from '../../server/protocol/digest.js';
-import { fromBase64 } from '../../server/protocol/encoding.js';
-import { openMessage, type BoxKeyPair } from '../../server/protocol/envelope.js';
-import { loadSodium } from '../../server/protocol/sodium.js';
+import { lookupTokenHash } from '../../common/protocol/digest.js';
+import { fromBase64 } from '../../common/protocol/encoding.js';
+import { openMessage, type BoxKeyPair } from '../../common/protocol/envelope.js';
+import { loadSodium } from '../../common/protocol/sodium.js';
 import { startListeningTestApp, type ListeningTestApp } from '../support/app.js';
 import { chromiumAvailable, launchChromium } from '../support/browser.js';
 import { dumpAllTables } from '../support/database.js';

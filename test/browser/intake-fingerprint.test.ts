@@ -2,9 +2,9 @@
 // computed from the key they seal to, and refuse to seal when the database's key was swapped.
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { keyFingerprint } from '../../server/protocol/fingerprint.js';
-import { generateIntakeKeyPair } from '../../server/protocol/intake-key.js';
-import { loadSodium } from '../../server/protocol/sodium.js';
+import { keyFingerprint } from '../../common/protocol/fingerprint.js';
+import { generateIntakeKeyPair } from '../../common/protocol/intake-key.js';
+import { loadSodium } from '../../common/protocol/sodium.js';
 import { appAndChromium, chromiumAvailable } from '../support/browser.js';
 import { createIntakeKey, sealForTest, type TestIntakeKey } from '../support/intake.js';
 

@@ -3,7 +3,7 @@
 // database after verification receives nothing.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { loadSodiumSumo } from '../../server/protocol/digest.js';
+import { loadSodiumSumo } from '../../common/protocol/digest.js';
 import { appAndChromium, chromiumAvailable } from '../support/browser.js';
 import { enrolViaApi } from '../support/moderation.js';
 

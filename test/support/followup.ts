@@ -5,12 +5,12 @@ import type { Kysely } from 'kysely';
 import { validateMnemonic } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import type { Database } from '../../server/db/schema.js';
-import type { Account } from '../../server/intake/account.js';
+import type { Account } from '../../common/intake/account.js';
 import type { IntakeKey } from '../../server/intake/service.js';
-import { fromBase64, toBase64 } from '../../server/protocol/encoding.js';
-import { sealMessage, type BoxKeyPair } from '../../server/protocol/envelope.js';
-import { deriveReceiptKeys, entropyFromReceiptWords } from '../../server/protocol/receipt.js';
-import { loadSodium } from '../../server/protocol/sodium.js';
+import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
+import { sealMessage, type BoxKeyPair } from '../../common/protocol/envelope.js';
+import { deriveReceiptKeys, entropyFromReceiptWords } from '../../common/protocol/receipt.js';
+import { loadSodium } from '../../common/protocol/sodium.js';
 import { sampleAccount, sealForTest } from './intake.js';
 import { call, type Browserless } from './moderation.js';
 

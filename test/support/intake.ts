@@ -2,13 +2,13 @@
 // envelopes sealed exactly as the browser seals them.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../server/db/schema.js';
-import type { Account } from '../../server/intake/account.js';
+import type { Account } from '../../common/intake/account.js';
 import { registerIntakeKey, type IntakeKey, type SealedSubmission } from '../../server/intake/service.js';
-import { toBase64 } from '../../server/protocol/encoding.js';
-import { sealAccount, type BoxKeyPair } from '../../server/protocol/envelope.js';
-import { generateIntakeKeyPair } from '../../server/protocol/intake-key.js';
-import { deriveReceiptKeys, drawReceiptEntropy, receiptWordsFromEntropy } from '../../server/protocol/receipt.js';
-import { loadSodium } from '../../server/protocol/sodium.js';
+import { toBase64 } from '../../common/protocol/encoding.js';
+import { sealAccount, type BoxKeyPair } from '../../common/protocol/envelope.js';
+import { generateIntakeKeyPair } from '../../common/protocol/intake-key.js';
+import { deriveReceiptKeys, drawReceiptEntropy, receiptWordsFromEntropy } from '../../common/protocol/receipt.js';
+import { loadSodium } from '../../common/protocol/sodium.js';
 
 export interface TestIntakeKey extends IntakeKey {
   keyPair: BoxKeyPair;

@@ -3,8 +3,8 @@
 import type { Kysely } from 'kysely';
 import { expect } from 'vitest';
 import type { Database } from '../../server/db/schema.js';
-import { bucketOfSealedLength } from '../../server/protocol/padding.js';
-import { lookupTokenHash } from '../../server/protocol/digest.js';
+import { bucketOfSealedLength } from '../../common/protocol/padding.js';
+import { lookupTokenHash } from '../../common/protocol/digest.js';
 import { sealForTest, type SealedForTest, type TestIntakeKey } from './intake.js';
 
 export type Outcome = number | 'refused' | 'reset';

@@ -3,10 +3,10 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database, ModeratorRole } from '../../server/db/schema.js';
-import { loadSodiumSumo } from '../../server/protocol/digest.js';
-import { fromBase64, toBase64 } from '../../server/protocol/encoding.js';
-import type { BoxKeyPair } from '../../server/protocol/envelope.js';
-import { generateIntakeKeyPair } from '../../server/protocol/intake-key.js';
+import { loadSodiumSumo } from '../../common/protocol/digest.js';
+import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
+import type { BoxKeyPair } from '../../common/protocol/envelope.js';
+import { generateIntakeKeyPair } from '../../common/protocol/intake-key.js';
 import {
   deriveModeratorKeys,
   MODERATOR_SALT_BYTES,
@@ -14,8 +14,8 @@ import {
   signLogin,
   wrapIntakeSecretKey,
   type ModeratorKeys,
-} from '../../server/protocol/moderator-keys.js';
-import type { Sodium } from '../../server/protocol/sodium.js';
+} from '../../common/protocol/moderator-keys.js';
+import type { Sodium } from '../../common/protocol/sodium.js';
 import { inviteModerator } from '../../server/moderation/team-service.js';
 
 export interface Browserless {

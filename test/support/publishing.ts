@@ -6,7 +6,7 @@ import { todayUtc } from '../../server/db/day.js';
 import type { Database } from '../../server/db/schema.js';
 import { currentIntakeKey } from '../../server/intake/service.js';
 import { accountRow, type Facets } from '../../server/moderation/queue-service.js';
-import { fromBase64 } from '../../server/protocol/encoding.js';
+import { fromBase64 } from '../../common/protocol/encoding.js';
 import { sealForTest } from './intake.js';
 import { call, s, type TestModerator } from './moderation.js';
 

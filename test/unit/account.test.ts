@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AccountInvalidError, accountFromForm } from '../../server/intake/account.js';
+import { AccountInvalidError, accountFromForm } from '../../common/intake/account.js';
 
 function refusal(fields: Record<string, string | string[]>): AccountInvalidError {
   try {

@@ -7,7 +7,7 @@ import { addDays } from '../../server/moderation/retention.js';
 import { EPSILON_PER_COUNT, epsilonValue, geometricNoise } from '../../server/publishing/noise.js';
 import { statisticsRefreshDue, STATISTICS_REFRESH_MIN_DAYS } from '../../server/publishing/release.js';
 import { COUNTS_ONE_ACCOUNT_MOVES, drawStatistics, type PublishedStatistics } from '../../server/publishing/statistics.js';
-import { conditionAnswers, payBands, platforms, roles, taskTypes } from '../../server/vocabulary.js';
+import { conditionAnswers, payBands, platforms, roles, taskTypes } from '../../common/vocabulary.js';
 import { seededRandomIntegers, seededUnit } from '../support/seeded-random.js';
 import { talliesOf, type CountedAccount } from '../support/tallies.js';
 

@@ -3,9 +3,9 @@
 import { createHash, createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { auditEntryHash, clientRateLimitKey, dailyRateLimitSecret, hmacSha256, loadSodiumSumo, loginHandleHash, sha256 } from '../../server/protocol/digest.js';
-import { invitationTokenHash, newOpaqueToken, sessionIdHash } from '../../server/protocol/opaque-tokens.js';
-import { openSignedCursor, signCursor } from '../../server/protocol/signed-cursor.js';
+import { auditEntryHash, clientRateLimitKey, dailyRateLimitSecret, hmacSha256, loadSodiumSumo, loginHandleHash, sha256 } from '../../common/protocol/digest.js';
+import { invitationTokenHash, newOpaqueToken, sessionIdHash } from '../../common/protocol/opaque-tokens.js';
+import { openSignedCursor, signCursor } from '../../common/protocol/signed-cursor.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 

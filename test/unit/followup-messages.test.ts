@@ -1,10 +1,10 @@
 // Messages from sources are sealed to the intake key current when they write: the console
 // opens them with whichever key of its ring fits.
 import { describe, expect, it } from 'vitest';
-import { openMessageWithAnyKey, sealMessage } from '../../server/protocol/envelope.js';
-import { ProtocolError } from '../../server/protocol/errors.js';
-import { generateIntakeKeyPair } from '../../server/protocol/intake-key.js';
-import { loadSodium } from '../../server/protocol/sodium.js';
+import { openMessageWithAnyKey, sealMessage } from '../../common/protocol/envelope.js';
+import { ProtocolError } from '../../common/protocol/errors.js';
+import { generateIntakeKeyPair } from '../../common/protocol/intake-key.js';
+import { loadSodium } from '../../common/protocol/sodium.js';
 
 const sodium = await loadSodium();
 

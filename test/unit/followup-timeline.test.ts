@@ -1,7 +1,7 @@
 // The source's timeline: which events, which days, in which order.
 import { describe, expect, it } from 'vitest';
 import { SUBMISSION_STATUSES } from '../../server/db/schema.js';
-import { buildTimeline, STATUS_DESCRIPTIONS, TIMELINE_EVENTS, TIMELINE_LABELS, type TimelineFacts } from '../../server/followup/timeline.js';
+import { buildTimeline, STATUS_DESCRIPTIONS, TIMELINE_EVENTS, TIMELINE_LABELS, type TimelineFacts } from '../../common/followup/timeline.js';
 
 const fresh: TimelineFacts = {
   status: 'received',

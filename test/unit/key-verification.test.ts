@@ -2,7 +2,7 @@
 // which members a browser trusts when the server tampers with keys or records.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadSodiumSumo } from '../../server/protocol/digest.js';
+import { loadSodiumSumo } from '../../common/protocol/digest.js';
 import {
   moderatorKeyFingerprint,
   signVerification,
@@ -12,8 +12,8 @@ import {
   type ModeratorPublicKeys,
   type TeamKeys,
   type VerificationRecord,
-} from '../../server/protocol/key-verification.js';
-import type { Sodium } from '../../server/protocol/sodium.js';
+} from '../../common/protocol/key-verification.js';
+import type { Sodium } from '../../common/protocol/sodium.js';
 
 const sodium = await loadSodiumSumo();
 const s = sodium as unknown as Sodium;

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadSodiumSumo, type SodiumSumo } from '../../server/protocol/digest.js';
-import { lookupTokenHash } from '../../server/protocol/digest.js';
-import { fromBase64, toBase64 } from '../../server/protocol/encoding.js';
-import { openAccount, openMessage, sealAccount, sealMessage } from '../../server/protocol/envelope.js';
-import { ProtocolError } from '../../server/protocol/errors.js';
-import { keyFingerprint } from '../../server/protocol/fingerprint.js';
-import { generateIntakeKeyPair } from '../../server/protocol/intake-key.js';
+import { loadSodiumSumo, type SodiumSumo } from '../../common/protocol/digest.js';
+import { lookupTokenHash } from '../../common/protocol/digest.js';
+import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
+import { openAccount, openMessage, sealAccount, sealMessage } from '../../common/protocol/envelope.js';
+import { ProtocolError } from '../../common/protocol/errors.js';
+import { keyFingerprint } from '../../common/protocol/fingerprint.js';
+import { generateIntakeKeyPair } from '../../common/protocol/intake-key.js';
 import {
   bucketFor,
   bucketOfSealedLength,
@@ -15,14 +15,14 @@ import {
   PADDING_BUCKETS,
   SEAL_OVERHEAD,
   unpadFromBucket,
-} from '../../server/protocol/padding.js';
+} from '../../common/protocol/padding.js';
 import {
   deriveReceiptKeys,
   drawReceiptEntropy,
   entropyFromReceiptWords,
   receiptWordsFromEntropy,
-} from '../../server/protocol/receipt.js';
-import { loadSodium, type Sodium } from '../../server/protocol/sodium.js';
+} from '../../common/protocol/receipt.js';
+import { loadSodium, type Sodium } from '../../common/protocol/sodium.js';
 import { sampleAccount } from '../support/intake.js';
 
 interface ReceiptVector {
@@ -181,7 +181,7 @@ describe('encoding and fingerprints', () => {
 
 describe('receipt word suggestions', () => {
   it('offers the listed words a typo may have meant, and nothing for a listed word', async () => {
-    const { suggestReceiptWords } = await import('../../server/protocol/receipt.js');
+    const { suggestReceiptWords } = await import('../../common/protocol/receipt.js');
     expect(suggestReceiptWords('abandon')).toEqual([]);
     expect(suggestReceiptWords('ABANDN')[0]).toBe('abandon'); // a letter missing
     expect(suggestReceiptWords('abandno')[0]).toBe('abandon'); // two letters swapped

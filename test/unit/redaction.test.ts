@@ -5,7 +5,7 @@ import {
   findIdentifiers,
   type IdentifierKind,
   type IdentifierMatch,
-} from '../../server/moderation/redaction.js';
+} from '../../views/assets/moderation/redaction.js';
 
 interface ExpectedIdentifier {
   kind: IdentifierKind;

@@ -1,6 +1,6 @@
 // The workflow's rules, as services, routes and the console ask them.
 import { describe, expect, it } from 'vitest';
-import { isUndecided, STORY_STATUSES, storyReviewRefusal, storyRevisionRefusal, SUBMISSION_STATUSES } from '../../server/workflow.js';
+import { isUndecided, STORY_STATUSES, storyReviewRefusal, storyRevisionRefusal, SUBMISSION_STATUSES } from '../../common/workflow.js';
 
 describe('workflow', () => {
   it('counts received, in review and needs info as undecided, and nothing else', () => {

@@ -1,8 +1,8 @@
 // Sources see the real key (DESIGN §3): the fingerprint shown is computed here from the very key
 // this page seals to, and nothing is sealed if it differs from the one the server announced.
-import { fromBase64 } from '../../server/protocol/encoding.js';
-import { keyFingerprint } from '../../server/protocol/fingerprint.js';
-import type { Sodium } from '../../server/protocol/sodium.js';
+import { fromBase64 } from '../../common/protocol/encoding.js';
+import { keyFingerprint } from '../../common/protocol/fingerprint.js';
+import type { Sodium } from '../../common/protocol/sodium.js';
 
 export class IntakeKeyMismatch extends Error {
   constructor() {

@@ -1,7 +1,7 @@
 // Help with typing receipt words back (WCAG 2.2 SC 3.3.8): suggestions from the BIP-39 list while
 // typing, and a comparison with the words just received. Everything stays in this page: the words
 // are never stored, put in a URL or sent. DOM by textContent only (Trusted Types are enforced).
-import { RECEIPT_WORD_COUNT, isReceiptWord, suggestReceiptWords } from '../../server/protocol/receipt.js';
+import { RECEIPT_WORD_COUNT, isReceiptWord, suggestReceiptWords } from '../../common/protocol/receipt.js';
 
 interface TypedWord {
   word: string;

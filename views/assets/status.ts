@@ -2,13 +2,13 @@
 // into the lookup token and the reply key pair here; only the token leaves the browser. Questions
 // are opened with the reply key, answers sealed to the intake key. DOM by textContent only
 // (Trusted Types are enforced).
-import type { SourceStatus } from '../../server/followup/schemas.js';
-import { STATUS_DESCRIPTIONS, TIMELINE_LABELS, type TimelineEntry } from '../../server/followup/timeline.js';
-import { fromBase64, toBase64 } from '../../server/protocol/encoding.js';
-import { openMessage, sealMessage, type BoxKeyPair } from '../../server/protocol/envelope.js';
-import { ProtocolError } from '../../server/protocol/errors.js';
-import { deriveReceiptKeys, entropyFromReceiptWords } from '../../server/protocol/receipt.js';
-import { loadSodium, type Sodium } from '../../server/protocol/sodium.js';
+import type { SourceStatus } from '../../common/followup/schemas.js';
+import { STATUS_DESCRIPTIONS, TIMELINE_LABELS, type TimelineEntry } from '../../common/followup/timeline.js';
+import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
+import { openMessage, sealMessage, type BoxKeyPair } from '../../common/protocol/envelope.js';
+import { ProtocolError } from '../../common/protocol/errors.js';
+import { deriveReceiptKeys, entropyFromReceiptWords } from '../../common/protocol/receipt.js';
+import { loadSodium, type Sodium } from '../../common/protocol/sodium.js';
 import { checkedIntakeKey, showComputedFingerprint } from './intake-fingerprint.js';
 import { attachWordSuggestions } from './receipt-words.js';
 

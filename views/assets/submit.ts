@@ -2,12 +2,12 @@
 // account to the intake key and send only the envelope; the words are shown only once the server
 // has stored it (201), so that no source leaves with a receipt for an account never sent. The DOM
 // is built with textContent only (Trusted Types are enforced).
-import { AccountInvalidError, accountFromForm, type FormFields } from '../../server/intake/account.js';
-import { toBase64 } from '../../server/protocol/encoding.js';
-import { sealAccount } from '../../server/protocol/envelope.js';
-import { ProtocolError } from '../../server/protocol/errors.js';
-import { deriveReceiptKeys, drawReceiptEntropy, receiptWordsFromEntropy } from '../../server/protocol/receipt.js';
-import { loadSodium, type Sodium } from '../../server/protocol/sodium.js';
+import { AccountInvalidError, accountFromForm, type FormFields } from '../../common/intake/account.js';
+import { toBase64 } from '../../common/protocol/encoding.js';
+import { sealAccount } from '../../common/protocol/envelope.js';
+import { ProtocolError } from '../../common/protocol/errors.js';
+import { deriveReceiptKeys, drawReceiptEntropy, receiptWordsFromEntropy } from '../../common/protocol/receipt.js';
+import { loadSodium, type Sodium } from '../../common/protocol/sodium.js';
 import { checkedIntakeKey, IntakeKeyMismatch, showComputedFingerprint } from './intake-fingerprint.js';
 import { attachWordSuggestions, receiptMismatch } from './receipt-words.js';
 

@@ -1,6 +1,6 @@
 // Verifies the audit chain in this browser, so that a tampering server cannot just claim it is intact.
-import { canonicalJson, type Json } from '../../../server/protocol/canonical-json.js';
-import { AUDIT_GENESIS_HASH, auditEntryHash } from '../../../server/protocol/digest.js';
+import { canonicalJson, type Json } from '../../../common/protocol/canonical-json.js';
+import { AUDIT_GENESIS_HASH, auditEntryHash } from '../../../common/protocol/digest.js';
 import { api, element, say, sodiumReady } from './console.js';
 
 interface Listed {

@@ -1,11 +1,11 @@
 // What every console page shares: libsodium (sumo, for Argon2id), the CSRF-carrying fetch,
 // and the moderator's key pairs, kept in sessionStorage for this tab only and wiped
 // on logout (Clear-Site-Data).
-import type { WrappedKey, WrappedKeysView } from '../../../server/moderation/team-view.js';
-import { asStandardSodium, loadSodiumSumo, type SodiumSumo } from '../../../server/protocol/digest.js';
-import { fromBase64, toBase64 } from '../../../server/protocol/encoding.js';
-import type { BoxKeyPair } from '../../../server/protocol/envelope.js';
-import { unwrapIntakeKeyPair, type ModeratorKeys } from '../../../server/protocol/moderator-keys.js';
+import type { WrappedKey, WrappedKeysView } from '../../../common/moderation/team-view.js';
+import { asStandardSodium, loadSodiumSumo, type SodiumSumo } from '../../../common/protocol/digest.js';
+import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
+import type { BoxKeyPair } from '../../../common/protocol/envelope.js';
+import { unwrapIntakeKeyPair, type ModeratorKeys } from '../../../common/protocol/moderator-keys.js';
 
 export type { SodiumSumo };
 const KEY_STORAGE = 'offscript.moderator.keys';

@@ -1,8 +1,8 @@
 import { wordlist } from '@scure/bip39/wordlists/english.js';
-import { toBase64 } from '../../../server/protocol/encoding.js';
-import { generateIntakeKeyPair } from '../../../server/protocol/intake-key.js';
-import { moderatorKeyFingerprint } from '../../../server/protocol/key-verification.js';
-import { deriveModeratorKeys, generatePassphrase, MODERATOR_SALT_BYTES, randomBytes, wrapIntakeSecretKey } from '../../../server/protocol/moderator-keys.js';
+import { toBase64 } from '../../../common/protocol/encoding.js';
+import { generateIntakeKeyPair } from '../../../common/protocol/intake-key.js';
+import { moderatorKeyFingerprint } from '../../../common/protocol/key-verification.js';
+import { deriveModeratorKeys, generatePassphrase, MODERATOR_SALT_BYTES, randomBytes, wrapIntakeSecretKey } from '../../../common/protocol/moderator-keys.js';
 import { api, asSodium, element, say, sodiumReady } from './console.js';
 import { openSession } from './login.js';
 import { judgePassphrase } from './passphrase-strength.js';

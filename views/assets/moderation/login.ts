@@ -1,6 +1,6 @@
-import type { SodiumSumo } from '../../../server/protocol/digest.js';
-import { fromBase64, toBase64 } from '../../../server/protocol/encoding.js';
-import { deriveModeratorKeys, signLogin, type ModeratorKeys } from '../../../server/protocol/moderator-keys.js';
+import type { SodiumSumo } from '../../../common/protocol/digest.js';
+import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
+import { deriveModeratorKeys, signLogin, type ModeratorKeys } from '../../../common/protocol/moderator-keys.js';
 import { api, asSodium, element, say, sodiumReady, storeModeratorKeys } from './console.js';
 
 /** Signs a fresh challenge with keys already derived, opens a session and keeps the keys for this tab. */

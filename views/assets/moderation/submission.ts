@@ -1,12 +1,12 @@
 // One submission, opened in the moderator's browser: decrypt, de-identify, decide.
-import type { Account } from '../../../server/intake/account.js';
-import { applyRedactions, findIdentifiers, type IdentifierMatch } from '../../../server/moderation/redaction.js';
-import { fromBase64, toBase64 } from '../../../server/protocol/encoding.js';
-import { openAccount, openMessageWithAnyKey, sealMessage, type BoxKeyPair } from '../../../server/protocol/envelope.js';
-import { conditionAnswers, conditions, consents, hoursBands, payBands, platforms, roles, taskTypes } from '../../../server/vocabulary.js';
-import { isUndecided } from '../../../server/workflow.js';
+import type { Account } from '../../../common/intake/account.js';
+import { applyRedactions, findIdentifiers, type IdentifierMatch } from './redaction.js';
+import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
+import { openAccount, openMessageWithAnyKey, sealMessage, type BoxKeyPair } from '../../../common/protocol/envelope.js';
+import { conditionAnswers, conditions, consents, hoursBands, payBands, platforms, roles, taskTypes } from '../../../common/vocabulary.js';
+import { isUndecided } from '../../../common/workflow.js';
 import { api, asSodium, element, say, sodiumReady, unlockIntakeKeys, type SodiumSumo } from './console.js';
-import type { SubmissionForModerator } from '../../../server/moderation/submission-view.js';
+import type { SubmissionForModerator } from '../../../common/moderation/submission-view.js';
 import { openWatchList } from './watch-list.js';
 
 type SubmissionView = SubmissionForModerator;

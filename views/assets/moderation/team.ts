@@ -1,12 +1,12 @@
 // Administrators: invitations, verification and grants (after comparing fingerprints),
 // disabling, rotation and the watch list. Every key operation happens here, in the browser,
 // and seals only to keys this browser trusts (DESIGN §3 pinning).
-import { fromBase64, toBase64 } from '../../../server/protocol/encoding.js';
-import { generateIntakeKeyPair } from '../../../server/protocol/intake-key.js';
-import { moderatorKeyFingerprint, signVerification, trustedMembers, type ModeratorPublicKeys } from '../../../server/protocol/key-verification.js';
-import { wrapIntakeSecretKey } from '../../../server/protocol/moderator-keys.js';
+import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
+import { generateIntakeKeyPair } from '../../../common/protocol/intake-key.js';
+import { moderatorKeyFingerprint, signVerification, trustedMembers, type ModeratorPublicKeys } from '../../../common/protocol/key-verification.js';
+import { wrapIntakeSecretKey } from '../../../common/protocol/moderator-keys.js';
 import { api, asSodium, element, say, sodiumReady, storedModeratorKeys, unlockIntakeKeys, type SodiumSumo } from './console.js';
-import type { TeamMember, TeamView } from '../../../server/moderation/team-view.js';
+import type { TeamMember, TeamView } from '../../../common/moderation/team-view.js';
 import { openWatchList, sealWatchList } from './watch-list.js';
 
 type Member = TeamMember;

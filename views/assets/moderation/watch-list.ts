@@ -1,6 +1,6 @@
 // The watch list of show titles and code names, sealed to the current intake key.
-import { fromBase64, toBase64 } from '../../../server/protocol/encoding.js';
-import { openPaddedJson, sealPaddedJson } from '../../../server/protocol/envelope.js';
+import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
+import { openPaddedJson, sealPaddedJson } from '../../../common/protocol/envelope.js';
 import { api, asSodium, type IntakeKeyring, type SodiumSumo } from './console.js';
 
 interface SealedWatchList {

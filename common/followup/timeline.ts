@@ -1,6 +1,7 @@
 // What a source reads about their account (DESIGN §3 Follow-up, §4): the status in plain words
 // and a timeline of days. Pure, so that the no-JavaScript page and the browser bundle agree.
-import type { Day, MessagesTable, SubmissionStatus } from '../db/schema.js';
+import type { SubmissionStatus } from '../workflow.js';
+import type { Day, MessageDirection } from './message-schema.js';
 
 export const TIMELINE_EVENTS = [
   'received',
@@ -38,7 +39,7 @@ export const STATUS_DESCRIPTIONS: Record<SubmissionStatus, string> = {
   withdrawn: 'Withdrawn.',
 };
 
-export type MessageDirection = MessagesTable['direction'];
+export type { MessageDirection };
 
 export interface TimelineEntry {
   event: TimelineEvent;
