@@ -5,6 +5,8 @@ export type ProtocolErrorCode =
   | 'bad_padding'
   | 'cannot_open'
   | 'bad_version'
+  | 'bad_digest'
+  | 'bad_manifest'
   | 'receipt_word_count'
   | 'receipt_unknown_word'
   | 'receipt_checksum';

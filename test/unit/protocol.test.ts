@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { protocolErrorCodeOf } from '../support/protocol-errors.js';
 import { loadSodiumSumo, type SodiumSumo } from '../../common/protocol/digest.js';
 import { lookupTokenHash } from '../../common/protocol/digest.js';
 import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
 import { openAccount, openMessage, sealAccount, sealMessage } from '../../common/protocol/envelope.js';
-import { ProtocolError } from '../../common/protocol/errors.js';
 import { keyFingerprint } from '../../common/protocol/fingerprint.js';
 import { generateIntakeKeyPair } from '../../common/protocol/intake-key.js';
 import {
@@ -45,15 +45,7 @@ beforeAll(async () => {
   sumo = await loadSodiumSumo();
 });
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ProtocolError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
+const codeOf = protocolErrorCodeOf;
 
 describe('receipt known-answer vectors (test/vectors/receipt-v1.json)', () => {
   it.each(vectors.map((v) => [v.entropyHex, v] as const))('entropy %s', (_hex, vector) => {
