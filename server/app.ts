@@ -10,7 +10,7 @@ import { healthRoutes } from './health/routes.js';
 import { intakeRoutes } from './intake/routes.js';
 import { moderationRoutes } from './moderation/routes.js';
 import { PLAIN_TEXT_FORMAT, isPlainText, withPlainTextRule } from './plain-text.js';
-import { constantSecurityHeaders, securityHeaderSetter, securityHeadersPlugin } from './privacy/headers.js';
+import { HSTS, constantSecurityHeaders, securityHeaderSetter, securityHeadersPlugin } from './privacy/headers.js';
 import { genReqId, loggerOptions } from './privacy/logging.js';
 import { registerRateLimit } from './privacy/rate-limit.js';
 import { publishingRoutes } from './publishing/routes.js';
@@ -34,7 +34,7 @@ export interface AppDependencies {
 export async function buildApp({ config, db, logDestination, assetManifest, dataDir, onRoute }: AppDependencies): Promise<FastifyInstance> {
   const headerOptions = { publicOrigin: config.publicOrigin, onionOrigin: config.onionOrigin };
   const rawHeaders = constantSecurityHeaders();
-  if (config.publicOrigin.startsWith('https:')) rawHeaders['strict-transport-security'] = 'max-age=63072000; includeSubDomains';
+  if (config.publicOrigin.startsWith('https:')) rawHeaders['strict-transport-security'] = HSTS;
   const app: FastifyInstance = Fastify({
     logger: loggerOptions(config.logLevel, logDestination),
     genReqId,

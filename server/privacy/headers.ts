@@ -1,7 +1,7 @@
 // The response headers of DESIGN §7 on every response, GlobaLeaks' set being the bar.
 import helmet from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
 
 declare module 'fastify' {
@@ -74,27 +74,51 @@ export function constantSecurityHeaders(): Record<string, string> {
 
 /** Sets DESIGN §7's headers on a reply: the constant set, plus those that depend on the request. */
 export function securityHeaderSetter(options: SecurityHeaderOptions): (request: FastifyRequest, reply: FastifyReply) => void {
+  const perRequest = requestHeaderSetter(options);
+  return (request, reply) => {
+    perRequest(request, reply);
+    if (request.routeOptions.config?.sourcePage) reply.header('x-robots-tag', SOURCE_PAGE_ROBOTS);
+  };
+}
+
+const SOURCE_PAGE_ROBOTS = 'noindex, noarchive';
+
+/** The headers that do not depend on the route: the constant set, HSTS, Onion-Location. */
+function requestHeaderSetter(options: SecurityHeaderOptions): (request: FastifyRequest, reply: FastifyReply) => void {
   const servedOverTls = options.publicOrigin.startsWith('https:');
   const always = constantSecurityHeaders();
+  if (servedOverTls) always['strict-transport-security'] = HSTS;
+  const onionOrigin = options.onionOrigin;
   return (request, reply) => {
     // Anything that does not say it may be cached is not (cache-control, in `always`): source
     // and moderator pages above all. Routes may override it later (public pages, assets).
     reply.headers(always);
-    if (servedOverTls || request.protocol === 'https') {
-      reply.header('strict-transport-security', 'max-age=63072000; includeSubDomains');
-    }
-    if (options.onionOrigin) reply.header('onion-location', options.onionOrigin + request.url);
-    if (request.routeOptions.config?.sourcePage) reply.header('x-robots-tag', 'noindex, noarchive');
+    if (!servedOverTls && request.protocol === 'https') reply.header('strict-transport-security', HSTS);
+    if (onionOrigin) reply.header('onion-location', onionOrigin + request.url);
   };
 }
 
+export const HSTS = 'max-age=63072000; includeSubDomains';
+
 async function securityHeaders(app: FastifyInstance, options: SecurityHeaderOptions): Promise<void> {
-  const setHeaders = securityHeaderSetter(options);
+  const setHeaders = requestHeaderSetter(options);
   // Set before the handler runs, so that routes can override cache-control (public pages, assets).
   app.addHook('onRequest', (request, reply, done) => {
     setHeaders(request, reply);
     done();
   });
+  // Source pages get their header from a hook of their own: reading request.routeOptions builds
+  // a new object, which every cached public page would pay for.
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.sourcePage) return;
+    const own = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+    route.onRequest = [...own, markSourcePage];
+  });
+}
+
+function markSourcePage(_request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  reply.header('x-robots-tag', SOURCE_PAGE_ROBOTS);
+  done();
 }
 
 export const securityHeadersPlugin = fp(securityHeaders, { name: 'offscript-security-headers', fastify: '5.x' });
