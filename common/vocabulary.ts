@@ -134,3 +134,120 @@ export const moderatorRoles = vocabulary([
   { key: 'administrator', label: 'Administrator' },
   { key: 'moderator', label: 'Moderator' },
 ]);
+
+// ---- Account version 2 (DESIGN §5): the questions reporters ask, each optional. ----
+
+/** Unpaid hours in total (assessments, onboarding, training), not per week. */
+export const unpaidHoursBands = vocabulary([
+  { key: 'none', label: 'None' },
+  { key: 'under_5', label: 'Under 5 hours' },
+  { key: '5_19', label: '5–19 hours' },
+  { key: '20_49', label: '20–49 hours' },
+  { key: '50_plus', label: '50 hours or more' },
+]);
+
+export const paidShares = vocabulary([
+  { key: 'all', label: 'All of it' },
+  { key: 'most', label: 'Most of it' },
+  { key: 'about_half', label: 'About half' },
+  { key: 'less_than_half', label: 'Less than half' },
+  { key: 'not_sure', label: 'Not sure' },
+]);
+
+export const noticePeriods = vocabulary([
+  { key: 'none', label: 'No notice' },
+  { key: 'under_24_hours', label: 'Under 24 hours' },
+  { key: '1_7_days', label: '1–7 days' },
+  { key: 'over_7_days', label: 'More than 7 days' },
+]);
+
+export const yesNo = vocabulary([
+  { key: 'yes', label: 'Yes' },
+  { key: 'no', label: 'No' },
+]);
+
+export const payDelays = vocabulary([
+  { key: 'never', label: 'Never' },
+  { key: 'sometimes', label: 'Sometimes' },
+  { key: 'often', label: 'Often' },
+]);
+
+export const unions = vocabulary([
+  { key: 'wga', label: 'WGA' },
+  { key: 'sag_aftra', label: 'SAG-AFTRA' },
+  { key: 'iatse', label: 'IATSE' },
+  { key: 'another', label: 'Another union or guild' },
+  { key: 'none', label: 'None' },
+  { key: 'prefer_not_to_say', label: 'Prefer not to say' },
+]);
+
+/** The groups of the form's optional section "The facts reporters ask about". */
+export const factGroups = vocabulary([
+  { key: 'pay', label: 'Pay and unpaid work' },
+  { key: 'stability', label: 'Endings, cuts and deactivation' },
+  { key: 'oversight', label: 'Monitoring and representation' },
+]);
+
+interface FactQuestion<K extends string> {
+  readonly key: K;
+  readonly group: (typeof factGroups.keys)[number];
+  /** The question as the source reads it, and as tables title it. */
+  readonly label: string;
+  /** One plain hint under the question. */
+  readonly hint: string;
+  readonly answers: { readonly terms: readonly Term[]; has(value: unknown): value is string; keys: readonly string[]; labelOf(key: string): string };
+}
+
+const factQuestion = <const K extends string>(question: FactQuestion<K>) => question;
+
+/**
+ * The version-2 questions, in form order; each answer comes from its own vocabulary. The half-year
+ * the work happened is asked beside them but is no vocabulary (see halfYear in intake/account.ts).
+ */
+export const factQuestions = [
+  factQuestion({ key: 'advertisedPayBand', group: 'pay', label: 'Pay the advertisement or recruiter offered', hint: 'The hourly rate you were promised, before any cut.', answers: payBands }),
+  factQuestion({ key: 'unpaidHours', group: 'pay', label: 'Unpaid hours: assessments, onboarding, training', hint: 'All of it together, not per week.', answers: unpaidHoursBands }),
+  factQuestion({ key: 'paidShare', group: 'pay', label: 'How much of the time you worked was paid', hint: 'Count time the platform’s tracker did not record.', answers: paidShares }),
+  factQuestion({ key: 'latePay', group: 'pay', label: 'Pay came late or never came', hint: 'Any payment later than promised counts.', answers: payDelays }),
+  factQuestion({ key: 'endedWithoutNotice', group: 'stability', label: 'A project you worked on ended without notice', hint: 'For example closed overnight, or your access removed.', answers: conditionAnswers }),
+  factQuestion({ key: 'noticeGiven', group: 'stability', label: 'The notice you were given when a project ended', hint: 'The shortest notice you got, if several ended.', answers: noticePeriods }),
+  factQuestion({ key: 'rateCut', group: 'stability', label: 'Your rate was cut when a project relaunched or moved', hint: 'The same work, offered again for less.', answers: conditionAnswers }),
+  factQuestion({ key: 'deactivated', group: 'stability', label: 'Your account was deactivated', hint: 'Shut out of the platform, not just off one project.', answers: yesNo }),
+  factQuestion({ key: 'appealPossible', group: 'stability', label: 'You could appeal the deactivation', hint: 'Leave empty if you were never deactivated.', answers: conditionAnswers }),
+  factQuestion({ key: 'monitoring', group: 'oversight', label: 'Monitoring software was used on you', hint: 'Screen, webcam, mouse or keystroke tracking.', answers: conditionAnswers }),
+  factQuestion({ key: 'union', group: 'oversight', label: 'Your union or guild', hint: 'Only counted; never shown beside a quote.', answers: unions }),
+] as const;
+
+export type FactKey = (typeof factQuestions)[number]['key'];
+export const factKeys: readonly FactKey[] = factQuestions.map((q) => q.key);
+
+/** What the statistics count beside the answers: two facts derived from a pair of answers. */
+export const payAgainstAdvertised = vocabulary([
+  { key: 'below', label: 'Paid below the advertised band' },
+  { key: 'same', label: 'Paid in the advertised band' },
+  { key: 'above', label: 'Paid above the advertised band' },
+]);
+
+export const deactivationOutcomes = vocabulary([
+  { key: 'not_deactivated', label: 'Not deactivated' },
+  { key: 'appeal_possible', label: 'Deactivated, could appeal' },
+  { key: 'no_appeal', label: 'Deactivated, no appeal' },
+  { key: 'appeal_unsure', label: 'Deactivated, not sure about appeal' },
+]);
+
+/** The column a version-1 account fills in every table of a version-2 question: never "no". */
+export const NOT_ASKED: Term<'not_asked'> = { key: 'not_asked', label: 'Not asked (an account from before these questions)' };
+
+export const accountVersions = vocabulary([
+  { key: '1', label: 'Before the newer questions (version 1)' },
+  { key: '2', label: 'Asked the newer questions (version 2)' },
+]);
+
+/** The principles of the per-platform scorecard (/platforms), after Fairwork's and Turkopticon's. */
+export const scorecardPrinciples = vocabulary([
+  { key: 'fair_pay', label: 'Fair pay' },
+  { key: 'paid_for_all_work', label: 'Paid for all work' },
+  { key: 'notice_and_stability', label: 'Notice and stability' },
+  { key: 'support_for_disturbing_work', label: 'Support for disturbing work' },
+  { key: 'transparency_about_data_use', label: 'Transparency about data use' },
+]);

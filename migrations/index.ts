@@ -10,6 +10,7 @@ import * as m0006 from './0006_statistics_refreshes.js';
 import * as m0007 from './0007_login_challenge_handle_hash.js';
 import * as m0008 from './0008_pinned_key_verifications.js';
 import * as m0009 from './0009_readiness_probe.js';
+import * as m0010 from './0010_account_version_2.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_intake': m0001,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0007_login_challenge_handle_hash': m0007,
   '0008_pinned_key_verifications': m0008,
   '0009_readiness_probe': m0009,
+  '0010_account_version_2': m0010,
 };

@@ -13,6 +13,7 @@ import { PLAIN_TEXT_FORMAT, isPlainText, withPlainTextRule } from './plain-text.
 import { HSTS, constantSecurityHeaders, securityHeaderSetter, securityHeadersPlugin } from './privacy/headers.js';
 import { genReqId, loggerOptions } from './privacy/logging.js';
 import { registerRateLimit } from './privacy/rate-limit.js';
+import { platformsRoutes } from './publishing/platforms-routes.js';
 import { publishingRoutes } from './publishing/routes.js';
 import { registerDraining } from './shutdown.js';
 import { readAssetManifest, registerViews, type AssetManifest } from './views.js';
@@ -71,7 +72,7 @@ export async function buildApp({ config, db, logDestination, assetManifest, data
   await registerViews(app, assetManifest ?? readAssetManifest());
   // The OpenAPI document of the public API (GET /api/docs); other routes are not tagged.
   await app.register(swagger, {
-    openapi: { info: { title: 'Offscript public API', version: '2.0.0', description: 'Published stories and disclosure-controlled statistics.' } },
+    openapi: { info: { title: 'Offscript public API', version: '2.1.0', description: 'Published stories, disclosure-controlled statistics and per-platform scorecards.' } },
     hideUntagged: true,
   });
   registerErrorHandling(app);
@@ -87,6 +88,7 @@ export async function buildApp({ config, db, logDestination, assetManifest, data
 
   await app.register(healthRoutes, { db, writableDir: dataDir, redisReady: rateLimits.redisReady });
   await app.register(publishingRoutes, { db, config });
+  await app.register(platformsRoutes, { db, config });
   await app.register(intakeRoutes, { db, config });
   await app.register(followupRoutes, { db });
   await app.register(moderationRoutes, { db, config });

@@ -2,6 +2,7 @@
 // browser before sealing and by the server on the no-JavaScript path.
 import {
   conditionAnswers,
+  factQuestions,
   conditions,
   consents,
   hoursBands,
@@ -12,6 +13,7 @@ import {
   type Condition,
   type ConditionAnswer,
   type Consent,
+  type FactKey,
   type HoursBand,
   type PayBand,
   type Platform,
@@ -19,8 +21,14 @@ import {
   type TaskType,
 } from '../vocabulary.js';
 
+/** The account's version: 2 asks the questions reporters ask (facts, halfYear); 1 did not. */
+export const ACCOUNT_VERSION = 2;
+
+/** A half-year such as 2026-H1: the only time an account carries, never a date (DESIGN §5). */
+export type HalfYear = `${number}-H${1 | 2}`;
+
 export interface Account {
-  v: 1;
+  v: 1 | 2;
   role?: Role;
   platforms: Platform[];
   taskTypes: TaskType[];
@@ -30,6 +38,46 @@ export interface Account {
   narrative: string;
   quotable?: string;
   consent: Consent;
+  /** Version 2 only: answers to the questions of vocabulary.ts factQuestions, each optional. */
+  facts?: Partial<Record<FactKey, string>>;
+  /** Version 2 only: when the work happened. */
+  halfYear?: HalfYear;
+}
+
+export const HALF_YEAR_FIRST_YEAR = 2018;
+
+/** The half-year a day falls in (UTC). */
+export function halfYearOf(day: Date): HalfYear {
+  return `${day.getUTCFullYear()}-H${day.getUTCMonth() < 6 ? 1 : 2}`;
+}
+
+/** Every half-year from 2018-H1 to the one `today` falls in, oldest first: the rows of half-year tables. */
+export function halfYearsUpTo(today: Date): HalfYear[] {
+  const last = halfYearOf(today);
+  const years: HalfYear[] = [];
+  for (let year = HALF_YEAR_FIRST_YEAR; ; year++) {
+    for (const half of [1, 2] as const) {
+      const halfYear: HalfYear = `${year}-H${half}`;
+      years.push(halfYear);
+      if (halfYear === last) return years;
+    }
+  }
+}
+
+/** Checks a half-year field; the error names `field` and says what was wrong. */
+export function parseHalfYear(value: string, field: string, today: Date = new Date()): HalfYear {
+  if (/^\d{4}-\d{2}(-\d{2})?/.test(value)) {
+    throw new AccountInvalidError(field, `${field} takes a half-year such as 2026-H1, never a date.`);
+  }
+  const match = /^(\d{4})-H([12])$/.exec(value);
+  if (!match) throw new AccountInvalidError(field, `${field} must be a half-year such as 2026-H1 (the year, then H1 or H2).`);
+  const halfYear = value as HalfYear;
+  if (Number(match[1]) < HALF_YEAR_FIRST_YEAR) {
+    throw new AccountInvalidError(field, `${field} cannot be before ${HALF_YEAR_FIRST_YEAR}-H1.`);
+  }
+  // Half-years compare as text: four-digit years, then H1 before H2.
+  if (halfYear > halfYearOf(today)) throw new AccountInvalidError(field, `${field} cannot be in the future.`);
+  return halfYear;
 }
 
 export const QUOTABLE_MAX_CHARS = 1000;
@@ -78,8 +126,13 @@ export function accountFromForm(fields: FormFields): Account {
     const answer = pick(one(fields, `condition_${condition}`), `condition_${condition}`, conditionAnswers);
     if (answer) accountConditions[condition] = answer;
   }
+  const facts: Account['facts'] = {};
+  for (const question of factQuestions) {
+    const answer = pick(one(fields, question.key), question.key, question.answers);
+    if (answer) facts[question.key] = answer;
+  }
   const account: Account = {
-    v: 1,
+    v: ACCOUNT_VERSION,
     platforms: all(fields, 'platforms').map((p) => pick(p, 'platforms', platforms) as Platform),
     taskTypes: all(fields, 'taskTypes').map((t) => pick(t, 'taskTypes', taskTypes) as TaskType),
     conditions: accountConditions,
@@ -94,6 +147,9 @@ export function accountFromForm(fields: FormFields): Account {
   if (hoursBand) account.hoursBand = hoursBand;
   const quotable = one(fields, 'quotable')?.trim();
   if (quotable) account.quotable = quotable;
+  if (Object.keys(facts).length > 0) account.facts = facts;
+  const halfYear = one(fields, 'halfYear')?.trim();
+  if (halfYear) account.halfYear = parseHalfYear(halfYear, 'halfYear');
   return validateAccount(account);
 }
 
@@ -114,5 +170,78 @@ export function validateAccount(account: Account): Account {
   if (account.quotable !== undefined && account.quotable.length > QUOTABLE_MAX_CHARS) {
     throw new AccountInvalidError('quotable', `The quotable passage is limited to ${QUOTABLE_MAX_CHARS} characters.`);
   }
+  if (account.v === 1 && (account.facts !== undefined || account.halfYear !== undefined)) {
+    throw new AccountInvalidError('v', 'A version-1 account was never asked the newer questions; it cannot carry their answers.');
+  }
   return account;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function strings(value: unknown, field: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((v): v is string => typeof v === 'string')) {
+    throw new AccountInvalidError(field, `${field} must be a list of names.`);
+  }
+  return value;
+}
+
+function optionalString(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new AccountInvalidError(field, `${field} must be text.`);
+  return value;
+}
+
+/**
+ * An account as opened from its sealed JSON (the moderator's browser, the tests): version 1 or 2,
+ * every facet in its vocabulary, the same rules as the form. A version-1 account has no facts:
+ * its unasked questions count as "not asked".
+ */
+export function readAccount(value: unknown, today: Date = new Date()): Account {
+  if (!isRecord(value)) throw new AccountInvalidError('v', 'An account is a JSON object.');
+  if (value.v !== 1 && value.v !== 2) throw new AccountInvalidError('v', `Unknown account version ${String(value.v).slice(0, 10)}.`);
+  const narrative = optionalString(value.narrative, 'narrative') ?? '';
+  const account: Account = {
+    v: value.v,
+    platforms: strings(value.platforms, 'platforms').map((p) => pick(p, 'platforms', platforms) as Platform),
+    taskTypes: strings(value.taskTypes, 'taskTypes').map((t) => pick(t, 'taskTypes', taskTypes) as TaskType),
+    conditions: {},
+    narrative,
+    consent: pick(optionalString(value.consent, 'consent'), 'consent', consents) as Consent,
+  };
+  const role = pick(optionalString(value.role, 'role'), 'role', roles);
+  if (role) account.role = role;
+  const payBand = pick(optionalString(value.payBand, 'payBand'), 'payBand', payBands);
+  if (payBand) account.payBand = payBand;
+  const hoursBand = pick(optionalString(value.hoursBand, 'hoursBand'), 'hoursBand', hoursBands);
+  if (hoursBand) account.hoursBand = hoursBand;
+  const quotable = optionalString(value.quotable, 'quotable');
+  if (quotable !== undefined) account.quotable = quotable;
+  if (value.conditions !== undefined) {
+    if (!isRecord(value.conditions)) throw new AccountInvalidError('conditions', 'conditions must be an object.');
+    for (const [condition, answer] of Object.entries(value.conditions)) {
+      const key = pick(condition, 'conditions', conditions);
+      const chosen = pick(optionalString(answer, `condition_${condition}`), `condition_${condition}`, conditionAnswers);
+      if (key && chosen) account.conditions[key] = chosen;
+    }
+  }
+  if (value.facts !== undefined) {
+    if (!isRecord(value.facts)) throw new AccountInvalidError('facts', 'facts must be an object.');
+    account.facts = readFacts(value.facts);
+  }
+  const halfYear = optionalString(value.halfYear, 'halfYear');
+  if (halfYear !== undefined) account.halfYear = parseHalfYear(halfYear, 'halfYear', today);
+  return validateAccount(account);
+}
+
+/** Answers to the version-2 questions, each checked against its own vocabulary; unknown questions are refused. */
+export function readFacts(facts: Record<string, unknown>): Partial<Record<FactKey, string>> {
+  const read: Partial<Record<FactKey, string>> = {};
+  for (const [key, answer] of Object.entries(facts)) {
+    const question = factQuestions.find((q) => q.key === key);
+    if (!question) throw new AccountInvalidError(`facts.${key.slice(0, 40)}`, `There is no question "${key.slice(0, 40)}"; the questions are: ${factQuestions.map((q) => q.key).join(', ')}.`);
+    const chosen = pick(optionalString(answer, key), key, question.answers);
+    if (chosen !== undefined) read[question.key] = chosen;
+  }
+  return read;
 }

@@ -17,7 +17,8 @@ export function sealPaddedJson(sodium: Sodium, value: { v: number }, recipientPu
   return sodium.crypto_box_seal(padded, recipientPublicKey);
 }
 
-export function openPaddedJson(sodium: Sodium, ciphertext: Uint8Array, recipient: BoxKeyPair): unknown {
+/** Opens a sealed object whose `v` is one of `versions` (messages: 1; accounts: 1 or 2, DESIGN §5). */
+export function openPaddedJson(sodium: Sodium, ciphertext: Uint8Array, recipient: BoxKeyPair, versions: readonly number[] = [1]): unknown {
   let padded: Uint8Array;
   try {
     padded = sodium.crypto_box_seal_open(ciphertext, recipient.publicKey, recipient.privateKey);
@@ -25,7 +26,7 @@ export function openPaddedJson(sodium: Sodium, ciphertext: Uint8Array, recipient
     throw new ProtocolError('cannot_open', 'This ciphertext cannot be opened with this key.');
   }
   const value: unknown = JSON.parse(decoder.decode(unpadFromBucket(sodium, padded)));
-  if (typeof value !== 'object' || value === null || (value as { v?: unknown }).v !== 1) {
+  if (typeof value !== 'object' || value === null || !versions.includes((value as { v?: unknown }).v as number)) {
     throw new ProtocolError('bad_version', 'Unsupported protocol version.');
   }
   return value;
@@ -38,7 +39,8 @@ export interface SealedMessageBody {
 }
 
 export const sealAccount = sealPaddedJson;
-export const openAccount = openPaddedJson;
+/** An account's JSON as sealed: version 1, or version 2 with the questions reporters ask. */
+export const openAccount = (sodium: Sodium, ciphertext: Uint8Array, recipient: BoxKeyPair): unknown => openPaddedJson(sodium, ciphertext, recipient, [1, 2]);
 
 export function sealMessage(sodium: Sodium, body: string, recipientPublicKey: Uint8Array): Uint8Array {
   const message: SealedMessageBody = { v: 1, body };

@@ -114,6 +114,12 @@ export interface AccountsTable {
   consent: string;
   accepted_on: Day;
   withdrawn_on: Day | null;
+  /** 1: asked before the newer questions (they count as "not asked"); 2: asked them (migration 0010). */
+  account_version: Generated<number>;
+  /** Version 2's answers and the facts derived from them (moderation/queue-service.ts countedFacts). */
+  facts: ColumnType<Record<string, string>, string | undefined, string>;
+  /** When the work happened, YYYY-H1 or YYYY-H2; never a date. */
+  half_year: string | null;
 }
 
 /** Raw counts over counted accounts, kept by triggers (migration 0005); never published as such. */

@@ -4,6 +4,8 @@ import {
   conditionAnswers,
   conditions,
   consents,
+  factGroups,
+  factQuestions,
   hoursBands,
   payBands,
   platforms,
@@ -42,6 +44,15 @@ export function submitFormModel(fields: FormFields = {}) {
       answers: choices(conditionAnswers.terms, fields, `condition_${c.key}`),
     })),
     consents: choices(consents.terms, fields, 'consent'),
+    // The optional section "The facts reporters ask about", one fieldset per group.
+    factGroups: factGroups.terms.map((group) => ({
+      key: group.key,
+      label: group.label,
+      questions: factQuestions
+        .filter((q) => q.group === group.key)
+        .map((q) => ({ key: q.key, label: q.label, hint: q.hint, answers: choices(q.answers.terms, fields, q.key) })),
+    })),
+    halfYear: values(fields, 'halfYear')[0] ?? '',
     narrative: values(fields, 'narrative')[0] ?? '',
     quotable: values(fields, 'quotable')[0] ?? '',
   };

@@ -10,12 +10,14 @@ import { ServiceError } from '../../common/errors.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
 import { bucketOfSealedLength } from '../../common/protocol/padding.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
+import { AccountInvalidError, parseHalfYear, readFacts } from '../../common/intake/account.js';
 import {
   attributionLabels,
   conditionAnswers,
   conditions,
   consents,
   hoursBands,
+  payAgainstAdvertised,
   payBands,
   platforms,
   roles,
@@ -87,6 +89,31 @@ export interface Facets {
   hoursBand?: string;
   conditions: Record<string, string>;
   consent: string;
+  /** The account's version: 1 (the default) was never asked the newer questions. */
+  accountVersion?: 1 | 2;
+  /** Version 2: answers to vocabulary.ts factQuestions. */
+  facts?: Record<string, string>;
+  /** Version 2: when the work happened, e.g. 2026-H1. */
+  halfYear?: string;
+}
+
+/**
+ * The facts a counted account carries: the answers, and two facts the tables count that follow
+ * from pairs of them (pay against the advertised band; deactivation with or without appeal).
+ */
+export function countedFacts(facets: Pick<Facets, 'facts' | 'payBand'>): Record<string, string> {
+  const facts: Record<string, string> = { ...facets.facts };
+  const advertised = facts.advertisedPayBand;
+  if (advertised && facets.payBand) {
+    const gap = payBands.keys.indexOf(facets.payBand as (typeof payBands.keys)[number]) - payBands.keys.indexOf(advertised as (typeof payBands.keys)[number]);
+    facts.payAgainstAdvertised = payAgainstAdvertised.keys[gap < 0 ? 0 : gap === 0 ? 1 : 2]!;
+  }
+  if (facts.deactivated === 'no') facts.deactivation = 'not_deactivated';
+  else if (facts.deactivated === 'yes') {
+    const appeal = facts.appealPossible;
+    facts.deactivation = appeal === 'yes' ? 'appeal_possible' : appeal === 'no' ? 'no_appeal' : 'appeal_unsure';
+  }
+  return facts;
 }
 
 /** The accounts row for accepted facets: the one shape acceptance, the seed and the tests write. */
@@ -102,6 +129,9 @@ export function accountRow(facets: Facets, submissionId: string | null, accepted
     conditions: JSON.stringify(facets.conditions),
     consent: facets.consent,
     accepted_on: acceptedOn,
+    account_version: facets.accountVersion ?? 1,
+    facts: JSON.stringify(countedFacts(facets)),
+    half_year: facets.halfYear ?? null,
   };
 }
 
@@ -128,6 +158,17 @@ export function validateFacets(facets: Facets): void {
   for (const [condition, answer] of Object.entries(facets.conditions)) {
     checkTerm(condition, 'conditions', conditions);
     checkTerm(answer, `conditions.${condition}`, conditionAnswers);
+  }
+  if ((facets.accountVersion ?? 1) === 1 && (Object.keys(facets.facts ?? {}).length > 0 || facets.halfYear !== undefined)) {
+    throw new ServiceError(400, 'not_asked', 'A version-1 account was never asked the newer questions: facts and halfYear stay empty ("not asked").');
+  }
+  // The same rules as the form's (intake/account.ts): one definition of each question.
+  try {
+    if (facets.facts) readFacts(facets.facts);
+    if (facets.halfYear !== undefined) parseHalfYear(facets.halfYear, 'halfYear');
+  } catch (error) {
+    if (error instanceof AccountInvalidError) throw new ServiceError(400, 'unknown_facet', error.message);
+    throw error;
   }
 }
 

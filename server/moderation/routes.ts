@@ -9,7 +9,7 @@ import type { Config } from '../config.js';
 import type { Database, SubmissionStatus } from '../db/schema.js';
 import { ServiceError } from '../../common/errors.js';
 import { wantsJson } from '../error-handling.js';
-import { attributionLabels, conditionAnswers, conditions, consents, hoursBands, payBands, platforms, roles, taskTypes } from '../../common/vocabulary.js';
+import { attributionLabels, conditionAnswers, conditions, consents, factQuestions, hoursBands, payBands, platforms, roles, taskTypes } from '../../common/vocabulary.js';
 import { storyReviewRefusal, storyRevisionRefusal } from '../../common/workflow.js';
 import { listAuditEntries, verifyAuditChain } from './audit.js';
 import { askSource, acceptSubmission, listQueue, openSubmission, queueCounts, rejectSubmission, type Facets, type StoryDraft } from './queue-service.js';
@@ -69,6 +69,8 @@ const vocabularies = {
   conditionAnswers: conditionAnswers.terms,
   consents: consents.terms,
   attributionLabels: attributionLabels.terms,
+  // Account version 2: one select per question, generated from the one definition.
+  factQuestions: factQuestions.map((q) => ({ key: q.key, label: q.label, answers: q.answers.terms })),
 };
 
 /**

@@ -76,6 +76,9 @@ export const facetsSchema = {
     hoursBand: term,
     conditions: { type: 'object', additionalProperties: term, maxProperties: 20 },
     consent: term,
+    accountVersion: { type: 'integer', enum: [1, 2] },
+    facts: { type: 'object', additionalProperties: term, maxProperties: 20 },
+    halfYear: { type: 'string', maxLength: 20 },
   },
 } as const;
 

@@ -140,3 +140,67 @@ export const statsResponseSchema = {
   },
   '4xx': errorResponseSchema,
 } as const;
+
+export const platformKeyParamsSchema = {
+  type: 'object',
+  required: ['key'],
+  properties: { key: { type: 'string', pattern: '^[a-z0-9_]{1,40}$', description: 'A platform key, e.g. outlier; an unknown one is a 404' } },
+} as const;
+
+const scorecard = {
+  type: 'object',
+  required: ['key', 'label', 'accounts', 'principles'],
+  properties: {
+    key: { type: 'string' },
+    label: { type: 'string' },
+    accounts: { ...figure, description: 'Accounts naming the platform (approximate)' },
+    principles: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['key', 'label', 'statements'],
+        properties: {
+          key: { type: 'string' },
+          label: { type: 'string' },
+          statements: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['key', 'says', 'answered', 'text'],
+              properties: {
+                key: { type: 'string' },
+                says: { ...figure, description: 'Accounts saying it (approximate)' },
+                answered: { ...figure, description: 'Accounts that answered the question (approximate; not-asked and skipped excluded)' },
+                text: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+const scorecardEnvelope = {
+  batch: { type: ['integer', 'null'] },
+  figuresUpdatedOn: { type: ['string', 'null'], format: 'date' },
+  kMin: { type: 'integer' },
+} as const;
+
+export const platformsResponseSchema = {
+  200: {
+    type: 'object',
+    required: ['batch', 'figuresUpdatedOn', 'kMin', 'platforms'],
+    properties: { ...scorecardEnvelope, platforms: { type: 'array', items: scorecard, description: 'Only platforms named by at least kMin accounts' } },
+  },
+  '4xx': errorResponseSchema,
+} as const;
+
+export const platformResponseSchema = {
+  200: {
+    type: 'object',
+    required: ['batch', 'figuresUpdatedOn', 'kMin', 'platform', 'hasScorecard'],
+    properties: { ...scorecardEnvelope, platform: scorecard, hasScorecard: { type: 'boolean' } },
+  },
+  '4xx': errorResponseSchema,
+} as const;

@@ -103,7 +103,8 @@ function chartFor(table: PublishedTableView, kMin: number): string {
       kMin,
     });
   }
-  const yesIndex = table.columns.findIndex((c) => c.key === 'yes');
+  // A table with a "not asked" column gets the totals chart: its row totals are no denominator for a share.
+  const yesIndex = table.columns.some((c) => c.key === 'not_asked') ? -1 : table.columns.findIndex((c) => c.key === 'yes');
   if (yesIndex >= 0) {
     // Condition tables: the share answering yes, only where both numbers are shown.
     return barChartSvg({

@@ -3,12 +3,18 @@
 import type { Kysely } from 'kysely';
 import { todayUtc } from '../db/day.js';
 import type { Database, Day } from '../db/schema.js';
+import { halfYearsUpTo } from '../../common/intake/account.js';
 import {
+  accountVersions,
   attributionLabels,
   attributionRoles,
   conditionAnswers,
   conditions,
+  deactivationOutcomes,
+  factQuestions,
   hoursBands,
+  NOT_ASKED,
+  payAgainstAdvertised,
   payBands,
   platforms,
   roles,
@@ -46,8 +52,38 @@ export interface ShareFigure {
   status: FigureStatus;
 }
 
+const question = (key: string) => {
+  const found = factQuestions.find((q) => q.key === key);
+  if (!found) throw new Error(`no question ${key}`);
+  return found;
+};
+
+/**
+ * The version-2 facts the statistics count (DESIGN §5): each by platform, with a "not asked"
+ * column for version-1 accounts, and (where `byHalfYear`) by the half-year the work happened.
+ * `fact` is the key in accounts.facts; two are derived from a pair of answers (queue-service.ts).
+ */
+export const FACT_TABLES = [
+  { fact: 'payAgainstAdvertised', id: 'pay_against_advertised', title: 'Pay against the advertised band', answers: payAgainstAdvertised.terms, byHalfYear: true },
+  { fact: 'unpaidHours', id: 'unpaid_hours', title: 'Unpaid hours (assessments, onboarding, training)', answers: question('unpaidHours').answers.terms, byHalfYear: true },
+  { fact: 'paidShare', id: 'paid_share', title: 'Share of the time worked that was paid', answers: question('paidShare').answers.terms, byHalfYear: true },
+  { fact: 'latePay', id: 'late_pay', title: 'Pay late or missing', answers: question('latePay').answers.terms, byHalfYear: false },
+  { fact: 'endedWithoutNotice', id: 'ended_without_notice', title: 'A project ended without notice', answers: question('endedWithoutNotice').answers.terms, byHalfYear: true },
+  { fact: 'rateCut', id: 'rate_cut', title: 'Rate cut when a project relaunched or moved', answers: question('rateCut').answers.terms, byHalfYear: false },
+  { fact: 'deactivation', id: 'deactivation', title: 'Deactivation, and whether an appeal was possible', answers: deactivationOutcomes.terms, byHalfYear: true },
+  { fact: 'monitoring', id: 'monitoring', title: 'Monitoring software', answers: question('monitoring').answers.terms, byHalfYear: true },
+] as const;
+
 /** Every table a refresh publishes, in order: the names `table=` accepts. */
-export const STATISTICS_TABLE_IDS: readonly string[] = ['platform_by_pay_band', ...conditions.keys.map((k) => `platform_by_${k}`), 'role_by_task_type', 'hours_band'];
+export const STATISTICS_TABLE_IDS: readonly string[] = [
+  'platform_by_pay_band',
+  ...conditions.keys.map((k) => `platform_by_${k}`),
+  'role_by_task_type',
+  'hours_band',
+  'platform_by_account_version',
+  ...FACT_TABLES.map((f) => `platform_by_${f.id}`),
+  ...FACT_TABLES.filter((f) => f.byHalfYear).map((f) => `half_year_by_${f.id}`),
+];
 
 /** The shape of the published snapshot; older snapshots (plain nulls) are not shown. */
 export const STATISTICS_FORMAT = 2;
@@ -155,6 +191,10 @@ export async function readTallies(db: Kysely<Database>) {
     platformConditions: pairs('platform_condition'),
     roleTask: pairs('role_task_type'),
     hours: new Map([...singles('hours')].map(([band, n]) => [tallyKey('all', band), n])),
+    // Version 2 (migration 0010): accounts by version per platform; facts per platform and per half-year.
+    platformVersions: pairs('platform_version'),
+    platformFacts: pairs('platform_fact'),
+    halfYearFacts: pairs('half_year_fact'),
     accounts: singles('accounts').get('') ?? 0,
     facets: {
       platforms: singles('platform'),
@@ -179,7 +219,15 @@ export function facetTallies(t: AccountTallies): FacetTallies {
  * every platform and task and answers everything).
  */
 export const COUNTS_ONE_ACCOUNT_MOVES =
-  1 + platforms.keys.length * (2 + conditions.keys.length) + taskTypes.keys.length + 1 + conditions.keys.length;
+  1 +
+  platforms.keys.length * (2 + conditions.keys.length) +
+  taskTypes.keys.length +
+  1 +
+  conditions.keys.length +
+  // Version 2: per platform named, its version and one column of each fact table (an answer or
+  // "not asked"); and its half-year's row of each half-year table.
+  platforms.keys.length * (1 + FACT_TABLES.length) +
+  FACT_TABLES.filter((f) => f.byHalfYear).length;
 
 export function epsilonSpent(epsilonPerCount: number): { perCount: number; perRefresh: number } {
   return { perCount: epsilonPerCount, perRefresh: epsilonPerCount * COUNTS_ONE_ACCOUNT_MOVES };
@@ -190,6 +238,60 @@ function medianFigure(noisyRow: readonly number[], total: Figure): MedianFigure 
   // The median reads the row's noisy counts, hidden ones included: only the band is published.
   const index = medianBand(noisyRow, 1);
   return { band: index === null ? null : (payBands.terms[index]?.key ?? null), status: 'shown' };
+}
+
+/** The tables of account version 2: accounts by version, and each counted fact by platform and by half-year. */
+function version2Tables(t: AccountTallies, kMin: number, noisyGrid: (counts: number[][]) => number[][], today: Day): PublishedTableView[] {
+  const versionTable = tableView(
+    'platform_by_account_version',
+    'Accounts, by platform and version of the form',
+    'Accounts naming each platform. Version-1 accounts came before the newer questions: in their tables they count as “not asked”, never as “no”. An account naming two platforms counts once for each.',
+    'Platform',
+    'Version of the form',
+    platforms.terms,
+    accountVersions.terms,
+    noisyGrid(grid(platforms.terms, accountVersions.terms, t.platformVersions)),
+    kMin,
+  );
+  const factTables = FACT_TABLES.map((f) => {
+    const columns: Term[] = [...f.answers, NOT_ASKED];
+    const tally: Tally = new Map();
+    for (const platform of platforms.keys) {
+      for (const answer of f.answers) tally.set(tallyKey(platform, answer.key), t.platformFacts.get(tallyKey(`${platform}:${f.fact}`, answer.key)) ?? 0);
+      tally.set(tallyKey(platform, NOT_ASKED.key), t.platformVersions.get(tallyKey(platform, '1')) ?? 0);
+    }
+    return tableView(
+      `platform_by_${f.id}`,
+      `${f.title}, by platform`,
+      `${f.title}, by platform. “Not asked”: accounts from before the question existed. Accounts that skipped the question are not counted. An account naming two platforms counts once for each.`,
+      'Platform',
+      'Answer',
+      platforms.terms,
+      columns,
+      noisyGrid(grid(platforms.terms, columns, tally)),
+      kMin,
+    );
+  });
+  const halfYears: Term[] = halfYearsUpTo(new Date(`${today}T00:00:00Z`)).map((h) => ({ key: h, label: h.replace('-H1', ', first half').replace('-H2', ', second half') }));
+  const halfYearTables = FACT_TABLES.filter((f) => f.byHalfYear).map((f) => {
+    const tally: Tally = new Map();
+    for (const halfYear of halfYears) {
+      for (const answer of f.answers) tally.set(tallyKey(halfYear.key, answer.key), t.halfYearFacts.get(tallyKey(`${halfYear.key}:${f.fact}`, answer.key)) ?? 0);
+    }
+    return tableView(
+      `half_year_by_${f.id}`,
+      `${f.title}, by half-year`,
+      `${f.title}, by the half-year the work happened (version-2 accounts that gave one).`,
+      'Half-year',
+      'Answer',
+      halfYears,
+      f.answers,
+      noisyGrid(grid(halfYears, f.answers, tally)),
+      kMin,
+    );
+  });
+
+  return [versionTable, ...factTables, ...halfYearTables];
 }
 
 /**
@@ -284,6 +386,8 @@ export function drawStatistics(t: AccountTallies, kMin: number, noise: NoiseSour
     },
     tables: [payTable, ...conditionTables, roleTask, hours],
   };
+  // Drawn after the version-1 figures, so that those take the same noise draws as before version 2.
+  statistics.tables.push(...version2Tables(t, kMin, noisyGrid, today));
   return statistics;
 }
 

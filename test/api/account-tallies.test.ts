@@ -1,4 +1,4 @@
-// Migration 0005: the triggers that keep account_tallies must agree, after any sequence of
+// Migrations 0005 and 0010: the triggers that keep account_tallies must agree, after any sequence of
 // inserts, withdrawals, consent changes, deletions and truncations, with counting the
 // accounts table from scratch (done here in TypeScript, independently of the SQL).
 import { randomUUID } from 'node:crypto';
@@ -7,7 +7,8 @@ import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMigrator, migrateToLatest } from '../../server/db/migrator.js';
 import type { Database } from '../../server/db/schema.js';
-import { conditionAnswers, conditions, consents, hoursBands, payBands, platforms, roles, taskTypes } from '../../common/vocabulary.js';
+import { countedFacts } from '../../server/moderation/queue-service.js';
+import { conditionAnswers, conditions, consents, factQuestions, hoursBands, payBands, platforms, roles, taskTypes } from '../../common/vocabulary.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
 
 let database: TestDatabase;
@@ -25,10 +26,12 @@ interface AccountFacets {
   conditions: Record<string, string>;
   consent: string;
   withdrawn: boolean;
+  /** Account version 2 (migration 0010); absent: a version-1 account, or a table from before 0010. */
+  version2?: { facts: Record<string, string>; half_year: string | null } | null;
 }
 
 const optional = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: null });
-const accountArbitrary: fc.Arbitrary<AccountFacets> = fc.record({
+const version1Arbitrary: fc.Arbitrary<AccountFacets> = fc.record({
   role: optional(fc.constantFrom(...roles.keys)),
   platforms: fc.subarray([...platforms.keys]),
   task_types: fc.subarray([...taskTypes.keys]),
@@ -38,6 +41,16 @@ const accountArbitrary: fc.Arbitrary<AccountFacets> = fc.record({
   consent: fc.constantFrom(...consents.keys),
   withdrawn: fc.boolean(),
 });
+const answersArbitrary = fc.record(
+  Object.fromEntries(factQuestions.map((q) => [q.key, fc.constantFrom(...q.answers.keys)])) as Record<string, fc.Arbitrary<string>>,
+  { requiredKeys: [] },
+);
+const accountArbitrary: fc.Arbitrary<AccountFacets> = fc
+  .tuple(version1Arbitrary, optional(fc.record({ answers: answersArbitrary, half_year: optional(fc.constantFrom('2018-H1', '2024-H2', '2025-H1', '2026-H1')) })))
+  .map(([account, version2]) => ({
+    ...account,
+    version2: version2 && { facts: countedFacts({ facts: version2.answers as Record<string, string>, payBand: account.pay_band ?? undefined }), half_year: version2.half_year },
+  }));
 
 type Operation =
   | { op: 'insert'; accounts: AccountFacets[] }
@@ -55,10 +68,11 @@ const operationArbitrary: fc.Arbitrary<Operation> = fc.oneof(
 async function insertAccounts(db: Kysely<Database>, accounts: AccountFacets[]): Promise<void> {
   await db
     .insertInto('accounts')
-    .values(accounts.map(({ withdrawn, conditions: answers, ...facets }) => ({
+    .values(accounts.map(({ withdrawn, conditions: answers, version2, ...facets }) => ({
       id: randomUUID(),
       submission_id: null,
       ...facets,
+      ...(version2 ? { account_version: 2, facts: JSON.stringify(version2.facts), half_year: version2.half_year } : {}),
       conditions: JSON.stringify(answers),
       accepted_on: '2026-01-05',
       withdrawn_on: withdrawn ? '2026-02-01' : null,
@@ -105,8 +119,17 @@ async function recount(db: Kysely<Database>): Promise<Record<string, number>> {
       add('task_type', taskType);
       if (row.role !== null) add('role_task_type', row.role, taskType);
     }
+    const facts = Object.entries(typeof row.facts === 'string' ? (JSON.parse(row.facts) as Record<string, string>) : (row.facts ?? {}));
+    if (row.account_version !== undefined) add('version', String(row.account_version));
+    for (const [fact, answer] of facts) {
+      add('fact', fact, answer);
+      if (row.half_year) add('half_year_fact', `${row.half_year}:${fact}`, answer);
+    }
+    if (row.half_year) add('half_year', row.half_year);
     for (const platform of row.platforms) {
       add('platform', platform);
+      if (row.account_version !== undefined) add('platform_version', platform, String(row.account_version));
+      for (const [fact, answer] of facts) add('platform_fact', `${platform}:${fact}`, answer);
       if (row.pay_band !== null) add('platform_pay', platform, row.pay_band);
       for (const [condition, answer] of answers) add('platform_condition', `${platform}:${condition}`, answer);
     }
@@ -119,7 +142,7 @@ async function storedTallies(db: Kysely<Database>): Promise<Record<string, numbe
   return Object.fromEntries(rows.map((r) => [`${r.kind}|${r.a}|${r.b}`, Number(r.n)]));
 }
 
-describe('account tallies (migration 0005)', () => {
+describe('account tallies (migrations 0005 and 0010)', () => {
   it('agree with a recount after any sequence of inserts, withdrawals, consent changes, deletions and truncations', async () => {
     const { db } = database;
     await fc.assert(
@@ -153,10 +176,33 @@ describe('account tallies (migration 0005)', () => {
     await sql`truncate accounts cascade`.execute(db);
     const { error } = await createMigrator(db).migrateTo('0004_publishing');
     expect(error).toBeUndefined();
-    await insertAccounts(db, fc.sample(accountArbitrary, { numRuns: 60, seed: 11 }));
+    await insertAccounts(db, fc.sample(version1Arbitrary, { numRuns: 60, seed: 11 }));
     await migrateToLatest(db);
     const stored = await storedTallies(db);
     expect(stored['accounts||']).toBeGreaterThan(0);
     expect(stored).toEqual(await recount(db));
+  });
+
+  it('count the accounts from before version 2 as version 1 (their questions "not asked"), and count a change of a version-2 facet', async () => {
+    const { db } = database;
+    await sql`truncate accounts cascade`.execute(db);
+    const { error } = await createMigrator(db).migrateTo('0009_readiness_probe');
+    expect(error).toBeUndefined();
+    const before = fc.sample(version1Arbitrary, { numRuns: 40, seed: 13 }).map((a) => ({ ...a, withdrawn: false, consent: 'stats', platforms: ['outlier'] }));
+    await insertAccounts(db, before);
+    await migrateToLatest(db);
+    const stored = await storedTallies(db);
+    expect(stored['version|1|']).toBe(40);
+    expect(stored['platform_version|outlier|1']).toBe(40);
+    expect(Object.keys(stored).some((k) => k.startsWith('fact|'))).toBe(false);
+    expect(stored).toEqual(await recount(db));
+
+    const changes = async () => Number((await db.selectFrom('statistics_changes').select('changes').executeTakeFirstOrThrow()).changes);
+    const counted = await changes();
+    await db.updateTable('accounts').set({ account_version: 2, facts: JSON.stringify({ monitoring: 'yes' }), half_year: '2026-H1' }).where(sql<boolean>`mod(abs(hashtext(id::text)), 4) = 0`).execute();
+    const moved = Number((await db.selectFrom('accounts').select((eb) => eb.fn.countAll<string>().as('n')).where('account_version', '=', 2).executeTakeFirstOrThrow()).n);
+    expect(moved).toBeGreaterThan(0);
+    expect(await changes()).toBe(counted + moved);
+    expect(await storedTallies(db)).toEqual(await recount(db));
   });
 });

@@ -168,7 +168,7 @@ describe('the no-JavaScript form, POST /submit', () => {
       .where('lookup_hash', '=', lookupTokenHash(lookupToken))
       .executeTakeFirstOrThrow();
     expect(openAccount(sodium, row.envelope!, key.keyPair)).toEqual({
-      v: 1,
+      v: 2,
       role: 'showrunner',
       platforms: ['turing', 'appen'],
       taskTypes: ['red_teaming'],

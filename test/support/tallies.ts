@@ -10,6 +10,11 @@ export interface CountedAccount {
   payBand: string | null;
   hoursBand: string | null;
   conditions: Record<string, string>;
+  /** 1 when absent: an account from before the newer questions. */
+  version?: 1 | 2;
+  /** Version 2's counted facts, derived ones included (queue-service.ts countedFacts). */
+  facts?: Record<string, string>;
+  halfYear?: string | null;
 }
 
 export function talliesOf(accounts: readonly CountedAccount[]): AccountTallies {
@@ -19,6 +24,9 @@ export function talliesOf(accounts: readonly CountedAccount[]): AccountTallies {
     platformConditions: new Map(),
     roleTask: new Map(),
     hours: new Map(),
+    platformVersions: new Map(),
+    platformFacts: new Map(),
+    halfYearFacts: new Map(),
     accounts: accounts.length,
     facets: { platforms: new Map(), roles: new Map(), taskTypes: new Map(), conditionsYes: new Map(), conditionsNo: new Map(), conditionsUnsure: new Map() },
   };
@@ -26,6 +34,8 @@ export function talliesOf(accounts: readonly CountedAccount[]): AccountTallies {
   for (const a of accounts) {
     for (const p of a.platforms) {
       bump(t.facets.platforms, p);
+      bump(t.platformVersions, tallyKey(p, String(a.version ?? 1)));
+      for (const [fact, answer] of Object.entries(a.facts ?? {})) bump(t.platformFacts, tallyKey(`${p}:${fact}`, answer));
       if (a.payBand) bump(t.platformPay, tallyKey(p, a.payBand));
       for (const [condition, answer] of Object.entries(a.conditions)) bump(t.platformConditions, tallyKey(`${p}:${condition}`, answer));
     }
@@ -35,6 +45,7 @@ export function talliesOf(accounts: readonly CountedAccount[]): AccountTallies {
     }
     for (const task of a.taskTypes) bump(t.facets.taskTypes, task);
     if (a.hoursBand) bump(t.hours, tallyKey('all', a.hoursBand));
+    if (a.halfYear) for (const [fact, answer] of Object.entries(a.facts ?? {})) bump(t.halfYearFacts, tallyKey(`${a.halfYear}:${fact}`, answer));
     for (const [condition, answer] of Object.entries(a.conditions)) {
       const map = answers[answer];
       if (map) bump(map, condition);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AccountInvalidError, accountFromForm } from '../../common/intake/account.js';
+import { AccountInvalidError, accountFromForm, halfYearOf, halfYearsUpTo, readAccount } from '../../common/intake/account.js';
+import { loadSodium } from '../../common/protocol/sodium.js';
+import { openAccount, sealAccount } from '../../common/protocol/envelope.js';
 
 function refusal(fields: Record<string, string | string[]>): AccountInvalidError {
   try {
@@ -15,7 +17,7 @@ describe('accountFromForm', () => {
   it('keeps only answered fields and ignores empty choices', () => {
     expect(
       accountFromForm({ role: '', platforms: ['mercor'], payBand: '', narrative: ' It happened. ', consent: 'background', quotable: '  ' }),
-    ).toEqual({ v: 1, platforms: ['mercor'], taskTypes: [], conditions: {}, narrative: ' It happened. ', consent: 'background' });
+    ).toEqual({ v: 2, platforms: ['mercor'], taskTypes: [], conditions: {}, narrative: ' It happened. ', consent: 'background' });
   });
 
   it.each([
@@ -27,7 +29,108 @@ describe('accountFromForm', () => {
     [{ narrative: 'x', consent: ['quote', 'stats'] }, 'consent'],
     [{ narrative: 'x', consent: 'quote', quotable: 'q'.repeat(1001) }, 'quotable'],
     [{ narrative: '', consent: 'quote' }, 'narrative'],
+    [{ narrative: 'x', consent: 'quote', advertisedPayBand: 'over_9000' }, 'advertisedPayBand'],
+    [{ narrative: 'x', consent: 'quote', unpaidHours: '20' }, 'unpaidHours'],
+    [{ narrative: 'x', consent: 'quote', paidShare: 'none' }, 'paidShare'],
+    [{ narrative: 'x', consent: 'quote', deactivated: 'unsure' }, 'deactivated'],
+    [{ narrative: 'x', consent: 'quote', union: 'teamsters' }, 'union'],
+    [{ narrative: 'x', consent: 'quote', latePay: ['never', 'often'] }, 'latePay'],
   ])('refuses %o naming the field', (fields, field) => {
     expect(refusal(fields).field).toBe(field);
+  });
+});
+
+describe('account version 2', () => {
+  const everything = {
+    narrative: 'It happened.',
+    consent: 'quote',
+    platforms: ['outlier'],
+    payBand: '40_59',
+    advertisedPayBand: 'over_150',
+    unpaidHours: '20_49',
+    paidShare: 'about_half',
+    latePay: 'sometimes',
+    endedWithoutNotice: 'yes',
+    noticeGiven: 'none',
+    rateCut: 'yes',
+    deactivated: 'yes',
+    appealPossible: 'no',
+    monitoring: 'unsure',
+    union: 'wga',
+    halfYear: '2025-H2',
+  };
+
+  it('carries v: 2, every answer under facts and the half-year', () => {
+    const account = accountFromForm(everything);
+    expect(account.v).toBe(2);
+    expect(account.halfYear).toBe('2025-H2');
+    expect(account.facts).toEqual({
+      advertisedPayBand: 'over_150',
+      unpaidHours: '20_49',
+      paidShare: 'about_half',
+      latePay: 'sometimes',
+      endedWithoutNotice: 'yes',
+      noticeGiven: 'none',
+      rateCut: 'yes',
+      deactivated: 'yes',
+      appealPossible: 'no',
+      monitoring: 'unsure',
+      union: 'wga',
+    });
+  });
+
+  it('refuses a half-year in the future, before 2018, or a date, naming the field', () => {
+    const now = new Date();
+    const next = halfYearOf(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 6, 1)));
+    for (const halfYear of [next, `${now.getUTCFullYear() + 1}-H1`, '2017-H2', '2026-03-14', '2026-03', 'spring 2026', '2026-H3']) {
+      const error = refusal({ ...everything, halfYear });
+      expect(error.field).toBe('halfYear');
+    }
+    expect(refusal({ ...everything, halfYear: '2026-03-14' }).message).toContain('never a date');
+    expect(refusal({ ...everything, halfYear: '2017-H2' }).message).toContain('before 2018');
+    expect(refusal({ ...everything, halfYear: next }).message).toContain('future');
+    expect(accountFromForm({ ...everything, halfYear: halfYearOf(now) }).halfYear).toBe(halfYearOf(now));
+    expect(accountFromForm({ ...everything, halfYear: '2018-H1' }).halfYear).toBe('2018-H1');
+  });
+
+  it('lists every half-year from 2018-H1 to today', () => {
+    expect(halfYearsUpTo(new Date('2019-07-01T00:00:00Z'))).toEqual(['2018-H1', '2018-H2', '2019-H1', '2019-H2']);
+    expect(halfYearsUpTo(new Date('2018-06-30T23:59:59Z'))).toEqual(['2018-H1']);
+  });
+});
+
+describe('readAccount: accounts as opened by a moderator', () => {
+  const v1 = { v: 1, role: 'writer', platforms: ['mercor'], taskTypes: ['annotation'], payBand: '60_89', conditions: { nda_signed: 'yes' }, narrative: 'Then.', consent: 'stats' };
+
+  it('opens, validates and keeps a version-1 account as it was: no facts, no half-year', async () => {
+    const sodium = await loadSodium();
+    const intake = sodium.crypto_box_keypair();
+    const opened = openAccount(sodium, sealAccount(sodium, v1, intake.publicKey), intake);
+    expect(readAccount(opened)).toEqual(v1);
+  });
+
+  it('opens and validates a version-2 account sealed from the form', async () => {
+    const sodium = await loadSodium();
+    const intake = sodium.crypto_box_keypair();
+    const account = accountFromForm({ narrative: 'Now.', consent: 'quote', platforms: ['outlier'], paidShare: 'most', halfYear: '2026-H1' });
+    expect(readAccount(openAccount(sodium, sealAccount(sodium, account, intake.publicKey), intake), new Date('2026-12-01T00:00:00Z'))).toEqual(account);
+  });
+
+  it.each([
+    [{ ...v1, v: 3 }, 'v'],
+    [{ ...v1, facts: { paidShare: 'most' } }, 'v'],
+    [{ ...v1, v: 2, facts: { paidShare: 'everything' } }, 'paidShare'],
+    [{ ...v1, v: 2, facts: { salary: '100' } }, 'facts.salary'],
+    [{ ...v1, v: 2, halfYear: '2026-05-01' }, 'halfYear'],
+    [{ ...v1, payBand: 'lots' }, 'payBand'],
+  ])('refuses %o naming the field', (value, field) => {
+    try {
+      readAccount(value, new Date('2026-12-01T00:00:00Z'));
+    } catch (error) {
+      expect(error).toBeInstanceOf(AccountInvalidError);
+      expect((error as AccountInvalidError).field).toBe(field);
+      return;
+    }
+    throw new Error('expected a refusal');
   });
 });

@@ -128,9 +128,11 @@ describe('a simulated adversary holding two consecutive refreshes', () => {
       const withdrawing = trial % 2 === 1;
       const before = withdrawing ? [...population, target, ...others] : population;
       const after = withdrawing ? population : [...population, target, ...others];
-      const noise = geometricNoise(EPSILON_PER_COUNT, seededRandomIntegers(`adversary refreshes ${trial}`));
-      const earlier = drawStatistics(talliesOf(before), K, noise, EPSILON, DAY);
-      const later = drawStatistics(talliesOf(after), K, noise, EPSILON, addDays(DAY, 7));
+      // Each refresh its own noise stream, so that the number of tables one refresh draws (version 2
+      // added some after these) does not shift the other refresh's draws.
+      const noiseOf = (release: string) => geometricNoise(EPSILON_PER_COUNT, seededRandomIntegers(`adversary refreshes ${trial} ${release}`));
+      const earlier = drawStatistics(talliesOf(before), K, noiseOf('earlier'), EPSILON, DAY);
+      const later = drawStatistics(talliesOf(after), K, noiseOf('later'), EPSILON, addDays(DAY, 7));
       const sign = withdrawing ? -1 : 1;
       const platform = target.platforms[0]!;
 

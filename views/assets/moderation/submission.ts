@@ -1,9 +1,9 @@
 // One submission, opened in the moderator's browser: decrypt, de-identify, decide.
-import type { Account } from '../../../common/intake/account.js';
+import { readAccount, type Account } from '../../../common/intake/account.js';
 import { applyRedactions, findIdentifiers, type IdentifierMatch } from './redaction.js';
 import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
 import { openAccount, openMessageWithAnyKey, sealMessage, type BoxKeyPair } from '../../../common/protocol/envelope.js';
-import { conditionAnswers, conditions, consents, hoursBands, payBands, platforms, roles, taskTypes } from '../../../common/vocabulary.js';
+import { conditionAnswers, conditions, consents, factQuestions, hoursBands, payBands, platforms, roles, taskTypes } from '../../../common/vocabulary.js';
 import { isUndecided } from '../../../common/workflow.js';
 import { api, asSodium, element, say, sodiumReady, unlockIntakeKeys, type SodiumSumo } from './console.js';
 import type { SubmissionForModerator } from '../../../common/moderation/submission-view.js';
@@ -31,6 +31,12 @@ function showAccount(account: Account) {
   for (const [condition, answer] of Object.entries(account.conditions)) {
     fact(facts, conditions.labelOf(condition), conditionAnswers.labelOf(answer));
   }
+  if (account.v === 1) fact(facts, 'The newer questions', 'Not asked (a version-1 account)');
+  fact(facts, 'When the work happened', account.halfYear);
+  for (const question of factQuestions) {
+    const answer = account.facts?.[question.key];
+    fact(facts, question.label, answer && question.answers.labelOf(answer));
+  }
   fact(facts, 'Consent', consents.labelOf(account.consent));
   element('narrative').textContent = account.narrative;
   element('quotable').textContent = account.quotable ?? '(none)';
@@ -45,19 +51,35 @@ function prefillFacets(account: Account) {
   for (const select of document.querySelectorAll<HTMLSelectElement>('select[data-condition]')) {
     select.value = account.conditions[select.dataset.condition as keyof Account['conditions']] ?? '';
   }
+  // A version-1 account was never asked the newer questions: they stay "not asked", not editable.
+  const factsFieldset = element<HTMLFieldSetElement>('facet-facts');
+  factsFieldset.disabled = account.v === 1;
+  element('facet-version-note').textContent =
+    account.v === 1 ? 'A version-1 account: these questions were never asked, and count as “not asked”.' : 'Correct any answer that does not match the narrative.';
+  element<HTMLInputElement>('facet-halfYear').value = account.halfYear ?? '';
+  for (const select of document.querySelectorAll<HTMLSelectElement>('select[data-fact]')) {
+    select.value = account.facts?.[select.dataset.fact as keyof NonNullable<Account['facts']>] ?? '';
+  }
   element<HTMLSelectElement>('facet-consent').value = account.consent;
   element<HTMLTextAreaElement>('story-body').value = account.narrative;
   element<HTMLTextAreaElement>('story-quotes').value = account.quotable ?? '';
 }
 
-function readFacets() {
+function readFacets(version: Account['v']) {
   const checked = (name: string) => [...document.querySelectorAll<HTMLInputElement>(`input[name="${name}"]:checked`)].map((b) => b.value);
   const optional = (id: string) => element<HTMLSelectElement>(id).value || undefined;
   const chosenConditions: Record<string, string> = {};
   for (const select of document.querySelectorAll<HTMLSelectElement>('select[data-condition]')) {
     if (select.value) chosenConditions[select.dataset.condition!] = select.value;
   }
+  const chosenFacts: Record<string, string> = {};
+  for (const select of document.querySelectorAll<HTMLSelectElement>('select[data-fact]')) {
+    if (select.value) chosenFacts[select.dataset.fact!] = select.value;
+  }
+  const halfYear = element<HTMLInputElement>('facet-halfYear').value.trim();
   return {
+    accountVersion: version,
+    ...(version === 2 ? { facts: chosenFacts, ...(halfYear ? { halfYear } : {}) } : {}),
     ...(optional('facet-role') ? { role: optional('facet-role') } : {}),
     platforms: checked('facet-platforms'),
     taskTypes: checked('facet-taskTypes'),
@@ -129,7 +151,8 @@ export function initSubmission(): void {
       const intakeKey: BoxKeyPair | undefined = ring.keys.get(submission.intakeKeyId);
       if (!intakeKey) throw new Error('You do not hold the intake key this submission was sealed to; ask an administrator for a grant.');
       const started = performance.now();
-      account = openAccount(asSodium(sodium), fromBase64(asSodium(sodium), submission.envelope), intakeKey) as Account;
+      // Checked as the form checks it: version 1 or 2, every facet in its vocabulary.
+      account = readAccount(openAccount(asSodium(sodium), fromBase64(asSodium(sodium), submission.envelope), intakeKey));
       root.dataset.decryptMs = String(Math.round(performance.now() - started));
       showAccount(account);
       const messages = element('messages');
@@ -182,7 +205,7 @@ export function initSubmission(): void {
       });
 
     decide('accept-form', async () => {
-      const facets = readFacets();
+      const facets = readFacets(account.v);
       const quoting = facets.consent === 'quote' && element<HTMLInputElement>('story-title').value.trim() !== '';
       const story = quoting
         ? {

@@ -1,0 +1,101 @@
+// /platforms and /platforms/:key (DESIGN §8): the per-platform scorecard as pages, CSV and JSON,
+// all read from the latest release's stored figures and served from the public cache.
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.js';
+import type { Database } from '../db/schema.js';
+import { ServiceError } from '../../common/errors.js';
+import { platforms } from '../../common/vocabulary.js';
+import { PublicResponseCache } from './cache.js';
+import { hasScorecard, platformScorecard, platformScorecards, platformsCsv } from './platforms.js';
+import { latestStatistics } from './release.js';
+import { platformKeyParamsSchema, platformResponseSchema, platformsResponseSchema } from './schemas.js';
+import { figureText } from './statistics-formats.js';
+
+export interface PlatformsRoutesOptions {
+  db: Kysely<Database>;
+  config: Config;
+}
+
+function knownPlatform(key: string): string {
+  if (!platforms.has(key)) throw new ServiceError(404, 'unknown_platform', `There is no platform "${key.slice(0, 40)}"; the platforms are: ${platforms.keys.join(', ')}.`);
+  return key;
+}
+
+export async function platformsRoutes(app: FastifyInstance, { db, config }: PlatformsRoutesOptions): Promise<void> {
+  const cache = new PublicResponseCache(db);
+  const html = 'text/html; charset=utf-8';
+  const json = 'application/json; charset=utf-8';
+
+  app.get('/platforms', async (request, reply) =>
+    cache.respond(request, reply, async () => {
+      const latest = await latestStatistics(db);
+      const statistics = latest?.statistics ?? null;
+      const kMin = statistics?.kMin ?? config.kMin;
+      const cards = platformScorecards(statistics).map((card) => ({ ...card, accountsText: figureText(card.accounts, kMin) }));
+      return { type: html, body: await app.view('pages/platforms', { title: 'Platforms', statistics, cards, kMin }) };
+    }),
+  );
+
+  app.get('/platforms.csv', async (request, reply) =>
+    cache.respond(request, reply, async () => {
+      const statistics = (await latestStatistics(db))?.statistics ?? null;
+      return { type: 'text/csv; charset=utf-8', body: platformsCsv(statistics, platformScorecards(statistics)) };
+    }),
+  );
+
+  app.get<{ Params: { key: string } }>('/platforms/:key', { schema: { params: platformKeyParamsSchema } }, async (request, reply) =>
+    cache.respond(request, reply, async () => {
+      const key = knownPlatform(request.params.key);
+      const statistics = (await latestStatistics(db))?.statistics ?? null;
+      const kMin = statistics?.kMin ?? config.kMin;
+      const card = statistics ? platformScorecard(statistics, key) : { key, label: platforms.labelOf(key), accounts: { count: null, status: 'withheld' as const }, principles: [] };
+      return {
+        type: html,
+        body: await app.view('pages/platform', { title: card.label, statistics, card, kMin, accountsText: figureText(card.accounts, kMin) }),
+      };
+    }),
+  );
+
+  app.get(
+    '/api/v1/platforms',
+    { schema: { tags: ['public'], summary: 'Scorecards of the platforms named by at least kMin accounts', response: platformsResponseSchema } },
+    async (request, reply) =>
+      cache.respond(request, reply, async () => {
+        const latest = await latestStatistics(db);
+        const statistics = latest?.statistics ?? null;
+        return {
+          type: json,
+          body: JSON.stringify({
+            batch: latest?.sequence ?? null,
+            figuresUpdatedOn: statistics?.figuresUpdatedOn ?? null,
+            kMin: statistics?.kMin ?? config.kMin,
+            platforms: platformScorecards(statistics),
+          }),
+        };
+      }),
+  );
+
+  app.get<{ Params: { key: string } }>(
+    '/api/v1/platforms/:key',
+    { schema: { tags: ['public'], summary: 'One platform’s scorecard (no principles while fewer than kMin accounts name it)', params: platformKeyParamsSchema, response: platformResponseSchema } },
+    async (request, reply) =>
+      cache.respond(request, reply, async () => {
+        const key = knownPlatform(request.params.key);
+        const latest = await latestStatistics(db);
+        const statistics = latest?.statistics ?? null;
+        const kMin = statistics?.kMin ?? config.kMin;
+        const card = statistics ? platformScorecard(statistics, key) : null;
+        return {
+          type: json,
+          body: JSON.stringify({
+            batch: latest?.sequence ?? null,
+            figuresUpdatedOn: statistics?.figuresUpdatedOn ?? null,
+            kMin,
+            platform: card ?? { key, label: platforms.labelOf(key), accounts: { count: null, status: 'withheld' }, principles: [] },
+            hasScorecard: card !== null && hasScorecard(card.accounts, kMin),
+          }),
+        };
+      }),
+  );
+}
