@@ -32,8 +32,10 @@ export const MODERATION_PAGES = ['login', 'enrol', 'submission', 'team', 'story'
 export const BROWSER_ENTRIES = [
   'views/assets/submit.ts',
   'views/assets/status.ts',
+  'views/assets/api-docs.ts',
   ...MODERATION_PAGES.map((page) => `views/assets/moderation/${page}.ts`),
   'views/assets/site.css',
+  'views/assets/api-docs.css',
 ];
 
 function newestSource() {

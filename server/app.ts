@@ -70,9 +70,10 @@ export async function buildApp({ config, db, logDestination, assetManifest, data
   const rateLimits = await registerRateLimit(app, config);
   await app.register(securityHeadersPlugin, headerOptions);
   await registerViews(app, assetManifest ?? readAssetManifest());
-  // The OpenAPI document of the public API (GET /api/docs); other routes are not tagged.
+  // The OpenAPI document of the public API (its JSON at /api/docs/json, rendered at /api/docs by
+  // server/publishing/routes.ts); other routes are not tagged. 2.2.0: the releases were added.
   await app.register(swagger, {
-    openapi: { info: { title: 'Offscript public API', version: '2.1.0', description: 'Published stories, disclosure-controlled statistics and per-platform scorecards.' } },
+    openapi: { info: { title: 'Offscript public API', version: '2.2.0', description: 'Published stories, disclosure-controlled statistics, per-platform scorecards and permanent releases.' } },
     hideUntagged: true,
   });
   registerErrorHandling(app);

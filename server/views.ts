@@ -37,6 +37,7 @@ export async function registerViews(app: FastifyInstance, manifest: AssetManifes
         navigation: 'partials/navigation.hbs',
         'no-javascript-notice': 'partials/no-javascript-notice.hbs',
         'receipt-card': 'partials/receipt-card.hbs',
+        'statistics-tables': 'partials/statistics-tables.hbs',
       },
     },
     defaultContext: { siteName: 'Offscript' },

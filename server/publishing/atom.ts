@@ -12,6 +12,8 @@ export function atomFeed(origin: string, stories: PublicStory[]): string {
         `<id>${escapeXml(url)}</id>`,
         `<title type="text">${escapeXml(story.title)}</title>`,
         `<link rel="alternate" type="text/html" href="${escapeXml(url)}"/>`,
+        // The release it came in: its permanent page, figures and data package.
+        `<link rel="related" type="text/html" href="${escapeXml(origin)}/releases/${story.batch}" title="Release ${story.batch}"/>`,
         `<updated>${story.publishedOn}T00:00:00Z</updated>`,
         `<published>${story.publishedOn}T00:00:00Z</published>`,
         `<author><name>${escapeXml(story.attribution)}</name></author>`,

@@ -1,6 +1,6 @@
 // The public side for journalists (DESIGN §6, §8): pages, CSV, Atom and the JSON API, all
 // rendered from the latest release and served from a cache with ETags.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
@@ -9,11 +9,24 @@ import { conditions, platforms, roles, taskTypes } from '../../common/vocabulary
 import { atomFeed } from './atom.js';
 import { PublicResponseCache } from './cache.js';
 import { latestStatistics, privacyLedger, STATISTICS_REFRESH_MIN_DAYS } from './release.js';
-import { storiesQuerySchema, storiesResponseSchema, slugParamsSchema, statsQuerySchema, statsResponseSchema, type StatsQuery } from './schemas.js';
+import {
+  releaseParamsSchema,
+  releaseResponseSchema,
+  releasesResponseSchema,
+  storiesQuerySchema,
+  storiesResponseSchema,
+  slugParamsSchema,
+  statsQuerySchema,
+  statsResponseSchema,
+  type ReleaseParams,
+  type StatsQuery,
+} from './schemas.js';
 import { headlineText, hiddenStatesLine, selectTables, statsJson, statsPageTables, tidyCsv } from './statistics-formats.js';
 import { EPSILON_PER_COUNT, epsilonValue } from './noise.js';
 import { COUNTS_ONE_ACCOUNT_MOVES, STATISTICS_TABLE_IDS } from './statistics.js';
 import { getPublicStory, listPublishedStories, recentQuotes, type StoryFilters } from './stories.js';
+import { apiReferenceOperations, wantsApiReferencePage } from './api-docs.js';
+import { figuresProvenance, getRelease, listReleases, releaseCitation, releaseCodebook, releaseNumber, type Release, type ReleaseSummary } from './releases.js';
 
 export interface PublishingRoutesOptions {
   db: Kysely<Database>;
@@ -165,5 +178,119 @@ export async function publishingRoutes(app: FastifyInstance, { db, config }: Pub
       }),
   );
 
-  app.get('/api/docs', { schema: { hide: true } }, async () => app.swagger());
+  // Releases (DESIGN §8): permanent pages and their data package, read from the stored batch.
+  const releaseUrl = (sequence: number) => `${config.publicOrigin}/releases/${sequence}`;
+  const releaseSummaryJson = (r: ReleaseSummary) => ({ ...r, url: releaseUrl(r.sequence) });
+  const loadRelease = async (raw: string): Promise<Release> => getRelease(db, releaseNumber(raw));
+  // A data-package file saves under a name that says which release it is; refusals stay pages.
+  const downloadAs = (file: string) => ({
+    schema: { params: releaseParamsSchema },
+    onSend: async (request: FastifyRequest<{ Params: ReleaseParams }>, reply: FastifyReply, payload: unknown) => {
+      if (reply.statusCode === 200) reply.header('content-disposition', `attachment; filename="offscript-release-${request.params.n}-${file}"`);
+      return payload;
+    },
+  });
+
+  app.get('/releases', async (request, reply) =>
+    cache.respond(request, reply, async () => ({
+      type: html,
+      body: await app.view('pages/releases', {
+        title: 'Releases',
+        releases: (await listReleases(db)).reverse().map((r) => ({ ...r, figures: figuresProvenance(r) })),
+      }),
+    })),
+  );
+
+  app.get<{ Params: ReleaseParams }>('/releases/:n', { schema: { params: releaseParamsSchema } }, async (request, reply) =>
+    cache.respond(request, reply, async () => {
+      const release = await loadRelease(request.params.n);
+      return {
+        type: html,
+        body: await app.view('pages/release', {
+          title: `Release ${release.sequence}`,
+          release,
+          provenance: figuresProvenance(release),
+          citation: releaseCitation(release, config.publicOrigin),
+          hiddenStates: hiddenStatesLine(release.statistics?.kMin ?? config.kMin),
+          tables: release.statistics ? statsPageTables(release.statistics) : [],
+        }),
+      };
+    }),
+  );
+
+  app.get<{ Params: ReleaseParams }>('/releases/:n/statistics.csv', downloadAs('statistics.csv'), async (request, reply) =>
+    cache.respond(request, reply, async () => {
+      const release = await loadRelease(request.params.n);
+      return { type: 'text/csv; charset=utf-8', body: tidyCsv(release, release.statistics?.tables ?? [], config.kMin) };
+    }),
+  );
+
+  app.get<{ Params: ReleaseParams }>('/releases/:n/codebook.md', downloadAs('codebook.md'), async (request, reply) =>
+    cache.respond(request, reply, async () => {
+      const release = await loadRelease(request.params.n);
+      return { type: 'text/markdown; charset=utf-8', body: releaseCodebook(release, config.publicOrigin, refreshRule) };
+    }),
+  );
+
+  app.get<{ Params: ReleaseParams }>('/releases/:n/citation.txt', downloadAs('citation.txt'), async (request, reply) =>
+    cache.respond(request, reply, async () => {
+      const release = await loadRelease(request.params.n);
+      return { type: 'text/plain; charset=utf-8', body: `${releaseCitation(release, config.publicOrigin)}\n` };
+    }),
+  );
+
+  app.get(
+    '/api/v1/releases',
+    { schema: { tags: ['public'], summary: 'Every release, oldest first, with where its figures come from', response: releasesResponseSchema } },
+    async (request, reply) =>
+      cache.respond(request, reply, async () => ({
+        type: 'application/json; charset=utf-8',
+        body: JSON.stringify({ releases: (await listReleases(db)).map(releaseSummaryJson) }),
+      })),
+  );
+
+  app.get<{ Params: ReleaseParams }>(
+    '/api/v1/releases/:n',
+    {
+      schema: {
+        tags: ['public'],
+        summary: 'One release as published: its figures, its stories and its suggested citation (permanent)',
+        params: releaseParamsSchema,
+        response: releaseResponseSchema,
+      },
+    },
+    async (request, reply) =>
+      cache.respond(request, reply, async () => {
+        const { batchId: _batchId, statistics, stories, ...summary } = await loadRelease(request.params.n);
+        return {
+          type: 'application/json; charset=utf-8',
+          body: JSON.stringify({
+            release: releaseSummaryJson(summary),
+            citation: releaseCitation(summary, config.publicOrigin),
+            statistics,
+            stories: stories.map((story) =>
+              story.status === 'retracted'
+                ? { slug: story.slug, status: story.status }
+                : { slug: story.slug, status: story.status, title: story.title, attribution: story.attribution, url: `${config.publicOrigin}/stories/${story.slug}` },
+            ),
+          }),
+        };
+      }),
+  );
+
+  // The OpenAPI document keeps its URL for programs (anything that does not ask for HTML) and
+  // also lives at /api/docs/json; a browser asking for /api/docs gets the rendered reference.
+  app.get('/api/docs/json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/docs', { schema: { hide: true } }, async (request, reply) => {
+    reply.header('vary', 'accept');
+    if (!wantsApiReferencePage(request.headers.accept)) return app.swagger();
+    return reply.type(html).view('pages/api-docs', {
+      title: 'API reference',
+      page: 'api-docs',
+      script: 'api-docs.js',
+      stylesheet: 'api-docs.css',
+      documentUrl: '/api/docs/json',
+      operations: apiReferenceOperations(app.swagger()),
+    });
+  });
 }

@@ -79,6 +79,57 @@ const figure = {
 } as const;
 const keyLabel = { type: 'object', properties: { key: { type: 'string' }, label: { type: 'string' } } } as const;
 
+const statisticsSnapshot = {
+  type: ['object', 'null'],
+  description: 'The figures as published (null before the first refresh). Every count carries two-sided geometric noise; totals are sums of the noisy cells.',
+  properties: {
+    format: { type: 'integer', const: 2 },
+    kMin: { type: 'integer' },
+    figuresUpdatedOn: { type: 'string', format: 'date', description: 'The day these figures were drawn; they carry over unchanged between refreshes' },
+    epsilon: { type: 'object', properties: { perCount: { type: 'number' }, perRefresh: { type: 'number' } } },
+    headline: {
+      type: 'object',
+      properties: {
+        accounts: figure,
+        platforms: figure,
+        conditions: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              key: { type: 'string' },
+              label: { type: 'string' },
+              yes: figure,
+              answered: figure,
+              share: { type: 'object', properties: { share: { type: ['number', 'null'] }, status } },
+            },
+          },
+        },
+      },
+    },
+    tables: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          title: { type: 'string' },
+          description: { type: 'string' },
+          rowTitle: { type: 'string' },
+          columnTitle: { type: 'string' },
+          rows: { type: 'array', items: keyLabel },
+          columns: { type: 'array', items: keyLabel },
+          cells: { type: 'array', items: { type: 'array', items: figure } },
+          rowTotals: { type: 'array', items: figure },
+          columnTotals: { type: 'array', items: figure },
+          total: figure,
+          medians: { type: 'array', items: { type: 'object', properties: { band: { type: ['string', 'null'] }, status } } },
+        },
+      },
+    },
+  },
+} as const;
+
 export const statsResponseSchema = {
   200: {
     type: 'object',
@@ -86,53 +137,61 @@ export const statsResponseSchema = {
     properties: {
       batch: { type: ['integer', 'null'] },
       releasedOn: { type: ['string', 'null'], format: 'date' },
-      statistics: {
-        type: ['object', 'null'],
-        description: 'The figures of the latest refresh (null before the first). Every count carries two-sided geometric noise; totals are sums of the noisy cells.',
-        properties: {
-          format: { type: 'integer', const: 2 },
-          kMin: { type: 'integer' },
-          figuresUpdatedOn: { type: 'string', format: 'date', description: 'The day these figures were drawn; they carry over unchanged between refreshes' },
-          epsilon: { type: 'object', properties: { perCount: { type: 'number' }, perRefresh: { type: 'number' } } },
-          headline: {
-            type: 'object',
-            properties: {
-              accounts: figure,
-              platforms: figure,
-              conditions: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    key: { type: 'string' },
-                    label: { type: 'string' },
-                    yes: figure,
-                    answered: figure,
-                    share: { type: 'object', properties: { share: { type: ['number', 'null'] }, status } },
-                  },
-                },
-              },
-            },
-          },
-          tables: {
-            type: 'array',
-            items: {
-              type: 'object',
-              properties: {
-                id: { type: 'string' },
-                title: { type: 'string' },
-                description: { type: 'string' },
-                rowTitle: { type: 'string' },
-                columnTitle: { type: 'string' },
-                rows: { type: 'array', items: keyLabel },
-                columns: { type: 'array', items: keyLabel },
-                cells: { type: 'array', items: { type: 'array', items: figure } },
-                rowTotals: { type: 'array', items: figure },
-                columnTotals: { type: 'array', items: figure },
-                total: figure,
-                medians: { type: 'array', items: { type: 'object', properties: { band: { type: ['string', 'null'] }, status } } },
-              },
-            },
+      statistics: statisticsSnapshot,
+    },
+  },
+  '4xx': errorResponseSchema,
+} as const;
+
+// Releases: the release number is checked by the service, which names it when it is not one.
+export const releaseParamsSchema = {
+  type: 'object',
+  required: ['n'],
+  properties: { n: { type: 'string', maxLength: 20, description: 'The release (batch) number: 1, 2, 3 …' } },
+} as const;
+
+export interface ReleaseParams {
+  n: string;
+}
+
+const releaseSummary = {
+  type: 'object',
+  required: ['sequence', 'releasedOn', 'storyCount', 'hasFigures', 'figuresUpdatedOn', 'figuresFrom', 'url'],
+  properties: {
+    sequence: { type: 'integer', description: 'The release number (the batch number of its stories)' },
+    releasedOn: { type: 'string', format: 'date' },
+    storyCount: { type: 'integer', description: 'Stories published in this release (withdrawn ones included)' },
+    hasFigures: { type: 'boolean' },
+    figuresUpdatedOn: { type: ['string', 'null'], format: 'date', description: 'The day its figures were drawn' },
+    figuresFrom: { type: ['integer', 'null'], description: 'The release that drew its figures: itself, or an earlier one they carried over from' },
+    url: { type: 'string', description: 'Its permanent page' },
+  },
+} as const;
+
+export const releasesResponseSchema = {
+  200: { type: 'object', required: ['releases'], properties: { releases: { type: 'array', items: releaseSummary } } },
+  '4xx': errorResponseSchema,
+} as const;
+
+export const releaseResponseSchema = {
+  200: {
+    type: 'object',
+    required: ['release', 'citation', 'statistics', 'stories'],
+    properties: {
+      release: releaseSummary,
+      citation: { type: 'string', description: 'The suggested citation' },
+      statistics: statisticsSnapshot,
+      stories: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['slug', 'status'],
+          properties: {
+            slug: { type: 'string' },
+            status: { type: 'string', enum: ['published', 'retracted'], description: 'retracted: withdrawn at its source\'s request; nothing of it stays public' },
+            title: { type: 'string' },
+            attribution: { type: 'string' },
+            url: { type: 'string' },
           },
         },
       },

@@ -145,6 +145,17 @@ export async function getPublicStory(db: Kysely<Database>, slug: string): Promis
   return toPublic(row);
 }
 
+/** The stories a release published, in its own random order; a withdrawn one keeps only its notice. */
+export async function storiesOfRelease(db: Kysely<Database>, sequence: number): Promise<PublicStory[]> {
+  const rows = await publicStories(db)
+    .where('batches.sequence', '=', sequence)
+    .where('stories.status', 'in', ['published', 'retracted'])
+    .orderBy('stories.batch_position', 'asc')
+    .orderBy('stories.id', 'asc')
+    .execute();
+  return rows.map(toPublic);
+}
+
 export async function recentQuotes(db: Kysely<Database>, count = 3): Promise<{ quote: string; attribution: string; slug: string }[]> {
   const { stories } = await listPublishedStories(db, { limit: 10 });
   return stories

@@ -289,9 +289,16 @@ describe('the public pages and API', () => {
   it('publishes an OpenAPI document for the public API', async () => {
     const docs = (await t.app.inject({ url: '/api/docs' })).json() as { openapi: string; paths: Record<string, unknown> };
     expect(docs.openapi).toMatch(/^3\./);
-    expect(Object.keys(docs.paths).sort()).toEqual(['/api/v1/platforms', '/api/v1/platforms/{key}', '/api/v1/stats', '/api/v1/stories']);
-    // 2.0.0: every statistic became {count, status} (was a number or null); 2.1.0: the platform scorecards.
-    expect((docs as unknown as { info: { version: string } }).info.version).toBe('2.1.0');
+    expect(Object.keys(docs.paths).sort()).toEqual([
+      '/api/v1/platforms',
+      '/api/v1/platforms/{key}',
+      '/api/v1/releases',
+      '/api/v1/releases/{n}',
+      '/api/v1/stats',
+      '/api/v1/stories',
+    ]);
+    // 2.0.0: every statistic became {count, status} (was a number or null); 2.1.0: the platform scorecards; 2.2.0: the releases.
+    expect((docs as unknown as { info: { version: string } }).info.version).toBe('2.2.0');
   });
 
   it('the landing page shows figures, quotes and the call to give an account', async () => {

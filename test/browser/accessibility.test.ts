@@ -174,6 +174,19 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
     { name: 'story', path: () => `/stories/${storySlug}`, narrow: true },
     { name: 'stats', path: () => '/stats', narrow: true },
     { name: 'about', path: () => '/about', narrow: true },
+    { name: 'releases', path: () => '/releases', narrow: true },
+    { name: 'release', path: () => '/releases/1', narrow: true },
+    {
+      name: 'api docs',
+      path: () => '/api/docs',
+      narrow: true,
+      // Swagger UI has drawn the operations and one of them is open (its parameters and responses).
+      ready: async (page) => {
+        await page.locator('#swagger-ui .opblock-summary').first().waitFor({ timeout: 30_000 });
+        await page.locator('#swagger-ui .opblock-summary').filter({ hasText: '/api/v1/stats' }).first().click();
+        await page.locator('#swagger-ui .opblock-body').first().waitFor();
+      },
+    },
     { name: 'not found', path: () => '/stories/no-such-story', narrow: true },
     { name: 'submit', path: () => '/submit', narrow: true },
     { name: 'status', path: () => '/status', narrow: true },

@@ -1,0 +1,187 @@
+// Permanent release pages (DESIGN §8 `/releases/:n`): each batch, its figures as published at
+// that release, its stories, and a data package (tidy CSV, codebook, citation) for data desks.
+// Everything here is read from the batch row, which a release writes once and nothing updates
+// (its `statistics` is the stored snapshot, carried over byte for byte when no refresh is due);
+// so later releases, withdrawals and retention never change a release's figures. A withdrawn
+// story shows only its withdrawal notice (DESIGN §4), as on its own page.
+import { sql, type Kysely } from 'kysely';
+import type { Database, Day } from '../db/schema.js';
+import { ServiceError } from '../../common/errors.js';
+import { hiddenStatesLine, TIDY_CSV_HEADER } from './statistics-formats.js';
+import { STATISTICS_FORMAT, type PublishedStatistics } from './statistics.js';
+import { storiesOfRelease, type PublicStory } from './stories.js';
+
+/** The release number in an address: 1, 2, 3 …; anything else is a 400 that names it. */
+export function releaseNumber(raw: string): number {
+  if (!/^[1-9][0-9]{0,8}$/.test(raw)) {
+    throw new ServiceError(400, 'bad_release_number', 'The release number must be a positive whole number (1, 2, 3 …).');
+  }
+  return Number(raw);
+}
+
+/**
+ * A stored snapshot this code can show: format 2 (three cell states) or a later one that keeps
+ * its shape. Snapshots from before migration 0006 (plain nulls) cannot tell the hidden states
+ * apart and are not shown. A future format must stay readable here: releases are permanent.
+ */
+function readableSnapshot(value: unknown): PublishedStatistics | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { format, tables } = value as { format?: unknown; tables?: unknown };
+  return typeof format === 'number' && format >= STATISTICS_FORMAT && Array.isArray(tables) ? (value as PublishedStatistics) : null;
+}
+
+export interface ReleaseSummary {
+  sequence: number;
+  releasedOn: Day;
+  storyCount: number;
+  /** Whether the release has figures that can be shown. */
+  hasFigures: boolean;
+  /** The day the release's figures were drawn (its own release day when it refreshed them). */
+  figuresUpdatedOn: Day | null;
+  /** The release that drew these figures: this one, or an earlier one they carried over from. */
+  figuresFrom: number | null;
+}
+
+interface BatchDigest {
+  sequence: number;
+  released_on: Day;
+  story_count: number;
+  format: string | null;
+  figures_updated_on: string | null;
+  digest: string;
+}
+
+/**
+ * Every release, oldest first, with where its figures come from: a run of releases carrying
+ * the same snapshot (same stored JSON) shares the figures of the run's first release.
+ */
+export async function listReleases(db: Kysely<Database>): Promise<ReleaseSummary[]> {
+  const { rows } = await sql<BatchDigest>`
+    select sequence, released_on, story_count, statistics->>'format' as format,
+           statistics->>'figuresUpdatedOn' as figures_updated_on, md5(statistics::text) as digest
+    from batches order by sequence`.execute(db);
+  let runStart: { sequence: number; digest: string } | undefined;
+  return rows.map((row) => {
+    if (runStart?.digest !== row.digest) runStart = { sequence: row.sequence, digest: row.digest };
+    const hasFigures = row.format !== null && Number(row.format) >= STATISTICS_FORMAT;
+    return {
+      sequence: row.sequence,
+      releasedOn: row.released_on,
+      storyCount: row.story_count,
+      hasFigures,
+      figuresUpdatedOn: hasFigures ? (row.figures_updated_on as Day) : null,
+      figuresFrom: hasFigures ? runStart.sequence : null,
+    };
+  });
+}
+
+export interface Release extends ReleaseSummary {
+  batchId: string;
+  statistics: PublishedStatistics | null;
+  stories: PublicStory[];
+}
+
+/** One release by its number; an unknown number is a 404. */
+export async function getRelease(db: Kysely<Database>, sequence: number): Promise<Release> {
+  const row = await db.selectFrom('batches').select(['id', 'statistics']).where('sequence', '=', sequence).executeTakeFirst();
+  const summary = (await listReleases(db)).find((r) => r.sequence === sequence);
+  if (!row || !summary) throw new ServiceError(404, 'unknown_release', `There is no release ${sequence}; the list of releases is at /releases.`);
+  const statistics = readableSnapshot(row.statistics);
+  return { ...summary, batchId: row.id, statistics, hasFigures: statistics !== null, stories: await storiesOfRelease(db, sequence) };
+}
+
+/** The suggested citation: "Offscript, release N, DAY, <origin>/releases/N". */
+export function releaseCitation(release: Pick<Release, 'sequence' | 'releasedOn'>, publicOrigin: string): string {
+  return `Offscript, release ${release.sequence}, ${release.releasedOn}, ${publicOrigin}/releases/${release.sequence}`;
+}
+
+/** Where a release's figures come from, in words, for its page, its codebook and its CSV. */
+export function figuresProvenance(release: ReleaseSummary): string {
+  if (!release.hasFigures) return 'This release carries no statistics that can be shown.';
+  return release.figuresFrom === release.sequence
+    ? `Figures drawn at this release, on ${release.figuresUpdatedOn}.`
+    : `Figures last updated ${release.figuresUpdatedOn} (release ${release.figuresFrom}), carried over unchanged.`;
+}
+
+const CSV_COLUMNS: [string, string][] = [
+  ['table', 'Table id (see "Tables" below); stable across releases.'],
+  ['row', 'Row key within the table, or `total` for the column totals.'],
+  ['column', 'Column key within the table, or `total` for the row totals.'],
+  ['count', 'The approximate (noisy) count of accounts; empty unless `status` is `shown`.'],
+  ['status', 'The cell state: `shown`, `fewer_than_k` or `withheld` (see "Cell states").'],
+  ['table_label', "The table's title in words."],
+  ['row_label', "The row's label in words (`Total` for totals)."],
+  ['column_label', "The column's label in words (`Total` for totals)."],
+];
+
+/** The codebook (Markdown): every variable and label, the cell states, the disclosure rules, K_MIN, noise and ε, the release day. */
+export function releaseCodebook(release: Release, publicOrigin: string, refreshRule: { refreshMinDays: number }): string {
+  const statistics = release.statistics;
+  const lines = [
+    `# Offscript release ${release.sequence}: codebook`,
+    '',
+    `Release ${release.sequence}, released ${release.releasedOn}, with ${release.storyCount} ${release.storyCount === 1 ? 'story' : 'stories'}. ${figuresProvenance(release)}`,
+    '',
+    '## Files',
+    '',
+    `- \`statistics.csv\` (${publicOrigin}/releases/${release.sequence}/statistics.csv): the figures of this release, one line per cell and per total.`,
+    '  Its first lines start with `#` and restate the release, K_MIN and the noise: read it with `comment="#"` (pandas) or `comment.char = "#"` (R).',
+    `- \`codebook.md\`: this file. \`citation.txt\`: the suggested citation.`,
+    '',
+    '## Variables (the columns of statistics.csv)',
+    '',
+    `The header line is \`${TIDY_CSV_HEADER}\`.`,
+    '',
+    '| column | meaning |',
+    '| --- | --- |',
+    ...CSV_COLUMNS.map(([name, meaning]) => `| \`${name}\` | ${meaning} |`),
+    '',
+  ];
+  if (statistics) {
+    const k = statistics.kMin;
+    lines.push(
+      '## Cell states',
+      '',
+      '| status | meaning |',
+      '| --- | --- |',
+      '| `shown` | `count` is the approximate number of accounts. |',
+      `| \`fewer_than_k\` | 1 to ${k - 1} accounts (after noise): a small count, not published. |`,
+      '| `withheld` | Hidden so that a small count elsewhere cannot be worked out, or because its row or column holds fewer than K_MIN accounts. It may hold any number, zero included: never read it as small. |',
+      '',
+      hiddenStatesLine(k),
+      '',
+      '## Disclosure rules',
+      '',
+      `- **K_MIN = ${k}.** A count of 1 to ${k - 1} accounts is published as \`fewer_than_k\`.`,
+      `- **Group disclosure.** A row or column whose total is fewer than ${k} shows none of its cells, zeros included; its total is \`fewer_than_k\` (a total of 0 may show as 0).`,
+      '- **Complementary suppression.** Further cells are `withheld` until no hidden cell can be worked out from the shown cells and the totals.',
+      `- **Noise.** Every count carries integer noise drawn at each refresh from a two-sided geometric distribution with a cryptographic random source: ε = ${statistics.epsilon.perCount} per count, ε = ${statistics.epsilon.perRefresh} per refresh for an account that touches every count. Totals and shares are computed from the noisy cells, and the small-cell rules apply to the noisy counts. Counts are therefore approximate ("about 47").`,
+      `- **Refreshes.** Figures are drawn afresh only when at least ${k} counted accounts have been added or withdrawn since the last refresh, and at most once every ${refreshRule.refreshMinDays} days; otherwise a release carries the previous figures over unchanged, so that comparing two releases never singles out a few accounts.`,
+      '- Only accepted accounts are counted, and only when their source allowed it. An account naming two platforms (or two task types) counts once for each.',
+      '',
+      '## Tables',
+      '',
+    );
+    for (const table of statistics.tables) {
+      lines.push(
+        `### \`${table.id}\`: ${table.title}`,
+        '',
+        table.description,
+        '',
+        `Rows (\`row\`, ${table.rowTitle}):`,
+        '',
+        ...table.rows.map((r) => `- \`${r.key}\`: ${r.label}`),
+        '- `total`: Total',
+        '',
+        `Columns (\`column\`, ${table.columnTitle}):`,
+        '',
+        ...table.columns.map((c) => `- \`${c.key}\`: ${c.label}`),
+        '- `total`: Total',
+        '',
+      );
+      if (table.medians) lines.push('The release page also shows each row\'s median band (from the noisy counts) where its total is shown; it is not in the CSV.', '');
+    }
+  }
+  lines.push('## Citation', '', releaseCitation(release, publicOrigin), '');
+  return lines.join('\n');
+}
