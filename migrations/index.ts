@@ -11,6 +11,7 @@ import * as m0007 from './0007_login_challenge_handle_hash.js';
 import * as m0008 from './0008_pinned_key_verifications.js';
 import * as m0009 from './0009_readiness_probe.js';
 import * as m0010 from './0010_account_version_2.js';
+import * as m0011 from './0011_attachments.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_intake': m0001,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '0008_pinned_key_verifications': m0008,
   '0009_readiness_probe': m0009,
   '0010_account_version_2': m0010,
+  '0011_attachments': m0011,
 };

@@ -2,6 +2,7 @@
 import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify';
 import type { Kysely } from 'kysely';
+import { attachmentRoutes } from './attachments/routes.js';
 import type { Config } from './config.js';
 import type { Database } from './db/schema.js';
 import { clientErrorResponder, frameworkErrorResponder, registerErrorHandling } from './error-handling.js';
@@ -91,6 +92,7 @@ export async function buildApp({ config, db, logDestination, assetManifest, data
   await app.register(publishingRoutes, { db, config });
   await app.register(platformsRoutes, { db, config });
   await app.register(intakeRoutes, { db, config });
+  await app.register(attachmentRoutes, { db, config });
   await app.register(followupRoutes, { db });
   await app.register(moderationRoutes, { db, config });
   return app;

@@ -1,5 +1,6 @@
 // Every setting, read once from the environment; a bad value stops start-up with one line.
 import path from 'node:path';
+import { LARGEST_ATTACHMENT_PAYLOAD, SEALED_CHUNK_BYTES } from '../common/protocol/attachment.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -27,6 +28,18 @@ export interface Config {
   batchMin: number;
   batchDelayDays: number;
   retentionDays: number;
+  /** Evidence attachments (docs/attachments.md): limits on what one account may carry. */
+  attachments: AttachmentLimits;
+}
+
+export interface AttachmentLimits {
+  /** A file's limit in bytes once stripped; the server checks the bucket that holds it. */
+  maxFileBytes: number;
+  /** The account's files together, counted in padded bytes. */
+  maxAccountBytes: number;
+  maxFiles: number;
+  /** Sealed bytes one client key may upload in an hour. */
+  uploadBytesPerHour: number;
 }
 
 export class ConfigError extends Error {
@@ -129,5 +142,11 @@ export function loadConfig(env: Env = process.env): Config {
     batchMin: integer(env, 'BATCH_MIN', 3, 1, 1000),
     batchDelayDays: integer(env, 'BATCH_DELAY_DAYS', 14, 0, 365),
     retentionDays: integer(env, 'RETENTION_DAYS', 30, 1, 3650),
+    attachments: {
+      maxFileBytes: integer(env, 'ATTACHMENT_MAX_FILE_BYTES', 10_000_000, 1, LARGEST_ATTACHMENT_PAYLOAD),
+      maxAccountBytes: integer(env, 'ATTACHMENT_MAX_ACCOUNT_BYTES', 25_000_000, 1, 1_000_000_000),
+      maxFiles: integer(env, 'ATTACHMENT_MAX_FILES', 10, 0, 100),
+      uploadBytesPerHour: integer(env, 'ATTACHMENT_UPLOAD_BYTES_PER_HOUR', 100_000_000, SEALED_CHUNK_BYTES, 100_000_000_000),
+    },
   };
 }

@@ -208,6 +208,31 @@ export interface ReadinessProbeTable {
   flipped: boolean;
 }
 
+/** A set of sealed files on its way to a submission; nothing in it says what they hold. */
+export interface AttachmentUploadsTable {
+  id: string;
+  created_on: Day;
+  /** Set in the transaction that stores the submission; an upload without one is unsent. */
+  submission_id: string | null;
+}
+
+export interface AttachmentFilesTable {
+  upload_id: string;
+  file_index: number;
+  /** One of ATTACHMENT_BUCKETS: all the server knows of a file's size. */
+  padded_size: number;
+  /** SHA-256 of the sealed chunks end to end, as declared by the browser. */
+  sha256: Uint8Array;
+}
+
+export interface AttachmentChunksTable {
+  upload_id: string;
+  file_index: number;
+  chunk_index: number;
+  /** One sealed secretstream message, SEALED_CHUNK_BYTES long. */
+  bytes: Uint8Array;
+}
+
 export interface Database {
   intake_keys: IntakeKeysTable;
   submissions: SubmissionsTable;
@@ -228,4 +253,7 @@ export interface Database {
   statistics_changes: StatisticsChangesTable;
   statistics_refreshes: StatisticsRefreshesTable;
   readiness_probe: ReadinessProbeTable;
+  attachment_uploads: AttachmentUploadsTable;
+  attachment_files: AttachmentFilesTable;
+  attachment_chunks: AttachmentChunksTable;
 }

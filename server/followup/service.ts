@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import { deleteAttachmentsOf } from '../attachments/service.js';
 import { decodeField } from '../binary-fields.js';
 import { todayUtc } from '../db/day.js';
 import type { Database, Day, SubmissionStatus } from '../db/schema.js';
@@ -226,6 +227,7 @@ export async function withdrawSubmission(db: Kysely<Database>, lookupToken: Uint
       .where('id', '=', row.id)
       .execute();
     await trx.deleteFrom('messages').where('submission_id', '=', row.id).execute();
+    const filesDeleted = await deleteAttachmentsOf(trx, [row.id]);
     const account = await trx
       .updateTable('accounts')
       .set({ withdrawn_on: today })
@@ -251,7 +253,7 @@ export async function withdrawSubmission(db: Kysely<Database>, lookupToken: Uint
       draftsDeleted = Number(deleted.numDeletedRows);
     }
     // No subject: the entry says that a withdrawal happened, not whose.
-    await appendAuditEntry(trx, { actor: 'system', action: 'submission.withdrawn', details: { storiesRetracted, draftsDeleted } });
+    await appendAuditEntry(trx, { actor: 'system', action: 'submission.withdrawn', details: { storiesRetracted, draftsDeleted, filesDeleted } });
     return { storiesRetracted, draftsDeleted };
   });
   // A retracted story leaves this instance's public pages at once.

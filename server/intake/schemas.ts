@@ -13,6 +13,8 @@ export const submissionBodySchema = {
     ciphertext: { type: 'string' },
     replyPublicKey: { type: 'string', minLength: 1, maxLength: 64 },
     lookupToken: { type: 'string', minLength: 1, maxLength: 64 },
+    /** The upload holding this account's sealed files (docs/attachments.md), when it has any. */
+    uploadId: { type: 'string', format: 'uuid' },
   },
 } as const;
 

@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely';
 import { todayUtc } from '../db/day.js';
 import type { Database, Day, SubmissionStatus } from '../db/schema.js';
+import { deleteAttachmentsOf, deleteUnsentUploads } from '../attachments/service.js';
 import { appendAuditEntry } from './audit.js';
 
 /** Statuses that count as decided; withdrawal deletes at once elsewhere. */
@@ -54,20 +55,20 @@ export async function purgeExpiredSubmissions(
       .where('envelope', 'is not', null)
       .executeTakeFirst();
     const purged = Number(updated.numUpdatedRows);
-    // Every expired submission's messages, so that none is left behind by an earlier partial state.
-    await trx
-      .deleteFrom('messages')
-      .where('submission_id', 'in', (eb) =>
-        eb
-          .selectFrom('submissions')
-          .select('id')
-          .where('status', 'in', DECIDED_STATUSES)
-          .where('decided_on', 'is not', null)
-          .where('decided_on', '<=', cutoff),
-      )
-      .execute();
-    if (purged > 0) {
-      await appendAuditEntry(trx, { actor: 'system', action: 'retention.purged', details: { count: purged } });
+    // Every expired submission's messages and files, so that none is left behind by an earlier partial state.
+    const expired = trx
+      .selectFrom('submissions')
+      .select('id')
+      .where('status', 'in', DECIDED_STATUSES)
+      .where('decided_on', 'is not', null)
+      .where('decided_on', '<=', cutoff);
+    await trx.deleteFrom('messages').where('submission_id', 'in', expired).execute();
+    const filesDeleted = await deleteAttachmentsOf(trx, expired);
+    // Uploads a closed tab never sent, begun before yesterday: a whole day old, so none is still under way.
+    const unsentUploadsDeleted = await deleteUnsentUploads(trx, addDays(today, -1));
+    if (purged > 0 || filesDeleted > 0 || unsentUploadsDeleted > 0) {
+      // Counts only: that files went, never what they held.
+      await appendAuditEntry(trx, { actor: 'system', action: 'retention.purged', details: { count: purged, filesDeleted, unsentUploadsDeleted } });
     }
     return { purged };
   });

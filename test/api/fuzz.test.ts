@@ -176,7 +176,7 @@ function requestFor(target: Target, step: Plan) {
   let url = encodePath(target.url, step);
   if (target.method === 'GET' && target.querySchema) {
     const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(fromSchema(target.querySchema as SchemaNode, chooser(step)) as Record<string, unknown>)) params.append(k, String(v));
+    for (const [k, v] of Object.entries((fromSchema(target.querySchema as SchemaNode, chooser(step)) ?? {}) as Record<string, unknown>)) params.append(k, String(v));
     url += `?${params.toString()}`;
   }
   let payload: string | undefined;
@@ -184,10 +184,11 @@ function requestFor(target: Target, step: Plan) {
     if (step.contentType) headers['content-type'] = step.contentType;
     if (step.shape === 'garbage') payload = step.garbage;
     else if (step.shape === 'schema') {
+      // A bare hostile value (a route without a body schema, or a 30% draw) may be null.
       const body = target.formFields ? fill(target.formFields, step) : fromSchema(target.bodySchema as SchemaNode | undefined, chooser(step));
       payload =
         step.contentType === 'application/x-www-form-urlencoded'
-          ? new URLSearchParams(Object.entries(body as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])).toString()
+          ? new URLSearchParams(Object.entries((body ?? {}) as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])).toString()
           : JSON.stringify(body);
     }
   }

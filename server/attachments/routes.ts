@@ -1,0 +1,48 @@
+// Attachment uploads (docs/attachments.md): source routes, so they log nothing per request.
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { SEALED_CHUNK_BYTES } from '../../common/protocol/attachment.js';
+import type { Config } from '../config.js';
+import type { Database } from '../db/schema.js';
+import { SOURCE_ROUTE_LOG_LEVEL } from '../privacy/logging.js';
+import { chunkParamsSchema, chunkStoredSchemas, uploadCreatedSchemas, uploadDeclarationSchema } from './schemas.js';
+import { createUpload, storeChunk, type ChunkAddress, type UploadDeclaration } from './service.js';
+
+export interface AttachmentRoutesOptions {
+  db: Kysely<Database>;
+  config: Pick<Config, 'attachments' | 'rateLimit'>;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+
+export async function attachmentRoutes(app: FastifyInstance, { db, config }: AttachmentRoutesOptions): Promise<void> {
+  // JSON for the declaration, raw bytes for chunks; anything else is 415.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.post<{ Body: UploadDeclaration }>(
+    '/api/v1/uploads',
+    {
+      logLevel: SOURCE_ROUTE_LOG_LEVEL,
+      config: { rateLimit: {} },
+      schema: { body: uploadDeclarationSchema, response: uploadCreatedSchemas },
+    },
+    async (request, reply) => reply.code(201).send(await createUpload(db, config.attachments, request.body)),
+  );
+
+  // The volume quota: so many sealed bytes per client key and hour, counted in chunks.
+  const chunksPerHour = Math.ceil(config.attachments.uploadBytesPerHour / SEALED_CHUNK_BYTES);
+  app.put<{ Params: ChunkAddress; Body: Buffer }>(
+    '/api/v1/uploads/:uploadId/files/:file/chunks/:chunk',
+    {
+      logLevel: SOURCE_ROUTE_LOG_LEVEL,
+      config: { rateLimit: { max: chunksPerHour, timeWindow: HOUR_MS } },
+      schema: { params: chunkParamsSchema, response: chunkStoredSchemas },
+    },
+    async (request, reply) => {
+      await storeChunk(db, request.params, new Uint8Array(request.body.buffer, request.body.byteOffset, request.body.byteLength));
+      return reply.code(201).send({ stored: true });
+    },
+  );
+}

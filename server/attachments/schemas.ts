@@ -1,0 +1,55 @@
+import { errorResponseSchema } from '../../common/errors.js';
+
+export const uploadDeclarationSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['v', 'files'],
+  properties: {
+    v: { const: 1 },
+    // The count limit is the operator's and is checked in the service, with its own message.
+    files: {
+      type: 'array',
+      maxItems: 100,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['paddedSize', 'sha256'],
+        properties: {
+          paddedSize: { type: 'integer', minimum: 1 },
+          sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+        },
+      },
+    },
+  },
+} as const;
+
+const errors = { '4xx': errorResponseSchema, '5xx': errorResponseSchema } as const;
+
+export const uploadCreatedSchemas = {
+  201: {
+    type: 'object',
+    required: ['uploadId', 'chunkBytes', 'files'],
+    properties: {
+      uploadId: { type: 'string' },
+      chunkBytes: { type: 'integer' },
+      files: { type: 'array', items: { type: 'object', required: ['chunks'], properties: { chunks: { type: 'integer' } } } },
+    },
+  },
+  ...errors,
+} as const;
+
+export const chunkParamsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['uploadId', 'file', 'chunk'],
+  properties: {
+    uploadId: { type: 'string', format: 'uuid' },
+    file: { type: 'integer', minimum: 0, maximum: 1000 },
+    chunk: { type: 'integer', minimum: 0, maximum: 100_000 },
+  },
+} as const;
+
+export const chunkStoredSchemas = {
+  201: { type: 'object', required: ['stored'], properties: { stored: { type: 'boolean', const: true } } },
+  ...errors,
+} as const;

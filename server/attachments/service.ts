@@ -1,0 +1,204 @@
+// Attachment uploads (docs/attachments.md): an upload declares its files' padded sizes and
+// digests, takes their sealed chunks one by one, and is tied to a submission only when every
+// chunk is stored and every digest matches. The server never learns what a file holds.
+import { randomUUID } from 'node:crypto';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
+import {
+  attachmentBucketFor,
+  ATTACHMENT_BUCKETS,
+  chunkCountOf,
+  isAttachmentBucket,
+  LARGEST_ATTACHMENT_BUCKET,
+  SEALED_CHUNK_BYTES,
+} from '../../common/protocol/attachment.js';
+import { ServiceError } from '../../common/errors.js';
+import type { AttachmentLimits } from '../config.js';
+import { todayUtc } from '../db/day.js';
+import type { Database, Day } from '../db/schema.js';
+
+export interface DeclaredFile {
+  paddedSize: number;
+  sha256: string;
+}
+
+export interface UploadDeclaration {
+  v: 1;
+  files: DeclaredFile[];
+}
+
+export interface CreatedUpload {
+  uploadId: string;
+  chunkBytes: number;
+  files: { chunks: number }[];
+}
+
+/** The largest padded size a file may have: the bucket a file of the configured limit pads to. */
+export function largestPaddedFile(limits: AttachmentLimits): number {
+  return limits.maxFileBytes > LARGEST_ATTACHMENT_BUCKET - 1 ? LARGEST_ATTACHMENT_BUCKET : attachmentBucketFor(limits.maxFileBytes);
+}
+
+const MB = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} MB`;
+
+function checkDeclaration(limits: AttachmentLimits, files: readonly DeclaredFile[]): void {
+  if (files.length === 0) throw new ServiceError(400, 'no_files', 'An upload declares at least one file.');
+  if (files.length > limits.maxFiles) {
+    throw new ServiceError(400, 'too_many_files', `An account may carry at most ${limits.maxFiles} files; this upload declares ${files.length}.`);
+  }
+  const largest = largestPaddedFile(limits);
+  files.forEach((file, i) => {
+    if (!isAttachmentBucket(file.paddedSize)) {
+      throw new ServiceError(400, 'bad_padded_size', `File ${i + 1}: a padded size is one of ${ATTACHMENT_BUCKETS.join(', ')} bytes.`);
+    }
+    if (file.paddedSize > largest) {
+      throw new ServiceError(413, 'file_too_large', `File ${i + 1} is too large: at most ${MB(limits.maxFileBytes)} a file.`);
+    }
+  });
+  const total = files.reduce((sum, f) => sum + f.paddedSize, 0);
+  if (total > limits.maxAccountBytes) {
+    throw new ServiceError(413, 'account_files_too_large', `These files take ${MB(total)} once padded; an account may carry at most ${MB(limits.maxAccountBytes)}.`);
+  }
+}
+
+export async function createUpload(db: Kysely<Database>, limits: AttachmentLimits, declaration: UploadDeclaration): Promise<CreatedUpload> {
+  checkDeclaration(limits, declaration.files);
+  const uploadId = randomUUID();
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('attachment_uploads').values({ id: uploadId, created_on: todayUtc(), submission_id: null }).execute();
+    await trx
+      .insertInto('attachment_files')
+      .values(declaration.files.map((f, i) => ({ upload_id: uploadId, file_index: i, padded_size: f.paddedSize, sha256: hexToBytes(f.sha256) })))
+      .execute();
+  });
+  return { uploadId, chunkBytes: SEALED_CHUNK_BYTES, files: declaration.files.map((f) => ({ chunks: chunkCountOf(f.paddedSize) })) };
+}
+
+const UNKNOWN_UPLOAD = () => new ServiceError(404, 'unknown_upload', 'This upload is unknown or has expired; start the upload again.');
+const UPLOAD_SENT = () => new ServiceError(409, 'upload_already_sent', 'This upload has already been sent with an account; it takes no more chunks.');
+
+export interface ChunkAddress {
+  uploadId: string;
+  file: number;
+  chunk: number;
+}
+
+/** Stores one sealed chunk; resolves once it is committed. The first copy of a chunk is kept. */
+export async function storeChunk(db: Kysely<Database>, { uploadId, file, chunk }: ChunkAddress, bytes: Uint8Array): Promise<void> {
+  const row = await db
+    .selectFrom('attachment_uploads as u')
+    .leftJoin('attachment_files as f', (join) => join.onRef('f.upload_id', '=', 'u.id').on('f.file_index', '=', file))
+    .select(['u.submission_id', 'f.padded_size'])
+    .where('u.id', '=', uploadId)
+    .executeTakeFirst();
+  if (!row) throw UNKNOWN_UPLOAD();
+  if (row.submission_id !== null) throw UPLOAD_SENT();
+  if (row.padded_size === null) throw new ServiceError(400, 'unknown_file', `This upload declares no file ${file + 1}.`);
+  const chunks = chunkCountOf(row.padded_size);
+  if (chunk >= chunks) throw new ServiceError(400, 'chunk_out_of_range', `File ${file + 1} has ${chunks} chunks, numbered 0 to ${chunks - 1}.`);
+  if (bytes.length !== SEALED_CHUNK_BYTES) {
+    throw new ServiceError(400, 'bad_chunk_length', `A sealed chunk is exactly ${SEALED_CHUNK_BYTES} bytes; this one is ${bytes.length}.`);
+  }
+  const inserted = await db
+    .insertInto('attachment_chunks')
+    .values({ upload_id: uploadId, file_index: file, chunk_index: chunk, bytes })
+    .onConflict((oc) => oc.doNothing())
+    .returning('chunk_index')
+    .executeTakeFirst();
+  if (inserted === undefined) {
+    throw new ServiceError(409, 'chunk_already_stored', `Chunk ${chunk} of file ${file + 1} is already stored; the first copy is kept.`);
+  }
+}
+
+async function sealedDigestOf(trx: Transaction<Database>, uploadId: string, file: number): Promise<{ digest: Uint8Array; chunks: number }> {
+  const hash = sha256.create();
+  const rows = await trx
+    .selectFrom('attachment_chunks')
+    .select('bytes')
+    .where('upload_id', '=', uploadId)
+    .where('file_index', '=', file)
+    .orderBy('chunk_index')
+    .execute();
+  for (const row of rows) hash.update(row.bytes);
+  return { digest: hash.digest(), chunks: rows.length };
+}
+
+/**
+ * Ties a complete upload to the submission being stored, inside the caller's transaction: every
+ * declared chunk must be present and every file must hash to its declared digest.
+ */
+export async function attachUpload(trx: Transaction<Database>, uploadId: string, submissionId: string): Promise<void> {
+  const upload = await trx.selectFrom('attachment_uploads').select('submission_id').where('id', '=', uploadId).forUpdate().executeTakeFirst();
+  if (!upload) throw UNKNOWN_UPLOAD();
+  if (upload.submission_id !== null) throw UPLOAD_SENT();
+  const files = await trx.selectFrom('attachment_files').select(['file_index', 'padded_size', 'sha256']).where('upload_id', '=', uploadId).orderBy('file_index').execute();
+  for (const file of files) {
+    const { digest, chunks } = await sealedDigestOf(trx, uploadId, file.file_index);
+    const expected = chunkCountOf(file.padded_size);
+    if (chunks !== expected) {
+      throw new ServiceError(409, 'upload_incomplete', `File ${file.file_index + 1} has ${chunks} of its ${expected} chunks; send the rest, then the account.`);
+    }
+    if (bytesToHex(digest) !== bytesToHex(file.sha256)) {
+      throw new ServiceError(400, 'upload_digest_mismatch', `File ${file.file_index + 1} does not match its declared SHA-256; upload it again.`);
+    }
+  }
+  await trx.updateTable('attachment_uploads').set({ submission_id: submissionId }).where('id', '=', uploadId).execute();
+}
+
+type SubmissionIds = readonly string[] | SelectQueryBuilder<Database, 'submissions', { id: string }>;
+
+async function countFilesOf(db: Kysely<Database>, submissionIds: SubmissionIds): Promise<number> {
+  if (Array.isArray(submissionIds) && submissionIds.length === 0) return 0;
+  const row = await db
+    .selectFrom('attachment_files as f')
+    .innerJoin('attachment_uploads as u', 'u.id', 'f.upload_id')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('u.submission_id', 'in', submissionIds)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Deletes every file of these submissions (a list or a query of ids); resolves to how many went. */
+export async function deleteAttachmentsOf(trx: Transaction<Database>, submissionIds: SubmissionIds): Promise<number> {
+  const files = await countFilesOf(trx, submissionIds);
+  if (files > 0) await trx.deleteFrom('attachment_uploads').where('submission_id', 'in', submissionIds).execute();
+  return files;
+}
+
+/** Deletes uploads never sent with an account that were created before `before`. */
+export async function deleteUnsentUploads(trx: Transaction<Database>, before: Day): Promise<number> {
+  const deleted = await trx.deleteFrom('attachment_uploads').where('submission_id', 'is', null).where('created_on', '<', before).executeTakeFirst();
+  return Number(deleted.numDeletedRows);
+}
+
+/** How many files a submission carries: what a moderator's page lists before opening them. */
+export function attachmentCount(db: Kysely<Database>, submissionId: string): Promise<number> {
+  return countFilesOf(db, [submissionId]);
+}
+
+export interface StoredFile {
+  paddedSize: number;
+  sealed: Uint8Array;
+}
+
+/** One of a submission's files, as its sealed chunks end to end (for moderators' browsers). */
+export async function sealedFileOf(db: Kysely<Database>, submissionId: string, file: number): Promise<StoredFile | undefined> {
+  const declared = await db
+    .selectFrom('attachment_files as f')
+    .innerJoin('attachment_uploads as u', 'u.id', 'f.upload_id')
+    .select(['f.upload_id', 'f.padded_size'])
+    .where('u.submission_id', '=', submissionId)
+    .where('f.file_index', '=', file)
+    .executeTakeFirst();
+  if (!declared) return undefined;
+  const rows = await db
+    .selectFrom('attachment_chunks')
+    .select('bytes')
+    .where('upload_id', '=', declared.upload_id)
+    .where('file_index', '=', file)
+    .orderBy('chunk_index')
+    .execute();
+  const sealed = new Uint8Array(rows.length * SEALED_CHUNK_BYTES);
+  rows.forEach((row, i) => sealed.set(row.bytes, i * SEALED_CHUNK_BYTES));
+  return { paddedSize: declared.padded_size, sealed };
+}
