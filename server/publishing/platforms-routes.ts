@@ -7,10 +7,9 @@ import type { Database } from '../db/schema.js';
 import { ServiceError } from '../../common/errors.js';
 import { platforms } from '../../common/vocabulary.js';
 import { PublicResponseCache } from './cache.js';
-import { hasScorecard, platformScorecard, platformScorecards, platformsCsv } from './platforms.js';
+import { accountsText, hasScorecard, platformScorecard, platformScorecards, platformsCsv } from './platforms.js';
 import { latestStatistics } from './release.js';
 import { platformKeyParamsSchema, platformResponseSchema, platformsResponseSchema } from './schemas.js';
-import { figureText } from './statistics-formats.js';
 
 export interface PlatformsRoutesOptions {
   db: Kysely<Database>;
@@ -32,7 +31,7 @@ export async function platformsRoutes(app: FastifyInstance, { db, config }: Plat
       const latest = await latestStatistics(db);
       const statistics = latest?.statistics ?? null;
       const kMin = statistics?.kMin ?? config.kMin;
-      const cards = platformScorecards(statistics).map((card) => ({ ...card, accountsText: figureText(card.accounts, kMin) }));
+      const cards = platformScorecards(statistics).map((card) => ({ ...card, accountsText: accountsText(card, kMin) }));
       return { type: html, body: await app.view('pages/platforms', { title: 'Platforms', statistics, cards, kMin }) };
     }),
   );
@@ -52,7 +51,7 @@ export async function platformsRoutes(app: FastifyInstance, { db, config }: Plat
       const card = statistics ? platformScorecard(statistics, key) : { key, label: platforms.labelOf(key), accounts: { count: null, status: 'withheld' as const }, principles: [] };
       return {
         type: html,
-        body: await app.view('pages/platform', { title: card.label, statistics, card, kMin, accountsText: figureText(card.accounts, kMin) }),
+        body: await app.view('pages/platform', { title: card.label, statistics, card, kMin, accountsText: accountsText(card, kMin) }),
       };
     }),
   );
@@ -93,7 +92,7 @@ export async function platformsRoutes(app: FastifyInstance, { db, config }: Plat
             figuresUpdatedOn: statistics?.figuresUpdatedOn ?? null,
             kMin,
             platform: card ?? { key, label: platforms.labelOf(key), accounts: { count: null, status: 'withheld' }, principles: [] },
-            hasScorecard: card !== null && hasScorecard(card.accounts, kMin),
+            hasScorecard: statistics !== null && hasScorecard(statistics, key),
           }),
         };
       }),

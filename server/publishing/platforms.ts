@@ -1,7 +1,7 @@
 // The per-platform scorecard (DESIGN §5, §8 /platforms): plain sentences built only from the
 // published tables of one refresh, after disclosure control, so that it spends no privacy and
 // says nothing the tables do not. A platform has a scorecard only where its line holds at
-// least K_MIN accounts (its noisy total in the accounts-by-version table).
+// least K_MIN accounts after noise (statistics.scorecardPlatforms, drawn with the headline).
 import { platforms, scorecardPrinciples } from '../../common/vocabulary.js';
 import type { Figure } from './disclosure.js';
 import { figureText } from './statistics-formats.js';
@@ -55,7 +55,7 @@ export interface ScorecardStatement {
 export interface PlatformScorecard {
   key: string;
   label: string;
-  /** Accounts naming the platform (noisy); a scorecard exists only when shown and ≥ kMin. */
+  /** Accounts naming the platform, as the accounts-by-version table publishes it (noisy; may be withheld). */
   accounts: Figure;
   principles: { key: string; label: string; statements: ScorecardStatement[] }[];
 }
@@ -78,7 +78,11 @@ function statement(rule: StatementRule, table: PublishedTableView | undefined, r
   if (says.status === 'shown' && answered.status === 'shown' && (answered.count ?? 0) > 0) {
     text = `${capitalised(figureText(says, kMin))} of ${figureText(answered, kMin)} accounts about ${label} that answered say ${rule.claim}.`;
   } else if (answered.status === 'shown' && answered.count === 0) {
-    text = `No account about ${label} answered this yet.`;
+    const notAsked = cells[table.columns.findIndex((c) => c.key === 'not_asked')];
+    text =
+      notAsked?.status === 'shown' && (notAsked.count ?? 0) > 0
+        ? `Not asked yet: the ${figureText(notAsked, kMin)} accounts about ${label} came before this question.`
+        : `No account about ${label} answered this yet.`;
   } else {
     text = `Too few accounts about ${label} answered this, or the figure is withheld so that a small count cannot be worked out.`;
   }
@@ -92,9 +96,17 @@ function accountsOf(statistics: PublishedStatistics, row: number): Figure {
   return statistics.tables.find((t) => t.id === ACCOUNTS_TABLE)?.rowTotals[row] ?? WITHHELD;
 }
 
-/** Whether a platform's line holds at least kMin accounts (noisy): the condition for a scorecard. */
-export function hasScorecard(accounts: Figure, kMin: number): boolean {
-  return accounts.status === 'shown' && (accounts.count ?? 0) >= kMin;
+/**
+ * Whether a platform's line holds at least kMin accounts after noise: the condition for a
+ * scorecard. Snapshots from before version 2 carry no list; their platforms have no scorecard.
+ */
+export function hasScorecard(statistics: PublishedStatistics, platformKey: string): boolean {
+  return statistics.scorecardPlatforms?.includes(platformKey) ?? false;
+}
+
+/** The platform's accounts in words: "about 47", or "at least 11" where the table withholds the total. */
+export function accountsText(card: PlatformScorecard, kMin: number): string {
+  return card.accounts.status === 'shown' || card.principles.length === 0 ? figureText(card.accounts, kMin) : `at least ${kMin}`;
 }
 
 /** The scorecard of one platform (by its row in the platform tables), from one refresh's tables. */
@@ -107,7 +119,7 @@ export function platformScorecard(statistics: PublishedStatistics, platformKey: 
     key: platformKey,
     label,
     accounts,
-    principles: hasScorecard(accounts, statistics.kMin)
+    principles: hasScorecard(statistics, platformKey)
       ? scorecardPrinciples.terms.map((principle) => ({
           key: principle.key,
           label: principle.label,
@@ -120,7 +132,7 @@ export function platformScorecard(statistics: PublishedStatistics, platformKey: 
 /** Every platform that has a scorecard in this refresh, in vocabulary order. */
 export function platformScorecards(statistics: PublishedStatistics | null): PlatformScorecard[] {
   if (!statistics) return [];
-  return platforms.keys.map((key) => platformScorecard(statistics, key)).filter((card) => hasScorecard(card.accounts, statistics.kMin));
+  return platforms.keys.filter((key) => hasScorecard(statistics, key)).map((key) => platformScorecard(statistics, key));
 }
 
 const csvField = (value: string | number | null) => (value === null ? '' : typeof value === 'number' ? String(value) : /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);

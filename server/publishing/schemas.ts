@@ -107,6 +107,11 @@ const statisticsSnapshot = {
         },
       },
     },
+    scorecardPlatforms: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Platforms named by at least kMin accounts after noise: those with a scorecard at /api/v1/platforms',
+    },
     tables: {
       type: 'array',
       items: {

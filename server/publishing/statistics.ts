@@ -102,6 +102,12 @@ export interface PublishedStatistics {
     conditions: { key: string; label: string; yes: Figure; answered: Figure; share: ShareFigure }[];
   };
   tables: PublishedTableView[];
+  /**
+   * Platforms named by at least kMin accounts after noise (the headline's platforms, by key): the
+   * ones with a scorecard. Only that, never their counts, which the tables publish under their own
+   * rules (a large platform's total may be withheld there to protect a small one).
+   */
+  scorecardPlatforms?: string[];
 }
 
 /** Per facet value, how many counted accounts carry it: the basis for public tags. */
@@ -364,7 +370,8 @@ export function drawStatistics(t: AccountTallies, kMin: number, noise: NoiseSour
   );
 
   const accounts = figureOf(noisy(t.accounts, noise), kMin);
-  const shownPlatforms = platforms.keys.filter((p) => noisy(t.facets.platforms.get(p) ?? 0, noise) >= kMin).length;
+  const namedByKMin = platforms.keys.filter((p) => noisy(t.facets.platforms.get(p) ?? 0, noise) >= kMin);
+  const shownPlatforms = namedByKMin.length;
   const statistics: PublishedStatistics = {
     format: STATISTICS_FORMAT,
     kMin,
@@ -388,6 +395,8 @@ export function drawStatistics(t: AccountTallies, kMin: number, noise: NoiseSour
   };
   // Drawn after the version-1 figures, so that those take the same noise draws as before version 2.
   statistics.tables.push(...version2Tables(t, kMin, noisyGrid, today));
+  // The same noisy draws as the headline's count of platforms: which ones, not how many accounts.
+  statistics.scorecardPlatforms = statistics.headline.platforms.status === 'shown' ? namedByKMin : [];
   return statistics;
 }
 

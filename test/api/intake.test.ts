@@ -132,6 +132,22 @@ describe('POST /api/v1/submissions', () => {
   });
 });
 
+/** Every version-2 question answered (form field names). */
+const VERSION_2_FIELDS = {
+  advertisedPayBand: 'over_150',
+  unpaidHours: '20_49',
+  paidShare: 'about_half',
+  latePay: 'sometimes',
+  endedWithoutNotice: 'yes',
+  noticeGiven: 'under_24_hours',
+  rateCut: 'yes',
+  deactivated: 'yes',
+  appealPossible: 'no',
+  monitoring: 'yes',
+  union: 'wga',
+  halfYear: '2025-H2',
+};
+
 describe('the no-JavaScript form, POST /submit', () => {
   const form = (fields: Record<string, string | string[]>) => {
     const params = new URLSearchParams();
@@ -183,12 +199,45 @@ describe('the no-JavaScript form, POST /submit', () => {
     ['without consent', { narrative: 'Something happened.' }, 'choose what may be done'],
     ['with a platform outside the vocabulary', { narrative: 'x', consent: 'quote', platforms: 'openai' }, 'Unknown platforms'],
     ['with a condition answer outside the vocabulary', { narrative: 'x', consent: 'quote', condition_nda_signed: 'maybe' }, 'Unknown condition_nda_signed'],
+    ['with an advertised pay band outside the vocabulary', { narrative: 'x', consent: 'quote', advertisedPayBand: '150_dollars' }, 'Unknown advertisedPayBand'],
+    ['with an unpaid-hours band outside the vocabulary', { narrative: 'x', consent: 'quote', unpaidHours: 'twenty' }, 'Unknown unpaidHours'],
+    ['with a half-year in the future', { narrative: 'x', consent: 'quote', halfYear: `${new Date().getUTCFullYear() + 1}-H1` }, 'halfYear cannot be in the future'],
+    ['with a half-year before 2018', { narrative: 'x', consent: 'quote', halfYear: '2017-H1' }, 'halfYear cannot be before 2018-H1'],
+    ['with a date where a half-year belongs', { narrative: 'x', consent: 'quote', halfYear: '2025-03-14' }, 'halfYear takes a half-year such as 2026-H1, never a date'],
   ])('refuses an account %s, keeps what was typed, stores nothing', async (_name, fields, message) => {
     const before = await countSubmissions();
     const response = await form(fields);
     expect(response.statusCode).toBe(400);
     expect(response.body).toContain(message);
     expect(await countSubmissions()).toBe(before);
+  });
+
+  it('seals a version-2 account with every new question answered', async () => {
+    const fields = {
+      narrative: 'No-JS version 2: ten hours worked for five paid.',
+      consent: 'quote',
+      platforms: 'outlier',
+      payBand: '40_59',
+      ...VERSION_2_FIELDS,
+    };
+    const response = await form(fields);
+    expect(response.statusCode).toBe(200);
+    const words = [...response.body.matchAll(/<li>([a-z]+)<\/li>/g)].map((m) => m[1]!);
+    const sodium = await loadSodium();
+    const { lookupToken } = deriveReceiptKeys(sodium, entropyFromReceiptWords(words.join(' ')));
+    const row = await t.database.db.selectFrom('submissions').selectAll().where('lookup_hash', '=', lookupTokenHash(lookupToken)).executeTakeFirstOrThrow();
+    const { halfYear, ...facts } = VERSION_2_FIELDS;
+    expect(openAccount(sodium, row.envelope!, key.keyPair)).toEqual({
+      v: 2,
+      platforms: ['outlier'],
+      taskTypes: [],
+      payBand: '40_59',
+      conditions: {},
+      narrative: fields.narrative,
+      consent: 'quote',
+      facts,
+      halfYear,
+    });
   });
 
   it('refuses an account too long for the largest bucket with 413', async () => {
@@ -205,7 +254,8 @@ describe('privacy', () => {
     const canary = 'CANARY-7f3a the grey heron flies at midnight over Stage 9';
     const sealed = await sealForTest(key, sampleAccount({ narrative: canary }));
     expect((await post(sealed.body)).statusCode).toBe(201);
-    const params = new URLSearchParams({ narrative: canary, consent: 'quote' });
+    // Every field filled in, the new questions of version 2 too.
+    const params = new URLSearchParams({ narrative: canary, quotable: canary, consent: 'quote', role: 'writer', platforms: 'outlier', taskTypes: 'red_teaming', payBand: '40_59', hoursBand: '20_29', condition_nda_signed: 'yes', ...VERSION_2_FIELDS });
     const noJs = await t.app.inject({
       method: 'POST',
       url: '/submit?source=' + encodeURIComponent(canary),

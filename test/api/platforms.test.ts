@@ -1,0 +1,135 @@
+// /platforms and /platforms/:key (DESIGN §5, §8), and version-2 facets at acceptance: a
+// platform's scorecard appears only once its line holds at least K_MIN accounts; unknown keys
+// are 404; bad version-2 facets are a 400 naming the field and change nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { todayUtc } from '../../server/db/day.js';
+import { accountRow, type Facets } from '../../server/moderation/queue-service.js';
+import { releaseDueBatch } from '../../server/publishing/release.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { call, enrolViaApi, logInViaApi, type TestModerator } from '../support/moderation.js';
+import { approvedStory, submitSealed } from '../support/publishing.js';
+
+const ORIGIN = 'http://127.0.0.1:3000';
+const K = 11;
+let t: TestApp;
+let author: TestModerator;
+let reviewer: TestModerator;
+
+const VERSION_2: Facets = {
+  platforms: ['outlier'],
+  taskTypes: ['writing_prompts'],
+  payBand: '20_39',
+  conditions: { told_data_use: 'no' },
+  consent: 'stats',
+  accountVersion: 2,
+  facts: { advertisedPayBand: '40_59', paidShare: 'less_than_half', monitoring: 'yes', deactivated: 'yes', appealPossible: 'no' },
+  halfYear: '2025-H2',
+};
+
+beforeAll(async () => {
+  t = await startTestApp({ PUBLIC_ORIGIN: ORIGIN, K_MIN: String(K), BATCH_MIN: '1', BATCH_DELAY_DAYS: '0' });
+  await enrolViaApi(t.app, t.database.db, 'author', 'administrator', { createIntakeKey: true });
+  author = await logInViaApi(t.app, 'author', 'author lantern orbit meadow', ORIGIN);
+  await enrolViaApi(t.app, t.database.db, 'reviewer', 'moderator');
+  reviewer = await logInViaApi(t.app, 'reviewer', 'reviewer lantern orbit meadow', ORIGIN);
+});
+afterAll(async () => t?.close());
+
+const accountCount = async () => Number((await t.database.db.selectFrom('accounts').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+
+describe('version-2 facets at acceptance', () => {
+  it.each([
+    ['an unknown answer', { facts: { paidShare: 'nearly' } }, 'paidShare'],
+    ['an unknown question', { facts: { salary: '100' } }, 'salary'],
+    ['a half-year in the future', { halfYear: `${new Date().getUTCFullYear() + 1}-H2` }, 'halfYear cannot be in the future'],
+    ['a half-year before 2018', { halfYear: '2016-H2' }, 'halfYear cannot be before 2018'],
+    ['a date where a half-year belongs', { halfYear: '2025-11-02' }, 'never a date'],
+    ['answers on a version-1 account', { accountVersion: 1 }, 'version-1 account was never asked'],
+  ])('refuses %s with a 400 naming it, and stores nothing', async (_name, change, message) => {
+    const id = await submitSealed(t.app, t.database.db);
+    const before = await accountCount();
+    const response = await call(t.app, author, 'POST', `/mod/api/submissions/${id}/accept`, { facets: { ...VERSION_2, ...change } });
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toContain(message);
+    expect(await accountCount()).toBe(before);
+    const submission = await t.database.db.selectFrom('submissions').select('status').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(submission.status).not.toBe('accepted');
+  });
+
+  it('stores the version, the answers with the facts derived from them, and the half-year', async () => {
+    const id = await submitSealed(t.app, t.database.db);
+    const response = await call(t.app, author, 'POST', `/mod/api/submissions/${id}/accept`, { facets: VERSION_2 });
+    expect(response.statusCode).toBe(200);
+    const row = await t.database.db.selectFrom('accounts').selectAll().where('submission_id', '=', id).executeTakeFirstOrThrow();
+    expect(row.account_version).toBe(2);
+    expect(row.half_year).toBe('2025-H2');
+    expect(row.facts).toEqual({ ...VERSION_2.facts, payAgainstAdvertised: 'below', deactivation: 'no_appeal' });
+  });
+});
+
+describe('/platforms', () => {
+  it('shows a platform only once at least K_MIN accounts name it; unknown keys are 404', async () => {
+    const db = t.database.db;
+    // Outlier: 30 version-2 accounts (+1 accepted above, +1 story); Turing 15; Mercor 5; Appen: 20 from before version 2.
+    await db.insertInto('accounts').values(Array.from({ length: 30 }, () => accountRow(VERSION_2, null, todayUtc()))).execute();
+    await db.insertInto('accounts').values(Array.from({ length: 15 }, () => accountRow({ ...VERSION_2, platforms: ['turing'] }, null, todayUtc()))).execute();
+    await db.insertInto('accounts').values(Array.from({ length: 5 }, () => accountRow({ ...VERSION_2, platforms: ['mercor'] }, null, todayUtc()))).execute();
+    const v1: Facets = { platforms: ['appen'], taskTypes: [], payBand: '20_39', conditions: { told_data_use: 'yes' }, consent: 'stats' };
+    await db.insertInto('accounts').values(Array.from({ length: 20 }, () => accountRow(v1, null, todayUtc()))).execute();
+    await approvedStory(t.app, db, { author, reviewer }, { title: 'Ten hours for five', body: 'The tracker missed half of it.' }, { ...VERSION_2, consent: 'quote' });
+    const batch = await releaseDueBatch(db, { kMin: K, batchMin: 1, batchDelayDays: 0, noise: () => 0 });
+    expect(batch?.statisticsRefreshed).toBe(true);
+
+    const list = (await t.app.inject({ url: '/api/v1/platforms' })).json() as { kMin: number; platforms: { key: string; accounts: { count: number } }[] };
+    expect(list.kMin).toBe(K);
+    // Mercor's 5 accounts: no scorecard. Turing's 15 get one, though its total is withheld in the
+    // tables (the complement that keeps Mercor's small count from being worked out).
+    expect(list.platforms.map((p) => p.key)).toEqual(['outlier', 'turing', 'appen']);
+    expect(list.platforms[0]!.accounts).toEqual({ count: 32, status: 'shown' });
+
+    const outlier = (await t.app.inject({ url: '/api/v1/platforms/outlier' })).json() as {
+      hasScorecard: boolean;
+      platform: { principles: { key: string; statements: { key: string; text: string; says: { count: number | null } }[] }[] };
+    };
+    expect(outlier.hasScorecard).toBe(true);
+    const statements = outlier.platform.principles.flatMap((p) => p.statements);
+    expect(statements.find((s) => s.key === 'not_paid_all_time')!.text).toBe(
+      'About 32 of about 32 accounts about Outlier that answered say they were not paid for all the time they worked.',
+    );
+    expect(statements.find((s) => s.key === 'deactivated_without_appeal')!.says.count).toBe(32);
+    // Appen's accounts predate the questions: "not asked", so no one answered — never "no".
+    const appen = (await t.app.inject({ url: '/api/v1/platforms/appen' })).json() as typeof outlier;
+    const version2Statements = ['paid_below_advertised', 'not_paid_all_time', 'deactivated_without_appeal', 'monitoring'];
+    for (const s of appen.platform.principles.flatMap((p) => p.statements).filter((s) => version2Statements.includes(s.key))) {
+      expect(s.text, s.key).toMatch(/^(Not asked yet: the about 20 accounts about Appen came before this question|No account about Appen answered this yet|Too few accounts about Appen)/);
+    }
+
+    const mercor = (await t.app.inject({ url: '/api/v1/platforms/mercor' })).json() as typeof outlier;
+    expect(mercor.hasScorecard).toBe(false);
+    expect(mercor.platform.principles).toEqual([]);
+
+    const page = (await t.app.inject({ url: '/platforms' })).body;
+    expect(page).toContain('href="/platforms/outlier"');
+    expect(page).not.toContain('href="/platforms/mercor"');
+    const outlierPage = await t.app.inject({ url: '/platforms/outlier' });
+    expect(outlierPage.statusCode).toBe(200);
+    expect(outlierPage.body).toContain('Paid for all work');
+    expect(outlierPage.body).toContain('About 32 of about 32 accounts about Outlier');
+    const mercorPage = await t.app.inject({ url: '/platforms/mercor' });
+    expect(mercorPage.statusCode).toBe(200);
+    expect(mercorPage.body).toContain('There is no scorecard for Mercor');
+    expect(mercorPage.body).not.toContain('about 5');
+
+    const csv = (await t.app.inject({ url: '/platforms.csv' })).body;
+    expect(csv).toContain('outlier,,accounts,32,shown');
+    expect(csv).toContain('outlier,paid_for_all_work,not_paid_all_time,32,shown,32,shown,');
+    expect(csv).not.toContain('mercor');
+
+    for (const url of ['/platforms/openai', '/api/v1/platforms/openai']) {
+      const response = await t.app.inject({ url });
+      expect(response.statusCode, url).toBe(404);
+    }
+    expect((await t.app.inject({ url: '/api/v1/platforms/openai' })).json()).toMatchObject({ error: { code: 'unknown_platform' } });
+    expect((await t.app.inject({ url: '/about' })).body).toContain('id="scorecard"');
+  });
+});
