@@ -14,7 +14,7 @@ import { todayUtc } from '../server/db/day.js';
 import { migrateToLatest } from '../server/db/migrator.js';
 import type { Database, ModeratorRole } from '../server/db/schema.js';
 import { ServiceError } from '../common/errors.js';
-import type { Account } from '../common/intake/account.js';
+import { halfYearsUpTo, type Account } from '../common/intake/account.js';
 import { acceptSealedSubmission, currentIntakeKey } from '../server/intake/service.js';
 import { acceptSubmission, accountRow, openSubmission, type Facets } from '../server/moderation/queue-service.js';
 import { approveStory } from '../server/moderation/stories-service.js';
@@ -36,6 +36,7 @@ import { releaseDueBatch, type ReleasedBatch } from '../server/publishing/releas
 import {
   conditions,
   payBands,
+  type FactKey,
   type AttributionLabel,
   type Condition,
   type ConditionAnswer,
@@ -133,9 +134,43 @@ const CONDITION_WEIGHTS: Record<Condition, Weighted<ConditionAnswer>> = {
   told_data_use: [['yes', 20], ['no', 60], ['unsure', 20]],
 };
 const COUNT_WEIGHTS: Weighted<'1' | '2' | '3'> = [['1', 55], ['2', 35], ['3', 10]];
+// Version 2's questions (the advertised band follows the actual one: see drawFacets).
+const FACT_WEIGHTS: Partial<Record<FactKey, Weighted<string>>> = {
+  unpaidHours: [['none', 20], ['under_5', 25], ['5_19', 30], ['20_49', 18], ['50_plus', 7]],
+  paidShare: [['all', 35], ['most', 30], ['about_half', 15], ['less_than_half', 10], ['not_sure', 10]],
+  latePay: [['never', 50], ['sometimes', 35], ['often', 15]],
+  endedWithoutNotice: [['yes', 50], ['no', 40], ['unsure', 10]],
+  rateCut: [['yes', 30], ['no', 55], ['unsure', 15]],
+  deactivated: [['yes', 20], ['no', 80]],
+  monitoring: [['yes', 45], ['no', 30], ['unsure', 25]],
+  union: [['wga', 30], ['sag_aftra', 15], ['iatse', 15], ['another', 5], ['none', 25], ['prefer_not_to_say', 10]],
+};
+const NOTICE_WEIGHTS: Weighted<string> = [['none', 55], ['under_24_hours', 25], ['1_7_days', 15], ['over_7_days', 5]];
+const APPEAL_WEIGHTS: Weighted<string> = [['yes', 20], ['no', 60], ['unsure', 20]];
+/** Share of demo accounts given on the version-2 form; the rest predate it (their new questions "not asked"). */
+const VERSION_2_SHARE = 0.75;
 
 /** An account's facets as the seed draws them: never `background`, which is neither counted nor quoted. */
-export type DemoFacets = Omit<Account, 'v' | 'narrative' | 'quotable' | 'consent'> & { consent: 'quote' | 'stats' };
+export type DemoFacets = Omit<Account, 'v' | 'narrative' | 'quotable' | 'consent' | 'facts'> & {
+  consent: 'quote' | 'stats';
+  accountVersion: 1 | 2;
+  facts?: Record<string, string>;
+};
+
+/** The version-2 answers of one demo account, each skipped now and then as a source may. */
+function drawFacts(random: () => number, payBand: PayBand | undefined): Record<string, string> {
+  const facts: Record<string, string> = {};
+  const answered = () => random() < 0.85;
+  if (payBand && answered()) {
+    // Advertisements quote more than the work pays, mostly (an ad at $150, a hire at $52).
+    const gap = Number(pick(random, [['0', 40], ['1', 35], ['2', 25]] as const));
+    facts.advertisedPayBand = payBands.keys[Math.min(payBands.keys.indexOf(payBand) + gap, payBands.keys.length - 1)]!;
+  }
+  for (const [fact, weights] of Object.entries(FACT_WEIGHTS)) if (answered()) facts[fact] = pick(random, weights);
+  if (facts.endedWithoutNotice === 'yes' && answered()) facts.noticeGiven = pick(random, NOTICE_WEIGHTS);
+  if (facts.deactivated === 'yes' && answered()) facts.appealPossible = pick(random, APPEAL_WEIGHTS);
+  return facts;
+}
 
 export function drawFacets(random: () => number, consent?: 'quote' | 'stats'): DemoFacets {
   const facets: DemoFacets = {
@@ -143,6 +178,7 @@ export function drawFacets(random: () => number, consent?: 'quote' | 'stats'): D
     taskTypes: pickSome(random, TASK_WEIGHTS, Number(pick(random, COUNT_WEIGHTS))),
     conditions: {},
     consent: consent ?? (random() < 0.35 ? 'quote' : 'stats'),
+    accountVersion: 1,
   };
   for (const condition of conditions.keys) {
     if (random() < 0.85) facets.conditions[condition] = pick(random, CONDITION_WEIGHTS[condition]);
@@ -155,6 +191,13 @@ export function drawFacets(random: () => number, consent?: 'quote' | 'stats'): D
     facets.payBand = payBands.keys[band]!;
   }
   if (random() < 0.9) facets.hoursBand = pick(random, HOURS_WEIGHTS);
+  if (random() < VERSION_2_SHARE) {
+    facets.accountVersion = 2;
+    facets.facts = drawFacts(random, facets.payBand);
+    // The last three years' half-years, more of them recent.
+    const halfYears = halfYearsUpTo(new Date()).slice(-6);
+    if (random() < 0.8) facets.halfYear = halfYears[Math.min(halfYears.length - 1, Math.floor(halfYears.length * random() ** 0.6))]!;
+  }
   return facets;
 }
 
@@ -322,7 +365,8 @@ async function seedStory(db: Kysely<Database>, team: DemoTeam, random: () => num
   if (!key) throw new Error('no intake key: the demo administrator could not create one');
   const facets = drawFacets(random, 'quote');
   const story = demoStory(random, index, facets);
-  const account: Account = { v: 1, ...facets, narrative: story.narrative, quotable: story.quotable };
+  const { accountVersion, ...sealed } = facets;
+  const account: Account = { v: accountVersion, ...sealed, narrative: story.narrative, quotable: story.quotable };
   const { lookupToken, replyKeyPair } = deriveReceiptKeys(s, drawReceiptEntropy(s));
   await acceptSealedSubmission(db, {
     v: 1,
@@ -333,7 +377,7 @@ async function seedStory(db: Kysely<Database>, team: DemoTeam, random: () => num
   });
   const { id } = await db.selectFrom('submissions').select('id').where('lookup_hash', '=', lookupTokenHash(lookupToken)).executeTakeFirstOrThrow();
   await openSubmission(db, team.admin, id);
-  const moderatorFacets: Facets = { ...facets, conditions: { ...facets.conditions } };
+  const moderatorFacets: Facets = { ...facets, conditions: { ...facets.conditions }, ...(facets.facts ? { facts: { ...facets.facts } } : {}) };
   const { storyId } = await acceptSubmission(db, team.admin, id, {
     facets: moderatorFacets,
     story: { title: story.title, body: story.body, pullQuotes: story.pullQuotes, attributionLabel: story.attributionLabel },

@@ -103,6 +103,16 @@ describe('npm run seed', () => {
     expect(figures.some((f) => f.status === 'withheld')).toBe(true);
   });
 
+  it('makes version-2 accounts and some version-1, so that the platform pages have scorecards', async () => {
+    const versions = await database.db.selectFrom('accounts').select(['account_version', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('account_version').execute();
+    const byVersion = Object.fromEntries(versions.map((v) => [v.account_version, Number(v.n)]));
+    expect(byVersion[2]).toBeGreaterThan(byVersion[1] ?? 0);
+    expect(byVersion[1]).toBeGreaterThan(0);
+    const { platforms } = (await app.inject({ url: '/api/v1/platforms' })).json() as { platforms: { key: string }[] };
+    expect(platforms.length).toBeGreaterThan(0);
+    expect((await app.inject({ url: `/platforms/${platforms[0]!.key}` })).body).toContain('Paid for all work');
+  });
+
   it('a second run keeps the demo moderators and adds to the data', async () => {
     const again = await seedDemoData(database.db, { accounts: 20, stories: 3, kMin: K_MIN, batchMin: 3 });
     expect(again.moderators.every((m) => !m.created)).toBe(true);
