@@ -111,7 +111,8 @@ export async function publishingRoutes(app: FastifyInstance, { db, config }: Pub
           title: 'Statistics',
           latest,
           statistics,
-          carriedOver: Boolean(statistics && latest && statistics.figuresUpdatedOn !== latest.releasedOn),
+          // The release that drew these figures, when they carried over to the latest one.
+          figuresFrom: statistics ? (await listReleases(db)).at(-1)?.figuresFrom : undefined,
           refreshRule,
           hiddenStates: hiddenStatesLine(statistics?.kMin ?? config.kMin),
           tables: statistics ? statsPageTables(statistics) : [],

@@ -139,7 +139,9 @@ describe('disclosure control as published', () => {
     const afterAdded = await stats();
     expect(afterAdded.batch).toBe((before.batch ?? 0) + 1);
     expect(numbersOf(afterAdded)).toBe(numbersOf(before));
-    expect((await t.app.inject({ url: '/stats' })).body).toContain(`Figures last updated ${before.statistics!.figuresUpdatedOn}, carried over unchanged`);
+    expect((await t.app.inject({ url: '/stats' })).body).toContain(
+      `Figures last updated ${before.statistics!.figuresUpdatedOn} (<a href="/releases/${before.batch}">release ${before.batch}</a>), carried over unchanged`,
+    );
 
     const one = await t.database.db.selectFrom('accounts').select('id').where('withdrawn_on', 'is', null).where('pay_band', '=', '60_89').limit(1).executeTakeFirstOrThrow();
     await t.database.db.updateTable('accounts').set({ withdrawn_on: todayUtc() }).where('id', '=', one.id).execute();

@@ -111,6 +111,9 @@ describe('releases', () => {
     const page = (await get('/releases/2')).body;
     expect(page).toContain(`Figures last updated ${DAY_1} (release 1), carried over unchanged.`);
     expect((await get('/releases/2/codebook.md')).body).toContain(`Figures last updated ${DAY_1} (release 1)`);
+    expect((await get('/stats')).body).toContain(
+      `Figures last updated ${DAY_1} (<a href="/releases/1">release 1</a>), carried over unchanged to <a href="/releases/2">release 2</a> (released ${DAY_2})`,
+    );
     expect(await releaseOne()).toEqual(first);
   });
 
@@ -188,6 +191,8 @@ describe('/api/docs', () => {
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(page.headers.vary).toContain('accept');
     expect(page.body).toContain('id="swagger-ui"');
+    // The site's CSP, unchanged: no exception for this page.
+    expect(page.headers['content-security-policy']).toBe((await get('/stats')).headers['content-security-policy']);
     expect(page.body).toContain('href="/api/docs/json"');
     expect(page.body).toContain('<code>GET /api/v1/releases/{n}</code>');
     for (const accept of [undefined, '*/*', 'application/json']) {

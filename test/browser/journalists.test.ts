@@ -1,5 +1,6 @@
 // What a data desk uses, in a real Chromium (issue 16, journalists): the API reference renders
 // under the site's CSP from our own origin, and a release's data package downloads and parses.
+/// <reference types="trusted-types" />
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
@@ -65,6 +66,9 @@ describe.skipIf(!chromiumAvailable)('journalists in Chromium', () => {
     await page.locator('#swagger-ui .opblock-summary').filter({ hasText: '/api/v1/stats' }).first().click();
     await page.locator('#swagger-ui .opblock-body').first().waitFor();
     await page.getByRole('link', { name: 'the OpenAPI document (JSON)' }).waitFor();
+    // The page's one Trusted Types policy cleans what it lets through; it is not a pass-through.
+    const cleaned = await page.evaluate(() => String(window.trustedTypes?.defaultPolicy?.createHTML('<p>ok</p><script>alert(1)</script><a href="javascript:alert(2)">link</a>')));
+    expect(cleaned).toBe('<p>ok</p><a>link</a>');
     expect(problems).toEqual({ foreignRequests: [], violations: [], errors: [] });
   });
 
