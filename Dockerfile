@@ -2,6 +2,9 @@
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# swagger-ui-dist (a build-time dependency) pulls in @scarf/scarf, whose install script would send
+# install telemetry; package.json's scarfSettings turns it off, and so does this.
+ENV SCARF_ANALYTICS=false
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev
