@@ -251,3 +251,51 @@ export const scorecardPrinciples = vocabulary([
   { key: 'support_for_disturbing_work', label: 'Support for disturbing work' },
   { key: 'transparency_about_data_use', label: 'Transparency about data use' },
 ]);
+/** The attribution a draft starts from: the coarse label of the account's former role (DESIGN §6). */
+export const roleAttribution: Record<Role, AttributionLabel> = {
+  writer: 'hollywood_writer',
+  showrunner: 'showrunner',
+  writers_assistant: 'writers_room_staff',
+  script_coordinator: 'writers_room_staff',
+  story_editor: 'hollywood_writer',
+  development_executive: 'industry_insider',
+  actor: 'performer',
+  vfx_animation: 'film_tv_crew',
+  post_production: 'film_tv_crew',
+  other: 'industry_insider',
+};
+
+export function defaultAttributionFor(role: string | undefined | null): AttributionLabel {
+  return role && roles.has(role) ? roleAttribution[role] : 'industry_insider';
+}
+
+// The workflow's states (server/workflow.ts) in the words the console shows.
+export const submissionStatusLabels = vocabulary([
+  { key: 'received', label: 'received' },
+  { key: 'in_review', label: 'in review' },
+  { key: 'needs_info', label: 'waiting for the source' },
+  { key: 'accepted', label: 'accepted' },
+  { key: 'rejected', label: 'rejected' },
+  { key: 'withdrawn', label: 'withdrawn' },
+]);
+
+export const storyStatusLabels = vocabulary([
+  { key: 'draft', label: 'draft (returned to its author)' },
+  { key: 'awaiting_second_review', label: 'awaiting a second review' },
+  { key: 'approved', label: 'approved, waiting for the next batch' },
+  { key: 'published', label: 'published' },
+  { key: 'retracted', label: 'retracted' },
+]);
+
+/** The queue's claim filter. */
+export const claimFilters = vocabulary([
+  { key: 'any', label: 'Anyone or nobody' },
+  { key: 'unclaimed', label: 'Nobody yet' },
+  { key: 'mine', label: 'Claimed by me' },
+  { key: 'others', label: 'Claimed by others' },
+]);
+
+/** Why a tag or an attribution is published other than as chosen (DESIGN §6, the K_MIN rule). */
+export function fallbackReason(kMin: number): string {
+  return `fewer than ${kMin} accounts share this label today`;
+}

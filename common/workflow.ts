@@ -32,3 +32,34 @@ export function storyRevisionRefusal(story: StoryState, moderatorId: string): 'n
   if (story.status !== 'draft') return 'not_a_draft';
   return undefined;
 }
+
+interface ClaimState {
+  status: SubmissionStatus;
+  claimedBy: string | null;
+}
+
+/**
+ * Why `moderatorId` may not start reviewing this submission, or undefined when they may. Taking a
+ * submission over from another moderator is deliberate: it needs `takeOver`.
+ */
+export function claimRefusal(submission: ClaimState, moderatorId: string, takeOver: boolean): 'decided' | 'claimed_by_other' | undefined {
+  if (!isUndecided(submission.status)) return 'decided';
+  if (submission.claimedBy !== null && submission.claimedBy !== moderatorId && !takeOver) return 'claimed_by_other';
+  return undefined;
+}
+
+/** Starting a review moves a received submission to in_review; other states stay as they are. */
+export function statusOnClaim(status: SubmissionStatus): SubmissionStatus {
+  return status === 'received' ? 'in_review' : status;
+}
+
+/** Why `moderatorId` may not decide or ask the source: another moderator holds the claim. Unclaimed submissions may be decided by anyone. */
+export function decisionRefusal(submission: ClaimState, moderatorId: string): 'claimed_by_other' | undefined {
+  return submission.claimedBy !== null && submission.claimedBy !== moderatorId ? 'claimed_by_other' : undefined;
+}
+
+/**
+ * An approved story whose attribution or tags a release would publish differently from what its
+ * second reviewer saw goes back to second review instead of changing silently (DESIGN §6).
+ */
+export const STORY_STATUS_WHEN_PUBLICATION_WOULD_CHANGE = 'awaiting_second_review' as const satisfies StoryStatus;

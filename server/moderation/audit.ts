@@ -18,6 +18,9 @@ export const AUDIT_ACTIONS = [
   'session.login',
   'session.logout',
   'submission.opened',
+  'submission.claimed',
+  'submission.taken_over',
+  'submission.released',
   'submission.accepted',
   'submission.rejected',
   'submission.question_asked',
@@ -25,6 +28,7 @@ export const AUDIT_ACTIONS = [
   'story.submitted_for_review',
   'story.approved',
   'story.returned',
+  'story.returned_at_release',
   'watch_list.updated',
   'retention.purged',
 ] as const;

@@ -5,7 +5,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { decodeField } from '../binary-fields.js';
 import { todayUtc } from '../db/day.js';
 import { SUBMISSION_STATUSES, type Database, type Day, type SubmissionStatus } from '../db/schema.js';
-import { isUndecided } from '../../common/workflow.js';
+import { claimRefusal, decisionRefusal, isUndecided, statusOnClaim, UNDECIDED_STATUSES } from '../../common/workflow.js';
 import { ServiceError } from '../../common/errors.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
 import { bucketOfSealedLength } from '../../common/protocol/padding.js';
@@ -21,29 +21,84 @@ import {
   payBands,
   platforms,
   roles,
+  submissionStatusLabels,
   taskTypes,
 } from '../../common/vocabulary.js';
 import { appendAuditEntry } from './audit.js';
 import type { ModeratorIdentity } from './team-service.js';
 import type { SubmissionForModerator } from '../../common/moderation/submission-view.js';
 
+export type ClaimFilter = 'any' | 'unclaimed' | 'mine' | 'others';
+/** 'undecided': received, in review or waiting for the source, the queue's default view. */
+export type StatusFilter = SubmissionStatus | 'undecided';
+
 export interface QueueItem {
   id: string;
   receivedOn: string;
   status: SubmissionStatus;
+  statusText: string;
   paddingBucket: number;
   purged: boolean;
+  claimedBy: string | null;
+  claimedByMe: boolean;
+  /** The last message came from the source (an answer to read). */
+  sourceReplied: boolean;
+  /** The last message is the team's question, still unanswered. */
+  questionPending: boolean;
+  /** Whole days since it was received, while undecided; null once decided. */
+  daysWaiting: number | null;
 }
 
-export async function listQueue(db: Kysely<Database>, status?: SubmissionStatus): Promise<QueueItem[]> {
+const DAY_MS = 86_400_000;
+const daysBetween = (from: Day, to: Day) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+
+export async function listQueue(db: Kysely<Database>, viewer: { id: string }, filters: { status?: StatusFilter; claim?: ClaimFilter } = {}): Promise<QueueItem[]> {
   let query = db
     .selectFrom('submissions')
-    .select(['id', 'received_on', 'status', 'padding_bucket', 'purged_on'])
-    .orderBy('received_on', 'asc')
-    .orderBy('id');
-  if (status) query = query.where('status', '=', status);
+    .leftJoin('moderators', 'moderators.id', 'submissions.claimed_by')
+    .select([
+      'submissions.id',
+      'submissions.received_on',
+      'submissions.status',
+      'submissions.padding_bucket',
+      'submissions.purged_on',
+      'submissions.claimed_by',
+      'moderators.handle',
+      (eb) =>
+        eb
+          .selectFrom('messages')
+          .select('messages.direction')
+          .whereRef('messages.submission_id', '=', 'submissions.id')
+          .orderBy('messages.position', 'desc')
+          .limit(1)
+          .as('last_direction'),
+    ])
+    .orderBy('submissions.received_on', 'asc')
+    .orderBy('submissions.id');
+  const { status, claim = 'any' } = filters;
+  if (status === 'undecided') query = query.where('submissions.status', 'in', UNDECIDED_STATUSES);
+  else if (status) query = query.where('submissions.status', '=', status);
+  if (claim === 'unclaimed') query = query.where('submissions.claimed_by', 'is', null);
+  if (claim === 'mine') query = query.where('submissions.claimed_by', '=', viewer.id);
+  if (claim === 'others') query = query.where('submissions.claimed_by', 'is not', null).where('submissions.claimed_by', '<>', viewer.id);
   const rows = await query.execute();
-  return rows.map((r) => ({ id: r.id, receivedOn: r.received_on, status: r.status, paddingBucket: r.padding_bucket, purged: r.purged_on !== null }));
+  const today = todayUtc();
+  return rows.map((r) => {
+    const open = isUndecided(r.status);
+    return {
+      id: r.id,
+      receivedOn: r.received_on,
+      status: r.status,
+      statusText: submissionStatusLabels.labelOf(r.status),
+      paddingBucket: r.padding_bucket,
+      purged: r.purged_on !== null,
+      claimedBy: r.handle ?? null,
+      claimedByMe: r.claimed_by === viewer.id,
+      sourceReplied: open && r.last_direction === 'from_source',
+      questionPending: open && r.last_direction === 'to_source',
+      daysWaiting: open ? daysBetween(r.received_on, today) : null,
+    };
+  });
 }
 
 export async function queueCounts(db: Kysely<Database>): Promise<Record<SubmissionStatus, number>> {
@@ -55,28 +110,82 @@ export async function queueCounts(db: Kysely<Database>): Promise<Record<Submissi
 
 export type { SubmissionForModerator };
 
-/** Hands out a submission's ciphertexts; the first opening moves it from received to in_review. */
-export async function openSubmission(db: Kysely<Database>, moderator: ModeratorIdentity, id: string): Promise<SubmissionForModerator> {
+async function claimOf(db: Kysely<Database>, claimedBy: string | null): Promise<SubmissionForModerator['claim']> {
+  if (claimedBy === null) return null;
+  const holder = await db.selectFrom('moderators').select(['id', 'handle']).where('id', '=', claimedBy).executeTakeFirst();
+  return holder ? { id: holder.id, handle: holder.handle } : null;
+}
+
+/** Hands out a submission's ciphertexts. Read-only: only "Start review" (claimSubmission) changes its state. */
+export async function openSubmission(db: Kysely<Database>, id: string): Promise<SubmissionForModerator> {
   const sodium = await loadSodium();
-  return db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('submissions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-    if (!row) throw new ServiceError(404, 'unknown_submission', 'There is no such submission.');
-    if (row.status === 'received') {
-      const today = todayUtc();
-      await trx.updateTable('submissions').set({ status: 'in_review', status_changed_on: today, review_started_on: today }).where('id', '=', id).execute();
-      await appendAuditEntry(trx, { actor: { id: moderator.id, handle: moderator.handle }, action: 'submission.opened', subject: { type: 'submission', id } });
-    }
-    const messages = await trx.selectFrom('messages').selectAll().where('submission_id', '=', id).orderBy('position').execute();
-    return {
-      id: row.id,
-      receivedOn: row.received_on,
-      status: row.status === 'received' ? 'in_review' : row.status,
-      paddingBucket: row.padding_bucket,
-      intakeKeyId: row.intake_key_id,
-      envelope: row.envelope && toBase64(sodium, row.envelope),
-      replyPublicKey: toBase64(sodium, row.reply_public_key),
-      messages: messages.map((m) => ({ direction: m.direction, ciphertext: toBase64(sodium, m.ciphertext), sentOn: m.sent_on })),
-    };
+  const row = await db.selectFrom('submissions').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new ServiceError(404, 'unknown_submission', 'There is no such submission.');
+  const messages = await db.selectFrom('messages').selectAll().where('submission_id', '=', id).orderBy('position').execute();
+  return {
+    id: row.id,
+    receivedOn: row.received_on,
+    status: row.status,
+    statusText: submissionStatusLabels.labelOf(row.status),
+    claim: await claimOf(db, row.claimed_by),
+    paddingBucket: row.padding_bucket,
+    intakeKeyId: row.intake_key_id,
+    envelope: row.envelope && toBase64(sodium, row.envelope),
+    replyPublicKey: toBase64(sodium, row.reply_public_key),
+    messages: messages.map((m) => ({
+      direction: m.direction,
+      ciphertext: toBase64(sodium, m.ciphertext),
+      sentOn: m.sent_on,
+      intakeCiphertext: m.intake_ciphertext && toBase64(sodium, m.intake_ciphertext),
+    })),
+  };
+}
+
+async function lockForDecision(trx: Transaction<Database>, id: string) {
+  const row = await trx.selectFrom('submissions').select(['id', 'status', 'claimed_by']).where('id', '=', id).forUpdate().executeTakeFirst();
+  if (!row) throw new ServiceError(404, 'unknown_submission', 'There is no such submission.');
+  return row;
+}
+
+async function refuseOthersClaim(trx: Transaction<Database>, row: { claimed_by: string | null; status: SubmissionStatus }, moderator: ModeratorIdentity) {
+  if (decisionRefusal({ status: row.status, claimedBy: row.claimed_by }, moderator.id) === 'claimed_by_other') {
+    const holder = await claimOf(trx, row.claimed_by);
+    throw new ServiceError(409, 'claimed_by_other', `${holder?.handle ?? 'Another moderator'} is reviewing this submission; take it over first if you mean to.`);
+  }
+}
+
+/**
+ * "Start review": the moderator claims the submission (received → in review). Taking over another
+ * moderator's claim is deliberate (`takeOver`) and audited with whom it was taken from.
+ */
+export async function claimSubmission(db: Kysely<Database>, moderator: ModeratorIdentity, id: string, takeOver: boolean): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const row = await lockForDecision(trx, id);
+    const refusal = claimRefusal({ status: row.status, claimedBy: row.claimed_by }, moderator.id, takeOver);
+    if (refusal === 'decided') throw new ServiceError(409, 'already_decided', `This submission is already ${submissionStatusLabels.labelOf(row.status)}.`);
+    if (refusal === 'claimed_by_other') await refuseOthersClaim(trx, row, moderator);
+    if (row.claimed_by === moderator.id) return;
+    const previous = await claimOf(trx, row.claimed_by);
+    const status = statusOnClaim(row.status);
+    const today = todayUtc();
+    await trx
+      .updateTable('submissions')
+      .set({ claimed_by: moderator.id, ...(status !== row.status ? { status, status_changed_on: today, review_started_on: today } : {}) })
+      .where('id', '=', id)
+      .execute();
+    const actor = { id: moderator.id, handle: moderator.handle };
+    const subject = { type: 'submission', id } as const;
+    await appendAuditEntry(trx, previous ? { actor, action: 'submission.taken_over', subject, details: { from: previous.handle } } : { actor, action: 'submission.claimed', subject });
+  });
+}
+
+/** Gives a claim back: the submission stays in its state, for anyone to start. Only its holder releases it. */
+export async function releaseClaim(db: Kysely<Database>, moderator: ModeratorIdentity, id: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const row = await lockForDecision(trx, id);
+    if (row.claimed_by !== moderator.id) throw new ServiceError(409, 'not_your_claim', 'You have not claimed this submission, so there is nothing to release.');
+    await trx.updateTable('submissions').set({ claimed_by: null }).where('id', '=', id).execute();
+    await appendAuditEntry(trx, { actor: { id: moderator.id, handle: moderator.handle }, action: 'submission.released', subject: { type: 'submission', id } });
   });
 }
 
@@ -135,11 +244,21 @@ export function accountRow(facets: Facets, submissionId: string | null, accepted
   };
 }
 
+/**
+ * The redaction helper's marks, as the console reports them: the server cannot read the clear
+ * text, so it relies on the moderator's browser to say how many marks remain unresolved.
+ */
+export interface IdentifierMarks {
+  unresolved: number;
+  dismissed: number;
+}
+
 export interface StoryDraft {
   title: string;
   body: string;
   pullQuotes: string[];
   attributionLabel: string;
+  identifierMarks: IdentifierMarks;
 }
 
 function checkTerm(value: string | undefined, field: string, vocabulary: { has(v: unknown): boolean; keys: readonly string[] }) {
@@ -175,14 +294,26 @@ export function validateFacets(facets: Facets): void {
 export function validateStoryDraft(story: StoryDraft): void {
   checkTerm(story.attributionLabel, 'attributionLabel', attributionLabels);
   if (story.title.trim() === '' || story.body.trim() === '') throw new ServiceError(400, 'empty_story', 'A story needs a title and a body.');
+  const { unresolved } = story.identifierMarks;
+  if (unresolved > 0) {
+    throw new ServiceError(
+      400,
+      'unresolved_identifiers',
+      `${unresolved} likely identifier${unresolved === 1 ? ' is' : 's are'} still marked in the draft: redact each or mark it as not identifying.`,
+    );
+  }
 }
 
-async function undecided(trx: Transaction<Database>, id: string) {
-  const row = await trx.selectFrom('submissions').select(['id', 'status', 'envelope']).where('id', '=', id).forUpdate().executeTakeFirst();
-  if (!row) throw new ServiceError(404, 'unknown_submission', 'There is no such submission.');
+/** What the audit log keeps of a draft's marks: how many were dismissed, never their text. */
+export const marksAuditDetails = (story: StoryDraft) => ({ dismissedIdentifierMarks: story.identifierMarks.dismissed });
+
+/** A submission this moderator may decide: undecided, and not claimed by someone else. */
+async function undecided(trx: Transaction<Database>, moderator: ModeratorIdentity, id: string) {
+  const row = await lockForDecision(trx, id);
   if (!isUndecided(row.status)) {
-    throw new ServiceError(409, 'already_decided', `This submission is already ${row.status}.`);
+    throw new ServiceError(409, 'already_decided', `This submission is already ${submissionStatusLabels.labelOf(row.status)}.`);
   }
+  await refuseOthersClaim(trx, row, moderator);
   return row;
 }
 
@@ -202,11 +333,11 @@ export async function acceptSubmission(
   }
   const today = todayUtc();
   return db.transaction().execute(async (trx) => {
-    await undecided(trx, id);
+    await undecided(trx, moderator, id);
     const account = accountRow(input.facets, id, today);
     const accountId = account.id;
     await trx.insertInto('accounts').values(account).execute();
-    await trx.updateTable('submissions').set({ status: 'accepted', status_changed_on: today, decided_on: today }).where('id', '=', id).execute();
+    await trx.updateTable('submissions').set({ status: 'accepted', status_changed_on: today, decided_on: today, claimed_by: null }).where('id', '=', id).execute();
     const actor = { id: moderator.id, handle: moderator.handle };
     await appendAuditEntry(trx, { actor, action: 'submission.accepted', subject: { type: 'submission', id } });
     if (!input.story) return { accountId };
@@ -225,7 +356,7 @@ export async function acceptSubmission(
         created_on: today,
       })
       .execute();
-    await appendAuditEntry(trx, { actor, action: 'story.submitted_for_review', subject: { type: 'story', id: storyId } });
+    await appendAuditEntry(trx, { actor, action: 'story.submitted_for_review', subject: { type: 'story', id: storyId }, details: marksAuditDetails(input.story) });
     return { accountId, storyId };
   });
 }
@@ -234,8 +365,8 @@ export async function acceptSubmission(
 export async function rejectSubmission(db: Kysely<Database>, moderator: ModeratorIdentity, id: string, reason: string): Promise<void> {
   const today = todayUtc();
   await db.transaction().execute(async (trx) => {
-    await undecided(trx, id);
-    await trx.updateTable('submissions').set({ status: 'rejected', status_changed_on: today, decided_on: today }).where('id', '=', id).execute();
+    await undecided(trx, moderator, id);
+    await trx.updateTable('submissions').set({ status: 'rejected', status_changed_on: today, decided_on: today, claimed_by: null }).where('id', '=', id).execute();
     await appendAuditEntry(trx, {
       actor: { id: moderator.id, handle: moderator.handle },
       action: 'submission.rejected',
@@ -245,15 +376,24 @@ export async function rejectSubmission(db: Kysely<Database>, moderator: Moderato
   });
 }
 
-/** Stores a question the moderator's browser sealed to the source's reply key. */
-export async function askSource(db: Kysely<Database>, moderator: ModeratorIdentity, id: string, sealedQuestion: string): Promise<void> {
-  const ciphertext = decodeField(sealedQuestion, 'ciphertext');
+function sealedQuestionField(value: string, field: string): Uint8Array {
+  const ciphertext = decodeField(value, field);
   if (bucketOfSealedLength(ciphertext.length) === undefined) {
-    throw new ServiceError(400, 'bad_ciphertext_length', 'A sealed question must be a padding bucket plus the seal.');
+    throw new ServiceError(400, 'bad_ciphertext_length', `${field}: a sealed question must be a padding bucket plus the seal.`);
   }
+  return ciphertext;
+}
+
+/**
+ * Stores a question the moderator's browser sealed twice: to the source's reply key (for the
+ * source) and to the current intake key (for the team to re-read), side by side.
+ */
+export async function askSource(db: Kysely<Database>, moderator: ModeratorIdentity, id: string, sealed: { ciphertext: string; intakeCiphertext: string }): Promise<void> {
+  const ciphertext = sealedQuestionField(sealed.ciphertext, 'ciphertext');
+  const intakeCiphertext = sealedQuestionField(sealed.intakeCiphertext, 'intakeCiphertext');
   const today = todayUtc();
   await db.transaction().execute(async (trx) => {
-    await undecided(trx, id);
+    await undecided(trx, moderator, id);
     const last = await trx
       .selectFrom('messages')
       .select((eb) => eb.fn.max('position').as('position'))
@@ -261,7 +401,7 @@ export async function askSource(db: Kysely<Database>, moderator: ModeratorIdenti
       .executeTakeFirst();
     await trx
       .insertInto('messages')
-      .values({ id: randomUUID(), submission_id: id, position: Number(last?.position ?? 0) + 1, direction: 'to_source', ciphertext, sent_on: today })
+      .values({ id: randomUUID(), submission_id: id, position: Number(last?.position ?? 0) + 1, direction: 'to_source', ciphertext, intake_ciphertext: intakeCiphertext, sent_on: today })
       .execute();
     await trx.updateTable('submissions').set({ status: 'needs_info', status_changed_on: today }).where('id', '=', id).execute();
     await appendAuditEntry(trx, { actor: { id: moderator.id, handle: moderator.handle }, action: 'submission.question_asked', subject: { type: 'submission', id } });

@@ -6,19 +6,49 @@ import fastifyCsrf from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
-import type { Database, SubmissionStatus } from '../db/schema.js';
+import type { Database } from '../db/schema.js';
 import { ServiceError } from '../../common/errors.js';
 import { wantsJson } from '../error-handling.js';
-import { attributionLabels, conditionAnswers, conditions, consents, factQuestions, hoursBands, payBands, platforms, roles, taskTypes } from '../../common/vocabulary.js';
+import {
+  attributionLabels,
+  claimFilters,
+  conditionAnswers,
+  conditions,
+  consents,
+  defaultAttributionFor,
+  factQuestions,
+  hoursBands,
+  payBands,
+  platforms,
+  roles,
+  submissionStatusLabels,
+  taskTypes,
+} from '../../common/vocabulary.js';
 import { storyReviewRefusal, storyRevisionRefusal } from '../../common/workflow.js';
 import { listAuditEntries, verifyAuditChain } from './audit.js';
-import { askSource, acceptSubmission, listQueue, openSubmission, queueCounts, rejectSubmission, type Facets, type StoryDraft } from './queue-service.js';
+import { previewPublication } from './publication-preview.js';
+import type { ApprovedPublication } from '../../common/moderation/publication-view.js';
+import {
+  askSource,
+  acceptSubmission,
+  claimSubmission,
+  listQueue,
+  openSubmission,
+  queueCounts,
+  rejectSubmission,
+  releaseClaim,
+  validateFacets,
+  type ClaimFilter,
+  type Facets,
+  type StatusFilter,
+  type StoryDraft,
+} from './queue-service.js';
 import { purgeSchedule } from './retention.js';
 import * as schemas from './schemas.js';
 import { serverSecret } from './server-secret.js';
 import { HandleFailureCounter } from './login-limits.js';
 import { authenticate, issueLoginChallenge, loadLoginSecrets, logIn, logOut } from './session-service.js';
-import { approveStory, getStory, listStories, returnStory, reviseStory } from './stories-service.js';
+import { approveStory, getStory, listStories, returnStory, reviseStory, storyPublicationPreview } from './stories-service.js';
 import {
   administratorEnrolled,
   currentWatchList,
@@ -58,6 +88,7 @@ export interface ModerationRoutesOptions {
 }
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
+type QueueQuery = { Querystring: { status?: StatusFilter; claim?: ClaimFilter } };
 
 const vocabularies = {
   roles: roles.terms,
@@ -195,21 +226,35 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
       return reply.redirect('/mod/login', 303);
     });
 
-    session.get<{ Querystring: { status?: SubmissionStatus } }>('/mod', { schema: { querystring: schemas.queueQuerySchema } }, async (request, reply) => {
-      const status = request.query.status ?? 'received';
+    session.get<QueueQuery>('/mod', { schema: { querystring: schemas.queueQuerySchema } }, async (request, reply) => {
+      const { status = 'undecided', claim = 'any' } = request.query;
       const counts = await queueCounts(db);
+      const undecided = counts.received + counts.in_review + counts.needs_info;
+      const statusTabs = [
+        { key: 'undecided', text: 'to decide', count: undecided },
+        ...Object.entries(counts).map(([key, count]) => ({ key, text: submissionStatusLabels.labelOf(key), count })),
+      ];
+      const statusText = statusTabs.find((tab) => tab.key === status)!.text;
       return page(reply, 'queue', {
         title: 'Queue',
         status,
-        tabs: Object.entries(counts).map(([key, count]) => ({ key, count, current: key === status })),
-        items: await listQueue(db, status),
-        purges: await purgeSchedule(db, { retentionDays: config.retentionDays }),
+        statusText,
+        claim,
+        tabs: statusTabs.map((tab) => ({ ...tab, current: tab.key === status })),
+        claimOptions: claimFilters.terms.map((term) => ({ ...term, selected: term.key === claim })),
+        items: await listQueue(db, me(request), { status, claim }),
+        purges: (await purgeSchedule(db, { retentionDays: config.retentionDays })).map((p) => ({ ...p, statusText: submissionStatusLabels.labelOf(p.status) })),
         retentionDays: config.retentionDays,
       });
     });
 
     session.get<{ Params: { id: string } }>('/mod/submissions/:id', { schema: { params: schemas.idParamsSchema } }, async (request, reply) =>
-      page(reply, 'submission', { title: 'Submission', submissionId: request.params.id, vocabularies }),
+      page(reply, 'submission', {
+        title: 'Submission',
+        submissionId: request.params.id,
+        vocabularies,
+        defaultAttributions: JSON.stringify(Object.fromEntries(roles.keys.map((role) => [role, defaultAttributionFor(role)]))),
+      }),
     );
 
     session.get('/mod/stories', async (request, reply) =>
@@ -226,6 +271,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
       return page(reply, 'story', {
         title: story.title,
         story,
+        publication: await storyPublicationPreview(db, config.kMin, story.id),
         canReview: storyReviewRefusal(story, me(request).id) === undefined,
         canRevise: storyRevisionRefusal(story, me(request).id) === undefined,
         attributionLabels: attributionLabels.terms.map((t) => ({ ...t, selected: t.key === story.attributionLabel })),
@@ -240,11 +286,31 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
     session.get('/mod/api/keys', { schema: schemas.wrappedKeysSchema }, async (request) => ({ keys: await wrappedKeysFor(db, me(request).id) }));
     session.get('/mod/api/watch-list', async () => (await currentWatchList(db)) ?? { intakeKeyId: null, ciphertext: null });
 
-    session.get<{ Querystring: { status?: SubmissionStatus } }>('/mod/api/submissions', { schema: { querystring: schemas.queueQuerySchema } }, async (request) => ({
-      items: await listQueue(db, request.query.status),
+    session.get<QueueQuery>('/mod/api/submissions', { schema: { querystring: schemas.queueQuerySchema } }, async (request) => ({
+      items: await listQueue(db, me(request), request.query),
     }));
-    session.get('/mod/api/submissions/:id', { schema: schemas.openSubmissionSchema }, async (request: IdRequest) =>
-      openSubmission(db, me(request), request.params.id),
+    // Read-only: opening shows the account; only "Start review" claims it.
+    session.get('/mod/api/submissions/:id', { schema: schemas.openSubmissionSchema }, async (request: IdRequest) => openSubmission(db, request.params.id));
+    session.post<{ Params: { id: string }; Body: { takeOver?: boolean } | null }>('/mod/api/submissions/:id/claim', { schema: schemas.claimSchema }, async (request) => {
+      await claimSubmission(db, me(request), request.params.id, request.body?.takeOver === true);
+      return openSubmission(db, request.params.id);
+    });
+    session.post('/mod/api/submissions/:id/release', { schema: schemas.releaseClaimSchema }, async (request: IdRequest) => {
+      await releaseClaim(db, me(request), request.params.id);
+      return openSubmission(db, request.params.id);
+    });
+    // What a draft would publish now, before it is sent: the release's own computation, this account counted.
+    session.post<{ Body: { facets: Facets; attributionLabel: string } }>('/mod/api/publication-preview', { schema: schemas.publicationPreviewRequestSchema }, async (request) => {
+      const { facets, attributionLabel } = request.body;
+      validateFacets(facets);
+      if (!attributionLabels.has(attributionLabel)) {
+        throw new ServiceError(400, 'unknown_facet', `attributionLabel "${attributionLabel.slice(0, 40)}" is not one of: ${attributionLabels.keys.join(', ')}.`);
+      }
+      const account = { role: facets.role ?? null, platforms: facets.platforms, task_types: facets.taskTypes, conditions: facets.conditions };
+      return previewPublication(db, config.kMin, account, attributionLabel, { candidate: true });
+    });
+    session.get('/mod/api/stories/:id/publication', { schema: schemas.storyPreviewSchema }, async (request: IdRequest) =>
+      storyPublicationPreview(db, config.kMin, request.params.id),
     );
     session.post<{ Params: { id: string }; Body: { facets: Facets; story?: StoryDraft } }>(
       '/mod/api/submissions/:id/accept',
@@ -255,13 +321,13 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
       await rejectSubmission(db, me(request), request.params.id, request.body.reason);
       return { ok: true };
     });
-    session.post<{ Params: { id: string }; Body: { ciphertext: string } }>('/mod/api/submissions/:id/question', { schema: schemas.questionSchema }, async (request) => {
-      await askSource(db, me(request), request.params.id, request.body.ciphertext);
+    session.post<{ Params: { id: string }; Body: { ciphertext: string; intakeCiphertext: string } }>('/mod/api/submissions/:id/question', { schema: schemas.questionSchema }, async (request) => {
+      await askSource(db, me(request), request.params.id, request.body);
       return { ok: true };
     });
 
-    session.post('/mod/api/stories/:id/approve', { schema: { params: schemas.idParamsSchema, ...schemas.emptyBodySchema } }, async (request: IdRequest) => {
-      await approveStory(db, me(request), request.params.id);
+    session.post<{ Params: { id: string }; Body: { seen?: ApprovedPublication } | null }>('/mod/api/stories/:id/approve', { schema: schemas.approveSchema }, async (request) => {
+      await approveStory(db, config.kMin, me(request), request.params.id, request.body?.seen);
       return { ok: true };
     });
     session.post<{ Params: { id: string }; Body: { note: string } }>('/mod/api/stories/:id/return', { schema: schemas.returnStorySchema }, async (request) => {

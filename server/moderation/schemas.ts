@@ -4,6 +4,8 @@ import { submissionViewSchema } from '../../common/moderation/submission-view.js
 import { teamViewSchema, wrappedKeysViewSchema } from '../../common/moderation/team-view.js';
 import { HANDLE_PATTERN } from './team-service.js';
 import { SUBMISSION_STATUSES } from '../../common/workflow.js';
+import { claimFilters } from '../../common/vocabulary.js';
+import { publicationPreviewSchema, publicationSchema } from '../../common/moderation/publication-view.js';
 
 const base64 = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength }) as const;
 const uuidParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
@@ -85,12 +87,19 @@ export const facetsSchema = {
 export const storyDraftSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['title', 'body', 'pullQuotes', 'attributionLabel'],
+  required: ['title', 'body', 'pullQuotes', 'attributionLabel', 'identifierMarks'],
   properties: {
     title: { type: 'string', minLength: 1, maxLength: 200 },
     body: { type: 'string', minLength: 1, maxLength: 60_000 },
     pullQuotes: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 600 }, maxItems: 5 },
     attributionLabel: term,
+    // The console's report of the redaction helper's marks (the server cannot read the text).
+    identifierMarks: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['unresolved', 'dismissed'],
+      properties: { unresolved: { type: 'integer', minimum: 0, maximum: 100_000 }, dismissed: { type: 'integer', minimum: 0, maximum: 100_000 } },
+    },
   },
 } as const;
 
@@ -111,7 +120,8 @@ export const rejectSchema = {
 
 export const questionSchema = {
   params: uuidParams,
-  body: { type: 'object', additionalProperties: false, required: ['ciphertext'], properties: { ciphertext: base64(90_000) } },
+  // Sealed twice in the moderator's browser: to the source's reply key, and to the current intake key for the team.
+  body: { type: 'object', additionalProperties: false, required: ['ciphertext', 'intakeCiphertext'], properties: { ciphertext: base64(90_000), intakeCiphertext: base64(90_000) } },
   response: okResponse,
 } as const;
 
@@ -201,5 +211,27 @@ export const watchListSchema = {
 export const queueQuerySchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { status: { type: 'string', enum: SUBMISSION_STATUSES } },
+  properties: { status: { type: 'string', enum: [...SUBMISSION_STATUSES, 'undecided'] }, claim: { type: 'string', enum: claimFilters.keys } },
+} as const;
+
+export const claimSchema = {
+  params: uuidParams,
+  body: { anyOf: [{ type: 'object', additionalProperties: false, properties: { takeOver: { type: 'boolean' } } }, { type: 'null' }] },
+  response: { 200: submissionViewSchema, ...errors },
+} as const;
+
+export const releaseClaimSchema = { params: uuidParams, body: { anyOf: [empty, { type: 'null' }] }, response: { 200: submissionViewSchema, ...errors } } as const;
+
+export const publicationPreviewRequestSchema = {
+  body: { type: 'object', additionalProperties: false, required: ['facets', 'attributionLabel'], properties: { facets: facetsSchema, attributionLabel: term } },
+  response: { 200: publicationPreviewSchema, ...errors },
+} as const;
+
+export const storyPreviewSchema = { params: uuidParams, response: { 200: publicationPreviewSchema, ...errors } } as const;
+
+export const approveSchema = {
+  params: uuidParams,
+  // What the reviewer's page showed would be published; refused if that is no longer so.
+  body: { anyOf: [{ type: 'object', additionalProperties: false, properties: { seen: publicationSchema } }, { type: 'null' }] },
+  response: okResponse,
 } as const;

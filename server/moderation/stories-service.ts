@@ -4,10 +4,13 @@ import type { Kysely } from 'kysely';
 import { todayUtc } from '../db/day.js';
 import type { Database, StoryStatus } from '../db/schema.js';
 import { ServiceError } from '../../common/errors.js';
-import { attributionLabels } from '../../common/vocabulary.js';
+import { samePublication } from '../publishing/story-publication.js';
+import { attributionLabels, storyStatusLabels } from '../../common/vocabulary.js';
 import { storyReviewRefusal, storyRevisionRefusal } from '../../common/workflow.js';
 import { appendAuditEntry } from './audit.js';
-import { validateStoryDraft, type StoryDraft } from './queue-service.js';
+import { previewPublication } from './publication-preview.js';
+import type { ApprovedPublication, PublicationPreview } from '../../common/moderation/publication-view.js';
+import { marksAuditDetails, validateStoryDraft, type StoryDraft } from './queue-service.js';
 import type { ModeratorIdentity } from './team-service.js';
 
 export interface StoryForReview {
@@ -18,6 +21,7 @@ export interface StoryForReview {
   attributionLabel: string;
   attribution: string;
   status: StoryStatus;
+  statusText: string;
   authorId: string;
   authorHandle: string;
   reviewNote: string | null;
@@ -53,6 +57,7 @@ function toStory(row: StoryRow): StoryForReview {
     attributionLabel: row.attribution_label,
     attribution: attributionLabels.labelOf(row.attribution_label),
     status: row.status,
+    statusText: storyStatusLabels.labelOf(row.status),
     authorId: row.author_id,
     authorHandle: row.handle,
     reviewNote: row.review_note,
@@ -84,12 +89,42 @@ function refuseReview(story: { status: StoryStatus; author_id: string }, reviewe
   if (refusal === 'not_awaiting_review') throw new ServiceError(409, 'not_awaiting_review', `This story is ${story.status}.`);
 }
 
-/** Approves a draft; its author may not (four-eyes rule). Approved stories wait for a batch. */
-export async function approveStory(db: Kysely<Database>, reviewer: ModeratorIdentity, id: string): Promise<void> {
+/** What a story would publish now (attribution, tags), computed as the release computes it. */
+export async function storyPublicationPreview(db: Kysely<Database>, kMin: number, id: string): Promise<PublicationPreview> {
+  const row = await db
+    .selectFrom('stories')
+    .innerJoin('accounts', 'accounts.id', 'stories.account_id')
+    .select(['stories.attribution_label', 'accounts.role', 'accounts.platforms', 'accounts.task_types', 'accounts.conditions'])
+    .where('stories.id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw new ServiceError(404, 'unknown_story', 'There is no such story.');
+  return previewPublication(db, kMin, row, row.attribution_label, { candidate: false });
+}
+
+/**
+ * Approves a draft; its author may not (four-eyes rule). Approved stories wait for a batch. The
+ * attribution and tags it would publish now are recorded as approved; `seen`, what the reviewer's
+ * page showed, must still be what would be published.
+ */
+export async function approveStory(db: Kysely<Database>, kMin: number, reviewer: ModeratorIdentity, id: string, seen?: ApprovedPublication): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const story = await lockStory(trx, id);
     refuseReview(story, reviewer);
-    await trx.updateTable('stories').set({ status: 'approved', reviewer_id: reviewer.id, approved_on: todayUtc() }).where('id', '=', id).execute();
+    const { publication } = await storyPublicationPreview(trx, kMin, id);
+    if (seen && !samePublication(seen, publication)) {
+      throw new ServiceError(409, 'publication_changed', 'The attribution or tags this story would publish have changed since you opened it: reload the page and review them again.');
+    }
+    await trx
+      .updateTable('stories')
+      .set({
+        status: 'approved',
+        reviewer_id: reviewer.id,
+        approved_on: todayUtc(),
+        approved_attribution: publication.attribution,
+        approved_tags: JSON.stringify(publication.tags),
+      })
+      .where('id', '=', id)
+      .execute();
     await appendAuditEntry(trx, { actor: { id: reviewer.id, handle: reviewer.handle }, action: 'story.approved', subject: { type: 'story', id } });
   });
 }
@@ -123,6 +158,6 @@ export async function reviseStory(db: Kysely<Database>, author: ModeratorIdentit
       })
       .where('id', '=', id)
       .execute();
-    await appendAuditEntry(trx, { actor: { id: author.id, handle: author.handle }, action: 'story.submitted_for_review', subject: { type: 'story', id } });
+    await appendAuditEntry(trx, { actor: { id: author.id, handle: author.handle }, action: 'story.submitted_for_review', subject: { type: 'story', id }, details: marksAuditDetails(draft) });
   });
 }

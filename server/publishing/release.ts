@@ -8,10 +8,11 @@ import { todayUtc } from '../db/day.js';
 import type { Database, Day, PublicTags } from '../db/schema.js';
 import { addDays } from '../moderation/retention.js';
 import { publishedStateChanged } from './cache.js';
-import { publishedCount } from './disclosure.js';
 import { EPSILON_PER_COUNT, epsilonValue, geometricNoise, type NoiseSource } from './noise.js';
+import { appendAuditEntry } from '../moderation/audit.js';
+import { STORY_STATUS_WHEN_PUBLICATION_WOULD_CHANGE } from '../../common/workflow.js';
+import { samePublication, storyPublication } from './story-publication.js';
 import {
-  attributionToPublish,
   drawStatistics,
   facetTallies,
   readTallies,
@@ -84,46 +85,58 @@ export function slugFor(title: string): string {
   return `${words || 'story'}-${suffix}`;
 }
 
-function shared(values: readonly string[] | undefined, tally: Map<string, number>, kMin: number): string[] {
-  return (values ?? []).filter((v) => (publishedCount(tally.get(v) ?? 0, kMin) ?? 0) > 0);
-}
-
-export function publicTagsFor(
-  account: { role: string | null; platforms: string[]; task_types: string[]; conditions: Record<string, string> },
-  facets: FacetTallies,
-  kMin: number,
-): PublicTags {
-  return {
-    platforms: shared(account.platforms, facets.platforms, kMin),
-    roles: shared(account.role ? [account.role] : [], facets.roles, kMin),
-    taskTypes: shared(account.task_types, facets.taskTypes, kMin),
-    conditions: shared(
-      Object.entries(account.conditions).filter(([, answer]) => answer === 'yes').map(([condition]) => condition),
-      facets.conditionsYes,
-      kMin,
-    ),
-  };
-}
+export { publicTagsFor } from './story-publication.js';
 
 /** Releases a batch when its rules are met; returns undefined when none is due. */
 export async function releaseDueBatch(db: Kysely<Database>, rules: ReleaseRules, today: Day = todayUtc()): Promise<ReleasedBatch | undefined> {
   const released = await db.transaction().execute(async (trx) => {
     // One releaser at a time across instances.
     await sql`lock table batches in share row exclusive mode`.execute(trx);
-    const waiting = await trx
+    const approved = await trx
       .selectFrom('stories')
       .innerJoin('accounts', 'accounts.id', 'stories.account_id')
-      .select(['stories.id', 'stories.title', 'stories.attribution_label', 'accounts.accepted_on', 'accounts.role', 'accounts.platforms', 'accounts.task_types', 'accounts.conditions'])
+      .select([
+        'stories.id',
+        'stories.title',
+        'stories.attribution_label',
+        'stories.approved_attribution',
+        'stories.approved_tags',
+        'accounts.accepted_on',
+        'accounts.role',
+        'accounts.platforms',
+        'accounts.task_types',
+        'accounts.conditions',
+      ])
       .where('stories.status', '=', 'approved')
       .where('accounts.withdrawn_on', 'is', null)
       .execute();
-    if (waiting.length < rules.batchMin) return undefined;
-    const oldest = waiting.map((s) => s.accepted_on).sort()[0]!;
+    if (approved.length < rules.batchMin) return undefined;
+    const oldest = approved.map((s) => s.accepted_on).sort()[0]!;
     if (addDays(oldest, rules.batchDelayDays) > today) return undefined;
 
     const started = performance.now();
     const tallies = await readTallies(trx);
     const facets = facetTallies(tallies);
+    const publications = new Map(approved.map((story) => [story.id, storyPublication(story, story.attribution_label, facets, rules.kMin)]));
+    // What the second reviewer approved is what is published: a story that would publish otherwise goes back to review.
+    const changed = approved.filter(
+      (story) =>
+        story.approved_attribution !== null &&
+        !samePublication({ attribution: story.approved_attribution, tags: story.approved_tags ?? {} }, publications.get(story.id)!),
+    );
+    for (const story of changed) {
+      await trx
+        .updateTable('stories')
+        .set({
+          status: STORY_STATUS_WHEN_PUBLICATION_WOULD_CHANGE,
+          review_note: 'At release its attribution or tags would have been published differently from what was approved; review them again.',
+        })
+        .where('id', '=', story.id)
+        .execute();
+      await appendAuditEntry(trx, { actor: 'system', action: 'story.returned_at_release', subject: { type: 'story', id: story.id } });
+    }
+    const waiting = approved.filter((story) => !changed.includes(story));
+    if (waiting.length < rules.batchMin) return undefined;
     const changes = Number((await trx.selectFrom('statistics_changes').select('changes').where('id', '=', 1).executeTakeFirst())?.changes ?? 0);
     const lastRefresh = await trx.selectFrom('statistics_refreshes').selectAll().orderBy('sequence', 'desc').limit(1).executeTakeFirst();
     const refresh = statisticsRefreshDue(lastRefresh && { refreshedOn: lastRefresh.refreshed_on, changesAt: Number(lastRefresh.changes_at) }, changes, rules.kMin, today, rules.refreshMinDays);
@@ -158,8 +171,8 @@ export async function releaseDueBatch(db: Kysely<Database>, rules: ReleaseRules,
           batch_position: position,
           published_on: today,
           slug: slugFor(story.title),
-          public_tags: JSON.stringify(publicTagsFor(story, facets, rules.kMin)),
-          published_attribution: attributionToPublish(story.attribution_label, facets, rules.kMin),
+          public_tags: JSON.stringify(publications.get(story.id)!.tags),
+          published_attribution: publications.get(story.id)!.attribution,
         })
         .where('id', '=', story.id)
         .execute();

@@ -20,7 +20,7 @@ import { call, enrolViaApi, logInViaApi, type TestModerator } from '../support/m
 
 const ORIGIN = 'http://127.0.0.1:3000';
 const FACETS = { platforms: ['outlier'], taskTypes: ['rating_responses'], conditions: {}, consent: 'quote' };
-const STORY = { title: 'Graded overnight', body: 'We rated answers until dawn.', pullQuotes: ['Until dawn.'], attributionLabel: 'hollywood_writer' };
+const STORY = { title: 'Graded overnight', body: 'We rated answers until dawn.', pullQuotes: ['Until dawn.'], attributionLabel: 'hollywood_writer', identifierMarks: { unresolved: 0, dismissed: 0 } };
 
 let t: TestApp;
 let moderator: TestModerator;

@@ -64,7 +64,7 @@ describe('control characters', () => {
       { title: 'Fine', body: 'Vertical\u000Btab' },
       { title: 'Fine', body: 'Fine', pullQuotes: ['DEL\u007F'] },
     ]) {
-      const response = await call(t.app, author, 'POST', `/mod/api/stories/${storyId}/revise`, { pullQuotes: [], attributionLabel: 'hollywood_writer', ...story });
+      const response = await call(t.app, author, 'POST', `/mod/api/stories/${storyId}/revise`, { pullQuotes: [], attributionLabel: 'hollywood_writer', identifierMarks: { unresolved: 0, dismissed: 0 }, ...story });
       expect(response.statusCode).toBe(400);
       expect(response.json().error.message).toMatch(/body\.(title|body|pullQuotes\.0) holds a control character/);
     }

@@ -17,7 +17,7 @@ let admin: TestModerator;
 let mod: TestModerator;
 
 const FACETS = { platforms: ['outlier'], taskTypes: ['rating_responses'], conditions: { nda_signed: 'yes' }, consent: 'quote' };
-const STORY = { title: 'Graded by a bot', body: 'We rated answers all night.', pullQuotes: ['All night.'], attributionLabel: 'hollywood_writer' };
+const STORY = { title: 'Graded by a bot', body: 'We rated answers all night.', pullQuotes: ['All night.'], attributionLabel: 'hollywood_writer', identifierMarks: { unresolved: 0, dismissed: 0 } };
 
 async function submit(): Promise<string> {
   const key = (await currentIntakeKey(t.database.db))!;
@@ -201,10 +201,11 @@ describe('roles and the four-eyes rule', () => {
   it('a question is stored sealed and the submission needs info', async () => {
     const id = await submit();
     const view = (await call(t.app, admin, 'GET', `/mod/api/submissions/${id}`)).json() as { replyPublicKey: string; status: string };
-    expect(view.status).toBe('in_review');
-    const sealed = sealMessage(s, 'Which platform?', fromBase64(s, view.replyPublicKey));
-    expect((await call(t.app, admin, 'POST', `/mod/api/submissions/${id}/question`, { ciphertext: toBase64(s, sealed) })).statusCode).toBe(200);
-    expect((await call(t.app, admin, 'POST', `/mod/api/submissions/${id}/question`, { ciphertext: toBase64(s, new Uint8Array(100)) })).statusCode).toBe(400);
+    expect(view.status).toBe('received');
+    const sealed = toBase64(s, sealMessage(s, 'Which platform?', fromBase64(s, view.replyPublicKey)));
+    expect((await call(t.app, admin, 'POST', `/mod/api/submissions/${id}/question`, { ciphertext: sealed, intakeCiphertext: sealed })).statusCode).toBe(200);
+    expect((await call(t.app, admin, 'POST', `/mod/api/submissions/${id}/question`, { ciphertext: toBase64(s, new Uint8Array(100)), intakeCiphertext: sealed })).statusCode).toBe(400);
+    expect((await call(t.app, admin, 'POST', `/mod/api/submissions/${id}/question`, { ciphertext: sealed })).statusCode).toBe(400);
     const row = await t.database.db.selectFrom('submissions').select('status').where('id', '=', id).executeTakeFirstOrThrow();
     expect(row.status).toBe('needs_info');
   });

@@ -55,11 +55,13 @@ export async function submitAsSource(app: FastifyInstance, db: Kysely<Database>,
 /** A moderator opens the submission and asks a question sealed to the source's reply key. */
 export async function askAsModerator(app: FastifyInstance, moderator: Browserless, submissionId: string, question: string): Promise<void> {
   const sodium = await loadSodium();
-  const opened = await call(app, moderator, 'GET', `/mod/api/submissions/${submissionId}`);
-  if (opened.statusCode !== 200) throw new Error(`opening failed: ${opened.body}`);
+  const opened = await call(app, moderator, 'POST', `/mod/api/submissions/${submissionId}/claim`, {});
+  if (opened.statusCode !== 200) throw new Error(`starting the review failed: ${opened.body}`);
   const { replyPublicKey } = opened.json() as { replyPublicKey: string };
-  const sealed = toBase64(sodium, sealMessage(sodium, question, fromBase64(sodium, replyPublicKey)));
-  const asked = await call(app, moderator, 'POST', `/mod/api/submissions/${submissionId}/question`, { ciphertext: sealed });
+  const { keys } = (await call(app, moderator, 'GET', '/mod/api/keys')).json() as { keys: { publicKey: string; current: boolean }[] };
+  const intakePublicKey = keys.find((k) => k.current)!.publicKey;
+  const seal = (publicKey: string) => toBase64(sodium, sealMessage(sodium, question, fromBase64(sodium, publicKey)));
+  const asked = await call(app, moderator, 'POST', `/mod/api/submissions/${submissionId}/question`, { ciphertext: seal(replyPublicKey), intakeCiphertext: seal(intakePublicKey) });
   if (asked.statusCode !== 200) throw new Error(`question failed: ${asked.body}`);
 }
 

@@ -45,7 +45,7 @@ export async function draftStory(app: FastifyInstance, db: Kysely<Database>, aut
   const id = await submitSealed(app, db);
   const accepted = await call(app, author, 'POST', `/mod/api/submissions/${id}/accept`, {
     facets: { consent: 'quote', ...facets },
-    story: { pullQuotes: [], attributionLabel: 'hollywood_writer', ...story },
+    story: { pullQuotes: [], attributionLabel: 'hollywood_writer', identifierMarks: { unresolved: 0, dismissed: 0 }, ...story },
   });
   if (accepted.statusCode !== 200) throw new Error(`acceptance refused: ${accepted.body}`);
   return (accepted.json() as { storyId: string }).storyId;
