@@ -299,3 +299,14 @@ export const claimFilters = vocabulary([
 export function fallbackReason(kMin: number): string {
   return `fewer than ${kMin} accounts share this label today`;
 }
+
+/** How the queue says it is empty, per status filter: "No submission waits for a decision." */
+export const emptyQueuePhrases = vocabulary([
+  { key: 'undecided', label: 'waits for a decision' },
+  { key: 'received', label: 'waits to be started' },
+  { key: 'in_review', label: 'is in review' },
+  { key: 'needs_info', label: 'waits for the source' },
+  { key: 'accepted', label: 'has been accepted' },
+  { key: 'rejected', label: 'has been rejected' },
+  { key: 'withdrawn', label: 'has been withdrawn' },
+]);

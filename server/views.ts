@@ -38,6 +38,7 @@ export async function registerViews(app: FastifyInstance, manifest: AssetManifes
         'no-javascript-notice': 'partials/no-javascript-notice.hbs',
         'receipt-card': 'partials/receipt-card.hbs',
         'statistics-tables': 'partials/statistics-tables.hbs',
+        'moderation-facets': 'partials/moderation-facets.hbs',
       },
     },
     defaultContext: { siteName: 'Offscript' },

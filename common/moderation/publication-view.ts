@@ -51,3 +51,20 @@ export const publicationPreviewSchema = {
 
 export type PublicationPreview = FromSchema<typeof publicationPreviewSchema>;
 export type ApprovedPublication = FromSchema<typeof publicationSchema>;
+
+/** A story's state as its console page re-renders it after an action. */
+export const storyStateViewSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['status', 'statusText', 'reviewNote', 'canReview', 'canRevise', 'publication'],
+  properties: {
+    status: { type: 'string' },
+    statusText: { type: 'string' },
+    reviewNote: { type: ['string', 'null'] },
+    canReview: { type: 'boolean' },
+    canRevise: { type: 'boolean' },
+    publication: publicationPreviewSchema,
+  },
+} as const;
+
+export type StoryStateView = FromSchema<typeof storyStateViewSchema>;

@@ -24,6 +24,7 @@ import {
   submissionStatusLabels,
   taskTypes,
 } from '../../common/vocabulary.js';
+import { unresolvedMarksMessage } from '../../common/moderation/identifier-marks.js';
 import { appendAuditEntry } from './audit.js';
 import type { ModeratorIdentity } from './team-service.js';
 import type { SubmissionForModerator } from '../../common/moderation/submission-view.js';
@@ -291,16 +292,16 @@ export function validateFacets(facets: Facets): void {
   }
 }
 
+export function validateAttributionLabel(label: string): void {
+  checkTerm(label, 'attributionLabel', attributionLabels);
+}
+
 export function validateStoryDraft(story: StoryDraft): void {
-  checkTerm(story.attributionLabel, 'attributionLabel', attributionLabels);
+  validateAttributionLabel(story.attributionLabel);
   if (story.title.trim() === '' || story.body.trim() === '') throw new ServiceError(400, 'empty_story', 'A story needs a title and a body.');
   const { unresolved } = story.identifierMarks;
   if (unresolved > 0) {
-    throw new ServiceError(
-      400,
-      'unresolved_identifiers',
-      `${unresolved} likely identifier${unresolved === 1 ? ' is' : 's are'} still marked in the draft: redact each or mark it as not identifying.`,
-    );
+    throw new ServiceError(400, 'unresolved_identifiers', unresolvedMarksMessage(unresolved));
   }
 }
 

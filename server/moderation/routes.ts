@@ -17,6 +17,7 @@ import {
   consents,
   defaultAttributionFor,
   factQuestions,
+  emptyQueuePhrases,
   hoursBands,
   payBands,
   platforms,
@@ -37,6 +38,7 @@ import {
   queueCounts,
   rejectSubmission,
   releaseClaim,
+  validateAttributionLabel,
   validateFacets,
   type ClaimFilter,
   type Facets,
@@ -80,7 +82,7 @@ export const SESSION_COOKIE = 'offscript_session';
 export const LOGIN_ATTEMPTS_PER_CLIENT = 20;
 
 /** The moderator pages that run code, each its own bundle (MODERATION_PAGES in scripts/build.mjs). */
-const MODERATION_PAGES_WITH_CODE = new Set(['login', 'enrol', 'submission', 'team', 'story', 'audit']);
+const MODERATION_PAGES_WITH_CODE = new Set(['login', 'enrol', 'queue', 'submission', 'team', 'story', 'audit']);
 
 export interface ModerationRoutesOptions {
   db: Kysely<Database>;
@@ -242,7 +244,12 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
         claim,
         tabs: statusTabs.map((tab) => ({ ...tab, current: tab.key === status })),
         claimOptions: claimFilters.terms.map((term) => ({ ...term, selected: term.key === claim })),
-        items: await listQueue(db, me(request), { status, claim }),
+        items: (await listQueue(db, me(request), { status, claim })).map((item) => ({
+          ...item,
+          shortId: item.id.slice(0, 8),
+          sizeText: `${item.paddingBucket / 1024} KiB`,
+        })),
+        emptyText: `${emptyQueuePhrases.labelOf(status)}${claim === 'any' ? '' : ` (${claimFilters.labelOf(claim).toLowerCase()})`}`,
         purges: (await purgeSchedule(db, { retentionDays: config.retentionDays })).map((p) => ({ ...p, statusText: submissionStatusLabels.labelOf(p.status) })),
         retentionDays: config.retentionDays,
       });
@@ -268,10 +275,12 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
 
     session.get<{ Params: { id: string } }>('/mod/stories/:id', { schema: { params: schemas.idParamsSchema } }, async (request, reply) => {
       const story = await getStory(db, request.params.id);
+      const publication = await storyPublicationPreview(db, config.kMin, story.id);
       return page(reply, 'story', {
         title: story.title,
         story,
-        publication: await storyPublicationPreview(db, config.kMin, story.id),
+        publication,
+        publicationJson: JSON.stringify(publication.publication),
         canReview: storyReviewRefusal(story, me(request).id) === undefined,
         canRevise: storyRevisionRefusal(story, me(request).id) === undefined,
         attributionLabels: attributionLabels.terms.map((t) => ({ ...t, selected: t.key === story.attributionLabel })),
@@ -303,15 +312,21 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
     session.post<{ Body: { facets: Facets; attributionLabel: string } }>('/mod/api/publication-preview', { schema: schemas.publicationPreviewRequestSchema }, async (request) => {
       const { facets, attributionLabel } = request.body;
       validateFacets(facets);
-      if (!attributionLabels.has(attributionLabel)) {
-        throw new ServiceError(400, 'unknown_facet', `attributionLabel "${attributionLabel.slice(0, 40)}" is not one of: ${attributionLabels.keys.join(', ')}.`);
-      }
+      validateAttributionLabel(attributionLabel);
       const account = { role: facets.role ?? null, platforms: facets.platforms, task_types: facets.taskTypes, conditions: facets.conditions };
       return previewPublication(db, config.kMin, account, attributionLabel, { candidate: true });
     });
-    session.get('/mod/api/stories/:id/publication', { schema: schemas.storyPreviewSchema }, async (request: IdRequest) =>
-      storyPublicationPreview(db, config.kMin, request.params.id),
-    );
+    session.get('/mod/api/stories/:id/state', { schema: schemas.storyStateSchema }, async (request: IdRequest) => {
+      const story = await getStory(db, request.params.id);
+      return {
+        status: story.status,
+        statusText: story.statusText,
+        reviewNote: story.reviewNote,
+        canReview: storyReviewRefusal(story, me(request).id) === undefined,
+        canRevise: storyRevisionRefusal(story, me(request).id) === undefined,
+        publication: await storyPublicationPreview(db, config.kMin, story.id),
+      };
+    });
     session.post<{ Params: { id: string }; Body: { facets: Facets; story?: StoryDraft } }>(
       '/mod/api/submissions/:id/accept',
       { schema: schemas.acceptSchema },

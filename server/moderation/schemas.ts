@@ -5,7 +5,7 @@ import { teamViewSchema, wrappedKeysViewSchema } from '../../common/moderation/t
 import { HANDLE_PATTERN } from './team-service.js';
 import { SUBMISSION_STATUSES } from '../../common/workflow.js';
 import { claimFilters } from '../../common/vocabulary.js';
-import { publicationPreviewSchema, publicationSchema } from '../../common/moderation/publication-view.js';
+import { publicationPreviewSchema, publicationSchema, storyStateViewSchema } from '../../common/moderation/publication-view.js';
 
 const base64 = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength }) as const;
 const uuidParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
@@ -227,7 +227,7 @@ export const publicationPreviewRequestSchema = {
   response: { 200: publicationPreviewSchema, ...errors },
 } as const;
 
-export const storyPreviewSchema = { params: uuidParams, response: { 200: publicationPreviewSchema, ...errors } } as const;
+export const storyStateSchema = { params: uuidParams, response: { 200: storyStateViewSchema, ...errors } } as const;
 
 export const approveSchema = {
   params: uuidParams,

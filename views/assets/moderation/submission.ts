@@ -1,12 +1,16 @@
-// One submission, opened in the moderator's browser: decrypt, de-identify, decide.
+// One submission, opened in the moderator's browser: decrypt, claim, de-identify, decide. Each
+// action fetches the submission's new state and re-renders the parts it changes (no reload).
 import { readAccount, type Account } from '../../../common/intake/account.js';
-import { applyRedactions, findIdentifiers, type IdentifierMatch } from './redaction.js';
+import type { SubmissionForModerator } from '../../../common/moderation/submission-view.js';
+import type { PublicationPreview } from '../../../common/moderation/publication-view.js';
 import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
 import { openAccount, openMessageWithAnyKey, sealMessage, type BoxKeyPair } from '../../../common/protocol/envelope.js';
 import { conditionAnswers, conditions, consents, factQuestions, hoursBands, payBands, platforms, roles, taskTypes } from '../../../common/vocabulary.js';
 import { isUndecided } from '../../../common/workflow.js';
-import { api, asSodium, element, say, sodiumReady, unlockIntakeKeys, type SodiumSumo } from './console.js';
-import type { SubmissionForModerator } from '../../../common/moderation/submission-view.js';
+import { api, asSodium, element, say, sodiumReady, unlockIntakeKeys, type IntakeKeyring, type SodiumSumo } from './console.js';
+import { DraftMarks, renderMarked, unresolvedRefusal } from './identifier-marks.js';
+import { renderPublication } from './publication.js';
+import { findIdentifiers } from './redaction.js';
 import { openWatchList } from './watch-list.js';
 
 type SubmissionView = SubmissionForModerator;
@@ -20,7 +24,7 @@ function fact(list: HTMLElement, term: string, value: string | undefined) {
   list.append(dt, dd);
 }
 
-function showAccount(account: Account) {
+function showAccount(account: Account, watchList: readonly string[]) {
   const facts = element('account-facts');
   facts.replaceChildren();
   fact(facts, 'Former role', account.role && roles.labelOf(account.role));
@@ -38,8 +42,10 @@ function showAccount(account: Account) {
     fact(facts, question.label, answer && question.answers.labelOf(answer));
   }
   fact(facts, 'Consent', consents.labelOf(account.consent));
-  element('narrative').textContent = account.narrative;
-  element('quotable').textContent = account.quotable ?? '(none)';
+  // The helper's marks, visible in the account as in the draft.
+  renderMarked(element('narrative'), account.narrative, findIdentifiers(account.narrative, watchList));
+  if (account.quotable) renderMarked(element('quotable'), account.quotable, findIdentifiers(account.quotable, watchList));
+  else element('quotable').textContent = '(none)';
 }
 
 function prefillFacets(account: Account) {
@@ -61,8 +67,9 @@ function prefillFacets(account: Account) {
     select.value = account.facts?.[select.dataset.fact as keyof NonNullable<Account['facts']>] ?? '';
   }
   element<HTMLSelectElement>('facet-consent').value = account.consent;
-  element<HTMLTextAreaElement>('story-body').value = account.narrative;
-  element<HTMLTextAreaElement>('story-quotes').value = account.quotable ?? '';
+  // The draft starts from what the source offered for quotation, never from the raw account.
+  element<HTMLTextAreaElement>('story-body').value = account.quotable ?? '';
+  element<HTMLTextAreaElement>('story-quotes').value = '';
 }
 
 function readFacets(version: Account['v']) {
@@ -90,36 +97,6 @@ function readFacets(version: Account['v']) {
   };
 }
 
-function listIdentifiers(watchList: readonly string[]) {
-  const body = element<HTMLTextAreaElement>('story-body');
-  const list = element('identifier-list');
-  const matches = findIdentifiers(body.value, watchList);
-  list.replaceChildren(
-    ...matches.map((match, index) => {
-      const item = document.createElement('li');
-      const box = document.createElement('input');
-      box.type = 'checkbox';
-      box.checked = true;
-      box.id = `identifier-${index}`;
-      box.dataset.index = String(index);
-      const kind = document.createElement('span');
-      kind.className = 'kind';
-      kind.textContent = match.kind.replace('_', ' ');
-      const label = document.createElement('label');
-      label.htmlFor = box.id;
-      label.textContent = match.text;
-      item.append(box, kind, label);
-      return item;
-    }),
-  );
-  if (matches.length === 0) {
-    const item = document.createElement('li');
-    item.textContent = 'No likely identifiers found; read the text yourself all the same.';
-    list.append(item);
-  }
-  return matches;
-}
-
 function toggleStoryFields() {
   const quoting = element<HTMLSelectElement>('facet-consent').value === 'quote';
   const fields = element<HTMLFieldSetElement>('story-fields');
@@ -127,23 +104,55 @@ function toggleStoryFields() {
   fields.hidden = !quoting;
 }
 
+/** The timeline: the source's messages and the team's questions, both opened with the intake keys. */
+function showMessages(sodium: SodiumSumo, submission: SubmissionView, ring: IntakeKeyring) {
+  const s = asSodium(sodium);
+  const open = (ciphertext: string) => openMessageWithAnyKey(s, fromBase64(s, ciphertext), ring.keys.values()).body;
+  const items = submission.messages.map((message) => {
+    const item = document.createElement('li');
+    item.className = message.direction === 'from_source' ? 'from-source' : 'to-source';
+    const who = document.createElement('strong');
+    const text = document.createElement('span');
+    if (message.direction === 'from_source') {
+      who.textContent = `${message.sentOn}, the source answered: `;
+      text.textContent = open(message.ciphertext);
+    } else if (message.intakeCiphertext) {
+      who.textContent = `${message.sentOn}, the team asked: `;
+      text.textContent = open(message.intakeCiphertext);
+    } else {
+      who.textContent = `${message.sentOn}, the team asked a question `;
+      text.textContent = '(sent before questions were kept for the team: sealed to the source’s key only)';
+    }
+    item.append(who, text);
+    return item;
+  });
+  if (items.length === 0) {
+    const none = document.createElement('li');
+    none.textContent = 'No messages yet.';
+    items.push(none);
+  }
+  element('messages').replaceChildren(...items);
+}
+
 export function initSubmission(): void {
   const root = element('submission');
   const id = root.dataset.submissionId!;
+  const defaultAttributions = JSON.parse(root.dataset.defaultAttributions ?? '{}') as Record<string, string>;
   const status = element('submission-status');
   const decisionStatus = element('decision-status');
+  element('submission-name').textContent = id.slice(0, 8);
 
   void (async () => {
     let sodium: SodiumSumo;
     let submission: SubmissionView;
     let account: Account;
+    let ring: IntakeKeyring;
     let watchList: string[] = [];
     try {
       sodium = await sodiumReady;
-      const ring = await unlockIntakeKeys(sodium);
+      ring = await unlockIntakeKeys(sodium);
       submission = await api<SubmissionView>(`/mod/api/submissions/${id}`);
       element('received-on').textContent = submission.receivedOn;
-      element('current-status').textContent = submission.status;
       if (!submission.envelope) {
         say(status, 'This submission’s ciphertext has been deleted (retention or withdrawal).');
         return;
@@ -154,65 +163,143 @@ export function initSubmission(): void {
       // Checked as the form checks it: version 1 or 2, every facet in its vocabulary.
       account = readAccount(openAccount(asSodium(sodium), fromBase64(asSodium(sodium), submission.envelope), intakeKey));
       root.dataset.decryptMs = String(Math.round(performance.now() - started));
-      showAccount(account);
-      const messages = element('messages');
-      for (const message of submission.messages) {
-        const item = document.createElement('li');
-        item.className = message.direction === 'from_source' ? 'from-source' : 'to-source';
-        // Sources seal to the intake key current when they write, which may be newer than the account's.
-        // Questions to the source are sealed to its reply key: moderators keep no copy they can open.
-        item.textContent =
-          message.direction === 'from_source'
-            ? `${message.sentOn}, from the source: ${openMessageWithAnyKey(asSodium(sodium), fromBase64(asSodium(sodium), message.ciphertext), ring.keys.values()).body}`
-            : `${message.sentOn}, question sent to the source (sealed to their key)`;
-        messages.append(item);
-      }
       watchList = await openWatchList(sodium, ring);
+      showAccount(account, watchList);
+      showMessages(sodium, submission, ring);
       say(status, '');
       element('account-view').hidden = false;
+      element('review-bar').hidden = false;
     } catch (error) {
       say(status, error instanceof Error ? error.message : 'Could not open this submission.');
       return;
     }
 
-    if (!isUndecided(submission.status)) return;
-    element('decisions').hidden = false;
-    prefillFacets(account);
-    toggleStoryFields();
-    element('facet-consent').addEventListener('change', toggleStoryFields);
-    let matches: IdentifierMatch[] = listIdentifiers(watchList);
-    element('find-identifiers').addEventListener('click', () => {
-      matches = listIdentifiers(watchList);
+    const marks = new DraftMarks(
+      element<HTMLTextAreaElement>('story-body'),
+      element('identifier-list'),
+      element('marks-summary'),
+      () => element<HTMLInputElement>('redaction-replacement').value,
+      watchList,
+    );
+    let prefilled = false;
+    let attributionChosen = false;
+
+    const previewPublication = async () => {
+      if (element<HTMLSelectElement>('facet-consent').value !== 'quote') return;
+      try {
+        const preview = await api<PublicationPreview>('/mod/api/publication-preview', 'POST', {
+          facets: readFacets(account.v),
+          attributionLabel: element<HTMLSelectElement>('story-attribution').value,
+        });
+        renderPublication(element('publication-attribution'), element('publication-tags'), preview);
+      } catch (error) {
+        say(element('publication-attribution'), error instanceof Error ? error.message : 'Could not compute how it would be published.');
+      }
+    };
+
+    const followRole = () => {
+      if (attributionChosen) return;
+      const role = element<HTMLSelectElement>('facet-role').value;
+      element<HTMLSelectElement>('story-attribution').value = defaultAttributions[role] ?? 'industry_insider';
+    };
+
+    /** Re-renders what depends on the submission's state: status, claim, and whether this moderator may decide. */
+    const render = (view: SubmissionView) => {
+      submission = view;
+      element('current-status').textContent = view.statusText;
+      const mine = view.claim !== null && view.claim.id === root.dataset.moderatorId;
+      const open = isUndecided(view.status);
+      element('claim-text').textContent = !open
+        ? 'decided'
+        : view.claim === null
+          ? 'nobody has started reviewing it'
+          : mine
+            ? 'you are reviewing it'
+            : `${view.claim.handle} is reviewing it`;
+      element('start-review').hidden = !open || view.claim !== null;
+      element('take-over').hidden = !open || view.claim === null || mine;
+      if (view.claim && !mine) element('take-over').textContent = `Take over from ${view.claim.handle}`;
+      element('release-claim').hidden = !open || !mine;
+      element('decisions').hidden = !open || !mine;
+      showMessages(sodium, view, ring);
+      if (open && mine && !prefilled) {
+        prefilled = true;
+        prefillFacets(account);
+        toggleStoryFields();
+        followRole();
+        marks.refresh();
+        void previewPublication();
+      }
+    };
+    render(submission);
+
+    const act = (work: () => Promise<SubmissionView | string>) => {
+      void work().then(
+        (result) => {
+          if (typeof result === 'string') say(decisionStatus, result);
+          else {
+            say(decisionStatus, '');
+            render(result);
+          }
+        },
+        (error: unknown) => say(decisionStatus, error instanceof Error ? error.message : 'That did not work.'),
+      );
+    };
+    const refreshed = () => api<SubmissionView>(`/mod/api/submissions/${id}`);
+
+    element('start-review').addEventListener('click', () => act(() => api<SubmissionView>(`/mod/api/submissions/${id}/claim`, 'POST', {})));
+    // Deliberate: the button names whom it takes the review from, and the audit log records it.
+    element('take-over').addEventListener('click', () => act(() => api<SubmissionView>(`/mod/api/submissions/${id}/claim`, 'POST', { takeOver: true })));
+    element('release-claim').addEventListener('click', () => act(() => api<SubmissionView>(`/mod/api/submissions/${id}/release`, 'POST', {})));
+
+    element('facet-consent').addEventListener('change', () => {
+      toggleStoryFields();
+      void previewPublication();
     });
-    element('redact-selected').addEventListener('click', () => {
-      const body = element<HTMLTextAreaElement>('story-body');
-      const chosen = [...document.querySelectorAll<HTMLInputElement>('#identifier-list input:checked')].map((b) => matches[Number(b.dataset.index)]!);
-      const replacement = element<HTMLInputElement>('redaction-replacement').value || '[redacted]';
-      body.value = applyRedactions(body.value, chosen, replacement);
-      matches = listIdentifiers(watchList);
+    element('facet-role').addEventListener('change', () => {
+      followRole();
+      void previewPublication();
+    });
+    element('story-attribution').addEventListener('change', () => {
+      attributionChosen = true;
+      void previewPublication();
+    });
+    element('facets').addEventListener('change', () => void previewPublication());
+    element('redact-all').addEventListener('click', () => marks.redactAllUnresolved());
+    element('use-narrative').addEventListener('click', () => {
+      element<HTMLTextAreaElement>('story-body').value = account.narrative;
+      marks.refresh();
     });
 
     const decide = (form: string, work: () => Promise<string>) =>
       element<HTMLFormElement>(form).addEventListener('submit', (event) => {
         event.preventDefault();
-        void work().then(
-          (message) => {
-            say(decisionStatus, message);
-            element('decisions').hidden = true;
-          },
-          (error: unknown) => say(decisionStatus, error instanceof Error ? error.message : 'That did not work.'),
-        );
+        act(async () => {
+          const message = await work();
+          const view = await refreshed();
+          render(view);
+          return message;
+        });
       });
 
     decide('accept-form', async () => {
       const facets = readFacets(account.v);
       const quoting = facets.consent === 'quote' && element<HTMLInputElement>('story-title').value.trim() !== '';
+      const report = marks.report();
+      if (quoting) {
+        const refusal = unresolvedRefusal(report);
+        if (refusal) {
+          element('identifier-list').querySelector<HTMLElement>('li.unresolved button')?.focus();
+          throw new Error(refusal);
+        }
+      }
       const story = quoting
         ? {
             title: element<HTMLInputElement>('story-title').value.trim(),
             body: element<HTMLTextAreaElement>('story-body').value,
             pullQuotes: element<HTMLTextAreaElement>('story-quotes').value.split('\n').map((q) => q.trim()).filter(Boolean),
             attributionLabel: element<HTMLSelectElement>('story-attribution').value,
+            identifierMarks: report,
           }
         : undefined;
       await api(`/mod/api/submissions/${id}/accept`, 'POST', { facets, ...(story ? { story } : {}) });
@@ -221,9 +308,16 @@ export function initSubmission(): void {
     decide('question-form', async () => {
       const question = element<HTMLTextAreaElement>('question-text').value.trim();
       if (!question) throw new Error('Write the question first.');
-      const sealed = sealMessage(asSodium(sodium), question, fromBase64(asSodium(sodium), submission.replyPublicKey));
-      await api(`/mod/api/submissions/${id}/question`, 'POST', { ciphertext: toBase64(asSodium(sodium), sealed) });
-      return 'Question sealed and sent; the source sees it on the status page.';
+      const team = ring.currentId ? ring.keys.get(ring.currentId) : undefined;
+      if (!team) throw new Error('You hold no current intake key to keep a copy for the team; ask an administrator for a grant.');
+      const s = asSodium(sodium);
+      const seal = (publicKey: Uint8Array) => toBase64(s, sealMessage(s, question, publicKey));
+      await api(`/mod/api/submissions/${id}/question`, 'POST', {
+        ciphertext: seal(fromBase64(s, submission.replyPublicKey)),
+        intakeCiphertext: seal(team.publicKey),
+      });
+      element<HTMLTextAreaElement>('question-text').value = '';
+      return 'Question sealed and sent; the source sees it on the status page, and the team can re-read it in the timeline.';
     });
     decide('reject-form', async () => {
       const reason = element<HTMLTextAreaElement>('reject-reason').value.trim();
