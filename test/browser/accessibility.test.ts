@@ -15,7 +15,7 @@ import { releaseDueBatch } from '../../server/publishing/release.js';
 import { startListeningTestApp, type ListeningTestApp } from '../support/app.js';
 import { chromiumAvailable, launchChromium } from '../support/browser.js';
 import { sampleAccount, sealForTest } from '../support/intake.js';
-import { enrolViaApi, logInViaApi, s, type TestModerator } from '../support/moderation.js';
+import { call, enrolViaApi, logInViaApi, s, type TestModerator } from '../support/moderation.js';
 import {
   approvedStory as sharedApprovedStory,
   BASE_FACETS,
@@ -53,6 +53,7 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
   let storySlug = '';
   let draftId = '';
   let submissionId = '';
+  let claimedId = '';
   let receiptWords: string[] = [];
   const contexts: BrowserContext[] = [];
   /** The browser bundles the app was started with, by public path. */
@@ -107,6 +108,9 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
     // The console has something to show: a draft awaiting review and a submission to open.
     draftId = await draftStory({ title: 'Awaiting a second look', body: 'A draft the reviewer has not read yet.', pullQuotes: ['Not read yet.'] });
     ({ id: submissionId, words: receiptWords } = await submit(sampleAccount({ narrative: 'My lead Dana Whitfield asked for 300 ratings a night; write to dana.w@example.com.', quotable: 'Three hundred a night.' })));
+    ({ id: claimedId } = await submit(sampleAccount({ narrative: 'My lead Dana Whitfield asked for 300 ratings a night.', quotable: 'Dana Whitfield wanted three hundred a night.' })));
+    const claimed = await call(t.app, author, 'POST', `/mod/api/submissions/${claimedId}/claim`, {});
+    expect(claimed.statusCode, claimed.body).toBe(200);
 
     browser = await launchChromium();
   });
@@ -210,6 +214,15 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
       moderator: true,
       ready: (page) => page.getByTestId('narrative').filter({ hasText: 'Dana' }).waitFor({ timeout: 30_000 }),
     },
+    {
+      // The same submission once its review has started: the draft, its marks and the publication preview.
+      name: 'mod submission in review',
+      path: () => `/mod/submissions/${claimedId}`,
+      narrow: true,
+      moderator: true,
+      ready: (page) => page.getByTestId('publication-attribution').filter({ hasText: /\S/ }).waitFor({ timeout: 30_000 }),
+    },
+    { name: 'mod queue, claimed by me', path: () => '/mod?status=in_review&claim=mine', narrow: true, moderator: true },
     { name: 'mod stories', path: () => '/mod/stories', narrow: true, moderator: true },
     { name: 'mod story', path: () => `/mod/stories/${draftId}`, narrow: true, moderator: true },
     {

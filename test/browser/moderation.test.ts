@@ -87,12 +87,16 @@ describe.skipIf(!chromiumAvailable)('the moderation console in Chromium', () => 
     await alice.getByTestId('open-submission').first().click();
     await alice.waitForFunction(() => document.querySelector('[data-testid="narrative"]')?.textContent !== '', undefined, { timeout: 30_000 });
     await expect(alice.getByTestId('narrative').textContent()).resolves.toBe(NARRATIVE);
+    await alice.getByRole('button', { name: 'Start review' }).click();
 
-    // 4. The redaction helper marks the name and the email; redact them with one click.
-    const identifiers = alice.locator('#identifier-list label');
+    // 4. The draft starts empty (no quotable passage); from the narrative, the redaction helper
+    // marks the name and the email; redact them with one click.
+    await expect(alice.getByLabel('De-identified text').inputValue()).resolves.toBe('');
+    await alice.getByRole('button', { name: 'Start from the whole narrative instead' }).click();
+    const identifiers = alice.locator('#identifier-list mark');
     await expect(identifiers.allTextContents()).resolves.toEqual(expect.arrayContaining(['Dana Whitfield', 'dana.w@example.com']));
     await alice.getByLabel('Replace with').fill('[a team lead]');
-    await alice.getByRole('button', { name: 'Redact selected' }).click();
+    await alice.getByRole('button', { name: 'Redact all unresolved' }).click();
     const redacted = await alice.getByLabel('De-identified text').inputValue();
     expect(redacted).not.toContain('Dana');
     expect(redacted).not.toContain('example.com');
@@ -134,6 +138,7 @@ describe.skipIf(!chromiumAvailable)('the moderation console in Chromium', () => 
     expect(body).not.toContain('Dana');
     await bob.getByRole('button', { name: 'Approve' }).click();
     await bob.getByText('Approved: the story waits for the next batch.').waitFor();
+    await expect(bob.getByTestId('story-status').textContent()).resolves.toBe('approved, waiting for the next batch');
     const story = await t.database.db.selectFrom('stories').selectAll().executeTakeFirstOrThrow();
     expect(story.status).toBe('approved');
 
