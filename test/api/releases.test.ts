@@ -32,7 +32,7 @@ async function approvedStoryOfSource(title: string): Promise<TestSource> {
   const source = await submitAsSource(t.app, t.database.db, (await currentIntakeKey(t.database.db))!);
   const accepted = await call(t.app, team.author, 'POST', `/mod/api/submissions/${source.submissionId}/accept`, {
     facets: { consent: 'quote', ...BASE_FACETS },
-    story: { title, body: `${title}: told by a source who later withdrew.`, pullQuotes: [], attributionLabel: 'hollywood_writer' },
+    story: { title, body: `${title}: told by a source who later withdrew.`, pullQuotes: [], attributionLabel: 'hollywood_writer', identifierMarks: { unresolved: 0, dismissed: 0 } },
   });
   expect(accepted.statusCode, accepted.body).toBe(200);
   const approved = await call(t.app, team.reviewer, 'POST', `/mod/api/stories/${(accepted.json() as { storyId: string }).storyId}/approve`, {});
