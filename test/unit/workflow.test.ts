@@ -1,6 +1,6 @@
 // The workflow's rules, as services, routes and the console ask them.
 import { describe, expect, it } from 'vitest';
-import { isUndecided, STORY_STATUSES, storyReviewRefusal, storyRevisionRefusal, SUBMISSION_STATUSES } from '../../common/workflow.js';
+import { claimRefusal, decisionRefusal, isUndecided, statusOnClaim, STORY_STATUSES, storyReviewRefusal, storyRevisionRefusal, SUBMISSION_STATUSES } from '../../common/workflow.js';
 
 describe('workflow', () => {
   it('counts received, in review and needs info as undecided, and nothing else', () => {
@@ -17,5 +17,19 @@ describe('workflow', () => {
       expect(storyRevisionRefusal(story, 'b')).toBe('not_author');
       expect(storyRevisionRefusal(story, author)).toBe(status === 'draft' ? undefined : 'not_a_draft');
     }
+  });
+
+  it('claims: only undecided submissions; another moderator’s claim only when taken over deliberately; decisions refused to others', () => {
+    for (const status of SUBMISSION_STATUSES) {
+      expect(claimRefusal({ status, claimedBy: null }, 'b', false)).toBe(isUndecided(status) ? undefined : 'decided');
+    }
+    expect(claimRefusal({ status: 'in_review', claimedBy: 'a' }, 'b', false)).toBe('claimed_by_other');
+    expect(claimRefusal({ status: 'in_review', claimedBy: 'a' }, 'b', true)).toBeUndefined();
+    expect(claimRefusal({ status: 'in_review', claimedBy: 'a' }, 'a', false)).toBeUndefined();
+    expect(statusOnClaim('received')).toBe('in_review');
+    expect(statusOnClaim('needs_info')).toBe('needs_info');
+    expect(decisionRefusal({ status: 'in_review', claimedBy: 'a' }, 'b')).toBe('claimed_by_other');
+    expect(decisionRefusal({ status: 'in_review', claimedBy: 'a' }, 'a')).toBeUndefined();
+    expect(decisionRefusal({ status: 'received', claimedBy: null }, 'b')).toBeUndefined();
   });
 });
