@@ -54,6 +54,7 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
   let draftId = '';
   let submissionId = '';
   let claimedId = '';
+  let returnedId = '';
   let receiptWords: string[] = [];
   const contexts: BrowserContext[] = [];
   /** The browser bundles the app was started with, by public path. */
@@ -109,6 +110,8 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
     draftId = await draftStory({ title: 'Awaiting a second look', body: 'A draft the reviewer has not read yet.', pullQuotes: ['Not read yet.'] });
     ({ id: submissionId, words: receiptWords } = await submit(sampleAccount({ narrative: 'My lead Dana Whitfield asked for 300 ratings a night; write to dana.w@example.com.', quotable: 'Three hundred a night.' })));
     ({ id: claimedId } = await submit(sampleAccount({ narrative: 'My lead Dana Whitfield asked for 300 ratings a night.', quotable: 'Dana Whitfield wanted three hundred a night.' })));
+    returnedId = await draftStory({ title: 'Sent back once', body: 'Dana Whitfield ran the project.', pullQuotes: [] });
+    expect((await call(t.app, reviewer, 'POST', `/mod/api/stories/${returnedId}/return`, { note: 'Name the lead less exactly.' })).statusCode).toBe(200);
     const claimed = await call(t.app, author, 'POST', `/mod/api/submissions/${claimedId}/claim`, {});
     expect(claimed.statusCode, claimed.body).toBe(200);
 
@@ -225,6 +228,14 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
     { name: 'mod queue, claimed by me', path: () => '/mod?status=in_review&claim=mine', narrow: true, moderator: true },
     { name: 'mod stories', path: () => '/mod/stories', narrow: true, moderator: true },
     { name: 'mod story', path: () => `/mod/stories/${draftId}`, narrow: true, moderator: true },
+    {
+      // A draft returned to its author: the revision form with its identifier marks.
+      name: 'mod story returned',
+      path: () => `/mod/stories/${returnedId}`,
+      narrow: true,
+      moderator: true,
+      ready: (page) => page.locator('#revise-marks-summary').filter({ hasText: /\S/ }).waitFor({ timeout: 30_000 }),
+    },
     {
       name: 'mod audit',
       path: () => '/mod/audit',
