@@ -50,10 +50,24 @@ describe.skipIf(!chromiumAvailable)('the submission page in Chromium', () => {
     await page.getByLabel('What happened, in your own words (required)').fill(narrative);
     await page.getByLabel('A short passage we may quote (optional)').fill('We were graded by a bot.');
     await page.getByLabel('De-identified quotes from my account may be published').check();
+    // The optional section "The facts reporters ask about" (account version 2), every question answered.
+    await page.getByLabel('When the work happened, as a half-year').fill('2025-H2');
+    const facts = page.locator('#reporters-facts');
+    await facts.getByLabel('Pay the advertisement or recruiter offered').selectOption({ label: 'Over $150 an hour' });
+    await facts.getByLabel('Unpaid hours: assessments, onboarding, training').selectOption({ label: '20–49 hours' });
+    await facts.getByLabel('How much of the time you worked was paid').selectOption({ label: 'About half' });
+    await facts.getByLabel('Pay came late or never came').selectOption({ label: 'Sometimes' });
+    await facts.getByLabel('A project you worked on ended without notice').selectOption({ label: 'Yes' });
+    await facts.getByLabel('The notice you were given when a project ended').selectOption({ label: 'Under 24 hours' });
+    await facts.getByLabel('Your rate was cut when a project relaunched or moved').selectOption({ label: 'Yes' });
+    await facts.getByLabel('Your account was deactivated').selectOption({ label: 'Yes' });
+    await facts.getByLabel('You could appeal the deactivation').selectOption({ label: 'No' });
+    await facts.getByLabel('Monitoring software was used on you').selectOption({ label: 'Not sure' });
+    await facts.getByLabel('Your union or guild').selectOption({ label: 'WGA' });
   }
 
   const expectedAccount = (narrative: string): Account => ({
-    v: 1,
+    v: 2,
     role: 'writers_assistant',
     platforms: ['outlier', 'scale_remotasks'],
     taskTypes: ['red_teaming'],
@@ -62,6 +76,20 @@ describe.skipIf(!chromiumAvailable)('the submission page in Chromium', () => {
     narrative,
     quotable: 'We were graded by a bot.',
     consent: 'quote',
+    facts: {
+      advertisedPayBand: 'over_150',
+      unpaidHours: '20_49',
+      paidShare: 'about_half',
+      latePay: 'sometimes',
+      endedWithoutNotice: 'yes',
+      noticeGiven: 'under_24_hours',
+      rateCut: 'yes',
+      deactivated: 'yes',
+      appealPossible: 'no',
+      monitoring: 'unsure',
+      union: 'wga',
+    },
+    halfYear: '2025-H2',
   });
 
   async function findAndOpen(words: string[]) {
@@ -133,6 +161,21 @@ describe.skipIf(!chromiumAvailable)('the submission page in Chromium', () => {
     await expect(page.getByRole('alert').textContent()).resolves.toContain('choose what may be done');
     await expect(page.getByLabel('What happened, in your own words (required)').inputValue()).resolves.toBe('Kept text');
     await context.close();
+  });
+
+  it('refuses a date where the half-year belongs, naming the field, with and without JavaScript; nothing is stored', async () => {
+    const before = (await t.database.db.selectFrom('submissions').select('id').execute()).length;
+    for (const javaScriptEnabled of [true, false]) {
+      const context = await browser.newContext({ javaScriptEnabled });
+      const page = await context.newPage();
+      await page.goto(`${origin}/submit`);
+      await fillAccount(page, `${CANARY} (a date)`);
+      await page.getByLabel('When the work happened, as a half-year').fill('2025-10-03');
+      await page.getByRole('button', { name: 'Seal and send my account' }).click();
+      await expect(page.getByRole('alert').textContent()).resolves.toContain('halfYear takes a half-year such as 2026-H1, never a date');
+      await context.close();
+    }
+    expect(await t.database.db.selectFrom('submissions').select('id').execute()).toHaveLength(before);
   });
 
   it('shows the receipt only once the account is stored; a failed send says so and keeps the form filled', async () => {
