@@ -1,10 +1,38 @@
 // The Atom feed (RFC 4287) of published stories; every text is escaped, content is plain text.
+import type { PlatformScorecard } from './platforms.js';
 import type { PublicStory } from './stories.js';
 import { escapeXml } from './xml.js';
 
-export function atomFeed(origin: string, stories: PublicStory[]): string {
-  const updated = stories[0]?.publishedOn ?? '1970-01-01';
-  const entries = stories
+/** A release's entry: its platform scorecards, one plain-text line per sentence (DESIGN §8 /platforms). */
+export interface ReleaseEntry {
+  sequence: number;
+  releasedOn: string;
+  figuresUpdatedOn: string;
+  scorecards: PlatformScorecard[];
+}
+
+function releaseEntry(origin: string, release: ReleaseEntry): string {
+  const url = `${escapeXml(origin)}/releases/${release.sequence}`;
+  const lines = release.scorecards.flatMap((card) => card.principles.flatMap((p) => p.statements.map((s) => `${card.label} — ${p.label}: ${s.text}`)));
+  return [
+    '<entry>',
+    `<id>${url}/platforms</id>`,
+    `<title type="text">Release ${release.sequence}: platform scorecards</title>`,
+    `<link rel="alternate" type="text/html" href="${escapeXml(origin)}/platforms"/>`,
+    `<link rel="related" type="text/html" href="${url}" title="Release ${release.sequence}"/>`,
+    `<updated>${release.releasedOn}T00:00:00Z</updated>`,
+    `<published>${release.releasedOn}T00:00:00Z</published>`,
+    '<author><name>Offscript</name></author>',
+    `<summary type="text">Scorecards of ${release.scorecards.length} platforms; figures last updated ${release.figuresUpdatedOn}, every count approximate.</summary>`,
+    `<content type="text">${escapeXml(lines.join('\n'))}</content>`,
+    '</entry>',
+  ].join('');
+}
+
+export function atomFeed(origin: string, stories: PublicStory[], releases: readonly ReleaseEntry[] = []): string {
+  const updated = [stories[0]?.publishedOn, ...releases.map((r) => r.releasedOn)].filter((d): d is string => d !== undefined).sort().at(-1) ?? '1970-01-01';
+  const releaseEntries = releases.map((release) => releaseEntry(origin, release));
+  const storyEntries = stories
     .map((story) => {
       const url = `${origin}/stories/${story.slug}`;
       return [
@@ -21,8 +49,8 @@ export function atomFeed(origin: string, stories: PublicStory[]): string {
         `<content type="text">${escapeXml(story.body)}</content>`,
         '</entry>',
       ].join('');
-    })
-    .join('\n');
+    });
+  const entries = [...releaseEntries, ...storyEntries].join('\n');
   return [
     '<?xml version="1.0" encoding="utf-8"?>',
     '<feed xmlns="http://www.w3.org/2005/Atom">',

@@ -6,7 +6,8 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { currentIntakeKey } from '../intake/service.js';
 import { conditions, platforms, roles, taskTypes } from '../../common/vocabulary.js';
-import { atomFeed } from './atom.js';
+import { atomFeed, type ReleaseEntry } from './atom.js';
+import { platformScorecards } from './platforms.js';
 import { PublicResponseCache } from './cache.js';
 import { latestStatistics, privacyLedger, STATISTICS_REFRESH_MIN_DAYS } from './release.js';
 import {
@@ -31,6 +32,14 @@ import { figuresProvenance, getRelease, listReleases, releaseCitation, releaseCo
 export interface PublishingRoutesOptions {
   db: Kysely<Database>;
   config: Config;
+}
+
+/** The latest release's scorecards as a feed entry, when it has any. */
+async function scorecardReleaseEntries(db: Kysely<Database>): Promise<ReleaseEntry[]> {
+  const latest = await latestStatistics(db);
+  const scorecards = platformScorecards(latest?.statistics ?? null);
+  if (!latest?.statistics || scorecards.length === 0) return [];
+  return [{ sequence: latest.sequence, releasedOn: latest.releasedOn, figuresUpdatedOn: latest.statistics.figuresUpdatedOn, scorecards }];
 }
 
 export async function publishingRoutes(app: FastifyInstance, { db, config }: PublishingRoutesOptions): Promise<void> {
@@ -151,7 +160,7 @@ export async function publishingRoutes(app: FastifyInstance, { db, config }: Pub
   app.get('/feed.atom', async (request, reply) =>
     cache.respond(request, reply, async () => ({
       type: 'application/atom+xml; charset=utf-8',
-      body: atomFeed(config.publicOrigin, (await listPublishedStories(db, { limit: 50 })).stories),
+      body: atomFeed(config.publicOrigin, (await listPublishedStories(db, { limit: 50 })).stories, await scorecardReleaseEntries(db)),
     })),
   );
 

@@ -1,6 +1,7 @@
 // /platforms and /platforms/:key (DESIGN §5, §8), and version-2 facets at acceptance: a
 // platform's scorecard appears only once its line holds at least K_MIN accounts; unknown keys
 // are 404; bad version-2 facets are a 400 naming the field and change nothing.
+import { parseAtomFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayUtc } from '../../server/db/day.js';
 import { accountRow, type Facets } from '../../server/moderation/queue-service.js';
@@ -124,6 +125,12 @@ describe('/platforms', () => {
     expect(csv).toContain('outlier,,accounts,32,shown');
     expect(csv).toContain('outlier,paid_for_all_work,not_paid_all_time,32,shown,32,shown,');
     expect(csv).not.toContain('mercor');
+
+    // The Atom feed's release entry carries the same sentences.
+    const feed = parseAtomFeed((await t.app.inject({ url: '/feed.atom' })).body);
+    const release = feed.entries?.find((e) => e.title?.value === `Release ${batch!.sequence}: platform scorecards`);
+    expect(release?.content?.value).toContain('Outlier — Paid for all work: About 32 of about 32 accounts about Outlier that answered say they were not paid for all the time they worked.');
+    expect(release?.content?.value).not.toContain('Mercor');
 
     for (const url of ['/platforms/openai', '/api/v1/platforms/openai']) {
       const response = await t.app.inject({ url });
