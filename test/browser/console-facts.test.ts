@@ -45,6 +45,9 @@ describe.skipIf(!chromiumAvailable)('version-2 facets in the console, in Chromiu
     page.on('pageerror', (e) => problems.push(e.message));
     await page.goto(`${run.t.origin}/mod/submissions/${id}`);
     await page.waitForFunction(() => document.querySelector('[data-testid="narrative"]')?.textContent !== '', undefined, { timeout: 30_000 });
+    // The decision form opens once this moderator has claimed the review.
+    await page.locator('#start-review').click();
+    await page.locator('#decisions').waitFor();
     expect(problems).toEqual([]);
     return page;
   }
