@@ -176,6 +176,10 @@ export interface BatchesTable {
   released_on: Day;
   story_count: number;
   statistics: Jsonb<unknown>;
+  /** The release whose refresh drew the figures this batch carries (itself, or an earlier one); null without figures (migration 0013). */
+  figures_from: number | null;
+  /** The day those figures were drawn; null without figures. */
+  figures_updated_on: Day | null;
 }
 
 /** One row: how many accounts have entered or left the counted set, ever (migration 0006). */

@@ -159,8 +159,14 @@ export async function releaseDueBatch(db: Kysely<Database>, rules: ReleaseRules,
       statistics = (await latestStatistics(trx))?.statistics ?? null;
     }
     const statisticsMs = performance.now() - started;
-    const last = await trx.selectFrom('batches').select((eb) => eb.fn.max('sequence').as('sequence')).executeTakeFirst();
-    const batch = { id: randomUUID(), sequence: Number(last?.sequence ?? 0) + 1, released_on: today, story_count: waiting.length, statistics: JSON.stringify(statistics) };
+    const last = await trx.selectFrom('batches').select(['sequence', 'figures_from', 'figures_updated_on']).orderBy('sequence', 'desc').limit(1).executeTakeFirst();
+    const sequence = (last?.sequence ?? 0) + 1;
+    // Where the figures come from, for the release pages: this release when it refreshed them, else the one they carried over from.
+    const provenance =
+      statistics === null ? { figures_from: null, figures_updated_on: null }
+      : refresh ? { figures_from: sequence, figures_updated_on: today }
+      : { figures_from: last?.figures_from ?? null, figures_updated_on: last?.figures_updated_on ?? null };
+    const batch = { id: randomUUID(), sequence, released_on: today, story_count: waiting.length, statistics: JSON.stringify(statistics), ...provenance };
     await trx.insertInto('batches').values(batch).execute();
     for (const [position, story] of shuffle(waiting).entries()) {
       await trx

@@ -4,7 +4,7 @@
 // (its `statistics` is the stored snapshot, carried over byte for byte when no refresh is due);
 // so later releases, withdrawals and retention never change a release's figures. A withdrawn
 // story shows only its withdrawal notice (DESIGN §4), as on its own page.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database, Day } from '../db/schema.js';
 import { ServiceError } from '../../common/errors.js';
 import { hiddenStatesLine, TIDY_CSV_HEADER } from './statistics-formats.js';
@@ -42,37 +42,26 @@ export interface ReleaseSummary {
   figuresFrom: number | null;
 }
 
-interface BatchDigest {
-  sequence: number;
-  released_on: Day;
-  story_count: number;
-  format: string | null;
-  figures_updated_on: string | null;
-  digest: string;
+const summaryOf = (row: { sequence: number; released_on: Day; story_count: number; figures_from: number | null; figures_updated_on: Day | null }): ReleaseSummary => ({
+  sequence: row.sequence,
+  releasedOn: row.released_on,
+  storyCount: row.story_count,
+  hasFigures: row.figures_from !== null,
+  figuresUpdatedOn: row.figures_updated_on,
+  figuresFrom: row.figures_from,
+});
+
+const SUMMARY_COLUMNS = ['sequence', 'released_on', 'story_count', 'figures_from', 'figures_updated_on'] as const;
+
+/** Every release, oldest first, with where its figures come from (kept with each batch since migration 0013). */
+export async function listReleases(db: Kysely<Database>): Promise<ReleaseSummary[]> {
+  return (await db.selectFrom('batches').select(SUMMARY_COLUMNS).orderBy('sequence').execute()).map(summaryOf);
 }
 
-/**
- * Every release, oldest first, with where its figures come from: a run of releases carrying
- * the same snapshot (same stored JSON) shares the figures of the run's first release.
- */
-export async function listReleases(db: Kysely<Database>): Promise<ReleaseSummary[]> {
-  const { rows } = await sql<BatchDigest>`
-    select sequence, released_on, story_count, statistics->>'format' as format,
-           statistics->>'figuresUpdatedOn' as figures_updated_on, md5(statistics::text) as digest
-    from batches order by sequence`.execute(db);
-  let runStart: { sequence: number; digest: string } | undefined;
-  return rows.map((row) => {
-    if (runStart?.digest !== row.digest) runStart = { sequence: row.sequence, digest: row.digest };
-    const hasFigures = row.format !== null && Number(row.format) >= STATISTICS_FORMAT;
-    return {
-      sequence: row.sequence,
-      releasedOn: row.released_on,
-      storyCount: row.story_count,
-      hasFigures,
-      figuresUpdatedOn: hasFigures ? (row.figures_updated_on as Day) : null,
-      figuresFrom: hasFigures ? runStart.sequence : null,
-    };
-  });
+/** The latest release's summary, or undefined before the first. */
+export async function latestRelease(db: Kysely<Database>): Promise<ReleaseSummary | undefined> {
+  const row = await db.selectFrom('batches').select(SUMMARY_COLUMNS).orderBy('sequence', 'desc').limit(1).executeTakeFirst();
+  return row && summaryOf(row);
 }
 
 export interface Release extends ReleaseSummary {
@@ -83,11 +72,11 @@ export interface Release extends ReleaseSummary {
 
 /** One release by its number; an unknown number is a 404. */
 export async function getRelease(db: Kysely<Database>, sequence: number): Promise<Release> {
-  const row = await db.selectFrom('batches').select(['id', 'statistics']).where('sequence', '=', sequence).executeTakeFirst();
-  const summary = (await listReleases(db)).find((r) => r.sequence === sequence);
-  if (!row || !summary) throw new ServiceError(404, 'unknown_release', `There is no release ${sequence}; the list of releases is at /releases.`);
+  const row = await db.selectFrom('batches').select(['id', 'statistics', ...SUMMARY_COLUMNS]).where('sequence', '=', sequence).executeTakeFirst();
+  if (!row) throw new ServiceError(404, 'unknown_release', `There is no release ${sequence}; the list of releases is at /releases.`);
   const statistics = readableSnapshot(row.statistics);
-  return { ...summary, batchId: row.id, statistics, hasFigures: statistics !== null, stories: await storiesOfRelease(db, sequence) };
+  const summary = summaryOf(row);
+  return { ...summary, batchId: row.id, statistics, hasFigures: summary.hasFigures && statistics !== null, stories: await storiesOfRelease(db, sequence) };
 }
 
 /** The suggested citation: "Offscript, release N, DAY, <origin>/releases/N". */

@@ -27,7 +27,7 @@ import { EPSILON_PER_COUNT, epsilonValue } from './noise.js';
 import { COUNTS_ONE_ACCOUNT_MOVES, STATISTICS_TABLE_IDS } from './statistics.js';
 import { getPublicStory, listPublishedStories, recentQuotes, type StoryFilters } from './stories.js';
 import { apiReferenceOperations, wantsApiReferencePage } from './api-docs.js';
-import { figuresProvenance, getRelease, listReleases, releaseCitation, releaseCodebook, releaseNumber, type Release, type ReleaseSummary } from './releases.js';
+import { figuresProvenance, getRelease, latestRelease, listReleases, releaseCitation, releaseCodebook, releaseNumber, type Release, type ReleaseSummary } from './releases.js';
 
 export interface PublishingRoutesOptions {
   db: Kysely<Database>;
@@ -121,7 +121,7 @@ export async function publishingRoutes(app: FastifyInstance, { db, config }: Pub
           latest,
           statistics,
           // The release that drew these figures, when they carried over to the latest one.
-          figuresFrom: statistics ? (await listReleases(db)).at(-1)?.figuresFrom : undefined,
+          figuresFrom: statistics ? (await latestRelease(db))?.figuresFrom : undefined,
           refreshRule,
           hiddenStates: hiddenStatesLine(statistics?.kMin ?? config.kMin),
           tables: statistics ? statsPageTables(statistics) : [],
