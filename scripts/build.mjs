@@ -31,6 +31,8 @@ const assetsOut = path.join(dist, 'assets');
 export const MODERATION_PAGES = ['login', 'enrol', 'queue', 'submission', 'team', 'story', 'audit'];
 export const BROWSER_ENTRIES = [
   'views/assets/submit.ts',
+  // The pdf.js worker, started only once a source attaches a PDF.
+  'views/assets/attachments/pdf-worker.ts',
   'views/assets/status.ts',
   'views/assets/api-docs.ts',
   ...MODERATION_PAGES.map((page) => `views/assets/moderation/${page}.ts`),

@@ -34,6 +34,7 @@ export async function registerViews(app: FastifyInstance, manifest: AssetManifes
     viewExt: 'hbs',
     options: {
       partials: {
+        attachments: 'partials/attachments.hbs',
         navigation: 'partials/navigation.hbs',
         'no-javascript-notice': 'partials/no-javascript-notice.hbs',
         'receipt-card': 'partials/receipt-card.hbs',

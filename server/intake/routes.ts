@@ -15,7 +15,7 @@ import { acceptSealedSubmission, currentIntakeKey, sealAndAcceptOnServer, type S
 
 export interface IntakeRoutesOptions {
   db: Kysely<Database>;
-  config: Pick<Config, 'kMin' | 'retentionDays'>;
+  config: Pick<Config, 'kMin' | 'retentionDays' | 'attachments'>;
 }
 
 export async function intakeRoutes(app: FastifyInstance, { db, config }: IntakeRoutesOptions): Promise<void> {
@@ -31,6 +31,7 @@ export async function intakeRoutes(app: FastifyInstance, { db, config }: IntakeR
       error,
       kMin: config.kMin,
       retentionDays: config.retentionDays,
+      attachments: { ...config.attachments, maxFileMb: (config.attachments.maxFileBytes / 1_000_000).toLocaleString('en', { maximumFractionDigits: 1 }) },
       intakeKey: key && { id: key.id, publicKey: toBase64(sodium, key.publicKey), fingerprint: key.fingerprint },
     });
   }

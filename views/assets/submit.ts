@@ -2,12 +2,15 @@
 // account to the intake key and send only the envelope; the words are shown only once the server
 // has stored it (201), so that no source leaves with a receipt for an account never sent. The DOM
 // is built with textContent only (Trusted Types are enforced).
-import { AccountInvalidError, accountFromForm, type FormFields } from '../../common/intake/account.js';
+import { AccountInvalidError, accountFromForm, type Account, type FormFields } from '../../common/intake/account.js';
+import type { AttachmentManifestEntry } from '../../common/protocol/attachment.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
 import { sealAccount } from '../../common/protocol/envelope.js';
 import { ProtocolError } from '../../common/protocol/errors.js';
 import { deriveReceiptKeys, drawReceiptEntropy, receiptWordsFromEntropy } from '../../common/protocol/receipt.js';
 import { loadSodium, type Sodium } from '../../common/protocol/sodium.js';
+import { setUpAttachments, type AttachmentsField } from './attachments/attach.js';
+import { sealAndUpload, UploadRefused } from './attachments/upload.js';
 import { checkedIntakeKey, IntakeKeyMismatch, showComputedFingerprint } from './intake-fingerprint.js';
 import { attachWordSuggestions, receiptMismatch } from './receipt-words.js';
 
@@ -27,12 +30,26 @@ function formFields(form: HTMLFormElement): FormFields {
 
 class SendRefused extends Error {}
 
-async function sendEnvelope(sodium: Sodium, form: HTMLFormElement, entropy: Uint8Array, fields: FormFields): Promise<void> {
+async function sendEnvelope(
+  sodium: Sodium,
+  form: HTMLFormElement,
+  entropy: Uint8Array,
+  fields: FormFields,
+  attachments: AttachmentsField | undefined,
+  progress: HTMLParagraphElement,
+): Promise<void> {
   const account = accountFromForm(fields);
   const intakePublicKey = checkedIntakeKey(sodium, form);
   const { lookupToken, replyKeyPair } = deriveReceiptKeys(sodium, entropy);
   sodium.memzero(replyKeyPair.privateKey);
-  const ciphertext = sealAccount(sodium, account, intakePublicKey);
+  // Files first: the account lists their keys, and is acknowledged only once they are all stored.
+  const files = attachments ? await attachments.prepared() : [];
+  const sent =
+    files.length > 0
+      ? await sealAndUpload(sodium, files, (done, total) => (progress.textContent = `Encrypting and sending your files… ${Math.floor((100 * done) / total)}%`))
+      : undefined;
+  const withFiles: Account & { attachments?: AttachmentManifestEntry[] } = sent ? { ...account, attachments: sent.manifest } : account;
+  const ciphertext = sealAccount(sodium, withFiles, intakePublicKey);
   let response: Response;
   try {
     response = await fetch('/api/v1/submissions', {
@@ -44,6 +61,7 @@ async function sendEnvelope(sodium: Sodium, form: HTMLFormElement, entropy: Uint
         ciphertext: toBase64(sodium, ciphertext),
         replyPublicKey: toBase64(sodium, replyKeyPair.publicKey),
         lookupToken: toBase64(sodium, lookupToken),
+        ...(sent ? { uploadId: sent.uploadId } : {}),
       }),
       credentials: 'omit',
       referrerPolicy: 'no-referrer',
@@ -85,6 +103,8 @@ async function main(): Promise<void> {
   const submitButton = element<HTMLButtonElement>('submit-button');
   const progress = element<HTMLParagraphElement>('send-progress');
   const sodiumReady: Promise<Sodium> = loadSodium();
+  const attachmentsSection = document.getElementById('attachments');
+  const attachments = attachmentsSection ? setUpAttachments(attachmentsSection) : undefined;
   let sending = false;
   void sodiumReady.then((sodium) => showComputedFingerprint(sodium, form));
 
@@ -107,7 +127,7 @@ async function main(): Promise<void> {
       let words: string[];
       try {
         words = receiptWordsFromEntropy(entropy);
-        await sendEnvelope(sodium, form, entropy, formFields(form));
+        await sendEnvelope(sodium, form, entropy, formFields(form), attachments, progress);
       } catch (error) {
         progress.textContent = '';
         submitButton.disabled = false;
@@ -116,7 +136,7 @@ async function main(): Promise<void> {
         const reason =
           error instanceof ProtocolError && error.code === 'too_large'
             ? 'Your account is too long to send in one piece; please shorten it.'
-            : error instanceof SendRefused || error instanceof IntakeKeyMismatch
+            : error instanceof SendRefused || error instanceof IntakeKeyMismatch || error instanceof UploadRefused
               ? error.message
               : 'Sending failed.';
         return showError(`Not sent: ${reason} Nothing was stored, and your account is still in the form; you can try again.`);

@@ -1,0 +1,181 @@
+// Evidence attachments in a real Chromium (issue 18): fixtures carrying GPS, a camera serial and
+// canaries in metadata and in an invisible PDF text layer are stripped in the browser; exiftool,
+// an independent parser, finds none of it in what the moderators decrypt, and the pictures keep
+// their size. Uploads go in chunks; a closed tab leaves no acknowledged submission.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attachmentManifestOf, openAttachment, SEALED_CHUNK_BYTES, unframePages, type AttachmentManifestEntry } from '../../common/protocol/attachment.js';
+import { lookupTokenHash } from '../../common/protocol/digest.js';
+import { openAccount } from '../../common/protocol/envelope.js';
+import { deriveReceiptKeys, entropyFromReceiptWords } from '../../common/protocol/receipt.js';
+import { loadSodium } from '../../common/protocol/sodium.js';
+import { sealedFileOf } from '../../server/attachments/service.js';
+import { appAndChromium, chromiumAvailable } from '../support/browser.js';
+import { dumpAllTables } from '../support/database.js';
+import { createIntakeKey, type TestIntakeKey } from '../support/intake.js';
+
+const CANARIES = {
+  jpegComment: 'CanaryJpegComment-7Q',
+  serial: 'CanarySerial-4411',
+  pngText: 'CanaryPngText-2K',
+  pdfAuthor: 'CanaryPdfAuthor-9Z',
+  pdfHidden: 'CanaryPdfHiddenLayer-5M',
+};
+const ALL_CANARIES = Object.values(CANARIES);
+
+const exiftool = (...args: string[]) => execFileSync('exiftool', args, { encoding: 'utf8' });
+
+/** A one-page PDF: visible text, and a canary drawn in render mode 3 (invisible, but extractable). */
+function pdfWithHiddenText(): Buffer {
+  const content = `BT /F1 24 Tf 72 700 Td (Pay statement, visible) Tj ET BT 3 Tr /F1 12 Tf 72 600 Td (${CANARIES.pdfHidden}) Tj ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let pdf = '%PDF-1.4\n';
+  const offsets = objects.map((body, i) => {
+    const at = pdf.length;
+    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
+    return at;
+  });
+  const xref = pdf.length;
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(pdf, 'latin1');
+}
+
+/** A picture drawn by Chromium itself, so that its visible content is known. */
+async function drawnPicture(page: Page, type: 'image/jpeg' | 'image/png', width: number, height: number): Promise<Buffer> {
+  const base64 = await page.evaluate(
+    async ({ type, width, height }) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = width;
+      canvas.height = height;
+      const context = canvas.getContext('2d')!;
+      context.fillStyle = '#1d4ed8';
+      context.fillRect(0, 0, width, height);
+      context.fillStyle = '#fde047';
+      context.fillRect(width / 4, height / 4, width / 2, height / 2);
+      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), type, 0.9));
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      let text = '';
+      for (const b of bytes) text += String.fromCharCode(b);
+      return btoa(text);
+    },
+    { type, width, height },
+  );
+  return Buffer.from(base64, 'base64');
+}
+
+describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
+  const env = appAndChromium();
+  let key: TestIntakeKey;
+  let dir: string;
+  beforeAll(async () => {
+    key = await createIntakeKey(env.t.database.db);
+    dir = mkdtempSync(path.join(tmpdir(), 'offscript-attachments-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function fixtures(page: Page) {
+    const jpeg = path.join(dir, 'photo.jpg');
+    writeFileSync(jpeg, await drawnPicture(page, 'image/jpeg', 640, 480));
+    exiftool('-q', '-overwrite_original', '-GPSLatitude=34.0928', '-GPSLatitudeRef=N', '-GPSLongitude=118.3287', '-GPSLongitudeRef=W',
+      '-Make=CanaryMake', '-Model=CanaryCam X1', `-SerialNumber=${CANARIES.serial}`, '-DateTimeOriginal=2024:06:14 09:30:00', `-Comment=${CANARIES.jpegComment}`, jpeg);
+    const png = path.join(dir, 'screenshot.png');
+    writeFileSync(png, await drawnPicture(page, 'image/png', 300, 200));
+    exiftool('-q', '-overwrite_original', `-PNG:Comment=${CANARIES.pngText}`, png);
+    const pdf = path.join(dir, 'contract.pdf');
+    writeFileSync(pdf, pdfWithHiddenText());
+    exiftool('-q', '-overwrite_original', `-PDF:Author=${CANARIES.pdfAuthor}`, '-PDF:Producer=CanaryWriter 3', pdf);
+    // The fixtures do carry what the browser must remove.
+    expect(exiftool('-a', '-G1', jpeg)).toMatch(/GPS Latitude/);
+    expect(exiftool('-a', jpeg)).toContain(CANARIES.serial);
+    expect(exiftool('-a', png)).toContain(CANARIES.pngText);
+    expect(exiftool('-a', pdf)).toContain(CANARIES.pdfAuthor);
+    expect(readFileSync(pdf, 'latin1')).toContain(CANARIES.pdfHidden);
+    return { jpeg, png, pdf };
+  }
+
+  async function openSubmission(words: string[]) {
+    const sodium = await loadSodium();
+    const { lookupToken } = deriveReceiptKeys(sodium, entropyFromReceiptWords(words.join(' ')));
+    const row = await env.t.database.db.selectFrom('submissions').selectAll().where('lookup_hash', '=', lookupTokenHash(lookupToken)).executeTakeFirstOrThrow();
+    const account = openAccount(sodium, row.envelope!, key.keyPair);
+    const manifest = attachmentManifestOf(sodium, account);
+    const files = await Promise.all(
+      manifest.map(async (entry: AttachmentManifestEntry, i) => {
+        const stored = (await sealedFileOf(env.t.database.db, row.id, i))!;
+        const chunks = Array.from({ length: stored.sealed.length / SEALED_CHUNK_BYTES }, (_, n) => stored.sealed.subarray(n * SEALED_CHUNK_BYTES, (n + 1) * SEALED_CHUNK_BYTES));
+        return { entry, plaintext: openAttachment(sodium, entry, chunks) };
+      }),
+    );
+    return { submissionId: row.id, manifest, files };
+  }
+
+  async function fillMinimalAccount(page: Page) {
+    await page.getByLabel('What happened, in your own words (required)').fill('The rate was cut overnight; the statement is attached.');
+    await page.getByLabel('De-identified quotes from my account may be published').check();
+  }
+
+  it('strips two pictures and a PDF, shows what was removed, and sends files no parser finds metadata in', async () => {
+    const context = await env.browser.newContext();
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    await page.goto(`${env.t.origin}/submit`);
+    const { jpeg, png, pdf } = await fixtures(page);
+
+    await page.getByLabel('Add pictures or PDFs').setInputFiles([jpeg, png, pdf]);
+    await page.getByText('3 files ready to send.').waitFor({ timeout: 60_000 });
+    const items = page.locator('#attachment-list li');
+    await expect(items.nth(0).textContent()).resolves.toMatch(/Removed: location, camera model, date taken/);
+    await expect(items.nth(0).textContent()).resolves.toContain('JPEG picture, 640 × 480');
+    await expect(items.nth(1).textContent()).resolves.toMatch(/Removed: hidden text or comments/);
+    await expect(items.nth(2).textContent()).resolves.toMatch(/1 page image.*Removed: author, software/s);
+    await expect(page.getByText('Crop or cover names, faces').isVisible()).resolves.toBe(true);
+    await expect(items.locator('img').count()).resolves.toBe(3);
+
+    await fillMinimalAccount(page);
+    await page.getByRole('button', { name: 'Seal and send my account' }).click();
+    await page.getByRole('heading', { name: 'Your account is stored' }).waitFor({ timeout: 60_000 });
+    const words = await page.getByTestId('receipt-words').locator('li').allTextContents();
+    expect(problems).toEqual([]);
+    await context.close();
+
+    const { manifest, files } = await openSubmission(words);
+    expect(manifest.map((e) => e.kind)).toEqual(['image/jpeg', 'image/png', 'pdf-pages']);
+    const decrypted = [
+      ...files.slice(0, 2).map((f, i) => ({ name: `opened-${i}.${i === 0 ? 'jpg' : 'png'}`, bytes: f.plaintext })),
+      ...unframePages(files[2]!.plaintext, files[2]!.entry.pages!).map((bytes, i) => ({ name: `opened-page-${i}.jpg`, bytes })),
+    ];
+    for (const file of decrypted) {
+      const where = path.join(dir, file.name);
+      writeFileSync(where, file.bytes);
+      const tags = exiftool('-a', '-u', '-G1', where);
+      const raw = Buffer.from(file.bytes).toString('latin1');
+      for (const canary of ALL_CANARIES) {
+        expect(tags, `${file.name}: ${canary}`).not.toContain(canary);
+        expect(raw.includes(canary), `${file.name}: ${canary} in the bytes`).toBe(false);
+      }
+      expect(tags).not.toMatch(/GPS|Serial Number|Camera Model Name|Date\/Time Original|Author|Producer|Comment/);
+    }
+    // Visible content intact: the same picture sizes, the PDF page drawn at twice its 612 × 792 points.
+    const size = (name: string) => exiftool('-s3', '-ImageSize', path.join(dir, name)).trim();
+    expect(size('opened-0.jpg')).toBe('640x480');
+    expect(size('opened-1.png')).toBe('300x200');
+    expect(size('opened-page-0.jpg')).toBe('1224x1584');
+
+    const dump = await dumpAllTables(env.t.database.db);
+    for (const canary of ALL_CANARIES) expect(dump).not.toContain(canary);
+    for (const canary of ALL_CANARIES) expect(env.t.logText()).not.toContain(canary);
+  });
+});

@@ -1,0 +1,55 @@
+// Images are redrawn from their pixels on a canvas and re-encoded: the new file carries no
+// EXIF, XMP, IPTC, comments, text chunks or colour profile, only what the picture shows.
+import type { AttachmentKind } from '../../../common/protocol/attachment.js';
+
+export class StripRefused extends Error {}
+
+export interface StrippedImage {
+  kind: AttachmentKind;
+  bytes: Uint8Array;
+  width: number;
+  height: number;
+}
+
+const OUTPUT_TYPE: Record<string, 'image/jpeg' | 'image/png' | 'image/webp'> = {
+  'image/jpeg': 'image/jpeg',
+  'image/png': 'image/png',
+  'image/webp': 'image/webp',
+  // HEIC photos become JPEG: browsers that decode HEIC do not all encode it.
+  'image/heic': 'image/jpeg',
+  'image/heif': 'image/jpeg',
+};
+
+export const IMAGE_TYPES = Object.keys(OUTPUT_TYPE);
+
+/** JPEG quality for photos: visually lossless at the sizes sources send. */
+const JPEG_QUALITY = 0.92;
+
+export async function canvasToBytes(canvas: HTMLCanvasElement, type: string, quality?: number): Promise<Uint8Array> {
+  const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, type, quality));
+  if (!blob || blob.type !== type) throw new StripRefused('This browser cannot re-encode the picture.');
+  return new Uint8Array(await blob.arrayBuffer());
+}
+
+/** Draws `source` (a file or an already-decoded bitmap) and re-encodes it. */
+export async function stripImage(file: Blob, crop?: { x: number; y: number; width: number; height: number }): Promise<StrippedImage> {
+  const kind = OUTPUT_TYPE[file.type];
+  if (!kind) throw new StripRefused('This is not a picture type we accept (JPEG, PNG, WebP or HEIC).');
+  let bitmap: ImageBitmap;
+  try {
+    // The camera's rotation is applied to the pixels, so nothing needs the dropped EXIF to show upright.
+    bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+  } catch {
+    throw new StripRefused('This browser cannot open this picture (HEIC opens only in browsers that support it).');
+  }
+  const area = crop ?? { x: 0, y: 0, width: bitmap.width, height: bitmap.height };
+  const canvas = document.createElement('canvas');
+  canvas.width = area.width;
+  canvas.height = area.height;
+  const context = canvas.getContext('2d');
+  if (!context) throw new StripRefused('This browser cannot draw the picture.');
+  context.drawImage(bitmap, area.x, area.y, area.width, area.height, 0, 0, area.width, area.height);
+  bitmap.close();
+  const bytes = await canvasToBytes(canvas, kind, kind === 'image/png' ? undefined : JPEG_QUALITY);
+  return { kind, bytes, width: area.width, height: area.height };
+}
