@@ -178,4 +178,107 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
     for (const canary of ALL_CANARIES) expect(dump).not.toContain(canary);
     for (const canary of ALL_CANARIES) expect(env.t.logText()).not.toContain(canary);
   });
+
+  /** A PNG of random pixels, which no encoder can shrink: its size is what is uploaded. */
+  async function noisePicture(page: Page, side: number): Promise<string> {
+    const base64 = await page.evaluate(async (side) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = side;
+      canvas.height = side;
+      const context = canvas.getContext('2d')!;
+      const pixels = context.createImageData(side, side);
+      for (let at = 0; at < pixels.data.length; at += 65536) crypto.getRandomValues(pixels.data.subarray(at, at + 65536));
+      for (let at = 3; at < pixels.data.length; at += 4) pixels.data[at] = 255;
+      context.putImageData(pixels, 0, 0);
+      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      let text = '';
+      for (let at = 0; at < bytes.length; at += 8192) text += String.fromCharCode(...bytes.subarray(at, at + 8192));
+      return btoa(text);
+    }, side);
+    const where = path.join(dir, `noise-${side}-${Math.random().toString(36).slice(2)}.png`);
+    writeFileSync(where, Buffer.from(base64, 'base64'));
+    return where;
+  }
+
+  const count = async (table: 'submissions' | 'attachment_chunks') =>
+    Number((await env.t.database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+  it('uploads a 20 MB account in acknowledged chunks', async () => {
+    const context = await env.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${env.t.origin}/submit`);
+    // 1700 × 1700 random opaque pixels: about 8.7 MB each as PNG, padded to 10 MiB; two make 20 MiB.
+    const files = [await noisePicture(page, 1700), await noisePicture(page, 1700)];
+    const chunkAnswers: number[] = [];
+    page.on('response', (r) => r.url().includes('/api/v1/uploads/') && chunkAnswers.push(r.status()));
+    await page.getByLabel('Add pictures or PDFs').setInputFiles(files);
+    await page.getByText(/files? ready to send\./).waitFor({ timeout: 120_000 });
+    await expect(page.locator('#attachment-status').textContent(), await page.locator('#attachment-list').textContent() ?? '').resolves.toBe('2 files ready to send.');
+    await fillMinimalAccount(page);
+    await page.getByRole('button', { name: 'Seal and send my account' }).click();
+    await page.getByRole('heading', { name: 'Your account is stored' }).waitFor({ timeout: 240_000 });
+    const words = await page.getByTestId('receipt-words').locator('li').allTextContents();
+    await context.close();
+    expect(chunkAnswers).toHaveLength(320);
+    expect(new Set(chunkAnswers)).toEqual(new Set([201]));
+    const { submissionId, manifest, files: opened } = await openSubmission(words);
+    expect(manifest.map((e) => e.paddedSize)).toEqual([10 * 1024 * 1024, 10 * 1024 * 1024]);
+    expect(opened.every((f) => f.plaintext.length > 8_000_000)).toBe(true);
+    const stored = await env.t.database.db
+      .selectFrom('attachment_chunks as c')
+      .innerJoin('attachment_uploads as u', 'u.id', 'c.upload_id')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('u.submission_id', '=', submissionId)
+      .executeTakeFirstOrThrow();
+    expect(Number(stored.n)).toBe(320);
+  }, 400_000);
+
+  it('a tab closed mid-upload leaves no acknowledged submission, only an unsent upload', async () => {
+    const context = await env.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${env.t.origin}/submit`);
+    const file = await noisePicture(page, 700);
+    await page.getByLabel('Add pictures or PDFs').setInputFiles([file]);
+    await page.getByText('1 file ready to send.').waitFor({ timeout: 60_000 });
+    await fillMinimalAccount(page);
+    const submissions = await count('submissions');
+    let stored = 0;
+    const closed = new Promise<void>((resolve) => {
+      page.on('response', (r) => {
+        if (r.url().includes('/api/v1/uploads/') && ++stored === 3) void page.close().then(resolve);
+      });
+    });
+    await page.getByRole('button', { name: 'Seal and send my account' }).click();
+    await closed;
+    await context.close();
+    expect(await count('submissions')).toBe(submissions);
+    const unsent = await env.t.database.db.selectFrom('attachment_uploads').select(['id', 'submission_id']).where('submission_id', 'is', null).execute();
+    expect(unsent.length).toBeGreaterThanOrEqual(1);
+    // No submission refers to an upload missing any chunk.
+    const sent = await env.t.database.db
+      .selectFrom('attachment_files as f')
+      .innerJoin('attachment_uploads as u', 'u.id', 'f.upload_id')
+      .select(['f.upload_id', 'f.file_index', 'f.padded_size'])
+      .where('u.submission_id', 'is not', null)
+      .execute();
+    for (const file of sent) {
+      const chunks = await env.t.database.db
+        .selectFrom('attachment_chunks')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('upload_id', '=', file.upload_id)
+        .where('file_index', '=', file.file_index)
+        .executeTakeFirstOrThrow();
+      expect(Number(chunks.n)).toBe(file.padded_size / 65536);
+    }
+  });
+
+  it('without JavaScript, the form has no file field and says why in one sentence', async () => {
+    const context = await env.browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${env.t.origin}/submit`);
+    await expect(page.getByLabel('Add pictures or PDFs').isVisible()).resolves.toBe(false);
+    await expect(page.getByText('Files can be attached only with JavaScript on').isVisible()).resolves.toBe(true);
+    await context.close();
+  });
 });
