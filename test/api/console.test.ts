@@ -182,6 +182,7 @@ describe('what the second reviewer approves is what is published', () => {
     expect(returned).toMatchObject({ status: 'awaiting_second_review', published_attribution: null, slug: null });
     expect(returned.review_note).toContain('review them again');
     expect((await auditActions()).find((e) => e.action === 'story.returned_at_release' && e.subject?.id === storyId)).toBeDefined();
+    expect((await t.app.inject({ url: '/mod/stories', cookies: bob.cookies })).body).toContain('review them again');
 
     const again = (await call(t.app, bob, 'GET', `/mod/api/stories/${storyId}/state`)).json() as { publication: { publication: { attribution: string; tags: object } } };
     expect(again.publication.publication).toMatchObject({ attribution: 'performer', tags: { roles: ['actor'], platforms: ['invisible'] } });
