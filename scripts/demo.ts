@@ -2,10 +2,11 @@
 // yet, then runs the server exactly as `npm start` does (same environment, signals forwarded).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig } from '../server/config.js';
+import { loadConfig } from '../server/config.js';
 import { openDatabase } from '../server/db/database.js';
 import { migrateToLatest } from '../server/db/migrator.js';
 import { demoCredentials, seedWithProgress } from './seed.js';
+import { describeError } from '../common/error-messages.js';
 
 const DEMO_ACCOUNTS = 300;
 const DEMO_STORIES = 12;
@@ -31,7 +32,7 @@ async function seedIfEmpty(): Promise<void> {
 try {
   await seedIfEmpty();
 } catch (error) {
-  console.error(`offscript: ${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}`);
+  console.error(`offscript: ${describeError(error, String(error))}`);
   process.exit(1);
 }
 

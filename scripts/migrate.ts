@@ -1,7 +1,8 @@
 // `npm run migrate`: applies pending migrations to the configured database and exits.
-import { ConfigError, loadConfig } from '../server/config.js';
+import { loadConfig } from '../server/config.js';
 import { openDatabase } from '../server/db/database.js';
 import { migrateToLatest } from '../server/db/migrator.js';
+import { describeError } from '../common/error-messages.js';
 
 try {
   const { db, kind } = await openDatabase(loadConfig());
@@ -12,6 +13,6 @@ try {
     await db.destroy();
   }
 } catch (error) {
-  console.error(`offscript: ${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}`);
+  console.error(`offscript: ${describeError(error, String(error))}`);
   process.exit(1);
 }

@@ -13,7 +13,6 @@ import { addDays } from '../server/moderation/retention.js';
 import { todayUtc } from '../server/db/day.js';
 import { migrateToLatest } from '../server/db/migrator.js';
 import type { Database, ModeratorRole } from '../server/db/schema.js';
-import { ServiceError } from '../common/errors.js';
 import { halfYearsUpTo, type Account } from '../common/intake/account.js';
 import { acceptSealedSubmission, currentIntakeKey } from '../server/intake/service.js';
 import { acceptSubmission, accountRow, claimSubmission, type Facets } from '../server/moderation/queue-service.js';
@@ -47,6 +46,7 @@ import {
   type Role,
   type TaskType,
 } from '../common/vocabulary.js';
+import { describeError } from '../common/error-messages.js';
 
 /** DEMO ONLY: published in the README and printed by the seed; never a real moderator's passphrase. */
 export const DEMO_PASSPHRASE = 'demo only fictional offscript moderator';
@@ -299,7 +299,7 @@ async function ensureDemoTeam(db: Kysely<Database>, log: (line: string) => void)
       created.push({ handle, role: existing.role, created: false });
       continue;
     }
-    if (existing?.status === 'disabled') throw new ServiceError(409, 'demo_moderator_disabled', `The demo moderator ${handle} is disabled; seed a fresh database.`);
+    if (existing?.status === 'disabled') throw new Error(`The demo moderator ${handle} is disabled; seed a fresh database.`);
     const createIntakeKey = role === 'administrator' && !(await currentIntakeKey(db));
     if (role === 'administrator' && !createIntakeKey) {
       log(`warning: this database already has an intake key; ${handle} is enrolled without it and the demo stories are sealed to that key`);
@@ -535,7 +535,7 @@ async function main(): Promise<void> {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   main().catch((error: unknown) => {
-    console.error(`offscript: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`offscript: ${describeError(error, String(error))}`);
     process.exit(1);
   });
 }

@@ -1,9 +1,10 @@
 // `npm stop`: stops the server that `npm start` runs from this directory's DATA_DIR, gracefully
 // (SIGTERM: in-flight requests finish, the database closes), and waits until it has exited.
 import { readFile } from 'node:fs/promises';
-import { ConfigError, loadConfig } from '../server/config.js';
+import { loadConfig } from '../server/config.js';
 import { processIsAlive } from '../server/control/process-alive.js';
 import { pidFilePath } from '../server/control/serving.js';
+import { describeError } from '../common/error-messages.js';
 
 const STOP_TIMEOUT_MS = 20_000;
 
@@ -30,6 +31,6 @@ try {
     }
   }
 } catch (error) {
-  console.error(`offscript: ${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}`);
+  console.error(`offscript: ${describeError(error, String(error))}`);
   process.exitCode = 1;
 }

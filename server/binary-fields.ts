@@ -1,5 +1,5 @@
 // Base64 fields in request bodies: decoded strictly, refused with a 400 that names the field.
-import { ServiceError } from '../common/errors.js';
+import { CodedError } from '../common/errors.js';
 
 /**
  * Canonical padded base64 only, so one value has one spelling (as protocol/encoding.ts's
@@ -9,9 +9,9 @@ import { ServiceError } from '../common/errors.js';
  */
 export function decodeField(value: string, field: string, expectedLength?: number): Uint8Array {
   const bytes = Buffer.from(value, 'base64');
-  if (bytes.toString('base64') !== value) throw new ServiceError(400, 'bad_base64', `${field} is not valid base64.`);
+  if (bytes.toString('base64') !== value) throw new CodedError('bad_base64', { field });
   if (expectedLength !== undefined && bytes.length !== expectedLength) {
-    throw new ServiceError(400, 'bad_length', `${field} must be ${expectedLength} bytes, got ${bytes.length}.`);
+    throw new CodedError('bad_length', { field, expected: expectedLength, actual: bytes.length });
   }
   return bytes;
 }

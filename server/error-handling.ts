@@ -4,41 +4,58 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from './db/database.js';
-import { ServiceError, type ErrorBody } from '../common/errors.js';
+import { CodedError, type ErrorBody, type PlainErrorCode, type ValidationProblem } from '../common/errors.js';
+import { codedErrorMessage } from '../common/error-messages.js';
 import { PLAIN_TEXT_FORMAT } from './plain-text.js';
 
+/** What is sent: a coded error, with the status Fastify chose when no code of ours has one. */
 interface Refusal {
+  error: CodedError;
   statusCode: number;
-  code: string;
-  message: string;
-  retryAfterSeconds?: number;
 }
 
-const FRAMEWORK_REFUSALS: Record<string, Omit<Refusal, 'statusCode'> & { statusCode?: number }> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { statusCode: 413, code: 'body_too_large', message: 'The request body is larger than 128 KiB.' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { statusCode: 415, code: 'unsupported_media_type', message: 'This content type is not accepted here.' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { statusCode: 400, code: 'invalid_json', message: 'The request body is empty; JSON was expected.' },
-  FST_ERR_CTP_INVALID_JSON_BODY: { statusCode: 400, code: 'invalid_json', message: 'The request body is not valid JSON.' },
-  FST_CSRF_MISSING_SECRET: { statusCode: 403, code: 'csrf_failed', message: 'The security token is missing or wrong; reload the page and try again.' },
-  FST_CSRF_INVALID_TOKEN: { statusCode: 403, code: 'csrf_failed', message: 'The security token is missing or wrong; reload the page and try again.' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { statusCode: 400, code: 'bad_content_length', message: 'Content-Length does not match the body.' },
+const refusal = (error: CodedError, statusCode: number = error.statusCode): Refusal => ({ error, statusCode });
+
+const FRAMEWORK_REFUSALS: Record<string, PlainErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_CSRF_MISSING_SECRET: 'csrf_failed',
+  FST_CSRF_INVALID_TOKEN: 'csrf_failed',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_content_length',
   // Raised by the router before any route runs (frameworkErrors below); the address is never quoted back.
-  FST_ERR_BAD_URL: { statusCode: 400, code: 'bad_url', message: 'The address is not valid: it holds a malformed percent-encoding.' },
-  FST_ERR_MAX_PARAM_LENGTH: { statusCode: 414, code: 'address_too_long', message: 'The address is too long.' },
+  FST_ERR_BAD_URL: 'bad_url',
+  FST_ERR_MAX_PARAM_LENGTH: 'address_too_long',
 };
 
-function validationMessage(error: FastifyError): string {
+// Ajv keywords that carry a numeric limit, and the problem each names.
+const LIMITS: Record<string, ValidationProblem['problem']> = {
+  maxLength: 'too_long',
+  minLength: 'too_short',
+  maxItems: 'too_many',
+  minItems: 'too_few',
+  maximum: 'too_big',
+  minimum: 'too_small',
+};
+
+function validationProblem(error: FastifyError): CodedError<'invalid_request'> {
   const first = error.validation?.[0];
-  if (!first) return 'The request is not valid.';
-  const where = `${error.validationContext ?? 'body'}${first.instancePath.replaceAll('/', '.')}`;
-  const params = first.params as Record<string, unknown>;
-  if (first.keyword === 'format' && params.format === PLAIN_TEXT_FORMAT) {
-    return `${where} holds a control character; only text, tabs and line breaks are accepted.`;
-  }
-  if (typeof params.additionalProperty === 'string') return `${where} has an unexpected field "${params.additionalProperty}".`;
-  if (typeof params.missingProperty === 'string') return `${where} is missing the field "${params.missingProperty}".`;
-  if (Array.isArray(params.allowedValues)) return `${where} must be one of: ${params.allowedValues.filter((v) => v !== '').join(', ')}.`;
-  return `${where} ${first.message ?? 'is not valid'}.`;
+  const where = `${error.validationContext ?? 'body'}${first?.instancePath.replaceAll('/', '.') ?? ''}`;
+  const problem = ((): ValidationProblem => {
+    if (!first) return { problem: 'invalid' };
+    const params = first.params as Record<string, unknown>;
+    if (first.keyword === 'format' && params.format === PLAIN_TEXT_FORMAT) return { problem: 'control_character' };
+    if (typeof params.additionalProperty === 'string') return { problem: 'unexpected_field', name: params.additionalProperty };
+    if (typeof params.missingProperty === 'string') return { problem: 'missing_field', name: params.missingProperty };
+    if (Array.isArray(params.allowedValues)) return { problem: 'not_one_of', allowed: params.allowedValues.filter((v) => v !== '').map(String) };
+    const limit = LIMITS[first.keyword];
+    if (limit && typeof params.limit === 'number') return { problem: limit, limit: params.limit } as ValidationProblem;
+    if (first.keyword === 'type' && typeof params.type === 'string') return { problem: 'wrong_type', type: params.type };
+    if (first.keyword === 'pattern' || first.keyword === 'format') return { problem: 'wrong_form' };
+    return { problem: 'invalid' };
+  })();
+  return new CodedError('invalid_request', { field: where, ...problem });
 }
 
 /** How long clients are asked to wait after a 503 for a dependency that went away. */
@@ -47,23 +64,19 @@ export const RETRY_AFTER_SECONDS = 5;
 /** The code of every "try again shortly" 503; it carries Retry-After, on pages a calm page. */
 export const UNAVAILABLE = 'unavailable';
 
-export const unavailable = (message = 'The service is briefly unavailable; nothing was changed. Try again in a few seconds.') =>
-  new ServiceError(503, UNAVAILABLE, message, RETRY_AFTER_SECONDS);
+export const unavailable = () => new CodedError(UNAVAILABLE, undefined, { retryAfterSeconds: RETRY_AFTER_SECONDS });
 
 export function refusalFor(error: unknown): Refusal | undefined {
-  if (error instanceof ServiceError) return error;
-  if (isDatabaseUnavailable(error)) return unavailable();
+  if (error instanceof CodedError) return refusal(error);
+  if (isDatabaseUnavailable(error)) return refusal(unavailable());
   const fastifyError = error as FastifyError;
-  if (fastifyError.validation) return { statusCode: 400, code: 'invalid_request', message: validationMessage(fastifyError) };
+  if (fastifyError.validation) return refusal(validationProblem(fastifyError));
   const known = fastifyError.code ? FRAMEWORK_REFUSALS[fastifyError.code] : undefined;
-  if (known) return { statusCode: known.statusCode ?? 400, code: known.code, message: known.message };
+  if (known) return refusal(new CodedError(known));
   // JSON.parse's message quotes the body: never pass it on.
-  if (error instanceof SyntaxError && fastifyError.statusCode === 400) return { statusCode: 400, ...FRAMEWORK_REFUSALS.FST_ERR_CTP_INVALID_JSON_BODY! };
-  if (fastifyError.statusCode === 429) {
-    return { statusCode: 429, code: 'rate_limited', message: fastifyError.message || 'Too many requests; slow down.' };
-  }
+  if (error instanceof SyntaxError && fastifyError.statusCode === 400) return refusal(new CodedError('invalid_json'));
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
-    return { statusCode: fastifyError.statusCode, code: 'bad_request', message: 'The request could not be understood.' };
+    return refusal(new CodedError('bad_request'), fastifyError.statusCode);
   }
   return undefined;
 }
@@ -72,21 +85,26 @@ export function wantsJson(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/') || request.url.startsWith('/mod/api/');
 }
 
-async function sendRefusal(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, refusal: Refusal) {
-  reply.code(refusal.statusCode);
-  if (refusal.retryAfterSeconds !== undefined) reply.header('retry-after', String(refusal.retryAfterSeconds));
+async function sendRefusal(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, { error, statusCode }: Refusal) {
+  reply.code(statusCode);
+  if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
   // A refusal is never cached, least of all a passing outage in front of a public page.
-  if (refusal.code === UNAVAILABLE) reply.header('cache-control', 'no-store');
+  if (error.code === UNAVAILABLE) reply.header('cache-control', 'no-store');
+  const message = codedErrorMessage(error);
   if (wantsJson(request)) {
-    const body: ErrorBody = { error: { code: refusal.code, message: refusal.message } };
-    return reply.type('application/json; charset=utf-8').send(body);
+    return reply.type('application/json; charset=utf-8').send(errorBody(error, message));
   }
   // app.view, not reply.view: the router's own errors get a reply without plugin decorations.
   const page =
-    refusal.code === UNAVAILABLE
-      ? await app.view('pages/unavailable', { title: 'Briefly unavailable', message: refusal.message })
-      : await app.view('pages/error', { title: refusal.message, statusCode: refusal.statusCode, message: refusal.message });
+    error.code === UNAVAILABLE
+      ? await app.view('pages/unavailable', { title: 'Briefly unavailable', message })
+      : await app.view('pages/error', { title: message, statusCode, message });
   return reply.type('text/html; charset=utf-8').send(page);
+}
+
+/** DESIGN §8's JSON body: the code, its words, and the details they were rendered from. */
+export function errorBody(error: CodedError, message = codedErrorMessage(error)): ErrorBody {
+  return { error: { code: error.code, message, ...(error.details === undefined ? {} : { details: { ...error.details } }) } };
 }
 
 export interface ErrorHandlingOptions {
@@ -101,14 +119,13 @@ export interface ErrorHandlingOptions {
 export function frameworkErrorResponder(appRef: () => FastifyInstance, { setSecurityHeaders }: ErrorHandlingOptions) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
     setSecurityHeaders(request, reply);
-    const refusal = refusalFor(error) ?? { statusCode: 400, code: 'bad_request', message: 'The request could not be understood.' };
-    void sendRefusal(appRef(), request, reply, refusal);
+    void sendRefusal(appRef(), request, reply, refusalFor(error) ?? refusal(new CodedError('bad_request')));
   };
 }
 
-const CLIENT_ERRORS: Record<string, { status: number; code: string; message: string }> = {
-  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'request_timeout', message: 'The request took too long to arrive.' },
-  HPE_HEADER_OVERFLOW: { status: 431, code: 'headers_too_large', message: 'The request headers are too large.' },
+const CLIENT_ERRORS: Record<string, 'request_timeout' | 'headers_too_large'> = {
+  ERR_HTTP_REQUEST_TIMEOUT: 'request_timeout',
+  HPE_HEADER_OVERFLOW: 'headers_too_large',
 };
 
 /**
@@ -123,8 +140,9 @@ export function clientErrorResponder(constantHeaders: Record<string, string>) {
       socket.destroy();
       return;
     }
-    const { status, code, message } = (error.code && CLIENT_ERRORS[error.code]) || { status: 400, code: 'bad_request', message: 'The request could not be understood.' };
-    const body = JSON.stringify({ error: { code, message } } satisfies ErrorBody);
+    const refused = new CodedError((error.code && CLIENT_ERRORS[error.code]) || 'bad_request');
+    const status = refused.statusCode;
+    const body = JSON.stringify(errorBody(refused));
     const headers = {
       ...constantHeaders,
       'content-type': 'application/json; charset=utf-8',
@@ -150,19 +168,15 @@ function outageNotice(app: FastifyInstance, error: unknown): void {
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(async (error, request, reply) => {
-    const refusal = refusalFor(error);
+    const refused = refusalFor(error);
     // Database errors only: Redis reports its own outage, and a shutdown is no outage.
-    if (refusal?.code === UNAVAILABLE && !(error instanceof ServiceError)) outageNotice(app, error);
-    if (refusal) return sendRefusal(app, request, reply, refusal);
+    if (refused?.error.code === UNAVAILABLE && !(error instanceof CodedError)) outageNotice(app, error);
+    if (refused) return sendRefusal(app, request, reply, refused);
     request.log.error({ err: error }, 'request failed');
-    return sendRefusal(app, request, reply, {
-      statusCode: 500,
-      code: 'internal_error',
-      message: 'Something went wrong on our side.',
-    });
+    return sendRefusal(app, request, reply, refusal(new CodedError('internal_error')));
   });
 
   app.setNotFoundHandler(async (request, reply) =>
-    sendRefusal(app, request, reply, { statusCode: 404, code: 'not_found', message: 'There is no page at this address.' }),
+    sendRefusal(app, request, reply, refusal(new CodedError('not_found'))),
   );
 }

@@ -15,7 +15,7 @@ export function registerDraining(app: FastifyInstance): void {
   // Callback hooks, not async ones: they run on every response, and a promise each costs a
   // cached public page a measurable share of its throughput.
   app.addHook('onRequest', (_request, _reply, done) => {
-    done(draining.has(app) ? unavailable('The service is restarting; nothing was changed. Try again in a few seconds.') : undefined);
+    done(draining.has(app) ? unavailable() : undefined);
   });
   app.addHook('onSend', (_request, reply, payload, done) => {
     if (draining.has(app)) reply.header('connection', 'close');

@@ -1,5 +1,6 @@
 // The account a source gives (DESIGN §5): its shape, and the one validation used by the
 // browser before sealing and by the server on the no-JavaScript path.
+import { CodedError, type ErrorCode } from '../errors.js';
 import {
   conditionAnswers,
   factQuestions,
@@ -67,30 +68,44 @@ export function halfYearsUpTo(today: Date): HalfYear[] {
 /** Checks a half-year field; the error names `field` and says what was wrong. */
 export function parseHalfYear(value: string, field: string, today: Date = new Date()): HalfYear {
   if (/^\d{4}-\d{2}(-\d{2})?/.test(value)) {
-    throw new AccountInvalidError(field, `${field} takes a half-year such as 2026-H1, never a date.`);
+    throw new CodedError('half_year_is_date', { field });
   }
   const match = /^(\d{4})-H([12])$/.exec(value);
-  if (!match) throw new AccountInvalidError(field, `${field} must be a half-year such as 2026-H1 (the year, then H1 or H2).`);
+  if (!match) throw new CodedError('half_year_malformed', { field });
   const halfYear = value as HalfYear;
   if (Number(match[1]) < HALF_YEAR_FIRST_YEAR) {
-    throw new AccountInvalidError(field, `${field} cannot be before ${HALF_YEAR_FIRST_YEAR}-H1.`);
+    throw new CodedError('half_year_too_early', { field, firstYear: HALF_YEAR_FIRST_YEAR });
   }
   // Half-years compare as text: four-digit years, then H1 before H2.
-  if (halfYear > halfYearOf(today)) throw new AccountInvalidError(field, `${field} cannot be in the future.`);
+  if (halfYear > halfYearOf(today)) throw new CodedError('half_year_in_future', { field });
   return halfYear;
 }
 
 export const QUOTABLE_MAX_CHARS = 1000;
 
-export class AccountInvalidError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'AccountInvalidError';
-  }
-}
+/** The codes an invalid account is refused with; each names its field in `details.field`. */
+export const ACCOUNT_REFUSALS = [
+  'account_choose_one',
+  'account_unknown_value',
+  'account_listed_twice',
+  'narrative_required',
+  'consent_required',
+  'quotable_too_long',
+  'half_year_is_date',
+  'half_year_malformed',
+  'half_year_too_early',
+  'half_year_in_future',
+  'account_not_object',
+  'account_not_list',
+  'account_not_text',
+  'account_unknown_version',
+  'account_v1_facts',
+  'unknown_question',
+] as const satisfies readonly ErrorCode[];
+export type AccountRefusal = CodedError<(typeof ACCOUNT_REFUSALS)[number]>;
+
+export const isAccountRefusal = (error: unknown): error is AccountRefusal =>
+  error instanceof CodedError && error.is(...ACCOUNT_REFUSALS);
 
 /** Form fields as both `URLSearchParams`-style bodies and `FormData` deliver them. */
 export type FormFields = Record<string, string | string[] | undefined>;
@@ -103,7 +118,7 @@ function all(fields: FormFields, name: string): string[] {
 
 function one(fields: FormFields, name: string): string | undefined {
   const values = all(fields, name);
-  if (values.length > 1) throw new AccountInvalidError(name, `Choose only one ${name}.`);
+  if (values.length > 1) throw new CodedError('account_choose_one', { field: name });
   return values[0];
 }
 
@@ -114,7 +129,7 @@ function pick<K extends string>(
 ): K | undefined {
   if (value === undefined) return undefined;
   if (!vocabulary.has(value)) {
-    throw new AccountInvalidError(field, `Unknown ${field} "${value.slice(0, 40)}"; allowed: ${vocabulary.keys.join(', ')}.`);
+    throw new CodedError('account_unknown_value', { field, value: value.slice(0, 40), allowed: vocabulary.keys });
   }
   return value;
 }
@@ -156,22 +171,22 @@ export function accountFromForm(fields: FormFields): Account {
 /** Checks the rules the form's fields cannot express; returns the same account. */
 export function validateAccount(account: Account): Account {
   if (account.narrative.trim() === '') {
-    throw new AccountInvalidError('narrative', 'Please write your account: the narrative is required.');
+    throw new CodedError('narrative_required', { field: 'narrative' });
   }
   if (account.consent === undefined) {
-    throw new AccountInvalidError('consent', 'Please choose what may be done with your account.');
+    throw new CodedError('consent_required', { field: 'consent' });
   }
   if (new Set(account.platforms).size !== account.platforms.length) {
-    throw new AccountInvalidError('platforms', 'A platform is listed twice.');
+    throw new CodedError('account_listed_twice', { field: 'platforms' });
   }
   if (new Set(account.taskTypes).size !== account.taskTypes.length) {
-    throw new AccountInvalidError('taskTypes', 'A task type is listed twice.');
+    throw new CodedError('account_listed_twice', { field: 'taskTypes' });
   }
   if (account.quotable !== undefined && account.quotable.length > QUOTABLE_MAX_CHARS) {
-    throw new AccountInvalidError('quotable', `The quotable passage is limited to ${QUOTABLE_MAX_CHARS} characters.`);
+    throw new CodedError('quotable_too_long', { field: 'quotable', maxChars: QUOTABLE_MAX_CHARS });
   }
   if (account.v === 1 && (account.facts !== undefined || account.halfYear !== undefined)) {
-    throw new AccountInvalidError('v', 'A version-1 account was never asked the newer questions; it cannot carry their answers.');
+    throw new CodedError('account_v1_facts', { field: 'v' });
   }
   return account;
 }
@@ -181,14 +196,14 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 function strings(value: unknown, field: string): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || !value.every((v): v is string => typeof v === 'string')) {
-    throw new AccountInvalidError(field, `${field} must be a list of names.`);
+    throw new CodedError('account_not_list', { field });
   }
   return value;
 }
 
 function optionalString(value: unknown, field: string): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new AccountInvalidError(field, `${field} must be text.`);
+  if (typeof value !== 'string') throw new CodedError('account_not_text', { field });
   return value;
 }
 
@@ -198,8 +213,8 @@ function optionalString(value: unknown, field: string): string | undefined {
  * its unasked questions count as "not asked".
  */
 export function readAccount(value: unknown, today: Date = new Date()): Account {
-  if (!isRecord(value)) throw new AccountInvalidError('v', 'An account is a JSON object.');
-  if (value.v !== 1 && value.v !== 2) throw new AccountInvalidError('v', `Unknown account version ${String(value.v).slice(0, 10)}.`);
+  if (!isRecord(value)) throw new CodedError('account_not_object', { field: 'v' });
+  if (value.v !== 1 && value.v !== 2) throw new CodedError('account_unknown_version', { field: 'v', version: String(value.v).slice(0, 10) });
   const narrative = optionalString(value.narrative, 'narrative') ?? '';
   const account: Account = {
     v: value.v,
@@ -218,7 +233,7 @@ export function readAccount(value: unknown, today: Date = new Date()): Account {
   const quotable = optionalString(value.quotable, 'quotable');
   if (quotable !== undefined) account.quotable = quotable;
   if (value.conditions !== undefined) {
-    if (!isRecord(value.conditions)) throw new AccountInvalidError('conditions', 'conditions must be an object.');
+    if (!isRecord(value.conditions)) throw new CodedError('account_not_object', { field: 'conditions' });
     for (const [condition, answer] of Object.entries(value.conditions)) {
       const key = pick(condition, 'conditions', conditions);
       const chosen = pick(optionalString(answer, `condition_${condition}`), `condition_${condition}`, conditionAnswers);
@@ -226,7 +241,7 @@ export function readAccount(value: unknown, today: Date = new Date()): Account {
     }
   }
   if (value.facts !== undefined) {
-    if (!isRecord(value.facts)) throw new AccountInvalidError('facts', 'facts must be an object.');
+    if (!isRecord(value.facts)) throw new CodedError('account_not_object', { field: 'facts' });
     account.facts = readFacts(value.facts);
   }
   const halfYear = optionalString(value.halfYear, 'halfYear');
@@ -239,7 +254,7 @@ export function readFacts(facts: Record<string, unknown>): Partial<Record<FactKe
   const read: Partial<Record<FactKey, string>> = {};
   for (const [key, answer] of Object.entries(facts)) {
     const question = factQuestions.find((q) => q.key === key);
-    if (!question) throw new AccountInvalidError(`facts.${key.slice(0, 40)}`, `There is no question "${key.slice(0, 40)}"; the questions are: ${factQuestions.map((q) => q.key).join(', ')}.`);
+    if (!question) throw new CodedError('unknown_question', { field: `facts.${key.slice(0, 40)}`, question: key.slice(0, 40), questions: factQuestions.map((q) => q.key) });
     const chosen = pick(optionalString(answer, key), key, question.answers);
     if (chosen !== undefined) read[question.key] = chosen;
   }

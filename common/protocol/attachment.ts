@@ -4,7 +4,7 @@
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { sha256 } from './digest.js';
 import { fromBase64, toBase64 } from './encoding.js';
-import { ProtocolError } from './errors.js';
+import { CodedError, type ErrorDetailsByCode } from '../errors.js';
 import type { Sodium } from './sodium.js';
 
 /** Plaintext bytes per secretstream message; every bucket is a whole number of them. */
@@ -72,7 +72,7 @@ export interface SealedAttachment {
 export function attachmentBucketFor(length: number): number {
   const bucket = ATTACHMENT_BUCKETS.find((b) => length < b);
   if (bucket === undefined) {
-    throw new ProtocolError('too_large', `This file is too large: at most ${LARGEST_ATTACHMENT_PAYLOAD} bytes once stripped.`);
+    throw new CodedError('too_large', { maxBytes: LARGEST_ATTACHMENT_PAYLOAD, subject: 'file' });
   }
   return bucket;
 }
@@ -126,31 +126,31 @@ export function sealAttachment(sodium: Sodium, kind: AttachmentKind, plaintext: 
 export function openAttachment(sodium: Sodium, entry: AttachmentManifestEntry, chunks: readonly Uint8Array[]): Uint8Array {
   const count = chunkCountOf(entry.paddedSize);
   if (chunks.length !== count || chunks.some((c) => c.length !== SEALED_CHUNK_BYTES)) {
-    throw new ProtocolError('bad_length', `This file should be ${count} chunks of ${SEALED_CHUNK_BYTES} bytes.`);
+    throw new CodedError('bad_length', { field: 'file', expected: count, actual: chunks.length, unit: 'chunks' });
   }
   if (sealedDigest(chunks) !== entry.sha256) {
-    throw new ProtocolError('bad_digest', 'This file is not the one the account lists: its digest differs.');
+    throw new CodedError('bad_digest');
   }
   let state;
   try {
     state = sodium.crypto_secretstream_xchacha20poly1305_init_pull(fromBase64(sodium, entry.header, 'header'), fromBase64(sodium, entry.key, 'key'));
   } catch (error) {
-    if (error instanceof ProtocolError) throw error;
-    throw new ProtocolError('cannot_open', 'This file cannot be opened with the key the account lists.');
+    if (error instanceof CodedError) throw error;
+    throw new CodedError('cannot_open');
   }
   const padded = new Uint8Array(entry.paddedSize);
   chunks.forEach((chunk, i) => {
     const opened = sodium.crypto_secretstream_xchacha20poly1305_pull(state, chunk, null);
     const finalTag = sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL;
     if (!opened || (i === count - 1) !== (opened.tag === finalTag)) {
-      throw new ProtocolError('cannot_open', 'This file cannot be opened with the key the account lists.');
+      throw new CodedError('cannot_open');
     }
     padded.set(opened.message, i * ATTACHMENT_CHUNK_BYTES);
   });
   try {
     return sodium.unpad(padded, entry.paddedSize);
   } catch {
-    throw new ProtocolError('bad_padding', 'Padding is malformed.');
+    throw new CodedError('bad_padding');
   }
 }
 
@@ -172,13 +172,13 @@ export function unframePages(framed: Uint8Array, expected: number): Uint8Array[]
   const pages: Uint8Array[] = [];
   let at = 0;
   while (at < framed.length) {
-    if (at + 4 > framed.length) throw new ProtocolError('bad_length', 'A page frame is cut short.');
+    if (at + 4 > framed.length) throw new CodedError('bad_length', { field: 'page frame', expected: at + 4, actual: framed.length });
     const length = view.getUint32(at);
-    if (at + 4 + length > framed.length) throw new ProtocolError('bad_length', 'A page frame is cut short.');
+    if (at + 4 + length > framed.length) throw new CodedError('bad_length', { field: 'page frame', expected: at + 4 + length, actual: framed.length });
     pages.push(framed.slice(at + 4, at + 4 + length));
     at += 4 + length;
   }
-  if (pages.length !== expected) throw new ProtocolError('bad_length', `The manifest lists ${expected} pages; the file holds ${pages.length}.`);
+  if (pages.length !== expected) throw new CodedError('bad_length', { field: 'pages', expected, actual: pages.length, unit: 'pages' });
   return pages;
 }
 
@@ -188,19 +188,19 @@ const HEX_SHA256 = /^[0-9a-f]{64}$/;
 export function attachmentManifestOf(sodium: Sodium, account: unknown): AttachmentManifestEntry[] {
   const list = (account as { attachments?: unknown }).attachments;
   if (list === undefined) return [];
-  if (!Array.isArray(list)) throw new ProtocolError('bad_manifest', 'attachments is not a list.');
+  if (!Array.isArray(list)) throw new CodedError('bad_manifest', { problem: 'not_a_list' });
   return list.map((item: unknown, i): AttachmentManifestEntry => {
     const entry = item as Partial<Record<keyof AttachmentManifestEntry, unknown>>;
-    const bad = (what: string) => new ProtocolError('bad_manifest', `Attachment ${i + 1}: ${what}.`);
-    if (typeof entry !== 'object' || entry === null) throw bad('not an object');
+    const bad = (problem: ErrorDetailsByCode['bad_manifest']['problem']) => new CodedError('bad_manifest', { attachment: i + 1, problem });
+    if (typeof entry !== 'object' || entry === null) throw bad('not_an_object');
     const { kind, pages } = entry;
-    if (!isAttachmentKind(kind)) throw bad('unknown kind');
-    if (typeof entry.paddedSize !== 'number' || !isAttachmentBucket(entry.paddedSize)) throw bad('padded size is not a bucket');
-    if (typeof entry.key !== 'string' || fromBase64(sodium, entry.key, 'key').length !== sodium.crypto_secretstream_xchacha20poly1305_KEYBYTES) throw bad('bad key');
-    if (typeof entry.header !== 'string' || fromBase64(sodium, entry.header, 'header').length !== sodium.crypto_secretstream_xchacha20poly1305_HEADERBYTES) throw bad('bad header');
-    if (typeof entry.sha256 !== 'string' || !HEX_SHA256.test(entry.sha256)) throw bad('bad digest');
+    if (!isAttachmentKind(kind)) throw bad('unknown_kind');
+    if (typeof entry.paddedSize !== 'number' || !isAttachmentBucket(entry.paddedSize)) throw bad('padded_size');
+    if (typeof entry.key !== 'string' || fromBase64(sodium, entry.key, 'key').length !== sodium.crypto_secretstream_xchacha20poly1305_KEYBYTES) throw bad('key');
+    if (typeof entry.header !== 'string' || fromBase64(sodium, entry.header, 'header').length !== sodium.crypto_secretstream_xchacha20poly1305_HEADERBYTES) throw bad('header');
+    if (typeof entry.sha256 !== 'string' || !HEX_SHA256.test(entry.sha256)) throw bad('digest');
     const pageCount = typeof pages === 'number' && Number.isInteger(pages) && pages > 0 ? pages : undefined;
-    if ((kind === 'pdf-pages') !== (pageCount !== undefined)) throw bad('page count');
+    if ((kind === 'pdf-pages') !== (pageCount !== undefined)) throw bad('page_count');
     return {
       kind,
       paddedSize: entry.paddedSize,

@@ -1,5 +1,5 @@
 // Sealing and opening of padded JSON: accounts and messages (DESIGN §3).
-import { ProtocolError } from './errors.js';
+import { CodedError } from '../errors.js';
 import { padToBucket, unpadFromBucket } from './padding.js';
 import type { Sodium } from './sodium.js';
 
@@ -23,11 +23,11 @@ export function openPaddedJson(sodium: Sodium, ciphertext: Uint8Array, recipient
   try {
     padded = sodium.crypto_box_seal_open(ciphertext, recipient.publicKey, recipient.privateKey);
   } catch {
-    throw new ProtocolError('cannot_open', 'This ciphertext cannot be opened with this key.');
+    throw new CodedError('cannot_open');
   }
   const value: unknown = JSON.parse(decoder.decode(unpadFromBucket(sodium, padded)));
   if (typeof value !== 'object' || value === null || !versions.includes((value as { v?: unknown }).v as number)) {
-    throw new ProtocolError('bad_version', 'Unsupported protocol version.');
+    throw new CodedError('bad_version');
   }
   return value;
 }
@@ -49,7 +49,7 @@ export function sealMessage(sodium: Sodium, body: string, recipientPublicKey: Ui
 
 export function openMessage(sodium: Sodium, ciphertext: Uint8Array, recipient: BoxKeyPair): SealedMessageBody {
   const value = openPaddedJson(sodium, ciphertext, recipient) as Partial<SealedMessageBody>;
-  if (typeof value.body !== 'string') throw new ProtocolError('bad_version', 'Message has no body.');
+  if (typeof value.body !== 'string') throw new CodedError('bad_version');
   return { v: 1, body: value.body };
 }
 
@@ -62,8 +62,8 @@ export function openMessageWithAnyKey(sodium: Sodium, ciphertext: Uint8Array, re
     try {
       return openMessage(sodium, ciphertext, recipient);
     } catch (error) {
-      if (!(error instanceof ProtocolError && error.code === 'cannot_open')) throw error;
+      if (!(error instanceof CodedError && error.is('cannot_open'))) throw error;
     }
   }
-  throw new ProtocolError('cannot_open', 'None of these keys opens this message.');
+  throw new CodedError('cannot_open');
 }

@@ -1,5 +1,5 @@
 // Padding hides an account's length up to its bucket (DESIGN §3).
-import { ProtocolError } from './errors.js';
+import { CodedError } from '../errors.js';
 import type { Sodium } from './sodium.js';
 
 export const PADDING_BUCKETS = [4096, 8192, 16384, 32768, 65536] as const;
@@ -14,7 +14,7 @@ export const LARGEST_PAYLOAD = PADDING_BUCKETS[PADDING_BUCKETS.length - 1]! - 1;
 export function bucketFor(length: number): PaddingBucket {
   const bucket = PADDING_BUCKETS.find((b) => length < b);
   if (bucket === undefined) {
-    throw new ProtocolError('too_large', `This text is too long: at most ${LARGEST_PAYLOAD} bytes once encoded.`);
+    throw new CodedError('too_large', { maxBytes: LARGEST_PAYLOAD });
   }
   return bucket;
 }
@@ -25,12 +25,12 @@ export function padToBucket(sodium: Sodium, payload: Uint8Array): Uint8Array {
 
 export function unpadFromBucket(sodium: Sodium, padded: Uint8Array): Uint8Array {
   if (!(PADDING_BUCKETS as readonly number[]).includes(padded.length)) {
-    throw new ProtocolError('bad_padding', 'Padded length is not a padding bucket.');
+    throw new CodedError('bad_padding');
   }
   try {
     return sodium.unpad(padded, padded.length);
   } catch {
-    throw new ProtocolError('bad_padding', 'Padding is malformed.');
+    throw new CodedError('bad_padding');
   }
 }
 

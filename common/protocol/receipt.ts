@@ -3,7 +3,7 @@ import { entropyToMnemonic, mnemonicToEntropy, validateMnemonic } from '@scure/b
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { distance } from 'fastest-levenshtein';
 import type { BoxKeyPair } from './envelope.js';
-import { ProtocolError } from './errors.js';
+import { CodedError } from '../errors.js';
 import type { Sodium } from './sodium.js';
 
 export const RECEIPT_ENTROPY_BYTES = 16;
@@ -23,7 +23,7 @@ export function drawReceiptEntropy(sodium: Sodium): Uint8Array {
 }
 
 export function receiptWordsFromEntropy(entropy: Uint8Array): string[] {
-  if (entropy.length !== RECEIPT_ENTROPY_BYTES) throw new ProtocolError('bad_length', 'Receipt entropy must be 16 bytes.');
+  if (entropy.length !== RECEIPT_ENTROPY_BYTES) throw new CodedError('bad_length', { field: 'entropy', expected: RECEIPT_ENTROPY_BYTES, actual: entropy.length });
   return entropyToMnemonic(entropy, wordlist).split(' ');
 }
 
@@ -31,20 +31,20 @@ export function receiptWordsFromEntropy(entropy: Uint8Array): string[] {
 export function entropyFromReceiptWords(typed: string): Uint8Array {
   const list = typed.toLowerCase().split(/\s+/).filter((w) => w !== '');
   if (list.length !== RECEIPT_WORD_COUNT) {
-    throw new ProtocolError('receipt_word_count', `A receipt has ${RECEIPT_WORD_COUNT} words; you typed ${list.length}.`);
+    throw new CodedError('receipt_word_count', { expected: RECEIPT_WORD_COUNT, actual: list.length });
   }
   if (list.some((w) => !words.has(w))) {
-    throw new ProtocolError('receipt_unknown_word', 'One of the words is not in the receipt word list; check the spelling.');
+    throw new CodedError('receipt_unknown_word');
   }
   const mnemonic = list.join(' ');
   if (!validateMnemonic(mnemonic, wordlist)) {
-    throw new ProtocolError('receipt_checksum', 'One of the words looks mistyped; check them against your note.');
+    throw new CodedError('receipt_checksum');
   }
   return mnemonicToEntropy(mnemonic, wordlist);
 }
 
 export function deriveReceiptKeys(sodium: Sodium, entropy: Uint8Array): ReceiptKeys {
-  if (entropy.length !== RECEIPT_ENTROPY_BYTES) throw new ProtocolError('bad_length', 'Receipt entropy must be 16 bytes.');
+  if (entropy.length !== RECEIPT_ENTROPY_BYTES) throw new CodedError('bad_length', { field: 'entropy', expected: RECEIPT_ENTROPY_BYTES, actual: entropy.length });
   const context = new TextEncoder().encode(MASTER_CONTEXT);
   const input = new Uint8Array(context.length + entropy.length);
   input.set(context);

@@ -1,9 +1,10 @@
 // What every operator script does: run the command where the database is, print, set the exit code.
 import { readFile } from 'node:fs/promises';
-import { ConfigError, loadConfig, type Config } from '../config.js';
+import { loadConfig, type Config } from '../config.js';
 import { runOperatorCommand } from './channel.js';
 import type { CommandRequest } from './commands.js';
 import { servedOriginPath } from './serving.js';
+import { describeError } from '../../common/error-messages.js';
 
 /** Without PUBLIC_ORIGIN, PORT or HOST of its own, a command takes the origin the server last served at. */
 async function withServedOrigin(config: Config, env: NodeJS.ProcessEnv): Promise<Config> {
@@ -21,7 +22,7 @@ export async function runFromCommandLine(request: CommandRequest): Promise<void>
     if (venue === 'server') console.error(`(run inside the server holding ${config.dataDir})`);
     process.exitCode = exitCode;
   } catch (error) {
-    console.error(`offscript: ${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}`);
+    console.error(`offscript: ${describeError(error, String(error))}`);
     process.exitCode = 1;
   }
 }

@@ -3,7 +3,8 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database, ModeratorRole } from '../db/schema.js';
-import { ServiceError } from '../../common/errors.js';
+import { CodedError } from '../../common/errors.js';
+import { codedErrorMessage } from '../../common/error-messages.js';
 import { verifyAuditChain } from '../moderation/audit.js';
 import { purgeExpiredSubmissions } from '../moderation/retention.js';
 import { invitationUrl, inviteModerator } from '../moderation/team-service.js';
@@ -76,7 +77,7 @@ export async function runCommand(db: Kysely<Database>, config: Config, request: 
   try {
     return await RUNS[request.command](db, config, request.args);
   } catch (error) {
-    if (error instanceof ServiceError) return { lines: [error.message], exitCode: 1 };
+    if (error instanceof CodedError) return { lines: [codedErrorMessage(error)], exitCode: 1 };
     throw error;
   }
 }

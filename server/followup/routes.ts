@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { currentIntakeKey } from '../intake/service.js';
 import { SOURCE_ROUTE_LOG_LEVEL } from '../privacy/logging.js';
+import { codedErrorMessage } from '../../common/error-messages.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
 import {
@@ -62,7 +63,7 @@ export async function followupRoutes(app: FastifyInstance, { db }: FollowupRoute
           serverHandled: true,
           words: request.body.words ?? '',
           message: outcome.keepMessage ? (request.body.message ?? '') : '',
-          error: outcome.error,
+          error: outcome.refusal && codedErrorMessage(outcome.refusal),
           notice: outcome.notice,
           result: outcome.status,
         });

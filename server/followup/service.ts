@@ -9,14 +9,13 @@ import { decodeField } from '../binary-fields.js';
 import { todayUtc } from '../db/day.js';
 import type { Database, Day, SubmissionStatus } from '../db/schema.js';
 import { isUndecided } from '../../common/workflow.js';
-import { ServiceError } from '../../common/errors.js';
+import { CodedError } from '../../common/errors.js';
 import { currentIntakeKey } from '../intake/service.js';
 import { publishedStateChanged } from '../publishing/cache.js';
 import { appendAuditEntry } from '../moderation/audit.js';
 import { lookupTokenHash } from '../../common/protocol/digest.js';
 import { fromBase64 } from '../../common/protocol/encoding.js';
 import { openMessage, sealMessage, type BoxKeyPair } from '../../common/protocol/envelope.js';
-import { ProtocolError } from '../../common/protocol/errors.js';
 import { bucketOfSealedLength, PADDING_BUCKETS, SEAL_OVERHEAD } from '../../common/protocol/padding.js';
 import { deriveReceiptKeys, entropyFromReceiptWords, LOOKUP_TOKEN_BYTES } from '../../common/protocol/receipt.js';
 import { loadSodium, type Sodium } from '../../common/protocol/sodium.js';
@@ -27,9 +26,6 @@ import {
   TIMELINE_LABELS,
   type TimelineEvent,
 } from '../../common/followup/timeline.js';
-
-/** One answer for every receipt the server does not know, whatever the reason. */
-export const UNKNOWN_RECEIPT_MESSAGE = 'No account matches these twelve words. Check them against your note, in order.';
 
 
 const LARGEST_SEALED_MESSAGE = PADDING_BUCKETS[PADDING_BUCKETS.length - 1]! + SEAL_OVERHEAD;
@@ -47,21 +43,18 @@ interface SubmissionState {
 const canReply = (row: SubmissionState) => isUndecided(row.status) && row.purged_on === null;
 const canWithdraw = (row: SubmissionState) => row.status !== 'withdrawn' && row.purged_on === null;
 
-function unknownReceipt(): ServiceError {
-  return new ServiceError(404, 'unknown_receipt', UNKNOWN_RECEIPT_MESSAGE);
+/** One answer for every receipt the server does not know, whatever the reason. */
+function unknownReceipt(): CodedError {
+  return new CodedError('unknown_receipt');
 }
 
 /** 410 for what no longer exists: a withdrawn submission, or one whose ciphertexts were purged. */
 function refuseIfGone(row: SubmissionState): void {
   if (row.status === 'withdrawn') {
-    throw new ServiceError(410, 'withdrawn', 'This account was withdrawn: nothing of it is left to change.');
+    throw new CodedError('withdrawn');
   }
   if (row.purged_on !== null) {
-    throw new ServiceError(
-      410,
-      'purged',
-      `The encrypted account and its messages were deleted on ${row.purged_on}, as planned after the decision: nothing is left to change.`,
-    );
+    throw new CodedError('purged', { purgedOn: row.purged_on });
   }
 }
 
@@ -74,13 +67,9 @@ export function parseSealedMessage(text: string): Uint8Array {
   const ciphertext = decodeField(text, 'ciphertext');
   if (bucketOfSealedLength(ciphertext.length) !== undefined) return ciphertext;
   if (ciphertext.length > LARGEST_SEALED_MESSAGE) {
-    throw new ServiceError(413, 'message_too_large', 'This message is too long to send in one piece; please shorten it.');
+    throw new CodedError('message_too_large');
   }
-  throw new ServiceError(
-    400,
-    'bad_ciphertext_length',
-    `ciphertext must be a padding bucket (${PADDING_BUCKETS.join(', ')} bytes) plus ${SEAL_OVERHEAD} bytes of seal.`,
-  );
+  throw new CodedError('bad_ciphertext_length', { field: 'ciphertext' });
 }
 
 /**
@@ -178,11 +167,7 @@ export async function receiveSourceMessage(
   return db.transaction().execute(async (trx) => {
     const row = await lockedLiveSubmission(trx, hash);
     if (!canReply(row)) {
-      throw new ServiceError(
-        409,
-        'already_decided',
-        'Your account has already been decided, so moderators no longer read messages about it. You can still withdraw it.',
-      );
+      throw new CodedError('already_decided');
     }
     const last = await trx
       .selectFrom('messages')
@@ -290,8 +275,8 @@ export interface ReadableStatus {
 }
 
 export interface StatusFormOutcome {
-  statusCode: 200 | ServiceError['statusCode'];
-  error?: string;
+  statusCode: number;
+  refusal?: CodedError;
   notice?: string;
   status?: ReadableStatus;
   /** Whether the refused message should be offered again for editing. */
@@ -308,7 +293,7 @@ function readable(sodium: Sodium, found: SourceStatus, replyKeyPair: BoxKeyPair)
       try {
         return { fromModerators: true, sentOn: message.sentOn, body: openMessage(sodium, fromBase64(sodium, message.ciphertext), replyKeyPair).body };
       } catch (error) {
-        if (error instanceof ProtocolError) return { fromModerators: true, sentOn: message.sentOn, body: '(This message could not be opened with your words.)' };
+        if (error instanceof CodedError) return { fromModerators: true, sentOn: message.sentOn, body: '(This message could not be opened with your words.)' };
         throw error;
       }
     }),
@@ -319,14 +304,14 @@ function readable(sodium: Sodium, found: SourceStatus, replyKeyPair: BoxKeyPair)
 }
 
 async function sealOnServer(db: Kysely<Database>, sodium: Sodium, text: string): Promise<Uint8Array> {
-  if (text.trim() === '') throw new ServiceError(400, 'empty_message', 'Write your message first.');
+  if (text.trim() === '') throw new CodedError('empty_message');
   const key = await currentIntakeKey(db);
-  if (!key) throw new ServiceError(503, 'intake_closed', 'Messages cannot be sent yet.');
+  if (!key) throw new CodedError('intake_closed');
   try {
     return sealMessage(sodium, text, key.publicKey);
   } catch (error) {
-    if (error instanceof ProtocolError && error.code === 'too_large') {
-      throw new ServiceError(413, 'message_too_large', 'Your message is too long to send in one piece; please shorten it.');
+    if (error instanceof CodedError && error.is('too_large')) {
+      throw new CodedError('message_too_large');
     }
     throw error;
   }
@@ -341,14 +326,14 @@ export async function handleStatusForm(db: Kysely<Database>, form: StatusForm): 
   try {
     entropy = entropyFromReceiptWords(form.words ?? '');
   } catch (error) {
-    if (error instanceof ProtocolError) return { statusCode: 400, error: error.message, keepMessage: true };
+    if (error instanceof CodedError) return { statusCode: error.statusCode, refusal: error, keepMessage: true };
     throw error;
   }
   const sodium = await loadSodium();
   const { lookupToken, replyKeyPair } = deriveReceiptKeys(sodium, entropy);
   sodium.memzero(entropy);
   try {
-    let refusal: ServiceError | undefined;
+    let refusal: CodedError | undefined;
     let notice: string | undefined;
     try {
       if (form.action === 'reply') {
@@ -356,25 +341,25 @@ export async function handleStatusForm(db: Kysely<Database>, form: StatusForm): 
         notice = 'Your message was sealed to the moderators’ key and sent. Only they can read it.';
       } else if (form.action === 'withdraw') {
         if (form.confirm !== 'yes') {
-          throw new ServiceError(400, 'not_confirmed', 'Tick “I understand this cannot be undone” to withdraw your account.');
+          throw new CodedError('not_confirmed');
         }
         await withdrawSubmission(db, lookupToken);
         notice = 'Your account was withdrawn. The encrypted account and all messages were deleted.';
       }
     } catch (error) {
-      if (!(error instanceof ServiceError) || error.statusCode === 503) throw error;
+      if (!(error instanceof CodedError) || error.statusCode === 503) throw error;
       refusal = error;
     }
     let found: SourceStatus;
     try {
       found = await lookUpStatus(db, lookupToken);
     } catch (error) {
-      if (error instanceof ServiceError && error.statusCode === 404) return { statusCode: 404, error: error.message, keepMessage: false };
+      if (error instanceof CodedError && error.statusCode === 404) return { statusCode: 404, refusal: error, keepMessage: false };
       throw error;
     }
     return {
       statusCode: refusal?.statusCode ?? 200,
-      ...(refusal ? { error: refusal.message } : {}),
+      ...(refusal ? { refusal } : {}),
       ...(notice ? { notice } : {}),
       status: readable(sodium, found, replyKeyPair),
       keepMessage: refusal !== undefined && form.action === 'reply',

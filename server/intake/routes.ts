@@ -4,11 +4,12 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
-import { ServiceError } from '../../common/errors.js';
+import { CodedError } from '../../common/errors.js';
 import { SOURCE_ROUTE_LOG_LEVEL } from '../privacy/logging.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
-import { AccountInvalidError, accountFromForm, type FormFields } from '../../common/intake/account.js';
+import { accountFromForm, type FormFields } from '../../common/intake/account.js';
+import { codedErrorMessage } from '../../common/error-messages.js';
 import { submitFormModel } from './form.js';
 import { submissionBodySchema, submissionResponseSchemas, submitFormBodySchema } from './schemas.js';
 import { acceptSealedSubmission, currentIntakeKey, sealAndAcceptOnServer, type SealedSubmission } from './service.js';
@@ -50,9 +51,9 @@ export async function intakeRoutes(app: FastifyInstance, { db, config }: IntakeR
         const { words } = await sealAndAcceptOnServer(db, accountFromForm(request.body));
         return reply.view('pages/submit-received', { title: 'Your account was received', words });
       } catch (error) {
-        if (error instanceof AccountInvalidError) return renderForm(reply.code(400), request.body, error.message);
-        if (error instanceof ServiceError && error.statusCode !== 503) {
-          return renderForm(reply.code(error.statusCode), request.body, error.message);
+        // Account rules and service refusals alike: the form again, with what was wrong.
+        if (error instanceof CodedError && error.statusCode !== 503) {
+          return renderForm(reply.code(error.statusCode), request.body, codedErrorMessage(error));
         }
         throw error;
       }

@@ -5,11 +5,10 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { todayUtc } from '../db/day.js';
 import type { Database } from '../db/schema.js';
 import { decodeField } from '../binary-fields.js';
-import { ServiceError } from '../../common/errors.js';
+import { CodedError } from '../../common/errors.js';
 import { lookupTokenHash } from '../../common/protocol/digest.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
 import { sealAccount } from '../../common/protocol/envelope.js';
-import { ProtocolError } from '../../common/protocol/errors.js';
 import { keyFingerprint } from '../../common/protocol/fingerprint.js';
 import { BOX_PUBLIC_KEY_BYTES } from '../../common/protocol/intake-key.js';
 import { bucketOfSealedLength, PADDING_BUCKETS, SEAL_OVERHEAD } from '../../common/protocol/padding.js';
@@ -76,7 +75,7 @@ async function currentIntakeKeyId(db: Kysely<Database>, fresh: boolean): Promise
 export async function insertIntakeKey(trx: Transaction<Database>, publicKey: Uint8Array): Promise<IntakeKey> {
   intakeKeysGeneration++;
   if (publicKey.length !== BOX_PUBLIC_KEY_BYTES) {
-    throw new ServiceError(400, 'bad_intake_key', `An intake public key is ${BOX_PUBLIC_KEY_BYTES} bytes.`);
+    throw new CodedError('bad_intake_key', { bytes: BOX_PUBLIC_KEY_BYTES });
   }
   const sodium = await loadSodium();
   const key: IntakeKey = { id: randomUUID(), publicKey, fingerprint: keyFingerprint(sodium, publicKey) };
@@ -89,27 +88,23 @@ export async function insertIntakeKey(trx: Transaction<Database>, publicKey: Uin
   return key;
 }
 
-const INTAKE_CLOSED = () => new ServiceError(503, 'intake_closed', 'Accounts are not accepted yet.');
+const INTAKE_CLOSED = () => new CodedError('intake_closed');
 
 /** Why an envelope could not be stored under `intakeKeyId`: closed, unknown or retired key. */
-async function intakeKeyRefusal(db: Kysely<Database>, intakeKeyId: string): Promise<ServiceError> {
+async function intakeKeyRefusal(db: Kysely<Database>, intakeKeyId: string): Promise<CodedError> {
   const key = await db.selectFrom('intake_keys').select('retired_on').where('id', '=', intakeKeyId).executeTakeFirst();
   if (!key) {
     if (!(await currentIntakeKey(db))) return INTAKE_CLOSED();
-    return new ServiceError(400, 'unknown_intake_key', 'This intake key is unknown; reload the page.');
+    return new CodedError('unknown_intake_key');
   }
-  return new ServiceError(409, 'retired_intake_key', 'This intake key has been replaced; reload the page and send again.');
+  return new CodedError('retired_intake_key');
 }
 
 function decodeEnvelope(submission: SealedSubmission) {
   const ciphertext = decodeField(submission.ciphertext, 'ciphertext');
   const bucket = bucketOfSealedLength(ciphertext.length);
   if (bucket === undefined) {
-    throw new ServiceError(
-      400,
-      'bad_ciphertext_length',
-      `ciphertext must be a padding bucket (${PADDING_BUCKETS.join(', ')} bytes) plus ${SEAL_OVERHEAD} bytes of seal.`,
-    );
+    throw new CodedError('bad_ciphertext_length', { field: 'ciphertext' });
   }
   return {
     ciphertext,
@@ -154,7 +149,7 @@ export async function acceptSealedSubmission(db: Kysely<Database>, submission: S
     }
   } catch (error) {
     if ((error as { code?: unknown }).code === '23505') {
-      throw new ServiceError(409, 'lookup_token_used', 'This receipt has already been used; draw a new one.');
+      throw new CodedError('lookup_token_used');
     }
     throw error;
   }
@@ -170,7 +165,7 @@ export interface ServerSealedReceipt {
  */
 export async function sealAndAcceptOnServer(db: Kysely<Database>, account: Account): Promise<ServerSealedReceipt> {
   const key = await currentIntakeKey(db);
-  if (!key) throw new ServiceError(503, 'intake_closed', 'Accounts are not accepted yet.');
+  if (!key) throw new CodedError('intake_closed');
   const sodium = await loadSodium();
   const entropy = drawReceiptEntropy(sodium);
   const { lookupToken, replyKeyPair } = deriveReceiptKeys(sodium, entropy);
@@ -178,8 +173,8 @@ export async function sealAndAcceptOnServer(db: Kysely<Database>, account: Accou
   try {
     ciphertext = sealAccount(sodium, account, key.publicKey);
   } catch (error) {
-    if (error instanceof ProtocolError && error.code === 'too_large') {
-      throw new ServiceError(413, 'account_too_large', 'Your account is too long to send in one piece; please shorten it.');
+    if (error instanceof CodedError && error.is('too_large')) {
+      throw new CodedError('account_too_large');
     }
     throw error;
   }

@@ -6,11 +6,11 @@ import { decodeField } from '../binary-fields.js';
 import { todayUtc } from '../db/day.js';
 import { SUBMISSION_STATUSES, type Database, type Day, type SubmissionStatus } from '../db/schema.js';
 import { claimRefusal, decisionRefusal, isUndecided, statusOnClaim, UNDECIDED_STATUSES } from '../../common/workflow.js';
-import { ServiceError } from '../../common/errors.js';
+import { CodedError } from '../../common/errors.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
 import { bucketOfSealedLength } from '../../common/protocol/padding.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
-import { AccountInvalidError, parseHalfYear, readFacts } from '../../common/intake/account.js';
+import { parseHalfYear, readFacts } from '../../common/intake/account.js';
 import {
   attributionLabels,
   conditionAnswers,
@@ -24,7 +24,6 @@ import {
   submissionStatusLabels,
   taskTypes,
 } from '../../common/vocabulary.js';
-import { unresolvedMarksMessage } from '../../common/moderation/identifier-marks.js';
 import { appendAuditEntry } from './audit.js';
 import type { ModeratorIdentity } from './team-service.js';
 import type { SubmissionForModerator } from '../../common/moderation/submission-view.js';
@@ -121,7 +120,7 @@ async function claimOf(db: Kysely<Database>, claimedBy: string | null): Promise<
 export async function openSubmission(db: Kysely<Database>, id: string): Promise<SubmissionForModerator> {
   const sodium = await loadSodium();
   const row = await db.selectFrom('submissions').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw new ServiceError(404, 'unknown_submission', 'There is no such submission.');
+  if (!row) throw new CodedError('unknown_submission');
   const messages = await db.selectFrom('messages').selectAll().where('submission_id', '=', id).orderBy('position').execute();
   return {
     id: row.id,
@@ -144,14 +143,14 @@ export async function openSubmission(db: Kysely<Database>, id: string): Promise<
 
 async function lockForDecision(trx: Transaction<Database>, id: string) {
   const row = await trx.selectFrom('submissions').select(['id', 'status', 'claimed_by']).where('id', '=', id).forUpdate().executeTakeFirst();
-  if (!row) throw new ServiceError(404, 'unknown_submission', 'There is no such submission.');
+  if (!row) throw new CodedError('unknown_submission');
   return row;
 }
 
 async function refuseOthersClaim(trx: Transaction<Database>, row: { claimed_by: string | null; status: SubmissionStatus }, moderator: ModeratorIdentity) {
   if (decisionRefusal({ status: row.status, claimedBy: row.claimed_by }, moderator.id) === 'claimed_by_other') {
     const holder = await claimOf(trx, row.claimed_by);
-    throw new ServiceError(409, 'claimed_by_other', `${holder?.handle ?? 'Another moderator'} is reviewing this submission; take it over first if you mean to.`);
+    throw new CodedError('claimed_by_other', holder ? { holder: holder.handle } : {});
   }
 }
 
@@ -163,7 +162,7 @@ export async function claimSubmission(db: Kysely<Database>, moderator: Moderator
   await db.transaction().execute(async (trx) => {
     const row = await lockForDecision(trx, id);
     const refusal = claimRefusal({ status: row.status, claimedBy: row.claimed_by }, moderator.id, takeOver);
-    if (refusal === 'decided') throw new ServiceError(409, 'already_decided', `This submission is already ${submissionStatusLabels.labelOf(row.status)}.`);
+    if (refusal === 'decided') throw new CodedError('submission_decided', { status: row.status });
     if (refusal === 'claimed_by_other') await refuseOthersClaim(trx, row, moderator);
     if (row.claimed_by === moderator.id) return;
     const previous = await claimOf(trx, row.claimed_by);
@@ -184,7 +183,7 @@ export async function claimSubmission(db: Kysely<Database>, moderator: Moderator
 export async function releaseClaim(db: Kysely<Database>, moderator: ModeratorIdentity, id: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const row = await lockForDecision(trx, id);
-    if (row.claimed_by !== moderator.id) throw new ServiceError(409, 'not_your_claim', 'You have not claimed this submission, so there is nothing to release.');
+    if (row.claimed_by !== moderator.id) throw new CodedError('not_your_claim');
     await trx.updateTable('submissions').set({ claimed_by: null }).where('id', '=', id).execute();
     await appendAuditEntry(trx, { actor: { id: moderator.id, handle: moderator.handle }, action: 'submission.released', subject: { type: 'submission', id } });
   });
@@ -264,7 +263,7 @@ export interface StoryDraft {
 
 function checkTerm(value: string | undefined, field: string, vocabulary: { has(v: unknown): boolean; keys: readonly string[] }) {
   if (value !== undefined && !vocabulary.has(value)) {
-    throw new ServiceError(400, 'unknown_facet', `${field} "${String(value).slice(0, 40)}" is not one of: ${vocabulary.keys.join(', ')}.`);
+    throw new CodedError('unknown_facet', { field, value: String(value).slice(0, 40), allowed: vocabulary.keys });
   }
 }
 
@@ -280,16 +279,11 @@ export function validateFacets(facets: Facets): void {
     checkTerm(answer, `conditions.${condition}`, conditionAnswers);
   }
   if ((facets.accountVersion ?? 1) === 1 && (Object.keys(facets.facts ?? {}).length > 0 || facets.halfYear !== undefined)) {
-    throw new ServiceError(400, 'not_asked', 'A version-1 account was never asked the newer questions: facts and halfYear stay empty ("not asked").');
+    throw new CodedError('not_asked');
   }
-  // The same rules as the form's (intake/account.ts): one definition of each question.
-  try {
-    if (facets.facts) readFacts(facets.facts);
-    if (facets.halfYear !== undefined) parseHalfYear(facets.halfYear, 'halfYear');
-  } catch (error) {
-    if (error instanceof AccountInvalidError) throw new ServiceError(400, 'unknown_facet', error.message);
-    throw error;
-  }
+  // The same rules as the form's (intake/account.ts), refused with the same codes: one definition of each question.
+  if (facets.facts) readFacts(facets.facts);
+  if (facets.halfYear !== undefined) parseHalfYear(facets.halfYear, 'halfYear');
 }
 
 export function validateAttributionLabel(label: string): void {
@@ -298,10 +292,10 @@ export function validateAttributionLabel(label: string): void {
 
 export function validateStoryDraft(story: StoryDraft): void {
   validateAttributionLabel(story.attributionLabel);
-  if (story.title.trim() === '' || story.body.trim() === '') throw new ServiceError(400, 'empty_story', 'A story needs a title and a body.');
+  if (story.title.trim() === '' || story.body.trim() === '') throw new CodedError('empty_story');
   const { unresolved } = story.identifierMarks;
   if (unresolved > 0) {
-    throw new ServiceError(400, 'unresolved_identifiers', unresolvedMarksMessage(unresolved));
+    throw new CodedError('unresolved_identifiers', { unresolved });
   }
 }
 
@@ -312,7 +306,7 @@ export const marksAuditDetails = (story: StoryDraft) => ({ dismissedIdentifierMa
 async function undecided(trx: Transaction<Database>, moderator: ModeratorIdentity, id: string) {
   const row = await lockForDecision(trx, id);
   if (!isUndecided(row.status)) {
-    throw new ServiceError(409, 'already_decided', `This submission is already ${submissionStatusLabels.labelOf(row.status)}.`);
+    throw new CodedError('submission_decided', { status: row.status });
   }
   await refuseOthersClaim(trx, row, moderator);
   return row;
@@ -329,7 +323,7 @@ export async function acceptSubmission(
   if (input.story) {
     validateStoryDraft(input.story);
     if (input.facets.consent !== 'quote') {
-      throw new ServiceError(400, 'no_consent_to_quote', 'The source did not consent to quotation: no story can be drafted.');
+      throw new CodedError('no_consent_to_quote');
     }
   }
   const today = todayUtc();
@@ -380,7 +374,7 @@ export async function rejectSubmission(db: Kysely<Database>, moderator: Moderato
 function sealedQuestionField(value: string, field: string): Uint8Array {
   const ciphertext = decodeField(value, field);
   if (bucketOfSealedLength(ciphertext.length) === undefined) {
-    throw new ServiceError(400, 'bad_ciphertext_length', `${field}: a sealed question must be a padding bucket plus the seal.`);
+    throw new CodedError('bad_ciphertext_length', { field });
   }
   return ciphertext;
 }

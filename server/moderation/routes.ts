@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
-import { ServiceError } from '../../common/errors.js';
+import { CodedError } from '../../common/errors.js';
 import { wantsJson } from '../error-handling.js';
 import {
   attributionLabels,
@@ -141,7 +141,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
   const checkCsrf = (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     if (safeMethod(request)) return done();
     if (!fromOwnSite(request.headers, config.publicOrigin)) {
-      return done(new ServiceError(403, 'cross_site_request', 'This request came from another site; use the console at its own address.'));
+      return done(new CodedError('cross_site_request'));
     }
     return app.csrfProtection(request, reply, done);
   };
@@ -207,7 +207,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
       const sessionId = request.cookies[SESSION_COOKIE];
       request.moderator = (sessionId && (await authenticate(db, sessionId))) || null;
       if (request.moderator) return;
-      if (wantsJson(request)) throw new ServiceError(401, 'not_logged_in', 'Log in first; your session may have expired.');
+      if (wantsJson(request)) throw new CodedError('not_logged_in');
       return reply.redirect('/mod/login');
     });
     session.addHook('preHandler', checkCsrf);
@@ -362,7 +362,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
     // Administrators only.
     await session.register(async (admin) => {
       admin.addHook('preHandler', async (request) => {
-        if (me(request).role !== 'administrator') throw new ServiceError(403, 'administrators_only', 'Only administrators manage the team and keys.');
+        if (me(request).role !== 'administrator') throw new CodedError('administrators_only');
       });
 
       admin.get('/mod/team', async (_request, reply) => page(reply, 'team', { title: 'Team', members: await listTeam(db) }));

@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import { decodeField } from '../binary-fields.js';
 import type { Database } from '../db/schema.js';
-import { ServiceError } from '../../common/errors.js';
+import { CodedError } from '../../common/errors.js';
 import { loadSodiumSumo, loginHandleHash } from '../../common/protocol/digest.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
 import { decoySalt, LOGIN_CHALLENGE_BYTES, randomBytes, verifyLogin } from '../../common/protocol/moderator-keys.js';
@@ -20,7 +20,7 @@ export const SESSION_IDLE_MS = 30 * 60 * 1000;
 // Refreshing last_seen_at on every request would write on every page view.
 const SESSION_TOUCH_MS = 60_000;
 
-const LOGIN_FAILED = (): ServiceError => new ServiceError(401, 'login_failed', 'Login failed: check your handle and passphrase.');
+const LOGIN_FAILED = (): CodedError => new CodedError('login_failed');
 
 /** Server secrets the login path needs, read once at start so that every request does the same work. */
 export interface LoginSecrets {
@@ -89,7 +89,7 @@ export async function logIn(
   if (!moderator || !valid) {
     const pausedFor = failures.recordFailure(handleHash, now.getTime());
     if (pausedFor > 0) {
-      throw new ServiceError(429, 'login_paused', `Too many failed logins for this handle; try again in ${Math.ceil(pausedFor / 60)} minutes.`, pausedFor);
+      throw new CodedError('login_paused', { minutes: Math.ceil(pausedFor / 60) }, { retryAfterSeconds: pausedFor });
     }
     throw LOGIN_FAILED();
   }

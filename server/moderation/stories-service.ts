@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import { todayUtc } from '../db/day.js';
 import type { Database, StoryStatus } from '../db/schema.js';
-import { ServiceError } from '../../common/errors.js';
+import { CodedError } from '../../common/errors.js';
 import { samePublication } from '../publishing/story-publication.js';
 import { attributionLabels, storyStatusLabels } from '../../common/vocabulary.js';
 import { storyReviewRefusal, storyRevisionRefusal } from '../../common/workflow.js';
@@ -72,21 +72,21 @@ export async function listStories(db: Kysely<Database>, statuses: StoryStatus[])
 
 export async function getStory(db: Kysely<Database>, id: string): Promise<StoryForReview> {
   const row = await storiesQuery(db).where('stories.id', '=', id).executeTakeFirst();
-  if (!row) throw new ServiceError(404, 'unknown_story', 'There is no such story.');
+  if (!row) throw new CodedError('unknown_story');
   return toStory(row);
 }
 
 async function lockStory(db: Kysely<Database>, id: string) {
   const row = await db.selectFrom('stories').select(['id', 'status', 'author_id']).where('id', '=', id).forUpdate().executeTakeFirst();
-  if (!row) throw new ServiceError(404, 'unknown_story', 'There is no such story.');
+  if (!row) throw new CodedError('unknown_story');
   return row;
 }
 
 /** The four-eyes rule, asked of the workflow: the author may not approve or return their own draft. */
 function refuseReview(story: { status: StoryStatus; author_id: string }, reviewer: ModeratorIdentity): void {
   const refusal = storyReviewRefusal({ status: story.status, authorId: story.author_id }, reviewer.id);
-  if (refusal === 'own_draft') throw new ServiceError(409, 'own_draft', 'A second moderator must review this draft: you wrote it.');
-  if (refusal === 'not_awaiting_review') throw new ServiceError(409, 'not_awaiting_review', `This story is ${story.status}.`);
+  if (refusal === 'own_draft') throw new CodedError('own_draft');
+  if (refusal === 'not_awaiting_review') throw new CodedError('not_awaiting_review', { status: story.status });
 }
 
 /** What a story would publish now (attribution, tags), computed as the release computes it. */
@@ -97,7 +97,7 @@ export async function storyPublicationPreview(db: Kysely<Database>, kMin: number
     .select(['stories.attribution_label', 'accounts.role', 'accounts.platforms', 'accounts.task_types', 'accounts.conditions'])
     .where('stories.id', '=', id)
     .executeTakeFirst();
-  if (!row) throw new ServiceError(404, 'unknown_story', 'There is no such story.');
+  if (!row) throw new CodedError('unknown_story');
   return previewPublication(db, kMin, row, row.attribution_label, { candidate: false });
 }
 
@@ -112,7 +112,7 @@ export async function approveStory(db: Kysely<Database>, kMin: number, reviewer:
     refuseReview(story, reviewer);
     const { publication } = await storyPublicationPreview(trx, kMin, id);
     if (seen && !samePublication(seen, publication)) {
-      throw new ServiceError(409, 'publication_changed', 'The attribution or tags this story would publish have changed since you opened it: reload the page and review them again.');
+      throw new CodedError('publication_changed');
     }
     await trx
       .updateTable('stories')
@@ -145,8 +145,8 @@ export async function reviseStory(db: Kysely<Database>, author: ModeratorIdentit
   await db.transaction().execute(async (trx) => {
     const story = await lockStory(trx, id);
     const refusal = storyRevisionRefusal({ status: story.status, authorId: story.author_id }, author.id);
-    if (refusal === 'not_author') throw new ServiceError(403, 'not_author', 'Only the author revises a draft.');
-    if (refusal === 'not_a_draft') throw new ServiceError(409, 'not_a_draft', `This story is ${story.status}.`);
+    if (refusal === 'not_author') throw new CodedError('not_author');
+    if (refusal === 'not_a_draft') throw new CodedError('not_a_draft', { status: story.status });
     await trx
       .updateTable('stories')
       .set({

@@ -6,7 +6,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { decodeField } from '../binary-fields.js';
 import { todayUtc } from '../db/day.js';
 import type { Database, ModeratorRole } from '../db/schema.js';
-import { ServiceError } from '../../common/errors.js';
+import { CodedError } from '../../common/errors.js';
 import { insertIntakeKey } from '../intake/service.js';
 import { loadSodiumSumo } from '../../common/protocol/digest.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
@@ -54,14 +54,14 @@ export async function inviteModerator(
   now = new Date(),
 ): Promise<Invitation> {
   if (!new RegExp(HANDLE_PATTERN).test(handle)) {
-    throw new ServiceError(400, 'bad_handle', 'A handle is 2–32 lowercase letters, digits, dots, dashes or underscores.');
+    throw new CodedError('bad_handle');
   }
   const sumo = await loadSodiumSumo();
   const token = newOpaqueToken(sumo);
   const moderatorId = await db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('moderators').select(['id', 'status']).where('handle', '=', handle).forUpdate().executeTakeFirst();
     if (existing && existing.status !== 'invited') {
-      throw new ServiceError(409, 'handle_taken', `The handle "${handle}" is already in use.`);
+      throw new CodedError('handle_taken', { handle });
     }
     const id = existing?.id ?? randomUUID();
     if (existing) {
@@ -142,12 +142,12 @@ async function lockInvitation(db: Kysely<Database> | Transaction<Database>, toke
     // Two browsers enrolling with one link: the second waits here, then finds it used.
     .forUpdate()
     .executeTakeFirst();
-  if (!row) throw new ServiceError(404, 'unknown_invitation', 'This invitation link is not valid.');
+  if (!row) throw new CodedError('unknown_invitation');
   if (row.used_on !== null || row.status !== 'invited') {
-    throw new ServiceError(410, 'invitation_used', 'This invitation has already been used. Ask an administrator for a new one.');
+    throw new CodedError('invitation_used');
   }
   if (new Date(row.expires_at).getTime() <= now.getTime()) {
-    throw new ServiceError(410, 'invitation_expired', 'This invitation has expired. Ask an administrator for a new one.');
+    throw new CodedError('invitation_expired');
   }
   return row;
 }
@@ -187,10 +187,10 @@ export async function enrolModerator(db: Kysely<Database>, token: string, enrolm
     const invitation = await lockInvitation(trx, token, now);
     const needsIntakeKey = invitation.role === 'administrator' && !(await intakeKeyExists(trx));
     if (needsIntakeKey && !intake) {
-      throw new ServiceError(400, 'intake_key_required', 'The first administrator must create the intake key at enrolment.');
+      throw new CodedError('intake_key_required');
     }
     if (!needsIntakeKey && intake) {
-      throw new ServiceError(409, 'intake_key_exists', 'An intake key already exists; an administrator grants it to you.');
+      throw new CodedError('intake_key_exists');
     }
     const day = todayUtc(now);
     await trx.updateTable('invitations').set({ used_on: day }).where('id', '=', invitation.invitationId).execute();
@@ -262,7 +262,7 @@ export async function recordKeyVerification(db: Kysely<Database>, admin: Moderat
     const verifier = await trx.selectFrom('moderators').select('sign_public_key').where('id', '=', admin.id).executeTakeFirstOrThrow();
     const keys = subject.box_public_key && subject.sign_public_key && { boxPublicKey: subject.box_public_key, signPublicKey: subject.sign_public_key };
     if (!keys || !verifier.sign_public_key || !verificationIsValid(sumo, signature, subject.id, keys, verifier.sign_public_key)) {
-      throw new ServiceError(400, 'bad_verification', 'The signature does not cover this moderator\'s current keys.');
+      throw new CodedError('bad_verification');
     }
     await trx
       .insertInto('key_verifications')
@@ -305,8 +305,8 @@ export interface GrantInput {
 
 async function activeMember(trx: Transaction<Database>, moderatorId: string) {
   const member = await trx.selectFrom('moderators').selectAll().where('id', '=', moderatorId).forUpdate().executeTakeFirst();
-  if (!member) throw new ServiceError(404, 'unknown_moderator', 'There is no such moderator.');
-  if (member.status !== 'active') throw new ServiceError(409, 'moderator_not_active', `${member.handle} has not enrolled or is disabled.`);
+  if (!member) throw new CodedError('unknown_moderator');
+  if (member.status !== 'active') throw new CodedError('moderator_not_active', { handle: member.handle });
   return member;
 }
 
@@ -317,7 +317,7 @@ export async function grantIntakeKeys(db: Kysely<Database>, admin: ModeratorIden
     const member = await activeMember(trx, moderatorId);
     const known = new Set((await trx.selectFrom('intake_keys').select('id').execute()).map((k) => k.id));
     for (const grant of decoded) {
-      if (!known.has(grant.id)) throw new ServiceError(400, 'unknown_intake_key', 'A grant names an unknown intake key.');
+      if (!known.has(grant.id)) throw new CodedError('grant_unknown_key');
       await trx
         .insertInto('intake_key_grants')
         .values({ intake_key_id: grant.id, moderator_id: member.id, wrapped_secret_key: grant.wrapped })
@@ -339,7 +339,7 @@ export async function disableModerator(db: Kysely<Database>, admin: ModeratorIde
     const member = await activeMember(trx, moderatorId);
     if (member.role === 'administrator') {
       const admins = await trx.selectFrom('moderators').select('id').where('role', '=', 'administrator').where('status', '=', 'active').execute();
-      if (admins.length <= 1) throw new ServiceError(409, 'last_administrator', 'The last active administrator cannot be disabled.');
+      if (admins.length <= 1) throw new CodedError('last_administrator');
     }
     await trx.updateTable('moderators').set({ status: 'disabled', disabled_on: todayUtc(now) }).where('id', '=', member.id).execute();
     await trx.deleteFrom('sessions').where('moderator_id', '=', member.id).execute();
@@ -376,7 +376,7 @@ export async function rotateIntakeKey(db: Kysely<Database>, admin: ModeratorIden
     const active = new Set((await trx.selectFrom('moderators').select('id').where('status', '=', 'active').execute()).map((m) => m.id));
     const granted = new Set(grants.map((g) => g.moderatorId));
     if (granted.size !== grants.length || [...granted].some((id) => !active.has(id)) || !granted.has(admin.id)) {
-      throw new ServiceError(400, 'bad_grants', 'A rotation seals the new key once each to active moderators, yourself included.');
+      throw new CodedError('bad_grants');
     }
     const key = await insertIntakeKey(trx, publicKey);
     for (const grant of grants) {
@@ -411,7 +411,7 @@ export async function saveWatchList(db: Kysely<Database>, admin: ModeratorIdenti
   const ciphertext = decodeField(input.ciphertext, 'ciphertext');
   await db.transaction().execute(async (trx) => {
     const key = await trx.selectFrom('intake_keys').select(['id', 'retired_on']).where('id', '=', input.intakeKeyId).executeTakeFirst();
-    if (!key || key.retired_on !== null) throw new ServiceError(409, 'retired_intake_key', 'Seal the watch list to the current intake key.');
+    if (!key || key.retired_on !== null) throw new CodedError('watch_list_retired_key');
     await trx
       .insertInto('watch_lists')
       .values({ intake_key_id: key.id, ciphertext, updated_on: todayUtc() })

@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { todayUtc } from '../db/day.js';
 import { unavailable } from '../error-handling.js';
+import { CodedError } from '../../common/errors.js';
 import { clientRateLimitKey, dailyRateLimitSecret, randomDailySecret } from '../../common/protocol/digest.js';
 
 export interface DailySecretSource {
@@ -37,7 +38,6 @@ export function rateLimitKeyFor(secrets: DailySecretSource, request: FastifyRequ
 type RedisStoreCtor = new (continueExceeding: boolean, exponentialBackoff: boolean, redis: Redis, nameSpace: string) => FastifyRateLimitStore;
 const RedisStore = createRequire(import.meta.url)('@fastify/rate-limit/store/RedisStore.js') as RedisStoreCtor;
 
-const REDIS_AWAY = () => unavailable('Requests cannot be checked against the rate limit just now; nothing was changed. Try again in a few seconds.');
 
 /**
  * Counts in Redis, and refuses at once (503) while Redis is not connected: a limit that is not
@@ -53,8 +53,8 @@ function failClosedRedisStore(redis: Redis): FastifyRateLimitStoreCtor {
     }
 
     incr(...[key, callback, timeWindow, max]: Parameters<FastifyRateLimitStore['incr']>): void {
-      if (redis.status !== 'ready') return callback(REDIS_AWAY());
-      this.inner.incr(key, (error, result) => (error ? callback(REDIS_AWAY()) : callback(null, result)), timeWindow, max);
+      if (redis.status !== 'ready') return callback(unavailable());
+      this.inner.incr(key, (error, result) => (error ? callback(unavailable()) : callback(null, result)), timeWindow, max);
     }
 
     child(routeOptions: Parameters<FastifyRateLimitStore['child']>[0]): FastifyRateLimitStore {
@@ -114,11 +114,8 @@ export async function registerRateLimit(app: FastifyInstance, config: Config): P
     // Counters only on a refusal (with Retry-After): our own pages never read them, and every
     // accepted submission would carry three more headers.
     addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
-    errorResponseBuilder: (_request, context) => ({
-      statusCode: 429,
-      code: 'rate_limited',
-      message: `Too many requests; try again in ${Math.ceil(context.ttl / 1000)} seconds.`,
-    }),
+    // Thrown as is by the plugin; the plugin itself sets Retry-After.
+    errorResponseBuilder: (_request, context) => new CodedError('rate_limited', { seconds: Math.ceil(context.ttl / 1000) }),
   });
   return {
     secrets,

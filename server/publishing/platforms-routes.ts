@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
-import { ServiceError } from '../../common/errors.js';
+import { CodedError } from '../../common/errors.js';
 import { platforms } from '../../common/vocabulary.js';
 import { PublicResponseCache } from './cache.js';
 import { accountsText, hasScorecard, platformScorecard, platformScorecards, platformsCsv } from './platforms.js';
@@ -17,7 +17,7 @@ export interface PlatformsRoutesOptions {
 }
 
 function knownPlatform(key: string): string {
-  if (!platforms.has(key)) throw new ServiceError(404, 'unknown_platform', `There is no platform "${key.slice(0, 40)}"; the platforms are: ${platforms.keys.join(', ')}.`);
+  if (!platforms.has(key)) throw new CodedError('unknown_platform', { key: key.slice(0, 40), platforms: platforms.keys });
   return key;
 }
 

@@ -1,7 +1,7 @@
 // The published statistics in each public format (DESIGN §6, §8): the page's tables and
 // charts, the tidy CSV and the JSON API, all from one stored snapshot, so that every format
 // of a refresh carries the same noisy numbers and the same three states.
-import { ServiceError } from '../../common/errors.js';
+import { CodedError } from '../../common/errors.js';
 import { payBands } from '../../common/vocabulary.js';
 import { bandChartSvg, barChartSvg, hiddenText, type Bar } from './charts.js';
 import type { Figure } from './disclosure.js';
@@ -29,10 +29,7 @@ export function selectTables(statistics: PublishedStatistics | null, tableParam:
   if (tableParam === undefined) return tables;
   const wanted = tableParam.split(',').map((name) => name.trim()).filter(Boolean);
   const unknown = wanted.filter((name) => !knownIds.includes(name));
-  if (unknown.length > 0) {
-    throw new ServiceError(400, 'unknown_table', `No statistics table is called ${unknown.map((n) => `"${n}"`).join(', ')}; the tables are: ${knownIds.join(', ')}.`);
-  }
-  if (wanted.length === 0) throw new ServiceError(400, 'unknown_table', `table names no table; the tables are: ${knownIds.join(', ')}.`);
+  if (unknown.length > 0 || wanted.length === 0) throw new CodedError('unknown_table', { names: unknown, tables: knownIds });
   return tables.filter((t) => wanted.includes(t.id));
 }
 

@@ -2,7 +2,7 @@
 // Postgres full text, paged by a signed keyset cursor.
 import { sql, type Kysely } from 'kysely';
 import type { Database, Day, PublicTags, StoryStatus } from '../db/schema.js';
-import { ServiceError } from '../../common/errors.js';
+import { CodedError } from '../../common/errors.js';
 import { loadSodiumSumo } from '../../common/protocol/digest.js';
 import { openSignedCursor, signCursor } from '../../common/protocol/signed-cursor.js';
 import { serverSecret } from '../moderation/server-secret.js';
@@ -49,7 +49,7 @@ async function encodeCursor(db: Kysely<Database>, position: CursorPosition): Pro
 }
 
 async function decodeCursor(db: Kysely<Database>, cursor: string): Promise<CursorPosition> {
-  const refuse = () => new ServiceError(400, 'bad_cursor', 'This page cursor is malformed or has been altered; start again from the first page.');
+  const refuse = () => new CodedError('bad_cursor');
   const json = openSignedCursor(await loadSodiumSumo(), await cursorKey(db), cursor);
   if (json === undefined) throw refuse();
   try {
@@ -57,7 +57,7 @@ async function decodeCursor(db: Kysely<Database>, cursor: string): Promise<Curso
     if (typeof position.batch !== 'number' || typeof position.position !== 'number' || typeof position.id !== 'string') throw refuse();
     return position;
   } catch (error) {
-    if (error instanceof ServiceError) throw error;
+    if (error instanceof CodedError) throw error;
     throw refuse();
   }
 }
@@ -111,7 +111,7 @@ function publicStories(db: Kysely<Database>) {
 
 export async function listPublishedStories(db: Kysely<Database>, filters: StoryFilters): Promise<{ stories: PublicStory[]; nextCursor: string | null }> {
   if (filters.q !== undefined && filters.q.length > SEARCH_MAX_CHARS) {
-    throw new ServiceError(400, 'search_too_long', `Search text is limited to ${SEARCH_MAX_CHARS} characters.`);
+    throw new CodedError('search_too_long', { maxChars: SEARCH_MAX_CHARS });
   }
   const limit = filters.limit ?? PAGE_SIZE;
   let query = publicStories(db).where('stories.status', '=', 'published');
@@ -141,7 +141,7 @@ export async function listPublishedStories(db: Kysely<Database>, filters: StoryF
 /** A published or retracted story by its slug; anything else does not exist publicly. */
 export async function getPublicStory(db: Kysely<Database>, slug: string): Promise<PublicStory> {
   const row = await publicStories(db).where('stories.slug', '=', slug).where('stories.status', 'in', ['published', 'retracted']).executeTakeFirst();
-  if (!row) throw new ServiceError(404, 'unknown_story', 'There is no story at this address.');
+  if (!row) throw new CodedError('unknown_story');
   return toPublic(row);
 }
 

@@ -3,7 +3,9 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayUtc } from '../../server/db/day.js';
-import { UNKNOWN_RECEIPT_MESSAGE } from '../../server/followup/service.js';
+import { ENGLISH } from '../../common/error-messages.js';
+
+const UNKNOWN_RECEIPT_MESSAGE = ENGLISH.unknown_receipt;
 import { currentIntakeKey, type IntakeKey } from '../../server/intake/service.js';
 import { verifyAuditChain } from '../../server/moderation/audit.js';
 import { lookupTokenHash } from '../../common/protocol/digest.js';

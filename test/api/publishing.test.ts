@@ -177,6 +177,7 @@ describe('disclosure control as published', () => {
   it('refuses unknown query parameters and table names with a 400 naming them; table= picks tables', async () => {
     const unknownParam = await t.app.inject({ url: '/api/v1/stats?year=2026' });
     expect(unknownParam.statusCode).toBe(400);
+    expect(unknownParam.json().error).toMatchObject({ code: 'invalid_request', details: { field: 'querystring', problem: 'unexpected_field', name: 'year' } });
     expect(unknownParam.json().error.message).toContain('"year"');
     const csvParam = await t.app.inject({ url: '/stats.csv?format=wide' });
     expect(csvParam.statusCode).toBe(400);
@@ -184,6 +185,7 @@ describe('disclosure control as published', () => {
     const unknownTable = await t.app.inject({ url: '/api/v1/stats?table=platform_by_pay_band,salaries,hours' });
     expect(unknownTable.statusCode).toBe(400);
     expect(unknownTable.json().error.message).toContain('"salaries", "hours"');
+    expect(unknownTable.json().error.details).toMatchObject({ names: ['salaries', 'hours'] });
     expect((await t.app.inject({ url: '/stats.csv?table=nope' })).statusCode).toBe(400);
     const one = (await t.app.inject({ url: '/api/v1/stats?table=hours_band' })).json() as StatsBody;
     expect(one.statistics!.tables.map((x) => x.id)).toEqual(['hours_band']);

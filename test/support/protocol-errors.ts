@@ -1,11 +1,11 @@
-import { ProtocolError } from '../../common/protocol/errors.js';
+import { CodedError } from '../../common/errors.js';
 
-/** The ProtocolError code `fn` throws, or undefined if it returns; any other error propagates. */
+/** The CodedError code `fn` throws, or undefined if it returns; any other error propagates. */
 export function protocolErrorCodeOf(fn: () => unknown): string | undefined {
   try {
     fn();
   } catch (error) {
-    if (error instanceof ProtocolError) return error.code;
+    if (error instanceof CodedError) return error.code;
     throw error;
   }
   return undefined;

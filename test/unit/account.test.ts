@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { AccountInvalidError, accountFromForm, halfYearOf, halfYearsUpTo, readAccount } from '../../common/intake/account.js';
+import { accountFromForm, isAccountRefusal, type AccountRefusal, halfYearOf, halfYearsUpTo, readAccount } from '../../common/intake/account.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
+import { codedErrorMessage } from '../../common/error-messages.js';
 import { openAccount, sealAccount } from '../../common/protocol/envelope.js';
 
-function refusal(fields: Record<string, string | string[]>): AccountInvalidError {
+function refusal(fields: Record<string, string | string[]>): AccountRefusal {
   try {
     accountFromForm(fields);
   } catch (error) {
-    if (error instanceof AccountInvalidError) return error;
+    if (isAccountRefusal(error)) return error;
     throw error;
   }
   throw new Error('expected a refusal');
@@ -36,7 +37,7 @@ describe('accountFromForm', () => {
     [{ narrative: 'x', consent: 'quote', union: 'teamsters' }, 'union'],
     [{ narrative: 'x', consent: 'quote', latePay: ['never', 'often'] }, 'latePay'],
   ])('refuses %o naming the field', (fields, field) => {
-    expect(refusal(fields).field).toBe(field);
+    expect(refusal(fields).details.field).toBe(field);
   });
 });
 
@@ -73,11 +74,11 @@ describe('account version 2', () => {
     const next = halfYearOf(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 6, 1)));
     for (const halfYear of [next, `${now.getUTCFullYear() + 1}-H1`, '2017-H2', '2026-03-14', '2026-03', 'spring 2026', '2026-H3']) {
       const error = refusal({ ...everything, halfYear });
-      expect(error.field).toBe('halfYear');
+      expect(error.details.field).toBe('halfYear');
     }
-    expect(refusal({ ...everything, halfYear: '2026-03-14' }).message).toContain('never a date');
-    expect(refusal({ ...everything, halfYear: '2017-H2' }).message).toContain('before 2018');
-    expect(refusal({ ...everything, halfYear: next }).message).toContain('future');
+    expect(codedErrorMessage(refusal({ ...everything, halfYear: '2026-03-14' }))).toContain('never a date');
+    expect(codedErrorMessage(refusal({ ...everything, halfYear: '2017-H2' }))).toContain('before 2018');
+    expect(codedErrorMessage(refusal({ ...everything, halfYear: next }))).toContain('future');
     expect(accountFromForm({ ...everything, halfYear: halfYearOf(now) }).halfYear).toBe(halfYearOf(now));
     expect(accountFromForm({ ...everything, halfYear: '2018-H1' }).halfYear).toBe('2018-H1');
   });
@@ -116,8 +117,7 @@ describe('readAccount: accounts as opened by a moderator', () => {
     try {
       readAccount(value, new Date('2026-12-01T00:00:00Z'));
     } catch (error) {
-      expect(error).toBeInstanceOf(AccountInvalidError);
-      expect((error as AccountInvalidError).field).toBe(field);
+      expect(isAccountRefusal(error) && error.details.field).toBe(field);
       return;
     }
     throw new Error('expected a refusal');

@@ -3,6 +3,7 @@
 import { fromBase64 } from '../../common/protocol/encoding.js';
 import { keyFingerprint } from '../../common/protocol/fingerprint.js';
 import type { Sodium } from '../../common/protocol/sodium.js';
+import { describeError } from '../../common/error-messages.js';
 
 export class IntakeKeyMismatch extends Error {
   constructor() {
@@ -31,7 +32,7 @@ export function showComputedFingerprint(sodium: Sodium, form: HTMLElement): void
     if (source) source.textContent = 'as our server states it, but the key on this page does not match it';
     const alert = document.getElementById('intake-key-alert');
     if (alert) {
-      alert.textContent = error instanceof Error ? error.message : String(error);
+      alert.textContent = describeError(error, 'That did not work.');
       alert.hidden = false;
     }
   }

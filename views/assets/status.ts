@@ -6,7 +6,8 @@ import type { SourceStatus } from '../../common/followup/schemas.js';
 import { STATUS_DESCRIPTIONS, TIMELINE_LABELS, type TimelineEntry } from '../../common/followup/timeline.js';
 import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
 import { openMessage, sealMessage, type BoxKeyPair } from '../../common/protocol/envelope.js';
-import { ProtocolError } from '../../common/protocol/errors.js';
+import { CodedError, type ErrorBody } from '../../common/errors.js';
+import { codedErrorMessage, describeError, refusalMessage } from '../../common/error-messages.js';
 import { deriveReceiptKeys, entropyFromReceiptWords } from '../../common/protocol/receipt.js';
 import { loadSodium, type Sodium } from '../../common/protocol/sodium.js';
 import { checkedIntakeKey, showComputedFingerprint } from './intake-fingerprint.js';
@@ -37,8 +38,8 @@ async function postJson<T>(path: string, body: unknown): Promise<T> {
     referrerPolicy: 'no-referrer',
     cache: 'no-store',
   });
-  const parsed = (await response.json().catch(() => undefined)) as (T & { error?: { message?: string } }) | undefined;
-  if (!response.ok) throw new Refusal(parsed?.error?.message ?? `The server answered ${response.status}.`);
+  const parsed = (await response.json().catch(() => undefined)) as (T & Partial<ErrorBody>) | undefined;
+  if (!response.ok) throw new Refusal(refusalMessage(parsed?.error, `The server answered ${response.status}.`));
   return parsed as T;
 }
 
@@ -187,12 +188,12 @@ async function main(): Promise<void> {
         keys = receiptKeys(sodium);
         await action(sodium, keys);
       } catch (error) {
-        if (error instanceof ProtocolError && error.code === 'too_large') {
-          showError('Your message is too long to send in one piece; please shorten it. Nothing was sent.');
-        } else if (error instanceof ProtocolError && error.code.startsWith('receipt_')) {
-          showError(`${error.message} Nothing was sent.`);
+        if (error instanceof CodedError && error.is('too_large')) {
+          showError(`${codedErrorMessage(new CodedError('message_too_large'))} Nothing was sent.`);
+        } else if (error instanceof CodedError && error.is('receipt_word_count', 'receipt_unknown_word', 'receipt_checksum')) {
+          showError(`${codedErrorMessage(error)} Nothing was sent.`);
         } else {
-          showError(error instanceof Error ? error.message : 'That did not work.');
+          showError(describeError(error, 'That did not work.'));
         }
       } finally {
         if (keys) sodium.memzero(keys.replyKeyPair.privateKey);

@@ -2,11 +2,12 @@
 // account to the intake key and send only the envelope; the words are shown only once the server
 // has stored it (201), so that no source leaves with a receipt for an account never sent. The DOM
 // is built with textContent only (Trusted Types are enforced).
-import { AccountInvalidError, accountFromForm, type Account, type FormFields } from '../../common/intake/account.js';
+import { accountFromForm, isAccountRefusal, type Account, type FormFields } from '../../common/intake/account.js';
 import type { AttachmentManifestEntry } from '../../common/protocol/attachment.js';
+import { CodedError, type ErrorBody } from '../../common/errors.js';
+import { codedErrorMessage, refusalMessage } from '../../common/error-messages.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
 import { sealAccount } from '../../common/protocol/envelope.js';
-import { ProtocolError } from '../../common/protocol/errors.js';
 import { deriveReceiptKeys, drawReceiptEntropy, receiptWordsFromEntropy } from '../../common/protocol/receipt.js';
 import { loadSodium, type Sodium } from '../../common/protocol/sodium.js';
 import { setUpAttachments, type AttachmentsField } from './attachments/attach.js';
@@ -70,8 +71,8 @@ async function sendEnvelope(
     throw new SendRefused('The connection to our server failed.');
   }
   if (response.status !== 201) {
-    const body = (await response.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
-    throw new SendRefused(body?.error?.message ?? `The server answered ${response.status}.`);
+    const body = (await response.json().catch(() => undefined)) as Partial<ErrorBody> | undefined;
+    throw new SendRefused(refusalMessage(body?.error, `The server answered ${response.status}.`));
   }
 }
 
@@ -132,10 +133,10 @@ async function main(): Promise<void> {
         progress.textContent = '';
         submitButton.disabled = false;
         sending = false;
-        if (error instanceof AccountInvalidError) return showError(error.message);
+        if (isAccountRefusal(error)) return showError(codedErrorMessage(error));
         const reason =
-          error instanceof ProtocolError && error.code === 'too_large'
-            ? 'Your account is too long to send in one piece; please shorten it.'
+          error instanceof CodedError && error.is('too_large')
+            ? codedErrorMessage(new CodedError('account_too_large'))
             : error instanceof SendRefused || error instanceof IntakeKeyMismatch || error instanceof UploadRefused
               ? error.message
               : 'Sending failed.';

@@ -2,6 +2,8 @@
 // manifest the account envelope carries and the upload the submission names.
 import { sealAttachment, type AttachmentKind, type AttachmentManifestEntry } from '../../../common/protocol/attachment.js';
 import type { Sodium } from '../../../common/protocol/sodium.js';
+import type { ErrorBody } from '../../../common/errors.js';
+import { refusalMessage } from '../../../common/error-messages.js';
 
 export interface PreparedFile {
   kind: AttachmentKind;
@@ -17,8 +19,8 @@ export interface SentFiles {
 export class UploadRefused extends Error {}
 
 async function refusal(response: Response): Promise<UploadRefused> {
-  const body = (await response.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
-  return new UploadRefused(body?.error?.message ?? `The server answered ${response.status}.`);
+  const body = (await response.json().catch(() => undefined)) as Partial<ErrorBody> | undefined;
+  return new UploadRefused(refusalMessage(body?.error, `The server answered ${response.status}.`));
 }
 
 async function send(url: string, init: RequestInit): Promise<Response> {

@@ -2,6 +2,7 @@
 import { canonicalJson, type Json } from '../../../common/protocol/canonical-json.js';
 import { AUDIT_GENESIS_HASH, auditEntryHash } from '../../../common/protocol/digest.js';
 import { api, element, say, sodiumReady } from './console.js';
+import { describeError } from '../../../common/error-messages.js';
 
 interface Listed {
   seq: number;
@@ -35,7 +36,7 @@ export function initAudit(): void {
       localStorage.setItem(HEAD_STORAGE, JSON.stringify({ seq: ordered.length, hash: head }));
       say(status, `This browser verified the chain: intact, ${ordered.length} entries.`);
     } catch (error) {
-      say(status, error instanceof Error ? error.message : 'Verification failed.');
+      say(status, describeError(error, 'Verification failed.'));
     }
   })();
 }

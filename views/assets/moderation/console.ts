@@ -6,6 +6,8 @@ import { asStandardSodium, loadSodiumSumo, type SodiumSumo } from '../../../comm
 import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
 import type { BoxKeyPair } from '../../../common/protocol/envelope.js';
 import { unwrapIntakeKeyPair, type ModeratorKeys } from '../../../common/protocol/moderator-keys.js';
+import { refusalMessage } from '../../../common/error-messages.js';
+import type { ErrorBody } from '../../../common/errors.js';
 
 export type { SodiumSumo };
 const KEY_STORAGE = 'offscript.moderator.keys';
@@ -44,7 +46,7 @@ export async function api<T>(path: string, method = 'GET', body?: unknown): Prom
   const text = await response.text();
   const parsed = text ? (JSON.parse(text) as unknown) : undefined;
   if (!response.ok) {
-    const message = (parsed as { error?: { message?: string } } | undefined)?.error?.message ?? `The server answered ${response.status}.`;
+    const message = refusalMessage((parsed as Partial<ErrorBody> | undefined)?.error, `The server answered ${response.status}.`);
     if (response.status === 401 && !location.pathname.startsWith('/mod/login')) location.assign('/mod/login');
     throw new ApiError(response.status, message);
   }

@@ -6,6 +6,7 @@ import { deriveModeratorKeys, generatePassphrase, MODERATOR_SALT_BYTES, randomBy
 import { api, asSodium, element, say, sodiumReady } from './console.js';
 import { openSession } from './login.js';
 import { judgePassphrase } from './passphrase-strength.js';
+import { describeError } from '../../../common/error-messages.js';
 
 export function initEnrol(): void {
   const form = element<HTMLFormElement>('enrol-form');
@@ -71,7 +72,7 @@ export function initEnrol(): void {
         panel.hidden = false;
         panel.focus();
       } catch (error) {
-        say(status, error instanceof Error ? error.message : 'Enrolment failed.');
+        say(status, describeError(error, 'Enrolment failed.'));
       }
     })();
   });

@@ -2,6 +2,7 @@ import type { SodiumSumo } from '../../../common/protocol/digest.js';
 import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
 import { deriveModeratorKeys, signLogin, type ModeratorKeys } from '../../../common/protocol/moderator-keys.js';
 import { api, asSodium, element, say, sodiumReady, storeModeratorKeys } from './console.js';
+import { describeError } from '../../../common/error-messages.js';
 
 /** Signs a fresh challenge with keys already derived, opens a session and keeps the keys for this tab. */
 export async function openSession(sodium: SodiumSumo, handle: string, challenge: string, keys: ModeratorKeys): Promise<void> {
@@ -30,7 +31,7 @@ export function initLogin(): void {
         say(status, 'Logged in.');
         location.assign('/mod');
       } catch (error) {
-        say(status, error instanceof Error ? error.message : 'Login failed.');
+        say(status, describeError(error, 'Login failed.'));
       }
     })();
   });

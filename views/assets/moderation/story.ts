@@ -2,6 +2,7 @@
 // its author's revision. After each action the page fetches the story's state and re-renders.
 import type { ApprovedPublication, StoryStateView } from '../../../common/moderation/publication-view.js';
 import { api, element, say, sodiumReady, unlockIntakeKeys } from './console.js';
+import { describeError } from '../../../common/error-messages.js';
 import { DraftMarks, unresolvedRefusal } from './identifier-marks.js';
 import { renderPublication } from './publication.js';
 import { openWatchList } from './watch-list.js';
@@ -32,7 +33,7 @@ export function initStory(): void {
         render(await api<StoryStateView>(`/mod/api/stories/${id}/state`));
         say(status, message);
       })
-      .catch((error: unknown) => say(status, error instanceof Error ? error.message : 'That did not work.'));
+      .catch((error: unknown) => say(status, describeError(error, 'That did not work.')));
 
   const approve = document.getElementById('approve-story');
   if (approve) {

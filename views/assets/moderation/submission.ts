@@ -12,6 +12,7 @@ import { DraftMarks, renderMarked, unresolvedRefusal } from './identifier-marks.
 import { renderPublication } from './publication.js';
 import { findIdentifiers } from './redaction.js';
 import { openWatchList } from './watch-list.js';
+import { describeError } from '../../../common/error-messages.js';
 
 type SubmissionView = SubmissionForModerator;
 
@@ -170,7 +171,7 @@ export function initSubmission(): void {
       element('account-view').hidden = false;
       element('review-bar').hidden = false;
     } catch (error) {
-      say(status, error instanceof Error ? error.message : 'Could not open this submission.');
+      say(status, describeError(error, 'Could not open this submission.'));
       return;
     }
 
@@ -193,7 +194,7 @@ export function initSubmission(): void {
         });
         renderPublication(element('publication-attribution'), element('publication-tags'), preview);
       } catch (error) {
-        say(element('publication-attribution'), error instanceof Error ? error.message : 'Could not compute how it would be published.');
+        say(element('publication-attribution'), describeError(error, 'Could not compute how it would be published.'));
       }
     };
 
@@ -242,7 +243,7 @@ export function initSubmission(): void {
             render(result);
           }
         },
-        (error: unknown) => say(decisionStatus, error instanceof Error ? error.message : 'That did not work.'),
+        (error: unknown) => say(decisionStatus, describeError(error, 'That did not work.')),
       );
     };
     const refreshed = () => api<SubmissionView>(`/mod/api/submissions/${id}`);

@@ -8,6 +8,7 @@ import { wrapIntakeSecretKey } from '../../../common/protocol/moderator-keys.js'
 import { api, asSodium, element, say, sodiumReady, storedModeratorKeys, unlockIntakeKeys, type SodiumSumo } from './console.js';
 import type { TeamMember, TeamView } from '../../../common/moderation/team-view.js';
 import { openWatchList, sealWatchList } from './watch-list.js';
+import { describeError } from '../../../common/error-messages.js';
 
 type Member = TeamMember;
 
@@ -33,7 +34,7 @@ async function loadTeam(sodium: SodiumSumo, selfId: string): Promise<{ members: 
 export function initTeam(): void {
   const status = element('team-status');
   const selfId = element('team-page').dataset.selfId ?? '';
-  const fail = (error: unknown) => say(status, error instanceof Error ? error.message : 'That did not work.');
+  const fail = (error: unknown) => say(status, describeError(error, 'That did not work.'));
 
   element<HTMLFormElement>('invite-form').addEventListener('submit', (event) => {
     event.preventDefault();
@@ -45,7 +46,7 @@ export function initTeam(): void {
         });
         say(element('invite-result'), `Send this one-time link (valid 48 hours) by a private channel: ${url}`);
       } catch (error) {
-        say(element('invite-result'), error instanceof Error ? error.message : 'Invitation failed.');
+        say(element('invite-result'), describeError(error, 'Invitation failed.'));
       }
     })();
   });
