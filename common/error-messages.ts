@@ -164,6 +164,8 @@ export const ENGLISH: MessageCatalogue = {
       ? `table names no table; the tables are: ${tables.join(', ')}.`
       : `No statistics table is called ${names.map((n) => `"${n}"`).join(', ')}; the tables are: ${tables.join(', ')}.`,
   unknown_platform: ({ key, platforms }) => `There is no platform "${key}"; the platforms are: ${platforms.join(', ')}.`,
+  bad_release_number: 'The release number must be a positive whole number (1, 2, 3 …).',
+  unknown_release: ({ sequence }) => `There is no release ${sequence}; the list of releases is at /releases.`,
 };
 
 /** The words for a code and its details. */

@@ -106,6 +106,8 @@ export const ERROR_STATUSES = {
   search_too_long: 400,
   unknown_table: 400,
   unknown_platform: 404,
+  bad_release_number: 400,
+  unknown_release: 404,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUSES;
@@ -164,6 +166,7 @@ export interface ErrorDetailsByCode {
   search_too_long: { maxChars: number };
   unknown_table: { names: string[]; tables: readonly string[] };
   unknown_platform: { key: string; platforms: readonly string[] };
+  unknown_release: { sequence: number };
 }
 
 /** The codes that carry no details. */

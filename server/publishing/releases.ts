@@ -6,7 +6,7 @@
 // story shows only its withdrawal notice (DESIGN §4), as on its own page.
 import type { Kysely } from 'kysely';
 import type { Database, Day } from '../db/schema.js';
-import { ServiceError } from '../../common/errors.js';
+import { CodedError } from '../../common/errors.js';
 import { hiddenStatesLine, TIDY_CSV_HEADER } from './statistics-formats.js';
 import { STATISTICS_FORMAT, type PublishedStatistics } from './statistics.js';
 import { storiesOfRelease, type PublicStory } from './stories.js';
@@ -14,7 +14,7 @@ import { storiesOfRelease, type PublicStory } from './stories.js';
 /** The release number in an address: 1, 2, 3 …; anything else is a 400 that names it. */
 export function releaseNumber(raw: string): number {
   if (!/^[1-9][0-9]{0,8}$/.test(raw)) {
-    throw new ServiceError(400, 'bad_release_number', 'The release number must be a positive whole number (1, 2, 3 …).');
+    throw new CodedError('bad_release_number');
   }
   return Number(raw);
 }
@@ -73,7 +73,7 @@ export interface Release extends ReleaseSummary {
 /** One release by its number; an unknown number is a 404. */
 export async function getRelease(db: Kysely<Database>, sequence: number): Promise<Release> {
   const row = await db.selectFrom('batches').select(['id', 'statistics', ...SUMMARY_COLUMNS]).where('sequence', '=', sequence).executeTakeFirst();
-  if (!row) throw new ServiceError(404, 'unknown_release', `There is no release ${sequence}; the list of releases is at /releases.`);
+  if (!row) throw new CodedError('unknown_release', { sequence });
   const statistics = readableSnapshot(row.statistics);
   const summary = summaryOf(row);
   return { ...summary, batchId: row.id, statistics, hasFigures: summary.hasFigures && statistics !== null, stories: await storiesOfRelease(db, sequence) };

@@ -66,7 +66,7 @@ describe('releases', () => {
     expect((await get('/releases')).body).toContain('Nothing has been released yet');
     const missing = await get('/api/v1/releases/1');
     expect(missing.statusCode).toBe(404);
-    expect(missing.json()).toEqual({ error: { code: 'unknown_release', message: expect.stringContaining('There is no release 1') } });
+    expect(missing.json()).toEqual({ error: { code: 'unknown_release', message: expect.stringContaining('There is no release 1'), details: { sequence: 1 } } });
   });
 
   it('release 1 gets a page with its figures, stories and data package', async () => {
