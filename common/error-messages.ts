@@ -52,6 +52,8 @@ const MANIFEST_PROBLEMS: Record<ErrorDetailsByCode['bad_manifest']['problem'], s
   page_count: 'page count',
 };
 
+const megabytes = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} MB`;
+
 const LISTED_ITEM: Record<string, string> = { platforms: 'A platform', taskTypes: 'A task type' };
 
 export const ENGLISH: MessageCatalogue = {
@@ -166,6 +168,21 @@ export const ENGLISH: MessageCatalogue = {
   unknown_platform: ({ key, platforms }) => `There is no platform "${key}"; the platforms are: ${platforms.join(', ')}.`,
   bad_release_number: 'The release number must be a positive whole number (1, 2, 3 …).',
   unknown_release: ({ sequence }) => `There is no release ${sequence}; the list of releases is at /releases.`,
+
+  no_files: 'An upload declares at least one file.',
+  too_many_files: ({ maxFiles, declared }) => `An account may carry at most ${maxFiles} files; this upload declares ${declared}.`,
+  bad_padded_size: ({ file, buckets }) => `File ${file}: a padded size is one of ${buckets.join(', ')} bytes.`,
+  file_too_large: ({ file, maxBytes }) => `File ${file} is too large: at most ${megabytes(maxBytes)} a file.`,
+  account_files_too_large: ({ totalBytes, maxBytes }) =>
+    `These files take ${megabytes(totalBytes)} once padded; an account may carry at most ${megabytes(maxBytes)}.`,
+  unknown_upload: 'This upload is unknown or has expired; start the upload again.',
+  upload_already_sent: 'This upload has already been sent with an account; it takes no more chunks.',
+  unknown_file: ({ file }) => `This upload declares no file ${file}.`,
+  chunk_out_of_range: ({ file, chunks }) => `File ${file} has ${chunks} chunks, numbered 0 to ${chunks - 1}.`,
+  bad_chunk_length: ({ expected, actual }) => `A sealed chunk is exactly ${expected} bytes; this one is ${actual}.`,
+  chunk_already_stored: ({ file, chunk }) => `Chunk ${chunk} of file ${file} is already stored; the first copy is kept.`,
+  upload_incomplete: ({ file, stored, expected }) => `File ${file} has ${stored} of its ${expected} chunks; send the rest, then the account.`,
+  upload_digest_mismatch: ({ file }) => `File ${file} does not match its declared SHA-256; upload it again.`,
 };
 
 /** The words for a code and its details. */

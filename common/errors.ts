@@ -108,6 +108,20 @@ export const ERROR_STATUSES = {
   unknown_platform: 404,
   bad_release_number: 400,
   unknown_release: 404,
+  // Attachments (server/attachments/).
+  no_files: 400,
+  too_many_files: 400,
+  bad_padded_size: 400,
+  file_too_large: 413,
+  account_files_too_large: 413,
+  unknown_upload: 404,
+  upload_already_sent: 409,
+  unknown_file: 400,
+  chunk_out_of_range: 400,
+  bad_chunk_length: 400,
+  chunk_already_stored: 409,
+  upload_incomplete: 409,
+  upload_digest_mismatch: 400,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUSES;
@@ -167,6 +181,16 @@ export interface ErrorDetailsByCode {
   unknown_table: { names: string[]; tables: readonly string[] };
   unknown_platform: { key: string; platforms: readonly string[] };
   unknown_release: { sequence: number };
+  too_many_files: { maxFiles: number; declared: number };
+  bad_padded_size: { file: number; buckets: readonly number[] };
+  file_too_large: { file: number; maxBytes: number };
+  account_files_too_large: { totalBytes: number; maxBytes: number };
+  unknown_file: { file: number };
+  chunk_out_of_range: { file: number; chunks: number };
+  bad_chunk_length: { expected: number; actual: number };
+  chunk_already_stored: { file: number; chunk: number };
+  upload_incomplete: { file: number; stored: number; expected: number };
+  upload_digest_mismatch: { file: number };
 }
 
 /** The codes that carry no details. */

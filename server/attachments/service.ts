@@ -13,7 +13,7 @@ import {
   LARGEST_ATTACHMENT_BUCKET,
   SEALED_CHUNK_BYTES,
 } from '../../common/protocol/attachment.js';
-import { ServiceError } from '../../common/errors.js';
+import { CodedError } from '../../common/errors.js';
 import type { AttachmentLimits } from '../config.js';
 import { todayUtc } from '../db/day.js';
 import type { Database, Day } from '../db/schema.js';
@@ -39,25 +39,23 @@ export function largestPaddedFile(limits: AttachmentLimits): number {
   return limits.maxFileBytes > LARGEST_ATTACHMENT_BUCKET - 1 ? LARGEST_ATTACHMENT_BUCKET : attachmentBucketFor(limits.maxFileBytes);
 }
 
-const MB = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} MB`;
-
 function checkDeclaration(limits: AttachmentLimits, files: readonly DeclaredFile[]): void {
-  if (files.length === 0) throw new ServiceError(400, 'no_files', 'An upload declares at least one file.');
+  if (files.length === 0) throw new CodedError('no_files');
   if (files.length > limits.maxFiles) {
-    throw new ServiceError(400, 'too_many_files', `An account may carry at most ${limits.maxFiles} files; this upload declares ${files.length}.`);
+    throw new CodedError('too_many_files', { maxFiles: limits.maxFiles, declared: files.length });
   }
   const largest = largestPaddedFile(limits);
   files.forEach((file, i) => {
     if (!isAttachmentBucket(file.paddedSize)) {
-      throw new ServiceError(400, 'bad_padded_size', `File ${i + 1}: a padded size is one of ${ATTACHMENT_BUCKETS.join(', ')} bytes.`);
+      throw new CodedError('bad_padded_size', { file: i + 1, buckets: ATTACHMENT_BUCKETS });
     }
     if (file.paddedSize > largest) {
-      throw new ServiceError(413, 'file_too_large', `File ${i + 1} is too large: at most ${MB(limits.maxFileBytes)} a file.`);
+      throw new CodedError('file_too_large', { file: i + 1, maxBytes: limits.maxFileBytes });
     }
   });
   const total = files.reduce((sum, f) => sum + f.paddedSize, 0);
   if (total > limits.maxAccountBytes) {
-    throw new ServiceError(413, 'account_files_too_large', `These files take ${MB(total)} once padded; an account may carry at most ${MB(limits.maxAccountBytes)}.`);
+    throw new CodedError('account_files_too_large', { totalBytes: total, maxBytes: limits.maxAccountBytes });
   }
 }
 
@@ -74,8 +72,8 @@ export async function createUpload(db: Kysely<Database>, limits: AttachmentLimit
   return { uploadId, chunkBytes: SEALED_CHUNK_BYTES, files: declaration.files.map((f) => ({ chunks: chunkCountOf(f.paddedSize) })) };
 }
 
-const UNKNOWN_UPLOAD = () => new ServiceError(404, 'unknown_upload', 'This upload is unknown or has expired; start the upload again.');
-const UPLOAD_SENT = () => new ServiceError(409, 'upload_already_sent', 'This upload has already been sent with an account; it takes no more chunks.');
+const UNKNOWN_UPLOAD = () => new CodedError('unknown_upload');
+const UPLOAD_SENT = () => new CodedError('upload_already_sent');
 
 export interface ChunkAddress {
   uploadId: string;
@@ -93,11 +91,11 @@ export async function storeChunk(db: Kysely<Database>, { uploadId, file, chunk }
     .executeTakeFirst();
   if (!row) throw UNKNOWN_UPLOAD();
   if (row.submission_id !== null) throw UPLOAD_SENT();
-  if (row.padded_size === null) throw new ServiceError(400, 'unknown_file', `This upload declares no file ${file + 1}.`);
+  if (row.padded_size === null) throw new CodedError('unknown_file', { file: file + 1 });
   const chunks = chunkCountOf(row.padded_size);
-  if (chunk >= chunks) throw new ServiceError(400, 'chunk_out_of_range', `File ${file + 1} has ${chunks} chunks, numbered 0 to ${chunks - 1}.`);
+  if (chunk >= chunks) throw new CodedError('chunk_out_of_range', { file: file + 1, chunks });
   if (bytes.length !== SEALED_CHUNK_BYTES) {
-    throw new ServiceError(400, 'bad_chunk_length', `A sealed chunk is exactly ${SEALED_CHUNK_BYTES} bytes; this one is ${bytes.length}.`);
+    throw new CodedError('bad_chunk_length', { expected: SEALED_CHUNK_BYTES, actual: bytes.length });
   }
   const inserted = await db
     .insertInto('attachment_chunks')
@@ -106,7 +104,7 @@ export async function storeChunk(db: Kysely<Database>, { uploadId, file, chunk }
     .returning('chunk_index')
     .executeTakeFirst();
   if (inserted === undefined) {
-    throw new ServiceError(409, 'chunk_already_stored', `Chunk ${chunk} of file ${file + 1} is already stored; the first copy is kept.`);
+    throw new CodedError('chunk_already_stored', { file: file + 1, chunk });
   }
 }
 
@@ -136,10 +134,10 @@ export async function attachUpload(trx: Transaction<Database>, uploadId: string,
     const { digest, chunks } = await sealedDigestOf(trx, uploadId, file.file_index);
     const expected = chunkCountOf(file.padded_size);
     if (chunks !== expected) {
-      throw new ServiceError(409, 'upload_incomplete', `File ${file.file_index + 1} has ${chunks} of its ${expected} chunks; send the rest, then the account.`);
+      throw new CodedError('upload_incomplete', { file: file.file_index + 1, stored: chunks, expected });
     }
     if (bytesToHex(digest) !== bytesToHex(file.sha256)) {
-      throw new ServiceError(400, 'upload_digest_mismatch', `File ${file.file_index + 1} does not match its declared SHA-256; upload it again.`);
+      throw new CodedError('upload_digest_mismatch', { file: file.file_index + 1 });
     }
   }
   await trx.updateTable('attachment_uploads').set({ submission_id: submissionId }).where('id', '=', uploadId).execute();
