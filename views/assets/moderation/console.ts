@@ -13,6 +13,8 @@ export type { SodiumSumo };
 const KEY_STORAGE = 'offscript.moderator.keys';
 
 export const sodiumReady: Promise<SodiumSumo> = loadSodiumSumo();
+// For the login benchmark (scripts/bench/login.ts): when the sumo build became usable.
+void sodiumReady.then(() => performance.mark('offscript:sodium-ready'));
 
 export const asSodium = asStandardSodium;
 
