@@ -17,8 +17,9 @@ export interface ModeratorKeys {
   boxKeyPair: BoxKeyPair;
 }
 
-export function deriveModeratorKeys(sodium: SodiumSumo, passphrase: string, salt: Uint8Array): ModeratorKeys {
-  const seed = sodium.crypto_pwhash(
+/** Argon2id MODERATE over the passphrase: the seed itself without PRF, half of the wrapping key with it. */
+export function passphraseSeed(sodium: SodiumSumo, passphrase: string, salt: Uint8Array): Uint8Array {
+  return sodium.crypto_pwhash(
     32,
     passphrase,
     salt,
@@ -26,15 +27,27 @@ export function deriveModeratorKeys(sodium: SodiumSumo, passphrase: string, salt
     sodium.crypto_pwhash_MEMLIMIT_MODERATE,
     sodium.crypto_pwhash_ALG_ARGON2ID13,
   );
+}
+
+/** The two key pairs of a 32-byte seed (DESIGN §3): kdf(seed, 1, "modsign_") and kdf(seed, 2, "modbox__"). */
+export function moderatorKeysFromSeed(sodium: SodiumSumo, seed: Uint8Array): ModeratorKeys {
   const signSeed = sodium.crypto_kdf_derive_from_key(32, 1, 'modsign_', seed);
   const boxSeed = sodium.crypto_kdf_derive_from_key(32, 2, 'modbox__', seed);
   const sign = sodium.crypto_sign_seed_keypair(signSeed);
   const box = sodium.crypto_box_seed_keypair(boxSeed);
-  for (const secret of [seed, signSeed, boxSeed]) sodium.memzero(secret);
+  for (const secret of [signSeed, boxSeed]) sodium.memzero(secret);
   return {
     signKeyPair: { publicKey: sign.publicKey, privateKey: sign.privateKey },
     boxKeyPair: { publicKey: box.publicKey, privateKey: box.privateKey },
   };
+}
+
+/** Keys that rest on the passphrase alone: a moderator without PRF, or one enrolled before passkeys. */
+export function deriveModeratorKeys(sodium: SodiumSumo, passphrase: string, salt: Uint8Array): ModeratorKeys {
+  const seed = passphraseSeed(sodium, passphrase, salt);
+  const keys = moderatorKeysFromSeed(sodium, seed);
+  sodium.memzero(seed);
+  return keys;
 }
 
 /** What a moderator signs to log in: context ‖ challenge ‖ origin, so a signature is good once, here. */
