@@ -122,7 +122,7 @@ export const ENGLISH: MessageCatalogue = {
   empty_message: 'Write your message first.',
   not_confirmed: 'Tick “I understand this cannot be undone” to withdraw your account.',
 
-  login_failed: 'Login failed: check your handle and passphrase.',
+  login_failed: 'Login failed: check your handle, your passphrase and your passkey.',
   login_paused: ({ minutes }) => `Too many failed logins for this handle; try again in ${minutes} minutes.`,
   not_logged_in: 'Log in first; your session may have expired.',
   cross_site_request: 'This request came from another site; use the console at its own address.',
@@ -141,6 +141,14 @@ export const ENGLISH: MessageCatalogue = {
   last_administrator: 'The last active administrator cannot be disabled.',
   bad_grants: 'A rotation seals the new key once each to active moderators, yourself included.',
   watch_list_retired_key: 'Seal the watch list to the current intake key.',
+  passkey_refused: 'The passkey response was not valid for this request; nothing was changed. Try again.',
+  passkey_taken: 'This passkey is already registered.',
+  passkey_needs_prf: 'Your keys are bound to passkeys with PRF: this authenticator does not offer PRF, so it cannot open them. Use one that does.',
+  passkey_seed_unexpected: 'Your keys rest on your passphrase: a passkey added now is a login factor only and wraps nothing.',
+  unknown_passkey: 'You have no such passkey.',
+  last_passkey: 'This is your only passkey: add another before removing it.',
+  reenrol_self: 'Another administrator must re-enrol you.',
+  passkey_required: 'Add a passkey first (Passkeys, in the menu): submissions open only for moderators with one.',
 
   unknown_submission: 'There is no such submission.',
   not_asked: 'A version-1 account was never asked the newer questions: facts and halfYear stay empty ("not asked").',

@@ -85,6 +85,15 @@ export const ERROR_STATUSES = {
   last_administrator: 409,
   bad_grants: 400,
   watch_list_retired_key: 409,
+  // Moderators: passkeys (issue 19).
+  passkey_refused: 400,
+  passkey_taken: 409,
+  passkey_needs_prf: 400,
+  passkey_seed_unexpected: 400,
+  unknown_passkey: 404,
+  last_passkey: 409,
+  reenrol_self: 409,
+  passkey_required: 403,
   // Moderators: submissions and stories.
   unknown_submission: 404,
   unknown_facet: 400,

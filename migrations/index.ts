@@ -14,6 +14,7 @@ import * as m0010 from './0010_account_version_2.js';
 import * as m0011 from './0011_attachments.js';
 import * as m0012 from './0012_console_claims.js';
 import * as m0013 from './0013_batch_figures_provenance.js';
+import * as m0014 from './0014_passkeys.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_intake': m0001,
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0011_attachments': m0011,
   '0012_console_claims': m0012,
   '0013_batch_figures_provenance': m0013,
+  '0014_passkeys': m0014,
 };

@@ -28,6 +28,8 @@ export interface Config {
   batchMin: number;
   batchDelayDays: number;
   retentionDays: number;
+  /** Days a moderator enrolled before passkeys may still open submissions without one (PASSKEY_GRACE_DAYS, default 0). */
+  passkeyGraceDays: number;
   /** Evidence attachments (docs/attachments.md): limits on what one account may carry. */
   attachments: AttachmentLimits;
 }
@@ -148,5 +150,6 @@ export function loadConfig(env: Env = process.env): Config {
       maxFiles: integer(env, 'ATTACHMENT_MAX_FILES', 10, 0, 100),
       uploadBytesPerHour: integer(env, 'ATTACHMENT_UPLOAD_BYTES_PER_HOUR', 100_000_000, SEALED_CHUNK_BYTES, 100_000_000_000),
     },
+    passkeyGraceDays: integer(env, 'PASSKEY_GRACE_DAYS', 0, 0, 90),
   };
 }

@@ -17,7 +17,7 @@ export function passkeyWrappingKey(sodium: SodiumSumo, passphraseSeed: Uint8Arra
   input.set(context);
   input.set(passphraseSeed, context.length);
   input.set(prfOutput, context.length + SEED_BYTES);
-  return sodium.crypto_generichash(32, input);
+  return sodium.crypto_generichash(32, input, null);
 }
 
 /**

@@ -70,6 +70,31 @@ export interface ModeratorsTable {
   invited_on: Day;
   enrolled_on: Day | null;
   disabled_on: Day | null;
+  /** The WebAuthn PRF input for this moderator's passkeys (random, 32 bytes; not secret). */
+  prf_salt: Uint8Array | null;
+  /** First login without a passkey: PASSKEY_GRACE_DAYS count from this day. */
+  passkey_asked_on: Day | null;
+}
+
+export interface PasskeysTable {
+  id: string;
+  moderator_id: string;
+  credential_id: string;
+  public_key: Uint8Array;
+  counter: ColumnType<string, number, number>;
+  /** Comma-separated WebAuthn transports, as the authenticator reported them. */
+  transports: string;
+  rp_id: string;
+  wrapped_seed: Uint8Array | null;
+  created_on: Day;
+  last_used_on: Day | null;
+}
+
+export interface PasskeyRegistrationsTable {
+  challenge: Uint8Array;
+  moderator_id: string;
+  rp_id: string;
+  expires_at: Date;
 }
 
 export interface InvitationsTable {
@@ -85,6 +110,8 @@ export interface LoginChallengesTable {
   /** HMAC-SHA256(server secret, handle as typed): what was typed is never stored. */
   handle_hash: Uint8Array;
   expires_at: Date;
+  /** Set once a passkey assertion on this challenge was verified: the signature step needs it. */
+  passkey_id: string | null;
 }
 
 export interface SessionsTable {
@@ -252,6 +279,8 @@ export interface Database {
   moderators: ModeratorsTable;
   invitations: InvitationsTable;
   login_challenges: LoginChallengesTable;
+  passkeys: PasskeysTable;
+  passkey_registrations: PasskeyRegistrationsTable;
   sessions: SessionsTable;
   intake_key_grants: IntakeKeyGrantsTable;
   key_verifications: KeyVerificationsTable;

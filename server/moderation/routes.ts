@@ -49,9 +49,13 @@ import { purgeSchedule } from './retention.js';
 import * as schemas from './schemas.js';
 import { serverSecret } from './server-secret.js';
 import { HandleFailureCounter } from './login-limits.js';
-import { authenticate, issueLoginChallenge, loadLoginSecrets, logIn, logOut } from './session-service.js';
+import { PASSKEY_REQUIRED, passkeyStanding, relyingPartyFor, type PasskeyRegistration } from './passkeys.js';
+import { authenticate, issueLoginChallenge, loadLoginSecrets, logIn, logOut, verifyLoginPasskey } from './session-service.js';
 import { approveStory, getStory, listStories, returnStory, reviseStory, storyPublicationPreview } from './stories-service.js';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import {
+  addPasskey,
+  addPasskeyOptions,
   administratorEnrolled,
   currentWatchList,
   disableModerator,
@@ -59,10 +63,14 @@ import {
   grantIntakeKeys,
   invitationUrl,
   inviteModerator,
+  enrolmentPasskeyOptions,
   listKeyVerifications,
+  listPasskeys,
   listTeam,
   openInvitation,
   recordKeyVerification,
+  reenrolModerator,
+  removePasskey,
   rotateIntakeKey,
   saveWatchList,
   wrappedKeysFor,
@@ -82,7 +90,7 @@ export const SESSION_COOKIE = 'offscript_session';
 export const LOGIN_ATTEMPTS_PER_CLIENT = 20;
 
 /** The moderator pages that run code, each its own bundle (MODERATION_PAGES in scripts/build.mjs). */
-const MODERATION_PAGES_WITH_CODE = new Set(['login', 'enrol', 'queue', 'submission', 'team', 'story', 'audit']);
+const MODERATION_PAGES_WITH_CODE = new Set(['login', 'enrol', 'queue', 'submission', 'team', 'story', 'audit', 'passkeys']);
 
 export interface ModerationRoutesOptions {
   db: Kysely<Database>;
@@ -146,16 +154,26 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
     return app.csrfProtection(request, reply, done);
   };
 
-  const page = (reply: FastifyReply, view: string, data: Record<string, unknown>) =>
-    reply.view(`pages/mod/${view}`, {
+  const rpOf = (request: FastifyRequest) => relyingPartyFor(config, request.headers.host);
+  const standingOf = (moderatorId: string) => passkeyStanding(db, moderatorId, config.passkeyGraceDays);
+
+  const page = async (reply: FastifyReply, view: string, data: Record<string, unknown>) => {
+    const moderator = reply.request.moderator;
+    // Every console page says plainly when keys rest on the passphrase alone, or a passkey is missing.
+    const standing = moderator ? await standingOf(moderator.id) : undefined;
+    return reply.view(`pages/mod/${view}`, {
       script: MODERATION_PAGES_WITH_CODE.has(view) ? `moderation/${view}.js` : undefined,
       page: `mod-${view}`,
       moderatorArea: true,
       csrfToken: reply.generateCsrf(),
-      moderator: reply.request.moderator,
-      isAdministrator: reply.request.moderator?.role === 'administrator',
+      moderator,
+      isAdministrator: moderator?.role === 'administrator',
+      passkeyMissing: standing?.passkeys === 0,
+      passkeyGrace: standing?.passkeys === 0 && standing.mayOpenSubmissions,
+      keysOnPassphraseAlone: standing !== undefined && standing.passkeys > 0 && !standing.keysBoundToPasskey,
       ...data,
     });
+  };
 
   const setSessionCookie = (reply: FastifyReply, sessionId: string) =>
     reply.setCookie(SESSION_COOKIE, sessionId, { path: '/mod', httpOnly: true, sameSite: 'strict', secure, maxAge: 12 * 3600 });
@@ -173,15 +191,26 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
       return page(reply, 'enrol', { title: 'Join the moderation team', invitation, token: request.params.token });
     });
 
-    open.post<{ Body: Enrolment & { token: string } }>('/mod/api/enrol', { schema: schemas.enrolSchema }, async (request, reply) => {
-      const { token, ...enrolment } = request.body;
-      return reply.code(201).send(await enrolModerator(db, token, enrolment));
+    open.post<{ Body: { token: string } }>('/mod/api/enrol/passkey-options', { schema: schemas.enrolPasskeyOptionsSchema }, async (request) =>
+      enrolmentPasskeyOptions(db, request.body.token, rpOf(request)),
+    );
+
+    open.post<{ Body: Enrolment & { token: string; passkey: PasskeyRegistration } }>('/mod/api/enrol', { schema: schemas.enrolSchema }, async (request, reply) => {
+      const { token, passkey, ...enrolment } = request.body;
+      return reply.code(201).send(await enrolModerator(db, token, enrolment, { rp: rpOf(request), registration: passkey }));
     });
 
     open.post<{ Body: { handle: string } }>(
       '/mod/api/login/challenge',
       { schema: schemas.challengeSchema, config: { rateLimit: {} } },
-      async (request) => issueLoginChallenge(db, loginSecrets, request.body.handle),
+      async (request) => issueLoginChallenge(db, loginSecrets, request.body.handle, rpOf(request)),
+    );
+
+    open.post<{ Body: { handle: string; challenge: string; assertion: AuthenticationResponseJSON } }>(
+      '/mod/api/login/passkey',
+      // Limited like the signature step: per client here, per handle in verifyLoginPasskey.
+      { schema: schemas.loginPasskeySchema, config: { rateLimit: { max: LOGIN_ATTEMPTS_PER_CLIENT, timeWindow: 15 * 60 * 1000 } } },
+      async (request) => verifyLoginPasskey(db, loginSecrets, handleFailures, request.body, rpOf(request)),
     );
 
     open.post<{ Body: { handle: string; challenge: string; signature: string } }>(
@@ -193,9 +222,9 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
         config: { rateLimit: { max: LOGIN_ATTEMPTS_PER_CLIENT, timeWindow: 15 * 60 * 1000 } },
       },
       async (request, reply) => {
-        const { sessionId, moderator } = await logIn(db, loginSecrets, handleFailures, request.body, config.publicOrigin);
+        const { sessionId, moderator, passkeyNeeded } = await logIn(db, loginSecrets, handleFailures, request.body, rpOf(request).origin);
         setSessionCookie(reply, sessionId);
-        return { handle: moderator.handle, role: moderator.role };
+        return { handle: moderator.handle, role: moderator.role, passkeyNeeded };
       },
     );
   });
@@ -292,15 +321,37 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
       page(reply, 'audit', { title: 'Audit log', entries: await listAuditEntries(db, { limit: 200 }), verification: await verifyAuditChain(db) }),
     );
 
-    session.get('/mod/api/keys', { schema: schemas.wrappedKeysSchema }, async (request) => ({ keys: await wrappedKeysFor(db, me(request).id) }));
+    // Submissions open only for moderators with a passkey (or within the operator's grace period).
+    const requirePasskey = async (request: FastifyRequest) => {
+      if (!(await standingOf(me(request).id)).mayOpenSubmissions) throw PASSKEY_REQUIRED();
+    };
+
+    session.get('/mod/passkeys', async (request, reply) => {
+      const passkeys = await listPasskeys(db, me(request).id);
+      return page(reply, 'passkeys', { title: 'Passkeys', passkeys, onePasskey: passkeys.length === 1, removable: passkeys.length > 1 });
+    });
+    session.get('/mod/api/passkeys', { schema: schemas.passkeysSchema }, async (request) => ({
+      passkeys: await listPasskeys(db, me(request).id),
+      standing: await standingOf(me(request).id),
+    }));
+    session.post('/mod/api/passkeys/options', { schema: schemas.emptyBodyAnySchema }, async (request) => addPasskeyOptions(db, rpOf(request), me(request)));
+    session.post<{ Body: PasskeyRegistration }>('/mod/api/passkeys', { schema: schemas.addPasskeySchema }, async (request, reply) =>
+      reply.code(201).send(await addPasskey(db, rpOf(request), me(request), request.body)),
+    );
+    session.post('/mod/api/passkeys/:id/remove', { schema: { params: schemas.idParamsSchema, ...schemas.emptyBodySchema } }, async (request: IdRequest) => {
+      await removePasskey(db, me(request), request.params.id);
+      return { ok: true };
+    });
+
+    session.get('/mod/api/keys', { schema: schemas.wrappedKeysSchema, preHandler: requirePasskey }, async (request) => ({ keys: await wrappedKeysFor(db, me(request).id) }));
     session.get('/mod/api/watch-list', async () => (await currentWatchList(db)) ?? { intakeKeyId: null, ciphertext: null });
 
     session.get<QueueQuery>('/mod/api/submissions', { schema: { querystring: schemas.queueQuerySchema } }, async (request) => ({
       items: await listQueue(db, me(request), request.query),
     }));
     // Read-only: opening shows the account; only "Start review" claims it.
-    session.get('/mod/api/submissions/:id', { schema: schemas.openSubmissionSchema }, async (request: IdRequest) => openSubmission(db, request.params.id));
-    session.post<{ Params: { id: string }; Body: { takeOver?: boolean } | null }>('/mod/api/submissions/:id/claim', { schema: schemas.claimSchema }, async (request) => {
+    session.get('/mod/api/submissions/:id', { schema: schemas.openSubmissionSchema, preHandler: requirePasskey }, async (request: IdRequest) => openSubmission(db, request.params.id));
+    session.post<{ Params: { id: string }; Body: { takeOver?: boolean } | null }>('/mod/api/submissions/:id/claim', { schema: schemas.claimSchema, preHandler: requirePasskey }, async (request) => {
       await claimSubmission(db, me(request), request.params.id, request.body?.takeOver === true);
       return openSubmission(db, request.params.id);
     });
@@ -379,6 +430,10 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
       admin.post<{ Params: { id: string }; Body: { signature: string } }>('/mod/api/team/:id/verification', { schema: schemas.verificationSchema }, async (request) => {
         await recordKeyVerification(db, me(request), request.params.id, request.body.signature);
         return { ok: true };
+      });
+      admin.post('/mod/api/team/:id/reenrol', { schema: schemas.reenrolSchema }, async (request: IdRequest) => {
+        const { token } = await reenrolModerator(db, me(request), request.params.id);
+        return { url: invitationUrl(config, token) };
       });
       admin.post('/mod/api/team/:id/disable', { schema: { params: schemas.idParamsSchema, ...schemas.emptyBodySchema } }, async (request: IdRequest) => {
         await disableModerator(db, me(request), request.params.id);

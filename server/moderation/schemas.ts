@@ -24,13 +24,129 @@ export const wrappedKeysSchema = { response: { 200: wrappedKeysViewSchema, ...er
 
 export const openSubmissionSchema = { params: uuidParams, response: { 200: submissionViewSchema, ...errors } } as const;
 
+const base64url = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, pattern: '^[A-Za-z0-9_-]+$' }) as const;
+const token = { type: 'string', minLength: 20, maxLength: 100 } as const;
+
+// What @simplewebauthn/browser hands over; the library checks the rest. The PRF output is never sent.
+const clientExtensionResults = { type: 'object', maxProperties: 8 } as const;
+const registrationResponse = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'rawId', 'type', 'response', 'clientExtensionResults'],
+  properties: {
+    id: base64url(1400),
+    rawId: base64url(1400),
+    type: { type: 'string', const: 'public-key' },
+    authenticatorAttachment: { type: 'string', enum: ['platform', 'cross-platform'] },
+    clientExtensionResults,
+    response: {
+      type: 'object',
+      required: ['clientDataJSON', 'attestationObject'],
+      properties: {
+        clientDataJSON: base64url(4000),
+        attestationObject: base64url(16_000),
+        authenticatorData: base64url(4000),
+        publicKey: base64url(4000),
+        publicKeyAlgorithm: { type: 'integer' },
+        transports: { type: 'array', maxItems: 8, items: { type: 'string', maxLength: 20 } },
+      },
+    },
+  },
+} as const;
+
+const authenticationResponse = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'rawId', 'type', 'response', 'clientExtensionResults'],
+  properties: {
+    id: base64url(1400),
+    rawId: base64url(1400),
+    type: { type: 'string', const: 'public-key' },
+    authenticatorAttachment: { type: 'string', enum: ['platform', 'cross-platform'] },
+    clientExtensionResults,
+    response: {
+      type: 'object',
+      required: ['clientDataJSON', 'authenticatorData', 'signature'],
+      properties: {
+        clientDataJSON: base64url(4000),
+        authenticatorData: base64url(4000),
+        signature: base64url(1000),
+        userHandle: base64url(200),
+      },
+    },
+  },
+} as const;
+
+const passkeyRegistration = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['response'],
+  properties: { response: registrationResponse, wrappedSeed: base64(64) },
+} as const;
+
+// Options are built by @simplewebauthn/server; only their outer shape is promised here.
+const passkeyOptionsResponse = {
+  200: {
+    type: 'object',
+    required: ['options', 'prfSalt', 'keysBoundToPasskey'],
+    properties: { options: { type: 'object', additionalProperties: true }, prfSalt: { type: 'string' }, keysBoundToPasskey: { type: 'boolean' } },
+  },
+  ...errors,
+} as const;
+
+export const enrolPasskeyOptionsSchema = {
+  body: { type: 'object', additionalProperties: false, required: ['token'], properties: { token } },
+  response: passkeyOptionsResponse,
+} as const;
+
+export const emptyBodyAnySchema = { body: { anyOf: [empty, { type: 'null' }] }, response: passkeyOptionsResponse } as const;
+
+const passkeySummary = {
+  type: 'object',
+  required: ['id', 'createdOn', 'lastUsedOn', 'relyingParty', 'bindsKeys'],
+  properties: {
+    id: { type: 'string' },
+    createdOn: { type: 'string' },
+    lastUsedOn: { type: ['string', 'null'] },
+    relyingParty: { type: 'string' },
+    bindsKeys: { type: 'boolean' },
+  },
+} as const;
+
+export const addPasskeySchema = { body: passkeyRegistration, response: { 201: passkeySummary, ...errors } } as const;
+
+export const passkeysSchema = {
+  response: {
+    200: {
+      type: 'object',
+      required: ['passkeys', 'standing'],
+      properties: {
+        passkeys: { type: 'array', items: passkeySummary },
+        standing: {
+          type: 'object',
+          required: ['passkeys', 'keysBoundToPasskey', 'mayOpenSubmissions'],
+          properties: { passkeys: { type: 'integer' }, keysBoundToPasskey: { type: 'boolean' }, mayOpenSubmissions: { type: 'boolean' } },
+        },
+      },
+    },
+    ...errors,
+  },
+} as const;
+
+export const reenrolSchema = {
+  params: uuidParams,
+  body: { anyOf: [empty, { type: 'null' }] },
+  response: { 200: { type: 'object', required: ['url'], properties: { url: { type: 'string' } } }, ...errors },
+} as const;
+
 export const enrolSchema = {
   body: {
     type: 'object',
     additionalProperties: false,
-    required: ['token', 'salt', 'signPublicKey', 'boxPublicKey'],
+    required: ['token', 'salt', 'signPublicKey', 'boxPublicKey', 'passkey'],
     properties: {
-      token: { type: 'string', minLength: 20, maxLength: 100 },
+      token,
+      passkey: passkeyRegistration,
       salt: base64(64),
       signPublicKey: base64(64),
       boxPublicKey: base64(64),
@@ -49,7 +165,24 @@ const handle = { type: 'string', minLength: 1, maxLength: 64 } as const;
 
 export const challengeSchema = {
   body: { type: 'object', additionalProperties: false, required: ['handle'], properties: { handle } },
-  response: { 200: { type: 'object', required: ['salt', 'challenge'], properties: { salt: { type: 'string' }, challenge: { type: 'string' } } }, ...errors },
+  response: {
+    200: {
+      type: 'object',
+      required: ['salt', 'challenge', 'prfSalt', 'passkey'],
+      properties: { salt: { type: 'string' }, challenge: { type: 'string' }, prfSalt: { type: 'string' }, passkey: { type: 'object', additionalProperties: true } },
+    },
+    ...errors,
+  },
+} as const;
+
+export const loginPasskeySchema = {
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['handle', 'challenge', 'assertion'],
+    properties: { handle, challenge: base64(64), assertion: authenticationResponse },
+  },
+  response: { 200: { type: 'object', required: ['wrappedSeed'], properties: { wrappedSeed: { type: ['string', 'null'] } } }, ...errors },
 } as const;
 
 export const loginSchema = {
@@ -59,7 +192,10 @@ export const loginSchema = {
     required: ['handle', 'challenge', 'signature'],
     properties: { handle, challenge: base64(64), signature: base64(128) },
   },
-  response: { 200: { type: 'object', required: ['handle', 'role'], properties: { handle: { type: 'string' }, role: { type: 'string' } } }, ...errors },
+  response: {
+    200: { type: 'object', required: ['handle', 'role', 'passkeyNeeded'], properties: { handle: { type: 'string' }, role: { type: 'string' }, passkeyNeeded: { type: 'boolean' } } },
+    ...errors,
+  },
 } as const;
 
 export const emptyBodySchema = { body: { anyOf: [empty, { type: 'null' }] }, response: okResponse } as const;

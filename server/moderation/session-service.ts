@@ -1,7 +1,9 @@
 // Moderator login by challenge–response and the sessions it opens (DESIGN §3, §7).
 // No password hash exists: the server holds only public keys and salts.
+import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { Kysely } from 'kysely';
 import { decodeField } from '../binary-fields.js';
+import { todayUtc } from '../db/day.js';
 import type { Database } from '../db/schema.js';
 import { CodedError } from '../../common/errors.js';
 import { loadSodiumSumo, loginHandleHash } from '../../common/protocol/digest.js';
@@ -9,8 +11,10 @@ import { toBase64 } from '../../common/protocol/encoding.js';
 import { decoySalt, LOGIN_CHALLENGE_BYTES, randomBytes, verifyLogin } from '../../common/protocol/moderator-keys.js';
 import { newOpaqueToken, sessionIdHash } from '../../common/protocol/opaque-tokens.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
+import { PRF_SALT_BYTES } from '../../common/protocol/passkey-prf.js';
 import { appendAuditEntry } from './audit.js';
 import type { HandleFailureCounter } from './login-limits.js';
+import { authenticationOptions, verifyPasskeyAssertion, type RelyingParty } from './passkeys.js';
 import { serverSecret } from './server-secret.js';
 import type { ModeratorIdentity } from './team-service.js';
 
@@ -32,32 +36,106 @@ export async function loadLoginSecrets(db: Kysely<Database>): Promise<LoginSecre
   return { decoySalt: await serverSecret(db, 'decoy-salt'), handleHash: await serverSecret(db, 'login-handle') };
 }
 
+export interface LoginChallenge {
+  salt: string;
+  challenge: string;
+  /** The WebAuthn PRF input for this handle's passkeys (a stable decoy for an unknown handle). */
+  prfSalt: string;
+  /** navigator.credentials.get() options on the same challenge; no credential is named. */
+  passkey: PublicKeyCredentialRequestOptionsJSON;
+}
+
 export async function issueLoginChallenge(
   db: Kysely<Database>,
   secrets: LoginSecrets,
   handle: string,
+  rp: RelyingParty,
   now = new Date(),
-): Promise<{ salt: string; challenge: string }> {
+): Promise<LoginChallenge> {
   const sodium = await loadSodium();
   const sumo = await loadSodiumSumo();
   // The same queries and hashes for every handle, known or not: timing tells nothing either.
   const decoy = decoySalt(sumo, secrets.decoySalt, handle);
-  const moderator = await db.selectFrom('moderators').select(['salt', 'status']).where('handle', '=', handle).executeTakeFirst();
+  const decoyPrf = sumo.crypto_generichash(PRF_SALT_BYTES, `offscript/decoy-prf-salt/v1:${handle}`, secrets.decoySalt);
+  const moderator = await db.selectFrom('moderators').select(['salt', 'status', 'prf_salt']).where('handle', '=', handle).executeTakeFirst();
   // Unknown, unenrolled and disabled handles get a stable decoy salt: the answer never tells which.
-  const salt = moderator?.status === 'active' && moderator.salt ? moderator.salt : decoy;
+  const known = moderator?.status === 'active' && moderator.salt;
+  const salt = known ? moderator.salt! : decoy;
+  const prfSalt = known && moderator.prf_salt ? moderator.prf_salt : decoyPrf;
   const challenge = randomBytes(sumo, LOGIN_CHALLENGE_BYTES);
   await db.deleteFrom('login_challenges').where('expires_at', '<', now).execute();
   await db
     .insertInto('login_challenges')
     .values({ challenge, handle_hash: loginHandleHash(secrets.handleHash, handle), expires_at: new Date(now.getTime() + CHALLENGE_LIFETIME_MS) })
     .execute();
-  return { salt: toBase64(sodium, salt), challenge: toBase64(sodium, challenge) };
+  return { salt: toBase64(sodium, salt), challenge: toBase64(sodium, challenge), prfSalt: toBase64(sodium, prfSalt), passkey: await authenticationOptions(rp, challenge) };
+}
+
+function failedAttempt(failures: HandleFailureCounter, handleHash: Uint8Array, now: Date): CodedError {
+  const pausedFor = failures.recordFailure(handleHash, now.getTime());
+  if (pausedFor > 0) {
+    return new CodedError('login_paused', { minutes: Math.ceil(pausedFor / 60) }, { retryAfterSeconds: pausedFor });
+  }
+  return LOGIN_FAILED();
 }
 
 /**
- * Verifies a signed challenge and opens a session; every failure looks the same. Only a wrong
- * signature on a challenge issued for this handle counts against it, and past the limit such
- * failures answer 429; a valid signature always logs in (DESIGN §7).
+ * The passkey step of a login: an assertion on a challenge issued for this handle, by one of its
+ * passkeys. Marks the challenge (once: a replay finds it marked) and answers the passkey's
+ * wrapped seed, which only the PRF output and the passphrase together unwrap. A refused
+ * assertion for a known moderator is audited; it counts against the handle like a bad signature.
+ */
+export async function verifyLoginPasskey(
+  db: Kysely<Database>,
+  secrets: LoginSecrets,
+  failures: HandleFailureCounter,
+  input: { handle: string; challenge: string; assertion: AuthenticationResponseJSON },
+  rp: RelyingParty,
+  now = new Date(),
+): Promise<{ wrappedSeed: string | null }> {
+  const sodium = await loadSodium();
+  const challenge = decodeField(input.challenge, 'challenge', LOGIN_CHALLENGE_BYTES);
+  const handleHash = loginHandleHash(secrets.handleHash, input.handle);
+  const issued = await db
+    .selectFrom('login_challenges')
+    .select(['expires_at', 'passkey_id'])
+    .where('challenge', '=', challenge)
+    .where('handle_hash', '=', handleHash)
+    .executeTakeFirst();
+  const moderator = await db.selectFrom('moderators').select(['id', 'handle', 'status']).where('handle', '=', input.handle).executeTakeFirst();
+  const open = issued && issued.passkey_id === null && new Date(issued.expires_at).getTime() >= now.getTime();
+  const passkey = open && moderator?.status === 'active' ? await verifyPasskeyAssertion(db, rp, moderator.id, input.assertion, challenge, now) : undefined;
+  // Set only while unset: of two concurrent replays, one finds nothing to update.
+  const marked =
+    passkey &&
+    (await db
+      .updateTable('login_challenges')
+      .set({ passkey_id: passkey.id })
+      .where('challenge', '=', challenge)
+      .where('passkey_id', 'is', null)
+      .executeTakeFirst());
+  if (!passkey || !marked || marked.numUpdatedRows === 0n) {
+    if (moderator?.status === 'active') {
+      await appendAuditEntry(db, { actor: 'system', action: 'passkey.refused', subject: { type: 'moderator', id: moderator.id }, details: { step: 'login' } });
+    }
+    throw failedAttempt(failures, handleHash, now);
+  }
+  return { wrappedSeed: passkey.wrappedSeed && toBase64(sodium, passkey.wrappedSeed) };
+}
+
+export interface LoggedIn {
+  sessionId: string;
+  moderator: ModeratorIdentity;
+  /** No passkey yet (enrolled before passkeys): the console asks for one before submissions open. */
+  passkeyNeeded: boolean;
+}
+
+/**
+ * Verifies a signed challenge and opens a session; every failure looks the same. A moderator with
+ * passkeys must have passed the passkey step on this very challenge; one without any (enrolled
+ * before passkeys) logs in and is asked to add one. Only a failed attempt on a challenge issued for
+ * this handle counts against it, and past the limit such failures answer 429; a valid signature
+ * after a valid passkey always logs in (DESIGN §7).
  */
 export async function logIn(
   db: Kysely<Database>,
@@ -66,7 +144,7 @@ export async function logIn(
   input: { handle: string; challenge: string; signature: string },
   origin: string,
   now = new Date(),
-): Promise<{ sessionId: string; moderator: ModeratorIdentity }> {
+): Promise<LoggedIn> {
   const sumo = await loadSodiumSumo();
   const challenge = decodeField(input.challenge, 'challenge', LOGIN_CHALLENGE_BYTES);
   const signature = decodeField(input.signature, 'signature', 64);
@@ -76,7 +154,7 @@ export async function logIn(
     .deleteFrom('login_challenges')
     .where('challenge', '=', challenge)
     .where('handle_hash', '=', handleHash)
-    .returning('expires_at')
+    .returning(['expires_at', 'passkey_id'])
     .executeTakeFirst();
   if (!issued || new Date(issued.expires_at).getTime() < now.getTime()) throw LOGIN_FAILED();
   const moderator = await db
@@ -84,26 +162,28 @@ export async function logIn(
     .select(['id', 'handle', 'role', 'status', 'sign_public_key'])
     .where('handle', '=', input.handle)
     .executeTakeFirst();
+  const passkeys = moderator ? await db.selectFrom('passkeys').select('id').where('moderator_id', '=', moderator.id).execute() : [];
+  const passkeyPassed = passkeys.length === 0 || passkeys.some((p) => p.id === issued.passkey_id);
   const valid =
-    moderator?.status === 'active' && moderator.sign_public_key !== null && verifyLogin(sumo, signature, challenge, origin, moderator.sign_public_key);
-  if (!moderator || !valid) {
-    const pausedFor = failures.recordFailure(handleHash, now.getTime());
-    if (pausedFor > 0) {
-      throw new CodedError('login_paused', { minutes: Math.ceil(pausedFor / 60) }, { retryAfterSeconds: pausedFor });
-    }
-    throw LOGIN_FAILED();
-  }
+    moderator?.status === 'active' &&
+    moderator.sign_public_key !== null &&
+    passkeyPassed &&
+    verifyLogin(sumo, signature, challenge, origin, moderator.sign_public_key);
+  if (!moderator || !valid) throw failedAttempt(failures, handleHash, now);
 
   const sessionId = newOpaqueToken(sumo);
   const identity: ModeratorIdentity = { id: moderator.id, handle: moderator.handle, role: moderator.role };
+  const passkeyNeeded = passkeys.length === 0;
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('sessions')
       .values({ id_hash: sessionIdHash(sessionId), moderator_id: moderator.id, created_at: now, last_seen_at: now })
       .execute();
-    await appendAuditEntry(trx, { actor: { id: identity.id, handle: identity.handle }, action: 'session.login' });
+    // The grace period (PASSKEY_GRACE_DAYS) counts from the first login that asked for a passkey.
+    if (passkeyNeeded) await trx.updateTable('moderators').set({ passkey_asked_on: todayUtc(now) }).where('id', '=', moderator.id).where('passkey_asked_on', 'is', null).execute();
+    await appendAuditEntry(trx, { actor: { id: identity.id, handle: identity.handle }, action: 'session.login', details: { passkey: !passkeyNeeded } });
   });
-  return { sessionId, moderator: identity };
+  return { sessionId, moderator: identity, passkeyNeeded };
 }
 
 /** The moderator behind a session cookie, or undefined when it is unknown, expired or disabled. */

@@ -17,6 +17,16 @@ import { invitationTokenHash, newOpaqueToken } from '../../common/protocol/opaqu
 import { loadSodium } from '../../common/protocol/sodium.js';
 import { appendAuditEntry } from './audit.js';
 import type { KeyVerification, TeamMember, WrappedKey } from '../../common/moderation/team-view.js';
+import {
+  passkeyStanding,
+  prfSaltOf,
+  registrationOptions,
+  storePasskey,
+  type PasskeyRegistration,
+  type RelyingParty,
+} from './passkeys.js';
+import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
+import { SEED_BYTES } from '../../common/protocol/passkey-prf.js';
 
 export const INVITATION_LIFETIME_MS = 48 * 3600 * 1000;
 export const HANDLE_PATTERN = '^[a-z0-9][a-z0-9._-]{1,31}$';
@@ -46,6 +56,13 @@ export interface Invitation {
   token: string;
 }
 
+async function insertInvitation(trx: Transaction<Database>, moderatorId: string, token: string, now: Date): Promise<void> {
+  await trx
+    .insertInto('invitations')
+    .values({ id: randomUUID(), moderator_id: moderatorId, token_hash: invitationTokenHash(token), expires_at: new Date(now.getTime() + INVITATION_LIFETIME_MS) })
+    .execute();
+}
+
 /** Invites a new moderator (or re-invites one who never enrolled); returns the one-time token. */
 export async function inviteModerator(
   db: Kysely<Database>,
@@ -70,15 +87,7 @@ export async function inviteModerator(
     } else {
       await trx.insertInto('moderators').values({ id, handle, role, status: 'invited', invited_on: todayUtc(now) }).execute();
     }
-    await trx
-      .insertInto('invitations')
-      .values({
-        id: randomUUID(),
-        moderator_id: id,
-        token_hash: invitationTokenHash(token),
-        expires_at: new Date(now.getTime() + INVITATION_LIFETIME_MS),
-      })
-      .execute();
+    await insertInvitation(trx, id, token, now);
     await appendAuditEntry(trx, {
       actor: auditActor(by),
       action: 'moderator.invited',
@@ -174,7 +183,48 @@ export interface Enrolment {
   intakeKey?: { publicKey: string; wrappedSecretKey: string };
 }
 
-export async function enrolModerator(db: Kysely<Database>, token: string, enrolment: Enrolment, now = new Date()): Promise<{ keyFingerprint: string }> {
+export interface PasskeyOptions {
+  options: PublicKeyCredentialCreationOptionsJSON;
+  /** The WebAuthn PRF input for this moderator (base64). */
+  prfSalt: string;
+  /** The keys already rest on passkeys with PRF: a new one must support PRF too. */
+  keysBoundToPasskey: boolean;
+}
+
+async function passkeyOptions(db: Kysely<Database>, rp: RelyingParty, moderator: { id: string; handle: string }, keysBoundToPasskey: boolean): Promise<PasskeyOptions> {
+  const sodium = await loadSodium();
+  const prfSalt = await prfSaltOf(db, moderator.id);
+  return { options: await registrationOptions(db, rp, moderator), prfSalt: toBase64(sodium, prfSalt), keysBoundToPasskey };
+}
+
+/** Registration options for the passkey an invited moderator registers as they enrol. */
+export async function enrolmentPasskeyOptions(db: Kysely<Database>, token: string, rp: RelyingParty, now = new Date()): Promise<PasskeyOptions> {
+  const invitation = await lockInvitation(db, token, now);
+  return passkeyOptions(db, rp, invitation, false);
+}
+
+/** Audits a refused passkey registration outside the transaction it rolled back, then refuses. */
+async function auditRefusedPasskey(db: Kysely<Database>, moderatorId: string | undefined, step: string, error: unknown): Promise<never> {
+  if (moderatorId && error instanceof CodedError && error.is('passkey_refused')) {
+    await appendAuditEntry(db, { actor: 'system', action: 'passkey.refused', subject: { type: 'moderator', id: moderatorId }, details: { step } });
+  }
+  throw error;
+}
+
+const optionalSeed = (wrappedSeed: string | undefined) => (wrappedSeed === undefined ? null : decodeField(wrappedSeed, 'passkey.wrappedSeed', SEED_BYTES));
+
+/**
+ * Enrols an invited moderator with their public keys and, from the enrolment page always (the
+ * route requires it), the passkey they registered; with PRF, it wraps the key seed. The demo seed
+ * enrols without one: such moderators are asked for a passkey at login, like those enrolled before.
+ */
+export async function enrolModerator(
+  db: Kysely<Database>,
+  token: string,
+  enrolment: Enrolment,
+  passkey?: { rp: RelyingParty; registration: PasskeyRegistration },
+  now = new Date(),
+): Promise<{ keyFingerprint: string }> {
   const sodium = await loadSodium();
   const salt = decodeField(enrolment.salt, 'salt', MODERATOR_SALT_BYTES);
   const signPublicKey = decodeField(enrolment.signPublicKey, 'signPublicKey', SIGN_PUBLIC_KEY_BYTES);
@@ -183,8 +233,11 @@ export async function enrolModerator(db: Kysely<Database>, token: string, enrolm
     publicKey: decodeField(enrolment.intakeKey.publicKey, 'intakeKey.publicKey', BOX_PUBLIC_KEY_BYTES),
     wrapped: decodeField(enrolment.intakeKey.wrappedSecretKey, 'intakeKey.wrappedSecretKey', WRAPPED_SECRET_KEY_BYTES),
   };
+  const wrappedSeed = optionalSeed(passkey?.registration.wrappedSeed);
+  let invitedId: string | undefined;
   await db.transaction().execute(async (trx) => {
     const invitation = await lockInvitation(trx, token, now);
+    invitedId = invitation.id;
     const needsIntakeKey = invitation.role === 'administrator' && !(await intakeKeyExists(trx));
     if (needsIntakeKey && !intake) {
       throw new CodedError('intake_key_required');
@@ -199,8 +252,13 @@ export async function enrolModerator(db: Kysely<Database>, token: string, enrolm
       .set({ status: 'active', salt, sign_public_key: signPublicKey, box_public_key: boxPublicKey, enrolled_on: day })
       .where('id', '=', invitation.id)
       .execute();
+    // Verified against a challenge issued for this invitation's moderator: another handle's registration fails here.
+    const stored = passkey && (await storePasskey(trx, passkey.rp, invitation.id, { response: passkey.registration.response, wrappedSeed }, now));
     const actor = { id: invitation.id, handle: invitation.handle };
     await appendAuditEntry(trx, { actor, action: 'moderator.enrolled', subject: { type: 'moderator', id: invitation.id } });
+    if (stored) {
+      await appendAuditEntry(trx, { actor, action: 'passkey.added', subject: { type: 'moderator', id: invitation.id }, details: { passkey: stored.id, keysBound: wrappedSeed !== null } });
+    }
     if (intake) {
       const key = await insertIntakeKey(trx, intake.publicKey);
       await trx
@@ -214,7 +272,7 @@ export async function enrolModerator(db: Kysely<Database>, token: string, enrolm
         details: { fingerprint: key.fingerprint },
       });
     }
-  });
+  }).catch((error: unknown) => auditRefusedPasskey(db, invitedId, 'enrolment', error));
   return { keyFingerprint: moderatorKeyFingerprint(sodium, { boxPublicKey, signPublicKey }) };
 }
 
@@ -419,4 +477,92 @@ export async function saveWatchList(db: Kysely<Database>, admin: ModeratorIdenti
       .execute();
     await appendAuditEntry(trx, { actor: { id: admin.id, handle: admin.handle }, action: 'watch_list.updated' });
   });
+}
+
+export interface PasskeySummary {
+  id: string;
+  createdOn: string;
+  lastUsedOn: string | null;
+  relyingParty: string;
+  /** It wraps the key seed (PRF): the keys need it as well as the passphrase. */
+  bindsKeys: boolean;
+}
+
+export async function listPasskeys(db: Kysely<Database>, moderatorId: string): Promise<PasskeySummary[]> {
+  const rows = await db.selectFrom('passkeys').selectAll().where('moderator_id', '=', moderatorId).orderBy('created_on').orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, createdOn: r.created_on, lastUsedOn: r.last_used_on, relyingParty: r.rp_id, bindsKeys: r.wrapped_seed !== null }));
+}
+
+/** Registration options for another passkey of the moderator asking (a spare, or a first one). */
+export async function addPasskeyOptions(db: Kysely<Database>, rp: RelyingParty, me: ModeratorIdentity): Promise<PasskeyOptions> {
+  const standing = await passkeyStanding(db, me.id, 0);
+  return passkeyOptions(db, rp, me, standing.keysBoundToPasskey);
+}
+
+/**
+ * Stores another passkey. Keys bound to passkeys stay bound: a new one must wrap the seed (PRF);
+ * keys on the passphrase alone stay so (binding them means new keys: re-enrolment).
+ */
+export async function addPasskey(db: Kysely<Database>, rp: RelyingParty, me: ModeratorIdentity, registration: PasskeyRegistration, now = new Date()): Promise<PasskeySummary> {
+  const wrappedSeed = optionalSeed(registration.wrappedSeed);
+  const standing = await passkeyStanding(db, me.id, 0, now);
+  if (standing.keysBoundToPasskey && !wrappedSeed) {
+    throw new CodedError('passkey_needs_prf');
+  }
+  if (!standing.keysBoundToPasskey && wrappedSeed) {
+    throw new CodedError('passkey_seed_unexpected');
+  }
+  const actor = { id: me.id, handle: me.handle };
+  return db
+    .transaction()
+    .execute(async (trx) => {
+      const passkey = await storePasskey(trx, rp, me.id, { response: registration.response, wrappedSeed }, now);
+      await appendAuditEntry(trx, { actor, action: 'passkey.added', subject: { type: 'moderator', id: me.id }, details: { passkey: passkey.id, keysBound: wrappedSeed !== null } });
+      return { id: passkey.id, createdOn: passkey.createdOn, lastUsedOn: null, relyingParty: rp.id, bindsKeys: wrappedSeed !== null };
+    })
+    .catch((error: unknown) => auditRefusedPasskey(db, me.id, 'add', error));
+}
+
+/** Removes one of the moderator's own passkeys; never the last, which would leave the passphrase alone at login. */
+export async function removePasskey(db: Kysely<Database>, me: ModeratorIdentity, passkeyId: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const own = await trx.selectFrom('passkeys').select('id').where('moderator_id', '=', me.id).forUpdate().execute();
+    if (!own.some((p) => p.id === passkeyId)) throw new CodedError('unknown_passkey');
+    if (own.length <= 1) throw new CodedError('last_passkey');
+    await trx.deleteFrom('passkeys').where('id', '=', passkeyId).execute();
+    await appendAuditEntry(trx, { actor: { id: me.id, handle: me.handle }, action: 'passkey.removed', subject: { type: 'moderator', id: me.id }, details: { passkey: passkeyId } });
+  });
+}
+
+/**
+ * Recovery after a lost authenticator (or passphrase): the moderator's keys are gone, so they
+ * enrol again from a new invitation, with new keys and passkeys, exactly like a new moderator.
+ * Their grants, passkeys, sessions and verifications go now; access returns only through a fresh
+ * grant after the fingerprint is compared again.
+ */
+export async function reenrolModerator(db: Kysely<Database>, admin: ModeratorIdentity, moderatorId: string, now = new Date()): Promise<Invitation> {
+  if (moderatorId === admin.id) throw new CodedError('reenrol_self');
+  const sumo = await loadSodiumSumo();
+  const token = newOpaqueToken(sumo);
+  await db.transaction().execute(async (trx) => {
+    const member = await activeMember(trx, moderatorId);
+    await trx.deleteFrom('intake_key_grants').where('moderator_id', '=', member.id).execute();
+    await trx.deleteFrom('passkeys').where('moderator_id', '=', member.id).execute();
+    await trx.deleteFrom('sessions').where('moderator_id', '=', member.id).execute();
+    await trx.deleteFrom('key_verifications').where((eb) => eb.or([eb('subject_id', '=', member.id), eb('verifier_id', '=', member.id)])).execute();
+    await trx.deleteFrom('invitations').where('moderator_id', '=', member.id).execute();
+    await trx
+      .updateTable('moderators')
+      .set({ status: 'invited', salt: null, sign_public_key: null, box_public_key: null, prf_salt: null, enrolled_on: null, passkey_asked_on: null })
+      .where('id', '=', member.id)
+      .execute();
+    await insertInvitation(trx, member.id, token, now);
+    await appendAuditEntry(trx, {
+      actor: { id: admin.id, handle: admin.handle },
+      action: 'moderator.reenrolment_started',
+      subject: { type: 'moderator', id: member.id },
+      details: { handle: member.handle },
+    });
+  });
+  return { moderatorId, token };
 }

@@ -7,6 +7,7 @@ import { generateIntakeKeyPair } from '../../common/protocol/intake-key.js';
 import { inviteModerator, INVITATION_LIFETIME_MS } from '../../server/moderation/team-service.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { sampleAccount, sealForTest } from '../support/intake.js';
+import { SoftwarePasskey } from '../support/passkey.js';
 import { call, enrolAdminAndModerator, enrolViaApi, logInViaApi, s, signedLogin, visit, type TestModerator } from '../support/moderation.js';
 import { loadSodiumSumo } from '../../common/protocol/digest.js';
 import { currentIntakeKey } from '../../server/intake/service.js';
@@ -121,6 +122,7 @@ describe('invitations', () => {
     const enrolled = await enrolViaApi(t.app, t.database.db, 'carol', 'moderator');
     const reuse = await call(t.app, await visit(t.app), 'POST', '/mod/api/enrol', {
       token: enrolled.token, salt: toBase64(s, new Uint8Array(16)), signPublicKey: toBase64(s, new Uint8Array(32)), boxPublicKey: toBase64(s, new Uint8Array(32)),
+      passkey: { response: new SoftwarePasskey('127.0.0.1', ORIGIN).register({ challenge: 'AAAA' }) },
     });
     expect(reuse.statusCode).toBe(410);
     expect((await t.app.inject({ url: `/mod/enrol/${enrolled.token}` })).statusCode).toBe(410);

@@ -8,15 +8,18 @@ import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
 import type { BoxKeyPair } from '../../common/protocol/envelope.js';
 import { generateIntakeKeyPair } from '../../common/protocol/intake-key.js';
 import {
-  deriveModeratorKeys,
   MODERATOR_SALT_BYTES,
+  moderatorKeysFromSeed,
+  passphraseSeed,
   randomBytes,
   signLogin,
   wrapIntakeSecretKey,
   type ModeratorKeys,
 } from '../../common/protocol/moderator-keys.js';
+import { passkeyWrappingKey, unwrapSeed, wrapSeed } from '../../common/protocol/passkey-prf.js';
 import type { Sodium } from '../../common/protocol/sodium.js';
-import { inviteModerator } from '../../server/moderation/team-service.js';
+import { inviteModerator, type PasskeyOptions } from '../../server/moderation/team-service.js';
+import { SoftwarePasskey } from './passkey.js';
 
 export interface Browserless {
   cookies: Record<string, string>;
@@ -68,15 +71,37 @@ export async function call(
   return response;
 }
 
-const derived = new Map<string, ModeratorKeys>();
-function keysFor(passphrase: string, salt: Uint8Array): ModeratorKeys {
+const derived = new Map<string, Uint8Array>();
+/** Argon2id of a passphrase and salt, once per test file: it is slow on purpose. */
+function argonFor(passphrase: string, salt: Uint8Array): Uint8Array {
   const cacheKey = `${passphrase}\u0000${toBase64(s, salt)}`;
-  let keys = derived.get(cacheKey);
-  if (!keys) {
-    keys = deriveModeratorKeys(sumo, passphrase, salt);
-    derived.set(cacheKey, keys);
+  let seed = derived.get(cacheKey);
+  if (!seed) {
+    seed = passphraseSeed(sumo, passphrase, salt);
+    derived.set(cacheKey, seed);
   }
-  return keys;
+  return seed;
+}
+
+/** Each enrolled handle's software passkeys (the newest first), as the moderator's authenticators. */
+const passkeys = new Map<string, SoftwarePasskey[]>();
+
+export function passkeysOf(handle: string): SoftwarePasskey[] {
+  return passkeys.get(handle) ?? [];
+}
+
+/** The origin an app's PUBLIC_ORIGIN is in these tests: its listening address, or the default. */
+function originOf(app: FastifyInstance): string {
+  const address = app.server.address();
+  return address && typeof address === 'object' ? `http://127.0.0.1:${address.port}` : 'http://127.0.0.1:3000';
+}
+
+/** A passkey registration as the enrolment and passkeys pages make it; with PRF, wrapping `seed`. */
+export function registerPasskey(app: FastifyInstance, { options, prfSalt }: PasskeyOptions, prf?: { argon: Uint8Array; seed: Uint8Array }, origin = originOf(app)) {
+  const passkey = new SoftwarePasskey(options.rp.id ?? new URL(origin).hostname, origin);
+  const response = passkey.register(options);
+  const wrappedSeed = prf && toBase64(s, wrapSeed(prf.seed, passkeyWrappingKey(sumo, prf.argon, passkey.prf(fromBase64(s, prfSalt)))));
+  return { passkey, registration: { response, ...(wrappedSeed ? { wrappedSeed } : {}) } };
 }
 
 export async function enrolViaApi(
@@ -84,34 +109,71 @@ export async function enrolViaApi(
   db: Kysely<Database>,
   handle: string,
   role: ModeratorRole,
-  options: { createIntakeKey?: boolean; passphrase?: string } = {},
-): Promise<{ keys: ModeratorKeys; passphrase: string; intake?: BoxKeyPair; token: string }> {
+  options: { createIntakeKey?: boolean; passphrase?: string; prf?: boolean } = {},
+): Promise<{ keys: ModeratorKeys; passphrase: string; intake?: BoxKeyPair; token: string; passkey: SoftwarePasskey }> {
   const passphrase = options.passphrase ?? `${handle} lantern orbit meadow`;
   const { token } = await inviteModerator(db, { handle, role }, 'operator');
   const salt = randomBytes(sumo, MODERATOR_SALT_BYTES);
-  const keys = keysFor(passphrase, salt);
+  const argon = argonFor(passphrase, salt);
+  // With PRF the seed is random and each passkey wraps it; without, Argon2id's output is the seed.
+  const seed = options.prf ? randomBytes(sumo, 32) : argon;
+  const keys = moderatorKeysFromSeed(sumo, seed);
+  const who = await visit(app);
+  const passkeyOptions = await call(app, who, 'POST', '/mod/api/enrol/passkey-options', { token });
+  if (passkeyOptions.statusCode !== 200) throw new Error(`passkey options failed: ${passkeyOptions.body}`);
+  const { passkey, registration } = registerPasskey(app, passkeyOptions.json() as PasskeyOptions, options.prf ? { argon, seed } : undefined);
   const body: Record<string, unknown> = {
     token,
     salt: toBase64(s, salt),
     signPublicKey: toBase64(s, keys.signKeyPair.publicKey),
     boxPublicKey: toBase64(s, keys.boxKeyPair.publicKey),
+    passkey: registration,
   };
   let intake: BoxKeyPair | undefined;
   if (options.createIntakeKey) {
     intake = generateIntakeKeyPair(s);
     body.intakeKey = { publicKey: toBase64(s, intake.publicKey), wrappedSecretKey: toBase64(s, wrapIntakeSecretKey(sumo, intake.privateKey, keys.boxKeyPair.publicKey)) };
   }
-  const response = await call(app, await visit(app), 'POST', '/mod/api/enrol', body);
+  const response = await call(app, who, 'POST', '/mod/api/enrol', body);
   if (response.statusCode !== 201) throw new Error(`enrolment failed: ${response.body}`);
-  return { keys, passphrase, token, ...(intake ? { intake } : {}) };
+  passkeys.set(handle, [passkey]);
+  return { keys, passphrase, token, passkey, ...(intake ? { intake } : {}) };
 }
 
-export async function signedLogin(app: FastifyInstance, who: Browserless, handle: string, passphrase: string, origin: string) {
+interface LoginChallengeBody {
+  salt: string;
+  challenge: string;
+  prfSalt: string;
+  passkey: { challenge: string };
+}
+
+/**
+ * A login as the login page does it, up to the signature: the challenge, the passkey step with
+ * `passkey` (by default the handle's newest; none when it has none, or when `null`), and the
+ * signature over the challenge for `origin`. The passkey answers for the origin it was registered on.
+ */
+export async function signedLogin(
+  app: FastifyInstance,
+  who: Browserless,
+  handle: string,
+  passphrase: string,
+  origin: string,
+  passkey: SoftwarePasskey | null = passkeysOf(handle)[0] ?? null,
+) {
   const challengeResponse = await call(app, who, 'POST', '/mod/api/login/challenge', { handle });
-  const { salt, challenge } = challengeResponse.json() as { salt: string; challenge: string };
-  const keys = keysFor(passphrase, fromBase64(s, salt));
+  const { salt, challenge, prfSalt, passkey: options } = challengeResponse.json() as LoginChallengeBody;
+  const argon = argonFor(passphrase, fromBase64(s, salt));
+  let seed = argon;
+  let passkeyStatus: number | undefined;
+  if (passkey) {
+    const step = await call(app, who, 'POST', '/mod/api/login/passkey', { handle, challenge, assertion: passkey.assert(options.challenge) });
+    passkeyStatus = step.statusCode;
+    const wrapped = step.statusCode === 200 ? (step.json() as { wrappedSeed: string | null }).wrappedSeed : null;
+    if (wrapped) seed = unwrapSeed(fromBase64(s, wrapped), passkeyWrappingKey(sumo, argon, passkey.prf(fromBase64(s, prfSalt))));
+  }
+  const keys = moderatorKeysFromSeed(sumo, seed);
   const signature = signLogin(sumo, fromBase64(s, challenge), origin, keys.signKeyPair.privateKey);
-  return { challenge, signature: toBase64(s, signature), keys, salt };
+  return { challenge, signature: toBase64(s, signature), keys, salt, passkeyStatus };
 }
 
 export async function logInViaApi(app: FastifyInstance, handle: string, passphrase: string, origin: string): Promise<TestModerator> {
