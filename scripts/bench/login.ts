@@ -20,7 +20,8 @@ async function startServer(): Promise<{ origin: string; invitation: string }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'offscript-bench-login-'));
   atCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const origin = `http://127.0.0.1:${port}`;
+  // localhost, not 127.0.0.1: WebAuthn refuses an IP address as relying party.
+  const origin = `http://localhost:${port}`;
   const child = spawn(process.execPath, [path.join(projectRoot, 'dist/server/main.js')], {
     env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PUBLIC_ORIGIN: origin, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],

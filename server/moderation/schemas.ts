@@ -44,9 +44,9 @@ const registrationResponse = {
       required: ['clientDataJSON', 'attestationObject'],
       properties: {
         clientDataJSON: base64url(4000),
-        attestationObject: base64url(16_000),
+        attestationObject: base64url(20_000),
         authenticatorData: base64url(4000),
-        publicKey: base64url(4000),
+        publicKey: base64url(8000),
         publicKeyAlgorithm: { type: 'integer' },
         transports: { type: 'array', maxItems: 8, items: { type: 'string', maxLength: 20 } },
       },
@@ -70,7 +70,8 @@ const authenticationResponse = {
       properties: {
         clientDataJSON: base64url(4000),
         authenticatorData: base64url(4000),
-        signature: base64url(1000),
+        // Post-quantum ML-DSA signatures run to 4.6 KB.
+        signature: base64url(8000),
         userHandle: base64url(200),
       },
     },

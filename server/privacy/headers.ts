@@ -24,16 +24,20 @@ export const CONTENT_SECURITY_POLICY = {
   'require-trusted-types-for': ["'script'"],
 };
 
-const PERMISSIONS_POLICY = [
+const POLICY_FEATURES = [
   'accelerometer', 'ambient-light-sensor', 'autoplay', 'battery', 'bluetooth', 'camera',
   'browsing-topics', 'display-capture', 'document-domain', 'encrypted-media', 'fullscreen',
   'geolocation', 'gyroscope', 'hid', 'idle-detection', 'local-fonts', 'magnetometer',
   'microphone', 'midi', 'otp-credentials', 'payment', 'picture-in-picture',
   'publickey-credentials-create', 'publickey-credentials-get', 'screen-wake-lock', 'serial',
   'storage-access', 'sync-xhr', 'usb', 'web-share', 'window-management', 'xr-spatial-tracking',
-]
-  .map((feature) => `${feature}=()`)
-  .join(', ');
+];
+// Passkeys (issue 19): the moderator pages alone may use WebAuthn, and only for themselves.
+const WEBAUTHN_FEATURES = new Set(['publickey-credentials-create', 'publickey-credentials-get']);
+const permissionsPolicy = (allowed: ReadonlySet<string>) => POLICY_FEATURES.map((feature) => `${feature}=${allowed.has(feature) ? '(self)' : '()'}`).join(', ');
+const PERMISSIONS_POLICY = permissionsPolicy(new Set());
+const MODERATOR_PERMISSIONS_POLICY = permissionsPolicy(WEBAUTHN_FEATURES);
+const isModeratorPath = (url: string) => url === '/mod' || url.startsWith('/mod/') || url.startsWith('/mod?');
 
 export interface SecurityHeaderOptions {
   publicOrigin: string;
@@ -93,6 +97,7 @@ function requestHeaderSetter(options: SecurityHeaderOptions): (request: FastifyR
     // Anything that does not say it may be cached is not (cache-control, in `always`): source
     // and moderator pages above all. Routes may override it later (public pages, assets).
     reply.headers(always);
+    if (isModeratorPath(request.url)) reply.header('permissions-policy', MODERATOR_PERMISSIONS_POLICY);
     if (!servedOverTls && request.protocol === 'https') reply.header('strict-transport-security', HSTS);
     if (onionOrigin) reply.header('onion-location', onionOrigin + request.url);
   };

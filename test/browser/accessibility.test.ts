@@ -141,7 +141,7 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
     if (moderator) {
       // The moderator's session, as logging in in this browser would have left it: the
       // cookies (path /mod) and both key pairs kept in sessionStorage for the tab (storeModeratorKeys).
-      await context.addCookies(Object.entries(author.cookies).map(([name, value]) => ({ name, value, domain: '127.0.0.1', path: '/mod', httpOnly: true, sameSite: 'Strict' as const })));
+      await context.addCookies(Object.entries(author.cookies).map(([name, value]) => ({ name, value, domain: new URL(t.origin).hostname, path: '/mod', httpOnly: true, sameSite: 'Strict' as const })));
       const pair = (p: { publicKey: Uint8Array; privateKey: Uint8Array }) => ({ publicKey: toBase64(s, p.publicKey), privateKey: toBase64(s, p.privateKey) });
       const stored = JSON.stringify({ box: pair(author.keys.boxKeyPair), sign: pair(author.keys.signKeyPair) });
       await context.addInitScript((value: string) => sessionStorage.setItem('offscript.moderator.keys', value), stored);

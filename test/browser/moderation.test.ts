@@ -7,7 +7,7 @@ import { loadSodiumSumo } from '../../common/protocol/digest.js';
 import { deriveModeratorKeys, unwrapIntakeKeyPair } from '../../common/protocol/moderator-keys.js';
 import { inviteModerator } from '../../server/moderation/team-service.js';
 import { startListeningTestApp, type ListeningTestApp } from '../support/app.js';
-import { chromiumAvailable, launchChromium } from '../support/browser.js';
+import { addVirtualAuthenticator, chromiumAvailable, launchChromium } from '../support/browser.js';
 import { dumpAllTables } from '../support/database.js';
 
 const ALICE_PASSPHRASE = 'correct horse battery staple offscript';
@@ -35,6 +35,8 @@ describe.skipIf(!chromiumAvailable)('the moderation console in Chromium', () => 
     contexts.push(context);
     const page = await context.newPage();
     page.on('pageerror', (error) => console.error('page error:', error.message));
+    // Passkeys without PRF here: step 10 derives the keys from the passphrase alone (test/browser/passkeys.test.ts binds them).
+    await addVirtualAuthenticator(page, { prf: false });
     return page;
   }
 
@@ -65,9 +67,10 @@ describe.skipIf(!chromiumAvailable)('the moderation console in Chromium', () => 
     // 1. The operator invites the first administrator from the command line's service.
     const { token } = await inviteModerator(t.database.db, { handle: 'alice', role: 'administrator' }, 'operator');
     const alice = await newPage();
-    // The first administrator has nobody to read a fingerprint to: enrolment opens the console, no second login.
+    // The first administrator has nobody to read a fingerprint to: enrolment logs in and asks for a spare passkey.
     await fillEnrolment(alice, `${t.origin}/mod/enrol/${token}`, ALICE_PASSPHRASE);
-    await alice.waitForURL(`${t.origin}/mod`, { timeout: 30_000 });
+    await alice.waitForURL(`${t.origin}/mod/passkeys`, { timeout: 30_000 });
+    await alice.getByTestId('spare-advice').waitFor();
     expect(await alice.evaluate(() => Object.keys(sessionStorage).length)).toBeGreaterThan(0);
 
     // 2. A source submits; /submit now accepts accounts.

@@ -48,10 +48,13 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   };
 }
 
-/** A listening app whose PUBLIC_ORIGIN is its real address (login signatures bind the origin). */
+/**
+ * A listening app whose PUBLIC_ORIGIN is its real address (login signatures bind the origin).
+ * Named "localhost": WebAuthn refuses an IP address as relying party, and treats localhost as secure.
+ */
 export async function startListeningTestApp(env: Record<string, string> = {}): Promise<ListeningTestApp> {
   const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
+  const origin = `http://localhost:${port}`;
   const t = await startTestApp({ PORT: String(port), PUBLIC_ORIGIN: origin, ...env });
   await t.app.listen({ port, host: '127.0.0.1' });
   return { ...t, origin };

@@ -1,9 +1,10 @@
 // Debian's Chromium driven by playwright-core. Browser tests skip (with a message) only when
 // no Chromium is installed and CI has not required one.
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { startListeningTestApp, type ListeningTestApp } from './app.js';
+import type { SoftwarePasskey } from './passkey.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const chromiumAvailable = existsSync(CHROMIUM_PATH);
@@ -41,4 +42,25 @@ export function appAndChromium(env: Record<string, string> = {}): { readonly t: 
       return browser!;
     },
   };
+}
+
+export interface VirtualAuthenticator {
+  /** The DevTools protocol's id for it, for WebAuthn.removeVirtualAuthenticator and friends. */
+  authenticatorId: string;
+  cdp: CDPSession;
+}
+
+/**
+ * A virtual WebAuthn authenticator on `page` (DevTools WebAuthn domain): discoverable credentials,
+ * user verification, presence confirmed automatically; with or without the PRF extension.
+ * `passkeys` (from API enrolment) are installed in it, so that the page can log in with them.
+ */
+export async function addVirtualAuthenticator(page: Page, { prf = true, passkeys = [] }: { prf?: boolean; passkeys?: SoftwarePasskey[] } = {}): Promise<VirtualAuthenticator> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true, hasPrf: prf },
+  });
+  for (const passkey of passkeys) await cdp.send('WebAuthn.addCredential', { authenticatorId, credential: passkey.exportForVirtualAuthenticator() });
+  return { authenticatorId, cdp };
 }

@@ -90,10 +90,10 @@ export function passkeysOf(handle: string): SoftwarePasskey[] {
   return passkeys.get(handle) ?? [];
 }
 
-/** The origin an app's PUBLIC_ORIGIN is in these tests: its listening address, or the default. */
+/** The origin an app's PUBLIC_ORIGIN is in these tests: startListeningTestApp's, or the default. */
 function originOf(app: FastifyInstance): string {
   const address = app.server.address();
-  return address && typeof address === 'object' ? `http://127.0.0.1:${address.port}` : 'http://127.0.0.1:3000';
+  return address && typeof address === 'object' ? `http://localhost:${address.port}` : 'http://127.0.0.1:3000';
 }
 
 /** A passkey registration as the enrolment and passkeys pages make it; with PRF, wrapping `seed`. */

@@ -69,6 +69,18 @@ export class SoftwarePasskey {
     };
   }
 
+  /** The credential as WebAuthn.addCredential takes it: a resident key with its PKCS#8 private key and counter. */
+  exportForVirtualAuthenticator() {
+    return {
+      credentialId: this.credentialId.toString('base64'),
+      isResidentCredential: true,
+      rpId: this.rpId,
+      privateKey: this.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+      userHandle: Buffer.from(this.credentialId).toString('base64'),
+      signCount: this.counter,
+    };
+  }
+
   /** An assertion on `challenge` (base64url), as @simplewebauthn/browser would send it. */
   assert(challenge: string): AuthenticationResponseJSON {
     const authData = this.authenticatorData(0x01 | 0x04);

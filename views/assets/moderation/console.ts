@@ -11,6 +11,7 @@ import type { ErrorBody } from '../../../common/errors.js';
 
 export type { SodiumSumo };
 const KEY_STORAGE = 'offscript.moderator.keys';
+const BINDING_STORAGE = 'offscript.moderator.binding';
 
 export const sodiumReady: Promise<SodiumSumo> = loadSodiumSumo();
 // For the login benchmark (scripts/bench/login.ts): when the sumo build became usable.
@@ -66,6 +67,24 @@ export function storeModeratorKeys(sodium: SodiumSumo, keys: ModeratorKeys): voi
   const pair = (p: { publicKey: Uint8Array; privateKey: Uint8Array }) => ({ publicKey: toBase64(s, p.publicKey), privateKey: toBase64(s, p.privateKey) });
   const stored: StoredKeys = { box: pair(keys.boxKeyPair), sign: pair(keys.signKeyPair) };
   sessionStorage.setItem(KEY_STORAGE, JSON.stringify(stored));
+}
+
+/**
+ * For keys bound to passkeys: the seed and the passphrase's Argon2id output, so that a spare
+ * passkey can wrap the seed without a second Argon2id. Kept like the keys (this tab, wiped on
+ * logout), and no more powerful than the keys themselves on this server.
+ */
+export function storeKeyBinding(sodium: SodiumSumo, binding: { argon: Uint8Array; seed: Uint8Array } | undefined): void {
+  if (!binding) return sessionStorage.removeItem(BINDING_STORAGE);
+  const s = asSodium(sodium);
+  sessionStorage.setItem(BINDING_STORAGE, JSON.stringify({ argon: toBase64(s, binding.argon), seed: toBase64(s, binding.seed) }));
+}
+
+export function storedKeyBinding(sodium: SodiumSumo): { argon: Uint8Array; seed: Uint8Array } | undefined {
+  const stored = sessionStorage.getItem(BINDING_STORAGE);
+  if (!stored) return undefined;
+  const { argon, seed } = JSON.parse(stored) as { argon: string; seed: string };
+  return { argon: fromBase64(asSodium(sodium), argon), seed: fromBase64(asSodium(sodium), seed) };
 }
 
 export function storedModeratorKeys(sodium: SodiumSumo): ModeratorKeys | undefined {

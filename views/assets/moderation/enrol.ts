@@ -2,10 +2,19 @@ import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { toBase64 } from '../../../common/protocol/encoding.js';
 import { generateIntakeKeyPair } from '../../../common/protocol/intake-key.js';
 import { moderatorKeyFingerprint } from '../../../common/protocol/key-verification.js';
-import { deriveModeratorKeys, generatePassphrase, MODERATOR_SALT_BYTES, randomBytes, wrapIntakeSecretKey } from '../../../common/protocol/moderator-keys.js';
+import {
+  generatePassphrase,
+  MODERATOR_SALT_BYTES,
+  moderatorKeysFromSeed,
+  passphraseSeed,
+  randomBytes,
+  wrapIntakeSecretKey,
+} from '../../../common/protocol/moderator-keys.js';
+import { SEED_BYTES } from '../../../common/protocol/passkey-prf.js';
 import { api, asSodium, element, say, sodiumReady } from './console.js';
-import { openSession } from './login.js';
+import { logInWithPassphrase } from './login.js';
 import { judgePassphrase } from './passphrase-strength.js';
+import { createPasskey, registrationBody, type PasskeyOptions } from './webauthn.js';
 import { describeError } from '../../../common/error-messages.js';
 
 export function initEnrol(): void {
@@ -35,17 +44,24 @@ export function initEnrol(): void {
       if (passphrase.value !== again.value) return say(status, 'The two passphrases differ.');
       const verdict = judgePassphrase(passphrase.value, [handle]);
       if (!verdict.strongEnough) return say(status, verdict.message);
-      say(status, 'Creating your keys…');
       try {
         const sodium = await sodiumReady;
         const s = asSodium(sodium);
+        say(status, 'Register your passkey when your browser asks…');
+        const passkeyOptions = await api<PasskeyOptions>('/mod/api/enrol/passkey-options', 'POST', { token: form.dataset.token });
+        const passkey = await createPasskey(sodium, passkeyOptions);
+        say(status, 'Creating your keys…');
         const salt = randomBytes(sodium, MODERATOR_SALT_BYTES);
-        const keys = deriveModeratorKeys(sodium, passphrase.value, salt);
+        const argon = passphraseSeed(sodium, passphrase.value, salt);
+        // With PRF, the seed is random and the passkey wraps it under Argon2id ‖ PRF: the passphrase alone opens nothing.
+        const binding = passkey.prfOutput ? { argon, seed: randomBytes(sodium, SEED_BYTES) } : undefined;
+        const keys = moderatorKeysFromSeed(sodium, binding?.seed ?? argon);
         const body: Record<string, unknown> = {
           token: form.dataset.token,
           salt: toBase64(s, salt),
           signPublicKey: toBase64(s, keys.signKeyPair.publicKey),
           boxPublicKey: toBase64(s, keys.boxKeyPair.publicKey),
+          passkey: registrationBody(sodium, passkey, binding),
         };
         if (form.dataset.createsIntakeKey === 'true') {
           // The intake secret key exists in clear only here, and is stored only sealed to this moderator.
@@ -59,13 +75,13 @@ export function initEnrol(): void {
         const { keyFingerprint } = await api<{ keyFingerprint: string }>('/mod/api/enrol', 'POST', body);
         const own = moderatorKeyFingerprint(s, { boxPublicKey: keys.boxKeyPair.publicKey, signPublicKey: keys.signKeyPair.publicKey });
         if (own !== keyFingerprint) throw new Error('The server reports a different key fingerprint: do not continue.');
-        // Logged in with the keys just made: no second passphrase, no second Argon2id.
-        const handle = form.dataset.handle ?? '';
-        const { challenge } = await api<{ challenge: string }>('/mod/api/login/challenge', 'POST', { handle });
-        await openSession(sodium, handle, challenge, keys);
-        // The first administrator has nobody to read a fingerprint to: straight into the console.
-        if (form.dataset.createsIntakeKey === 'true') return location.assign('/mod');
+        // Logged in with the Argon2id output just made (no second Argon2id); the passkey signs once more.
+        say(status, 'Logging you in: confirm with your passkey once more…');
+        await logInWithPassphrase(sodium, form.dataset.handle ?? '', argon);
+        // The first administrator has nobody to read a fingerprint to: on to register a spare passkey.
+        if (form.dataset.createsIntakeKey === 'true') return location.assign('/mod/passkeys');
         element('own-fingerprint').textContent = own;
+        element(binding ? 'keys-bound' : 'keys-on-passphrase').hidden = false;
         form.hidden = true;
         say(status, '');
         const panel = element('enrolled-panel');

@@ -1,14 +1,51 @@
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import type { SodiumSumo } from '../../../common/protocol/digest.js';
 import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
-import { deriveModeratorKeys, signLogin, type ModeratorKeys } from '../../../common/protocol/moderator-keys.js';
-import { api, asSodium, element, say, sodiumReady, storeModeratorKeys } from './console.js';
+import { moderatorKeysFromSeed, passphraseSeed, signLogin, type ModeratorKeys } from '../../../common/protocol/moderator-keys.js';
+import { passkeyWrappingKey, unwrapSeed } from '../../../common/protocol/passkey-prf.js';
+import { api, asSodium, element, say, sodiumReady, storeKeyBinding, storeModeratorKeys } from './console.js';
+import { assertPasskey, type Assertion } from './webauthn.js';
 import { describeError } from '../../../common/error-messages.js';
 
-/** Signs a fresh challenge with keys already derived, opens a session and keeps the keys for this tab. */
-export async function openSession(sodium: SodiumSumo, handle: string, challenge: string, keys: ModeratorKeys): Promise<void> {
-  const signature = signLogin(sodium, fromBase64(asSodium(sodium), challenge), location.origin, keys.signKeyPair.privateKey);
-  await api('/mod/api/login', 'POST', { handle, challenge, signature: toBase64(asSodium(sodium), signature) });
+interface LoginChallenge {
+  salt: string;
+  challenge: string;
+  prfSalt: string;
+  passkey: PublicKeyCredentialRequestOptionsJSON;
+}
+
+/** The keys of a login: Argon2id runs while the authenticator is asked, then the passkey step decides the seed. */
+async function unlockKeys(sodium: SodiumSumo, handle: string, passphrase: string | Uint8Array, login: LoginChallenge): Promise<{ keys: ModeratorKeys; binding?: { argon: Uint8Array; seed: Uint8Array } }> {
+  const s = asSodium(sodium);
+  const passkeyStarted = performance.now();
+  // A moderator enrolled before passkeys has none to offer: the server then decides on the signature alone.
+  const asked: Promise<Assertion | undefined> = assertPasskey(sodium, login.passkey, login.prfSalt).catch(() => undefined);
+  const started = performance.now();
+  const argon = typeof passphrase === 'string' ? passphraseSeed(sodium, passphrase, fromBase64(s, login.salt)) : passphrase;
+  // Kept for the operator's (and the benchmark's) view of how long unlocking takes here.
+  sessionStorage.setItem('offscript.unlockMs', String(Math.round(performance.now() - started)));
+  const passkey = await asked;
+  sessionStorage.setItem('offscript.passkeyMs', String(Math.round(performance.now() - passkeyStarted)));
+  if (!passkey) return { keys: moderatorKeysFromSeed(sodium, argon) };
+  const { wrappedSeed } = await api<{ wrappedSeed: string | null }>('/mod/api/login/passkey', 'POST', { handle, challenge: login.challenge, assertion: passkey.assertion });
+  if (!wrappedSeed) return { keys: moderatorKeysFromSeed(sodium, argon) };
+  if (!passkey.prfOutput) throw new Error('This passkey gave no PRF output, which your keys need: use the passkey you enrolled with, in a browser that supports PRF.');
+  const seed = unwrapSeed(fromBase64(s, wrappedSeed), passkeyWrappingKey(sodium, argon, passkey.prfOutput));
+  return { keys: moderatorKeysFromSeed(sodium, seed), binding: { argon, seed } };
+}
+
+/**
+ * Runs a whole login: challenge, passkey, Argon2id (skipped when its output is given, as right
+ * after enrolment), signature; keeps the keys for this tab. Answers whether a passkey is still needed.
+ */
+export async function logInWithPassphrase(sodium: SodiumSumo, handle: string, passphrase: string | Uint8Array): Promise<boolean> {
+  const login = await api<LoginChallenge>('/mod/api/login/challenge', 'POST', { handle });
+  const { keys, binding } = await unlockKeys(sodium, handle, passphrase, login);
+  const signature = signLogin(sodium, fromBase64(asSodium(sodium), login.challenge), location.origin, keys.signKeyPair.privateKey);
+  const { passkeyNeeded } = await api<{ passkeyNeeded: boolean }>('/mod/api/login', 'POST', { handle, challenge: login.challenge, signature: toBase64(asSodium(sodium), signature) });
   storeModeratorKeys(sodium, keys);
+  storeKeyBinding(sodium, binding);
+  return passkeyNeeded;
 }
 
 export function initLogin(): void {
@@ -19,17 +56,12 @@ export function initLogin(): void {
     void (async () => {
       const handle = element<HTMLInputElement>('handle').value.trim();
       const passphrase = element<HTMLInputElement>('passphrase').value;
-      say(status, 'Deriving your keys…');
+      say(status, 'Deriving your keys; confirm with your passkey when your browser asks…');
       try {
         const sodium = await sodiumReady;
-        const { salt, challenge } = await api<{ salt: string; challenge: string }>('/mod/api/login/challenge', 'POST', { handle });
-        const started = performance.now();
-        const keys = deriveModeratorKeys(sodium, passphrase, fromBase64(asSodium(sodium), salt));
-        // Kept for the operator's (and the test suite's) view of how long unlocking takes here.
-        sessionStorage.setItem('offscript.unlockMs', String(Math.round(performance.now() - started)));
-        await openSession(sodium, handle, challenge, keys);
+        const passkeyNeeded = await logInWithPassphrase(sodium, handle, passphrase);
         say(status, 'Logged in.');
-        location.assign('/mod');
+        location.assign(passkeyNeeded ? '/mod/passkeys' : '/mod');
       } catch (error) {
         say(status, describeError(error, 'Login failed.'));
       }

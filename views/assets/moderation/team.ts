@@ -135,6 +135,16 @@ export function initTeam(): void {
     });
   }
 
+  for (const button of document.querySelectorAll<HTMLButtonElement>('.reenrol-button')) {
+    button.addEventListener('click', () => {
+      if (!confirm_(`Re-enrol ${button.dataset.handle}? Their keys, passkeys and grants are deleted now; they enrol again from a new link.`)) return;
+      void api<{ url: string }>(`/mod/api/team/${button.dataset.memberId}/reenrol`, 'POST').then(
+        ({ url }) => say(status, `Send ${button.dataset.handle} this one-time link (valid 48 hours) by a private channel: ${url} — then compare their new fingerprint and grant the key again.`),
+        fail,
+      );
+    });
+  }
+
   element('rotate-key').addEventListener('click', () => {
     if (!confirm_('Make a new intake key and seal it to every moderator whose key is verified?')) return;
     void (async () => {

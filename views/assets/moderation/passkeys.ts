@@ -1,0 +1,36 @@
+// A moderator's own passkeys: add a spare (wrapping the key seed when the keys are bound to
+// passkeys), remove one (never the last). The server audits both.
+import { describeError } from '../../../common/error-messages.js';
+import { api, element, say, sodiumReady, storedKeyBinding } from './console.js';
+import { createPasskey, registrationBody, type PasskeyOptions } from './webauthn.js';
+
+export function initPasskeys(): void {
+  const status = element('passkeys-status');
+  const fail = (error: unknown) => say(status, describeError(error, 'That did not work.'));
+
+  element('add-passkey').addEventListener('click', () => {
+    void (async () => {
+      try {
+        const sodium = await sodiumReady;
+        const options = await api<PasskeyOptions>('/mod/api/passkeys/options', 'POST');
+        const binding = options.keysBoundToPasskey ? storedKeyBinding(sodium) : undefined;
+        if (options.keysBoundToPasskey && !binding) throw new Error('Your keys are not unlocked in this tab: log out and log in again.');
+        say(status, 'Register the new passkey when your browser asks…');
+        const passkey = await createPasskey(sodium, options);
+        await api('/mod/api/passkeys', 'POST', registrationBody(sodium, passkey, binding));
+        location.reload();
+      } catch (error) {
+        fail(error);
+      }
+    })();
+  });
+
+  for (const button of document.querySelectorAll<HTMLButtonElement>('.remove-passkey')) {
+    button.addEventListener('click', () => {
+      if (!window.confirm('Remove this passkey? It will no longer log you in.')) return;
+      void api(`/mod/api/passkeys/${button.dataset.passkeyId}/remove`, 'POST').then(() => location.reload(), fail);
+    });
+  }
+}
+
+if (document.body.dataset.page === 'mod-passkeys') initPasskeys();
