@@ -246,6 +246,7 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
       },
     },
     { name: 'mod team', path: () => '/mod/team', narrow: true, moderator: true },
+    { name: 'mod passkeys', path: () => '/mod/passkeys', narrow: true, moderator: true },
   ];
 
   const fileName = (name: string) => name.replace(/\W+/g, '-');

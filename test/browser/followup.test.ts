@@ -10,10 +10,10 @@ import { fromBase64 } from '../../common/protocol/encoding.js';
 import { openMessage, type BoxKeyPair } from '../../common/protocol/envelope.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
 import { startListeningTestApp, type ListeningTestApp } from '../support/app.js';
-import { chromiumAvailable, launchChromium } from '../support/browser.js';
+import { addVirtualAuthenticator, chromiumAvailable, launchChromium } from '../support/browser.js';
 import { dumpAllTables } from '../support/database.js';
 import { askAsModerator, keysFromWords, publishStoryOf, wordsWithBadChecksum } from '../support/followup.js';
-import { call, enrolViaApi, logInViaApi } from '../support/moderation.js';
+import { call, enrolViaApi, logInViaApi, passkeysOf } from '../support/moderation.js';
 
 const NARRATIVE = 'Canary-F5: the night shift graded 300 loglines for the lantern project.';
 const QUESTION = 'Which platform ran the lantern project, and were you paid for training time?';
@@ -132,6 +132,7 @@ describe.skipIf(!chromiumAvailable)('the status page in Chromium', () => {
 
     // 2. A moderator logs in to the console and asks a question, sealed in their browser.
     const moderator = await newPage();
+    await addVirtualAuthenticator(moderator.page, { passkeys: passkeysOf('alice') });
     await moderator.page.goto(`${t.origin}/mod/login`);
     await moderator.page.getByLabel('Handle').fill('alice');
     await moderator.page.getByLabel('Passphrase').fill(PASSPHRASE);

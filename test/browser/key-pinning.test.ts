@@ -4,8 +4,8 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { loadSodiumSumo } from '../../common/protocol/digest.js';
-import { appAndChromium, chromiumAvailable } from '../support/browser.js';
-import { enrolViaApi } from '../support/moderation.js';
+import { addVirtualAuthenticator, appAndChromium, chromiumAvailable } from '../support/browser.js';
+import { enrolViaApi, passkeysOf } from '../support/moderation.js';
 
 describe.skipIf(!chromiumAvailable)('rotation and grants seal only to verified keys, in Chromium', () => {
   const run = appAndChromium();
@@ -36,6 +36,7 @@ describe.skipIf(!chromiumAvailable)('rotation and grants seal only to verified k
     const page = await context.newPage();
     page.on('pageerror', (error) => console.error('page error:', error.message));
     page.on('dialog', (dialog) => void dialog.accept());
+    await addVirtualAuthenticator(page, { passkeys: passkeysOf('alice') });
     await page.goto(`${run.t.origin}/mod/login`);
     await page.getByLabel('Handle').fill('alice');
     await page.getByLabel('Passphrase').fill('alice pinning orbit meadow lantern');

@@ -7,7 +7,7 @@ import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { describe, expect, it } from 'vitest';
 import { inviteModerator } from '../../server/moderation/team-service.js';
 import { assetsDir } from '../../server/paths.js';
-import { appAndChromium, chromiumAvailable } from '../support/browser.js';
+import { addVirtualAuthenticator, appAndChromium, chromiumAvailable } from '../support/browser.js';
 
 describe.skipIf(!chromiumAvailable)('choosing a passphrase, in Chromium', () => {
   const run = appAndChromium();
@@ -16,6 +16,7 @@ describe.skipIf(!chromiumAvailable)('choosing a passphrase, in Chromium', () => 
     const { token } = await inviteModerator(run.t.database.db, { handle: 'erin', role: 'moderator' }, 'operator');
     const page = await (await run.browser.newContext()).newPage();
     page.on('pageerror', (error) => console.error('page error:', error.message));
+    await addVirtualAuthenticator(page);
     await page.goto(`${run.t.origin}/mod/enrol/${token}`);
     await page.getByText('Our server never sees your passphrase, so it cannot check it').waitFor();
     for (const weak of ['aaaaaaaaaaaaaaaa', 'correct horse battery staple', 'erin erin erin erin']) {

@@ -12,7 +12,7 @@ import { loadConfig } from '../../server/config.js';
 import { openDatabase } from '../../server/db/database.js';
 import type { Database } from '../../server/db/schema.js';
 import type { PublishedStatistics } from '../../server/publishing/statistics.js';
-import { chromiumAvailable, launchChromium } from '../support/browser.js';
+import { addVirtualAuthenticator, chromiumAvailable, launchChromium } from '../support/browser.js';
 import { dumpAllTables, openTestDatabase, type TestDatabase } from '../support/database.js';
 import { describeViolations, operatorFor, screenshots, seriousViolations, Timings, type Operator } from './support.js';
 
@@ -88,6 +88,8 @@ describe.skipIf(!chromiumAvailable)(`the whole journey on ${process.env.DATABASE
 
   async function newPage(context: BrowserContext): Promise<Page> {
     const page = await context.newPage();
+    // Each person's own authenticator (with PRF), as their phone or security key would be.
+    await addVirtualAuthenticator(page);
     page.on('pageerror', (error) => problems.push(`page error on ${page.url()}: ${error.message}`));
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(`console error on ${page.url()}: ${message.text()}`);
@@ -221,9 +223,10 @@ describe.skipIf(!chromiumAvailable)(`the whole journey on ${process.env.DATABASE
     await loginPage.getByTestId('first-administrator').waitFor();
     await audit(loginPage, 'login-before-first-administrator');
     await loginPage.close();
-    // Enrolment opens the console: no second login.
+    // Enrolment logs in and asks the first administrator for a spare passkey: no second passphrase.
     await fillEnrolment(alice, aliceUrl, ALICE.passphrase);
-    await alice.waitForURL(`${operator.origin}/mod`, { timeout: 30_000 });
+    await alice.waitForURL(`${operator.origin}/mod/passkeys`, { timeout: 30_000 });
+    await audit(alice, 'passkeys');
     await alice.goto(`${operator.origin}/mod/team`);
     await audit(alice, 'team');
     await alice.getByLabel('Handle').fill(BOB.handle);

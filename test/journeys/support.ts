@@ -27,7 +27,8 @@ export interface Operator {
 
 export async function operatorFor(extraEnv: Record<string, string>): Promise<Operator> {
   const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
+  // localhost, not 127.0.0.1: WebAuthn refuses an IP address as relying party.
+  const origin = `http://localhost:${port}`;
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/tmp',
