@@ -54,12 +54,16 @@ export interface VirtualAuthenticator {
  * A virtual WebAuthn authenticator on `page` (DevTools WebAuthn domain): discoverable credentials,
  * user verification, presence confirmed automatically; with or without the PRF extension.
  * `passkeys` (from API enrolment) are installed in it, so that the page can log in with them.
+ * Chrome allows one internal (platform) authenticator per page: a second is a USB security key.
  */
-export async function addVirtualAuthenticator(page: Page, { prf = true, passkeys = [] }: { prf?: boolean; passkeys?: SoftwarePasskey[] } = {}): Promise<VirtualAuthenticator> {
+export async function addVirtualAuthenticator(
+  page: Page,
+  { prf = true, passkeys = [], transport = 'internal' }: { prf?: boolean; passkeys?: SoftwarePasskey[]; transport?: 'internal' | 'usb' } = {},
+): Promise<VirtualAuthenticator> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('WebAuthn.enable', { enableUI: false });
   const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true, hasPrf: prf },
+    options: { protocol: 'ctap2', transport, hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true, hasPrf: prf },
   });
   for (const passkey of passkeys) await cdp.send('WebAuthn.addCredential', { authenticatorId, credential: passkey.exportForVirtualAuthenticator() });
   return { authenticatorId, cdp };
