@@ -182,7 +182,8 @@ export async function logInViaApi(app: FastifyInstance, handle: string, passphra
   const response = await call(app, who, 'POST', '/mod/api/login', { handle, challenge, signature });
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.body}`);
   const fresh = await visit(app, who.cookies);
-  const row = await app.inject({ url: '/mod/api/keys', cookies: fresh.cookies });
+  // Not /mod/api/keys: a moderator still without a passkey has a session but may not open submissions.
+  const row = await app.inject({ url: '/mod/api/passkeys', cookies: fresh.cookies });
   if (row.statusCode !== 200) throw new Error(`session not usable: ${row.body}`);
   const audit = (await app.inject({ url: '/mod/api/audit', cookies: fresh.cookies })).json() as { entries: { action: string; actor: { id: string; handle: string } | 'system' }[] };
   const id = audit.entries.map((e) => e.actor).find((a) => a !== 'system' && a.handle === handle);
