@@ -117,6 +117,13 @@ function rateLimitSecret(env: Env, redisUrl: string | undefined): string | undef
   return raw;
 }
 
+// A loopback address is reached as "localhost": passkeys (WebAuthn) refuse an IP address as relying party.
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+function defaultOrigin(host: string, port: number): string {
+  if (LOOPBACK.has(host)) return `http://localhost:${port}`;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 3000, 1, 65535);
   const host = env.HOST || '127.0.0.1';
@@ -130,7 +137,7 @@ export function loadConfig(env: Env = process.env): Config {
     host,
     dataDir: path.resolve(env.DATA_DIR || './data'),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
-    publicOrigin: origin(env, 'PUBLIC_ORIGIN') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    publicOrigin: origin(env, 'PUBLIC_ORIGIN') ?? defaultOrigin(host, port),
     onionOrigin: origin(env, 'ONION_ORIGIN'),
     logLevel,
     trustProxy: trustProxy(env.TRUST_PROXY),

@@ -32,7 +32,8 @@ export interface ListeningTestApp extends TestApp {
 
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await openTestDatabase();
-  const config = loadConfig({ LOG_LEVEL: 'trace', RATE_LIMIT_MAX: '1000', ...env });
+  // The API tests sign logins for this origin (an app that only answers inject() has no other).
+  const config = loadConfig({ LOG_LEVEL: 'trace', RATE_LIMIT_MAX: '1000', PUBLIC_ORIGIN: 'http://127.0.0.1:3000', ...env });
   const log = captureLog();
   const app = await buildApp({ config, db: database.db, logDestination: log.stream });
   await app.ready();

@@ -18,7 +18,7 @@ describe('configuration', () => {
       port: 3000,
       host: '127.0.0.1',
       databaseUrl: undefined,
-      publicOrigin: 'http://127.0.0.1:3000',
+      publicOrigin: 'http://localhost:3000',
       logLevel: 'info',
       trustProxy: false,
       redisUrl: undefined,
