@@ -34,12 +34,30 @@ async function unlockKeys(sodium: SodiumSumo, handle: string, passphrase: string
   return { keys: moderatorKeysFromSeed(sodium, seed), binding: { argon, seed } };
 }
 
+// A challenge lives 60 s on the server; one fetched ahead is used while it has time to spare.
+const CHALLENGE_REUSE_MS = 40_000;
+let ahead: { handle: string; fetchedAt: number; login: Promise<LoginChallenge> } | undefined;
+
+/** The login challenge (and salt) for `handle`, fetched ahead as the handle is typed, else now; each is used once. */
+function challengeFor(handle: string): Promise<LoginChallenge> {
+  const ready = ahead && ahead.handle === handle && performance.now() - ahead.fetchedAt < CHALLENGE_REUSE_MS ? ahead.login : undefined;
+  ahead = undefined;
+  return ready ?? api<LoginChallenge>('/mod/api/login/challenge', 'POST', { handle });
+}
+
+function fetchChallengeAhead(handle: string): void {
+  if (!handle || ahead?.handle === handle) return;
+  const login = api<LoginChallenge>('/mod/api/login/challenge', 'POST', { handle });
+  login.catch(() => (ahead = undefined));
+  ahead = { handle, fetchedAt: performance.now(), login };
+}
+
 /**
  * Runs a whole login: challenge, passkey, Argon2id (skipped when its output is given, as right
  * after enrolment), signature; keeps the keys for this tab. Answers whether a passkey is still needed.
  */
 export async function logInWithPassphrase(sodium: SodiumSumo, handle: string, passphrase: string | Uint8Array): Promise<boolean> {
-  const login = await api<LoginChallenge>('/mod/api/login/challenge', 'POST', { handle });
+  const login = await challengeFor(handle);
   const { keys, binding } = await unlockKeys(sodium, handle, passphrase, login);
   const signature = signLogin(sodium, fromBase64(asSodium(sodium), login.challenge), location.origin, keys.signKeyPair.privateKey);
   const { passkeyNeeded } = await api<{ passkeyNeeded: boolean }>('/mod/api/login', 'POST', { handle, challenge: login.challenge, signature: toBase64(asSodium(sodium), signature) });
@@ -51,6 +69,9 @@ export async function logInWithPassphrase(sodium: SodiumSumo, handle: string, pa
 export function initLogin(): void {
   const form = element<HTMLFormElement>('login-form');
   const status = element('login-status');
+  const handleField = element<HTMLInputElement>('handle');
+  // The salt and challenge travel while the passphrase is typed: one round trip fewer after "Log in".
+  element<HTMLInputElement>('passphrase').addEventListener('focus', () => fetchChallengeAhead(handleField.value.trim()));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void (async () => {
