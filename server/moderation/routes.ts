@@ -350,7 +350,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
       items: await listQueue(db, me(request), request.query),
     }));
     // Read-only: opening shows the account; only "Start review" claims it.
-    session.get('/mod/api/submissions/:id', { schema: schemas.openSubmissionSchema, preHandler: requirePasskey }, async (request: IdRequest) => openSubmission(db, request.params.id));
+    session.get<{ Params: { id: string } }>('/mod/api/submissions/:id', { schema: schemas.openSubmissionSchema, preHandler: requirePasskey }, async (request) => openSubmission(db, request.params.id));
     session.post<{ Params: { id: string }; Body: { takeOver?: boolean } | null }>('/mod/api/submissions/:id/claim', { schema: schemas.claimSchema, preHandler: requirePasskey }, async (request) => {
       await claimSubmission(db, me(request), request.params.id, request.body?.takeOver === true);
       return openSubmission(db, request.params.id);
