@@ -130,10 +130,12 @@ export const attributionRoles: Record<(typeof attributionLabels.keys)[number], r
 
 export type AttributionLabel = (typeof attributionLabels.keys)[number];
 
+// Moderator first: the invitation form offers the terms in this order, the least power by default.
 export const moderatorRoles = vocabulary([
-  { key: 'administrator', label: 'Administrator' },
   { key: 'moderator', label: 'Moderator' },
+  { key: 'administrator', label: 'Administrator' },
 ]);
+export type ModeratorRole = (typeof moderatorRoles.keys)[number];
 
 // ---- Account version 2 (DESIGN §5): the questions reporters ask, each optional. ----
 

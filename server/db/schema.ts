@@ -2,6 +2,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { Day, MessageDirection } from '../../common/followup/message-schema.js';
 import type { StoryStatus, SubmissionStatus } from '../../common/workflow.js';
+import type { ModeratorRole } from '../../common/vocabulary.js';
 
 /** A jsonb column: read as T, written as its JSON text (drivers would turn JS arrays into SQL arrays). */
 export type Jsonb<T> = ColumnType<T, string | undefined, string>;
@@ -51,7 +52,7 @@ export interface MessagesTable {
 }
 
 
-export type ModeratorRole = 'administrator' | 'moderator';
+export type { ModeratorRole };
 export type ModeratorStatus = 'invited' | 'active' | 'disabled';
 
 export interface ServerSecretsTable {

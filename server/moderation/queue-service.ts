@@ -23,7 +23,17 @@ import {
   roles,
   submissionStatusLabels,
   taskTypes,
+  type Condition,
+  type ConditionAnswer,
+  type Consent,
+  type HoursBand,
+  type PayBand,
+  type Platform,
+  type Role,
+  type TaskType,
 } from '../../common/vocabulary.js';
+import type { FromSchema } from 'json-schema-to-ts';
+import type { facetsSchema } from './schemas.js';
 import { appendAuditEntry } from './audit.js';
 import type { ModeratorIdentity } from './team-service.js';
 import type { SubmissionForModerator } from '../../common/moderation/submission-view.js';
@@ -189,15 +199,18 @@ export async function releaseClaim(db: Kysely<Database>, moderator: ModeratorIde
   });
 }
 
-/** The de-identified facts a moderator confirms for statistics (DESIGN §5 vocabularies). */
+/** The facets as a request sends them: any short text, until validateFacets has checked them. */
+export type FacetsInput = FromSchema<typeof facetsSchema>;
+
+/** The de-identified facts a moderator confirms for statistics, each a term of its vocabulary (DESIGN §5). */
 export interface Facets {
-  role?: string;
-  platforms: string[];
-  taskTypes: string[];
-  payBand?: string;
-  hoursBand?: string;
-  conditions: Record<string, string>;
-  consent: string;
+  role?: Role;
+  platforms: Platform[];
+  taskTypes: TaskType[];
+  payBand?: PayBand;
+  hoursBand?: HoursBand;
+  conditions: { [C in Condition]?: ConditionAnswer };
+  consent: Consent;
   /** The account's version: 1 (the default) was never asked the newer questions. */
   accountVersion?: 1 | 2;
   /** Version 2: answers to vocabulary.ts factQuestions. */
@@ -210,7 +223,7 @@ export interface Facets {
  * The facts a counted account carries: the answers, and two facts the tables count that follow
  * from pairs of them (pay against the advertised band; deactivation with or without appeal).
  */
-export function countedFacts(facets: Pick<Facets, 'facts' | 'payBand'>): Record<string, string> {
+export function countedFacts(facets: Pick<FacetsInput, 'facts' | 'payBand'>): Record<string, string> {
   const facts: Record<string, string> = { ...facets.facts };
   const advertised = facts.advertisedPayBand;
   if (advertised && facets.payBand) {
@@ -267,7 +280,8 @@ function checkTerm(value: string | undefined, field: string, vocabulary: { has(v
   }
 }
 
-export function validateFacets(facets: Facets): void {
+/** Checks every facet against its vocabulary (400 `unknown_facet` naming it); afterwards the facets are typed as terms. */
+export function validateFacets(facets: FacetsInput): asserts facets is FacetsInput & Facets {
   checkTerm(facets.role, 'role', roles);
   facets.platforms.forEach((p) => checkTerm(p, 'platforms', platforms));
   facets.taskTypes.forEach((t) => checkTerm(t, 'taskTypes', taskTypes));
@@ -317,19 +331,20 @@ export async function acceptSubmission(
   db: Kysely<Database>,
   moderator: ModeratorIdentity,
   id: string,
-  input: { facets: Facets; story?: StoryDraft },
+  input: { facets: FacetsInput; story?: StoryDraft },
 ): Promise<{ accountId: string; storyId?: string }> {
-  validateFacets(input.facets);
+  const { facets } = input;
+  validateFacets(facets);
   if (input.story) {
     validateStoryDraft(input.story);
-    if (input.facets.consent !== 'quote') {
+    if (facets.consent !== 'quote') {
       throw new CodedError('no_consent_to_quote');
     }
   }
   const today = todayUtc();
   return db.transaction().execute(async (trx) => {
     await undecided(trx, moderator, id);
-    const account = accountRow(input.facets, id, today);
+    const account = accountRow(facets, id, today);
     const accountId = account.id;
     await trx.insertInto('accounts').values(account).execute();
     await trx.updateTable('submissions').set({ status: 'accepted', status_changed_on: today, decided_on: today, claimed_by: null }).where('id', '=', id).execute();

@@ -21,6 +21,7 @@ import {
   hoursBands,
   payBands,
   platforms,
+  moderatorRoles,
   roles,
   submissionStatusLabels,
   taskTypes,
@@ -41,7 +42,7 @@ import {
   validateAttributionLabel,
   validateFacets,
   type ClaimFilter,
-  type Facets,
+  type FacetsInput,
   type StatusFilter,
   type StoryDraft,
 } from './queue-service.js';
@@ -360,7 +361,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
       return openSubmission(db, request.params.id);
     });
     // What a draft would publish now, before it is sent: the release's own computation, this account counted.
-    session.post<{ Body: { facets: Facets; attributionLabel: string } }>('/mod/api/publication-preview', { schema: schemas.publicationPreviewRequestSchema }, async (request) => {
+    session.post<{ Body: { facets: FacetsInput; attributionLabel: string } }>('/mod/api/publication-preview', { schema: schemas.publicationPreviewRequestSchema }, async (request) => {
       const { facets, attributionLabel } = request.body;
       validateFacets(facets);
       validateAttributionLabel(attributionLabel);
@@ -378,7 +379,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
         publication: await storyPublicationPreview(db, config.kMin, story.id),
       };
     });
-    session.post<{ Params: { id: string }; Body: { facets: Facets; story?: StoryDraft } }>(
+    session.post<{ Params: { id: string }; Body: { facets: FacetsInput; story?: StoryDraft } }>(
       '/mod/api/submissions/:id/accept',
       { schema: schemas.acceptSchema },
       async (request) => acceptSubmission(db, me(request), request.params.id, request.body),
@@ -416,7 +417,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
         if (me(request).role !== 'administrator') throw new CodedError('administrators_only');
       });
 
-      admin.get('/mod/team', async (_request, reply) => page(reply, 'team', { title: 'Team', members: await listTeam(db) }));
+      admin.get('/mod/team', async (_request, reply) => page(reply, 'team', { title: 'Team', members: await listTeam(db), roles: moderatorRoles.terms }));
       admin.get('/mod/api/team', { schema: schemas.teamSchema }, async () => ({ members: await listTeam(db), verifications: await listKeyVerifications(db) }));
 
       admin.post<{ Body: { handle: string; role: 'administrator' | 'moderator' } }>('/mod/api/team/invitations', { schema: schemas.inviteSchema }, async (request, reply) => {

@@ -4,7 +4,7 @@ import { submissionViewSchema } from '../../common/moderation/submission-view.js
 import { teamViewSchema, wrappedKeysViewSchema } from '../../common/moderation/team-view.js';
 import { HANDLE_PATTERN } from './team-service.js';
 import { SUBMISSION_STATUSES } from '../../common/workflow.js';
-import { claimFilters } from '../../common/vocabulary.js';
+import { claimFilters, moderatorRoles } from '../../common/vocabulary.js';
 import { publicationPreviewSchema, publicationSchema, storyStateViewSchema } from '../../common/moderation/publication-view.js';
 
 const base64 = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength }) as const;
@@ -275,7 +275,7 @@ export const inviteSchema = {
     type: 'object',
     additionalProperties: false,
     required: ['handle', 'role'],
-    properties: { handle: { type: 'string', pattern: HANDLE_PATTERN }, role: { type: 'string', enum: ['administrator', 'moderator'] } },
+    properties: { handle: { type: 'string', pattern: HANDLE_PATTERN }, role: { type: 'string', enum: moderatorRoles.keys } },
   },
   response: { 201: { type: 'object', required: ['url'], properties: { url: { type: 'string' } } }, ...errors },
 } as const;

@@ -1,5 +1,6 @@
 // The moderation API against attacks and bad input, on a real database and HTTP stack.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { moderatorRoles } from '../../common/vocabulary.js';
 import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
 import { openAccount, sealMessage } from '../../common/protocol/envelope.js';
 import { unwrapIntakeKeyPair, wrapIntakeSecretKey } from '../../common/protocol/moderator-keys.js';
@@ -145,6 +146,10 @@ describe('roles and the four-eyes rule', () => {
       expect(response.statusCode, url).toBe(403);
     }
     expect((await t.app.inject({ url: '/mod/team', cookies: mod.cookies })).statusCode).toBe(403);
+    // The invitation form offers the roles of the vocabulary, the least power first.
+    const team = await t.app.inject({ url: '/mod/team', cookies: admin.cookies });
+    expect(team.body).toContain(`<select id="invite-role">${moderatorRoles.terms.map((r) => `<option value="${r.key}">${r.label}</option>`).join('')}</select>`);
+    expect(moderatorRoles.keys[0]).toBe('moderator');
   });
 
   it('refuses facets outside the vocabularies (400) and stories without consent to quote', async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../server/db/schema.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
 import { todayUtc } from '../../server/db/day.js';
-import { accountRow } from '../../server/moderation/queue-service.js';
+import { accountRow, validateFacets } from '../../server/moderation/queue-service.js';
 import { BASE_FACETS, insertStatisticsAccounts } from '../support/publishing.js';
 
 let database: TestDatabase;
@@ -25,7 +25,9 @@ describe('statistics_changes (migration 0006)', () => {
     await insertStatisticsAccounts(db, 5);
     expect(await changes()).toBe(5);
     // Background-only consent is never counted, so it changes nothing.
-    await db.insertInto('accounts').values(accountRow({ ...BASE_FACETS, consent: 'background' }, null, todayUtc())).execute();
+    const background = { ...BASE_FACETS, consent: 'background' };
+    validateFacets(background);
+    await db.insertInto('accounts').values(accountRow(background, null, todayUtc())).execute();
     expect(await changes()).toBe(5);
     const [first, second, third] = await ids(3);
     await db.updateTable('accounts').set({ withdrawn_on: '2026-06-01' }).where('id', '=', first!).execute();

@@ -5,13 +5,13 @@ import type { Kysely } from 'kysely';
 import { todayUtc } from '../../server/db/day.js';
 import type { Database } from '../../server/db/schema.js';
 import { currentIntakeKey } from '../../server/intake/service.js';
-import { accountRow, type Facets } from '../../server/moderation/queue-service.js';
+import { accountRow, validateFacets, type FacetsInput } from '../../server/moderation/queue-service.js';
 import { fromBase64 } from '../../common/protocol/encoding.js';
 import { sealForTest } from './intake.js';
 import { call, s, type TestModerator } from './moderation.js';
 
 /** Facets as a moderator sends them; consent defaults per helper. */
-export type TestFacets = Omit<Facets, 'consent'> & { consent?: string };
+export type TestFacets = Omit<FacetsInput, 'consent'> & { consent?: string };
 
 export const BASE_FACETS: TestFacets = {
   role: 'writer',
@@ -68,5 +68,6 @@ export async function approvedStory(
 /** Statistics-only accounts in bulk, as moderators would have accepted them. */
 export async function insertStatisticsAccounts(db: Kysely<Database>, count: number, facets: Partial<TestFacets> = {}): Promise<void> {
   const f = { ...BASE_FACETS, ...facets, consent: 'stats' };
+  validateFacets(f);
   await db.insertInto('accounts').values(Array.from({ length: count }, () => accountRow(f, null, todayUtc()))).execute();
 }
