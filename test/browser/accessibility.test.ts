@@ -180,6 +180,8 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
     { name: 'stories filtered', path: () => '/stories?platform=mercor&q=answers', narrow: true },
     { name: 'story', path: () => `/stories/${storySlug}`, narrow: true },
     { name: 'stats', path: () => '/stats', narrow: true },
+    { name: 'platforms', path: () => '/platforms', narrow: true },
+    { name: 'platform scorecard', path: () => '/platforms/outlier', narrow: true },
     { name: 'about', path: () => '/about', narrow: true },
     { name: 'releases', path: () => '/releases', narrow: true },
     { name: 'release', path: () => '/releases/1', narrow: true },
