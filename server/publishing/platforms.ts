@@ -4,7 +4,7 @@
 // least K_MIN accounts after noise (statistics.scorecardPlatforms, drawn with the headline).
 import { platforms, scorecardPrinciples } from '../../common/vocabulary.js';
 import type { Figure } from './disclosure.js';
-import { figureText } from './statistics-formats.js';
+import { csvField, figureText } from './statistics-formats.js';
 import type { PublishedStatistics, PublishedTableView } from './statistics.js';
 
 /** One claim of a principle: `says` of `answered` accounts about the platform, both noisy. */
@@ -135,7 +135,6 @@ export function platformScorecards(statistics: PublishedStatistics | null): Plat
   return platforms.keys.filter((key) => hasScorecard(statistics, key)).map((key) => platformScorecard(statistics, key));
 }
 
-const csvField = (value: string | number | null) => (value === null ? '' : typeof value === 'number' ? String(value) : /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
 export const PLATFORMS_CSV_HEADER = 'platform,principle,statement,says_count,says_status,answered_count,answered_status,text';
 
 /**

@@ -33,7 +33,8 @@ export function selectTables(statistics: PublishedStatistics | null, tableParam:
   return tables.filter((t) => wanted.includes(t.id));
 }
 
-const csvField = (value: string | number | null) => (value === null ? '' : typeof value === 'number' ? String(value) : /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+/** One CSV field (RFC 4180): quoted only when it holds a quote, comma or line break. */
+export const csvField = (value: string | number | null) => (value === null ? '' : typeof value === 'number' ? String(value) : /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
 export const TIDY_CSV_HEADER = 'table,row,column,count,status,table_label,row_label,column_label';
 
 /**

@@ -146,15 +146,16 @@ describe.skipIf(!chromiumAvailable)(`the whole journey on ${process.env.DATABASE
   }
 
   async function submitByKeyboard(page: Page, source: Source): Promise<void> {
+    // In the form's order: the narrative and consent first, then the optional sections.
+    await tabTo(page, 'narrative');
+    await page.keyboard.type(source.narrative);
+    await tabTo(page, 'consent-quote');
+    await page.keyboard.press('Space');
     await tabTo(page, 'role');
     await page.keyboard.press('ArrowDown'); // the first role: Writer
     await tabTo(page, 'platform-outlier');
     await page.keyboard.press('Space');
     await tabTo(page, 'task-rating_responses');
-    await page.keyboard.press('Space');
-    await tabTo(page, 'narrative');
-    await page.keyboard.type(source.narrative);
-    await tabTo(page, 'consent-quote');
     await page.keyboard.press('Space');
     await tabTo(page, 'submit-button');
     await page.keyboard.press('Enter');
