@@ -2,6 +2,7 @@
 // are applied, DATA_DIR can be written, a configured Redis answers), each failure one word.
 import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import { migrationsApplied } from '../db/migrator.js';
@@ -56,7 +57,9 @@ async function directoryWrites(dir: string): Promise<boolean> {
   }
 }
 
-export async function healthRoutes(app: FastifyInstance, { db, writableDir, redisReady }: HealthRoutesOptions): Promise<void> {
+export async function healthRoutes(untyped: FastifyInstance, { db, writableDir, redisReady }: HealthRoutesOptions): Promise<void> {
+  // Each handler's params and reply are inferred from its route's JSON schema.
+  const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   let memo: { failing: Promise<Failing[]>; at: number } | undefined;
 
   async function probe(): Promise<Failing[]> {

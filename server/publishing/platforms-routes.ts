@@ -1,5 +1,6 @@
 // /platforms and /platforms/:key (DESIGN §8): the per-platform scorecard as pages, CSV and JSON,
 // all read from the latest release's stored figures and served from the public cache.
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
@@ -21,7 +22,9 @@ function knownPlatform(key: string): string {
   return key;
 }
 
-export async function platformsRoutes(app: FastifyInstance, { db, config }: PlatformsRoutesOptions): Promise<void> {
+export async function platformsRoutes(untyped: FastifyInstance, { db, config }: PlatformsRoutesOptions): Promise<void> {
+  // Each handler's params and reply are inferred from its route's JSON schema.
+  const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   const cache = new PublicResponseCache(db);
   const html = 'text/html; charset=utf-8';
   const json = 'application/json; charset=utf-8';
@@ -43,7 +46,7 @@ export async function platformsRoutes(app: FastifyInstance, { db, config }: Plat
     }),
   );
 
-  app.get<{ Params: { key: string } }>('/platforms/:key', { schema: { params: platformKeyParamsSchema } }, async (request, reply) =>
+  app.get('/platforms/:key', { schema: { params: platformKeyParamsSchema } }, async (request, reply) =>
     cache.respond(request, reply, async () => {
       const key = knownPlatform(request.params.key);
       const statistics = (await latestStatistics(db))?.statistics ?? null;
@@ -75,7 +78,7 @@ export async function platformsRoutes(app: FastifyInstance, { db, config }: Plat
       }),
   );
 
-  app.get<{ Params: { key: string } }>(
+  app.get(
     '/api/v1/platforms/:key',
     { schema: { tags: ['public'], summary: 'One platform’s scorecard (no principles while fewer than kMin accounts name it)', params: platformKeyParamsSchema, response: platformResponseSchema } },
     async (request, reply) =>

@@ -1,5 +1,6 @@
 // The public side for journalists (DESIGN §6, §8): pages, CSV, Atom and the JSON API, all
 // rendered from the latest release and served from a cache with ETags.
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
@@ -25,7 +26,7 @@ import {
 import { headlineText, hiddenStatesLine, selectTables, statsJson, statsPageTables, tidyCsv } from './statistics-formats.js';
 import { EPSILON_PER_COUNT, epsilonValue } from './noise.js';
 import { COUNTS_ONE_ACCOUNT_MOVES, STATISTICS_TABLE_IDS } from './statistics.js';
-import { getPublicStory, listPublishedStories, recentQuotes, type StoryFilters } from './stories.js';
+import { getPublicStory, listPublishedStories, recentQuotes } from './stories.js';
 import { apiReferenceOperations, wantsApiReferencePage } from './api-docs.js';
 import { figuresProvenance, getRelease, latestRelease, listReleases, releaseCitation, releaseCodebook, releaseNumber, type Release, type ReleaseSummary } from './releases.js';
 
@@ -42,7 +43,9 @@ async function scorecardReleaseEntries(db: Kysely<Database>): Promise<ReleaseEnt
   return [{ sequence: latest.sequence, releasedOn: latest.releasedOn, figuresUpdatedOn: latest.statistics.figuresUpdatedOn, scorecards }];
 }
 
-export async function publishingRoutes(app: FastifyInstance, { db, config }: PublishingRoutesOptions): Promise<void> {
+export async function publishingRoutes(untyped: FastifyInstance, { db, config }: PublishingRoutesOptions): Promise<void> {
+  // Each handler's query, params and reply are inferred from its route's JSON schema.
+  const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   const cache = new PublicResponseCache(db);
   const html = 'text/html; charset=utf-8';
   const filterChoices = {
@@ -68,7 +71,7 @@ export async function publishingRoutes(app: FastifyInstance, { db, config }: Pub
     }),
   );
 
-  app.get<{ Querystring: StoryFilters }>('/stories', { schema: { querystring: storiesQuerySchema } }, async (request, reply) =>
+  app.get('/stories', { schema: { querystring: storiesQuerySchema } }, async (request, reply) =>
     cache.respond(request, reply, async () => {
       const { stories, nextCursor } = await listPublishedStories(db, request.query);
       const params = new URLSearchParams(Object.entries(request.query).filter(([k, v]) => k !== 'cursor' && v) as [string, string][]);
@@ -88,7 +91,7 @@ export async function publishingRoutes(app: FastifyInstance, { db, config }: Pub
   );
 
   // The story is read inside the render: a page once served stays served while the database is away.
-  app.get<{ Params: { slug: string } }>('/stories/:slug', { schema: { params: slugParamsSchema } }, async (request, reply) =>
+  app.get('/stories/:slug', { schema: { params: slugParamsSchema } }, async (request, reply) =>
     cache.respond(request, reply, async () => {
       const story = await getPublicStory(db, request.params.slug);
       return {
@@ -130,7 +133,7 @@ export async function publishingRoutes(app: FastifyInstance, { db, config }: Pub
     }),
   );
 
-  app.get<{ Querystring: StatsQuery }>('/stats.csv', { schema: { querystring: statsQuerySchema } }, async (request, reply) =>
+  app.get('/stats.csv', { schema: { querystring: statsQuerySchema } }, async (request, reply) =>
     cache.respond(request, reply, async () => {
       const latest = await latestStatistics(db);
       const tables = selectTables(latest?.statistics ?? null, request.query.table, STATISTICS_TABLE_IDS);
@@ -164,7 +167,7 @@ export async function publishingRoutes(app: FastifyInstance, { db, config }: Pub
     })),
   );
 
-  app.get<{ Querystring: StoryFilters }>(
+  app.get(
     '/api/v1/stories',
     { schema: { tags: ['public'], summary: 'Published stories, newest batch first', querystring: storiesQuerySchema, response: storiesResponseSchema } },
     async (request, reply) =>
@@ -177,7 +180,7 @@ export async function publishingRoutes(app: FastifyInstance, { db, config }: Pub
       }),
   );
 
-  app.get<{ Querystring: StatsQuery }>(
+  app.get(
     '/api/v1/stats',
     { schema: { tags: ['public'], summary: 'The disclosure-controlled statistics of the latest refresh', querystring: statsQuerySchema, response: statsResponseSchema } },
     async (request, reply) =>
@@ -211,7 +214,7 @@ export async function publishingRoutes(app: FastifyInstance, { db, config }: Pub
     })),
   );
 
-  app.get<{ Params: ReleaseParams }>('/releases/:n', { schema: { params: releaseParamsSchema } }, async (request, reply) =>
+  app.get('/releases/:n', { schema: { params: releaseParamsSchema } }, async (request, reply) =>
     cache.respond(request, reply, async () => {
       const release = await loadRelease(request.params.n);
       return {
@@ -228,21 +231,21 @@ export async function publishingRoutes(app: FastifyInstance, { db, config }: Pub
     }),
   );
 
-  app.get<{ Params: ReleaseParams }>('/releases/:n/statistics.csv', downloadAs('statistics.csv'), async (request, reply) =>
+  app.get('/releases/:n/statistics.csv', downloadAs('statistics.csv'), async (request, reply) =>
     cache.respond(request, reply, async () => {
       const release = await loadRelease(request.params.n);
       return { type: 'text/csv; charset=utf-8', body: tidyCsv(release, release.statistics?.tables ?? [], config.kMin) };
     }),
   );
 
-  app.get<{ Params: ReleaseParams }>('/releases/:n/codebook.md', downloadAs('codebook.md'), async (request, reply) =>
+  app.get('/releases/:n/codebook.md', downloadAs('codebook.md'), async (request, reply) =>
     cache.respond(request, reply, async () => {
       const release = await loadRelease(request.params.n);
       return { type: 'text/markdown; charset=utf-8', body: releaseCodebook(release, config.publicOrigin, refreshRule) };
     }),
   );
 
-  app.get<{ Params: ReleaseParams }>('/releases/:n/citation.txt', downloadAs('citation.txt'), async (request, reply) =>
+  app.get('/releases/:n/citation.txt', downloadAs('citation.txt'), async (request, reply) =>
     cache.respond(request, reply, async () => {
       const release = await loadRelease(request.params.n);
       return { type: 'text/plain; charset=utf-8', body: `${releaseCitation(release, config.publicOrigin)}\n` };
@@ -259,7 +262,7 @@ export async function publishingRoutes(app: FastifyInstance, { db, config }: Pub
       })),
   );
 
-  app.get<{ Params: ReleaseParams }>(
+  app.get(
     '/api/v1/releases/:n',
     {
       schema: {

@@ -1,4 +1,5 @@
 // Schemas of the public API; vocabularies come from the one source of truth.
+import type { FromSchema } from 'json-schema-to-ts';
 import { errorResponseSchema } from '../../common/errors.js';
 import { conditions, platforms, roles, taskTypes } from '../../common/vocabulary.js';
 import { FIGURE_STATUSES } from './disclosure.js';
@@ -63,9 +64,7 @@ export const statsQuerySchema = {
   },
 } as const;
 
-export interface StatsQuery {
-  table?: string;
-}
+export type StatsQuery = FromSchema<typeof statsQuerySchema>;
 
 const status = {
   type: 'string',
@@ -155,9 +154,7 @@ export const releaseParamsSchema = {
   properties: { n: { type: 'string', maxLength: 20, description: 'The release (batch) number: 1, 2, 3 …' } },
 } as const;
 
-export interface ReleaseParams {
-  n: string;
-}
+export type ReleaseParams = FromSchema<typeof releaseParamsSchema>;
 
 const releaseSummary = {
   type: 'object',

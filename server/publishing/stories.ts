@@ -1,6 +1,8 @@
 // The public story feed: published stories only, filtered by public tags, searched with
 // Postgres full text, paged by a signed keyset cursor.
+import type { FromSchema } from 'json-schema-to-ts';
 import { sql, type Kysely } from 'kysely';
+import type { storiesQuerySchema } from './schemas.js';
 import type { Database, Day, PublicTags, StoryStatus } from '../db/schema.js';
 import { CodedError } from '../../common/errors.js';
 import { loadSodiumSumo } from '../../common/protocol/digest.js';
@@ -11,15 +13,8 @@ import { attributionLabels } from '../../common/vocabulary.js';
 export const SEARCH_MAX_CHARS = 200;
 export const PAGE_SIZE = 20;
 
-export interface StoryFilters {
-  platform?: string;
-  role?: string;
-  taskType?: string;
-  condition?: string;
-  q?: string;
-  cursor?: string;
-  limit?: number;
-}
+/** The public query (its schema's type), and a page size the feed chooses for itself. */
+export type StoryFilters = FromSchema<typeof storiesQuerySchema> & { limit?: number };
 
 export interface PublicStory {
   slug: string;
