@@ -35,6 +35,7 @@ export async function registerViews(app: FastifyInstance, manifest: AssetManifes
     options: {
       partials: {
         attachments: 'partials/attachments.hbs',
+        'moderation-attachments': 'partials/moderation-attachments.hbs',
         navigation: 'partials/navigation.hbs',
         'no-javascript-notice': 'partials/no-javascript-notice.hbs',
         'receipt-card': 'partials/receipt-card.hbs',

@@ -5,8 +5,9 @@ import { SEALED_CHUNK_BYTES } from '../../common/protocol/attachment.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { SOURCE_ROUTE_LOG_LEVEL } from '../privacy/logging.js';
-import { chunkParamsSchema, chunkStoredSchemas, uploadCreatedSchemas, uploadDeclarationSchema } from './schemas.js';
-import { createUpload, storeChunk, type ChunkAddress, type UploadDeclaration } from './service.js';
+import { ServiceError } from '../../common/errors.js';
+import { chunkParamsSchema, chunkStoredSchemas, sealedFileParamsSchema, uploadCreatedSchemas, uploadDeclarationSchema } from './schemas.js';
+import { createUpload, sealedFileOf, storeChunk, type ChunkAddress, type UploadDeclaration } from './service.js';
 
 export interface AttachmentRoutesOptions {
   db: Kysely<Database>;
@@ -43,6 +44,22 @@ export async function attachmentRoutes(app: FastifyInstance, { db, config }: Att
     async (request, reply) => {
       await storeChunk(db, request.params, new Uint8Array(request.body.buffer, request.body.byteOffset, request.body.byteLength));
       return reply.code(201).send({ stored: true });
+    },
+  );
+}
+
+/**
+ * For the moderators' session scope: one submission's sealed file, as bytes that only a browser
+ * holding the intake key can open. Sent as a download if opened directly: the console shows it.
+ */
+export function moderatorAttachmentRoutes(session: FastifyInstance, db: Kysely<Database>): void {
+  session.get<{ Params: { id: string; file: number } }>(
+    '/mod/api/submissions/:id/attachments/:file',
+    { schema: { params: sealedFileParamsSchema } },
+    async (request, reply) => {
+      const stored = await sealedFileOf(db, request.params.id, request.params.file);
+      if (!stored) throw new ServiceError(404, 'unknown_attachment', 'This submission has no such file (it may have been deleted).');
+      return reply.type('application/octet-stream').header('content-disposition', 'attachment; filename="sealed.bin"').send(Buffer.from(stored.sealed));
     },
   );
 }

@@ -53,3 +53,14 @@ export const chunkStoredSchemas = {
   201: { type: 'object', required: ['stored'], properties: { stored: { type: 'boolean', const: true } } },
   ...errors,
 } as const;
+
+/** A moderator's browser fetching one sealed file of a submission. */
+export const sealedFileParamsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'file'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    file: { type: 'integer', minimum: 0, maximum: 1000 },
+  },
+} as const;

@@ -1,6 +1,7 @@
 // The moderation console: /mod pages (server-rendered shells; crypto in the browser bundle)
 // and /mod/api JSON. Login and enrolment are open; everything else needs a session, and
 // team actions need an administrator. Every state-changing request carries a CSRF token.
+import { moderatorAttachmentRoutes } from '../attachments/routes.js';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -350,6 +351,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
     session.get<QueueQuery>('/mod/api/submissions', { schema: { querystring: schemas.queueQuerySchema } }, async (request) => ({
       items: await listQueue(db, me(request), request.query),
     }));
+    moderatorAttachmentRoutes(session, db);
     // Read-only: opening shows the account; only "Start review" claims it.
     session.get<{ Params: { id: string } }>('/mod/api/submissions/:id', { schema: schemas.openSubmissionSchema, preHandler: requirePasskey }, async (request) => openSubmission(db, request.params.id));
     session.post<{ Params: { id: string }; Body: { takeOver?: boolean } | null }>('/mod/api/submissions/:id/claim', { schema: schemas.claimSchema, preHandler: requirePasskey }, async (request) => {

@@ -14,6 +14,7 @@ import { declareUpload, putChunk, sealFiles, sealWithAttachments, uploadFiles } 
 import { dumpAllTables } from '../support/database.js';
 import { postJson } from '../support/followup.js';
 import { createIntakeKey, type TestIntakeKey } from '../support/intake.js';
+import { call, enrolViaApi, logInViaApi, visit } from '../support/moderation.js';
 
 let t: TestApp;
 let key: TestIntakeKey;
@@ -212,3 +213,21 @@ describe('deleting attachments', () => {
   });
 });
 
+describe('moderators fetching sealed files', () => {
+  it('serves each sealed file of a submission to a session only, byte for byte, and names a missing one', async () => {
+    const uploadId = await uploadFiles(t.app, twoFiles);
+    const sealed = await sealWithAttachments(key, twoFiles, uploadId);
+    expect((await postJson(t.app, '/api/v1/submissions', sealed.body)).statusCode).toBe(201);
+    const { submission_id } = await t.database.db.selectFrom('attachment_uploads').select('submission_id').where('id', '=', uploadId).executeTakeFirstOrThrow();
+    const url = (file: number) => `/mod/api/submissions/${submission_id!}/attachments/${file}`;
+    expectRefusal(await call(t.app, await visit(t.app), 'GET', url(0)), 401, 'not_logged_in');
+    // The file is sealed bytes; a session is enough to fetch it, the intake key to open it.
+    await enrolViaApi(t.app, t.database.db, 'admin', 'administrator');
+    const admin = await logInViaApi(t.app, 'admin', 'admin lantern orbit meadow', t.config.publicOrigin);
+    const second = await call(t.app, admin, 'GET', url(1));
+    expect(second.statusCode).toBe(200);
+    expect(second.headers['content-type']).toBe('application/octet-stream');
+    expect(Buffer.compare(second.rawPayload, Buffer.concat(twoFiles[1]!.chunks))).toBe(0);
+    expectRefusal(await call(t.app, admin, 'GET', url(2)), 404, 'unknown_attachment');
+  });
+});

@@ -14,9 +14,10 @@ import { openAccount } from '../../common/protocol/envelope.js';
 import { deriveReceiptKeys, entropyFromReceiptWords } from '../../common/protocol/receipt.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
 import { sealedFileOf } from '../../server/attachments/service.js';
-import { appAndChromium, chromiumAvailable } from '../support/browser.js';
+import { appAndChromium, chromiumAvailable, moderatorTab } from '../support/browser.js';
 import { dumpAllTables } from '../support/database.js';
-import { createIntakeKey, type TestIntakeKey } from '../support/intake.js';
+import type { BoxKeyPair } from '../../common/protocol/envelope.js';
+import { enrolViaApi, logInViaApi, type TestModerator } from '../support/moderation.js';
 
 const CANARIES = {
   jpegComment: 'CanaryJpegComment-7Q',
@@ -76,10 +77,13 @@ async function drawnPicture(page: Page, type: 'image/jpeg' | 'image/png', width:
 
 describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
   const env = appAndChromium();
-  let key: TestIntakeKey;
+  let intakeKeyPair: BoxKeyPair;
+  let moderator: TestModerator;
   let dir: string;
   beforeAll(async () => {
-    key = await createIntakeKey(env.t.database.db);
+    const { intake } = await enrolViaApi(env.t.app, env.t.database.db, 'alice', 'administrator', { createIntakeKey: true });
+    intakeKeyPair = intake!;
+    moderator = await logInViaApi(env.t.app, 'alice', 'alice lantern orbit meadow', env.t.origin);
     dir = mkdtempSync(path.join(tmpdir(), 'offscript-attachments-'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -108,7 +112,7 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
     const sodium = await loadSodium();
     const { lookupToken } = deriveReceiptKeys(sodium, entropyFromReceiptWords(words.join(' ')));
     const row = await env.t.database.db.selectFrom('submissions').selectAll().where('lookup_hash', '=', lookupTokenHash(lookupToken)).executeTakeFirstOrThrow();
-    const account = openAccount(sodium, row.envelope!, key.keyPair);
+    const account = openAccount(sodium, row.envelope!, intakeKeyPair);
     const manifest = attachmentManifestOf(sodium, account);
     const files = await Promise.all(
       manifest.map(async (entry: AttachmentManifestEntry, i) => {
@@ -151,7 +155,17 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
     expect(problems).toEqual([]);
     await context.close();
 
-    const { manifest, files } = await openSubmission(words);
+    const { submissionId, manifest, files } = await openSubmission(words);
+
+    // A moderator opens all three in the page: pictures, and the PDF as its page image.
+    const consolePage = await moderatorTab(env.browser, moderator);
+    await consolePage.goto(`${env.t.origin}/mod/submissions/${submissionId}`);
+    await consolePage.getByText('Checked and decrypted in your browser').nth(2).waitFor({ timeout: 60_000 });
+    const shown = consolePage.locator('#submission-file-list img');
+    await expect(shown.count()).resolves.toBe(3);
+    await expect(shown.evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).naturalWidth))).resolves.toEqual([640, 300, 1224]);
+    await consolePage.context().close();
+
     expect(manifest.map((e) => e.kind)).toEqual(['image/jpeg', 'image/png', 'pdf-pages']);
     const decrypted = [
       ...files.slice(0, 2).map((f, i) => ({ name: `opened-${i}.${i === 0 ? 'jpg' : 'png'}`, bytes: f.plaintext })),

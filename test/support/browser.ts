@@ -3,7 +3,9 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { toBase64 } from '../../common/protocol/encoding.js';
 import { startListeningTestApp, type ListeningTestApp } from './app.js';
+import { s, type TestModerator } from './moderation.js';
 import type { SoftwarePasskey } from './passkey.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -67,4 +69,14 @@ export async function addVirtualAuthenticator(
   });
   for (const passkey of passkeys) await cdp.send('WebAuthn.addCredential', { authenticatorId, credential: passkey.exportForVirtualAuthenticator() });
   return { authenticatorId, cdp };
+}
+
+/** A tab in which `who` is logged in: their session cookie and key pairs, as the login page leaves them. */
+export async function moderatorTab(browser: Browser, who: TestModerator): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addCookies(Object.entries(who.cookies).map(([name, value]) => ({ name, value, domain: '127.0.0.1', path: '/mod', httpOnly: true, sameSite: 'Strict' as const })));
+  const pair = (p: { publicKey: Uint8Array; privateKey: Uint8Array }) => ({ publicKey: toBase64(s, p.publicKey), privateKey: toBase64(s, p.privateKey) });
+  const stored = JSON.stringify({ box: pair(who.keys.boxKeyPair), sign: pair(who.keys.signKeyPair) });
+  await context.addInitScript((value: string) => sessionStorage.setItem('offscript.moderator.keys', value), stored);
+  return context.newPage();
 }

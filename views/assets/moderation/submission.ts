@@ -7,6 +7,7 @@ import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
 import { openAccount, openMessageWithAnyKey, sealMessage, type BoxKeyPair } from '../../../common/protocol/envelope.js';
 import { conditionAnswers, conditions, consents, factQuestions, hoursBands, payBands, platforms, roles, taskTypes } from '../../../common/vocabulary.js';
 import { isUndecided } from '../../../common/workflow.js';
+import { showAttachments } from './attachments.js';
 import { api, asSodium, element, say, sodiumReady, unlockIntakeKeys, type IntakeKeyring, type SodiumSumo } from './console.js';
 import { DraftMarks, renderMarked, unresolvedRefusal } from './identifier-marks.js';
 import { renderPublication } from './publication.js';
@@ -162,11 +163,13 @@ export function initSubmission(): void {
       if (!intakeKey) throw new Error('You do not hold the intake key this submission was sealed to; ask an administrator for a grant.');
       const started = performance.now();
       // Checked as the form checks it: version 1 or 2, every facet in its vocabulary.
-      account = readAccount(openAccount(asSodium(sodium), fromBase64(asSodium(sodium), submission.envelope), intakeKey));
+      const opened = openAccount(asSodium(sodium), fromBase64(asSodium(sodium), submission.envelope), intakeKey);
+      account = readAccount(opened);
       root.dataset.decryptMs = String(Math.round(performance.now() - started));
       watchList = await openWatchList(sodium, ring);
       showAccount(account, watchList);
       showMessages(sodium, submission, ring);
+      void showAttachments(asSodium(sodium), opened, id);
       say(status, '');
       element('account-view').hidden = false;
       element('review-bar').hidden = false;

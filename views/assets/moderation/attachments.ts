@@ -1,0 +1,63 @@
+// The files a source attached, opened in the moderator's browser (docs/attachments.md): each
+// sealed file is fetched, checked against the digest the account lists, decrypted and shown in
+// the page (pictures, and a PDF's page images made at intake); never offered as a download.
+import {
+  attachmentManifestOf,
+  openAttachment,
+  SEALED_CHUNK_BYTES,
+  unframePages,
+  type AttachmentManifestEntry,
+} from '../../../common/protocol/attachment.js';
+import type { Sodium } from '../../../common/protocol/sodium.js';
+
+function pictureUrl(bytes: Uint8Array, type: string): Promise<string> {
+  // data: URLs, because the CSP's img-src allows them and not blob: URLs.
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(new Error('cannot show this file'));
+    reader.readAsDataURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
+  });
+}
+
+async function openFile(sodium: Sodium, submissionId: string, index: number, entry: AttachmentManifestEntry): Promise<{ type: string; pictures: Uint8Array[] }> {
+  const response = await fetch(`/mod/api/submissions/${submissionId}/attachments/${index}`, { credentials: 'same-origin' });
+  if (!response.ok) throw new Error(`The server answered ${response.status}.`);
+  const sealed = new Uint8Array(await response.arrayBuffer());
+  const chunks = Array.from({ length: sealed.length / SEALED_CHUNK_BYTES }, (_, n) => sealed.subarray(n * SEALED_CHUNK_BYTES, (n + 1) * SEALED_CHUNK_BYTES));
+  const plaintext = openAttachment(sodium, entry, chunks);
+  if (entry.kind === 'pdf-pages') return { type: 'image/jpeg', pictures: unframePages(plaintext, entry.pages ?? 0) };
+  return { type: entry.kind, pictures: [plaintext] };
+}
+
+/** Lists and opens the files an opened account lists, in section#submission-files. */
+export async function showAttachments(sodium: Sodium, openedAccount: unknown, submissionId: string): Promise<void> {
+  const section = document.getElementById('submission-files');
+  const list = document.getElementById('submission-file-list');
+  if (!section || !list) return;
+  const manifest = attachmentManifestOf(sodium, openedAccount);
+  if (manifest.length === 0) return;
+  section.hidden = false;
+  for (const [index, entry] of manifest.entries()) {
+    const item = document.createElement('li');
+    const caption = document.createElement('p');
+    const what = entry.kind === 'pdf-pages' ? `a PDF, as ${entry.pages} page image${entry.pages === 1 ? '' : 's'} made at intake` : 'a picture';
+    caption.textContent = `File ${index + 1} of ${manifest.length}: ${what}. Opening…`;
+    item.append(caption);
+    list.append(item);
+    try {
+      const { type, pictures } = await openFile(sodium, submissionId, index, entry);
+      for (const [page, bytes] of pictures.entries()) {
+        const img = document.createElement('img');
+        img.src = await pictureUrl(bytes, type);
+        img.alt = pictures.length > 1 ? `File ${index + 1}, page ${page + 1}` : `File ${index + 1}`;
+        img.className = 'attachment-picture';
+        item.append(img);
+      }
+      caption.textContent = `File ${index + 1} of ${manifest.length}: ${what}. Checked and decrypted in your browser.`;
+    } catch (error) {
+      caption.textContent = `File ${index + 1} of ${manifest.length}: cannot be opened. ${error instanceof Error ? error.message : ''}`;
+      caption.className = 'error-summary';
+    }
+  }
+}
