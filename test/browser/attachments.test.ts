@@ -14,6 +14,7 @@ import { openAccount } from '../../common/protocol/envelope.js';
 import { deriveReceiptKeys, entropyFromReceiptWords } from '../../common/protocol/receipt.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
 import { sealedFileOf } from '../../server/attachments/service.js';
+import { textPdf } from '../../scripts/bench/text-pdf.js';
 import { appAndChromium, chromiumAvailable, moderatorTab } from '../support/browser.js';
 import { dumpAllTables } from '../support/database.js';
 import type { BoxKeyPair } from '../../common/protocol/envelope.js';
@@ -32,24 +33,7 @@ const exiftool = (...args: string[]) => execFileSync('exiftool', args, { encodin
 
 /** A one-page PDF: visible text, and a canary drawn in render mode 3 (invisible, but extractable). */
 function pdfWithHiddenText(): Buffer {
-  const content = `BT /F1 24 Tf 72 700 Td (Pay statement, visible) Tj ET BT 3 Tr /F1 12 Tf 72 600 Td (${CANARIES.pdfHidden}) Tj ET`;
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-  ];
-  let pdf = '%PDF-1.4\n';
-  const offsets = objects.map((body, i) => {
-    const at = pdf.length;
-    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
-    return at;
-  });
-  const xref = pdf.length;
-  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(pdf, 'latin1');
+  return textPdf([`BT /F1 24 Tf 72 700 Td (Pay statement, visible) Tj ET BT 3 Tr /F1 12 Tf 72 600 Td (${CANARIES.pdfHidden}) Tj ET`]);
 }
 
 /** A picture drawn by Chromium itself, so that its visible content is known. */

@@ -5,6 +5,7 @@ import { imageMetadata, type MetadataCategory } from './found-metadata.js';
 import { renderPdf } from './render-pdf.js';
 import { IMAGE_TYPES, StripRefused, stripImage } from './strip-image.js';
 import type { PreparedFile } from './upload.js';
+import { pictureUrl } from './picture-url.js';
 
 interface Attached extends PreparedFile {
   id: number;
@@ -17,15 +18,6 @@ export interface AttachmentsField {
 
 const MB = (bytes: number) => (bytes < 1_000_000 ? `${Math.ceil(bytes / 1000)} KB` : `${(bytes / 1_000_000).toFixed(1)} MB`);
 
-function dataUrl(bytes: Uint8Array, type: string): Promise<string> {
-  // data: URLs, because the CSP's img-src allows them and not blob: URLs.
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result));
-    reader.onerror = () => reject(new Error('preview failed'));
-    reader.readAsDataURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
-  });
-}
 
 function make<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -74,13 +66,13 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
         const pdf = await renderPdf(file, worker, (done, total) => (name.textContent = `${file.name}: drawing page ${done} of ${total}…`));
         prepared = { kind: 'pdf-pages', plaintext: pdf.framed, pages: pdf.pages.length };
         removed = pdf.removed;
-        previews = await Promise.all(pdf.pages.map((p) => dataUrl(p, 'image/jpeg')));
+        previews = await Promise.all(pdf.pages.map((p) => pictureUrl(p, 'image/jpeg')));
         summary = `${pdf.pages.length} page image${pdf.pages.length === 1 ? '' : 's'}, ${MB(pdf.framed.length)}`;
       } else if (IMAGE_TYPES.includes(file.type)) {
         const [image, found] = await Promise.all([stripImage(file), imageMetadata(file)]);
         prepared = { kind: image.kind, plaintext: image.bytes };
         removed = found;
-        previews = [await dataUrl(image.bytes, image.kind)];
+        previews = [await pictureUrl(image.bytes, image.kind)];
         summary = `${image.kind.slice('image/'.length).toUpperCase()} picture, ${image.width} × ${image.height}, ${MB(image.bytes.length)}`;
       } else {
         return fail('Only pictures (JPEG, PNG, WebP, HEIC) and PDFs can be attached.');

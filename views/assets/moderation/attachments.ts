@@ -9,16 +9,8 @@ import {
   type AttachmentManifestEntry,
 } from '../../../common/protocol/attachment.js';
 import type { Sodium } from '../../../common/protocol/sodium.js';
+import { pictureUrl } from '../attachments/picture-url.js';
 
-function pictureUrl(bytes: Uint8Array, type: string): Promise<string> {
-  // data: URLs, because the CSP's img-src allows them and not blob: URLs.
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result));
-    reader.onerror = () => reject(new Error('cannot show this file'));
-    reader.readAsDataURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
-  });
-}
 
 async function openFile(sodium: Sodium, submissionId: string, index: number, entry: AttachmentManifestEntry): Promise<{ type: string; pictures: Uint8Array[] }> {
   const response = await fetch(`/mod/api/submissions/${submissionId}/attachments/${index}`, { credentials: 'same-origin' });
