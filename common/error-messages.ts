@@ -191,6 +191,7 @@ export const ENGLISH: MessageCatalogue = {
   chunk_already_stored: ({ file, chunk }) => `Chunk ${chunk} of file ${file} is already stored; the first copy is kept.`,
   upload_incomplete: ({ file, stored, expected }) => `File ${file} has ${stored} of its ${expected} chunks; send the rest, then the account.`,
   upload_digest_mismatch: ({ file }) => `File ${file} does not match its declared SHA-256; upload it again.`,
+  unknown_attachment: 'This submission has no such file (it may have been deleted).',
 };
 
 /** The words for a code and its details. */

@@ -131,6 +131,7 @@ export const ERROR_STATUSES = {
   chunk_already_stored: 409,
   upload_incomplete: 409,
   upload_digest_mismatch: 400,
+  unknown_attachment: 404,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUSES;

@@ -5,7 +5,7 @@ import { SEALED_CHUNK_BYTES } from '../../common/protocol/attachment.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { SOURCE_ROUTE_LOG_LEVEL } from '../privacy/logging.js';
-import { ServiceError } from '../../common/errors.js';
+import { CodedError } from '../../common/errors.js';
 import { chunkParamsSchema, chunkStoredSchemas, sealedFileParamsSchema, uploadCreatedSchemas, uploadDeclarationSchema } from './schemas.js';
 import { createUpload, sealedFileOf, storeChunk, type ChunkAddress, type UploadDeclaration } from './service.js';
 
@@ -58,7 +58,7 @@ export function moderatorAttachmentRoutes(session: FastifyInstance, db: Kysely<D
     { schema: { params: sealedFileParamsSchema } },
     async (request, reply) => {
       const stored = await sealedFileOf(db, request.params.id, request.params.file);
-      if (!stored) throw new ServiceError(404, 'unknown_attachment', 'This submission has no such file (it may have been deleted).');
+      if (!stored) throw new CodedError('unknown_attachment');
       return reply.type('application/octet-stream').header('content-disposition', 'attachment; filename="sealed.bin"').send(Buffer.from(stored.sealed));
     },
   );

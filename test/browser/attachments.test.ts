@@ -142,7 +142,7 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
     const { submissionId, manifest, files } = await openSubmission(words);
 
     // A moderator opens all three in the page: pictures, and the PDF as its page image.
-    const consolePage = await moderatorTab(env.browser, moderator);
+    const consolePage = await moderatorTab(env.browser, moderator, env.t.origin);
     await consolePage.goto(`${env.t.origin}/mod/submissions/${submissionId}`);
     await consolePage.getByText('Checked and decrypted in your browser').nth(2).waitFor({ timeout: 60_000 });
     const shown = consolePage.locator('#submission-file-list img');
