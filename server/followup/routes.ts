@@ -2,6 +2,7 @@
 // no-JavaScript POST, and the JSON API the page's script uses. None of these routes logs a
 // line per request: that a lookup happened, and how it ended, stays unsaid.
 import formbody from '@fastify/formbody';
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
@@ -25,7 +26,6 @@ import {
   parseSealedMessage,
   receiveSourceMessage,
   withdrawSubmission,
-  type StatusForm,
 } from './service.js';
 
 export interface FollowupRoutesOptions {
@@ -34,7 +34,9 @@ export interface FollowupRoutesOptions {
 
 const QUIET = SOURCE_ROUTE_LOG_LEVEL;
 
-export async function followupRoutes(app: FastifyInstance, { db }: FollowupRoutesOptions): Promise<void> {
+export async function followupRoutes(untyped: FastifyInstance, { db }: FollowupRoutesOptions): Promise<void> {
+  // Each handler's body and reply are inferred from its route's JSON schema.
+  const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   const sodium = await loadSodium();
 
   async function renderPage(reply: FastifyReply, model: Record<string, unknown> = {}) {
@@ -49,12 +51,13 @@ export async function followupRoutes(app: FastifyInstance, { db }: FollowupRoute
 
   app.get('/status', { logLevel: QUIET, config: { sourcePage: true } }, async (_request, reply) => renderPage(reply));
 
-  await app.register(async (form) => {
+  await app.register(async (plainForm) => {
+    const form = plainForm.withTypeProvider<JsonSchemaToTsProvider>();
     // Only what a browser's form sends; the words never travel in a URL.
     form.removeAllContentTypeParsers();
     await form.register(formbody);
 
-    form.post<{ Body: StatusForm }>(
+    form.post(
       '/status',
       { logLevel: QUIET, config: { sourcePage: true, rateLimit: {} }, schema: { body: statusFormBodySchema } },
       async (request, reply) => {
@@ -71,18 +74,19 @@ export async function followupRoutes(app: FastifyInstance, { db }: FollowupRoute
     );
   });
 
-  await app.register(async (api) => {
+  await app.register(async (plainApi) => {
+    const api = plainApi.withTypeProvider<JsonSchemaToTsProvider>();
     // The API speaks JSON only: anything else is 415, not a parse into some other shape.
     api.removeAllContentTypeParsers();
     api.addContentTypeParser('application/json', { parseAs: 'string' }, api.getDefaultJsonParser('error', 'error'));
 
-    api.post<{ Body: { lookupToken: string } }>(
+    api.post(
       '/api/v1/status',
       { logLevel: QUIET, config: { rateLimit: {} }, schema: { body: lookupBodySchema, response: statusResponseSchemas } },
       async (request) => lookUpStatus(db, parseLookupToken(request.body.lookupToken)),
     );
 
-    api.post<{ Body: { lookupToken: string; ciphertext: string } }>(
+    api.post(
       '/api/v1/messages',
       { logLevel: QUIET, config: { rateLimit: {} }, schema: { body: messageBodySchema, response: messageResponseSchemas } },
       async (request, reply) => {
@@ -92,7 +96,7 @@ export async function followupRoutes(app: FastifyInstance, { db }: FollowupRoute
       },
     );
 
-    api.post<{ Body: { lookupToken: string } }>(
+    api.post(
       '/api/v1/withdraw',
       { logLevel: QUIET, config: { rateLimit: {} }, schema: { body: lookupBodySchema, response: withdrawResponseSchemas } },
       async (request) => {

@@ -19,7 +19,8 @@ import { openMessage, sealMessage, type BoxKeyPair } from '../../common/protocol
 import { bucketOfSealedLength, PADDING_BUCKETS, SEAL_OVERHEAD } from '../../common/protocol/padding.js';
 import { deriveReceiptKeys, entropyFromReceiptWords, LOOKUP_TOKEN_BYTES } from '../../common/protocol/receipt.js';
 import { loadSodium, type Sodium } from '../../common/protocol/sodium.js';
-import type { SourceStatus } from '../../common/followup/schemas.js';
+import type { SourceStatus, statusFormBodySchema } from '../../common/followup/schemas.js';
+import type { FromSchema } from 'json-schema-to-ts';
 import {
   buildTimeline,
   STATUS_DESCRIPTIONS,
@@ -248,14 +249,8 @@ export async function withdrawSubmission(db: Kysely<Database>, lookupToken: Uint
 
 // ——— The no-JavaScript path: the server does the browser's work in memory, for one response. ———
 
-export type StatusFormAction = 'view' | 'reply' | 'withdraw';
-
-export interface StatusForm {
-  words?: string;
-  action?: StatusFormAction;
-  message?: string;
-  confirm?: string;
-}
+/** What the no-JavaScript status form posts (its schema's type). */
+export type StatusForm = FromSchema<typeof statusFormBodySchema>;
 
 export interface ReadableMessage {
   fromModerators: boolean;
