@@ -192,6 +192,7 @@ export const ENGLISH: MessageCatalogue = {
   upload_incomplete: ({ file, stored, expected }) => `File ${file} has ${stored} of its ${expected} chunks; send the rest, then the account.`,
   upload_digest_mismatch: ({ file }) => `File ${file} does not match its declared SHA-256; upload it again.`,
   unknown_attachment: 'This submission has no such file (it may have been deleted).',
+  verification_without_files: 'This submission has no attached files, so no documents can be recorded as seen; accept it without the verification tier.',
 };
 
 /** The words for a code and its details. */

@@ -132,6 +132,7 @@ export const ERROR_STATUSES = {
   upload_incomplete: 409,
   upload_digest_mismatch: 400,
   unknown_attachment: 404,
+  verification_without_files: 409,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUSES;

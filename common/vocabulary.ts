@@ -96,6 +96,17 @@ export const consents = vocabulary([
   { key: 'background', label: 'Moderators may read it as background only; do not publish or count it' },
 ]);
 
+// The verification tier (issue 18): recorded at acceptance by a moderator who opened the
+// account's attached files; labels read after "a" in the published sentence.
+export const verificationTiers = vocabulary([{ key: 'documents_seen', label: 'A moderator saw documents supporting this account' }]);
+export const documentKinds = vocabulary([
+  { key: 'pay_record', label: 'pay record' },
+  { key: 'platform_message', label: 'platform message' },
+  { key: 'contract', label: 'contract' },
+  { key: 'task_screenshot', label: 'task screenshot' },
+]);
+export type DocumentKind = (typeof documentKinds.keys)[number];
+
 export type Role = (typeof roles.keys)[number];
 export type Platform = (typeof platforms.keys)[number];
 export type TaskType = (typeof taskTypes.keys)[number];

@@ -152,6 +152,8 @@ export interface AccountsTable {
   facts: ColumnType<Record<string, string>, string | undefined, string>;
   /** When the work happened, YYYY-H1 or YYYY-H2; never a date. */
   half_year: string | null;
+  /** The verification tier: document kinds a moderator saw (migration 0015); null when none was recorded. */
+  documents_seen: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
 }
 
 /** Raw counts over counted accounts, kept by triggers (migration 0005); never published as such. */

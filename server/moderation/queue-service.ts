@@ -16,6 +16,7 @@ import {
   conditionAnswers,
   conditions,
   consents,
+  documentKinds,
   hoursBands,
   payAgainstAdvertised,
   payBands,
@@ -313,6 +314,15 @@ export function validateStoryDraft(story: StoryDraft): void {
   }
 }
 
+/** The verification tier as a moderator records it at acceptance: which kinds of document they saw. */
+export interface VerificationInput {
+  documentKinds: string[];
+}
+
+export function validateVerification(verification: VerificationInput): void {
+  verification.documentKinds.forEach((kind) => checkTerm(kind, 'verification.documentKinds', documentKinds));
+}
+
 /** What the audit log keeps of a draft's marks: how many were dismissed, never their text. */
 export const marksAuditDetails = (story: StoryDraft) => ({ dismissedIdentifierMarks: story.identifierMarks.dismissed });
 
@@ -326,15 +336,27 @@ async function undecided(trx: Transaction<Database>, moderator: ModeratorIdentit
   return row;
 }
 
+async function hasAttachedFiles(trx: Transaction<Database>, submissionId: string): Promise<boolean> {
+  const file = await trx
+    .selectFrom('attachment_files')
+    .innerJoin('attachment_uploads', 'attachment_uploads.id', 'attachment_files.upload_id')
+    .select('attachment_files.upload_id')
+    .where('attachment_uploads.submission_id', '=', submissionId)
+    .limit(1)
+    .executeTakeFirst();
+  return file !== undefined;
+}
+
 /** Accepts a submission: one account for statistics and, with consent to quote, a story for second review. */
 export async function acceptSubmission(
   db: Kysely<Database>,
   moderator: ModeratorIdentity,
   id: string,
-  input: { facets: FacetsInput; story?: StoryDraft },
+  input: { facets: FacetsInput; story?: StoryDraft; verification?: VerificationInput },
 ): Promise<{ accountId: string; storyId?: string }> {
-  const { facets } = input;
+  const { facets, verification } = input;
   validateFacets(facets);
+  if (verification) validateVerification(verification);
   if (input.story) {
     validateStoryDraft(input.story);
     if (facets.consent !== 'quote') {
@@ -344,12 +366,20 @@ export async function acceptSubmission(
   const today = todayUtc();
   return db.transaction().execute(async (trx) => {
     await undecided(trx, moderator, id);
-    const account = accountRow(facets, id, today);
+    // "A moderator saw documents" is only true of documents the source attached to this submission.
+    if (verification && !(await hasAttachedFiles(trx, id))) throw new CodedError('verification_without_files');
+    const documentsSeen = verification ? [...new Set(verification.documentKinds)] : null;
+    const account = { ...accountRow(facets, id, today), documents_seen: documentsSeen };
     const accountId = account.id;
     await trx.insertInto('accounts').values(account).execute();
     await trx.updateTable('submissions').set({ status: 'accepted', status_changed_on: today, decided_on: today, claimed_by: null }).where('id', '=', id).execute();
     const actor = { id: moderator.id, handle: moderator.handle };
-    await appendAuditEntry(trx, { actor, action: 'submission.accepted', subject: { type: 'submission', id } });
+    await appendAuditEntry(trx, {
+      actor,
+      action: 'submission.accepted',
+      subject: { type: 'submission', id },
+      ...(documentsSeen ? { details: { verificationTier: 'documents_seen', documentKinds: documentsSeen } } : {}),
+    });
     if (!input.story) return { accountId };
     const storyId = randomUUID();
     await trx

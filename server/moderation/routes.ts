@@ -12,6 +12,8 @@ import { CodedError } from '../../common/errors.js';
 import { wantsJson } from '../error-handling.js';
 import {
   attributionLabels,
+  documentKinds,
+  verificationTiers,
   claimFilters,
   conditionAnswers,
   conditions,
@@ -46,6 +48,7 @@ import {
   type FacetsInput,
   type StatusFilter,
   type StoryDraft,
+  type VerificationInput,
 } from './queue-service.js';
 import { purgeSchedule } from './retention.js';
 import * as schemas from './schemas.js';
@@ -112,6 +115,8 @@ const vocabularies = {
   conditionAnswers: conditionAnswers.terms,
   consents: consents.terms,
   attributionLabels: attributionLabels.terms,
+  verificationTier: verificationTiers.labelOf('documents_seen'),
+  documentKinds: documentKinds.terms,
   // Account version 2: one select per question, generated from the one definition.
   factQuestions: factQuestions.map((q) => ({ key: q.key, label: q.label, answers: q.answers.terms })),
 };
@@ -381,7 +386,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
         publication: await storyPublicationPreview(db, config.kMin, story.id),
       };
     });
-    session.post<{ Params: { id: string }; Body: { facets: FacetsInput; story?: StoryDraft } }>(
+    session.post<{ Params: { id: string }; Body: { facets: FacetsInput; story?: StoryDraft; verification?: VerificationInput } }>(
       '/mod/api/submissions/:id/accept',
       { schema: schemas.acceptSchema },
       async (request) => acceptSubmission(db, me(request), request.params.id, request.body),

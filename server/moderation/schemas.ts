@@ -240,9 +240,17 @@ export const storyDraftSchema = {
   },
 } as const;
 
+// The verification tier: at least one kind of document seen (checked against the vocabulary in the service, 400 naming the field).
+const verificationTierSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['documentKinds'],
+  properties: { documentKinds: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'string', maxLength: 60 } } },
+} as const;
+
 export const acceptSchema = {
   params: uuidParams,
-  body: { type: 'object', additionalProperties: false, required: ['facets'], properties: { facets: facetsSchema, story: storyDraftSchema } },
+  body: { type: 'object', additionalProperties: false, required: ['facets'], properties: { facets: facetsSchema, story: storyDraftSchema, verification: verificationTierSchema } },
   response: {
     200: { type: 'object', required: ['accountId'], properties: { accountId: { type: 'string' }, storyId: { type: 'string' } } },
     ...errors,

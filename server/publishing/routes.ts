@@ -26,7 +26,7 @@ import {
 import { headlineText, hiddenStatesLine, selectTables, statsJson, statsPageTables, tidyCsv } from './statistics-formats.js';
 import { EPSILON_PER_COUNT, epsilonValue } from './noise.js';
 import { COUNTS_ONE_ACCOUNT_MOVES, STATISTICS_TABLE_IDS } from './statistics.js';
-import { getPublicStory, listPublishedStories, recentQuotes } from './stories.js';
+import { allPublishedStories, getPublicStory, listPublishedStories, recentQuotes, storiesCsv } from './stories.js';
 import { apiReferenceOperations, wantsApiReferencePage } from './api-docs.js';
 import { figuresProvenance, getRelease, latestRelease, listReleases, releaseCitation, releaseCodebook, releaseNumber, type Release, type ReleaseSummary } from './releases.js';
 
@@ -88,6 +88,10 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
         }),
       };
     }),
+  );
+
+  app.get('/stories.csv', async (request, reply) =>
+    cache.respond(request, reply, async () => ({ type: 'text/csv; charset=utf-8', body: storiesCsv(await allPublishedStories(db), config.publicOrigin) })),
   );
 
   // The story is read inside the render: a page once served stays served while the database is away.

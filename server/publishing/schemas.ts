@@ -1,7 +1,7 @@
 // Schemas of the public API; vocabularies come from the one source of truth.
 import type { FromSchema } from 'json-schema-to-ts';
 import { errorResponseSchema } from '../../common/errors.js';
-import { conditions, platforms, roles, taskTypes } from '../../common/vocabulary.js';
+import { conditions, documentKinds, platforms, roles, taskTypes, verificationTiers } from '../../common/vocabulary.js';
 import { FIGURE_STATUSES } from './disclosure.js';
 import { SEARCH_MAX_CHARS } from './stories.js';
 
@@ -36,7 +36,7 @@ export const storiesResponseSchema = {
         type: 'array',
         items: {
           type: 'object',
-          required: ['slug', 'url', 'title', 'body', 'pullQuotes', 'attribution', 'tags', 'publishedOn', 'batch'],
+          required: ['slug', 'url', 'title', 'body', 'pullQuotes', 'attribution', 'tags', 'publishedOn', 'batch', 'verification'],
           properties: {
             slug: { type: 'string' },
             url: { type: 'string' },
@@ -47,6 +47,16 @@ export const storiesResponseSchema = {
             tags: { type: 'object', properties: { platforms: stringList, roles: stringList, taskTypes: stringList, conditions: stringList } },
             publishedOn: { type: 'string', format: 'date' },
             batch: { type: 'integer' },
+            verification: {
+              type: ['object', 'null'],
+              description: 'The verification tier recorded at acceptance; null when none was (nothing is then said about documents)',
+              required: ['tier', 'documentKinds', 'statement'],
+              properties: {
+                tier: { type: 'string', enum: verificationTiers.keys },
+                documentKinds: { type: 'array', items: { type: 'string', enum: documentKinds.keys } },
+                statement: { type: 'string', description: 'The tier in plain words, as the story page shows it' },
+              },
+            },
           },
         },
       },

@@ -8,7 +8,8 @@ import { CodedError } from '../../common/errors.js';
 import { loadSodiumSumo } from '../../common/protocol/digest.js';
 import { openSignedCursor, signCursor } from '../../common/protocol/signed-cursor.js';
 import { serverSecret } from '../moderation/server-secret.js';
-import { attributionLabels } from '../../common/vocabulary.js';
+import { csvField } from './statistics-formats.js';
+import { attributionLabels, documentKinds, verificationTiers, type DocumentKind } from '../../common/vocabulary.js';
 
 export const SEARCH_MAX_CHARS = 200;
 export const PAGE_SIZE = 20;
@@ -26,6 +27,27 @@ export interface PublicStory {
   publishedOn: Day;
   batch: number;
   status: Extract<StoryStatus, 'published' | 'retracted'>;
+  /** The verification tier recorded at acceptance; null when none was (the story says nothing about documents). */
+  verification: StoryVerification | null;
+}
+
+export interface StoryVerification {
+  tier: 'documents_seen';
+  documentKinds: DocumentKind[];
+  /** The tier in plain words, as the story page shows it. */
+  statement: string;
+}
+
+const listOfKinds = new Intl.ListFormat('en-GB', { style: 'long', type: 'conjunction' });
+
+/** "A moderator saw documents supporting this account: a pay record and a platform message." */
+export function storyVerification(documentsSeen: readonly string[] | null): StoryVerification | null {
+  // In the vocabulary's order, so that the sentence and the CSV do not depend on the order of ticking.
+  const kinds = documentKinds.keys.filter((kind) => documentsSeen?.includes(kind));
+  if (kinds.length === 0) return null;
+  const tier = 'documents_seen';
+  const statement = `${verificationTiers.labelOf(tier)}: ${listOfKinds.format(kinds.map((kind) => `a ${documentKinds.labelOf(kind)}`))}.`;
+  return { tier, documentKinds: kinds, statement };
 }
 
 // Newest batch first, then the batch's own random order.
@@ -67,10 +89,11 @@ function toPublic(row: {
   published_on: Day | null;
   sequence: number | null;
   status: StoryStatus;
+  documents_seen: string[] | null;
 }): PublicStory {
   // A retracted story keeps only its address and a notice: nothing of its text stays public.
   if (row.status === 'retracted') {
-    return { slug: row.slug!, title: 'Withdrawn', body: '', pullQuotes: [], attribution: '', tags: {}, publishedOn: row.published_on!, batch: row.sequence ?? 0, status: 'retracted' };
+    return { slug: row.slug!, title: 'Withdrawn', body: '', pullQuotes: [], attribution: '', tags: {}, publishedOn: row.published_on!, batch: row.sequence ?? 0, status: 'retracted', verification: null };
   }
   return {
     slug: row.slug!,
@@ -82,6 +105,7 @@ function toPublic(row: {
     publishedOn: row.published_on!,
     batch: row.sequence ?? 0,
     status: 'published',
+    verification: storyVerification(row.documents_seen),
   };
 }
 
@@ -89,7 +113,9 @@ function publicStories(db: Kysely<Database>) {
   return db
     .selectFrom('stories')
     .leftJoin('batches', 'batches.id', 'stories.batch_id')
+    .leftJoin('accounts', 'accounts.id', 'stories.account_id')
     .select([
+      'accounts.documents_seen',
       'stories.id',
       'stories.slug',
       'stories.title',
@@ -131,6 +157,46 @@ export async function listPublishedStories(db: Kysely<Database>, filters: StoryF
   const nextCursor =
     rows.length > limit && last ? await encodeCursor(db, { batch: last.sequence!, position: last.batch_position!, id: last.id }) : null;
   return { stories: page.map(toPublic), nextCursor };
+}
+
+/** Every published story, newest release first, in each release's own order (the CSV export). */
+export async function allPublishedStories(db: Kysely<Database>): Promise<PublicStory[]> {
+  const rows = await publicStories(db)
+    .where('stories.status', '=', 'published')
+    .orderBy('batches.sequence', 'desc')
+    .orderBy('stories.batch_position', 'asc')
+    .orderBy('stories.id', 'asc')
+    .execute();
+  return rows.map(toPublic);
+}
+
+export const STORIES_CSV_HEADER = 'slug,url,published_on,release,title,attribution,platforms,roles,task_types,conditions,verification_tier,document_kinds';
+
+/**
+ * Published stories' public fields as CSV, one line a story; list fields hold vocabulary keys
+ * joined by ";". The text itself stays on the story page and in the JSON API.
+ */
+export function storiesCsv(stories: readonly PublicStory[], origin: string): string {
+  const keys = (values: readonly string[] | undefined) => (values ?? []).join(';');
+  const lines = stories.map((story) =>
+    [
+      story.slug,
+      `${origin}/stories/${story.slug}`,
+      story.publishedOn,
+      story.batch,
+      story.title,
+      story.attribution,
+      keys(story.tags.platforms),
+      keys(story.tags.roles),
+      keys(story.tags.taskTypes),
+      keys(story.tags.conditions),
+      story.verification?.tier ?? null,
+      keys(story.verification?.documentKinds),
+    ]
+      .map(csvField)
+      .join(','),
+  );
+  return [STORIES_CSV_HEADER, ...lines].join('\r\n') + '\r\n';
 }
 
 /** A published or retracted story by its slug; anything else does not exist publicly. */

@@ -74,8 +74,15 @@ function prefillFacets(account: Account) {
   element<HTMLTextAreaElement>('story-quotes').value = '';
 }
 
+const checked = (name: string) => [...document.querySelectorAll<HTMLInputElement>(`input[name="${name}"]:checked`)].map((b) => b.value);
+
+/** The verification tier the moderator ticked, or nothing when no kind of document is ticked. */
+function readVerification(): { documentKinds: string[] } | undefined {
+  const documentKinds = checked('verification-documentKinds');
+  return documentKinds.length > 0 ? { documentKinds } : undefined;
+}
+
 function readFacets(version: Account['v']) {
-  const checked = (name: string) => [...document.querySelectorAll<HTMLInputElement>(`input[name="${name}"]:checked`)].map((b) => b.value);
   const optional = (id: string) => element<HTMLSelectElement>(id).value || undefined;
   const chosenConditions: Record<string, string> = {};
   for (const select of document.querySelectorAll<HTMLSelectElement>('select[data-condition]')) {
@@ -306,7 +313,8 @@ export function initSubmission(): void {
             identifierMarks: report,
           }
         : undefined;
-      await api(`/mod/api/submissions/${id}/accept`, 'POST', { facets, ...(story ? { story } : {}) });
+      const verification = readVerification();
+      await api(`/mod/api/submissions/${id}/accept`, 'POST', { facets, ...(story ? { story } : {}), ...(verification ? { verification } : {}) });
       return story ? 'Accepted; the story draft now waits for a second moderator.' : 'Accepted for statistics.';
     });
     decide('question-form', async () => {

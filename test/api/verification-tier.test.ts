@@ -1,0 +1,117 @@
+// The verification tier (issue 18): recorded at acceptance over a submission's attached files,
+// approved with the story, then published on the story page, in the JSON API and in the CSV.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SealedAttachment } from '../../common/protocol/attachment.js';
+import { fromBase64 } from '../../common/protocol/encoding.js';
+import { currentIntakeKey } from '../../server/intake/service.js';
+import { releaseDueBatch } from '../../server/publishing/release.js';
+import { STORIES_CSV_HEADER } from '../../server/publishing/stories.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { sealFiles, sealWithAttachments, uploadFiles } from '../support/attachments.js';
+import { postJson } from '../support/followup.js';
+import { call, enrolViaApi, logInViaApi, s, type TestModerator } from '../support/moderation.js';
+import { BASE_FACETS, submitSealed } from '../support/publishing.js';
+
+const ORIGIN = 'http://127.0.0.1:3000';
+let t: TestApp;
+let author: TestModerator;
+let reviewer: TestModerator;
+let files: SealedAttachment[];
+
+beforeAll(async () => {
+  t = await startTestApp({ PUBLIC_ORIGIN: ORIGIN, K_MIN: '11', BATCH_MIN: '2', BATCH_DELAY_DAYS: '0' });
+  await enrolViaApi(t.app, t.database.db, 'author', 'administrator', { createIntakeKey: true });
+  author = await logInViaApi(t.app, 'author', 'author lantern orbit meadow', ORIGIN);
+  await enrolViaApi(t.app, t.database.db, 'reviewer', 'moderator');
+  reviewer = await logInViaApi(t.app, 'reviewer', 'reviewer lantern orbit meadow', ORIGIN);
+  files = await sealFiles(new Uint8Array(50_000).fill(7));
+});
+afterAll(async () => t?.close());
+
+/** A submission whose account carries one attached file; returns its id. */
+async function submitWithFile(): Promise<string> {
+  const key = await currentIntakeKey(t.database.db);
+  const sealed = await sealWithAttachments(key!, files, await uploadFiles(t.app, files));
+  const response = await postJson(t.app, '/api/v1/submissions', sealed.body);
+  expect(response.statusCode, response.body).toBe(201);
+  const row = await t.database.db.selectFrom('submissions').select('id').where('reply_public_key', '=', fromBase64(s, sealed.body.replyPublicKey)).executeTakeFirstOrThrow();
+  return row.id;
+}
+
+const acceptance = (title: string, verification?: unknown) => ({
+  facets: { ...BASE_FACETS, consent: 'quote' },
+  story: { title, body: `${title}: the body.`, pullQuotes: [], attributionLabel: 'hollywood_writer', identifierMarks: { unresolved: 0, dismissed: 0 } },
+  ...(verification === undefined ? {} : { verification }),
+});
+
+async function acceptAndApprove(id: string, title: string, verification?: unknown): Promise<void> {
+  const accepted = await call(t.app, author, 'POST', `/mod/api/submissions/${id}/accept`, acceptance(title, verification));
+  expect(accepted.statusCode, accepted.body).toBe(200);
+  const approved = await call(t.app, reviewer, 'POST', `/mod/api/stories/${accepted.json<{ storyId: string }>().storyId}/approve`, {});
+  expect(approved.statusCode, approved.body).toBe(200);
+}
+
+const accountCount = async () => Number((await t.database.db.selectFrom('accounts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+describe('verification tier', () => {
+  it('refuses an unknown kind of document, naming the field, and stores nothing', async () => {
+    const id = await submitWithFile();
+    const before = await accountCount();
+    const refused = await call(t.app, author, 'POST', `/mod/api/submissions/${id}/accept`, acceptance('Refused', { documentKinds: ['pay_record', 'selfie'] }));
+    expect(refused.statusCode, refused.body).toBe(400);
+    const { error } = refused.json<{ error: { code: string; message: string; details: { field: string } } }>();
+    expect(error.code).toBe('unknown_facet');
+    expect(error.details.field).toBe('verification.documentKinds');
+    expect(error.message).toContain('verification.documentKinds');
+    expect(await accountCount()).toBe(before);
+    const submission = await t.database.db.selectFrom('submissions').select('status').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(submission.status).not.toBe('accepted');
+    // An empty list is not a tier either: the schema names the field.
+    const empty = await call(t.app, author, 'POST', `/mod/api/submissions/${id}/accept`, acceptance('Refused', { documentKinds: [] }));
+    expect(empty.statusCode, empty.body).toBe(400);
+    expect(empty.body).toContain('documentKinds');
+  });
+
+  it('refuses a tier on a submission without attached files (409), storing nothing', async () => {
+    const id = await submitSealed(t.app, t.database.db);
+    const before = await accountCount();
+    const refused = await call(t.app, author, 'POST', `/mod/api/submissions/${id}/accept`, acceptance('No files', { documentKinds: ['contract'] }));
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(refused.json<{ error: { code: string } }>().error.code).toBe('verification_without_files');
+    expect(await accountCount()).toBe(before);
+  });
+
+  it('publishes the tier on the story page, in the JSON API and in the CSV; a story without it says nothing about documents', async () => {
+    const withTier = await submitWithFile();
+    // Ticked out of order and twice: published once each, in the vocabulary's order.
+    await acceptAndApprove(withTier, 'Paid late again', { documentKinds: ['platform_message', 'pay_record', 'platform_message'] });
+    await acceptAndApprove(await submitWithFile(), 'Files but no tier');
+    // The audit entry says a tier was recorded and which kinds: no text.
+    const accepted = (await t.database.db.selectFrom('audit_log').select('entry').execute()).map((row) => row.entry).filter((entry) => entry.includes('"submission.accepted"'));
+    expect(accepted.filter((entry) => entry.includes('"verificationTier":"documents_seen"'))).toEqual([expect.stringContaining('"documentKinds":["platform_message","pay_record"]')]);
+    expect(await releaseDueBatch(t.database.db, { kMin: 11, batchMin: 2, batchDelayDays: 0 })).toMatchObject({ storyCount: 2 });
+
+    const api = (await t.app.inject({ url: '/api/v1/stories' })).json<{ stories: { title: string; slug: string; verification: unknown }[] }>();
+    const tiered = api.stories.find((story) => story.title === 'Paid late again')!;
+    const plain = api.stories.find((story) => story.title === 'Files but no tier')!;
+    const statement = 'A moderator saw documents supporting this account: a pay record and a platform message.';
+    expect(tiered.verification).toEqual({ tier: 'documents_seen', documentKinds: ['pay_record', 'platform_message'], statement });
+    expect(plain.verification).toBeNull();
+
+    const tieredPage = (await t.app.inject({ url: `/stories/${tiered.slug}` })).body;
+    expect(tieredPage).toContain(statement);
+    const plainPage = (await t.app.inject({ url: `/stories/${plain.slug}` })).body;
+    expect(plainPage).toContain('Files but no tier');
+    expect(plainPage).not.toMatch(/document|verification/i);
+
+    const csv = await t.app.inject({ url: '/stories.csv' });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const lines = csv.body.trimEnd().split('\r\n');
+    expect(lines[0]).toBe(STORIES_CSV_HEADER);
+    const columns = STORIES_CSV_HEADER.split(',');
+    const rows = lines.slice(1).map((line) => Object.fromEntries(line.split(',').map((cell, i) => [columns[i], cell])));
+    expect(rows.find((row) => row.slug === tiered.slug)).toMatchObject({ verification_tier: 'documents_seen', document_kinds: 'pay_record;platform_message', url: `${ORIGIN}/stories/${tiered.slug}` });
+    expect(rows.find((row) => row.slug === plain.slug)).toMatchObject({ verification_tier: '', document_kinds: '' });
+  });
+});
