@@ -41,6 +41,7 @@ export async function registerViews(app: FastifyInstance, manifest: AssetManifes
         'receipt-card': 'partials/receipt-card.hbs',
         'statistics-tables': 'partials/statistics-tables.hbs',
         'moderation-facets': 'partials/moderation-facets.hbs',
+        'moderation-verification': 'partials/moderation-verification.hbs',
       },
     },
     defaultContext: { siteName: 'Offscript' },

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SealedAttachment } from '../../common/protocol/attachment.js';
 import { fromBase64 } from '../../common/protocol/encoding.js';
+import { documentKinds } from '../../common/vocabulary.js';
 import { currentIntakeKey } from '../../server/intake/service.js';
 import { releaseDueBatch } from '../../server/publishing/release.js';
 import { STORIES_CSV_HEADER } from '../../server/publishing/stories.js';
@@ -54,6 +55,15 @@ async function acceptAndApprove(id: string, title: string, verification?: unknow
 const accountCount = async () => Number((await t.database.db.selectFrom('accounts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
 describe('verification tier', () => {
+  it('offers one checkbox per kind of document inside the acceptance form', async () => {
+    const id = await submitWithFile();
+    const page = await t.app.inject({ url: `/mod/submissions/${id}`, cookies: author.cookies });
+    expect(page.statusCode).toBe(200);
+    const extras = page.body.slice(page.body.indexOf('<div id="acceptance-extras">'), page.body.indexOf('id="accept-button"'));
+    expect(extras).toContain('A moderator saw documents supporting this account');
+    for (const kind of documentKinds.keys) expect(extras).toContain(`name="verification-documentKinds" value="${kind}"`);
+  });
+
   it('refuses an unknown kind of document, naming the field, and stores nothing', async () => {
     const id = await submitWithFile();
     const before = await accountCount();
