@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { todayUtc } from '../db/day.js';
 import type { Database, StoryStatus } from '../db/schema.js';
 import { CodedError } from '../../common/errors.js';
+import { storyVerification } from '../publishing/stories.js';
 import { samePublication } from '../publishing/story-publication.js';
 import { attributionLabels, storyStatusLabels } from '../../common/vocabulary.js';
 import { storyReviewRefusal, storyRevisionRefusal } from '../../common/workflow.js';
@@ -26,13 +27,17 @@ export interface StoryForReview {
   authorHandle: string;
   reviewNote: string | null;
   createdOn: string;
+  /** The verification tier in the words the story will publish; null when none was recorded at acceptance. */
+  verification: string | null;
 }
 
 function storiesQuery(db: Kysely<Database>) {
   return db
     .selectFrom('stories')
     .innerJoin('moderators', 'moderators.id', 'stories.author_id')
+    .leftJoin('accounts', 'accounts.id', 'stories.account_id')
     .select([
+      'accounts.documents_seen',
       'stories.id',
       'stories.title',
       'stories.body',
@@ -62,6 +67,7 @@ function toStory(row: StoryRow): StoryForReview {
     authorHandle: row.handle,
     reviewNote: row.review_note,
     createdOn: row.created_on,
+    verification: storyVerification(row.documents_seen)?.statement ?? null,
   };
 }
 

@@ -48,7 +48,12 @@ const acceptance = (title: string, verification?: unknown) => ({
 async function acceptAndApprove(id: string, title: string, verification?: unknown): Promise<void> {
   const accepted = await call(t.app, author, 'POST', `/mod/api/submissions/${id}/accept`, acceptance(title, verification));
   expect(accepted.statusCode, accepted.body).toBe(200);
-  const approved = await call(t.app, reviewer, 'POST', `/mod/api/stories/${accepted.json<{ storyId: string }>().storyId}/approve`, {});
+  const storyId = accepted.json<{ storyId: string }>().storyId;
+  // The second reviewer sees the tier as it will be published, and approves it with the rest.
+  const review = await t.app.inject({ url: `/mod/stories/${storyId}`, cookies: reviewer.cookies });
+  expect(review.statusCode).toBe(200);
+  expect(review.body).toContain(verification === undefined ? 'No verification tier: the story says nothing about documents.' : 'A moderator saw documents supporting this account: ');
+  const approved = await call(t.app, reviewer, 'POST', `/mod/api/stories/${storyId}/approve`, {});
   expect(approved.statusCode, approved.body).toBe(200);
 }
 
