@@ -18,7 +18,8 @@ import { acceptSealedSubmission, currentIntakeKey } from '../server/intake/servi
 import { acceptSubmission, accountRow, claimSubmission, type Facets } from '../server/moderation/queue-service.js';
 import { approveStory } from '../server/moderation/stories-service.js';
 import { enrolModerator, grantIntakeKeys, inviteModerator, wrappedKeysFor, type Enrolment, type ModeratorIdentity } from '../server/moderation/team-service.js';
-import { asStandardSodium, loadSodiumSumo, lookupTokenHash, type SodiumSumo } from '../common/protocol/digest.js';
+import { lookupTokenHash } from '../common/protocol/digest.js';
+import { asStandardSodium, loadSodiumSumo, type SodiumSumo } from '../common/protocol/sodium-sumo.js';
 import { fromBase64, toBase64 } from '../common/protocol/encoding.js';
 import { sealAccount, type BoxKeyPair } from '../common/protocol/envelope.js';
 import { generateIntakeKeyPair } from '../common/protocol/intake-key.js';

@@ -1,21 +1,10 @@
 // The one SHA-256 (and HMAC-SHA256) of the project, for the server and the browser alike:
 // @noble/hashes, synchronous and dependency-free. libsodium's SHA-256 needs its sumo build and
 // copies each input into its WebAssembly heap; node:crypto does not exist in a browser.
-// The sumo loader stays here for the moderator pages and server code that need Argon2id.
+// Nothing here loads libsodium: the source's pages hash with it and must not carry the sumo build.
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
-import sumo from 'libsodium-wrappers-sumo';
-import type { Sodium } from './sodium.js';
-
-export type SodiumSumo = typeof sumo;
-
-let ready: Promise<SodiumSumo> | undefined;
-
-export function loadSodiumSumo(): Promise<SodiumSumo> {
-  ready ??= sumo.ready.then(() => sumo);
-  return ready;
-}
 
 const asBytes = (input: Uint8Array | string): Uint8Array => (typeof input === 'string' ? utf8ToBytes(input) : input);
 
@@ -26,15 +15,6 @@ export function sha256(input: Uint8Array | string): Uint8Array {
 
 export function hmacSha256(key: Uint8Array, message: Uint8Array | string): Uint8Array {
   return hmac(nobleSha256, key, asBytes(message));
-}
-
-/** The sumo build seen through the standard build's type, which the protocol's helpers take. */
-export function asStandardSodium(sodium: SodiumSumo): Sodium {
-  return sodium as unknown as Sodium; // why: sumo's typings are a separate copy of a superset of the standard API
-}
-
-export function randomSecret(sodium: SodiumSumo, bytes = 32): Uint8Array {
-  return sodium.randombytes_buf(bytes);
 }
 
 /** The audit chain (DESIGN §4): hash = SHA-256(prev_hash ‖ canonical JSON of the entry). */

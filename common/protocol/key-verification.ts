@@ -2,7 +2,7 @@
 // fingerprint out of band signs what they compared. Browsers seal intake keys only to keys that
 // carry such a signature from an administrator they trust, so a server (or database) that
 // swaps a moderator's public keys receives nothing at the next rotation or grant.
-import type { SodiumSumo } from './digest.js';
+import type { SodiumSumo } from './sodium-sumo.js';
 import type { Sodium } from './sodium.js';
 
 const VERIFICATION_CONTEXT = 'offscript/key-verification/v1';

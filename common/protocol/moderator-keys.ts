@@ -1,7 +1,7 @@
 // Moderators' keys, derived in their browser from a passphrase (DESIGN §3 Moderators).
 // Argon2id comes only with libsodium's sumo build.
 import type { BoxKeyPair } from './envelope.js';
-import type { SodiumSumo } from './digest.js';
+import type { SodiumSumo } from './sodium-sumo.js';
 
 export const MODERATOR_SALT_BYTES = 16;
 export const LOGIN_CHALLENGE_BYTES = 32;

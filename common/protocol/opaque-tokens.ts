@@ -1,6 +1,7 @@
 // Bearer tokens the server hands out (moderator sessions, invitations) and the hashes it keeps
 // instead of them, so that a copy of the database opens no session and accepts no invitation.
-import { sha256, type SodiumSumo } from './digest.js';
+import { sha256 } from './digest.js';
+import { type SodiumSumo } from './sodium-sumo.js';
 
 const TOKEN_BYTES = 32;
 

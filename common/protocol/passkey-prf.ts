@@ -2,7 +2,7 @@
 // moderator's key seed is 32 random bytes drawn at enrolment; each passkey stores it wrapped as
 // seed XOR kek, kek = BLAKE2b-256("offscript/passkey-prf/v1" ‖ Argon2id(passphrase) ‖ PRF(prfSalt)).
 // The stored public keys and wrapped seeds then test no passphrase without the authenticator.
-import type { SodiumSumo } from './digest.js';
+import type { SodiumSumo } from './sodium-sumo.js';
 
 export const PRF_SALT_BYTES = 32;
 export const PRF_OUTPUT_BYTES = 32;

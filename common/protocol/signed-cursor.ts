@@ -1,6 +1,7 @@
 // A page cursor the reader carries back, MACed so that it cannot be forged or edited
 // (a reader cannot walk the index from arbitrary positions).
-import { hmacSha256, type SodiumSumo } from './digest.js';
+import { hmacSha256 } from './digest.js';
+import { type SodiumSumo } from './sodium-sumo.js';
 
 const MAC_BYTES = 16;
 

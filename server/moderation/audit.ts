@@ -5,7 +5,8 @@ import { sql, type Kysely } from 'kysely';
 import { todayUtc } from '../db/day.js';
 import type { Database, Day } from '../db/schema.js';
 import { canonicalJson, type Json } from '../../common/protocol/canonical-json.js';
-import { AUDIT_GENESIS_HASH, auditEntryHash, loadSodiumSumo } from '../../common/protocol/digest.js';
+import { AUDIT_GENESIS_HASH, auditEntryHash } from '../../common/protocol/digest.js';
+import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 
 export const AUDIT_ACTIONS = [
   'moderator.invited',

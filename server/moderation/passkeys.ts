@@ -16,7 +16,7 @@ import type { Kysely } from 'kysely';
 import { todayUtc } from '../db/day.js';
 import type { Database, Day } from '../db/schema.js';
 import { CodedError } from '../../common/errors.js';
-import { loadSodiumSumo } from '../../common/protocol/digest.js';
+import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { LOGIN_CHALLENGE_BYTES, randomBytes } from '../../common/protocol/moderator-keys.js';
 import { PRF_SALT_BYTES, SEED_BYTES } from '../../common/protocol/passkey-prf.js';
 

@@ -2,7 +2,7 @@
 // cookie signing). They protect against enumeration and forgery, not against a seizure.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { loadSodiumSumo } from '../../common/protocol/digest.js';
+import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { randomBytes } from '../../common/protocol/moderator-keys.js';
 
 export async function serverSecret(db: Kysely<Database>, name: string): Promise<Uint8Array> {

@@ -8,7 +8,7 @@ import { todayUtc } from '../db/day.js';
 import type { Database, ModeratorRole } from '../db/schema.js';
 import { CodedError } from '../../common/errors.js';
 import { insertIntakeKey } from '../intake/service.js';
-import { loadSodiumSumo } from '../../common/protocol/digest.js';
+import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
 import { BOX_PUBLIC_KEY_BYTES } from '../../common/protocol/intake-key.js';
 import { moderatorKeyFingerprint, verificationIsValid } from '../../common/protocol/key-verification.js';

@@ -5,7 +5,7 @@ import { sql, type Kysely } from 'kysely';
 import type { storiesQuerySchema } from './schemas.js';
 import type { Database, Day, PublicTags, StoryStatus } from '../db/schema.js';
 import { CodedError } from '../../common/errors.js';
-import { loadSodiumSumo } from '../../common/protocol/digest.js';
+import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { openSignedCursor, signCursor } from '../../common/protocol/signed-cursor.js';
 import { serverSecret } from '../moderation/server-secret.js';
 import { csvField } from './statistics-formats.js';

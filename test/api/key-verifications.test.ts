@@ -1,7 +1,7 @@
 // The server side of fingerprint pinning: it stores an administrator's verification only when the
 // signature covers the moderator's current keys, lists them for browsers, and lets no one else.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSodiumSumo } from '../../common/protocol/digest.js';
+import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
 import { signVerification } from '../../common/protocol/key-verification.js';
 import { startTestApp, type TestApp } from '../support/app.js';

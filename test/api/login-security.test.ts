@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import type { Database } from '../../server/db/schema.js';
-import { loadSodiumSumo } from '../../common/protocol/digest.js';
+import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
 import { signLogin } from '../../common/protocol/moderator-keys.js';
 import { fromOwnSite, LOGIN_ATTEMPTS_PER_CLIENT } from '../../server/moderation/routes.js';

@@ -10,7 +10,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { sampleAccount, sealForTest } from '../support/intake.js';
 import { SoftwarePasskey } from '../support/passkey.js';
 import { call, enrolAdminAndModerator, enrolViaApi, logInViaApi, s, signedLogin, visit, type TestModerator } from '../support/moderation.js';
-import { loadSodiumSumo } from '../../common/protocol/digest.js';
+import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { currentIntakeKey } from '../../server/intake/service.js';
 
 const ORIGIN = 'http://127.0.0.1:3000';

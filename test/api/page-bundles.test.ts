@@ -58,4 +58,17 @@ describe('page bundles', () => {
     const submission = await scriptsFrom([readAssetManifest()['moderation/submission.js']!]);
     expect([...submission.values()].some((text) => text.includes(compromiseVersion))).toBe(true);
   });
+
+  // The sumo build (Argon2id, ~0.5 MB) is for moderators; a source's pages hash with @noble/hashes.
+  // Both builds name crypto_pwhash_argon2id in their JavaScript; only sumo binds the WebAssembly
+  // export `_crypto_pwhash_argon2id…`.
+  it('the source pages load the standard libsodium build, never the sumo one', async () => {
+    for (const page of ['/submit', '/status']) {
+      const loaded = await scriptsLoadedBy(page);
+      expect([...loaded.values()].some((text) => text.includes('crypto_box_seal')), page).toBe(true);
+      for (const text of loaded.values()) expect(text, page).not.toContain('_crypto_pwhash_argon2id');
+    }
+    const login = await scriptsFrom([readAssetManifest()['moderation/login.js']!]);
+    expect([...login.values()].some((text) => text.includes('_crypto_pwhash_argon2id'))).toBe(true);
+  });
 });

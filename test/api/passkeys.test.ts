@@ -2,7 +2,7 @@
 // is known; re-enrolment restores access only through a fresh grant; moderators enrolled before
 // passkeys are asked for one and cannot open submissions until they add it (or during a grace period).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSodiumSumo } from '../../common/protocol/digest.js';
+import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
 import { deriveModeratorKeys, MODERATOR_SALT_BYTES, randomBytes, unwrapIntakeKeyPair, wrapIntakeSecretKey } from '../../common/protocol/moderator-keys.js';
 import { enrolModerator, inviteModerator, type PasskeyOptions } from '../../server/moderation/team-service.js';

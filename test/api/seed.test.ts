@@ -8,7 +8,7 @@ import { loadConfig } from '../../server/config.js';
 import type { Account } from '../../common/intake/account.js';
 import { currentIntakeKey } from '../../server/intake/service.js';
 import type { WrappedKey } from '../../server/moderation/team-service.js';
-import { loadSodiumSumo } from '../../common/protocol/digest.js';
+import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
 import { openAccount } from '../../common/protocol/envelope.js';
 import { unwrapIntakeKeyPair } from '../../common/protocol/moderator-keys.js';

@@ -3,7 +3,7 @@
 // database after verification receives nothing.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { loadSodiumSumo } from '../../common/protocol/digest.js';
+import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { addVirtualAuthenticator, appAndChromium, chromiumAvailable } from '../support/browser.js';
 import { enrolViaApi, passkeysOf } from '../support/moderation.js';
 

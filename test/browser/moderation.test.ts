@@ -3,7 +3,7 @@
 // a second moderator is invited, enrols, is granted the key and approves the draft.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSodiumSumo } from '../../common/protocol/digest.js';
+import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { deriveModeratorKeys, unwrapIntakeKeyPair } from '../../common/protocol/moderator-keys.js';
 import { inviteModerator } from '../../server/moderation/team-service.js';
 import { startListeningTestApp, type ListeningTestApp } from '../support/app.js';

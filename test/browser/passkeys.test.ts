@@ -4,7 +4,7 @@
 // without PRF the console says the keys rest on the passphrase alone.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSodiumSumo } from '../../common/protocol/digest.js';
+import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { deriveModeratorKeys } from '../../common/protocol/moderator-keys.js';
 import { inviteModerator } from '../../server/moderation/team-service.js';
 import { startListeningTestApp, type ListeningTestApp } from '../support/app.js';

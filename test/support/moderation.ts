@@ -3,7 +3,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database, ModeratorRole } from '../../server/db/schema.js';
-import { loadSodiumSumo } from '../../common/protocol/digest.js';
+import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
 import type { BoxKeyPair } from '../../common/protocol/envelope.js';
 import { generateIntakeKeyPair } from '../../common/protocol/intake-key.js';

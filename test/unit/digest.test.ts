@@ -3,7 +3,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { auditEntryHash, clientRateLimitKey, dailyRateLimitSecret, hmacSha256, loadSodiumSumo, loginHandleHash, sha256 } from '../../common/protocol/digest.js';
+import { auditEntryHash, clientRateLimitKey, dailyRateLimitSecret, hmacSha256, loginHandleHash, sha256 } from '../../common/protocol/digest.js';
+import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { invitationTokenHash, newOpaqueToken, sessionIdHash } from '../../common/protocol/opaque-tokens.js';
 import { openSignedCursor, signCursor } from '../../common/protocol/signed-cursor.js';
 

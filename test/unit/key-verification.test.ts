@@ -2,7 +2,7 @@
 // which members a browser trusts when the server tampers with keys or records.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadSodiumSumo } from '../../common/protocol/digest.js';
+import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import {
   moderatorKeyFingerprint,
   signVerification,

@@ -2,7 +2,7 @@
 // derives keys other than the stored ones.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadSodiumSumo } from '../../common/protocol/digest.js';
+import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { deriveModeratorKeys, moderatorKeysFromSeed, passphraseSeed } from '../../common/protocol/moderator-keys.js';
 import { passkeyWrappingKey, unwrapSeed, wrapSeed } from '../../common/protocol/passkey-prf.js';
 

@@ -1,7 +1,7 @@
 // The passphrase rule (issue 13, item 3): the estimator's verdict and the suggested passphrase.
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { describe, expect, it } from 'vitest';
-import { loadSodiumSumo } from '../../common/protocol/digest.js';
+import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { generatePassphrase, SUGGESTED_PASSPHRASE_BITS, SUGGESTED_PASSPHRASE_MIN_WORDS } from '../../common/protocol/moderator-keys.js';
 import { judgePassphrase } from '../../views/assets/moderation/passphrase-strength.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { protocolErrorCodeOf } from '../support/protocol-errors.js';
-import { loadSodiumSumo, type SodiumSumo } from '../../common/protocol/digest.js';
+import { loadSodiumSumo, type SodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { lookupTokenHash } from '../../common/protocol/digest.js';
 import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
 import { openAccount, openMessage, sealAccount, sealMessage } from '../../common/protocol/envelope.js';

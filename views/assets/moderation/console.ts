@@ -2,7 +2,7 @@
 // and the moderator's key pairs, kept in sessionStorage for this tab only and wiped
 // on logout (Clear-Site-Data).
 import type { WrappedKey, WrappedKeysView } from '../../../common/moderation/team-view.js';
-import { asStandardSodium, loadSodiumSumo, type SodiumSumo } from '../../../common/protocol/digest.js';
+import { asStandardSodium, loadSodiumSumo, type SodiumSumo } from '../../../common/protocol/sodium-sumo.js';
 import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
 import type { BoxKeyPair } from '../../../common/protocol/envelope.js';
 import { unwrapIntakeKeyPair, type ModeratorKeys } from '../../../common/protocol/moderator-keys.js';

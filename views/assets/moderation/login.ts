@@ -1,5 +1,5 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
-import type { SodiumSumo } from '../../../common/protocol/digest.js';
+import type { SodiumSumo } from '../../../common/protocol/sodium-sumo.js';
 import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
 import { moderatorKeysFromSeed, passphraseSeed, signLogin, type ModeratorKeys } from '../../../common/protocol/moderator-keys.js';
 import { passkeyWrappingKey, unwrapSeed } from '../../../common/protocol/passkey-prf.js';

@@ -8,7 +8,7 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/browser';
-import type { SodiumSumo } from '../../../common/protocol/digest.js';
+import type { SodiumSumo } from '../../../common/protocol/sodium-sumo.js';
 import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
 import { passkeyWrappingKey, PRF_OUTPUT_BYTES, wrapSeed } from '../../../common/protocol/passkey-prf.js';
 import { asSodium } from './console.js';
