@@ -1,4 +1,5 @@
 // Attachment uploads (docs/attachments.md): source routes, so they log nothing per request.
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { SEALED_CHUNK_BYTES } from '../../common/protocol/attachment.js';
@@ -6,8 +7,8 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { SOURCE_ROUTE_LOG_LEVEL } from '../privacy/logging.js';
 import { CodedError } from '../../common/errors.js';
-import { chunkParamsSchema, chunkStoredSchemas, sealedFileParamsSchema, uploadCreatedSchemas, uploadDeclarationSchema } from './schemas.js';
-import { createUpload, sealedFileOf, storeChunk, type ChunkAddress, type UploadDeclaration } from './service.js';
+import { chunkParamsSchema, chunkStoredSchemas, sealedFileParamsSchema, uploadCreatedSchemas, uploadDeclarationSchema } from '../../common/attachments/schemas.js';
+import { createUpload, sealedFileOf, storeChunk } from './service.js';
 
 export interface AttachmentRoutesOptions {
   db: Kysely<Database>;
@@ -16,13 +17,15 @@ export interface AttachmentRoutesOptions {
 
 const HOUR_MS = 60 * 60 * 1000;
 
-export async function attachmentRoutes(app: FastifyInstance, { db, config }: AttachmentRoutesOptions): Promise<void> {
+export async function attachmentRoutes(untyped: FastifyInstance, { db, config }: AttachmentRoutesOptions): Promise<void> {
+  // Each handler's params, body and reply are inferred from its route's JSON schema.
+  const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   // JSON for the declaration, raw bytes for chunks; anything else is 415.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-  app.post<{ Body: UploadDeclaration }>(
+  app.post(
     '/api/v1/uploads',
     {
       logLevel: SOURCE_ROUTE_LOG_LEVEL,
@@ -34,7 +37,7 @@ export async function attachmentRoutes(app: FastifyInstance, { db, config }: Att
 
   // The volume quota: so many sealed bytes per client key and hour, counted in chunks.
   const chunksPerHour = Math.ceil(config.attachments.uploadBytesPerHour / SEALED_CHUNK_BYTES);
-  app.put<{ Params: ChunkAddress; Body: Buffer }>(
+  app.put(
     '/api/v1/uploads/:uploadId/files/:file/chunks/:chunk',
     {
       logLevel: SOURCE_ROUTE_LOG_LEVEL,
@@ -42,7 +45,10 @@ export async function attachmentRoutes(app: FastifyInstance, { db, config }: Att
       schema: { params: chunkParamsSchema, response: chunkStoredSchemas },
     },
     async (request, reply) => {
-      await storeChunk(db, request.params, new Uint8Array(request.body.buffer, request.body.byteOffset, request.body.byteLength));
+      // A chunk is raw bytes; a JSON body parses to something else and is refused, not stored.
+      const { body } = request;
+      if (!Buffer.isBuffer(body)) throw new CodedError('unsupported_media_type');
+      await storeChunk(db, request.params, new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
       return reply.code(201).send({ stored: true });
     },
   );
@@ -53,7 +59,7 @@ export async function attachmentRoutes(app: FastifyInstance, { db, config }: Att
  * holding the intake key can open. Sent as a download if opened directly: the console shows it.
  */
 export function moderatorAttachmentRoutes(session: FastifyInstance, db: Kysely<Database>): void {
-  session.get<{ Params: { id: string; file: number } }>(
+  session.withTypeProvider<JsonSchemaToTsProvider>().get(
     '/mod/api/submissions/:id/attachments/:file',
     { schema: { params: sealedFileParamsSchema } },
     async (request, reply) => {

@@ -17,22 +17,7 @@ import { CodedError } from '../../common/errors.js';
 import type { AttachmentLimits } from '../config.js';
 import { todayUtc } from '../db/day.js';
 import type { Database, Day } from '../db/schema.js';
-
-export interface DeclaredFile {
-  paddedSize: number;
-  sha256: string;
-}
-
-export interface UploadDeclaration {
-  v: 1;
-  files: DeclaredFile[];
-}
-
-export interface CreatedUpload {
-  uploadId: string;
-  chunkBytes: number;
-  files: { chunks: number }[];
-}
+import type { ChunkAddress, CreatedUpload, DeclaredFile, UploadDeclaration } from '../../common/attachments/schemas.js';
 
 /** The largest padded size a file may have: the bucket a file of the configured limit pads to. */
 export function largestPaddedFile(limits: AttachmentLimits): number {
@@ -74,12 +59,6 @@ export async function createUpload(db: Kysely<Database>, limits: AttachmentLimit
 
 const UNKNOWN_UPLOAD = () => new CodedError('unknown_upload');
 const UPLOAD_SENT = () => new CodedError('upload_already_sent');
-
-export interface ChunkAddress {
-  uploadId: string;
-  file: number;
-  chunk: number;
-}
 
 /** Stores one sealed chunk; resolves once it is committed. The first copy of a chunk is kept. */
 export async function storeChunk(db: Kysely<Database>, { uploadId, file, chunk }: ChunkAddress, bytes: Uint8Array): Promise<void> {

@@ -1,5 +1,6 @@
 // Intake: the submission page, its no-JavaScript POST, and the sealed-envelope API.
 import formbody from '@fastify/formbody';
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
@@ -11,15 +12,17 @@ import { loadSodium } from '../../common/protocol/sodium.js';
 import { accountFromForm, type FormFields } from '../../common/intake/account.js';
 import { codedErrorMessage } from '../../common/error-messages.js';
 import { submitFormModel } from './form.js';
-import { submissionBodySchema, submissionResponseSchemas, submitFormBodySchema } from './schemas.js';
-import { acceptSealedSubmission, currentIntakeKey, sealAndAcceptOnServer, type SealedSubmission } from './service.js';
+import { submissionBodySchema, submissionResponseSchemas, submitFormBodySchema } from '../../common/intake/schemas.js';
+import { acceptSealedSubmission, currentIntakeKey, sealAndAcceptOnServer } from './service.js';
 
 export interface IntakeRoutesOptions {
   db: Kysely<Database>;
   config: Pick<Config, 'kMin' | 'retentionDays' | 'attachments'>;
 }
 
-export async function intakeRoutes(app: FastifyInstance, { db, config }: IntakeRoutesOptions): Promise<void> {
+export async function intakeRoutes(untyped: FastifyInstance, { db, config }: IntakeRoutesOptions): Promise<void> {
+  // Each handler's body and reply are inferred from its route's JSON schema.
+  const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   await app.register(formbody);
   const sodium = await loadSodium();
 
@@ -39,7 +42,7 @@ export async function intakeRoutes(app: FastifyInstance, { db, config }: IntakeR
 
   app.get('/submit', { logLevel: SOURCE_ROUTE_LOG_LEVEL, config: { sourcePage: true } }, async (_request, reply) => renderForm(reply));
 
-  app.post<{ Body: FormFields }>(
+  app.post(
     '/submit',
     {
       logLevel: SOURCE_ROUTE_LOG_LEVEL,
@@ -60,12 +63,13 @@ export async function intakeRoutes(app: FastifyInstance, { db, config }: IntakeR
     },
   );
 
-  await app.register(async (api) => {
+  await app.register(async (plainApi) => {
+    const api = plainApi.withTypeProvider<JsonSchemaToTsProvider>();
     // The API speaks JSON only: anything else is 415, not a parse into some other shape.
     api.removeAllContentTypeParsers();
     api.addContentTypeParser('application/json', { parseAs: 'string' }, api.getDefaultJsonParser('error', 'error'));
 
-    api.post<{ Body: SealedSubmission }>(
+    api.post(
       '/api/v1/submissions',
       {
         logLevel: SOURCE_ROUTE_LOG_LEVEL,

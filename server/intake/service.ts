@@ -21,21 +21,12 @@ import {
 import { loadSodium } from '../../common/protocol/sodium.js';
 import { attachUpload } from '../attachments/service.js';
 import type { Account } from '../../common/intake/account.js';
+import type { SealedSubmission } from '../../common/intake/schemas.js';
 
 export interface IntakeKey {
   id: string;
   publicKey: Uint8Array;
   fingerprint: string;
-}
-
-/** What a browser POSTs to /api/v1/submissions (DESIGN §3 step 4). */
-export interface SealedSubmission {
-  v: 1;
-  intakeKeyId: string;
-  ciphertext: string;
-  replyPublicKey: string;
-  lookupToken: string;
-  uploadId?: string;
 }
 
 export async function currentIntakeKey(db: Kysely<Database>): Promise<IntakeKey | undefined> {

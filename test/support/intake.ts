@@ -3,7 +3,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../server/db/schema.js';
 import type { Account } from '../../common/intake/account.js';
-import { registerIntakeKey, type IntakeKey, type SealedSubmission } from '../../server/intake/service.js';
+import { registerIntakeKey, type IntakeKey } from '../../server/intake/service.js';
+import type { SealedSubmission } from '../../common/intake/schemas.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
 import { sealAccount, type BoxKeyPair } from '../../common/protocol/envelope.js';
 import { generateIntakeKeyPair } from '../../common/protocol/intake-key.js';

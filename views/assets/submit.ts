@@ -3,6 +3,7 @@
 // has stored it (201), so that no source leaves with a receipt for an account never sent. The DOM
 // is built with textContent only (Trusted Types are enforced).
 import { accountFromForm, isAccountRefusal, type Account, type FormFields } from '../../common/intake/account.js';
+import type { SealedSubmission } from '../../common/intake/schemas.js';
 import type { AttachmentManifestEntry } from '../../common/protocol/attachment.js';
 import { CodedError, type ErrorBody } from '../../common/errors.js';
 import { codedErrorMessage, refusalMessage } from '../../common/error-messages.js';
@@ -51,19 +52,20 @@ async function sendEnvelope(
       : undefined;
   const withFiles: Account & { attachments?: AttachmentManifestEntry[] } = sent ? { ...account, attachments: sent.manifest } : account;
   const ciphertext = sealAccount(sodium, withFiles, intakePublicKey);
+  const envelope: SealedSubmission = {
+    v: 1,
+    intakeKeyId: form.dataset.intakeKeyId ?? '',
+    ciphertext: toBase64(sodium, ciphertext),
+    replyPublicKey: toBase64(sodium, replyKeyPair.publicKey),
+    lookupToken: toBase64(sodium, lookupToken),
+    ...(sent ? { uploadId: sent.uploadId } : {}),
+  };
   let response: Response;
   try {
     response = await fetch('/api/v1/submissions', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        v: 1,
-        intakeKeyId: form.dataset.intakeKeyId ?? '',
-        ciphertext: toBase64(sodium, ciphertext),
-        replyPublicKey: toBase64(sodium, replyKeyPair.publicKey),
-        lookupToken: toBase64(sodium, lookupToken),
-        ...(sent ? { uploadId: sent.uploadId } : {}),
-      }),
+      body: JSON.stringify(envelope),
       credentials: 'omit',
       referrerPolicy: 'no-referrer',
     });

@@ -3,6 +3,7 @@
 import { sealAttachment, type AttachmentKind, type AttachmentManifestEntry } from '../../../common/protocol/attachment.js';
 import type { Sodium } from '../../../common/protocol/sodium.js';
 import type { ErrorBody } from '../../../common/errors.js';
+import type { CreatedUpload, UploadDeclaration } from '../../../common/attachments/schemas.js';
 import { refusalMessage } from '../../../common/error-messages.js';
 
 export interface PreparedFile {
@@ -33,13 +34,14 @@ async function send(url: string, init: RequestInit): Promise<Response> {
 
 export async function sealAndUpload(sodium: Sodium, files: readonly PreparedFile[], onProgress: (sent: number, total: number) => void): Promise<SentFiles> {
   const sealed = files.map((f) => sealAttachment(sodium, f.kind, f.plaintext, f.pages));
+  const declaration: UploadDeclaration = { v: 1, files: sealed.map((s) => ({ paddedSize: s.entry.paddedSize, sha256: s.entry.sha256 })) };
   const created = await send('/api/v1/uploads', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ v: 1, files: sealed.map((s) => ({ paddedSize: s.entry.paddedSize, sha256: s.entry.sha256 })) }),
+    body: JSON.stringify(declaration),
   });
   if (created.status !== 201) throw await refusal(created);
-  const { uploadId } = (await created.json()) as { uploadId: string };
+  const { uploadId } = (await created.json()) as CreatedUpload; // why: the 201 reply is serialised through this schema
   const total = sealed.reduce((sum, s) => sum + s.chunks.length, 0);
   let sent = 0;
   onProgress(sent, total);

@@ -1,4 +1,5 @@
-import { errorResponseSchema } from '../../common/errors.js';
+import type { FromSchema } from 'json-schema-to-ts';
+import { errorResponseSchema } from '../errors.js';
 
 export const uploadDeclarationSchema = {
   type: 'object',
@@ -64,3 +65,8 @@ export const sealedFileParamsSchema = {
     file: { type: 'integer', minimum: 0, maximum: 1000 },
   },
 } as const;
+
+export type UploadDeclaration = FromSchema<typeof uploadDeclarationSchema>;
+export type DeclaredFile = UploadDeclaration['files'][number];
+export type CreatedUpload = FromSchema<(typeof uploadCreatedSchemas)[201]>;
+export type ChunkAddress = FromSchema<typeof chunkParamsSchema>;

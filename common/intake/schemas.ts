@@ -1,4 +1,5 @@
-import { errorResponseSchema } from '../../common/errors.js';
+import type { FromSchema } from 'json-schema-to-ts';
+import { errorResponseSchema } from '../errors.js';
 
 // Lengths are checked on decoded bytes in the service; these caps only stop absurd input early.
 // The ciphertext has none: the 128 KiB body limit already does that, and Ajv's length keywords count
@@ -35,3 +36,6 @@ export const submitFormBodySchema = {
     anyOf: [{ type: 'string', maxLength: 70_000 }, { type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 20 }],
   },
 } as const;
+
+/** What a browser POSTs to /api/v1/submissions (DESIGN §3 step 4). */
+export type SealedSubmission = FromSchema<typeof submissionBodySchema>;
