@@ -148,6 +148,13 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
     const shown = consolePage.locator('#submission-file-list img');
     await expect(shown.count()).resolves.toBe(3);
     await expect(shown.evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).naturalWidth))).resolves.toEqual([640, 300, 1224]);
+    // Having seen them, the moderator records the verification tier at acceptance.
+    await consolePage.getByRole('button', { name: 'Start review' }).click();
+    await consolePage.locator('#acceptance-extras').getByLabel('pay record').check();
+    await consolePage.locator('#accept-button').click();
+    await consolePage.getByText('Accepted for statistics.').waitFor();
+    const account = await env.t.database.db.selectFrom('accounts').select('documents_seen').where('submission_id', '=', submissionId).executeTakeFirstOrThrow();
+    expect(account.documents_seen).toEqual(['pay_record']);
     await consolePage.context().close();
 
     expect(manifest.map((e) => e.kind)).toEqual(['image/jpeg', 'image/png', 'pdf-pages']);
