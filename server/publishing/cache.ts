@@ -85,6 +85,18 @@ export class PublicResponseCache {
     return `${rows[0]?.batch ?? 'none'}/${rows[0]?.retracted ?? 0}`;
   }
 
+  /**
+   * Public JSON: the value is serialised when its entry is filled, by the route's compiled 200
+   * response serialiser, so the bytes hold only what the OpenAPI document describes.
+   */
+  async respondJson(request: FastifyRequest, reply: FastifyReply, render: () => Promise<Record<string, unknown>>): Promise<FastifyReply> {
+    return this.respond(request, reply, async () => {
+      const serialize = reply.getSerializationFunction('200');
+      if (!serialize) throw new Error(`${request.routeOptions.url ?? request.url} has no 200 response schema to serialise public JSON with`);
+      return { type: 'application/json; charset=utf-8', body: serialize(await render()) };
+    });
+  }
+
   /** Answers from the cache (or renders once), with ETag, public caching and 304s. */
   async respond(request: FastifyRequest, reply: FastifyReply, render: () => Promise<Rendered>): Promise<FastifyReply> {
     const key = `${await this.publishedState()} ${request.url}`;

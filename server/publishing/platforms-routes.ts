@@ -27,7 +27,6 @@ export async function platformsRoutes(untyped: FastifyInstance, { db, config }: 
   const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   const cache = new PublicResponseCache(db);
   const html = 'text/html; charset=utf-8';
-  const json = 'application/json; charset=utf-8';
 
   app.get('/platforms', async (request, reply) =>
     cache.respond(request, reply, async () => {
@@ -63,17 +62,14 @@ export async function platformsRoutes(untyped: FastifyInstance, { db, config }: 
     '/api/v1/platforms',
     { schema: { tags: ['public'], summary: 'Scorecards of the platforms named by at least kMin accounts', response: platformsResponseSchema } },
     async (request, reply) =>
-      cache.respond(request, reply, async () => {
+      cache.respondJson(request, reply, async () => {
         const latest = await latestStatistics(db);
         const statistics = latest?.statistics ?? null;
         return {
-          type: json,
-          body: JSON.stringify({
-            batch: latest?.sequence ?? null,
-            figuresUpdatedOn: statistics?.figuresUpdatedOn ?? null,
-            kMin: statistics?.kMin ?? config.kMin,
-            platforms: platformScorecards(statistics),
-          }),
+          batch: latest?.sequence ?? null,
+          figuresUpdatedOn: statistics?.figuresUpdatedOn ?? null,
+          kMin: statistics?.kMin ?? config.kMin,
+          platforms: platformScorecards(statistics),
         };
       }),
   );
@@ -82,21 +78,18 @@ export async function platformsRoutes(untyped: FastifyInstance, { db, config }: 
     '/api/v1/platforms/:key',
     { schema: { tags: ['public'], summary: 'One platform’s scorecard (no principles while fewer than kMin accounts name it)', params: platformKeyParamsSchema, response: platformResponseSchema } },
     async (request, reply) =>
-      cache.respond(request, reply, async () => {
+      cache.respondJson(request, reply, async () => {
         const key = knownPlatform(request.params.key);
         const latest = await latestStatistics(db);
         const statistics = latest?.statistics ?? null;
         const kMin = statistics?.kMin ?? config.kMin;
         const card = statistics ? platformScorecard(statistics, key) : null;
         return {
-          type: json,
-          body: JSON.stringify({
-            batch: latest?.sequence ?? null,
-            figuresUpdatedOn: statistics?.figuresUpdatedOn ?? null,
-            kMin,
-            platform: card ?? { key, label: platforms.labelOf(key), accounts: { count: null, status: 'withheld' }, principles: [] },
-            hasScorecard: statistics !== null && hasScorecard(statistics, key),
-          }),
+          batch: latest?.sequence ?? null,
+          figuresUpdatedOn: statistics?.figuresUpdatedOn ?? null,
+          kMin,
+          platform: card ?? { key, label: platforms.labelOf(key), accounts: { count: null, status: 'withheld' }, principles: [] },
+          hasScorecard: statistics !== null && hasScorecard(statistics, key),
         };
       }),
   );

@@ -175,12 +175,9 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
     '/api/v1/stories',
     { schema: { tags: ['public'], summary: 'Published stories, newest batch first', querystring: storiesQuerySchema, response: storiesResponseSchema } },
     async (request, reply) =>
-      cache.respond(request, reply, async () => {
+      cache.respondJson(request, reply, async () => {
         const { stories, nextCursor } = await listPublishedStories(db, request.query);
-        return {
-          type: 'application/json; charset=utf-8',
-          body: JSON.stringify({ stories: stories.map(({ status: _status, ...s }) => ({ ...s, url: `${config.publicOrigin}/stories/${s.slug}` })), nextCursor }),
-        };
+        return { stories: stories.map(({ status: _status, ...s }) => ({ ...s, url: `${config.publicOrigin}/stories/${s.slug}` })), nextCursor };
       }),
   );
 
@@ -188,10 +185,9 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
     '/api/v1/stats',
     { schema: { tags: ['public'], summary: 'The disclosure-controlled statistics of the latest refresh', querystring: statsQuerySchema, response: statsResponseSchema } },
     async (request, reply) =>
-      cache.respond(request, reply, async () => {
+      cache.respondJson(request, reply, async () => {
         const latest = await latestStatistics(db);
-        const tables = selectTables(latest?.statistics ?? null, request.query.table, STATISTICS_TABLE_IDS);
-        return { type: 'application/json; charset=utf-8', body: statsJson(latest, tables) };
+        return statsJson(latest, selectTables(latest?.statistics ?? null, request.query.table, STATISTICS_TABLE_IDS));
       }),
   );
 
@@ -260,10 +256,7 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
     '/api/v1/releases',
     { schema: { tags: ['public'], summary: 'Every release, oldest first, with where its figures come from', response: releasesResponseSchema } },
     async (request, reply) =>
-      cache.respond(request, reply, async () => ({
-        type: 'application/json; charset=utf-8',
-        body: JSON.stringify({ releases: (await listReleases(db)).map(releaseSummaryJson) }),
-      })),
+      cache.respondJson(request, reply, async () => ({ releases: (await listReleases(db)).map(releaseSummaryJson) })),
   );
 
   app.get(
@@ -277,20 +270,17 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
       },
     },
     async (request, reply) =>
-      cache.respond(request, reply, async () => {
+      cache.respondJson(request, reply, async () => {
         const { batchId: _batchId, statistics, stories, ...summary } = await loadRelease(request.params.n);
         return {
-          type: 'application/json; charset=utf-8',
-          body: JSON.stringify({
-            release: releaseSummaryJson(summary),
-            citation: releaseCitation(summary, config.publicOrigin),
-            statistics,
-            stories: stories.map((story) =>
-              story.status === 'retracted'
-                ? { slug: story.slug, status: story.status }
-                : { slug: story.slug, status: story.status, title: story.title, attribution: story.attribution, url: `${config.publicOrigin}/stories/${story.slug}` },
-            ),
-          }),
+          release: releaseSummaryJson(summary),
+          citation: releaseCitation(summary, config.publicOrigin),
+          statistics,
+          stories: stories.map((story) =>
+            story.status === 'retracted'
+              ? { slug: story.slug, status: story.status }
+              : { slug: story.slug, status: story.status, title: story.title, attribution: story.attribution, url: `${config.publicOrigin}/stories/${story.slug}` },
+          ),
         };
       }),
   );

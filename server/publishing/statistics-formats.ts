@@ -68,13 +68,13 @@ export function tidyCsv(latest: LatestStatistics | undefined, tables: readonly P
 }
 
 /** The JSON API body: every cell and total `{count, status}`, as stored. */
-export function statsJson(latest: LatestStatistics | undefined, tables: readonly PublishedTableView[]): string {
+export function statsJson(latest: LatestStatistics | undefined, tables: readonly PublishedTableView[]) {
   const statistics = latest?.statistics ?? null;
-  return JSON.stringify({
+  return {
     batch: latest?.sequence ?? null,
     releasedOn: latest?.releasedOn ?? null,
     statistics: statistics && { ...statistics, tables },
-  });
+  };
 }
 
 const percent = (share: number) => `${Math.round(share * 100)}%`;
