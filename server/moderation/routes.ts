@@ -4,6 +4,7 @@
 import { moderatorAttachmentRoutes } from '../attachments/routes.js';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
@@ -80,9 +81,7 @@ import {
   saveWatchList,
   wrappedKeysFor,
   type Enrolment,
-  type GrantInput,
   type ModeratorIdentity,
-  type Rotation,
 } from './team-service.js';
 
 declare module 'fastify' {
@@ -419,7 +418,9 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
     }));
 
     // Administrators only.
-    await session.register(async (admin) => {
+    await session.register(async (plainAdmin) => {
+      // Each administrator route's params, body and reply are inferred from its JSON schema.
+      const admin = plainAdmin.withTypeProvider<JsonSchemaToTsProvider>();
       admin.addHook('preHandler', async (request) => {
         if (me(request).role !== 'administrator') throw new CodedError('administrators_only');
       });
@@ -427,30 +428,30 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
       admin.get('/mod/team', async (_request, reply) => page(reply, 'team', { title: 'Team', members: await listTeam(db), roles: moderatorRoles.terms }));
       admin.get('/mod/api/team', { schema: schemas.teamSchema }, async () => ({ members: await listTeam(db), verifications: await listKeyVerifications(db) }));
 
-      admin.post<{ Body: { handle: string; role: 'administrator' | 'moderator' } }>('/mod/api/team/invitations', { schema: schemas.inviteSchema }, async (request, reply) => {
+      admin.post('/mod/api/team/invitations', { schema: schemas.inviteSchema }, async (request, reply) => {
         const { token } = await inviteModerator(db, request.body, me(request));
         return reply.code(201).send({ url: invitationUrl(config, token) });
       });
-      admin.post<{ Params: { id: string }; Body: { grants: GrantInput[] } }>('/mod/api/team/:id/grants', { schema: schemas.grantsSchema }, async (request) => {
+      admin.post('/mod/api/team/:id/grants', { schema: schemas.grantsSchema }, async (request) => {
         await grantIntakeKeys(db, me(request), request.params.id, request.body.grants);
         return { ok: true };
       });
-      admin.post<{ Params: { id: string }; Body: { signature: string } }>('/mod/api/team/:id/verification', { schema: schemas.verificationSchema }, async (request) => {
+      admin.post('/mod/api/team/:id/verification', { schema: schemas.verificationSchema }, async (request) => {
         await recordKeyVerification(db, me(request), request.params.id, request.body.signature);
         return { ok: true };
       });
-      admin.post('/mod/api/team/:id/reenrol', { schema: schemas.reenrolSchema }, async (request: IdRequest) => {
+      admin.post('/mod/api/team/:id/reenrol', { schema: schemas.reenrolSchema }, async (request) => {
         const { token } = await reenrolModerator(db, me(request), request.params.id);
         return { url: invitationUrl(config, token) };
       });
-      admin.post('/mod/api/team/:id/disable', { schema: { params: schemas.idParamsSchema, ...schemas.emptyBodySchema } }, async (request: IdRequest) => {
+      admin.post('/mod/api/team/:id/disable', { schema: { params: schemas.idParamsSchema, ...schemas.emptyBodySchema } }, async (request) => {
         await disableModerator(db, me(request), request.params.id);
         return { ok: true };
       });
-      admin.post<{ Body: Rotation }>('/mod/api/intake-keys', { schema: schemas.rotationSchema }, async (request, reply) =>
+      admin.post('/mod/api/intake-keys', { schema: schemas.rotationSchema }, async (request, reply) =>
         reply.code(201).send(await rotateIntakeKey(db, me(request), request.body)),
       );
-      admin.put<{ Body: { intakeKeyId: string; ciphertext: string } }>('/mod/api/watch-list', { schema: schemas.watchListSchema }, async (request) => {
+      admin.put('/mod/api/watch-list', { schema: schemas.watchListSchema }, async (request) => {
         await saveWatchList(db, me(request), request.body);
         return { ok: true };
       });
