@@ -33,7 +33,6 @@ import {
 import { storyReviewRefusal, storyRevisionRefusal } from '../../common/workflow.js';
 import { listAuditEntries, verifyAuditChain } from './audit.js';
 import { previewPublication } from './publication-preview.js';
-import type { ApprovedPublication } from '../../common/moderation/publication-view.js';
 import {
   askSource,
   acceptSubmission,
@@ -45,11 +44,6 @@ import {
   releaseClaim,
   validateAttributionLabel,
   validateFacets,
-  type ClaimFilter,
-  type FacetsInput,
-  type StatusFilter,
-  type StoryDraft,
-  type VerificationInput,
 } from './queue-service.js';
 import { purgeSchedule } from './retention.js';
 import * as schemas from './schemas.js';
@@ -101,8 +95,6 @@ export interface ModerationRoutesOptions {
   config: Config;
 }
 
-type IdRequest = FastifyRequest<{ Params: { id: string } }>;
-type QueueQuery = { Querystring: { status?: StatusFilter; claim?: ClaimFilter } };
 
 const vocabularies = {
   roles: roles.terms,
@@ -236,7 +228,9 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
   });
 
   // Everything else needs a live session.
-  await app.register(async (session) => {
+  await app.register(async (plainSession) => {
+    // Each session route's params, body and reply are inferred from its JSON schema.
+    const session = plainSession.withTypeProvider<JsonSchemaToTsProvider>();
     // onRequest: a request without a session is turned away before its body is even validated.
     session.addHook('onRequest', async (request, reply) => {
       const sessionId = request.cookies[SESSION_COOKIE];
@@ -263,7 +257,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
       return reply.redirect('/mod/login', 303);
     });
 
-    session.get<QueueQuery>('/mod', { schema: { querystring: schemas.queueQuerySchema } }, async (request, reply) => {
+    session.get('/mod', { schema: { querystring: schemas.queueQuerySchema } }, async (request, reply) => {
       const { status = 'undecided', claim = 'any' } = request.query;
       const counts = await queueCounts(db);
       const undecided = counts.received + counts.in_review + counts.needs_info;
@@ -336,15 +330,17 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
       const passkeys = await listPasskeys(db, me(request).id);
       return page(reply, 'passkeys', { title: 'Passkeys', passkeys, onePasskey: passkeys.length === 1, removable: passkeys.length > 1 });
     });
-    session.get('/mod/api/passkeys', { schema: schemas.passkeysSchema }, async (request) => ({
+    // Not on the type provider yet: their replies are service interfaces (simplewebauthn's options
+    // among them) that the schemas' open objects do not accept until they are FromSchema types too.
+    plainSession.get('/mod/api/passkeys', { schema: schemas.passkeysSchema }, async (request) => ({
       passkeys: await listPasskeys(db, me(request).id),
       standing: await standingOf(me(request).id),
     }));
-    session.post('/mod/api/passkeys/options', { schema: schemas.emptyBodyAnySchema }, async (request) => addPasskeyOptions(db, rpOf(request), me(request)));
-    session.post<{ Body: PasskeyRegistration }>('/mod/api/passkeys', { schema: schemas.addPasskeySchema }, async (request, reply) =>
+    plainSession.post('/mod/api/passkeys/options', { schema: schemas.emptyBodyAnySchema }, async (request) => addPasskeyOptions(db, rpOf(request), me(request)));
+    plainSession.post<{ Body: PasskeyRegistration }>('/mod/api/passkeys', { schema: schemas.addPasskeySchema }, async (request, reply) =>
       reply.code(201).send(await addPasskey(db, rpOf(request), me(request), request.body)),
     );
-    session.post('/mod/api/passkeys/:id/remove', { schema: { params: schemas.idParamsSchema, ...schemas.emptyBodySchema } }, async (request: IdRequest) => {
+    session.post('/mod/api/passkeys/:id/remove', { schema: { params: schemas.idParamsSchema, ...schemas.emptyBodySchema } }, async (request) => {
       await removePasskey(db, me(request), request.params.id);
       return { ok: true };
     });
@@ -352,29 +348,29 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
     session.get('/mod/api/keys', { schema: schemas.wrappedKeysSchema, preHandler: requirePasskey }, async (request) => ({ keys: await wrappedKeysFor(db, me(request).id) }));
     session.get('/mod/api/watch-list', async () => (await currentWatchList(db)) ?? { intakeKeyId: null, ciphertext: null });
 
-    session.get<QueueQuery>('/mod/api/submissions', { schema: { querystring: schemas.queueQuerySchema } }, async (request) => ({
+    session.get('/mod/api/submissions', { schema: { querystring: schemas.queueQuerySchema } }, async (request) => ({
       items: await listQueue(db, me(request), request.query),
     }));
     moderatorAttachmentRoutes(session, db);
     // Read-only: opening shows the account; only "Start review" claims it.
-    session.get<{ Params: { id: string } }>('/mod/api/submissions/:id', { schema: schemas.openSubmissionSchema, preHandler: requirePasskey }, async (request) => openSubmission(db, request.params.id));
-    session.post<{ Params: { id: string }; Body: { takeOver?: boolean } | null }>('/mod/api/submissions/:id/claim', { schema: schemas.claimSchema, preHandler: requirePasskey }, async (request) => {
+    session.get('/mod/api/submissions/:id', { schema: schemas.openSubmissionSchema, preHandler: requirePasskey }, async (request) => openSubmission(db, request.params.id));
+    session.post('/mod/api/submissions/:id/claim', { schema: schemas.claimSchema, preHandler: requirePasskey }, async (request) => {
       await claimSubmission(db, me(request), request.params.id, request.body?.takeOver === true);
       return openSubmission(db, request.params.id);
     });
-    session.post('/mod/api/submissions/:id/release', { schema: schemas.releaseClaimSchema }, async (request: IdRequest) => {
+    session.post('/mod/api/submissions/:id/release', { schema: schemas.releaseClaimSchema }, async (request) => {
       await releaseClaim(db, me(request), request.params.id);
       return openSubmission(db, request.params.id);
     });
     // What a draft would publish now, before it is sent: the release's own computation, this account counted.
-    session.post<{ Body: { facets: FacetsInput; attributionLabel: string } }>('/mod/api/publication-preview', { schema: schemas.publicationPreviewRequestSchema }, async (request) => {
+    session.post('/mod/api/publication-preview', { schema: schemas.publicationPreviewRequestSchema }, async (request) => {
       const { facets, attributionLabel } = request.body;
       validateFacets(facets);
       validateAttributionLabel(attributionLabel);
       const account = { role: facets.role ?? null, platforms: facets.platforms, task_types: facets.taskTypes, conditions: facets.conditions };
       return previewPublication(db, config.kMin, account, attributionLabel, { candidate: true });
     });
-    session.get('/mod/api/stories/:id/state', { schema: schemas.storyStateSchema }, async (request: IdRequest) => {
+    session.get('/mod/api/stories/:id/state', { schema: schemas.storyStateSchema }, async (request) => {
       const story = await getStory(db, request.params.id);
       return {
         status: story.status,
@@ -385,29 +381,29 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
         publication: await storyPublicationPreview(db, config.kMin, story.id),
       };
     });
-    session.post<{ Params: { id: string }; Body: { facets: FacetsInput; story?: StoryDraft; verification?: VerificationInput } }>(
+    session.post(
       '/mod/api/submissions/:id/accept',
       { schema: schemas.acceptSchema },
       async (request) => acceptSubmission(db, me(request), request.params.id, request.body),
     );
-    session.post<{ Params: { id: string }; Body: { reason: string } }>('/mod/api/submissions/:id/reject', { schema: schemas.rejectSchema }, async (request) => {
+    session.post('/mod/api/submissions/:id/reject', { schema: schemas.rejectSchema }, async (request) => {
       await rejectSubmission(db, me(request), request.params.id, request.body.reason);
       return { ok: true };
     });
-    session.post<{ Params: { id: string }; Body: { ciphertext: string; intakeCiphertext: string } }>('/mod/api/submissions/:id/question', { schema: schemas.questionSchema }, async (request) => {
+    session.post('/mod/api/submissions/:id/question', { schema: schemas.questionSchema }, async (request) => {
       await askSource(db, me(request), request.params.id, request.body);
       return { ok: true };
     });
 
-    session.post<{ Params: { id: string }; Body: { seen?: ApprovedPublication } | null }>('/mod/api/stories/:id/approve', { schema: schemas.approveSchema }, async (request) => {
+    session.post('/mod/api/stories/:id/approve', { schema: schemas.approveSchema }, async (request) => {
       await approveStory(db, config.kMin, me(request), request.params.id, request.body?.seen);
       return { ok: true };
     });
-    session.post<{ Params: { id: string }; Body: { note: string } }>('/mod/api/stories/:id/return', { schema: schemas.returnStorySchema }, async (request) => {
+    session.post('/mod/api/stories/:id/return', { schema: schemas.returnStorySchema }, async (request) => {
       await returnStory(db, me(request), request.params.id, request.body.note);
       return { ok: true };
     });
-    session.post<{ Params: { id: string }; Body: StoryDraft }>('/mod/api/stories/:id/revise', { schema: schemas.reviseStorySchema }, async (request) => {
+    session.post('/mod/api/stories/:id/revise', { schema: schemas.reviseStorySchema }, async (request) => {
       await reviseStory(db, me(request), request.params.id, request.body);
       return { ok: true };
     });
