@@ -5,11 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../server/config.js';
 import { openDatabase } from '../server/db/database.js';
 import { migrateToLatest } from '../server/db/migrator.js';
-import { demoCredentials, seedWithProgress } from './seed.js';
+import { DEMO_PASSKEY_GRACE_DAYS, demoCredentials, seedWithProgress } from './seed.js';
 import { describeError } from '../common/error-messages.js';
 
 const DEMO_ACCOUNTS = 300;
 const DEMO_STORIES = 12;
+
+// Set before the configuration is read, and passed on to the server below.
+process.env.PASSKEY_GRACE_DAYS ??= String(DEMO_PASSKEY_GRACE_DAYS);
 
 async function seedIfEmpty(): Promise<void> {
   const config = loadConfig();

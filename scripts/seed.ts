@@ -502,8 +502,16 @@ export function demoCredentials(origin: string): string[] {
     'DEMO CREDENTIALS — fictional demo data only; never use them on a real deployment:',
     `  log in at ${origin}/mod/login as ${DEMO_MODERATORS.map((m) => `${m.handle} (${m.role})`).join(' or ')}`,
     `  passphrase: ${DEMO_PASSPHRASE}`,
+    `  the demo moderators have no passkey; \`npm run demo\` lets them open submissions without one for ${DEMO_PASSKEY_GRACE_DAYS} days (PASSKEY_GRACE_DAYS)`,
   ];
 }
+
+/**
+ * The seed enrols its moderators without a passkey (no authenticator exists at seeding time), so
+ * `npm run demo` grants the grace period a deployment may give moderators enrolled before
+ * passkeys: someone trying the demo on a machine without an authenticator can still look round.
+ */
+export const DEMO_PASSKEY_GRACE_DAYS = 90;
 
 
 async function main(): Promise<void> {

@@ -2,7 +2,7 @@
 // batches, demo moderators who can log in, and statistics that obey disclosure control.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_MARK, DEMO_MODERATORS, DEMO_PASSPHRASE, DEMO_TITLE_PREFIX, seedDemoData, type SeedResult } from '../../scripts/seed.js';
+import { DEMO_MARK, DEMO_MODERATORS, DEMO_PASSKEY_GRACE_DAYS, DEMO_PASSPHRASE, DEMO_TITLE_PREFIX, seedDemoData, type SeedResult } from '../../scripts/seed.js';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import type { Account } from '../../common/intake/account.js';
@@ -30,7 +30,8 @@ const sumo = await loadSodiumSumo();
 beforeAll(async () => {
   database = await openTestDatabase();
   seeded = await seedDemoData(database.db, { accounts: ACCOUNTS, stories: STORIES, kMin: K_MIN, batchMin: 3, onProgress: (done) => progress.push(done) });
-  const config = loadConfig({ PUBLIC_ORIGIN: ORIGIN, LOG_LEVEL: 'warn', K_MIN: String(K_MIN), BATCH_MIN: '3' });
+  // The grace period `npm run demo` gives its moderators, who are seeded without a passkey.
+  const config = loadConfig({ PUBLIC_ORIGIN: ORIGIN, LOG_LEVEL: 'warn', K_MIN: String(K_MIN), BATCH_MIN: '3', PASSKEY_GRACE_DAYS: String(DEMO_PASSKEY_GRACE_DAYS) });
   app = await buildApp({ config, db: database.db, logDestination: captureLog().stream });
   await app.ready();
 }, 300_000); // Argon2id key derivations are slow by design, slower on a busy machine
