@@ -3,6 +3,7 @@ import { canonicalJson, type Json } from '../../../common/protocol/canonical-jso
 import { AUDIT_GENESIS_HASH, auditEntryHash } from '../../../common/protocol/digest.js';
 import { api, element, say, sodiumReady } from './console.js';
 import { describeError } from '../../../common/error-messages.js';
+import { startPage } from './page-start.js';
 
 interface Listed {
   seq: number;
@@ -41,6 +42,5 @@ export function initAudit(): void {
   })();
 }
 
-// The page's own bundle entry (scripts/build.mjs). Another page's bundle may import this module
-// for its exports (enrolment logs in), so it sets up only its own page.
-if (document.body.dataset.page === 'mod-audit') initAudit();
+// The page's own bundle entry (scripts/build.mjs).
+startPage('mod-audit', initAudit);

@@ -16,6 +16,7 @@ import { logInWithPassphrase } from './login.js';
 import { judgePassphrase } from './passphrase-strength.js';
 import { createPasskey, registrationBody, type PasskeyOptions } from './webauthn.js';
 import { describeError } from '../../../common/error-messages.js';
+import { startPage } from './page-start.js';
 
 export function initEnrol(): void {
   const form = element<HTMLFormElement>('enrol-form');
@@ -94,6 +95,5 @@ export function initEnrol(): void {
   });
 }
 
-// The page's own bundle entry (scripts/build.mjs). Another page's bundle may import this module
-// for its exports (enrolment logs in), so it sets up only its own page.
-if (document.body.dataset.page === 'mod-enrol') initEnrol();
+// The page's own bundle entry (scripts/build.mjs).
+startPage('mod-enrol', initEnrol);

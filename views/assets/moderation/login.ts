@@ -6,6 +6,7 @@ import { passkeyWrappingKey, unwrapSeed } from '../../../common/protocol/passkey
 import { api, asSodium, element, say, sodiumReady, storeKeyBinding, storeModeratorKeys } from './console.js';
 import { assertPasskey, type Assertion } from './webauthn.js';
 import { describeError } from '../../../common/error-messages.js';
+import { startPage } from './page-start.js';
 
 interface LoginChallenge {
   salt: string;
@@ -90,6 +91,5 @@ export function initLogin(): void {
   });
 }
 
-// The page's own bundle entry (scripts/build.mjs). Another page's bundle may import this module
-// for its exports (enrolment logs in), so it sets up only its own page.
-if (document.body.dataset.page === 'mod-login') initLogin();
+// The page's own bundle entry (scripts/build.mjs).
+startPage('mod-login', initLogin);

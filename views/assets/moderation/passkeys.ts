@@ -3,6 +3,7 @@
 import { describeError } from '../../../common/error-messages.js';
 import { api, element, say, sodiumReady, storedKeyBinding } from './console.js';
 import { createPasskey, registrationBody, type PasskeyOptions } from './webauthn.js';
+import { startPage } from './page-start.js';
 
 export function initPasskeys(): void {
   const status = element('passkeys-status');
@@ -33,4 +34,4 @@ export function initPasskeys(): void {
   }
 }
 
-if (document.body.dataset.page === 'mod-passkeys') initPasskeys();
+startPage('mod-passkeys', initPasskeys);

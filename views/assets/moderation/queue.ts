@@ -1,5 +1,7 @@
 // The queue's keyboard navigation: j / ↓ and k / ↑ move between submissions, Enter opens the one
-// in focus (it is a link). Imports nothing else: the queue page needs no cryptography.
+// in focus (it is a link). Imports no cryptography: the queue page needs none.
+import { startPage } from './page-start.js';
+
 function initQueue(): void {
   const links = () => [...document.querySelectorAll<HTMLAnchorElement>('#queue-table a[data-testid="open-submission"]')];
   document.addEventListener('keydown', (event) => {
@@ -18,4 +20,4 @@ function initQueue(): void {
   });
 }
 
-if (document.body.dataset.page === 'mod-queue') initQueue();
+startPage('mod-queue', initQueue);

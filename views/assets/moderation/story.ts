@@ -6,6 +6,7 @@ import { describeError } from '../../../common/error-messages.js';
 import { DraftMarks, unresolvedRefusal } from './identifier-marks.js';
 import { renderPublication } from './publication.js';
 import { openWatchList } from './watch-list.js';
+import { startPage } from './page-start.js';
 
 export function initStory(): void {
   const article = document.querySelector<HTMLElement>('article.story');
@@ -84,6 +85,5 @@ export function initStory(): void {
   }
 }
 
-// The page's own bundle entry (scripts/build.mjs). Another page's bundle may import this module
-// for its exports (enrolment logs in), so it sets up only its own page.
-if (document.body.dataset.page === 'mod-story') initStory();
+// The page's own bundle entry (scripts/build.mjs).
+startPage('mod-story', initStory);

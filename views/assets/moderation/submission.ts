@@ -14,6 +14,7 @@ import { renderPublication } from './publication.js';
 import { findIdentifiers } from './redaction.js';
 import { openWatchList } from './watch-list.js';
 import { describeError } from '../../../common/error-messages.js';
+import { startPage } from './page-start.js';
 
 type SubmissionView = SubmissionForModerator;
 
@@ -340,6 +341,5 @@ export function initSubmission(): void {
   })();
 }
 
-// The page's own bundle entry (scripts/build.mjs). Another page's bundle may import this module
-// for its exports (enrolment logs in), so it sets up only its own page.
-if (document.body.dataset.page === 'mod-submission') initSubmission();
+// The page's own bundle entry (scripts/build.mjs).
+startPage('mod-submission', initSubmission);

@@ -9,6 +9,7 @@ import { api, asSodium, element, say, sodiumReady, storedModeratorKeys, unlockIn
 import type { TeamMember, TeamView } from '../../../common/moderation/team-view.js';
 import { openWatchList, sealWatchList } from './watch-list.js';
 import { describeError } from '../../../common/error-messages.js';
+import { startPage } from './page-start.js';
 
 type Member = TeamMember;
 
@@ -214,6 +215,5 @@ function confirm_(question: string): boolean {
   return window.confirm(question);
 }
 
-// The page's own bundle entry (scripts/build.mjs). Another page's bundle may import this module
-// for its exports (enrolment logs in), so it sets up only its own page.
-if (document.body.dataset.page === 'mod-team') initTeam();
+// The page's own bundle entry (scripts/build.mjs).
+startPage('mod-team', initTeam);
