@@ -1,6 +1,7 @@
 // The account a source gives (DESIGN §5): its shape, and the one validation used by the
 // browser before sealing and by the server on the no-JavaScript path.
 import { CodedError, type ErrorCode } from '../errors.js';
+import type { FormFields } from './schemas.js';
 import {
   conditionAnswers,
   factQuestions,
@@ -107,8 +108,7 @@ export type AccountRefusal = CodedError<(typeof ACCOUNT_REFUSALS)[number]>;
 export const isAccountRefusal = (error: unknown): error is AccountRefusal =>
   error instanceof CodedError && error.is(...ACCOUNT_REFUSALS);
 
-/** Form fields as both `URLSearchParams`-style bodies and `FormData` deliver them. */
-export type FormFields = Record<string, string | string[] | undefined>;
+export type { FormFields };
 
 function all(fields: FormFields, name: string): string[] {
   const value = fields[name];

@@ -37,5 +37,8 @@ export const submitFormBodySchema = {
   },
 } as const;
 
+/** Form fields as both `URLSearchParams`-style bodies and `FormData` deliver them: one value or several. */
+export type FormFields = FromSchema<typeof submitFormBodySchema>;
+
 /** What a browser POSTs to /api/v1/submissions (DESIGN §3 step 4). */
 export type SealedSubmission = FromSchema<typeof submissionBodySchema>;

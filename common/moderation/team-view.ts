@@ -1,8 +1,9 @@
-// What GET /mod/api/team and /mod/api/keys answer: its response schema, and the types derived from it that the
-// team service returns and the console's team page reads. Imports nothing server-only, so that
-// the browser bundle's typecheck can follow it.
+// What the team routes, /mod/api/keys and /mod/api/watch-list answer: their response schemas, and
+// the types derived from them that the team service returns and the console's pages read.
+// Imports nothing server-only, so that the browser bundles' typecheck can follow it.
 import type { FromSchema } from 'json-schema-to-ts';
 import { daySchema } from '../followup/message-schema.js';
+import { moderatorRoles } from '../vocabulary.js';
 
 const day = daySchema;
 const nullableText = { type: ['string', 'null'] } as const;
@@ -14,7 +15,7 @@ const teamMemberSchema = {
   properties: {
     id: { type: 'string' },
     handle: { type: 'string' },
-    role: { type: 'string', enum: ['administrator', 'moderator'] },
+    role: { type: 'string', enum: moderatorRoles.keys },
     status: { type: 'string', enum: ['invited', 'active', 'disabled'] },
     invitedOn: day,
     enrolledOn: { type: ['string', 'null'] },
@@ -55,8 +56,35 @@ export const wrappedKeysViewSchema = {
   properties: { keys: { type: 'array', items: wrappedKeySchema } },
 } as const;
 
+/** What an invitation or a re-enrolment answers: the link the administrator passes on. */
+export const invitationViewSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['url'],
+  properties: { url: { type: 'string' } },
+} as const;
+
+/** What a rotation of the intake key answers. */
+export const intakeKeyRotationViewSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['intakeKeyId', 'fingerprint'],
+  properties: { intakeKeyId: { type: 'string' }, fingerprint: { type: 'string' } },
+} as const;
+
+/** What GET /mod/api/watch-list answers: the list sealed to the current intake key, or nulls before there is one. */
+export const watchListViewSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['intakeKeyId', 'ciphertext'],
+  properties: { intakeKeyId: nullableText, ciphertext: nullableText },
+} as const;
+
 export type WrappedKey = FromSchema<typeof wrappedKeySchema>;
 export type WrappedKeysView = FromSchema<typeof wrappedKeysViewSchema>;
 export type TeamView = FromSchema<typeof teamViewSchema>;
 export type TeamMember = FromSchema<typeof teamMemberSchema>;
 export type KeyVerification = FromSchema<typeof keyVerificationSchema>;
+export type InvitationView = FromSchema<typeof invitationViewSchema>;
+export type IntakeKeyRotationView = FromSchema<typeof intakeKeyRotationViewSchema>;
+export type WatchListView = FromSchema<typeof watchListViewSchema>;

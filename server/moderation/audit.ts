@@ -7,6 +7,7 @@ import type { Database, Day } from '../db/schema.js';
 import { canonicalJson, type Json } from '../../common/protocol/canonical-json.js';
 import { AUDIT_GENESIS_HASH, auditEntryHash } from '../../common/protocol/digest.js';
 import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
+import type { AuditVerification, ListedAuditEntry } from '../../common/moderation/audit-view.js';
 
 export const AUDIT_ACTIONS = [
   'moderator.invited',
@@ -116,9 +117,7 @@ export async function appendAuditEntry(trx: Kysely<Database>, input: AuditEntryI
   return { seq, hash: sodium.to_hex(hash) };
 }
 
-export type AuditVerification =
-  | { ok: true; entries: number; headHash: string }
-  | { ok: false; entries: number; brokenAt: number; reason: string };
+export type { AuditVerification, ListedAuditEntry };
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
@@ -186,12 +185,7 @@ export async function verifyAuditChain(
   return { ok: true, entries: verified, headHash: sodium.to_hex(prevHash) };
 }
 
-export interface ListedAuditEntry extends AuditEntry {
-  /** Hex hash of the entry, so the console can show and remember the head. */
-  hash: string;
-}
-
-/** Entries newest first, `limit` at a time (at most 1000); page on with `beforeSeq`. */
+/** Entries newest first, each with its hex hash (so the console can show and remember the head), `limit` at a time (at most 1000); page on with `beforeSeq`. */
 export async function listAuditEntries(
   db: Kysely<Database>,
   options: { limit: number; beforeSeq?: number },

@@ -16,6 +16,7 @@ import type { Kysely } from 'kysely';
 import { todayUtc } from '../db/day.js';
 import type { Database, Day } from '../db/schema.js';
 import { CodedError } from '../../common/errors.js';
+import type { PasskeyStanding } from '../../common/moderation/access-view.js';
 import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { LOGIN_CHALLENGE_BYTES, randomBytes } from '../../common/protocol/moderator-keys.js';
 import { PRF_SALT_BYTES, SEED_BYTES } from '../../common/protocol/passkey-prf.js';
@@ -78,12 +79,6 @@ export async function prfSaltOf(db: Kysely<Database>, moderatorId: string): Prom
   const salt = randomBytes(await loadSodiumSumo(), PRF_SALT_BYTES);
   await db.updateTable('moderators').set({ prf_salt: salt }).where('id', '=', moderatorId).where('prf_salt', 'is', null).execute();
   return (await db.selectFrom('moderators').select('prf_salt').where('id', '=', moderatorId).executeTakeFirstOrThrow()).prf_salt!;
-}
-
-export interface PasskeyRegistration {
-  response: RegistrationResponseJSON;
-  /** base64 seed XOR kek, from a PRF-capable authenticator of a PRF-bound moderator; absent otherwise. */
-  wrappedSeed?: string;
 }
 
 /**
@@ -183,14 +178,6 @@ export async function verifyPasskeyAssertion(
     return undefined;
   }
   return { id: passkey.id, wrappedSeed: passkey.wrapped_seed };
-}
-
-export interface PasskeyStanding {
-  passkeys: number;
-  /** Every passkey wraps the seed: the keys need the authenticator as well as the passphrase. */
-  keysBoundToPasskey: boolean;
-  /** False once a moderator without a passkey is past the operator's grace period. */
-  mayOpenSubmissions: boolean;
 }
 
 /** Where a moderator stands: passkeys, whether their keys are bound to them, and the grace period (PASSKEY_GRACE_DAYS). */

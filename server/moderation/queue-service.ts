@@ -34,36 +34,20 @@ import {
   type TaskType,
 } from '../../common/vocabulary.js';
 import type { FromSchema } from 'json-schema-to-ts';
-import type { facetsSchema } from './schemas.js';
+import type { facetsSchema, queueQuerySchema } from './schemas.js';
 import { appendAuditEntry } from './audit.js';
 import type { ModeratorIdentity } from './team-service.js';
 import type { SubmissionForModerator } from '../../common/moderation/submission-view.js';
+import type { QueueItem } from '../../common/moderation/queue-view.js';
 
-export type ClaimFilter = 'any' | 'unclaimed' | 'mine' | 'others';
-/** 'undecided': received, in review or waiting for the source, the queue's default view. */
-export type StatusFilter = SubmissionStatus | 'undecided';
+/** A status, or 'undecided' (received, in review or waiting for the source: the queue's default view), and whose claim. */
+type QueueFilters = FromSchema<typeof queueQuerySchema>;
 
-export interface QueueItem {
-  id: string;
-  receivedOn: string;
-  status: SubmissionStatus;
-  statusText: string;
-  paddingBucket: number;
-  purged: boolean;
-  claimedBy: string | null;
-  claimedByMe: boolean;
-  /** The last message came from the source (an answer to read). */
-  sourceReplied: boolean;
-  /** The last message is the team's question, still unanswered. */
-  questionPending: boolean;
-  /** Whole days since it was received, while undecided; null once decided. */
-  daysWaiting: number | null;
-}
 
 const DAY_MS = 86_400_000;
 const daysBetween = (from: Day, to: Day) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 
-export async function listQueue(db: Kysely<Database>, viewer: { id: string }, filters: { status?: StatusFilter; claim?: ClaimFilter } = {}): Promise<QueueItem[]> {
+export async function listQueue(db: Kysely<Database>, viewer: { id: string }, filters: QueueFilters = {}): Promise<QueueItem[]> {
   let query = db
     .selectFrom('submissions')
     .leftJoin('moderators', 'moderators.id', 'submissions.claimed_by')

@@ -49,10 +49,10 @@ import { purgeSchedule } from './retention.js';
 import * as schemas from './schemas.js';
 import { serverSecret } from './server-secret.js';
 import { HandleFailureCounter } from './login-limits.js';
-import { PASSKEY_REQUIRED, passkeyStanding, relyingPartyFor, type PasskeyRegistration } from './passkeys.js';
+import { PASSKEY_REQUIRED, passkeyStanding, relyingPartyFor } from './passkeys.js';
 import { authenticate, issueLoginChallenge, loadLoginSecrets, logIn, logOut, verifyLoginPasskey } from './session-service.js';
 import { approveStory, getStory, listStories, returnStory, reviseStory, storyPublicationPreview } from './stories-service.js';
-import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import type { WebAuthnTypes } from '../../common/moderation/access-view.js';
 import {
   addPasskey,
   addPasskeyOptions,
@@ -74,7 +74,6 @@ import {
   rotateIntakeKey,
   saveWatchList,
   wrappedKeysFor,
-  type Enrolment,
   type ModeratorIdentity,
 } from './team-service.js';
 
@@ -89,6 +88,9 @@ export const LOGIN_ATTEMPTS_PER_CLIENT = 20;
 
 /** The moderator pages that run code, each its own bundle (MODERATION_PAGES in scripts/build.mjs). */
 const MODERATION_PAGES_WITH_CODE = new Set(['login', 'enrol', 'queue', 'submission', 'team', 'story', 'audit', 'passkeys']);
+
+/** Every moderation route infers its params, query, body and reply from its schema; WebAuthn objects get @simplewebauthn's types. */
+type ModerationTypeProvider = JsonSchemaToTsProvider<{ ValidatorSchemaOptions: WebAuthnTypes; SerializerSchemaOptions: WebAuthnTypes }>;
 
 export interface ModerationRoutesOptions {
   db: Kysely<Database>;
@@ -177,41 +179,42 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
     reply.setCookie(SESSION_COOKIE, sessionId, { path: '/mod', httpOnly: true, sameSite: 'strict', secure, maxAge: 12 * 3600 });
 
   // Open to everyone: login and enrolment.
-  await app.register(async (open) => {
+  await app.register(async (plainOpen) => {
+    const open = plainOpen.withTypeProvider<ModerationTypeProvider>();
     open.addHook('preHandler', checkCsrf);
 
     open.get('/mod/login', async (_request, reply) =>
       page(reply, 'login', { title: 'Moderator login', awaitingAdministrator: !(await administratorEnrolled(db)) }),
     );
 
-    open.get<{ Params: { token: string } }>('/mod/enrol/:token', async (request, reply) => {
+    open.get('/mod/enrol/:token', { schema: schemas.enrolPageSchema }, async (request, reply) => {
       const invitation = await openInvitation(db, request.params.token);
       return page(reply, 'enrol', { title: 'Join the moderation team', invitation, token: request.params.token });
     });
 
-    open.post<{ Body: { token: string } }>('/mod/api/enrol/passkey-options', { schema: schemas.enrolPasskeyOptionsSchema }, async (request) =>
+    open.post('/mod/api/enrol/passkey-options', { schema: schemas.enrolPasskeyOptionsSchema }, async (request) =>
       enrolmentPasskeyOptions(db, request.body.token, rpOf(request)),
     );
 
-    open.post<{ Body: Enrolment & { token: string; passkey: PasskeyRegistration } }>('/mod/api/enrol', { schema: schemas.enrolSchema }, async (request, reply) => {
+    open.post('/mod/api/enrol', { schema: schemas.enrolSchema }, async (request, reply) => {
       const { token, passkey, ...enrolment } = request.body;
       return reply.code(201).send(await enrolModerator(db, token, enrolment, { rp: rpOf(request), registration: passkey }));
     });
 
-    open.post<{ Body: { handle: string } }>(
+    open.post(
       '/mod/api/login/challenge',
       { schema: schemas.challengeSchema, config: { rateLimit: {} } },
       async (request) => issueLoginChallenge(db, loginSecrets, request.body.handle, rpOf(request)),
     );
 
-    open.post<{ Body: { handle: string; challenge: string; assertion: AuthenticationResponseJSON } }>(
+    open.post(
       '/mod/api/login/passkey',
       // Limited like the signature step: per client here, per handle in verifyLoginPasskey.
       { schema: schemas.loginPasskeySchema, config: { rateLimit: { max: LOGIN_ATTEMPTS_PER_CLIENT, timeWindow: 15 * 60 * 1000 } } },
       async (request) => verifyLoginPasskey(db, loginSecrets, handleFailures, request.body, rpOf(request)),
     );
 
-    open.post<{ Body: { handle: string; challenge: string; signature: string } }>(
+    open.post(
       '/mod/api/login',
       {
         schema: schemas.loginSchema,
@@ -229,8 +232,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
 
   // Everything else needs a live session.
   await app.register(async (plainSession) => {
-    // Each session route's params, body and reply are inferred from its JSON schema.
-    const session = plainSession.withTypeProvider<JsonSchemaToTsProvider>();
+    const session = plainSession.withTypeProvider<ModerationTypeProvider>();
     // onRequest: a request without a session is turned away before its body is even validated.
     session.addHook('onRequest', async (request, reply) => {
       const sessionId = request.cookies[SESSION_COOKIE];
@@ -284,7 +286,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
       });
     });
 
-    session.get<{ Params: { id: string } }>('/mod/submissions/:id', { schema: { params: schemas.idParamsSchema } }, async (request, reply) =>
+    session.get('/mod/submissions/:id', { schema: { params: schemas.idParamsSchema } }, async (request, reply) =>
       page(reply, 'submission', {
         title: 'Submission',
         submissionId: request.params.id,
@@ -302,7 +304,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
       }),
     );
 
-    session.get<{ Params: { id: string } }>('/mod/stories/:id', { schema: { params: schemas.idParamsSchema } }, async (request, reply) => {
+    session.get('/mod/stories/:id', { schema: { params: schemas.idParamsSchema } }, async (request, reply) => {
       const story = await getStory(db, request.params.id);
       const publication = await storyPublicationPreview(db, config.kMin, story.id);
       return page(reply, 'story', {
@@ -330,14 +332,12 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
       const passkeys = await listPasskeys(db, me(request).id);
       return page(reply, 'passkeys', { title: 'Passkeys', passkeys, onePasskey: passkeys.length === 1, removable: passkeys.length > 1 });
     });
-    // Not on the type provider yet: their replies are service interfaces (simplewebauthn's options
-    // among them) that the schemas' open objects do not accept until they are FromSchema types too.
-    plainSession.get('/mod/api/passkeys', { schema: schemas.passkeysSchema }, async (request) => ({
+    session.get('/mod/api/passkeys', { schema: schemas.passkeysSchema }, async (request) => ({
       passkeys: await listPasskeys(db, me(request).id),
       standing: await standingOf(me(request).id),
     }));
-    plainSession.post('/mod/api/passkeys/options', { schema: schemas.emptyBodyAnySchema }, async (request) => addPasskeyOptions(db, rpOf(request), me(request)));
-    plainSession.post<{ Body: PasskeyRegistration }>('/mod/api/passkeys', { schema: schemas.addPasskeySchema }, async (request, reply) =>
+    session.post('/mod/api/passkeys/options', { schema: schemas.passkeyOptionsSchema }, async (request) => addPasskeyOptions(db, rpOf(request), me(request)));
+    session.post('/mod/api/passkeys', { schema: schemas.addPasskeySchema }, async (request, reply) =>
       reply.code(201).send(await addPasskey(db, rpOf(request), me(request), request.body)),
     );
     session.post('/mod/api/passkeys/:id/remove', { schema: { params: schemas.idParamsSchema, ...schemas.emptyBodySchema } }, async (request) => {
@@ -346,9 +346,9 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
     });
 
     session.get('/mod/api/keys', { schema: schemas.wrappedKeysSchema, preHandler: requirePasskey }, async (request) => ({ keys: await wrappedKeysFor(db, me(request).id) }));
-    session.get('/mod/api/watch-list', async () => (await currentWatchList(db)) ?? { intakeKeyId: null, ciphertext: null });
+    session.get('/mod/api/watch-list', { schema: schemas.sealedWatchListSchema }, async () => (await currentWatchList(db)) ?? { intakeKeyId: null, ciphertext: null });
 
-    session.get('/mod/api/submissions', { schema: { querystring: schemas.queueQuerySchema } }, async (request) => ({
+    session.get('/mod/api/submissions', { schema: schemas.queueSchema }, async (request) => ({
       items: await listQueue(db, me(request), request.query),
     }));
     moderatorAttachmentRoutes(session, db);
@@ -408,15 +408,14 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
       return { ok: true };
     });
 
-    session.get('/mod/api/audit', async () => ({
+    session.get('/mod/api/audit', { schema: schemas.auditListSchema }, async () => ({
       entries: await listAuditEntries(db, { limit: 1000 }),
       verification: await verifyAuditChain(db),
     }));
 
     // Administrators only.
     await session.register(async (plainAdmin) => {
-      // Each administrator route's params, body and reply are inferred from its JSON schema.
-      const admin = plainAdmin.withTypeProvider<JsonSchemaToTsProvider>();
+      const admin = plainAdmin.withTypeProvider<ModerationTypeProvider>();
       admin.addHook('preHandler', async (request) => {
         if (me(request).role !== 'administrator') throw new CodedError('administrators_only');
       });

@@ -1,7 +1,20 @@
 // JSON schemas for /mod/api; vocabularies are checked in the services (one source of truth).
 import { errorResponseSchema } from '../../common/errors.js';
 import { submissionViewSchema } from '../../common/moderation/submission-view.js';
-import { teamViewSchema, wrappedKeysViewSchema } from '../../common/moderation/team-view.js';
+import { intakeKeyRotationViewSchema, invitationViewSchema, teamViewSchema, watchListViewSchema, wrappedKeysViewSchema } from '../../common/moderation/team-view.js';
+import {
+  authenticationResponseSchema,
+  enrolmentViewSchema,
+  loginChallengeViewSchema,
+  loginViewSchema,
+  passkeyLoginViewSchema,
+  passkeyOptionsViewSchema,
+  passkeyRegistrationSchema,
+  passkeysViewSchema,
+  passkeySummarySchema,
+} from '../../common/moderation/access-view.js';
+import { auditListViewSchema } from '../../common/moderation/audit-view.js';
+import { queueViewSchema } from '../../common/moderation/queue-view.js';
 import { HANDLE_PATTERN } from './team-service.js';
 import { SUBMISSION_STATUSES } from '../../common/workflow.js';
 import { claimFilters, moderatorRoles } from '../../common/vocabulary.js';
@@ -15,129 +28,35 @@ const okResponse = { 200: { type: 'object', required: ['ok'], properties: { ok: 
 
 export const idParamsSchema = uuidParams;
 
-/** Opening a submission: what the console's submission page reads is serialised through this schema. */
 /** The team page's list: members and key verifications, serialised through this schema. */
 export const teamSchema = { response: { 200: teamViewSchema, ...errors } } as const;
 
 /** The intake keys sealed to the moderator asking, serialised through this schema. */
 export const wrappedKeysSchema = { response: { 200: wrappedKeysViewSchema, ...errors } } as const;
 
+/** Opening a submission: what the console's submission page reads is serialised through this schema. */
 export const openSubmissionSchema = { params: uuidParams, response: { 200: submissionViewSchema, ...errors } } as const;
 
-const base64url = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, pattern: '^[A-Za-z0-9_-]+$' }) as const;
 const token = { type: 'string', minLength: 20, maxLength: 100 } as const;
-
-// What @simplewebauthn/browser hands over; the library checks the rest. The PRF output is never sent.
-const clientExtensionResults = { type: 'object', maxProperties: 8 } as const;
-const registrationResponse = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id', 'rawId', 'type', 'response', 'clientExtensionResults'],
-  properties: {
-    id: base64url(1400),
-    rawId: base64url(1400),
-    type: { type: 'string', const: 'public-key' },
-    authenticatorAttachment: { type: 'string', enum: ['platform', 'cross-platform'] },
-    clientExtensionResults,
-    response: {
-      type: 'object',
-      required: ['clientDataJSON', 'attestationObject'],
-      properties: {
-        clientDataJSON: base64url(4000),
-        attestationObject: base64url(20_000),
-        authenticatorData: base64url(4000),
-        publicKey: base64url(8000),
-        publicKeyAlgorithm: { type: 'integer' },
-        transports: { type: 'array', maxItems: 8, items: { type: 'string', maxLength: 20 } },
-      },
-    },
-  },
-} as const;
-
-const authenticationResponse = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id', 'rawId', 'type', 'response', 'clientExtensionResults'],
-  properties: {
-    id: base64url(1400),
-    rawId: base64url(1400),
-    type: { type: 'string', const: 'public-key' },
-    authenticatorAttachment: { type: 'string', enum: ['platform', 'cross-platform'] },
-    clientExtensionResults,
-    response: {
-      type: 'object',
-      required: ['clientDataJSON', 'authenticatorData', 'signature'],
-      properties: {
-        clientDataJSON: base64url(4000),
-        authenticatorData: base64url(4000),
-        // Post-quantum ML-DSA signatures run to 4.6 KB.
-        signature: base64url(8000),
-        userHandle: base64url(200),
-      },
-    },
-  },
-} as const;
-
-const passkeyRegistration = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['response'],
-  properties: { response: registrationResponse, wrappedSeed: base64(64) },
-} as const;
-
-// Options are built by @simplewebauthn/server; only their outer shape is promised here.
-const passkeyOptionsResponse = {
-  200: {
-    type: 'object',
-    required: ['options', 'prfSalt', 'keysBoundToPasskey'],
-    properties: { options: { type: 'object', additionalProperties: true }, prfSalt: { type: 'string' }, keysBoundToPasskey: { type: 'boolean' } },
-  },
-  ...errors,
-} as const;
+const passkeyOptionsResponse = { 200: passkeyOptionsViewSchema, ...errors } as const;
 
 export const enrolPasskeyOptionsSchema = {
   body: { type: 'object', additionalProperties: false, required: ['token'], properties: { token } },
   response: passkeyOptionsResponse,
 } as const;
 
-export const emptyBodyAnySchema = { body: { anyOf: [empty, { type: 'null' }] }, response: passkeyOptionsResponse } as const;
+export const passkeyOptionsSchema = { body: { anyOf: [empty, { type: 'null' }] }, response: passkeyOptionsResponse } as const;
 
-const passkeySummary = {
-  type: 'object',
-  required: ['id', 'createdOn', 'lastUsedOn', 'relyingParty', 'bindsKeys'],
-  properties: {
-    id: { type: 'string' },
-    createdOn: { type: 'string' },
-    lastUsedOn: { type: ['string', 'null'] },
-    relyingParty: { type: 'string' },
-    bindsKeys: { type: 'boolean' },
-  },
-} as const;
+export const addPasskeySchema = { body: passkeyRegistrationSchema, response: { 201: passkeySummarySchema, ...errors } } as const;
 
-export const addPasskeySchema = { body: passkeyRegistration, response: { 201: passkeySummary, ...errors } } as const;
+export const passkeysSchema = { response: { 200: passkeysViewSchema, ...errors } } as const;
 
-export const passkeysSchema = {
-  response: {
-    200: {
-      type: 'object',
-      required: ['passkeys', 'standing'],
-      properties: {
-        passkeys: { type: 'array', items: passkeySummary },
-        standing: {
-          type: 'object',
-          required: ['passkeys', 'keysBoundToPasskey', 'mayOpenSubmissions'],
-          properties: { passkeys: { type: 'integer' }, keysBoundToPasskey: { type: 'boolean' }, mayOpenSubmissions: { type: 'boolean' } },
-        },
-      },
-    },
-    ...errors,
-  },
-} as const;
+export const enrolPageSchema = { params: { type: 'object', required: ['token'], properties: { token } } } as const;
 
 export const reenrolSchema = {
   params: uuidParams,
   body: { anyOf: [empty, { type: 'null' }] },
-  response: { 200: { type: 'object', required: ['url'], properties: { url: { type: 'string' } } }, ...errors },
+  response: { 200: invitationViewSchema, ...errors },
 } as const;
 
 export const enrolSchema = {
@@ -147,7 +66,7 @@ export const enrolSchema = {
     required: ['token', 'salt', 'signPublicKey', 'boxPublicKey', 'passkey'],
     properties: {
       token,
-      passkey: passkeyRegistration,
+      passkey: passkeyRegistrationSchema,
       salt: base64(64),
       signPublicKey: base64(64),
       boxPublicKey: base64(64),
@@ -159,21 +78,14 @@ export const enrolSchema = {
       },
     },
   },
-  response: { 201: { type: 'object', required: ['keyFingerprint'], properties: { keyFingerprint: { type: 'string' } } }, ...errors },
+  response: { 201: enrolmentViewSchema, ...errors },
 } as const;
 
 const handle = { type: 'string', minLength: 1, maxLength: 64 } as const;
 
 export const challengeSchema = {
   body: { type: 'object', additionalProperties: false, required: ['handle'], properties: { handle } },
-  response: {
-    200: {
-      type: 'object',
-      required: ['salt', 'challenge', 'prfSalt', 'passkey'],
-      properties: { salt: { type: 'string' }, challenge: { type: 'string' }, prfSalt: { type: 'string' }, passkey: { type: 'object', additionalProperties: true } },
-    },
-    ...errors,
-  },
+  response: { 200: loginChallengeViewSchema, ...errors },
 } as const;
 
 export const loginPasskeySchema = {
@@ -181,9 +93,9 @@ export const loginPasskeySchema = {
     type: 'object',
     additionalProperties: false,
     required: ['handle', 'challenge', 'assertion'],
-    properties: { handle, challenge: base64(64), assertion: authenticationResponse },
+    properties: { handle, challenge: base64(64), assertion: authenticationResponseSchema },
   },
-  response: { 200: { type: 'object', required: ['wrappedSeed'], properties: { wrappedSeed: { type: ['string', 'null'] } } }, ...errors },
+  response: { 200: passkeyLoginViewSchema, ...errors },
 } as const;
 
 export const loginSchema = {
@@ -193,10 +105,7 @@ export const loginSchema = {
     required: ['handle', 'challenge', 'signature'],
     properties: { handle, challenge: base64(64), signature: base64(128) },
   },
-  response: {
-    200: { type: 'object', required: ['handle', 'role', 'passkeyNeeded'], properties: { handle: { type: 'string' }, role: { type: 'string' }, passkeyNeeded: { type: 'boolean' } } },
-    ...errors,
-  },
+  response: { 200: loginViewSchema, ...errors },
 } as const;
 
 export const emptyBodySchema = { body: { anyOf: [empty, { type: 'null' }] }, response: okResponse } as const;
@@ -285,7 +194,7 @@ export const inviteSchema = {
     required: ['handle', 'role'],
     properties: { handle: { type: 'string', pattern: HANDLE_PATTERN }, role: { type: 'string', enum: moderatorRoles.keys } },
   },
-  response: { 201: { type: 'object', required: ['url'], properties: { url: { type: 'string' } } }, ...errors },
+  response: { 201: invitationViewSchema, ...errors },
 } as const;
 
 export const grantsSchema = {
@@ -337,11 +246,12 @@ export const rotationSchema = {
       watchList: base64(90_000),
     },
   },
-  response: {
-    201: { type: 'object', required: ['intakeKeyId', 'fingerprint'], properties: { intakeKeyId: { type: 'string' }, fingerprint: { type: 'string' } } },
-    ...errors,
-  },
+  response: { 201: intakeKeyRotationViewSchema, ...errors },
 } as const;
+
+export const sealedWatchListSchema = { response: { 200: watchListViewSchema, ...errors } } as const;
+
+export const auditListSchema = { response: { 200: auditListViewSchema, ...errors } } as const;
 
 export const watchListSchema = {
   body: {
@@ -358,6 +268,8 @@ export const queueQuerySchema = {
   additionalProperties: false,
   properties: { status: { type: 'string', enum: [...SUBMISSION_STATUSES, 'undecided'] }, claim: { type: 'string', enum: claimFilters.keys } },
 } as const;
+
+export const queueSchema = { querystring: queueQuerySchema, response: { 200: queueViewSchema, ...errors } } as const;
 
 export const claimSchema = {
   params: uuidParams,

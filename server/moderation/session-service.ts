@@ -1,6 +1,6 @@
 // Moderator login by challenge–response and the sessions it opens (DESIGN §3, §7).
 // No password hash exists: the server holds only public keys and salts.
-import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import type { FromSchema } from 'json-schema-to-ts';
 import type { Kysely } from 'kysely';
 import { decodeField } from '../binary-fields.js';
 import { todayUtc } from '../db/day.js';
@@ -18,6 +18,8 @@ import type { HandleFailureCounter } from './login-limits.js';
 import { authenticationOptions, verifyPasskeyAssertion, type RelyingParty } from './passkeys.js';
 import { serverSecret } from './server-secret.js';
 import type { ModeratorIdentity } from './team-service.js';
+import type { loginPasskeySchema, loginSchema } from './schemas.js';
+import type { LoginChallengeView, PasskeyLoginView, WebAuthnTypes } from '../../common/moderation/access-view.js';
 
 export const CHALLENGE_LIFETIME_MS = 60_000;
 export const SESSION_ABSOLUTE_MS = 12 * 3600 * 1000;
@@ -37,22 +39,13 @@ export async function loadLoginSecrets(db: Kysely<Database>): Promise<LoginSecre
   return { decoySalt: await serverSecret(db, 'decoy-salt'), handleHash: await serverSecret(db, 'login-handle') };
 }
 
-export interface LoginChallenge {
-  salt: string;
-  challenge: string;
-  /** The WebAuthn PRF input for this handle's passkeys (a stable decoy for an unknown handle). */
-  prfSalt: string;
-  /** navigator.credentials.get() options on the same challenge; no credential is named. */
-  passkey: PublicKeyCredentialRequestOptionsJSON;
-}
-
 export async function issueLoginChallenge(
   db: Kysely<Database>,
   secrets: LoginSecrets,
   handle: string,
   rp: RelyingParty,
   now = new Date(),
-): Promise<LoginChallenge> {
+): Promise<LoginChallengeView> {
   const sodium = await loadSodium();
   const sumo = await loadSodiumSumo();
   // The same queries and hashes for every handle, known or not: timing tells nothing either.
@@ -90,10 +83,10 @@ export async function verifyLoginPasskey(
   db: Kysely<Database>,
   secrets: LoginSecrets,
   failures: HandleFailureCounter,
-  input: { handle: string; challenge: string; assertion: AuthenticationResponseJSON },
+  input: FromSchema<(typeof loginPasskeySchema)['body'], WebAuthnTypes>,
   rp: RelyingParty,
   now = new Date(),
-): Promise<{ wrappedSeed: string | null }> {
+): Promise<PasskeyLoginView> {
   const sodium = await loadSodium();
   const challenge = decodeField(input.challenge, 'challenge', LOGIN_CHALLENGE_BYTES);
   const handleHash = loginHandleHash(secrets.handleHash, input.handle);
@@ -142,7 +135,7 @@ export async function logIn(
   db: Kysely<Database>,
   secrets: LoginSecrets,
   failures: HandleFailureCounter,
-  input: { handle: string; challenge: string; signature: string },
+  input: FromSchema<(typeof loginSchema)['body']>,
   origin: string,
   now = new Date(),
 ): Promise<LoggedIn> {

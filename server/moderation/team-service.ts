@@ -16,16 +16,11 @@ import { MODERATOR_SALT_BYTES } from '../../common/protocol/moderator-keys.js';
 import { invitationTokenHash, newOpaqueToken } from '../../common/protocol/opaque-tokens.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
 import { appendAuditEntry } from './audit.js';
-import type { KeyVerification, TeamMember, WrappedKey } from '../../common/moderation/team-view.js';
-import {
-  passkeyStanding,
-  prfSaltOf,
-  registrationOptions,
-  storePasskey,
-  type PasskeyRegistration,
-  type RelyingParty,
-} from './passkeys.js';
-import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
+import type { FromSchema } from 'json-schema-to-ts';
+import type { IntakeKeyRotationView, KeyVerification, TeamMember, WatchListView, WrappedKey } from '../../common/moderation/team-view.js';
+import type { EnrolmentView, PasskeyOptionsView, PasskeyRegistration, PasskeySummary } from '../../common/moderation/access-view.js';
+import { passkeyStanding, prfSaltOf, registrationOptions, storePasskey, type RelyingParty } from './passkeys.js';
+import type { enrolSchema, grantsSchema, rotationSchema, watchListSchema } from './schemas.js';
 import { SEED_BYTES } from '../../common/protocol/passkey-prf.js';
 
 export const INVITATION_LIFETIME_MS = 48 * 3600 * 1000;
@@ -175,30 +170,17 @@ export async function openInvitation(db: Kysely<Database>, token: string, now = 
   };
 }
 
-export interface Enrolment {
-  salt: string;
-  signPublicKey: string;
-  boxPublicKey: string;
-  /** Only from the first administrator: the new intake key, its secret sealed to their box key. */
-  intakeKey?: { publicKey: string; wrappedSecretKey: string };
-}
+/** An enrolment's keys; only the first administrator's also carries the new intake key, its secret sealed to their box key. */
+export type Enrolment = Omit<FromSchema<(typeof enrolSchema)['body']>, 'token' | 'passkey'>;
 
-export interface PasskeyOptions {
-  options: PublicKeyCredentialCreationOptionsJSON;
-  /** The WebAuthn PRF input for this moderator (base64). */
-  prfSalt: string;
-  /** The keys already rest on passkeys with PRF: a new one must support PRF too. */
-  keysBoundToPasskey: boolean;
-}
-
-async function passkeyOptions(db: Kysely<Database>, rp: RelyingParty, moderator: { id: string; handle: string }, keysBoundToPasskey: boolean): Promise<PasskeyOptions> {
+async function passkeyOptions(db: Kysely<Database>, rp: RelyingParty, moderator: { id: string; handle: string }, keysBoundToPasskey: boolean): Promise<PasskeyOptionsView> {
   const sodium = await loadSodium();
   const prfSalt = await prfSaltOf(db, moderator.id);
   return { options: await registrationOptions(db, rp, moderator), prfSalt: toBase64(sodium, prfSalt), keysBoundToPasskey };
 }
 
 /** Registration options for the passkey an invited moderator registers as they enrol. */
-export async function enrolmentPasskeyOptions(db: Kysely<Database>, token: string, rp: RelyingParty, now = new Date()): Promise<PasskeyOptions> {
+export async function enrolmentPasskeyOptions(db: Kysely<Database>, token: string, rp: RelyingParty, now = new Date()): Promise<PasskeyOptionsView> {
   const invitation = await lockInvitation(db, token, now);
   return passkeyOptions(db, rp, invitation, false);
 }
@@ -224,7 +206,7 @@ export async function enrolModerator(
   enrolment: Enrolment,
   passkey?: { rp: RelyingParty; registration: PasskeyRegistration },
   now = new Date(),
-): Promise<{ keyFingerprint: string }> {
+): Promise<EnrolmentView> {
   const sodium = await loadSodium();
   const salt = decodeField(enrolment.salt, 'salt', MODERATOR_SALT_BYTES);
   const signPublicKey = decodeField(enrolment.signPublicKey, 'signPublicKey', SIGN_PUBLIC_KEY_BYTES);
@@ -356,10 +338,7 @@ export async function wrappedKeysFor(db: Kysely<Database>, moderatorId: string):
   }));
 }
 
-export interface GrantInput {
-  intakeKeyId: string;
-  wrappedSecretKey: string;
-}
+export type GrantInput = FromSchema<(typeof grantsSchema)['body']>['grants'][number];
 
 async function activeMember(trx: Transaction<Database>, moderatorId: string) {
   const member = await trx.selectFrom('moderators').selectAll().where('id', '=', moderatorId).forUpdate().executeTakeFirst();
@@ -411,19 +390,15 @@ export async function disableModerator(db: Kysely<Database>, admin: ModeratorIde
   });
 }
 
-export interface Rotation {
-  publicKey: string;
-  /**
-   * The new secret key sealed to the active moderators whose keys the administrator's browser
-   * trusts (pinning); the others are granted later, after verification. Always the rotator's own.
-   */
-  grants: { moderatorId: string; wrappedSecretKey: string }[];
-  /** The watch list re-sealed to the new key, if there is one. */
-  watchList?: string;
-}
+/**
+ * A new intake key, its secret sealed to the active moderators whose keys the administrator's
+ * browser trusts (pinning; the others are granted later, after verification; always the
+ * rotator's own), and the watch list re-sealed to it if there is one.
+ */
+export type Rotation = FromSchema<(typeof rotationSchema)['body']>;
 
 /** Makes a new intake key current; old keys stay (and stay granted) for decryption. */
-export async function rotateIntakeKey(db: Kysely<Database>, admin: ModeratorIdentity, rotation: Rotation): Promise<{ intakeKeyId: string; fingerprint: string }> {
+export async function rotateIntakeKey(db: Kysely<Database>, admin: ModeratorIdentity, rotation: Rotation): Promise<IntakeKeyRotationView> {
   const publicKey = decodeField(rotation.publicKey, 'publicKey', BOX_PUBLIC_KEY_BYTES);
   const grants = rotation.grants.map((g) => ({
     moderatorId: g.moderatorId,
@@ -454,7 +429,7 @@ export async function rotateIntakeKey(db: Kysely<Database>, admin: ModeratorIden
 }
 
 /** The watch list of show titles and code names, sealed to the current intake key. */
-export async function currentWatchList(db: Kysely<Database>): Promise<{ intakeKeyId: string; ciphertext: string } | undefined> {
+export async function currentWatchList(db: Kysely<Database>): Promise<WatchListView | undefined> {
   const sodium = await loadSodium();
   const row = await db
     .selectFrom('watch_lists')
@@ -465,7 +440,7 @@ export async function currentWatchList(db: Kysely<Database>): Promise<{ intakeKe
   return row && { intakeKeyId: row.intake_key_id, ciphertext: toBase64(sodium, row.ciphertext) };
 }
 
-export async function saveWatchList(db: Kysely<Database>, admin: ModeratorIdentity, input: { intakeKeyId: string; ciphertext: string }): Promise<void> {
+export async function saveWatchList(db: Kysely<Database>, admin: ModeratorIdentity, input: FromSchema<(typeof watchListSchema)['body']>): Promise<void> {
   const ciphertext = decodeField(input.ciphertext, 'ciphertext');
   await db.transaction().execute(async (trx) => {
     const key = await trx.selectFrom('intake_keys').select(['id', 'retired_on']).where('id', '=', input.intakeKeyId).executeTakeFirst();
@@ -479,22 +454,13 @@ export async function saveWatchList(db: Kysely<Database>, admin: ModeratorIdenti
   });
 }
 
-export interface PasskeySummary {
-  id: string;
-  createdOn: string;
-  lastUsedOn: string | null;
-  relyingParty: string;
-  /** It wraps the key seed (PRF): the keys need it as well as the passphrase. */
-  bindsKeys: boolean;
-}
-
 export async function listPasskeys(db: Kysely<Database>, moderatorId: string): Promise<PasskeySummary[]> {
   const rows = await db.selectFrom('passkeys').selectAll().where('moderator_id', '=', moderatorId).orderBy('created_on').orderBy('id').execute();
   return rows.map((r) => ({ id: r.id, createdOn: r.created_on, lastUsedOn: r.last_used_on, relyingParty: r.rp_id, bindsKeys: r.wrapped_seed !== null }));
 }
 
 /** Registration options for another passkey of the moderator asking (a spare, or a first one). */
-export async function addPasskeyOptions(db: Kysely<Database>, rp: RelyingParty, me: ModeratorIdentity): Promise<PasskeyOptions> {
+export async function addPasskeyOptions(db: Kysely<Database>, rp: RelyingParty, me: ModeratorIdentity): Promise<PasskeyOptionsView> {
   const standing = await passkeyStanding(db, me.id, 0);
   return passkeyOptions(db, rp, me, standing.keysBoundToPasskey);
 }

@@ -18,7 +18,8 @@ import {
 } from '../../common/protocol/moderator-keys.js';
 import { passkeyWrappingKey, unwrapSeed, wrapSeed } from '../../common/protocol/passkey-prf.js';
 import type { Sodium } from '../../common/protocol/sodium.js';
-import { inviteModerator, type PasskeyOptions } from '../../server/moderation/team-service.js';
+import { inviteModerator } from '../../server/moderation/team-service.js';
+import type { LoginChallengeView, PasskeyOptionsView as PasskeyOptions } from '../../common/moderation/access-view.js';
 import { SoftwarePasskey } from './passkey.js';
 
 export interface Browserless {
@@ -140,13 +141,6 @@ export async function enrolViaApi(
   return { keys, passphrase, token, passkey, ...(intake ? { intake } : {}) };
 }
 
-interface LoginChallengeBody {
-  salt: string;
-  challenge: string;
-  prfSalt: string;
-  passkey: { challenge: string };
-}
-
 /**
  * A login as the login page does it, up to the signature: the challenge, the passkey step with
  * `passkey` (by default the handle's newest; none when it has none, or when `null`), and the
@@ -161,7 +155,7 @@ export async function signedLogin(
   passkey: SoftwarePasskey | null = passkeysOf(handle)[0] ?? null,
 ) {
   const challengeResponse = await call(app, who, 'POST', '/mod/api/login/challenge', { handle });
-  const { salt, challenge, prfSalt, passkey: options } = challengeResponse.json() as LoginChallengeBody;
+  const { salt, challenge, prfSalt, passkey: options } = challengeResponse.json() as LoginChallengeView;
   const argon = argonFor(passphrase, fromBase64(s, salt));
   let seed = argon;
   let passkeyStatus: number | undefined;

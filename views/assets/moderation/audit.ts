@@ -1,15 +1,10 @@
 // Verifies the audit chain in this browser, so that a tampering server cannot just claim it is intact.
 import { canonicalJson, type Json } from '../../../common/protocol/canonical-json.js';
+import type { AuditListView } from '../../../common/moderation/audit-view.js';
 import { AUDIT_GENESIS_HASH, auditEntryHash } from '../../../common/protocol/digest.js';
 import { api, element, say, sodiumReady } from './console.js';
 import { describeError } from '../../../common/error-messages.js';
 import { startPage } from './page-start.js';
-
-interface Listed {
-  seq: number;
-  hash: string;
-  [field: string]: Json;
-}
 
 const HEAD_STORAGE = 'offscript.audit.head';
 
@@ -18,7 +13,7 @@ export function initAudit(): void {
   void (async () => {
     try {
       const sodium = await sodiumReady;
-      const { entries } = await api<{ entries: Listed[] }>('/mod/api/audit');
+      const { entries } = await api<AuditListView>('/mod/api/audit');
       const ordered = [...entries].sort((a, b) => a.seq - b.seq);
       if (ordered.length && ordered[0]!.seq !== 1) return say(status, `Showing the newest ${ordered.length} entries; the full chain was checked by the server only.`);
       let prev: Uint8Array = AUDIT_GENESIS_HASH;

@@ -14,7 +14,8 @@ import { SEED_BYTES } from '../../../common/protocol/passkey-prf.js';
 import { api, asSodium, element, say, sodiumReady } from './console.js';
 import { logInWithPassphrase } from './login.js';
 import { judgePassphrase } from './passphrase-strength.js';
-import { createPasskey, registrationBody, type PasskeyOptions } from './webauthn.js';
+import { createPasskey, registrationBody } from './webauthn.js';
+import type { EnrolmentView, PasskeyOptionsView } from '../../../common/moderation/access-view.js';
 import { describeError } from '../../../common/error-messages.js';
 import { startPage } from './page-start.js';
 
@@ -49,7 +50,7 @@ export function initEnrol(): void {
         const sodium = await sodiumReady;
         const s = asSodium(sodium);
         say(status, 'Register your passkey when your browser asks…');
-        const passkeyOptions = await api<PasskeyOptions>('/mod/api/enrol/passkey-options', 'POST', { token: form.dataset.token });
+        const passkeyOptions = await api<PasskeyOptionsView>('/mod/api/enrol/passkey-options', 'POST', { token: form.dataset.token });
         const passkey = await createPasskey(sodium, passkeyOptions);
         say(status, 'Creating your keys…');
         const salt = randomBytes(sodium, MODERATOR_SALT_BYTES);
@@ -73,7 +74,7 @@ export function initEnrol(): void {
           };
           sodium.memzero(intake.privateKey);
         }
-        const { keyFingerprint } = await api<{ keyFingerprint: string }>('/mod/api/enrol', 'POST', body);
+        const { keyFingerprint } = await api<EnrolmentView>('/mod/api/enrol', 'POST', body);
         const own = moderatorKeyFingerprint(s, { boxPublicKey: keys.boxKeyPair.publicKey, signPublicKey: keys.signKeyPair.publicKey });
         if (own !== keyFingerprint) throw new Error('The server reports a different key fingerprint: do not continue.');
         // Logged in with the Argon2id output just made (no second Argon2id); the passkey signs once more.

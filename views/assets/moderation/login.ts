@@ -1,4 +1,3 @@
-import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import type { SodiumSumo } from '../../../common/protocol/sodium-sumo.js';
 import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
 import { moderatorKeysFromSeed, passphraseSeed, signLogin, type ModeratorKeys } from '../../../common/protocol/moderator-keys.js';
@@ -8,12 +7,7 @@ import { assertPasskey, type Assertion } from './webauthn.js';
 import { describeError } from '../../../common/error-messages.js';
 import { startPage } from './page-start.js';
 
-interface LoginChallenge {
-  salt: string;
-  challenge: string;
-  prfSalt: string;
-  passkey: PublicKeyCredentialRequestOptionsJSON;
-}
+import type { LoginChallengeView as LoginChallenge, LoginView, PasskeyLoginView } from '../../../common/moderation/access-view.js';
 
 /** The keys of a login: Argon2id runs while the authenticator is asked, then the passkey step decides the seed. */
 async function unlockKeys(sodium: SodiumSumo, handle: string, passphrase: string | Uint8Array, login: LoginChallenge): Promise<{ keys: ModeratorKeys; binding?: { argon: Uint8Array; seed: Uint8Array } }> {
@@ -28,7 +22,7 @@ async function unlockKeys(sodium: SodiumSumo, handle: string, passphrase: string
   const passkey = await asked;
   sessionStorage.setItem('offscript.passkeyMs', String(Math.round(performance.now() - passkeyStarted)));
   if (!passkey) return { keys: moderatorKeysFromSeed(sodium, argon) };
-  const { wrappedSeed } = await api<{ wrappedSeed: string | null }>('/mod/api/login/passkey', 'POST', { handle, challenge: login.challenge, assertion: passkey.assertion });
+  const { wrappedSeed } = await api<PasskeyLoginView>('/mod/api/login/passkey', 'POST', { handle, challenge: login.challenge, assertion: passkey.assertion });
   if (!wrappedSeed) return { keys: moderatorKeysFromSeed(sodium, argon) };
   if (!passkey.prfOutput) throw new Error('This passkey gave no PRF output, which your keys need: use the passkey you enrolled with, in a browser that supports PRF.');
   const seed = unwrapSeed(fromBase64(s, wrappedSeed), passkeyWrappingKey(sodium, argon, passkey.prfOutput));
@@ -61,7 +55,7 @@ export async function logInWithPassphrase(sodium: SodiumSumo, handle: string, pa
   const login = await challengeFor(handle);
   const { keys, binding } = await unlockKeys(sodium, handle, passphrase, login);
   const signature = signLogin(sodium, fromBase64(asSodium(sodium), login.challenge), location.origin, keys.signKeyPair.privateKey);
-  const { passkeyNeeded } = await api<{ passkeyNeeded: boolean }>('/mod/api/login', 'POST', { handle, challenge: login.challenge, signature: toBase64(asSodium(sodium), signature) });
+  const { passkeyNeeded } = await api<LoginView>('/mod/api/login', 'POST', { handle, challenge: login.challenge, signature: toBase64(asSodium(sodium), signature) });
   storeModeratorKeys(sodium, keys);
   storeKeyBinding(sodium, binding);
   return passkeyNeeded;

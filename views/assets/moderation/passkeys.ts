@@ -2,7 +2,8 @@
 // passkeys), remove one (never the last). The server audits both.
 import { describeError } from '../../../common/error-messages.js';
 import { api, element, say, sodiumReady, storedKeyBinding } from './console.js';
-import { createPasskey, registrationBody, type PasskeyOptions } from './webauthn.js';
+import { createPasskey, registrationBody } from './webauthn.js';
+import type { PasskeyOptionsView } from '../../../common/moderation/access-view.js';
 import { startPage } from './page-start.js';
 
 export function initPasskeys(): void {
@@ -13,7 +14,7 @@ export function initPasskeys(): void {
     void (async () => {
       try {
         const sodium = await sodiumReady;
-        const options = await api<PasskeyOptions>('/mod/api/passkeys/options', 'POST');
+        const options = await api<PasskeyOptionsView>('/mod/api/passkeys/options', 'POST');
         const binding = options.keysBoundToPasskey ? storedKeyBinding(sodium) : undefined;
         if (options.keysBoundToPasskey && !binding) throw new Error('Your keys are not unlocked in this tab: log out and log in again.');
         say(status, 'Register the new passkey when your browser asks…');

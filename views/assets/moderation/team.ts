@@ -6,7 +6,7 @@ import { generateIntakeKeyPair } from '../../../common/protocol/intake-key.js';
 import { moderatorKeyFingerprint, signVerification, trustedMembers, type ModeratorPublicKeys } from '../../../common/protocol/key-verification.js';
 import { wrapIntakeSecretKey } from '../../../common/protocol/moderator-keys.js';
 import { api, asSodium, element, say, sodiumReady, storedModeratorKeys, unlockIntakeKeys, type SodiumSumo } from './console.js';
-import type { TeamMember, TeamView } from '../../../common/moderation/team-view.js';
+import type { IntakeKeyRotationView, InvitationView, TeamMember, TeamView } from '../../../common/moderation/team-view.js';
 import { openWatchList, sealWatchList } from './watch-list.js';
 import { describeError } from '../../../common/error-messages.js';
 import { startPage } from './page-start.js';
@@ -41,7 +41,7 @@ export function initTeam(): void {
     event.preventDefault();
     void (async () => {
       try {
-        const { url } = await api<{ url: string }>('/mod/api/team/invitations', 'POST', {
+        const { url } = await api<InvitationView>('/mod/api/team/invitations', 'POST', {
           handle: element<HTMLInputElement>('invite-handle').value.trim(),
           role: element<HTMLSelectElement>('invite-role').value,
         });
@@ -139,7 +139,7 @@ export function initTeam(): void {
   for (const button of document.querySelectorAll<HTMLButtonElement>('.reenrol-button')) {
     button.addEventListener('click', () => {
       if (!confirm_(`Re-enrol ${button.dataset.handle}? Their keys, passkeys and grants are deleted now; they enrol again from a new link.`)) return;
-      void api<{ url: string }>(`/mod/api/team/${button.dataset.memberId}/reenrol`, 'POST').then(
+      void api<InvitationView>(`/mod/api/team/${button.dataset.memberId}/reenrol`, 'POST').then(
         ({ url }) => say(status, `Send ${button.dataset.handle} this one-time link (valid 48 hours) by a private channel: ${url} — then compare their new fingerprint and grant the key again.`),
         fail,
       );
@@ -164,7 +164,7 @@ export function initTeam(): void {
           moderatorId: m.id,
           wrappedSecretKey: toBase64(asSodium(sodium), wrapIntakeSecretKey(sodium, fresh.privateKey, fromBase64(asSodium(sodium), m.boxPublicKey!))),
         }));
-        const { fingerprint } = await api<{ fingerprint: string }>('/mod/api/intake-keys', 'POST', {
+        const { fingerprint } = await api<IntakeKeyRotationView>('/mod/api/intake-keys', 'POST', {
           publicKey: toBase64(asSodium(sodium), fresh.publicKey),
           grants,
           ...(terms.length ? { watchList: sealWatchList(sodium, terms, fresh.publicKey) } : {}),

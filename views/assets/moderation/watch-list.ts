@@ -2,14 +2,11 @@
 import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
 import { openPaddedJson, sealPaddedJson } from '../../../common/protocol/envelope.js';
 import { api, asSodium, type IntakeKeyring, type SodiumSumo } from './console.js';
+import type { WatchListView } from '../../../common/moderation/team-view.js';
 
-interface SealedWatchList {
-  intakeKeyId: string | null;
-  ciphertext: string | null;
-}
 
 export async function openWatchList(sodium: SodiumSumo, ring: IntakeKeyring): Promise<string[]> {
-  const sealed = await api<SealedWatchList>('/mod/api/watch-list');
+  const sealed = await api<WatchListView>('/mod/api/watch-list');
   const key = sealed.intakeKeyId ? ring.keys.get(sealed.intakeKeyId) : undefined;
   if (!sealed.ciphertext || !key) return [];
   const value = openPaddedJson(asSodium(sodium), fromBase64(asSodium(sodium), sealed.ciphertext), key) as { terms?: unknown };

@@ -8,17 +8,11 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/browser';
+import type { PasskeyOptionsView, PasskeyRegistration } from '../../../common/moderation/access-view.js';
 import type { SodiumSumo } from '../../../common/protocol/sodium-sumo.js';
 import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
 import { passkeyWrappingKey, PRF_OUTPUT_BYTES, wrapSeed } from '../../../common/protocol/passkey-prf.js';
 import { asSodium } from './console.js';
-
-/** What /mod/api/enrol/passkey-options and /mod/api/passkeys/options answer. */
-export interface PasskeyOptions {
-  options: PublicKeyCredentialCreationOptionsJSON;
-  prfSalt: string;
-  keysBoundToPasskey: boolean;
-}
 
 interface PrfResults {
   prf?: { enabled?: boolean; results?: { first?: BufferSource } };
@@ -58,7 +52,7 @@ export interface NewPasskey {
  * Registers a passkey. An authenticator that supports PRF but evaluates it only on assertions is
  * asked once more, with a challenge of our own that nobody verifies: only its PRF output is used.
  */
-export async function createPasskey(sodium: SodiumSumo, { options, prfSalt }: PasskeyOptions): Promise<NewPasskey> {
+export async function createPasskey(sodium: SodiumSumo, { options, prfSalt }: PasskeyOptionsView): Promise<NewPasskey> {
   const optionsJSON = { ...options, extensions: prfInput(sodium, prfSalt) } as PublicKeyCredentialCreationOptionsJSON;
   const response = await startRegistration({ optionsJSON });
   const enabled = (response.clientExtensionResults as PrfResults).prf?.enabled === true;
@@ -72,7 +66,7 @@ export async function createPasskey(sodium: SodiumSumo, { options, prfSalt }: Pa
 }
 
 /** The registration as sent: with a PRF output and keys bound to passkeys, the seed wrapped for this passkey. */
-export function registrationBody(sodium: SodiumSumo, passkey: NewPasskey, binding: { argon: Uint8Array; seed: Uint8Array } | undefined): { response: RegistrationResponseJSON; wrappedSeed?: string } {
+export function registrationBody(sodium: SodiumSumo, passkey: NewPasskey, binding: { argon: Uint8Array; seed: Uint8Array } | undefined): PasskeyRegistration {
   if (!binding) return { response: passkey.response };
   if (!passkey.prfOutput) throw new Error('This authenticator offers no PRF, which your keys need: use another passkey (a recent security key or phone).');
   const wrapped = wrapSeed(binding.seed, passkeyWrappingKey(sodium, binding.argon, passkey.prfOutput));
