@@ -198,6 +198,24 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
     },
     { name: 'not found', path: () => '/stories/no-such-story', narrow: true },
     { name: 'submit', path: () => '/submit', narrow: true },
+    {
+      // A picture attached and its crop tool open: the preview, the crop rectangle and its edges.
+      name: 'submit with a picture to crop',
+      path: () => '/submit',
+      narrow: true,
+      ready: async (page) => {
+        const base64 = await page.evaluate(async () => {
+          const canvas = document.createElement('canvas');
+          [canvas.width, canvas.height] = [600, 400];
+          canvas.getContext('2d')!.fillRect(100, 100, 200, 100);
+          const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+          return btoa(String.fromCharCode(...new Uint8Array(await blob.arrayBuffer())));
+        });
+        await page.getByLabel('Add pictures or PDFs').setInputFiles({ name: 'screenshot.png', mimeType: 'image/png', buffer: Buffer.from(base64, 'base64') });
+        await page.getByText('Crop this picture').click({ timeout: 30_000 });
+        await page.getByRole('application', { name: 'Crop rectangle on this picture' }).waitFor({ timeout: 30_000 });
+      },
+    },
     { name: 'status', path: () => '/status', narrow: true },
     {
       // The source's view of a submission under review: timeline, messages, reply and withdraw.

@@ -184,6 +184,115 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
     for (const canary of ALL_CANARIES) expect(env.t.logText()).not.toContain(canary);
   });
 
+  /** The colours at a picture's corners (inset by `inset` pixels) and centre, decoded by Chromium. */
+  async function samples(page: Page, bytes: Uint8Array, type: string, inset: number): Promise<number[][]> {
+    return page.evaluate(
+      async ({ base64, type, inset }) => {
+        const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type }));
+        const canvas = document.createElement('canvas');
+        canvas.width = bitmap.width;
+        canvas.height = bitmap.height;
+        const context = canvas.getContext('2d')!;
+        context.drawImage(bitmap, 0, 0);
+        const [w, h] = [bitmap.width - 1 - inset, bitmap.height - 1 - inset];
+        return [[inset, inset], [w, inset], [inset, h], [w, h], [bitmap.width >> 1, bitmap.height >> 1]].map(([x, y]) => [...context.getImageData(x!, y!, 1, 1).data.slice(0, 3)]);
+      },
+      { base64: Buffer.from(bytes).toString('base64'), type, inset },
+    );
+  }
+  const isYellow = ([r, g, b]: number[]) => r! > 200 && g! > 180 && b! < 140; // #fde047, the drawn centre
+  const isBlue = ([r, g, b]: number[]) => r! < 90 && g! < 120 && b! > 170; // #1d4ed8, the drawn background
+
+  it('crops a picture with the pointer and undoes it, crops it again with the keyboard alone and a PDF page by its edges, and sends only the crops', async () => {
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    await page.goto(`${env.t.origin}/submit`);
+    const { jpeg, pdf } = await fixtures(page);
+    await page.getByLabel('Add pictures or PDFs').setInputFiles([jpeg, pdf]);
+    await page.getByText('2 files ready to send.').waitFor({ timeout: 60_000 });
+    const [photo, contract] = [page.locator('#attachment-list li').nth(0), page.locator('#attachment-list li').nth(1)];
+    const edges = async (item: typeof photo) =>
+      Promise.all(['From the left', 'From the top', 'Width', 'Height'].map((label) => item.getByLabel(label, { exact: true }).inputValue()));
+
+    // The pointer: a drag over the yellow centre (picture pixels 160,120 to 480,360), applied, then undone.
+    await photo.getByText('Crop this picture').click();
+    const canvas = photo.getByRole('application', { name: 'Crop rectangle on this picture' });
+    await canvas.scrollIntoViewIfNeeded();
+    const box = (await canvas.boundingBox())!;
+    const at = (x: number, y: number) => [box.x + (x * box.width) / 640, box.y + (y * box.height) / 480] as const;
+    await page.mouse.move(...at(160.5, 120.5));
+    await page.mouse.down();
+    await page.mouse.move(...at(300, 250), { steps: 4 });
+    await page.mouse.move(...at(479.5, 359.5), { steps: 4 });
+    await page.mouse.up();
+    const dragged = (await edges(photo)).map(Number);
+    for (const [i, expected] of [160, 120, 320, 240].entries()) expect(Math.abs(dragged[i]! - expected), `edge ${i}: ${dragged.join(',')}`).toBeLessThanOrEqual(2);
+    await photo.getByRole('button', { name: 'Apply crop' }).click();
+    await photo.getByText(/JPEG picture, 3\d\d × 2\d\d, .*, cropped\./).waitFor();
+    await photo.getByRole('button', { name: 'Undo crop' }).click();
+    await photo.getByText(/JPEG picture, 640 × 480, [^,]*\./).waitFor();
+    await expect(edges(photo)).resolves.toEqual(['0', '0', '640', '480']);
+
+    // The keyboard alone: from the button, Tab onto the picture; Shift+arrows resize, arrows move (10 px a press on 640 px).
+    await expect(photo.getByRole('button', { name: 'Undo crop' }).isHidden()).resolves.toBe(true);
+    await photo.getByText('Crop this picture').focus();
+    await page.keyboard.press('Tab');
+    await expect(canvas.evaluate((node) => node === document.activeElement)).resolves.toBe(true);
+    for (let i = 0; i < 32; i++) await page.keyboard.press('Shift+ArrowLeft');
+    for (let i = 0; i < 24; i++) await page.keyboard.press('Shift+ArrowUp');
+    for (let i = 0; i < 16; i++) await page.keyboard.press('ArrowRight');
+    for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowDown');
+    await expect(edges(photo)).resolves.toEqual(['160', '120', '320', '240']);
+    await expect(photo.getByRole('status').textContent()).resolves.toBe('Keeping 320 × 240 pixels of 640 × 480, from 160 across and 120 down.');
+    for (let i = 0; i < 5; i++) await page.keyboard.press('Tab'); // the four edges, then Apply crop
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Apply crop');
+    await page.keyboard.press('Enter');
+    await photo.getByText(/JPEG picture, 320 × 240, .*, cropped\./).waitFor();
+
+    // A PDF page, cropped by typing its edges (1224 × 1584 page pixels).
+    await contract.getByText('Crop page 1').click();
+    for (const [label, value] of [['From the left', '100'], ['From the top', '50'], ['Width', '600'], ['Height', '400']] as const) {
+      await contract.getByLabel(label, { exact: true }).fill(value);
+    }
+    await contract.getByRole('button', { name: 'Apply crop' }).click();
+    await contract.getByRole('button', { name: 'Undo crop' }).waitFor();
+    await expect(contract.getByRole('img', { name: 'Page 1 as it will be sent' }).evaluate((img) => [(img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).naturalHeight])).resolves.toEqual([600, 400]);
+
+    await fillMinimalAccount(page);
+    await page.getByRole('button', { name: 'Seal and send my account' }).click();
+    await page.getByRole('heading', { name: 'Your account is stored' }).waitFor({ timeout: 60_000 });
+    const words = await page.getByTestId('receipt-words').locator('li').allTextContents();
+
+    const { submissionId, files } = await openSubmission(words);
+    const photoBytes = files[0]!.plaintext;
+    const [pageBytes] = unframePages(files[1]!.plaintext, 1);
+    // Only the yellow centre was sent: yellow to its corners, no blue.
+    const shown = await samples(page, photoBytes, 'image/jpeg', 3);
+    expect(shown.every(isYellow), JSON.stringify(shown)).toBe(true);
+    expect(shown.some(isBlue)).toBe(false);
+    expect(problems).toEqual([]);
+    await context.close();
+    for (const [name, bytes, size] of [['cropped.jpg', photoBytes, '320x240'], ['cropped-page.jpg', pageBytes!, '600x400']] as const) {
+      const where = path.join(dir, name);
+      writeFileSync(where, bytes);
+      expect(exiftool('-s3', '-ImageSize', where).trim(), name).toBe(size);
+      const tags = exiftool('-a', '-u', '-G1', where);
+      for (const canary of ALL_CANARIES) expect(tags, `${name}: ${canary}`).not.toContain(canary);
+      expect(tags).not.toMatch(/GPS|Serial Number|Make|Camera Model Name|Date\/Time Original|Author|Producer|Comment|XMP|IPTC/);
+    }
+
+    // The moderator's browser decrypts and shows the crops.
+    const consolePage = await moderatorTab(env.browser, moderator, env.t.origin);
+    await consolePage.goto(`${env.t.origin}/mod/submissions/${submissionId}`);
+    await consolePage.getByText('Checked and decrypted in your browser').nth(1).waitFor({ timeout: 60_000 });
+    const opened = consolePage.locator('#submission-file-list img');
+    await expect(opened.evaluateAll((imgs) => imgs.map((img) => `${(img as HTMLImageElement).naturalWidth}x${(img as HTMLImageElement).naturalHeight}`))).resolves.toEqual(['320x240', '600x400']);
+    await consolePage.context().close();
+  }, 180_000);
+
   /** A PNG of random pixels, which no encoder can shrink: its size is what is uploaded. */
   async function noisePicture(page: Page, side: number): Promise<string> {
     const base64 = await page.evaluate(async (side) => {

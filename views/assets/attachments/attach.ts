@@ -1,9 +1,11 @@
 // The files section of /submit: strips each attached file at once, shows it as it will be sent
 // and what was removed, and hands the prepared files to the submission. DOM by textContent only.
-import { attachmentBucketFor, LARGEST_ATTACHMENT_PAYLOAD } from '../../../common/protocol/attachment.js';
+import { attachmentBucketFor, framePages, LARGEST_ATTACHMENT_PAYLOAD } from '../../../common/protocol/attachment.js';
+import { cropPanel, type CropArea } from './crop-tool.js';
 import { imageMetadata, type MetadataCategory } from './found-metadata.js';
+import { make } from './make-element.js';
 import { renderPdf } from './render-pdf.js';
-import { IMAGE_TYPES, StripRefused, stripImage } from './strip-image.js';
+import { IMAGE_TYPES, StripRefused, stripImage, type StrippedImage } from './strip-image.js';
 import type { PreparedFile } from './upload.js';
 import { pictureUrl } from './picture-url.js';
 
@@ -17,14 +19,8 @@ export interface AttachmentsField {
 }
 
 const MB = (bytes: number) => (bytes < 1_000_000 ? `${Math.ceil(bytes / 1000)} KB` : `${(bytes / 1_000_000).toFixed(1)} MB`);
-
-
-function make<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
+const pictureSummary = (image: StrippedImage) => `${image.kind.slice('image/'.length).toUpperCase()} picture, ${image.width} × ${image.height}, ${MB(image.bytes.length)}`;
+const pagesSummary = (pages: number, framed: Uint8Array) => `${pages} page image${pages === 1 ? '' : 's'}, ${MB(framed.length)}`;
 
 function removedSentence(removed: readonly MetadataCategory[], pdf: boolean): string {
   const always = pdf ? 'Sent as page images only: hidden text, layers, form data and annotations stay behind.' : 'Redrawn from its pixels: no hidden details go with it.';
@@ -45,7 +41,19 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
   const attached: Attached[] = [];
   let pending: Promise<unknown> = Promise.resolve();
   let nextId = 0;
-  const paddedTotal = () => attached.reduce((sum, f) => sum + attachmentBucketFor(f.plaintext.length), 0);
+  /** Why a file of `length` bytes cannot be sent (in place of `replacing`, when it is recropped), if it cannot. */
+  function refusalFor(length: number, replacing?: Attached): string | undefined {
+    if (length > maxFileBytes) return `Once prepared it takes ${MB(length)}; at most ${MB(maxFileBytes)} a file.`;
+    const others = attached.reduce((sum, f) => (f === replacing ? sum : sum + attachmentBucketFor(f.plaintext.length)), 0);
+    if (others + attachmentBucketFor(length) > maxAccountBytes) return `Your files together would take more than ${MB(maxAccountBytes)} once padded for sending.`;
+    return undefined;
+  }
+  /** Work on the attached files runs in turn, and sending waits for all of it. */
+  function inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const done = pending.then(work);
+    pending = done.catch(() => undefined);
+    return done;
+  }
 
   async function prepare(file: File): Promise<void> {
     const item = make('li', undefined, 'attachment');
@@ -60,37 +68,69 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
     try {
       let prepared: PreparedFile;
       let removed: MetadataCategory[];
-      let previews: string[];
-      let summary: string;
+      // The pictures shown (the picture, or a PDF's pages) as stripped, how one of them is
+      // cropped, the file the shown pictures make, and that file in words.
+      let originals: Uint8Array[];
+      let pictureType: string;
+      let cropped: (at: number, area: CropArea) => Promise<StrippedImage>;
+      let fileOf: (pictures: Uint8Array[]) => Uint8Array;
+      let describe: (plaintext: Uint8Array, crop?: StrippedImage) => string;
       if (file.type === 'application/pdf') {
         const pdf = await renderPdf(file, worker, (done, total) => (name.textContent = `${file.name}: drawing page ${done} of ${total}…`));
         prepared = { kind: 'pdf-pages', plaintext: pdf.framed, pages: pdf.pages.length };
         removed = pdf.removed;
-        previews = await Promise.all(pdf.pages.map((p) => pictureUrl(p, 'image/jpeg')));
-        summary = `${pdf.pages.length} page image${pdf.pages.length === 1 ? '' : 's'}, ${MB(pdf.framed.length)}`;
+        originals = pdf.pages;
+        pictureType = 'image/jpeg';
+        cropped = (at, area) => stripImage(new Blob([pdf.pages[at] as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }), area);
+        fileOf = framePages;
+        describe = (plaintext) => pagesSummary(pdf.pages.length, plaintext);
       } else if (IMAGE_TYPES.includes(file.type)) {
         const [image, found] = await Promise.all([stripImage(file), imageMetadata(file)]);
         prepared = { kind: image.kind, plaintext: image.bytes };
         removed = found;
-        previews = [await pictureUrl(image.bytes, image.kind)];
-        summary = `${image.kind.slice('image/'.length).toUpperCase()} picture, ${image.width} × ${image.height}, ${MB(image.bytes.length)}`;
+        originals = [image.bytes];
+        pictureType = image.kind;
+        // Cropped from the original file through the same canvas path: one re-encoding, not two.
+        cropped = (_, area) => stripImage(file, area);
+        fileOf = ([picture]) => picture!;
+        describe = (_, crop) => (crop ? `${pictureSummary(crop)}, cropped` : pictureSummary(image));
       } else {
         return fail('Only pictures (JPEG, PNG, WebP, HEIC) and PDFs can be attached.');
       }
-      if (prepared.plaintext.length > maxFileBytes) return fail(`Once prepared it takes ${MB(prepared.plaintext.length)}; at most ${MB(maxFileBytes)} a file.`);
-      if (paddedTotal() + attachmentBucketFor(prepared.plaintext.length) > maxAccountBytes) {
-        return fail(`Your files together would take more than ${MB(maxAccountBytes)} once padded for sending.`);
-      }
+      const refused = refusalFor(prepared.plaintext.length);
+      if (refused) return fail(refused);
       const entry: Attached = { ...prepared, id: nextId++ };
       attached.push(entry);
-      name.textContent = `${file.name} — as it will be sent: ${summary}.`;
+      name.textContent = `${file.name} — as it will be sent: ${describe(entry.plaintext)}.`;
       const removedLine = make('p', removedSentence(removed, prepared.kind === 'pdf-pages'), 'attachment-removed');
       const figure = make('div', undefined, 'attachment-previews');
-      for (const [i, src] of previews.entries()) {
+      const current = [...originals];
+      for (const [at, original] of originals.entries()) {
         const img = make('img');
-        img.src = src;
-        img.alt = previews.length > 1 ? `Page ${i + 1} as it will be sent` : 'The picture as it will be sent';
-        figure.append(img);
+        img.src = await pictureUrl(original, pictureType);
+        const pictureName = prepared.kind === 'pdf-pages' ? `page ${at + 1}` : 'this picture';
+        img.alt = prepared.kind === 'pdf-pages' ? `Page ${at + 1} as it will be sent` : 'The picture as it will be sent';
+        // Cropping (or undoing it) replaces the bytes to send, once they are known to fit.
+        const apply = (area: CropArea | undefined) =>
+          inTurn(async () => {
+            try {
+              const crop = area ? await cropped(at, area) : undefined;
+              const pictures = current.slice();
+              pictures[at] = crop?.bytes ?? original;
+              const plaintext = fileOf(pictures);
+              const refusal = refusalFor(plaintext.length, entry);
+              if (refusal) return refusal;
+              current[at] = pictures[at]!;
+              entry.plaintext = plaintext;
+              img.src = await pictureUrl(current[at], pictureType);
+              name.textContent = `${file.name} — as it will be sent: ${describe(plaintext, crop)}.`;
+              return undefined;
+            } catch (error) {
+              return error instanceof StripRefused ? error.message : 'This picture could not be cropped.';
+            }
+          });
+        const picture = new Blob([original as Uint8Array<ArrayBuffer>], { type: pictureType });
+        figure.append(img, cropPanel({ picture, name: pictureName, apply }));
       }
       const remove = make('button', 'Remove this file');
       remove.type = 'button';
