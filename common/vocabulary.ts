@@ -106,6 +106,12 @@ export const documentKinds = vocabulary([
   { key: 'task_screenshot', label: 'task screenshot' },
 ]);
 export type DocumentKind = (typeof documentKinds.keys)[number];
+// The tiers the statistics split by (issue 18): every counted account is in exactly one. "None"
+// says only that no documents were recorded as seen, never that an account is doubted.
+export const statisticsTiers = vocabulary([
+  { key: 'documents_seen', label: 'A moderator saw supporting documents' },
+  { key: 'none', label: 'No documents recorded' },
+]);
 
 export type Role = (typeof roles.keys)[number];
 export type Platform = (typeof platforms.keys)[number];

@@ -86,6 +86,7 @@ const figure = {
   required: ['count', 'status'],
   properties: { count: { type: ['integer', 'null'], description: 'Approximate (noisy) count; null unless status is shown' }, status },
 } as const;
+const shareFigure = { type: 'object', properties: { share: { type: ['number', 'null'], description: 'Between 0 and 1; null unless status is shown' }, status } } as const;
 const keyLabel = { type: 'object', properties: { key: { type: 'string' }, label: { type: 'string' } } } as const;
 
 const statisticsSnapshot = {
@@ -110,8 +111,18 @@ const statisticsSnapshot = {
               label: { type: 'string' },
               yes: figure,
               answered: figure,
-              share: { type: 'object', properties: { share: { type: ['number', 'null'] }, status } },
+              share: shareFigure,
             },
+          },
+        },
+        verification: {
+          type: 'object',
+          description: 'Accounts where a moderator saw documents supporting the account (the verification tier), of all counted accounts: the figures of the table verification_tier; absent from figures drawn before it existed',
+          properties: {
+            label: { type: 'string' },
+            documentsSeen: figure,
+            accounts: { ...figure, description: 'Every counted account: the sum of the noisy counts with and without documents seen (the table\'s total)' },
+            share: shareFigure,
           },
         },
       },

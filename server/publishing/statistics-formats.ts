@@ -171,5 +171,10 @@ export function headlineText(statistics: PublishedStatistics) {
       label: c.label,
       share: c.share.status === 'shown' ? `about ${percent(c.share.share ?? 0)}` : c.share.status === 'fewer_than_k' ? `fewer than ${kMin} answers` : 'withheld',
     })),
+    // Absent from figures drawn before the verification tier was counted.
+    verification: headline.verification && {
+      documentsSeen: figureText(headline.verification.documentsSeen, kMin),
+      share: headline.verification.share.status === 'shown' ? `about ${percent(headline.verification.share.share ?? 0)}` : null,
+    },
   };
 }

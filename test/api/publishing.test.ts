@@ -303,8 +303,8 @@ describe('the public pages and API', () => {
       '/api/v1/stats',
       '/api/v1/stories',
     ]);
-    // 2.0.0: every statistic became {count, status} (was a number or null); 2.1.0: the platform scorecards; 2.2.0: the releases; 2.3.0: the stories' verification tier.
-    expect((docs as unknown as { info: { version: string } }).info.version).toBe('2.3.0');
+    // 2.0.0: every statistic became {count, status} (was a number or null); 2.1.0: the platform scorecards; 2.2.0: the releases; 2.3.0: the stories' verification tier; 2.4.0: statistics by verification tier.
+    expect((docs as unknown as { info: { version: string } }).info.version).toBe('2.4.0');
   });
 
   it('the landing page shows figures, quotes and the call to give an account', async () => {

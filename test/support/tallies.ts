@@ -1,5 +1,5 @@
-// In-memory tallies for unit tests of the statistics: what migration 0005's triggers keep, for
-// a list of counted accounts (the API test account-tallies.test.ts checks the SQL against this idea).
+// In-memory tallies for unit tests of the statistics: what the triggers of migrations 0005, 0010 and
+// 0016 keep, for a list of counted accounts (the API test account-tallies.test.ts checks the SQL against this idea).
 import type { AccountTallies } from '../../server/publishing/statistics.js';
 import { tallyKey } from '../../server/publishing/statistics.js';
 
@@ -15,6 +15,8 @@ export interface CountedAccount {
   /** Version 2's counted facts, derived ones included (queue-service.ts countedFacts). */
   facts?: Record<string, string>;
   halfYear?: string | null;
+  /** True when a moderator recorded documents seen at acceptance (migration 0016's tier). */
+  documentsSeen?: boolean;
 }
 
 export function talliesOf(accounts: readonly CountedAccount[]): AccountTallies {
@@ -27,11 +29,14 @@ export function talliesOf(accounts: readonly CountedAccount[]): AccountTallies {
     platformVersions: new Map(),
     platformFacts: new Map(),
     halfYearFacts: new Map(),
+    tiers: new Map(),
     accounts: accounts.length,
     facets: { platforms: new Map(), roles: new Map(), taskTypes: new Map(), conditionsYes: new Map(), conditionsNo: new Map(), conditionsUnsure: new Map() },
   };
   const answers: Record<string, Map<string, number>> = { yes: t.facets.conditionsYes, no: t.facets.conditionsNo, unsure: t.facets.conditionsUnsure };
   for (const a of accounts) {
+    const tier = a.documentsSeen ? 'documents_seen' : 'none';
+    bump(t.tiers, tier);
     for (const p of a.platforms) {
       bump(t.facets.platforms, p);
       bump(t.platformVersions, tallyKey(p, String(a.version ?? 1)));
