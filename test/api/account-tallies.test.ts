@@ -1,4 +1,4 @@
-// Migrations 0005 and 0010: the triggers that keep account_tallies must agree, after any sequence of
+// Migrations 0005, 0010 and 0016: the triggers that keep account_tallies must agree, after any sequence of
 // inserts, withdrawals, consent changes, deletions and truncations, with counting the
 // accounts table from scratch (done here in TypeScript, independently of the SQL).
 import { randomUUID } from 'node:crypto';
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMigrator, migrateToLatest } from '../../server/db/migrator.js';
 import type { Database } from '../../server/db/schema.js';
 import { countedFacts } from '../../server/moderation/queue-service.js';
-import { conditionAnswers, conditions, consents, factQuestions, hoursBands, payBands, platforms, roles, taskTypes } from '../../common/vocabulary.js';
+import { conditionAnswers, conditions, consents, documentKinds, factQuestions, hoursBands, payBands, platforms, roles, taskTypes } from '../../common/vocabulary.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
 
 let database: TestDatabase;
@@ -28,6 +28,8 @@ interface AccountFacets {
   withdrawn: boolean;
   /** Account version 2 (migration 0010); absent: a version-1 account, or a table from before 0010. */
   version2?: { facts: Record<string, string>; half_year: string | null } | null;
+  /** The verification tier recorded at acceptance (migration 0015): document kinds seen, or null. */
+  documents_seen?: string[] | null;
 }
 
 const optional = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: null });
@@ -45,10 +47,16 @@ const answersArbitrary = fc.record(
   Object.fromEntries(factQuestions.map((q) => [q.key, fc.constantFrom(...q.answers.keys)])) as Record<string, fc.Arbitrary<string>>,
   { requiredKeys: [] },
 );
+const documentsSeenArbitrary = optional(fc.subarray([...documentKinds.keys], { minLength: 1 }));
 const accountArbitrary: fc.Arbitrary<AccountFacets> = fc
-  .tuple(version1Arbitrary, optional(fc.record({ answers: answersArbitrary, half_year: optional(fc.constantFrom('2018-H1', '2024-H2', '2025-H1', '2026-H1')) })))
-  .map(([account, version2]) => ({
+  .tuple(
+    version1Arbitrary,
+    optional(fc.record({ answers: answersArbitrary, half_year: optional(fc.constantFrom('2018-H1', '2024-H2', '2025-H1', '2026-H1')) })),
+    documentsSeenArbitrary,
+  )
+  .map(([account, version2, documents_seen]) => ({
     ...account,
+    documents_seen,
     version2: version2 && { facts: countedFacts({ facts: version2.answers as Record<string, string>, payBand: account.pay_band ?? undefined }), half_year: version2.half_year },
   }));
 
@@ -56,12 +64,14 @@ type Operation =
   | { op: 'insert'; accounts: AccountFacets[] }
   | { op: 'withdraw' | 'delete' | 'touch'; pick: number }
   | { op: 'consent'; pick: number; consent: string }
+  | { op: 'tier'; pick: number; documentsSeen: string[] | null }
   | { op: 'truncate' };
 
 const operationArbitrary: fc.Arbitrary<Operation> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ op: fc.constant('insert' as const), accounts: fc.array(accountArbitrary, { minLength: 1, maxLength: 12 }) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constantFrom('withdraw' as const, 'delete' as const, 'touch' as const), pick: fc.integer({ min: 2, max: 4 }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('consent' as const), pick: fc.integer({ min: 2, max: 4 }), consent: fc.constantFrom(...consents.keys) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('tier' as const), pick: fc.integer({ min: 2, max: 4 }), documentsSeen: documentsSeenArbitrary }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('truncate' as const) }) },
 );
 
@@ -91,6 +101,9 @@ async function apply(db: Kysely<Database>, operation: Operation): Promise<void> 
       return;
     case 'consent':
       await db.updateTable('accounts').set({ consent: operation.consent }).where(picked).execute();
+      return;
+    case 'tier': // a tier recorded or cleared after acceptance (0016 tallies the update too)
+      await db.updateTable('accounts').set({ documents_seen: operation.documentsSeen }).where(picked).execute();
       return;
     case 'touch': // a change that leaves every counted facet as it was (a purge unlinks the submission)
       await db.updateTable('accounts').set({ submission_id: null }).where(picked).execute();
@@ -126,6 +139,8 @@ async function recount(db: Kysely<Database>): Promise<Record<string, number>> {
       if (row.half_year) add('half_year_fact', `${row.half_year}:${fact}`, answer);
     }
     if (row.half_year) add('half_year', row.half_year);
+    // Migration 0016: one tier per account; a table from before it has no column, hence no tier.
+    if (row.documents_seen !== undefined) add('tier', (row.documents_seen?.length ?? 0) > 0 ? 'documents_seen' : 'none');
     for (const platform of row.platforms) {
       add('platform', platform);
       if (row.account_version !== undefined) add('platform_version', platform, String(row.account_version));
@@ -142,7 +157,7 @@ async function storedTallies(db: Kysely<Database>): Promise<Record<string, numbe
   return Object.fromEntries(rows.map((r) => [`${r.kind}|${r.a}|${r.b}`, Number(r.n)]));
 }
 
-describe('account tallies (migrations 0005 and 0010)', () => {
+describe('account tallies (migrations 0005, 0010 and 0016)', () => {
   it('agree with a recount after any sequence of inserts, withdrawals, consent changes, deletions and truncations', async () => {
     const { db } = database;
     await fc.assert(
@@ -203,6 +218,29 @@ describe('account tallies (migrations 0005 and 0010)', () => {
     const moved = Number((await db.selectFrom('accounts').select((eb) => eb.fn.countAll<string>().as('n')).where('account_version', '=', 2).executeTakeFirstOrThrow()).n);
     expect(moved).toBeGreaterThan(0);
     expect(await changes()).toBe(counted + moved);
+    expect(await storedTallies(db)).toEqual(await recount(db));
+  });
+
+  it('count the accounts from before the tier as their tier (a recorded tier, or none), and count a change of the tier', async () => {
+    const { db } = database;
+    await sql`truncate accounts cascade`.execute(db);
+    const { error } = await createMigrator(db).migrateTo('0015_verification_tier');
+    expect(error).toBeUndefined();
+    const before = fc.sample(accountArbitrary, { numRuns: 40, seed: 17 }).map((a, i) => ({ ...a, withdrawn: false, consent: 'stats', documents_seen: i < 15 ? ['contract'] : null }));
+    await insertAccounts(db, before);
+    await migrateToLatest(db);
+    const stored = await storedTallies(db);
+    expect(stored['tier|documents_seen|']).toBe(15);
+    expect(stored['tier|none|']).toBe(25);
+    expect(stored).toEqual(await recount(db));
+
+    const changes = async () => Number((await db.selectFrom('statistics_changes').select('changes').executeTakeFirstOrThrow()).changes);
+    const counted = await changes();
+    const moved = await db.updateTable('accounts').set({ documents_seen: ['pay_record'] }).where('documents_seen', 'is', null).executeTakeFirst();
+    expect(Number(moved.numUpdatedRows)).toBe(25);
+    expect(await changes()).toBe(counted + 25);
+    expect(await storedTallies(db)).toMatchObject({ 'tier|documents_seen|': 40 });
+    expect((await storedTallies(db))['tier|none|']).toBeUndefined();
     expect(await storedTallies(db)).toEqual(await recount(db));
   });
 });

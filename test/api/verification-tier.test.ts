@@ -1,5 +1,6 @@
 // The verification tier (issue 18): recorded at acceptance over a submission's attached files,
-// approved with the story, then published on the story page, in the JSON API and in the CSV.
+// approved with the story, then published on the story page, in the JSON API and in the CSV; the
+// statistics count accounts by tier over all accounts (migration 0016), in every format.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SealedAttachment } from '../../common/protocol/attachment.js';
 import { fromBase64 } from '../../common/protocol/encoding.js';
@@ -11,7 +12,8 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { sealFiles, sealWithAttachments, uploadFiles } from '../support/attachments.js';
 import { postJson } from '../support/followup.js';
 import { call, enrolViaApi, logInViaApi, s, type TestModerator } from '../support/moderation.js';
-import { BASE_FACETS, submitSealed } from '../support/publishing.js';
+import type { PublishedStatistics } from '../../server/publishing/statistics.js';
+import { BASE_FACETS, insertStatisticsAccounts, submitSealed } from '../support/publishing.js';
 
 const ORIGIN = 'http://127.0.0.1:3000';
 let t: TestApp;
@@ -128,5 +130,51 @@ describe('verification tier', () => {
     const rows = lines.slice(1).map((line) => Object.fromEntries(line.split(',').map((cell, i) => [columns[i], cell])));
     expect(rows.find((row) => row.slug === tiered.slug)).toMatchObject({ verification_tier: 'documents_seen', document_kinds: 'pay_record;platform_message', url: `${ORIGIN}/stories/${tiered.slug}` });
     expect(rows.find((row) => row.slug === plain.slug)).toMatchObject({ verification_tier: '', document_kinds: '' });
+  });
+
+  it('counts a tier recorded at acceptance in the tallies, and publishes the split in every format under the small-cell rules', async () => {
+    const { db } = t.database;
+    // First, so that the stories are approved with the attribution the release will publish.
+    await insertStatisticsAccounts(db, 30);
+    await acceptAndApprove(await submitWithFile(), 'Contract never honoured', { documentKinds: ['contract'] });
+    await acceptAndApprove(await submitWithFile(), 'No tier this time');
+    // The tallies agree with counting the accounts: two with documents seen (this test's and the last one's).
+    const counted = await db.selectFrom('accounts').select('documents_seen').where('withdrawn_on', 'is', null).where('consent', 'in', ['quote', 'stats']).execute();
+    const seen = counted.filter((a) => (a.documents_seen?.length ?? 0) > 0).length;
+    expect(seen).toBe(2);
+    const tiers = await db.selectFrom('account_tallies').select(['a', 'n']).where('kind', '=', 'tier').where('n', '<>', 0).orderBy('a').execute();
+    expect(tiers.map((r) => [r.a, Number(r.n)])).toEqual([['documents_seen', seen], ['none', counted.length - seen]]);
+
+    expect(await releaseDueBatch(db, { kMin: 11, batchMin: 2, batchDelayDays: 0, noise: () => 0 })).toMatchObject({ statisticsRefreshed: true, sequence: 2 });
+    const body = (await t.app.inject({ url: '/api/v1/stats' })).json<{ statistics: PublishedStatistics }>();
+    const total = { count: counted.length, status: 'shown' };
+    // Two accounts with documents: fewer than K; the rest withheld so that 2 cannot be worked out from the total.
+    expect(body.statistics.headline.verification).toEqual({
+      label: 'A moderator saw supporting documents',
+      documentsSeen: { count: null, status: 'fewer_than_k' },
+      accounts: total,
+      share: { share: null, status: 'withheld' },
+    });
+    const table = body.statistics.tables.find((x) => x.id === 'verification_tier')!;
+    expect(table.columns.map((c) => c.key)).toEqual(['documents_seen', 'none']);
+    expect(table.rowTotals).toEqual([total]);
+    expect(table.columnTotals).toEqual([{ count: null, status: 'fewer_than_k' }, { count: null, status: 'withheld' }]);
+    expect(table.cells[0]!.every((f) => f.status === 'withheld')).toBe(true);
+
+    const csv = (await t.app.inject({ url: '/stats.csv?table=verification_tier' })).body.split('\r\n');
+    expect(csv).toContain('verification_tier,total,documents_seen,,fewer_than_k,"Accounts, by verification tier",Total,A moderator saw supporting documents');
+    expect(csv).toContain(`verification_tier,all,total,${counted.length},shown,"Accounts, by verification tier",All accounts,Total`);
+
+    const page = (await t.app.inject({ url: '/stats' })).body;
+    const section = page.slice(page.indexOf('<section class="stats-table" id="verification_tier"'));
+    expect(section).toContain('<caption>Accounts, by verification tier (approximate counts)</caption>');
+    expect(section.slice(0, section.indexOf('</section>'))).toContain('<span class="suppressed fewer_than_k">fewer than 11</span>');
+    const landing = (await t.app.inject({ url: '/' })).body;
+    expect(landing).toContain('<strong>fewer than 11</strong> accounts where a moderator saw supporting documents');
+
+    const codebook = (await t.app.inject({ url: '/releases/2/codebook.md' })).body;
+    expect(codebook).toContain('### `verification_tier`: Accounts, by verification tier');
+    expect(codebook).toContain('- `documents_seen`: A moderator saw supporting documents');
+    expect(codebook).toContain('- `none`: No documents recorded');
   });
 });
