@@ -12,7 +12,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { sealFiles, sealWithAttachments, uploadFiles } from '../support/attachments.js';
 import { postJson } from '../support/followup.js';
 import { call, enrolViaApi, logInViaApi, s, type TestModerator } from '../support/moderation.js';
-import type { PublishedStatistics } from '../../server/publishing/statistics.js';
+import { COUNTS_ONE_ACCOUNT_MOVES, type PublishedStatistics } from '../../server/publishing/statistics.js';
 import { BASE_FACETS, insertStatisticsAccounts, submitSealed } from '../support/publishing.js';
 
 const ORIGIN = 'http://127.0.0.1:3000';
@@ -171,6 +171,13 @@ describe('verification tier', () => {
     expect(section.slice(0, section.indexOf('</section>'))).toContain('<span class="suppressed fewer_than_k">fewer than 11</span>');
     const landing = (await t.app.inject({ url: '/' })).body;
     expect(landing).toContain('<strong>fewer than 11</strong> accounts where a moderator saw supporting documents');
+
+    // The bound per account grows by the one count of its tier, and /about states it.
+    expect(COUNTS_ONE_ACCOUNT_MOVES).toBe(157);
+    expect(body.statistics.epsilon).toEqual({ perCount: 0.5, perRefresh: 0.5 * 157 });
+    const about = (await t.app.inject({ url: '/about' })).body;
+    expect(about).toContain('touches at most 157 counts');
+    expect(about).toContain('one count, among the 157 above');
 
     const codebook = (await t.app.inject({ url: '/releases/2/codebook.md' })).body;
     expect(codebook).toContain('### `verification_tier`: Accounts, by verification tier');
