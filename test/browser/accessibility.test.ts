@@ -212,8 +212,8 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
           return btoa(String.fromCharCode(...new Uint8Array(await blob.arrayBuffer())));
         });
         await page.getByLabel('Add pictures or PDFs').setInputFiles({ name: 'screenshot.png', mimeType: 'image/png', buffer: Buffer.from(base64, 'base64') });
-        await page.getByText('Crop this picture').click({ timeout: 30_000 });
-        await page.getByRole('application', { name: 'Crop rectangle on this picture' }).waitFor({ timeout: 30_000 });
+        await page.getByText('Crop or black out this picture').click({ timeout: 30_000 });
+        await page.getByRole('application', { name: 'Rectangle on this picture' }).waitFor({ timeout: 30_000 });
       },
     },
     { name: 'status', path: () => '/status', narrow: true },

@@ -184,22 +184,23 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
     for (const canary of ALL_CANARIES) expect(env.t.logText()).not.toContain(canary);
   });
 
-  /** The colours at a picture's corners (inset by `inset` pixels) and centre, decoded by Chromium. */
-  async function samples(page: Page, bytes: Uint8Array, type: string, inset: number): Promise<number[][]> {
+  /** The colours of a picture at these points (negative: from the right or bottom edge), decoded by Chromium. */
+  async function colours(page: Page, bytes: Uint8Array, type: string, points: [number, number][]): Promise<number[][]> {
     return page.evaluate(
-      async ({ base64, type, inset }) => {
+      async ({ base64, type, points }) => {
         const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type }));
         const canvas = document.createElement('canvas');
         canvas.width = bitmap.width;
         canvas.height = bitmap.height;
         const context = canvas.getContext('2d')!;
         context.drawImage(bitmap, 0, 0);
-        const [w, h] = [bitmap.width - 1 - inset, bitmap.height - 1 - inset];
-        return [[inset, inset], [w, inset], [inset, h], [w, h], [bitmap.width >> 1, bitmap.height >> 1]].map(([x, y]) => [...context.getImageData(x!, y!, 1, 1).data.slice(0, 3)]);
+        const from = (at: number, side: number) => (at < 0 ? side + at : at);
+        return points.map(([x, y]) => [...context.getImageData(from(x, bitmap.width), from(y, bitmap.height), 1, 1).data.slice(0, 3)]);
       },
-      { base64: Buffer.from(bytes).toString('base64'), type, inset },
+      { base64: Buffer.from(bytes).toString('base64'), type, points },
     );
   }
+  const corners = (inset: number): [number, number][] => [[inset, inset], [-1 - inset, inset], [inset, -1 - inset], [-1 - inset, -1 - inset]];
   const isYellow = ([r, g, b]: number[]) => r! > 200 && g! > 180 && b! < 140; // #fde047, the drawn centre
   const isBlue = ([r, g, b]: number[]) => r! < 90 && g! < 120 && b! > 170; // #1d4ed8, the drawn background
 
@@ -218,8 +219,8 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
       Promise.all(['From the left', 'From the top', 'Width', 'Height'].map((label) => item.getByLabel(label, { exact: true }).inputValue()));
 
     // The pointer: a drag over the yellow centre (picture pixels 160,120 to 480,360), applied, then undone.
-    await photo.getByText('Crop this picture').click();
-    const canvas = photo.getByRole('application', { name: 'Crop rectangle on this picture' });
+    await photo.getByText('Crop or black out this picture').click();
+    const canvas = photo.getByRole('application', { name: 'Rectangle on this picture' });
     await canvas.scrollIntoViewIfNeeded();
     const box = (await canvas.boundingBox())!;
     const at = (x: number, y: number) => [box.x + (x * box.width) / 640, box.y + (y * box.height) / 480] as const;
@@ -238,7 +239,7 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
 
     // The keyboard alone: from the button, Tab onto the picture; Shift+arrows resize, arrows move (10 px a press on 640 px).
     await expect(photo.getByRole('button', { name: 'Undo crop' }).isHidden()).resolves.toBe(true);
-    await photo.getByText('Crop this picture').focus();
+    await photo.getByText('Crop or black out this picture').focus();
     await page.keyboard.press('Tab');
     await expect(canvas.evaluate((node) => node === document.activeElement)).resolves.toBe(true);
     for (let i = 0; i < 32; i++) await page.keyboard.press('Shift+ArrowLeft');
@@ -253,7 +254,7 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
     await photo.getByText(/JPEG picture, 320 × 240, .*, cropped\./).waitFor();
 
     // A PDF page, cropped by typing its edges (1224 × 1584 page pixels).
-    await contract.getByText('Crop page 1').click();
+    await contract.getByText('Crop or black out page 1').click();
     for (const [label, value] of [['From the left', '100'], ['From the top', '50'], ['Width', '600'], ['Height', '400']] as const) {
       await contract.getByLabel(label, { exact: true }).fill(value);
     }
@@ -270,7 +271,7 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
     const photoBytes = files[0]!.plaintext;
     const [pageBytes] = unframePages(files[1]!.plaintext, 1);
     // Only the yellow centre was sent: yellow to its corners, no blue.
-    const shown = await samples(page, photoBytes, 'image/jpeg', 3);
+    const shown = await colours(page, photoBytes, 'image/jpeg', [...corners(3), [160, 120]]);
     expect(shown.every(isYellow), JSON.stringify(shown)).toBe(true);
     expect(shown.some(isBlue)).toBe(false);
     expect(problems).toEqual([]);
@@ -292,6 +293,48 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
     await expect(opened.evaluateAll((imgs) => imgs.map((img) => `${(img as HTMLImageElement).naturalWidth}x${(img as HTMLImageElement).naturalHeight}`))).resolves.toEqual(['320x240', '600x400']);
     await consolePage.context().close();
   }, 180_000);
+
+  it('blacks out parts of a picture, undoes the last, and sends solid black where the first was', async () => {
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${env.t.origin}/submit`);
+    const { png } = await fixtures(page);
+    await page.getByLabel('Add pictures or PDFs').setInputFiles([png]);
+    await page.getByText('1 file ready to send.').waitFor({ timeout: 60_000 });
+    const item = page.locator('#attachment-list li').first();
+    await item.getByText('Crop or black out this picture').click();
+    const outline = async (x: number, y: number, width: number, height: number) => {
+      for (const [label, value] of [['From the left', x], ['From the top', y], ['Width', width], ['Height', height]] as const) {
+        await item.getByLabel(label, { exact: true }).fill(String(value));
+      }
+    };
+    // Inside the yellow centre (75,50 to 225,150 of 300 × 200): one part kept black, one undone.
+    await outline(100, 60, 50, 40);
+    await item.getByRole('button', { name: 'Black out the rectangle' }).click();
+    await item.getByText('Blacked out 50 × 40 pixels').waitFor();
+    await outline(170, 100, 30, 30);
+    await item.getByRole('button', { name: 'Black out the rectangle' }).click();
+    await item.getByText('Blacked out 30 × 30 pixels').waitFor();
+    await item.getByRole('button', { name: 'Undo last black-out' }).click();
+    await item.getByText('Last black-out undone').waitFor();
+    await item.getByText(/PNG picture, 300 × 200, .*, with parts blacked out\./).waitFor();
+
+    await fillMinimalAccount(page);
+    await page.getByRole('button', { name: 'Seal and send my account' }).click();
+    await page.getByRole('heading', { name: 'Your account is stored' }).waitFor({ timeout: 60_000 });
+    const words = await page.getByTestId('receipt-words').locator('li').allTextContents();
+    const { files } = await openSubmission(words);
+    const sent = files[0]!.plaintext;
+    const [first, firstEdge, undone, background] = await colours(page, sent, 'image/png', [[125, 80], [100, 60], [185, 115], [10, 10]]);
+    await context.close();
+    expect([first, firstEdge]).toEqual([[0, 0, 0], [0, 0, 0]]);
+    expect(isYellow(undone!), JSON.stringify(undone)).toBe(true);
+    expect(isBlue(background!), JSON.stringify(background)).toBe(true);
+    const where = path.join(dir, 'blacked-out.png');
+    writeFileSync(where, sent);
+    expect(exiftool('-s3', '-ImageSize', where).trim()).toBe('300x200');
+    expect(exiftool('-a', '-u', '-G1', where)).not.toContain(CANARIES.pngText);
+  });
 
   /** A PNG of random pixels, which no encoder can shrink: its size is what is uploaded. */
   async function noisePicture(page: Page, side: number): Promise<string> {

@@ -1,11 +1,11 @@
 // The files section of /submit: strips each attached file at once, shows it as it will be sent
 // and what was removed, and hands the prepared files to the submission. DOM by textContent only.
 import { attachmentBucketFor, framePages, LARGEST_ATTACHMENT_PAYLOAD } from '../../../common/protocol/attachment.js';
-import { cropPanel, type CropArea } from './crop-tool.js';
+import { cropPanel } from './crop-tool.js';
 import { imageMetadata, type MetadataCategory } from './found-metadata.js';
 import { make } from './make-element.js';
 import { renderPdf } from './render-pdf.js';
-import { IMAGE_TYPES, StripRefused, stripImage, type StrippedImage } from './strip-image.js';
+import { IMAGE_TYPES, isUnedited, StripRefused, stripImage, type PictureEdit, type StrippedImage } from './strip-image.js';
 import type { PreparedFile } from './upload.js';
 import { pictureUrl } from './picture-url.js';
 
@@ -41,7 +41,7 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
   const attached: Attached[] = [];
   let pending: Promise<unknown> = Promise.resolve();
   let nextId = 0;
-  /** Why a file of `length` bytes cannot be sent (in place of `replacing`, when it is recropped), if it cannot. */
+  /** Why a file of `length` bytes cannot be sent (in place of `replacing`, when it is edited), if it cannot. */
   function refusalFor(length: number, replacing?: Attached): string | undefined {
     if (length > maxFileBytes) return `Once prepared it takes ${MB(length)}; at most ${MB(maxFileBytes)} a file.`;
     const others = attached.reduce((sum, f) => (f === replacing ? sum : sum + attachmentBucketFor(f.plaintext.length)), 0);
@@ -69,19 +69,19 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
       let prepared: PreparedFile;
       let removed: MetadataCategory[];
       // The pictures shown (the picture, or a PDF's pages) as stripped, how one of them is
-      // cropped, the file the shown pictures make, and that file in words.
+      // edited, the file the shown pictures make, and that file in words.
       let originals: Uint8Array[];
       let pictureType: string;
-      let cropped: (at: number, area: CropArea) => Promise<StrippedImage>;
+      let edited: (at: number, edit: PictureEdit) => Promise<StrippedImage>;
       let fileOf: (pictures: Uint8Array[]) => Uint8Array;
-      let describe: (plaintext: Uint8Array, crop?: StrippedImage) => string;
+      let describe: (plaintext: Uint8Array, edit?: PictureEdit, result?: StrippedImage) => string;
       if (file.type === 'application/pdf') {
         const pdf = await renderPdf(file, worker, (done, total) => (name.textContent = `${file.name}: drawing page ${done} of ${total}…`));
         prepared = { kind: 'pdf-pages', plaintext: pdf.framed, pages: pdf.pages.length };
         removed = pdf.removed;
         originals = pdf.pages;
         pictureType = 'image/jpeg';
-        cropped = (at, area) => stripImage(new Blob([pdf.pages[at] as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }), area);
+        edited = (at, edit) => stripImage(new Blob([pdf.pages[at] as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }), edit);
         fileOf = framePages;
         describe = (plaintext) => pagesSummary(pdf.pages.length, plaintext);
       } else if (IMAGE_TYPES.includes(file.type)) {
@@ -90,10 +90,10 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
         removed = found;
         originals = [image.bytes];
         pictureType = image.kind;
-        // Cropped from the original file through the same canvas path: one re-encoding, not two.
-        cropped = (_, area) => stripImage(file, area);
+        // Edited from the original file through the same canvas path: one re-encoding, not two.
+        edited = (_, edit) => stripImage(file, edit);
         fileOf = ([picture]) => picture!;
-        describe = (_, crop) => (crop ? `${pictureSummary(crop)}, cropped` : pictureSummary(image));
+        describe = (_, edit, result) => `${pictureSummary(result ?? image)}${edit?.crop ? ', cropped' : ''}${edit?.covers.length ? ', with parts blacked out' : ''}`;
       } else {
         return fail('Only pictures (JPEG, PNG, WebP, HEIC) and PDFs can be attached.');
       }
@@ -110,23 +110,23 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
         img.src = await pictureUrl(original, pictureType);
         const pictureName = prepared.kind === 'pdf-pages' ? `page ${at + 1}` : 'this picture';
         img.alt = prepared.kind === 'pdf-pages' ? `Page ${at + 1} as it will be sent` : 'The picture as it will be sent';
-        // Cropping (or undoing it) replaces the bytes to send, once they are known to fit.
-        const apply = (area: CropArea | undefined) =>
+        // An edit (or undoing one) replaces the bytes to send, once they are known to fit.
+        const apply = (edit: PictureEdit) =>
           inTurn(async () => {
             try {
-              const crop = area ? await cropped(at, area) : undefined;
+              const result = isUnedited(edit) ? undefined : await edited(at, edit);
               const pictures = current.slice();
-              pictures[at] = crop?.bytes ?? original;
+              pictures[at] = result?.bytes ?? original;
               const plaintext = fileOf(pictures);
               const refusal = refusalFor(plaintext.length, entry);
               if (refusal) return refusal;
               current[at] = pictures[at]!;
               entry.plaintext = plaintext;
               img.src = await pictureUrl(current[at], pictureType);
-              name.textContent = `${file.name} — as it will be sent: ${describe(plaintext, crop)}.`;
+              name.textContent = `${file.name} — as it will be sent: ${describe(plaintext, edit, result)}.`;
               return undefined;
             } catch (error) {
-              return error instanceof StripRefused ? error.message : 'This picture could not be cropped.';
+              return error instanceof StripRefused ? error.message : 'This picture could not be changed.';
             }
           });
         const picture = new Blob([original as Uint8Array<ArrayBuffer>], { type: pictureType });

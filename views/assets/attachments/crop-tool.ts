@@ -1,23 +1,18 @@
-// A crop tool for one picture in the attachments preview: drag a rectangle on it (mouse, pen or
-// touch), move it with the arrow keys and resize it with Shift and the arrows, or type its edges.
-// The selection is drawn on a canvas, so the page needs no inline style (CSP style-src 'self');
-// the crop itself is the caller's, through the same canvas re-encoding that stripped the picture.
+// A crop and black-out tool for one picture in the attachments preview: drag a rectangle on it
+// (mouse, pen or touch), move it with the arrow keys and resize it with Shift and the arrows, or
+// type its edges; then keep only that part, or fill it with solid black (a name, a face). The
+// rectangle is drawn on a canvas, so the page needs no inline style (CSP style-src 'self'); the
+// editing itself is the caller's, through the same canvas re-encoding that stripped the picture.
 import { make } from './make-element.js';
-
-export interface CropArea {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+import type { PictureArea, PictureEdit } from './strip-image.js';
 
 export interface CropPanelOptions {
-  /** The stripped picture, uncropped. */
+  /** The stripped picture, unedited. */
   picture: Blob;
   /** The picture in words, for labels: "this picture", "page 2". */
   name: string;
-  /** Crops the file to `area`, or returns it to the whole picture; resolves with a refusal to show, if any. */
-  apply(area: CropArea | undefined): Promise<string | undefined>;
+  /** Makes the file the picture edited so (an empty edit: the stripped original); resolves with a refusal to show, if any. */
+  apply(edit: PictureEdit): Promise<string | undefined>;
 }
 
 /** The arrow keys move or resize by this fraction of the picture's longer side. */
@@ -38,10 +33,10 @@ const ARROWS: Record<string, readonly [number, number] | undefined> = { ArrowLef
 let panels = 0;
 const clamp = (value: number, low: number, high: number) => Math.min(Math.max(Math.round(value), low), high);
 
-/** A closed "Crop" disclosure; the picture is decoded only when it is first opened. */
+/** A closed "Crop or black out" disclosure; the picture is decoded only when it is first opened. */
 export function cropPanel(options: CropPanelOptions): HTMLDetailsElement {
   const details = make('details', undefined, 'crop-panel');
-  details.append(make('summary', `Crop ${options.name}`));
+  details.append(make('summary', `Crop or black out ${options.name}`));
   let opened = false;
   details.addEventListener('toggle', () => {
     if (!details.open || opened) return;
@@ -59,11 +54,18 @@ export function cropPanel(options: CropPanelOptions): HTMLDetailsElement {
 function cropBody(bitmap: ImageBitmap, options: CropPanelOptions): HTMLElement {
   const { width: W, height: H } = bitmap;
   const id = `crop-${++panels}`;
-  const whole: CropArea = { x: 0, y: 0, width: W, height: H };
+  const whole: PictureArea = { x: 0, y: 0, width: W, height: H };
   let area = whole;
+  const isWhole = (a: PictureArea) => a.width === W && a.height === H;
+  /** What is applied to the file being sent. */
+  let applied: PictureEdit = { covers: [] };
 
   const body = make('div', undefined, 'crop-body');
-  const hint = make('p', 'Drag a rectangle over the part to keep. With the keyboard, on the picture: the arrow keys move the rectangle, Shift with the arrow keys changes its size. Or type its edges below, in pixels.', 'hint');
+  const hint = make(
+    'p',
+    'Drag a rectangle over the part to keep, or over a name or face to black out. With the keyboard, on the picture: the arrow keys move the rectangle, Shift with the arrow keys changes its size. Or type its edges below, in pixels.',
+    'hint',
+  );
   hint.id = `${id}-hint`;
   const canvas = make('canvas', undefined, 'crop-canvas');
   const scale = Math.min(1, PREVIEW_SIDE / Math.max(W, H));
@@ -71,7 +73,7 @@ function cropBody(bitmap: ImageBitmap, options: CropPanelOptions): HTMLElement {
   canvas.height = Math.max(1, Math.round(H * scale));
   canvas.tabIndex = 0;
   canvas.setAttribute('role', 'application');
-  canvas.setAttribute('aria-label', `Crop rectangle on ${options.name}`);
+  canvas.setAttribute('aria-label', `Rectangle on ${options.name}`);
   canvas.setAttribute('aria-describedby', hint.id);
   // The picture drawn once at preview size; the full-size bitmap is let go.
   const base = make('canvas');
@@ -106,14 +108,18 @@ function cropBody(bitmap: ImageBitmap, options: CropPanelOptions): HTMLElement {
   refusal.hidden = true;
   const applyButton = make('button', 'Apply crop');
   applyButton.type = 'button';
+  const coverButton = make('button', 'Black out the rectangle');
+  coverButton.type = 'button';
   const undoButton = make('button', 'Undo crop', 'secondary');
   undoButton.type = 'button';
-  undoButton.hidden = true;
+  const uncoverButton = make('button', 'Undo last black-out', 'secondary');
+  uncoverButton.type = 'button';
+  const buttons = [applyButton, coverButton, undoButton, uncoverButton];
   const actions = make('div', undefined, 'crop-actions');
-  actions.append(applyButton, undoButton);
+  actions.append(...buttons);
   body.append(hint, canvas, fields, selected, refusal, actions);
 
-  function select(next: CropArea) {
+  function select(next: PictureArea) {
     const x = clamp(next.x, 0, W - 1);
     const y = clamp(next.y, 0, H - 1);
     area = { x, y, width: clamp(next.width, 1, W - x), height: clamp(next.height, 1, H - y) };
@@ -132,6 +138,8 @@ function cropBody(bitmap: ImageBitmap, options: CropPanelOptions): HTMLElement {
     const line = Math.max(1, canvas.width / 480);
     const [x, y, w, h] = [area.x * s, area.y * s, area.width * s, area.height * s];
     context.drawImage(base, 0, 0);
+    context.fillStyle = '#000000';
+    for (const cover of applied.covers) context.fillRect(cover.x * s, cover.y * s, cover.width * s, cover.height * s);
     // Outside the rectangle is dimmed: what will be cut away.
     context.fillStyle = 'rgba(0, 0, 0, 0.6)';
     context.beginPath();
@@ -220,22 +228,40 @@ function cropBody(bitmap: ImageBitmap, options: CropPanelOptions): HTMLElement {
     announce();
   });
 
-  async function crop(to: CropArea | undefined) {
-    applyButton.disabled = undoButton.disabled = true;
-    const refused = await options.apply(to);
-    applyButton.disabled = undoButton.disabled = false;
+  /** Applies `next` to the file; once it is, says `done` and shows what can be undone. */
+  async function edit(next: PictureEdit, done: string) {
+    for (const button of buttons) button.disabled = true;
+    const refused = await options.apply(next);
+    for (const button of buttons) button.disabled = false;
     refusal.hidden = refused === undefined;
     refusal.textContent = refused ?? '';
     if (refused) return;
-    undoButton.hidden = to === undefined;
-    selected.textContent = to ? `Cropped to ${to.width} × ${to.height} pixels: the picture above is what will be sent.` : 'Back to the whole picture.';
+    applied = next;
+    selected.textContent = done;
+    showUndo();
+    show();
   }
-  applyButton.addEventListener('click', () => void crop(area.width === W && area.height === H ? undefined : area));
+  function showUndo() {
+    undoButton.hidden = applied.crop === undefined;
+    uncoverButton.hidden = applied.covers.length === 0;
+  }
+  const keeping = `the picture above is what will be sent.`;
+  applyButton.addEventListener('click', () => {
+    const crop = isWhole(area) ? undefined : area;
+    void edit({ ...applied, crop }, crop ? `Cropped to ${area.width} × ${area.height} pixels: ${keeping}` : 'Back to the whole picture.');
+  });
+  coverButton.addEventListener('click', () => {
+    // Blacking out the whole picture would send nothing worth sending: a rectangle comes first.
+    if (isWhole(area)) return void (selected.textContent = 'First draw the rectangle over what to black out.');
+    void edit({ ...applied, covers: [...applied.covers, area] }, `Blacked out ${area.width} × ${area.height} pixels: ${keeping}`);
+  });
   undoButton.addEventListener('click', () => {
     select(whole);
-    void crop(undefined);
+    void edit({ covers: applied.covers }, 'Back to the whole picture.');
   });
+  uncoverButton.addEventListener('click', () => void edit({ ...applied, covers: applied.covers.slice(0, -1) }, `Last black-out undone: ${keeping}`));
 
+  showUndo();
   show();
   return body;
 }

@@ -4,6 +4,22 @@ import type { AttachmentKind } from '../../../common/protocol/attachment.js';
 
 export class StripRefused extends Error {}
 
+/** A rectangle of a picture, in its pixels (the picture upright, as shown). */
+export interface PictureArea {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** What the source changed before sending: the part kept, and areas filled with solid black (a blur could be undone). */
+export interface PictureEdit {
+  crop?: PictureArea;
+  covers: readonly PictureArea[];
+}
+
+export const isUnedited = (edit: PictureEdit) => edit.crop === undefined && edit.covers.length === 0;
+
 export interface StrippedImage {
   kind: AttachmentKind;
   bytes: Uint8Array;
@@ -31,8 +47,8 @@ export async function canvasToBytes(canvas: HTMLCanvasElement, type: string, qua
   return new Uint8Array(await blob.arrayBuffer());
 }
 
-/** Draws `source` (a file or an already-decoded bitmap) and re-encodes it. */
-export async function stripImage(file: Blob, crop?: { x: number; y: number; width: number; height: number }): Promise<StrippedImage> {
+/** Draws the picture (only its cropped part, with its black-outs filled in, when edited) and re-encodes it. */
+export async function stripImage(file: Blob, edit?: PictureEdit): Promise<StrippedImage> {
   const kind = OUTPUT_TYPE[file.type];
   if (!kind) throw new StripRefused('This is not a picture type we accept (JPEG, PNG, WebP or HEIC).');
   let bitmap: ImageBitmap;
@@ -42,13 +58,15 @@ export async function stripImage(file: Blob, crop?: { x: number; y: number; widt
   } catch {
     throw new StripRefused('This browser cannot open this picture (HEIC opens only in browsers that support it).');
   }
-  const area = crop ?? { x: 0, y: 0, width: bitmap.width, height: bitmap.height };
+  const area = edit?.crop ?? { x: 0, y: 0, width: bitmap.width, height: bitmap.height };
   const canvas = document.createElement('canvas');
   canvas.width = area.width;
   canvas.height = area.height;
   const context = canvas.getContext('2d');
   if (!context) throw new StripRefused('This browser cannot draw the picture.');
   context.drawImage(bitmap, area.x, area.y, area.width, area.height, 0, 0, area.width, area.height);
+  context.fillStyle = '#000000';
+  for (const cover of edit?.covers ?? []) context.fillRect(cover.x - area.x, cover.y - area.y, cover.width, cover.height);
   bitmap.close();
   const bytes = await canvasToBytes(canvas, kind, kind === 'image/png' ? undefined : JPEG_QUALITY);
   return { kind, bytes, width: area.width, height: area.height };
