@@ -294,8 +294,8 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
     await consolePage.context().close();
   }, 180_000);
 
-  it('blacks out parts of a picture, undoes the last, and sends solid black where the first was', async () => {
-    const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  it('blacks out a part of a picture drawn by touch, undoes a second, and sends solid black where the first was', async () => {
+    const context = await env.browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
     const page = await context.newPage();
     await page.goto(`${env.t.origin}/submit`);
     const { png } = await fixtures(page);
@@ -308,10 +308,20 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
         await item.getByLabel(label, { exact: true }).fill(String(value));
       }
     };
-    // Inside the yellow centre (75,50 to 225,150 of 300 × 200): one part kept black, one undone.
-    await outline(100, 60, 50, 40);
+    // Inside the yellow centre (75,50 to 225,150 of 300 × 200): one part drawn with a finger and
+    // kept black, one typed and undone.
+    const canvas = item.getByRole('application', { name: 'Rectangle on this picture' });
+    await canvas.scrollIntoViewIfNeeded();
+    const box = (await canvas.boundingBox())!;
+    const at = (x: number, y: number) => ({ x: box.x + (x * box.width) / 300, y: box.y + (y * box.height) / 200 });
+    const touch = await context.newCDPSession(page);
+    await touch.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at(100.5, 60.5)] });
+    for (const step of [0.25, 0.5, 0.75, 1]) await touch.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [at(100.5 + 49 * step, 60.5 + 39 * step)] });
+    await touch.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    const drawn = (await Promise.all(['From the left', 'From the top', 'Width', 'Height'].map((label) => item.getByLabel(label, { exact: true }).inputValue()))).map(Number);
+    for (const [i, expected] of [100, 60, 50, 40].entries()) expect(Math.abs(drawn[i]! - expected), `edge ${i}: ${drawn.join(',')}`).toBeLessThanOrEqual(2);
     await item.getByRole('button', { name: 'Black out the rectangle' }).click();
-    await item.getByText('Blacked out 50 × 40 pixels').waitFor();
+    await item.getByText(/Blacked out \d+ × \d+ pixels/).waitFor();
     await outline(170, 100, 30, 30);
     await item.getByRole('button', { name: 'Black out the rectangle' }).click();
     await item.getByText('Blacked out 30 × 30 pixels').waitFor();
@@ -325,7 +335,7 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
     const words = await page.getByTestId('receipt-words').locator('li').allTextContents();
     const { files } = await openSubmission(words);
     const sent = files[0]!.plaintext;
-    const [first, firstEdge, undone, background] = await colours(page, sent, 'image/png', [[125, 80], [100, 60], [185, 115], [10, 10]]);
+    const [first, firstEdge, undone, background] = await colours(page, sent, 'image/png', [[125, 80], [103, 63], [185, 115], [10, 10]]);
     await context.close();
     expect([first, firstEdge]).toEqual([[0, 0, 0], [0, 0, 0]]);
     expect(isYellow(undone!), JSON.stringify(undone)).toBe(true);
