@@ -36,6 +36,7 @@ import { releaseDueBatch, type ReleasedBatch } from '../server/publishing/releas
 import {
   conditions,
   defaultAttributionFor,
+  documentKinds,
   payBands,
   type FactKey,
   type AttributionLabel,
@@ -58,7 +59,7 @@ export const DEMO_MODERATORS = [
 export const DEMO_MARK = 'Demo account — fictional';
 export const DEMO_TITLE_PREFIX = 'Demo: ';
 export const MAX_ACCOUNTS = 10_000_000;
-const CHUNK_ROWS = 5_000; // 11 columns × 5,000 rows = 55,000 parameters, under Postgres's 65,535
+const CHUNK_ROWS = 4_000; // 15 columns × 4,000 rows = 60,000 parameters, under Postgres's 65,535
 const INSERTS_IN_FLIGHT = 4; // Postgres takes them on separate pool connections; PGlite queues them
 const ACCEPTED_WITHIN_DAYS = 60;
 
@@ -381,8 +382,11 @@ async function insertAccounts(db: Kysely<Database>, count: number, random: () =>
   const today = todayUtc();
   const days = Array.from({ length: ACCEPTED_WITHIN_DAYS }, (_, ago) => addDays(today, -ago));
   const chunk = (size: number) =>
-    // Accepted over the last 60 days, more of them recent.
-    Array.from({ length: size }, () => accountRow(drawFacets(random), null, days[Math.floor(ACCEPTED_WITHIN_DAYS * random() ** 1.5)]!));
+    // Accepted over the last 60 days, more of them recent; about one in eight with documents a moderator saw.
+    Array.from({ length: size }, () => ({
+      ...accountRow(drawFacets(random), null, days[Math.floor(ACCEPTED_WITHIN_DAYS * random() ** 1.5)]!),
+      documents_seen: random() < 0.12 ? [documentKinds.keys[Math.floor(random() * documentKinds.keys.length)]!] : null,
+    }));
   let left = count;
   const inFlight = new Set<Promise<void>>();
   while (left > 0) {

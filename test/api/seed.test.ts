@@ -96,6 +96,12 @@ describe('npm run seed', () => {
     expect(Math.abs((statistics.headline.accounts.count ?? 0) - ACCOUNTS)).toBeLessThanOrEqual(20);
     const figures = statistics.tables.flatMap((t) => [...t.cells.flat(), ...t.rowTotals, ...t.columnTotals, t.total]);
     figures.push(...statistics.headline.conditions.map((c) => c.answered));
+    // About one demo account in eight came with documents a moderator saw (issue 18): some 24 of 200.
+    const verification = statistics.headline.verification!;
+    figures.push(verification.documentsSeen, verification.accounts);
+    expect(verification.accounts.status).toBe('shown');
+    const documented = await database.db.selectFrom('accounts').select((eb) => eb.fn.countAll<string>().as('n')).where('documents_seen', 'is not', null).executeTakeFirstOrThrow();
+    expect(Number(documented.n)).toBeGreaterThan(0);
     const shown = figures.filter((f) => f.status === 'shown').map((f) => f.count ?? -1);
     expect(shown.length).toBeGreaterThan(0);
     expect(shown.filter((n) => n < 0 || (n > 0 && n < K_MIN))).toEqual([]);
