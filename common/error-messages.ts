@@ -193,6 +193,10 @@ export const ENGLISH: MessageCatalogue = {
   upload_digest_mismatch: ({ file }) => `File ${file} does not match its declared SHA-256; upload it again.`,
   unknown_attachment: 'This submission has no such file (it may have been deleted).',
   verification_without_files: 'This submission has no attached files, so no documents can be recorded as seen; accept it without the verification tier.',
+  reply_too_many_files: ({ maxFiles, attached, declared }) =>
+    `An account and its replies may carry at most ${maxFiles} files together; ${attached} are attached already and this reply adds ${declared}.`,
+  reply_files_too_large: ({ maxBytes, attachedBytes, replyBytes }) =>
+    `An account and its replies may carry at most ${megabytes(maxBytes)} of files once padded; ${megabytes(attachedBytes)} are attached already and this reply adds ${megabytes(replyBytes)}.`,
 };
 
 /** The words for a code and its details. */

@@ -133,6 +133,8 @@ export const ERROR_STATUSES = {
   upload_digest_mismatch: 400,
   unknown_attachment: 404,
   verification_without_files: 409,
+  reply_too_many_files: 400,
+  reply_files_too_large: 413,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUSES;
@@ -202,6 +204,8 @@ export interface ErrorDetailsByCode {
   chunk_already_stored: { file: number; chunk: number };
   upload_incomplete: { file: number; stored: number; expected: number };
   upload_digest_mismatch: { file: number };
+  reply_too_many_files: { maxFiles: number; attached: number; declared: number };
+  reply_files_too_large: { maxBytes: number; attachedBytes: number; replyBytes: number };
 }
 
 /** The codes that carry no details. */

@@ -94,7 +94,7 @@ export async function buildApp({ config, db, logDestination, assetManifest, data
   await app.register(platformsRoutes, { db, config });
   await app.register(intakeRoutes, { db, config });
   await app.register(attachmentRoutes, { db, config });
-  await app.register(followupRoutes, { db });
+  await app.register(followupRoutes, { db, config });
   await app.register(moderationRoutes, { db, config });
   return app;
 }

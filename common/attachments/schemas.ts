@@ -66,6 +66,14 @@ export const sealedFileParamsSchema = {
   },
 } as const;
 
+/** A moderator's browser fetching one sealed file of a source's reply. */
+export const replyFileParamsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'messageId', 'file'],
+  properties: { ...sealedFileParamsSchema.properties, messageId: { type: 'string', format: 'uuid' } },
+} as const;
+
 export type UploadDeclaration = FromSchema<typeof uploadDeclarationSchema>;
 export type DeclaredFile = UploadDeclaration['files'][number];
 export type CreatedUpload = FromSchema<(typeof uploadCreatedSchemas)[201]>;

@@ -22,7 +22,7 @@ export const statusResponseSchemas = {
   200: {
     type: 'object',
     additionalProperties: false,
-    required: ['status', 'timeline', 'messages', 'canReply', 'canWithdraw'],
+    required: ['status', 'timeline', 'messages', 'canReply', 'canWithdraw', 'fileAllowance'],
     properties: {
       status,
       timeline: {
@@ -43,6 +43,13 @@ export const statusResponseSchemas = {
       },
       canReply: { type: 'boolean' },
       canWithdraw: { type: 'boolean' },
+      // What a reply's files may still take: the per-account limits cover the account and its replies.
+      fileAllowance: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['files', 'paddedBytes'],
+        properties: { files: { type: 'integer', minimum: 0 }, paddedBytes: { type: 'integer', minimum: 0 } },
+      },
     },
   },
   ...refusals,
@@ -59,6 +66,8 @@ export const messageBodySchema = {
     lookupToken,
     // Up to the body limit, so that a message over the largest bucket gets its own 413.
     ciphertext: { type: 'string', minLength: 1, maxLength: 131_072 },
+    // The complete upload whose files the sealed message lists (docs/attachments.md, Reply files).
+    uploadId: { type: 'string', format: 'uuid' },
   },
 } as const;
 

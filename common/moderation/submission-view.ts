@@ -14,8 +14,10 @@ const moderatorMessagesSchema = {
   items: {
     type: 'object',
     additionalProperties: false,
-    required: ['direction', 'ciphertext', 'sentOn', 'intakeCiphertext'],
+    required: ['id', 'direction', 'ciphertext', 'sentOn', 'intakeCiphertext'],
     properties: {
+      // Names the message when its files are fetched (a source's reply may carry some).
+      id: { type: 'string' },
       direction: { type: 'string', enum: ['to_source', 'from_source'] },
       ciphertext: { type: 'string' },
       sentOn: day,

@@ -1,5 +1,6 @@
 // Sealing and opening of padded JSON: accounts and messages (DESIGN §3).
 import { CodedError } from '../errors.js';
+import { attachmentManifestOf, type AttachmentManifestEntry } from './attachment.js';
 import { padToBucket, unpadFromBucket } from './padding.js';
 import type { Sodium } from './sodium.js';
 
@@ -36,21 +37,24 @@ export function openPaddedJson(sodium: Sodium, ciphertext: Uint8Array, recipient
 export interface SealedMessageBody {
   v: 1;
   body: string;
+  /** A source's reply may list files, exactly as an account does (docs/attachments.md, Reply files). */
+  attachments?: AttachmentManifestEntry[];
 }
 
 export const sealAccount = sealPaddedJson;
 /** An account's JSON as sealed: version 1, or version 2 with the questions reporters ask. */
 export const openAccount = (sodium: Sodium, ciphertext: Uint8Array, recipient: BoxKeyPair): unknown => openPaddedJson(sodium, ciphertext, recipient, [1, 2]);
 
-export function sealMessage(sodium: Sodium, body: string, recipientPublicKey: Uint8Array): Uint8Array {
-  const message: SealedMessageBody = { v: 1, body };
+export function sealMessage(sodium: Sodium, body: string, recipientPublicKey: Uint8Array, attachments?: readonly AttachmentManifestEntry[]): Uint8Array {
+  const message: SealedMessageBody = { v: 1, body, ...(attachments && attachments.length > 0 ? { attachments: [...attachments] } : {}) };
   return sealPaddedJson(sodium, message, recipientPublicKey);
 }
 
 export function openMessage(sodium: Sodium, ciphertext: Uint8Array, recipient: BoxKeyPair): SealedMessageBody {
-  const value = openPaddedJson(sodium, ciphertext, recipient) as Partial<SealedMessageBody>;
+  const value = openPaddedJson(sodium, ciphertext, recipient) as Partial<Record<keyof SealedMessageBody, unknown>>;
   if (typeof value.body !== 'string') throw new CodedError('bad_version');
-  return { v: 1, body: value.body };
+  const attachments = attachmentManifestOf(sodium, value);
+  return { v: 1, body: value.body, ...(attachments.length > 0 ? { attachments } : {}) };
 }
 
 /**

@@ -1,14 +1,22 @@
 // Attachment uploads (docs/attachments.md): source routes, so they log nothing per request.
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import { SEALED_CHUNK_BYTES } from '../../common/protocol/attachment.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { SOURCE_ROUTE_LOG_LEVEL } from '../privacy/logging.js';
 import { CodedError } from '../../common/errors.js';
-import { chunkParamsSchema, chunkStoredSchemas, sealedFileParamsSchema, uploadCreatedSchemas, uploadDeclarationSchema } from '../../common/attachments/schemas.js';
-import { createUpload, sealedFileOf, storeChunk } from './service.js';
+import {
+  chunkParamsSchema,
+  chunkStoredSchemas,
+  replyFileParamsSchema,
+  sealedFileParamsSchema,
+  uploadCreatedSchemas,
+  uploadDeclarationSchema,
+} from '../../common/attachments/schemas.js';
+import type { AttachmentLimits } from '../config.js';
+import { createUpload, sealedFileOf, storeChunk, type StoredFile } from './service.js';
 
 export interface AttachmentRoutesOptions {
   db: Kysely<Database>;
@@ -54,18 +62,26 @@ export async function attachmentRoutes(untyped: FastifyInstance, { db, config }:
   );
 }
 
+/** What a page with the attach control hands its template (views/partials/attachments.hbs). */
+export function attachmentFieldModel(limits: AttachmentLimits) {
+  return { ...limits, maxFileMb: (limits.maxFileBytes / 1_000_000).toLocaleString('en', { maximumFractionDigits: 1 }) };
+}
+
 /**
- * For the moderators' session scope: one submission's sealed file, as bytes that only a browser
- * holding the intake key can open. Sent as a download if opened directly: the console shows it.
+ * For the moderators' session scope: one sealed file of a submission or of a source's reply, as
+ * bytes that only a browser holding the intake key can open. Sent as a download if opened
+ * directly: the console shows it.
  */
-export function moderatorAttachmentRoutes(session: FastifyInstance, db: Kysely<Database>): void {
-  session.withTypeProvider<JsonSchemaToTsProvider>().get(
-    '/mod/api/submissions/:id/attachments/:file',
-    { schema: { params: sealedFileParamsSchema } },
-    async (request, reply) => {
-      const stored = await sealedFileOf(db, request.params.id, request.params.file);
-      if (!stored) throw new CodedError('unknown_attachment');
-      return reply.type('application/octet-stream').header('content-disposition', 'attachment; filename="sealed.bin"').send(Buffer.from(stored.sealed));
-    },
+export function moderatorAttachmentRoutes(untyped: FastifyInstance, db: Kysely<Database>): void {
+  const session = untyped.withTypeProvider<JsonSchemaToTsProvider>();
+  const sendSealed = (reply: FastifyReply, stored: StoredFile | undefined) => {
+    if (!stored) throw new CodedError('unknown_attachment');
+    return reply.type('application/octet-stream').header('content-disposition', 'attachment; filename="sealed.bin"').send(Buffer.from(stored.sealed));
+  };
+  session.get('/mod/api/submissions/:id/attachments/:file', { schema: { params: sealedFileParamsSchema } }, async (request, reply) =>
+    sendSealed(reply, await sealedFileOf(db, request.params.id, request.params.file)),
+  );
+  session.get('/mod/api/submissions/:id/messages/:messageId/attachments/:file', { schema: { params: replyFileParamsSchema } }, async (request, reply) =>
+    sendSealed(reply, await sealedFileOf(db, request.params.id, request.params.file, request.params.messageId)),
   );
 }

@@ -48,7 +48,7 @@ export async function createUpload(db: Kysely<Database>, limits: AttachmentLimit
   checkDeclaration(limits, declaration.files);
   const uploadId = randomUUID();
   await db.transaction().execute(async (trx) => {
-    await trx.insertInto('attachment_uploads').values({ id: uploadId, created_on: todayUtc(), submission_id: null }).execute();
+    await trx.insertInto('attachment_uploads').values({ id: uploadId, created_on: todayUtc(), submission_id: null, message_id: null }).execute();
     await trx
       .insertInto('attachment_files')
       .values(declaration.files.map((f, i) => ({ upload_id: uploadId, file_index: i, padded_size: f.paddedSize, sha256: hexToBytes(f.sha256) })))
@@ -100,11 +100,8 @@ async function sealedDigestOf(trx: Transaction<Database>, uploadId: string, file
   return { digest: hash.digest(), chunks: rows.length };
 }
 
-/**
- * Ties a complete upload to the submission being stored, inside the caller's transaction: every
- * declared chunk must be present and every file must hash to its declared digest.
- */
-export async function attachUpload(trx: Transaction<Database>, uploadId: string, submissionId: string): Promise<void> {
+/** Locks an unsent upload and checks that every declared chunk is present and hashes to its digest; resolves to its files' padded sizes. */
+async function checkedCompleteUpload(trx: Transaction<Database>, uploadId: string): Promise<number[]> {
   const upload = await trx.selectFrom('attachment_uploads').select('submission_id').where('id', '=', uploadId).forUpdate().executeTakeFirst();
   if (!upload) throw UNKNOWN_UPLOAD();
   if (upload.submission_id !== null) throw UPLOAD_SENT();
@@ -119,7 +116,44 @@ export async function attachUpload(trx: Transaction<Database>, uploadId: string,
       throw new CodedError('upload_digest_mismatch', { file: file.file_index + 1 });
     }
   }
+  return files.map((f) => f.padded_size);
+}
+
+/**
+ * Ties a complete upload to the submission being stored, inside the caller's transaction: every
+ * declared chunk must be present and every file must hash to its declared digest.
+ */
+export async function attachUpload(trx: Transaction<Database>, uploadId: string, submissionId: string): Promise<void> {
+  await checkedCompleteUpload(trx, uploadId);
   await trx.updateTable('attachment_uploads').set({ submission_id: submissionId }).where('id', '=', uploadId).execute();
+}
+
+/** How many files a submission and its replies carry, and their padded sizes together. */
+export async function attachedFilesOf(db: Kysely<Database>, submissionId: string): Promise<{ files: number; paddedBytes: number }> {
+  const row = await db
+    .selectFrom('attachment_files as f')
+    .innerJoin('attachment_uploads as u', 'u.id', 'f.upload_id')
+    .select((eb) => [eb.fn.countAll<string>().as('files'), eb.fn.coalesce(eb.fn.sum<string>('f.padded_size'), eb.lit(0)).as('bytes')])
+    .where('u.submission_id', '=', submissionId)
+    .executeTakeFirstOrThrow();
+  return { files: Number(row.files), paddedBytes: Number(row.bytes) };
+}
+
+/**
+ * Ties a complete upload to a source's reply, inside the caller's transaction (which stores the
+ * message): the operator's per-account limits cover the account's files and all its replies'.
+ */
+export async function attachReplyUpload(trx: Transaction<Database>, limits: AttachmentLimits, uploadId: string, reply: { submissionId: string; messageId: string }): Promise<void> {
+  const sizes = await checkedCompleteUpload(trx, uploadId);
+  const attached = await attachedFilesOf(trx, reply.submissionId);
+  if (attached.files + sizes.length > limits.maxFiles) {
+    throw new CodedError('reply_too_many_files', { maxFiles: limits.maxFiles, attached: attached.files, declared: sizes.length });
+  }
+  const replyBytes = sizes.reduce((sum, size) => sum + size, 0);
+  if (attached.paddedBytes + replyBytes > limits.maxAccountBytes) {
+    throw new CodedError('reply_files_too_large', { maxBytes: limits.maxAccountBytes, attachedBytes: attached.paddedBytes, replyBytes });
+  }
+  await trx.updateTable('attachment_uploads').set({ submission_id: reply.submissionId, message_id: reply.messageId }).where('id', '=', uploadId).execute();
 }
 
 type SubmissionIds = readonly string[] | SelectQueryBuilder<Database, 'submissions', { id: string }>;
@@ -158,13 +192,17 @@ export interface StoredFile {
   sealed: Uint8Array;
 }
 
-/** One of a submission's files, as its sealed chunks end to end (for moderators' browsers). */
-export async function sealedFileOf(db: Kysely<Database>, submissionId: string, file: number): Promise<StoredFile | undefined> {
+/**
+ * One of a submission's files (or, with `messageId`, of one of its replies), as its sealed chunks
+ * end to end (for moderators' browsers).
+ */
+export async function sealedFileOf(db: Kysely<Database>, submissionId: string, file: number, messageId?: string): Promise<StoredFile | undefined> {
   const declared = await db
     .selectFrom('attachment_files as f')
     .innerJoin('attachment_uploads as u', 'u.id', 'f.upload_id')
     .select(['f.upload_id', 'f.padded_size'])
     .where('u.submission_id', '=', submissionId)
+    .where('u.message_id', messageId === undefined ? 'is' : '=', messageId ?? null)
     .where('f.file_index', '=', file)
     .executeTakeFirst();
   if (!declared) return undefined;

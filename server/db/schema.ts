@@ -255,6 +255,8 @@ export interface AttachmentUploadsTable {
   created_on: Day;
   /** Set in the transaction that stores the submission; an upload without one is unsent. */
   submission_id: string | null;
+  /** Set when the upload was sent with a source's reply (migration 0017); null for the account's own files. */
+  message_id: string | null;
 }
 
 export interface AttachmentFilesTable {

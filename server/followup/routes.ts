@@ -5,6 +5,8 @@ import formbody from '@fastify/formbody';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
+import { attachmentFieldModel } from '../attachments/routes.js';
+import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { currentIntakeKey } from '../intake/service.js';
 import { SOURCE_ROUTE_LOG_LEVEL } from '../privacy/logging.js';
@@ -30,11 +32,12 @@ import {
 
 export interface FollowupRoutesOptions {
   db: Kysely<Database>;
+  config: Pick<Config, 'attachments'>;
 }
 
 const QUIET = SOURCE_ROUTE_LOG_LEVEL;
 
-export async function followupRoutes(untyped: FastifyInstance, { db }: FollowupRoutesOptions): Promise<void> {
+export async function followupRoutes(untyped: FastifyInstance, { db, config }: FollowupRoutesOptions): Promise<void> {
   // Each handler's body and reply are inferred from its route's JSON schema.
   const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   const sodium = await loadSodium();
@@ -44,6 +47,7 @@ export async function followupRoutes(untyped: FastifyInstance, { db }: FollowupR
     return reply.view('pages/status', {
       title: 'Check on your account',
       script: 'status.js',
+      attachments: attachmentFieldModel(config.attachments),
       intakeKey: key && { id: key.id, publicKey: toBase64(sodium, key.publicKey), fingerprint: key.fingerprint },
       ...model,
     });
@@ -61,7 +65,7 @@ export async function followupRoutes(untyped: FastifyInstance, { db }: FollowupR
       '/status',
       { logLevel: QUIET, config: { sourcePage: true, rateLimit: {} }, schema: { body: statusFormBodySchema } },
       async (request, reply) => {
-        const outcome = await handleStatusForm(db, request.body);
+        const outcome = await handleStatusForm(db, config.attachments, request.body);
         return renderPage(reply.code(outcome.statusCode), {
           serverHandled: true,
           words: request.body.words ?? '',
@@ -83,7 +87,7 @@ export async function followupRoutes(untyped: FastifyInstance, { db }: FollowupR
     api.post(
       '/api/v1/status',
       { logLevel: QUIET, config: { rateLimit: {} }, schema: { body: lookupBodySchema, response: statusResponseSchemas } },
-      async (request) => lookUpStatus(db, parseLookupToken(request.body.lookupToken)),
+      async (request) => lookUpStatus(db, config.attachments, parseLookupToken(request.body.lookupToken)),
     );
 
     api.post(
@@ -92,7 +96,9 @@ export async function followupRoutes(untyped: FastifyInstance, { db }: FollowupR
       async (request, reply) => {
         const lookupToken = parseLookupToken(request.body.lookupToken);
         const ciphertext = parseSealedMessage(request.body.ciphertext);
-        return reply.code(201).send(await receiveSourceMessage(db, lookupToken, ciphertext));
+        const { uploadId } = request.body;
+        const files = uploadId === undefined ? undefined : { uploadId, limits: config.attachments };
+        return reply.code(201).send(await receiveSourceMessage(db, lookupToken, ciphertext, files));
       },
     );
 

@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
-import { deleteAttachmentsOf } from '../attachments/service.js';
+import { attachReplyUpload, deleteAttachmentsOf } from '../attachments/service.js';
+import type { AttachmentLimits } from '../config.js';
 import { decodeField } from '../binary-fields.js';
 import { todayUtc } from '../db/day.js';
 import type { Database, Day, SubmissionStatus } from '../db/schema.js';
@@ -78,7 +79,7 @@ export function parseSealedMessage(text: string): Uint8Array {
  * the token is known: an unknown token costs the same lookup and gets the same 404. The thread
  * comes aggregated and base64-encoded by the database, so that a known token adds little work.
  */
-export async function lookUpStatus(db: Kysely<Database>, lookupToken: Uint8Array): Promise<SourceStatus> {
+export async function lookUpStatus(db: Kysely<Database>, limits: AttachmentLimits, lookupToken: Uint8Array): Promise<SourceStatus> {
   // From a one-row probe, so that the joins and the thread subquery run (and find nothing) for
   // an unknown token just as they run for a known one.
   const probe = db.selectNoFrom(sql<Uint8Array>`${lookupTokenHash(lookupToken)}::bytea`.as('lookup_hash')).as('probe');
@@ -109,6 +110,19 @@ export async function lookUpStatus(db: Kysely<Database>, lookupToken: Uint8Array
           .whereRef('messages.submission_id', '=', 'submissions.id')
           .orderBy('messages.position'),
       ).as('thread'),
+      // What the account and its replies already carry, for the allowance a reply's files have left.
+      eb
+        .selectFrom('attachment_files as f')
+        .innerJoin('attachment_uploads as u', 'u.id', 'f.upload_id')
+        .select((files) => files.fn.countAll<string>().as('n'))
+        .whereRef('u.submission_id', '=', 'submissions.id')
+        .as('attached_files'),
+      eb
+        .selectFrom('attachment_files as f')
+        .innerJoin('attachment_uploads as u', 'u.id', 'f.upload_id')
+        .select((files) => files.fn.sum<string>('f.padded_size').as('bytes'))
+        .whereRef('u.submission_id', '=', 'submissions.id')
+        .as('attached_bytes'),
     ])
     .executeTakeFirstOrThrow();
   const { status, received_on: receivedOn, status_changed_on: statusChangedOn } = found;
@@ -138,6 +152,13 @@ export async function lookUpStatus(db: Kysely<Database>, lookupToken: Uint8Array
     ...(published ? { story: { url: `/stories/${encodeURIComponent(found.story_slug!)}` } } : {}),
     canReply: canReply(state),
     canWithdraw: canWithdraw(state),
+    // What a reply's files may still take; nothing once no reply is taken.
+    fileAllowance: canReply(state)
+      ? {
+          files: Math.max(0, limits.maxFiles - Number(found.attached_files ?? 0)),
+          paddedBytes: Math.max(0, limits.maxAccountBytes - Number(found.attached_bytes ?? 0)),
+        }
+      : { files: 0, paddedBytes: 0 },
   };
 }
 
@@ -154,14 +175,22 @@ async function lockedLiveSubmission(trx: Transaction<Database>, hash: Uint8Array
   return row;
 }
 
+/** Files sent with a reply: the complete upload its sealed message lists, and the operator's limits. */
+export interface ReplyFiles {
+  uploadId: string;
+  limits: AttachmentLimits;
+}
+
 /**
- * Stores a message the source sealed to the intake key. An answer to a question moves the
- * submission back to in_review; after a decision moderators no longer read messages (409).
+ * Stores a message the source sealed to the intake key, with the files its upload holds, in one
+ * transaction: a reply whose files are not all stored is refused whole. An answer to a question
+ * moves the submission back to in_review; after a decision moderators no longer read messages (409).
  */
 export async function receiveSourceMessage(
   db: Kysely<Database>,
   lookupToken: Uint8Array,
   ciphertext: Uint8Array,
+  files?: ReplyFiles,
 ): Promise<{ status: SubmissionStatus }> {
   const hash = lookupTokenHash(lookupToken);
   const today = todayUtc();
@@ -175,10 +204,11 @@ export async function receiveSourceMessage(
       .select((eb) => eb.fn.max('position').as('position'))
       .where('submission_id', '=', row.id)
       .executeTakeFirst();
+    const messageId = randomUUID();
     await trx
       .insertInto('messages')
       .values({
-        id: randomUUID(),
+        id: messageId,
         submission_id: row.id,
         position: Number(last?.position ?? 0) + 1,
         direction: 'from_source',
@@ -186,6 +216,7 @@ export async function receiveSourceMessage(
         sent_on: today,
       })
       .execute();
+    if (files) await attachReplyUpload(trx, files.limits, files.uploadId, { submissionId: row.id, messageId });
     if (row.status !== 'needs_info') return { status: row.status };
     await trx.updateTable('submissions').set({ status: 'in_review', status_changed_on: today }).where('id', '=', row.id).execute();
     return { status: 'in_review' as const };
@@ -212,8 +243,9 @@ export async function withdrawSubmission(db: Kysely<Database>, lookupToken: Uint
       .set({ envelope: null, status: 'withdrawn', status_changed_on: today })
       .where('id', '=', row.id)
       .execute();
-    await trx.deleteFrom('messages').where('submission_id', '=', row.id).execute();
+    // Files first: reply files go with their messages, and are counted before they do.
     const filesDeleted = await deleteAttachmentsOf(trx, [row.id]);
+    await trx.deleteFrom('messages').where('submission_id', '=', row.id).execute();
     const account = await trx
       .updateTable('accounts')
       .set({ withdrawn_on: today })
@@ -316,7 +348,7 @@ async function sealOnServer(db: Kysely<Database>, sodium: Sodium, text: string):
  * POST /status: derives the keys from the words, performs the action, then reads the status
  * and opens the moderators' messages. The words, keys and clear text live only in this call.
  */
-export async function handleStatusForm(db: Kysely<Database>, form: StatusForm): Promise<StatusFormOutcome> {
+export async function handleStatusForm(db: Kysely<Database>, limits: AttachmentLimits, form: StatusForm): Promise<StatusFormOutcome> {
   let entropy: Uint8Array;
   try {
     entropy = entropyFromReceiptWords(form.words ?? '');
@@ -347,7 +379,7 @@ export async function handleStatusForm(db: Kysely<Database>, form: StatusForm): 
     }
     let found: SourceStatus;
     try {
-      found = await lookUpStatus(db, lookupToken);
+      found = await lookUpStatus(db, limits, lookupToken);
     } catch (error) {
       if (error instanceof CodedError && error.statusCode === 404) return { statusCode: 404, refusal: error, keepMessage: false };
       throw error;

@@ -3,6 +3,7 @@ import formbody from '@fastify/formbody';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
+import { attachmentFieldModel } from '../attachments/routes.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { CodedError } from '../../common/errors.js';
@@ -35,7 +36,7 @@ export async function intakeRoutes(untyped: FastifyInstance, { db, config }: Int
       error,
       kMin: config.kMin,
       retentionDays: config.retentionDays,
-      attachments: { ...config.attachments, maxFileMb: (config.attachments.maxFileBytes / 1_000_000).toLocaleString('en', { maximumFractionDigits: 1 }) },
+      attachments: attachmentFieldModel(config.attachments),
       intakeKey: key && { id: key.id, publicKey: toBase64(sodium, key.publicKey), fingerprint: key.fingerprint },
     });
   }

@@ -128,6 +128,7 @@ export async function openSubmission(db: Kysely<Database>, id: string): Promise<
     envelope: row.envelope && toBase64(sodium, row.envelope),
     replyPublicKey: toBase64(sodium, row.reply_public_key),
     messages: messages.map((m) => ({
+      id: m.id,
       direction: m.direction,
       ciphertext: toBase64(sodium, m.ciphertext),
       sentOn: m.sent_on,

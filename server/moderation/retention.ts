@@ -62,8 +62,9 @@ export async function purgeExpiredSubmissions(
       .where('status', 'in', DECIDED_STATUSES)
       .where('decided_on', 'is not', null)
       .where('decided_on', '<=', cutoff);
-    await trx.deleteFrom('messages').where('submission_id', 'in', expired).execute();
+    // Files first: reply files go with their messages, and are counted before they do.
     const filesDeleted = await deleteAttachmentsOf(trx, expired);
+    await trx.deleteFrom('messages').where('submission_id', 'in', expired).execute();
     // Uploads a closed tab never sent, begun before yesterday: a whole day old, so none is still under way.
     const unsentUploadsDeleted = await deleteUnsentUploads(trx, addDays(today, -1));
     if (purged > 0 || filesDeleted > 0 || unsentUploadsDeleted > 0) {

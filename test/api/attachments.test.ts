@@ -2,7 +2,6 @@
 // a submission acknowledged only with every file stored and checked, bad input refused with
 // nothing stored, and every chunk gone with withdrawal, retention or an abandoned upload.
 import { randomUUID } from 'node:crypto';
-import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ATTACHMENT_CHUNK_BYTES, SEALED_CHUNK_BYTES, type SealedAttachment } from '../../common/protocol/attachment.js';
@@ -15,6 +14,7 @@ import { dumpAllTables } from '../support/database.js';
 import { postJson } from '../support/followup.js';
 import { createIntakeKey, type TestIntakeKey } from '../support/intake.js';
 import { call, enrolViaApi, logInViaApi, visit } from '../support/moderation.js';
+import { expectRefusal, rowCounts } from '../support/refusals.js';
 
 let t: TestApp;
 let key: TestIntakeKey;
@@ -28,24 +28,10 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const count = async (table: 'attachment_uploads' | 'attachment_files' | 'attachment_chunks' | 'submissions') =>
-  Number((await t.database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-
-async function counts() {
-  return {
-    uploads: await count('attachment_uploads'),
-    files: await count('attachment_files'),
-    chunks: await count('attachment_chunks'),
-    submissions: await count('submissions'),
-  };
-}
-
-function expectRefusal(response: LightMyRequestResponse, status: number, code: string) {
-  expect(response.statusCode, response.body).toBe(status);
-  const { error } = response.json<{ error: { code: string; message: string } }>();
-  expect(error.code).toBe(code);
-  expect(error.message.length).toBeGreaterThan(10);
-}
+const counts = async () => {
+  const rows = await rowCounts(t.database.db, ['attachment_uploads', 'attachment_files', 'attachment_chunks', 'submissions']);
+  return { uploads: rows.attachment_uploads, files: rows.attachment_files, chunks: rows.attachment_chunks, submissions: rows.submissions };
+};
 
 const toBase64Of = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
@@ -95,6 +81,7 @@ describe('uploading attachments', () => {
       'attachment_files.upload_id',
       'attachment_uploads.created_on',
       'attachment_uploads.id',
+      'attachment_uploads.message_id',
       'attachment_uploads.submission_id',
     ]);
     expect(columns.filter((c) => c.data_type.startsWith('timestamp'))).toEqual([]);

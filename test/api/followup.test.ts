@@ -87,6 +87,8 @@ describe('POST /api/v1/status', () => {
       messages: [],
       canReply: true,
       canWithdraw: true,
+      // The operator's defaults: 10 files, 25 MB for the account and its replies together.
+      fileAllowance: { files: 10, paddedBytes: 25_000_000 },
     });
     expect(response.headers['cache-control']).toBe('no-store');
     expect(response.headers['set-cookie']).toBeUndefined();
@@ -272,6 +274,7 @@ describe('POST /api/v1/withdraw', () => {
       messages: [],
       canReply: false,
       canWithdraw: false,
+      fileAllowance: { files: 0, paddedBytes: 0 },
     });
     // The moderators cannot decide on it any more.
     expect((await call(t.app, moderator, 'POST', `/mod/api/submissions/${source.submissionId}/reject`, { reason: 'x' })).statusCode).toBe(409);

@@ -10,6 +10,8 @@ import { CodedError, type ErrorBody } from '../../common/errors.js';
 import { codedErrorMessage, describeError, refusalMessage } from '../../common/error-messages.js';
 import { deriveReceiptKeys, entropyFromReceiptWords } from '../../common/protocol/receipt.js';
 import { loadSodium, type Sodium } from '../../common/protocol/sodium.js';
+import { setUpAttachments } from './attachments/attach.js';
+import { sealAndUpload } from './attachments/upload.js';
 import { checkedIntakeKey, showComputedFingerprint } from './intake-fingerprint.js';
 import { attachWordSuggestions } from './receipt-words.js';
 
@@ -92,6 +94,10 @@ async function main(): Promise<void> {
   const withdrawFields = element<HTMLFieldSetElement>('withdraw-fields');
   const messageBox = element<HTMLTextAreaElement>('message');
   const confirm = element<HTMLInputElement>('confirm');
+  // The same attach control as /submit; its limits are what the account's replies have left.
+  const attachmentsSection = document.getElementById('attachments');
+  const attachments = attachmentsSection ? setUpAttachments(attachmentsSection) : undefined;
+  const allowance = element('reply-file-allowance');
   const sodiumReady: Promise<Sodium> = loadSodium();
   let busy = false;
   void sodiumReady.then((sodium) => showComputedFingerprint(sodium, form));
@@ -129,6 +135,16 @@ async function main(): Promise<void> {
     element('messages').replaceChildren(...answer.messages.map((m) => messageItem(sodium, m, keys.replyKeyPair)));
     element('reply-legend').textContent = answer.status === 'needs_info' ? 'Answer the moderators' : 'Write to the moderators';
     replyFields.hidden = replyFields.disabled = !answer.canReply;
+    if (attachmentsSection) {
+      const { files, paddedBytes } = answer.fileAllowance;
+      attachmentsSection.dataset.maxFiles = String(files);
+      attachmentsSection.dataset.maxAccountBytes = String(paddedBytes);
+      allowance.textContent =
+        files === 0
+          ? 'Your account and its replies already carry as many files as this site accepts; no more can be attached.'
+          : `Your account and its replies share one limit: this reply can carry ${files} more file${files === 1 ? '' : 's'}, ${(paddedBytes / 1_000_000).toFixed(1)} MB once padded for sending.`;
+      allowance.hidden = false;
+    }
     withdrawFields.hidden = withdrawFields.disabled = !answer.canWithdraw;
     result.hidden = false;
   };
@@ -151,12 +167,19 @@ async function main(): Promise<void> {
     },
     async reply(sodium, keys) {
       const text = messageBox.value;
-      if (text.trim() === '') throw new Refusal('Write your message first.');
+      // Files first: the message lists their keys, and is acknowledged only once they are all stored.
+      const files = attachments ? await attachments.prepared() : [];
+      if (text.trim() === '' && files.length === 0) throw new Refusal('Write your message first.');
       const intakePublicKey = checkedIntakeKey(sodium, form);
+      const sent =
+        files.length > 0
+          ? await sealAndUpload(sodium, files, (done, total) => (progress.textContent = `Encrypting and sending your files… ${Math.floor((100 * done) / total)}%`))
+          : undefined;
       progress.textContent = 'Sealing and sending your message…';
-      const ciphertext = toBase64(sodium, sealMessage(sodium, text, intakePublicKey));
-      await postJson('/api/v1/messages', { lookupToken: keys.lookupToken, ciphertext });
+      const ciphertext = toBase64(sodium, sealMessage(sodium, text, intakePublicKey, sent?.manifest));
+      await postJson('/api/v1/messages', { lookupToken: keys.lookupToken, ciphertext, ...(sent ? { uploadId: sent.uploadId } : {}) });
       messageBox.value = '';
+      attachments?.clear();
       await refresh(sodium, keys);
       showNotice('Your message was sealed in this browser to the moderators’ key and sent. Only they can read it.');
     },

@@ -16,6 +16,8 @@ interface Attached extends PreparedFile {
 export interface AttachmentsField {
   /** Resolves once every file attached so far is stripped; the files to send, in order. */
   prepared(): Promise<PreparedFile[]>;
+  /** Forgets every attached file, once they have been sent. */
+  clear(): void;
 }
 
 const MB = (bytes: number) => (bytes < 1_000_000 ? `${Math.ceil(bytes / 1000)} KB` : `${(bytes / 1_000_000).toFixed(1)} MB`);
@@ -29,8 +31,10 @@ function removedSentence(removed: readonly MetadataCategory[], pdf: boolean): st
 
 export function setUpAttachments(section: HTMLElement): AttachmentsField {
   const maxFileBytes = Math.min(Number(section.dataset.maxFileBytes), LARGEST_ATTACHMENT_PAYLOAD);
-  const maxAccountBytes = Number(section.dataset.maxAccountBytes);
-  const maxFiles = Number(section.dataset.maxFiles);
+  // Read when a file is checked: on /status they are what the account's replies have left.
+  const maxAccountBytes = () => Number(section.dataset.maxAccountBytes);
+  const maxFiles = () => Number(section.dataset.maxFiles);
+  const limitScope = section.dataset.limitScope ?? 'with one account';
   const worker = section.dataset.pdfWorker ?? '';
   const input = section.querySelector<HTMLInputElement>('#attachment-input')!;
   const list = section.querySelector<HTMLUListElement>('#attachment-list')!;
@@ -45,7 +49,7 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
   function refusalFor(length: number, replacing?: Attached): string | undefined {
     if (length > maxFileBytes) return `Once prepared it takes ${MB(length)}; at most ${MB(maxFileBytes)} a file.`;
     const others = attached.reduce((sum, f) => (f === replacing ? sum : sum + attachmentBucketFor(f.plaintext.length)), 0);
-    if (others + attachmentBucketFor(length) > maxAccountBytes) return `Your files together would take more than ${MB(maxAccountBytes)} once padded for sending.`;
+    if (others + attachmentBucketFor(length) > maxAccountBytes()) return `Your files together would take more than ${MB(maxAccountBytes())} once padded for sending.`;
     return undefined;
   }
   /** Work on the attached files runs in turn, and sending waits for all of it. */
@@ -64,7 +68,7 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
       name.textContent = `${file.name}: not attached. ${message}`;
       name.className = 'attachment-name error-summary';
     };
-    if (attached.length >= maxFiles) return fail(`At most ${maxFiles} files can be sent with one account.`);
+    if (attached.length >= maxFiles()) return fail(`At most ${maxFiles()} files can be sent ${limitScope}.`);
     try {
       let prepared: PreparedFile;
       let removed: MetadataCategory[];
@@ -156,6 +160,11 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
     async prepared() {
       await pending;
       return attached.map(({ kind, plaintext, pages }) => ({ kind, plaintext, ...(pages === undefined ? {} : { pages }) }));
+    },
+    clear() {
+      attached.length = 0;
+      list.replaceChildren();
+      status.textContent = '';
     },
   };
 }

@@ -1,6 +1,6 @@
 // The files a source attached, opened in the moderator's browser (docs/attachments.md): each
-// sealed file is fetched, checked against the digest the account lists, decrypted and shown in
-// the page (pictures, and a PDF's page images made at intake); never offered as a download.
+// sealed file is fetched, checked against the digest the account (or the reply) lists, decrypted
+// and shown in the page (pictures, and a PDF's page images made at intake); never offered as a download.
 import {
   attachmentManifestOf,
   openAttachment,
@@ -11,9 +11,8 @@ import {
 import type { Sodium } from '../../../common/protocol/sodium.js';
 import { pictureUrl } from '../attachments/picture-url.js';
 
-
-async function openFile(sodium: Sodium, submissionId: string, index: number, entry: AttachmentManifestEntry): Promise<{ type: string; pictures: Uint8Array[] }> {
-  const response = await fetch(`/mod/api/submissions/${submissionId}/attachments/${index}`, { credentials: 'same-origin' });
+async function openFile(sodium: Sodium, url: string, entry: AttachmentManifestEntry): Promise<{ type: string; pictures: Uint8Array[] }> {
+  const response = await fetch(url, { credentials: 'same-origin' });
   if (!response.ok) throw new Error(`The server answered ${response.status}.`);
   const sealed = new Uint8Array(await response.arrayBuffer());
   const chunks = Array.from({ length: sealed.length / SEALED_CHUNK_BYTES }, (_, n) => sealed.subarray(n * SEALED_CHUNK_BYTES, (n + 1) * SEALED_CHUNK_BYTES));
@@ -22,14 +21,8 @@ async function openFile(sodium: Sodium, submissionId: string, index: number, ent
   return { type: entry.kind, pictures: [plaintext] };
 }
 
-/** Lists and opens the files an opened account lists, in section#submission-files. */
-export async function showAttachments(sodium: Sodium, openedAccount: unknown, submissionId: string): Promise<void> {
-  const section = document.getElementById('submission-files');
-  const list = document.getElementById('submission-file-list');
-  if (!section || !list) return;
-  const manifest = attachmentManifestOf(sodium, openedAccount);
-  if (manifest.length === 0) return;
-  section.hidden = false;
+/** Opens each listed file into `list`, one item per file; `urlOf` names where its sealed bytes are. */
+export async function openFilesInto(sodium: Sodium, list: HTMLElement, manifest: readonly AttachmentManifestEntry[], urlOf: (index: number) => string): Promise<void> {
   for (const [index, entry] of manifest.entries()) {
     const item = document.createElement('li');
     const caption = document.createElement('p');
@@ -38,7 +31,7 @@ export async function showAttachments(sodium: Sodium, openedAccount: unknown, su
     item.append(caption);
     list.append(item);
     try {
-      const { type, pictures } = await openFile(sodium, submissionId, index, entry);
+      const { type, pictures } = await openFile(sodium, urlOf(index), entry);
       for (const [page, bytes] of pictures.entries()) {
         const img = document.createElement('img');
         img.src = await pictureUrl(bytes, type);
@@ -52,4 +45,24 @@ export async function showAttachments(sodium: Sodium, openedAccount: unknown, su
       caption.className = 'error-summary';
     }
   }
+}
+
+/** Lists and opens the files an opened account lists, in section#submission-files. */
+export async function showAttachments(sodium: Sodium, openedAccount: unknown, submissionId: string): Promise<void> {
+  const section = document.getElementById('submission-files');
+  const list = document.getElementById('submission-file-list');
+  if (!section || !list) return;
+  const manifest = attachmentManifestOf(sodium, openedAccount);
+  if (manifest.length === 0) return;
+  section.hidden = false;
+  await openFilesInto(sodium, list, manifest, (index) => `/mod/api/submissions/${submissionId}/attachments/${index}`);
+}
+
+/** The files a source's reply lists, opened under it in the timeline. */
+export function replyFilesList(sodium: Sodium, manifest: readonly AttachmentManifestEntry[], submissionId: string, messageId: string): HTMLUListElement {
+  const list = document.createElement('ul');
+  list.className = 'attachment-list reply-files';
+  list.setAttribute('aria-label', 'Files sent with this message');
+  void openFilesInto(sodium, list, manifest, (index) => `/mod/api/submissions/${submissionId}/messages/${messageId}/attachments/${index}`);
+  return list;
 }

@@ -7,7 +7,7 @@ import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
 import { openAccount, openMessageWithAnyKey, sealMessage, type BoxKeyPair } from '../../../common/protocol/envelope.js';
 import { conditionAnswers, conditions, consents, factQuestions, hoursBands, payBands, platforms, roles, taskTypes } from '../../../common/vocabulary.js';
 import { isUndecided } from '../../../common/workflow.js';
-import { showAttachments } from './attachments.js';
+import { replyFilesList, showAttachments } from './attachments.js';
 import { api, asSodium, element, say, sodiumReady, unlockIntakeKeys, type IntakeKeyring, type SodiumSumo } from './console.js';
 import { DraftMarks, renderMarked, unresolvedRefusal } from './identifier-marks.js';
 import { renderPublication } from './publication.js';
@@ -114,7 +114,10 @@ function toggleStoryFields() {
   fields.hidden = !quoting;
 }
 
-/** The timeline: the source's messages and the team's questions, both opened with the intake keys. */
+// A reply's files, opened once per page: the timeline is drawn again after every action.
+const openedReplyFiles = new Map<string, HTMLUListElement>();
+
+/** The timeline: the source's messages (with any files) and the team's questions, all opened with the intake keys. */
 function showMessages(sodium: SodiumSumo, submission: SubmissionView, ring: IntakeKeyring) {
   const s = asSodium(sodium);
   const open = (ciphertext: string) => openMessageWithAnyKey(s, fromBase64(s, ciphertext), ring.keys.values()).body;
@@ -125,7 +128,14 @@ function showMessages(sodium: SodiumSumo, submission: SubmissionView, ring: Inta
     const text = document.createElement('span');
     if (message.direction === 'from_source') {
       who.textContent = `${message.sentOn}, the source answered: `;
-      text.textContent = open(message.ciphertext);
+      const opened = openMessageWithAnyKey(s, fromBase64(s, message.ciphertext), ring.keys.values());
+      text.textContent = opened.body;
+      if (opened.attachments) {
+        const files = openedReplyFiles.get(message.id) ?? replyFilesList(s, opened.attachments, submission.id, message.id);
+        openedReplyFiles.set(message.id, files);
+        item.append(who, text, files);
+        return item;
+      }
     } else if (message.intakeCiphertext) {
       who.textContent = `${message.sentOn}, the team asked: `;
       text.textContent = open(message.intakeCiphertext);
