@@ -329,3 +329,69 @@ export const emptyQueuePhrases = vocabulary([
   { key: 'rejected', label: 'has been rejected' },
   { key: 'withdrawn', label: 'has been withdrawn' },
 ]);
+
+/**
+ * The audit log's actions (DESIGN §4), each in the words the audit page shows. server/moderation/audit.ts
+ * takes AUDIT_ACTIONS from these keys, so an action cannot be recorded before it has a label.
+ */
+export const auditActions = vocabulary([
+  { key: 'moderator.invited', label: 'Moderator invited' },
+  { key: 'moderator.enrolled', label: 'Moderator enrolled' },
+  { key: 'moderator.disabled', label: 'Moderator disabled' },
+  { key: 'intake_key.created', label: 'Intake key created' },
+  { key: 'intake_key.granted', label: 'Intake key granted to a moderator' },
+  { key: 'moderator.key_verified', label: 'Moderator’s key fingerprint verified' },
+  { key: 'intake_key.rotated', label: 'Intake key rotated' },
+  { key: 'session.login', label: 'Logged in' },
+  { key: 'session.logout', label: 'Logged out' },
+  { key: 'passkey.added', label: 'Passkey added' },
+  { key: 'passkey.removed', label: 'Passkey removed' },
+  { key: 'passkey.refused', label: 'Passkey refused' },
+  { key: 'moderator.reenrolment_started', label: 'Re-enrolment started' },
+  { key: 'submission.opened', label: 'Submission opened' },
+  { key: 'submission.claimed', label: 'Review started (claimed)' },
+  { key: 'submission.taken_over', label: 'Review taken over' },
+  { key: 'submission.released', label: 'Review released for someone else' },
+  { key: 'submission.accepted', label: 'Submission accepted' },
+  { key: 'submission.rejected', label: 'Submission rejected' },
+  { key: 'submission.question_asked', label: 'Question sent to the source' },
+  { key: 'submission.withdrawn', label: 'Withdrawn by the source' },
+  { key: 'story.submitted_for_review', label: 'Story sent for second review' },
+  { key: 'story.approved', label: 'Story approved' },
+  { key: 'story.returned', label: 'Story returned to its author' },
+  { key: 'story.returned_at_release', label: 'Story returned at release (its publication would have changed)' },
+  { key: 'watch_list.updated', label: 'Watch list updated' },
+  { key: 'retention.purged', label: 'Old submissions deleted (retention)' },
+]);
+export type AuditAction = (typeof auditActions.keys)[number];
+
+/** What an audit entry is about. */
+export const auditSubjectTypes = vocabulary([
+  { key: 'submission', label: 'Submission' },
+  { key: 'story', label: 'Story' },
+  { key: 'moderator', label: 'Moderator' },
+  { key: 'intake_key', label: 'Intake key' },
+]);
+export type AuditSubjectType = (typeof auditSubjectTypes.keys)[number];
+
+/** The names of the details an audit entry may carry (counts, handles, fingerprints: never a source's text). */
+export const auditDetailNames = vocabulary([
+  { key: 'handle', label: 'moderator' },
+  { key: 'role', label: 'role' },
+  { key: 'from', label: 'taken over from' },
+  { key: 'fingerprint', label: 'fingerprint' },
+  { key: 'keys', label: 'intake keys' },
+  { key: 'moderators', label: 'moderators granted' },
+  { key: 'passkey', label: 'passkey' },
+  { key: 'keysBound', label: 'keys bound to the passkey' },
+  { key: 'step', label: 'at' },
+  { key: 'reason', label: 'reason' },
+  { key: 'verificationTier', label: 'verification' },
+  { key: 'documentKinds', label: 'documents seen' },
+  { key: 'dismissedIdentifierMarks', label: 'marks judged not identifying' },
+  { key: 'count', label: 'submissions deleted' },
+  { key: 'filesDeleted', label: 'files deleted' },
+  { key: 'unsentUploadsDeleted', label: 'unsent uploads deleted' },
+  { key: 'storiesRetracted', label: 'stories retracted' },
+  { key: 'draftsDeleted', label: 'drafts deleted' },
+]);

@@ -8,44 +8,15 @@ import { canonicalJson, type Json } from '../../common/protocol/canonical-json.j
 import { AUDIT_GENESIS_HASH, auditEntryHash } from '../../common/protocol/digest.js';
 import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import type { AuditVerification, ListedAuditEntry } from '../../common/moderation/audit-view.js';
+import { auditActions, auditDetailNames, auditSubjectTypes, documentKinds, moderatorRoles, verificationTiers, type AuditAction, type AuditSubjectType } from '../../common/vocabulary.js';
 
-export const AUDIT_ACTIONS = [
-  'moderator.invited',
-  'moderator.enrolled',
-  'moderator.disabled',
-  'intake_key.created',
-  'intake_key.granted',
-  'moderator.key_verified',
-  'intake_key.rotated',
-  'session.login',
-  'session.logout',
-  'passkey.added',
-  'passkey.removed',
-  'passkey.refused',
-  'moderator.reenrolment_started',
-  'submission.opened',
-  'submission.claimed',
-  'submission.taken_over',
-  'submission.released',
-  'submission.accepted',
-  'submission.rejected',
-  'submission.question_asked',
-  'submission.withdrawn',
-  'story.submitted_for_review',
-  'story.approved',
-  'story.returned',
-  'story.returned_at_release',
-  'watch_list.updated',
-  'retention.purged',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+// The list lives with its labels in the vocabulary module: an action without a label does not typecheck.
+export const AUDIT_ACTIONS = auditActions.keys;
+export type { AuditAction, AuditSubjectType };
 
 export function isAuditAction(value: unknown): value is AuditAction {
-  return typeof value === 'string' && (AUDIT_ACTIONS as readonly string[]).includes(value);
+  return auditActions.has(value);
 }
-
-export const AUDIT_SUBJECT_TYPES = ['submission', 'story', 'moderator', 'intake_key'] as const;
-export type AuditSubjectType = (typeof AUDIT_SUBJECT_TYPES)[number];
 
 export type AuditActor = { id: string; handle: string } | 'system';
 export interface AuditSubject {
@@ -54,14 +25,15 @@ export interface AuditSubject {
 }
 
 /** One entry as hashed and stored (canonical JSON); `subject` and `details` only when given. */
-export interface AuditEntry {
+// A type, not an interface: the API's loose entry type (an index signature) must accept it.
+export type AuditEntry = {
   seq: number;
   day: Day;
   actor: AuditActor;
   action: AuditAction;
   subject?: AuditSubject;
   details?: Json;
-}
+};
 
 export interface AuditEntryInput {
   actor: AuditActor;
@@ -103,7 +75,7 @@ export async function appendAuditEntry(trx: Kysely<Database>, input: AuditEntryI
     action: input.action,
   };
   if (input.subject) {
-    if (!(AUDIT_SUBJECT_TYPES as readonly string[]).includes(input.subject.type)) {
+    if (!auditSubjectTypes.has(input.subject.type)) {
       throw new Error(`unknown audit subject type: ${String(input.subject.type)}`);
     }
     entry.subject = { type: input.subject.type, id: input.subject.id };
@@ -189,11 +161,58 @@ export async function verifyAuditChain(
 export async function listAuditEntries(
   db: Kysely<Database>,
   options: { limit: number; beforeSeq?: number },
-): Promise<ListedAuditEntry[]> {
+): Promise<Array<AuditEntry & { hash: string }>> {
   const limit = Number.isFinite(options.limit) ? Math.min(Math.max(Math.trunc(options.limit), 1), 1000) : 50;
   let query = db.selectFrom('audit_log').select(['seq', 'entry', 'hash']).orderBy('seq', 'desc').limit(limit);
   if (options.beforeSeq !== undefined) query = query.where('seq', '<', options.beforeSeq);
   const rows = await query.execute();
   const sodium = await loadSodiumSumo();
   return rows.map((row) => ({ ...(JSON.parse(row.entry) as AuditEntry), hash: sodium.to_hex(row.hash) }));
+}
+
+/** An entry in the audit page's words; `action` keeps its key beside the label for whoever greps. */
+export interface AuditEntryOnPage {
+  seq: number;
+  day: Day;
+  who: string;
+  action: AuditAction;
+  actionText: string;
+  subject?: { id: string; text: string };
+  detailsText: string;
+}
+
+// Detail values whose words come from a vocabulary; the rest (counts, handles, fingerprints) read as they are.
+const detailValueVocabularies: Partial<Record<string, { labelOf(key: string): string }>> = {
+  role: moderatorRoles,
+  verificationTier: verificationTiers,
+  documentKinds,
+};
+
+function detailValueText(name: string, value: Json): string {
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (Array.isArray(value)) return value.map((item) => detailValueText(name, item)).join(', ');
+  if (typeof value === 'string') return detailValueVocabularies[name]?.labelOf(value) ?? value;
+  if (value === null || typeof value === 'number') return String(value);
+  return canonicalJson(value);
+}
+
+export function describeAuditEntry(entry: AuditEntry): AuditEntryOnPage {
+  const details = entry.details;
+  const detailsText =
+    details === undefined
+      ? ''
+      : typeof details === 'object' && details !== null && !Array.isArray(details)
+        ? Object.entries(details)
+            .map(([name, value]) => `${auditDetailNames.labelOf(name)}: ${detailValueText(name, value)}`)
+            .join('; ')
+        : detailValueText('', details);
+  return {
+    seq: entry.seq,
+    day: entry.day,
+    who: entry.actor === 'system' ? 'the system' : entry.actor.handle,
+    action: entry.action,
+    actionText: auditActions.labelOf(entry.action),
+    ...(entry.subject ? { subject: { id: entry.subject.id, text: `${auditSubjectTypes.labelOf(entry.subject.type)} ${entry.subject.id.slice(0, 8)}` } } : {}),
+    detailsText,
+  };
 }

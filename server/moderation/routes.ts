@@ -31,7 +31,7 @@ import {
   taskTypes,
 } from '../../common/vocabulary.js';
 import { storyReviewRefusal, storyRevisionRefusal } from '../../common/workflow.js';
-import { listAuditEntries, verifyAuditChain } from './audit.js';
+import { describeAuditEntry, listAuditEntries, verifyAuditChain } from './audit.js';
 import { previewPublication } from './publication-preview.js';
 import {
   askSource,
@@ -320,7 +320,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
     });
 
     session.get('/mod/audit', async (_request, reply) =>
-      page(reply, 'audit', { title: 'Audit log', entries: await listAuditEntries(db, { limit: 200 }), verification: await verifyAuditChain(db) }),
+      page(reply, 'audit', { title: 'Audit log', entries: (await listAuditEntries(db, { limit: 200 })).map(describeAuditEntry), verification: await verifyAuditChain(db) }),
     );
 
     // Submissions open only for moderators with a passkey (or within the operator's grace period).

@@ -193,3 +193,21 @@ describe('what the second reviewer approves is what is published', () => {
     expect(published.public_tags).toMatchObject(again.publication.publication.tags);
   });
 });
+
+describe('the audit page', () => {
+  it('names each action, subject and detail in words, and keeps the action’s key for whoever greps', async () => {
+    const id = await submitSealed(t.app, t.database.db);
+    expect((await call(t.app, alice, 'POST', `/mod/api/submissions/${id}/claim`, {})).statusCode).toBe(200);
+    expect((await call(t.app, bob, 'POST', `/mod/api/submissions/${id}/claim`, { takeOver: true })).statusCode).toBe(200);
+    const page = await t.app.inject({ url: '/mod/audit', cookies: alice.cookies });
+    expect(page.statusCode).toBe(200);
+    const row = page.body.match(/<tr data-action="submission\.taken_over">.*?<\/tr>/)?.[0];
+    expect(row).toContain('<span title="submission.taken_over">Review taken over</span>');
+    expect(row).toContain(`Submission ${id.slice(0, 8)}`);
+    expect(row).toContain(`title="${id}"`);
+    expect(row).toContain('taken over from: alice');
+    expect(page.body).toContain('<span title="session.login">Logged in</span>');
+    // No cell shows a raw key.
+    expect(page.body).not.toMatch(/<td>[a-z_]+\.[a-z_]+<\/td>/);
+  });
+});
