@@ -29,9 +29,18 @@ const queueItemSchema = {
 export const queueViewSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['items'],
-  properties: { items: { type: 'array', items: queueItemSchema } },
+  required: ['items', 'counts'],
+  properties: {
+    items: { type: 'array', items: queueItemSchema },
+    // How many submissions each status tab holds, and 'undecided' (the "to decide" tab): what the tabs show.
+    counts: { type: 'object', additionalProperties: { type: 'integer' } },
+  },
 } as const;
 
 export type QueueItem = FromSchema<typeof queueItemSchema>;
 export type QueueView = FromSchema<typeof queueViewSchema>;
+
+/** What a queue row shows beside the item's own fields; the page's template and its script both use it. */
+export function queueRowWords(item: Pick<QueueItem, 'id' | 'paddingBucket'>): { shortId: string; sizeText: string } {
+  return { shortId: item.id.slice(0, 8), sizeText: `${item.paddingBucket / 1024} KiB` };
+}

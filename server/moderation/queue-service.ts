@@ -96,11 +96,12 @@ export async function listQueue(db: Kysely<Database>, viewer: { id: string }, fi
   });
 }
 
-export async function queueCounts(db: Kysely<Database>): Promise<Record<SubmissionStatus, number>> {
+/** How many submissions each status holds, and how many are undecided (the queue's "to decide" tab). */
+export async function queueCounts(db: Kysely<Database>): Promise<Record<SubmissionStatus | 'undecided', number>> {
   const rows = await db.selectFrom('submissions').select(['status', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('status').execute();
   const counts = Object.fromEntries(SUBMISSION_STATUSES.map((s) => [s, 0])) as Record<SubmissionStatus, number>;
   for (const row of rows) counts[row.status] = Number(row.n);
-  return counts;
+  return { undecided: UNDECIDED_STATUSES.reduce((sum, status) => sum + counts[status], 0), ...counts };
 }
 
 export type { SubmissionForModerator };

@@ -53,6 +53,7 @@ import { PASSKEY_REQUIRED, passkeyStanding, relyingPartyFor } from './passkeys.j
 import { authenticate, issueLoginChallenge, loadLoginSecrets, logIn, logOut, verifyLoginPasskey } from './session-service.js';
 import { approveStory, getStory, listStories, returnStory, reviseStory, storyPublicationPreview } from './stories-service.js';
 import type { WebAuthnTypes } from '../../common/moderation/access-view.js';
+import { queueRowWords } from '../../common/moderation/queue-view.js';
 import {
   addPasskey,
   addPasskeyOptions,
@@ -261,8 +262,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
 
     session.get('/mod', { schema: { querystring: schemas.queueQuerySchema } }, async (request, reply) => {
       const { status = 'undecided', claim = 'any' } = request.query;
-      const counts = await queueCounts(db);
-      const undecided = counts.received + counts.in_review + counts.needs_info;
+      const { undecided, ...counts } = await queueCounts(db);
       const statusTabs = [
         { key: 'undecided', text: 'to decide', count: undecided },
         ...Object.entries(counts).map(([key, count]) => ({ key, text: submissionStatusLabels.labelOf(key), count })),
@@ -275,11 +275,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
         claim,
         tabs: statusTabs.map((tab) => ({ ...tab, current: tab.key === status })),
         claimOptions: claimFilters.terms.map((term) => ({ ...term, selected: term.key === claim })),
-        items: (await listQueue(db, me(request), { status, claim })).map((item) => ({
-          ...item,
-          shortId: item.id.slice(0, 8),
-          sizeText: `${item.paddingBucket / 1024} KiB`,
-        })),
+        items: (await listQueue(db, me(request), { status, claim })).map((item) => ({ ...item, ...queueRowWords(item) })),
         emptyText: `${emptyQueuePhrases.labelOf(status)}${claim === 'any' ? '' : ` (${claimFilters.labelOf(claim).toLowerCase()})`}`,
         purges: (await purgeSchedule(db, { retentionDays: config.retentionDays })).map((p) => ({ ...p, statusText: submissionStatusLabels.labelOf(p.status) })),
         retentionDays: config.retentionDays,
@@ -350,6 +346,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
 
     session.get('/mod/api/submissions', { schema: schemas.queueSchema }, async (request) => ({
       items: await listQueue(db, me(request), request.query),
+      counts: await queueCounts(db),
     }));
     moderatorAttachmentRoutes(session, db);
     // Read-only: opening shows the account; only "Start review" claims it.

@@ -98,6 +98,11 @@ describe('claims', () => {
     }
     const page = await t.app.inject({ url: '/mod?claim=mine', cookies: alice.cookies });
     expect(page.body).toContain('source replied');
+    // The API gives the tabs' counts too, so that the page can refresh them in place.
+    const { counts } = (await queue(alice, '')).json() as { counts: Record<string, number> };
+    expect(counts.undecided).toBe(counts.received! + counts.in_review! + counts.needs_info!);
+    expect(counts.undecided).toBeGreaterThan(0);
+    expect(page.body).toContain(`to decide (<span data-queue-count="undecided">${counts.undecided}</span>)`);
     expect(page.body).not.toContain('>Open<');
     expect(page.body).not.toMatch(/>(in_review|needs_info)</);
   });

@@ -71,4 +71,14 @@ describe('page bundles', () => {
     const login = await scriptsFrom([readAssetManifest()['moderation/login.js']!]);
     expect([...login.values()].some((text) => text.includes('_crypto_pwhash_argon2id'))).toBe(true);
   });
+
+  // The queue refreshes itself through the console's JSON fetch, which lives apart from console.ts.
+  it('the queue page loads no cryptography', async () => {
+    const loaded = await scriptsFrom([readAssetManifest()['moderation/queue.js']!]);
+    expect([...loaded.values()].some((text) => text.includes('/mod/api/submissions'))).toBe(true);
+    for (const text of loaded.values()) {
+      expect(text).not.toContain('crypto_box_seal');
+      expect(text).not.toContain('libsodium');
+    }
+  });
 });

@@ -11,7 +11,7 @@ import { startListeningTestApp, type ListeningTestApp } from '../support/app.js'
 import { chromiumAvailable, launchChromium } from '../support/browser.js';
 import { submitAsSource } from '../support/followup.js';
 import { sampleAccount } from '../support/intake.js';
-import { enrolViaApi, logInViaApi, s, type TestModerator } from '../support/moderation.js';
+import { call, enrolViaApi, logInViaApi, s, type TestModerator } from '../support/moderation.js';
 import { insertStatisticsAccounts } from '../support/publishing.js';
 
 const K_MIN = 11;
@@ -167,4 +167,45 @@ describe.skipIf(!chromiumAvailable)('the moderators’ console in Chromium', () 
     expect(published.public_tags.platforms).toEqual(['mercor']);
     expect(published.public_tags).toEqual(published.approved_tags);
   }, 120_000);
+
+  it('the queue keeps itself current: a submission that arrives while it is open appears without a reload, the focus stays where it was', async () => {
+    const key = (await currentIntakeKey(t.database.db))!;
+    await submitAsSource(t.app, t.database.db, key, sampleAccount({ quotable: 'Already waiting.' }));
+    const b = await consoleFor(bob);
+    await b.clock.install();
+    await b.goto(`${t.origin}/mod`);
+    const toDecide = async () => Number(await b.locator('[data-queue-count="undecided"]').textContent());
+    const countBefore = await toDecide();
+    // j focuses the first submission; the mark shows it is the very same element afterwards.
+    await b.keyboard.press('j');
+    const focusedId = await b.evaluate(() => {
+      const focused = document.activeElement as HTMLElement;
+      focused.dataset.focusMark = 'before';
+      return focused.closest('tr')!.dataset.submissionId;
+    });
+    expect(focusedId).toBeTruthy();
+
+    const arrived = await submitAsSource(t.app, t.database.db, key, sampleAccount({ quotable: 'Just in.' }));
+    const newRow = b.getByRole('row', { name: new RegExp(arrived.submissionId.slice(0, 8)) });
+    await expect(newRow.count()).resolves.toBe(0);
+    await b.clock.runFor(30_000);
+    await newRow.waitFor();
+    await b.getByTestId('queue-updates').filter({ hasText: '1 new submission.' }).waitFor();
+    await expect(toDecide()).resolves.toBe(countBefore + 1);
+    await expect(b.evaluate(() => (document.activeElement as HTMLElement).dataset.focusMark)).resolves.toBe('before');
+    await expect(newRow.getByRole('cell', { name: 'nobody' }).count()).resolves.toBe(1);
+    // j still walks the list from where the focus is.
+    await b.keyboard.press('j');
+    await expect(b.evaluate(() => (document.activeElement as HTMLElement).dataset.focusMark)).resolves.toBeUndefined();
+    await b.keyboard.press('k');
+    await expect(b.evaluate(() => (document.activeElement as HTMLElement).dataset.focusMark)).resolves.toBe('before');
+
+    // Coming back to the tab refreshes at once: alice starts reviewing the new one.
+    expect((await call(t.app, alice, 'POST', `/mod/api/submissions/${arrived.submissionId}/claim`, {})).statusCode).toBe(200);
+    await b.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await newRow.getByRole('cell', { name: 'alice' }).waitFor();
+    await expect(newRow.getByRole('cell', { name: 'in review' }).count()).resolves.toBe(1);
+    await b.getByTestId('queue-updates').filter({ hasText: '1 submission changed.' }).waitFor();
+    await expect(b.evaluate(() => (document.activeElement as HTMLElement).dataset.focusMark)).resolves.toBe('before');
+  }, 90_000);
 });

@@ -1,4 +1,4 @@
-// What every console page shares: libsodium (sumo, for Argon2id), the CSRF-carrying fetch,
+// What every console page shares: libsodium (sumo, for Argon2id), the CSRF-carrying fetch (json-api.ts),
 // and the moderator's key pairs, kept in sessionStorage for this tab only and wiped
 // on logout (Clear-Site-Data).
 import type { WrappedKey, WrappedKeysView } from '../../../common/moderation/team-view.js';
@@ -6,10 +6,10 @@ import { asStandardSodium, loadSodiumSumo, type SodiumSumo } from '../../../comm
 import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
 import type { BoxKeyPair } from '../../../common/protocol/envelope.js';
 import { unwrapIntakeKeyPair, type ModeratorKeys } from '../../../common/protocol/moderator-keys.js';
-import { refusalMessage } from '../../../common/error-messages.js';
-import type { ErrorBody } from '../../../common/errors.js';
+import { api, ApiError } from './json-api.js';
 
 export type { SodiumSumo };
+export { api, ApiError };
 const KEY_STORAGE = 'offscript.moderator.keys';
 const BINDING_STORAGE = 'offscript.moderator.binding';
 
@@ -27,33 +27,6 @@ export function element<T extends HTMLElement = HTMLElement>(id: string): T {
 
 export function say(target: HTMLElement, message: string): void {
   target.textContent = message;
-}
-
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export async function api<T>(path: string, method = 'GET', body?: unknown): Promise<T> {
-  const csrf = document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? '';
-  const response = await fetch(path, {
-    method,
-    credentials: 'same-origin',
-    headers: { ...(method === 'GET' ? {} : { 'content-type': 'application/json' }), 'x-csrf-token': csrf },
-    body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
-  });
-  const text = await response.text();
-  const parsed = text ? (JSON.parse(text) as unknown) : undefined;
-  if (!response.ok) {
-    const message = refusalMessage((parsed as Partial<ErrorBody> | undefined)?.error, `The server answered ${response.status}.`);
-    if (response.status === 401 && !location.pathname.startsWith('/mod/login')) location.assign('/mod/login');
-    throw new ApiError(response.status, message);
-  }
-  return parsed as T;
 }
 
 interface StoredKeys {
