@@ -8,6 +8,7 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { projectRoot } from '../../server/paths.js';
+import { freePort } from '../free-port.js';
 import { atCleanup, median, runBenchmark } from './harness.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -19,7 +20,7 @@ const TARGET_MS = 3_000;
 async function startServer(): Promise<{ origin: string; invitation: string }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'offscript-bench-login-'));
   atCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const port = await freePort();
   // localhost, not 127.0.0.1: WebAuthn refuses an IP address as relying party.
   const origin = `http://localhost:${port}`;
   const child = spawn(process.execPath, [path.join(projectRoot, 'dist/server/main.js')], {

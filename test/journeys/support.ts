@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { freePort } from '../support/server-process.js';
+import { freePort } from '../../scripts/free-port.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 export const artifactsDir = path.join(root, 'test', 'artifacts');

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
-import { freePort } from './server-process.js';
+import { freePort } from '../../scripts/free-port.js';
 
 export interface TestApp {
   app: FastifyInstance;

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort } from './server-process.js';
+import { freePort } from '../../scripts/free-port.js';
 
 export const redisServerAvailable = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 export const redisRequired = process.env.OFFSCRIPT_REQUIRE_REDIS === '1';

@@ -1,0 +1,14 @@
+// A TCP port on 127.0.0.1 that the system just handed out and is free again: for the benchmarks'
+// and the tests' own servers (a random pick can collide with a port in use).
+import { createServer } from 'node:net';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
