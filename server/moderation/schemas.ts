@@ -21,12 +21,20 @@ import { claimFilters, moderatorRoles } from '../../common/vocabulary.js';
 import { publicationPreviewSchema, publicationSchema, storyStateViewSchema } from '../../common/moderation/publication-view.js';
 
 const base64 = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength }) as const;
-const uuidParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const;
+const uuid = { type: 'string', format: 'uuid' } as const;
+const uuidParams = { type: 'object', required: ['id'], properties: { id: uuid } } as const;
 const errors = { '4xx': errorResponseSchema, '5xx': errorResponseSchema } as const;
 const empty = { type: 'object', additionalProperties: false, properties: {} } as const;
 const okResponse = { 200: { type: 'object', required: ['ok'], properties: { ok: { type: 'boolean' } } }, ...errors } as const;
 
 export const idParamsSchema = uuidParams;
+
+/** A JSON object body that names every field it may carry. */
+const closedObject = <const Required extends readonly string[], const Properties extends object>(required: Required, properties: Properties) =>
+  ({ type: 'object', additionalProperties: false, required, properties }) as const;
+
+/** An action on the thing /:id names, with `body`, answering { ok }. */
+const actionOnId = <const Body extends object>(body: Body) => ({ params: uuidParams, body, response: okResponse }) as const;
 
 /** The team page's list: members and key verifications, serialised through this schema. */
 export const teamSchema = { response: { 200: teamViewSchema, ...errors } } as const;
@@ -41,7 +49,7 @@ const token = { type: 'string', minLength: 20, maxLength: 100 } as const;
 const passkeyOptionsResponse = { 200: passkeyOptionsViewSchema, ...errors } as const;
 
 export const enrolPasskeyOptionsSchema = {
-  body: { type: 'object', additionalProperties: false, required: ['token'], properties: { token } },
+  body: closedObject(['token'], { token }),
   response: passkeyOptionsResponse,
 } as const;
 
@@ -70,12 +78,7 @@ export const enrolSchema = {
       salt: base64(64),
       signPublicKey: base64(64),
       boxPublicKey: base64(64),
-      intakeKey: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['publicKey', 'wrappedSecretKey'],
-        properties: { publicKey: base64(64), wrappedSecretKey: base64(200) },
-      },
+      intakeKey: closedObject(['publicKey', 'wrappedSecretKey'], { publicKey: base64(64), wrappedSecretKey: base64(200) }),
     },
   },
   response: { 201: enrolmentViewSchema, ...errors },
@@ -84,27 +87,17 @@ export const enrolSchema = {
 const handle = { type: 'string', minLength: 1, maxLength: 64 } as const;
 
 export const challengeSchema = {
-  body: { type: 'object', additionalProperties: false, required: ['handle'], properties: { handle } },
+  body: closedObject(['handle'], { handle }),
   response: { 200: loginChallengeViewSchema, ...errors },
 } as const;
 
 export const loginPasskeySchema = {
-  body: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['handle', 'challenge', 'assertion'],
-    properties: { handle, challenge: base64(64), assertion: authenticationResponseSchema },
-  },
+  body: closedObject(['handle', 'challenge', 'assertion'], { handle, challenge: base64(64), assertion: authenticationResponseSchema }),
   response: { 200: passkeyLoginViewSchema, ...errors },
 } as const;
 
 export const loginSchema = {
-  body: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['handle', 'challenge', 'signature'],
-    properties: { handle, challenge: base64(64), signature: base64(128) },
-  },
+  body: closedObject(['handle', 'challenge', 'signature'], { handle, challenge: base64(64), signature: base64(128) }),
   response: { 200: loginViewSchema, ...errors },
 } as const;
 
@@ -166,24 +159,12 @@ export const acceptSchema = {
   },
 } as const;
 
-export const rejectSchema = {
-  params: uuidParams,
-  body: { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 1, maxLength: 2000 } } },
-  response: okResponse,
-} as const;
+export const rejectSchema = actionOnId(closedObject(['reason'], { reason: { type: 'string', minLength: 1, maxLength: 2000 } }));
 
-export const questionSchema = {
-  params: uuidParams,
-  // Sealed twice in the moderator's browser: to the source's reply key, and to the current intake key for the team.
-  body: { type: 'object', additionalProperties: false, required: ['ciphertext', 'intakeCiphertext'], properties: { ciphertext: base64(90_000), intakeCiphertext: base64(90_000) } },
-  response: okResponse,
-} as const;
+// Sealed twice in the moderator's browser: to the source's reply key, and to the current intake key for the team.
+export const questionSchema = actionOnId(closedObject(['ciphertext', 'intakeCiphertext'], { ciphertext: base64(90_000), intakeCiphertext: base64(90_000) }));
 
-export const returnStorySchema = {
-  params: uuidParams,
-  body: { type: 'object', additionalProperties: false, required: ['note'], properties: { note: { type: 'string', minLength: 1, maxLength: 4000 } } },
-  response: okResponse,
-} as const;
+export const returnStorySchema = actionOnId(closedObject(['note'], { note: { type: 'string', minLength: 1, maxLength: 4000 } }));
 
 export const reviseStorySchema = { params: uuidParams, body: storyDraftSchema, response: okResponse } as const;
 
@@ -197,34 +178,13 @@ export const inviteSchema = {
   response: { 201: invitationViewSchema, ...errors },
 } as const;
 
-export const grantsSchema = {
-  params: uuidParams,
-  body: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['grants'],
-    properties: {
-      grants: {
-        type: 'array',
-        minItems: 1,
-        maxItems: 100,
-        items: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['intakeKeyId', 'wrappedSecretKey'],
-          properties: { intakeKeyId: { type: 'string', format: 'uuid' }, wrappedSecretKey: base64(200) },
-        },
-      },
-    },
-  },
-  response: okResponse,
-} as const;
+export const grantsSchema = actionOnId(
+  closedObject(['grants'], {
+    grants: { type: 'array', minItems: 1, maxItems: 100, items: closedObject(['intakeKeyId', 'wrappedSecretKey'], { intakeKeyId: uuid, wrappedSecretKey: base64(200) }) },
+  }),
+);
 
-export const verificationSchema = {
-  params: uuidParams,
-  body: { type: 'object', additionalProperties: false, required: ['signature'], properties: { signature: base64(128) } },
-  response: okResponse,
-} as const;
+export const verificationSchema = actionOnId(closedObject(['signature'], { signature: base64(128) }));
 
 export const rotationSchema = {
   body: {
@@ -233,16 +193,7 @@ export const rotationSchema = {
     required: ['publicKey', 'grants'],
     properties: {
       publicKey: base64(64),
-      grants: {
-        type: 'array',
-        maxItems: 1000,
-        items: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['moderatorId', 'wrappedSecretKey'],
-          properties: { moderatorId: { type: 'string', format: 'uuid' }, wrappedSecretKey: base64(200) },
-        },
-      },
+      grants: { type: 'array', maxItems: 1000, items: closedObject(['moderatorId', 'wrappedSecretKey'], { moderatorId: uuid, wrappedSecretKey: base64(200) }) },
       watchList: base64(90_000),
     },
   },
@@ -258,7 +209,7 @@ export const watchListSchema = {
     type: 'object',
     additionalProperties: false,
     required: ['intakeKeyId', 'ciphertext'],
-    properties: { intakeKeyId: { type: 'string', format: 'uuid' }, ciphertext: base64(90_000) },
+    properties: { intakeKeyId: uuid, ciphertext: base64(90_000) },
   },
   response: okResponse,
 } as const;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../server/privacy/headers.js';
 import { releaseDueBatch } from '../../server/publishing/release.js';
 import { startListeningTestApp, type ListeningTestApp } from '../support/app.js';
-import { call, enrolViaApi, logInViaApi, type TestModerator } from '../support/moderation.js';
+import { call, enrolAuthorAndReviewer, type TestModerator } from '../support/moderation.js';
 import { approvedStory, draftStory } from '../support/publishing.js';
 
 let t: ListeningTestApp;
@@ -15,10 +15,7 @@ let reviewer: TestModerator;
 
 beforeAll(async () => {
   t = await startListeningTestApp({ BATCH_MIN: '1', BATCH_DELAY_DAYS: '0' });
-  await enrolViaApi(t.app, t.database.db, 'author', 'administrator', { createIntakeKey: true });
-  author = await logInViaApi(t.app, 'author', 'author lantern orbit meadow', t.origin);
-  await enrolViaApi(t.app, t.database.db, 'reviewer', 'moderator');
-  reviewer = await logInViaApi(t.app, 'reviewer', 'reviewer lantern orbit meadow', t.origin);
+  ({ author, reviewer } = await enrolAuthorAndReviewer(t.app, t.database.db, t.origin));
 });
 afterAll(async () => t?.close());
 

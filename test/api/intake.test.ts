@@ -12,7 +12,7 @@ import { deriveReceiptKeys, entropyFromReceiptWords } from '../../common/protoco
 import { loadSodium } from '../../common/protocol/sodium.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { dumpAllTables } from '../support/database.js';
-import { createIntakeKey, sampleAccount, sealForTest, type TestIntakeKey } from '../support/intake.js';
+import { ALL_FACTS, createIntakeKey, FACTS_HALF_YEAR, sampleAccount, sealForTest, type TestIntakeKey } from '../support/intake.js';
 
 let t: TestApp;
 let key: TestIntakeKey;
@@ -133,20 +133,7 @@ describe('POST /api/v1/submissions', () => {
 });
 
 /** Every version-2 question answered (form field names). */
-const VERSION_2_FIELDS = {
-  advertisedPayBand: 'over_150',
-  unpaidHours: '20_49',
-  paidShare: 'about_half',
-  latePay: 'sometimes',
-  endedWithoutNotice: 'yes',
-  noticeGiven: 'under_24_hours',
-  rateCut: 'yes',
-  deactivated: 'yes',
-  appealPossible: 'no',
-  monitoring: 'yes',
-  union: 'wga',
-  halfYear: '2025-H2',
-};
+const VERSION_2_FIELDS = { ...ALL_FACTS, halfYear: FACTS_HALF_YEAR };
 
 describe('the no-JavaScript form, POST /submit', () => {
   const form = (fields: Record<string, string | string[]>) => {

@@ -7,7 +7,7 @@ import { todayUtc } from '../../server/db/day.js';
 import { accountRow, type Facets } from '../../server/moderation/queue-service.js';
 import { releaseDueBatch } from '../../server/publishing/release.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { call, enrolViaApi, logInViaApi, type TestModerator } from '../support/moderation.js';
+import { call, enrolAuthorAndReviewer, type TestModerator } from '../support/moderation.js';
 import { approvedStory, submitSealed } from '../support/publishing.js';
 
 const ORIGIN = 'http://127.0.0.1:3000';
@@ -29,10 +29,7 @@ const VERSION_2: Facets = {
 
 beforeAll(async () => {
   t = await startTestApp({ PUBLIC_ORIGIN: ORIGIN, K_MIN: String(K), BATCH_MIN: '1', BATCH_DELAY_DAYS: '0' });
-  await enrolViaApi(t.app, t.database.db, 'author', 'administrator', { createIntakeKey: true });
-  author = await logInViaApi(t.app, 'author', 'author lantern orbit meadow', ORIGIN);
-  await enrolViaApi(t.app, t.database.db, 'reviewer', 'moderator');
-  reviewer = await logInViaApi(t.app, 'reviewer', 'reviewer lantern orbit meadow', ORIGIN);
+  ({ author, reviewer } = await enrolAuthorAndReviewer(t.app, t.database.db, ORIGIN));
 });
 afterAll(async () => t?.close());
 

@@ -8,7 +8,7 @@ import { STATE_MEMO_MS } from '../../server/publishing/cache.js';
 import { releaseDueBatch } from '../../server/publishing/release.js';
 import type { PublishedStatistics } from '../../server/publishing/statistics.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { enrolViaApi, logInViaApi, type TestModerator } from '../support/moderation.js';
+import { enrolAuthorAndReviewer, type TestModerator } from '../support/moderation.js';
 import { approvedStory as sharedApprovedStory, BASE_FACETS, insertStatisticsAccounts, type TestFacets, type TestStory } from '../support/publishing.js';
 
 const ORIGIN = 'http://127.0.0.1:3000';
@@ -24,10 +24,7 @@ const stats = async () => (await t.app.inject({ url: '/api/v1/stats' })).json() 
 
 beforeAll(async () => {
   t = await startTestApp({ PUBLIC_ORIGIN: ORIGIN, K_MIN: '11', BATCH_MIN: '3', BATCH_DELAY_DAYS: '0' });
-  await enrolViaApi(t.app, t.database.db, 'author', 'administrator', { createIntakeKey: true });
-  author = await logInViaApi(t.app, 'author', 'author lantern orbit meadow', ORIGIN);
-  await enrolViaApi(t.app, t.database.db, 'reviewer', 'moderator');
-  reviewer = await logInViaApi(t.app, 'reviewer', 'reviewer lantern orbit meadow', ORIGIN);
+  ({ author, reviewer } = await enrolAuthorAndReviewer(t.app, t.database.db, ORIGIN));
 });
 afterAll(async () => t?.close());
 

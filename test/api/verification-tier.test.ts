@@ -11,7 +11,7 @@ import { STORIES_CSV_HEADER } from '../../server/publishing/stories.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { sealFiles, sealWithAttachments, uploadFiles } from '../support/attachments.js';
 import { postJson } from '../support/followup.js';
-import { call, enrolViaApi, logInViaApi, s, type TestModerator } from '../support/moderation.js';
+import { call, enrolAuthorAndReviewer, s, type TestModerator } from '../support/moderation.js';
 import { COUNTS_ONE_ACCOUNT_MOVES, type PublishedStatistics } from '../../server/publishing/statistics.js';
 import { BASE_FACETS, insertStatisticsAccounts, submitSealed } from '../support/publishing.js';
 
@@ -23,10 +23,7 @@ let files: SealedAttachment[];
 
 beforeAll(async () => {
   t = await startTestApp({ PUBLIC_ORIGIN: ORIGIN, K_MIN: '11', BATCH_MIN: '2', BATCH_DELAY_DAYS: '0' });
-  await enrolViaApi(t.app, t.database.db, 'author', 'administrator', { createIntakeKey: true });
-  author = await logInViaApi(t.app, 'author', 'author lantern orbit meadow', ORIGIN);
-  await enrolViaApi(t.app, t.database.db, 'reviewer', 'moderator');
-  reviewer = await logInViaApi(t.app, 'reviewer', 'reviewer lantern orbit meadow', ORIGIN);
+  ({ author, reviewer } = await enrolAuthorAndReviewer(t.app, t.database.db, ORIGIN));
   files = await sealFiles(new Uint8Array(50_000).fill(7));
 });
 afterAll(async () => t?.close());

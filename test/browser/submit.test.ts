@@ -4,6 +4,7 @@ import type { Browser, Page, Request } from 'playwright-core';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../../common/intake/account.js';
+import { factQuestions } from '../../common/vocabulary.js';
 import { lookupTokenHash } from '../../common/protocol/digest.js';
 import { openAccount } from '../../common/protocol/envelope.js';
 import { deriveReceiptKeys, entropyFromReceiptWords } from '../../common/protocol/receipt.js';
@@ -11,7 +12,7 @@ import { loadSodium } from '../../common/protocol/sodium.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { chromiumAvailable, launchChromium } from '../support/browser.js';
 import { dumpAllTables } from '../support/database.js';
-import { createIntakeKey, type TestIntakeKey } from '../support/intake.js';
+import { ALL_FACTS, createIntakeKey, FACTS_HALF_YEAR, type TestIntakeKey } from '../support/intake.js';
 
 async function pdfText(pdf: Buffer): Promise<string> {
   const { text } = await extractText(await getDocumentProxy(new Uint8Array(pdf)), { mergePages: true });
@@ -51,19 +52,10 @@ describe.skipIf(!chromiumAvailable)('the submission page in Chromium', () => {
     await page.getByLabel('A short passage we may quote (optional)').fill('We were graded by a bot.');
     await page.getByLabel('De-identified quotes from my account may be published').check();
     // The optional section "The facts reporters ask about" (account version 2), every question answered.
-    await page.getByLabel('When the work happened, as a half-year').fill('2025-H2');
+    await page.getByLabel('When the work happened, as a half-year').fill(FACTS_HALF_YEAR);
     const facts = page.locator('#reporters-facts');
-    await facts.getByLabel('Pay the advertisement or recruiter offered').selectOption({ label: 'Over $150 an hour' });
-    await facts.getByLabel('Unpaid hours: assessments, onboarding, training').selectOption({ label: '20–49 hours' });
-    await facts.getByLabel('How much of the time you worked was paid').selectOption({ label: 'About half' });
-    await facts.getByLabel('Pay came late or never came').selectOption({ label: 'Sometimes' });
-    await facts.getByLabel('A project you worked on ended without notice').selectOption({ label: 'Yes' });
-    await facts.getByLabel('The notice you were given when a project ended').selectOption({ label: 'Under 24 hours' });
-    await facts.getByLabel('Your rate was cut when a project relaunched or moved').selectOption({ label: 'Yes' });
-    await facts.getByLabel('Your account was deactivated').selectOption({ label: 'Yes' });
-    await facts.getByLabel('You could appeal the deactivation').selectOption({ label: 'No' });
-    await facts.getByLabel('Monitoring software was used on you').selectOption({ label: 'Not sure' });
-    await facts.getByLabel('Your union or guild').selectOption({ label: 'WGA' });
+    // Each question by its label, each answer by the words the source reads.
+    for (const question of factQuestions) await facts.getByLabel(question.label).selectOption({ label: question.answers.labelOf(ALL_FACTS[question.key]) });
   }
 
   const expectedAccount = (narrative: string): Account => ({
@@ -76,20 +68,8 @@ describe.skipIf(!chromiumAvailable)('the submission page in Chromium', () => {
     narrative,
     quotable: 'We were graded by a bot.',
     consent: 'quote',
-    facts: {
-      advertisedPayBand: 'over_150',
-      unpaidHours: '20_49',
-      paidShare: 'about_half',
-      latePay: 'sometimes',
-      endedWithoutNotice: 'yes',
-      noticeGiven: 'under_24_hours',
-      rateCut: 'yes',
-      deactivated: 'yes',
-      appealPossible: 'no',
-      monitoring: 'unsure',
-      union: 'wga',
-    },
-    halfYear: '2025-H2',
+    facts: ALL_FACTS,
+    halfYear: FACTS_HALF_YEAR,
   });
 
   async function findAndOpen(words: string[]) {

@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../server/db/schema.js';
 import type { Account } from '../../common/intake/account.js';
+import type { FactKey } from '../../common/vocabulary.js';
 import { registerIntakeKey, type IntakeKey } from '../../server/intake/service.js';
 import type { SealedSubmission } from '../../common/intake/schemas.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
@@ -35,6 +36,23 @@ export function sampleAccount(overrides: Partial<Account> = {}): Account {
     ...overrides,
   };
 }
+
+/** Every version-2 question answered (an account's `facts`, and the form's field names): the tests' one full set. */
+export const ALL_FACTS = {
+  advertisedPayBand: 'over_150',
+  unpaidHours: '20_49',
+  paidShare: 'about_half',
+  latePay: 'sometimes',
+  endedWithoutNotice: 'yes',
+  noticeGiven: 'under_24_hours',
+  rateCut: 'yes',
+  deactivated: 'yes',
+  appealPossible: 'no',
+  monitoring: 'unsure',
+  union: 'wga',
+} as const satisfies Record<FactKey, string>;
+/** The half-year asked beside them. */
+export const FACTS_HALF_YEAR = '2025-H2';
 
 export interface SealedForTest {
   body: SealedSubmission;

@@ -185,11 +185,25 @@ export async function logInViaApi(app: FastifyInstance, handle: string, passphra
   return { ...fresh, handle, id: id.id, keys, passphrase };
 }
 
-/** The usual team of an API test: an administrator who created the intake key and a moderator, both logged in. */
-export async function enrolAdminAndModerator(app: FastifyInstance, db: Kysely<Database>, origin: string): Promise<{ admin: TestModerator; mod: TestModerator }> {
-  await enrolViaApi(app, db, 'admin', 'administrator', { createIntakeKey: true });
-  const admin = await logInViaApi(app, 'admin', 'admin lantern orbit meadow', origin);
-  await enrolViaApi(app, db, 'mod', 'moderator');
-  const mod = await logInViaApi(app, 'mod', 'mod lantern orbit meadow', origin);
+/**
+ * The usual team of an API test: an administrator who created the intake key and a moderator, both
+ * logged in (as `handles` name them: publishing tests call them author and reviewer).
+ */
+export async function enrolAdminAndModerator(
+  app: FastifyInstance,
+  db: Kysely<Database>,
+  origin: string,
+  handles: { admin: string; mod: string } = { admin: 'admin', mod: 'mod' },
+): Promise<{ admin: TestModerator; mod: TestModerator }> {
+  await enrolViaApi(app, db, handles.admin, 'administrator', { createIntakeKey: true });
+  const admin = await logInViaApi(app, handles.admin, `${handles.admin} lantern orbit meadow`, origin);
+  await enrolViaApi(app, db, handles.mod, 'moderator');
+  const mod = await logInViaApi(app, handles.mod, `${handles.mod} lantern orbit meadow`, origin);
   return { admin, mod };
+}
+
+/** The four-eyes pair of the publishing tests: author (administrator, intake key) and reviewer. */
+export async function enrolAuthorAndReviewer(app: FastifyInstance, db: Kysely<Database>, origin: string): Promise<{ author: TestModerator; reviewer: TestModerator }> {
+  const { admin, mod } = await enrolAdminAndModerator(app, db, origin, { admin: 'author', mod: 'reviewer' });
+  return { author: admin, reviewer: mod };
 }
