@@ -73,9 +73,10 @@ export async function buildApp({ config, db, logDestination, assetManifest, data
   await registerViews(app, assetManifest ?? readAssetManifest());
   // The OpenAPI document of the public API (its JSON at /api/docs/json, rendered at /api/docs by
   // server/publishing/routes.ts); other routes are not tagged. 2.2.0: the releases were added; 2.3.0: stories carry their verification tier;
-  // 2.4.0: statistics split by it (headline.verification, table platform_by_verification_tier).
+  // 2.4.0: statistics split by it (headline.verification, table verification_tier);
+  // 2.4.1: every object says which properties it always has and that it has no others (same data).
   await app.register(swagger, {
-    openapi: { info: { title: 'Offscript public API', version: '2.4.0', description: 'Published stories, disclosure-controlled statistics, per-platform scorecards and permanent releases.' } },
+    openapi: { info: { title: 'Offscript public API', version: '2.4.1', description: 'Published stories, disclosure-controlled statistics, per-platform scorecards and permanent releases.' } },
     hideUntagged: true,
   });
   registerErrorHandling(app);

@@ -2,7 +2,8 @@
 // the type derived from it. Imports nothing server-only, so browser bundles can follow it.
 import type { FromSchema } from 'json-schema-to-ts';
 
-const tagsSchema = {
+/** A story's tag keys as published (only values shared by at least K_MIN accounts): stored, sent and shown. */
+export const publicTagsSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -18,7 +19,7 @@ export const publicationSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['attribution', 'tags'],
-  properties: { attribution: { type: 'string', maxLength: 40 }, tags: tagsSchema },
+  properties: { attribution: { type: 'string', maxLength: 40 }, tags: publicTagsSchema },
 } as const;
 
 export const publicationPreviewSchema = {

@@ -1,8 +1,10 @@
 // Table types for Kysely; they mirror migrations/ and change only with a new migration.
+import type { FromSchema } from 'json-schema-to-ts';
 import type { ColumnType, Generated } from 'kysely';
 import type { Day, MessageDirection } from '../../common/followup/message-schema.js';
 import type { StoryStatus, SubmissionStatus } from '../../common/workflow.js';
 import type { ModeratorRole } from '../../common/vocabulary.js';
+import type { publicTagsSchema } from '../../common/moderation/publication-view.js';
 
 /** A jsonb column: read as T, written as its JSON text (drivers would turn JS arrays into SQL arrays). */
 export type Jsonb<T> = ColumnType<T, string | undefined, string>;
@@ -193,12 +195,7 @@ export interface StoriesTable {
 }
 
 /** A story's facets as published: only values shared by at least K_MIN accounts. */
-export interface PublicTags {
-  platforms?: string[];
-  roles?: string[];
-  taskTypes?: string[];
-  conditions?: string[];
-}
+export type PublicTags = FromSchema<typeof publicTagsSchema>;
 
 export interface BatchesTable {
   id: string;

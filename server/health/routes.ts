@@ -4,17 +4,20 @@ import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance } from 'fastify';
+import type { FromSchema } from 'json-schema-to-ts';
 import { sql, type Kysely } from 'kysely';
 import { migrationsApplied } from '../db/migrator.js';
 import type { Database } from '../db/schema.js';
 
 const healthSchema = {
   type: 'object',
+  additionalProperties: false,
   required: ['status'],
   properties: { status: { type: 'string' }, failing: { type: 'array', items: { type: 'string', enum: ['database', 'migrations', 'disk', 'redis'] } } },
 } as const;
 
-type Failing = 'database' | 'migrations' | 'disk' | 'redis';
+/** What a readiness probe can name as failing: the schema's words. */
+type Failing = NonNullable<FromSchema<typeof healthSchema>['failing']>[number];
 
 export interface HealthRoutesOptions {
   db: Kysely<Database>;

@@ -1,6 +1,5 @@
 // The Atom feed (RFC 4287) of published stories; every text is escaped, content is plain text.
-import type { PlatformScorecard } from './platforms.js';
-import type { PublicStory } from './stories.js';
+import type { PlatformScorecard, PublicStory } from './schemas.js';
 import { escapeXml } from './xml.js';
 
 /** A release's entry: its platform scorecards, one plain-text line per sentence (DESIGN §8 /platforms). */

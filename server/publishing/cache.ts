@@ -27,6 +27,14 @@ export function publishedStateChanged(): void {
   stateGeneration++;
 }
 
+/** What a route's response schema lets it send with 200: the type its JSON render must return. */
+type OkPayload<Reply> =
+  Reply extends FastifyReply<infer _Route, infer _Server, infer _Request, infer _Reply, infer _Config, infer Schema, infer Provider>
+    ? Schema['response'] extends { 200: infer OkSchema }
+      ? (Provider & { schema: OkSchema })['serializer']
+      : never
+    : never;
+
 interface Rendered {
   body: string;
   type: string;
@@ -89,7 +97,7 @@ export class PublicResponseCache {
    * Public JSON: the value is serialised when its entry is filled, by the route's compiled 200
    * response serialiser, so the bytes hold only what the OpenAPI document describes.
    */
-  async respondJson(request: FastifyRequest, reply: FastifyReply, render: () => Promise<Record<string, unknown>>): Promise<FastifyReply> {
+  async respondJson<Reply extends FastifyReply>(request: FastifyRequest, reply: Reply, render: () => Promise<OkPayload<Reply>>): Promise<FastifyReply> {
     return this.respond(request, reply, async () => {
       const serialize = reply.getSerializationFunction('200');
       if (!serialize) throw new Error(`${request.routeOptions.url ?? request.url} has no 200 response schema to serialise public JSON with`);

@@ -1,6 +1,7 @@
 // Disclosure control for published statistics (DESIGN §6): small-cell, group and complementary
 // suppression, band medians, shares, attribution labels. Pure: no I/O, no clock, no randomness
 // (noise is added before these rules run, so that they apply to the noisy counts).
+import type { Figure } from './schemas.js';
 
 /** Raw counts: counts[r][c] = accounts in row r and column c (non-negative integers). */
 export interface CountTable {
@@ -15,14 +16,8 @@ export interface CountTable {
  * count elsewhere cannot be worked out, or because its row or column holds fewer than kMin
  * accounts; it may hold any number, zero included).
  */
-export type FigureStatus = 'shown' | 'fewer_than_k' | 'withheld';
-export const FIGURE_STATUSES: readonly FigureStatus[] = ['shown', 'fewer_than_k', 'withheld'];
-
-/** A published figure: `count` is a number exactly when `status` is `shown`. */
-export interface Figure {
-  count: number | null;
-  status: FigureStatus;
-}
+export const FIGURE_STATUSES = ['shown', 'fewer_than_k', 'withheld'] as const;
+export type FigureStatus = (typeof FIGURE_STATUSES)[number];
 
 export interface PublishedTable {
   rowKeys: string[];

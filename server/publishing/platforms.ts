@@ -3,9 +3,8 @@
 // says nothing the tables do not. A platform has a scorecard only where its line holds at
 // least K_MIN accounts after noise (statistics.scorecardPlatforms, drawn with the headline).
 import { platforms, scorecardPrinciples } from '../../common/vocabulary.js';
-import type { Figure } from './disclosure.js';
+import type { Figure, PlatformScorecard, PublishedStatistics, PublishedTableView, ScorecardStatement } from './schemas.js';
 import { csvField, figureText } from './statistics-formats.js';
-import type { PublishedStatistics, PublishedTableView } from './statistics.js';
 
 /** One claim of a principle: `says` of `answered` accounts about the platform, both noisy. */
 interface StatementRule {
@@ -42,23 +41,6 @@ const RULES: Record<(typeof scorecardPrinciples.keys)[number], readonly Statemen
 };
 
 export const ACCOUNTS_TABLE = 'platform_by_account_version';
-
-export interface ScorecardStatement {
-  key: string;
-  /** Accounts saying it, and accounts that answered the question (not-asked and skipped excluded). */
-  says: Figure;
-  answered: Figure;
-  /** The sentence, with its figures in words ("about 31 of about 47 …"), or why there is none. */
-  text: string;
-}
-
-export interface PlatformScorecard {
-  key: string;
-  label: string;
-  /** Accounts naming the platform, as the accounts-by-version table publishes it (noisy; may be withheld). */
-  accounts: Figure;
-  principles: { key: string; label: string; statements: ScorecardStatement[] }[];
-}
 
 const WITHHELD: Figure = { count: null, status: 'withheld' };
 

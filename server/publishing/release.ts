@@ -18,8 +18,8 @@ import {
   readTallies,
   STATISTICS_FORMAT,
   type FacetTallies,
-  type PublishedStatistics,
 } from './statistics.js';
+import type { PublishedStatistics } from './schemas.js';
 
 /**
  * At most one refresh a week: with ε per refresh fixed, this bounds how fast the privacy loss

@@ -8,8 +8,9 @@ import type { Kysely } from 'kysely';
 import type { Database, Day } from '../db/schema.js';
 import { CodedError } from '../../common/errors.js';
 import { hiddenStatesLine, TIDY_CSV_HEADER } from './statistics-formats.js';
-import { STATISTICS_FORMAT, type PublishedStatistics } from './statistics.js';
-import { storiesOfRelease, type PublicStory } from './stories.js';
+import type { PublicStory, PublishedStatistics, ReleaseSummary } from './schemas.js';
+import { STATISTICS_FORMAT } from './statistics.js';
+import { storiesOfRelease } from './stories.js';
 
 /** The release number in an address: 1, 2, 3 …; anything else is a 400 that names it. */
 export function releaseNumber(raw: string): number {
@@ -28,18 +29,6 @@ function readableSnapshot(value: unknown): PublishedStatistics | null {
   if (typeof value !== 'object' || value === null) return null;
   const { format, tables } = value as { format?: unknown; tables?: unknown };
   return typeof format === 'number' && format >= STATISTICS_FORMAT && Array.isArray(tables) ? (value as PublishedStatistics) : null;
-}
-
-export interface ReleaseSummary {
-  sequence: number;
-  releasedOn: Day;
-  storyCount: number;
-  /** Whether the release has figures that can be shown. */
-  hasFigures: boolean;
-  /** The day the release's figures were drawn (its own release day when it refreshed them). */
-  figuresUpdatedOn: Day | null;
-  /** The release that drew these figures: this one, or an earlier one they carried over from. */
-  figuresFrom: number | null;
 }
 
 const summaryOf = (row: { sequence: number; released_on: Day; story_count: number; figures_from: number | null; figures_updated_on: Day | null }): ReleaseSummary => ({

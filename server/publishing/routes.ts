@@ -21,6 +21,7 @@ import {
   statsQuerySchema,
   statsResponseSchema,
   type ReleaseParams,
+  type ReleaseSummary,
   type StatsQuery,
 } from './schemas.js';
 import { headlineText, hiddenStatesLine, selectTables, statsJson, statsPageTables, tidyCsv } from './statistics-formats.js';
@@ -28,7 +29,7 @@ import { EPSILON_PER_COUNT, epsilonValue } from './noise.js';
 import { COUNTS_ONE_ACCOUNT_MOVES, STATISTICS_TABLE_IDS } from './statistics.js';
 import { allPublishedStories, getPublicStory, listPublishedStories, recentQuotes, storiesCsv } from './stories.js';
 import { apiReferenceOperations, wantsApiReferencePage } from './api-docs.js';
-import { figuresProvenance, getRelease, latestRelease, listReleases, releaseCitation, releaseCodebook, releaseNumber, type Release, type ReleaseSummary } from './releases.js';
+import { figuresProvenance, getRelease, latestRelease, listReleases, releaseCitation, releaseCodebook, releaseNumber, type Release } from './releases.js';
 
 export interface PublishingRoutesOptions {
   db: Kysely<Database>;

@@ -1,8 +1,11 @@
-// Schemas of the public API; vocabularies come from the one source of truth.
+// Schemas of the public API, and the types the publishing services derive from them (one
+// definition each: what the service returns is what is documented); vocabularies come from the one source of truth.
 import type { FromSchema } from 'json-schema-to-ts';
 import { errorResponseSchema } from '../../common/errors.js';
+import { publicTagsSchema } from '../../common/moderation/publication-view.js';
 import { conditions, documentKinds, platforms, roles, taskTypes, verificationTiers } from '../../common/vocabulary.js';
 import { FIGURE_STATUSES } from './disclosure.js';
+import { STATISTICS_FORMAT } from './statistics.js';
 import { SEARCH_MAX_CHARS } from './stories.js';
 
 // The filter form sends every field; an empty one means "any".
@@ -25,41 +28,60 @@ export const slugParamsSchema = {
   properties: { slug: { type: 'string', pattern: '^[a-z0-9-]{1,80}$' } },
 } as const;
 
-const stringList = { type: 'array', items: { type: 'string' } } as const;
+/** A story's status as the public sees it; the service keeps it, the story list does not send it. */
+const publicStoryStatusSchema = {
+  type: 'string',
+  enum: ['published', 'retracted'],
+  description: "retracted: withdrawn at its source's request; nothing of it stays public",
+} as const;
+
+const storyVerificationSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['tier', 'documentKinds', 'statement'],
+  properties: {
+    tier: { type: 'string', enum: verificationTiers.keys },
+    documentKinds: { type: 'array', items: { type: 'string', enum: documentKinds.keys } },
+    statement: { type: 'string', description: 'The tier in plain words, as the story page shows it' },
+  },
+} as const;
+
+/** One published story as /api/v1/stories sends it. */
+const storySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['slug', 'url', 'title', 'body', 'pullQuotes', 'attribution', 'tags', 'publishedOn', 'batch', 'verification'],
+  properties: {
+    slug: { type: 'string' },
+    url: { type: 'string' },
+    title: { type: 'string' },
+    body: { type: 'string' },
+    pullQuotes: { type: 'array', items: { type: 'string' } },
+    attribution: { type: 'string' },
+    tags: publicTagsSchema,
+    publishedOn: { type: 'string', format: 'date' },
+    batch: { type: 'integer' },
+    verification: {
+      ...storyVerificationSchema,
+      type: ['object', 'null'],
+      description: 'The verification tier recorded at acceptance; null when none was (nothing is then said about documents)',
+    },
+  },
+} as const;
+
+/** The tier a moderator recorded at acceptance, as a story carries it. */
+export type StoryVerification = FromSchema<typeof storyVerificationSchema>;
+
+/** A published or retracted story as the feed, its page and a release read it: the wire's story without its url, with its status. */
+export type PublicStory = Omit<FromSchema<typeof storySchema>, 'url'> & { status: FromSchema<typeof publicStoryStatusSchema> };
 
 export const storiesResponseSchema = {
   200: {
     type: 'object',
+    additionalProperties: false,
     required: ['stories', 'nextCursor'],
     properties: {
-      stories: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['slug', 'url', 'title', 'body', 'pullQuotes', 'attribution', 'tags', 'publishedOn', 'batch', 'verification'],
-          properties: {
-            slug: { type: 'string' },
-            url: { type: 'string' },
-            title: { type: 'string' },
-            body: { type: 'string' },
-            pullQuotes: stringList,
-            attribution: { type: 'string' },
-            tags: { type: 'object', properties: { platforms: stringList, roles: stringList, taskTypes: stringList, conditions: stringList } },
-            publishedOn: { type: 'string', format: 'date' },
-            batch: { type: 'integer' },
-            verification: {
-              type: ['object', 'null'],
-              description: 'The verification tier recorded at acceptance; null when none was (nothing is then said about documents)',
-              required: ['tier', 'documentKinds', 'statement'],
-              properties: {
-                tier: { type: 'string', enum: verificationTiers.keys },
-                documentKinds: { type: 'array', items: { type: 'string', enum: documentKinds.keys } },
-                statement: { type: 'string', description: 'The tier in plain words, as the story page shows it' },
-              },
-            },
-          },
-        },
-      },
+      stories: { type: 'array', items: storySchema },
       nextCursor: { type: ['string', 'null'] },
     },
   },
@@ -78,86 +100,141 @@ export type StatsQuery = FromSchema<typeof statsQuerySchema>;
 
 const status = {
   type: 'string',
-  enum: [...FIGURE_STATUSES],
+  enum: FIGURE_STATUSES,
   description: 'shown: count is a number. fewer_than_k: 1 to kMin−1 accounts (after noise). withheld: hidden so that a small count elsewhere cannot be worked out, or because its row or column holds fewer than kMin accounts; any number.',
 } as const;
-const figure = {
+
+const figureSchema = {
   type: 'object',
+  additionalProperties: false,
   required: ['count', 'status'],
   properties: { count: { type: ['integer', 'null'], description: 'Approximate (noisy) count; null unless status is shown' }, status },
 } as const;
-const shareFigure = { type: 'object', properties: { share: { type: ['number', 'null'], description: 'Between 0 and 1; null unless status is shown' }, status } } as const;
-const keyLabel = { type: 'object', properties: { key: { type: 'string' }, label: { type: 'string' } } } as const;
 
-const statisticsSnapshot = {
-  type: ['object', 'null'],
-  description: 'The figures as published (null before the first refresh). Every count carries two-sided geometric noise; totals are sums of the noisy cells.',
+/** A published figure: `count` is a number exactly when `status` is `shown`. */
+export type Figure = FromSchema<typeof figureSchema>;
+
+const shareFigureSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['share', 'status'],
+  description: 'The share (0..1) answering yes: a number exactly when status is shown',
+  properties: { share: { type: ['number', 'null'], description: 'Between 0 and 1; null unless status is shown' }, status },
+} as const;
+
+export type ShareFigure = FromSchema<typeof shareFigureSchema>;
+
+const medianFigureSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['band', 'status'],
+  description: "A row's median band: band is a key exactly when status is shown and the row is not empty",
+  properties: { band: { type: ['string', 'null'] }, status },
+} as const;
+
+export type MedianFigure = FromSchema<typeof medianFigureSchema>;
+
+const keyLabel = { type: 'object', additionalProperties: false, required: ['key', 'label'], properties: { key: { type: 'string' }, label: { type: 'string' } } } as const;
+
+const publishedTableSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'title', 'description', 'rowTitle', 'columnTitle', 'rows', 'columns', 'cells', 'rowTotals', 'columnTotals', 'total'],
   properties: {
-    format: { type: 'integer', const: 2 },
+    id: { type: 'string' },
+    title: { type: 'string' },
+    description: { type: 'string' },
+    rowTitle: { type: 'string' },
+    columnTitle: { type: 'string' },
+    rows: { type: 'array', items: keyLabel },
+    columns: { type: 'array', items: keyLabel },
+    cells: { type: 'array', items: { type: 'array', items: figureSchema } },
+    rowTotals: { type: 'array', items: figureSchema },
+    columnTotals: { type: 'array', items: figureSchema },
+    total: figureSchema,
+    medians: { type: 'array', items: medianFigureSchema, description: "Per row, the median band (pay tables only): shown when the row's total is shown" },
+  },
+} as const;
+
+/** One published table, as stored with its release and sent. */
+export type PublishedTableView = FromSchema<typeof publishedTableSchema>;
+
+const verificationHeadlineSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['label', 'documentsSeen', 'accounts', 'share'],
+  description: 'Accounts where a moderator saw documents supporting the account (the verification tier), of all counted accounts: the figures of the table verification_tier; absent from figures drawn before it existed',
+  properties: {
+    label: { type: 'string' },
+    documentsSeen: figureSchema,
+    accounts: { ...figureSchema, description: 'Every counted account: the sum of the noisy counts with and without documents seen (the table\'s total)' },
+    share: shareFigureSchema,
+  },
+} as const;
+
+/** The headline's verification figure: the tier table's first column and its total. */
+export type VerificationHeadline = FromSchema<typeof verificationHeadlineSchema>;
+
+const publishedStatisticsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['format', 'kMin', 'figuresUpdatedOn', 'epsilon', 'headline', 'tables'],
+  properties: {
+    format: { type: 'integer', const: STATISTICS_FORMAT },
     kMin: { type: 'integer' },
     figuresUpdatedOn: { type: 'string', format: 'date', description: 'The day these figures were drawn; they carry over unchanged between refreshes' },
-    epsilon: { type: 'object', properties: { perCount: { type: 'number' }, perRefresh: { type: 'number' } } },
+    epsilon: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['perCount', 'perRefresh'],
+      description: 'ε spent by this refresh: per count, and for the account that touches the most counts',
+      properties: { perCount: { type: 'number' }, perRefresh: { type: 'number' } },
+    },
     headline: {
       type: 'object',
+      additionalProperties: false,
+      required: ['accounts', 'platforms', 'conditions'],
       properties: {
-        accounts: figure,
-        platforms: figure,
+        accounts: figureSchema,
+        platforms: { ...figureSchema, description: 'Platforms named by at least kMin accounts (after noise); withheld while accounts are few' },
         conditions: {
           type: 'array',
           items: {
             type: 'object',
-            properties: {
-              key: { type: 'string' },
-              label: { type: 'string' },
-              yes: figure,
-              answered: figure,
-              share: shareFigure,
-            },
+            additionalProperties: false,
+            required: ['key', 'label', 'yes', 'answered', 'share'],
+            properties: { key: { type: 'string' }, label: { type: 'string' }, yes: figureSchema, answered: figureSchema, share: shareFigureSchema },
           },
         },
-        verification: {
-          type: 'object',
-          description: 'Accounts where a moderator saw documents supporting the account (the verification tier), of all counted accounts: the figures of the table verification_tier; absent from figures drawn before it existed',
-          properties: {
-            label: { type: 'string' },
-            documentsSeen: figure,
-            accounts: { ...figure, description: 'Every counted account: the sum of the noisy counts with and without documents seen (the table\'s total)' },
-            share: shareFigure,
-          },
-        },
+        // Optional, so last on the wire: snapshots drawn before the tier table carry none.
+        verification: verificationHeadlineSchema,
       },
     },
+    tables: { type: 'array', items: publishedTableSchema },
+    // Optional, so last on the wire (the serialiser writes required properties first): snapshots
+    // from before the scorecards (still format 2) carry no list. Only which platforms, never their
+    // counts: the tables publish those under their own rules.
     scorecardPlatforms: {
       type: 'array',
       items: { type: 'string' },
       description: 'Platforms named by at least kMin accounts after noise: those with a scorecard at /api/v1/platforms',
     },
-    tables: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          id: { type: 'string' },
-          title: { type: 'string' },
-          description: { type: 'string' },
-          rowTitle: { type: 'string' },
-          columnTitle: { type: 'string' },
-          rows: { type: 'array', items: keyLabel },
-          columns: { type: 'array', items: keyLabel },
-          cells: { type: 'array', items: { type: 'array', items: figure } },
-          rowTotals: { type: 'array', items: figure },
-          columnTotals: { type: 'array', items: figure },
-          total: figure,
-          medians: { type: 'array', items: { type: 'object', properties: { band: { type: ['string', 'null'] }, status } } },
-        },
-      },
-    },
   },
+} as const;
+
+/** The published snapshot of one refresh, as a release stores it and the API sends it. */
+export type PublishedStatistics = FromSchema<typeof publishedStatisticsSchema>;
+
+const statisticsSnapshot = {
+  ...publishedStatisticsSchema,
+  type: ['object', 'null'],
+  description: 'The figures as published (null before the first refresh). Every count carries two-sided geometric noise; totals are sums of the noisy cells.',
 } as const;
 
 export const statsResponseSchema = {
   200: {
     type: 'object',
+    additionalProperties: false,
     required: ['batch', 'releasedOn', 'statistics'],
     properties: {
       batch: { type: ['integer', 'null'] },
@@ -168,6 +245,8 @@ export const statsResponseSchema = {
   '4xx': errorResponseSchema,
 } as const;
 
+export type StatsResponse = FromSchema<(typeof statsResponseSchema)[200]>;
+
 // Releases: the release number is checked by the service, which names it when it is not one.
 export const releaseParamsSchema = {
   type: 'object',
@@ -177,51 +256,61 @@ export const releaseParamsSchema = {
 
 export type ReleaseParams = FromSchema<typeof releaseParamsSchema>;
 
-const releaseSummary = {
+const releaseSummarySchema = {
   type: 'object',
+  additionalProperties: false,
   required: ['sequence', 'releasedOn', 'storyCount', 'hasFigures', 'figuresUpdatedOn', 'figuresFrom', 'url'],
   properties: {
     sequence: { type: 'integer', description: 'The release number (the batch number of its stories)' },
     releasedOn: { type: 'string', format: 'date' },
     storyCount: { type: 'integer', description: 'Stories published in this release (withdrawn ones included)' },
-    hasFigures: { type: 'boolean' },
+    hasFigures: { type: 'boolean', description: 'Whether the release has figures that can be shown' },
     figuresUpdatedOn: { type: ['string', 'null'], format: 'date', description: 'The day its figures were drawn' },
     figuresFrom: { type: ['integer', 'null'], description: 'The release that drew its figures: itself, or an earlier one they carried over from' },
     url: { type: 'string', description: 'Its permanent page' },
   },
 } as const;
 
+/** A release as the service reads it: the wire's summary without its url (the route knows the origin). */
+export type ReleaseSummary = Omit<FromSchema<typeof releaseSummarySchema>, 'url'>;
+
 export const releasesResponseSchema = {
-  200: { type: 'object', required: ['releases'], properties: { releases: { type: 'array', items: releaseSummary } } },
+  200: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['releases'],
+    properties: { releases: { type: 'array', items: releaseSummarySchema } },
+  },
   '4xx': errorResponseSchema,
 } as const;
+
+const { slug, title, attribution, url } = storySchema.properties;
 
 export const releaseResponseSchema = {
   200: {
     type: 'object',
+    additionalProperties: false,
     required: ['release', 'citation', 'statistics', 'stories'],
     properties: {
-      release: releaseSummary,
+      release: releaseSummarySchema,
       citation: { type: 'string', description: 'The suggested citation' },
       statistics: statisticsSnapshot,
       stories: {
         type: 'array',
         items: {
           type: 'object',
+          additionalProperties: false,
           required: ['slug', 'status'],
-          properties: {
-            slug: { type: 'string' },
-            status: { type: 'string', enum: ['published', 'retracted'], description: 'retracted: withdrawn at its source\'s request; nothing of it stays public' },
-            title: { type: 'string' },
-            attribution: { type: 'string' },
-            url: { type: 'string' },
-          },
+          description: 'A retracted story keeps only its slug and status',
+          properties: { slug, status: publicStoryStatusSchema, title, attribution, url },
         },
       },
     },
   },
   '4xx': errorResponseSchema,
 } as const;
+
+export type ReleaseResponse = FromSchema<(typeof releaseResponseSchema)[200]>;
 
 export const platformKeyParamsSchema = {
   type: 'object',
@@ -229,39 +318,43 @@ export const platformKeyParamsSchema = {
   properties: { key: { type: 'string', pattern: '^[a-z0-9_]{1,40}$', description: 'A platform key, e.g. outlier; an unknown one is a 404' } },
 } as const;
 
-const scorecard = {
+const scorecardStatementSchema = {
   type: 'object',
+  additionalProperties: false,
+  required: ['key', 'says', 'answered', 'text'],
+  properties: {
+    key: { type: 'string' },
+    says: { ...figureSchema, description: 'Accounts saying it (approximate)' },
+    answered: { ...figureSchema, description: 'Accounts that answered the question (approximate; not-asked and skipped excluded)' },
+    text: { type: 'string', description: 'The sentence, with its figures in words ("about 31 of about 47 …"), or why there is none' },
+  },
+} as const;
+
+/** One claim of a scorecard's principle, with its two figures. */
+export type ScorecardStatement = FromSchema<typeof scorecardStatementSchema>;
+
+const scorecardSchema = {
+  type: 'object',
+  additionalProperties: false,
   required: ['key', 'label', 'accounts', 'principles'],
   properties: {
     key: { type: 'string' },
     label: { type: 'string' },
-    accounts: { ...figure, description: 'Accounts naming the platform (approximate)' },
+    accounts: { ...figureSchema, description: 'Accounts naming the platform (approximate)' },
     principles: {
       type: 'array',
       items: {
         type: 'object',
+        additionalProperties: false,
         required: ['key', 'label', 'statements'],
-        properties: {
-          key: { type: 'string' },
-          label: { type: 'string' },
-          statements: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['key', 'says', 'answered', 'text'],
-              properties: {
-                key: { type: 'string' },
-                says: { ...figure, description: 'Accounts saying it (approximate)' },
-                answered: { ...figure, description: 'Accounts that answered the question (approximate; not-asked and skipped excluded)' },
-                text: { type: 'string' },
-              },
-            },
-          },
-        },
+        properties: { key: { type: 'string' }, label: { type: 'string' }, statements: { type: 'array', items: scorecardStatementSchema } },
       },
     },
   },
 } as const;
+
+/** One platform's scorecard, as the pages render it and the API sends it. */
+export type PlatformScorecard = FromSchema<typeof scorecardSchema>;
 
 const scorecardEnvelope = {
   batch: { type: ['integer', 'null'] },
@@ -272,8 +365,9 @@ const scorecardEnvelope = {
 export const platformsResponseSchema = {
   200: {
     type: 'object',
+    additionalProperties: false,
     required: ['batch', 'figuresUpdatedOn', 'kMin', 'platforms'],
-    properties: { ...scorecardEnvelope, platforms: { type: 'array', items: scorecard, description: 'Only platforms named by at least kMin accounts' } },
+    properties: { ...scorecardEnvelope, platforms: { type: 'array', items: scorecardSchema, description: 'Only platforms named by at least kMin accounts' } },
   },
   '4xx': errorResponseSchema,
 } as const;
@@ -281,8 +375,9 @@ export const platformsResponseSchema = {
 export const platformResponseSchema = {
   200: {
     type: 'object',
+    additionalProperties: false,
     required: ['batch', 'figuresUpdatedOn', 'kMin', 'platform', 'hasScorecard'],
-    properties: { ...scorecardEnvelope, platform: scorecard, hasScorecard: { type: 'boolean' } },
+    properties: { ...scorecardEnvelope, platform: scorecardSchema, hasScorecard: { type: 'boolean' } },
   },
   '4xx': errorResponseSchema,
 } as const;

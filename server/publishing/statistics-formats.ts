@@ -4,9 +4,8 @@
 import { CodedError } from '../../common/errors.js';
 import { payBands } from '../../common/vocabulary.js';
 import { bandChartSvg, barChartSvg, hiddenText, type Bar } from './charts.js';
-import type { Figure } from './disclosure.js';
 import type { latestStatistics } from './release.js';
-import type { PublishedStatistics, PublishedTableView } from './statistics.js';
+import type { Figure, PublishedStatistics, PublishedTableView, StatsResponse } from './schemas.js';
 
 export type LatestStatistics = NonNullable<Awaited<ReturnType<typeof latestStatistics>>>;
 
@@ -68,7 +67,7 @@ export function tidyCsv(latest: LatestStatistics | undefined, tables: readonly P
 }
 
 /** The JSON API body: every cell and total `{count, status}`, as stored. */
-export function statsJson(latest: LatestStatistics | undefined, tables: readonly PublishedTableView[]) {
+export function statsJson(latest: LatestStatistics | undefined, tables: PublishedTableView[]): StatsResponse {
   const statistics = latest?.statistics ?? null;
   return {
     batch: latest?.sequence ?? null,

@@ -22,36 +22,9 @@ import {
   taskTypes,
   type Term,
 } from '../../common/vocabulary.js';
-import { figureOf, medianBand, publishedAttribution, publishedShare, suppressSmallCells, type Figure, type FigureStatus } from './disclosure.js';
+import { figureOf, medianBand, publishedAttribution, publishedShare, suppressSmallCells } from './disclosure.js';
+import type { Figure, MedianFigure, PublishedStatistics, PublishedTableView, ShareFigure, VerificationHeadline } from './schemas.js';
 import type { NoiseSource } from './noise.js';
-
-export interface PublishedTableView {
-  id: string;
-  title: string;
-  description: string;
-  rowTitle: string;
-  columnTitle: string;
-  rows: { key: string; label: string }[];
-  columns: { key: string; label: string }[];
-  cells: Figure[][];
-  rowTotals: Figure[];
-  columnTotals: Figure[];
-  total: Figure;
-  /** Per row, the median band (pay tables only): shown when the row's total is shown. */
-  medians?: MedianFigure[];
-}
-
-/** A row's median band: `band` is a key exactly when `status` is `shown` and the row is not empty. */
-export interface MedianFigure {
-  band: string | null;
-  status: FigureStatus;
-}
-
-/** A share (0..1) answering yes: a number exactly when `status` is `shown`. */
-export interface ShareFigure {
-  share: number | null;
-  status: FigureStatus;
-}
 
 const question = (key: string) => {
   const found = factQuestions.find((q) => q.key === key);
@@ -89,41 +62,6 @@ export const STATISTICS_TABLE_IDS: readonly string[] = [
 
 /** The shape of the published snapshot; older snapshots (plain nulls) are not shown. */
 export const STATISTICS_FORMAT = 2;
-
-export interface PublishedStatistics {
-  format: typeof STATISTICS_FORMAT;
-  kMin: number;
-  /** The day these figures were drawn; they carry over unchanged until the next refresh. */
-  figuresUpdatedOn: Day;
-  /** ε spent by this refresh: per count, and for the account that touches the most counts. */
-  epsilon: { perCount: number; perRefresh: number };
-  headline: {
-    accounts: Figure;
-    /** Platforms named by at least kMin accounts (after noise); withheld while accounts are few. */
-    platforms: Figure;
-    conditions: { key: string; label: string; yes: Figure; answered: Figure; share: ShareFigure }[];
-    /**
-     * Accounts where a moderator saw supporting documents (issue 18), of all counted accounts:
-     * the table verification_tier's figures. Absent from snapshots drawn before it existed.
-     */
-    verification?: VerificationHeadline;
-  };
-  tables: PublishedTableView[];
-  /**
-   * Platforms named by at least kMin accounts after noise (the headline's platforms, by key): the
-   * ones with a scorecard. Only that, never their counts, which the tables publish under their own
-   * rules (a large platform's total may be withheld there to protect a small one).
-   */
-  scorecardPlatforms?: string[];
-}
-
-export interface VerificationHeadline {
-  label: string;
-  documentsSeen: Figure;
-  /** Every counted account: the noisy sum of the tier table's row (documents seen, none recorded). */
-  accounts: Figure;
-  share: ShareFigure;
-}
 
 /** Per facet value, how many counted accounts carry it: the basis for public tags. */
 export interface FacetTallies {

@@ -2,41 +2,20 @@
 // Postgres full text, paged by a signed keyset cursor.
 import type { FromSchema } from 'json-schema-to-ts';
 import { sql, type Kysely } from 'kysely';
-import type { storiesQuerySchema } from './schemas.js';
+import type { PublicStory, storiesQuerySchema, StoryVerification } from './schemas.js';
 import type { Database, Day, PublicTags, StoryStatus } from '../db/schema.js';
 import { CodedError } from '../../common/errors.js';
 import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { openSignedCursor, signCursor } from '../../common/protocol/signed-cursor.js';
 import { serverSecret } from '../moderation/server-secret.js';
 import { csvField } from './statistics-formats.js';
-import { attributionLabels, documentKinds, verificationTiers, type DocumentKind } from '../../common/vocabulary.js';
+import { attributionLabels, documentKinds, verificationTiers } from '../../common/vocabulary.js';
 
 export const SEARCH_MAX_CHARS = 200;
 export const PAGE_SIZE = 20;
 
 /** The public query (its schema's type), and a page size the feed chooses for itself. */
 export type StoryFilters = FromSchema<typeof storiesQuerySchema> & { limit?: number };
-
-export interface PublicStory {
-  slug: string;
-  title: string;
-  body: string;
-  pullQuotes: string[];
-  attribution: string;
-  tags: PublicTags;
-  publishedOn: Day;
-  batch: number;
-  status: Extract<StoryStatus, 'published' | 'retracted'>;
-  /** The verification tier recorded at acceptance; null when none was (the story says nothing about documents). */
-  verification: StoryVerification | null;
-}
-
-export interface StoryVerification {
-  tier: 'documents_seen';
-  documentKinds: DocumentKind[];
-  /** The tier in plain words, as the story page shows it. */
-  statement: string;
-}
 
 const listOfKinds = new Intl.ListFormat('en-GB', { style: 'long', type: 'conjunction' });
 

@@ -6,7 +6,7 @@ import { todayUtc } from '../../server/db/day.js';
 import { addDays } from '../../server/moderation/retention.js';
 import { STATE_MEMO_MS } from '../../server/publishing/cache.js';
 import { releaseDueBatch } from '../../server/publishing/release.js';
-import type { PublishedStatistics } from '../../server/publishing/statistics.js';
+import type { PublishedStatistics } from '../../server/publishing/schemas.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { enrolAuthorAndReviewer, type TestModerator } from '../support/moderation.js';
 import { approvedStory as sharedApprovedStory, BASE_FACETS, insertStatisticsAccounts, type TestFacets, type TestStory } from '../support/publishing.js';
@@ -300,8 +300,43 @@ describe('the public pages and API', () => {
       '/api/v1/stats',
       '/api/v1/stories',
     ]);
-    // 2.0.0: every statistic became {count, status} (was a number or null); 2.1.0: the platform scorecards; 2.2.0: the releases; 2.3.0: the stories' verification tier; 2.4.0: statistics by verification tier.
-    expect((docs as unknown as { info: { version: string } }).info.version).toBe('2.4.0');
+    // 2.0.0: every statistic became {count, status} (was a number or null); 2.1.0: the platform scorecards; 2.2.0: the releases; 2.3.0: the stories' verification tier; 2.4.0: statistics by verification tier;
+    // 2.4.1: the objects say which properties they always have and that they have no others.
+    expect((docs as unknown as { info: { version: string } }).info.version).toBe('2.4.1');
+  });
+
+  it('documents every 200 object exactly: no other property is sent, and only these may be absent', async () => {
+    interface Schema { type?: string | string[]; properties?: Record<string, Schema>; required?: string[]; additionalProperties?: unknown; items?: Schema }
+    type Operations = Record<string, { responses: Record<string, { content: Record<string, { schema: Schema }> }> }>;
+    const docs = (await t.app.inject({ url: '/api/docs/json' })).json() as { paths: Record<string, Operations> };
+    const open: string[] = [];
+    const optional = new Set<string>();
+    const walk = (schema: Schema, at: string): void => {
+      if (schema.items) walk(schema.items, `${at}[]`);
+      if (!schema.properties) return;
+      if (schema.additionalProperties !== false) open.push(at);
+      for (const [name, property] of Object.entries(schema.properties)) {
+        if (!(schema.required ?? []).includes(name)) optional.add(`${at}.${name}`);
+        walk(property, `${at}.${name}`);
+      }
+    };
+    for (const [url, methods] of Object.entries(docs.paths)) walk(methods.get!.responses['200']!.content['application/json']!.schema, url);
+    expect(open).toEqual([]);
+    expect([...optional].sort()).toEqual([
+      '/api/v1/releases/{n}.statistics.headline.verification', // snapshots from before the tier table
+      '/api/v1/releases/{n}.statistics.scorecardPlatforms', // snapshots from before the scorecards
+      '/api/v1/releases/{n}.statistics.tables[].medians', // pay tables only
+      '/api/v1/releases/{n}.stories[].attribution', // a retracted story keeps only its slug and status
+      '/api/v1/releases/{n}.stories[].title',
+      '/api/v1/releases/{n}.stories[].url',
+      '/api/v1/stats.statistics.headline.verification',
+      '/api/v1/stats.statistics.scorecardPlatforms',
+      '/api/v1/stats.statistics.tables[].medians',
+      '/api/v1/stories.stories[].tags.conditions', // a story carries the tags it has
+      '/api/v1/stories.stories[].tags.platforms',
+      '/api/v1/stories.stories[].tags.roles',
+      '/api/v1/stories.stories[].tags.taskTypes',
+    ]);
   });
 
   it('the landing page shows figures, quotes and the call to give an account', async () => {

@@ -12,7 +12,7 @@ import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
 import { openAccount } from '../../common/protocol/envelope.js';
 import { unwrapIntakeKeyPair } from '../../common/protocol/moderator-keys.js';
-import type { PublishedStatistics } from '../../server/publishing/statistics.js';
+import type { PublishedStatistics } from '../../server/publishing/schemas.js';
 import { captureLog } from '../support/app.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
 import { logInViaApi, s } from '../support/moderation.js';

@@ -12,7 +12,8 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { sealFiles, sealWithAttachments, uploadFiles } from '../support/attachments.js';
 import { postJson } from '../support/followup.js';
 import { call, enrolAuthorAndReviewer, s, type TestModerator } from '../support/moderation.js';
-import { COUNTS_ONE_ACCOUNT_MOVES, type PublishedStatistics } from '../../server/publishing/statistics.js';
+import type { PublishedStatistics } from '../../server/publishing/schemas.js';
+import { COUNTS_ONE_ACCOUNT_MOVES } from '../../server/publishing/statistics.js';
 import { BASE_FACETS, insertStatisticsAccounts, submitSealed } from '../support/publishing.js';
 
 const ORIGIN = 'http://127.0.0.1:3000';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { openDatabase } from '../../server/db/database.js';
 import type { Database } from '../../server/db/schema.js';
-import type { PublishedStatistics } from '../../server/publishing/statistics.js';
+import type { PublishedStatistics } from '../../server/publishing/schemas.js';
 import { addVirtualAuthenticator, chromiumAvailable, launchChromium } from '../support/browser.js';
 import { dumpAllTables, openTestDatabase, type TestDatabase } from '../support/database.js';
 import { describeViolations, operatorFor, screenshots, seriousViolations, Timings, type Operator } from './support.js';

@@ -1,6 +1,7 @@
 // Independent checks of published tables (DESIGN §6), shared by the disclosure and statistics
 // property tests: the augmented grid of raw counts, and which hidden entries follow from the shown.
-import type { Figure, PublishedTable } from '../../server/publishing/disclosure.js';
+import type { PublishedTable } from '../../server/publishing/disclosure.js';
+import type { Figure } from '../../server/publishing/schemas.js';
 
 /** Raw augmented grid, (R+1)×(C+1): cells, row totals in the last column, column totals and grand total in the last row. */
 export function augmentedRaw(counts: readonly (readonly number[])[], columns: number): number[][] {

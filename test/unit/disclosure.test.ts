@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type CountTable,
-  type Figure,
   figureOf,
   medianBand,
   publishedAttribution,
@@ -10,6 +9,7 @@ import {
   publishedShare,
   suppressSmallCells,
 } from '../../server/publishing/disclosure.js';
+import type { Figure } from '../../server/publishing/schemas.js';
 import { augmentedFigures, augmentedRaw, augmentedShown, derivableEntries, linesOf } from '../support/disclosure-checks.js';
 
 /** Figures in short: the count when shown, 'F' for fewer_than_k, 'W' for withheld. */
