@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachmentManifestOf, openAttachment, SEALED_CHUNK_BYTES, unframePages, type AttachmentManifestEntry } from '../../common/protocol/attachment.js';
 import { lookupTokenHash } from '../../common/protocol/digest.js';
@@ -200,6 +200,8 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
       { base64: Buffer.from(bytes).toString('base64'), type, points },
     );
   }
+  /** The four edges of an attached file's crop rectangle, as its fields show them. */
+  const edges = (item: Locator) => Promise.all(['From the left', 'From the top', 'Width', 'Height'].map((label) => item.getByLabel(label, { exact: true }).inputValue()));
   const corners = (inset: number): [number, number][] => [[inset, inset], [-1 - inset, inset], [inset, -1 - inset], [-1 - inset, -1 - inset]];
   const isYellow = ([r, g, b]: number[]) => r! > 200 && g! > 180 && b! < 140; // #fde047, the drawn centre
   const isBlue = ([r, g, b]: number[]) => r! < 90 && g! < 120 && b! > 170; // #1d4ed8, the drawn background
@@ -215,8 +217,6 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
     await page.getByLabel('Add pictures or PDFs').setInputFiles([jpeg, pdf]);
     await page.getByText('2 files ready to send.').waitFor({ timeout: 60_000 });
     const [photo, contract] = [page.locator('#attachment-list li').nth(0), page.locator('#attachment-list li').nth(1)];
-    const edges = async (item: typeof photo) =>
-      Promise.all(['From the left', 'From the top', 'Width', 'Height'].map((label) => item.getByLabel(label, { exact: true }).inputValue()));
 
     // The pointer: a drag over the yellow centre (picture pixels 160,120 to 480,360), applied, then undone.
     await photo.getByText('Crop or black out this picture').click();
@@ -318,7 +318,7 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
     await touch.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at(100.5, 60.5)] });
     for (const step of [0.25, 0.5, 0.75, 1]) await touch.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [at(100.5 + 49 * step, 60.5 + 39 * step)] });
     await touch.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
-    const drawn = (await Promise.all(['From the left', 'From the top', 'Width', 'Height'].map((label) => item.getByLabel(label, { exact: true }).inputValue()))).map(Number);
+    const drawn = (await edges(item)).map(Number);
     for (const [i, expected] of [100, 60, 50, 40].entries()) expect(Math.abs(drawn[i]! - expected), `edge ${i}: ${drawn.join(',')}`).toBeLessThanOrEqual(2);
     await item.getByRole('button', { name: 'Black out the rectangle' }).click();
     await item.getByText(/Blacked out \d+ × \d+ pixels/).waitFor();
@@ -329,7 +329,13 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
     await item.getByText('Last black-out undone').waitFor();
     await item.getByText(/PNG picture, 300 × 200, .*, with parts blacked out\./).waitFor();
 
+    // A rectangle drawn and left unused stops the sending: the source may believe it applied.
+    await outline(10, 10, 20, 20);
     await fillMinimalAccount(page);
+    await page.getByRole('button', { name: 'Seal and send my account' }).click();
+    await page.getByText('Not sent: On screenshot.png a rectangle is drawn but not used').waitFor();
+    await item.getByRole('button', { name: 'Forget the rectangle' }).click();
+    await expect(edges(item)).resolves.toEqual(['0', '0', '300', '200']);
     await page.getByRole('button', { name: 'Seal and send my account' }).click();
     await page.getByRole('heading', { name: 'Your account is stored' }).waitFor({ timeout: 60_000 });
     const words = await page.getByTestId('receipt-words').locator('li').allTextContents();

@@ -1,17 +1,22 @@
 // The files section of /submit: strips each attached file at once, shows it as it will be sent
 // and what was removed, and hands the prepared files to the submission. DOM by textContent only.
 import { attachmentBucketFor, framePages, LARGEST_ATTACHMENT_PAYLOAD } from '../../../common/protocol/attachment.js';
-import { cropPanel } from './crop-tool.js';
+import { cropPanel, type CropPanel } from './crop-tool.js';
 import { imageMetadata, type MetadataCategory } from './found-metadata.js';
 import { make } from './make-element.js';
 import { renderPdf } from './render-pdf.js';
 import { IMAGE_TYPES, isUnedited, StripRefused, stripImage, type PictureEdit, type StrippedImage } from './strip-image.js';
-import type { PreparedFile } from './upload.js';
+import { UploadRefused, type PreparedFile } from './upload.js';
 import { pictureUrl } from './picture-url.js';
 
 interface Attached extends PreparedFile {
   id: number;
+  name: string;
+  panels: CropPanel[];
 }
+
+/** Refused before anything is sealed, shown as any refusal to send is (an UploadRefused). */
+export class UndecidedEdit extends UploadRefused {}
 
 export interface AttachmentsField {
   /** Resolves once every file attached so far is stripped; the files to send, in order. */
@@ -103,7 +108,7 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
       }
       const refused = refusalFor(prepared.plaintext.length);
       if (refused) return fail(refused);
-      const entry: Attached = { ...prepared, id: nextId++ };
+      const entry: Attached = { ...prepared, id: nextId++, name: file.name, panels: [] };
       attached.push(entry);
       name.textContent = `${file.name} — as it will be sent: ${describe(entry.plaintext)}.`;
       const removedLine = make('p', removedSentence(removed, prepared.kind === 'pdf-pages'), 'attachment-removed');
@@ -134,7 +139,9 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
             }
           });
         const picture = new Blob([original as Uint8Array<ArrayBuffer>], { type: pictureType });
-        figure.append(img, cropPanel({ picture, name: pictureName, apply }));
+        const panel = cropPanel({ picture, name: pictureName, apply });
+        entry.panels.push(panel);
+        figure.append(img, panel.element);
       }
       const remove = make('button', 'Remove this file');
       remove.type = 'button';
@@ -159,6 +166,10 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
   return {
     async prepared() {
       await pending;
+      const undecided = attached.filter((f) => f.panels.some((panel) => panel.undecided())).map((f) => f.name);
+      if (undecided.length > 0) {
+        throw new UndecidedEdit(`On ${undecided.join(', ')} a rectangle is drawn but not used: choose Apply crop, Black out the rectangle, or Forget the rectangle.`);
+      }
       return attached.map(({ kind, plaintext, pages }) => ({ kind, plaintext, ...(pages === undefined ? {} : { pages }) }));
     },
     clear() {

@@ -33,8 +33,15 @@ const ARROWS: Record<string, readonly [number, number] | undefined> = { ArrowLef
 let panels = 0;
 const clamp = (value: number, low: number, high: number) => Math.min(Math.max(Math.round(value), low), high);
 
+export interface CropPanel {
+  element: HTMLDetailsElement;
+  /** A rectangle is drawn that is neither the crop applied nor blacked out: the source may think it done. */
+  undecided(): boolean;
+}
+
 /** A closed "Crop or black out" disclosure; the picture is decoded only when it is first opened. */
-export function cropPanel(options: CropPanelOptions): HTMLDetailsElement {
+export function cropPanel(options: CropPanelOptions): CropPanel {
+  let body: ReturnType<typeof cropBody> | undefined;
   const details = make('details', undefined, 'crop-panel');
   details.append(make('summary', `Crop or black out ${options.name}`));
   let opened = false;
@@ -44,14 +51,17 @@ export function cropPanel(options: CropPanelOptions): HTMLDetailsElement {
     const loading = make('p', 'Opening the picture…', 'hint');
     details.append(loading);
     void createImageBitmap(options.picture).then(
-      (bitmap) => loading.replaceWith(cropBody(bitmap, options)),
+      (bitmap) => {
+        body = cropBody(bitmap, options);
+        loading.replaceWith(body.element);
+      },
       () => (loading.textContent = 'This picture cannot be opened for cropping.'),
     );
   });
-  return details;
+  return { element: details, undecided: () => body?.undecided() ?? false };
 }
 
-function cropBody(bitmap: ImageBitmap, options: CropPanelOptions): HTMLElement {
+function cropBody(bitmap: ImageBitmap, options: CropPanelOptions): Pick<CropPanel, 'undecided'> & { element: HTMLElement } {
   const { width: W, height: H } = bitmap;
   const id = `crop-${++panels}`;
   const whole: PictureArea = { x: 0, y: 0, width: W, height: H };
@@ -59,6 +69,8 @@ function cropBody(bitmap: ImageBitmap, options: CropPanelOptions): HTMLElement {
   const isWhole = (a: PictureArea) => a.width === W && a.height === H;
   /** What is applied to the file being sent. */
   let applied: PictureEdit = { covers: [] };
+  const kept = () => applied.crop ?? whole;
+  const undecided = () => (['x', 'y', 'width', 'height'] as const).some((edge) => area[edge] !== kept()[edge]);
 
   const body = make('div', undefined, 'crop-body');
   const hint = make(
@@ -111,7 +123,8 @@ function cropBody(bitmap: ImageBitmap, options: CropPanelOptions): HTMLElement {
   const coverButton = button('Black out the rectangle');
   const undoButton = button('Undo crop', 'secondary');
   const uncoverButton = button('Undo last black-out', 'secondary');
-  const buttons = [applyButton, coverButton, undoButton, uncoverButton];
+  const forgetButton = button('Forget the rectangle', 'secondary');
+  const buttons = [applyButton, coverButton, undoButton, uncoverButton, forgetButton];
   const actions = make('div', undefined, 'crop-actions');
   actions.append(...buttons);
   body.append(hint, canvas, fields, selected, refusal, actions);
@@ -125,6 +138,7 @@ function cropBody(bitmap: ImageBitmap, options: CropPanelOptions): HTMLElement {
 
   function show() {
     for (const [i, [edge]] of EDGES.entries()) inputs[i]!.value = String(area[edge]);
+    forgetButton.hidden = !undecided();
     inputs[0]!.max = String(W - 1);
     inputs[1]!.max = String(H - 1);
     inputs[2]!.max = String(W - area.x);
@@ -236,7 +250,7 @@ function cropBody(bitmap: ImageBitmap, options: CropPanelOptions): HTMLElement {
     applied = next;
     selected.textContent = done;
     showUndo();
-    show();
+    select(kept()); // a black-out done, the rectangle goes back to the crop
   }
   function showUndo() {
     undoButton.hidden = applied.crop === undefined;
@@ -256,9 +270,13 @@ function cropBody(bitmap: ImageBitmap, options: CropPanelOptions): HTMLElement {
     select(whole);
     void edit({ covers: applied.covers }, 'Back to the whole picture.');
   });
+  forgetButton.addEventListener('click', () => {
+    select(kept());
+    selected.textContent = 'Rectangle forgotten: the picture above is sent as it is.';
+  });
   uncoverButton.addEventListener('click', () => void edit({ ...applied, covers: applied.covers.slice(0, -1) }, `Last black-out undone: ${keeping}`));
 
   showUndo();
   show();
-  return body;
+  return { element: body, undecided };
 }
