@@ -1,7 +1,7 @@
 // Disclosure control for published statistics (DESIGN §6): small-cell, group and complementary
 // suppression, band medians, shares, attribution labels. Pure: no I/O, no clock, no randomness
 // (noise is added before these rules run, so that they apply to the noisy counts).
-import type { Figure } from './schemas.js';
+import type { Figure, PublishedTableView } from './schemas.js';
 
 /** Raw counts: counts[r][c] = accounts in row r and column c (non-negative integers). */
 export interface CountTable {
@@ -19,15 +19,12 @@ export interface CountTable {
 export const FIGURE_STATUSES = ['shown', 'fewer_than_k', 'withheld'] as const;
 export type FigureStatus = (typeof FIGURE_STATUSES)[number];
 
-export interface PublishedTable {
+/** A table after the rules: the figures a published table carries, by row and column key. */
+export type PublishedTable = Pick<PublishedTableView, 'cells' | 'rowTotals' | 'columnTotals' | 'total'> & {
   rowKeys: string[];
   columnKeys: string[];
-  cells: Figure[][];
-  rowTotals: Figure[];
-  columnTotals: Figure[];
-  total: Figure;
   kMin: number;
-}
+};
 
 const ANONYMOUS_ATTRIBUTION = 'anonymous_contributor';
 
