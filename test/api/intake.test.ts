@@ -12,7 +12,7 @@ import { deriveReceiptKeys, entropyFromReceiptWords } from '../../common/protoco
 import { loadSodium } from '../../common/protocol/sodium.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { dumpAllTables } from '../support/database.js';
-import { ALL_FACTS, createIntakeKey, FACTS_HALF_YEAR, sampleAccount, sealForTest, type TestIntakeKey } from '../support/intake.js';
+import { accountForReceipt, ALL_FACTS, createIntakeKey, FACTS_HALF_YEAR, sampleAccount, sealForTest, type TestIntakeKey } from '../support/intake.js';
 
 let t: TestApp;
 let key: TestIntakeKey;
@@ -163,14 +163,7 @@ describe('the no-JavaScript form, POST /submit', () => {
     const words = [...response.body.matchAll(/<li>([a-z]+)<\/li>/g)].map((m) => m[1]!);
     expect(words).toHaveLength(12);
 
-    const sodium = await loadSodium();
-    const { lookupToken } = deriveReceiptKeys(sodium, entropyFromReceiptWords(words.join(' ')));
-    const row = await t.database.db
-      .selectFrom('submissions')
-      .selectAll()
-      .where('lookup_hash', '=', lookupTokenHash(lookupToken))
-      .executeTakeFirstOrThrow();
-    expect(openAccount(sodium, row.envelope!, key.keyPair)).toEqual({
+    expect(await accountForReceipt(t.database.db, key, words)).toEqual({
       v: 2,
       role: 'showrunner',
       platforms: ['turing', 'appen'],
@@ -210,11 +203,8 @@ describe('the no-JavaScript form, POST /submit', () => {
     const response = await form(fields);
     expect(response.statusCode).toBe(200);
     const words = [...response.body.matchAll(/<li>([a-z]+)<\/li>/g)].map((m) => m[1]!);
-    const sodium = await loadSodium();
-    const { lookupToken } = deriveReceiptKeys(sodium, entropyFromReceiptWords(words.join(' ')));
-    const row = await t.database.db.selectFrom('submissions').selectAll().where('lookup_hash', '=', lookupTokenHash(lookupToken)).executeTakeFirstOrThrow();
     const { halfYear, ...facts } = VERSION_2_FIELDS;
-    expect(openAccount(sodium, row.envelope!, key.keyPair)).toEqual({
+    expect(await accountForReceipt(t.database.db, key, words)).toEqual({
       v: 2,
       platforms: ['outlier'],
       taskTypes: [],

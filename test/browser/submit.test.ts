@@ -5,14 +5,10 @@ import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../../common/intake/account.js';
 import { factQuestions } from '../../common/vocabulary.js';
-import { lookupTokenHash } from '../../common/protocol/digest.js';
-import { openAccount } from '../../common/protocol/envelope.js';
-import { deriveReceiptKeys, entropyFromReceiptWords } from '../../common/protocol/receipt.js';
-import { loadSodium } from '../../common/protocol/sodium.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { chromiumAvailable, launchChromium } from '../support/browser.js';
 import { dumpAllTables } from '../support/database.js';
-import { ALL_FACTS, createIntakeKey, FACTS_HALF_YEAR, type TestIntakeKey } from '../support/intake.js';
+import { accountForReceipt, ALL_FACTS, createIntakeKey, FACTS_HALF_YEAR, type TestIntakeKey } from '../support/intake.js';
 
 async function pdfText(pdf: Buffer): Promise<string> {
   const { text } = await extractText(await getDocumentProxy(new Uint8Array(pdf)), { mergePages: true });
@@ -74,14 +70,7 @@ describe.skipIf(!chromiumAvailable)('the submission page in Chromium', () => {
 
   async function findAndOpen(words: string[]) {
     expect(words).toHaveLength(12);
-    const sodium = await loadSodium();
-    const { lookupToken } = deriveReceiptKeys(sodium, entropyFromReceiptWords(words.join(' ')));
-    const row = await t.database.db
-      .selectFrom('submissions')
-      .selectAll()
-      .where('lookup_hash', '=', lookupTokenHash(lookupToken))
-      .executeTakeFirstOrThrow();
-    return openAccount(sodium, row.envelope!, key.keyPair);
+    return accountForReceipt(t.database.db, key, words);
   }
 
   it('with JavaScript: seals in the browser; the server receives only the envelope', async () => {

@@ -7,9 +7,10 @@ import type { FactKey } from '../../common/vocabulary.js';
 import { registerIntakeKey, type IntakeKey } from '../../server/intake/service.js';
 import type { SealedSubmission } from '../../common/intake/schemas.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
-import { sealAccount, type BoxKeyPair } from '../../common/protocol/envelope.js';
+import { openAccount, sealAccount, type BoxKeyPair } from '../../common/protocol/envelope.js';
 import { generateIntakeKeyPair } from '../../common/protocol/intake-key.js';
-import { deriveReceiptKeys, drawReceiptEntropy, receiptWordsFromEntropy } from '../../common/protocol/receipt.js';
+import { lookupTokenHash } from '../../common/protocol/digest.js';
+import { deriveReceiptKeys, drawReceiptEntropy, entropyFromReceiptWords, receiptWordsFromEntropy } from '../../common/protocol/receipt.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
 
 export interface TestIntakeKey extends IntakeKey {
@@ -75,4 +76,12 @@ export async function sealForTest(key: IntakeKey, account: Account = sampleAccou
       lookupToken: toBase64(sodium, lookupToken),
     },
   };
+}
+
+/** The account stored under a receipt's 12 words, opened with the intake key: what reached the server. */
+export async function accountForReceipt(db: Kysely<Database>, key: TestIntakeKey, words: string[]): Promise<unknown> {
+  const sodium = await loadSodium();
+  const { lookupToken } = deriveReceiptKeys(sodium, entropyFromReceiptWords(words.join(' ')));
+  const row = await db.selectFrom('submissions').selectAll().where('lookup_hash', '=', lookupTokenHash(lookupToken)).executeTakeFirstOrThrow();
+  return openAccount(sodium, row.envelope!, key.keyPair);
 }
