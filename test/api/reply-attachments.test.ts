@@ -93,7 +93,7 @@ describe('a reply with files', () => {
 });
 
 describe('bad input is refused, naming the problem, and stores nothing', () => {
-  it('refuses a reply naming an unknown upload, another submission’s, an unfinished one or a malformed id', async () => {
+  it('refuses a reply naming an unknown upload, another submission’s, an unfinished one or a malformed id; retention cleans up the unfinished one', async () => {
     const source = await submitAsSource(t.app, t.database.db, key);
     const others = await submitWithFiles(twoFiles);
     const partial = await uploadFiles(t.app, twoFiles, 3);
@@ -112,6 +112,12 @@ describe('bad input is refused, naming the problem, and stores nothing', () => {
       ]),
     );
     expect((await postJson(t.app, '/api/v1/status', { lookupToken: source.lookupToken })).json<{ messages: unknown[] }>().messages).toEqual([]);
+    // Cleaned up like an interrupted submission upload: the retention job deletes it once a day old.
+    const today = todayUtc();
+    await t.database.db.updateTable('attachment_uploads').set({ created_on: addDays(today, -2) }).where('id', '=', partial).execute();
+    await purgeExpiredSubmissions(t.database.db, { retentionDays: 30, today });
+    expect(await t.database.db.selectFrom('attachment_chunks').select('upload_id').where('upload_id', '=', partial).execute()).toEqual([]);
+    expect(await t.database.db.selectFrom('attachment_uploads').select('id').where('id', 'in', [others.uploadId, partial]).execute()).toEqual([{ id: others.uploadId }]);
   });
 
   it('counts the account’s files and its replies’ against one limit, in files and in padded bytes', async () => {
