@@ -11,6 +11,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { CodedError } from '../../common/errors.js';
 import { wantsJson } from '../error-handling.js';
+import { BACKGROUND_REQUEST_HEADER } from '../../common/moderation/background-request.js';
 import {
   attributionLabels,
   documentKinds,
@@ -237,7 +238,8 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
     // onRequest: a request without a session is turned away before its body is even validated.
     session.addHook('onRequest', async (request, reply) => {
       const sessionId = request.cookies[SESSION_COOKIE];
-      request.moderator = (sessionId && (await authenticate(db, sessionId))) || null;
+      const activity = request.headers[BACKGROUND_REQUEST_HEADER] === undefined;
+      request.moderator = (sessionId && (await authenticate(db, sessionId, { activity }))) || null;
       if (request.moderator) return;
       if (wantsJson(request)) throw new CodedError('not_logged_in');
       return reply.redirect('/mod/login');

@@ -181,7 +181,12 @@ export async function logIn(
 }
 
 /** The moderator behind a session cookie, or undefined when it is unknown, expired or disabled. */
-export async function authenticate(db: Kysely<Database>, sessionId: string, now = new Date()): Promise<ModeratorIdentity | undefined> {
+/**
+ * The moderator a session cookie belongs to, or undefined once it has ended. `activity: false` (a
+ * page refreshing itself in the background) does not count as use, so an open, unattended
+ * console still reaches its idle limit.
+ */
+export async function authenticate(db: Kysely<Database>, sessionId: string, { activity = true, now = new Date() }: { activity?: boolean; now?: Date } = {}): Promise<ModeratorIdentity | undefined> {
   const idHash = sessionIdHash(sessionId);
   const row = await db
     .selectFrom('sessions')
@@ -196,7 +201,7 @@ export async function authenticate(db: Kysely<Database>, sessionId: string, now 
     await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
     return undefined;
   }
-  if (now.getTime() - lastSeen > SESSION_TOUCH_MS) {
+  if (activity && now.getTime() - lastSeen > SESSION_TOUCH_MS) {
     await db.updateTable('sessions').set({ last_seen_at: now }).where('id_hash', '=', idHash).execute();
   }
   return { id: row.id, handle: row.handle, role: row.role };

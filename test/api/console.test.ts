@@ -11,6 +11,8 @@ import { askAsModerator, postJson, submitAsSource } from '../support/followup.js
 import { call, enrolViaApi, logInViaApi, s, type TestModerator } from '../support/moderation.js';
 import { BASE_FACETS, draftStory, insertStatisticsAccounts, submitSealed } from '../support/publishing.js';
 import type { BoxKeyPair } from '../../common/protocol/envelope.js';
+import { BACKGROUND_REQUEST_HEADER } from '../../common/moderation/background-request.js';
+import { SESSION_IDLE_MS } from '../../server/moderation/session-service.js';
 
 const ORIGIN = 'http://127.0.0.1:3000';
 const K_MIN = 11;
@@ -214,5 +216,29 @@ describe('the audit page', () => {
     expect(page.body).toContain('<span title="session.login">Logged in</span>');
     // No cell shows a raw key.
     expect(page.body).not.toMatch(/<td>[a-z_]+\.[a-z_]+<\/td>/);
+  });
+});
+
+describe("the queue's own refreshes", () => {
+  it('do not count as activity: an open, unattended queue still reaches the idle limit; a click does', async () => {
+    await enrolViaApi(t.app, t.database.db, 'dora', 'moderator');
+    const dora = await logInViaApi(t.app, 'dora', 'dora lantern orbit meadow', ORIGIN);
+    const idle = (minutes: number) =>
+      t.database.db.updateTable('sessions').set({ last_seen_at: new Date(Date.now() - minutes * 60_000) }).where('moderator_id', '=', dora.id).execute();
+    const lastSeen = async () => (await t.database.db.selectFrom('sessions').select('last_seen_at').where('moderator_id', '=', dora.id).executeTakeFirstOrThrow()).last_seen_at;
+    const background = { [BACKGROUND_REQUEST_HEADER]: '1' };
+
+    await idle(20);
+    const before = await lastSeen();
+    expect((await call(t.app, dora, 'GET', '/mod/api/submissions', undefined, background)).statusCode).toBe(200);
+    expect(await lastSeen()).toEqual(before);
+    // The moderator's own request does count.
+    expect((await call(t.app, dora, 'GET', '/mod/api/submissions')).statusCode).toBe(200);
+    expect((await lastSeen()).getTime()).toBeGreaterThan(before.getTime());
+
+    await idle(SESSION_IDLE_MS / 60_000 + 1);
+    const refreshed = await call(t.app, dora, 'GET', '/mod/api/submissions', undefined, background);
+    expect(refreshed.statusCode).toBe(401);
+    expect(await t.database.db.selectFrom('sessions').select('moderator_id').where('moderator_id', '=', dora.id).execute()).toEqual([]);
   });
 });

@@ -147,7 +147,7 @@ function initRefresh(): void {
     if (running) return;
     running = true;
     try {
-      const news = applyQueueView(await api<QueueView>(url));
+      const news = applyQueueView(await api<QueueView>(url, 'GET', undefined, { background: true }));
       if (news) updates.textContent = `${news}.`;
     } catch (error) {
       // A missed refresh is retried at the next one; a logged-out tab is sent to the login page by api().
