@@ -4,6 +4,7 @@
 import { moderatorAttachmentRoutes } from '../attachments/routes.js';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -87,9 +88,11 @@ declare module 'fastify' {
 
 export const SESSION_COOKIE = 'offscript_session';
 export const LOGIN_ATTEMPTS_PER_CLIENT = 20;
+/** What a logout clears in the browser: its cached pages, its cookies, and every tab's stored keys. */
+export const LOGOUT_CLEAR_SITE_DATA = '"cache", "cookies", "storage"';
 
 /** The moderator pages that run code, each its own bundle (MODERATION_PAGES in scripts/build.mjs). */
-const MODERATION_PAGES_WITH_CODE = new Set(['login', 'enrol', 'queue', 'submission', 'team', 'story', 'audit', 'passkeys']);
+const MODERATION_PAGES_WITH_CODE = new Set(['login', 'enrol', 'queue', 'submission', 'team', 'story', 'stories', 'audit', 'passkeys']);
 
 /** Every moderation route infers its params, query, body and reply from its schema; WebAuthn objects get @simplewebauthn's types. */
 type ModerationTypeProvider = JsonSchemaToTsProvider<{ ValidatorSchemaOptions: WebAuthnTypes; SerializerSchemaOptions: WebAuthnTypes }>;
@@ -232,6 +235,29 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
     );
   });
 
+  /** Ends the session behind the cookie, if it is still live, and clears this browser either way. */
+  const endSession = async (request: FastifyRequest, reply: FastifyReply) => {
+    const sessionId = request.cookies[SESSION_COOKIE];
+    const moderator = request.moderator ?? (sessionId ? await authenticate(db, sessionId, { activity: false }) : undefined);
+    if (sessionId && moderator) await logOut(db, sessionId, moderator);
+    reply.clearCookie(SESSION_COOKIE, { path: '/mod' });
+    // Also wipes the unwrapped keys this browser kept in sessionStorage, in every tab.
+    reply.header('clear-site-data', LOGOUT_CLEAR_SITE_DATA);
+  };
+
+  // The navigation's Log out form: open to a session that has already ended too, so that the
+  // button always clears this browser. It posts form-encoded (it works without JavaScript): the
+  // parser lives in this scope only, and the CSRF token it carries is checked like every other.
+  await app.register(async (plainLogout) => {
+    const logout = plainLogout.withTypeProvider<ModerationTypeProvider>();
+    await logout.register(formbody);
+    logout.addHook('preHandler', checkCsrf);
+    logout.post('/mod/logout', { schema: schemas.logoutFormSchema }, async (request, reply) => {
+      await endSession(request, reply);
+      return reply.redirect('/mod/login', 303);
+    });
+  });
+
   // Everything else needs a live session.
   await app.register(async (plainSession) => {
     const session = plainSession.withTypeProvider<ModerationTypeProvider>();
@@ -247,19 +273,9 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
     session.addHook('preHandler', checkCsrf);
     const me = (request: FastifyRequest): ModeratorIdentity => request.moderator!;
 
-    const endSession = async (request: FastifyRequest, reply: FastifyReply) => {
-      await logOut(db, request.cookies[SESSION_COOKIE]!, me(request));
-      reply.clearCookie(SESSION_COOKIE, { path: '/mod' });
-      // Also wipes the unwrapped keys this browser kept in sessionStorage.
-      reply.header('clear-site-data', '"*"');
-    };
     session.post('/mod/api/logout', { schema: schemas.emptyBodySchema }, async (request, reply) => {
       await endSession(request, reply);
       return { ok: true };
-    });
-    session.post('/mod/logout', async (request, reply) => {
-      await endSession(request, reply);
-      return reply.redirect('/mod/login', 303);
     });
 
     session.get('/mod', { schema: { querystring: schemas.queueQuerySchema } }, async (request, reply) => {

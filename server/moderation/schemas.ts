@@ -103,6 +103,11 @@ export const loginSchema = {
 
 export const emptyBodySchema = { body: { anyOf: [empty, { type: 'null' }] }, response: okResponse } as const;
 
+/** The navigation's Log out form, posted without JavaScript too: only its CSRF token. */
+export const logoutFormSchema = {
+  body: { type: 'object', properties: { _csrf: { type: 'string', maxLength: 200 } }, additionalProperties: false },
+} as const;
+
 const term = { type: 'string', maxLength: 40 } as const;
 
 export const facetsSchema = {

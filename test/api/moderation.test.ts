@@ -113,8 +113,24 @@ describe('login', () => {
     const fresh = await visit(t.app, who.cookies);
     const logout = await call(t.app, fresh, 'POST', '/mod/api/logout', {});
     expect(logout.statusCode).toBe(200);
-    expect(logout.headers['clear-site-data']).toBe('"*"');
+    expect(logout.headers['clear-site-data']).toBe('"cache", "cookies", "storage"');
     expect((await call(t.app, fresh, 'GET', '/mod/api/keys')).statusCode).toBe(401);
+  });
+
+  it('the Log out form posts form-encoded (no JavaScript): the session ends, and it clears the browser even once the session has ended', async () => {
+    const moderator = await logInViaApi(t.app, 'mod', 'mod lantern orbit meadow', ORIGIN);
+    const form = (who: { cookies: Record<string, string> }, csrf: string) =>
+      t.app.inject({ method: 'POST', url: '/mod/logout', cookies: who.cookies, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${encodeURIComponent(csrf)}` });
+    expect((await form(moderator, 'not-the-token')).statusCode).toBe(403);
+    expect((await call(t.app, moderator, 'GET', '/mod/api/keys')).statusCode).toBe(200);
+    const answer = await form(moderator, moderator.csrf);
+    expect(answer.statusCode).toBe(303);
+    expect(answer.headers.location).toBe('/mod/login');
+    expect(answer.headers['clear-site-data']).toBe('"cache", "cookies", "storage"');
+    expect((await call(t.app, moderator, 'GET', '/mod/api/keys')).statusCode).toBe(401);
+    const again = await form(moderator, moderator.csrf);
+    expect(again.statusCode).toBe(303);
+    expect(again.headers['clear-site-data']).toBe('"cache", "cookies", "storage"');
   });
 });
 

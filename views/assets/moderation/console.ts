@@ -7,6 +7,7 @@ import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
 import type { BoxKeyPair } from '../../../common/protocol/envelope.js';
 import { unwrapIntakeKeyPair, type ModeratorKeys } from '../../../common/protocol/moderator-keys.js';
 import { api, ApiError } from './json-api.js';
+import { keysFromAnotherTab } from './key-handoff.js';
 
 export type { SodiumSumo };
 export { api, ApiError };
@@ -60,6 +61,27 @@ export function storedKeyBinding(sodium: SodiumSumo): { argon: Uint8Array; seed:
   return { argon: fromBase64(asSodium(sodium), argon), seed: fromBase64(asSodium(sodium), seed) };
 }
 
+/** What a tab without keys is told when no other tab could hand them over and it cannot ask for them in place. */
+export const KEYS_NOT_IN_TAB =
+  'Your keys are not unlocked in this tab, and no other open console tab of this browser could hand them over. Open this page from a console tab that is unlocked, or log in again at /mod/login.';
+
+/** Asks the moderator to unlock this very tab (session-keys.ts registers its dialog on the pages that have one). */
+let unlockInPlace: (() => Promise<void>) | undefined;
+
+export function unlockMissingKeysWith(unlock: () => Promise<void>): void {
+  unlockInPlace = unlock;
+}
+
+/** This tab's keys: from its own storage, else handed over by another open tab, else unlocked in place; else a refusal saying what to do. */
+export async function moderatorKeysForTab(sodium: SodiumSumo): Promise<ModeratorKeys> {
+  const keys = storedModeratorKeys(sodium) ?? ((await keysFromAnotherTab()) ? storedModeratorKeys(sodium) : undefined);
+  if (keys) return keys;
+  if (unlockInPlace) await unlockInPlace();
+  const unlocked = storedModeratorKeys(sodium);
+  if (!unlocked) throw new Error(KEYS_NOT_IN_TAB);
+  return unlocked;
+}
+
 export function storedModeratorKeys(sodium: SodiumSumo): ModeratorKeys | undefined {
   const stored = sessionStorage.getItem(KEY_STORAGE);
   if (!stored) return undefined;
@@ -76,10 +98,9 @@ export interface IntakeKeyring {
   currentId: string | undefined;
 }
 
-/** Unwraps every intake key granted to this moderator, with the box key from sessionStorage. */
+/** Unwraps every intake key granted to this moderator, with this tab's box key. */
 export async function unlockIntakeKeys(sodium: SodiumSumo): Promise<IntakeKeyring> {
-  const box = storedModeratorKeys(sodium)?.boxKeyPair;
-  if (!box) throw new Error('Your keys are not unlocked in this tab: log out and log in again.');
+  const box = (await moderatorKeysForTab(sodium)).boxKeyPair;
   const { keys } = await api<WrappedKeysView>('/mod/api/keys');
   const ring: IntakeKeyring = { keys: new Map(), currentId: undefined };
   for (const key of keys) {

@@ -12,7 +12,7 @@ import {
 } from '../../../common/protocol/moderator-keys.js';
 import { SEED_BYTES } from '../../../common/protocol/passkey-prf.js';
 import { api, asSodium, element, say, sodiumReady } from './console.js';
-import { logInWithPassphrase } from './login.js';
+import { logInWithPassphrase } from './log-in.js';
 import { judgePassphrase } from './passphrase-strength.js';
 import { createPasskey, registrationBody } from './webauthn.js';
 import type { EnrolmentView, PasskeyOptionsView } from '../../../common/moderation/access-view.js';

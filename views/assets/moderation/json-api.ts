@@ -12,8 +12,19 @@ export class ApiError extends Error {
   }
 }
 
-/** `background`: the page refreshes itself, which must not count as the moderator's activity (the session's idle limit). */
-export async function api<T>(path: string, method = 'GET', body?: unknown, { background = false } = {}): Promise<T> {
+/** How a page that keeps work in progress renews an ended session in place (session-keys.ts); otherwise the login page. */
+let renewSession: (() => Promise<void>) | undefined;
+
+export function renewSessionWith(renew: () => Promise<void>): void {
+  renewSession = renew;
+}
+
+/**
+ * `background`: the page refreshes itself, which must not count as the moderator's activity (the
+ * session's idle limit), and an ended session then sends the page to the login instead of asking.
+ * A request the moderator made is sent again once the session is renewed in place.
+ */
+export async function api<T>(path: string, method = 'GET', body?: unknown, { background = false, renewed = false } = {}): Promise<T> {
   const csrf = document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? '';
   const response = await fetch(path, {
     method,
@@ -28,7 +39,12 @@ export async function api<T>(path: string, method = 'GET', body?: unknown, { bac
   const text = await response.text();
   const parsed = text ? (JSON.parse(text) as unknown) : undefined;
   if (!response.ok) {
-    const message = refusalMessage((parsed as Partial<ErrorBody> | undefined)?.error, `The server answered ${response.status}.`);
+    const error = (parsed as Partial<ErrorBody> | undefined)?.error;
+    if (response.status === 401 && error?.code === 'not_logged_in' && renewSession && !background && !renewed) {
+      await renewSession();
+      return api<T>(path, method, body, { renewed: true });
+    }
+    const message = refusalMessage(error, `The server answered ${response.status}.`);
     if (response.status === 401 && !location.pathname.startsWith('/mod/login')) location.assign('/mod/login');
     throw new ApiError(response.status, message);
   }

@@ -1,4 +1,6 @@
-// Where each console page's bundle starts. Imports nothing, so the queue page stays free of cryptography.
+// Where each console page's bundle starts. Imports no cryptography, so the queue page stays free of it.
+import { answerKeyRequests } from './key-handoff.js';
+import { wipeKeysOnLogout } from './logout.js';
 
 /**
  * Runs a page's setup on its own page only (another page's bundle may import the module for its
@@ -8,5 +10,7 @@
 export function startPage(page: string, init: () => void): void {
   if (document.body.dataset.page !== page) return;
   init();
+  wipeKeysOnLogout();
+  answerKeyRequests();
   for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-needs-script]')) button.disabled = false;
 }

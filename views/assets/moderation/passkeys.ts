@@ -1,7 +1,7 @@
 // A moderator's own passkeys: add a spare (wrapping the key seed when the keys are bound to
 // passkeys), remove one (never the last). The server audits both.
 import { describeError } from '../../../common/error-messages.js';
-import { api, element, say, sodiumReady, storedKeyBinding } from './console.js';
+import { api, element, KEYS_NOT_IN_TAB, moderatorKeysForTab, say, sodiumReady, storedKeyBinding } from './console.js';
 import { createPasskey, registrationBody } from './webauthn.js';
 import type { PasskeyOptionsView } from '../../../common/moderation/access-view.js';
 import { startPage } from './page-start.js';
@@ -15,8 +15,10 @@ export function initPasskeys(): void {
       try {
         const sodium = await sodiumReady;
         const options = await api<PasskeyOptionsView>('/mod/api/passkeys/options', 'POST');
+        // Keys handed over by another tab come with their binding.
+        if (options.keysBoundToPasskey && !storedKeyBinding(sodium)) await moderatorKeysForTab(sodium);
         const binding = options.keysBoundToPasskey ? storedKeyBinding(sodium) : undefined;
-        if (options.keysBoundToPasskey && !binding) throw new Error('Your keys are not unlocked in this tab: log out and log in again.');
+        if (options.keysBoundToPasskey && !binding) throw new Error(KEYS_NOT_IN_TAB);
         say(status, 'Register the new passkey when your browser asks…');
         const passkey = await createPasskey(sodium, options);
         await api('/mod/api/passkeys', 'POST', registrationBody(sodium, passkey, binding));

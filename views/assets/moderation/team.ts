@@ -5,7 +5,7 @@ import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
 import { generateIntakeKeyPair } from '../../../common/protocol/intake-key.js';
 import { moderatorKeyFingerprint, signVerification, trustedMembers, type ModeratorPublicKeys } from '../../../common/protocol/key-verification.js';
 import { wrapIntakeSecretKey } from '../../../common/protocol/moderator-keys.js';
-import { api, asSodium, element, say, sodiumReady, storedModeratorKeys, unlockIntakeKeys, type SodiumSumo } from './console.js';
+import { api, asSodium, element, moderatorKeysForTab, say, sodiumReady, unlockIntakeKeys, type SodiumSumo } from './console.js';
 import type { IntakeKeyRotationView, InvitationView, TeamMember, TeamView } from '../../../common/moderation/team-view.js';
 import { openWatchList, sealWatchList } from './watch-list.js';
 import { describeError } from '../../../common/error-messages.js';
@@ -20,8 +20,7 @@ function publicKeysOf(sodium: SodiumSumo, member: Pick<Member, 'boxPublicKey' | 
 
 /** The team as the server lists it, and which members this browser trusts (pinning, DESIGN §3). */
 async function loadTeam(sodium: SodiumSumo, selfId: string): Promise<{ members: Member[]; trusted: Map<string, string> }> {
-  const own = storedModeratorKeys(sodium);
-  if (!own) throw new Error('Your keys are not unlocked in this tab: log out and log in again.');
+  const own = await moderatorKeysForTab(sodium);
   const { members, verifications } = await api<TeamView>('/mod/api/team');
   const trusted = trustedMembers(
     sodium,
@@ -84,8 +83,7 @@ export function initTeam(): void {
       if (!pending) return;
       try {
         const sodium = await sodiumReady;
-        const own = storedModeratorKeys(sodium);
-        if (!own) throw new Error('Your keys are not unlocked in this tab: log out and log in again.');
+        const own = await moderatorKeysForTab(sodium);
         // The comparison just made, signed: later rotations and grants seal to these keys only.
         const signature = signVerification(sodium, pending.id, pending.keys, own.signKeyPair.privateKey);
         await api(`/mod/api/team/${pending.id}/verification`, 'POST', { signature: toBase64(asSodium(sodium), signature) });
