@@ -273,6 +273,9 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
     session.addHook('preHandler', checkCsrf);
     const me = (request: FastifyRequest): ModeratorIdentity => request.moderator!;
 
+    // The console sends this while the moderator types: the session hook has already counted it as activity.
+    session.post('/mod/api/keep-alive', { schema: schemas.emptyBodySchema }, async () => ({ ok: true }));
+
     session.post('/mod/api/logout', { schema: schemas.emptyBodySchema }, async (request, reply) => {
       await endSession(request, reply);
       return { ok: true };

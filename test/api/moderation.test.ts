@@ -12,6 +12,7 @@ import { SoftwarePasskey } from '../support/passkey.js';
 import { call, enrolAdminAndModerator, enrolViaApi, logInViaApi, s, signedLogin, visit, type TestModerator } from '../support/moderation.js';
 import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { currentIntakeKey } from '../../server/intake/service.js';
+import { BACKGROUND_REQUEST_HEADER } from '../../common/moderation/background-request.js';
 
 const ORIGIN = 'http://127.0.0.1:3000';
 let t: TestApp;
@@ -115,6 +116,19 @@ describe('login', () => {
     expect(logout.statusCode).toBe(200);
     expect(logout.headers['clear-site-data']).toBe('"cache", "cookies", "storage"');
     expect((await call(t.app, fresh, 'GET', '/mod/api/keys')).statusCode).toBe(401);
+  });
+
+  it('typing counts as activity (the keep-alive), a background poll does not', async () => {
+    const moderator = await logInViaApi(t.app, 'mod', 'mod lantern orbit meadow', ORIGIN);
+    const twentyMinutesAgo = new Date(Date.now() - 20 * 60_000);
+    const lastSeen = async () =>
+      new Date((await t.database.db.selectFrom('sessions').select('last_seen_at').where('moderator_id', '=', moderator.id).orderBy('created_at', 'desc').executeTakeFirstOrThrow()).last_seen_at).getTime();
+    await t.database.db.updateTable('sessions').set({ last_seen_at: twentyMinutesAgo }).where('moderator_id', '=', moderator.id).execute();
+    expect((await call(t.app, moderator, 'GET', '/mod/api/submissions', undefined, { [BACKGROUND_REQUEST_HEADER]: '1' })).statusCode).toBe(200);
+    expect(await lastSeen()).toBe(twentyMinutesAgo.getTime());
+    const kept = await call(t.app, moderator, 'POST', '/mod/api/keep-alive', {});
+    expect(kept.statusCode).toBe(200);
+    expect(await lastSeen()).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it('the Log out form posts form-encoded (no JavaScript): the session ends, and it clears the browser even once the session has ended', async () => {

@@ -6,11 +6,11 @@ import { asStandardSodium, loadSodiumSumo, type SodiumSumo } from '../../../comm
 import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
 import type { BoxKeyPair } from '../../../common/protocol/envelope.js';
 import { unwrapIntakeKeyPair, type ModeratorKeys } from '../../../common/protocol/moderator-keys.js';
-import { api, ApiError } from './json-api.js';
+import { api, ApiError, renewSessionWith } from './json-api.js';
 import { keysFromAnotherTab } from './key-handoff.js';
 
 export type { SodiumSumo };
-export { api, ApiError };
+export { api, ApiError, renewSessionWith };
 const KEY_STORAGE = 'offscript.moderator.keys';
 const BINDING_STORAGE = 'offscript.moderator.binding';
 

@@ -57,6 +57,16 @@ export class DraftMarks {
     draft.addEventListener('input', () => this.refresh());
   }
 
+  /** The marks dismissed as not identifying, for a kept draft. */
+  dismissedKeys(): string[] {
+    return [...this.dismissed];
+  }
+
+  restoreDismissed(keys: readonly string[]): void {
+    for (const key of keys) this.dismissed.add(key);
+    this.refresh();
+  }
+
   setWatchList(terms: readonly string[]): void {
     this.watchList = terms;
     this.refresh();

@@ -45,7 +45,8 @@ export async function api<T>(path: string, method = 'GET', body?: unknown, { bac
       return api<T>(path, method, body, { renewed: true });
     }
     const message = refusalMessage(error, `The server answered ${response.status}.`);
-    if (response.status === 401 && !location.pathname.startsWith('/mod/login')) location.assign('/mod/login');
+    // A page that renews sessions in place keeps its work on screen; any other goes to the login.
+    if (response.status === 401 && !renewSession && !location.pathname.startsWith('/mod/login')) location.assign('/mod/login');
     throw new ApiError(response.status, message);
   }
   return parsed as T;

@@ -8,7 +8,9 @@ import { openAccount, openMessageWithAnyKey, sealMessage, type BoxKeyPair } from
 import { conditionAnswers, conditions, consents, factQuestions, hoursBands, payBands, platforms, roles, taskTypes } from '../../../common/vocabulary.js';
 import { isUndecided } from '../../../common/workflow.js';
 import { replyFilesList, showAttachments } from './attachments.js';
-import { api, asSodium, element, say, sodiumReady, unlockIntakeKeys, type IntakeKeyring, type SodiumSumo } from './console.js';
+import { api, asSodium, element, moderatorKeysForTab, say, sodiumReady, unlockIntakeKeys, type IntakeKeyring, type SodiumSumo } from './console.js';
+import { DraftKeeper } from './draft-keeper.js';
+import { keepWorkAcrossSessions } from './session-keys.js';
 import { DraftMarks, renderMarked, unresolvedRefusal } from './identifier-marks.js';
 import { renderPublication } from './publication.js';
 import { findIdentifiers } from './redaction.js';
@@ -161,6 +163,7 @@ export function initSubmission(): void {
   const status = element('submission-status');
   const decisionStatus = element('decision-status');
   element('submission-name').textContent = id.slice(0, 8);
+  keepWorkAcrossSessions();
 
   void (async () => {
     let sodium: SodiumSumo;
@@ -203,6 +206,7 @@ export function initSubmission(): void {
       () => element<HTMLInputElement>('redaction-replacement').value,
       watchList,
     );
+    const draft = new DraftKeeper(sodium, await moderatorKeysForTab(sodium), id, element('decisions'), marks);
     let prefilled = false;
     let attributionChosen = false;
 
@@ -247,6 +251,12 @@ export function initSubmission(): void {
       if (open && mine && !prefilled) {
         prefilled = true;
         prefillFacets(account);
+        // What the moderator typed before a reload or a new login comes back as they left it.
+        if (draft.restore()) {
+          attributionChosen = true;
+          say(decisionStatus, 'Your draft is back as you left it.');
+        }
+        draft.watch();
         toggleStoryFields();
         followRole();
         marks.refresh();
@@ -298,6 +308,7 @@ export function initSubmission(): void {
         event.preventDefault();
         act(async () => {
           const message = await work();
+          if (form !== 'question-form') draft.drop();
           const view = await refreshed();
           render(view);
           return message;

@@ -1,0 +1,106 @@
+// A console page that holds work in progress never sends the moderator away: when the session has
+// ended (idle limit) or the tab holds no keys, a dialog asks for the passphrase (and the passkey,
+// which the browser asks for) right here, and the interrupted request is sent again (issue 28).
+// Typing counts as activity for the idle limit: a cheap keep-alive, at most every few minutes.
+import { describeError } from '../../../common/error-messages.js';
+import { api, element, renewSessionWith, say, sodiumReady, unlockMissingKeysWith } from './console.js';
+import { logInWithPassphrase } from './log-in.js';
+
+/** Well under the 30-minute idle limit, and well over the server's one-minute touch interval. */
+export const KEEP_ALIVE_EVERY_MS = 2 * 60_000;
+
+let unlocking: Promise<void> | undefined;
+
+function unlockDialog(reason: 'expired' | 'no-keys'): HTMLDialogElement {
+  const existing = document.getElementById('unlock-dialog');
+  if (existing) existing.remove();
+  const dialog = document.createElement('dialog');
+  dialog.id = 'unlock-dialog';
+  dialog.setAttribute('aria-labelledby', 'unlock-heading');
+  const heading = document.createElement('h2');
+  heading.id = 'unlock-heading';
+  heading.textContent = reason === 'expired' ? 'Your session has ended' : 'Unlock your keys in this tab';
+  const explain = document.createElement('p');
+  explain.textContent =
+    'Type your passphrase and confirm with your passkey when your browser asks. What you were doing then carries on, and what you typed is kept.';
+  const form = document.createElement('form');
+  const field = document.createElement('div');
+  field.className = 'field';
+  const label = document.createElement('label');
+  label.htmlFor = 'unlock-passphrase';
+  label.textContent = `Passphrase for ${document.body.dataset.handle ?? 'your handle'}`;
+  const input = document.createElement('input');
+  input.type = 'password';
+  input.id = 'unlock-passphrase';
+  input.autocomplete = 'current-password';
+  input.required = true;
+  field.append(label, input);
+  const unlock = document.createElement('button');
+  unlock.type = 'submit';
+  unlock.textContent = 'Unlock and continue';
+  const cancel = document.createElement('button');
+  cancel.type = 'button';
+  cancel.className = 'secondary';
+  cancel.id = 'unlock-cancel';
+  cancel.textContent = 'Cancel';
+  const status = document.createElement('p');
+  status.id = 'unlock-status';
+  status.setAttribute('role', 'status');
+  status.setAttribute('aria-live', 'polite');
+  const buttons = document.createElement('p');
+  buttons.append(unlock, ' ', cancel);
+  form.append(field, buttons, status);
+  dialog.append(heading, explain, form);
+  document.body.append(dialog);
+  return dialog;
+}
+
+/** Asks for the passphrase and passkey in a dialog and logs in again in this tab; one dialog however many requests wait. */
+function unlockHere(reason: 'expired' | 'no-keys'): Promise<void> {
+  unlocking ??= new Promise<void>((resolve, reject) => {
+    const handle = document.body.dataset.handle;
+    if (!handle) return reject(new Error('Your session has ended: log in again at /mod/login.'));
+    const dialog = unlockDialog(reason);
+    const form = dialog.querySelector('form')!;
+    const status = element('unlock-status');
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void (async () => {
+        say(status, 'Deriving your keys; confirm with your passkey when your browser asks…');
+        try {
+          await logInWithPassphrase(await sodiumReady, handle, element<HTMLInputElement>('unlock-passphrase').value);
+          dialog.close('unlocked');
+          resolve();
+        } catch (error) {
+          say(status, describeError(error, 'That did not unlock your keys.'));
+        }
+      })();
+    });
+    element('unlock-cancel').addEventListener('click', () => dialog.close());
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      if (dialog.returnValue !== 'unlocked') reject(new Error('Not unlocked: nothing was sent. Your draft is kept in this tab; try again, or log in again at /mod/login.'));
+    });
+    dialog.showModal();
+  }).finally(() => (unlocking = undefined));
+  return unlocking;
+}
+
+/** Sends a keep-alive when the moderator types, at most every KEEP_ALIVE_EVERY_MS; a failure is left to the next real request. */
+function keepAliveWhileTyping(): void {
+  let last = 0;
+  document.addEventListener('input', () => {
+    const now = Date.now();
+    if (now - last < KEEP_ALIVE_EVERY_MS) return;
+    last = now;
+    // Sent as already renewed: a keep-alive never opens the dialog by itself.
+    api('/mod/api/keep-alive', 'POST', {}, { renewed: true }).catch(() => (last = 0));
+  });
+}
+
+/** For pages that keep work in progress: unlock in place, and typing keeps the session alive. */
+export function keepWorkAcrossSessions(): void {
+  renewSessionWith(() => unlockHere('expired'));
+  unlockMissingKeysWith(() => unlockHere('no-keys'));
+  keepAliveWhileTyping();
+}
