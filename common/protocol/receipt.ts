@@ -27,9 +27,27 @@ export function receiptWordsFromEntropy(entropy: Uint8Array): string[] {
   return entropyToMnemonic(entropy, wordlist).split(' ');
 }
 
-/** Forgiving of case, extra spaces and line breaks; says what is wrong, never which receipt is near. */
+/**
+ * The receipt words in what a source typed or pasted: the letters-only words, in any case, whatever
+ * separates them (spaces, line breaks, commas, the card's numbering "1. airport 2. …"). Pasted with
+ * text around them (the whole card), the twelve are the run of twelve listed words whose checksum
+ * holds. Otherwise every word found, for the refusals to count and check (thirteen listed words are
+ * thirteen, never a guess at which twelve were meant).
+ */
+export function receiptWordsIn(typed: string): string[] {
+  const found = typed.toLowerCase().match(/\p{L}+/gu) ?? [];
+  // Only listed words: too many is a miscount to report, not a receipt to guess at.
+  if (found.length <= RECEIPT_WORD_COUNT || found.every((w) => words.has(w))) return found;
+  for (let start = 0; start + RECEIPT_WORD_COUNT <= found.length; start += 1) {
+    const run = found.slice(start, start + RECEIPT_WORD_COUNT);
+    if (run.every((w) => words.has(w)) && validateMnemonic(run.join(' '), wordlist)) return run;
+  }
+  return found;
+}
+
+/** Forgiving of case, separators and surrounding text (receiptWordsIn); says what is wrong, never which receipt is near. */
 export function entropyFromReceiptWords(typed: string): Uint8Array {
-  const list = typed.toLowerCase().split(/\s+/).filter((w) => w !== '');
+  const list = receiptWordsIn(typed);
   if (list.length !== RECEIPT_WORD_COUNT) {
     throw new CodedError('receipt_word_count', { expected: RECEIPT_WORD_COUNT, actual: list.length });
   }

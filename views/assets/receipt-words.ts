@@ -1,7 +1,7 @@
 // Help with typing receipt words back (WCAG 2.2 SC 3.3.8): suggestions from the BIP-39 list while
 // typing, and a comparison with the words just received. Everything stays in this page: the words
 // are never stored, put in a URL or sent. DOM by textContent only (Trusted Types are enforced).
-import { RECEIPT_WORD_COUNT, isReceiptWord, suggestReceiptWords } from '../../common/protocol/receipt.js';
+import { RECEIPT_WORD_COUNT, entropyFromReceiptWords, isReceiptWord, receiptWordsIn, suggestReceiptWords } from '../../common/protocol/receipt.js';
 
 interface TypedWord {
   word: string;
@@ -9,12 +9,24 @@ interface TypedWord {
   end: number;
 }
 
+/** Words as receiptWordsIn reads them: letters only, so that "1." and "airport," are not taken for words. */
 function typedWords(text: string): TypedWord[] {
-  return [...text.matchAll(/\S+/g)].map((m) => ({ word: m[0], start: m.index, end: m.index + m[0].length }));
+  return [...text.matchAll(/\p{L}+/gu)].map((m) => ({ word: m[0], start: m.index, end: m.index + m[0].length }));
+}
+
+/** Whether the field already holds a whole receipt (pasted with its card's text, say): then there is nothing to suggest. */
+function holdsReceipt(text: string): boolean {
+  try {
+    entropyFromReceiptWords(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The first word that is not in the list, skipping the one still being typed if it can still become one. */
 function firstUnknownWord(field: HTMLTextAreaElement): { position: number; typed: TypedWord } | undefined {
+  if (holdsReceipt(field.value)) return undefined;
   const list = typedWords(field.value);
   for (const [position, typed] of list.entries()) {
     if (isReceiptWord(typed.word)) continue;
@@ -60,7 +72,7 @@ export function attachWordSuggestions(field: HTMLTextAreaElement, box: HTMLEleme
 
 /** Compares what was typed with the receipt: undefined when they match, otherwise what differs. */
 export function receiptMismatch(typed: string, receipt: readonly string[]): string | undefined {
-  const list = typedWords(typed).map((t) => t.word.toLowerCase());
+  const list = receiptWordsIn(typed);
   const differs = receipt.findIndex((word, i) => list[i] !== word);
   if (differs >= 0 && differs < list.length) return `Word ${differs + 1} differs from your receipt: check it against the card.`;
   if (list.length !== RECEIPT_WORD_COUNT) return `A receipt has ${RECEIPT_WORD_COUNT} words; you typed ${list.length}.`;

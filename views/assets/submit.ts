@@ -15,6 +15,7 @@ import { setUpAttachments, type AttachmentsField } from './attachments/attach.js
 import { sealAndUpload, UploadRefused } from './attachments/upload.js';
 import { checkedIntakeKey, IntakeKeyMismatch, showComputedFingerprint } from './intake-fingerprint.js';
 import { attachWordSuggestions, receiptMismatch } from './receipt-words.js';
+import { warnBeforeLeavingFilled } from './leave-warning.js';
 
 function element<T extends HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -109,6 +110,7 @@ async function main(): Promise<void> {
   const attachmentsSection = document.getElementById('attachments');
   const attachments = attachmentsSection ? setUpAttachments(attachmentsSection) : undefined;
   let sending = false;
+  warnBeforeLeavingFilled(form);
   void sodiumReady.then((sodium) => showComputedFingerprint(sodium, form));
 
   const showError = (message: string) => {
