@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../server/config.js';
 import { openDatabase } from '../server/db/database.js';
+import { refuseWhileServing } from '../server/control/command-line.js';
 import { migrateToLatest } from '../server/db/migrator.js';
 import { DEMO_PASSKEY_GRACE_DAYS, demoCredentials, seedWithProgress } from './seed.js';
 import { describeError } from '../common/error-messages.js';
@@ -16,6 +17,7 @@ process.env.PASSKEY_GRACE_DAYS ??= String(DEMO_PASSKEY_GRACE_DAYS);
 
 async function seedIfEmpty(): Promise<void> {
   const config = loadConfig();
+  await refuseWhileServing(config, 'npm run demo');
   const { db, kind } = await openDatabase(config);
   try {
     await migrateToLatest(db);

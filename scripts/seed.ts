@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import { ConfigError, loadConfig } from '../server/config.js';
 import { openDatabase } from '../server/db/database.js';
+import { refuseWhileServing } from '../server/control/command-line.js';
 import { addDays } from '../server/moderation/retention.js';
 import { todayUtc } from '../server/db/day.js';
 import { migrateToLatest } from '../server/db/migrator.js';
@@ -533,6 +534,7 @@ async function main(): Promise<void> {
   if (stories !== undefined && stories > accounts) throw new ConfigError(`--stories (${stories}) cannot exceed --accounts (${accounts})`);
 
   const config = loadConfig();
+  await refuseWhileServing(config, 'npm run seed');
   const { db, kind } = await openDatabase(config);
   try {
     await migrateToLatest(db);

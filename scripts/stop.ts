@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { loadConfig } from '../server/config.js';
 import { processIsAlive } from '../server/control/process-alive.js';
-import { pidFilePath } from '../server/control/serving.js';
+import { pidFilePath, servedOriginPath } from '../server/control/serving.js';
 import { describeError } from '../common/error-messages.js';
 
 const STOP_TIMEOUT_MS = 20_000;
@@ -16,9 +16,10 @@ async function isOurServer(pid: number): Promise<boolean> {
 
 try {
   const { dataDir } = loadConfig();
+  const served = (await readFile(servedOriginPath(dataDir), 'utf8').catch(() => '')).trim();
   const pid = Number((await readFile(pidFilePath(dataDir), 'utf8').catch(() => '')).trim());
   if (!Number.isSafeInteger(pid) || pid <= 0 || !processIsAlive(pid) || !(await isOurServer(pid))) {
-    console.log(`No server is running from ${dataDir}.`);
+    console.log(`No server is running from ${dataDir}${served ? ` (it last served ${served})` : ''}.`);
   } else {
     process.kill(pid, 'SIGTERM');
     const deadline = Date.now() + STOP_TIMEOUT_MS;
@@ -27,7 +28,7 @@ try {
       console.error(`offscript: the server (process ${pid}) is still closing after ${STOP_TIMEOUT_MS / 1000} s.`);
       process.exitCode = 1;
     } else {
-      console.log(`Stopped the server (process ${pid}) running from ${dataDir}.`);
+      console.log(`Stopped the server at ${served || 'its origin'} (process ${pid}) running from ${dataDir}.`);
     }
   }
 } catch (error) {

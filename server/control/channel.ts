@@ -10,6 +10,10 @@ import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrator.js';
 import type { Database } from '../db/schema.js';
 import { isOperatorCommand, runCommand, type CommandOutcome, type CommandRequest } from './commands.js';
+import type { ServingProcess } from './installation.js';
+
+/** A server's answer names the server, so that the command can say which installation it acted on. */
+export type ServerAnswer = CommandOutcome & { server?: ServingProcess };
 
 // A request is one line of JSON: a command name and a few short arguments.
 const MAX_REQUEST_BYTES = 4096;
@@ -37,7 +41,7 @@ function parseRequest(line: string): CommandRequest | undefined {
   return { command, args: Object.fromEntries(entries) as Record<string, string> };
 }
 
-function answer(socket: Socket, outcome: CommandOutcome): void {
+function answer(socket: Socket, outcome: ServerAnswer): void {
   socket.end(`${JSON.stringify(outcome)}\n`);
 }
 
@@ -59,7 +63,7 @@ export async function startControlChannel(db: Kysely<Database>, config: Config, 
       const request = parseRequest(received.slice(0, end));
       if (!request) return answer(socket, { lines: ['unknown command or malformed request'], exitCode: 2 });
       runCommand(db, config, request).then(
-        (outcome) => answer(socket, outcome),
+        (outcome) => answer(socket, { ...outcome, server: { origin: config.publicOrigin, pid: process.pid } }),
         (err: unknown) => {
           log.error({ err }, `control channel: ${request.command} failed`);
           answer(socket, { lines: [`${request.command} failed inside the server; its log says why`], exitCode: 1 });
@@ -78,8 +82,14 @@ export async function startControlChannel(db: Kysely<Database>, config: Config, 
   };
 }
 
+/** The server holding DATA_DIR, if one answers on its control channel (embedded database only). */
+export async function serverOn(config: Config): Promise<ServingProcess | undefined> {
+  if (config.databaseUrl) return undefined;
+  return (await sendToServer(config.dataDir, { command: 'status', args: {} }))?.server;
+}
+
 /** Asks the serving process to run a command; undefined when no server listens on DATA_DIR. */
-export function sendToServer(dataDir: string, request: CommandRequest): Promise<CommandOutcome | undefined> {
+export function sendToServer(dataDir: string, request: CommandRequest): Promise<ServerAnswer | undefined> {
   return new Promise((resolve, reject) => {
     const socket = createConnection(controlSocketPath(dataDir));
     let received = '';
@@ -92,7 +102,7 @@ export function sendToServer(dataDir: string, request: CommandRequest): Promise<
     });
     socket.on('end', () => {
       try {
-        resolve(JSON.parse(received) as CommandOutcome);
+        resolve(JSON.parse(received) as ServerAnswer);
       } catch {
         reject(new Error('the server closed the control channel without an answer'));
       }
@@ -104,14 +114,15 @@ export function sendToServer(dataDir: string, request: CommandRequest): Promise<
 export type CommandVenue = 'server' | 'own process';
 
 /** Runs a command in the serving process when one holds DATA_DIR, otherwise on the database directly. */
-export async function runOperatorCommand(config: Config, request: CommandRequest): Promise<CommandOutcome & { venue: CommandVenue }> {
+export async function runOperatorCommand(config: Config, request: CommandRequest): Promise<ServerAnswer & { venue: CommandVenue }> {
   if (!config.databaseUrl) {
     const answered = await sendToServer(config.dataDir, request);
     if (answered) return { ...answered, venue: 'server' };
   }
   const { db } = await openDatabase(config);
   try {
-    await migrateToLatest(db);
+    // `migrate` reports what it applies itself.
+    if (request.command !== 'migrate') await migrateToLatest(db);
     return { ...(await runCommand(db, config, request)), venue: 'own process' };
   } finally {
     await db.destroy();

@@ -9,6 +9,7 @@ import { verifyAuditChain } from '../moderation/audit.js';
 import { purgeExpiredSubmissions } from '../moderation/retention.js';
 import { invitationUrl, inviteModerator } from '../moderation/team-service.js';
 import { releaseDueBatch } from '../publishing/release.js';
+import { migrateToLatest } from '../db/migrator.js';
 
 /** What a command prints and the exit code it ends with. */
 export interface CommandOutcome {
@@ -21,7 +22,7 @@ export interface CommandRequest {
   args: Record<string, string>;
 }
 
-export const OPERATOR_COMMANDS = ['admin:invite', 'release', 'purge', 'audit:verify'] as const;
+export const OPERATOR_COMMANDS = ['admin:invite', 'release', 'purge', 'audit:verify', 'migrate', 'status'] as const;
 export type OperatorCommand = (typeof OPERATOR_COMMANDS)[number];
 
 export function isOperatorCommand(name: unknown): name is OperatorCommand {
@@ -53,6 +54,15 @@ const RUNS: Record<OperatorCommand, Run> = {
   async purge(db, config) {
     const { purged } = await purgeExpiredSubmissions(db, { retentionDays: config.retentionDays });
     return done(`purged ${purged} submission${purged === 1 ? '' : 's'} decided at least ${config.retentionDays} days ago`);
+  },
+  // Inside a server this finds nothing to apply (it migrated at start), and says so.
+  async migrate(db) {
+    const applied = await migrateToLatest(db);
+    return done(applied.length ? `applied: ${applied.join(', ')}` : 'nothing to apply: every migration is in place');
+  },
+  // Only who answers matters: the installation line names the server.
+  async status() {
+    return done('a server is running on it');
   },
   async 'audit:verify'(db) {
     // The head hash is printed to compare with one noted earlier: the chain alone cannot show

@@ -8,6 +8,7 @@ import type { DatabaseKind } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { invitationUrl, inviteFirstAdministrator } from '../moderation/team-service.js';
 import { startControlChannel, type ControlChannelLog } from './channel.js';
+import { pasteableCommand } from './installation.js';
 
 export function pidFilePath(dataDir: string): string {
   return path.join(dataDir, 'server.pid');
@@ -28,14 +29,15 @@ async function announceFirstAdministrator(db: Kysely<Database>, config: Config):
         '',
         `No administrator yet. Open this one-time invitation to enrol as "${first.handle}" (valid for 48 hours; it is printed only now):`,
         `  ${invitationUrl(config, first.token)}`,
-        `Lost it? npm run admin:invite -- --handle NAME   (works while the server runs)`,
+        `Lost it? Another, from any terminal (works while this server runs):`,
+        `  ${pasteableCommand(config, 'npm run admin:invite -- --handle NAME')}`,
         '',
       ].join('\n'),
     );
   } else {
     console.log(
       `No administrator yet: use the invitation printed when this server first started (valid until ${first.expiresAt.toISOString()}), ` +
-        'or npm run admin:invite -- --handle NAME',
+        `or another: ${pasteableCommand(config, 'npm run admin:invite -- --handle NAME')}`,
     );
   }
 }
@@ -58,7 +60,7 @@ export async function startOperatorSide(
     .then(() => writeFile(servedOriginPath(config.dataDir), `${config.publicOrigin}\n`))
     .catch((err: unknown) => log.warn({ err }, `no pid file in ${config.dataDir}: npm stop will not find this server`));
   await announceFirstAdministrator(db, config).catch((err: unknown) =>
-    log.warn({ err }, 'could not check for a first administrator; npm run admin:invite -- --handle NAME makes an invitation'),
+    log.warn({ err }, `could not check for a first administrator; ${pasteableCommand(config, 'npm run admin:invite -- --handle NAME')} makes an invitation`),
   );
   return {
     async stop() {

@@ -61,8 +61,17 @@ describe('operator commands on PGlite, with the server running and stopped', () 
     expect(release).toContain('no batch is due');
     expect(purge).toContain('purged 0 submissions');
     expect(audit).toMatch(/audit log intact: \d+ entries/);
-    for (const output of [invite, release, purge, audit]) expect(output).toContain('(run inside the server');
+    for (const output of [invite, release, purge, audit]) expect(output).toMatch(new RegExp(`acted on the PGlite data directory ${dataDir}, run inside the server at ${PUBLIC_ORIGIN} \\(process \\d+\\)`));
     expect((await fetch(`${operator.origin}/healthz`)).status).toBe(200);
+  });
+
+  it('migrate runs inside the server; seed refuses, naming the server and the command that stops it', async () => {
+    const migrated = await operator.npm('migrate');
+    expect(migrated).toContain('nothing to apply');
+    expect(migrated).toContain(`acted on the PGlite data directory ${dataDir}, run inside the server`);
+    const seeded = await operator.npm('seed', ['--accounts', '1']).catch((error: Error) => error.message);
+    expect(seeded).toContain(`a server is running on the PGlite data directory ${dataDir} (${PUBLIC_ORIGIN}, process`);
+    expect(seeded).toContain(`DATA_DIR=${dataDir} npm stop`);
   });
 
   it('npm stop stops the server started with npm start', async () => {
@@ -81,7 +90,7 @@ describe('operator commands on PGlite, with the server running and stopped', () 
     expect(release).toContain('no batch is due');
     expect(purge).toContain('purged 0 submissions');
     expect(audit).toMatch(/audit log intact: \d+ entries/);
-    for (const output of [invite, release, purge, audit]) expect(output).not.toContain('(run inside the server');
+    for (const output of [invite, release, purge, audit]) expect(output).toContain(`acted on the PGlite data directory ${dataDir}, opened directly (no server is running on it)`);
   });
 
   it('with the server stopped and no PUBLIC_ORIGIN or PORT of its own, admin:invite uses the origin it served at', async () => {
