@@ -347,7 +347,9 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
 
     session.get('/mod/passkeys', async (request, reply) => {
       const passkeys = await listPasskeys(db, me(request).id);
-      return page(reply, 'passkeys', { title: 'Passkeys', passkeys, onePasskey: passkeys.length === 1, removable: passkeys.length > 1 });
+      // Numbered, so that two passkeys registered the same day have buttons with different names.
+      const numbered = passkeys.map((passkey, index) => ({ ...passkey, number: index + 1 }));
+      return page(reply, 'passkeys', { title: 'Passkeys', passkeys: numbered, onePasskey: passkeys.length === 1, removable: passkeys.length > 1 });
     });
     session.get('/mod/api/passkeys', { schema: schemas.passkeysSchema }, async (request) => ({
       passkeys: await listPasskeys(db, me(request).id),

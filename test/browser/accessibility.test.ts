@@ -41,6 +41,8 @@ interface AuditedPage {
   /** Public and source pages must not scroll sideways at 320 px. */
   narrow: boolean;
   moderator?: boolean;
+  /** A moderator's tab that holds no keys (and no other tab to hand them over): the unlock dialog. */
+  keyless?: boolean;
   /** Waits until the page's own script has finished drawing it. */
   ready?: (page: Page) => Promise<void>;
 }
@@ -56,6 +58,7 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
   let claimedId = '';
   let returnedId = '';
   let receiptWords: string[] = [];
+  let invitations = 0;
   const contexts: BrowserContext[] = [];
   /** The browser bundles the app was started with, by public path. */
   const assets = new Map<string, Buffer>();
@@ -129,7 +132,7 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
    * pages whose CSP (script-src 'self', Trusted Types required) would refuse it: this test audits
    * the markup, not the CSP, which other tests check on every response.
    */
-  async function auditContext(width: number, moderator: boolean): Promise<BrowserContext> {
+  async function auditContext(width: number, moderator: boolean, keyless = false): Promise<BrowserContext> {
     const context = await browser.newContext({ bypassCSP: true, viewport: { width, height: 900 }, reducedMotion: 'reduce' });
     contexts.push(context);
     await context.route(`${t.origin}/assets/**`, (route) => {
@@ -144,7 +147,7 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
       await context.addCookies(Object.entries(author.cookies).map(([name, value]) => ({ name, value, domain: new URL(t.origin).hostname, path: '/mod', httpOnly: true, sameSite: 'Strict' as const })));
       const pair = (p: { publicKey: Uint8Array; privateKey: Uint8Array }) => ({ publicKey: toBase64(s, p.publicKey), privateKey: toBase64(s, p.privateKey) });
       const stored = JSON.stringify({ box: pair(author.keys.boxKeyPair), sign: pair(author.keys.signKeyPair) });
-      await context.addInitScript((value: string) => sessionStorage.setItem('offscript.moderator.keys', value), stored);
+      if (!keyless) await context.addInitScript((value: string) => sessionStorage.setItem('offscript.moderator.keys', value), stored);
     }
     return context;
   }
@@ -265,7 +268,29 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
         await page.waitForFunction(() => !document.getElementById('browser-verification')?.textContent?.startsWith('Verifying'), undefined, { timeout: 30_000 });
       },
     },
+    {
+      // Issue 28: a tab without keys asks for them in place, over the page.
+      name: 'mod submission, unlock dialog',
+      path: () => `/mod/submissions/${submissionId}`,
+      narrow: true,
+      moderator: true,
+      keyless: true,
+      ready: (page) => page.getByRole('dialog', { name: 'Unlock your keys in this tab' }).waitFor({ timeout: 30_000 }),
+    },
     { name: 'mod team', path: () => '/mod/team', narrow: true, moderator: true },
+    {
+      // The invitation link is long and unbroken: it wraps instead of widening the page.
+      name: 'mod team with an invitation',
+      path: () => '/mod/team',
+      narrow: true,
+      moderator: true,
+      ready: async (page) => {
+        invitations += 1;
+        await page.getByLabel('Handle').fill(`invitee${invitations}`);
+        await page.getByRole('button', { name: 'Create invitation' }).click();
+        await page.locator('#invite-result').getByText('/mod/enrol/').waitFor();
+      },
+    },
     { name: 'mod passkeys', path: () => '/mod/passkeys', narrow: true, moderator: true },
   ];
 
@@ -275,7 +300,7 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
     it(`${audited.name}: axe finds no serious or critical violation (desktop and phone)`, async () => {
       const problems: string[] = [];
       for (const width of [1280, 375]) {
-        const page = await open(await auditContext(width, Boolean(audited.moderator)), audited);
+        const page = await open(await auditContext(width, Boolean(audited.moderator), audited.keyless), audited);
         await page.screenshot({ path: `${ARTIFACTS}a11y-${fileName(audited.name)}-${width}.png`, fullPage: true });
         const results = await runAxe(page);
         problems.push(...describeViolations(results).map((line) => `  at ${width} px: ${line}`));
@@ -289,7 +314,7 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
 
     if (audited.narrow) {
       it(`${audited.name}: does not scroll sideways at 320 px`, async () => {
-        const page = await open(await auditContext(320, Boolean(audited.moderator)), audited);
+        const page = await open(await auditContext(320, Boolean(audited.moderator), audited.keyless), audited);
         const overflow = await page.evaluate(() => {
           const width = document.documentElement.clientWidth;
           // What sticks out, for the failure message (contents of scrolling wrappers excluded).

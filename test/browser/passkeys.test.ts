@@ -95,7 +95,8 @@ describe.skipIf(!chromiumAvailable)('passkeys in Chromium', () => {
     await addVirtualAuthenticator(stranger, { prf: true });
     const sessions = () => t.database.db.selectFrom('sessions').select('id_hash').where('moderator_id', '=', alice.id).execute();
     const before = (await sessions()).length;
-    expect(await logIn(stranger, 'alice', PASSPHRASE)).toMatch(/Login failed/);
+    // It says so, rather than suggesting a typo.
+    expect(await logIn(stranger, 'alice', PASSPHRASE)).toMatch(/Login failed: no passkey of yours answered in this browser/);
     expect(await sessions()).toHaveLength(before);
 
     // A spare on a second authenticator, added while logged in; the first stays silent meanwhile.
@@ -109,6 +110,10 @@ describe.skipIf(!chromiumAvailable)('passkeys in Chromium', () => {
     const spare = (await passkeyRows(alice.id)).find((p) => p.id !== first!.id)!;
     expect(spare.wrapped_seed).toHaveLength(32);
 
+    // Two passkeys registered the same day: their Remove buttons still have different names.
+    const removeNames = await page.locator('button.remove-passkey').evaluateAll((buttons) => buttons.map((b) => b.textContent));
+    expect(removeNames).toHaveLength(2);
+    expect(new Set(removeNames).size).toBe(2);
     // Remove the first from the console, then log in with the spare alone.
     await page.locator(`tr[data-passkey-id="${first!.id}"]`).getByRole('button').click();
     await page.waitForFunction(() => document.querySelectorAll('tr[data-passkey-id]').length === 1, undefined, { timeout: 30_000 });

@@ -4,12 +4,17 @@ import type { SodiumSumo } from '../../../common/protocol/sodium-sumo.js';
 import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
 import { moderatorKeysFromSeed, passphraseSeed, signLogin, type ModeratorKeys } from '../../../common/protocol/moderator-keys.js';
 import { passkeyWrappingKey, unwrapSeed } from '../../../common/protocol/passkey-prf.js';
-import { api, asSodium, storeKeyBinding, storeModeratorKeys } from './console.js';
+import { api, ApiError, asSodium, storeKeyBinding, storeModeratorKeys } from './console.js';
 import { assertPasskey, type Assertion } from './webauthn.js';
 import type { LoginChallengeView as LoginChallenge, LoginView, PasskeyLoginView } from '../../../common/moderation/access-view.js';
 
 /** The keys of a login: Argon2id runs while the authenticator is asked, then the passkey step decides the seed. */
-async function unlockKeys(sodium: SodiumSumo, handle: string, passphrase: string | Uint8Array, login: LoginChallenge): Promise<{ keys: ModeratorKeys; binding?: { argon: Uint8Array; seed: Uint8Array } }> {
+async function unlockKeys(
+  sodium: SodiumSumo,
+  handle: string,
+  passphrase: string | Uint8Array,
+  login: LoginChallenge,
+): Promise<{ keys: ModeratorKeys; binding?: { argon: Uint8Array; seed: Uint8Array }; noPasskey?: true }> {
   const s = asSodium(sodium);
   const passkeyStarted = performance.now();
   // A moderator enrolled before passkeys has none to offer: the server then decides on the signature alone.
@@ -20,13 +25,17 @@ async function unlockKeys(sodium: SodiumSumo, handle: string, passphrase: string
   sessionStorage.setItem('offscript.unlockMs', String(Math.round(performance.now() - started)));
   const passkey = await asked;
   sessionStorage.setItem('offscript.passkeyMs', String(Math.round(performance.now() - passkeyStarted)));
-  if (!passkey) return { keys: moderatorKeysFromSeed(sodium, argon) };
+  if (!passkey) return { keys: moderatorKeysFromSeed(sodium, argon), noPasskey: true };
   const { wrappedSeed } = await api<PasskeyLoginView>('/mod/api/login/passkey', 'POST', { handle, challenge: login.challenge, assertion: passkey.assertion });
   if (!wrappedSeed) return { keys: moderatorKeysFromSeed(sodium, argon) };
   if (!passkey.prfOutput) throw new Error('This passkey gave no PRF output, which your keys need: use the passkey you enrolled with, in a browser that supports PRF.');
   const seed = unwrapSeed(fromBase64(s, wrappedSeed), passkeyWrappingKey(sodium, argon, passkey.prfOutput));
   return { keys: moderatorKeysFromSeed(sodium, seed), binding: { argon, seed } };
 }
+
+/** A login refused when no passkey answered in this browser: a second machine, most often. */
+export const NO_PASSKEY_HERE =
+  'Login failed: no passkey of yours answered in this browser, and your login needs one. This machine may hold none of the passkeys you registered: use the phone, security key or computer that holds one, or ask an administrator to re-enrol you.';
 
 // A challenge lives 60 s on the server; one fetched ahead is used while it has time to spare.
 const CHALLENGE_REUSE_MS = 40_000;
@@ -52,9 +61,14 @@ export function fetchChallengeAhead(handle: string): void {
  */
 export async function logInWithPassphrase(sodium: SodiumSumo, handle: string, passphrase: string | Uint8Array): Promise<boolean> {
   const login = await challengeFor(handle);
-  const { keys, binding } = await unlockKeys(sodium, handle, passphrase, login);
+  const { keys, binding, noPasskey } = await unlockKeys(sodium, handle, passphrase, login);
   const signature = signLogin(sodium, fromBase64(asSodium(sodium), login.challenge), location.origin, keys.signKeyPair.privateKey);
-  const { passkeyNeeded } = await api<LoginView>('/mod/api/login', 'POST', { handle, challenge: login.challenge, signature: toBase64(asSodium(sodium), signature) });
+  const { passkeyNeeded } = await api<LoginView>('/mod/api/login', 'POST', { handle, challenge: login.challenge, signature: toBase64(asSodium(sodium), signature) }).catch(
+    (error: unknown) => {
+      // Refused after no passkey answered here: that, not a typo, is the likeliest reason.
+      throw noPasskey && error instanceof ApiError && error.status === 401 ? new Error(NO_PASSKEY_HERE) : error;
+    },
+  );
   storeModeratorKeys(sodium, keys);
   storeKeyBinding(sodium, binding);
   return passkeyNeeded;
