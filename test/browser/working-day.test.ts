@@ -12,6 +12,7 @@ import { startListeningTestApp, type ListeningTestApp } from '../support/app.js'
 import { addVirtualAuthenticator, chromiumAvailable, launchChromium } from '../support/browser.js';
 import { submitAsSource } from '../support/followup.js';
 import { sampleAccount } from '../support/intake.js';
+import { draftStory } from '../support/publishing.js';
 import { call, enrolViaApi, logInViaApi, passkeysOf, s, type TestModerator } from '../support/moderation.js';
 
 const PASSPHRASE = 'alice lantern orbit meadow';
@@ -106,8 +107,8 @@ describe.skipIf(!chromiumAvailable)('a working day in the console, in Chromium',
     await page.getByLabel('Attribution').selectOption({ label: 'Industry insider' });
     await page.getByLabel('Pull quotes (one per line)').fill('all night');
     // Kept in the tab, sealed: the title is not in sessionStorage as written.
-    await page.waitForFunction((id) => sessionStorage.getItem(`offscript.draft.${id}`) !== null, submissionId);
-    const kept = await page.evaluate((id) => sessionStorage.getItem(`offscript.draft.${id}`)!, submissionId);
+    await page.waitForFunction((id) => sessionStorage.getItem(`offscript.draft.submission:${id}`) !== null, submissionId);
+    const kept = await page.evaluate((id) => sessionStorage.getItem(`offscript.draft.submission:${id}`)!, submissionId);
     expect(kept).not.toContain('All night');
 
     await page.reload();
@@ -126,7 +127,7 @@ describe.skipIf(!chromiumAvailable)('a working day in the console, in Chromium',
     const story = await t.database.db.selectFrom('stories').selectAll().where('title', '=', 'All night, every night').executeTakeFirstOrThrow();
     expect(story).toMatchObject({ body: 'We rated answers all night for ray@example.com, and then some.', attribution_label: 'industry_insider' });
     expect(story.pull_quotes).toEqual(['all night']);
-    await expect(page.evaluate((id) => sessionStorage.getItem(`offscript.draft.${id}`), submissionId)).resolves.toBeNull();
+    await expect(page.evaluate((id) => sessionStorage.getItem(`offscript.draft.submission:${id}`), submissionId)).resolves.toBeNull();
   });
 
   it('a new tab opens a submission with the keys an open tab hands over; a lone tab says what to do and unlocks in place', async () => {
@@ -148,5 +149,25 @@ describe.skipIf(!chromiumAvailable)('a working day in the console, in Chromium',
     await dialog.getByLabel('Passphrase for alice').fill(PASSPHRASE);
     await dialog.getByRole('button', { name: 'Unlock and continue' }).click();
     await lone.getByTestId('narrative').filter({ hasText: /\S/ }).waitFor({ timeout: 30_000 });
+  });
+
+  it('a returned story’s revision is kept in the tab too, and resubmitted as typed after a reload', async () => {
+    const alice = await logInViaApi(t.app, 'alice', PASSPHRASE, t.origin);
+    await enrolViaApi(t.app, t.database.db, 'bob', 'moderator');
+    const bob = await logInViaApi(t.app, 'bob', 'bob lantern orbit meadow', t.origin);
+    const storyId = await draftStory(t.app, t.database.db, alice, { title: 'Sent back', body: 'Plain words only.', pullQuotes: [] });
+    expect((await call(t.app, bob, 'POST', `/mod/api/stories/${storyId}/return`, { note: 'A better title, please.' })).statusCode).toBe(200);
+    const page = await loggedInTab(alice);
+    await page.goto(`${t.origin}/mod/stories/${storyId}`);
+    const revise = page.locator('#revise-form');
+    await revise.getByLabel('Title').fill('A better title');
+    await page.waitForFunction((id) => sessionStorage.getItem(`offscript.draft.story:${id}`) !== null, storyId);
+    await page.reload();
+    await page.getByText('Your revision is back as you left it.').waitFor({ timeout: 30_000 });
+    await expect(revise.getByLabel('Title').inputValue()).resolves.toBe('A better title');
+    await revise.getByRole('button').filter({ hasText: /resubmit/i }).click();
+    await page.getByText('Resubmitted for a second review.').waitFor();
+    const story = await t.database.db.selectFrom('stories').select(['title', 'status']).where('id', '=', storyId).executeTakeFirstOrThrow();
+    expect(story).toEqual({ title: 'A better title', status: 'awaiting_second_review' });
   });
 });

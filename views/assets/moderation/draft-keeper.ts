@@ -1,4 +1,4 @@
-// Keeps a moderator's draft on one submission in this tab while they type, sealed to their own box
+// Keeps a moderator's draft on one submission or story in this tab while they type, sealed to their own box
 // key (common/protocol/draft.ts): a reload, an ended session or a login in between loses nothing.
 // The draft is dropped once the decision is sent; Log out wipes it with everything else.
 import { openDraft, sealDraft, type ModeratorDraft } from '../../../common/protocol/draft.js';
@@ -8,7 +8,7 @@ import type { DraftMarks } from './identifier-marks.js';
 import { asSodium, type SodiumSumo } from './console.js';
 
 const SAVE_AFTER_MS = 400;
-const storageName = (submissionId: string) => `offscript.draft.${submissionId}`;
+const storageName = (subject: string) => `offscript.draft.${subject}`;
 
 type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
 
@@ -22,7 +22,8 @@ export class DraftKeeper {
   constructor(
     private readonly sodium: SodiumSumo,
     private readonly keys: ModeratorKeys,
-    private readonly submissionId: string,
+    /** What the draft belongs to: "submission:<id>" or "story:<id>". */
+    private readonly subject: string,
     private readonly container: HTMLElement,
     private readonly marks: DraftMarks,
   ) {}
@@ -45,18 +46,18 @@ export class DraftKeeper {
       fields[control.id] = control instanceof HTMLInputElement && control.type === 'checkbox' ? control.checked : control.value;
     }
     const s = asSodium(this.sodium);
-    const sealed = sealDraft(s, { submissionId: this.submissionId, fields, dismissed: this.marks.dismissedKeys() }, this.keys.boxKeyPair.publicKey);
-    sessionStorage.setItem(storageName(this.submissionId), toBase64(s, sealed));
+    const sealed = sealDraft(s, { subject: this.subject, fields, dismissed: this.marks.dismissedKeys() }, this.keys.boxKeyPair.publicKey);
+    sessionStorage.setItem(storageName(this.subject), toBase64(s, sealed));
   }
 
   /** Puts a kept draft back into the form; true when there was one. */
   restore(): boolean {
-    const stored = sessionStorage.getItem(storageName(this.submissionId));
+    const stored = sessionStorage.getItem(storageName(this.subject));
     if (!stored) return false;
     const s = asSodium(this.sodium);
     let draft: ModeratorDraft;
     try {
-      draft = openDraft(s, fromBase64(s, stored), this.keys.boxKeyPair, this.submissionId);
+      draft = openDraft(s, fromBase64(s, stored), this.keys.boxKeyPair, this.subject);
     } catch {
       // Sealed to other keys (another moderator's tab) or damaged: nothing to restore.
       this.drop();
@@ -74,6 +75,6 @@ export class DraftKeeper {
   /** The decision is sent: nothing left to keep. */
   drop(): void {
     clearTimeout(this.timer);
-    sessionStorage.removeItem(storageName(this.submissionId));
+    sessionStorage.removeItem(storageName(this.subject));
   }
 }

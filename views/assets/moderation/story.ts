@@ -1,7 +1,9 @@
 // A story draft: second review (approve exactly what would be published, or send it back) and
 // its author's revision. After each action the page fetches the story's state and re-renders.
 import type { ApprovedPublication, StoryStateView } from '../../../common/moderation/publication-view.js';
-import { api, element, say, sodiumReady, unlockIntakeKeys } from './console.js';
+import { api, element, moderatorKeysForTab, say, sodiumReady, unlockIntakeKeys } from './console.js';
+import { DraftKeeper } from './draft-keeper.js';
+import { keepWorkAcrossSessions } from './session-keys.js';
 import { describeError } from '../../../common/error-messages.js';
 import { DraftMarks, unresolvedRefusal } from './identifier-marks.js';
 import { renderPublication } from './publication.js';
@@ -54,6 +56,9 @@ export function initStory(): void {
   }
   const revise = document.getElementById('revise-form');
   if (revise) {
+    // A revision is a draft like a submission's: kept sealed in the tab, the session renewed in place.
+    keepWorkAcrossSessions();
+    let draft: DraftKeeper | undefined;
     const marks = new DraftMarks(
       element<HTMLTextAreaElement>('revise-body'),
       element('revise-identifier-list'),
@@ -63,7 +68,12 @@ export function initStory(): void {
     marks.refresh();
     // The watch list needs the intake key; the marks of the other kinds show at once.
     void sodiumReady
-      .then(async (sodium) => marks.setWatchList(await openWatchList(sodium, await unlockIntakeKeys(sodium))))
+      .then(async (sodium) => {
+        draft = new DraftKeeper(sodium, await moderatorKeysForTab(sodium), `story:${id}`, revise, marks);
+        if (draft.restore()) say(status, 'Your revision is back as you left it.');
+        draft.watch();
+        marks.setWatchList(await openWatchList(sodium, await unlockIntakeKeys(sodium)));
+      })
       .catch(() => undefined);
     element('revise-redact-all').addEventListener('click', () => marks.redactAllUnresolved());
     revise.addEventListener('submit', (event) => {
@@ -79,6 +89,7 @@ export function initStory(): void {
           attributionLabel: element<HTMLSelectElement>('revise-attribution').value,
           identifierMarks: report,
         });
+        draft?.drop();
         return 'Resubmitted for a second review.';
       });
     });

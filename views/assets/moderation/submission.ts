@@ -206,7 +206,7 @@ export function initSubmission(): void {
       () => element<HTMLInputElement>('redaction-replacement').value,
       watchList,
     );
-    const draft = new DraftKeeper(sodium, await moderatorKeysForTab(sodium), id, element('decisions'), marks);
+    const draft = new DraftKeeper(sodium, await moderatorKeysForTab(sodium), `submission:${id}`, element('decisions'), marks);
     let prefilled = false;
     let attributionChosen = false;
 
