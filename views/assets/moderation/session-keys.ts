@@ -86,15 +86,16 @@ function unlockHere(reason: 'expired' | 'no-keys'): Promise<void> {
   return unlocking;
 }
 
-/** Sends a keep-alive when the moderator types, at most every KEEP_ALIVE_EVERY_MS; a failure is left to the next real request. */
+/** Sends a keep-alive when the moderator types, at most every KEEP_ALIVE_EVERY_MS. */
 function keepAliveWhileTyping(): void {
   let last = 0;
   document.addEventListener('input', () => {
     const now = Date.now();
     if (now - last < KEEP_ALIVE_EVERY_MS) return;
     last = now;
-    // Sent as already renewed: a keep-alive never opens the dialog by itself.
-    api('/mod/api/keep-alive', 'POST', {}, { renewed: true }).catch(() => (last = 0));
+    // Sent as already renewed: a keep-alive never opens the dialog by itself, and an ended
+    // session is left for the moderator's next real request to renew.
+    api('/mod/api/keep-alive', 'POST', {}, { renewed: true }).catch(() => undefined);
   });
 }
 
