@@ -101,7 +101,10 @@ describe.skipIf(!chromiumAvailable)('a working day in the console, in Chromium',
     const page = await loggedInTab(alice);
     await openToReview(page, submissionId);
     await page.getByRole('button', { name: 'Start review' }).click();
+    // Typing counts as activity: a keep-alive goes out (without the background header the queue's polls carry).
+    const keptAlive = page.waitForRequest((request) => request.url().endsWith('/mod/api/keep-alive'));
     await page.getByLabel('Title').fill('All night, every night');
+    expect((await keptAlive).headers()['x-offscript-background']).toBeUndefined();
     await page.getByLabel('De-identified text').fill('We rated answers all night for ray@example.com, and then some.');
     await page.getByLabel('Not identifying: ray@example.com').check();
     await page.getByLabel('Attribution').selectOption({ label: 'Industry insider' });
