@@ -52,7 +52,7 @@ import * as schemas from './schemas.js';
 import { serverSecret } from './server-secret.js';
 import { HandleFailureCounter } from './login-limits.js';
 import { PASSKEY_REQUIRED, passkeyStanding, relyingPartyFor } from './passkeys.js';
-import { authenticate, issueLoginChallenge, loadLoginSecrets, logIn, logOut, verifyLoginPasskey } from './session-service.js';
+import { authenticate, issueLoginChallenge, loadLoginSecrets, logIn, logOutSession, verifyLoginPasskey } from './session-service.js';
 import { approveStory, getStory, listStories, returnStory, reviseStory, storyPublicationPreview } from './stories-service.js';
 import type { WebAuthnTypes } from '../../common/moderation/access-view.js';
 import { queueRowWords } from '../../common/moderation/queue-view.js';
@@ -237,9 +237,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
 
   /** Ends the session behind the cookie, if it is still live, and clears this browser either way. */
   const endSession = async (request: FastifyRequest, reply: FastifyReply) => {
-    const sessionId = request.cookies[SESSION_COOKIE];
-    const moderator = request.moderator ?? (sessionId ? await authenticate(db, sessionId, { activity: false }) : undefined);
-    if (sessionId && moderator) await logOut(db, sessionId, moderator);
+    await logOutSession(db, request.cookies[SESSION_COOKIE]);
     reply.clearCookie(SESSION_COOKIE, { path: '/mod' });
     // Also wipes the unwrapped keys this browser kept in sessionStorage, in every tab.
     reply.header('clear-site-data', LOGOUT_CLEAR_SITE_DATA);

@@ -213,3 +213,10 @@ export async function logOut(db: Kysely<Database>, sessionId: string, moderator:
     await appendAuditEntry(trx, { actor: { id: moderator.id, handle: moderator.handle }, action: 'session.logout' });
   });
 }
+
+/** Log out by cookie: ends the session behind it if it is still live (audited); an ended one needs nothing. */
+export async function logOutSession(db: Kysely<Database>, sessionId: string | undefined): Promise<void> {
+  if (!sessionId) return;
+  const moderator = await authenticate(db, sessionId, { activity: false });
+  if (moderator) await logOut(db, sessionId, moderator);
+}
