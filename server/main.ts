@@ -9,6 +9,7 @@ import { startDailyPurge } from './moderation/retention.js';
 import { describeError } from './privacy/logging.js';
 import { startReleaseJob } from './publishing/release.js';
 import { drainAndClose } from './shutdown.js';
+import { listenForTor, onionStartupLine } from './privacy/onion-listener.js';
 
 let config: Config;
 try {
@@ -61,4 +62,9 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
 
 await app.listen({ port: config.port, host: config.host });
 app.log.info(`Offscript on ${config.publicOrigin} (database: ${kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'Postgres'})`);
+if (config.onion.socketPath) {
+  const onion = await listenForTor(app, config.onion.socketPath, config.timeouts.headersMs);
+  app.addHook('onClose', () => onion.close());
+  app.log.info(await onionStartupLine(config, onion.path));
+}
 operatorSide = await startOperatorSide(db, config, kind, app.log);
