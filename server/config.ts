@@ -165,6 +165,14 @@ function defaultOrigin(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
+/** Node refuses a headers timeout longer than the whole request's. */
+function checkedTimeouts(timeouts: TimeoutSettings): TimeoutSettings {
+  if (timeouts.headersMs > timeouts.requestMs) {
+    throw new ConfigError(`HEADERS_TIMEOUT_SECONDS (${timeouts.headersMs / 1000}) must not be longer than REQUEST_TIMEOUT_SECONDS (${timeouts.requestMs / 1000})`);
+  }
+  return timeouts;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 3000, 1, 65535);
   const host = env.HOST || '127.0.0.1';
@@ -184,13 +192,13 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: trustProxy(env.TRUST_PROXY),
     ipv6ClientPrefix: integer(env, 'IPV6_CLIENT_PREFIX', 64, 16, 128),
     onion: { socketPath: env.ONION_SOCKET || undefined, hostnameFile: env.ONION_HOSTNAME_FILE || undefined },
-    timeouts: {
+    timeouts: checkedTimeouts({
       requestMs: seconds(env, 'REQUEST_TIMEOUT_SECONDS', 30, 1, 3600),
       headersMs: seconds(env, 'HEADERS_TIMEOUT_SECONDS', 10, 1, 600),
       keepAliveMs: seconds(env, 'KEEP_ALIVE_TIMEOUT_SECONDS', 5, 1, 600),
       connectionMs: seconds(env, 'CONNECTION_TIMEOUT_SECONDS', 60, 1, 3600),
       checkIntervalMs: integer(env, 'TIMEOUT_CHECK_MS', 1000, 100, 30_000),
-    },
+    }),
     uploadBudget: {
       unfinishedBytesMax: integer(env, 'UPLOAD_UNFINISHED_BYTES_MAX', 2_000_000_000, SEALED_CHUNK_BYTES, 10_000_000_000_000),
       totalBytesPerHour: integer(env, 'UPLOAD_TOTAL_BYTES_PER_HOUR', 2_000_000_000, SEALED_CHUNK_BYTES, 10_000_000_000_000),
