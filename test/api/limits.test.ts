@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
@@ -186,5 +187,46 @@ describe('the upload budget', () => {
     expect(Number(declared.headers['retry-after'])).toBeGreaterThan(0);
     expect(await storedChunks()).toBe(before);
     expect((await submit(app, key, '192.0.2.20')).statusCode).toBe(201);
+  });
+});
+
+describe('public pages and unknown query parameters', () => {
+  let database: TestDatabase;
+  let app: FastifyInstance;
+  let queries = 0;
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    const counting: KyselyPlugin = { transformQuery: (args) => (queries++, args.node), transformResult: async (args) => args.result };
+    app = await buildApp({ config: loadConfig({ PUBLIC_ORIGIN: ORIGIN, LOG_LEVEL: 'silent' }), db: database.db.withPlugin(counting), logDestination: captureLog().stream });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.close();
+  });
+
+  it('answer the same cached bytes whatever junk the query carries, without a fresh render', async () => {
+    const before = queries;
+    const first = await app.inject({ url: '/' });
+    expect(first.statusCode).toBe(200);
+    const perRender = queries - before;
+    expect(perRender).toBeGreaterThan(1);
+    const afterFirst = queries;
+    for (let i = 0; i < 50; i++) {
+      const response = await app.inject({ url: `/?junk=${i}&x=${'y'.repeat(i)}` });
+      expect(response.statusCode).toBe(200);
+      expect(response.body).toBe(first.body);
+    }
+    // At most a re-read of the published state (once a second), never a render per query.
+    expect(queries - afterFirst).toBeLessThan(perRender);
+  });
+
+  it('file the same query, however spelt, under one entry; unknown parameters on a route with a query schema are a 400', async () => {
+    const a = await app.inject({ url: '/stories?platform=outlier&role=writer' });
+    expect(a.statusCode).toBe(200);
+    const afterFirst = queries;
+    const b = await app.inject({ url: '/stories?role=writer&platform=outlier' });
+    expect(b.headers.etag).toBe(a.headers.etag);
+    expect(queries - afterFirst).toBeLessThanOrEqual(1);
+    expect((await app.inject({ url: '/stories?junk=1' })).statusCode).toBe(400);
   });
 });
