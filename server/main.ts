@@ -6,6 +6,7 @@ import { startOperatorSide } from './control/serving.js';
 import { dataDirProblem, DataDirError, isDatabaseUnavailable, openDatabase, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
 import { startDailyPurge } from './moderation/retention.js';
+import { verifyAuditChainFromCheckpoint } from './moderation/audit.js';
 import { describeError } from './privacy/logging.js';
 import { startReleaseJob } from './publishing/release.js';
 import { drainAndClose } from './shutdown.js';
@@ -68,3 +69,8 @@ if (config.onion.socketPath) {
   app.log.info(await onionStartupLine(config, onion.path));
 }
 operatorSide = await startOperatorSide(db, config, kind, app.log);
+// Walks the audit chain once now, in the background, so the console's first audit view only checks what is new.
+verifyAuditChainFromCheckpoint(db).then(
+  (result) => (result.ok ? undefined : app.log.error({ brokenAt: result.brokenAt }, `audit chain broken: ${result.reason}`)),
+  (err: unknown) => app.log.warn({ err }, 'audit chain not verified at start-up'),
+);
