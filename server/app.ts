@@ -14,6 +14,7 @@ import { PLAIN_TEXT_FORMAT, isPlainText, withPlainTextRule } from './plain-text.
 import { HSTS, constantSecurityHeaders, securityHeaderSetter, securityHeadersPlugin } from './privacy/headers.js';
 import { genReqId, loggerOptions } from './privacy/logging.js';
 import { registerRateLimit } from './privacy/rate-limit.js';
+import { onionOriginFor } from './privacy/onion-listener.js';
 import { platformsRoutes } from './publishing/platforms-routes.js';
 import { publishingRoutes } from './publishing/routes.js';
 import { registerDraining } from './shutdown.js';
@@ -102,7 +103,7 @@ export async function buildApp({ config, db, logDestination, assetManifest, data
     });
   }
 
-  await app.register(healthRoutes, { db, writableDir: dataDir, redisReady: rateLimits.redisReady });
+  await app.register(healthRoutes, { db, writableDir: dataDir, redisReady: rateLimits.redisReady, onionOrigin: onionOriginFor(config) });
   await app.register(publishingRoutes, { db, config });
   await app.register(platformsRoutes, { db, config });
   await app.register(intakeRoutes, { db, config });

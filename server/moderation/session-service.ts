@@ -163,7 +163,8 @@ export async function logIn(
     .select(['id', 'handle', 'role', 'status', 'sign_public_key'])
     .where('handle', '=', input.handle)
     .executeTakeFirst();
-  const passkeys = moderator ? await db.selectFrom('passkeys').select('id').where('moderator_id', '=', moderator.id).execute() : [];
+  // The same query for an unknown handle: a refusal takes as long whoever was named.
+  const passkeys = await db.selectFrom('passkeys').select('id').where('moderator_id', '=', moderator?.id ?? NO_MODERATOR).execute();
   const passkeyPassed = passkeys.length === 0 || passkeys.some((p) => p.id === issued.passkey_id);
   const valid =
     moderator?.status === 'active' &&

@@ -100,6 +100,19 @@ export async function onionAddress(hostnameFile: string | undefined): Promise<st
   }
 }
 
+/** The onion origin to hand out: tor's `hostname` file where configured (read again at most once a minute), else ONION_ORIGIN; undefined without either. */
+export function onionOriginFor(config: { onionOrigin: string | undefined; onion: { hostnameFile: string | undefined } }): (() => Promise<string | undefined>) | undefined {
+  if (!config.onion.hostnameFile && !config.onionOrigin) return undefined;
+  let memo: { origin: Promise<string | undefined>; at: number } | undefined;
+  return () => {
+    const now = performance.now();
+    if (!memo || now - memo.at > 60_000) {
+      memo = { at: now, origin: onionAddress(config.onion.hostnameFile).then((address) => (address ? `http://${address}` : config.onionOrigin)) };
+    }
+    return memo.origin;
+  };
+}
+
 /** What start-up prints for operators: where Tor connects, and the onion address people use. */
 export async function onionStartupLine(config: { onionOrigin: string | undefined; onion: { hostnameFile: string | undefined } }, socketPath: string): Promise<string> {
   const address = await onionAddress(config.onion.hostnameFile);

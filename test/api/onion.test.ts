@@ -171,6 +171,8 @@ describe('the onion listener', () => {
     expect(response.headers['content-security-policy']).toBeDefined();
     // The clearnet origin advertises the onion and keeps HSTS.
     const clearnet = await t.app.inject({ url: '/healthz', headers: { host: 'offscript.example' } });
+    // Operators find the address to hand out on /readyz.
+    expect((await t.app.inject({ url: '/readyz' })).json()).toMatchObject({ onion: ONION_ORIGIN });
     expect(clearnet.headers['onion-location']).toBe(`${ONION_ORIGIN}/healthz`);
     expect(clearnet.headers['strict-transport-security']).toBeDefined();
   });
