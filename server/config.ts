@@ -14,6 +14,8 @@ export interface Config {
   /** The origin people reach the app at; used for links, HSTS and login signatures. */
   publicOrigin: string;
   onionOrigin: string | undefined;
+  /** The console's own onion, with client authorisation (MODERATOR_ONION_ORIGIN; docs/onion-service.md): an origin and relying party of its own. */
+  moderatorOnionOrigin: string | undefined;
   logLevel: LogLevel;
   /** Passed to Fastify: false, a hop count, or a list of proxy addresses; never "trust the header" (DESIGN §7). */
   trustProxy: false | number | string[];
@@ -188,6 +190,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     publicOrigin: origin(env, 'PUBLIC_ORIGIN') ?? defaultOrigin(host, port),
     onionOrigin: origin(env, 'ONION_ORIGIN'),
+    moderatorOnionOrigin: origin(env, 'MODERATOR_ONION_ORIGIN'),
     logLevel,
     trustProxy: trustProxy(env.TRUST_PROXY),
     ipv6ClientPrefix: integer(env, 'IPV6_CLIENT_PREFIX', 64, 16, 128),

@@ -52,7 +52,7 @@ import { serverSecret } from './server-secret.js';
 import { handleFailuresFor } from './login-limits.js';
 import { refusedLoginSummary } from './refused-logins.js';
 import type { Redis } from 'ioredis';
-import { PASSKEY_REQUIRED, passkeyStanding, relyingPartyFor } from './passkeys.js';
+import { consoleOrigins, PASSKEY_REQUIRED, passkeyStanding, relyingPartyFor } from './passkeys.js';
 import { authenticate, issueLoginChallenge, loadLoginSecrets, logIn, logOut, verifyLoginPasskey } from './session-service.js';
 import { approveStory, getStory, listStories, returnStory, reviseStory, storyPublicationPreview } from './stories-service.js';
 import type { WebAuthnTypes } from '../../common/moderation/access-view.js';
@@ -147,7 +147,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
 
   const loginSecrets = await loadLoginSecrets(db);
   const handleFailures = handleFailuresFor(redis);
-  const ownOrigins = [config.publicOrigin, ...(config.onionOrigin ? [config.onionOrigin] : [])];
+  const ownOrigins = consoleOrigins(config);
 
   const safeMethod = (request: FastifyRequest) => ['GET', 'HEAD', 'OPTIONS'].includes(request.method);
   // CSRF runs in preHandler, after the rate limit (onRequest) and after the session check. A

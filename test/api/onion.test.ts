@@ -13,10 +13,12 @@ import { COMPOSE_TORRC_OPTIONS, onionTorrc } from '../../server/privacy/onion-co
 import { listenForTor, onionStartupLine, parseProxyV1Line, type OnionListener } from '../../server/privacy/onion-listener.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createIntakeKey, sealForTest, type TestIntakeKey } from '../support/intake.js';
+import { call, visit } from '../support/moderation.js';
 
 const run = promisify(execFile);
 const torInstalled = await run('tor', ['--version']).then(() => true, () => false);
 const ONION_ORIGIN = 'http://uvdwcarytwoc76reigzw7c3g3vmdfddd2ydeqmjgausaf4et44cwfbqd.onion';
+const MODERATOR_ONION_ORIGIN = 'http://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion';
 
 let dir: string;
 beforeAll(async () => {
@@ -150,7 +152,7 @@ describe('the onion listener', () => {
 
   beforeAll(async () => {
     // Served over TLS on clearnet (HSTS there), with a proxy in front (TRUST_PROXY=1), limits at their default.
-    t = await startTestApp({ PUBLIC_ORIGIN: 'https://offscript.example', ONION_ORIGIN, TRUST_PROXY: '1', RATE_LIMIT_MAX: '3' });
+    t = await startTestApp({ PUBLIC_ORIGIN: 'https://offscript.example', ONION_ORIGIN, MODERATOR_ONION_ORIGIN, TRUST_PROXY: '1', RATE_LIMIT_MAX: '3' });
     socketPath = path.join(dir, 'app.sock');
     listener = await listenForTor(t.app, socketPath, 2000);
     key = await createIntakeKey(t.database.db);
@@ -198,6 +200,19 @@ describe('the onion listener', () => {
     }
     expect([...statuses].every((status) => status === 400 || status === 403)).toBe(true);
     expect((await submit(9)).status).toBe(201);
+  });
+
+  it.each([
+    ['https://offscript.example', 'offscript.example'],
+    [ONION_ORIGIN, new URL(ONION_ORIGIN).hostname],
+    [MODERATOR_ONION_ORIGIN, new URL(MODERATOR_ONION_ORIGIN).hostname],
+  ])('the console accepts %s as its own origin, a relying party of its own', async (origin, rpId) => {
+    const who = await visit(t.app);
+    const response = await call(t.app, who, 'POST', '/mod/api/login/challenge', { handle: 'anyone' }, { origin, host: new URL(origin).host, 'sec-fetch-site': 'same-origin' });
+    expect(response.statusCode).toBe(200);
+    expect((response.json() as { passkey: { rpId: string } }).passkey.rpId).toBe(rpId);
+    const elsewhere = await call(t.app, who, 'POST', '/mod/api/login/challenge', { handle: 'anyone' }, { origin: 'http://evil.onion', host: new URL(ONION_ORIGIN).host });
+    expect(elsewhere.statusCode).toBe(403);
   });
 
   it('drops a connection without a valid PROXY line, and reads one that arrives in pieces', async () => {
