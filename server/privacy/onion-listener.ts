@@ -85,7 +85,8 @@ export async function listenForTor(app: FastifyInstance, socketPath: string, hea
   await chmod(socketPath, 0o666);
   return {
     path: socketPath,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // Stops taking connections; those taken belong to the HTTP server now, which drains them.
+    close: async () => void server.close(),
   };
 }
 
