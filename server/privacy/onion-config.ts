@@ -40,7 +40,7 @@ export function onionTorrc(options: OnionTorrcOptions): string {
     lines.push(
       '',
       '# The console on its own onion, for authorised clients only (one <name>.auth file per moderator in',
-      '# authorized_clients/ of this directory; docs/onion-service.md). ONION_ORIGIN names the first onion only.',
+      '# authorized_clients/ of this directory; docs/onion-service.md). Set MODERATOR_ONION_ORIGIN to its address.',
       ...service(options.moderatorService.hiddenServiceDir),
     );
   }
