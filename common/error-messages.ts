@@ -72,6 +72,8 @@ export const ENGLISH: MessageCatalogue = {
   not_found: 'There is no page at this address.',
   internal_error: 'Something went wrong on our side.',
   unavailable: TRY_AGAIN_SHORTLY,
+  uploads_paused: ({ minutes }) =>
+    `The server is taking no more files just now; nothing was stored. Try again in ${minutes} minutes, or send your account without files.`,
 
   bad_base64: ({ field }) => `${field} is not valid base64.`,
   bad_length: ({ field, expected, actual, unit = 'bytes' }) => `${field} must be ${expected} ${unit}, got ${actual}.`,

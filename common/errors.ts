@@ -21,6 +21,8 @@ export const ERROR_STATUSES = {
   not_found: 404,
   internal_error: 500,
   unavailable: 503,
+  // The global upload budget (server/attachments/upload-budget.ts): files wait, accounts do not.
+  uploads_paused: 503,
   // The protocol (common/protocol/): malformed or unopenable data.
   bad_base64: 400,
   bad_length: 400,
@@ -154,6 +156,7 @@ export type ValidationProblem =
 export interface ErrorDetailsByCode {
   invalid_request: { field: string } & ValidationProblem;
   rate_limited: { seconds: number };
+  uploads_paused: { minutes: number };
   bad_base64: { field: string };
   bad_length: { field: string; expected: number; actual: number; unit?: 'bytes' | 'chunks' | 'pages' };
   too_large: { maxBytes: number; subject?: 'text' | 'file' };

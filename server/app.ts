@@ -14,12 +14,23 @@ import { PLAIN_TEXT_FORMAT, isPlainText, withPlainTextRule } from './plain-text.
 import { HSTS, constantSecurityHeaders, securityHeaderSetter, securityHeadersPlugin } from './privacy/headers.js';
 import { genReqId, loggerOptions } from './privacy/logging.js';
 import { registerRateLimit } from './privacy/rate-limit.js';
+import { onionOriginFor } from './privacy/onion-listener.js';
 import { platformsRoutes } from './publishing/platforms-routes.js';
 import { publishingRoutes } from './publishing/routes.js';
 import { registerDraining } from './shutdown.js';
 import { readAssetManifest, registerViews, type AssetManifest } from './views.js';
 
 export const BODY_LIMIT_BYTES = 128 * 1024;
+
+/**
+ * Fastify's trust function for TRUST_PROXY. A hop count trusts that many proxies nearest to us
+ * and no more, so X-Forwarded-For entries a client wrote itself are never taken; a connection with
+ * no address (the onion listener's Unix socket) trusts nothing.
+ */
+function trustProxySetting(setting: Config['trustProxy']): false | string[] | ((address: string | undefined, hop: number) => boolean) {
+  if (typeof setting !== 'number') return setting;
+  return (address, hop) => address !== undefined && hop < setting;
+}
 
 export interface AppDependencies {
   config: Config;
@@ -42,11 +53,13 @@ export async function buildApp({ config, db, logDestination, assetManifest, data
     genReqId,
     // Fastify's own request lines would carry times and paths of every submission.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy:
-      typeof config.trustProxy === 'number'
-        ? (_address: string, hop: number) => hop < (config.trustProxy as number)
-        : config.trustProxy,
+    trustProxy: trustProxySetting(config.trustProxy),
     bodyLimit: BODY_LIMIT_BYTES,
+    // Slow clients are dropped (DESIGN §7): a whole request, its headers, an idle socket.
+    requestTimeout: config.timeouts.requestMs,
+    connectionTimeout: config.timeouts.connectionMs,
+    keepAliveTimeout: config.timeouts.keepAliveMs,
+    http: { headersTimeout: config.timeouts.headersMs, requestTimeout: config.timeouts.requestMs, connectionsCheckingInterval: config.timeouts.checkIntervalMs },
     // Our own onRequest hook answers during shutdown, in the error format of DESIGN §8.
     return503OnClosing: false,
     // Extra fields are refused, not silently dropped.
@@ -90,12 +103,12 @@ export async function buildApp({ config, db, logDestination, assetManifest, data
     });
   }
 
-  await app.register(healthRoutes, { db, writableDir: dataDir, redisReady: rateLimits.redisReady });
+  await app.register(healthRoutes, { db, writableDir: dataDir, redisReady: rateLimits.redisReady, onionOrigin: onionOriginFor(config) });
   await app.register(publishingRoutes, { db, config });
   await app.register(platformsRoutes, { db, config });
   await app.register(intakeRoutes, { db, config });
-  await app.register(attachmentRoutes, { db, config });
+  await app.register(attachmentRoutes, { db, config, storeDir: dataDir });
   await app.register(followupRoutes, { db, config });
-  await app.register(moderationRoutes, { db, config });
+  await app.register(moderationRoutes, { db, config, redis: rateLimits.redis });
   return app;
 }

@@ -14,9 +14,19 @@ export interface Config {
   /** The origin people reach the app at; used for links, HSTS and login signatures. */
   publicOrigin: string;
   onionOrigin: string | undefined;
+  /** The console's own onion, with client authorisation (MODERATOR_ONION_ORIGIN; docs/onion-service.md): an origin and relying party of its own. */
+  moderatorOnionOrigin: string | undefined;
   logLevel: LogLevel;
-  /** Passed to Fastify: false, true, a hop count, or a comma-separated list of proxy addresses. */
-  trustProxy: boolean | number | string[];
+  /** Passed to Fastify: false, a hop count, or a list of proxy addresses; never "trust the header" (DESIGN §7). */
+  trustProxy: false | number | string[];
+  /** Prefix length that makes one client of an IPv6 address (IPV6_CLIENT_PREFIX, default 64): a /64 is one subscriber. */
+  ipv6ClientPrefix: number;
+  /** The Tor onion service (docs/onion-service.md): the Unix socket tor's HiddenServicePort points at, and its hostname file. */
+  onion: OnionSettings;
+  /** Request, header, idle and connection timeouts (docs/limits.md). */
+  timeouts: TimeoutSettings;
+  /** The global upload budget across every client (server/attachments/upload-budget.ts). */
+  uploadBudget: UploadBudgetSettings;
   /**
    * `secret` (RATE_LIMIT_SECRET) keys the daily secret of rate-limit keys; required with Redis so
    * that every instance derives the same one without storing it. Unset without Redis: a random
@@ -42,6 +52,35 @@ export interface AttachmentLimits {
   maxFiles: number;
   /** Sealed bytes one client key may upload in an hour. */
   uploadBytesPerHour: number;
+}
+
+export interface OnionSettings {
+  /** ONION_SOCKET: the app listens here for Tor, each connection opening with a PROXY v1 line carrying its circuit id. */
+  socketPath: string | undefined;
+  /** ONION_HOSTNAME_FILE: tor's `hostname` file, read at start-up to print and serve the onion address to operators. */
+  hostnameFile: string | undefined;
+}
+
+export interface TimeoutSettings {
+  /** Whole request, headers and body (REQUEST_TIMEOUT_SECONDS, default 30). */
+  requestMs: number;
+  /** Headers alone (HEADERS_TIMEOUT_SECONDS, default 10). */
+  headersMs: number;
+  /** An idle keep-alive connection (KEEP_ALIVE_TIMEOUT_SECONDS, default 5). */
+  keepAliveMs: number;
+  /** A socket with no traffic at all (CONNECTION_TIMEOUT_SECONDS, default 60). */
+  connectionMs: number;
+  /** How often Node looks for requests past their header/request timeouts (TIMEOUT_CHECK_MS, default 1000). */
+  checkIntervalMs: number;
+}
+
+export interface UploadBudgetSettings {
+  /** Sealed bytes held by unsent uploads, all clients together (UPLOAD_UNFINISHED_BYTES_MAX, default 2 GB). */
+  unfinishedBytesMax: number;
+  /** Sealed bytes accepted per hour, all clients together (UPLOAD_TOTAL_BYTES_PER_HOUR, default 2 GB). */
+  totalBytesPerHour: number;
+  /** Below this many free bytes on the upload store's disk, chunks get 503 (UPLOAD_MIN_FREE_BYTES, default 1 GB). */
+  minFreeBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -88,15 +127,19 @@ function origin(env: Env, name: string): string | undefined {
   return parsed.origin;
 }
 
+// "true" would believe whatever X-Forwarded-For a client sends: every request a new client.
 function trustProxy(raw: string | undefined): Config['trustProxy'] {
-  if (raw === undefined || raw === '' || raw === 'false') return false;
-  if (raw === 'true') return true;
-  if (/^\d+$/.test(raw)) return Number(raw);
+  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+  if (/^\d+$/.test(raw) && Number(raw) <= 10) return Number(raw);
   const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  if (list.length === 0 || list.some((entry) => !/^[0-9a-fA-F.:/]+$/.test(entry))) {
-    throw new ConfigError(`TRUST_PROXY must be true, false, a hop count or a comma-separated list of addresses, got "${raw}"`);
+  if (raw === 'true' || list.length === 0 || list.some((entry) => !/^[0-9a-fA-F.:/]+$/.test(entry) || /^\d+$/.test(entry))) {
+    throw new ConfigError(`TRUST_PROXY must be false, a hop count (1–10) or a comma-separated list of proxy addresses, got "${raw}"`);
   }
   return list;
+}
+
+function seconds(env: Env, name: string, fallback: number, min: number, max: number): number {
+  return integer(env, name, fallback, min, max) * 1000;
 }
 
 // Whoever reads Redis and guesses this secret can hash every IPv4 address: random text this
@@ -124,6 +167,14 @@ function defaultOrigin(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
+/** Node refuses a headers timeout longer than the whole request's. */
+function checkedTimeouts(timeouts: TimeoutSettings): TimeoutSettings {
+  if (timeouts.headersMs > timeouts.requestMs) {
+    throw new ConfigError(`HEADERS_TIMEOUT_SECONDS (${timeouts.headersMs / 1000}) must not be longer than REQUEST_TIMEOUT_SECONDS (${timeouts.requestMs / 1000})`);
+  }
+  return timeouts;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 3000, 1, 65535);
   const host = env.HOST || '127.0.0.1';
@@ -139,8 +190,23 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     publicOrigin: origin(env, 'PUBLIC_ORIGIN') ?? defaultOrigin(host, port),
     onionOrigin: origin(env, 'ONION_ORIGIN'),
+    moderatorOnionOrigin: origin(env, 'MODERATOR_ONION_ORIGIN'),
     logLevel,
     trustProxy: trustProxy(env.TRUST_PROXY),
+    ipv6ClientPrefix: integer(env, 'IPV6_CLIENT_PREFIX', 64, 16, 128),
+    onion: { socketPath: env.ONION_SOCKET || undefined, hostnameFile: env.ONION_HOSTNAME_FILE || undefined },
+    timeouts: checkedTimeouts({
+      requestMs: seconds(env, 'REQUEST_TIMEOUT_SECONDS', 30, 1, 3600),
+      headersMs: seconds(env, 'HEADERS_TIMEOUT_SECONDS', 10, 1, 600),
+      keepAliveMs: seconds(env, 'KEEP_ALIVE_TIMEOUT_SECONDS', 5, 1, 600),
+      connectionMs: seconds(env, 'CONNECTION_TIMEOUT_SECONDS', 60, 1, 3600),
+      checkIntervalMs: integer(env, 'TIMEOUT_CHECK_MS', 1000, 100, 30_000),
+    }),
+    uploadBudget: {
+      unfinishedBytesMax: integer(env, 'UPLOAD_UNFINISHED_BYTES_MAX', 2_000_000_000, SEALED_CHUNK_BYTES, 10_000_000_000_000),
+      totalBytesPerHour: integer(env, 'UPLOAD_TOTAL_BYTES_PER_HOUR', 2_000_000_000, SEALED_CHUNK_BYTES, 10_000_000_000_000),
+      minFreeBytes: integer(env, 'UPLOAD_MIN_FREE_BYTES', 1_000_000_000, 0, 10_000_000_000_000),
+    },
     rateLimit: {
       max: integer(env, 'RATE_LIMIT_MAX', 30, 1, 1_000_000),
       windowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),

@@ -150,7 +150,8 @@ export function clientErrorResponder(constantHeaders: Record<string, string>) {
       connection: 'close',
     };
     const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${body}`);
+    // Then closed both ways: a slow client that keeps sending would otherwise hold its half open for ever.
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${body}`, () => socket.destroy());
   };
 }
 

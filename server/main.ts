@@ -6,9 +6,11 @@ import { startOperatorSide } from './control/serving.js';
 import { dataDirProblem, DataDirError, isDatabaseUnavailable, openDatabase, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
 import { startDailyPurge } from './moderation/retention.js';
+import { verifyAuditChainFromCheckpoint } from './moderation/audit.js';
 import { describeError } from './privacy/logging.js';
 import { startReleaseJob } from './publishing/release.js';
 import { drainAndClose } from './shutdown.js';
+import { listenForTor, onionStartupLine, type OnionListener } from './privacy/onion-listener.js';
 
 let config: Config;
 try {
@@ -48,11 +50,14 @@ const releases = startReleaseJob(db, config, app.log);
 
 // Started once listening, so that the first invitation is printed under the line saying where.
 let operatorSide: { stop(): Promise<void> } | undefined;
+// Tor's Unix socket (ONION_SOCKET): stops taking connections with the TCP listener.
+let onionListener: OnionListener | undefined;
 // In-flight requests finish (each 201 is a committed row) before the database closes.
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'closing after an error');
   else app.log.info({ signal }, 'closing');
   await operatorSide?.stop();
+  await onionListener?.close();
   await dailyPurge.stop();
   await releases.stop();
   await drainAndClose(app);
@@ -61,4 +66,13 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
 
 await app.listen({ port: config.port, host: config.host });
 app.log.info(`Offscript on ${config.publicOrigin} (database: ${kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'Postgres'})`);
+if (config.onion.socketPath) {
+  onionListener = await listenForTor(app, config.onion.socketPath, config.timeouts.headersMs);
+  app.log.info(await onionStartupLine(config, onionListener.path));
+}
 operatorSide = await startOperatorSide(db, config, kind, app.log);
+// Walks the audit chain once now, in the background, so the console's first audit view only checks what is new.
+verifyAuditChainFromCheckpoint(db).then(
+  (result) => (result.ok ? undefined : app.log.error({ brokenAt: result.brokenAt }, `audit chain broken: ${result.reason}`)),
+  (err: unknown) => app.log.warn({ err }, 'audit chain not verified at start-up'),
+);

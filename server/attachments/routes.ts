@@ -17,15 +17,19 @@ import {
 } from '../../common/attachments/schemas.js';
 import type { AttachmentLimits } from '../config.js';
 import { createUpload, sealedFileOf, storeChunk, type StoredFile } from './service.js';
+import { UploadBudget } from './upload-budget.js';
 
 export interface AttachmentRoutesOptions {
   db: Kysely<Database>;
-  config: Pick<Config, 'attachments' | 'rateLimit'>;
+  config: Pick<Config, 'attachments' | 'rateLimit' | 'uploadBudget'>;
+  /** The directory the upload store writes to (DATA_DIR on the embedded database), for the free-space watermark. */
+  storeDir?: string | undefined;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
 
-export async function attachmentRoutes(untyped: FastifyInstance, { db, config }: AttachmentRoutesOptions): Promise<void> {
+export async function attachmentRoutes(untyped: FastifyInstance, { db, config, storeDir }: AttachmentRoutesOptions): Promise<void> {
+  const budget = new UploadBudget(db, config.uploadBudget, { storeDir });
   // Each handler's params, body and reply are inferred from its route's JSON schema.
   const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   // JSON for the declaration, raw bytes for chunks; anything else is 415.
@@ -40,7 +44,10 @@ export async function attachmentRoutes(untyped: FastifyInstance, { db, config }:
       config: { rateLimit: {} },
       schema: { body: uploadDeclarationSchema, response: uploadCreatedSchemas },
     },
-    async (request, reply) => reply.code(201).send(await createUpload(db, config.attachments, request.body)),
+    async (request, reply) => {
+      await budget.admitUpload();
+      return reply.code(201).send(await createUpload(db, config.attachments, request.body));
+    },
   );
 
   // The volume quota: so many sealed bytes per client key and hour, counted in chunks.
@@ -56,7 +63,9 @@ export async function attachmentRoutes(untyped: FastifyInstance, { db, config }:
       // A chunk is raw bytes; a JSON body parses to something else and is refused, not stored.
       const { body } = request;
       if (!Buffer.isBuffer(body)) throw new CodedError('unsupported_media_type');
+      await budget.admitChunk();
       await storeChunk(db, request.params, new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
+      budget.chunkStored();
       return reply.code(201).send({ stored: true });
     },
   );

@@ -273,7 +273,24 @@ export interface AttachmentChunksTable {
   bytes: Uint8Array;
 }
 
+/** Refused login attempts on issued challenges, counted per handle hash, day and step (migration 0022). */
+export interface RefusedLoginCountsTable {
+  handle_hash: Uint8Array;
+  day: Day;
+  step: 'passkey' | 'signature';
+  refused: number;
+}
+
+/** The last audit entry the console verified (migration 0023): one row, id 1. */
+export interface AuditCheckpointTable {
+  id: number;
+  seq: number;
+  hash: Uint8Array;
+}
+
 export interface Database {
+  refused_login_counts: RefusedLoginCountsTable;
+  audit_checkpoint: AuditCheckpointTable;
   intake_keys: IntakeKeysTable;
   submissions: SubmissionsTable;
   messages: MessagesTable;

@@ -13,7 +13,7 @@ const healthSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['status'],
-  properties: { status: { type: 'string' }, failing: { type: 'array', items: { type: 'string', enum: ['database', 'migrations', 'disk', 'redis'] } } },
+  properties: { status: { type: 'string' }, onion: { type: 'string' }, failing: { type: 'array', items: { type: 'string', enum: ['database', 'migrations', 'disk', 'redis'] } } },
 } as const;
 
 /** What a readiness probe can name as failing: the schema's words. */
@@ -25,6 +25,8 @@ export interface HealthRoutesOptions {
   writableDir?: string | undefined;
   /** Whether the configured Redis answers; absent without Redis. */
   redisReady?: (() => Promise<boolean>) | undefined;
+  /** The onion origin operators should hand out (docs/onion-service.md), when there is one. */
+  onionOrigin?: (() => Promise<string | undefined>) | undefined;
 }
 
 // A probe writes: an orchestrator polling /readyz every second costs one write every few.
@@ -60,7 +62,7 @@ async function directoryWrites(dir: string): Promise<boolean> {
   }
 }
 
-export async function healthRoutes(untyped: FastifyInstance, { db, writableDir, redisReady }: HealthRoutesOptions): Promise<void> {
+export async function healthRoutes(untyped: FastifyInstance, { db, writableDir, redisReady, onionOrigin }: HealthRoutesOptions): Promise<void> {
   // Each handler's params and reply are inferred from its route's JSON schema.
   const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   let memo: { failing: Promise<Failing[]>; at: number } | undefined;
@@ -92,7 +94,10 @@ export async function healthRoutes(untyped: FastifyInstance, { db, writableDir, 
 
   app.get('/readyz', { schema: { response: { 200: healthSchema, 503: healthSchema } } }, async (_request, reply) => {
     const failing = await readiness();
-    if (failing.length === 0) return { status: 'ready' };
-    return reply.code(503).header('retry-after', String(READINESS_MEMO_MS / 1000)).send({ status: 'not ready', failing });
+    // For operators: the onion address to hand out, as tor wrote it (it is public: clearnet pages send it as Onion-Location).
+    const onion = await onionOrigin?.();
+    const said = onion === undefined ? {} : { onion };
+    if (failing.length === 0) return { status: 'ready', ...said };
+    return reply.code(503).header('retry-after', String(READINESS_MEMO_MS / 1000)).send({ status: 'not ready', failing, ...said });
   });
 }

@@ -111,14 +111,14 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
  */
 export async function verifyAuditChain(
   db: Kysely<Database>,
-  options: { batchSize?: number } = {},
+  options: { batchSize?: number; from?: AuditCheckpoint } = {},
 ): Promise<AuditVerification> {
   const batchSize = options.batchSize ?? 500;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('batchSize must be a positive integer');
   const sodium = await loadSodiumSumo();
-  let prevHash: Uint8Array = AUDIT_GENESIS_HASH;
-  let expected = 1;
-  let verified = 0;
+  let prevHash: Uint8Array = options.from?.hash ?? AUDIT_GENESIS_HASH;
+  let expected = (options.from?.seq ?? 0) + 1;
+  let verified = options.from?.seq ?? 0;
   for (;;) {
     const rows = await db
       .selectFrom('audit_log')
@@ -155,6 +155,38 @@ export async function verifyAuditChain(
     if (rows.length < batchSize) break;
   }
   return { ok: true, entries: verified, headHash: sodium.to_hex(prevHash) };
+}
+
+/** An entry already verified, where a later verification may start. */
+export interface AuditCheckpoint {
+  seq: number;
+  hash: Uint8Array;
+}
+
+/**
+ * What the console shows (issue 25): the chain verified from the last entry the console verified
+ * before, so a view costs the entries added since, not the whole log. The checkpoint is trusted
+ * only while its entry still has the hash it had (otherwise the whole chain is walked again);
+ * `npm run audit:verify` always walks every entry.
+ */
+export async function verifyAuditChainFromCheckpoint(db: Kysely<Database>): Promise<AuditVerification> {
+  const checkpoint = await db
+    .selectFrom('audit_checkpoint')
+    .innerJoin('audit_log', (join) => join.onRef('audit_log.seq', '=', 'audit_checkpoint.seq').onRef('audit_log.hash', '=', 'audit_checkpoint.hash'))
+    .select(['audit_checkpoint.seq', 'audit_checkpoint.hash'])
+    .where('audit_checkpoint.id', '=', 1)
+    .executeTakeFirst();
+  const result = await verifyAuditChain(db, checkpoint ? { from: { seq: checkpoint.seq, hash: new Uint8Array(checkpoint.hash) } } : {});
+  if (result.ok && result.entries > (checkpoint?.seq ?? 0)) {
+    const sodium = await loadSodiumSumo();
+    const head = { seq: result.entries, hash: sodium.from_hex(result.headHash) };
+    await db
+      .insertInto('audit_checkpoint')
+      .values({ id: 1, ...head })
+      .onConflict((oc) => oc.column('id').doUpdateSet(head))
+      .execute();
+  }
+  return result;
 }
 
 /** Entries newest first, each with its hex hash (so the console can show and remember the head), `limit` at a time (at most 1000); page on with `beforeSeq`. */

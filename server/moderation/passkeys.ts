@@ -31,9 +31,14 @@ export interface RelyingParty {
   origin: string;
 }
 
-/** The relying party of the origin a request was made to: the onion origin when its host was asked for, else the public origin. */
-export function relyingPartyFor(config: { publicOrigin: string; onionOrigin: string | undefined }, host: string | undefined): RelyingParty {
-  const origin = config.onionOrigin && host === new URL(config.onionOrigin).host ? config.onionOrigin : config.publicOrigin;
+/** Every origin the console is served at: the public one, the onion, the console's own onion. */
+export function consoleOrigins(config: { publicOrigin: string; onionOrigin: string | undefined; moderatorOnionOrigin?: string | undefined }): string[] {
+  return [config.publicOrigin, ...[config.onionOrigin, config.moderatorOnionOrigin].filter((o): o is string => o !== undefined)];
+}
+
+/** The relying party of the origin a request was made to: the onion origin (or the console's onion) when its host was asked for, else the public origin. */
+export function relyingPartyFor(config: { publicOrigin: string; onionOrigin: string | undefined; moderatorOnionOrigin?: string | undefined }, host: string | undefined): RelyingParty {
+  const origin = consoleOrigins(config).find((o) => host === new URL(o).host) ?? config.publicOrigin;
   return { id: new URL(origin).hostname, origin };
 }
 

@@ -33,7 +33,7 @@ import {
   taskTypes,
 } from '../../common/vocabulary.js';
 import { storyReviewRefusal, storyRevisionRefusal } from '../../common/workflow.js';
-import { describeAuditEntry, listAuditEntries, verifyAuditChain } from './audit.js';
+import { describeAuditEntry, listAuditEntries, verifyAuditChainFromCheckpoint } from './audit.js';
 import { previewPublication } from './publication-preview.js';
 import {
   askSource,
@@ -50,8 +50,10 @@ import {
 import { purgeSchedule } from './retention.js';
 import * as schemas from './schemas.js';
 import { serverSecret } from './server-secret.js';
-import { HandleFailureCounter } from './login-limits.js';
-import { PASSKEY_REQUIRED, passkeyStanding, relyingPartyFor } from './passkeys.js';
+import { handleFailuresFor } from './login-limits.js';
+import { refusedLoginSummary } from './refused-logins.js';
+import type { Redis } from 'ioredis';
+import { consoleOrigins, PASSKEY_REQUIRED, passkeyStanding, relyingPartyFor } from './passkeys.js';
 import { authenticate, issueLoginChallenge, loadLoginSecrets, logIn, logOutSession, verifyLoginPasskey } from './session-service.js';
 import { approveStory, getStory, listStories, returnStory, reviseStory, storyPublicationPreview } from './stories-service.js';
 import type { WebAuthnTypes } from '../../common/moderation/access-view.js';
@@ -87,7 +89,6 @@ declare module 'fastify' {
 }
 
 export const SESSION_COOKIE = 'offscript_session';
-export const LOGIN_ATTEMPTS_PER_CLIENT = 20;
 /** What a logout clears in the browser: its cached pages, its cookies, and every tab's stored keys. */
 export const LOGOUT_CLEAR_SITE_DATA = '"cache", "cookies", "storage"';
 
@@ -100,6 +101,8 @@ type ModerationTypeProvider = JsonSchemaToTsProvider<{ ValidatorSchemaOptions: W
 export interface ModerationRoutesOptions {
   db: Kysely<Database>;
   config: Config;
+  /** The Redis shared by every instance (REDIS_URL): handles' login failures are counted there. */
+  redis?: Redis | undefined;
 }
 
 
@@ -121,21 +124,21 @@ const vocabularies = {
 
 /**
  * Whether a state-changing request says it comes from our own pages. Sec-Fetch-Site, where sent,
- * decides; Origin must be ours when it is a real origin. Under our Referrer-Policy: no-referrer a
+ * decides; Origin must be one of ours (the public origin, the onion origin) when it is a real origin. Under our Referrer-Policy: no-referrer a
  * browser sends "Origin: null" even for our own POSTs, so null counts only with Sec-Fetch-Site.
  * A client that sends neither (no browser) still needs the CSRF token.
  */
-export function fromOwnSite(headers: FastifyRequest['headers'], publicOrigin: string): boolean {
+export function fromOwnSite(headers: FastifyRequest['headers'], ownOrigins: string | readonly string[]): boolean {
   const site = headers['sec-fetch-site'];
   const origin = headers.origin;
   if (site !== undefined && site !== 'same-origin') return false;
   if (origin === undefined) return true;
   if (origin === 'null') return site === 'same-origin';
-  return origin === publicOrigin;
+  return typeof ownOrigins === 'string' ? origin === ownOrigins : ownOrigins.includes(origin);
 }
 
 
-export async function moderationRoutes(app: FastifyInstance, { db, config }: ModerationRoutesOptions): Promise<void> {
+export async function moderationRoutes(app: FastifyInstance, { db, config, redis }: ModerationRoutesOptions): Promise<void> {
   const secure = config.publicOrigin.startsWith('https:');
   await app.register(fastifyCookie, { secret: Buffer.from(await serverSecret(db, 'cookie-signing')) });
   await app.register(fastifyCsrf, {
@@ -146,14 +149,15 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
   app.decorateRequest('moderator', null);
 
   const loginSecrets = await loadLoginSecrets(db);
-  const handleFailures = new HandleFailureCounter();
+  const handleFailures = handleFailuresFor(redis);
+  const ownOrigins = consoleOrigins(config);
 
   const safeMethod = (request: FastifyRequest) => ['GET', 'HEAD', 'OPTIONS'].includes(request.method);
   // CSRF runs in preHandler, after the rate limit (onRequest) and after the session check. A
   // browser says where a request comes from: another site is refused even with a stolen token.
   const checkCsrf = (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     if (safeMethod(request)) return done();
-    if (!fromOwnSite(request.headers, config.publicOrigin)) {
+    if (!fromOwnSite(request.headers, ownOrigins)) {
       return done(new CodedError('cross_site_request'));
     }
     return app.csrfProtection(request, reply, done);
@@ -206,27 +210,21 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
       return reply.code(201).send(await enrolModerator(db, token, enrolment, { rp: rpOf(request), registration: passkey }));
     });
 
-    open.post(
-      '/mod/api/login/challenge',
-      { schema: schemas.challengeSchema, config: { rateLimit: {} } },
-      async (request) => issueLoginChallenge(db, loginSecrets, request.body.handle, rpOf(request)),
+    // No limit per client address on the login steps (DESIGN §7): behind a proxy or an onion every
+    // client shares one, and a stranger's junk would lock the moderators out. Junk that fails the
+    // CSRF, origin or schema check costs one cheap refusal; each challenge serves one attempt; only
+    // wrong answers on challenges issued for a handle count, per handle, in the services.
+    open.post('/mod/api/login/challenge', { schema: schemas.challengeSchema }, async (request) =>
+      issueLoginChallenge(db, loginSecrets, request.body.handle, rpOf(request)),
     );
 
-    open.post(
-      '/mod/api/login/passkey',
-      // Limited like the signature step: per client here, per handle in verifyLoginPasskey.
-      { schema: schemas.loginPasskeySchema, config: { rateLimit: { max: LOGIN_ATTEMPTS_PER_CLIENT, timeWindow: 15 * 60 * 1000 } } },
-      async (request) => verifyLoginPasskey(db, loginSecrets, handleFailures, request.body, rpOf(request)),
+    open.post('/mod/api/login/passkey', { schema: schemas.loginPasskeySchema }, async (request) =>
+      verifyLoginPasskey(db, loginSecrets, handleFailures, request.body, rpOf(request)),
     );
 
     open.post(
       '/mod/api/login',
-      {
-        schema: schemas.loginSchema,
-        // Per client here (keyed by the day's HMAC of the address); per handle in logIn, counting
-        // only wrong signatures on challenges issued for it.
-        config: { rateLimit: { max: LOGIN_ATTEMPTS_PER_CLIENT, timeWindow: 15 * 60 * 1000 } },
-      },
+      { schema: schemas.loginSchema },
       async (request, reply) => {
         const { sessionId, moderator, passkeyNeeded } = await logIn(db, loginSecrets, handleFailures, request.body, rpOf(request).origin);
         setSessionCookie(reply, sessionId);
@@ -335,7 +333,12 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
     });
 
     session.get('/mod/audit', async (_request, reply) =>
-      page(reply, 'audit', { title: 'Audit log', entries: (await listAuditEntries(db, { limit: 200 })).map(describeAuditEntry), verification: await verifyAuditChain(db) }),
+      page(reply, 'audit', {
+        title: 'Audit log',
+        entries: (await listAuditEntries(db, { limit: 200 })).map(describeAuditEntry),
+        verification: await verifyAuditChainFromCheckpoint(db),
+        refusedLogins: await refusedLoginSummary(db, loginSecrets.handleHash),
+      }),
     );
 
     // Submissions open only for moderators with a passkey (or within the operator's grace period).
@@ -428,7 +431,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
 
     session.get('/mod/api/audit', { schema: schemas.auditListSchema }, async () => ({
       entries: await listAuditEntries(db, { limit: 1000 }),
-      verification: await verifyAuditChain(db),
+      verification: await verifyAuditChainFromCheckpoint(db),
     }));
 
     // Administrators only.

@@ -14,7 +14,8 @@ import { newOpaqueToken, sessionIdHash } from '../../common/protocol/opaque-toke
 import { loadSodium } from '../../common/protocol/sodium.js';
 import { PRF_SALT_BYTES } from '../../common/protocol/passkey-prf.js';
 import { appendAuditEntry } from './audit.js';
-import type { HandleFailureCounter } from './login-limits.js';
+import type { HandleFailures } from './login-limits.js';
+import { countRefusedLogin, type RefusedStep } from './refused-logins.js';
 import { authenticationOptions, verifyPasskeyAssertion, type RelyingParty } from './passkeys.js';
 import { serverSecret } from './server-secret.js';
 import type { ModeratorIdentity } from './team-service.js';
@@ -65,8 +66,16 @@ export async function issueLoginChallenge(
   return { salt: toBase64(sodium, salt), challenge: toBase64(sodium, challenge), prfSalt: toBase64(sodium, prfSalt), passkey: await authenticationOptions(rp, challenge) };
 }
 
-function failedAttempt(failures: HandleFailureCounter, handleHash: Uint8Array, now: Date): CodedError {
-  const pausedFor = failures.recordFailure(handleHash, now.getTime());
+// A moderator id no row has: an unknown handle looks for its passkey as a known one does, and finds none.
+const NO_MODERATOR = '00000000-0000-4000-8000-000000000000';
+
+/**
+ * A refused attempt on a challenge issued for the handle: counted for the console (one row per
+ * handle and day, never an audit entry per attempt) and against the handle's failure window.
+ */
+async function failedAttempt(db: Kysely<Database>, failures: HandleFailures, handleHash: Uint8Array, step: RefusedStep, now: Date): Promise<CodedError> {
+  await countRefusedLogin(db, handleHash, step, now);
+  const pausedFor = await failures.recordFailure(handleHash, now.getTime());
   if (pausedFor > 0) {
     return new CodedError('login_paused', { minutes: Math.ceil(pausedFor / 60) }, { retryAfterSeconds: pausedFor });
   }
@@ -77,12 +86,14 @@ function failedAttempt(failures: HandleFailureCounter, handleHash: Uint8Array, n
  * The passkey step of a login: an assertion on a challenge issued for this handle, by one of its
  * passkeys. Marks the challenge (once: a replay finds it marked) and answers the passkey's
  * wrapped seed, which only the PRF output and the passphrase together unwrap. A refused
- * assertion for a known moderator is audited; it counts against the handle like a bad signature.
+ * assertion on an issued challenge is counted (not audited one by one) and counts against the
+ * handle like a bad signature, whether the handle is known or not: the same work either way.
+ * An attempt on a challenge never issued for the handle counts nowhere.
  */
 export async function verifyLoginPasskey(
   db: Kysely<Database>,
   secrets: LoginSecrets,
-  failures: HandleFailureCounter,
+  failures: HandleFailures,
   input: FromSchema<(typeof loginPasskeySchema)['body'], WebAuthnTypes>,
   rp: RelyingParty,
   now = new Date(),
@@ -97,8 +108,9 @@ export async function verifyLoginPasskey(
     .where('handle_hash', '=', handleHash)
     .executeTakeFirst();
   const moderator = await db.selectFrom('moderators').select(['id', 'handle', 'status']).where('handle', '=', input.handle).executeTakeFirst();
-  const open = issued && issued.passkey_id === null && new Date(issued.expires_at).getTime() >= now.getTime();
-  const passkey = open && moderator?.status === 'active' ? await verifyPasskeyAssertion(db, rp, moderator.id, input.assertion, challenge, now) : undefined;
+  if (!issued) throw LOGIN_FAILED();
+  const open = issued.passkey_id === null && new Date(issued.expires_at).getTime() >= now.getTime();
+  const passkey = open ? await verifyPasskeyAssertion(db, rp, moderator?.status === 'active' ? moderator.id : NO_MODERATOR, input.assertion, challenge, now) : undefined;
   // Set only while unset: of two concurrent replays, one finds nothing to update.
   const marked =
     passkey &&
@@ -108,12 +120,7 @@ export async function verifyLoginPasskey(
       .where('challenge', '=', challenge)
       .where('passkey_id', 'is', null)
       .executeTakeFirst());
-  if (!passkey || !marked || marked.numUpdatedRows === 0n) {
-    if (moderator?.status === 'active') {
-      await appendAuditEntry(db, { actor: 'system', action: 'passkey.refused', subject: { type: 'moderator', id: moderator.id }, details: { step: 'login' } });
-    }
-    throw failedAttempt(failures, handleHash, now);
-  }
+  if (!passkey || !marked || marked.numUpdatedRows === 0n) throw await failedAttempt(db, failures, handleHash, 'passkey', now);
   return { wrappedSeed: passkey.wrappedSeed && toBase64(sodium, passkey.wrappedSeed) };
 }
 
@@ -134,7 +141,7 @@ export interface LoggedIn {
 export async function logIn(
   db: Kysely<Database>,
   secrets: LoginSecrets,
-  failures: HandleFailureCounter,
+  failures: HandleFailures,
   input: FromSchema<(typeof loginSchema)['body']>,
   origin: string,
   now = new Date(),
@@ -156,14 +163,15 @@ export async function logIn(
     .select(['id', 'handle', 'role', 'status', 'sign_public_key'])
     .where('handle', '=', input.handle)
     .executeTakeFirst();
-  const passkeys = moderator ? await db.selectFrom('passkeys').select('id').where('moderator_id', '=', moderator.id).execute() : [];
+  // The same query for an unknown handle: a refusal takes as long whoever was named.
+  const passkeys = await db.selectFrom('passkeys').select('id').where('moderator_id', '=', moderator?.id ?? NO_MODERATOR).execute();
   const passkeyPassed = passkeys.length === 0 || passkeys.some((p) => p.id === issued.passkey_id);
   const valid =
     moderator?.status === 'active' &&
     moderator.sign_public_key !== null &&
     passkeyPassed &&
     verifyLogin(sumo, signature, challenge, origin, moderator.sign_public_key);
-  if (!moderator || !valid) throw failedAttempt(failures, handleHash, now);
+  if (!moderator || !valid) throw await failedAttempt(db, failures, handleHash, 'signature', now);
 
   const sessionId = newOpaqueToken(sumo);
   const identity: ModeratorIdentity = { id: moderator.id, handle: moderator.handle, role: moderator.role };

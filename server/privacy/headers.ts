@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
+import { isOnionRequest } from './onion-listener.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -92,12 +93,17 @@ function requestHeaderSetter(options: SecurityHeaderOptions): (request: FastifyR
   const servedOverTls = options.publicOrigin.startsWith('https:');
   const always = constantSecurityHeaders();
   if (servedOverTls) always['strict-transport-security'] = HSTS;
+  // The onion origin gets neither HSTS (no certificate there to pin) nor an Onion-Location to itself.
+  const onOnion = constantSecurityHeaders();
   const onionOrigin = options.onionOrigin;
+  const onionHost = onionOrigin && new URL(onionOrigin).host;
   return (request, reply) => {
+    const onion = isOnionRequest(request) || (onionHost !== undefined && request.headers.host === onionHost);
     // Anything that does not say it may be cached is not (cache-control, in `always`): source
     // and moderator pages above all. Routes may override it later (public pages, assets).
-    reply.headers(always);
+    reply.headers(onion ? onOnion : always);
     if (isModeratorPath(request.url)) reply.header('permissions-policy', MODERATOR_PERMISSIONS_POLICY);
+    if (onion) return;
     if (!servedOverTls && request.protocol === 'https') reply.header('strict-transport-security', HSTS);
     if (onionOrigin) reply.header('onion-location', onionOrigin + request.url);
   };

@@ -9,6 +9,8 @@ import type { Config } from '../config.js';
 import { todayUtc } from '../db/day.js';
 import { unavailable } from '../error-handling.js';
 import { CodedError } from '../../common/errors.js';
+import { clientAddressIdentity } from './client-address.js';
+import { onionCircuitOf } from './onion-listener.js';
 import { clientRateLimitKey, dailyRateLimitSecret, randomDailySecret } from '../../common/protocol/digest.js';
 
 export interface DailySecretSource {
@@ -30,8 +32,18 @@ export class DailySecret implements DailySecretSource {
   }
 }
 
-export function rateLimitKeyFor(secrets: DailySecretSource, request: FastifyRequest): string {
-  return clientRateLimitKey(secrets.secretFor(todayUtc()), request.ip);
+/**
+ * What one client is, for limits (DESIGN §7): the Tor circuit on the onion listener, the /64 (or
+ * IPV6_CLIENT_PREFIX) of an IPv6 address, the IPv4 address itself. Never stored: only its HMAC.
+ */
+export function clientIdentity(request: FastifyRequest, ipv6Prefix: number): string {
+  const circuit = onionCircuitOf(request.raw.socket);
+  if (circuit !== undefined) return `onion:${circuit}`;
+  return clientAddressIdentity(request.ip ?? '', ipv6Prefix);
+}
+
+export function rateLimitKeyFor(secrets: DailySecretSource, request: FastifyRequest, ipv6Prefix = 64): string {
+  return clientRateLimitKey(secrets.secretFor(todayUtc()), clientIdentity(request, ipv6Prefix));
 }
 
 // The plugin's own Redis store (its Lua script); the package exports it by path only.
@@ -75,6 +87,8 @@ const REDIS_OPTIONS = {
 
 export interface RateLimitHandle {
   secrets: DailySecretSource;
+  /** The shared Redis when REDIS_URL is set: the login pause counts there too. */
+  redis: Redis | undefined;
   /** Whether the configured Redis answers; undefined when none is configured. */
   redisReady: (() => Promise<boolean>) | undefined;
 }
@@ -110,7 +124,7 @@ export async function registerRateLimit(app: FastifyInstance, config: Config): P
     max: config.rateLimit.max,
     timeWindow: config.rateLimit.windowSeconds * 1000,
     ...(redis ? { store: failClosedRedisStore(redis) } : {}),
-    keyGenerator: (request) => rateLimitKeyFor(secrets, request),
+    keyGenerator: (request) => rateLimitKeyFor(secrets, request, config.ipv6ClientPrefix),
     // Counters only on a refusal (with Retry-After): our own pages never read them, and every
     // accepted submission would carry three more headers.
     addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
@@ -119,6 +133,7 @@ export async function registerRateLimit(app: FastifyInstance, config: Config): P
   });
   return {
     secrets,
+    redis,
     redisReady: redis && (() => (redis.status === 'ready' ? redis.ping().then(() => true, () => false) : Promise.resolve(false))),
   };
 }

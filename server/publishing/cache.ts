@@ -47,6 +47,26 @@ interface Entry {
   etag: string;
 }
 
+/**
+ * What a cached response is filed under: the path, plus the query's parameters only where the
+ * route has a query schema (which refuses unknown ones) — in a canonical order, so that any
+ * spelling of the same query is one entry. Elsewhere a query means nothing: every `?x=…` gets the
+ * same cached bytes instead of a fresh render (issue 25).
+ */
+export function cacheAddress(request: FastifyRequest): string {
+  const queryAt = request.url.indexOf('?');
+  if (queryAt === -1) return request.url;
+  const path = request.url.slice(0, queryAt);
+  // Only requests with a query pay for routeOptions (a new object on each read).
+  if (request.routeOptions.schema?.querystring === undefined) return path;
+  const query = request.query as Record<string, unknown>; // why: validated by the route's query schema, an object of its parameters
+  const known = Object.keys(query)
+    .filter((name) => query[name] !== undefined)
+    .sort()
+    .map((name) => [name, query[name]]);
+  return known.length === 0 ? path : `${path}?${JSON.stringify(known)}`;
+}
+
 export class PublicResponseCache {
   private readonly entries = new Map<string, Entry>();
   private memo: { state: Promise<string>; readAt: number; generation: number; keepMs: number } | undefined;
@@ -107,7 +127,7 @@ export class PublicResponseCache {
 
   /** Answers from the cache (or renders once), with ETag, public caching and 304s. */
   async respond(request: FastifyRequest, reply: FastifyReply, render: () => Promise<Rendered>): Promise<FastifyReply> {
-    const key = `${await this.publishedState()} ${request.url}`;
+    const key = `${await this.publishedState()} ${cacheAddress(request)}`;
     let entry = this.entries.get(key);
     if (!entry) {
       const rendered = await render();

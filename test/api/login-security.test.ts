@@ -10,7 +10,7 @@ import type { Database } from '../../server/db/schema.js';
 import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
 import { signLogin } from '../../common/protocol/moderator-keys.js';
-import { fromOwnSite, LOGIN_ATTEMPTS_PER_CLIENT } from '../../server/moderation/routes.js';
+import { fromOwnSite } from '../../server/moderation/routes.js';
 import { HANDLE_FAILURE_LIMIT } from '../../server/moderation/login-limits.js';
 import { captureLog, startTestApp, type TestApp } from '../support/app.js';
 import { dumpAllTables } from '../support/database.js';
@@ -85,16 +85,14 @@ describe('login limits', () => {
     expect((await from('10.4.0.1', who, '/mod/api/login', { handle: 'target', challenge: good.challenge, signature: good.signature })).statusCode).toBe(200);
   });
 
-  it('limits one client however many handles it tries', async () => {
+  it('keeps no limit per client address: junk costs its sender a refusal, and the same address still logs in', async () => {
     const who = await visit(t.app);
-    const statuses: number[] = [];
-    for (let i = 0; i <= LOGIN_ATTEMPTS_PER_CLIENT; i++) {
-      statuses.push((await from('10.5.0.1', who, '/mod/api/login', { handle: `h${i}`, challenge: random(32), signature: random(64) })).statusCode);
+    // Behind a proxy or an onion, every client has this one address (issue 25).
+    for (let i = 0; i < 40; i++) {
+      expect((await from('10.5.0.1', who, '/mod/api/login', { handle: `h${i}`, challenge: random(32), signature: random(64) })).statusCode).toBe(401);
     }
-    expect(statuses.at(-1)).toBe(429);
-    expect(statuses.slice(0, -1).every((code) => code === 401)).toBe(true);
-    // Another client is not affected.
-    expect((await from('10.5.0.2', who, '/mod/api/login', { handle: 'x', challenge: random(32), signature: random(64) })).statusCode).toBe(401);
+    const good = await signedLogin(t.app, who, 'admin', PASSPHRASE, ORIGIN);
+    expect((await from('10.5.0.1', who, '/mod/api/login', { handle: 'admin', challenge: good.challenge, signature: good.signature })).statusCode).toBe(200);
   });
 });
 

@@ -62,7 +62,10 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must be a URL (postgres: or postgresql:), got "mysql://x"'],
     [{ PUBLIC_ORIGIN: 'https://x.example/path' }, 'PUBLIC_ORIGIN must be an origin like https://example.org (no path), got "https://x.example/path"'],
-    [{ TRUST_PROXY: 'everyone' }, 'TRUST_PROXY must be true, false, a hop count or a comma-separated list of addresses, got "everyone"'],
+    [{ TRUST_PROXY: 'everyone' }, 'TRUST_PROXY must be false, a hop count (1–10) or a comma-separated list of proxy addresses, got "everyone"'],
+    // "true" would take any client's own X-Forwarded-For as its address (issue 25).
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY must be false, a hop count (1–10) or a comma-separated list of proxy addresses, got "true"'],
+    [{ IPV6_CLIENT_PREFIX: '8' }, 'IPV6_CLIENT_PREFIX must be an integer 16–128, got "8"'],
     [
       { REDIS_URL: 'redis://cache:6379' },
       'RATE_LIMIT_SECRET is required when REDIS_URL is set (at least 32 characters, the same on every instance; e.g. openssl rand -base64 32)',
