@@ -98,7 +98,7 @@ describe('disclosure control as published', () => {
     const lines = csv.split('\r\n');
     expect(lines[0]).toMatch(/^# Offscript statistics: figures last updated \d{4}-\d{2}-\d{2}/);
     expect(csv).toContain('# K_MIN 11');
-    expect(lines).toContain('table,row,column,count,status,table_label,row_label,column_label');
+    expect(lines).toContain('table,row,column,count,status,table_label,row_label,column_label,margin');
     expect(lines).toContain('platform_by_pay_band,outlier,20_39,,fewer_than_k,"Pay per hour, by platform",Outlier,$20–39 an hour');
     expect(lines).toContain('platform_by_pay_band,appen,total,,fewer_than_k,"Pay per hour, by platform",Appen,Total');
     const appenLines = lines.filter((l) => l.startsWith('platform_by_pay_band,appen,'));
