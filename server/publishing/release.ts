@@ -178,6 +178,11 @@ export async function latestNoisyFacets(db: Kysely<Database>): Promise<{ facets:
 /** No refresh yet: no facet is shared by anyone, so stories carry no tags and the anonymous label. */
 const NO_FACETS: FacetTallies = { accounts: 0, platforms: new Map(), roles: new Map(), taskTypes: new Map(), conditionsYes: new Map() };
 
+/** What story tags and attribution labels are decided on: the latest refresh's noisy counts and the threshold a shown count must reach. */
+export async function facetsForStories(db: Kysely<Database>, kMin: number): Promise<{ facets: FacetTallies; showFrom: number }> {
+  return (await latestNoisyFacets(db)) ?? { facets: NO_FACETS, showFrom: kMin };
+}
+
 /**
  * Releases a batch when its rules are met, or when the schedule says the statistics refresh (a
  * release without stories, then); returns undefined when neither is due.
@@ -224,9 +229,7 @@ export async function releaseDueBatch(db: Kysely<Database>, rules: ReleaseRules,
     let publications = new Map<string, ReturnType<typeof storyPublication>>();
     if (storiesDue) {
       // Tags and labels from the latest refresh's noisy counts, never from exact counts at a release.
-      const latest = drawn ? { facets: drawn.facets, showFrom: rules.kMin + (drawn.statistics.release?.showFrom ?? 0) } : await latestNoisyFacets(trx);
-      const facets = latest?.facets ?? NO_FACETS;
-      const showFrom = latest?.showFrom ?? rules.kMin;
+      const { facets, showFrom } = drawn ? { facets: drawn.facets, showFrom: rules.kMin + (drawn.statistics.release?.showFrom ?? 0) } : await facetsForStories(trx, rules.kMin);
       publications = new Map(approved.map((story) => [story.id, storyPublication(story, story.attribution_label, facets, showFrom)]));
       // What the second reviewer approved is what is published: a story that would publish otherwise goes back to review.
       const changed = approved.filter(

@@ -12,14 +12,13 @@ import { openDatabase } from '../../server/db/database.js';
 import { migrateToLatest } from '../../server/db/migrator.js';
 import type { Database } from '../../server/db/schema.js';
 import { prefixNodes } from '../../server/publishing/continual-release.js';
-import { lastScheduledDay, lifetimeBudget, releaseDueBatch } from '../../server/publishing/release.js';
+import { lifetimeBudget, releaseDueBatch } from '../../server/publishing/release.js';
 import { todayUtc } from '../../server/db/day.js';
-import { addDays } from '../../server/moderation/retention.js';
 import { COUNTS_ONE_ACCOUNT_MOVES } from '../../server/publishing/statistics.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
 import { enrolAdminAndModerator, type TestModerator } from '../support/moderation.js';
-import { approvedStory, insertStatisticsAccounts } from '../support/publishing.js';
+import { approvedStory, firstOfMonthAfter, insertStatisticsAccounts } from '../support/publishing.js';
 import { CodedError } from '../../common/errors.js';
 
 const ORIGIN = 'http://127.0.0.1:3000';
@@ -31,9 +30,8 @@ const AUGUST = '2026-08-01';
 // For the pages: stories are accepted today, so releases fall today (refresh 1, then a release
 // without one) and on the 1st of the next two months.
 const TODAY = todayUtc();
-const firstOfNextMonth = (day: string) => lastScheduledDay(addDays(lastScheduledDay(day), 32));
-const NEXT_MONTH = firstOfNextMonth(TODAY);
-const MONTH_AFTER = firstOfNextMonth(NEXT_MONTH);
+const NEXT_MONTH = firstOfMonthAfter(TODAY);
+const MONTH_AFTER = firstOfMonthAfter(NEXT_MONTH);
 
 const nodeRows = (db: Kysely<Database>) => db.selectFrom('statistics_node_noise').select(['cell', 'level', 'node', 'noise']).orderBy('cell').orderBy('level').orderBy('node').execute();
 
