@@ -115,7 +115,6 @@ type Transaction = Parameters<Parameters<ReturnType<Kysely<Database>['transactio
 
 interface DrawnRefresh {
   statistics: PublishedStatistics;
-  facets: FacetTallies;
 }
 
 /**
@@ -166,7 +165,7 @@ export async function refreshStatistics(trx: Transaction, rules: ReleaseRules, t
       noisy_facets: JSON.stringify(noisyFacets),
     })
     .execute();
-  return { statistics, facets: noisyFacetTallies(noisyFacets) };
+  return { statistics };
 }
 
 /** The noisy facet counts of the latest refresh by continual release, and the threshold they are read with. */
@@ -212,6 +211,10 @@ export async function releaseDueBatch(db: Kysely<Database>, rules: ReleaseRules,
     const oldest = approved.map((s) => s.accepted_on).sort()[0];
     const storiesDue = approved.length >= rules.batchMin && oldest !== undefined && addDays(oldest, rules.batchDelayDays) <= today;
 
+    // Tags and labels from the latest refresh's noisy counts as the second reviewer saw them
+    // (before any refresh this release draws), never from exact counts.
+    const { facets, showFrom } = await facetsForStories(trx, rules.kMin);
+
     // The statistics: refreshed when the schedule says so (never because of what changed), with a
     // batch of stories or, where the caller allows, on their own.
     const started = performance.now();
@@ -228,8 +231,6 @@ export async function releaseDueBatch(db: Kysely<Database>, rules: ReleaseRules,
     let waiting: typeof approved = [];
     let publications = new Map<string, ReturnType<typeof storyPublication>>();
     if (storiesDue) {
-      // Tags and labels from the latest refresh's noisy counts, never from exact counts at a release.
-      const { facets, showFrom } = drawn ? { facets: drawn.facets, showFrom: rules.kMin + (drawn.statistics.release?.showFrom ?? 0) } : await facetsForStories(trx, rules.kMin);
       publications = new Map(approved.map((story) => [story.id, storyPublication(story, story.attribution_label, facets, showFrom)]));
       // What the second reviewer approved is what is published: a story that would publish otherwise goes back to review.
       const changed = approved.filter(
