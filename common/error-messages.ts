@@ -197,6 +197,8 @@ export const ENGLISH: MessageCatalogue = {
   verification_without_files: 'This submission has no attached files, so no documents can be recorded as seen; accept it without the verification tier.',
   reply_too_many_files: ({ maxFiles, attached, declared }) =>
     `An account and its replies may carry at most ${maxFiles} files together; ${attached} are attached already and this reply adds ${declared}.`,
+  statistics_budget_exhausted: ({ refresh, lifetime, horizon }) =>
+    `Statistics refresh ${refresh} refused: the lifetime privacy budget (ε ${lifetime} per account over ${horizon} refreshes) is spent, so the figures carry over unchanged. Publishing new figures needs a new budget, stated in public (docs/statistics-continual-release.md).`,
   reply_files_too_large: ({ maxBytes, attachedBytes, replyBytes }) =>
     `An account and its replies may carry at most ${megabytes(maxBytes)} of files once padded; ${megabytes(attachedBytes)} are attached already and this reply adds ${megabytes(replyBytes)}.`,
 };

@@ -137,6 +137,8 @@ export const ERROR_STATUSES = {
   verification_without_files: 409,
   reply_too_many_files: 400,
   reply_files_too_large: 413,
+  // Statistics (continual release): the privacy filter refuses a refresh past the lifetime budget.
+  statistics_budget_exhausted: 409,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUSES;
@@ -154,6 +156,7 @@ export type ValidationProblem =
 
 /** The details a code carries; a code not listed here carries none. */
 export interface ErrorDetailsByCode {
+  statistics_budget_exhausted: { refresh: number; lifetime: number; horizon: number };
   invalid_request: { field: string } & ValidationProblem;
   rate_limited: { seconds: number };
   uploads_paused: { minutes: number };

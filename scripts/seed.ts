@@ -425,14 +425,14 @@ export async function seedDemoData(db: Kysely<Database>, options: SeedOptions): 
   const team = await ensureDemoTeam(db, log);
   for (const m of team.created) log(`${m.created ? 'enrolled' : 'kept existing'} demo ${m.role} ${m.handle}`);
 
-  // The seed does not wait BATCH_DELAY_DAYS, nor the week between statistics refreshes (its
-  // releases fall on one day); it keeps BATCH_MIN and K_MIN as configured.
-  const rules = { kMin, batchMin, batchDelayDays: 0, refreshMinDays: 0 };
+  // The seed does not wait BATCH_DELAY_DAYS, nor the month between statistics refreshes (its
+  // releases fall on one day: each is a scheduled refresh, refreshEveryMonths 0); it keeps BATCH_MIN and K_MIN as configured.
+  const rules = { kMin, batchMin, batchDelayDays: 0, refreshEveryMonths: 0 };
   const batches: ReleasedBatch[] = [];
   const releaseDue = async () => {
     for (let batch = await releaseDueBatch(db, rules); batch; batch = await releaseDueBatch(db, rules)) {
       batches.push(batch);
-      log(`released batch ${batch.sequence}: ${batch.storyCount} stories; ${batch.statisticsRefreshed ? `statistics refreshed in ${batch.statisticsMs.toFixed(0)} ms` : 'statistics carried over (fewer than K_MIN accounts changed, or refreshed less than a week ago)'}`);
+      log(`released batch ${batch.sequence}: ${batch.storyCount} stories; ${batch.statisticsRefreshed ? `statistics refreshed in ${batch.statisticsMs.toFixed(0)} ms` : 'statistics carried over'}`);
     }
   };
 

@@ -44,11 +44,14 @@ const RUNS: Record<OperatorCommand, Run> = {
     );
   },
   async release(db, config) {
-    const batch = await releaseDueBatch(db, config);
+    const batch = await releaseDueBatch(db, { ...config, refreshWithoutStories: true });
     return done(
-      batch
-        ? `released batch ${batch.sequence}: ${batch.storyCount} stories; ${batch.statisticsRefreshed ? `statistics refreshed in ${batch.statisticsMs.toFixed(0)} ms` : 'statistics carried over (fewer than K_MIN accounts changed, or refreshed less than a week ago)'}`
-        : `no batch is due (needs ${config.batchMin} approved stories, the oldest accepted at least ${config.batchDelayDays} days ago)`,
+      ...(batch
+        ? [
+            `released batch ${batch.sequence}: ${batch.storyCount} stories; ${batch.statisticsRefreshed ? `statistics refreshed in ${batch.statisticsMs.toFixed(0)} ms` : 'statistics carried over (the next refresh is on the schedule: the first of the month)'}`,
+            ...(batch.statisticsRefused ? [batch.statisticsRefused] : []),
+          ]
+        : [`no batch is due (needs ${config.batchMin} approved stories, the oldest accepted at least ${config.batchDelayDays} days ago), and the statistics refreshed on schedule already`]),
     );
   },
   async purge(db, config) {

@@ -222,6 +222,29 @@ export interface StatisticsRefreshesTable {
   epsilon_per_count: number;
   epsilon_per_refresh: number;
   changes_at: string | number;
+  /** The refresh's index in the continual-release tree (migration 0020); null before it. */
+  tree_refresh: number | null;
+  nodes_per_count: number | null;
+  /** Noisy per-facet counts of this refresh, for story tags and attribution labels (never exact counts). */
+  noisy_facets: ColumnType<NoisyFacets | null, string | null | undefined, string | null>;
+}
+
+/** Per facet value, its noisy count at a refresh, and the value a count must reach to be shown. */
+export interface NoisyFacets {
+  showFrom: number;
+  accounts: number;
+  platforms: Record<string, number>;
+  roles: Record<string, number>;
+  taskTypes: Record<string, number>;
+  conditionsYes: Record<string, number>;
+}
+
+/** Continual release (migration 0020): one count's noise at one tree node, drawn once. */
+export interface StatisticsNodeNoiseTable {
+  cell: string;
+  level: number;
+  node: number;
+  noise: number;
 }
 
 export interface AuditLogTable {
@@ -311,6 +334,7 @@ export interface Database {
   batches: BatchesTable;
   statistics_changes: StatisticsChangesTable;
   statistics_refreshes: StatisticsRefreshesTable;
+  statistics_node_noise: StatisticsNodeNoiseTable;
   readiness_probe: ReadinessProbeTable;
   attachment_uploads: AttachmentUploadsTable;
   attachment_files: AttachmentFilesTable;

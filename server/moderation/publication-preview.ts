@@ -3,8 +3,8 @@
 // with the reason for each fallback.
 import type { Kysely } from 'kysely';
 import type { Database, PublicTags } from '../db/schema.js';
-import { facetTallies, readTallies } from '../publishing/statistics.js';
-import { storyPublication, withCandidate, type AccountFacetsForTags, type StoryPublication } from '../publishing/story-publication.js';
+import { facetsForStories } from '../publishing/release.js';
+import { storyPublication, type AccountFacetsForTags, type StoryPublication } from '../publishing/story-publication.js';
 import { attributionLabels, conditions, fallbackReason, platforms, roles, taskTypes } from '../../common/vocabulary.js';
 import type { PublicationPreview } from '../../common/moderation/publication-view.js';
 
@@ -41,17 +41,10 @@ export function describePublication(account: AccountFacetsForTags, chosenLabel: 
 }
 
 /**
- * The publication now. `candidate`: the account is not accepted yet, so it is counted here as
- * it will be once accepted (a draft previewed on the submission page).
+ * The publication now: decided, as the release decides it, on the latest statistics refresh's
+ * noisy counts (never exact ones), so a draft's own account does not change it until a refresh.
  */
-export async function previewPublication(
-  db: Kysely<Database>,
-  kMin: number,
-  account: AccountFacetsForTags,
-  attributionLabel: string,
-  options: { candidate: boolean },
-): Promise<PublicationPreview> {
-  const facets = facetTallies(await readTallies(db));
-  const counted = options.candidate ? withCandidate(facets, account) : facets;
-  return describePublication(account, attributionLabel, storyPublication(account, attributionLabel, counted, kMin), kMin);
+export async function previewPublication(db: Kysely<Database>, kMin: number, account: AccountFacetsForTags, attributionLabel: string): Promise<PublicationPreview> {
+  const { facets, showFrom } = await facetsForStories(db, kMin);
+  return describePublication(account, attributionLabel, storyPublication(account, attributionLabel, facets, showFrom), kMin);
 }

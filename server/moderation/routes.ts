@@ -389,7 +389,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       validateFacets(facets);
       validateAttributionLabel(attributionLabel);
       const account = { role: facets.role ?? null, platforms: facets.platforms, task_types: facets.taskTypes, conditions: facets.conditions };
-      return previewPublication(db, config.kMin, account, attributionLabel, { candidate: true });
+      return previewPublication(db, config.kMin, account, attributionLabel);
     });
     session.get('/mod/api/stories/:id/state', { schema: schemas.storyStateSchema }, async (request) => {
       const story = await getStory(db, request.params.id);

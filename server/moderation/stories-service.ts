@@ -104,7 +104,7 @@ export async function storyPublicationPreview(db: Kysely<Database>, kMin: number
     .where('stories.id', '=', id)
     .executeTakeFirst();
   if (!row) throw new CodedError('unknown_story');
-  return previewPublication(db, kMin, row, row.attribution_label, { candidate: false });
+  return previewPublication(db, kMin, row, row.attribution_label);
 }
 
 /**

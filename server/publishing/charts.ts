@@ -33,7 +33,7 @@ const BAR = '#7a2e0e';
 
 /** Words for a figure that is not shown. */
 export function hiddenText(status: Exclude<FigureStatus, 'shown'>, kMin: number): string {
-  return status === 'fewer_than_k' ? `fewer than ${kMin}` : 'withheld';
+  return status === 'fewer_than_k' ? `fewer than ${kMin} after noise` : 'withheld';
 }
 
 function hatchPattern(chartId: string): string {

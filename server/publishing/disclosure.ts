@@ -50,7 +50,18 @@ function isPublishable(value: number, kMin: number): boolean {
  * has a lone hidden entry and no hidden entry that matters (non-zero, or in a small line) can
  * be computed from the shown ones.
  */
-export function suppressSmallCells(table: CountTable, kMin: number): PublishedTable {
+/**
+ * Small-cell rules applied to noisy counts (DESIGN §6, turn 3): an entry is shown only when its
+ * noisy value is at least kMin plus a margin, so that a count truly below kMin is shown with
+ * probability at most 1 − confidence; zeros included (a noisy 0 says nothing sure). Cells sum
+ * one count's noise; totals sum `cells` of them, hence their own, wider margin.
+ */
+export interface AfterNoise {
+  cellMargin: number;
+  totalMargin: (cells: number) => number;
+}
+
+export function suppressSmallCells(table: CountTable, kMin: number, afterNoise?: AfterNoise): PublishedTable {
   assertKMin(kMin);
   const R = table.rowKeys.length;
   const C = table.columnKeys.length;
@@ -74,7 +85,18 @@ export function suppressSmallCells(table: CountTable, kMin: number): PublishedTa
       add(R * W + C, v);
     }
   }
-  const small = (v: number): boolean => v > 0 && v < kMin;
+  // The threshold of entry i: kMin, or after noise kMin plus the margin of its kind (cell, row total, column total, total).
+  const margin = (i: number): number => {
+    if (!afterNoise) return 0;
+    const r = Math.floor(i / W);
+    const c = i % W;
+    if (r < R && c < C) return afterNoise.cellMargin;
+    return afterNoise.totalMargin(r < R ? C : c < C ? R : R * C);
+  };
+  const small = (i: number): boolean => {
+    const v = values[i] ?? 0;
+    return afterNoise ? v < kMin + margin(i) : v > 0 && v < kMin;
+  };
 
   // Lines of the augmented grid: each row (incl. totals row) and each column (incl. totals
   // column); a line's own total is its last entry.
@@ -84,11 +106,11 @@ export function suppressSmallCells(table: CountTable, kMin: number): PublishedTa
 
   // Primary, then group suppression; an entry hidden by the group rule is withheld even when
   // it is small itself, or its state would tell the small line's zeros from its non-zeros.
-  const status = values.map((v): FigureStatus => (small(v) ? 'fewer_than_k' : 'shown'));
+  const status = values.map((_, i): FigureStatus => (small(i) ? 'fewer_than_k' : 'shown'));
   const inSmallLine = new Array<boolean>(values.length).fill(false);
   for (const line of lines) {
     const totalEntry = line[line.length - 1]!;
-    if (!small(values[totalEntry] ?? 0)) continue;
+    if (!small(totalEntry)) continue;
     for (const i of line) if (i !== totalEntry) inSmallLine[i] = true;
   }
   inSmallLine.forEach((grouped, i) => {
@@ -291,8 +313,12 @@ export function publishedAttribution(label: string, accountsSharingLabel: number
   return accountsSharingLabel >= kMin ? label : ANONYMOUS_ATTRIBUTION;
 }
 
-/** A single count (e.g. a headline figure) as published: shown when 0 or ≥ kMin, else fewer_than_k. */
-export function figureOf(count: number, kMin: number): Figure {
+/**
+ * A single count (e.g. a headline figure) as published: shown when 0 or ≥ kMin, else fewer_than_k;
+ * after noise (`cellMargin` given), shown only from kMin + cellMargin, zeros included.
+ */
+export function figureOf(count: number, kMin: number, cellMargin?: number): Figure {
+  if (cellMargin !== undefined) return count >= kMin + cellMargin ? { count, status: 'shown' } : { count: null, status: 'fewer_than_k' };
   const shown = publishedCount(count, kMin);
   return shown === null ? { count: null, status: 'fewer_than_k' } : { count: shown, status: 'shown' };
 }

@@ -1,55 +1,77 @@
 // Batch releases (DESIGN §4): approved stories go public together, in random order, dated
-// by the batch. Statistics refresh only here, and only when enough has changed (DESIGN §6):
-// otherwise the batch carries the previous figures over unchanged, so that comparing two
-// releases never isolates a few accounts.
+// by the batch. Statistics refresh on a fixed public schedule (DESIGN §6, continual release):
+// a scheduled refresh is a release of its own when no stories are due; between refreshes every
+// release carries the figures over byte for byte. See docs/statistics-continual-release.md.
 import { randomInt, randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { todayUtc } from '../db/day.js';
 import type { Database, Day, PublicTags } from '../db/schema.js';
 import { addDays } from '../moderation/retention.js';
 import { publishedStateChanged } from './cache.js';
-import { EPSILON_PER_COUNT, epsilonValue, geometricNoise, type NoiseSource } from './noise.js';
+import { EPSILON_PER_NODE, epsilonValue, type Epsilon, type NoiseSource } from './noise.js';
+import { nodeNoiseSource, prefixNodes, privacyBudget, refreshWithinBudget, spentAfter, TreeNoise, nodeKey, type PrivacyBudget } from './continual-release.js';
 import { appendAuditEntry } from '../moderation/audit.js';
+import { CodedError } from '../../common/errors.js';
+import { codedErrorMessage } from '../../common/error-messages.js';
 import { STORY_STATUS_WHEN_PUBLICATION_WOULD_CHANGE } from '../../common/workflow.js';
 import { samePublication, storyPublication } from './story-publication.js';
 import {
+  COUNTS_ONE_ACCOUNT_MOVES,
+  drawFacets,
   drawStatistics,
-  facetTallies,
+  noisyFacetTallies,
   readTallies,
   STATISTICS_FORMAT,
   type FacetTallies,
 } from './statistics.js';
 import type { PublishedStatistics } from './schemas.js';
 
-/**
- * At most one refresh a week: with ε per refresh fixed, this bounds how fast the privacy loss
- * can grow (at most 52 refreshes a year), whatever the pace of acceptances and withdrawals.
- */
-export const STATISTICS_REFRESH_MIN_DAYS = 7;
+/** The public schedule: statistics refresh on the first day of every month (a multiple of this many months). */
+export const STATISTICS_REFRESH_MONTHS = 1;
+/** The horizon the lifetime budget is stated for: five years of monthly refreshes (the tree then covers 63). */
+export const STATISTICS_HORIZON_REFRESHES = 60;
+/** Confidence that a shown count rests on K_MIN or more accounts, and of every margin of error. */
+export const STATISTICS_CONFIDENCE = 0.95;
 
 export interface ReleaseRules {
   kMin: number;
   batchMin: number;
   batchDelayDays: number;
-  /** Tests only: a seeded or fixed noise source in place of the CSPRNG-backed one. */
+  /** Tests only: a seeded or fixed draw of node noise in place of the CSPRNG-backed one. */
   noise?: NoiseSource;
-  /** Days between refreshes; STATISTICS_REFRESH_MIN_DAYS unless a test or the demo seed says otherwise. */
-  refreshMinDays?: number;
+  /** Tests only: ε per node (a very large ε with `noise: () => 0` is a release without noise, and without margins). */
+  epsilonPerNode?: Epsilon;
+  /** Months between scheduled refreshes; STATISTICS_REFRESH_MONTHS unless set; 0 (the demo seed's compressed time): every release. */
+  refreshEveryMonths?: number;
+  /** Refreshes the lifetime budget covers; STATISTICS_HORIZON_REFRESHES unless a test says otherwise. */
+  horizonRefreshes?: number;
+  /**
+   * Whether a scheduled refresh is released on its own when no stories are due (the hourly job
+   * and the operator's `npm run release` say yes; otherwise it waits for the next batch of stories).
+   */
+  refreshWithoutStories?: boolean;
 }
 
-export interface LastRefresh {
-  refreshedOn: Day;
-  changesAt: number;
+/** The lifetime privacy budget per account, from the tree's depth and the counts one account moves. */
+export function lifetimeBudget(rules: Pick<ReleaseRules, 'epsilonPerNode' | 'horizonRefreshes'> = {}): PrivacyBudget {
+  return privacyBudget(rules.epsilonPerNode ?? EPSILON_PER_NODE, COUNTS_ONE_ACCOUNT_MOVES, rules.horizonRefreshes ?? STATISTICS_HORIZON_REFRESHES);
+}
+
+/** The latest scheduled refresh day on or before `today`: the 1st of a month whose number (Jan = 0) is a multiple of `everyMonths`. */
+export function lastScheduledDay(today: Day, everyMonths = STATISTICS_REFRESH_MONTHS): Day {
+  const [year, month] = today.split('-').map(Number) as [number, number];
+  const monthIndex = year * 12 + (month - 1);
+  const scheduled = monthIndex - (monthIndex % everyMonths);
+  return `${Math.floor(scheduled / 12)}-${String((scheduled % 12) + 1).padStart(2, '0')}-01` as Day;
 }
 
 /**
- * Whether a release draws new figures: only once at least kMin counted accounts have been
- * added or withdrawn since the last refresh, and a week has passed since it. Otherwise the
- * difference between two releases would be the answers of the few accounts that changed.
+ * Whether a release draws new figures: only on the fixed public schedule, never because of what
+ * changed (the timing of a data-dependent refresh is itself information). The first refresh of a
+ * deployment is due at once.
  */
-export function statisticsRefreshDue(last: LastRefresh | undefined, changes: number, kMin: number, today: Day, minDays = STATISTICS_REFRESH_MIN_DAYS): boolean {
-  if (changes - (last?.changesAt ?? 0) < kMin) return false;
-  return last === undefined || addDays(last.refreshedOn, minDays) <= today;
+export function statisticsRefreshDue(lastRefreshedOn: Day | undefined, today: Day, everyMonths = STATISTICS_REFRESH_MONTHS): boolean {
+  return lastRefreshedOn === undefined || everyMonths === 0 || lastRefreshedOn < lastScheduledDay(today, everyMonths);
 }
 
 export interface ReleasedBatch {
@@ -59,6 +81,8 @@ export interface ReleasedBatch {
   storyCount: number;
   /** Whether this release drew new figures (else they carried over). */
   statisticsRefreshed: boolean;
+  /** Why a scheduled refresh was refused (the privacy filter), for the operator; absent otherwise. */
+  statisticsRefused?: string;
   statisticsMs: number;
 }
 
@@ -87,7 +111,81 @@ export function slugFor(title: string): string {
 
 export { publicTagsFor } from './story-publication.js';
 
-/** Releases a batch when its rules are met; returns undefined when none is due. */
+type Transaction = Parameters<Parameters<ReturnType<Kysely<Database>['transaction']>['execute']>[0]>[0];
+
+interface DrawnRefresh {
+  statistics: PublishedStatistics;
+}
+
+/**
+ * One scheduled refresh by continual release: reads the tallies (the running counts), adds each
+ * count's tree noise for this refresh (stored nodes, and one new node per count, drawn once and
+ * stored), and records the refresh in the ledger. Refused, with the reason for the operator, when
+ * it would take one account's loss past the lifetime budget.
+ */
+export async function refreshStatistics(trx: Transaction, rules: ReleaseRules, today: Day): Promise<DrawnRefresh | { refused: CodedError<'statistics_budget_exhausted'> }> {
+  const last = await trx.selectFrom('statistics_refreshes').select(['sequence', 'tree_refresh']).orderBy('sequence', 'desc').limit(1).executeTakeFirst();
+  const previous = await trx.selectFrom('statistics_refreshes').select((eb) => eb.fn.max('tree_refresh').as('t')).executeTakeFirst();
+  const t = Number(previous?.t ?? 0) + 1;
+  const budget = lifetimeBudget(rules);
+  if (!refreshWithinBudget(budget, t)) {
+    return { refused: new CodedError('statistics_budget_exhausted', { refresh: t, lifetime: budget.lifetime, horizon: budget.horizonRefreshes }) };
+  }
+  // Where a refresh starts: accounts waiting to be counted are admitted here (issue 23's
+  // admitPendingAccounts), before the running counts are read.
+  const tallies = await readTallies(trx);
+  const nodes = prefixNodes(t);
+  const rows = await trx
+    .selectFrom('statistics_node_noise')
+    .select(['cell', 'level', 'node', 'noise'])
+    .where((eb) => eb.or(nodes.map((n) => eb.and([eb('level', '=', n.level), eb('node', '=', n.index)]))))
+    .execute();
+  const stored = new Map(rows.map((r) => [nodeKey(r.cell, { level: r.level, index: r.node }), r.noise]));
+  const epsilonPerNode = rules.epsilonPerNode ?? EPSILON_PER_NODE;
+  const tree = new TreeNoise(t, stored, rules.noise ?? nodeNoiseSource(epsilonPerNode));
+  const spent = spentAfter(budget, t);
+  const release = { refresh: t, nodesPerCount: tree.nodesPerCount, epsilonPerNode, confidence: STATISTICS_CONFIDENCE, budget, spent };
+  const statistics = drawStatistics(tallies, rules.kMin, tree.noiseOf, epsilonValue(epsilonPerNode), today, { release });
+  const noisyFacets = drawFacets(tallies, tree.noiseOf, rules.kMin + (statistics.release?.showFrom ?? 0));
+  const drawn = [...tree.drawn.values()].map((d) => ({ cell: d.cell, level: d.node.level, node: d.node.index, noise: d.noise }));
+  // Plain inserts: a node already stored makes the primary key fail the refresh rather than redraw it.
+  for (let k = 0; k < drawn.length; k += 1000) await trx.insertInto('statistics_node_noise').values(drawn.slice(k, k + 1000)).execute();
+  const changes = Number((await trx.selectFrom('statistics_changes').select('changes').where('id', '=', 1).executeTakeFirst())?.changes ?? 0);
+  await trx
+    .insertInto('statistics_refreshes')
+    .values({
+      sequence: (last?.sequence ?? 0) + 1,
+      refreshed_on: today,
+      epsilon_per_count: release.epsilonPerNode.numerator / release.epsilonPerNode.denominator,
+      // What this refresh added to the bound on one account's loss (nothing unless it opened a tree level).
+      epsilon_per_refresh: Math.round((spent - spentAfter(budget, t - 1)) * 1000) / 1000,
+      changes_at: changes,
+      tree_refresh: t,
+      nodes_per_count: tree.nodesPerCount,
+      noisy_facets: JSON.stringify(noisyFacets),
+    })
+    .execute();
+  return { statistics };
+}
+
+/** The noisy facet counts of the latest refresh by continual release, and the threshold they are read with. */
+export async function latestNoisyFacets(db: Kysely<Database>): Promise<{ facets: FacetTallies; showFrom: number } | undefined> {
+  const row = await db.selectFrom('statistics_refreshes').select('noisy_facets').where('noisy_facets', 'is not', null).orderBy('sequence', 'desc').limit(1).executeTakeFirst();
+  return row?.noisy_facets ? { facets: noisyFacetTallies(row.noisy_facets), showFrom: row.noisy_facets.showFrom } : undefined;
+}
+
+/** No refresh yet: no facet is shared by anyone, so stories carry no tags and the anonymous label. */
+const NO_FACETS: FacetTallies = { accounts: 0, platforms: new Map(), roles: new Map(), taskTypes: new Map(), conditionsYes: new Map() };
+
+/** What story tags and attribution labels are decided on: the latest refresh's noisy counts and the threshold a shown count must reach. */
+export async function facetsForStories(db: Kysely<Database>, kMin: number): Promise<{ facets: FacetTallies; showFrom: number }> {
+  return (await latestNoisyFacets(db)) ?? { facets: NO_FACETS, showFrom: kMin };
+}
+
+/**
+ * Releases a batch when its rules are met, or when the schedule says the statistics refresh (a
+ * release without stories, then); returns undefined when neither is due.
+ */
 export async function releaseDueBatch(db: Kysely<Database>, rules: ReleaseRules, today: Day = todayUtc()): Promise<ReleasedBatch | undefined> {
   const released = await db.transaction().execute(async (trx) => {
     // One releaser at a time across instances.
@@ -110,55 +208,56 @@ export async function releaseDueBatch(db: Kysely<Database>, rules: ReleaseRules,
       .where('stories.status', '=', 'approved')
       .where('accounts.withdrawn_on', 'is', null)
       .execute();
-    if (approved.length < rules.batchMin) return undefined;
-    const oldest = approved.map((s) => s.accepted_on).sort()[0]!;
-    if (addDays(oldest, rules.batchDelayDays) > today) return undefined;
+    const oldest = approved.map((s) => s.accepted_on).sort()[0];
+    const storiesDue = approved.length >= rules.batchMin && oldest !== undefined && addDays(oldest, rules.batchDelayDays) <= today;
 
+    // Tags and labels from the latest refresh's noisy counts as the second reviewer saw them
+    // (before any refresh this release draws), never from exact counts.
+    const { facets, showFrom } = await facetsForStories(trx, rules.kMin);
+
+    // The statistics: refreshed when the schedule says so (never because of what changed), with a
+    // batch of stories or, where the caller allows, on their own.
     const started = performance.now();
-    const tallies = await readTallies(trx);
-    const facets = facetTallies(tallies);
-    const publications = new Map(approved.map((story) => [story.id, storyPublication(story, story.attribution_label, facets, rules.kMin)]));
-    // What the second reviewer approved is what is published: a story that would publish otherwise goes back to review.
-    const changed = approved.filter(
-      (story) =>
-        story.approved_attribution !== null &&
-        !samePublication({ attribution: story.approved_attribution, tags: story.approved_tags ?? {} }, publications.get(story.id)!),
-    );
-    for (const story of changed) {
-      await trx
-        .updateTable('stories')
-        .set({
-          status: STORY_STATUS_WHEN_PUBLICATION_WOULD_CHANGE,
-          review_note: 'At release its attribution or tags would have been published differently from what was approved; review them again.',
-        })
-        .where('id', '=', story.id)
-        .execute();
-      await appendAuditEntry(trx, { actor: 'system', action: 'story.returned_at_release', subject: { type: 'story', id: story.id } });
-    }
-    const waiting = approved.filter((story) => !changed.includes(story));
-    if (waiting.length < rules.batchMin) return undefined;
-    const changes = Number((await trx.selectFrom('statistics_changes').select('changes').where('id', '=', 1).executeTakeFirst())?.changes ?? 0);
-    const lastRefresh = await trx.selectFrom('statistics_refreshes').selectAll().orderBy('sequence', 'desc').limit(1).executeTakeFirst();
-    const refresh = statisticsRefreshDue(lastRefresh && { refreshedOn: lastRefresh.refreshed_on, changesAt: Number(lastRefresh.changes_at) }, changes, rules.kMin, today, rules.refreshMinDays);
-    let statistics: PublishedStatistics | null;
-    if (refresh) {
-      const epsilon = epsilonValue(EPSILON_PER_COUNT);
-      statistics = drawStatistics(tallies, rules.kMin, rules.noise ?? geometricNoise(EPSILON_PER_COUNT), epsilon, today);
-      await trx
-        .insertInto('statistics_refreshes')
-        .values({
-          sequence: (lastRefresh?.sequence ?? 0) + 1,
-          refreshed_on: today,
-          epsilon_per_count: statistics.epsilon.perCount,
-          epsilon_per_refresh: statistics.epsilon.perRefresh,
-          changes_at: changes,
-        })
-        .execute();
-    } else {
-      // The stored snapshot, byte for byte: the same noise in every format and every release.
-      statistics = (await latestStatistics(trx))?.statistics ?? null;
+    const lastRefresh = await trx.selectFrom('statistics_refreshes').select('refreshed_on').orderBy('sequence', 'desc').limit(1).executeTakeFirst();
+    let refusal: CodedError<'statistics_budget_exhausted'> | undefined;
+    let drawn: DrawnRefresh | undefined;
+    if ((storiesDue || rules.refreshWithoutStories) && statisticsRefreshDue(lastRefresh?.refreshed_on, today, rules.refreshEveryMonths)) {
+      const outcome = await refreshStatistics(trx, rules, today);
+      if ('refused' in outcome) refusal = outcome.refused;
+      else drawn = outcome;
     }
     const statisticsMs = performance.now() - started;
+
+    let waiting: typeof approved = [];
+    let publications = new Map<string, ReturnType<typeof storyPublication>>();
+    if (storiesDue) {
+      publications = new Map(approved.map((story) => [story.id, storyPublication(story, story.attribution_label, facets, showFrom)]));
+      // What the second reviewer approved is what is published: a story that would publish otherwise goes back to review.
+      const changed = approved.filter(
+        (story) =>
+          story.approved_attribution !== null &&
+          !samePublication({ attribution: story.approved_attribution, tags: story.approved_tags ?? {} }, publications.get(story.id)!),
+      );
+      for (const story of changed) {
+        await trx
+          .updateTable('stories')
+          .set({
+            status: STORY_STATUS_WHEN_PUBLICATION_WOULD_CHANGE,
+            review_note: 'At release its attribution or tags would have been published differently from what was approved; review them again.',
+          })
+          .where('id', '=', story.id)
+          .execute();
+        await appendAuditEntry(trx, { actor: 'system', action: 'story.returned_at_release', subject: { type: 'story', id: story.id } });
+      }
+      waiting = approved.filter((story) => !changed.includes(story));
+      if (waiting.length < rules.batchMin) waiting = [];
+    }
+    // Stories returned for review can leave too few; a refresh drawn is released all the same.
+    if (waiting.length === 0 && drawn === undefined) return refusal === undefined ? undefined : { refusal };
+
+    // The stored snapshot, byte for byte, unless this release refreshed: the same noise in every format and every release.
+    const statistics: PublishedStatistics | null = drawn?.statistics ?? (await latestStatistics(trx))?.statistics ?? null;
+    const refresh = drawn !== undefined;
     const last = await trx.selectFrom('batches').select(['sequence', 'figures_from', 'figures_updated_on']).orderBy('sequence', 'desc').limit(1).executeTakeFirst();
     const sequence = (last?.sequence ?? 0) + 1;
     // Where the figures come from, for the release pages: this release when it refreshed them, else the one they carried over from.
@@ -183,11 +282,15 @@ export async function releaseDueBatch(db: Kysely<Database>, rules: ReleaseRules,
         .where('id', '=', story.id)
         .execute();
     }
-    return { id: batch.id, sequence: batch.sequence, releasedOn: today, storyCount: waiting.length, statisticsRefreshed: refresh, statisticsMs };
+    const result: ReleasedBatch = { id: batch.id, sequence: batch.sequence, releasedOn: today, storyCount: waiting.length, statisticsRefreshed: refresh, statisticsMs };
+    if (refusal !== undefined) result.statisticsRefused = codedErrorMessage(refusal);
+    return { batch: result };
   });
+  if (released === undefined) return undefined;
+  if ('refusal' in released) throw released.refusal;
   // This instance's pages change at once; others notice within the cache's memo bound.
-  if (released) publishedStateChanged();
-  return released;
+  publishedStateChanged();
+  return released.batch;
 }
 
 export interface DailyRelease {
@@ -204,9 +307,10 @@ export function startReleaseJob(
   let running: Promise<void> | undefined;
   const check = () => {
     if (running) return;
-    running = releaseDueBatch(db, rules)
+    running = releaseDueBatch(db, { ...rules, refreshWithoutStories: true })
       .then((batch) => {
-        if (batch) log.info({ batch: batch.sequence, stories: batch.storyCount }, 'released a batch');
+        if (batch) log.info({ batch: batch.sequence, stories: batch.storyCount, statisticsRefreshed: batch.statisticsRefreshed }, 'released a batch');
+        if (batch?.statisticsRefused) log.error({ batch: batch.sequence }, batch.statisticsRefused);
       })
       .catch((err: unknown) => log.error({ err }, 'release check failed'))
       .finally(() => {
@@ -238,12 +342,22 @@ export interface PrivacyLedger {
   refreshes: { sequence: number; refreshedOn: Day; epsilonPerCount: number; epsilonPerRefresh: number }[];
   totalPerCount: number;
   totalPerRefresh: number;
+  /** The lifetime budget per account under continual release. */
+  budget: PrivacyBudget;
+  /** What one account's loss can have reached under continual release, by the latest refresh. */
+  spent: number;
+  /** What the refreshes before continual release spent (fresh noise each), strict bound; 0 where there were none. */
+  before: number;
 }
 
-/** The privacy-loss ledger for /about: ε per refresh, and the running totals (losses add up). */
-export async function privacyLedger(db: Kysely<Database>): Promise<PrivacyLedger> {
-  const rows = await db.selectFrom('statistics_refreshes').select(['sequence', 'refreshed_on', 'epsilon_per_count', 'epsilon_per_refresh']).orderBy('sequence').execute();
+/** The privacy-loss ledger for /about and the codebook: each refresh, the lifetime budget and what is spent of it. */
+export async function privacyLedger(db: Kysely<Database>, rules: Pick<ReleaseRules, 'epsilonPerNode' | 'horizonRefreshes'> = {}): Promise<PrivacyLedger> {
+  const rows = await db.selectFrom('statistics_refreshes').select(['sequence', 'refreshed_on', 'epsilon_per_count', 'epsilon_per_refresh', 'tree_refresh']).orderBy('sequence').execute();
   const refreshes = rows.map((r) => ({ sequence: r.sequence, refreshedOn: r.refreshed_on, epsilonPerCount: Number(r.epsilon_per_count), epsilonPerRefresh: Number(r.epsilon_per_refresh) }));
-  const sum = (pick: (r: (typeof refreshes)[number]) => number) => Math.round(refreshes.reduce((total, r) => total + pick(r), 0) * 1000) / 1000;
-  return { refreshes, totalPerCount: sum((r) => r.epsilonPerCount), totalPerRefresh: sum((r) => r.epsilonPerRefresh) };
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  const sum = (pick: (r: (typeof refreshes)[number]) => number) => round(refreshes.reduce((total, r) => total + pick(r), 0));
+  const budget = lifetimeBudget(rules);
+  const latestTree = Math.max(0, ...rows.map((r) => r.tree_refresh ?? 0));
+  const before = round(rows.filter((r) => r.tree_refresh === null).reduce((total, r) => total + Number(r.epsilon_per_refresh), 0));
+  return { refreshes, totalPerCount: sum((r) => r.epsilonPerCount), totalPerRefresh: sum((r) => r.epsilonPerRefresh), budget, spent: spentAfter(budget, latestTree), before };
 }

@@ -11,6 +11,7 @@ import { hiddenStatesLine, TIDY_CSV_HEADER } from './statistics-formats.js';
 import type { PublicStory, PublishedStatistics, ReleaseSummary } from './schemas.js';
 import { STATISTICS_FORMAT } from './statistics.js';
 import { storiesOfRelease } from './stories.js';
+import { EVENTS_PER_COUNT, type PrivacyBudget } from './continual-release.js';
 
 /** The release number in an address: 1, 2, 3 …; anything else is a 400 that names it. */
 export function releaseNumber(raw: string): number {
@@ -90,10 +91,11 @@ const CSV_COLUMNS: [string, string][] = [
   ['table_label', "The table's title in words."],
   ['row_label', "The row's label in words (`Total` for totals)."],
   ['column_label', "The column's label in words (`Total` for totals)."],
+  ['margin', 'The margin of error of a shown count: its noise lies within ± margin at the confidence stated below; empty when not shown, and for figures drawn before continual release.'],
 ];
 
 /** The codebook (Markdown): every variable and label, the cell states, the disclosure rules, K_MIN, noise and ε, the release day. */
-export function releaseCodebook(release: Release, publicOrigin: string, refreshRule: { refreshMinDays: number }): string {
+export function releaseCodebook(release: Release, publicOrigin: string, refreshRule: { refreshEveryMonths: number; budget: PrivacyBudget }): string {
   const statistics = release.statistics;
   const lines = [
     `# Offscript release ${release.sequence}: codebook`,
@@ -123,7 +125,9 @@ export function releaseCodebook(release: Release, publicOrigin: string, refreshR
       '| status | meaning |',
       '| --- | --- |',
       '| `shown` | `count` is the approximate number of accounts. |',
-      `| \`fewer_than_k\` | 1 to ${k - 1} accounts (after noise): a small count, not published. |`,
+      statistics.release
+        ? `| \`fewer_than_k\` | Fewer than ${k} after noise: the noisy count fell below ${k} + ${statistics.release.showFrom}, the line a shown count must reach. The true count is usually small, even 0, but may sometimes be larger. |`
+        : `| \`fewer_than_k\` | 1 to ${k - 1} accounts (after noise): a small count, not published. |`,
       '| `withheld` | Hidden so that a small count elsewhere cannot be worked out, or because its row or column holds fewer than K_MIN accounts. It may hold any number, zero included: never read it as small. |',
       '',
       hiddenStatesLine(k),
@@ -133,8 +137,9 @@ export function releaseCodebook(release: Release, publicOrigin: string, refreshR
       `- **K_MIN = ${k}.** A count of 1 to ${k - 1} accounts is published as \`fewer_than_k\`.`,
       `- **Group disclosure.** A row or column whose total is fewer than ${k} shows none of its cells, zeros included; its total is \`fewer_than_k\` (a total of 0 may show as 0).`,
       '- **Complementary suppression.** Further cells are `withheld` until no hidden cell can be worked out from the shown cells and the totals.',
-      `- **Noise.** Every count carries integer noise drawn at each refresh from a two-sided geometric distribution with a cryptographic random source: ε = ${statistics.epsilon.perCount} per count, ε = ${statistics.epsilon.perRefresh} per refresh for an account that touches every count. Totals and shares are computed from the noisy cells, and the small-cell rules apply to the noisy counts. Counts are therefore approximate ("about 47").`,
-      `- **Refreshes.** Figures are drawn afresh only when at least ${k} counted accounts have been added or withdrawn since the last refresh, and at most once every ${refreshRule.refreshMinDays} days; otherwise a release carries the previous figures over unchanged, so that comparing two releases never singles out a few accounts.`,
+      ...(statistics.release ? continualReleaseRules(statistics.release, k, refreshRule.refreshEveryMonths) : []),
+      `- **Noise${statistics.release ? ' (figures drawn before continual release)' : ''}.** Every count carries integer noise drawn at each refresh from a two-sided geometric distribution with a cryptographic random source: ε = ${statistics.epsilon.perCount} per count, ε = ${statistics.epsilon.perRefresh} per refresh for an account that touches every count. Totals and shares are computed from the noisy cells, and the small-cell rules apply to the noisy counts. Counts are therefore approximate ("about 47").`,
+      statistics.release ? '' : `- **Refreshes.** Figures are drawn afresh only when at least ${k} counted accounts have been added or withdrawn since the last refresh, and at most once every week; otherwise a release carries the previous figures over unchanged.`,
       '- Only accepted accounts are counted, and only when their source allowed it. An account naming two platforms (or two task types) counts once for each.',
       '',
       '## Tables',
@@ -162,4 +167,16 @@ export function releaseCodebook(release: Release, publicOrigin: string, refreshR
   }
   lines.push('## Citation', '', releaseCitation(release, publicOrigin), '');
   return lines.join('\n');
+}
+
+/** The codebook's rules for figures drawn by continual release: noise, thresholds, margins, and the lifetime budget. */
+function continualReleaseRules(release: NonNullable<PublishedStatistics['release']>, k: number, everyMonths: number): string[] {
+  const b = release.budget;
+  const confidence = Math.round(release.confidence * 100);
+  return [
+    `- **Continual release.** Figures refresh on a fixed public schedule, the first day of every ${everyMonths === 1 ? 'month' : `${everyMonths} months`}, whatever has changed. This is refresh ${release.refresh}. Every count is its true running count plus the sum of ${release.nodesPerCount} stored noise values (the binary-tree mechanism): one per dyadic block of refreshes, each drawn once from a two-sided geometric distribution (ε = ${b.epsilonPerNode}) with a cryptographic random source, stored, and never redrawn. Totals and shares are computed from the noisy cells.`,
+    `- **Threshold after noise.** A count is shown only when its noisy value is at least ${k} + ${release.showFrom}, so that a shown count rests on ${k} or more accounts with ${confidence} % confidence; totals use a wider margin (Cantelli's bound for their summed noise).`,
+    `- **Margin of error.** Every shown figure carries \`margin\`: its noise lies within ± margin with ${confidence} % confidence (± ${release.margin} for a cell at this refresh; totals carry their own).`,
+    `- **Lifetime budget.** One answer of one account (accepted, then perhaps withdrawn: ${EVENTS_PER_COUNT} events) lies in at most ${b.levels} stored noise values per event over ${b.horizonRefreshes} refreshes: ε = ${b.perCount} per count. An account moving every one of the ${b.countsPerAccount} counts it can: ε = ${b.lifetime} over the horizon (pure differential privacy, losses added). Spent by this refresh, at most: ε = ${b.spent}. A refresh past the budget is refused.`,
+  ];
 }

@@ -101,14 +101,18 @@ export type StatsQuery = FromSchema<typeof statsQuerySchema>;
 const status = {
   type: 'string',
   enum: FIGURE_STATUSES,
-  description: 'shown: count is a number. fewer_than_k: 1 to kMin−1 accounts (after noise). withheld: hidden so that a small count elsewhere cannot be worked out, or because its row or column holds fewer than kMin accounts; any number.',
+  description: 'shown: count is a number (with continual release, its noisy value reached kMin plus a margin, so that it rests on kMin or more accounts with the stated confidence). fewer_than_k: fewer than kMin after noise (the noisy value fell below that threshold; the true count may be 0, or sometimes more). withheld: hidden so that a small count elsewhere cannot be worked out, or because its row or column holds fewer than kMin accounts after noise; any number.',
 } as const;
 
 const figureSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['count', 'status'],
-  properties: { count: { type: ['integer', 'null'], description: 'Approximate (noisy) count; null unless status is shown' }, status },
+  properties: {
+    count: { type: ['integer', 'null'], description: 'Approximate (noisy) count; null unless status is shown' },
+    status,
+    margin: { type: 'integer', minimum: 0, description: 'Margin of error of a shown count: its noise lies within ± margin with the confidence stated in release.confidence ("about 47 ± 6"); absent from figures drawn before continual release' },
+  },
 } as const;
 
 /** A published figure: `count` is a number exactly when `status` is `shown`. */
@@ -189,6 +193,33 @@ const publishedStatisticsSchema = {
       required: ['perCount', 'perRefresh'],
       description: 'ε spent by this refresh: per count, and for the account that touches the most counts',
       properties: { perCount: { type: 'number' }, perRefresh: { type: 'number' } },
+    },
+    release: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['refresh', 'nodesPerCount', 'confidence', 'showFrom', 'margin', 'budget'],
+      description: 'Continual release (binary tree): which scheduled refresh drew these figures, how much noise each count carries, and the lifetime privacy budget; absent from figures drawn before it',
+      properties: {
+        refresh: { type: 'integer', description: 'The scheduled refresh (1, 2, …) that drew these figures' },
+        nodesPerCount: { type: 'integer', description: 'Stored noise values (tree nodes) each count adds up at this refresh' },
+        confidence: { type: 'number', description: 'Confidence that a shown count rests on kMin or more accounts, and of every margin of error' },
+        showFrom: { type: 'integer', description: 'A count is shown only when its noisy value is at least kMin plus this' },
+        margin: { type: 'integer', description: 'The margin of error of every shown cell (totals carry their own)' },
+        budget: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['epsilonPerNode', 'countsPerAccount', 'levels', 'horizonRefreshes', 'perCount', 'lifetime', 'spent'],
+          properties: {
+            epsilonPerNode: { type: 'number', description: 'ε of each stored noise value' },
+            countsPerAccount: { type: 'integer', description: 'Counts one account can move (naming every platform and task type, answering everything)' },
+            levels: { type: 'integer', description: 'Tree levels: the most noise values one event lies in' },
+            horizonRefreshes: { type: 'integer', description: 'Refreshes the budget covers; later ones are refused' },
+            perCount: { type: 'number', description: 'ε per count per account over the horizon' },
+            lifetime: { type: 'number', description: 'ε per account over the horizon, all counts together (pure differential privacy, losses added)' },
+            spent: { type: 'number', description: 'ε one account can have lost by this refresh' },
+          },
+        },
+      },
     },
     headline: {
       type: 'object',

@@ -9,15 +9,18 @@ import type { Figure, PublishedStatistics, PublishedTableView, StatsResponse } f
 
 export type LatestStatistics = NonNullable<Awaited<ReturnType<typeof latestStatistics>>>;
 
-/** A figure in words: "about 47" (every count carries noise), "fewer than 11" or "withheld". */
+/** A shown count with its margin of error where it has one: "47 ± 16". */
+const countText = (figure: Figure): string => `${figure.count ?? 0}${figure.margin ? ` ± ${figure.margin}` : ''}`;
+
+/** A figure in words: "about 47 ± 16" (every count carries noise), "fewer than 11 after noise" or "withheld". */
 export function figureText(figure: Figure, kMin: number): string {
-  return figure.status === 'shown' ? `about ${figure.count ?? 0}` : hiddenText(figure.status, kMin);
+  return figure.status === 'shown' ? `about ${countText(figure)}` : hiddenText(figure.status, kMin);
 }
 
 /** The one line each table carries about its two hidden states. */
 export function hiddenStatesLine(kMin: number): string {
   return (
-    `“Fewer than ${kMin}”: 1 to ${kMin - 1} accounts. “Withheld”: hidden so that a small count elsewhere cannot be worked out, ` +
+    `“Fewer than ${kMin} after noise”: the approximate count fell below the line a shown figure must reach (usually 0 to ${kMin - 1} accounts). “Withheld”: hidden so that a small count elsewhere cannot be worked out, ` +
     `or because its row or column has fewer than ${kMin} accounts; it may hold any number, zero included.`
   );
 }
@@ -34,7 +37,7 @@ export function selectTables(statistics: PublishedStatistics | null, tableParam:
 
 /** One CSV field (RFC 4180): quoted only when it holds a quote, comma or line break. */
 export const csvField = (value: string | number | null) => (value === null ? '' : typeof value === 'number' ? String(value) : /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
-export const TIDY_CSV_HEADER = 'table,row,column,count,status,table_label,row_label,column_label';
+export const TIDY_CSV_HEADER = 'table,row,column,count,status,table_label,row_label,column_label,margin';
 
 /**
  * The tidy CSV: one line per cell and per total (`row` or `column` is `total`), `count` empty
@@ -48,13 +51,15 @@ export function tidyCsv(latest: LatestStatistics | undefined, tables: readonly P
     statistics && latest
       ? `# Offscript statistics: figures last updated ${statistics.figuresUpdatedOn}; batch ${latest.sequence}, released ${latest.releasedOn}`
       : '# Offscript statistics: no figures have been published yet',
-    `# K_MIN ${k}: fewer_than_k = 1 to ${k - 1} accounts; withheld = hidden so that a small count cannot be worked out, any number`,
-    `# Counts are approximate: each carries random noise (epsilon ${statistics?.epsilon.perCount ?? 'n/a'} per count); totals are sums of the noisy cells`,
+    `# K_MIN ${k}: fewer_than_k = fewer than ${k} after noise; withheld = hidden so that a small count cannot be worked out, any number`,
+    statistics?.release
+      ? `# Counts are approximate: continual release, refresh ${statistics.release.refresh}, each count the sum of ${statistics.release.nodesPerCount} stored noise values (epsilon ${statistics.release.budget.epsilonPerNode} each); margin = ± at ${Math.round(statistics.release.confidence * 100)} % confidence; lifetime budget epsilon ${statistics.release.budget.lifetime} per account over ${statistics.release.budget.horizonRefreshes} refreshes`
+      : `# Counts are approximate: each carries random noise (epsilon ${statistics?.epsilon.perCount ?? 'n/a'} per count); totals are sums of the noisy cells`,
     TIDY_CSV_HEADER,
   ];
   for (const table of tables) {
     const line = (row: { key: string; label: string }, column: { key: string; label: string }, figure: Figure) =>
-      lines.push([table.id, row.key, column.key, figure.count, figure.status, table.title, row.label, column.label].map(csvField).join(','));
+      lines.push([table.id, row.key, column.key, figure.count, figure.status, table.title, row.label, column.label, figure.margin ?? null].map(csvField).join(','));
     const total = { key: 'total', label: 'Total' };
     table.rows.forEach((row, i) => {
       table.columns.forEach((column, j) => line(row, column, table.cells[i]![j]!));
@@ -143,7 +148,7 @@ const barOf = (label: string, figure: Figure): Bar => ({ label, value: figure.co
 /** What pages/stats.hbs renders for each table. */
 export function statsPageTables(statistics: PublishedStatistics) {
   const { kMin } = statistics;
-  const cell = (figure: Figure) => ({ text: figure.status === 'shown' ? String(figure.count ?? 0) : hiddenText(figure.status, kMin), status: figure.status, hidden: figure.status !== 'shown' });
+  const cell = (figure: Figure) => ({ text: figure.status === 'shown' ? countText(figure) : hiddenText(figure.status, kMin), status: figure.status, hidden: figure.status !== 'shown' });
   return statistics.tables.map((table) => ({
     ...table,
     chart: chartFor(table, kMin),

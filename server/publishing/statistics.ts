@@ -2,7 +2,7 @@
 // through disclosure control. Only this snapshot is ever published; there are no free queries.
 import type { Kysely } from 'kysely';
 import { todayUtc } from '../db/day.js';
-import type { Database, Day } from '../db/schema.js';
+import type { Database, Day, NoisyFacets } from '../db/schema.js';
 import { halfYearsUpTo } from '../../common/intake/account.js';
 import {
   accountVersions,
@@ -22,9 +22,72 @@ import {
   taskTypes,
   type Term,
 } from '../../common/vocabulary.js';
-import { figureOf, medianBand, publishedAttribution, publishedShare, suppressSmallCells } from './disclosure.js';
+import { figureOf, medianBand, publishedAttribution, publishedShare, suppressSmallCells, type AfterNoise } from './disclosure.js';
 import type { Figure, MedianFigure, PublishedStatistics, PublishedTableView, ShareFigure, VerificationHeadline } from './schemas.js';
-import type { NoiseSource } from './noise.js';
+import type { Epsilon } from './noise.js';
+import { errorMargin, thresholdMargin, type PrivacyBudget } from './continual-release.js';
+
+/**
+ * The noise of one count, by its name (`table/row/column`, `headline/…`, `facet/…`): under
+ * continual release, the sum of the count's stored tree nodes for this refresh (TreeNoise.noiseOf).
+ * The name never depends on the data, only on the table definitions.
+ */
+export type CellNoise = (cell: string) => number;
+
+/** How a refresh's noise was drawn, for the thresholds after noise and the margins of error. */
+export interface ContinualRelease {
+  refresh: number;
+  nodesPerCount: number;
+  epsilonPerNode: Epsilon;
+  /** The confidence that a shown count rests on kMin or more accounts, and of every margin of error. */
+  confidence: number;
+  budget: PrivacyBudget;
+  /** ε one account's loss can have reached after this refresh (PrivacyBudget.spentAfter). */
+  spent: number;
+}
+
+export interface DrawOptions {
+  release?: ContinualRelease;
+  /** Tests: the true count of every count drawn, by its name (how many counts one account moves). */
+  record?: Map<string, number>;
+}
+
+/** The shape of one refresh's noise: the thresholds of the small-cell rules and the margins of error. */
+export interface NoiseShape {
+  afterNoise?: AfterNoise;
+  cellError?: number;
+  totalError: (cells: number) => number | undefined;
+}
+
+/** The small-cell thresholds after noise and the margins of error of a refresh (none without continual release). */
+export function noiseShape(release: ContinualRelease | undefined): NoiseShape {
+  if (!release) return { totalError: () => undefined };
+  const { epsilonPerNode: e, nodesPerCount: k, confidence } = release;
+  const alpha = Math.exp(-e.numerator / e.denominator);
+  const nodeVariance = (2 * alpha) / (1 - alpha) ** 2;
+  const sd = (cells: number) => Math.sqrt(cells * k * nodeVariance);
+  // A total sums many counts' noise: Cantelli's one-sided bound, P(Z ≥ a) ≤ σ²/(σ² + a²), holds for any law.
+  const cantelli = (cells: number) => Math.ceil(sd(cells) * Math.sqrt(confidence / (1 - confidence)));
+  return {
+    afterNoise: { cellMargin: thresholdMargin(e, k, confidence), totalMargin: cantelli },
+    cellError: errorMargin(e, k, confidence),
+    // Chebyshev for the two-sided margin of a total: P(|Z| ≥ a) ≤ σ²/a².
+    totalError: (cells: number) => Math.ceil(sd(cells) / Math.sqrt(1 - confidence)),
+  };
+}
+
+/** Draws one table's counts with their noise, each count named `id/row/column`. */
+type NoisyGrid = (id: string, rows: readonly Term[], columns: readonly Term[], counts: number[][]) => number[][];
+
+interface Drawing {
+  kMin: number;
+  shape: NoiseShape;
+  noisyGrid: NoisyGrid;
+}
+
+function withMargin(figure: Figure, margin: number | undefined): Figure {
+  return figure.status === 'shown' && margin !== undefined ? { ...figure, margin } : figure;
+}
 
 const question = (key: string) => {
   const found = factQuestions.find((q) => q.key === key);
@@ -80,9 +143,6 @@ function grid(rows: readonly Term[], columns: readonly Term[], tally: Tally): nu
   return rows.map((r) => columns.map((c) => tally.get(tallyKey(r.key, c.key)) ?? 0));
 }
 
-/** A count with this refresh's noise; negative results read as 0 (accounts cannot be fewer). */
-const noisy = (count: number, noise: NoiseSource): number => Math.max(0, count + noise());
-
 /**
  * Counts with this refresh's noise, none negative, summing to their noisy sum. Reading each
  * negative cell as 0 would add about one account to every empty cell (E[max(0, noise)] ≈ 0.96
@@ -90,8 +150,8 @@ const noisy = (count: number, noise: NoiseSource): number => Math.max(0, count +
  * values (itself at least 0) and the excess comes off the smallest cells, mostly noise on empty
  * ones. This reads only noisy values, so it spends no privacy.
  */
-function noisyCells(counts: readonly number[], noise: NoiseSource): number[] {
-  const drawn = counts.map((n) => n + noise());
+function noisyCells(counts: readonly number[], noisy: (index: number, count: number) => number): number[] {
+  const drawn = counts.map((n, i) => noisy(i, n));
   const cells = drawn.map((v) => Math.max(0, v));
   let excess = cells.reduce((a, b) => a + b, 0) - Math.max(0, drawn.reduce((a, b) => a + b, 0));
   while (excess > 0) {
@@ -115,8 +175,11 @@ function tableView(
   columns: readonly Term[],
   counts: number[][],
   kMin: number,
+  shape: NoiseShape = { totalError: () => undefined },
 ): PublishedTableView {
-  const published = suppressSmallCells({ rowKeys: rows.map((r) => r.key), columnKeys: columns.map((c) => c.key), counts }, kMin);
+  const published = suppressSmallCells({ rowKeys: rows.map((r) => r.key), columnKeys: columns.map((c) => c.key), counts }, kMin, shape.afterNoise);
+  const R = rows.length;
+  const C = columns.length;
   return {
     id,
     title,
@@ -125,10 +188,10 @@ function tableView(
     columnTitle,
     rows: rows.map((r) => ({ key: r.key, label: r.label })),
     columns: columns.map((c) => ({ key: c.key, label: c.label })),
-    cells: published.cells,
-    rowTotals: published.rowTotals,
-    columnTotals: published.columnTotals,
-    total: published.total,
+    cells: published.cells.map((row) => row.map((f) => withMargin(f, shape.cellError))),
+    rowTotals: published.rowTotals.map((f) => withMargin(f, shape.totalError(C))),
+    columnTotals: published.columnTotals.map((f) => withMargin(f, shape.totalError(R))),
+    total: withMargin(published.total, shape.totalError(R * C)),
   };
 }
 
@@ -190,7 +253,40 @@ export const COUNTS_ONE_ACCOUNT_MOVES =
   // "not asked"); and its half-year's row of each half-year table.
   platforms.keys.length * (1 + FACT_TABLES.length) +
   FACT_TABLES.filter((f) => f.byHalfYear).length +
-  1;
+  1 +
+  // Continual release: the noisy counts story tags and attribution labels read (drawFacets), by
+  // role and by task type; platforms, conditions and all accounts reuse the headline's counts.
+  1 +
+  taskTypes.keys.length;
+
+/**
+ * The noisy per-facet counts of a refresh, for story tags and attribution labels: the same
+ * counts (and so the same noise) as the headline's, plus one per role and per task type. Kept
+ * private with the refresh; a tag or label needs `showFrom`, the threshold of a shown figure.
+ */
+export function drawFacets(t: AccountTallies, noise: CellNoise, showFrom: number, record?: Map<string, number>): NoisyFacets {
+  const noisy = (cell: string, count: number): number => {
+    record?.set(cell, count);
+    return count + noise(cell);
+  };
+  const each = (keys: readonly string[], cell: (key: string) => string, tally: Map<string, number>) =>
+    Object.fromEntries(keys.map((key) => [key, noisy(cell(key), tally.get(key) ?? 0)]));
+  return {
+    showFrom,
+    accounts: noisy('headline/accounts', t.accounts),
+    platforms: each(platforms.keys, (p) => `headline/platform/${p}`, t.facets.platforms),
+    roles: each(roles.keys, (r) => `facet/role/${r}`, t.facets.roles),
+    taskTypes: each(taskTypes.keys, (x) => `facet/task_type/${x}`, t.facets.taskTypes),
+    conditionsYes: each(conditions.keys, (c) => `headline/condition/${c}/yes`, t.facets.conditionsYes),
+  };
+}
+
+/** The facet counts a story's tags and label are decided on: a refresh's noisy ones. */
+export function noisyFacetTallies(f: NoisyFacets): FacetTallies {
+  // Noise can take a small count below 0; no facet is shared by fewer than no accounts.
+  const map = (r: Record<string, number>) => new Map(Object.entries(r).map(([k, v]) => [k, Math.max(0, v)]));
+  return { accounts: Math.max(0, f.accounts), platforms: map(f.platforms), roles: map(f.roles), taskTypes: map(f.taskTypes), conditionsYes: map(f.conditionsYes) };
+}
 
 export function epsilonSpent(epsilonPerCount: number): { perCount: number; perRefresh: number } {
   return { perCount: epsilonPerCount, perRefresh: epsilonPerCount * COUNTS_ONE_ACCOUNT_MOVES };
@@ -209,7 +305,7 @@ function shareFigure(part: Figure, whole: Figure, kMin: number): ShareFigure {
  * read a changed target's tier from its platform's row 0.67 of the time (400 pairs, the better of
  * two guesses) against 0.50 from the earlier release alone; few of the other changes share a row.
  */
-function tierTable(t: AccountTallies, kMin: number, noisyGrid: (counts: number[][]) => number[][]): PublishedTableView {
+function tierTable(t: AccountTallies, d: Drawing): PublishedTableView {
   const allRow: Term[] = [{ key: 'all', label: 'All accounts' }];
   return tableView(
     'verification_tier',
@@ -219,8 +315,9 @@ function tierTable(t: AccountTallies, kMin: number, noisyGrid: (counts: number[]
     'Verification tier',
     allRow,
     statisticsTiers.terms,
-    noisyGrid([statisticsTiers.keys.map((tier) => t.tiers.get(tier) ?? 0)]),
-    kMin,
+    d.noisyGrid('verification_tier', allRow, statisticsTiers.terms, [statisticsTiers.keys.map((tier) => t.tiers.get(tier) ?? 0)]),
+    d.kMin,
+    d.shape,
   );
 }
 
@@ -243,7 +340,7 @@ function medianFigure(noisyRow: readonly number[], total: Figure): MedianFigure 
 }
 
 /** The tables of account version 2: accounts by version, and each counted fact by platform and by half-year. */
-function version2Tables(t: AccountTallies, kMin: number, noisyGrid: (counts: number[][]) => number[][], today: Day): PublishedTableView[] {
+function version2Tables(t: AccountTallies, d: Drawing, today: Day): PublishedTableView[] {
   const versionTable = tableView(
     'platform_by_account_version',
     'Accounts, by platform and version of the form',
@@ -252,8 +349,9 @@ function version2Tables(t: AccountTallies, kMin: number, noisyGrid: (counts: num
     'Version of the form',
     platforms.terms,
     accountVersions.terms,
-    noisyGrid(grid(platforms.terms, accountVersions.terms, t.platformVersions)),
-    kMin,
+    d.noisyGrid('platform_by_account_version', platforms.terms, accountVersions.terms, grid(platforms.terms, accountVersions.terms, t.platformVersions)),
+    d.kMin,
+    d.shape,
   );
   const factTables = FACT_TABLES.map((f) => {
     const columns: Term[] = [...f.answers, NOT_ASKED];
@@ -270,8 +368,9 @@ function version2Tables(t: AccountTallies, kMin: number, noisyGrid: (counts: num
       'Answer',
       platforms.terms,
       columns,
-      noisyGrid(grid(platforms.terms, columns, tally)),
-      kMin,
+      d.noisyGrid(`platform_by_${f.id}`, platforms.terms, columns, grid(platforms.terms, columns, tally)),
+      d.kMin,
+      d.shape,
     );
   });
   const halfYears: Term[] = halfYearsUpTo(new Date(`${today}T00:00:00Z`)).map((h) => ({ key: h, label: h.replace('-H1', ', first half').replace('-H2', ', second half') }));
@@ -288,8 +387,9 @@ function version2Tables(t: AccountTallies, kMin: number, noisyGrid: (counts: num
       'Answer',
       halfYears,
       f.answers,
-      noisyGrid(grid(halfYears, f.answers, tally)),
-      kMin,
+      d.noisyGrid(`half_year_by_${f.id}`, halfYears, f.answers, grid(halfYears, f.answers, tally)),
+      d.kMin,
+      d.shape,
     );
   });
 
@@ -300,14 +400,27 @@ function version2Tables(t: AccountTallies, kMin: number, noisyGrid: (counts: num
  * Draws one refresh of the predefined statistics: every count gets fresh noise, then the
  * disclosure rules run on the noisy counts, and totals, shares and medians come from them.
  */
-export function drawStatistics(t: AccountTallies, kMin: number, noise: NoiseSource, epsilonPerCount: number, today: Day = todayUtc()): PublishedStatistics {
+export function drawStatistics(
+  t: AccountTallies,
+  kMin: number,
+  noise: CellNoise,
+  epsilonPerCount: number,
+  today: Day = todayUtc(),
+  options: DrawOptions = {},
+): PublishedStatistics {
+  const noisy = (cell: string, count: number): number => {
+    options.record?.set(cell, count);
+    return count + noise(cell);
+  };
+  const shape = noiseShape(options.release);
   // Over the whole table at once: row by row, every empty row would still keep a positive sum.
-  const noisyGrid = (counts: number[][]) => {
-    const flat = noisyCells(counts.flat(), noise);
-    const width = counts[0]?.length ?? 0;
+  const noisyGrid: NoisyGrid = (id, rows, columns, counts) => {
+    const width = columns.length;
+    const flat = noisyCells(counts.flat(), (i, n) => noisy(`${id}/${rows[Math.floor(i / width)]!.key}/${columns[i % width]!.key}`, n));
     return counts.map((_, r) => flat.slice(r * width, (r + 1) * width));
   };
-  const payCounts = noisyGrid(grid(platforms.terms, payBands.terms, t.platformPay));
+  const d: Drawing = { kMin, shape, noisyGrid };
+  const payCounts = noisyGrid('platform_by_pay_band', platforms.terms, payBands.terms, grid(platforms.terms, payBands.terms, t.platformPay));
   const payTable = tableView(
     'platform_by_pay_band',
     'Pay per hour, by platform',
@@ -318,6 +431,7 @@ export function drawStatistics(t: AccountTallies, kMin: number, noise: NoiseSour
     payBands.terms,
     payCounts,
     kMin,
+    shape,
   );
   payTable.medians = payTable.rowTotals.map((total, i) => medianFigure(payCounts[i] ?? [], total));
 
@@ -336,8 +450,9 @@ export function drawStatistics(t: AccountTallies, kMin: number, noise: NoiseSour
       'Answer',
       platforms.terms,
       conditionAnswers.terms,
-      noisyGrid(grid(platforms.terms, conditionAnswers.terms, tally)),
+      noisyGrid(`platform_by_${condition.key}`, platforms.terms, conditionAnswers.terms, grid(platforms.terms, conditionAnswers.terms, tally)),
       kMin,
+      shape,
     );
   });
 
@@ -349,8 +464,9 @@ export function drawStatistics(t: AccountTallies, kMin: number, noise: NoiseSour
     'Task type',
     roles.terms,
     taskTypes.terms,
-    noisyGrid(grid(roles.terms, taskTypes.terms, t.roleTask)),
+    noisyGrid('role_by_task_type', roles.terms, taskTypes.terms, grid(roles.terms, taskTypes.terms, t.roleTask)),
     kMin,
+    shape,
   );
   const allRow: Term[] = [{ key: 'all', label: 'All accounts' }];
   const hours = tableView(
@@ -361,36 +477,39 @@ export function drawStatistics(t: AccountTallies, kMin: number, noise: NoiseSour
     'Hours per week',
     allRow,
     hoursBands.terms,
-    noisyGrid(grid(allRow, hoursBands.terms, t.hours)),
+    noisyGrid('hours_band', allRow, hoursBands.terms, grid(allRow, hoursBands.terms, t.hours)),
     kMin,
+    shape,
   );
 
-  const accounts = figureOf(noisy(t.accounts, noise), kMin);
-  const namedByKMin = platforms.keys.filter((p) => noisy(t.facets.platforms.get(p) ?? 0, noise) >= kMin);
+  const showFrom = kMin + (shape.afterNoise?.cellMargin ?? 0);
+  const accounts = withMargin(figureOf(Math.max(0, noisy('headline/accounts', t.accounts)), kMin, shape.afterNoise?.cellMargin), shape.cellError);
+  const namedByKMin = platforms.keys.filter((p) => noisy(`headline/platform/${p}`, t.facets.platforms.get(p) ?? 0) >= showFrom);
   const shownPlatforms = namedByKMin.length;
   const statistics: PublishedStatistics = {
     format: STATISTICS_FORMAT,
     kMin,
     figuresUpdatedOn: today,
     epsilon: epsilonSpent(epsilonPerCount),
+    ...(options.release && { release: releaseSummary(options.release, shape) }),
     headline: {
       accounts,
       platforms: accounts.status === 'shown' && (accounts.count ?? 0) > 0 ? { count: shownPlatforms, status: 'shown' } : { count: null, status: 'withheld' },
       conditions: conditions.terms.map((c) => {
         // One row per condition (yes, no, unsure), under the same rules as every table.
-        const answers = noisyCells([t.facets.conditionsYes, t.facets.conditionsNo, t.facets.conditionsUnsure].map((m) => m.get(c.key) ?? 0), noise);
-        const row = suppressSmallCells({ rowKeys: [c.key], columnKeys: [...conditionAnswers.keys], counts: [answers] }, kMin);
-        const yes = row.cells[0]![0]!;
-        const answered = row.rowTotals[0]!;
+        const answers = noisyCells([t.facets.conditionsYes, t.facets.conditionsNo, t.facets.conditionsUnsure].map((m) => m.get(c.key) ?? 0), (i, n) => noisy(`headline/condition/${c.key}/${conditionAnswers.keys[i]}`, n));
+        const row = suppressSmallCells({ rowKeys: [c.key], columnKeys: [...conditionAnswers.keys], counts: [answers] }, kMin, shape.afterNoise);
+        const yes = withMargin(row.cells[0]![0]!, shape.cellError);
+        const answered = withMargin(row.rowTotals[0]!, shape.totalError(conditionAnswers.keys.length));
         return { key: c.key, label: c.label, yes, answered, share: shareFigure(yes, answered, kMin) };
       }),
     },
     tables: [payTable, ...conditionTables, roleTask, hours],
   };
   // Drawn after the version-1 figures, so that those take the same noise draws as before version 2.
-  statistics.tables.push(...version2Tables(t, kMin, noisyGrid, today));
+  statistics.tables.push(...version2Tables(t, d, today));
   // And the verification tier after those, for the same reason.
-  const tiers = tierTable(t, kMin, noisyGrid);
+  const tiers = tierTable(t, d);
   statistics.tables.push(tiers);
   statistics.headline.verification = verificationHeadline(tiers, kMin);
   // The same noisy draws as the headline's count of platforms: which ones, not how many accounts.
@@ -398,8 +517,28 @@ export function drawStatistics(t: AccountTallies, kMin: number, noise: NoiseSour
   return statistics;
 }
 
+/** A refresh's noise, the counts one account moves and the lifetime budget, as published with it. */
+function releaseSummary(release: ContinualRelease, shape: NoiseShape): NonNullable<PublishedStatistics['release']> {
+  return {
+    refresh: release.refresh,
+    nodesPerCount: release.nodesPerCount,
+    confidence: release.confidence,
+    showFrom: shape.afterNoise?.cellMargin ?? 0,
+    margin: shape.cellError ?? 0,
+    budget: {
+      epsilonPerNode: release.budget.epsilonPerNode,
+      countsPerAccount: release.budget.countsPerAccount,
+      levels: release.budget.levels,
+      horizonRefreshes: release.budget.horizonRefreshes,
+      perCount: release.budget.perCount,
+      lifetime: release.budget.lifetime,
+      spent: release.spent,
+    },
+  };
+}
+
 /** Reads the tallies and draws a refresh (the benchmark's 1 M-account timing goes through here). */
-export async function computeStatistics(db: Kysely<Database>, kMin: number, noise: NoiseSource, epsilonPerCount: number, today: Day = todayUtc()) {
+export async function computeStatistics(db: Kysely<Database>, kMin: number, noise: CellNoise, epsilonPerCount: number, today: Day = todayUtc()) {
   const t = await readTallies(db);
   return { statistics: drawStatistics(t, kMin, noise, epsilonPerCount, today), facets: facetTallies(t) };
 }

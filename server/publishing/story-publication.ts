@@ -46,22 +46,3 @@ export function samePublication(a: StoryPublication, b: StoryPublication): boole
   const sorted = (tags: PublicTags, kind: (typeof TAG_KINDS)[number]) => [...(tags[kind] ?? [])].sort().join('\u0000');
   return a.attribution === b.attribution && TAG_KINDS.every((kind) => sorted(a.tags, kind) === sorted(b.tags, kind));
 }
-
-/** The tallies as they will be once one more account is counted: a draft previewed before its acceptance. */
-export function withCandidate(facets: FacetTallies, account: AccountFacetsForTags): FacetTallies {
-  const plus = (tally: Map<string, number>, keys: readonly string[]) => {
-    const next = new Map(tally);
-    for (const key of keys) next.set(key, (next.get(key) ?? 0) + 1);
-    return next;
-  };
-  return {
-    accounts: facets.accounts + 1,
-    platforms: plus(facets.platforms, account.platforms),
-    roles: plus(facets.roles, account.role ? [account.role] : []),
-    taskTypes: plus(facets.taskTypes, account.task_types),
-    conditionsYes: plus(
-      facets.conditionsYes,
-      Object.entries(account.conditions).filter(([, answer]) => answer === 'yes').map(([condition]) => condition),
-    ),
-  };
-}

@@ -6,10 +6,11 @@ import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
 import { openMessageWithAnyKey, sealMessage } from '../../common/protocol/envelope.js';
 import { currentIntakeKey } from '../../server/intake/service.js';
 import { releaseDueBatch } from '../../server/publishing/release.js';
+import { todayUtc } from '../../server/db/day.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { askAsModerator, postJson, submitAsSource } from '../support/followup.js';
 import { call, enrolViaApi, logInViaApi, s, type TestModerator } from '../support/moderation.js';
-import { BASE_FACETS, draftStory, insertStatisticsAccounts, submitSealed } from '../support/publishing.js';
+import { BASE_FACETS, draftStory, firstOfMonthAfter, insertStatisticsAccounts, NOISELESS, submitSealed } from '../support/publishing.js';
 import type { BoxKeyPair } from '../../common/protocol/envelope.js';
 import { BACKGROUND_REQUEST_HEADER } from '../../common/moderation/background-request.js';
 import { SESSION_IDLE_MS } from '../../server/moderation/session-service.js';
@@ -17,6 +18,9 @@ import { SESSION_IDLE_MS } from '../../server/moderation/session-service.js';
 const ORIGIN = 'http://127.0.0.1:3000';
 const K_MIN = 11;
 const RULES = { kMin: K_MIN, batchMin: 1, batchDelayDays: 0 };
+// Scheduled statistics refreshes (continual release): the 1st of next month, and of the month after.
+const MONTH_1 = firstOfMonthAfter(todayUtc());
+const MONTH_2 = firstOfMonthAfter(MONTH_1);
 const FACETS = { ...BASE_FACETS, consent: 'quote' };
 const STORY = { title: 'Graded by a bot', body: 'We rated answers all night.', pullQuotes: [], attributionLabel: 'hollywood_writer' };
 
@@ -156,8 +160,11 @@ describe('what the second reviewer approves is what is published', () => {
       publication: { attribution: 'anonymous_contributor', tags: { platforms: [], roles: [] } },
     });
     expect(few.json().tags).toContainEqual({ kind: 'platforms', key: 'appen', label: 'Appen', published: false, reason: `fewer than ${K_MIN} accounts share this label today` });
-    // The draft's own account counts once accepted: ten others and this one make K_MIN.
-    await insertStatisticsAccounts(t.database.db, K_MIN - 1, { role: 'vfx_animation', platforms: ['appen'] });
+    // Tags and labels read the latest statistics refresh's noisy counts, never exact ones: K_MIN
+    // more accounts change nothing until a scheduled refresh (here without noise) counts them.
+    await insertStatisticsAccounts(t.database.db, K_MIN, { role: 'vfx_animation', platforms: ['appen'] });
+    expect((await preview({ ...FACETS, role: 'vfx_animation', platforms: ['appen'] }, 'film_tv_crew')).json()).toMatchObject({ attribution: 'anonymous_contributor' });
+    await releaseDueBatch(t.database.db, { ...RULES, ...NOISELESS, batchDelayDays: 10_000, refreshWithoutStories: true }, MONTH_1);
     const enough = (await preview({ ...FACETS, role: 'vfx_animation', platforms: ['appen'] }, 'film_tv_crew')).json();
     expect(enough).toMatchObject({ attribution: 'film_tv_crew', attributionReason: null, publication: { tags: { platforms: ['appen'], roles: ['vfx_animation'] } } });
     expect((await preview({ ...FACETS, platforms: ['openai'] }, 'film_tv_crew')).statusCode).toBe(400);
@@ -181,10 +188,12 @@ describe('what the second reviewer approves is what is published', () => {
     const row = await t.database.db.selectFrom('stories').selectAll().where('id', '=', storyId).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'approved', approved_attribution: 'anonymous_contributor' });
 
-    // Enough performers arrive before the release: it would publish "Anonymous performer" and new tags.
+    // Enough performers arrive, and a scheduled refresh counts them before the release (with no
+    // story due): the release would publish "Anonymous performer" and new tags.
     await insertStatisticsAccounts(t.database.db, K_MIN, { role: 'actor', platforms: ['invisible'] });
+    await releaseDueBatch(t.database.db, { ...RULES, ...NOISELESS, batchDelayDays: 10_000, refreshWithoutStories: true }, MONTH_2);
     // Other approved stories from earlier tests may be released or returned too; this one must be returned.
-    await releaseDueBatch(t.database.db, RULES);
+    await releaseDueBatch(t.database.db, RULES, MONTH_2);
     const returned = await t.database.db.selectFrom('stories').selectAll().where('id', '=', storyId).executeTakeFirstOrThrow();
     expect(returned).toMatchObject({ status: 'awaiting_second_review', published_attribution: null, slug: null });
     expect(returned.review_note).toContain('review them again');
@@ -194,7 +203,7 @@ describe('what the second reviewer approves is what is published', () => {
     const again = (await call(t.app, bob, 'GET', `/mod/api/stories/${storyId}/state`)).json() as { publication: { publication: { attribution: string; tags: object } } };
     expect(again.publication.publication).toMatchObject({ attribution: 'performer', tags: { roles: ['actor'], platforms: ['invisible'] } });
     expect((await call(t.app, bob, 'POST', `/mod/api/stories/${storyId}/approve`, { seen: again.publication.publication })).statusCode).toBe(200);
-    await releaseDueBatch(t.database.db, RULES);
+    await releaseDueBatch(t.database.db, RULES, MONTH_2);
     const published = await t.database.db.selectFrom('stories').selectAll().where('id', '=', storyId).executeTakeFirstOrThrow();
     expect(published).toMatchObject({ status: 'published', published_attribution: 'performer' });
     expect(published.public_tags).toMatchObject(again.publication.publication.tags);

@@ -8,7 +8,7 @@ import { accountRow, type Facets } from '../../server/moderation/queue-service.j
 import { releaseDueBatch } from '../../server/publishing/release.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { call, enrolAuthorAndReviewer, type TestModerator } from '../support/moderation.js';
-import { approvedStory, submitSealed } from '../support/publishing.js';
+import { approvedStory, NOISELESS, submitSealed } from '../support/publishing.js';
 
 const ORIGIN = 'http://127.0.0.1:3000';
 const K = 11;
@@ -75,7 +75,7 @@ describe('/platforms', () => {
     const v1: Facets = { platforms: ['appen'], taskTypes: [], payBand: '20_39', conditions: { told_data_use: 'yes' }, consent: 'stats' };
     await db.insertInto('accounts').values(Array.from({ length: 20 }, () => accountRow(v1, null, todayUtc()))).execute();
     await approvedStory(t.app, db, { author, reviewer }, { title: 'Ten hours for five', body: 'The tracker missed half of it.' }, { ...VERSION_2, consent: 'quote' });
-    const batch = await releaseDueBatch(db, { kMin: K, batchMin: 1, batchDelayDays: 0, noise: () => 0 });
+    const batch = await releaseDueBatch(db, { kMin: K, batchMin: 1, batchDelayDays: 0, ...NOISELESS });
     expect(batch?.statisticsRefreshed).toBe(true);
 
     const list = (await t.app.inject({ url: '/api/v1/platforms' })).json() as { kMin: number; platforms: { key: string; accounts: { count: number } }[] };
@@ -83,7 +83,7 @@ describe('/platforms', () => {
     // Mercor's 5 accounts: no scorecard. Turing's 15 get one, though its total is withheld in the
     // tables (the complement that keeps Mercor's small count from being worked out).
     expect(list.platforms.map((p) => p.key)).toEqual(['outlier', 'turing', 'appen']);
-    expect(list.platforms[0]!.accounts).toEqual({ count: 32, status: 'shown' });
+    expect(list.platforms[0]!.accounts).toEqual({ count: 32, status: 'shown', margin: 0 });
 
     const outlier = (await t.app.inject({ url: '/api/v1/platforms/outlier' })).json() as {
       hasScorecard: boolean;
@@ -91,10 +91,10 @@ describe('/platforms', () => {
     };
     expect(outlier.hasScorecard).toBe(true);
     const statements = outlier.platform.principles.flatMap((p) => p.statements);
-    expect(statements.find((s) => s.key === 'not_paid_all_time')!.text).toBe(
-      'About 32 of about 32 accounts about Outlier that answered say they were not paid for all the time they worked.',
-    );
-    expect(statements.find((s) => s.key === 'deactivated_without_appeal')!.says.count).toBe(32);
+    // Continual release: a count is shown only from K_MIN plus a margin, zeros included (a noisy 0
+    // says nothing sure), so a sentence that adds or subtracts an answer no one gave is withheld.
+    // Every Outlier account gave the same answers, so every sentence reads so here.
+    for (const statement of statements) expect(statement.text, statement.key).toMatch(/^(Too few accounts about Outlier answered this|No account about Outlier answered this yet)/);
     // Appen's accounts predate the questions: "not asked", so no one answered — never "no".
     const appen = (await t.app.inject({ url: '/api/v1/platforms/appen' })).json() as typeof outlier;
     const version2Statements = ['paid_below_advertised', 'not_paid_all_time', 'deactivated_without_appeal', 'monitoring'];
@@ -111,8 +111,7 @@ describe('/platforms', () => {
     expect(page).not.toContain('href="/platforms/mercor"');
     const outlierPage = await t.app.inject({ url: '/platforms/outlier' });
     expect(outlierPage.statusCode).toBe(200);
-    expect(outlierPage.body).toContain('Paid for all work');
-    expect(outlierPage.body).toContain('About 32 of about 32 accounts about Outlier');
+    expect(outlierPage.body).toContain('Notice and stability');
     const mercorPage = await t.app.inject({ url: '/platforms/mercor' });
     expect(mercorPage.statusCode).toBe(200);
     expect(mercorPage.body).toContain('There is no scorecard for Mercor');
@@ -120,13 +119,13 @@ describe('/platforms', () => {
 
     const csv = (await t.app.inject({ url: '/platforms.csv' })).body;
     expect(csv).toContain('outlier,,accounts,32,shown');
-    expect(csv).toContain('outlier,paid_for_all_work,not_paid_all_time,32,shown,32,shown,');
+    expect(csv).toContain('outlier,notice_and_stability,deactivated_without_appeal,');
     expect(csv).not.toContain('mercor');
 
     // The Atom feed's release entry carries the same sentences.
     const feed = parseAtomFeed((await t.app.inject({ url: '/feed.atom' })).body);
     const release = feed.entries?.find((e) => e.title?.value === `Release ${batch!.sequence}: platform scorecards`);
-    expect(release?.content?.value).toContain('Outlier — Paid for all work: About 32 of about 32 accounts about Outlier that answered say they were not paid for all the time they worked.');
+    expect(release?.content?.value).toContain('Outlier — Paid for all work: Too few accounts about Outlier answered this');
     expect(release?.content?.value).not.toContain('Mercor');
 
     for (const url of ['/platforms/openai', '/api/v1/platforms/openai']) {

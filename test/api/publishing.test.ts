@@ -9,7 +9,7 @@ import { releaseDueBatch } from '../../server/publishing/release.js';
 import type { PublishedStatistics } from '../../server/publishing/schemas.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { enrolAuthorAndReviewer, type TestModerator } from '../support/moderation.js';
-import { approvedStory as sharedApprovedStory, BASE_FACETS, insertStatisticsAccounts, type TestFacets, type TestStory } from '../support/publishing.js';
+import { approvedStory as sharedApprovedStory, BASE_FACETS, firstOfMonthAfter, insertStatisticsAccounts, NOISELESS, type TestFacets, type TestStory } from '../support/publishing.js';
 
 const ORIGIN = 'http://127.0.0.1:3000';
 const RULES = { kMin: 11, batchMin: 3, batchDelayDays: 0 };
@@ -44,9 +44,9 @@ describe('batch release', () => {
     expect(new Set(published.map((p) => p.published_on))).toEqual(new Set([todayUtc()]));
     expect(published.map((p) => p.batch_position).sort()).toEqual([0, 1, 2]);
     expect(new Set(published.map((p) => p.slug)).size).toBe(3);
-    // Three accounts: fewer than K_MIN changes since no refresh, so no figures yet; labels fall back.
-    expect((await stats()).statistics).toBeNull();
-    expect((await t.app.inject({ url: '/stats' })).body).toContain('No figures have been published yet');
+    // The first release is the first scheduled refresh: three accounts, so no figure is shown; labels fall back.
+    expect((await stats()).statistics!.headline.accounts).toEqual({ count: null, status: 'fewer_than_k' });
+    expect((await t.app.inject({ url: '/stats' })).body).toContain('fewer than 11 after noise');
     expect(published.every((p) => p.published_attribution === 'anonymous_contributor')).toBe(true);
   });
 
@@ -60,7 +60,9 @@ describe('batch release', () => {
   });
 });
 
-const NO_NOISE = () => 0;
+// Refreshes on the schedule: the first release drew refresh 1 today; refresh 2 is due on the 1st of next month, refresh 3 a month later.
+const NEXT_MONTH = firstOfMonthAfter(todayUtc());
+const MONTH_AFTER = firstOfMonthAfter(NEXT_MONTH);
 type StatsBody = { batch: number | null; releasedOn: string | null; statistics: PublishedStatistics | null };
 const numbersOf = (body: StatsBody) => JSON.stringify(body.statistics);
 
@@ -75,7 +77,7 @@ describe('disclosure control as published', () => {
     await approvedStory({ title: 'Small cells', body: 'b1' });
     await approvedStory({ title: 'Small cells two', body: 'b2' });
     await approvedStory({ title: 'Small cells three', body: 'b3' });
-    expect(await releaseDueBatch(t.database.db, { ...RULES, noise: NO_NOISE })).toMatchObject({ statisticsRefreshed: true });
+    expect(await releaseDueBatch(t.database.db, { ...RULES, ...NOISELESS }, NEXT_MONTH)).toMatchObject({ statisticsRefreshed: true });
 
     const table = (await stats()).statistics!.tables.find((x) => x.id === 'platform_by_pay_band')!;
     const row = (key: string) => table.rows.findIndex((r) => r.key === key);
@@ -98,16 +100,16 @@ describe('disclosure control as published', () => {
     const lines = csv.split('\r\n');
     expect(lines[0]).toMatch(/^# Offscript statistics: figures last updated \d{4}-\d{2}-\d{2}/);
     expect(csv).toContain('# K_MIN 11');
-    expect(lines).toContain('table,row,column,count,status,table_label,row_label,column_label');
-    expect(lines).toContain('platform_by_pay_band,outlier,20_39,,fewer_than_k,"Pay per hour, by platform",Outlier,$20–39 an hour');
-    expect(lines).toContain('platform_by_pay_band,appen,total,,fewer_than_k,"Pay per hour, by platform",Appen,Total');
+    expect(lines).toContain('table,row,column,count,status,table_label,row_label,column_label,margin');
+    expect(lines).toContain('platform_by_pay_band,outlier,20_39,,fewer_than_k,"Pay per hour, by platform",Outlier,$20–39 an hour,');
+    expect(lines).toContain('platform_by_pay_band,appen,total,,fewer_than_k,"Pay per hour, by platform",Appen,Total,');
     const appenLines = lines.filter((l) => l.startsWith('platform_by_pay_band,appen,'));
     expect(appenLines).toHaveLength(8);
     expect(appenLines.filter((l) => l.includes(',,withheld,'))).toHaveLength(7);
     expect(lines.filter((l) => l.startsWith('platform_by_pay_band,outlier,') && l.includes(',,withheld,')).length).toBeGreaterThanOrEqual(1);
     expect(csv).not.toMatch(/^platform_by_pay_band,outlier,[^,]+,3,/m);
-    expect(lines).toContain('platform_by_pay_band,mercor,40_59,37,shown,"Pay per hour, by platform",Mercor,$40–59 an hour');
-    expect(lines).toContain('platform_by_pay_band,total,40_59,64,shown,"Pay per hour, by platform",Total,$40–59 an hour');
+    expect(lines).toContain('platform_by_pay_band,mercor,40_59,37,shown,"Pay per hour, by platform",Mercor,$40–59 an hour,0');
+    expect(lines).toContain('platform_by_pay_band,total,40_59,64,shown,"Pay per hour, by platform",Total,$40–59 an hour,0');
 
     const page = (await t.app.inject({ url: '/stats' })).body;
     const payPage = page.slice(page.indexOf('Pay per hour, by platform'));
@@ -115,8 +117,8 @@ describe('disclosure control as published', () => {
     expect(htmlRow('Appen')).not.toMatch(/>0</);
     expect((htmlRow('Appen').match(/>withheld</g) ?? []).length).toBe(7);
     // Its total, and its median band with it.
-    expect((htmlRow('Appen').match(/>fewer than 11</g) ?? []).length).toBe(2);
-    expect(htmlRow('Outlier')).toContain('>fewer than 11<');
+    expect((htmlRow('Appen').match(/>fewer than 11 after noise</g) ?? []).length).toBe(2);
+    expect(htmlRow('Outlier')).toContain('>fewer than 11 after noise<');
     expect(htmlRow('Outlier')).toContain('>withheld<');
     expect(htmlRow('Outlier')).not.toMatch(/<td[^>]*>3<\/td>/);
     expect(payPage).toContain('“Withheld”: hidden so that a small count elsewhere cannot be worked out');
@@ -131,8 +133,8 @@ describe('disclosure control as published', () => {
     // Were the figures redrawn, the $40–59 total (64) would read 65, and the $60–89 total (40) 39.
     await insertAccounts(1, { platforms: ['outlier'], payBand: '40_59' });
     for (let i = 0; i < 3; i++) await approvedStory({ title: `After one more ${i}`, body: 'x' });
-    const later = addDays(todayUtc(), 8);
-    expect(await releaseDueBatch(t.database.db, { ...RULES, noise: NO_NOISE }, later)).toMatchObject({ statisticsRefreshed: false });
+    const later = addDays(NEXT_MONTH, 8);
+    expect(await releaseDueBatch(t.database.db, { ...RULES, ...NOISELESS }, later)).toMatchObject({ statisticsRefreshed: false });
     const afterAdded = await stats();
     expect(afterAdded.batch).toBe((before.batch ?? 0) + 1);
     expect(numbersOf(afterAdded)).toBe(numbersOf(before));
@@ -143,32 +145,34 @@ describe('disclosure control as published', () => {
     const one = await t.database.db.selectFrom('accounts').select('id').where('withdrawn_on', 'is', null).where('pay_band', '=', '60_89').limit(1).executeTakeFirstOrThrow();
     await t.database.db.updateTable('accounts').set({ withdrawn_on: todayUtc() }).where('id', '=', one.id).execute();
     for (let i = 0; i < 3; i++) await approvedStory({ title: `After one fewer ${i}`, body: 'x' });
-    expect(await releaseDueBatch(t.database.db, { ...RULES, noise: NO_NOISE }, addDays(later, 1))).toMatchObject({ statisticsRefreshed: false });
+    expect(await releaseDueBatch(t.database.db, { ...RULES, ...NOISELESS }, addDays(later, 1))).toMatchObject({ statisticsRefreshed: false });
     expect(numbersOf(await stats())).toBe(numbersOf(before));
     expect((await t.app.inject({ url: '/stats.csv' })).body.split('\r\n').slice(1)).toEqual(
-      expect.arrayContaining(['platform_by_pay_band,total,40_59,64,shown,"Pay per hour, by platform",Total,$40–59 an hour', 'platform_by_pay_band,total,60_89,40,shown,"Pay per hour, by platform",Total,$60–89 an hour']),
+      expect.arrayContaining(['platform_by_pay_band,total,40_59,64,shown,"Pay per hour, by platform",Total,$40–59 an hour,0', 'platform_by_pay_band,total,60_89,40,shown,"Pay per hour, by platform",Total,$60–89 an hour,0']),
     );
   });
 
-  it('after K_MIN changes and a week, the figures refresh (the earlier changes included) and the ledger grows', async () => {
+  it('at the next scheduled month, the figures refresh (the earlier changes included) and the ledger grows', async () => {
     // Two changes so far (one added, one withdrawn), plus the stories' accounts; 11 more Appen accounts.
     await insertAccounts(11, { platforms: ['appen'], payBand: '40_59' });
     for (let i = 0; i < 3; i++) await approvedStory({ title: `After K more ${i}`, body: 'x' }, { ...BASE_FACETS, platforms: ['outlier'], payBand: '40_59' });
     const before = await stats();
-    const refreshDay = addDays(todayUtc(), 10);
-    expect(await releaseDueBatch(t.database.db, { ...RULES, noise: NO_NOISE }, refreshDay)).toMatchObject({ statisticsRefreshed: true });
+    const refreshDay = MONTH_AFTER;
+    expect(await releaseDueBatch(t.database.db, { ...RULES, ...NOISELESS }, refreshDay)).toMatchObject({ statisticsRefreshed: true });
     const after = await stats();
     expect(after.statistics!.figuresUpdatedOn).toBe(refreshDay);
     const table = after.statistics!.tables.find((x) => x.id === 'platform_by_pay_band')!;
     const column = (key: string) => table.columns.findIndex((c) => c.key === key);
     // 64 + the one added earlier + 11 Appen + nine stories' accounts; the withdrawn one has left $60–89.
-    expect(table.columnTotals[column('40_59')]).toEqual({ count: 85, status: 'shown' });
-    expect(table.columnTotals[column('60_89')]).toEqual({ count: 39, status: 'shown' });
+    expect(table.columnTotals[column('40_59')]).toEqual({ count: 85, status: 'shown', margin: 0 });
+    expect(table.columnTotals[column('60_89')]).toEqual({ count: 39, status: 'shown', margin: 0 });
     expect(numbersOf(after)).not.toBe(numbersOf(before));
     const about = (await t.app.inject({ url: '/about' })).body;
     expect(about).toContain('Privacy-loss ledger');
-    expect((about.match(/<tr><th scope="row">\d+<\/th><td>\d{4}-\d{2}-\d{2}<\/td><td>0.5<\/td>/g) ?? []).length).toBe(2);
-    expect(about).toContain('<tfoot><tr><th scope="row">Total</th><td></td><td>1</td>');
+    // Refresh 1 (ε ¼ per node), then the two without noise of this file.
+    expect((about.match(/<tr><th scope="row">\d+<\/th><td>\d{4}-\d{2}-\d{2}<\/td>/g) ?? []).length).toBe(3);
+    expect(about).toContain('<td>0.25</td>');
+    expect(about).toContain('Lifetime budget per account: ε = ');
   });
 
   it('refuses unknown query parameters and table names with a 400 naming them; table= picks tables', async () => {
@@ -301,8 +305,8 @@ describe('the public pages and API', () => {
       '/api/v1/stories',
     ]);
     // 2.0.0: every statistic became {count, status} (was a number or null); 2.1.0: the platform scorecards; 2.2.0: the releases; 2.3.0: the stories' verification tier; 2.4.0: statistics by verification tier;
-    // 2.4.1: the objects say which properties they always have and that they have no others.
-    expect((docs as unknown as { info: { version: string } }).info.version).toBe('2.4.1');
+    // 2.4.1: the objects say which properties they always have and that they have no others; 2.5.0 the figures' margins and the release's budget.
+    expect((docs as unknown as { info: { version: string } }).info.version).toBe('2.5.0');
   });
 
   it('documents every 200 object exactly: no other property is sent, and only these may be absent', async () => {
@@ -322,14 +326,20 @@ describe('the public pages and API', () => {
     };
     for (const [url, methods] of Object.entries(docs.paths)) walk(methods.get!.responses['200']!.content['application/json']!.schema, url);
     expect(open).toEqual([]);
-    expect([...optional].sort()).toEqual([
+    // Every figure's margin of error: absent where the figure is not shown, and from figures drawn before continual release.
+    const margins = [...optional].filter((at) => at.endsWith('.margin'));
+    expect(margins).toContain('/api/v1/stats.statistics.tables[].cells[][].margin');
+    expect(margins).toContain('/api/v1/stats.statistics.headline.accounts.margin');
+    expect([...optional].filter((at) => !at.endsWith('.margin')).sort()).toEqual([
       '/api/v1/releases/{n}.statistics.headline.verification', // snapshots from before the tier table
+      '/api/v1/releases/{n}.statistics.release', // snapshots from before continual release
       '/api/v1/releases/{n}.statistics.scorecardPlatforms', // snapshots from before the scorecards
       '/api/v1/releases/{n}.statistics.tables[].medians', // pay tables only
       '/api/v1/releases/{n}.stories[].attribution', // a retracted story keeps only its slug and status
       '/api/v1/releases/{n}.stories[].title',
       '/api/v1/releases/{n}.stories[].url',
       '/api/v1/stats.statistics.headline.verification',
+      '/api/v1/stats.statistics.release',
       '/api/v1/stats.statistics.scorecardPlatforms',
       '/api/v1/stats.statistics.tables[].medians',
       '/api/v1/stories.stories[].tags.conditions', // a story carries the tags it has

@@ -11,13 +11,15 @@ import { STATISTICS_TABLE_IDS } from '../../server/publishing/statistics.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { postJson, submitAsSource, type TestSource } from '../support/followup.js';
 import { call, enrolAdminAndModerator, type TestModerator } from '../support/moderation.js';
-import { approvedStory, BASE_FACETS, insertStatisticsAccounts } from '../support/publishing.js';
+import { approvedStory, BASE_FACETS, firstOfMonthAfter, insertStatisticsAccounts } from '../support/publishing.js';
 
 const ORIGIN = 'http://127.0.0.1:3000';
-const RULES = { kMin: 11, batchMin: 3, batchDelayDays: 0, refreshMinDays: 7 };
+const RULES = { kMin: 11, batchMin: 3, batchDelayDays: 0 };
+// Statistics refresh on the 1st of each month (continual release): release 1 draws refresh 1,
+// release 2 the same day carries it over, release 3 on the 1st of next month draws refresh 2.
 const DAY_1 = todayUtc();
-const DAY_2 = addDays(DAY_1, 1);
-const DAY_3 = addDays(DAY_1, 8);
+const DAY_2 = DAY_1;
+const DAY_3 = firstOfMonthAfter(DAY_1);
 let t: TestApp;
 let team: { author: TestModerator; reviewer: TestModerator };
 /** The source of a story in release 1, who withdraws later. */
@@ -93,7 +95,7 @@ describe('releases', () => {
 
     const codebook = await get('/releases/1/codebook.md');
     expect(codebook.headers['content-type']).toBe('text/markdown; charset=utf-8');
-    for (const needed of ['K_MIN = 11', '`shown`', '`fewer_than_k`', '`withheld`', 'ε = 0.5 per count', `released ${DAY_1}`, '| `column_label` |']) {
+    for (const needed of ['K_MIN = 11', '`shown`', '`fewer_than_k`', '`withheld`', '(ε = 0.25)', '**Lifetime budget.**', '**Threshold after noise.**', `released ${DAY_1}`, '| `column_label` |', '| `margin` |']) {
       expect(codebook.body).toContain(needed);
     }
     // Every table, and every row and column key of it, has its label.

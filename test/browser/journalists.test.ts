@@ -84,7 +84,7 @@ describe.skipIf(!chromiumAvailable)('journalists in Chromium', () => {
     const csv = await downloaded('Statistics (tidy CSV)');
     expect(csv.file).toBe('offscript-release-1-statistics.csv');
     const records = parse(csv.text, { comment: '#', columns: true, skip_empty_lines: true }) as Record<string, string>[];
-    expect(Object.keys(records[0]!)).toEqual(['table', 'row', 'column', 'count', 'status', 'table_label', 'row_label', 'column_label']);
+    expect(Object.keys(records[0]!)).toEqual(['table', 'row', 'column', 'count', 'status', 'table_label', 'row_label', 'column_label', 'margin']);
     for (const record of records) {
       expect(['shown', 'fewer_than_k', 'withheld']).toContain(record.status);
       expect(record.count === '', JSON.stringify(record)).toBe(record.status !== 'shown');

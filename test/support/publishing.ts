@@ -3,7 +3,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { todayUtc } from '../../server/db/day.js';
-import type { Database } from '../../server/db/schema.js';
+import type { Database, Day } from '../../server/db/schema.js';
+import { addDays } from '../../server/moderation/retention.js';
+import { lastScheduledDay } from '../../server/publishing/release.js';
 import { currentIntakeKey } from '../../server/intake/service.js';
 import { accountRow, validateFacets, type FacetsInput } from '../../server/moderation/queue-service.js';
 import { fromBase64 } from '../../common/protocol/encoding.js';
@@ -71,3 +73,9 @@ export async function insertStatisticsAccounts(db: Kysely<Database>, count: numb
   validateFacets(f);
   await db.insertInto('accounts').values(Array.from({ length: count }, () => accountRow(f, null, todayUtc()))).execute();
 }
+
+/** The 1st of the month after `day`'s: the next scheduled statistics refresh (continual release). */
+export const firstOfMonthAfter = (day: string): Day => lastScheduledDay(addDays(lastScheduledDay(day as Day), 32));
+
+/** Release rules for figures without noise (tests only): every node draws 0, and ε so large that no margin remains. */
+export const NOISELESS = { noise: () => 0, epsilonPerNode: { numerator: 1000, denominator: 1 } } as const;

@@ -27,7 +27,7 @@ describe('barChartSvg', () => {
 
   it('spells every figure out in its text alternative', () => {
     const desc = /<desc id="c-desc">(.*?)<\/desc>/.exec(svg)![1];
-    expect(desc).toBe('D. Mercor: about 40; Outlier: about 0; Turing: fewer than 11; Appen: withheld.');
+    expect(desc).toBe('D. Mercor: about 40; Outlier: about 0; Turing: fewer than 11 after noise; Appen: withheld.');
   });
 });
 
@@ -58,6 +58,6 @@ describe('bandChartSvg', () => {
     expect(svg).toMatch(/stroke-width="3"/);
     expect(svg).toContain('fill-opacity="0.900"');
     expect(svg).toContain('fewer than 11 accounts: no bands shown');
-    expect(svg).toContain('Mercor: median band $40–59 an hour; about 50 accounts: Under $20 an hour about 0, $20–39 an hour fewer than 11, $40–59 an hour about 45');
+    expect(svg).toContain('Mercor: median band $40–59 an hour; about 50 accounts: Under $20 an hour about 0, $20–39 an hour fewer than 11 after noise, $40–59 an hour about 45');
   });
 });

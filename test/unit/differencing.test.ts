@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../server/moderation/retention.js';
 import { EPSILON_PER_COUNT, epsilonValue, geometricNoise } from '../../server/publishing/noise.js';
-import { statisticsRefreshDue, STATISTICS_REFRESH_MIN_DAYS } from '../../server/publishing/release.js';
+import { lastScheduledDay, statisticsRefreshDue } from '../../server/publishing/release.js';
 import type { Figure, PublishedStatistics } from '../../server/publishing/schemas.js';
 import { COUNTS_ONE_ACCOUNT_MOVES, drawStatistics } from '../../server/publishing/statistics.js';
 import { conditionAnswers, payBands, platforms, roles, statisticsTiers, taskTypes } from '../../common/vocabulary.js';
@@ -16,16 +16,18 @@ const K = 11;
 const EPSILON = epsilonValue(EPSILON_PER_COUNT);
 const DAY = '2026-06-01';
 
-describe('statisticsRefreshDue', () => {
-  it('refreshes once kMin accounts changed since the last refresh, and a week has passed', () => {
-    expect(statisticsRefreshDue(undefined, K - 1, K, DAY)).toBe(false);
-    expect(statisticsRefreshDue(undefined, K, K, DAY)).toBe(true);
-    const last = { refreshedOn: DAY, changesAt: 40 };
-    // One account added (or withdrawn: the counter counts both) since: nothing moves.
-    expect(statisticsRefreshDue(last, 41, K, addDays(DAY, 30))).toBe(false);
-    expect(statisticsRefreshDue(last, 40 + K - 1, K, addDays(DAY, 30))).toBe(false);
-    expect(statisticsRefreshDue(last, 40 + K, K, addDays(DAY, STATISTICS_REFRESH_MIN_DAYS - 1))).toBe(false);
-    expect(statisticsRefreshDue(last, 40 + K, K, addDays(DAY, STATISTICS_REFRESH_MIN_DAYS))).toBe(true);
+describe('statisticsRefreshDue (continual release: a fixed public schedule)', () => {
+  it('refreshes on the first day of each scheduled month, whatever changed, and at once when nothing was ever drawn', () => {
+    expect(statisticsRefreshDue(undefined, DAY)).toBe(true);
+    expect(lastScheduledDay('2026-06-17')).toBe('2026-06-01');
+    expect(lastScheduledDay('2026-06-17', 3)).toBe('2026-04-01');
+    expect(lastScheduledDay('2027-01-01', 12)).toBe('2027-01-01');
+    // Refreshed on the 1st: nothing more until the 1st of the next month, however many accounts change.
+    expect(statisticsRefreshDue('2026-06-01', '2026-06-30')).toBe(false);
+    expect(statisticsRefreshDue('2026-06-01', '2026-07-01')).toBe(true);
+    // A refresh that ran late (the server was down on the 1st) still counts for its month.
+    expect(statisticsRefreshDue('2026-06-09', '2026-06-30')).toBe(false);
+    expect(statisticsRefreshDue('2026-06-09', addDays('2026-06-09', 40))).toBe(true);
   });
 });
 

@@ -1,7 +1,8 @@
 // What a story publishes besides its text: the one computation the release and the console share.
 import { describe, expect, it } from 'vitest';
 import type { FacetTallies } from '../../server/publishing/statistics.js';
-import { samePublication, storyPublication, withCandidate } from '../../server/publishing/story-publication.js';
+import { samePublication, storyPublication } from '../../server/publishing/story-publication.js';
+import { noisyFacetTallies } from '../../server/publishing/statistics.js';
 
 const K_MIN = 11;
 const tallies = (roles: Record<string, number>, platforms: Record<string, number>, conditionsYes: Record<string, number> = {}): FacetTallies => ({
@@ -21,17 +22,12 @@ describe('storyPublication', () => {
     expect(many).toEqual({ attribution: 'hollywood_writer', tags: { platforms: ['mercor'], roles: ['writer'], taskTypes: [], conditions: ['nda_signed'] } });
   });
 
-  it('counts a draft’s own account once it is accepted (withCandidate): ten others and this one make K_MIN', () => {
-    const before = tallies({ writer: 10 }, { mercor: 10 }, { nda_signed: 10, paid_all_time: 10 });
-    const counted = withCandidate(before, account);
-    expect(counted.accounts).toBe(11);
-    expect(counted.roles.get('writer')).toBe(11);
-    expect(counted.platforms.get('appen')).toBe(1);
-    expect(counted.conditionsYes.get('nda_signed')).toBe(11);
-    // Only "yes" answers become tags, so only they are counted here.
-    expect(counted.conditionsYes.get('paid_all_time')).toBe(10);
-    expect(before.roles.get('writer')).toBe(10);
-    expect(storyPublication(account, 'hollywood_writer', counted, K_MIN).attribution).toBe('hollywood_writer');
+  it('reads noisy facet counts as they are: a negative one counts as none (noisyFacetTallies)', () => {
+    const facets = noisyFacetTallies({ showFrom: 20, accounts: -3, platforms: { mercor: 25, appen: -2 }, roles: { writer: 19 }, taskTypes: {}, conditionsYes: { nda_signed: 20 } });
+    expect(facets.accounts).toBe(0);
+    expect(facets.platforms.get('appen')).toBe(0);
+    // The release passes the threshold of a shown figure (K_MIN plus the margin) in place of K_MIN.
+    expect(storyPublication(account, 'hollywood_writer', facets, 20)).toEqual({ attribution: 'anonymous_contributor', tags: { platforms: ['mercor'], roles: [], taskTypes: [], conditions: ['nda_signed'] } });
   });
 });
 
