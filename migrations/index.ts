@@ -18,6 +18,8 @@ import * as m0014 from './0014_passkeys.js';
 import * as m0015 from './0015_verification_tier.js';
 import * as m0016 from './0016_verification_tier_tallies.js';
 import * as m0017 from './0017_reply_attachments.js';
+import * as m0024 from './0024_team_changes.js';
+import * as m0025 from './0025_release_audit_heads.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_intake': m0001,
@@ -37,4 +39,6 @@ export const migrations: Record<string, Migration> = {
   '0015_verification_tier': m0015,
   '0016_verification_tier_tallies': m0016,
   '0017_reply_attachments': m0017,
+  '0024_team_changes': m0024,
+  '0025_release_audit_heads': m0025,
 };

@@ -207,3 +207,11 @@ export async function enrolAuthorAndReviewer(app: FastifyInstance, db: Kysely<Da
   const { admin, mod } = await enrolAdminAndModerator(app, db, origin, { admin: 'author', mod: 'reviewer' });
   return { author: admin, reviewer: mod };
 }
+
+/** A fresh passkey assertion (issue 26), as the console makes one before a sensitive change: on a challenge issued to this session. */
+export async function freshAssertion(app: FastifyInstance, who: Browserless & { handle: string }, passkey: SoftwarePasskey | undefined = passkeysOf(who.handle)[0]) {
+  const response = await call(app, who, 'POST', '/mod/api/assertions/options', {});
+  if (response.statusCode !== 200) throw new Error(`assertion options failed: ${response.body}`);
+  if (!passkey) throw new Error(`${who.handle} has no passkey`);
+  return passkey.assert((response.json() as { challenge: string }).challenge);
+}
