@@ -110,10 +110,11 @@ export async function enrolViaApi(
   db: Kysely<Database>,
   handle: string,
   role: ModeratorRole,
-  options: { createIntakeKey?: boolean; passphrase?: string; prf?: boolean } = {},
+  options: { createIntakeKey?: boolean; passphrase?: string; prf?: boolean; invitationUrl?: string } = {},
 ): Promise<{ keys: ModeratorKeys; passphrase: string; intake?: BoxKeyPair; token: string; passkey: SoftwarePasskey }> {
   const passphrase = options.passphrase ?? `${handle} lantern orbit meadow`;
-  const { token } = await inviteModerator(db, { handle, role }, 'operator');
+  // From an invitation an administrator made (its link), or one the operator makes now.
+  const token = options.invitationUrl ? /\/mod\/enrol\/([^/?#\s]+)$/.exec(options.invitationUrl)![1]! : (await inviteModerator(db, { handle, role }, 'operator')).token;
   const salt = randomBytes(sumo, MODERATOR_SALT_BYTES);
   const argon = argonFor(passphrase, salt);
   // With PRF the seed is random and each passkey wraps it; without, Argon2id's output is the seed.
