@@ -51,7 +51,8 @@ import {
 import { describeError } from '../common/error-messages.js';
 
 /** DEMO ONLY: published in the README and printed by the seed; never a real moderator's passphrase. */
-export const DEMO_PASSPHRASE = 'demo only fictional offscript moderator';
+export { DEMO_PASSPHRASE } from '../common/moderation/demo-passphrase.js';
+import { DEMO_PASSPHRASE } from '../common/moderation/demo-passphrase.js';
 export const DEMO_MODERATORS = [
   { handle: 'demo-admin', role: 'administrator' },
   { handle: 'demo-moderator', role: 'moderator' },

@@ -64,6 +64,7 @@ import {
   administratorEnrolled,
   confirmInvitation,
   currentKeyHolders,
+  invitationsToConfirm,
   currentWatchList,
   enrolModerator,
   enrolmentPasskeyOptions,
@@ -439,8 +440,9 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
         if (me(request).role !== 'administrator') throw new CodedError('administrators_only');
       });
 
-      admin.get('/mod/team', async (_request, reply) => {
-        const members = await listTeam(db);
+      admin.get('/mod/team', async (request, reply) => {
+        const toConfirm = await invitationsToConfirm(db, me(request).id);
+        const members = (await listTeam(db)).map((m) => ({ ...m, needsConfirmation: toConfirm.has(m.id) }));
         // A standing warning while the operator lets the intake key go to moderators without PRF (issue 23).
         const keysWithoutPrf = members.filter((m) => m.holdsCurrentKey && !m.keysBoundToPasskey).map((m) => m.handle);
         return page(reply, 'team', {

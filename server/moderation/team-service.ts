@@ -667,6 +667,19 @@ export async function applyReenrolment(trx: Transaction<Database>, admin: Modera
   return { moderatorId, token };
 }
 
+/** Accounts another administrator invited alone, which `viewerId` may confirm (the team page's buttons). */
+export async function invitationsToConfirm(db: Kysely<Database>, viewerId: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('moderators')
+    .select('id')
+    .where('invited_by', 'is not', null)
+    .where('invited_by', '!=', viewerId)
+    .where('invitation_confirmed_by', 'is', null)
+    .where('status', '!=', 'disabled')
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
 /**
  * A second administrator confirms an account another administrator invited alone: from now on it
  * may review that administrator's drafts (before, only after INVITED_REVIEWER_WAIT_DAYS).
