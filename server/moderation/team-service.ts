@@ -253,9 +253,11 @@ export async function enrolModerator(
     }
     const day = todayUtc(now);
     await trx.updateTable('invitations').set({ used_on: day }).where('id', '=', invitation.invitationId).execute();
+    // Team news starts from the day they join: the history before is in the audit log.
+    const head = (await trx.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst())?.seq ?? 0;
     await trx
       .updateTable('moderators')
-      .set({ status: 'active', salt, sign_public_key: signPublicKey, box_public_key: boxPublicKey, enrolled_on: day })
+      .set({ status: 'active', salt, sign_public_key: signPublicKey, box_public_key: boxPublicKey, enrolled_on: day, news_seen_seq: head })
       .where('id', '=', invitation.id)
       .execute();
     // Verified against a challenge issued for this invitation's moderator: another handle's registration fails here.
