@@ -15,14 +15,16 @@ export const ASSERTION_CHALLENGE_LIFETIME_MS = 2 * 60_000;
 export type FreshAssertion = AuthenticationResponseJSON;
 
 /** Options for navigator.credentials.get() on a single-use challenge bound to this session. */
-export async function issueAssertionChallenge(db: Kysely<Database>, sessionId: string, rp: RelyingParty, now = new Date()): Promise<PublicKeyCredentialRequestOptionsJSON> {
+export async function issueAssertionChallenge(db: Kysely<Database>, sessionId: string, moderatorId: string, rp: RelyingParty, now = new Date()): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const challenge = randomBytes(await loadSodiumSumo(), LOGIN_CHALLENGE_BYTES);
   await db.deleteFrom('assertion_challenges').where('expires_at', '<', now).execute();
   await db
     .insertInto('assertion_challenges')
     .values({ challenge, session_hash: sessionIdHash(sessionId), expires_at: new Date(now.getTime() + ASSERTION_CHALLENGE_LIFETIME_MS) })
     .execute();
-  return authenticationOptions(rp, challenge);
+  // Only this moderator's passkeys may answer: the browser asks the authenticator that holds one.
+  const own = await db.selectFrom('passkeys').select(['credential_id', 'transports']).where('moderator_id', '=', moderatorId).where('rp_id', '=', rp.id).execute();
+  return authenticationOptions(rp, challenge, own.map((p) => ({ id: p.credential_id, ...(p.transports ? { transports: p.transports.split(',') } : {}) })));
 }
 
 function challengeOf(assertion: FreshAssertion): Uint8Array | undefined {

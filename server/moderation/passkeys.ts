@@ -145,8 +145,18 @@ export async function storePasskey(
 }
 
 /** Options for navigator.credentials.get() on a login challenge; the browser adds the PRF input. */
-export function authenticationOptions(rp: RelyingParty, challenge: Uint8Array): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  return generateAuthenticationOptions({ rpID: rp.id, challenge: new Uint8Array(challenge), timeout: WEBAUTHN_TIMEOUT_MS, userVerification: 'required', allowCredentials: [] });
+export function authenticationOptions(
+  rp: RelyingParty,
+  challenge: Uint8Array,
+  allowCredentials: { id: string; transports?: string[] }[] = [],
+): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  return generateAuthenticationOptions({
+    rpID: rp.id,
+    challenge: new Uint8Array(challenge),
+    timeout: WEBAUTHN_TIMEOUT_MS,
+    userVerification: 'required',
+    allowCredentials,
+  });
 }
 
 /** Verifies an assertion by one of this moderator's passkeys on this relying party; the passkey, or undefined. */

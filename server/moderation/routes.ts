@@ -343,7 +343,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
     const fresh = (request: FastifyRequest, assertion: FreshAssertion | undefined) =>
       requireFreshAssertion(db, rpOf(request), { sessionId: request.cookies[SESSION_COOKIE]!, moderatorId: me(request).id }, assertion);
     session.post('/mod/api/assertions/options', { schema: schemas.assertionOptionsSchema }, async (request) =>
-      issueAssertionChallenge(db, request.cookies[SESSION_COOKIE]!, rpOf(request)),
+      issueAssertionChallenge(db, request.cookies[SESSION_COOKIE]!, me(request).id, rpOf(request)),
     );
 
     session.post('/mod/api/passkeys/options', { schema: schemas.passkeyOptionsSchema }, async (request) => addPasskeyOptions(db, rpOf(request), me(request)));

@@ -14,13 +14,13 @@ export function initPasskeys(): void {
     void (async () => {
       try {
         const sodium = await sodiumReady;
-        const options = await api<PasskeyOptionsView>('/mod/api/passkeys/options', 'POST');
-        const binding = options.keysBoundToPasskey ? storedKeyBinding(sodium) : undefined;
-        if (options.keysBoundToPasskey && !binding) throw new Error('Your keys are not unlocked in this tab: log out and log in again.');
         // A passkey you already have confirms the change first (not on a first passkey: there is none to ask).
         const passkeys = document.querySelectorAll('tr[data-passkey-id]').length;
         if (passkeys > 0) say(status, 'Confirm with a passkey you already have…');
         const assertion = passkeys > 0 ? await freshAssertion() : undefined;
+        const options = await api<PasskeyOptionsView>('/mod/api/passkeys/options', 'POST');
+        const binding = options.keysBoundToPasskey ? storedKeyBinding(sodium) : undefined;
+        if (options.keysBoundToPasskey && !binding) throw new Error('Your keys are not unlocked in this tab: log out and log in again.');
         say(status, 'Register the new passkey when your browser asks…');
         const passkey = await createPasskey(sodium, options);
         await api('/mod/api/passkeys', 'POST', { ...registrationBody(sodium, passkey, binding), ...(assertion ? { assertion } : {}) });
