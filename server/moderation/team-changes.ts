@@ -24,6 +24,7 @@ import {
   decodeRotation,
   HANDLE_PATTERN,
   invitationUrl,
+  refuseUnverifiedShellAdministrator,
   type ApprovedBy,
   type GrantInput,
   type KeyPolicy,
@@ -100,6 +101,8 @@ export async function proposeOrApply(db: Kysely<Database>, settings: Settings, a
     // Serialises proposals against a second administrator enrolling meanwhile.
     await trx.selectFrom('moderators').select('id').where('id', '=', admin.id).forUpdate().execute();
     if ((await activeAdministrators(trx)) < 2) return { state: 'applied', outcome: await apply(trx, settings, admin, request, undefined) };
+    // Refused now rather than at approval: an administrator from the shell proposes no rotation until verified.
+    if (request.kind === 'rotate') await refuseUnverifiedShellAdministrator(trx, admin);
     const id = randomUUID();
     await trx
       .insertInto('team_changes')

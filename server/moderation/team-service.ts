@@ -514,7 +514,7 @@ export async function rotateIntakeKey(db: Kysely<Database>, policy: KeyPolicy, a
  * An administrator invited from the shell (break glass) rotates only once another moderator has
  * verified their fingerprint: otherwise the operator alone could take the intake key from the team.
  */
-async function refuseUnverifiedShellAdministrator(trx: Transaction<Database>, admin: ModeratorIdentity): Promise<void> {
+export async function refuseUnverifiedShellAdministrator(trx: Transaction<Database>, admin: ModeratorIdentity): Promise<void> {
   const row = await trx.selectFrom('moderators').select('invited_from_shell').where('id', '=', admin.id).executeTakeFirstOrThrow();
   if (!row.invited_from_shell) return;
   const verified = await trx.selectFrom('key_verifications').select('verifier_id').where('subject_id', '=', admin.id).where('verifier_id', '!=', admin.id).executeTakeFirst();

@@ -11,6 +11,8 @@ import { generateIntakeKeyPair } from '../../common/protocol/intake-key.js';
 import { unwrapIntakeKeyPair, wrapIntakeSecretKey } from '../../common/protocol/moderator-keys.js';
 import type { PasskeyOptionsView } from '../../common/moderation/access-view.js';
 import { runCommand } from '../../server/control/commands.js';
+import { inviteModerator } from '../../server/moderation/team-service.js';
+import { signVerification } from '../../common/protocol/key-verification.js';
 import { releaseDueBatch } from '../../server/publishing/release.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { call, enrolViaApi, freshAssertion, logInViaApi, passkeysOf, registerPasskey, s, signedLogin, visit, type TestModerator } from '../support/moderation.js';
@@ -118,6 +120,10 @@ describe('with one administrator', () => {
     const nothing = await call(t.app, ann, 'POST', `/mod/api/team/${mo.id}/grants`, { grants: [] });
     expect(nothing.statusCode).toBe(409);
     expect(nothing.json().error.message).toContain('ann');
+    // One column shape for every passkey: the dump does not single out mo by a null.
+    const shapes = await db().selectFrom('passkeys').select(['moderator_id', 'wrapped_seed', 'binds_keys']).where('moderator_id', 'in', [ann.id, mo.id]).execute();
+    expect(shapes.map((p) => p.wrapped_seed.length)).toEqual(shapes.map(() => 32));
+    expect(shapes.find((p) => p.moderator_id === mo.id)!.binds_keys).toBe(false);
     // The team page shows each moderator's binding.
     const team = (await call(t.app, ann, 'GET', '/mod/api/team')).json() as { members: { handle: string; keysBoundToPasskey: boolean }[] };
     expect(Object.fromEntries(team.members.map((m) => [m.handle, m.keysBoundToPasskey]))).toMatchObject({ ann: true, mo: false });
@@ -244,6 +250,28 @@ describe('with two administrators', () => {
     expect(page).toContain('data-testid="team-news"');
     expect(page).toMatch(/Role change proposed|Team change proposed/);
     expect(page).toContain('Invitation confirmed by a second administrator');
+  });
+});
+
+describe('break glass: an administrator invited from the shell', () => {
+  it('is announced, and rotates the intake key only after another moderator verified their fingerprint', async () => {
+    const { token } = await inviteModerator(db(), { handle: 'ops', role: 'administrator' }, 'operator');
+    expect((await moderatorRow('ops')).invited_from_shell).toBe(true);
+    const entries = (await db().selectFrom('audit_log').select('entry').orderBy('seq').execute()).map((r) => JSON.parse(r.entry) as { action: string; details?: Record<string, unknown> });
+    expect(entries.at(-1)).toMatchObject({ action: 'moderator.invited', details: { handle: 'ops', fromShell: true } });
+    const opsUrl = `${ORIGIN}/mod/enrol/${token}`;
+    await enrolViaApi(t.app, db(), 'ops', 'administrator', { prf: true, invitationUrl: opsUrl });
+    const ops = await logInViaApi(t.app, 'ops', 'ops lantern orbit meadow', ORIGIN);
+    const fresh = generateIntakeKeyPair(s);
+    const rotation = { publicKey: toBase64(s, fresh.publicKey), grants: [{ moderatorId: ops.id, wrappedSecretKey: toBase64(s, wrapIntakeSecretKey(sumo, fresh.privateKey, ops.keys.boxKeyPair.publicKey)) }] };
+    const refused = await call(t.app, ops, 'POST', '/mod/api/intake-keys', rotation);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.code).toBe('shell_administrator_unverified');
+    expect(await db().selectFrom('team_changes').select('id').where('kind', '=', 'rotate').where('status', '=', 'proposed').execute()).toEqual([]);
+    // ann compares ops's fingerprint and signs it: now ops may propose a rotation (three administrators: a proposal).
+    const signature = signVerification(sumo, ops.id, { boxPublicKey: ops.keys.boxKeyPair.publicKey, signPublicKey: ops.keys.signKeyPair.publicKey }, ann.keys.signKeyPair.privateKey);
+    expect((await call(t.app, ann, 'POST', `/mod/api/team/${ops.id}/verification`, { signature: toBase64(s, signature) })).statusCode).toBe(200);
+    expect((await call(t.app, ops, 'POST', '/mod/api/intake-keys', rotation)).statusCode).toBe(202);
   });
 });
 

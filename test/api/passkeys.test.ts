@@ -236,6 +236,10 @@ describe('moderators enrolled before passkeys', () => {
       const hana = await logInViaApi(graceful.app, 'hana', 'hana lantern orbit meadow', ORIGIN);
       expect((await call(graceful.app, hana, 'GET', '/mod/api/keys')).statusCode).toBe(200);
       expect((await call(graceful.app, hana, 'GET', '/mod')).body).toContain('grace period');
+      // A passphrase-only session reads; it does not decide (issue 26).
+      const decided = await call(graceful.app, hana, 'POST', '/mod/api/submissions/00000000-0000-4000-8000-000000000000/reject', { reason: 'not for us' });
+      expect(decided.statusCode).toBe(403);
+      expect(decided.json().error.code).toBe('passkey_required');
       // Eight days after she was first asked, the grace period is over.
       await graceful.database.db.updateTable('moderators').set({ passkey_asked_on: new Date(Date.now() - 8 * 86_400_000).toISOString().slice(0, 10) }).where('id', '=', hana.id).execute();
       expect((await call(graceful.app, hana, 'GET', '/mod/api/keys')).statusCode).toBe(403);
