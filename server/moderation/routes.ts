@@ -443,6 +443,8 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
       admin.get('/mod/team', async (request, reply) => {
         const toConfirm = await invitationsToConfirm(db, me(request).id);
         const members = (await listTeam(db)).map((m) => ({ ...m, needsConfirmation: toConfirm.has(m.id) }));
+        // An administrator without the intake key has nothing to grant: the page says who has (issue 28).
+        const holdsKey = members.some((m) => m.id === me(request).id && m.holdsCurrentKey);
         // A standing warning while the operator lets the intake key go to moderators without PRF (issue 23).
         const keysWithoutPrf = members.filter((m) => m.holdsCurrentKey && !m.keysBoundToPasskey).map((m) => m.handle);
         return page(reply, 'team', {
@@ -452,6 +454,8 @@ export async function moderationRoutes(app: FastifyInstance, { db, config }: Mod
           proposals: await listProposals(db),
           allowKeysWithoutPrf: config.allowKeysWithoutPrf,
           keysWithoutPrf: keysWithoutPrf.join(', '),
+          holdsKey,
+          keyHolders: members.filter((m) => m.holdsCurrentKey && m.status === 'active').map((m) => m.handle).join(', '),
         });
       });
       admin.get('/mod/api/team', { schema: schemas.teamSchema }, async () => ({ members: await listTeam(db), verifications: await listKeyVerifications(db) }));

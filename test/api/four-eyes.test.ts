@@ -168,6 +168,13 @@ describe('with two administrators', () => {
     bea = await invitedBy(ann, 'bea', 'administrator', true);
   });
 
+  it('an administrator without the intake key is offered no grant and told who holds it (issue 28)', async () => {
+    const page = (await call(t.app, bea, 'GET', '/mod/team')).body;
+    expect(page).toMatch(/data-testid="no-intake-key"[^]*Ask one who does: <strong>ann<\/strong>/);
+    expect(page).not.toContain('Grant key to');
+    expect((await call(t.app, ann, 'GET', '/mod/team')).body).not.toContain('data-testid="no-intake-key"');
+  });
+
   it('a re-enrolment is a proposal: the inviting administrator cannot take over a handle without the second', async () => {
     const passkeysBefore = await db().selectFrom('passkeys').select('id').where('moderator_id', '=', mo.id).execute();
     const proposed = await call(t.app, ann, 'POST', `/mod/api/team/${mo.id}/reenrol`, {});
