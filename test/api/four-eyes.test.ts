@@ -116,6 +116,11 @@ describe('with one administrator', () => {
     expect(rotation.statusCode).toBe(409);
     expect(rotation.json().error.code).toBe('keys_not_prf_bound');
     expect((await db().selectFrom('intake_keys').select('id').execute()).length).toBe(keysBefore);
+    // Sealed to ann alone, the rotation goes through; mo is told at his next login that he was left out.
+    expect((await call(t.app, ann, 'POST', '/mod/api/intake-keys', { publicKey: toBase64(s, fresh.publicKey), grants: [sealTo(ann)] })).statusCode).toBe(201);
+    mo = await logInViaApi(t.app, 'mo', 'mo lantern orbit meadow', ORIGIN);
+    const console_ = (await call(t.app, mo, 'GET', '/mod')).body;
+    expect(console_).toMatch(/Intake key rotated[^]*made by <strong>ann<\/strong>, approved by <strong>nobody: the only administrator made it alone<\/strong>[^]*data-testid="left-out"/);
     // An administrator without the intake key is told who holds it, not a schema error (issue 28).
     const nothing = await call(t.app, ann, 'POST', `/mod/api/team/${mo.id}/grants`, { grants: [] });
     expect(nothing.statusCode).toBe(409);

@@ -8,6 +8,7 @@ import { deriveModeratorKeys, MODERATOR_SALT_BYTES, moderatorKeysFromSeed, passp
 import { enrolModerator, inviteModerator } from '../../server/moderation/team-service.js';
 import type { PasskeyOptionsView as PasskeyOptions } from '../../common/moderation/access-view.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { createIntakeKey } from '../support/intake.js';
 import { SoftwarePasskey } from '../support/passkey.js';
 import { call, enrolAdminAndModerator, freshAssertion, enrolViaApi, logInViaApi, passkeysOf, registerPasskey, s, signedLogin, visit, type TestModerator } from '../support/moderation.js';
 
@@ -240,6 +241,14 @@ describe('moderators enrolled before passkeys', () => {
       const decided = await call(graceful.app, hana, 'POST', '/mod/api/submissions/00000000-0000-4000-8000-000000000000/reject', { reason: 'not for us' });
       expect(decided.statusCode).toBe(403);
       expect(decided.json().error.code).toBe('passkey_required');
+      // Holding wrapped intake keys, she may not register from this passphrase-only session the passkey that would unlock them.
+      const key = await createIntakeKey(graceful.database.db);
+      await graceful.database.db.insertInto('intake_key_grants').values({ intake_key_id: key.id, moderator_id: hana.id, wrapped_secret_key: wrapIntakeSecretKey(sumo, key.keyPair.privateKey, keys.boxKeyPair.publicKey) }).execute();
+      const options = (await call(graceful.app, hana, 'POST', '/mod/api/passkeys/options', {})).json() as PasskeyOptions;
+      const first = await call(graceful.app, hana, 'POST', '/mod/api/passkeys', registerPasskey(graceful.app, options).registration);
+      expect(first.statusCode).toBe(403);
+      expect(first.json().error.code).toBe('passkey_needs_approval');
+      expect(await graceful.database.db.selectFrom('passkeys').select('id').where('moderator_id', '=', hana.id).execute()).toEqual([]);
       // Eight days after she was first asked, the grace period is over.
       await graceful.database.db.updateTable('moderators').set({ passkey_asked_on: new Date(Date.now() - 8 * 86_400_000).toISOString().slice(0, 10) }).where('id', '=', hana.id).execute();
       expect((await call(graceful.app, hana, 'GET', '/mod/api/keys')).statusCode).toBe(403);
