@@ -103,13 +103,19 @@ export async function proposeOrApply(db: Kysely<Database>, settings: Settings, a
     if ((await activeAdministrators(trx)) < 2) return { state: 'applied', outcome: await apply(trx, settings, admin, request, undefined) };
     // Refused now rather than at approval: an administrator from the shell proposes no rotation until verified.
     if (request.kind === 'rotate') await refuseUnverifiedShellAdministrator(trx, admin);
+    // What would refuse it at approval refuses it now: nobody approves a change that cannot apply.
+    const subject = request.subjectId ? await trx.selectFrom('moderators').select(['handle', 'status']).where('id', '=', request.subjectId).executeTakeFirst() : undefined;
+    if (request.subjectId && !subject) throw new CodedError('unknown_moderator');
+    if (subject && subject.status !== 'active') throw new CodedError('moderator_not_active', { handle: subject.handle });
+    if (request.kind === 'invite') {
+      const existing = await trx.selectFrom('moderators').select('status').where('handle', '=', request.payload.handle).executeTakeFirst();
+      if (existing && existing.status !== 'invited') throw new CodedError('handle_taken', { handle: request.payload.handle });
+    }
     const id = randomUUID();
     await trx
       .insertInto('team_changes')
       .values({ id, kind: request.kind, subject_id: request.subjectId ?? null, payload: JSON.stringify(request.payload), proposed_by: admin.id, proposed_on: todayUtc(now), status: 'proposed' })
       .execute();
-    const subject = request.subjectId ? await trx.selectFrom('moderators').select('handle').where('id', '=', request.subjectId).executeTakeFirst() : undefined;
-    if (request.subjectId && !subject) throw new CodedError('unknown_moderator');
     await appendAuditEntry(trx, {
       actor: { id: admin.id, handle: admin.handle },
       action: 'team_change.proposed',

@@ -247,6 +247,10 @@ describe('with two administrators', () => {
       expect([url, response.statusCode, response.json().error.code]).toEqual([url, status, code]);
       expect(response.json().error.message.length).toBeGreaterThan(10);
     }
+    // A change that could not apply is refused when proposed, not stored for approval.
+    expect((await call(t.app, ann, 'POST', '/mod/api/team/invitations', { handle: 'bea', role: 'moderator' })).json().error.code).toBe('handle_taken');
+    expect((await call(t.app, ann, 'POST', `/mod/api/team/${unknown}/disable`, {})).json().error.code).toBe('unknown_moderator');
+    expect((await call(t.app, ann, 'POST', `/mod/api/team/${(await moderatorRow('mo')).id}/disable`, {})).json().error.code).toBe('moderator_not_active');
     expect((await call(t.app, bea, 'POST', `/mod/api/team-changes/${unknown}/approve`, { assertion: await freshAssertion(t.app, bea) })).statusCode).toBe(404);
     expect((await call(t.app, bea, 'POST', `/mod/api/team/${unknown}/confirm`, { assertion: await freshAssertion(t.app, bea) })).statusCode).toBe(404);
     expect(await auditCount()).toBe(before.audit);
