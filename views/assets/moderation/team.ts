@@ -216,6 +216,14 @@ export function initTeam(): void {
     const event = button.classList.contains('refuse-change') ? 'refuse' : 'withdraw';
     button.addEventListener('click', () => void api(`/mod/api/team-changes/${button.dataset.changeId}/${event}`, 'POST').then(() => location.reload(), fail));
   }
+  for (const button of document.querySelectorAll<HTMLButtonElement>('.role-button')) {
+    button.addEventListener('click', () => {
+      if (!confirm_(`${button.textContent ?? 'Change the role'}? You confirm with your passkey.`)) return;
+      void freshAssertion()
+        .then((assertion) => api<object>(`/mod/api/team/${button.dataset.memberId}/role`, 'POST', { role: button.dataset.role, assertion }))
+        .then((answer) => (isProposal(answer) ? say(status, PROPOSED) : location.reload()), fail);
+    });
+  }
   for (const button of document.querySelectorAll<HTMLButtonElement>('.confirm-invitation')) {
     button.addEventListener('click', () => {
       void freshAssertion()
