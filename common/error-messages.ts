@@ -151,6 +151,25 @@ export const ENGLISH: MessageCatalogue = {
   last_passkey: 'This is your only passkey: add another before removing it.',
   reenrol_self: 'Another administrator must re-enrol you.',
   passkey_required: 'Add a passkey first (Passkeys, in the menu): submissions open only for moderators with one.',
+  fresh_assertion_required: 'Confirm with your passkey: this change needs a fresh passkey check (with your PIN or fingerprint), not only your session.',
+  fresh_assertion_refused: 'The passkey check was not valid for this change (wrong passkey, reused or expired check, or no user verification); nothing was changed.',
+  user_verification_required: 'Your passkey must verify you (PIN, fingerprint or face): an authenticator that only checks presence is refused.',
+  keys_not_prf_bound: ({ handles }) =>
+    `The intake key goes only to moderators whose keys are bound to a passkey with PRF; not yet: ${handles.join(', ')}. They re-enrol with an authenticator that offers PRF (see the console's advice), or the operator sets ALLOW_KEYS_WITHOUT_PRF=1.`,
+  unknown_team_change: 'There is no such team change.',
+  not_proposed: 'This team change was already decided.',
+  own_proposal: 'Another administrator must approve or refuse this change: you proposed it.',
+  not_proposer: 'Only the administrator who proposed this change may withdraw it.',
+  invited_by_author: 'You were invited by the author of this story: a second administrator must confirm your invitation (or the waiting period must pass) before you review their drafts.',
+  invitation_confirmed: 'This invitation was already confirmed.',
+  own_invitation: 'Another administrator must confirm an invitation you made.',
+  shell_administrator_unverified: 'You were invited from the shell: another moderator must verify your key fingerprint before you rotate the intake key.',
+  no_intake_key_to_grant: ({ holders }) =>
+    holders.length > 0
+      ? `You do not hold the intake key, so you cannot grant it. Ask one who does: ${holders.join(', ')}.`
+      : 'Nobody holds the current intake key: rotate to a new key to grant it again.',
+  demo_passphrase: 'This passphrase is printed in the README for the demo: choose another.',
+  passkey_needs_approval: 'You hold the intake key on your passphrase alone: a passkey added from this session could unlock it, so it needs an administrator — ask one to re-enrol you.',
 
   unknown_submission: 'There is no such submission.',
   not_asked: 'A version-1 account was never asked the newer questions: facts and halfYear stay empty ("not asked").',

@@ -96,6 +96,22 @@ export const ERROR_STATUSES = {
   last_passkey: 409,
   reenrol_self: 409,
   passkey_required: 403,
+  // Moderators: four eyes on the team (issue 26).
+  fresh_assertion_required: 403,
+  fresh_assertion_refused: 403,
+  user_verification_required: 400,
+  keys_not_prf_bound: 409,
+  unknown_team_change: 404,
+  not_proposed: 409,
+  own_proposal: 409,
+  not_proposer: 403,
+  invited_by_author: 409,
+  invitation_confirmed: 409,
+  own_invitation: 409,
+  shell_administrator_unverified: 409,
+  no_intake_key_to_grant: 409,
+  demo_passphrase: 400,
+  passkey_needs_approval: 403,
   // Moderators: submissions and stories.
   unknown_submission: 404,
   unknown_facet: 400,
@@ -190,6 +206,8 @@ export interface ErrorDetailsByCode {
   login_paused: { minutes: number };
   handle_taken: { handle: string };
   moderator_not_active: { handle: string };
+  keys_not_prf_bound: { handles: string[] };
+  no_intake_key_to_grant: { holders: string[] };
   unknown_facet: { field: string; value: string; allowed: readonly string[] };
   submission_decided: { status: string };
   claimed_by_other: { holder?: string };

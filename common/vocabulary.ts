@@ -362,6 +362,11 @@ export const auditActions = vocabulary([
   { key: 'story.returned_at_release', label: 'Story returned at release (its publication would have changed)' },
   { key: 'watch_list.updated', label: 'Watch list updated' },
   { key: 'retention.purged', label: 'Old submissions deleted (retention)' },
+  { key: 'team_change.proposed', label: 'Team change proposed (waiting for a second administrator)' },
+  { key: 'team_change.refused', label: 'Team change refused by a second administrator' },
+  { key: 'team_change.withdrawn', label: 'Team change withdrawn by its proposer' },
+  { key: 'moderator.role_changed', label: 'Moderator’s role changed' },
+  { key: 'moderator.invitation_confirmed', label: 'Invitation confirmed by a second administrator' },
 ]);
 export type AuditAction = (typeof auditActions.keys)[number];
 
@@ -394,4 +399,10 @@ export const auditDetailNames = vocabulary([
   { key: 'unsentUploadsDeleted', label: 'unsent uploads deleted' },
   { key: 'storiesRetracted', label: 'stories retracted' },
   { key: 'draftsDeleted', label: 'drafts deleted' },
+  { key: 'change', label: 'change' },
+  { key: 'approvedBy', label: 'approved by' },
+  { key: 'leftOut', label: 'left out' },
+  { key: 'withoutPrf', label: 'holding the key without PRF (operator allowed)' },
+  { key: 'fromShell', label: 'from the shell (break glass)' },
+  { key: 'proposal', label: 'proposal' },
 ]);

@@ -63,3 +63,63 @@ export function decisionRefusal(submission: ClaimState, moderatorId: string): 'c
  * second reviewer saw goes back to second review instead of changing silently (DESIGN §6).
  */
 export const STORY_STATUS_WHEN_PUBLICATION_WOULD_CHANGE = 'awaiting_second_review' as const satisfies StoryStatus;
+
+/**
+ * Team changes (DESIGN §4, issue 26): wherever the team has two or more administrators, each is a
+ * proposal that another administrator approves, with a fresh passkey assertion, before it applies.
+ */
+export const TEAM_CHANGE_KINDS = ['invite', 'reenrol', 'role', 'disable', 'grant', 'rotate'] as const;
+export type TeamChangeKind = (typeof TEAM_CHANGE_KINDS)[number];
+export const TEAM_CHANGE_STATUSES = ['proposed', 'applied', 'refused', 'withdrawn'] as const;
+export type TeamChangeStatus = (typeof TEAM_CHANGE_STATUSES)[number];
+export type TeamChangeEvent = 'approve' | 'refuse' | 'withdraw';
+
+interface TeamChangeState {
+  status: TeamChangeStatus;
+  proposedBy: string;
+}
+interface TeamChangeDecider {
+  id: string;
+  role: string;
+}
+
+/** The transition table of a proposal: from, event, to, who may. A row's guard answers why not, or undefined. */
+export const TEAM_CHANGE_TRANSITIONS: readonly {
+  from: TeamChangeStatus;
+  event: TeamChangeEvent;
+  to: TeamChangeStatus;
+  who: string;
+  guard: (change: TeamChangeState, by: TeamChangeDecider) => 'own_proposal' | 'not_proposer' | 'administrators_only' | undefined;
+}[] = [
+  { from: 'proposed', event: 'approve', to: 'applied', who: 'another administrator', guard: (c, by) => (by.role !== 'administrator' ? 'administrators_only' : c.proposedBy === by.id ? 'own_proposal' : undefined) },
+  { from: 'proposed', event: 'refuse', to: 'refused', who: 'another administrator', guard: (c, by) => (by.role !== 'administrator' ? 'administrators_only' : c.proposedBy === by.id ? 'own_proposal' : undefined) },
+  { from: 'proposed', event: 'withdraw', to: 'withdrawn', who: 'the proposer', guard: (c, by) => (c.proposedBy !== by.id ? 'not_proposer' : undefined) },
+];
+
+/** The state a proposal moves to on `event` by `by`, or the reason it may not. */
+export function teamChangeTransition(
+  change: TeamChangeState,
+  event: TeamChangeEvent,
+  by: TeamChangeDecider,
+): { to: TeamChangeStatus } | { refusal: 'not_proposed' | 'own_proposal' | 'not_proposer' | 'administrators_only' } {
+  const row = TEAM_CHANGE_TRANSITIONS.find((t) => t.from === change.status && t.event === event);
+  if (!row) return { refusal: 'not_proposed' };
+  const refusal = row.guard(change, by);
+  return refusal ? { refusal } : { to: row.to };
+}
+
+/**
+ * Why a reviewer may not approve this story because of who invited them: an account an
+ * administrator invited (or re-enrolled) alone cannot be that administrator's second pair of eyes
+ * until a second administrator confirmed it, or the operator's waiting period has passed.
+ */
+export function invitedReviewerRefusal(
+  story: { authorId: string },
+  reviewer: { invitedBy: string | null; confirmedBy: string | null; invitedOn: string },
+  today: string,
+  waitingDays: number,
+): 'invited_by_author' | undefined {
+  if (reviewer.invitedBy !== story.authorId || reviewer.confirmedBy !== null) return undefined;
+  const waitedUntil = new Date(new Date(`${reviewer.invitedOn}T00:00:00Z`).getTime() + waitingDays * 86_400_000).toISOString().slice(0, 10);
+  return today >= waitedUntil ? undefined : 'invited_by_author';
+}

@@ -21,6 +21,8 @@ import * as m0017 from './0017_reply_attachments.js';
 import * as m0020 from './0020_continual_release.js';
 import * as m0022 from './0022_refused_login_counts.js';
 import * as m0023 from './0023_audit_checkpoint.js';
+import * as m0024 from './0024_team_changes.js';
+import * as m0025 from './0025_release_audit_heads.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_intake': m0001,
@@ -43,4 +45,6 @@ export const migrations: Record<string, Migration> = {
   '0020_continual_release': m0020,
   '0022_refused_login_counts': m0022,
   '0023_audit_checkpoint': m0023,
+  '0024_team_changes': m0024,
+  '0025_release_audit_heads': m0025,
 };

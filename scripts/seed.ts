@@ -52,7 +52,8 @@ import {
 import { describeError } from '../common/error-messages.js';
 
 /** DEMO ONLY: published in the README and printed by the seed; never a real moderator's passphrase. */
-export const DEMO_PASSPHRASE = 'demo only fictional offscript moderator';
+export { DEMO_PASSPHRASE } from '../common/moderation/demo-passphrase.js';
+import { DEMO_PASSPHRASE } from '../common/moderation/demo-passphrase.js';
 export const DEMO_MODERATORS = [
   { handle: 'demo-admin', role: 'administrator' },
   { handle: 'demo-moderator', role: 'moderator' },
@@ -329,7 +330,8 @@ async function ensureDemoTeam(db: Kysely<Database>, log: (line: string) => void)
       const intake: BoxKeyPair = unwrapIntakeKeyPair(sumo, fromBase64(s, adminGrant.wrappedSecretKey), adminKeys.boxKeyPair);
       const wrapped = wrapIntakeSecretKey(sumo, intake.privateKey, box.box_public_key);
       sumo.memzero(intake.privateKey);
-      await grantIntakeKeys(db, admin, moderator.id, [{ intakeKeyId: key.id, wrappedSecretKey: toBase64(s, wrapped) }]);
+      // The demo's moderators have no passkeys at all (their passphrase is printed in the README): PRF is moot here.
+      await grantIntakeKeys(db, { allowKeysWithoutPrf: true }, admin, moderator.id, [{ intakeKeyId: key.id, wrappedSecretKey: toBase64(s, wrapped) }]);
     } else {
       log(`warning: ${admin.handle} holds no grant of the current intake key, so ${moderator.handle} is not granted it`);
     }
@@ -453,7 +455,7 @@ export async function seedDemoData(db: Kysely<Database>, options: SeedOptions): 
       progress(1);
     }
     // Approved once the whole group is counted: what the reviewer approves is what the release publishes.
-    for (const storyId of accepted) await approveStory(db, kMin, team.moderator, storyId);
+    for (const storyId of accepted) await approveStory(db, { kMin, invitedReviewerWaitDays: 0 }, team.moderator, storyId);
     await releaseDue();
   }
   await releaseDue();

@@ -40,6 +40,10 @@ export interface Config {
   retentionDays: number;
   /** Days a moderator enrolled before passkeys may still open submissions without one (PASSKEY_GRACE_DAYS, default 0). */
   passkeyGraceDays: number;
+  /** ALLOW_KEYS_WITHOUT_PRF=1: the intake key may go to moderators whose keys no PRF passkey binds (a standing warning shows). */
+  allowKeysWithoutPrf: boolean;
+  /** Days before an account an administrator invited alone may review that administrator's drafts (INVITED_REVIEWER_WAIT_DAYS). */
+  invitedReviewerWaitDays: number;
   /** Evidence attachments (docs/attachments.md): limits on what one account may carry. */
   attachments: AttachmentLimits;
 }
@@ -224,5 +228,7 @@ export function loadConfig(env: Env = process.env): Config {
       uploadBytesPerHour: integer(env, 'ATTACHMENT_UPLOAD_BYTES_PER_HOUR', 100_000_000, SEALED_CHUNK_BYTES, 100_000_000_000),
     },
     passkeyGraceDays: integer(env, 'PASSKEY_GRACE_DAYS', 0, 0, 90),
+    allowKeysWithoutPrf: integer(env, 'ALLOW_KEYS_WITHOUT_PRF', 0, 0, 1) === 1,
+    invitedReviewerWaitDays: integer(env, 'INVITED_REVIEWER_WAIT_DAYS', 14, 0, 365),
   };
 }

@@ -86,6 +86,10 @@ export const passkeyRegistrationSchema = {
   },
 } as const;
 
+/** What /mod/api/assertions/options answers: a fresh assertion's options, on a challenge bound to the session (issue 26). */
+export const passkeyRequestOptionsSchema = { $comment: REQUEST_OPTIONS, type: 'object', additionalProperties: true } as const;
+export type PasskeyRequestOptions = FromSchema<typeof passkeyRequestOptionsSchema, WebAuthnTypes>;
+
 /** What /mod/api/enrol/passkey-options and /mod/api/passkeys/options answer. */
 export const passkeyOptionsViewSchema = {
   type: 'object',

@@ -4,6 +4,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { daySchema } from '../followup/message-schema.js';
 import { moderatorRoles } from '../vocabulary.js';
+import { TEAM_CHANGE_KINDS } from '../workflow.js';
 
 const day = daySchema;
 const nullableText = { type: ['string', 'null'] } as const;
@@ -11,7 +12,7 @@ const nullableText = { type: ['string', 'null'] } as const;
 const teamMemberSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'handle', 'role', 'status', 'invitedOn', 'enrolledOn', 'boxPublicKey', 'signPublicKey', 'keyFingerprint', 'holdsCurrentKey'],
+  required: ['id', 'handle', 'role', 'status', 'invitedOn', 'enrolledOn', 'boxPublicKey', 'signPublicKey', 'keyFingerprint', 'holdsCurrentKey', 'keysBoundToPasskey'],
   properties: {
     id: { type: 'string' },
     handle: { type: 'string' },
@@ -24,6 +25,8 @@ const teamMemberSchema = {
     // Over both public keys (protocol/key-verification.ts); browsers recompute it, never trust this one.
     keyFingerprint: nullableText,
     holdsCurrentKey: { type: 'boolean' },
+    // Every passkey wraps the key seed with PRF: only such moderators may hold the intake key (issue 23).
+    keysBoundToPasskey: { type: 'boolean' },
   },
 } as const;
 
@@ -39,6 +42,51 @@ export const teamViewSchema = {
   additionalProperties: false,
   required: ['members', 'verifications'],
   properties: { members: { type: 'array', items: teamMemberSchema }, verifications: { type: 'array', items: keyVerificationSchema } },
+} as const;
+
+/** A team change as a proposal (issue 26): what a change answers when a second administrator must approve it. */
+export const proposalViewSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['proposal'],
+  properties: {
+    proposal: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'kind'],
+      properties: { id: { type: 'string' }, kind: { type: 'string', enum: TEAM_CHANGE_KINDS } },
+    },
+  },
+} as const;
+
+const teamChangeSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'kind', 'subjectHandle', 'proposedBy', 'proposedOn', 'summary'],
+  properties: {
+    id: { type: 'string' },
+    kind: { type: 'string', enum: TEAM_CHANGE_KINDS },
+    subjectHandle: nullableText,
+    proposedBy: { type: 'string' },
+    proposedOn: day,
+    summary: { type: 'string' },
+  },
+} as const;
+
+/** What GET /mod/api/team-changes answers: the proposals waiting for a second administrator. */
+export const teamChangesViewSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['changes'],
+  properties: { changes: { type: 'array', items: teamChangeSchema } },
+} as const;
+
+/** What approving a proposal answers: the link of an invitation or re-enrolment, or the new key of a rotation. */
+export const teamChangeOutcomeViewSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind'],
+  properties: { kind: { type: 'string', enum: TEAM_CHANGE_KINDS }, url: { type: 'string' }, intakeKeyId: { type: 'string' }, fingerprint: { type: 'string' } },
 } as const;
 
 const wrappedKeySchema = {
@@ -88,3 +136,6 @@ export type KeyVerification = FromSchema<typeof keyVerificationSchema>;
 export type InvitationView = FromSchema<typeof invitationViewSchema>;
 export type IntakeKeyRotationView = FromSchema<typeof intakeKeyRotationViewSchema>;
 export type WatchListView = FromSchema<typeof watchListViewSchema>;
+export type ProposalView = FromSchema<typeof proposalViewSchema>;
+export type TeamChangeView = FromSchema<typeof teamChangeSchema>;
+export type TeamChangeOutcomeView = FromSchema<typeof teamChangeOutcomeViewSchema>;

@@ -10,6 +10,23 @@ import { purgeExpiredSubmissions } from '../moderation/retention.js';
 import { invitationUrl, inviteModerator } from '../moderation/team-service.js';
 import { releaseDueBatch } from '../publishing/release.js';
 import { migrateToLatest } from '../db/migrator.js';
+import { publishedAuditHeads, type AuditHead } from '../publishing/releases.js';
+import { AUDIT_GENESIS_HASH } from '../../common/protocol/digest.js';
+
+/** The releases whose published audit head the (verified) chain of `entries` entries no longer reaches. */
+async function releasesNotMatchingAuditLog(db: Kysely<Database>, entries: number): Promise<Array<AuditHead & { sequence: number; found?: string }>> {
+  const mismatched: Array<AuditHead & { sequence: number; found?: string }> = [];
+  for (const head of await publishedAuditHeads(db)) {
+    if (head.length > entries) {
+      mismatched.push(head);
+      continue;
+    }
+    const row = head.length === 0 ? undefined : await db.selectFrom('audit_log').select('hash').where('seq', '=', head.length).executeTakeFirst();
+    const found = Buffer.from(row ? row.hash : AUDIT_GENESIS_HASH).toString('hex');
+    if (found !== head.hash) mismatched.push({ ...head, found });
+  }
+  return mismatched;
+}
 
 /** What a command prints and the exit code it ends with. */
 export interface CommandOutcome {
@@ -71,9 +88,19 @@ const RUNS: Record<OperatorCommand, Run> = {
     // The head hash is printed to compare with one noted earlier: the chain alone cannot show
     // that its newest entries were deleted.
     const result = await verifyAuditChain(db);
-    return result.ok
-      ? done(`audit log intact: ${result.entries} entries, head ${result.headHash}`)
-      : { lines: [`audit log BROKEN at entry ${result.brokenAt}: ${result.reason}`], exitCode: 1 };
+    if (!result.ok) return { lines: [`audit log BROKEN at entry ${result.brokenAt}: ${result.reason}`], exitCode: 1 };
+    // Each release published the head it saw (issue 26): a truncated or rewritten log no longer reaches it.
+    const mismatched = await releasesNotMatchingAuditLog(db, result.entries);
+    if (mismatched.length > 0) {
+      return {
+        lines: mismatched.map(
+          (m) => `audit log does NOT MATCH release ${m.sequence}: it published ${m.length} entries with head ${m.hash}; ${m.found === undefined ? `the log now holds ${result.entries}` : `entry ${m.length} now hashes to ${m.found}`}`,
+        ),
+        exitCode: 1,
+      };
+    }
+    const releases = (await publishedAuditHeads(db)).length;
+    return done(`audit log intact: ${result.entries} entries, head ${result.headHash}${releases > 0 ? `; it reaches the audit head published by each of ${releases} release${releases === 1 ? '' : 's'}` : ''}`);
   },
 };
 

@@ -2,7 +2,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import type { ColumnType, Generated } from 'kysely';
 import type { Day, MessageDirection } from '../../common/followup/message-schema.js';
-import type { StoryStatus, SubmissionStatus } from '../../common/workflow.js';
+import type { StoryStatus, SubmissionStatus, TeamChangeKind, TeamChangeStatus } from '../../common/workflow.js';
 import type { ModeratorRole } from '../../common/vocabulary.js';
 import type { publicTagsSchema } from '../../common/moderation/publication-view.js';
 
@@ -77,6 +77,14 @@ export interface ModeratorsTable {
   prf_salt: Uint8Array | null;
   /** First login without a passkey: PASSKEY_GRACE_DAYS count from this day. */
   passkey_asked_on: Day | null;
+  /** The administrator whose invitation or re-enrolment made this account (migration 0024). */
+  invited_by: string | null;
+  /** A second administrator who confirmed that invitation. */
+  invitation_confirmed_by: string | null;
+  /** Invited by `npm run admin:invite` while an administrator was enrolled. */
+  invited_from_shell: Generated<boolean>;
+  /** The audit seq up to which this moderator has been shown the team's changes. */
+  news_seen_seq: Generated<number>;
 }
 
 export interface PasskeysTable {
@@ -88,7 +96,9 @@ export interface PasskeysTable {
   /** Comma-separated WebAuthn transports, as the authenticator reported them. */
   transports: string;
   rp_id: string;
-  wrapped_seed: Uint8Array | null;
+  /** Never null (migration 0024): random bytes of the same length when the passkey binds no keys. */
+  wrapped_seed: Uint8Array;
+  binds_keys: Generated<boolean>;
   created_on: Day;
   last_used_on: Day | null;
 }
@@ -122,6 +132,29 @@ export interface SessionsTable {
   moderator_id: string;
   created_at: Date;
   last_seen_at: Date;
+  /** The team news this session shows: audit entries after `news_from_seq`, up to `news_upto_seq`. */
+  news_from_seq: Generated<number>;
+  news_upto_seq: Generated<number>;
+}
+
+/** A team change waiting for (or decided by) a second administrator (migration 0024). */
+export interface TeamChangesTable {
+  id: string;
+  kind: TeamChangeKind;
+  subject_id: string | null;
+  payload: string;
+  proposed_by: string;
+  proposed_on: Day;
+  status: TeamChangeStatus;
+  decided_by: string | null;
+  decided_on: Day | null;
+}
+
+/** The single-use challenge of a fresh passkey assertion, bound to the session that asked. */
+export interface AssertionChallengesTable {
+  challenge: Uint8Array;
+  session_hash: Uint8Array;
+  expires_at: Date;
 }
 
 export interface IntakeKeyGrantsTable {
@@ -207,6 +240,9 @@ export interface BatchesTable {
   figures_from: number | null;
   /** The day those figures were drawn; null without figures. */
   figures_updated_on: Day | null;
+  /** The audit log's head hash and length when this release was made; null before migration 0025. */
+  audit_head_hash: Uint8Array | null;
+  audit_length: number | null;
 }
 
 /** One row: how many accounts have entered or left the counted set, ever (migration 0006). */
@@ -332,6 +368,8 @@ export interface Database {
   stories: StoriesTable;
   audit_log: AuditLogTable;
   batches: BatchesTable;
+  team_changes: TeamChangesTable;
+  assertion_challenges: AssertionChallengesTable;
   statistics_changes: StatisticsChangesTable;
   statistics_refreshes: StatisticsRefreshesTable;
   statistics_node_noise: StatisticsNodeNoiseTable;

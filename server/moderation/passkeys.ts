@@ -73,7 +73,7 @@ export async function registrationOptions(
     attestationType: 'none',
     excludeCredentials: existing.map((p) => ({ id: p.credential_id, ...(p.transports ? { transports: p.transports.split(',') } : {}) })),
     // Discoverable: a login names no credential, so the login page tells nobody which handles have which.
-    authenticatorSelection: { residentKey: 'required', userVerification: 'preferred' },
+    authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
   });
 }
 
@@ -115,7 +115,8 @@ export async function storePasskey(
       expectedChallenge: consumeChallenge,
       expectedOrigin: rp.origin,
       expectedRPID: rp.id,
-      requireUserVerification: false,
+      // A passkey is a factor only when the authenticator verified the person (PIN, biometrics).
+      requireUserVerification: true,
     });
   } catch {
     throw PASSKEY_REFUSED();
@@ -139,7 +140,9 @@ export async function storePasskey(
       counter: credential.counter,
       transports: (credential.transports ?? []).join(','),
       rp_id: rp.id,
-      wrapped_seed: registration.wrappedSeed,
+      // The column has one shape for every passkey (issue 23): random bytes where nothing is wrapped.
+      wrapped_seed: registration.wrappedSeed ?? randomBytes(await loadSodiumSumo(), SEED_BYTES),
+      binds_keys: registration.wrappedSeed !== null,
       created_on: createdOn,
     })
     .execute();
@@ -147,8 +150,18 @@ export async function storePasskey(
 }
 
 /** Options for navigator.credentials.get() on a login challenge; the browser adds the PRF input. */
-export function authenticationOptions(rp: RelyingParty, challenge: Uint8Array): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  return generateAuthenticationOptions({ rpID: rp.id, challenge: new Uint8Array(challenge), timeout: WEBAUTHN_TIMEOUT_MS, userVerification: 'preferred', allowCredentials: [] });
+export function authenticationOptions(
+  rp: RelyingParty,
+  challenge: Uint8Array,
+  allowCredentials: { id: string; transports?: string[] }[] = [],
+): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  return generateAuthenticationOptions({
+    rpID: rp.id,
+    challenge: new Uint8Array(challenge),
+    timeout: WEBAUTHN_TIMEOUT_MS,
+    userVerification: 'required',
+    allowCredentials,
+  });
 }
 
 /** Verifies an assertion by one of this moderator's passkeys on this relying party; the passkey, or undefined. */
@@ -175,20 +188,21 @@ export async function verifyPasskeyAssertion(
       expectedOrigin: rp.origin,
       expectedRPID: rp.id,
       credential: { id: passkey.credential_id, publicKey: new Uint8Array(passkey.public_key), counter: Number(passkey.counter) },
-      requireUserVerification: false,
+      // UV=false (presence only) is refused at login and for every fresh assertion.
+      requireUserVerification: true,
     });
     if (!verified) return undefined;
     await db.updateTable('passkeys').set({ counter: authenticationInfo.newCounter, last_used_on: todayUtc(now) }).where('id', '=', passkey.id).execute();
   } catch {
     return undefined;
   }
-  return { id: passkey.id, wrappedSeed: passkey.wrapped_seed };
+  return { id: passkey.id, wrappedSeed: passkey.binds_keys ? passkey.wrapped_seed : null };
 }
 
 /** Where a moderator stands: passkeys, whether their keys are bound to them, and the grace period (PASSKEY_GRACE_DAYS). */
 export async function passkeyStanding(db: Kysely<Database>, moderatorId: string, graceDays: number, now = new Date()): Promise<PasskeyStanding> {
-  const rows = await db.selectFrom('passkeys').select('wrapped_seed').where('moderator_id', '=', moderatorId).execute();
-  if (rows.length > 0) return { passkeys: rows.length, keysBoundToPasskey: rows.every((r) => r.wrapped_seed !== null), mayOpenSubmissions: true };
+  const rows = await db.selectFrom('passkeys').select('binds_keys').where('moderator_id', '=', moderatorId).execute();
+  if (rows.length > 0) return { passkeys: rows.length, keysBoundToPasskey: rows.every((r) => r.binds_keys), mayOpenSubmissions: true };
   const { passkey_asked_on: askedOn } = await db.selectFrom('moderators').select('passkey_asked_on').where('id', '=', moderatorId).executeTakeFirstOrThrow();
   const graceEnds = askedOn ? new Date(`${askedOn}T00:00:00Z`).getTime() + graceDays * 86_400_000 : 0;
   return { passkeys: 0, keysBoundToPasskey: false, mayOpenSubmissions: graceDays > 0 && now.getTime() < graceEnds };

@@ -55,6 +55,9 @@ import { refusedLoginSummary } from './refused-logins.js';
 import type { Redis } from 'ioredis';
 import { consoleOrigins, PASSKEY_REQUIRED, passkeyStanding, relyingPartyFor } from './passkeys.js';
 import { authenticate, issueLoginChallenge, loadLoginSecrets, logIn, logOutSession, verifyLoginPasskey } from './session-service.js';
+import { issueAssertionChallenge, requireFreshAssertion, type FreshAssertion } from './fresh-assertion.js';
+import { teamNewsFor } from './team-news.js';
+import { decideTeamChange, listProposals, proposeOrApply, type TeamChangeOutcome, type TeamChangeRequest } from './team-changes.js';
 import { approveStory, getStory, listStories, returnStory, reviseStory, storyPublicationPreview } from './stories-service.js';
 import type { WebAuthnTypes } from '../../common/moderation/access-view.js';
 import { queueRowWords } from '../../common/moderation/queue-view.js';
@@ -62,21 +65,18 @@ import {
   addPasskey,
   addPasskeyOptions,
   administratorEnrolled,
+  confirmInvitation,
+  currentKeyHolders,
+  invitationsToConfirm,
   currentWatchList,
-  disableModerator,
   enrolModerator,
-  grantIntakeKeys,
-  invitationUrl,
-  inviteModerator,
   enrolmentPasskeyOptions,
   listKeyVerifications,
   listPasskeys,
   listTeam,
   openInvitation,
   recordKeyVerification,
-  reenrolModerator,
   removePasskey,
-  rotateIntakeKey,
   saveWatchList,
   wrappedKeysFor,
   type ModeratorIdentity,
@@ -91,6 +91,7 @@ declare module 'fastify' {
 export const SESSION_COOKIE = 'offscript_session';
 /** What a logout clears in the browser: its cached pages, its cookies, and every tab's stored keys. */
 export const LOGOUT_CLEAR_SITE_DATA = '"cache", "cookies", "storage"';
+export const CSRF_COOKIE = 'offscript_csrf';
 
 /** The moderator pages that run code, each its own bundle (MODERATION_PAGES in scripts/build.mjs). */
 const MODERATION_PAGES_WITH_CODE = new Set(['login', 'enrol', 'queue', 'submission', 'team', 'story', 'stories', 'audit', 'passkeys']);
@@ -142,7 +143,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
   const secure = config.publicOrigin.startsWith('https:');
   await app.register(fastifyCookie, { secret: Buffer.from(await serverSecret(db, 'cookie-signing')) });
   await app.register(fastifyCsrf, {
-    cookieKey: 'offscript_csrf',
+    cookieKey: CSRF_COOKIE,
     cookieOpts: { path: '/mod', sameSite: 'strict', httpOnly: true, secure, signed: true },
     getToken: (request) => (request.headers['x-csrf-token'] as string | undefined) ?? (request.body as { _csrf?: string } | undefined)?._csrf,
   });
@@ -180,6 +181,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       passkeyMissing: standing?.passkeys === 0,
       passkeyGrace: standing?.passkeys === 0 && standing.mayOpenSubmissions,
       keysOnPassphraseAlone: standing !== undefined && standing.passkeys > 0 && !standing.keysBoundToPasskey,
+      teamNews: moderator ? await teamNewsFor(db, reply.request.cookies[SESSION_COOKIE]!, moderator) : [],
       ...data,
     });
   };
@@ -228,6 +230,9 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       async (request, reply) => {
         const { sessionId, moderator, passkeyNeeded } = await logIn(db, loginSecrets, handleFailures, request.body, rpOf(request).origin);
         setSessionCookie(reply, sessionId);
+        // A new CSRF secret with the new session (issue 26): a token seen before login is worth nothing after it.
+        delete request.cookies[CSRF_COOKIE];
+        reply.generateCsrf();
         return { handle: moderator.handle, role: moderator.role, passkeyNeeded };
       },
     );
@@ -356,11 +361,23 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       passkeys: await listPasskeys(db, me(request).id),
       standing: await standingOf(me(request).id),
     }));
-    session.post('/mod/api/passkeys/options', { schema: schemas.passkeyOptionsSchema }, async (request) => addPasskeyOptions(db, rpOf(request), me(request)));
-    session.post('/mod/api/passkeys', { schema: schemas.addPasskeySchema }, async (request, reply) =>
-      reply.code(201).send(await addPasskey(db, rpOf(request), me(request), request.body)),
+    // A fresh passkey assertion (issue 26): the session alone adds no passkey, removes none, grants and approves nothing.
+    const fresh = (request: FastifyRequest, assertion: FreshAssertion | undefined) =>
+      requireFreshAssertion(db, rpOf(request), { sessionId: request.cookies[SESSION_COOKIE]!, moderatorId: me(request).id }, assertion);
+    session.post('/mod/api/assertions/options', { schema: schemas.assertionOptionsSchema }, async (request) =>
+      issueAssertionChallenge(db, request.cookies[SESSION_COOKIE]!, me(request).id, rpOf(request)),
     );
-    session.post('/mod/api/passkeys/:id/remove', { schema: { params: schemas.idParamsSchema, ...schemas.emptyBodySchema } }, async (request) => {
+
+    session.post('/mod/api/passkeys/options', { schema: schemas.passkeyOptionsSchema }, async (request) => addPasskeyOptions(db, rpOf(request), me(request)));
+    session.post('/mod/api/passkeys', { schema: schemas.addPasskeySchema }, async (request, reply) => {
+      const { assertion, ...registration } = request.body;
+      if ((await standingOf(me(request).id)).passkeys > 0) await fresh(request, assertion);
+      // A first passkey has nothing to assert with: from a passphrase-only session it may not come to unlock wrapped keys.
+      else if ((await wrappedKeysFor(db, me(request).id)).length > 0) throw new CodedError('passkey_needs_approval');
+      return reply.code(201).send(await addPasskey(db, rpOf(request), me(request), registration));
+    });
+    session.post('/mod/api/passkeys/:id/remove', { schema: schemas.removePasskeySchema }, async (request) => {
+      await fresh(request, request.body?.assertion);
       await removePasskey(db, me(request), request.params.id);
       return { ok: true };
     });
@@ -402,22 +419,26 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
         publication: await storyPublicationPreview(db, config.kMin, story.id),
       };
     });
+    // A passphrase-only session (grace period) may read, not decide (issue 26).
+    const requirePasskeyToDecide = async (request: FastifyRequest) => {
+      if ((await standingOf(me(request).id)).passkeys === 0) throw PASSKEY_REQUIRED();
+    };
     session.post(
       '/mod/api/submissions/:id/accept',
-      { schema: schemas.acceptSchema },
+      { schema: schemas.acceptSchema, preHandler: requirePasskeyToDecide },
       async (request) => acceptSubmission(db, me(request), request.params.id, request.body),
     );
-    session.post('/mod/api/submissions/:id/reject', { schema: schemas.rejectSchema }, async (request) => {
+    session.post('/mod/api/submissions/:id/reject', { schema: schemas.rejectSchema, preHandler: requirePasskeyToDecide }, async (request) => {
       await rejectSubmission(db, me(request), request.params.id, request.body.reason);
       return { ok: true };
     });
-    session.post('/mod/api/submissions/:id/question', { schema: schemas.questionSchema }, async (request) => {
+    session.post('/mod/api/submissions/:id/question', { schema: schemas.questionSchema, preHandler: requirePasskeyToDecide }, async (request) => {
       await askSource(db, me(request), request.params.id, request.body);
       return { ok: true };
     });
 
     session.post('/mod/api/stories/:id/approve', { schema: schemas.approveSchema }, async (request) => {
-      await approveStory(db, config.kMin, me(request), request.params.id, request.body?.seen);
+      await approveStory(db, config, me(request), request.params.id, request.body?.seen);
       return { ok: true };
     });
     session.post('/mod/api/stories/:id/return', { schema: schemas.returnStorySchema }, async (request) => {
@@ -441,32 +462,78 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
         if (me(request).role !== 'administrator') throw new CodedError('administrators_only');
       });
 
-      admin.get('/mod/team', async (_request, reply) => page(reply, 'team', { title: 'Team', members: await listTeam(db), roles: moderatorRoles.terms }));
+      admin.get('/mod/team', async (request, reply) => {
+        const toConfirm = await invitationsToConfirm(db, me(request).id);
+        const members = (await listTeam(db)).map((m) => ({ ...m, needsConfirmation: toConfirm.has(m.id) }));
+        // An administrator without the intake key has nothing to grant: the page says who has (issue 28).
+        const holdsKey = members.some((m) => m.id === me(request).id && m.holdsCurrentKey);
+        // A standing warning while the operator lets the intake key go to moderators without PRF (issue 23).
+        const keysWithoutPrf = members.filter((m) => m.holdsCurrentKey && !m.keysBoundToPasskey).map((m) => m.handle);
+        return page(reply, 'team', {
+          title: 'Team',
+          members,
+          roles: moderatorRoles.terms,
+          proposals: await listProposals(db),
+          allowKeysWithoutPrf: config.allowKeysWithoutPrf,
+          keysWithoutPrf: keysWithoutPrf.join(', '),
+          holdsKey,
+          keyHolders: members.filter((m) => m.holdsCurrentKey && m.status === 'active').map((m) => m.handle).join(', '),
+        });
+      });
       admin.get('/mod/api/team', { schema: schemas.teamSchema }, async () => ({ members: await listTeam(db), verifications: await listKeyVerifications(db) }));
 
-      admin.post('/mod/api/team/invitations', { schema: schemas.inviteSchema }, async (request, reply) => {
-        const { token } = await inviteModerator(db, request.body, me(request));
-        return reply.code(201).send({ url: invitationUrl(config, token) });
-      });
-      admin.post('/mod/api/team/:id/grants', { schema: schemas.grantsSchema }, async (request) => {
-        await grantIntakeKeys(db, me(request), request.params.id, request.body.grants);
-        return { ok: true };
+      // Team changes (issue 26): applied at once by a lone administrator, otherwise proposals (202) another approves.
+      const change = async <T>(request: FastifyRequest, reply: FastifyReply, teamChange: TeamChangeRequest, applied: (outcome: TeamChangeOutcome & { state: 'applied' }) => T): Promise<T | FastifyReply> => {
+        const outcome = await proposeOrApply(db, config, me(request), teamChange);
+        return outcome.state === 'proposed' ? reply.code(202).send(outcome.view) : applied(outcome);
+      };
+      admin.post('/mod/api/team/invitations', { schema: schemas.inviteSchema }, async (request, reply) =>
+        change(request, reply, { kind: 'invite', payload: request.body }, ({ outcome }) => reply.code(201).send({ url: outcome.url! })),
+      );
+      admin.post('/mod/api/team/:id/grants', { schema: schemas.grantsSchema }, async (request, reply) => {
+        const { grants, assertion } = request.body;
+        // An administrator without the intake key has nothing to seal: say who can grant it (issue 28).
+        if (grants.length === 0) throw new CodedError('no_intake_key_to_grant', { holders: await currentKeyHolders(db) });
+        await fresh(request, assertion);
+        return change(request, reply, { kind: 'grant', subjectId: request.params.id, payload: { grants } }, () => ({ ok: true }));
       });
       admin.post('/mod/api/team/:id/verification', { schema: schemas.verificationSchema }, async (request) => {
         await recordKeyVerification(db, me(request), request.params.id, request.body.signature);
         return { ok: true };
       });
-      admin.post('/mod/api/team/:id/reenrol', { schema: schemas.reenrolSchema }, async (request) => {
-        const { token } = await reenrolModerator(db, me(request), request.params.id);
-        return { url: invitationUrl(config, token) };
+      admin.post('/mod/api/team/:id/reenrol', { schema: schemas.reenrolSchema }, async (request, reply) =>
+        change(request, reply, { kind: 'reenrol', subjectId: request.params.id, payload: {} }, ({ outcome }) => ({ url: outcome.url! })),
+      );
+      admin.post('/mod/api/team/:id/disable', { schema: schemas.disableSchema }, async (request, reply) =>
+        change(request, reply, { kind: 'disable', subjectId: request.params.id, payload: {} }, () => ({ ok: true })),
+      );
+      admin.post('/mod/api/team/:id/role', { schema: schemas.roleSchema }, async (request, reply) => {
+        await fresh(request, request.body.assertion);
+        return change(request, reply, { kind: 'role', subjectId: request.params.id, payload: { role: request.body.role } }, () => ({ ok: true }));
       });
-      admin.post('/mod/api/team/:id/disable', { schema: { params: schemas.idParamsSchema, ...schemas.emptyBodySchema } }, async (request) => {
-        await disableModerator(db, me(request), request.params.id);
+      admin.post('/mod/api/team/:id/confirm', { schema: schemas.confirmInvitationSchema }, async (request) => {
+        await fresh(request, request.body.assertion);
+        await confirmInvitation(db, me(request), request.params.id);
         return { ok: true };
       });
       admin.post('/mod/api/intake-keys', { schema: schemas.rotationSchema }, async (request, reply) =>
-        reply.code(201).send(await rotateIntakeKey(db, me(request), request.body)),
+        change(request, reply, { kind: 'rotate', payload: request.body }, ({ outcome }) =>
+          reply.code(201).send({ intakeKeyId: outcome.intakeKeyId!, fingerprint: outcome.fingerprint! }),
+        ),
       );
+      admin.get('/mod/api/team-changes', { schema: schemas.teamChangesSchema }, async () => ({ changes: await listProposals(db) }));
+      admin.post('/mod/api/team-changes/:id/approve', { schema: schemas.approveTeamChangeSchema }, async (request) => {
+        await fresh(request, request.body.assertion);
+        return decideTeamChange(db, config, me(request), request.params.id, 'approve');
+      });
+      admin.post('/mod/api/team-changes/:id/refuse', { schema: schemas.decideTeamChangeSchema }, async (request) => {
+        await decideTeamChange(db, config, me(request), request.params.id, 'refuse');
+        return { ok: true };
+      });
+      admin.post('/mod/api/team-changes/:id/withdraw', { schema: schemas.decideTeamChangeSchema }, async (request) => {
+        await decideTeamChange(db, config, me(request), request.params.id, 'withdraw');
+        return { ok: true };
+      });
       admin.put('/mod/api/watch-list', { schema: schemas.watchListSchema }, async (request) => {
         await saveWatchList(db, me(request), request.body);
         return { ok: true };

@@ -1,7 +1,16 @@
 // JSON schemas for /mod/api; vocabularies are checked in the services (one source of truth).
 import { errorResponseSchema } from '../../common/errors.js';
 import { submissionViewSchema } from '../../common/moderation/submission-view.js';
-import { intakeKeyRotationViewSchema, invitationViewSchema, teamViewSchema, watchListViewSchema, wrappedKeysViewSchema } from '../../common/moderation/team-view.js';
+import {
+  intakeKeyRotationViewSchema,
+  invitationViewSchema,
+  proposalViewSchema,
+  teamChangeOutcomeViewSchema,
+  teamChangesViewSchema,
+  teamViewSchema,
+  watchListViewSchema,
+  wrappedKeysViewSchema,
+} from '../../common/moderation/team-view.js';
 import {
   authenticationResponseSchema,
   enrolmentViewSchema,
@@ -19,6 +28,7 @@ import { HANDLE_PATTERN } from './team-service.js';
 import { SUBMISSION_STATUSES } from '../../common/workflow.js';
 import { claimFilters, moderatorRoles } from '../../common/vocabulary.js';
 import { publicationPreviewSchema, publicationSchema, storyStateViewSchema } from '../../common/moderation/publication-view.js';
+import { passkeyRequestOptionsSchema } from '../../common/moderation/access-view.js';
 
 const base64 = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength }) as const;
 const uuid = { type: 'string', format: 'uuid' } as const;
@@ -55,17 +65,48 @@ export const enrolPasskeyOptionsSchema = {
 
 export const passkeyOptionsSchema = { body: { anyOf: [empty, { type: 'null' }] }, response: passkeyOptionsResponse } as const;
 
-export const addPasskeySchema = { body: passkeyRegistrationSchema, response: { 201: passkeySummarySchema, ...errors } } as const;
+// A fresh passkey assertion (issue 26): changes a stolen session alone must not make carry one.
+const assertion = authenticationResponseSchema;
+/** A body that carries nothing but the fresh assertion. */
+const assertionOnly = { type: 'object', additionalProperties: false, properties: { assertion } } as const;
+
+export const addPasskeySchema = {
+  body: closedObject(['response'], { ...passkeyRegistrationSchema.properties, assertion }),
+  response: { 201: passkeySummarySchema, ...errors },
+} as const;
+
+export const removePasskeySchema = actionOnId(assertionOnly);
+
+/** Options for a fresh assertion on a challenge bound to this session. */
+export const assertionOptionsSchema = { body: { anyOf: [empty, { type: 'null' }] }, response: { 200: passkeyRequestOptionsSchema, ...errors } } as const;
 
 export const passkeysSchema = { response: { 200: passkeysViewSchema, ...errors } } as const;
 
 export const enrolPageSchema = { params: { type: 'object', required: ['token'], properties: { token } } } as const;
 
+const proposal = { 202: proposalViewSchema } as const;
+
 export const reenrolSchema = {
   params: uuidParams,
   body: { anyOf: [empty, { type: 'null' }] },
-  response: { 200: invitationViewSchema, ...errors },
+  response: { 200: invitationViewSchema, ...proposal, ...errors },
 } as const;
+
+export const disableSchema = { params: uuidParams, body: { anyOf: [empty, { type: 'null' }] }, response: { ...okResponse, ...proposal } } as const;
+
+export const roleSchema = {
+  params: uuidParams,
+  body: closedObject(['role'], { role: { type: 'string', enum: moderatorRoles.keys }, assertion }),
+  response: { ...okResponse, ...proposal },
+} as const;
+
+export const teamChangesSchema = { response: { 200: teamChangesViewSchema, ...errors } } as const;
+
+export const approveTeamChangeSchema = { params: uuidParams, body: assertionOnly, response: { 200: teamChangeOutcomeViewSchema, ...errors } } as const;
+
+export const decideTeamChangeSchema = { params: uuidParams, body: { anyOf: [empty, { type: 'null' }] }, response: okResponse } as const;
+
+export const confirmInvitationSchema = { params: uuidParams, body: assertionOnly, response: okResponse } as const;
 
 export const enrolSchema = {
   body: {
@@ -180,14 +221,18 @@ export const inviteSchema = {
     required: ['handle', 'role'],
     properties: { handle: { type: 'string', pattern: HANDLE_PATTERN }, role: { type: 'string', enum: moderatorRoles.keys } },
   },
-  response: { 201: invitationViewSchema, ...errors },
+  response: { 201: invitationViewSchema, ...proposal, ...errors },
 } as const;
 
-export const grantsSchema = actionOnId(
-  closedObject(['grants'], {
-    grants: { type: 'array', minItems: 1, maxItems: 100, items: closedObject(['intakeKeyId', 'wrappedSecretKey'], { intakeKeyId: uuid, wrappedSecretKey: base64(200) }) },
+export const grantsSchema = {
+  params: uuidParams,
+  body: closedObject(['grants'], {
+    // An empty list is refused in the service, with words naming who can grant (no_intake_key_to_grant).
+    grants: { type: 'array', maxItems: 100, items: closedObject(['intakeKeyId', 'wrappedSecretKey'], { intakeKeyId: uuid, wrappedSecretKey: base64(200) }) },
+    assertion,
   }),
-);
+  response: { ...okResponse, ...proposal },
+} as const;
 
 export const verificationSchema = actionOnId(closedObject(['signature'], { signature: base64(128) }));
 
@@ -202,7 +247,7 @@ export const rotationSchema = {
       watchList: base64(90_000),
     },
   },
-  response: { 201: intakeKeyRotationViewSchema, ...errors },
+  response: { 201: intakeKeyRotationViewSchema, ...proposal, ...errors },
 } as const;
 
 export const sealedWatchListSchema = { response: { 200: watchListViewSchema, ...errors } } as const;

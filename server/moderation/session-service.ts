@@ -177,10 +177,14 @@ export async function logIn(
   const identity: ModeratorIdentity = { id: moderator.id, handle: moderator.handle, role: moderator.role };
   const passkeyNeeded = passkeys.length === 0;
   await db.transaction().execute(async (trx) => {
+    // The team news this session shows (issue 26): every audit entry since this moderator last logged in.
+    const { news_seen_seq: newsFrom } = await trx.selectFrom('moderators').select('news_seen_seq').where('id', '=', moderator.id).forUpdate().executeTakeFirstOrThrow();
+    const head = (await trx.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst())?.seq ?? 0;
     await trx
       .insertInto('sessions')
-      .values({ id_hash: sessionIdHash(sessionId), moderator_id: moderator.id, created_at: now, last_seen_at: now })
+      .values({ id_hash: sessionIdHash(sessionId), moderator_id: moderator.id, created_at: now, last_seen_at: now, news_from_seq: Math.min(newsFrom, head), news_upto_seq: head })
       .execute();
+    await trx.updateTable('moderators').set({ news_seen_seq: head }).where('id', '=', moderator.id).execute();
     // The grace period (PASSKEY_GRACE_DAYS) counts from the first login that asked for a passkey.
     if (passkeyNeeded) await trx.updateTable('moderators').set({ passkey_asked_on: todayUtc(now) }).where('id', '=', moderator.id).where('passkey_asked_on', 'is', null).execute();
     await appendAuditEntry(trx, { actor: { id: identity.id, handle: identity.handle }, action: 'session.login', details: { passkey: !passkeyNeeded } });

@@ -7,7 +7,7 @@ import { CodedError } from '../../common/errors.js';
 import { storyVerification } from '../publishing/stories.js';
 import { samePublication } from '../publishing/story-publication.js';
 import { attributionLabels, storyStatusLabels } from '../../common/vocabulary.js';
-import { storyReviewRefusal, storyRevisionRefusal } from '../../common/workflow.js';
+import { invitedReviewerRefusal, storyReviewRefusal, storyRevisionRefusal } from '../../common/workflow.js';
 import { appendAuditEntry } from './audit.js';
 import { previewPublication } from './publication-preview.js';
 import type { ApprovedPublication, PublicationPreview } from '../../common/moderation/publication-view.js';
@@ -112,11 +112,28 @@ export async function storyPublicationPreview(db: Kysely<Database>, kMin: number
  * attribution and tags it would publish now are recorded as approved; `seen`, what the reviewer's
  * page showed, must still be what would be published.
  */
-export async function approveStory(db: Kysely<Database>, kMin: number, reviewer: ModeratorIdentity, id: string, seen?: ApprovedPublication): Promise<void> {
+/**
+ * Four eyes between two people (issue 26): an account its author invited alone is not a second pair
+ * of eyes on that author's drafts until another administrator confirmed it or the waiting period passed.
+ */
+async function refuseInvitedReviewer(trx: Kysely<Database>, story: { author_id: string }, reviewer: ModeratorIdentity, waitingDays: number, now: Date): Promise<void> {
+  const row = await trx.selectFrom('moderators').select(['invited_by', 'invitation_confirmed_by', 'invited_on']).where('id', '=', reviewer.id).executeTakeFirstOrThrow();
+  const refusal = invitedReviewerRefusal({ authorId: story.author_id }, { invitedBy: row.invited_by, confirmedBy: row.invitation_confirmed_by, invitedOn: row.invited_on }, todayUtc(now), waitingDays);
+  if (refusal) throw new CodedError(refusal);
+}
+
+export interface ApprovalRules {
+  kMin: number;
+  /** INVITED_REVIEWER_WAIT_DAYS. */
+  invitedReviewerWaitDays: number;
+}
+
+export async function approveStory(db: Kysely<Database>, rules: ApprovalRules, reviewer: ModeratorIdentity, id: string, seen?: ApprovedPublication, now = new Date()): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const story = await lockStory(trx, id);
     refuseReview(story, reviewer);
-    const { publication } = await storyPublicationPreview(trx, kMin, id);
+    await refuseInvitedReviewer(trx, story, reviewer, rules.invitedReviewerWaitDays, now);
+    const { publication } = await storyPublicationPreview(trx, rules.kMin, id);
     if (seen && !samePublication(seen, publication)) {
       throw new CodedError('publication_changed');
     }

@@ -16,6 +16,7 @@ import { MODERATOR_SALT_BYTES } from '../../common/protocol/moderator-keys.js';
 import { invitationTokenHash, newOpaqueToken } from '../../common/protocol/opaque-tokens.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
 import { appendAuditEntry } from './audit.js';
+import type { Json } from '../../common/protocol/canonical-json.js';
 import type { FromSchema } from 'json-schema-to-ts';
 import type { IntakeKeyRotationView, KeyVerification, TeamMember, WatchListView, WrappedKey } from '../../common/moderation/team-view.js';
 import type { EnrolmentView, PasskeyOptionsView, PasskeyRegistration, PasskeySummary } from '../../common/moderation/access-view.js';
@@ -58,11 +59,30 @@ async function insertInvitation(trx: Transaction<Database>, moderatorId: string,
     .execute();
 }
 
+/**
+ * The second administrator who approved a team change (issue 26), when it went through a proposal;
+ * undefined when one administrator made it alone (then it is announced to everyone, not approved).
+ */
+export type ApprovedBy = ModeratorIdentity | undefined;
+
+const approvalDetails = (approvedBy: ApprovedBy): { [name: string]: Json } => (approvedBy ? { approvedBy: approvedBy.handle } : {});
+
 /** Invites a new moderator (or re-invites one who never enrolled); returns the one-time token. */
 export async function inviteModerator(
   db: Kysely<Database>,
+  invitation: { handle: string; role: ModeratorRole },
+  by: Actor,
+  now = new Date(),
+): Promise<Invitation> {
+  return db.transaction().execute((trx) => applyInvitation(trx, invitation, by, undefined, now));
+}
+
+/** An invitation inside the caller's transaction: alone, or approved by a second administrator. */
+export async function applyInvitation(
+  trx: Transaction<Database>,
   { handle, role }: { handle: string; role: ModeratorRole },
   by: Actor,
+  approvedBy: ApprovedBy,
   now = new Date(),
 ): Promise<Invitation> {
   if (!new RegExp(HANDLE_PATTERN).test(handle)) {
@@ -70,34 +90,38 @@ export async function inviteModerator(
   }
   const sumo = await loadSodiumSumo();
   const token = newOpaqueToken(sumo);
-  const moderatorId = await db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('moderators').select(['id', 'status']).where('handle', '=', handle).forUpdate().executeTakeFirst();
-    if (existing && existing.status !== 'invited') {
-      throw new CodedError('handle_taken', { handle });
-    }
-    const id = existing?.id ?? randomUUID();
-    if (existing) {
-      await trx.updateTable('moderators').set({ role }).where('id', '=', id).execute();
-      await trx.deleteFrom('invitations').where('moderator_id', '=', id).execute();
-    } else {
-      await trx.insertInto('moderators').values({ id, handle, role, status: 'invited', invited_on: todayUtc(now) }).execute();
-    }
-    await insertInvitation(trx, id, token, now);
-    await appendAuditEntry(trx, {
-      actor: auditActor(by),
-      action: 'moderator.invited',
-      subject: { type: 'moderator', id },
-      details: { handle, role },
-    });
-    return id;
+  const existing = await trx.selectFrom('moderators').select(['id', 'status']).where('handle', '=', handle).forUpdate().executeTakeFirst();
+  if (existing && existing.status !== 'invited') {
+    throw new CodedError('handle_taken', { handle });
+  }
+  // Break glass: an administrator invited from the shell while another is enrolled is announced, and may not rotate until verified.
+  const fromShell = by === 'operator' && role === 'administrator' && (await administratorEnrolled(trx));
+  const provenance = {
+    invited_by: by === 'operator' ? null : by.id,
+    invitation_confirmed_by: approvedBy?.id ?? null,
+    invited_from_shell: fromShell,
+  };
+  const id = existing?.id ?? randomUUID();
+  if (existing) {
+    await trx.updateTable('moderators').set({ role, ...provenance }).where('id', '=', id).execute();
+    await trx.deleteFrom('invitations').where('moderator_id', '=', id).execute();
+  } else {
+    await trx.insertInto('moderators').values({ id, handle, role, status: 'invited', invited_on: todayUtc(now), ...provenance }).execute();
+  }
+  await insertInvitation(trx, id, token, now);
+  await appendAuditEntry(trx, {
+    actor: auditActor(by),
+    action: 'moderator.invited',
+    subject: { type: 'moderator', id },
+    details: { handle, role, ...approvalDetails(approvedBy), ...(fromShell ? { fromShell: true as Json } : {}) },
   });
-  return { moderatorId, token };
+  return { moderatorId: id, token };
 }
 
 export const FIRST_ADMINISTRATOR_HANDLE = 'admin';
 
 /** Whether an administrator has enrolled: until then /mod/login says where the invitation is. */
-export async function administratorEnrolled(db: Kysely<Database>): Promise<boolean> {
+export async function administratorEnrolled(db: Kysely<Database> | Transaction<Database>): Promise<boolean> {
   const row = await db.selectFrom('moderators').select('id').where('role', '=', 'administrator').where('status', '=', 'active').limit(1).executeTakeFirst();
   return row !== undefined;
 }
@@ -229,9 +253,11 @@ export async function enrolModerator(
     }
     const day = todayUtc(now);
     await trx.updateTable('invitations').set({ used_on: day }).where('id', '=', invitation.invitationId).execute();
+    // Team news starts from the day they join: the history before is in the audit log.
+    const head = (await trx.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst())?.seq ?? 0;
     await trx
       .updateTable('moderators')
-      .set({ status: 'active', salt, sign_public_key: signPublicKey, box_public_key: boxPublicKey, enrolled_on: day })
+      .set({ status: 'active', salt, sign_public_key: signPublicKey, box_public_key: boxPublicKey, enrolled_on: day, news_seen_seq: head })
       .where('id', '=', invitation.id)
       .execute();
     // Verified against a challenge issued for this invitation's moderator: another handle's registration fails here.
@@ -267,6 +293,7 @@ export async function listTeam(db: Kysely<Database>): Promise<TeamMember[]> {
   const grants = current
     ? new Set((await db.selectFrom('intake_key_grants').select('moderator_id').where('intake_key_id', '=', current.id).execute()).map((g) => g.moderator_id))
     : new Set<string>();
+  const bound = await keysBoundByMember(db);
   return rows.map((m) => ({
     id: m.id,
     handle: m.handle,
@@ -279,7 +306,50 @@ export async function listTeam(db: Kysely<Database>): Promise<TeamMember[]> {
     keyFingerprint:
       m.box_public_key && m.sign_public_key && moderatorKeyFingerprint(sodium, { boxPublicKey: m.box_public_key, signPublicKey: m.sign_public_key }),
     holdsCurrentKey: grants.has(m.id),
+    keysBoundToPasskey: bound.has(m.id),
   }));
+}
+
+/** The moderators whose keys are bound to passkeys with PRF: at least one passkey, and every one wraps the seed. */
+async function keysBoundByMember(db: Kysely<Database> | Transaction<Database>, ids?: string[]): Promise<Set<string>> {
+  let query = db.selectFrom('passkeys').select(['moderator_id', 'binds_keys']);
+  if (ids) query = query.where('moderator_id', 'in', ids.length > 0 ? ids : ['00000000-0000-0000-0000-000000000000']);
+  const rows = await query.execute();
+  const unbound = new Set(rows.filter((r) => !r.binds_keys).map((r) => r.moderator_id));
+  return new Set(rows.map((r) => r.moderator_id).filter((id) => !unbound.has(id)));
+}
+
+/** Whether the operator lets the intake key go to moderators without PRF (ALLOW_KEYS_WITHOUT_PRF). */
+export interface KeyPolicy {
+  allowKeysWithoutPrf: boolean;
+}
+
+/**
+ * Refuses to seal the intake key to anyone whose keys no PRF passkey binds (issue 23), unless the
+ * operator allows it; then answers their handles, for the audit entry and the standing warning.
+ */
+async function refuseUnboundHolders(trx: Transaction<Database>, policy: KeyPolicy, moderatorIds: string[]): Promise<string[]> {
+  const bound = await keysBoundByMember(trx, moderatorIds);
+  const unboundIds = moderatorIds.filter((id) => !bound.has(id));
+  if (unboundIds.length === 0) return [];
+  const handles = (await trx.selectFrom('moderators').select('handle').where('id', 'in', unboundIds).orderBy('handle').execute()).map((m) => m.handle);
+  if (!policy.allowKeysWithoutPrf) throw new CodedError('keys_not_prf_bound', { handles });
+  return handles;
+}
+
+/** Who holds the current intake key, for the words an administrator without it reads (issue 28). */
+export async function currentKeyHolders(db: Kysely<Database> | Transaction<Database>): Promise<string[]> {
+  return (
+    await db
+      .selectFrom('intake_key_grants')
+      .innerJoin('intake_keys', 'intake_keys.id', 'intake_key_grants.intake_key_id')
+      .innerJoin('moderators', 'moderators.id', 'intake_key_grants.moderator_id')
+      .select('moderators.handle')
+      .where('intake_keys.retired_on', 'is', null)
+      .where('moderators.status', '=', 'active')
+      .orderBy('moderators.handle')
+      .execute()
+  ).map((m) => m.handle);
 }
 
 /** Every stored verification; browsers check each signature themselves before trusting it. */
@@ -347,46 +417,74 @@ async function activeMember(trx: Transaction<Database>, moderatorId: string) {
   return member;
 }
 
+/** Checks the shape of grants sealed in an administrator's browser: a 400 before anything is stored or proposed. */
+export function decodeGrants(grants: GrantInput[]) {
+  return grants.map((g) => ({ id: g.intakeKeyId, wrapped: decodeField(g.wrappedSecretKey, 'wrappedSecretKey', WRAPPED_SECRET_KEY_BYTES) }));
+}
+
 /** Stores intake keys an administrator's browser sealed to another moderator's box key. */
-export async function grantIntakeKeys(db: Kysely<Database>, admin: ModeratorIdentity, moderatorId: string, grants: GrantInput[]): Promise<void> {
-  const decoded = grants.map((g) => ({ id: g.intakeKeyId, wrapped: decodeField(g.wrappedSecretKey, 'wrappedSecretKey', WRAPPED_SECRET_KEY_BYTES) }));
-  await db.transaction().execute(async (trx) => {
-    const member = await activeMember(trx, moderatorId);
-    const known = new Set((await trx.selectFrom('intake_keys').select('id').execute()).map((k) => k.id));
-    for (const grant of decoded) {
-      if (!known.has(grant.id)) throw new CodedError('grant_unknown_key');
-      await trx
-        .insertInto('intake_key_grants')
-        .values({ intake_key_id: grant.id, moderator_id: member.id, wrapped_secret_key: grant.wrapped })
-        .onConflict((oc) => oc.columns(['intake_key_id', 'moderator_id']).doUpdateSet({ wrapped_secret_key: grant.wrapped }))
-        .execute();
-    }
-    await appendAuditEntry(trx, {
-      actor: { id: admin.id, handle: admin.handle },
-      action: 'intake_key.granted',
-      subject: { type: 'moderator', id: member.id },
-      details: { handle: member.handle, keys: decoded.length },
-    });
+export async function grantIntakeKeys(db: Kysely<Database>, policy: KeyPolicy, admin: ModeratorIdentity, moderatorId: string, grants: GrantInput[]): Promise<void> {
+  decodeGrants(grants);
+  await db.transaction().execute((trx) => applyGrant(trx, policy, admin, moderatorId, grants, undefined));
+}
+
+export async function applyGrant(trx: Transaction<Database>, policy: KeyPolicy, admin: ModeratorIdentity, moderatorId: string, grants: GrantInput[], approvedBy: ApprovedBy): Promise<void> {
+  const decoded = decodeGrants(grants);
+  const member = await activeMember(trx, moderatorId);
+  const withoutPrf = await refuseUnboundHolders(trx, policy, [member.id]);
+  const known = new Set((await trx.selectFrom('intake_keys').select('id').execute()).map((k) => k.id));
+  for (const grant of decoded) {
+    if (!known.has(grant.id)) throw new CodedError('grant_unknown_key');
+    await trx
+      .insertInto('intake_key_grants')
+      .values({ intake_key_id: grant.id, moderator_id: member.id, wrapped_secret_key: grant.wrapped })
+      .onConflict((oc) => oc.columns(['intake_key_id', 'moderator_id']).doUpdateSet({ wrapped_secret_key: grant.wrapped }))
+      .execute();
+  }
+  await appendAuditEntry(trx, {
+    actor: { id: admin.id, handle: admin.handle },
+    action: 'intake_key.granted',
+    subject: { type: 'moderator', id: member.id },
+    details: { handle: member.handle, keys: decoded.length, ...approvalDetails(approvedBy), ...(withoutPrf.length ? { withoutPrf: withoutPrf as Json } : {}) },
   });
 }
 
 /** Disables a moderator: their sessions end and their wrapped keys are deleted at once. */
 export async function disableModerator(db: Kysely<Database>, admin: ModeratorIdentity, moderatorId: string, now = new Date()): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const member = await activeMember(trx, moderatorId);
-    if (member.role === 'administrator') {
-      const admins = await trx.selectFrom('moderators').select('id').where('role', '=', 'administrator').where('status', '=', 'active').execute();
-      if (admins.length <= 1) throw new CodedError('last_administrator');
-    }
-    await trx.updateTable('moderators').set({ status: 'disabled', disabled_on: todayUtc(now) }).where('id', '=', member.id).execute();
-    await trx.deleteFrom('sessions').where('moderator_id', '=', member.id).execute();
-    await trx.deleteFrom('intake_key_grants').where('moderator_id', '=', member.id).execute();
-    await appendAuditEntry(trx, {
-      actor: { id: admin.id, handle: admin.handle },
-      action: 'moderator.disabled',
-      subject: { type: 'moderator', id: member.id },
-      details: { handle: member.handle },
-    });
+  await db.transaction().execute((trx) => applyDisable(trx, admin, moderatorId, undefined, now));
+}
+
+async function refuseLastAdministrator(trx: Transaction<Database>, member: { role: ModeratorRole }): Promise<void> {
+  if (member.role !== 'administrator') return;
+  const admins = await trx.selectFrom('moderators').select('id').where('role', '=', 'administrator').where('status', '=', 'active').execute();
+  if (admins.length <= 1) throw new CodedError('last_administrator');
+}
+
+export async function applyDisable(trx: Transaction<Database>, admin: ModeratorIdentity, moderatorId: string, approvedBy: ApprovedBy, now = new Date()): Promise<void> {
+  const member = await activeMember(trx, moderatorId);
+  await refuseLastAdministrator(trx, member);
+  await trx.updateTable('moderators').set({ status: 'disabled', disabled_on: todayUtc(now) }).where('id', '=', member.id).execute();
+  await trx.deleteFrom('sessions').where('moderator_id', '=', member.id).execute();
+  await trx.deleteFrom('intake_key_grants').where('moderator_id', '=', member.id).execute();
+  await appendAuditEntry(trx, {
+    actor: { id: admin.id, handle: admin.handle },
+    action: 'moderator.disabled',
+    subject: { type: 'moderator', id: member.id },
+    details: { handle: member.handle, ...approvalDetails(approvedBy) },
+  });
+}
+
+/** Changes a moderator's role; the last active administrator stays one. */
+export async function applyRoleChange(trx: Transaction<Database>, admin: ModeratorIdentity, moderatorId: string, role: ModeratorRole, approvedBy: ApprovedBy): Promise<void> {
+  const member = await activeMember(trx, moderatorId);
+  if (member.role === role) return;
+  await refuseLastAdministrator(trx, member);
+  await trx.updateTable('moderators').set({ role }).where('id', '=', member.id).execute();
+  await appendAuditEntry(trx, {
+    actor: { id: admin.id, handle: admin.handle },
+    action: 'moderator.role_changed',
+    subject: { type: 'moderator', id: member.id },
+    details: { handle: member.handle, role, ...approvalDetails(approvedBy) },
   });
 }
 
@@ -397,35 +495,58 @@ export async function disableModerator(db: Kysely<Database>, admin: ModeratorIde
  */
 export type Rotation = FromSchema<(typeof rotationSchema)['body']>;
 
+/** Checks a rotation's shape: a 400 before anything is stored or proposed. */
+export function decodeRotation(rotation: Rotation) {
+  return {
+    publicKey: decodeField(rotation.publicKey, 'publicKey', BOX_PUBLIC_KEY_BYTES),
+    grants: rotation.grants.map((g) => ({ moderatorId: g.moderatorId, wrapped: decodeField(g.wrappedSecretKey, 'wrappedSecretKey', WRAPPED_SECRET_KEY_BYTES) })),
+    watchList: rotation.watchList === undefined ? undefined : decodeField(rotation.watchList, 'watchList'),
+  };
+}
+
 /** Makes a new intake key current; old keys stay (and stay granted) for decryption. */
-export async function rotateIntakeKey(db: Kysely<Database>, admin: ModeratorIdentity, rotation: Rotation): Promise<IntakeKeyRotationView> {
-  const publicKey = decodeField(rotation.publicKey, 'publicKey', BOX_PUBLIC_KEY_BYTES);
-  const grants = rotation.grants.map((g) => ({
-    moderatorId: g.moderatorId,
-    wrapped: decodeField(g.wrappedSecretKey, 'wrappedSecretKey', WRAPPED_SECRET_KEY_BYTES),
-  }));
-  const watchList = rotation.watchList === undefined ? undefined : decodeField(rotation.watchList, 'watchList');
-  return db.transaction().execute(async (trx) => {
-    const active = new Set((await trx.selectFrom('moderators').select('id').where('status', '=', 'active').execute()).map((m) => m.id));
-    const granted = new Set(grants.map((g) => g.moderatorId));
-    if (granted.size !== grants.length || [...granted].some((id) => !active.has(id)) || !granted.has(admin.id)) {
-      throw new CodedError('bad_grants');
-    }
-    const key = await insertIntakeKey(trx, publicKey);
-    for (const grant of grants) {
-      await trx.insertInto('intake_key_grants').values({ intake_key_id: key.id, moderator_id: grant.moderatorId, wrapped_secret_key: grant.wrapped }).execute();
-    }
-    if (watchList) {
-      await trx.insertInto('watch_lists').values({ intake_key_id: key.id, ciphertext: watchList, updated_on: todayUtc() }).execute();
-    }
-    await appendAuditEntry(trx, {
-      actor: { id: admin.id, handle: admin.handle },
-      action: 'intake_key.rotated',
-      subject: { type: 'intake_key', id: key.id },
-      details: { fingerprint: key.fingerprint, moderators: grants.length },
-    });
-    return { intakeKeyId: key.id, fingerprint: key.fingerprint };
+export async function rotateIntakeKey(db: Kysely<Database>, policy: KeyPolicy, admin: ModeratorIdentity, rotation: Rotation): Promise<IntakeKeyRotationView> {
+  decodeRotation(rotation);
+  return db.transaction().execute((trx) => applyRotation(trx, policy, admin, rotation, undefined));
+}
+
+/**
+ * An administrator invited from the shell (break glass) rotates only once another moderator has
+ * verified their fingerprint: otherwise the operator alone could take the intake key from the team.
+ */
+export async function refuseUnverifiedShellAdministrator(trx: Transaction<Database>, admin: ModeratorIdentity): Promise<void> {
+  const row = await trx.selectFrom('moderators').select('invited_from_shell').where('id', '=', admin.id).executeTakeFirstOrThrow();
+  if (!row.invited_from_shell) return;
+  const verified = await trx.selectFrom('key_verifications').select('verifier_id').where('subject_id', '=', admin.id).where('verifier_id', '!=', admin.id).executeTakeFirst();
+  if (!verified) throw new CodedError('shell_administrator_unverified');
+}
+
+export async function applyRotation(trx: Transaction<Database>, policy: KeyPolicy, admin: ModeratorIdentity, rotation: Rotation, approvedBy: ApprovedBy): Promise<IntakeKeyRotationView> {
+  const { publicKey, grants, watchList } = decodeRotation(rotation);
+  const activeRows = await trx.selectFrom('moderators').select(['id', 'handle']).where('status', '=', 'active').orderBy('handle').execute();
+  const active = new Set(activeRows.map((m) => m.id));
+  const granted = new Set(grants.map((g) => g.moderatorId));
+  if (granted.size !== grants.length || [...granted].some((id) => !active.has(id)) || !granted.has(admin.id)) {
+    throw new CodedError('bad_grants');
+  }
+  await refuseUnverifiedShellAdministrator(trx, admin);
+  const withoutPrf = await refuseUnboundHolders(trx, policy, [...granted]);
+  const key = await insertIntakeKey(trx, publicKey);
+  for (const grant of grants) {
+    await trx.insertInto('intake_key_grants').values({ intake_key_id: key.id, moderator_id: grant.moderatorId, wrapped_secret_key: grant.wrapped }).execute();
+  }
+  if (watchList) {
+    await trx.insertInto('watch_lists').values({ intake_key_id: key.id, ciphertext: watchList, updated_on: todayUtc() }).execute();
+  }
+  // Everyone left out is told so at their next login (the team news names them).
+  const leftOut = activeRows.filter((m) => !granted.has(m.id)).map((m) => m.handle);
+  await appendAuditEntry(trx, {
+    actor: { id: admin.id, handle: admin.handle },
+    action: 'intake_key.rotated',
+    subject: { type: 'intake_key', id: key.id },
+    details: { fingerprint: key.fingerprint, moderators: grants.length, leftOut, ...approvalDetails(approvedBy), ...(withoutPrf.length ? { withoutPrf: withoutPrf as Json } : {}) },
   });
+  return { intakeKeyId: key.id, fingerprint: key.fingerprint };
 }
 
 /** The watch list of show titles and code names, sealed to the current intake key. */
@@ -456,7 +577,7 @@ export async function saveWatchList(db: Kysely<Database>, admin: ModeratorIdenti
 
 export async function listPasskeys(db: Kysely<Database>, moderatorId: string): Promise<PasskeySummary[]> {
   const rows = await db.selectFrom('passkeys').selectAll().where('moderator_id', '=', moderatorId).orderBy('created_on').orderBy('id').execute();
-  return rows.map((r) => ({ id: r.id, createdOn: r.created_on, lastUsedOn: r.last_used_on, relyingParty: r.rp_id, bindsKeys: r.wrapped_seed !== null }));
+  return rows.map((r) => ({ id: r.id, createdOn: r.created_on, lastUsedOn: r.last_used_on, relyingParty: r.rp_id, bindsKeys: r.binds_keys }));
 }
 
 /** Registration options for another passkey of the moderator asking (a spare, or a first one). */
@@ -504,31 +625,79 @@ export async function removePasskey(db: Kysely<Database>, me: ModeratorIdentity,
  * Recovery after a lost authenticator (or passphrase): the moderator's keys are gone, so they
  * enrol again from a new invitation, with new keys and passkeys, exactly like a new moderator.
  * Their grants, passkeys, sessions and verifications go now; access returns only through a fresh
- * grant after the fingerprint is compared again.
+ * grant after the fingerprint is compared again. The account counts as invited by `admin`.
  */
 export async function reenrolModerator(db: Kysely<Database>, admin: ModeratorIdentity, moderatorId: string, now = new Date()): Promise<Invitation> {
   if (moderatorId === admin.id) throw new CodedError('reenrol_self');
+  return db.transaction().execute((trx) => applyReenrolment(trx, admin, moderatorId, undefined, now));
+}
+
+export async function applyReenrolment(trx: Transaction<Database>, admin: ModeratorIdentity, moderatorId: string, approvedBy: ApprovedBy, now = new Date()): Promise<Invitation> {
+  if (moderatorId === admin.id) throw new CodedError('reenrol_self');
   const sumo = await loadSodiumSumo();
   const token = newOpaqueToken(sumo);
+  const member = await activeMember(trx, moderatorId);
+  await trx.deleteFrom('intake_key_grants').where('moderator_id', '=', member.id).execute();
+  await trx.deleteFrom('passkeys').where('moderator_id', '=', member.id).execute();
+  await trx.deleteFrom('sessions').where('moderator_id', '=', member.id).execute();
+  await trx.deleteFrom('key_verifications').where((eb) => eb.or([eb('subject_id', '=', member.id), eb('verifier_id', '=', member.id)])).execute();
+  await trx.deleteFrom('invitations').where('moderator_id', '=', member.id).execute();
+  await trx
+    .updateTable('moderators')
+    .set({
+      status: 'invited',
+      salt: null,
+      sign_public_key: null,
+      box_public_key: null,
+      prf_salt: null,
+      enrolled_on: null,
+      passkey_asked_on: null,
+      invited_on: todayUtc(now),
+      invited_by: admin.id,
+      invitation_confirmed_by: approvedBy?.id ?? null,
+      invited_from_shell: false,
+    })
+    .where('id', '=', member.id)
+    .execute();
+  await insertInvitation(trx, member.id, token, now);
+  await appendAuditEntry(trx, {
+    actor: { id: admin.id, handle: admin.handle },
+    action: 'moderator.reenrolment_started',
+    subject: { type: 'moderator', id: member.id },
+    details: { handle: member.handle, ...approvalDetails(approvedBy) },
+  });
+  return { moderatorId, token };
+}
+
+/** Accounts another administrator invited alone, which `viewerId` may confirm (the team page's buttons). */
+export async function invitationsToConfirm(db: Kysely<Database>, viewerId: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('moderators')
+    .select('id')
+    .where('invited_by', 'is not', null)
+    .where('invited_by', '!=', viewerId)
+    .where('invitation_confirmed_by', 'is', null)
+    .where('status', '!=', 'disabled')
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * A second administrator confirms an account another administrator invited alone: from now on it
+ * may review that administrator's drafts (before, only after INVITED_REVIEWER_WAIT_DAYS).
+ */
+export async function confirmInvitation(db: Kysely<Database>, admin: ModeratorIdentity, moderatorId: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const member = await activeMember(trx, moderatorId);
-    await trx.deleteFrom('intake_key_grants').where('moderator_id', '=', member.id).execute();
-    await trx.deleteFrom('passkeys').where('moderator_id', '=', member.id).execute();
-    await trx.deleteFrom('sessions').where('moderator_id', '=', member.id).execute();
-    await trx.deleteFrom('key_verifications').where((eb) => eb.or([eb('subject_id', '=', member.id), eb('verifier_id', '=', member.id)])).execute();
-    await trx.deleteFrom('invitations').where('moderator_id', '=', member.id).execute();
-    await trx
-      .updateTable('moderators')
-      .set({ status: 'invited', salt: null, sign_public_key: null, box_public_key: null, prf_salt: null, enrolled_on: null, passkey_asked_on: null })
-      .where('id', '=', member.id)
-      .execute();
-    await insertInvitation(trx, member.id, token, now);
+    const member = await trx.selectFrom('moderators').select(['id', 'handle', 'invited_by', 'invitation_confirmed_by']).where('id', '=', moderatorId).forUpdate().executeTakeFirst();
+    if (!member) throw new CodedError('unknown_moderator');
+    if (member.invitation_confirmed_by !== null || member.invited_by === null) throw new CodedError('invitation_confirmed');
+    if (member.invited_by === admin.id || member.id === admin.id) throw new CodedError('own_invitation');
+    await trx.updateTable('moderators').set({ invitation_confirmed_by: admin.id }).where('id', '=', member.id).execute();
     await appendAuditEntry(trx, {
       actor: { id: admin.id, handle: admin.handle },
-      action: 'moderator.reenrolment_started',
+      action: 'moderator.invitation_confirmed',
       subject: { type: 'moderator', id: member.id },
       details: { handle: member.handle },
     });
   });
-  return { moderatorId, token };
 }

@@ -13,6 +13,7 @@ import { nodeNoiseSource, prefixNodes, privacyBudget, refreshWithinBudget, spent
 import { appendAuditEntry } from '../moderation/audit.js';
 import { CodedError } from '../../common/errors.js';
 import { codedErrorMessage } from '../../common/error-messages.js';
+import { AUDIT_GENESIS_HASH } from '../../common/protocol/digest.js';
 import { STORY_STATUS_WHEN_PUBLICATION_WOULD_CHANGE } from '../../common/workflow.js';
 import { samePublication, storyPublication } from './story-publication.js';
 import {
@@ -265,7 +266,18 @@ export async function releaseDueBatch(db: Kysely<Database>, rules: ReleaseRules,
       statistics === null ? { figures_from: null, figures_updated_on: null }
       : refresh ? { figures_from: sequence, figures_updated_on: today }
       : { figures_from: last?.figures_from ?? null, figures_updated_on: last?.figures_updated_on ?? null };
-    const batch = { id: randomUUID(), sequence, released_on: today, story_count: waiting.length, statistics: JSON.stringify(statistics), ...provenance };
+    // The audit log's head, published with the release (issue 26): a later rewrite or truncation shows against it.
+    const auditHead = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    const batch = {
+      id: randomUUID(),
+      sequence,
+      released_on: today,
+      story_count: waiting.length,
+      statistics: JSON.stringify(statistics),
+      ...provenance,
+      audit_head_hash: auditHead ? new Uint8Array(auditHead.hash) : AUDIT_GENESIS_HASH,
+      audit_length: auditHead?.seq ?? 0,
+    };
     await trx.insertInto('batches').values(batch).execute();
     for (const [position, story] of shuffle(waiting).entries()) {
       await trx

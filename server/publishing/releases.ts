@@ -54,19 +54,34 @@ export async function latestRelease(db: Kysely<Database>): Promise<ReleaseSummar
   return row && summaryOf(row);
 }
 
+/** The audit log's head when a release was made (issue 26): its length and the hex SHA-256 of its last entry. */
+export interface AuditHead {
+  length: number;
+  hash: string;
+}
+
 export interface Release extends ReleaseSummary {
   batchId: string;
+  /** Null for releases made before migration 0025. */
+  auditHead: AuditHead | null;
   statistics: PublishedStatistics | null;
   stories: PublicStory[];
 }
 
 /** One release by its number; an unknown number is a 404. */
 export async function getRelease(db: Kysely<Database>, sequence: number): Promise<Release> {
-  const row = await db.selectFrom('batches').select(['id', 'statistics', ...SUMMARY_COLUMNS]).where('sequence', '=', sequence).executeTakeFirst();
+  const row = await db.selectFrom('batches').select(['id', 'statistics', 'audit_head_hash', 'audit_length', ...SUMMARY_COLUMNS]).where('sequence', '=', sequence).executeTakeFirst();
   if (!row) throw new CodedError('unknown_release', { sequence });
   const statistics = readableSnapshot(row.statistics);
   const summary = summaryOf(row);
-  return { ...summary, batchId: row.id, statistics, hasFigures: summary.hasFigures && statistics !== null, stories: await storiesOfRelease(db, sequence) };
+  const auditHead = row.audit_head_hash && row.audit_length !== null ? { length: row.audit_length, hash: Buffer.from(row.audit_head_hash).toString('hex') } : null;
+  return { ...summary, batchId: row.id, auditHead, statistics, hasFigures: summary.hasFigures && statistics !== null, stories: await storiesOfRelease(db, sequence) };
+}
+
+/** Every published audit head, oldest release first: what `npm run audit:verify` checks the chain against. */
+export async function publishedAuditHeads(db: Kysely<Database>): Promise<Array<AuditHead & { sequence: number }>> {
+  const rows = await db.selectFrom('batches').select(['sequence', 'audit_head_hash', 'audit_length']).where('audit_head_hash', 'is not', null).orderBy('sequence').execute();
+  return rows.map((r) => ({ sequence: r.sequence, length: r.audit_length ?? 0, hash: Buffer.from(r.audit_head_hash!).toString('hex') }));
 }
 
 /** The suggested citation: "Offscript, release N, DAY, <origin>/releases/N". */

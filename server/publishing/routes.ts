@@ -272,10 +272,11 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
     },
     async (request, reply) =>
       cache.respondJson(request, reply, async () => {
-        const { batchId: _batchId, statistics, stories, ...summary } = await loadRelease(request.params.n);
+        const { batchId: _batchId, statistics, stories, auditHead, ...summary } = await loadRelease(request.params.n);
         return {
           release: releaseSummaryJson(summary),
           citation: releaseCitation(summary, config.publicOrigin),
+          auditHead,
           statistics,
           stories: stories.map((story) =>
             story.status === 'retracted'

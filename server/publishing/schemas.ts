@@ -321,10 +321,17 @@ export const releaseResponseSchema = {
   200: {
     type: 'object',
     additionalProperties: false,
-    required: ['release', 'citation', 'statistics', 'stories'],
+    required: ['release', 'citation', 'auditHead', 'statistics', 'stories'],
     properties: {
       release: releaseSummarySchema,
       citation: { type: 'string', description: 'The suggested citation' },
+      auditHead: {
+        type: ['object', 'null'],
+        additionalProperties: false,
+        required: ['length', 'hash'],
+        description: "The moderators' audit log when this release was made: its number of entries and the hex SHA-256 head of its hash chain (null before these were published). Keep it: a later rewrite or truncation of the log no longer matches.",
+        properties: { length: { type: 'integer' }, hash: { type: 'string' } },
+      },
       statistics: statisticsSnapshot,
       stories: {
         type: 'array',

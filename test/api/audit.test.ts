@@ -317,8 +317,8 @@ describe('npm run audit:verify (compiled script)', () => {
   });
 
   /** The on-disk PGlite database the script reads; only one process may hold it at a time. */
-  async function withDataDir(work: (db: Kysely<Database>) => Promise<void>): Promise<void> {
-    const { db } = await openDatabase(loadConfig({ DATA_DIR: dataDir }));
+  async function withDataDir(work: (db: Kysely<Database>) => Promise<void>, dir = dataDir): Promise<void> {
+    const { db } = await openDatabase(loadConfig({ DATA_DIR: dir }));
     try {
       await work(db);
     } finally {
@@ -326,10 +326,10 @@ describe('npm run audit:verify (compiled script)', () => {
     }
   }
 
-  function run(): Promise<{ code: number | null; output: string }> {
+  function run(dir = dataDir): Promise<{ code: number | null; output: string }> {
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [script], {
-        env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir },
+        env: { PATH: process.env.PATH ?? '', DATA_DIR: dir },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';
@@ -360,5 +360,32 @@ describe('npm run audit:verify (compiled script)', () => {
     const brokenRun = await run();
     expect(brokenRun.output).toMatch(/^audit log BROKEN at entry 5: /);
     expect(brokenRun.code).toBe(1);
+  });
+
+  it('exits 1 naming the release whose published audit head a truncated log no longer reaches (issue 26)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'offscript-audit-heads-'));
+    try {
+      await withDataDir(async (db) => {
+        await migrateToLatest(db);
+        await appendSample(db);
+        const head = await db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+        // As a release records it (server/publishing/release.ts): the head and the length at that moment.
+        await db
+          .insertInto('batches')
+          .values({ id: crypto.randomUUID(), sequence: 1, released_on: todayUtc(), story_count: 0, statistics: 'null', audit_head_hash: head.hash, audit_length: head.seq })
+          .execute();
+      }, dir);
+      const intact = await run(dir);
+      expect(intact.code).toBe(0);
+      expect(intact.output).toMatch(/reaches the audit head published by each of 1 release/);
+      await withDataDir(async (db) => {
+        await sql`truncate audit_log`.execute(db);
+      }, dir);
+      const truncated = await run(dir);
+      expect(truncated.code).toBe(1);
+      expect(truncated.output).toMatch(/^audit log does NOT MATCH release 1: it published 6 entries with head [0-9a-f]{64}; the log now holds 0/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

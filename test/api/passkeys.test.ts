@@ -4,14 +4,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
-import { deriveModeratorKeys, MODERATOR_SALT_BYTES, randomBytes, unwrapIntakeKeyPair, wrapIntakeSecretKey } from '../../common/protocol/moderator-keys.js';
+import { deriveModeratorKeys, MODERATOR_SALT_BYTES, moderatorKeysFromSeed, passphraseSeed, randomBytes, unwrapIntakeKeyPair, wrapIntakeSecretKey } from '../../common/protocol/moderator-keys.js';
 import { enrolModerator, inviteModerator } from '../../server/moderation/team-service.js';
 import { loadLoginSecrets } from '../../server/moderation/session-service.js';
 import { loginHandleHash } from '../../common/protocol/digest.js';
 import type { PasskeyOptionsView as PasskeyOptions } from '../../common/moderation/access-view.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { createIntakeKey } from '../support/intake.js';
 import { SoftwarePasskey } from '../support/passkey.js';
-import { call, enrolAdminAndModerator, enrolViaApi, logInViaApi, passkeysOf, registerPasskey, s, signedLogin, visit, type TestModerator } from '../support/moderation.js';
+import { call, enrolAdminAndModerator, freshAssertion, enrolViaApi, logInViaApi, passkeysOf, registerPasskey, s, signedLogin, visit, type TestModerator } from '../support/moderation.js';
 
 const ORIGIN = 'http://127.0.0.1:3000';
 let t: TestApp;
@@ -126,13 +127,14 @@ describe('registrations', () => {
     const options = (await call(t.app, mod, 'POST', '/mod/api/passkeys/options', {})).json() as PasskeyOptions;
     expect(options.keysBoundToPasskey).toBe(false);
     const [only] = (await call(t.app, mod, 'GET', '/mod/api/passkeys')).json().passkeys as { id: string }[];
-    expect((await call(t.app, mod, 'POST', `/mod/api/passkeys/${only!.id}/remove`, {})).statusCode).toBe(409);
+    expect((await call(t.app, mod, 'POST', `/mod/api/passkeys/${only!.id}/remove`, { assertion: await freshAssertion(t.app, mod) })).statusCode).toBe(409);
     const { passkey, registration } = registerPasskey(t.app, options);
-    expect((await call(t.app, mod, 'POST', '/mod/api/passkeys', registration)).statusCode).toBe(201);
-    expect((await call(t.app, mod, 'POST', `/mod/api/passkeys/${only!.id}/remove`, {})).statusCode).toBe(200);
+    expect((await call(t.app, mod, 'POST', '/mod/api/passkeys', { ...registration, assertion: await freshAssertion(t.app, mod) })).statusCode).toBe(201);
+    expect((await call(t.app, mod, 'POST', `/mod/api/passkeys/${only!.id}/remove`, { assertion: await freshAssertion(t.app, mod) })).statusCode).toBe(200);
+    passkeysOf('mod').unshift(passkey);
     // Another moderator's passkey is not theirs to remove.
     const [adminsOnly] = (await call(t.app, admin, 'GET', '/mod/api/passkeys')).json().passkeys as { id: string }[];
-    expect((await call(t.app, mod, 'POST', `/mod/api/passkeys/${adminsOnly!.id}/remove`, {})).statusCode).toBe(404);
+    expect((await call(t.app, mod, 'POST', `/mod/api/passkeys/${adminsOnly!.id}/remove`, { assertion: await freshAssertion(t.app, mod) })).statusCode).toBe(404);
     const who = await visit(t.app);
     const signed = await signedLogin(t.app, who, 'mod', mod.passphrase, ORIGIN, passkey);
     expect(signed.passkeyStatus).toBe(200);
@@ -147,7 +149,7 @@ describe('registrations', () => {
     expect(Buffer.from(erin.keys.signKeyPair.publicKey).equals(Buffer.from(bound.keys.signKeyPair.publicKey))).toBe(true);
     const options = (await call(t.app, erin, 'POST', '/mod/api/passkeys/options', {})).json() as PasskeyOptions;
     expect(options.keysBoundToPasskey).toBe(true);
-    const refused = await call(t.app, erin, 'POST', '/mod/api/passkeys', registerPasskey(t.app, options).registration);
+    const refused = await call(t.app, erin, 'POST', '/mod/api/passkeys', { ...registerPasskey(t.app, options).registration, assertion: await freshAssertion(t.app, erin) });
     expect(refused.statusCode).toBe(400);
     expect(refused.json().error.code).toBe('passkey_needs_prf');
   });
@@ -156,7 +158,8 @@ describe('registrations', () => {
 describe('recovery after a lost authenticator', () => {
   it('re-enrolment gives new keys and restores access to submissions only through a fresh grant', async () => {
     const sumo = await loadSodiumSumo();
-    await enrolViaApi(t.app, t.database.db, 'frank', 'moderator');
+    // Only keys bound to a PRF passkey may hold the intake key (issue 23).
+    await enrolViaApi(t.app, t.database.db, 'frank', 'moderator', { prf: true });
     let frank = await logInViaApi(t.app, 'frank', 'frank lantern orbit meadow', ORIGIN);
     const keysOf = async (who: TestModerator) => ((await call(t.app, who, 'GET', '/mod/api/keys')).json() as { keys: { intakeKeyId: string; wrappedSecretKey: string }[] }).keys;
     const grantTo = async (who: TestModerator) => {
@@ -164,7 +167,7 @@ describe('recovery after a lost authenticator', () => {
         intakeKeyId: k.intakeKeyId,
         wrappedSecretKey: toBase64(s, wrapIntakeSecretKey(sumo, unwrapIntakeKeyPair(sumo, fromBase64(s, k.wrappedSecretKey), admin.keys.boxKeyPair).privateKey, who.keys.boxKeyPair.publicKey)),
       }));
-      expect((await call(t.app, admin, 'POST', `/mod/api/team/${who.id}/grants`, { grants })).statusCode).toBe(200);
+      expect((await call(t.app, admin, 'POST', `/mod/api/team/${who.id}/grants`, { grants, assertion: await freshAssertion(t.app, admin) })).statusCode).toBe(200);
     };
     await grantTo(frank);
     expect(await keysOf(frank)).toHaveLength(1);
@@ -183,8 +186,9 @@ describe('recovery after a lost authenticator', () => {
     const who = await visit(t.app);
     const options = (await call(t.app, who, 'POST', '/mod/api/enrol/passkey-options', { token })).json() as PasskeyOptions;
     const salt = randomBytes(sumo, MODERATOR_SALT_BYTES);
-    const newKeys = deriveModeratorKeys(sumo, 'frank second lantern orbit', salt);
-    const { passkey, registration } = registerPasskey(t.app, options);
+    const seed = randomBytes(sumo, 32);
+    const newKeys = moderatorKeysFromSeed(sumo, seed);
+    const { passkey, registration } = registerPasskey(t.app, options, { argon: passphraseSeed(sumo, 'frank second lantern orbit', salt), seed });
     const enrolled = await call(t.app, who, 'POST', '/mod/api/enrol', {
       token, salt: toBase64(s, salt), signPublicKey: toBase64(s, newKeys.signKeyPair.publicKey), boxPublicKey: toBase64(s, newKeys.boxKeyPair.publicKey), passkey: registration,
     });
@@ -243,6 +247,18 @@ describe('moderators enrolled before passkeys', () => {
       const hana = await logInViaApi(graceful.app, 'hana', 'hana lantern orbit meadow', ORIGIN);
       expect((await call(graceful.app, hana, 'GET', '/mod/api/keys')).statusCode).toBe(200);
       expect((await call(graceful.app, hana, 'GET', '/mod')).body).toContain('grace period');
+      // A passphrase-only session reads; it does not decide (issue 26).
+      const decided = await call(graceful.app, hana, 'POST', '/mod/api/submissions/00000000-0000-4000-8000-000000000000/reject', { reason: 'not for us' });
+      expect(decided.statusCode).toBe(403);
+      expect(decided.json().error.code).toBe('passkey_required');
+      // Holding wrapped intake keys, she may not register from this passphrase-only session the passkey that would unlock them.
+      const key = await createIntakeKey(graceful.database.db);
+      await graceful.database.db.insertInto('intake_key_grants').values({ intake_key_id: key.id, moderator_id: hana.id, wrapped_secret_key: wrapIntakeSecretKey(sumo, key.keyPair.privateKey, keys.boxKeyPair.publicKey) }).execute();
+      const options = (await call(graceful.app, hana, 'POST', '/mod/api/passkeys/options', {})).json() as PasskeyOptions;
+      const first = await call(graceful.app, hana, 'POST', '/mod/api/passkeys', registerPasskey(graceful.app, options).registration);
+      expect(first.statusCode).toBe(403);
+      expect(first.json().error.code).toBe('passkey_needs_approval');
+      expect(await graceful.database.db.selectFrom('passkeys').select('id').where('moderator_id', '=', hana.id).execute()).toEqual([]);
       // Eight days after she was first asked, the grace period is over.
       await graceful.database.db.updateTable('moderators').set({ passkey_asked_on: new Date(Date.now() - 8 * 86_400_000).toISOString().slice(0, 10) }).where('id', '=', hana.id).execute();
       expect((await call(graceful.app, hana, 'GET', '/mod/api/keys')).statusCode).toBe(403);

@@ -4,8 +4,8 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
-import { addVirtualAuthenticator, appAndChromium, chromiumAvailable } from '../support/browser.js';
-import { enrolViaApi, passkeysOf } from '../support/moderation.js';
+import { addVirtualAuthenticator, appAndChromium, chromiumAvailable, moderatorTab } from '../support/browser.js';
+import { enrolViaApi, logInViaApi, passkeysOf } from '../support/moderation.js';
 
 describe.skipIf(!chromiumAvailable)('rotation and grants seal only to verified keys, in Chromium', () => {
   const run = appAndChromium();
@@ -28,20 +28,19 @@ describe.skipIf(!chromiumAvailable)('rotation and grants seal only to verified k
   }
 
   it('seals to the administrator and to bob, whom she verified; names carol; after a swap of bob’s key, not bob', async () => {
-    await enrolViaApi(run.t.app, run.t.database.db, 'alice', 'administrator', { createIntakeKey: true, passphrase: 'alice pinning orbit meadow lantern' });
-    await enrolViaApi(run.t.app, run.t.database.db, 'bob', 'moderator', { passphrase: 'bob pinning orbit meadow lantern' });
+    // Only keys bound to a PRF passkey may hold the intake key (issue 23).
+    await enrolViaApi(run.t.app, run.t.database.db, 'alice', 'administrator', { createIntakeKey: true, passphrase: 'alice pinning orbit meadow lantern', prf: true });
+    await enrolViaApi(run.t.app, run.t.database.db, 'bob', 'moderator', { passphrase: 'bob pinning orbit meadow lantern', prf: true });
     await enrolViaApi(run.t.app, run.t.database.db, 'carol', 'moderator', { passphrase: 'carol pinning orbit meadow lantern' });
 
-    const context = await run.browser.newContext();
-    const page = await context.newPage();
+    // A PRF secret cannot move into Chromium's virtual authenticator: alice logs in here and the tab
+    // gets her session and keys; her passkey, copied into the browser, answers the fresh assertions.
+    const alice = await logInViaApi(run.t.app, 'alice', 'alice pinning orbit meadow lantern', run.t.origin);
+    const page = await moderatorTab(run.browser, alice, run.t.origin);
+    const context = page.context();
     page.on('pageerror', (error) => console.error('page error:', error.message));
     page.on('dialog', (dialog) => void dialog.accept());
     await addVirtualAuthenticator(page, { passkeys: passkeysOf('alice') });
-    await page.goto(`${run.t.origin}/mod/login`);
-    await page.getByLabel('Handle').fill('alice');
-    await page.getByLabel('Passphrase').fill('alice pinning orbit meadow lantern');
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL(`${run.t.origin}/mod`, { timeout: 30_000 });
 
     // The team page says, from the browser's own check, whom it trusts.
     await page.goto(`${run.t.origin}/mod/team`);

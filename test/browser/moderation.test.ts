@@ -22,7 +22,8 @@ describe.skipIf(!chromiumAvailable)('the moderation console in Chromium', () => 
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    t = await startListeningTestApp();
+    // One administrator, passkeys without PRF (step 10): the operator's settings for such a trial (issue 26).
+    t = await startListeningTestApp({ ALLOW_KEYS_WITHOUT_PRF: '1', INVITED_REVIEWER_WAIT_DAYS: '0' });
     browser = await launchChromium();
   });
   afterAll(async () => {

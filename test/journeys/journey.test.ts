@@ -69,7 +69,9 @@ describe.skipIf(!chromiumAvailable)(`the whole journey on ${process.env.DATABASE
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'offscript-journey-'));
-    const env: Record<string, string> = { DATA_DIR: dataDir, K_MIN: '3', BATCH_MIN: '3', BATCH_DELAY_DAYS: '0', RATE_LIMIT_MAX: '1000' };
+    // One administrator invites the reviewer: without a second administrator, the operator's waiting
+    // period (INVITED_REVIEWER_WAIT_DAYS, issue 26) is what lets bob review alice's drafts; 0 for the journey.
+    const env: Record<string, string> = { DATA_DIR: dataDir, K_MIN: '3', BATCH_MIN: '3', BATCH_DELAY_DAYS: '0', RATE_LIMIT_MAX: '1000', INVITED_REVIEWER_WAIT_DAYS: '0' };
     if (process.env.DATABASE_URL) {
       postgres = await openTestDatabase();
       env.DATABASE_URL = postgres.url!;

@@ -110,10 +110,11 @@ export async function enrolViaApi(
   db: Kysely<Database>,
   handle: string,
   role: ModeratorRole,
-  options: { createIntakeKey?: boolean; passphrase?: string; prf?: boolean } = {},
+  options: { createIntakeKey?: boolean; passphrase?: string; prf?: boolean; invitationUrl?: string } = {},
 ): Promise<{ keys: ModeratorKeys; passphrase: string; intake?: BoxKeyPair; token: string; passkey: SoftwarePasskey }> {
   const passphrase = options.passphrase ?? `${handle} lantern orbit meadow`;
-  const { token } = await inviteModerator(db, { handle, role }, 'operator');
+  // From an invitation an administrator made (its link), or one the operator makes now.
+  const token = options.invitationUrl ? /\/mod\/enrol\/([^/?#\s]+)$/.exec(options.invitationUrl)![1]! : (await inviteModerator(db, { handle, role }, 'operator')).token;
   const salt = randomBytes(sumo, MODERATOR_SALT_BYTES);
   const argon = argonFor(passphrase, salt);
   // With PRF the seed is random and each passkey wraps it; without, Argon2id's output is the seed.
@@ -206,4 +207,12 @@ export async function enrolAdminAndModerator(
 export async function enrolAuthorAndReviewer(app: FastifyInstance, db: Kysely<Database>, origin: string): Promise<{ author: TestModerator; reviewer: TestModerator }> {
   const { admin, mod } = await enrolAdminAndModerator(app, db, origin, { admin: 'author', mod: 'reviewer' });
   return { author: admin, reviewer: mod };
+}
+
+/** A fresh passkey assertion (issue 26), as the console makes one before a sensitive change: on a challenge issued to this session. */
+export async function freshAssertion(app: FastifyInstance, who: Browserless & { handle: string }, passkey: SoftwarePasskey | undefined = passkeysOf(who.handle)[0]) {
+  const response = await call(app, who, 'POST', '/mod/api/assertions/options', {});
+  if (response.statusCode !== 200) throw new Error(`assertion options failed: ${response.body}`);
+  if (!passkey) throw new Error(`${who.handle} has no passkey`);
+  return passkey.assert((response.json() as { challenge: string }).challenge);
 }

@@ -14,6 +14,8 @@ export class SoftwarePasskey {
   private readonly publicKey: KeyObject;
   private readonly prfSecret = randomBytes(32);
   private counter = 0;
+  /** Whether the authenticator says it verified the person (the UV flag); false: presence only. */
+  userVerified = true;
 
   constructor(readonly rpId: string, readonly origin: string) {
     const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -59,7 +61,7 @@ export class SoftwarePasskey {
     idLength.writeUInt16BE(this.credentialId.length);
     const attested = Buffer.concat([Buffer.alloc(16), idLength, this.credentialId, cose]);
     // Flags: user present, user verified, attested credential data.
-    const authData = this.authenticatorData(0x01 | 0x04 | 0x40, attested);
+    const authData = this.authenticatorData(0x01 | (this.userVerified ? 0x04 : 0) | 0x40, attested);
     const noStatement = new Map<string, string>();
     const attestationObject = isoCBOR.encode(new Map<string, string | Map<string, string> | Uint8Array>([['fmt', 'none'], ['attStmt', noStatement], ['authData', authData]]));
     return {
@@ -85,7 +87,7 @@ export class SoftwarePasskey {
 
   /** An assertion on `challenge` (base64url), as @simplewebauthn/browser would send it. */
   assert(challenge: string): AuthenticationResponseJSON {
-    const authData = this.authenticatorData(0x01 | 0x04);
+    const authData = this.authenticatorData(0x01 | (this.userVerified ? 0x04 : 0));
     const clientDataJSON = this.clientData('webauthn.get', challenge);
     const signature = sign('sha256', Buffer.concat([authData, sha256(clientDataJSON)]), this.privateKey);
     return {

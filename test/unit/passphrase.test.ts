@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { generatePassphrase, SUGGESTED_PASSPHRASE_BITS, SUGGESTED_PASSPHRASE_MIN_WORDS } from '../../common/protocol/moderator-keys.js';
 import { judgePassphrase } from '../../views/assets/moderation/passphrase-strength.js';
+import { DEMO_PASSPHRASE } from '../../common/moderation/demo-passphrase.js';
 
 const sodium = await loadSodiumSumo();
 
@@ -20,6 +21,14 @@ describe('judgePassphrase', () => {
   it('counts the handle as known to an attacker', () => {
     expect(judgePassphrase('velvet lantern orbit meadow', ['bob']).strongEnough).toBe(true);
     expect(judgePassphrase('velvetlantern orbit meadow', ['velvetlantern']).strongEnough).toBe(false);
+  });
+
+  it('refuses the demo passphrase printed in the README, in any case or spacing (issue 26)', () => {
+    for (const typed of [DEMO_PASSPHRASE, ` Demo only  FICTIONAL offscript moderator `]) {
+      const verdict = judgePassphrase(typed, ['alice']);
+      expect(verdict.strongEnough).toBe(false);
+      expect(verdict.message).toMatch(/README/);
+    }
   });
 
   it('accepts every suggested passphrase', () => {

@@ -1,6 +1,17 @@
 // The workflow's rules, as services, routes and the console ask them.
 import { describe, expect, it } from 'vitest';
-import { claimRefusal, decisionRefusal, isUndecided, statusOnClaim, STORY_STATUSES, storyReviewRefusal, storyRevisionRefusal, SUBMISSION_STATUSES } from '../../common/workflow.js';
+import {
+  claimRefusal,
+  decisionRefusal,
+  invitedReviewerRefusal,
+  isUndecided,
+  statusOnClaim,
+  STORY_STATUSES,
+  storyReviewRefusal,
+  storyRevisionRefusal,
+  SUBMISSION_STATUSES,
+  teamChangeTransition,
+} from '../../common/workflow.js';
 
 describe('workflow', () => {
   it('counts received, in review and needs info as undecided, and nothing else', () => {
@@ -31,5 +42,26 @@ describe('workflow', () => {
     expect(decisionRefusal({ status: 'in_review', claimedBy: 'a' }, 'b')).toBe('claimed_by_other');
     expect(decisionRefusal({ status: 'in_review', claimedBy: 'a' }, 'a')).toBeUndefined();
     expect(decisionRefusal({ status: 'received', claimedBy: null }, 'b')).toBeUndefined();
+  });
+});
+
+describe('team changes (issue 26)', () => {
+  const proposal = { status: 'proposed' as const, proposedBy: 'ann' };
+  it('another administrator approves or refuses; the proposer only withdraws; a decided change moves no more', () => {
+    expect(teamChangeTransition(proposal, 'approve', { id: 'bea', role: 'administrator' })).toEqual({ to: 'applied' });
+    expect(teamChangeTransition(proposal, 'approve', { id: 'ann', role: 'administrator' })).toEqual({ refusal: 'own_proposal' });
+    expect(teamChangeTransition(proposal, 'approve', { id: 'mo', role: 'moderator' })).toEqual({ refusal: 'administrators_only' });
+    expect(teamChangeTransition(proposal, 'refuse', { id: 'bea', role: 'administrator' })).toEqual({ to: 'refused' });
+    expect(teamChangeTransition(proposal, 'withdraw', { id: 'bea', role: 'administrator' })).toEqual({ refusal: 'not_proposer' });
+    expect(teamChangeTransition(proposal, 'withdraw', { id: 'ann', role: 'administrator' })).toEqual({ to: 'withdrawn' });
+    expect(teamChangeTransition({ ...proposal, status: 'applied' }, 'approve', { id: 'bea', role: 'administrator' })).toEqual({ refusal: 'not_proposed' });
+  });
+
+  it('an account its author invited alone reviews their drafts only once confirmed or after the wait', () => {
+    const invited = { invitedBy: 'ann', confirmedBy: null, invitedOn: '2026-12-01' };
+    expect(invitedReviewerRefusal({ authorId: 'ann' }, invited, '2026-12-14', 14)).toBe('invited_by_author');
+    expect(invitedReviewerRefusal({ authorId: 'ann' }, invited, '2026-12-15', 14)).toBeUndefined();
+    expect(invitedReviewerRefusal({ authorId: 'ann' }, { ...invited, confirmedBy: 'bea' }, '2026-12-02', 14)).toBeUndefined();
+    expect(invitedReviewerRefusal({ authorId: 'bea' }, invited, '2026-12-02', 14)).toBeUndefined();
   });
 });

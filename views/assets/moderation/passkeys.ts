@@ -2,7 +2,7 @@
 // passkeys), remove one (never the last). The server audits both.
 import { describeError } from '../../../common/error-messages.js';
 import { api, element, KEYS_NOT_IN_TAB, moderatorKeysForTab, say, sodiumReady, storedKeyBinding } from './console.js';
-import { createPasskey, registrationBody } from './webauthn.js';
+import { createPasskey, freshAssertion, registrationBody } from './webauthn.js';
 import type { PasskeyOptionsView } from '../../../common/moderation/access-view.js';
 import { startPage } from './page-start.js';
 
@@ -14,6 +14,10 @@ export function initPasskeys(): void {
     void (async () => {
       try {
         const sodium = await sodiumReady;
+        // A passkey you already have confirms the change first (not on a first passkey: there is none to ask).
+        const passkeys = document.querySelectorAll('tr[data-passkey-id]').length;
+        if (passkeys > 0) say(status, 'Confirm with a passkey you already have…');
+        const assertion = passkeys > 0 ? await freshAssertion() : undefined;
         const options = await api<PasskeyOptionsView>('/mod/api/passkeys/options', 'POST');
         // Keys handed over by another tab come with their binding.
         if (options.keysBoundToPasskey && !storedKeyBinding(sodium)) await moderatorKeysForTab(sodium);
@@ -21,7 +25,7 @@ export function initPasskeys(): void {
         if (options.keysBoundToPasskey && !binding) throw new Error(KEYS_NOT_IN_TAB);
         say(status, 'Register the new passkey when your browser asks…');
         const passkey = await createPasskey(sodium, options);
-        await api('/mod/api/passkeys', 'POST', registrationBody(sodium, passkey, binding));
+        await api('/mod/api/passkeys', 'POST', { ...registrationBody(sodium, passkey, binding), ...(assertion ? { assertion } : {}) });
         location.reload();
       } catch (error) {
         fail(error);
@@ -32,7 +36,9 @@ export function initPasskeys(): void {
   for (const button of document.querySelectorAll<HTMLButtonElement>('.remove-passkey')) {
     button.addEventListener('click', () => {
       if (!window.confirm('Remove this passkey? It will no longer log you in.')) return;
-      void api(`/mod/api/passkeys/${button.dataset.passkeyId}/remove`, 'POST').then(() => location.reload(), fail);
+      void freshAssertion()
+        .then((assertion) => api(`/mod/api/passkeys/${button.dataset.passkeyId}/remove`, 'POST', { assertion }))
+        .then(() => location.reload(), fail);
     });
   }
 }

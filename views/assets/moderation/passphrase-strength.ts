@@ -5,6 +5,9 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
 import * as english from '@zxcvbn-ts/language-en';
+import { codedErrorMessage } from '../../../common/error-messages.js';
+import { CodedError } from '../../../common/errors.js';
+import { isDemoPassphrase } from '../../../common/moderation/demo-passphrase.js';
 
 /** zxcvbn's estimate of guesses an attacker needs, as a power of ten; its top score starts at 10. */
 export const MIN_GUESSES_LOG10 = 20;
@@ -23,6 +26,7 @@ export interface PassphraseVerdict {
 
 export function judgePassphrase(passphrase: string, userInputs: string[]): PassphraseVerdict {
   if (passphrase === '') return { strongEnough: false, message: 'Type a passphrase, or use the suggested one.' };
+  if (isDemoPassphrase(passphrase)) return { strongEnough: false, message: codedErrorMessage(new CodedError('demo_passphrase')) };
   const result = estimator.check(passphrase, [...userInputs, 'offscript', 'moderator', 'moderation']);
   if (result.score === 4 && result.guessesLog10 >= MIN_GUESSES_LOG10) {
     return { strongEnough: true, message: 'Strong enough.' };

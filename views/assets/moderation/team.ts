@@ -6,12 +6,17 @@ import { generateIntakeKeyPair } from '../../../common/protocol/intake-key.js';
 import { moderatorKeyFingerprint, signVerification, trustedMembers, type ModeratorPublicKeys } from '../../../common/protocol/key-verification.js';
 import { wrapIntakeSecretKey } from '../../../common/protocol/moderator-keys.js';
 import { api, asSodium, element, moderatorKeysForTab, say, sodiumReady, unlockIntakeKeys, type SodiumSumo } from './console.js';
-import type { IntakeKeyRotationView, InvitationView, TeamMember, TeamView } from '../../../common/moderation/team-view.js';
+import type { IntakeKeyRotationView, InvitationView, ProposalView, TeamChangeOutcomeView, TeamMember, TeamView } from '../../../common/moderation/team-view.js';
+import { freshAssertion } from './webauthn.js';
 import { openWatchList, sealWatchList } from './watch-list.js';
 import { describeError } from '../../../common/error-messages.js';
 import { startPage } from './page-start.js';
 
 type Member = TeamMember;
+
+/** A team change another administrator must approve first (issue 26): the server answers 202 with the proposal. */
+const isProposal = (answer: object): answer is ProposalView => 'proposal' in answer;
+const PROPOSED = 'Proposed: another administrator must approve it (with their passkey) before it takes effect. They see it under "Waiting for a second administrator".';
 
 function publicKeysOf(sodium: SodiumSumo, member: Pick<Member, 'boxPublicKey' | 'signPublicKey'>): ModeratorPublicKeys | null {
   if (!member.boxPublicKey || !member.signPublicKey) return null;
@@ -40,11 +45,11 @@ export function initTeam(): void {
     event.preventDefault();
     void (async () => {
       try {
-        const { url } = await api<InvitationView>('/mod/api/team/invitations', 'POST', {
+        const answer = await api<InvitationView | ProposalView>('/mod/api/team/invitations', 'POST', {
           handle: element<HTMLInputElement>('invite-handle').value.trim(),
           role: element<HTMLSelectElement>('invite-role').value,
         });
-        say(element('invite-result'), `Send this one-time link (valid 48 hours) by a private channel: ${url}`);
+        say(element('invite-result'), isProposal(answer) ? PROPOSED : `Send this one-time link (valid 48 hours) by a private channel: ${answer.url}`);
       } catch (error) {
         say(element('invite-result'), describeError(error, 'Invitation failed.'));
       }
@@ -93,7 +98,12 @@ export function initTeam(): void {
             intakeKeyId,
             wrappedSecretKey: toBase64(asSodium(sodium), wrapIntakeSecretKey(sodium, pair.privateKey, pending!.keys.boxPublicKey)),
           }));
-          await api(`/mod/api/team/${pending.id}/grants`, 'POST', { grants });
+          const answer = await api<object>(`/mod/api/team/${pending.id}/grants`, 'POST', { grants, assertion: grants.length > 0 ? await freshAssertion() : undefined });
+          if (isProposal(answer)) {
+            say(status, PROPOSED);
+            panel.hidden = true;
+            return;
+          }
         }
         location.reload();
       } catch (error) {
@@ -130,15 +140,21 @@ export function initTeam(): void {
   for (const button of document.querySelectorAll<HTMLButtonElement>('.disable-button')) {
     button.addEventListener('click', () => {
       if (!confirm_(`Disable ${button.dataset.handle}? Their sessions end now and their keys are deleted.`)) return;
-      void api(`/mod/api/team/${button.dataset.memberId}/disable`, 'POST').then(() => location.reload(), fail);
+      void api<object>(`/mod/api/team/${button.dataset.memberId}/disable`, 'POST').then((answer) => (isProposal(answer) ? say(status, PROPOSED) : location.reload()), fail);
     });
   }
 
   for (const button of document.querySelectorAll<HTMLButtonElement>('.reenrol-button')) {
     button.addEventListener('click', () => {
       if (!confirm_(`Re-enrol ${button.dataset.handle}? Their keys, passkeys and grants are deleted now; they enrol again from a new link.`)) return;
-      void api<InvitationView>(`/mod/api/team/${button.dataset.memberId}/reenrol`, 'POST').then(
-        ({ url }) => say(status, `Send ${button.dataset.handle} this one-time link (valid 48 hours) by a private channel: ${url} — then compare their new fingerprint and grant the key again.`),
+      void api<InvitationView | ProposalView>(`/mod/api/team/${button.dataset.memberId}/reenrol`, 'POST').then(
+        (answer) =>
+          say(
+            status,
+            isProposal(answer)
+              ? PROPOSED
+              : `Send ${button.dataset.handle} this one-time link (valid 48 hours) by a private channel: ${answer.url} — then compare their new fingerprint and grant the key again.`,
+          ),
         fail,
       );
     });
@@ -162,12 +178,14 @@ export function initTeam(): void {
           moderatorId: m.id,
           wrappedSecretKey: toBase64(asSodium(sodium), wrapIntakeSecretKey(sodium, fresh.privateKey, fromBase64(asSodium(sodium), m.boxPublicKey!))),
         }));
-        const { fingerprint } = await api<IntakeKeyRotationView>('/mod/api/intake-keys', 'POST', {
+        const answer = await api<IntakeKeyRotationView | ProposalView>('/mod/api/intake-keys', 'POST', {
           publicKey: toBase64(asSodium(sodium), fresh.publicKey),
           grants,
           ...(terms.length ? { watchList: sealWatchList(sodium, terms, fresh.publicKey) } : {}),
         });
         sodium.memzero(fresh.privateKey);
+        if (isProposal(answer)) return say(status, PROPOSED);
+        const { fingerprint } = answer;
         const left = unverified.length
           ? ` Not sealed to ${unverified.join(', ')}: no administrator you trust has verified their keys. Compare their fingerprints and grant them below.`
           : '';
@@ -177,6 +195,40 @@ export function initTeam(): void {
       }
     })();
   });
+
+  // Proposals another administrator made: approve with a fresh passkey assertion, or refuse.
+  for (const button of document.querySelectorAll<HTMLButtonElement>('.approve-change')) {
+    button.addEventListener('click', () => {
+      void (async () => {
+        try {
+          const outcome = await api<TeamChangeOutcomeView>(`/mod/api/team-changes/${button.dataset.changeId}/approve`, 'POST', { assertion: await freshAssertion() });
+          if (outcome.url) return say(status, `Approved. Send this one-time link (valid 48 hours) by a private channel: ${outcome.url}`);
+          location.reload();
+        } catch (error) {
+          fail(error);
+        }
+      })();
+    });
+  }
+  for (const button of document.querySelectorAll<HTMLButtonElement>('.refuse-change, .withdraw-change')) {
+    const event = button.classList.contains('refuse-change') ? 'refuse' : 'withdraw';
+    button.addEventListener('click', () => void api(`/mod/api/team-changes/${button.dataset.changeId}/${event}`, 'POST').then(() => location.reload(), fail));
+  }
+  for (const button of document.querySelectorAll<HTMLButtonElement>('.role-button')) {
+    button.addEventListener('click', () => {
+      if (!confirm_(`${button.textContent ?? 'Change the role'}? You confirm with your passkey.`)) return;
+      void freshAssertion()
+        .then((assertion) => api<object>(`/mod/api/team/${button.dataset.memberId}/role`, 'POST', { role: button.dataset.role, assertion }))
+        .then((answer) => (isProposal(answer) ? say(status, PROPOSED) : location.reload()), fail);
+    });
+  }
+  for (const button of document.querySelectorAll<HTMLButtonElement>('.confirm-invitation')) {
+    button.addEventListener('click', () => {
+      void freshAssertion()
+        .then((assertion) => api(`/mod/api/team/${button.dataset.memberId}/confirm`, 'POST', { assertion }))
+        .then(() => location.reload(), fail);
+    });
+  }
 
   const watchList = element<HTMLTextAreaElement>('watch-list');
   // Locked until the sealed list is opened, so that nothing typed is overwritten by the load.

@@ -12,7 +12,7 @@ import type { PasskeyOptionsView, PasskeyRegistration } from '../../../common/mo
 import type { SodiumSumo } from '../../../common/protocol/sodium-sumo.js';
 import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
 import { passkeyWrappingKey, PRF_OUTPUT_BYTES, wrapSeed } from '../../../common/protocol/passkey-prf.js';
-import { asSodium } from './console.js';
+import { api, asSodium } from './console.js';
 
 interface PrfResults {
   prf?: { enabled?: boolean; results?: { first?: BufferSource } };
@@ -71,4 +71,14 @@ export function registrationBody(sodium: SodiumSumo, passkey: NewPasskey, bindin
   if (!passkey.prfOutput) throw new Error('This authenticator offers no PRF, which your keys need: use another passkey (a recent security key or phone).');
   const wrapped = wrapSeed(binding.seed, passkeyWrappingKey(sodium, binding.argon, passkey.prfOutput));
   return { response: passkey.response, wrappedSeed: toBase64(asSodium(sodium), wrapped) };
+}
+
+/**
+ * A fresh passkey assertion with user verification, on a challenge the server issued to this
+ * session (issue 26): what adding or removing a passkey, granting keys, changing a role and
+ * approving a team change carry, so that a stolen session cookie alone cannot make them.
+ */
+export async function freshAssertion(): Promise<AuthenticationResponseJSON> {
+  const optionsJSON = await api<PublicKeyCredentialRequestOptionsJSON>('/mod/api/assertions/options', 'POST');
+  return startAuthentication({ optionsJSON });
 }
