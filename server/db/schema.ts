@@ -138,7 +138,8 @@ export interface WatchListsTable {
 
 export interface AccountsTable {
   id: string;
-  submission_id: string | null;
+  /** SHA-256 of the receipt's withdrawal tag (migration 0018); null for accounts accepted before it. */
+  withdrawal_tag_hash: Uint8Array | null;
   role: string | null;
   platforms: Generated<string[]>;
   task_types: Generated<string[]>;
@@ -158,6 +159,9 @@ export interface AccountsTable {
   documents_seen: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
 }
 
+/** An accepted account not yet counted: admitPendingAccounts moves it into accounts at a release (migration 0018). */
+export type PendingAccountsTable = Omit<AccountsTable, 'withdrawn_on'>;
+
 /** Raw counts over counted accounts, kept by triggers (migration 0005); never published as such. */
 export interface AccountTalliesTable {
   kind: string;
@@ -169,7 +173,15 @@ export interface AccountTalliesTable {
 
 export interface StoriesTable {
   id: string;
-  account_id: string;
+  /** SHA-256 of the receipt's withdrawal tag (migration 0018): what a withdrawal retracts it by. */
+  withdrawal_tag_hash: Uint8Array | null;
+  /** The facts its publication needs, copied at acceptance: no join to the counted accounts. */
+  accepted_on: Day;
+  role: string | null;
+  platforms: Generated<string[]>;
+  task_types: Generated<string[]>;
+  conditions: Jsonb<Record<string, string>>;
+  documents_seen: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
   title: string;
   body: string;
   pull_quotes: Jsonb<string[]>;
@@ -288,6 +300,7 @@ export interface Database {
   key_verifications: KeyVerificationsTable;
   watch_lists: WatchListsTable;
   accounts: AccountsTable;
+  pending_accounts: PendingAccountsTable;
   account_tallies: AccountTalliesTable;
   stories: StoriesTable;
   audit_log: AuditLogTable;

@@ -2,12 +2,13 @@
 // by the batch. Statistics refresh only here, and only when enough has changed (DESIGN §6):
 // otherwise the batch carries the previous figures over unchanged, so that comparing two
 // releases never isolates a few accounts.
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { todayUtc } from '../db/day.js';
 import type { Database, Day, PublicTags } from '../db/schema.js';
 import { addDays } from '../moderation/retention.js';
 import { publishedStateChanged } from './cache.js';
+import { admitPendingAccounts, shuffle } from './pending-accounts.js';
 import { EPSILON_PER_COUNT, epsilonValue, geometricNoise, type NoiseSource } from './noise.js';
 import { appendAuditEntry } from '../moderation/audit.js';
 import { STORY_STATUS_WHEN_PUBLICATION_WOULD_CHANGE } from '../../common/workflow.js';
@@ -62,16 +63,6 @@ export interface ReleasedBatch {
   statisticsMs: number;
 }
 
-/** Fisher–Yates with cryptographic randomness: the order must not hint at acceptance order. */
-function shuffle<T>(items: T[]): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-  }
-  return copy;
-}
-
 export function slugFor(title: string): string {
   const words = title
     .normalize('NFKD')
@@ -94,29 +85,17 @@ export async function releaseDueBatch(db: Kysely<Database>, rules: ReleaseRules,
     await sql`lock table batches in share row exclusive mode`.execute(trx);
     const approved = await trx
       .selectFrom('stories')
-      .innerJoin('accounts', 'accounts.id', 'stories.account_id')
-      .select([
-        'stories.id',
-        'stories.title',
-        'stories.attribution_label',
-        'stories.approved_attribution',
-        'stories.approved_tags',
-        'accounts.accepted_on',
-        'accounts.role',
-        'accounts.platforms',
-        'accounts.task_types',
-        'accounts.conditions',
-      ])
-      .where('stories.status', '=', 'approved')
-      .where('accounts.withdrawn_on', 'is', null)
+      .select(['id', 'title', 'attribution_label', 'approved_attribution', 'approved_tags', 'accepted_on', 'role', 'platforms', 'task_types', 'conditions'])
+      .where('status', '=', 'approved')
       .execute();
     if (approved.length < rules.batchMin) return undefined;
     const oldest = approved.map((s) => s.accepted_on).sort()[0]!;
     if (addDays(oldest, rules.batchDelayDays) > today) return undefined;
 
     const started = performance.now();
-    const tallies = await readTallies(trx);
-    const facets = facetTallies(tallies);
+    // The counted accounts as the second reviewers saw them: publications are decided on these.
+    const approvedOn = await readTallies(trx);
+    const facets = facetTallies(approvedOn);
     const publications = new Map(approved.map((story) => [story.id, storyPublication(story, story.attribution_label, facets, rules.kMin)]));
     // What the second reviewer approved is what is published: a story that would publish otherwise goes back to review.
     const changed = approved.filter(
@@ -137,6 +116,10 @@ export async function releaseDueBatch(db: Kysely<Database>, rules: ReleaseRules,
     }
     const waiting = approved.filter((story) => !changed.includes(story));
     if (waiting.length < rules.batchMin) return undefined;
+    // The statistics' refresh point: accounts accepted since the last release are counted from
+    // now on, all at once and shuffled (publishing/pending-accounts.ts).
+    const admitted = await admitPendingAccounts(trx);
+    const tallies = admitted > 0 ? await readTallies(trx) : approvedOn;
     const changes = Number((await trx.selectFrom('statistics_changes').select('changes').where('id', '=', 1).executeTakeFirst())?.changes ?? 0);
     const lastRefresh = await trx.selectFrom('statistics_refreshes').selectAll().orderBy('sequence', 'desc').limit(1).executeTakeFirst();
     const refresh = statisticsRefreshDue(lastRefresh && { refreshedOn: lastRefresh.refreshed_on, changesAt: Number(lastRefresh.changes_at) }, changes, rules.kMin, today, rules.refreshMinDays);

@@ -4,7 +4,7 @@ import { readAccount, type Account } from '../../../common/intake/account.js';
 import type { SubmissionForModerator } from '../../../common/moderation/submission-view.js';
 import type { PublicationPreview } from '../../../common/moderation/publication-view.js';
 import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
-import { openAccount, openMessageWithAnyKey, sealMessage, type BoxKeyPair } from '../../../common/protocol/envelope.js';
+import { openAccount, openMessageWithAnyKey, sealMessage, withdrawalTagOf, type BoxKeyPair } from '../../../common/protocol/envelope.js';
 import { conditionAnswers, conditions, consents, factQuestions, hoursBands, payBands, platforms, roles, taskTypes } from '../../../common/vocabulary.js';
 import { isUndecided } from '../../../common/workflow.js';
 import { replyFilesList, showAttachments } from './attachments.js';
@@ -166,6 +166,7 @@ export function initSubmission(): void {
     let sodium: SodiumSumo;
     let submission: SubmissionView;
     let account: Account;
+    let withdrawalTag: string | undefined;
     let ring: IntakeKeyring;
     let watchList: string[] = [];
     try {
@@ -183,6 +184,8 @@ export function initSubmission(): void {
       // Checked as the form checks it: version 1 or 2, every facet in its vocabulary.
       const opened = openAccount(asSodium(sodium), fromBase64(asSodium(sodium), submission.envelope), intakeKey);
       account = readAccount(opened);
+      const tag = withdrawalTagOf(asSodium(sodium), opened);
+      withdrawalTag = tag && toBase64(asSodium(sodium), tag);
       root.dataset.decryptMs = String(Math.round(performance.now() - started));
       watchList = await openWatchList(sodium, ring);
       showAccount(account, watchList);
@@ -325,7 +328,13 @@ export function initSubmission(): void {
           }
         : undefined;
       const verification = readVerification();
-      await api(`/mod/api/submissions/${id}/accept`, 'POST', { facets, ...(story ? { story } : {}), ...(verification ? { verification } : {}) });
+      // The receipt's withdrawal tag, copied from the sealed account: what a withdrawal finds the account and story by.
+      await api(`/mod/api/submissions/${id}/accept`, 'POST', {
+        facets,
+        ...(story ? { story } : {}),
+        ...(verification ? { verification } : {}),
+        ...(withdrawalTag ? { withdrawalTag } : {}),
+      });
       return story ? 'Accepted; the story draft now waits for a second moderator.' : 'Accepted for statistics.';
     });
     decide('question-form', async () => {
