@@ -19,6 +19,7 @@ import * as m0015 from './0015_verification_tier.js';
 import * as m0016 from './0016_verification_tier_tallies.js';
 import * as m0017 from './0017_reply_attachments.js';
 import * as m0018 from './0018_unlinked_accounts.js';
+import * as m0019 from './0019_scrub_and_forget.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_intake': m0001,
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   '0016_verification_tier_tallies': m0016,
   '0017_reply_attachments': m0017,
   '0018_unlinked_accounts': m0018,
+  '0019_scrub_and_forget': m0019,
 };

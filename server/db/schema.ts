@@ -30,8 +30,10 @@ export interface SubmissionsTable {
   intake_key_id: string;
   envelope: Uint8Array | null;
   padding_bucket: number;
-  reply_public_key: Uint8Array;
-  lookup_hash: Uint8Array;
+  /** Null once withdrawn (migration 0019): the receipt then finds nothing. */
+  reply_public_key: Uint8Array | null;
+  /** Null once withdrawn (migration 0019). */
+  lookup_hash: Uint8Array | null;
   status: Generated<SubmissionStatus>;
   status_changed_on: Day;
   decided_on: Day | null;
@@ -252,6 +254,12 @@ export interface KeyVerificationsTable {
   verified_on: Day;
 }
 
+/** One row: whether something was deleted since the last scrub (migration 0019, server/db/scrub.ts). */
+export interface ScrubDueTable {
+  id: number;
+  due: boolean;
+}
+
 /** One row whose boolean /readyz flips to prove the database can write. */
 export interface ReadinessProbeTable {
   id: number;
@@ -308,6 +316,7 @@ export interface Database {
   statistics_changes: StatisticsChangesTable;
   statistics_refreshes: StatisticsRefreshesTable;
   readiness_probe: ReadinessProbeTable;
+  scrub_due: ScrubDueTable;
   attachment_uploads: AttachmentUploadsTable;
   attachment_files: AttachmentFilesTable;
   attachment_chunks: AttachmentChunksTable;

@@ -14,6 +14,7 @@ import { CodedError } from '../../common/errors.js';
 import { currentIntakeKey } from '../intake/service.js';
 import { publishedStateChanged } from '../publishing/cache.js';
 import { appendAuditEntry } from '../moderation/audit.js';
+import { markScrubDue } from '../db/scrub.js';
 import { lookupTokenHash, withdrawalTagHash } from '../../common/protocol/digest.js';
 import { fromBase64 } from '../../common/protocol/encoding.js';
 import { openMessage, sealMessage, type BoxKeyPair } from '../../common/protocol/envelope.js';
@@ -26,6 +27,7 @@ import {
   buildTimeline,
   STATUS_DESCRIPTIONS,
   TIMELINE_LABELS,
+  WITHDRAWN_NOTICE,
   type TimelineEvent,
 } from '../../common/followup/timeline.js';
 
@@ -249,7 +251,8 @@ export async function withdrawSubmission(db: Kysely<Database>, lookupToken: Uint
     const row = await lockedLiveSubmission(trx, hash);
     await trx
       .updateTable('submissions')
-      .set({ envelope: null, status: 'withdrawn', status_changed_on: today })
+      // Nor the lookup hash, nor the reply key: the words then find nothing, as words never given.
+      .set({ envelope: null, lookup_hash: null, reply_public_key: null, status: 'withdrawn', status_changed_on: today })
       .where('id', '=', row.id)
       .execute();
     // Files first: reply files go with their messages, and are counted before they do.
@@ -278,6 +281,7 @@ export async function withdrawSubmission(db: Kysely<Database>, lookupToken: Uint
         .executeTakeFirst();
       draftsDeleted = Number(deleted.numDeletedRows);
     }
+    await markScrubDue(trx);
     // No subject: the entry says that a withdrawal happened, not whose.
     await appendAuditEntry(trx, { actor: 'system', action: 'submission.withdrawn', details: { storiesRetracted, draftsDeleted, filesDeleted } });
     return { storiesRetracted, draftsDeleted };
@@ -379,7 +383,8 @@ export async function handleStatusForm(db: Kysely<Database>, limits: AttachmentL
           throw new CodedError('not_confirmed');
         }
         await withdrawSubmission(db, lookupToken, withdrawalTag);
-        notice = 'Your account was withdrawn. The encrypted account and all messages were deleted.';
+        // Nothing is left to look up: the words now find nothing, as words never given.
+        return { statusCode: 200, notice: WITHDRAWN_NOTICE, keepMessage: false };
       }
     } catch (error) {
       if (!(error instanceof CodedError) || error.statusCode === 503) throw error;

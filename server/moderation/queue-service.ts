@@ -129,7 +129,8 @@ export async function openSubmission(db: Kysely<Database>, id: string): Promise<
     paddingBucket: row.padding_bucket,
     intakeKeyId: row.intake_key_id,
     envelope: row.envelope && toBase64(sodium, row.envelope),
-    replyPublicKey: toBase64(sodium, row.reply_public_key),
+    // Null once withdrawn: nobody writes to a source who withdrew.
+    replyPublicKey: row.reply_public_key && toBase64(sodium, row.reply_public_key),
     messages: messages.map((m) => ({
       id: m.id,
       direction: m.direction,

@@ -5,6 +5,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { markScrubDue } from '../db/scrub.js';
 
 /** Fisher–Yates with cryptographic randomness: the order must not hint at acceptance order. */
 export function shuffle<T>(items: readonly T[]): T[] {
@@ -31,5 +32,7 @@ export async function admitPendingAccounts(trx: Kysely<Database>): Promise<numbe
     facts: JSON.stringify(row.facts),
   }));
   await trx.insertInto('accounts').values(rows).execute();
+  // The dead pending rows still lie in acceptance order, facets and all, until the scrub.
+  await markScrubDue(trx);
   return rows.length;
 }

@@ -9,6 +9,7 @@ import type { Database, Day, PublicTags } from '../db/schema.js';
 import { addDays } from '../moderation/retention.js';
 import { publishedStateChanged } from './cache.js';
 import { admitPendingAccounts, shuffle } from './pending-accounts.js';
+import { startPeriodicJob } from '../periodic-job.js';
 import { EPSILON_PER_COUNT, epsilonValue, geometricNoise, type NoiseSource } from './noise.js';
 import { appendAuditEntry } from '../moderation/audit.js';
 import { STORY_STATUS_WHEN_PUBLICATION_WOULD_CHANGE } from '../../common/workflow.js';
@@ -184,27 +185,14 @@ export function startReleaseJob(
   log: { info(obj: object, msg: string): void; error(obj: object, msg: string): void },
   intervalMs = 60 * 60 * 1000,
 ): DailyRelease {
-  let running: Promise<void> | undefined;
-  const check = () => {
-    if (running) return;
-    running = releaseDueBatch(db, rules)
-      .then((batch) => {
-        if (batch) log.info({ batch: batch.sequence, stories: batch.storyCount }, 'released a batch');
-      })
-      .catch((err: unknown) => log.error({ err }, 'release check failed'))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  check();
-  const timer = setInterval(check, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
+  return startPeriodicJob(
+    async () => {
+      const batch = await releaseDueBatch(db, rules);
+      if (batch) log.info({ batch: batch.sequence, stories: batch.storyCount }, 'released a batch');
     },
-  };
+    (err) => log.error({ err }, 'release check failed'),
+    intervalMs,
+  );
 }
 
 function isCurrentSnapshot(value: unknown): value is PublishedStatistics {

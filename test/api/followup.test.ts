@@ -215,7 +215,7 @@ describe('POST /api/v1/messages', () => {
     expect((await sendMessage(source.lookupToken, largest)).statusCode).toBe(201);
   });
 
-  it('is refused once the submission is decided (409), withdrawn or purged (410)', async () => {
+  it('is refused once the submission is decided (409) or purged (410); withdrawn words find nothing (404)', async () => {
     const decided = await submit();
     await acceptWithStory(decided);
     expectRefusal(await sendMessage(decided.lookupToken, sealedToIntake('late')), 409, 'already_decided');
@@ -228,7 +228,7 @@ describe('POST /api/v1/messages', () => {
 
     const withdrawn = await submit();
     expect((await withdraw(withdrawn.lookupToken)).statusCode).toBe(200);
-    expectRefusal(await sendMessage(withdrawn.lookupToken, sealedToIntake('one more thing')), 410, 'withdrawn');
+    expectRefusal(await sendMessage(withdrawn.lookupToken, sealedToIntake('one more thing')), 404, 'unknown_receipt');
     for (const { submissionId } of [decided, purged, withdrawn]) expect(await messageRows(submissionId)).toEqual([]);
   });
 
@@ -276,15 +276,12 @@ describe('POST /api/v1/withdraw', () => {
     expect(JSON.stringify(entry)).not.toContain(source.submissionId);
     expect((await verifyAuditChain(t.database.db)).ok).toBe(true);
 
-    // Afterwards the status says only that.
-    expect(await answer(source.lookupToken)).toEqual({
-      status: 'withdrawn',
-      timeline: [{ event: 'withdrawn', day: todayUtc() }],
-      messages: [],
-      canReply: false,
-      canWithdraw: false,
-      fileAllowance: { files: 0, paddedBytes: 0 },
-    });
+    // Afterwards the words find nothing, exactly as words never given: the row keeps neither the
+    // lookup hash nor the reply key, so the words prove nothing about an account (docs/threat-model-storage.md).
+    expect(after).toMatchObject({ lookup_hash: null, reply_public_key: null });
+    const never = await lookUp(randomToken());
+    const gone = await lookUp(source.lookupToken, source.withdrawalTag);
+    expect([gone.statusCode, gone.body]).toEqual([never.statusCode, never.body]);
     // The moderators cannot decide on it any more.
     expect((await call(t.app, moderator, 'POST', `/mod/api/submissions/${source.submissionId}/reject`, { reason: 'x' })).statusCode).toBe(409);
   });
@@ -308,12 +305,12 @@ describe('POST /api/v1/withdraw', () => {
     expect(await t.database.db.selectFrom('stories').select('id').where('id', '=', storyId).execute()).toHaveLength(1);
   });
 
-  it('a repeated withdrawal is 410 and changes nothing', async () => {
+  it('a repeated withdrawal finds nothing (404, as unknown words) and changes nothing', async () => {
     const source = await submit();
     expect((await withdraw(source.lookupToken)).statusCode).toBe(200);
     const entries = async () => (await t.database.db.selectFrom('audit_log').select('seq').execute()).length;
     const before = await entries();
-    expect(expectRefusal(await withdraw(source.lookupToken), 410, 'withdrawn')).toContain('withdrawn');
+    expectRefusal(await withdraw(source.lookupToken), 404, 'unknown_receipt');
     expect(await entries()).toBe(before);
   });
 });
@@ -395,11 +392,11 @@ describe('the no-JavaScript form, POST /status', () => {
     const confirmed = await form({ words: source.words.join(' '), action: 'withdraw', confirm: 'yes' });
     expect(confirmed.statusCode).toBe(200);
     expect(confirmed.body).toContain('Your account was withdrawn');
-    expect(confirmed.body).toContain('data-status="withdrawn"');
-    expect(await submissionRow(source.submissionId)).toMatchObject({ status: 'withdrawn', envelope: null });
+    expect(confirmed.body).toContain('these words find no account');
+    expect(await submissionRow(source.submissionId)).toMatchObject({ status: 'withdrawn', envelope: null, lookup_hash: null });
 
     const again = await form({ words: source.words.join(' '), action: 'withdraw', confirm: 'yes' });
-    expect(again.statusCode).toBe(410);
+    expect(again.statusCode).toBe(404);
   });
 
   it.each([

@@ -37,7 +37,7 @@ describe.skipIf(!chromiumAvailable)('version-2 facets in the console, in Chromiu
     const response = await run.t.app.inject({ method: 'POST', url: '/api/v1/submissions', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(sealed.body) });
     expect(response.statusCode).toBe(201);
     const rows = await run.t.database.db.selectFrom('submissions').select(['id', 'reply_public_key']).execute();
-    const id = rows.find((r) => toBase64(s, r.reply_public_key) === sealed.body.replyPublicKey)!.id;
+    const id = rows.find((r) => toBase64(s, r.reply_public_key!) === sealed.body.replyPublicKey)!.id;
     withdrawalTags.set(id, sealed.withdrawalTag);
     return id;
   }

@@ -215,19 +215,16 @@ describe.skipIf(!chromiumAvailable)('the status page in Chromium', () => {
     expect(posts()).toBe(0);
     await page.getByLabel('I understand this cannot be undone').check();
     await page.getByRole('button', { name: 'Withdraw my account' }).click();
+    // Nothing is left for the words to find: the page says so and shows no status any more.
     await page.getByText('Your account was withdrawn').waitFor();
-    await expect(page.getByTestId('status-text').textContent()).resolves.toBe('Withdrawn.');
-    await expect(page.getByTestId('timeline').locator('li').allTextContents()).resolves.toEqual([
-      `${todayUtc()} You withdrew it. The encrypted account and all messages were deleted.`,
-    ]);
-    await expect(page.getByTestId('messages').locator('li').count()).resolves.toBe(0);
+    await page.getByText('these words find no account').waitFor();
     await expect(page.locator('#withdraw-fields').isHidden()).resolves.toBe(true);
     await expect(page.locator('#reply-fields').isHidden()).resolves.toBe(true);
     expect(posts()).toBe(1);
 
     // 8. The ciphertexts are gone; the story is retracted everywhere.
-    const after = await submissionOf(words);
-    expect(after).toMatchObject({ status: 'withdrawn', envelope: null });
+    const after = await t.database.db.selectFrom('submissions').selectAll().where('id', '=', submission.id).executeTakeFirstOrThrow();
+    expect(after).toMatchObject({ status: 'withdrawn', envelope: null, lookup_hash: null, reply_public_key: null });
     expect(await messagesOf(submission.id)).toEqual([]);
     // Found by the status page's tag and cleared with it: the retracted story keeps nothing of the receipt.
     const story = await t.database.db.selectFrom('stories').select(['status', 'body', 'withdrawal_tag_hash']).where('slug', '=', 'lantern-nights').executeTakeFirstOrThrow();

@@ -3,7 +3,7 @@
 // are opened with the reply key, answers sealed to the intake key. DOM by textContent only
 // (Trusted Types are enforced).
 import type { SourceStatus } from '../../common/followup/schemas.js';
-import { STATUS_DESCRIPTIONS, TIMELINE_LABELS, type TimelineEntry } from '../../common/followup/timeline.js';
+import { STATUS_DESCRIPTIONS, TIMELINE_LABELS, WITHDRAWN_NOTICE, type TimelineEntry } from '../../common/followup/timeline.js';
 import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
 import { openMessage, sealMessage, type BoxKeyPair } from '../../common/protocol/envelope.js';
 import { CodedError, type ErrorBody } from '../../common/errors.js';
@@ -190,8 +190,9 @@ async function main(): Promise<void> {
       progress.textContent = 'Withdrawing your account…';
       await postJson('/api/v1/withdraw', { lookupToken: keys.lookupToken, withdrawalTag: keys.withdrawalTag });
       confirm.checked = false;
-      await refresh(sodium, keys);
-      showNotice('Your account was withdrawn. The encrypted account and all messages were deleted.');
+      // Nothing is left to look up: the words now find no account.
+      hideResult();
+      showNotice(WITHDRAWN_NOTICE);
     },
   };
 

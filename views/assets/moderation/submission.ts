@@ -342,6 +342,8 @@ export function initSubmission(): void {
       if (!question) throw new Error('Write the question first.');
       const team = ring.currentId ? ring.keys.get(ring.currentId) : undefined;
       if (!team) throw new Error('You hold no current intake key to keep a copy for the team; ask an administrator for a grant.');
+      // A withdrawn submission keeps no reply key (and takes no question).
+      if (!submission.replyPublicKey) throw new Error('The source withdrew this account; nothing can be sent to them.');
       const s = asSodium(sodium);
       const seal = (publicKey: Uint8Array) => toBase64(s, sealMessage(s, question, publicKey));
       await api(`/mod/api/submissions/${id}/question`, 'POST', {
