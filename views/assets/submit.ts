@@ -31,6 +31,22 @@ function formFields(form: HTMLFormElement): FormFields {
 
 class SendRefused extends Error {}
 
+/** What a saved PDF is titled while the receipt card prints: nothing that names the site or the page. */
+const PRINT_TITLE = 'Note';
+
+/** While printing (or saving as PDF), the document's title says nothing; afterwards it is restored. */
+function printWithNeutralTitle(): void {
+  let title: string | undefined;
+  window.addEventListener('beforeprint', () => {
+    title = document.title;
+    document.title = PRINT_TITLE;
+  });
+  window.addEventListener('afterprint', () => {
+    if (title !== undefined) document.title = title;
+    title = undefined;
+  });
+}
+
 async function sendEnvelope(
   sodium: Sodium,
   form: HTMLFormElement,
@@ -95,6 +111,7 @@ function showReceipt(words: readonly string[]): void {
     checkResult.textContent = receiptMismatch(checkWords.value, words) ?? 'These are your twelve words, in the right order.';
   });
   element<HTMLButtonElement>('print-receipt').addEventListener('click', () => window.print());
+  printWithNeutralTitle();
   const panel = element<HTMLElement>('receipt-panel');
   panel.hidden = false;
   panel.focus();
