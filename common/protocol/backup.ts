@@ -17,6 +17,16 @@ export const BACKUP_PUBLIC_KEY_BYTES = 32;
 const SEALED_KEY_BYTES = KEY_BYTES + 48;
 const HEADER_BYTES = 24;
 
+function concatenated(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
 export function generateBackupKeyPair(sodium: Sodium): BoxKeyPair {
   const { publicKey, privateKey } = sodium.crypto_box_keypair();
   return { publicKey, privateKey };
@@ -42,13 +52,7 @@ export function sealBackup(sodium: Sodium, plaintext: Uint8Array, operatorPublic
     new DataView(length.buffer).setUint32(0, message.length);
     parts.push(length, message);
   }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatenated(parts);
 }
 
 /** Opens a sealed backup with the operator's key pair; refuses a wrong key, a truncated or altered file. */
@@ -76,11 +80,5 @@ export function openBackup(sodium: Sodium, sealed: Uint8Array, operator: BoxKeyP
     at += 4 + length;
   }
   if (!final || at !== sealed.length) throw new CodedError('backup_unreadable', { reason: 'truncated' });
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concatenated(parts);
 }
