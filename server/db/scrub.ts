@@ -54,7 +54,7 @@ export async function walRetentionWarnings(db: Kysely<Database>): Promise<string
   // The server's own values (reset_val), not this session's: on Postgres the checkpointer obeys
   // those; PGlite checkpoints in this very session, so its session value is the one that counts.
   const { rows } = await sql<{ name: string; value: string }>`select name, case when version() like '%PGlite%' then setting else reset_val end as value
-    from pg_settings where name in ('archive_mode', 'wal_recycle', 'wal_keep_size')`.execute(db);
+    from pg_settings where name in ('archive_mode', 'wal_recycle', 'wal_keep_size', 'track_commit_timestamp')`.execute(db);
   const setting = new Map(rows.map((r) => [r.name, r.value]));
   const warnings: string[] = [];
   if (setting.get('archive_mode') === 'on' || setting.get('archive_mode') === 'always') {
@@ -65,6 +65,9 @@ export async function walRetentionWarnings(db: Kysely<Database>): Promise<string
   }
   if (Number(setting.get('wal_keep_size') ?? 0) > 0) {
     warnings.push('wal_keep_size is above 0: that much old WAL is kept after every checkpoint; set it to 0.');
+  }
+  if (setting.get('track_commit_timestamp') === 'on') {
+    warnings.push('track_commit_timestamp is on: the server keeps every transaction\'s commit time beside its rows (pg_xact_commit_timestamp); set it to off.');
   }
   const slots = await sql<{ n: string }>`select count(*)::text as n from pg_replication_slots`.execute(db).catch(() => ({ rows: [{ n: '0' }] }));
   if (Number(slots.rows[0]?.n ?? 0) > 0) warnings.push('a replication slot exists: WAL it has not consumed is kept, deleted rows included.');

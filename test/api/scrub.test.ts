@@ -161,4 +161,10 @@ describe(`the scrub (${testDatabaseUrl ? 'Postgres' : 'PGlite'})`, () => {
     expect((await postJson(t.app, '/api/v1/status', { lookupToken: kept.lookupToken })).statusCode).toBe(200);
     expect((await postJson(t.app, '/api/v1/status', { lookupToken: withdrawn.lookupToken })).statusCode).toBe(404);
   }, 180_000);
+
+  it('/about says it in plain words', async () => {
+    const about = (await t.app.inject({ url: '/about' })).body;
+    expect(about).toContain('leaves the server\'s files within the hour');
+    expect(about).toContain('For up to an hour the database\'s own log still holds');
+  });
 });
