@@ -5,6 +5,7 @@
 //
 // File layout: MAGIC ‖ sealed file key (32 + SEAL_OVERHEAD bytes) ‖ secretstream header (24) ‖
 // messages, each a 4-byte big-endian length and that many bytes; the last carries TAG_FINAL.
+import { concatBytes } from '../bytes.js';
 import { CodedError } from '../errors.js';
 import type { BoxKeyPair } from './envelope.js';
 import type { Sodium } from './sodium.js';
@@ -17,15 +18,6 @@ export const BACKUP_PUBLIC_KEY_BYTES = 32;
 const SEALED_KEY_BYTES = KEY_BYTES + 48;
 const HEADER_BYTES = 24;
 
-function concatenated(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
 
 export function generateBackupKeyPair(sodium: Sodium): BoxKeyPair {
   const { publicKey, privateKey } = sodium.crypto_box_keypair();
@@ -52,7 +44,7 @@ export function sealBackup(sodium: Sodium, plaintext: Uint8Array, operatorPublic
     new DataView(length.buffer).setUint32(0, message.length);
     parts.push(length, message);
   }
-  return concatenated(parts);
+  return concatBytes(parts);
 }
 
 /** Opens a sealed backup with the operator's key pair; refuses a wrong key, a truncated or altered file. */
@@ -80,5 +72,5 @@ export function openBackup(sodium: Sodium, sealed: Uint8Array, operator: BoxKeyP
     at += 4 + length;
   }
   if (!final || at !== sealed.length) throw new CodedError('backup_unreadable', { reason: 'truncated' });
-  return concatenated(parts);
+  return concatBytes(parts);
 }

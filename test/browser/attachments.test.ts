@@ -173,6 +173,8 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
         expect(raw.includes(canary), `${file.name}: ${canary} in the bytes`).toBe(false);
       }
       expect(tags).not.toMatch(/GPS|Serial Number|Camera Model Name|Date\/Time Original|Author|Producer|Comment/);
+      // Nor the encoder's own colour profile, which would name the browser family (issue 23).
+      expect(tags, file.name).not.toMatch(/ICC|Profile|Color Space Data/);
     }
     // Visible content intact: the same picture sizes, the PDF page drawn at twice its 612 × 792 points.
     const size = (name: string) => exiftool('-s3', '-ImageSize', path.join(dir, name)).trim();
