@@ -234,8 +234,8 @@ describe.skipIf(!chromiumAvailable)('the status page in Chromium', () => {
     expect(retracted.page).toContain('withdrawn at the source');
     for (const surface of [retracted.list, retracted.atom, retracted.api, retracted.page]) expect(surface).not.toContain('Lantern nights');
 
-    // 9. Only the lookup token left this browser, never in a URL; no cookie; nothing from elsewhere.
-    const { lookupToken } = await keysFromWords(words.join(' '));
+    // 9. Only the lookup token and the withdrawal tag left this browser, never in a URL; no cookie; nothing from elsewhere.
+    const { lookupToken, withdrawalTag } = await keysFromWords(words.join(' '));
     for (const request of returning.requests) {
       expect(new URL(request.url()).origin).toBe(t.origin);
       expect(request.url()).not.toContain(words[0]!);
@@ -245,7 +245,7 @@ describe.skipIf(!chromiumAvailable)('the status page in Chromium', () => {
     }
     const lookups = returning.requests.filter((r) => r.url().endsWith('/api/v1/status'));
     expect(lookups.length).toBeGreaterThan(0);
-    for (const lookup of lookups) expect(JSON.parse(lookup.postData()!)).toEqual({ lookupToken });
+    for (const lookup of lookups) expect(JSON.parse(lookup.postData()!)).toEqual({ lookupToken, withdrawalTag });
     expect(await returning.context.cookies()).toEqual([]);
     expect(returning.problems).toEqual([]);
     expect(source.problems).toEqual([]);
@@ -291,11 +291,13 @@ describe.skipIf(!chromiumAvailable)('the status page in Chromium', () => {
     await page.getByLabel('I understand this cannot be undone').check();
     await page.getByRole('button', { name: 'Withdraw my account' }).click();
     await page.getByText('Your account was withdrawn').waitFor();
-    await expect(page.getByTestId('status-text').textContent()).resolves.toBe('Withdrawn.');
+    // Nothing is left for the words to find: the page says so and shows no status.
+    await page.getByText('these words find no account').waitFor();
     await expect(page.locator('#withdraw-fields').isHidden()).resolves.toBe(true);
     expect(page.url()).toBe(`${t.origin}/status`);
 
-    expect(await submissionOf(words)).toMatchObject({ status: 'withdrawn', envelope: null });
+    const gone = await t.database.db.selectFrom('submissions').selectAll().where('id', '=', submission.id).executeTakeFirstOrThrow();
+    expect(gone).toMatchObject({ status: 'withdrawn', envelope: null, lookup_hash: null, reply_public_key: null });
     expect(await messagesOf(submission.id)).toEqual([]);
     expect(await context.cookies()).toEqual([]);
   });
