@@ -14,7 +14,7 @@ import { sealMessage } from '../../common/protocol/envelope.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
 import { openDatabase } from '../../server/db/database.js';
 import { migrateToLatest } from '../../server/db/migrator.js';
-import { scrubDeletedData } from '../../server/db/scrub.js';
+import { scrubDeletedData, startScrubJob, takeScrubDue } from '../../server/db/scrub.js';
 import { currentIntakeKey, type IntakeKey } from '../../server/intake/service.js';
 import { releaseDueBatch } from '../../server/publishing/release.js';
 import { startTestAppOn, type TestApp } from '../support/app.js';
@@ -161,6 +161,22 @@ describe(`the scrub (${testDatabaseUrl ? 'Postgres' : 'PGlite'})`, () => {
     expect((await postJson(t.app, '/api/v1/status', { lookupToken: kept.lookupToken })).statusCode).toBe(200);
     expect((await postJson(t.app, '/api/v1/status', { lookupToken: withdrawn.lookupToken })).statusCode).toBe(404);
   }, 180_000);
+
+  it('a withdrawal marks the scrub due; the hourly job takes the flag and rewrites the tables once', async () => {
+    const { db } = t.database;
+    await takeScrubDue(db);
+    const source = await sourceWithEverything(7);
+    expect(await takeScrubDue(db)).toBe(false);
+    expect((await postJson(t.app, '/api/v1/withdraw', { lookupToken: source.lookupToken, withdrawalTag: source.withdrawalTag })).statusCode).toBe(200);
+    const warnings: string[] = [];
+    const job = startScrubJob(db, { warn: (_o, msg) => warnings.push(msg), error: (_o, msg) => warnings.push(msg) });
+    await job.stop();
+    expect(warnings).toEqual([]);
+    // Taken by the job's first run: nothing is due until the next deletion.
+    expect(await takeScrubDue(db)).toBe(false);
+    const files = await filesOf(folders);
+    expect(files.filter((f) => f.bytes.includes(needle(source.envelope)))).toEqual([]);
+  });
 
   it('/about says it in plain words', async () => {
     const about = (await t.app.inject({ url: '/about' })).body;
