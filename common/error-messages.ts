@@ -83,6 +83,8 @@ export const ENGLISH: MessageCatalogue = {
       : `This text is too long: at most ${maxBytes} bytes once encoded.`,
   bad_padding: 'The padding is malformed.',
   cannot_open: 'This cannot be opened with these keys.',
+  backup_unreadable: ({ reason }) => `This backup cannot be restored: ${reason}.`,
+  restore_target_not_empty: 'A backup is restored only into an empty database: use a fresh DATA_DIR or a new, empty Postgres database.',
   bad_version: 'This message is in a form this version cannot read.',
   bad_digest: 'This file is not the one the account lists: its digest differs.',
   bad_manifest: ({ attachment, problem }) => `${attachment === undefined ? 'attachments' : `Attachment ${attachment}`}: ${MANIFEST_PROBLEMS[problem]}.`,

@@ -29,6 +29,8 @@ export const ERROR_STATUSES = {
   too_large: 413,
   bad_padding: 400,
   cannot_open: 400,
+  backup_unreadable: 400,
+  restore_target_not_empty: 409,
   bad_version: 400,
   bad_digest: 400,
   bad_manifest: 400,
@@ -177,6 +179,7 @@ export interface ErrorDetailsByCode {
   rate_limited: { seconds: number };
   uploads_paused: { minutes: number };
   bad_base64: { field: string };
+  backup_unreadable: { reason: 'not an Offscript backup' | 'sealed to another key' | 'altered or damaged' | 'truncated' | 'unknown format' };
   bad_length: { field: string; expected: number; actual: number; unit?: 'bytes' | 'chunks' | 'pages' };
   too_large: { maxBytes: number; subject?: 'text' | 'file' };
   bad_manifest: {

@@ -18,6 +18,8 @@ import * as m0014 from './0014_passkeys.js';
 import * as m0015 from './0015_verification_tier.js';
 import * as m0016 from './0016_verification_tier_tallies.js';
 import * as m0017 from './0017_reply_attachments.js';
+import * as m0018 from './0018_unlinked_accounts.js';
+import * as m0019 from './0019_scrub_and_forget.js';
 import * as m0020 from './0020_continual_release.js';
 import * as m0022 from './0022_refused_login_counts.js';
 import * as m0023 from './0023_audit_checkpoint.js';
@@ -42,6 +44,8 @@ export const migrations: Record<string, Migration> = {
   '0015_verification_tier': m0015,
   '0016_verification_tier_tallies': m0016,
   '0017_reply_attachments': m0017,
+  '0018_unlinked_accounts': m0018,
+  '0019_scrub_and_forget': m0019,
   '0020_continual_release': m0020,
   '0022_refused_login_counts': m0022,
   '0023_audit_checkpoint': m0023,

@@ -387,7 +387,7 @@ async function insertAccounts(db: Kysely<Database>, count: number, random: () =>
   const chunk = (size: number) =>
     // Accepted over the last 60 days, more of them recent; about one in eight with documents a moderator saw.
     Array.from({ length: size }, () => ({
-      ...accountRow(drawFacets(random), null, days[Math.floor(ACCEPTED_WITHIN_DAYS * random() ** 1.5)]!),
+      ...accountRow(drawFacets(random), days[Math.floor(ACCEPTED_WITHIN_DAYS * random() ** 1.5)]!),
       documents_seen: random() < 0.12 ? [documentKinds.keys[Math.floor(random() * documentKinds.keys.length)]!] : null,
     }));
   let left = count;

@@ -9,6 +9,7 @@ import { startDailyPurge } from './moderation/retention.js';
 import { verifyAuditChainFromCheckpoint } from './moderation/audit.js';
 import { describeError } from './privacy/logging.js';
 import { startReleaseJob } from './publishing/release.js';
+import { startScrubJob } from './db/scrub.js';
 import { drainAndClose } from './shutdown.js';
 import { listenForTor, onionStartupLine, type OnionListener } from './privacy/onion-listener.js';
 
@@ -47,6 +48,8 @@ const app = await buildApp({ config, db, ...(kind === 'pglite' ? { dataDir: conf
 database.reportLostConnectionsTo(app.log);
 const dailyPurge = startDailyPurge(db, { retentionDays: config.retentionDays, log: app.log });
 const releases = startReleaseJob(db, config, app.log);
+// Deleted rows' bytes and old WAL leave the data directory within the hour; warns at start of WAL kept elsewhere (archive_mode…).
+const scrub = startScrubJob(db, app.log);
 
 // Started once listening, so that the first invitation is printed under the line saying where.
 let operatorSide: { stop(): Promise<void> } | undefined;
@@ -60,6 +63,7 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   await onionListener?.close();
   await dailyPurge.stop();
   await releases.stop();
+  await scrub.stop();
   await drainAndClose(app);
   await db.destroy();
 });

@@ -15,7 +15,8 @@ export const lookupBodySchema = {
   type: 'object',
   additionalProperties: false,
   required: ['lookupToken'],
-  properties: { lookupToken },
+  // The receipt's withdrawal tag finds the story and the account: nothing stored links them to the submission.
+  properties: { lookupToken, withdrawalTag: lookupToken },
 } as const;
 
 export const statusResponseSchemas = {

@@ -77,3 +77,10 @@ export function buildTimeline(facts: TimelineFacts): TimelineEntry[] {
   // Array.prototype.sort is stable: same-day events keep the order above.
   return entries.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
 }
+
+/**
+ * What the source reads once a withdrawal went through: a withdrawn submission keeps nothing its
+ * words could find (docs/threat-model-storage.md), so this is the last thing they show.
+ */
+export const WITHDRAWN_NOTICE =
+  'Your account was withdrawn. The encrypted account, all messages and files were deleted, and nothing that could find them from your words is kept: from now on these words find no account.';

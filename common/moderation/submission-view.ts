@@ -47,7 +47,7 @@ export const submissionViewSchema = {
     intakeKeyId: { type: 'string' },
     // Null once retention has purged the ciphertext.
     envelope: { type: ['string', 'null'] },
-    replyPublicKey: { type: 'string' },
+    replyPublicKey: { type: ['string', 'null'] },
     messages: moderatorMessagesSchema,
   },
 } as const;

@@ -34,6 +34,11 @@ export function lookupTokenHash(lookupToken: Uint8Array): Uint8Array {
   return nobleSha256(lookupToken);
 }
 
+/** What an account, a pending account and a story keep of the receipt's withdrawal tag: SHA-256(tag). */
+export function withdrawalTagHash(withdrawalTag: Uint8Array): Uint8Array {
+  return nobleSha256(withdrawalTag);
+}
+
 /** Keyed hash of a client address for rate limiting: the address itself is never kept (DESIGN §7). */
 export function clientRateLimitKey(dailySecret: Uint8Array, clientAddress: string): string {
   return bytesToHex(hmacSha256(dailySecret, clientAddress));

@@ -1,7 +1,9 @@
 // Sealing and opening of padded JSON: accounts and messages (DESIGN §3).
 import { CodedError } from '../errors.js';
 import { attachmentManifestOf, type AttachmentManifestEntry } from './attachment.js';
+import { fromBase64 } from './encoding.js';
 import { padToBucket, unpadFromBucket } from './padding.js';
+import { WITHDRAWAL_TAG_BYTES } from './receipt.js';
 import type { Sodium } from './sodium.js';
 
 export interface BoxKeyPair {
@@ -41,9 +43,24 @@ export interface SealedMessageBody {
   attachments?: AttachmentManifestEntry[];
 }
 
-export const sealAccount = sealPaddedJson;
+/** What a source's browser (or the no-JavaScript path) seals: the account, its receipt's withdrawal tag, its files. */
+export type SealedAccount = { v: number; withdrawalTag?: string; attachments?: AttachmentManifestEntry[] };
+
+export const sealAccount: (sodium: Sodium, value: SealedAccount, recipientPublicKey: Uint8Array) => Uint8Array = sealPaddedJson;
 /** An account's JSON as sealed: version 1, or version 2 with the questions reporters ask. */
 export const openAccount = (sodium: Sodium, ciphertext: Uint8Array, recipient: BoxKeyPair): unknown => openPaddedJson(sodium, ciphertext, recipient, [1, 2]);
+
+/**
+ * The receipt's withdrawal tag as an opened account carries it (base64 in `withdrawalTag`), for the
+ * moderator's browser to copy onto the account and story; undefined for an account sealed before it.
+ */
+export function withdrawalTagOf(sodium: Sodium, opened: unknown): Uint8Array | undefined {
+  const text = typeof opened === 'object' && opened !== null ? (opened as { withdrawalTag?: unknown }).withdrawalTag : undefined;
+  if (typeof text !== 'string') return undefined;
+  const tag = fromBase64(sodium, text, 'withdrawalTag');
+  if (tag.length !== WITHDRAWAL_TAG_BYTES) throw new CodedError('bad_length', { field: 'withdrawalTag', expected: WITHDRAWAL_TAG_BYTES, actual: tag.length });
+  return tag;
+}
 
 export function sealMessage(sodium: Sodium, body: string, recipientPublicKey: Uint8Array, attachments?: readonly AttachmentManifestEntry[]): Uint8Array {
   const message: SealedMessageBody = { v: 1, body, ...(attachments && attachments.length > 0 ? { attachments: [...attachments] } : {}) };

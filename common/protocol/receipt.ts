@@ -13,9 +13,17 @@ export const LOOKUP_TOKEN_BYTES = 32;
 const MASTER_CONTEXT = 'offscript/receipt/v1';
 const words = new Set(wordlist);
 
+export const WITHDRAWAL_TAG_BYTES = 32;
+
 export interface ReceiptKeys {
   lookupToken: Uint8Array;
   replyKeyPair: BoxKeyPair;
+  /**
+   * Carried inside the sealed envelope and copied by the moderator's browser onto the account and
+   * the story (as its SHA-256): the one link from what is published back to the source, and only
+   * the receipt can produce it (docs/threat-model-storage.md).
+   */
+  withdrawalTag: Uint8Array;
 }
 
 export function drawReceiptEntropy(sodium: Sodium): Uint8Array {
@@ -71,9 +79,10 @@ export function deriveReceiptKeys(sodium: Sodium, entropy: Uint8Array): ReceiptK
   const lookupToken = sodium.crypto_kdf_derive_from_key(LOOKUP_TOKEN_BYTES, 1, 'lookup__', master);
   const replySeed = sodium.crypto_kdf_derive_from_key(32, 2, 'replykey', master);
   const replyKeyPair = sodium.crypto_box_seed_keypair(replySeed);
+  const withdrawalTag = sodium.crypto_kdf_derive_from_key(WITHDRAWAL_TAG_BYTES, 3, 'withdraw', master);
   sodium.memzero(master);
   sodium.memzero(replySeed);
-  return { lookupToken, replyKeyPair: { publicKey: replyKeyPair.publicKey, privateKey: replyKeyPair.privateKey } };
+  return { lookupToken, replyKeyPair: { publicKey: replyKeyPair.publicKey, privateKey: replyKeyPair.privateKey }, withdrawalTag };
 }
 
 const SUGGESTION_COUNT = 4;

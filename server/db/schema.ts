@@ -30,8 +30,10 @@ export interface SubmissionsTable {
   intake_key_id: string;
   envelope: Uint8Array | null;
   padding_bucket: number;
-  reply_public_key: Uint8Array;
-  lookup_hash: Uint8Array;
+  /** Null once withdrawn (migration 0019): the receipt then finds nothing. */
+  reply_public_key: Uint8Array | null;
+  /** Null once withdrawn (migration 0019). */
+  lookup_hash: Uint8Array | null;
   status: Generated<SubmissionStatus>;
   status_changed_on: Day;
   decided_on: Day | null;
@@ -171,7 +173,8 @@ export interface WatchListsTable {
 
 export interface AccountsTable {
   id: string;
-  submission_id: string | null;
+  /** SHA-256 of the receipt's withdrawal tag (migration 0018); null for accounts accepted before it. */
+  withdrawal_tag_hash: Uint8Array | null;
   role: string | null;
   platforms: Generated<string[]>;
   task_types: Generated<string[]>;
@@ -191,6 +194,9 @@ export interface AccountsTable {
   documents_seen: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
 }
 
+/** An accepted account not yet counted: admitPendingAccounts moves it into accounts at a release (migration 0018). */
+export type PendingAccountsTable = Omit<AccountsTable, 'withdrawn_on'>;
+
 /** Raw counts over counted accounts, kept by triggers (migration 0005); never published as such. */
 export interface AccountTalliesTable {
   kind: string;
@@ -202,7 +208,15 @@ export interface AccountTalliesTable {
 
 export interface StoriesTable {
   id: string;
-  account_id: string;
+  /** SHA-256 of the receipt's withdrawal tag (migration 0018): what a withdrawal retracts it by. */
+  withdrawal_tag_hash: Uint8Array | null;
+  /** The facts its publication needs, copied at acceptance: no join to the counted accounts. */
+  accepted_on: Day;
+  role: string | null;
+  platforms: Generated<string[]>;
+  task_types: Generated<string[]>;
+  conditions: Jsonb<Record<string, string>>;
+  documents_seen: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
   title: string;
   body: string;
   pull_quotes: Jsonb<string[]>;
@@ -299,6 +313,12 @@ export interface KeyVerificationsTable {
   verified_on: Day;
 }
 
+/** One row: whether something was deleted since the last scrub (migration 0019, server/db/scrub.ts). */
+export interface ScrubDueTable {
+  id: number;
+  due: boolean;
+}
+
 /** One row whose boolean /readyz flips to prove the database can write. */
 export interface ReadinessProbeTable {
   id: number;
@@ -364,6 +384,7 @@ export interface Database {
   key_verifications: KeyVerificationsTable;
   watch_lists: WatchListsTable;
   accounts: AccountsTable;
+  pending_accounts: PendingAccountsTable;
   account_tallies: AccountTalliesTable;
   stories: StoriesTable;
   audit_log: AuditLogTable;
@@ -374,6 +395,7 @@ export interface Database {
   statistics_refreshes: StatisticsRefreshesTable;
   statistics_node_noise: StatisticsNodeNoiseTable;
   readiness_probe: ReadinessProbeTable;
+  scrub_due: ScrubDueTable;
   attachment_uploads: AttachmentUploadsTable;
   attachment_files: AttachmentFilesTable;
   attachment_chunks: AttachmentChunksTable;

@@ -25,6 +25,7 @@ import {
   handleStatusForm,
   lookUpStatus,
   parseLookupToken,
+  parseWithdrawalTag,
   parseSealedMessage,
   receiveSourceMessage,
   withdrawSubmission,
@@ -87,7 +88,7 @@ export async function followupRoutes(untyped: FastifyInstance, { db, config }: F
     api.post(
       '/api/v1/status',
       { logLevel: QUIET, config: { rateLimit: {} }, schema: { body: lookupBodySchema, response: statusResponseSchemas } },
-      async (request) => lookUpStatus(db, config.attachments, parseLookupToken(request.body.lookupToken)),
+      async (request) => lookUpStatus(db, config.attachments, parseLookupToken(request.body.lookupToken), parseWithdrawalTag(request.body.withdrawalTag)),
     );
 
     api.post(
@@ -106,7 +107,7 @@ export async function followupRoutes(untyped: FastifyInstance, { db, config }: F
       '/api/v1/withdraw',
       { logLevel: QUIET, config: { rateLimit: {} }, schema: { body: lookupBodySchema, response: withdrawResponseSchemas } },
       async (request) => {
-        await withdrawSubmission(db, parseLookupToken(request.body.lookupToken));
+        await withdrawSubmission(db, parseLookupToken(request.body.lookupToken), parseWithdrawalTag(request.body.withdrawalTag));
         return { status: 'withdrawn' as const };
       },
     );

@@ -14,11 +14,12 @@ import { CodedError } from '../../common/errors.js';
 import { currentIntakeKey } from '../intake/service.js';
 import { publishedStateChanged } from '../publishing/cache.js';
 import { appendAuditEntry } from '../moderation/audit.js';
-import { lookupTokenHash } from '../../common/protocol/digest.js';
+import { markScrubDue } from '../db/scrub.js';
+import { lookupTokenHash, withdrawalTagHash } from '../../common/protocol/digest.js';
 import { fromBase64 } from '../../common/protocol/encoding.js';
 import { openMessage, sealMessage, type BoxKeyPair } from '../../common/protocol/envelope.js';
 import { bucketOfSealedLength, PADDING_BUCKETS, SEAL_OVERHEAD } from '../../common/protocol/padding.js';
-import { deriveReceiptKeys, entropyFromReceiptWords, LOOKUP_TOKEN_BYTES } from '../../common/protocol/receipt.js';
+import { deriveReceiptKeys, entropyFromReceiptWords, LOOKUP_TOKEN_BYTES, WITHDRAWAL_TAG_BYTES } from '../../common/protocol/receipt.js';
 import { loadSodium, type Sodium } from '../../common/protocol/sodium.js';
 import type { SourceStatus, statusFormBodySchema } from '../../common/followup/schemas.js';
 import type { FromSchema } from 'json-schema-to-ts';
@@ -26,6 +27,7 @@ import {
   buildTimeline,
   STATUS_DESCRIPTIONS,
   TIMELINE_LABELS,
+  WITHDRAWN_NOTICE,
   type TimelineEvent,
 } from '../../common/followup/timeline.js';
 
@@ -64,6 +66,11 @@ export function parseLookupToken(text: string): Uint8Array {
   return decodeField(text, 'lookupToken', LOOKUP_TOKEN_BYTES);
 }
 
+/** The receipt's withdrawal tag, which the source's browser sends beside the token; absent from older pages. */
+export function parseWithdrawalTag(text: string | undefined): Uint8Array | undefined {
+  return text === undefined ? undefined : decodeField(text, 'withdrawalTag', WITHDRAWAL_TAG_BYTES);
+}
+
 /** A sealed message must hold one padding bucket; beyond the largest it is too large (413). */
 export function parseSealedMessage(text: string): Uint8Array {
   const ciphertext = decodeField(text, 'ciphertext');
@@ -79,15 +86,18 @@ export function parseSealedMessage(text: string): Uint8Array {
  * the token is known: an unknown token costs the same lookup and gets the same 404. The thread
  * comes aggregated and base64-encoded by the database, so that a known token adds little work.
  */
-export async function lookUpStatus(db: Kysely<Database>, limits: AttachmentLimits, lookupToken: Uint8Array): Promise<SourceStatus> {
+export async function lookUpStatus(db: Kysely<Database>, limits: AttachmentLimits, lookupToken: Uint8Array, withdrawalTag?: Uint8Array): Promise<SourceStatus> {
   // From a one-row probe, so that the joins and the thread subquery run (and find nothing) for
-  // an unknown token just as they run for a known one.
-  const probe = db.selectNoFrom(sql<Uint8Array>`${lookupTokenHash(lookupToken)}::bytea`.as('lookup_hash')).as('probe');
+  // an unknown token just as they run for a known one. The story is found by the receipt's
+  // withdrawal tag: nothing stored links it to the submission (docs/threat-model-storage.md).
+  const tagHash = withdrawalTag === undefined ? null : withdrawalTagHash(withdrawalTag);
+  const probe = db
+    .selectNoFrom([sql<Uint8Array>`${lookupTokenHash(lookupToken)}::bytea`.as('lookup_hash'), sql<Uint8Array | null>`${tagHash}::bytea`.as('tag_hash')])
+    .as('probe');
   const found = await db
     .selectFrom(probe)
     .leftJoin('submissions', 'submissions.lookup_hash', 'probe.lookup_hash')
-    .leftJoin('accounts', 'accounts.submission_id', 'submissions.id')
-    .leftJoin('stories', 'stories.account_id', 'accounts.id')
+    .leftJoin('stories', (join) => join.onRef('stories.withdrawal_tag_hash', '=', 'probe.tag_hash').on('submissions.id', 'is not', null))
     .select((eb) => [
       'submissions.status',
       'submissions.received_on',
@@ -233,43 +243,45 @@ export interface Withdrawal {
  * deleted, its account leaves the statistics at their next refresh, a published story is
  * retracted (its text emptied) and unpublished drafts are deleted.
  */
-export async function withdrawSubmission(db: Kysely<Database>, lookupToken: Uint8Array): Promise<Withdrawal> {
+export async function withdrawSubmission(db: Kysely<Database>, lookupToken: Uint8Array, withdrawalTag?: Uint8Array): Promise<Withdrawal> {
+  const tagHash = withdrawalTag === undefined ? undefined : withdrawalTagHash(withdrawalTag);
   const hash = lookupTokenHash(lookupToken);
   const today = todayUtc();
   const withdrawal = await db.transaction().execute(async (trx) => {
     const row = await lockedLiveSubmission(trx, hash);
     await trx
       .updateTable('submissions')
-      .set({ envelope: null, status: 'withdrawn', status_changed_on: today })
+      // Nor the lookup hash, nor the reply key: the words then find nothing, as words never given.
+      .set({ envelope: null, lookup_hash: null, reply_public_key: null, status: 'withdrawn', status_changed_on: today })
       .where('id', '=', row.id)
       .execute();
     // Files first: reply files go with their messages, and are counted before they do.
     const filesDeleted = await deleteAttachmentsOf(trx, [row.id]);
     await trx.deleteFrom('messages').where('submission_id', '=', row.id).execute();
-    const account = await trx
-      .updateTable('accounts')
-      .set({ withdrawn_on: today })
-      .where('submission_id', '=', row.id)
-      .returning('id')
-      .executeTakeFirst();
     let storiesRetracted = 0;
     let draftsDeleted = 0;
-    if (account) {
+    // The account and story carry only the receipt's tag: without it (an account accepted before
+    // migration 0018, or an older page) nothing published can be found from the submission.
+    if (tagHash) {
+      // Not yet counted: it never will be. Counted: it leaves the statistics at the next refresh.
+      await trx.deleteFrom('pending_accounts').where('withdrawal_tag_hash', '=', tagHash).execute();
+      await trx.updateTable('accounts').set({ withdrawn_on: today, withdrawal_tag_hash: null }).where('withdrawal_tag_hash', '=', tagHash).execute();
       const retracted = await trx
         .updateTable('stories')
-        .set({ status: 'retracted', retracted_on: today, body: '', pull_quotes: '[]' })
-        .where('account_id', '=', account.id)
+        .set({ status: 'retracted', retracted_on: today, body: '', pull_quotes: '[]', withdrawal_tag_hash: null })
+        .where('withdrawal_tag_hash', '=', tagHash)
         .where('status', '=', 'published')
         .executeTakeFirst();
       storiesRetracted = Number(retracted.numUpdatedRows);
       // Never public: nothing to retract, so nothing of the source's words is kept.
       const deleted = await trx
         .deleteFrom('stories')
-        .where('account_id', '=', account.id)
+        .where('withdrawal_tag_hash', '=', tagHash)
         .where('status', 'in', ['draft', 'awaiting_second_review', 'approved'])
         .executeTakeFirst();
       draftsDeleted = Number(deleted.numDeletedRows);
     }
+    await markScrubDue(trx);
     // No subject: the entry says that a withdrawal happened, not whose.
     await appendAuditEntry(trx, { actor: 'system', action: 'submission.withdrawn', details: { storiesRetracted, draftsDeleted, filesDeleted } });
     return { storiesRetracted, draftsDeleted };
@@ -357,7 +369,7 @@ export async function handleStatusForm(db: Kysely<Database>, limits: AttachmentL
     throw error;
   }
   const sodium = await loadSodium();
-  const { lookupToken, replyKeyPair } = deriveReceiptKeys(sodium, entropy);
+  const { lookupToken, replyKeyPair, withdrawalTag } = deriveReceiptKeys(sodium, entropy);
   sodium.memzero(entropy);
   try {
     let refusal: CodedError | undefined;
@@ -370,8 +382,9 @@ export async function handleStatusForm(db: Kysely<Database>, limits: AttachmentL
         if (form.confirm !== 'yes') {
           throw new CodedError('not_confirmed');
         }
-        await withdrawSubmission(db, lookupToken);
-        notice = 'Your account was withdrawn. The encrypted account and all messages were deleted.';
+        await withdrawSubmission(db, lookupToken, withdrawalTag);
+        // Nothing is left to look up: the words now find nothing, as words never given.
+        return { statusCode: 200, notice: WITHDRAWN_NOTICE, keepMessage: false };
       }
     } catch (error) {
       if (!(error instanceof CodedError) || error.statusCode === 503) throw error;
@@ -379,7 +392,7 @@ export async function handleStatusForm(db: Kysely<Database>, limits: AttachmentL
     }
     let found: SourceStatus;
     try {
-      found = await lookUpStatus(db, limits, lookupToken);
+      found = await lookUpStatus(db, limits, lookupToken, withdrawalTag);
     } catch (error) {
       if (error instanceof CodedError && error.statusCode === 404) return { statusCode: 404, refusal: error, keepMessage: false };
       throw error;

@@ -159,10 +159,10 @@ export async function sealAndAcceptOnServer(db: Kysely<Database>, account: Accou
   if (!key) throw new CodedError('intake_closed');
   const sodium = await loadSodium();
   const entropy = drawReceiptEntropy(sodium);
-  const { lookupToken, replyKeyPair } = deriveReceiptKeys(sodium, entropy);
+  const { lookupToken, replyKeyPair, withdrawalTag } = deriveReceiptKeys(sodium, entropy);
   let ciphertext: Uint8Array;
   try {
-    ciphertext = sealAccount(sodium, account, key.publicKey);
+    ciphertext = sealAccount(sodium, { ...account, withdrawalTag: toBase64(sodium, withdrawalTag) }, key.publicKey);
   } catch (error) {
     if (error instanceof CodedError && error.is('too_large')) {
       throw new CodedError('account_too_large');

@@ -7,7 +7,9 @@ import { todayUtc } from '../db/day.js';
 import { SUBMISSION_STATUSES, type Database, type Day, type SubmissionStatus } from '../db/schema.js';
 import { claimRefusal, decisionRefusal, isUndecided, statusOnClaim, UNDECIDED_STATUSES } from '../../common/workflow.js';
 import { CodedError } from '../../common/errors.js';
+import { withdrawalTagHash } from '../../common/protocol/digest.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
+import { WITHDRAWAL_TAG_BYTES } from '../../common/protocol/receipt.js';
 import { bucketOfSealedLength } from '../../common/protocol/padding.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
 import { parseHalfYear, readFacts } from '../../common/intake/account.js';
@@ -127,7 +129,8 @@ export async function openSubmission(db: Kysely<Database>, id: string): Promise<
     paddingBucket: row.padding_bucket,
     intakeKeyId: row.intake_key_id,
     envelope: row.envelope && toBase64(sodium, row.envelope),
-    replyPublicKey: toBase64(sodium, row.reply_public_key),
+    // Null once withdrawn: nobody writes to a source who withdrew.
+    replyPublicKey: row.reply_public_key && toBase64(sodium, row.reply_public_key),
     messages: messages.map((m) => ({
       id: m.id,
       direction: m.direction,
@@ -226,10 +229,10 @@ export function countedFacts(facets: Pick<FacetsInput, 'facts' | 'payBand'>): Re
 }
 
 /** The accounts row for accepted facets: the one shape acceptance, the seed and the tests write. */
-export function accountRow(facets: Facets, submissionId: string | null, acceptedOn: Day) {
+export function accountRow(facets: Facets, acceptedOn: Day, withdrawalTagHash: Uint8Array | null = null) {
   return {
     id: randomUUID(),
-    submission_id: submissionId,
+    withdrawal_tag_hash: withdrawalTagHash,
     role: facets.role ?? null,
     platforms: facets.platforms,
     task_types: facets.taskTypes,
@@ -338,10 +341,11 @@ export async function acceptSubmission(
   db: Kysely<Database>,
   moderator: ModeratorIdentity,
   id: string,
-  input: { facets: FacetsInput; story?: StoryDraft; verification?: VerificationInput },
-): Promise<{ accountId: string; storyId?: string }> {
+  input: { facets: FacetsInput; story?: StoryDraft; verification?: VerificationInput; withdrawalTag?: string },
+): Promise<{ accepted: true; storyId?: string }> {
   const { facets, verification } = input;
   validateFacets(facets);
+  const tagHash = input.withdrawalTag === undefined ? null : withdrawalTagHash(decodeField(input.withdrawalTag, 'withdrawalTag', WITHDRAWAL_TAG_BYTES));
   if (verification) validateVerification(verification);
   if (input.story) {
     validateStoryDraft(input.story);
@@ -355,9 +359,9 @@ export async function acceptSubmission(
     // "A moderator saw documents" is only true of documents the source attached to this submission.
     if (verification && !(await hasAttachedFiles(trx, id))) throw new CodedError('verification_without_files');
     const documentsSeen = verification ? [...new Set(verification.documentKinds)] : null;
-    const account = { ...accountRow(facets, id, today), documents_seen: documentsSeen };
-    const accountId = account.id;
-    await trx.insertInto('accounts').values(account).execute();
+    // Not counted yet, and linked to nothing: a release admits it (publishing/pending-accounts.ts).
+    const account = { ...accountRow(facets, today, tagHash), documents_seen: documentsSeen };
+    await trx.insertInto('pending_accounts').values(account).execute();
     await trx.updateTable('submissions').set({ status: 'accepted', status_changed_on: today, decided_on: today, claimed_by: null }).where('id', '=', id).execute();
     const actor = { id: moderator.id, handle: moderator.handle };
     await appendAuditEntry(trx, {
@@ -366,13 +370,19 @@ export async function acceptSubmission(
       subject: { type: 'submission', id },
       ...(documentsSeen ? { details: { verificationTier: 'documents_seen', documentKinds: documentsSeen } } : {}),
     });
-    if (!input.story) return { accountId };
+    if (!input.story) return { accepted: true as const };
     const storyId = randomUUID();
     await trx
       .insertInto('stories')
       .values({
         id: storyId,
-        account_id: accountId,
+        withdrawal_tag_hash: tagHash,
+        accepted_on: today,
+        role: account.role,
+        platforms: account.platforms,
+        task_types: account.task_types,
+        conditions: account.conditions,
+        documents_seen: documentsSeen,
         title: input.story.title,
         body: input.story.body,
         pull_quotes: JSON.stringify(input.story.pullQuotes),
@@ -382,8 +392,9 @@ export async function acceptSubmission(
         created_on: today,
       })
       .execute();
-    await appendAuditEntry(trx, { actor, action: 'story.submitted_for_review', subject: { type: 'story', id: storyId }, details: marksAuditDetails(input.story) });
-    return { accountId, storyId };
+    // No subject: beside the acceptance's entry, the story's id would link it to the submission.
+    await appendAuditEntry(trx, { actor, action: 'story.submitted_for_review', details: marksAuditDetails(input.story) });
+    return { accepted: true as const, storyId };
   });
 }
 

@@ -6,6 +6,7 @@ import { todayUtc } from '../db/day.js';
 import type { Database, Day, SubmissionStatus } from '../db/schema.js';
 import { deleteAttachmentsOf, deleteUnsentUploads } from '../attachments/service.js';
 import { appendAuditEntry } from './audit.js';
+import { markScrubDue } from '../db/scrub.js';
 
 /** Statuses that count as decided; withdrawal deletes at once elsewhere. */
 export const DECIDED_STATUSES = ['accepted', 'rejected'] as const satisfies readonly SubmissionStatus[];
@@ -68,6 +69,7 @@ export async function purgeExpiredSubmissions(
     // Uploads a closed tab never sent, begun before yesterday: a whole day old, so none is still under way.
     const unsentUploadsDeleted = await deleteUnsentUploads(trx, addDays(today, -1));
     if (purged > 0 || filesDeleted > 0 || unsentUploadsDeleted > 0) {
+      await markScrubDue(trx);
       // Counts only: that files went, never what they held.
       await appendAuditEntry(trx, { actor: 'system', action: 'retention.purged', details: { count: purged, filesDeleted, unsentUploadsDeleted } });
     }

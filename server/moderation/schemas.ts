@@ -198,9 +198,15 @@ const verificationTierSchema = {
 
 export const acceptSchema = {
   params: uuidParams,
-  body: { type: 'object', additionalProperties: false, required: ['facets'], properties: { facets: facetsSchema, story: storyDraftSchema, verification: verificationTierSchema } },
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['facets'],
+    // The receipt's withdrawal tag as the sealed account carries it (base64), copied by the moderator's browser.
+    properties: { facets: facetsSchema, story: storyDraftSchema, verification: verificationTierSchema, withdrawalTag: { type: 'string', maxLength: 64 } },
+  },
   response: {
-    200: { type: 'object', required: ['accountId'], properties: { accountId: { type: 'string' }, storyId: { type: 'string' } } },
+    200: { type: 'object', required: ['accepted'], properties: { accepted: { type: 'boolean', const: true }, storyId: { type: 'string' } } },
     ...errors,
   },
 } as const;

@@ -35,9 +35,8 @@ function storiesQuery(db: Kysely<Database>) {
   return db
     .selectFrom('stories')
     .innerJoin('moderators', 'moderators.id', 'stories.author_id')
-    .leftJoin('accounts', 'accounts.id', 'stories.account_id')
     .select([
-      'accounts.documents_seen',
+      'stories.documents_seen',
       'stories.id',
       'stories.title',
       'stories.body',
@@ -99,9 +98,8 @@ function refuseReview(story: { status: StoryStatus; author_id: string }, reviewe
 export async function storyPublicationPreview(db: Kysely<Database>, kMin: number, id: string): Promise<PublicationPreview> {
   const row = await db
     .selectFrom('stories')
-    .innerJoin('accounts', 'accounts.id', 'stories.account_id')
-    .select(['stories.attribution_label', 'accounts.role', 'accounts.platforms', 'accounts.task_types', 'accounts.conditions'])
-    .where('stories.id', '=', id)
+    .select(['attribution_label', 'role', 'platforms', 'task_types', 'conditions'])
+    .where('id', '=', id)
     .executeTakeFirst();
   if (!row) throw new CodedError('unknown_story');
   return previewPublication(db, kMin, row, row.attribution_label);

@@ -2,7 +2,7 @@
 // by the batch. Statistics refresh on a fixed public schedule (DESIGN §6, continual release):
 // a scheduled refresh is a release of its own when no stories are due; between refreshes every
 // release carries the figures over byte for byte. See docs/statistics-continual-release.md.
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { todayUtc } from '../db/day.js';
 import type { Database, Day, PublicTags } from '../db/schema.js';
@@ -10,6 +10,8 @@ import { addDays } from '../moderation/retention.js';
 import { publishedStateChanged } from './cache.js';
 import { EPSILON_PER_NODE, epsilonValue, type Epsilon, type NoiseSource } from './noise.js';
 import { nodeNoiseSource, prefixNodes, privacyBudget, refreshWithinBudget, spentAfter, TreeNoise, nodeKey, type PrivacyBudget } from './continual-release.js';
+import { admitPendingAccounts, shuffle } from './pending-accounts.js';
+import { startPeriodicJob } from '../periodic-job.js';
 import { appendAuditEntry } from '../moderation/audit.js';
 import { CodedError } from '../../common/errors.js';
 import { codedErrorMessage } from '../../common/error-messages.js';
@@ -87,16 +89,6 @@ export interface ReleasedBatch {
   statisticsMs: number;
 }
 
-/** Fisher–Yates with cryptographic randomness: the order must not hint at acceptance order. */
-function shuffle<T>(items: T[]): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-  }
-  return copy;
-}
-
 export function slugFor(title: string): string {
   const words = title
     .normalize('NFKD')
@@ -132,8 +124,9 @@ export async function refreshStatistics(trx: Transaction, rules: ReleaseRules, t
   if (!refreshWithinBudget(budget, t)) {
     return { refused: new CodedError('statistics_budget_exhausted', { refresh: t, lifetime: budget.lifetime, horizon: budget.horizonRefreshes }) };
   }
-  // Where a refresh starts: accounts waiting to be counted are admitted here (issue 23's
-  // admitPendingAccounts), before the running counts are read.
+  // Where a refresh starts: accounts accepted since the last refresh are counted from now on,
+  // all at once and shuffled (publishing/pending-accounts.ts), before the running counts are read.
+  await admitPendingAccounts(trx);
   const tallies = await readTallies(trx);
   const nodes = prefixNodes(t);
   const rows = await trx
@@ -193,21 +186,8 @@ export async function releaseDueBatch(db: Kysely<Database>, rules: ReleaseRules,
     await sql`lock table batches in share row exclusive mode`.execute(trx);
     const approved = await trx
       .selectFrom('stories')
-      .innerJoin('accounts', 'accounts.id', 'stories.account_id')
-      .select([
-        'stories.id',
-        'stories.title',
-        'stories.attribution_label',
-        'stories.approved_attribution',
-        'stories.approved_tags',
-        'accounts.accepted_on',
-        'accounts.role',
-        'accounts.platforms',
-        'accounts.task_types',
-        'accounts.conditions',
-      ])
-      .where('stories.status', '=', 'approved')
-      .where('accounts.withdrawn_on', 'is', null)
+      .select(['id', 'title', 'attribution_label', 'approved_attribution', 'approved_tags', 'accepted_on', 'role', 'platforms', 'task_types', 'conditions'])
+      .where('status', '=', 'approved')
       .execute();
     const oldest = approved.map((s) => s.accepted_on).sort()[0];
     const storiesDue = approved.length >= rules.batchMin && oldest !== undefined && addDays(oldest, rules.batchDelayDays) <= today;
@@ -316,28 +296,15 @@ export function startReleaseJob(
   log: { info(obj: object, msg: string): void; error(obj: object, msg: string): void },
   intervalMs = 60 * 60 * 1000,
 ): DailyRelease {
-  let running: Promise<void> | undefined;
-  const check = () => {
-    if (running) return;
-    running = releaseDueBatch(db, { ...rules, refreshWithoutStories: true })
-      .then((batch) => {
-        if (batch) log.info({ batch: batch.sequence, stories: batch.storyCount, statisticsRefreshed: batch.statisticsRefreshed }, 'released a batch');
-        if (batch?.statisticsRefused) log.error({ batch: batch.sequence }, batch.statisticsRefused);
-      })
-      .catch((err: unknown) => log.error({ err }, 'release check failed'))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  check();
-  const timer = setInterval(check, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
+  return startPeriodicJob(
+    async () => {
+      const batch = await releaseDueBatch(db, { ...rules, refreshWithoutStories: true });
+      if (batch) log.info({ batch: batch.sequence, stories: batch.storyCount, statisticsRefreshed: batch.statisticsRefreshed }, 'released a batch');
+      if (batch?.statisticsRefused) log.error({ batch: batch.sequence }, batch.statisticsRefused);
     },
-  };
+    (err) => log.error({ err }, 'release check failed'),
+    intervalMs,
+  );
 }
 
 function isCurrentSnapshot(value: unknown): value is PublishedStatistics {

@@ -92,9 +92,8 @@ function publicStories(db: Kysely<Database>) {
   return db
     .selectFrom('stories')
     .leftJoin('batches', 'batches.id', 'stories.batch_id')
-    .leftJoin('accounts', 'accounts.id', 'stories.account_id')
     .select([
-      'accounts.documents_seen',
+      'stories.documents_seen',
       'stories.id',
       'stories.slug',
       'stories.title',

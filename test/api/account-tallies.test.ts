@@ -80,7 +80,6 @@ async function insertAccounts(db: Kysely<Database>, accounts: AccountFacets[]): 
     .insertInto('accounts')
     .values(accounts.map(({ withdrawn, conditions: answers, version2, ...facets }) => ({
       id: randomUUID(),
-      submission_id: null,
       ...facets,
       ...(version2 ? { account_version: 2, facts: JSON.stringify(version2.facts), half_year: version2.half_year } : {}),
       conditions: JSON.stringify(answers),
@@ -105,8 +104,8 @@ async function apply(db: Kysely<Database>, operation: Operation): Promise<void> 
     case 'tier': // a tier recorded or cleared after acceptance (0016 tallies the update too)
       await db.updateTable('accounts').set({ documents_seen: operation.documentsSeen }).where(picked).execute();
       return;
-    case 'touch': // a change that leaves every counted facet as it was (a purge unlinks the submission)
-      await db.updateTable('accounts').set({ submission_id: null }).where(picked).execute();
+    case 'touch': // a change that leaves every counted facet as it was (a withdrawal clears the tag)
+      await db.updateTable('accounts').set({ withdrawal_tag_hash: null }).where(picked).execute();
       return;
     case 'delete':
       await db.deleteFrom('accounts').where(picked).execute();

@@ -16,8 +16,9 @@ import { drawReceiptEntropy, receiptWordsFromEntropy } from '../../common/protoc
 import { loadSodium } from '../../common/protocol/sodium.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { dumpAllTables } from '../support/database.js';
+import { admitPendingAccounts } from '../../server/publishing/pending-accounts.js';
 import { askAsModerator, postJson, publishStoryOf, submitAsSource, wordsWithBadChecksum, type TestSource } from '../support/followup.js';
-import { sampleAccount } from '../support/intake.js';
+import { sampleAccount, withdrawalTagHashOf } from '../support/intake.js';
 import { call, enrolViaApi, logInViaApi, type TestModerator } from '../support/moderation.js';
 
 const ORIGIN = 'http://127.0.0.1:3000';
@@ -48,15 +49,16 @@ interface StatusAnswer {
 }
 
 const submit = () => submitAsSource(t.app, t.database.db, key);
-const lookUp = (lookupToken: string) => postJson(t.app, '/api/v1/status', { lookupToken });
-const answer = async (lookupToken: string) => {
-  const response = await lookUp(lookupToken);
+// The status page sends the receipt's withdrawal tag beside the token: the story is found by it alone.
+const lookUp = (lookupToken: string, withdrawalTag?: string) => postJson(t.app, '/api/v1/status', { lookupToken, ...(withdrawalTag ? { withdrawalTag } : {}) });
+const answer = async (lookupToken: string, withdrawalTag?: string) => {
+  const response = await lookUp(lookupToken, withdrawalTag);
   expect(response.statusCode, response.body).toBe(200);
   return response.json() as StatusAnswer;
 };
 const sealedToIntake = (text: string) => toBase64(sodium, sealMessage(sodium, text, key.publicKey));
 const sendMessage = (lookupToken: string, ciphertext: string) => postJson(t.app, '/api/v1/messages', { lookupToken, ciphertext });
-const withdraw = (lookupToken: string) => postJson(t.app, '/api/v1/withdraw', { lookupToken });
+const withdraw = (lookupToken: string, withdrawalTag?: string) => postJson(t.app, '/api/v1/withdraw', { lookupToken, ...(withdrawalTag ? { withdrawalTag } : {}) });
 const randomToken = () => toBase64(sodium, sodium.randombytes_buf(32));
 
 function expectRefusal(response: LightMyRequestResponse, status: number, code: string) {
@@ -71,9 +73,10 @@ const submissionRow = (id: string) => t.database.db.selectFrom('submissions').se
 const messageRows = (id: string) => t.database.db.selectFrom('messages').selectAll().where('submission_id', '=', id).orderBy('position').execute();
 
 async function acceptWithStory(source: TestSource) {
-  const accepted = await call(t.app, moderator, 'POST', `/mod/api/submissions/${source.submissionId}/accept`, { facets: FACETS, story: STORY });
+  // As the console does: the withdrawal tag copied from the sealed account.
+  const accepted = await call(t.app, moderator, 'POST', `/mod/api/submissions/${source.submissionId}/accept`, { facets: FACETS, story: STORY, withdrawalTag: source.withdrawalTag });
   expect(accepted.statusCode, accepted.body).toBe(200);
-  return accepted.json() as { accountId: string; storyId: string };
+  return accepted.json() as { storyId: string };
 }
 
 describe('POST /api/v1/status', () => {
@@ -138,8 +141,10 @@ describe('POST /api/v1/status', () => {
   it('a published story is linked and dated; a purge shows on the timeline', async () => {
     const source = await submit();
     await acceptWithStory(source);
-    await publishStoryOf(t.database.db, source.submissionId, 'graded-overnight', '2030-01-15');
-    const published = await answer(source.lookupToken);
+    await publishStoryOf(t.database.db, source.words, 'graded-overnight', '2030-01-15');
+    // Without the tag nothing leads from the submission to its story.
+    expect((await answer(source.lookupToken)).story).toBeUndefined();
+    const published = await answer(source.lookupToken, source.withdrawalTag);
     expect(published.story).toEqual({ url: '/stories/graded-overnight' });
     expect(published.timeline.at(-1)).toEqual({ event: 'story_published', day: '2030-01-15' });
 
@@ -210,7 +215,7 @@ describe('POST /api/v1/messages', () => {
     expect((await sendMessage(source.lookupToken, largest)).statusCode).toBe(201);
   });
 
-  it('is refused once the submission is decided (409), withdrawn or purged (410)', async () => {
+  it('is refused once the submission is decided (409) or purged (410); withdrawn words find nothing (404)', async () => {
     const decided = await submit();
     await acceptWithStory(decided);
     expectRefusal(await sendMessage(decided.lookupToken, sealedToIntake('late')), 409, 'already_decided');
@@ -223,7 +228,7 @@ describe('POST /api/v1/messages', () => {
 
     const withdrawn = await submit();
     expect((await withdraw(withdrawn.lookupToken)).statusCode).toBe(200);
-    expectRefusal(await sendMessage(withdrawn.lookupToken, sealedToIntake('one more thing')), 410, 'withdrawn');
+    expectRefusal(await sendMessage(withdrawn.lookupToken, sealedToIntake('one more thing')), 404, 'unknown_receipt');
     for (const { submissionId } of [decided, purged, withdrawn]) expect(await messageRows(submissionId)).toEqual([]);
   });
 
@@ -242,12 +247,16 @@ describe('POST /api/v1/withdraw', () => {
     const source = await submit();
     await askAsModerator(t.app, moderator, source.submissionId, 'Can we quote you?');
     expect((await sendMessage(source.lookupToken, sealedToIntake('Yes, without the show name.'))).statusCode).toBe(201);
-    const { accountId, storyId } = await acceptWithStory(source);
-    await publishStoryOf(t.database.db, source.submissionId, 'until-dawn', todayUtc());
+    const { storyId } = await acceptWithStory(source);
+    await publishStoryOf(t.database.db, source.words, 'until-dawn', todayUtc());
+    // A release counts the pending account; it carries the tag's hash, nothing of the submission.
+    expect(await admitPendingAccounts(t.database.db)).toBeGreaterThanOrEqual(1);
+    const tagHash = await withdrawalTagHashOf(source.words);
+    const counted = await t.database.db.selectFrom('accounts').select('id').where('withdrawal_tag_hash', '=', tagHash).executeTakeFirstOrThrow();
     const before = await submissionRow(source.submissionId);
     expect(before.envelope).not.toBeNull();
 
-    const response = await withdraw(source.lookupToken);
+    const response = await withdraw(source.lookupToken, source.withdrawalTag);
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json()).toEqual({ status: 'withdrawn' });
     expect(response.headers['cache-control']).toBe('no-store');
@@ -255,8 +264,8 @@ describe('POST /api/v1/withdraw', () => {
     const after = await submissionRow(source.submissionId);
     expect(after).toMatchObject({ status: 'withdrawn', envelope: null, status_changed_on: todayUtc() });
     expect(await messageRows(source.submissionId)).toEqual([]);
-    const account = await t.database.db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirstOrThrow();
-    expect(account.withdrawn_on).toBe(todayUtc());
+    const account = await t.database.db.selectFrom('accounts').selectAll().where('id', '=', counted.id).executeTakeFirstOrThrow();
+    expect(account).toMatchObject({ withdrawn_on: todayUtc(), withdrawal_tag_hash: null });
     const story = await t.database.db.selectFrom('stories').selectAll().where('id', '=', storyId).executeTakeFirstOrThrow();
     expect(story).toMatchObject({ status: 'retracted', retracted_on: todayUtc(), body: '', pull_quotes: [] });
 
@@ -267,15 +276,12 @@ describe('POST /api/v1/withdraw', () => {
     expect(JSON.stringify(entry)).not.toContain(source.submissionId);
     expect((await verifyAuditChain(t.database.db)).ok).toBe(true);
 
-    // Afterwards the status says only that.
-    expect(await answer(source.lookupToken)).toEqual({
-      status: 'withdrawn',
-      timeline: [{ event: 'withdrawn', day: todayUtc() }],
-      messages: [],
-      canReply: false,
-      canWithdraw: false,
-      fileAllowance: { files: 0, paddedBytes: 0 },
-    });
+    // Afterwards the words find nothing, exactly as words never given: the row keeps neither the
+    // lookup hash nor the reply key, so the words prove nothing about an account (docs/threat-model-storage.md).
+    expect(after).toMatchObject({ lookup_hash: null, reply_public_key: null });
+    const never = await lookUp(randomToken());
+    const gone = await lookUp(source.lookupToken, source.withdrawalTag);
+    expect([gone.statusCode, gone.body]).toEqual([never.statusCode, never.body]);
     // The moderators cannot decide on it any more.
     expect((await call(t.app, moderator, 'POST', `/mod/api/submissions/${source.submissionId}/reject`, { reason: 'x' })).statusCode).toBe(409);
   });
@@ -283,16 +289,28 @@ describe('POST /api/v1/withdraw', () => {
   it('deletes an unpublished draft rather than keep its text', async () => {
     const source = await submit();
     const { storyId } = await acceptWithStory(source);
-    expect((await withdraw(source.lookupToken)).statusCode).toBe(200);
+    const pending = () => t.database.db.selectFrom('pending_accounts').select('id').execute();
+    const waiting = (await pending()).length;
+    expect((await withdraw(source.lookupToken, source.withdrawalTag)).statusCode).toBe(200);
     expect(await t.database.db.selectFrom('stories').selectAll().where('id', '=', storyId).execute()).toEqual([]);
+    // Not counted yet: it never will be.
+    expect((await pending()).length).toBe(waiting - 1);
   });
 
-  it('a repeated withdrawal is 410 and changes nothing', async () => {
+  it('without the withdrawal tag (an older page) the envelope goes, and nothing leads to the story', async () => {
+    const source = await submit();
+    const { storyId } = await acceptWithStory(source);
+    expect((await withdraw(source.lookupToken)).statusCode).toBe(200);
+    expect(await submissionRow(source.submissionId)).toMatchObject({ status: 'withdrawn', envelope: null });
+    expect(await t.database.db.selectFrom('stories').select('id').where('id', '=', storyId).execute()).toHaveLength(1);
+  });
+
+  it('a repeated withdrawal finds nothing (404, as unknown words) and changes nothing', async () => {
     const source = await submit();
     expect((await withdraw(source.lookupToken)).statusCode).toBe(200);
     const entries = async () => (await t.database.db.selectFrom('audit_log').select('seq').execute()).length;
     const before = await entries();
-    expect(expectRefusal(await withdraw(source.lookupToken), 410, 'withdrawn')).toContain('withdrawn');
+    expectRefusal(await withdraw(source.lookupToken), 404, 'unknown_receipt');
     expect(await entries()).toBe(before);
   });
 });
@@ -374,11 +392,11 @@ describe('the no-JavaScript form, POST /status', () => {
     const confirmed = await form({ words: source.words.join(' '), action: 'withdraw', confirm: 'yes' });
     expect(confirmed.statusCode).toBe(200);
     expect(confirmed.body).toContain('Your account was withdrawn');
-    expect(confirmed.body).toContain('data-status="withdrawn"');
-    expect(await submissionRow(source.submissionId)).toMatchObject({ status: 'withdrawn', envelope: null });
+    expect(confirmed.body).toContain('these words find no account');
+    expect(await submissionRow(source.submissionId)).toMatchObject({ status: 'withdrawn', envelope: null, lookup_hash: null });
 
     const again = await form({ words: source.words.join(' '), action: 'withdraw', confirm: 'yes' });
-    expect(again.statusCode).toBe(410);
+    expect(again.statusCode).toBe(404);
   });
 
   it.each([

@@ -34,6 +34,7 @@ async function approvedStoryOfSource(title: string): Promise<TestSource> {
   const source = await submitAsSource(t.app, t.database.db, (await currentIntakeKey(t.database.db))!);
   const accepted = await call(t.app, team.author, 'POST', `/mod/api/submissions/${source.submissionId}/accept`, {
     facets: { consent: 'quote', ...BASE_FACETS },
+    withdrawalTag: source.withdrawalTag,
     story: { title, body: `${title}: told by a source who later withdrew.`, pullQuotes: [], attributionLabel: 'hollywood_writer', identifierMarks: { unresolved: 0, dismissed: 0 } },
   });
   expect(accepted.statusCode, accepted.body).toBe(200);
@@ -120,7 +121,7 @@ describe('releases', () => {
   });
 
   it('a withdrawal, a refresh and retention leave release 1 as published; the withdrawn story shows only its notice', async () => {
-    const withdrawn = await postJson(t.app, '/api/v1/withdraw', { lookupToken: withdrawing.lookupToken });
+    const withdrawn = await postJson(t.app, '/api/v1/withdraw', { lookupToken: withdrawing.lookupToken, withdrawalTag: withdrawing.withdrawalTag });
     expect(withdrawn.statusCode, withdrawn.body).toBe(200);
     await insertStatisticsAccounts(t.database.db, 20, { platforms: ['outlier'] });
     await stories('Third');

@@ -27,7 +27,7 @@ describe('statistics_changes (migration 0006)', () => {
     // Background-only consent is never counted, so it changes nothing.
     const background = { ...BASE_FACETS, consent: 'background' };
     validateFacets(background);
-    await db.insertInto('accounts').values(accountRow(background, null, todayUtc())).execute();
+    await db.insertInto('accounts').values(accountRow(background, todayUtc())).execute();
     expect(await changes()).toBe(5);
     const [first, second, third] = await ids(3);
     await db.updateTable('accounts').set({ withdrawn_on: '2026-06-01' }).where('id', '=', first!).execute();
@@ -37,8 +37,8 @@ describe('statistics_changes (migration 0006)', () => {
     expect(await changes()).toBe(6);
     await db.deleteFrom('accounts').where('id', '=', second!).execute();
     expect(await changes()).toBe(7);
-    // A change that leaves every counted facet as it was (a purge unlinks the submission): nothing.
-    await db.updateTable('accounts').set({ submission_id: null }).execute();
+    // A change that leaves every counted facet as it was (a withdrawal clears the tag): nothing.
+    await db.updateTable('accounts').set({ withdrawal_tag_hash: null }).execute();
     expect(await changes()).toBe(7);
     await db.updateTable('accounts').set({ pay_band: '90_119' }).where('id', '=', third!).execute();
     expect(await changes()).toBe(8);

@@ -6,6 +6,7 @@ import type { SealedAttachment } from '../../common/protocol/attachment.js';
 import { fromBase64 } from '../../common/protocol/encoding.js';
 import { documentKinds } from '../../common/vocabulary.js';
 import { currentIntakeKey } from '../../server/intake/service.js';
+import { admitPendingAccounts } from '../../server/publishing/pending-accounts.js';
 import { releaseDueBatch } from '../../server/publishing/release.js';
 import { STORIES_CSV_HEADER } from '../../server/publishing/stories.js';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -137,6 +138,8 @@ describe('verification tier', () => {
     await insertStatisticsAccounts(db, 30);
     await acceptAndApprove(await submitWithFile(), 'Contract never honoured', { documentKinds: ['contract'] });
     await acceptAndApprove(await submitWithFile(), 'No tier this time');
+    // Accepted accounts wait for a release to count them; the refresh point admits them.
+    await admitPendingAccounts(db);
     // The tallies agree with counting the accounts: two with documents seen (this test's and the last one's).
     const counted = await db.selectFrom('accounts').select('documents_seen').where('withdrawn_on', 'is', null).where('consent', 'in', ['quote', 'stats']).execute();
     const seen = counted.filter((a) => (a.documents_seen?.length ?? 0) > 0).length;

@@ -2,6 +2,7 @@
 // canaries in metadata and in an invisible PDF text layer are stripped in the browser; exiftool,
 // an independent parser, finds none of it in what the moderators decrypt, and the pictures keep
 // their size. Uploads go in chunks; a closed tab leaves no acknowledged submission.
+import { withdrawalTagHashOf } from '../support/intake.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -153,7 +154,7 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
     await consolePage.locator('#acceptance-extras').getByLabel('pay record').check();
     await consolePage.locator('#accept-button').click();
     await consolePage.getByText('Accepted for statistics.').waitFor();
-    const account = await env.t.database.db.selectFrom('accounts').select('documents_seen').where('submission_id', '=', submissionId).executeTakeFirstOrThrow();
+    const account = await env.t.database.db.selectFrom('pending_accounts').select('documents_seen').where('withdrawal_tag_hash', '=', await withdrawalTagHashOf(words)).executeTakeFirstOrThrow();
     expect(account.documents_seen).toEqual(['pay_record']);
     await consolePage.context().close();
 
@@ -172,6 +173,8 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
         expect(raw.includes(canary), `${file.name}: ${canary} in the bytes`).toBe(false);
       }
       expect(tags).not.toMatch(/GPS|Serial Number|Camera Model Name|Date\/Time Original|Author|Producer|Comment/);
+      // Nor the encoder's own colour profile, which would name the browser family (issue 23).
+      expect(tags, file.name).not.toMatch(/ICC|Profile|Color Space Data/);
     }
     // Visible content intact: the same picture sizes, the PDF page drawn at twice its 612 × 792 points.
     const size = (name: string) => exiftool('-s3', '-ImageSize', path.join(dir, name)).trim();

@@ -199,12 +199,29 @@ describe.skipIf(!chromiumAvailable)('the submission page in Chromium', () => {
     await page.getByRole('button', { name: 'Seal and send my account' }).click();
     await page.getByRole('heading', { name: 'Your account is stored' }).waitFor();
     const words = await page.getByTestId('receipt-words').locator('li').allTextContents();
-    const text = await pdfText(await page.pdf({ format: 'A4' }));
+    // With Chromium's header and footer switched on, as a person's print dialog has them by default.
+    const pdf = await page.pdf({ format: 'A4', displayHeaderFooter: true });
+    const text = await pdfText(pdf);
     for (const word of words) expect(text).toContain(word);
     expect(text).toContain('Receipt: twelve words');
-    for (const identifying of ['Offscript', '127.0.0.1', 'http', 'Canary', key.fingerprint, new Date().getFullYear().toString(), 'account is stored']) {
+    const document = await getDocumentProxy(new Uint8Array(pdf));
+    expect(document.numPages).toBe(1);
+    const read = await document.getMetadata();
+    // pdf.js types the document information dictionary as a bare Object.
+    const info = read.info as { Title?: string; Subject?: string; Keywords?: string; Author?: string };
+    const metadata = read.metadata;
+    const described = `${JSON.stringify(info)} ${metadata ? JSON.stringify([...metadata]) : ''}`;
+    const today = new Date();
+    const dates = [today.getFullYear().toString(), `${today.getMonth() + 1}/${today.getDate()}/`, today.toISOString().slice(0, 10)];
+    for (const identifying of ['Offscript', '127.0.0.1', origin, 'http', 'Canary', key.fingerprint, 'account is stored', 'Give your account', ...dates]) {
       expect(text, identifying).not.toContain(identifying);
+      // The title, subject and keywords; Chromium's own creation date is the PDF writer's, not the page's.
+      expect(JSON.stringify([info.Title, info.Subject, info.Keywords, info.Author]), identifying).not.toContain(identifying);
     }
+    expect(info.Title).toBe('Note');
+    expect(described).not.toContain(origin);
+    // On screen the page keeps its own title.
+    await expect(page.title()).resolves.toContain('Offscript');
     await context.close();
   });
 

@@ -31,7 +31,11 @@ export interface ListeningTestApp extends TestApp {
 }
 
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await openTestDatabase();
+  return startTestAppOn(await openTestDatabase(), env);
+}
+
+/** The same app on a database the test opened itself (a PGlite on a data directory, say); close() closes it. */
+export async function startTestAppOn(database: TestDatabase, env: Record<string, string> = {}): Promise<TestApp> {
   // The API tests sign logins for this origin (an app that only answers inject() has no other).
   const config = loadConfig({ LOG_LEVEL: 'trace', RATE_LIMIT_MAX: '1000', PUBLIC_ORIGIN: 'http://127.0.0.1:3000', ...env });
   const log = captureLog();

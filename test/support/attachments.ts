@@ -45,6 +45,6 @@ export async function uploadFiles(app: FastifyInstance, files: readonly SealedAt
 export async function sealWithAttachments(key: IntakeKey, files: readonly SealedAttachment[], uploadId: string): Promise<SealedForTest> {
   const sodium = await loadSodium();
   const sealed = await sealForTest(key);
-  const account = { ...sampleAccount(), attachments: files.map((f) => f.entry) };
+  const account = { ...sampleAccount(), withdrawalTag: sealed.withdrawalTag, attachments: files.map((f) => f.entry) };
   return { ...sealed, body: { ...sealed.body, ciphertext: toBase64(sodium, sealAccount(sodium, account, key.publicKey)), uploadId } };
 }

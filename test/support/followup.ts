@@ -11,7 +11,7 @@ import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
 import { sealMessage, type BoxKeyPair } from '../../common/protocol/envelope.js';
 import { deriveReceiptKeys, entropyFromReceiptWords } from '../../common/protocol/receipt.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
-import { sampleAccount, sealForTest } from './intake.js';
+import { sampleAccount, sealForTest, withdrawalTagHashOf } from './intake.js';
 import { call, type Browserless } from './moderation.js';
 
 export interface TestSource {
@@ -19,6 +19,8 @@ export interface TestSource {
   words: string[];
   /** Base64, as the browser sends it. */
   lookupToken: string;
+  /** Base64, as the status page sends it beside the token. */
+  withdrawalTag: string;
   replyKeyPair: BoxKeyPair;
 }
 
@@ -32,10 +34,10 @@ export function postJson(app: FastifyInstance, url: string, body: unknown, heade
 }
 
 /** The keys a source's browser derives from typed words. */
-export async function keysFromWords(words: string): Promise<{ lookupToken: string; replyKeyPair: BoxKeyPair }> {
+export async function keysFromWords(words: string): Promise<{ lookupToken: string; withdrawalTag: string; replyKeyPair: BoxKeyPair }> {
   const sodium = await loadSodium();
-  const { lookupToken, replyKeyPair } = deriveReceiptKeys(sodium, entropyFromReceiptWords(words));
-  return { lookupToken: toBase64(sodium, lookupToken), replyKeyPair };
+  const { lookupToken, replyKeyPair, withdrawalTag } = deriveReceiptKeys(sodium, entropyFromReceiptWords(words));
+  return { lookupToken: toBase64(sodium, lookupToken), withdrawalTag: toBase64(sodium, withdrawalTag), replyKeyPair };
 }
 
 /** Submits through POST /api/v1/submissions, as the submission page does. */
@@ -74,13 +76,12 @@ export function wordsWithBadChecksum(words: readonly string[]): string[] {
   throw new Error('no failing checksum found');
 }
 
-/** Marks a story drawn from this submission as published, as a batch release (issue 4) would. */
-export async function publishStoryOf(db: Kysely<Database>, submissionId: string, slug: string, day: string): Promise<string> {
+/** Marks the story drawn from the submission behind these receipt words as published, as a batch release (issue 4) would. */
+export async function publishStoryOf(db: Kysely<Database>, words: readonly string[], slug: string, day: string): Promise<string> {
   const story = await db
     .selectFrom('stories')
-    .innerJoin('accounts', 'accounts.id', 'stories.account_id')
-    .select('stories.id')
-    .where('accounts.submission_id', '=', submissionId)
+    .select('id')
+    .where('withdrawal_tag_hash', '=', await withdrawalTagHashOf(words))
     .executeTakeFirstOrThrow();
   await db.updateTable('stories').set({ status: 'published', slug, published_on: day, batch_position: 1 }).where('id', '=', story.id).execute();
   return story.id;

@@ -9,7 +9,7 @@ import type { SealedSubmission } from '../../common/intake/schemas.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
 import { openAccount, sealAccount, type BoxKeyPair } from '../../common/protocol/envelope.js';
 import { generateIntakeKeyPair } from '../../common/protocol/intake-key.js';
-import { lookupTokenHash } from '../../common/protocol/digest.js';
+import { lookupTokenHash, withdrawalTagHash } from '../../common/protocol/digest.js';
 import { deriveReceiptKeys, drawReceiptEntropy, entropyFromReceiptWords, receiptWordsFromEntropy } from '../../common/protocol/receipt.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
 
@@ -59,29 +59,44 @@ export interface SealedForTest {
   body: SealedSubmission;
   words: string[];
   lookupToken: Uint8Array;
+  /** Base64, as the sealed account carries it and the moderator's browser copies it. */
+  withdrawalTag: string;
 }
 
 export async function sealForTest(key: IntakeKey, account: Account = sampleAccount()): Promise<SealedForTest> {
   const sodium = await loadSodium();
   const entropy = drawReceiptEntropy(sodium);
-  const { lookupToken, replyKeyPair } = deriveReceiptKeys(sodium, entropy);
+  const { lookupToken, replyKeyPair, withdrawalTag } = deriveReceiptKeys(sodium, entropy);
+  const tag = toBase64(sodium, withdrawalTag);
   return {
     words: receiptWordsFromEntropy(entropy),
     lookupToken,
+    withdrawalTag: tag,
     body: {
       v: 1,
       intakeKeyId: key.id,
-      ciphertext: toBase64(sodium, sealAccount(sodium, account, key.publicKey)),
+      ciphertext: toBase64(sodium, sealAccount(sodium, { ...account, withdrawalTag: tag }, key.publicKey)),
       replyPublicKey: toBase64(sodium, replyKeyPair.publicKey),
       lookupToken: toBase64(sodium, lookupToken),
     },
   };
 }
 
-/** The account stored under a receipt's 12 words, opened with the intake key: what reached the server. */
+/** What the account and story drawn from a receipt's submission keep: SHA-256 of its withdrawal tag. */
+export async function withdrawalTagHashOf(words: readonly string[]): Promise<Uint8Array> {
+  const sodium = await loadSodium();
+  return withdrawalTagHash(deriveReceiptKeys(sodium, entropyFromReceiptWords(words.join(' '))).withdrawalTag);
+}
+
+/**
+ * The account stored under a receipt's 12 words, opened with the intake key: what reached the
+ * server, less the withdrawal tag, which must be the one these words derive.
+ */
 export async function accountForReceipt(db: Kysely<Database>, key: TestIntakeKey, words: string[]): Promise<unknown> {
   const sodium = await loadSodium();
-  const { lookupToken } = deriveReceiptKeys(sodium, entropyFromReceiptWords(words.join(' ')));
+  const { lookupToken, withdrawalTag } = deriveReceiptKeys(sodium, entropyFromReceiptWords(words.join(' ')));
   const row = await db.selectFrom('submissions').selectAll().where('lookup_hash', '=', lookupTokenHash(lookupToken)).executeTakeFirstOrThrow();
-  return openAccount(sodium, row.envelope!, key.keyPair);
+  const { withdrawalTag: sealed, ...account } = openAccount(sodium, row.envelope!, key.keyPair) as { withdrawalTag?: string };
+  if (sealed !== toBase64(sodium, withdrawalTag)) throw new Error('the sealed account does not carry the withdrawal tag these words derive');
+  return account;
 }

@@ -8,6 +8,7 @@ import { addDays } from '../../server/moderation/retention.js';
 import { lastScheduledDay } from '../../server/publishing/release.js';
 import { currentIntakeKey } from '../../server/intake/service.js';
 import { accountRow, validateFacets, type FacetsInput } from '../../server/moderation/queue-service.js';
+import { withdrawalTagHash } from '../../common/protocol/digest.js';
 import { fromBase64 } from '../../common/protocol/encoding.js';
 import { sealForTest } from './intake.js';
 import { call, s, type TestModerator } from './moderation.js';
@@ -33,13 +34,21 @@ export interface TestStory {
 
 /** A sealed submission through the intake API; returns its id. */
 export async function submitSealed(app: FastifyInstance, db: Kysely<Database>): Promise<string> {
+  return (await submitSealedWithTag(app, db)).id;
+}
+
+/** SHA-256 of a base64 withdrawal tag: what the account and story keep of it. */
+export const tagHash = (withdrawalTag: string): Uint8Array => withdrawalTagHash(fromBase64(s, withdrawalTag));
+
+/** A sealed submission through the intake API; its id, and the withdrawal tag its sealed account carries (base64). */
+export async function submitSealedWithTag(app: FastifyInstance, db: Kysely<Database>): Promise<{ id: string; withdrawalTag: string }> {
   const key = await currentIntakeKey(db);
   if (!key) throw new Error('no intake key: enrol the first administrator first');
   const sealed = await sealForTest(key);
   const response = await app.inject({ method: 'POST', url: '/api/v1/submissions', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(sealed.body) });
   if (response.statusCode !== 201) throw new Error(`submission refused: ${response.body}`);
   const row = await db.selectFrom('submissions').select('id').where('reply_public_key', '=', fromBase64(s, sealed.body.replyPublicKey)).executeTakeFirstOrThrow();
-  return row.id;
+  return { id: row.id, withdrawalTag: sealed.withdrawalTag };
 }
 
 /** A story draft awaiting its second review; returns the story id. */
@@ -71,7 +80,7 @@ export async function approvedStory(
 export async function insertStatisticsAccounts(db: Kysely<Database>, count: number, facets: Partial<TestFacets> = {}): Promise<void> {
   const f = { ...BASE_FACETS, ...facets, consent: 'stats' };
   validateFacets(f);
-  await db.insertInto('accounts').values(Array.from({ length: count }, () => accountRow(f, null, todayUtc()))).execute();
+  await db.insertInto('accounts').values(Array.from({ length: count }, () => accountRow(f, todayUtc()))).execute();
 }
 
 /** The 1st of the month after `day`'s: the next scheduled statistics refresh (continual release). */

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { protocolErrorCodeOf } from '../support/protocol-errors.js';
 import { loadSodiumSumo, type SodiumSumo } from '../../common/protocol/sodium-sumo.js';
-import { lookupTokenHash } from '../../common/protocol/digest.js';
+import { lookupTokenHash, withdrawalTagHash } from '../../common/protocol/digest.js';
 import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
-import { openAccount, openMessage, sealAccount, sealMessage } from '../../common/protocol/envelope.js';
+import { openAccount, openMessage, sealAccount, sealMessage, withdrawalTagOf } from '../../common/protocol/envelope.js';
 import { keyFingerprint } from '../../common/protocol/fingerprint.js';
 import { generateIntakeKeyPair } from '../../common/protocol/intake-key.js';
 import {
@@ -65,6 +65,31 @@ describe('receipt known-answer vectors (test/vectors/receipt-v1.json)', () => {
   it('include the BIP-39 reference mnemonics', () => {
     expect(vectors[0]!.words).toBe('abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about');
     expect(vectors[3]!.words).toBe('zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo wrong');
+  });
+});
+
+const withdrawalTagVectors = (
+  JSON.parse(readFileSync(new URL('../vectors/withdrawal-tag-v1.json', import.meta.url), 'utf8')) as {
+    vectors: { entropyHex: string; withdrawalTagBase64: string; withdrawalTagSha256Hex: string }[];
+  }
+).vectors;
+
+describe('withdrawal tag known-answer vectors (test/vectors/withdrawal-tag-v1.json)', () => {
+  it.each(withdrawalTagVectors.map((v) => [v.entropyHex, v] as const))('entropy %s', (_hex, vector) => {
+    const { withdrawalTag, lookupToken } = deriveReceiptKeys(sodium, sodium.from_hex(vector.entropyHex));
+    expect(toBase64(sodium, withdrawalTag)).toBe(vector.withdrawalTagBase64);
+    expect(sodium.to_hex(withdrawalTagHash(withdrawalTag))).toBe(vector.withdrawalTagSha256Hex);
+    // Not the lookup token under another name: the server never sees the two side by side at rest.
+    expect(toBase64(sodium, withdrawalTag)).not.toBe(toBase64(sodium, lookupToken));
+  });
+
+  it('travels inside the sealed account and is read back by the moderator\'s browser', () => {
+    const intake = generateIntakeKeyPair(sodium);
+    const { withdrawalTag } = deriveReceiptKeys(sodium, drawReceiptEntropy(sodium));
+    const sealed = sealAccount(sodium, { ...sampleAccount(), withdrawalTag: toBase64(sodium, withdrawalTag) }, intake.publicKey);
+    const opened = openAccount(sodium, sealed, intake);
+    expect(withdrawalTagOf(sodium, opened)).toEqual(withdrawalTag);
+    expect(withdrawalTagOf(sodium, openAccount(sodium, sealAccount(sodium, sampleAccount(), intake.publicKey), intake))).toBeUndefined();
   });
 });
 

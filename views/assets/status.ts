@@ -3,7 +3,7 @@
 // are opened with the reply key, answers sealed to the intake key. DOM by textContent only
 // (Trusted Types are enforced).
 import type { SourceStatus } from '../../common/followup/schemas.js';
-import { STATUS_DESCRIPTIONS, TIMELINE_LABELS, type TimelineEntry } from '../../common/followup/timeline.js';
+import { STATUS_DESCRIPTIONS, TIMELINE_LABELS, WITHDRAWN_NOTICE, type TimelineEntry } from '../../common/followup/timeline.js';
 import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
 import { openMessage, sealMessage, type BoxKeyPair } from '../../common/protocol/envelope.js';
 import { CodedError, type ErrorBody } from '../../common/errors.js';
@@ -20,6 +20,8 @@ type StatusAnswer = SourceStatus;
 
 interface ReceiptKeys {
   lookupToken: string;
+  /** Finds the story and the account, which nothing stored links to the submission. */
+  withdrawalTag: string;
   replyKeyPair: BoxKeyPair;
 }
 
@@ -116,9 +118,9 @@ async function main(): Promise<void> {
   /** Checks the words before anything is sent: a typo is caught here by the BIP-39 checksum. */
   const receiptKeys = (sodium: Sodium): ReceiptKeys => {
     const entropy = entropyFromReceiptWords(words.value);
-    const { lookupToken, replyKeyPair } = deriveReceiptKeys(sodium, entropy);
+    const { lookupToken, replyKeyPair, withdrawalTag } = deriveReceiptKeys(sodium, entropy);
     sodium.memzero(entropy);
-    return { lookupToken: toBase64(sodium, lookupToken), replyKeyPair };
+    return { lookupToken: toBase64(sodium, lookupToken), withdrawalTag: toBase64(sodium, withdrawalTag), replyKeyPair };
   };
 
   const render = (sodium: Sodium, answer: StatusAnswer, keys: ReceiptKeys) => {
@@ -156,7 +158,7 @@ async function main(): Promise<void> {
   };
 
   const refresh = async (sodium: Sodium, keys: ReceiptKeys) => {
-    render(sodium, await postJson<StatusAnswer>('/api/v1/status', { lookupToken: keys.lookupToken }), keys);
+    render(sodium, await postJson<StatusAnswer>('/api/v1/status', { lookupToken: keys.lookupToken, withdrawalTag: keys.withdrawalTag }), keys);
   };
 
   const actions: Record<string, (sodium: Sodium, keys: ReceiptKeys) => Promise<void>> = {
@@ -186,10 +188,11 @@ async function main(): Promise<void> {
     async withdraw(sodium, keys) {
       if (!confirm.checked) throw new Refusal('Tick “I understand this cannot be undone” to withdraw your account.');
       progress.textContent = 'Withdrawing your account…';
-      await postJson('/api/v1/withdraw', { lookupToken: keys.lookupToken });
+      await postJson('/api/v1/withdraw', { lookupToken: keys.lookupToken, withdrawalTag: keys.withdrawalTag });
       confirm.checked = false;
-      await refresh(sodium, keys);
-      showNotice('Your account was withdrawn. The encrypted account and all messages were deleted.');
+      // Nothing is left to look up: the words now find no account.
+      hideResult();
+      showNotice(WITHDRAWN_NOTICE);
     },
   };
 

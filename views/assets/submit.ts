@@ -4,11 +4,10 @@
 // is built with textContent only (Trusted Types are enforced).
 import { accountFromForm, isAccountRefusal, type Account, type FormFields } from '../../common/intake/account.js';
 import type { SealedSubmission } from '../../common/intake/schemas.js';
-import type { AttachmentManifestEntry } from '../../common/protocol/attachment.js';
 import { CodedError, type ErrorBody } from '../../common/errors.js';
 import { codedErrorMessage, refusalMessage } from '../../common/error-messages.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
-import { sealAccount } from '../../common/protocol/envelope.js';
+import { sealAccount, type SealedAccount } from '../../common/protocol/envelope.js';
 import { deriveReceiptKeys, drawReceiptEntropy, receiptWordsFromEntropy } from '../../common/protocol/receipt.js';
 import { loadSodium, type Sodium } from '../../common/protocol/sodium.js';
 import { setUpAttachments, type AttachmentsField } from './attachments/attach.js';
@@ -33,6 +32,22 @@ function formFields(form: HTMLFormElement): FormFields {
 
 class SendRefused extends Error {}
 
+/** What a saved PDF is titled while the receipt card prints: nothing that names the site or the page. */
+const PRINT_TITLE = 'Note';
+
+/** While printing (or saving as PDF), the document's title says nothing; afterwards it is restored. */
+function printWithNeutralTitle(): void {
+  let title: string | undefined;
+  window.addEventListener('beforeprint', () => {
+    title = document.title;
+    document.title = PRINT_TITLE;
+  });
+  window.addEventListener('afterprint', () => {
+    if (title !== undefined) document.title = title;
+    title = undefined;
+  });
+}
+
 async function sendEnvelope(
   sodium: Sodium,
   form: HTMLFormElement,
@@ -43,7 +58,7 @@ async function sendEnvelope(
 ): Promise<void> {
   const account = accountFromForm(fields);
   const intakePublicKey = checkedIntakeKey(sodium, form);
-  const { lookupToken, replyKeyPair } = deriveReceiptKeys(sodium, entropy);
+  const { lookupToken, replyKeyPair, withdrawalTag } = deriveReceiptKeys(sodium, entropy);
   sodium.memzero(replyKeyPair.privateKey);
   // Files first: the account lists their keys, and is acknowledged only once they are all stored.
   const files = attachments ? await attachments.prepared() : [];
@@ -51,8 +66,9 @@ async function sendEnvelope(
     files.length > 0
       ? await sealAndUpload(sodium, files, (done, total) => (progress.textContent = `Encrypting and sending your files… ${Math.floor((100 * done) / total)}%`))
       : undefined;
-  const withFiles: Account & { attachments?: AttachmentManifestEntry[] } = sent ? { ...account, attachments: sent.manifest } : account;
-  const ciphertext = sealAccount(sodium, withFiles, intakePublicKey);
+  // The withdrawal tag travels sealed: the moderator's browser copies it onto the account and story.
+  const sealed: SealedAccount = { ...account, withdrawalTag: toBase64(sodium, withdrawalTag), ...(sent ? { attachments: sent.manifest } : {}) };
+  const ciphertext = sealAccount(sodium, sealed, intakePublicKey);
   const envelope: SealedSubmission = {
     v: 1,
     intakeKeyId: form.dataset.intakeKeyId ?? '',
@@ -96,6 +112,7 @@ function showReceipt(words: readonly string[]): void {
     checkResult.textContent = receiptMismatch(checkWords.value, words) ?? 'These are your twelve words, in the right order.';
   });
   element<HTMLButtonElement>('print-receipt').addEventListener('click', () => window.print());
+  printWithNeutralTitle();
   const panel = element<HTMLElement>('receipt-panel');
   panel.hidden = false;
   panel.focus();

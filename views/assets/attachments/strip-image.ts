@@ -1,6 +1,7 @@
 // Images are redrawn from their pixels on a canvas and re-encoded: the new file carries no
 // EXIF, XMP, IPTC, comments, text chunks or colour profile, only what the picture shows.
 import type { AttachmentKind } from '../../../common/protocol/attachment.js';
+import { withoutEncoderMarks } from '../../../common/attachments/image-marks.js';
 
 export class StripRefused extends Error {}
 
@@ -44,7 +45,8 @@ const JPEG_QUALITY = 0.92;
 export async function canvasToBytes(canvas: HTMLCanvasElement, type: string, quality?: number): Promise<Uint8Array> {
   const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, type, quality));
   if (!blob || blob.type !== type) throw new StripRefused('This browser cannot re-encode the picture.');
-  return new Uint8Array(await blob.arrayBuffer());
+  // Not even the encoder's own colour profile, which would name the browser family.
+  return withoutEncoderMarks(new Uint8Array(await blob.arrayBuffer()), type);
 }
 
 /** Draws the picture (only its cropped part, with its black-outs filled in, when edited) and re-encodes it. */

@@ -4,7 +4,7 @@ import { readAccount, type Account } from '../../../common/intake/account.js';
 import type { SubmissionForModerator } from '../../../common/moderation/submission-view.js';
 import type { PublicationPreview } from '../../../common/moderation/publication-view.js';
 import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
-import { openAccount, openMessageWithAnyKey, sealMessage, type BoxKeyPair } from '../../../common/protocol/envelope.js';
+import { openAccount, openMessageWithAnyKey, sealMessage, withdrawalTagOf, type BoxKeyPair } from '../../../common/protocol/envelope.js';
 import { conditionAnswers, conditions, consents, factQuestions, hoursBands, payBands, platforms, roles, taskTypes } from '../../../common/vocabulary.js';
 import { isUndecided } from '../../../common/workflow.js';
 import { replyFilesList, showAttachments } from './attachments.js';
@@ -169,6 +169,7 @@ export function initSubmission(): void {
     let sodium: SodiumSumo;
     let submission: SubmissionView;
     let account: Account;
+    let withdrawalTag: string | undefined;
     let ring: IntakeKeyring;
     let watchList: string[] = [];
     try {
@@ -186,6 +187,8 @@ export function initSubmission(): void {
       // Checked as the form checks it: version 1 or 2, every facet in its vocabulary.
       const opened = openAccount(asSodium(sodium), fromBase64(asSodium(sodium), submission.envelope), intakeKey);
       account = readAccount(opened);
+      const tag = withdrawalTagOf(asSodium(sodium), opened);
+      withdrawalTag = tag && toBase64(asSodium(sodium), tag);
       root.dataset.decryptMs = String(Math.round(performance.now() - started));
       watchList = await openWatchList(sodium, ring);
       showAccount(account, watchList);
@@ -336,7 +339,13 @@ export function initSubmission(): void {
           }
         : undefined;
       const verification = readVerification();
-      await api(`/mod/api/submissions/${id}/accept`, 'POST', { facets, ...(story ? { story } : {}), ...(verification ? { verification } : {}) });
+      // The receipt's withdrawal tag, copied from the sealed account: what a withdrawal finds the account and story by.
+      await api(`/mod/api/submissions/${id}/accept`, 'POST', {
+        facets,
+        ...(story ? { story } : {}),
+        ...(verification ? { verification } : {}),
+        ...(withdrawalTag ? { withdrawalTag } : {}),
+      });
       return story ? 'Accepted; the story draft now waits for a second moderator.' : 'Accepted for statistics.';
     });
     decide('question-form', async () => {
@@ -344,6 +353,8 @@ export function initSubmission(): void {
       if (!question) throw new Error('Write the question first.');
       const team = ring.currentId ? ring.keys.get(ring.currentId) : undefined;
       if (!team) throw new Error('You hold no current intake key to keep a copy for the team; ask an administrator for a grant.');
+      // A withdrawn submission keeps no reply key (and takes no question).
+      if (!submission.replyPublicKey) throw new Error('The source withdrew this account; nothing can be sent to them.');
       const s = asSodium(sodium);
       const seal = (publicKey: Uint8Array) => toBase64(s, sealMessage(s, question, publicKey));
       await api(`/mod/api/submissions/${id}/question`, 'POST', {

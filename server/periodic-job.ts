@@ -1,0 +1,26 @@
+// A background job that runs at start and then every interval, one run at a time; a failed run
+// is logged, never thrown, and the next interval tries again. stop() waits for a run under way.
+export interface PeriodicJob {
+  stop(): Promise<void>;
+}
+
+export function startPeriodicJob(run: () => Promise<void>, onError: (err: unknown) => void, intervalMs: number): PeriodicJob {
+  let running: Promise<void> | undefined;
+  const check = () => {
+    if (running) return;
+    running = run()
+      .catch(onError)
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  check();
+  const timer = setInterval(check, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
