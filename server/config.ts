@@ -37,6 +37,8 @@ export interface Config {
   kMin: number;
   batchMin: number;
   batchDelayDays: number;
+  /** Months between the statistics' scheduled refreshes (the public schedule); 0, for a trial only: every batch of stories. */
+  refreshEveryMonths: number;
   retentionDays: number;
   /** Days a moderator enrolled before passkeys may still open submissions without one (PASSKEY_GRACE_DAYS, default 0). */
   passkeyGraceDays: number;
@@ -220,6 +222,7 @@ export function loadConfig(env: Env = process.env): Config {
     kMin: integer(env, 'K_MIN', 11, 2, 1000),
     batchMin: integer(env, 'BATCH_MIN', 3, 1, 1000),
     batchDelayDays: integer(env, 'BATCH_DELAY_DAYS', 14, 0, 365),
+    refreshEveryMonths: integer(env, 'STATISTICS_REFRESH_MONTHS', 1, 0, 12),
     retentionDays: integer(env, 'RETENTION_DAYS', 30, 1, 3650),
     attachments: {
       maxFileBytes: integer(env, 'ATTACHMENT_MAX_FILE_BYTES', 10_000_000, 1, LARGEST_ATTACHMENT_PAYLOAD),

@@ -298,7 +298,8 @@ export function startReleaseJob(
 ): DailyRelease {
   return startPeriodicJob(
     async () => {
-      const batch = await releaseDueBatch(db, { ...rules, refreshWithoutStories: true });
+      // On a trial's every-batch schedule (0) the hourly job refreshes only with stories: alone it would spend the budget hourly.
+      const batch = await releaseDueBatch(db, { ...rules, refreshWithoutStories: rules.refreshEveryMonths !== 0 });
       if (batch) log.info({ batch: batch.sequence, stories: batch.storyCount, statisticsRefreshed: batch.statisticsRefreshed }, 'released a batch');
       if (batch?.statisticsRefused) log.error({ batch: batch.sequence }, batch.statisticsRefused);
     },

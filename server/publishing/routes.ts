@@ -10,7 +10,7 @@ import { conditions, platforms, roles, taskTypes } from '../../common/vocabulary
 import { atomFeed, type ReleaseEntry } from './atom.js';
 import { platformScorecards } from './platforms.js';
 import { PublicResponseCache } from './cache.js';
-import { latestStatistics, lifetimeBudget, privacyLedger, STATISTICS_CONFIDENCE, STATISTICS_REFRESH_MONTHS } from './release.js';
+import { latestStatistics, lifetimeBudget, privacyLedger, STATISTICS_CONFIDENCE } from './release.js';
 import {
   releaseParamsSchema,
   releaseResponseSchema,
@@ -116,7 +116,7 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
     }),
   );
 
-  const refreshRule = { kMin: config.kMin, refreshEveryMonths: STATISTICS_REFRESH_MONTHS, confidencePercent: Math.round(STATISTICS_CONFIDENCE * 100), budget: lifetimeBudget() };
+  const refreshRule = { kMin: config.kMin, refreshEveryMonths: config.refreshEveryMonths, confidencePercent: Math.round(STATISTICS_CONFIDENCE * 100), budget: lifetimeBudget() };
 
   app.get('/stats', async (request, reply) =>
     cache.respond(request, reply, async () => {

@@ -71,7 +71,7 @@ describe.skipIf(!chromiumAvailable)(`the whole journey on ${process.env.DATABASE
     dataDir = await mkdtemp(path.join(tmpdir(), 'offscript-journey-'));
     // One administrator invites the reviewer: without a second administrator, the operator's waiting
     // period (INVITED_REVIEWER_WAIT_DAYS, issue 26) is what lets bob review alice's drafts; 0 for the journey.
-    const env: Record<string, string> = { DATA_DIR: dataDir, K_MIN: '3', BATCH_MIN: '3', BATCH_DELAY_DAYS: '0', RATE_LIMIT_MAX: '1000', INVITED_REVIEWER_WAIT_DAYS: '0' };
+    const env: Record<string, string> = { DATA_DIR: dataDir, K_MIN: '3', BATCH_MIN: '3', BATCH_DELAY_DAYS: '0', RATE_LIMIT_MAX: '1000', INVITED_REVIEWER_WAIT_DAYS: '0', STATISTICS_REFRESH_MONTHS: '0' };
     if (process.env.DATABASE_URL) {
       postgres = await openTestDatabase();
       env.DATABASE_URL = postgres.url!;
@@ -337,6 +337,10 @@ describe.skipIf(!chromiumAvailable)(`the whole journey on ${process.env.DATABASE
     await alice.getByRole('button', { name: 'Accept' }).click();
     await alice.getByText(/^Accepted/).waitFor();
 
+    // The operator refreshes the figures (a trial's every-batch schedule): the accepted accounts are
+    // counted, and the reviewer's tags and labels are decided on these noisy counts.
+    expect(await release()).toMatch(/released batch \d+: 0 stories; statistics refreshed/);
+
     // 4. The second moderator approves the drafts (three are kept for a later batch).
     await logIn(bob, BOB);
     const approve = async (code: string) => {
@@ -353,7 +357,8 @@ describe.skipIf(!chromiumAvailable)(`the whole journey on ${process.env.DATABASE
     await bob.goto(`${operator.origin}/mod/audit`);
     await bob.getByTestId('browser-verification').getByText(/verified the chain: intact/).waitFor();
     await audit(bob, 'audit');
-    expect(await release()).toContain('released batch 1: 5 stories');
+    // The first start released the month's scheduled refresh on its own (no stories), so the batch number varies.
+    expect(await release()).toMatch(/released batch \d+: 5 stories/);
 
     // 5. A journalist reads.
     const journalist = await newPage(await browser.newContext());
@@ -364,7 +369,8 @@ describe.skipIf(!chromiumAvailable)(`the whole journey on ${process.env.DATABASE
     await journalist.getByLabel('Platform').selectOption({ label: 'Outlier' });
     await journalist.getByRole('button', { name: 'Show stories' }).click();
     const outlierTitles = await journalist.locator('article h2').allTextContents();
-    expect(outlierTitles.length).toBeGreaterThan(0);
+    // A platform tag needs the latest refresh's noisy count to clear K_MIN after noise (with its
+    // margin): at ten accounts it may not, so the filter may find nothing; never a withdrawn story.
     expect(outlierTitles).not.toContain('Story J02');
     await journalist.goto(`${operator.origin}/stories`);
     await journalist.getByLabel('Search').fill('lighthouse');
@@ -393,7 +399,7 @@ describe.skipIf(!chromiumAvailable)(`the whole journey on ${process.env.DATABASE
     await audit(journalist, 'about');
 
     // 6. One source withdraws; their story is retracted at once, their numbers go at the next
-    // refresh of the figures, which waits a week: this same-day release carries them over.
+    // refresh of the figures (here, a trial's STATISTICS_REFRESH_MONTHS=0: the next batch).
     const j02 = SOURCES.find((s) => s.code === 'J02')!;
     const withdrawing = await newPage(withJs);
     await openStatus(withdrawing, j02);
@@ -404,9 +410,9 @@ describe.skipIf(!chromiumAvailable)(`the whole journey on ${process.env.DATABASE
     const retractedPage = await journalist.request.get(`${operator.origin}/stories`);
     expect(await retractedPage.text()).not.toContain('Story J02');
     for (const source of SOURCES.filter((s) => s.later)) await approve(source.code);
-    expect(await release()).toContain('released batch 2: 3 stories');
+    expect(await release()).toMatch(/released batch \d+: 3 stories/);
     const after = await statistics(journalist);
-    expect(after).toEqual(before);
+    expect(after.release?.refresh).toBe((before.release?.refresh ?? 0) + 1);
     const feedAfter = parseAtomFeed(await (await journalist.request.get(`${operator.origin}/feed.atom`)).text());
     expect(feedAfter.entries?.map(titleOf)).not.toContain('Story J02');
     expect(feedAfter.entries?.map(titleOf)).toContain('Story J06');
