@@ -24,9 +24,19 @@ try {
 /** Opens and migrates the database; a DATA_DIR that cannot be written stops start-up with one line naming it. */
 async function openMigratedDatabase(settings: Config): Promise<DatabaseHandle> {
   try {
-    const handle = await openDatabase(settings);
-    await migrateToLatest(handle.db);
-    return handle;
+    if (!settings.databaseUrl) {
+      const handle = await openDatabase(settings);
+      await migrateToLatest(handle.db);
+      return handle;
+    }
+    // Migrations may rewrite a large table: they run without the serving pool's statement timeout.
+    const migrating = await openDatabase(settings);
+    try {
+      await migrateToLatest(migrating.db);
+    } finally {
+      await migrating.db.destroy();
+    }
+    return await openDatabase(settings, settings.databaseWaits);
   } catch (error) {
     // PGlite on a full disk only says it "failed to initialize properly": look at DATA_DIR.
     const problem = error instanceof DataDirError ? error : settings.databaseUrl ? undefined : await dataDirProblem(settings.dataDir);

@@ -13,7 +13,12 @@ const healthSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['status'],
-  properties: { status: { type: 'string' }, failing: { type: 'array', items: { type: 'string', enum: ['database', 'migrations', 'disk', 'redis'] } } },
+  properties: {
+    status: { type: 'string' },
+    failing: { type: 'array', items: { type: 'string', enum: ['database', 'migrations', 'disk', 'redis', 'clock'] } },
+    /** Why the database fails, when the probe can tell: it did not answer within the probe's time. */
+    database: { type: 'string', enum: ['slow'] },
+  },
 } as const;
 
 /** What a readiness probe can name as failing: the schema's words. */
@@ -29,6 +34,22 @@ export interface HealthRoutesOptions {
 
 // A probe writes: an orchestrator polling /readyz every second costs one write every few.
 export const READINESS_MEMO_MS = 2000;
+
+// /readyz answers within a second whatever the database does; a probe still running by then
+// says `database: slow` (and goes on, bounded by the database's own waits, for the next answer).
+export const READINESS_ANSWER_MS = 800;
+
+const SLOW = Symbol('slow');
+
+async function withinAnswerTime<T>(work: Promise<T>): Promise<T | typeof SLOW> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<typeof SLOW>((resolve) => (timer = setTimeout(() => resolve(SLOW), READINESS_ANSWER_MS)));
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 // A full disk often still takes a row into a page that has room: a file needs new space.
 const PROBE_FILE_BYTES = 64 * 1024;
@@ -81,18 +102,24 @@ export async function healthRoutes(untyped: FastifyInstance, { db, writableDir, 
 
   // The writes are remembered for a moment; Redis's state is one ping, asked every time, so that
   // "ready" never outlives the connection the rate limits depend on.
-  async function readiness(): Promise<Failing[]> {
+  async function readiness(): Promise<{ failing: Failing[]; slow: boolean }> {
     const now = performance.now();
     if (!memo || now - memo.at >= READINESS_MEMO_MS) memo = { failing: probe(), at: now };
-    const [failing, redis] = await Promise.all([memo.failing, redisReady ? redisReady() : true]);
-    return redis ? failing : [...failing, 'redis'];
+    const [probed, redis] = await Promise.all([withinAnswerTime(memo.failing), redisReady ? withinAnswerTime(redisReady()) : true]);
+    const slow = probed === SLOW;
+    const failing: Failing[] = slow ? ['database'] : [...probed];
+    if (redis !== true) failing.push('redis');
+    return { failing, slow };
   }
 
   app.get('/healthz', { schema: { response: { 200: healthSchema } } }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', { schema: { response: { 200: healthSchema, 503: healthSchema } } }, async (_request, reply) => {
-    const failing = await readiness();
+    const { failing, slow } = await readiness();
     if (failing.length === 0) return { status: 'ready' };
-    return reply.code(503).header('retry-after', String(READINESS_MEMO_MS / 1000)).send({ status: 'not ready', failing });
+    return reply
+      .code(503)
+      .header('retry-after', String(READINESS_MEMO_MS / 1000))
+      .send({ status: 'not ready', failing, ...(slow ? { database: 'slow' as const } : {}) });
   });
 }
