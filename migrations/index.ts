@@ -18,6 +18,7 @@ import * as m0014 from './0014_passkeys.js';
 import * as m0015 from './0015_verification_tier.js';
 import * as m0016 from './0016_verification_tier_tallies.js';
 import * as m0017 from './0017_reply_attachments.js';
+import * as m0026 from './0026_clock_watermark.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_intake': m0001,
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '0015_verification_tier': m0015,
   '0016_verification_tier_tallies': m0016,
   '0017_reply_attachments': m0017,
+  '0026_clock_watermark': m0026,
 };

@@ -2,6 +2,7 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { ClockGuard, describeClockVerdict } from './clock/guard.js';
 import { startOperatorSide } from './control/serving.js';
 import { dataDirProblem, DataDirError, isDatabaseUnavailable, openDatabase, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
@@ -51,10 +52,14 @@ async function openMigratedDatabase(settings: Config): Promise<DatabaseHandle> {
 
 const database = await openMigratedDatabase(config);
 const { db, kind } = database;
-const app = await buildApp({ config, db, ...(kind === 'pglite' ? { dataDir: config.dataDir } : {}) });
+const clock = new ClockGuard(db, { marginMinutes: config.clockMarginMinutes });
+const app = await buildApp({ config, db, clock, ...(kind === 'pglite' ? { dataDir: config.dataDir } : {}) });
 database.reportLostConnectionsTo(app.log);
-const dailyPurge = startDailyPurge(db, { retentionDays: config.retentionDays, log: app.log });
-const releases = startReleaseJob(db, config, app.log);
+// Said at start-up, before any job would act on a clock that ran away.
+const clockAtStart = await clock.check().catch(() => clock.last);
+if (clockAtStart.state !== 'ok') app.log.warn({ clock: clockAtStart.state }, describeClockVerdict(clockAtStart));
+const dailyPurge = startDailyPurge(db, { retentionDays: config.retentionDays, log: app.log, clock });
+const releases = startReleaseJob(db, config, app.log, undefined, clock);
 
 // Started once listening, so that the first invitation is printed under the line saying where.
 let operatorSide: { stop(): Promise<void> } | undefined;

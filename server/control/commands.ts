@@ -9,6 +9,7 @@ import { verifyAuditChain } from '../moderation/audit.js';
 import { purgeExpiredSubmissions } from '../moderation/retention.js';
 import { invitationUrl, inviteModerator } from '../moderation/team-service.js';
 import { releaseDueBatch } from '../publishing/release.js';
+import { ClockGuard, confirmClock, describeClockVerdict } from '../clock/guard.js';
 
 /** What a command prints and the exit code it ends with. */
 export interface CommandOutcome {
@@ -21,7 +22,7 @@ export interface CommandRequest {
   args: Record<string, string>;
 }
 
-export const OPERATOR_COMMANDS = ['admin:invite', 'release', 'purge', 'audit:verify'] as const;
+export const OPERATOR_COMMANDS = ['admin:invite', 'release', 'purge', 'audit:verify', 'clock:confirm'] as const;
 export type OperatorCommand = (typeof OPERATOR_COMMANDS)[number];
 
 export function isOperatorCommand(name: unknown): name is OperatorCommand {
@@ -43,6 +44,8 @@ const RUNS: Record<OperatorCommand, Run> = {
     );
   },
   async release(db, config) {
+    const held = await clockHold(db, config);
+    if (held) return held;
     const batch = await releaseDueBatch(db, config);
     return done(
       batch
@@ -51,8 +54,14 @@ const RUNS: Record<OperatorCommand, Run> = {
     );
   },
   async purge(db, config) {
+    const held = await clockHold(db, config);
+    if (held) return held;
     const { purged } = await purgeExpiredSubmissions(db, { retentionDays: config.retentionDays });
     return done(`purged ${purged} submission${purged === 1 ? '' : 's'} decided at least ${config.retentionDays} days ago`);
+  },
+  async 'clock:confirm'(db) {
+    const now = await confirmClock(db);
+    return done(`clock confirmed at ${now.toISOString()}: retention and releases act again from this time (check the date first: a wrong one here is taken as right)`);
   },
   async 'audit:verify'(db) {
     // The head hash is printed to compare with one noted earlier: the chain alone cannot show
@@ -63,6 +72,12 @@ const RUNS: Record<OperatorCommand, Run> = {
       : { lines: [`audit log BROKEN at entry ${result.brokenAt}: ${result.reason}`], exitCode: 1 };
   },
 };
+
+/** A release or purge by date waits, like the jobs, while the clock is far from the latest time seen. */
+async function clockHold(db: Kysely<Database>, config: Config): Promise<CommandOutcome | undefined> {
+  const verdict = await new ClockGuard(db, { marginMinutes: config.clockMarginMinutes }).check();
+  return verdict.state === 'ok' ? undefined : { lines: [`not done: ${describeClockVerdict(verdict)}`], exitCode: 1 };
+}
 
 function done(...lines: string[]): CommandOutcome {
   return { lines, exitCode: 0 };

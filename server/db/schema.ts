@@ -273,6 +273,12 @@ export interface AttachmentChunksTable {
   bytes: Uint8Array;
 }
 
+/** The latest time the dated jobs saw (migration 0026, docs/faults.md): one row, id 1. */
+export interface ClockWatermarkTable {
+  id: number;
+  seen_at: Date;
+}
+
 export interface Database {
   intake_keys: IntakeKeysTable;
   submissions: SubmissionsTable;
@@ -298,4 +304,5 @@ export interface Database {
   attachment_uploads: AttachmentUploadsTable;
   attachment_files: AttachmentFilesTable;
   attachment_chunks: AttachmentChunksTable;
+  clock_watermark: ClockWatermarkTable;
 }

@@ -6,6 +6,7 @@ import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-
 import type { FastifyInstance } from 'fastify';
 import type { FromSchema } from 'json-schema-to-ts';
 import { sql, type Kysely } from 'kysely';
+import type { ClockGuard } from '../clock/guard.js';
 import { migrationsApplied } from '../db/migrator.js';
 import type { Database } from '../db/schema.js';
 
@@ -18,6 +19,8 @@ const healthSchema = {
     failing: { type: 'array', items: { type: 'string', enum: ['database', 'migrations', 'disk', 'redis', 'clock'] } },
     /** Why the database fails, when the probe can tell: it did not answer within the probe's time. */
     database: { type: 'string', enum: ['slow'] },
+    /** Which way the clock is off, when `clock` fails (docs/faults.md): the dated jobs wait for `npm run clock:confirm`. */
+    clock: { type: 'string', enum: ['ahead', 'behind'] },
   },
 } as const;
 
@@ -30,6 +33,8 @@ export interface HealthRoutesOptions {
   writableDir?: string | undefined;
   /** Whether the configured Redis answers; absent without Redis. */
   redisReady?: (() => Promise<boolean>) | undefined;
+  /** The dated jobs' clock check; absent in tests that run no jobs. */
+  clock?: ClockGuard | undefined;
 }
 
 // A probe writes: an orchestrator polling /readyz every second costs one write every few.
@@ -81,22 +86,28 @@ async function directoryWrites(dir: string): Promise<boolean> {
   }
 }
 
-export async function healthRoutes(untyped: FastifyInstance, { db, writableDir, redisReady }: HealthRoutesOptions): Promise<void> {
+export async function healthRoutes(untyped: FastifyInstance, { db, writableDir, redisReady, clock }: HealthRoutesOptions): Promise<void> {
   // Each handler's params and reply are inferred from its route's JSON schema.
   const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   let memo: { failing: Promise<Failing[]>; at: number } | undefined;
 
+  let clockOff: 'ahead' | 'behind' | undefined;
+
   async function probe(): Promise<Failing[]> {
-    const [writes, migrated, disk] = await Promise.all([
+    const [writes, migrated, disk, clockVerdict] = await Promise.all([
       databaseWrites(db),
       migrationsApplied(db).catch(() => undefined),
       writableDir ? directoryWrites(writableDir) : true,
+      // Unreadable with the database away: that is already `database`.
+      clock?.check().catch(() => clock.last),
     ]);
+    clockOff = clockVerdict && clockVerdict.state !== 'ok' ? clockVerdict.state : undefined;
     const failing: Failing[] = [];
     // Behind, the probe's table may not exist yet: the write is judged only once migrated.
     if (migrated === false) failing.push('migrations');
     else if (migrated === undefined || !writes) failing.push('database');
     if (!disk) failing.push('disk');
+    if (clockOff) failing.push('clock');
     return failing;
   }
 
@@ -120,6 +131,11 @@ export async function healthRoutes(untyped: FastifyInstance, { db, writableDir, 
     return reply
       .code(503)
       .header('retry-after', String(READINESS_MEMO_MS / 1000))
-      .send({ status: 'not ready', failing, ...(slow ? { database: 'slow' as const } : {}) });
+      .send({
+        status: 'not ready',
+        failing,
+        ...(slow ? { database: 'slow' as const } : {}),
+        ...(failing.includes('clock') && clockOff ? { clock: clockOff } : {}),
+      });
   });
 }

@@ -10,6 +10,7 @@ import { addDays } from '../moderation/retention.js';
 import { publishedStateChanged } from './cache.js';
 import { EPSILON_PER_COUNT, epsilonValue, geometricNoise, type NoiseSource } from './noise.js';
 import { appendAuditEntry } from '../moderation/audit.js';
+import { heldByClock, onClockConfirmed, type ClockGuard } from '../clock/guard.js';
 import { STORY_STATUS_WHEN_PUBLICATION_WOULD_CHANGE } from '../../common/workflow.js';
 import { samePublication, storyPublication } from './story-publication.js';
 import {
@@ -194,18 +195,24 @@ export interface DailyRelease {
   stop(): Promise<void>;
 }
 
-/** Checks for a due batch at start and then hourly; failures are logged, never thrown. */
+/**
+ * Checks for a due batch at start and then hourly; failures are logged, never thrown. With
+ * `clock`, nothing is released (nor dated) while the clock is far from the latest time seen.
+ */
 export function startReleaseJob(
   db: Kysely<Database>,
   rules: ReleaseRules,
-  log: { info(obj: object, msg: string): void; error(obj: object, msg: string): void },
+  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void },
   intervalMs = 60 * 60 * 1000,
+  clock?: ClockGuard,
 ): DailyRelease {
   let running: Promise<void> | undefined;
   const check = () => {
     if (running) return;
-    running = releaseDueBatch(db, rules)
-      .then((batch) => {
+    running = heldByClock(clock, log, 'release')
+      .then(async (held) => {
+        if (held) return;
+        const batch = await releaseDueBatch(db, rules, todayUtc(clock?.now()));
         if (batch) log.info({ batch: batch.sequence, stories: batch.storyCount }, 'released a batch');
       })
       .catch((err: unknown) => log.error({ err }, 'release check failed'))
@@ -216,9 +223,11 @@ export function startReleaseJob(
   check();
   const timer = setInterval(check, intervalMs);
   timer.unref();
+  const stopListening = onClockConfirmed(check);
   return {
     async stop() {
       clearInterval(timer);
+      stopListening();
       await running;
     },
   };
