@@ -2,6 +2,7 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { startAbandonedUploadSweep } from './attachments/abandoned-uploads.js';
 import { ClockGuard, describeClockVerdict } from './clock/guard.js';
 import { startOperatorSide } from './control/serving.js';
 import { dataDirProblem, DataDirError, isDatabaseUnavailable, openDatabase, type DatabaseHandle } from './db/database.js';
@@ -60,6 +61,7 @@ const clockAtStart = await clock.check().catch(() => clock.last);
 if (clockAtStart.state !== 'ok') app.log.warn({ clock: clockAtStart.state }, describeClockVerdict(clockAtStart));
 const dailyPurge = startDailyPurge(db, { retentionDays: config.retentionDays, log: app.log, clock });
 const releases = startReleaseJob(db, config, app.log, undefined, clock);
+const abandonedUploads = startAbandonedUploadSweep(db, app.log);
 
 // Started once listening, so that the first invitation is printed under the line saying where.
 let operatorSide: { stop(): Promise<void> } | undefined;
@@ -70,6 +72,7 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   await operatorSide?.stop();
   await dailyPurge.stop();
   await releases.stop();
+  await abandonedUploads.stop();
   await drainAndClose(app);
   await db.destroy();
 });

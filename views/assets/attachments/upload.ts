@@ -24,35 +24,62 @@ async function refusal(response: Response): Promise<UploadRefused> {
   return new UploadRefused(refusalMessage(body?.error, `The server answered ${response.status}.`));
 }
 
-async function send(url: string, init: RequestInit): Promise<Response> {
-  try {
-    return await fetch(url, { ...init, credentials: 'omit', referrerPolicy: 'no-referrer' });
-  } catch {
-    throw new UploadRefused('The connection to our server failed.');
+// A request that gets no answer, or an answer that says "not now" (a restart, a database away
+// for a moment), is sent again after 0.5, 1, 2, 4 and 8 s: about 15 s in all, then refused.
+const ATTEMPTS = 6;
+const FIRST_RETRY_MS = 500;
+const ANSWER_WAIT_MS = 30_000;
+
+const retryable = (status: number): boolean => status === 408 || status >= 500;
+
+/**
+ * Sends a request until it is answered with something other than "not now"; `acknowledged` says
+ * which answers count as done (a chunk stored by an earlier try whose answer was lost is one).
+ */
+async function sendWithRetries(url: string, init: RequestInit, acknowledged: (response: Response, code: unknown) => boolean): Promise<Response> {
+  let failure = new UploadRefused('The connection to our server failed.');
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, FIRST_RETRY_MS * 2 ** (attempt - 1)));
+    let response: Response;
+    try {
+      response = await fetch(url, { ...init, credentials: 'omit', referrerPolicy: 'no-referrer', signal: AbortSignal.timeout(ANSWER_WAIT_MS) });
+    } catch {
+      continue;
+    }
+    if (response.status === 201) return response;
+    const body = (await response.clone().json().catch(() => undefined)) as Partial<ErrorBody> | undefined;
+    if (acknowledged(response, body?.error?.code)) return response;
+    failure = await refusal(response);
+    if (!retryable(response.status)) throw failure;
   }
+  throw failure;
 }
+
+// Stored by an earlier try whose answer was lost: the server keeps the first copy, which is this one.
+const chunkAcknowledged = (response: Response, code: unknown) => response.status === 409 && code === 'chunk_already_stored';
 
 export async function sealAndUpload(sodium: Sodium, files: readonly PreparedFile[], onProgress: (sent: number, total: number) => void): Promise<SentFiles> {
   const sealed = files.map((f) => sealAttachment(sodium, f.kind, f.plaintext, f.pages));
   const declaration: UploadDeclaration = { v: 1, files: sealed.map((s) => ({ paddedSize: s.entry.paddedSize, sha256: s.entry.sha256 })) };
-  const created = await send('/api/v1/uploads', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(declaration),
-  });
-  if (created.status !== 201) throw await refusal(created);
+  // A declaration whose answer was lost leaves an empty upload behind, purged within the hour.
+  const created = await sendWithRetries('/api/v1/uploads', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(declaration) }, () => false);
   const { uploadId } = (await created.json()) as CreatedUpload; // why: the 201 reply is serialised through this schema
   const total = sealed.reduce((sum, s) => sum + s.chunks.length, 0);
   let sent = 0;
   onProgress(sent, total);
+  // Chunk by chunk, each acknowledged before the next: an interruption resumes the same upload
+  // from the last acknowledged chunk, never from the start.
   for (const [file, { chunks }] of sealed.entries()) {
     for (const [n, chunk] of chunks.entries()) {
-      const stored = await send(`/api/v1/uploads/${uploadId}/files/${file}/chunks/${n}`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/octet-stream' },
-        body: chunk as Uint8Array<ArrayBuffer>, // why: sealed chunks are fresh arrays over their own ArrayBuffer
-      });
-      if (stored.status !== 201) throw await refusal(stored);
+      await sendWithRetries(
+        `/api/v1/uploads/${uploadId}/files/${file}/chunks/${n}`,
+        {
+          method: 'PUT',
+          headers: { 'content-type': 'application/octet-stream' },
+          body: chunk as Uint8Array<ArrayBuffer>, // why: sealed chunks are fresh arrays over their own ArrayBuffer
+        },
+        chunkAcknowledged,
+      );
       onProgress(++sent, total);
     }
   }
