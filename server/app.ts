@@ -8,6 +8,7 @@ import type { Database } from './db/schema.js';
 import { clientErrorResponder, frameworkErrorResponder, registerErrorHandling } from './error-handling.js';
 import { followupRoutes } from './followup/routes.js';
 import type { ClockGuard } from './clock/guard.js';
+import { RecentDiskFull } from './health/disk-signal.js';
 import { healthRoutes } from './health/routes.js';
 import { intakeRoutes } from './intake/routes.js';
 import { moderationRoutes } from './moderation/routes.js';
@@ -82,7 +83,8 @@ export async function buildApp({ config, db, logDestination, assetManifest, data
     openapi: { info: { title: 'Offscript public API', version: '2.4.1', description: 'Published stories, disclosure-controlled statistics, per-platform scorecards and permanent releases.' } },
     hideUntagged: true,
   });
-  registerErrorHandling(app);
+  const diskFull = new RecentDiskFull();
+  registerErrorHandling(app, diskFull);
 
   registerDraining(app);
 
@@ -93,7 +95,7 @@ export async function buildApp({ config, db, logDestination, assetManifest, data
     });
   }
 
-  await app.register(healthRoutes, { db, writableDir: dataDir, redisReady: rateLimits.redisReady, clock });
+  await app.register(healthRoutes, { db, writableDir: dataDir, redisReady: rateLimits.redisReady, clock, diskFull });
   await app.register(publishingRoutes, { db, config });
   await app.register(platformsRoutes, { db, config });
   await app.register(intakeRoutes, { db, config });

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { FromSchema } from 'json-schema-to-ts';
 import { sql, type Kysely } from 'kysely';
 import type { ClockGuard } from '../clock/guard.js';
+import { isDiskFull, type RecentDiskFull } from './disk-signal.js';
 import { migrationsApplied } from '../db/migrator.js';
 import type { Database } from '../db/schema.js';
 
@@ -35,6 +36,8 @@ export interface HealthRoutesOptions {
   redisReady?: (() => Promise<boolean>) | undefined;
   /** The dated jobs' clock check; absent in tests that run no jobs. */
   clock?: ClockGuard | undefined;
+  /** The app's own writes refused for want of space (a full Postgres disk the probe's update may miss). */
+  diskFull?: RecentDiskFull | undefined;
 }
 
 // A probe writes: an orchestrator polling /readyz every second costs one write every few.
@@ -59,12 +62,13 @@ async function withinAnswerTime<T>(work: Promise<T>): Promise<T | typeof SLOW> {
 // A full disk often still takes a row into a page that has room: a file needs new space.
 const PROBE_FILE_BYTES = 64 * 1024;
 
-async function databaseWrites(db: Kysely<Database>): Promise<boolean> {
+/** 'ok', 'disk' when the database could not get space for the write, else 'failed'. */
+async function databaseWrites(db: Kysely<Database>): Promise<'ok' | 'disk' | 'failed'> {
   try {
     await sql`update readiness_probe set flipped = not flipped where id = 1`.execute(db);
-    return true;
-  } catch {
-    return false;
+    return 'ok';
+  } catch (error) {
+    return isDiskFull(error) ? 'disk' : 'failed';
   }
 }
 
@@ -86,7 +90,7 @@ async function directoryWrites(dir: string): Promise<boolean> {
   }
 }
 
-export async function healthRoutes(untyped: FastifyInstance, { db, writableDir, redisReady, clock }: HealthRoutesOptions): Promise<void> {
+export async function healthRoutes(untyped: FastifyInstance, { db, writableDir, redisReady, clock, diskFull }: HealthRoutesOptions): Promise<void> {
   // Each handler's params and reply are inferred from its route's JSON schema.
   const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   let memo: { failing: Promise<Failing[]>; at: number } | undefined;
@@ -105,8 +109,8 @@ export async function healthRoutes(untyped: FastifyInstance, { db, writableDir, 
     const failing: Failing[] = [];
     // Behind, the probe's table may not exist yet: the write is judged only once migrated.
     if (migrated === false) failing.push('migrations');
-    else if (migrated === undefined || !writes) failing.push('database');
-    if (!disk) failing.push('disk');
+    else if (migrated === undefined || writes === 'failed') failing.push('database');
+    if (!disk || writes === 'disk') failing.push('disk');
     if (clockOff) failing.push('clock');
     return failing;
   }
@@ -119,6 +123,8 @@ export async function healthRoutes(untyped: FastifyInstance, { db, writableDir, 
     const [probed, redis] = await Promise.all([withinAnswerTime(memo.failing), redisReady ? withinAnswerTime(redisReady()) : true]);
     const slow = probed === SLOW;
     const failing: Failing[] = slow ? ['database'] : [...probed];
+    // Asked every time, like Redis: a refused write is news the memo must not hide.
+    if (diskFull?.recent && !failing.includes('disk')) failing.push('disk');
     if (redis !== true) failing.push('redis');
     return { failing, slow };
   }
