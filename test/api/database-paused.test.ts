@@ -6,15 +6,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateToLatest } from '../../server/db/migrator.js';
 import { READINESS_MEMO_MS } from '../../server/health/routes.js';
 import type { Database } from '../../server/db/schema.js';
-import { createIntakeKey, sealForTest, type TestIntakeKey } from '../support/intake.js';
+import { sealForTest, type TestIntakeKey } from '../support/intake.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { startOwnPostgres, type OwnPostgres } from '../support/throwaway-postgres.js';
+import { startMigratedOwnPostgres, type OwnPostgres } from '../support/throwaway-postgres.js';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 if (!onPostgres) console.log('database-paused: skipped (set DATABASE_URL to run it on a throwaway Postgres it can signal)');
@@ -34,12 +33,7 @@ let server: ServerProcess;
 
 beforeAll(async () => {
   if (!onPostgres) return;
-  postgres = await startOwnPostgres();
-  const pool = new pg.Pool({ connectionString: postgres.url, max: 2 });
-  pool.on('error', () => {});
-  db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  await migrateToLatest(db);
-  key = await createIntakeKey(db);
+  ({ postgres, db, key } = await startMigratedOwnPostgres());
   dataDir = await mkdtemp(path.join(tmpdir(), 'offscript-paused-'));
   server = await startServerProcess({
     DATABASE_URL: postgres.url,

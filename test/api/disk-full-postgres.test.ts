@@ -7,15 +7,13 @@ import { execFileSync } from 'node:child_process';
 import { chown, mkdtemp, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateToLatest } from '../../server/db/migrator.js';
 import type { Database } from '../../server/db/schema.js';
-import { createIntakeKey, sealForTest, type TestIntakeKey } from '../support/intake.js';
+import { sealForTest, type TestIntakeKey } from '../support/intake.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { fillDisk, mountSmallDisk } from '../support/small-disk.js';
-import { startOwnPostgres, type OwnPostgres } from '../support/throwaway-postgres.js';
+import { startMigratedOwnPostgres, type OwnPostgres } from '../support/throwaway-postgres.js';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 let postgres: OwnPostgres | undefined;
@@ -37,12 +35,7 @@ beforeAll(async () => {
   // The tablespace's directory belongs to the user Postgres runs as (postgres, when we are root).
   const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
   await chown(mountPoint, uid, uid);
-  postgres = await startOwnPostgres();
-  const pool = new pg.Pool({ connectionString: postgres.url, max: 2 });
-  pool.on('error', () => {});
-  db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  await migrateToLatest(db);
-  key = await createIntakeKey(db);
+  ({ postgres, db, key } = await startMigratedOwnPostgres());
   await sql.raw(`create tablespace small_disk location '${mountPoint}'`).execute(db);
   await sql`alter table submissions set tablespace small_disk`.execute(db);
   dataDir = await mkdtemp(path.join(tmpdir(), 'offscript-pg-disk-'));

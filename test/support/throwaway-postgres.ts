@@ -1,6 +1,11 @@
 // A Postgres cluster of the test's own (scripts/throwaway-postgres.sh), which the test may
 // restart or stop without touching the one the rest of the suite uses.
 import { execFile } from 'node:child_process';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { migrateToLatest } from '../../server/db/migrator.js';
+import type { Database } from '../../server/db/schema.js';
+import { createIntakeKey, type TestIntakeKey } from './intake.js';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,4 +75,17 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
     freeze: () => signalPostmasterAndBackends(dir, 'SIGSTOP'),
     thaw: () => signalPostmasterAndBackends(dir, 'SIGCONT'),
   };
+}
+
+/**
+ * A Postgres of the test's own, migrated, with an intake key, and the test's own small pool on
+ * it (which hears the errors of the restarts and pauses the test causes).
+ */
+export async function startMigratedOwnPostgres(): Promise<{ postgres: OwnPostgres; db: Kysely<Database>; key: TestIntakeKey }> {
+  const postgres = await startOwnPostgres();
+  const pool = new pg.Pool({ connectionString: postgres.url, max: 2 });
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  await migrateToLatest(db);
+  return { postgres, db, key: await createIntakeKey(db) };
 }
