@@ -66,14 +66,15 @@ const abandonedUploads = startAbandonedUploadSweep(db, app.log);
 // Started once listening, so that the first invitation is printed under the line saying where.
 let operatorSide: { stop(): Promise<void> } | undefined;
 // In-flight requests finish (each 201 is a committed row) before the database closes.
-closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+// The drain's own bound, plus time to stop the jobs and close the database.
+closeWithGrace({ delay: config.drainMs + 5000 }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'closing after an error');
   else app.log.info({ signal }, 'closing');
   await operatorSide?.stop();
   await dailyPurge.stop();
   await releases.stop();
   await abandonedUploads.stop();
-  await drainAndClose(app);
+  await drainAndClose(app, config.drainMs);
   await db.destroy();
 });
 

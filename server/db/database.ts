@@ -109,6 +109,11 @@ class NoAnswerInTime extends Error {
   }
 }
 
+/** True when the client gave up waiting for a server that hangs (not worth asking again at once). */
+export function isNoAnswerInTime(error: unknown): boolean {
+  return error instanceof NoAnswerInTime;
+}
+
 /** A pool client that replaces its connection and retries once when a safe statement finds it broken. */
 class RetryingClient implements PostgresPoolClient {
   private inTransaction = false;

@@ -2,6 +2,7 @@
 // no-JavaScript path that seals on the server in memory (DESIGN §3, §5).
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { isDatabaseUnavailable, isNoAnswerInTime } from '../db/database.js';
 import { todayUtc } from '../db/day.js';
 import type { Database } from '../db/schema.js';
 import { decodeField } from '../binary-fields.js';
@@ -140,7 +141,7 @@ async function storeEnvelope(db: Kysely<Database>, submission: SealedSubmission)
     on conflict (lookup_hash) do nothing
     returning id`;
   const { uploadId } = submission;
-  const inserted =
+  const store = async (): Promise<boolean> =>
     uploadId === undefined
       ? (await insert.execute(db)).rows.length > 0
       : // Acknowledged only with every file stored and checked: one transaction for both.
@@ -149,6 +150,16 @@ async function storeEnvelope(db: Kysely<Database>, submission: SealedSubmission)
           await attachUpload(trx, uploadId, id);
           return true;
         });
+  let inserted: boolean;
+  try {
+    inserted = await store();
+  } catch (error) {
+    // A connection lost on the way (a restart ended it while idle): the insert is safe to send
+    // once more on a new one, since a first copy that did commit is found, not duplicated. A
+    // database that did not answer in time is not asked again: the request has waited enough.
+    if (!isDatabaseUnavailable(error) || isNoAnswerInTime(error)) throw error;
+    inserted = await store();
+  }
   if (inserted) return { stored: true };
   const existing = await db
     .selectFrom('submissions')
