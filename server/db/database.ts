@@ -29,12 +29,19 @@ export const PGLITE_DATE_OPTIONS = {
   },
 } satisfies PGliteOptions;
 
+/**
+ * Buffers smaller than Postgres's defaults (shared_buffers 128 MB, maintenance_work_mem 64 MB…):
+ * the embedded database serves one process, and its WebAssembly memory never shrinks once grown.
+ * Measured in docs/faults.md ("Memory").
+ */
+export const PGLITE_MEMORY_SETTINGS = ['shared_buffers=16MB', 'wal_buffers=1MB', 'maintenance_work_mem=16MB', 'temp_buffers=2MB', 'max_connections=10'];
+
 /** A PGlite on a data directory that releases the directory's lock once it has closed. */
 class LockedPGlite extends PGlite {
   readonly #releaseLock: () => Promise<void>;
 
   constructor(dir: string, releaseLock: () => Promise<void>) {
-    super(dir, PGLITE_DATE_OPTIONS);
+    super(dir, { ...PGLITE_DATE_OPTIONS, startParams: [...PGlite.defaultStartParams, ...PGLITE_MEMORY_SETTINGS.flatMap((setting) => ['-c', setting])] });
     this.#releaseLock = releaseLock;
   }
 
