@@ -5,6 +5,7 @@ import type { Sodium } from '../../../common/protocol/sodium.js';
 import type { ErrorBody } from '../../../common/errors.js';
 import type { CreatedUpload, UploadDeclaration } from '../../../common/attachments/schemas.js';
 import { refusalMessage } from '../../../common/error-messages.js';
+import { encodeChunkFrame } from '../../../common/attachments/chunk-frame.js';
 
 export interface PreparedFile {
   kind: AttachmentKind;
@@ -72,11 +73,12 @@ export async function sealAndUpload(sodium: Sodium, files: readonly PreparedFile
   for (const [file, { chunks }] of sealed.entries()) {
     for (const [n, chunk] of chunks.entries()) {
       await sendWithRetries(
-        `/api/v1/uploads/${uploadId}/files/${file}/chunks/${n}`,
+        '/api/v1/uploads/chunks',
         {
           method: 'PUT',
           headers: { 'content-type': 'application/octet-stream' },
-          body: chunk as Uint8Array<ArrayBuffer>, // why: sealed chunks are fresh arrays over their own ArrayBuffer
+          // Which chunk it is travels in the body, never in the URL (a proxy's log would keep it).
+          body: encodeChunkFrame({ uploadId, file, chunk: n }, chunk),
         },
         chunkAcknowledged,
       );
