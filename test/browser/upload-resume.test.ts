@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page, Request } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startListeningTestApp, type ListeningTestApp } from '../support/app.js';
 import { chromiumAvailable, launchChromium, noisePicturePng } from '../support/browser.js';
@@ -41,20 +41,27 @@ describe.skipIf(!chromiumAvailable)('an upload through a database outage in Chro
     return where;
   }
 
-  it('completes the same upload after the database comes back, without starting over', async () => {
+  /** A new page with an account and one file of several chunks, ready to send. */
+  async function accountWithFile(narrative: string): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${t.origin}/submit`);
     await page.getByLabel('Add pictures or PDFs').setInputFiles([await noisePicture(page, 700)]);
     await page.getByText('1 file ready to send.').waitFor({ timeout: 60_000 });
-    await page.getByLabel('What happened, in your own words (required)').fill('The statement is attached; the network was poor.');
+    await page.getByLabel('What happened, in your own words (required)').fill(narrative);
     await page.getByLabel('De-identified quotes from my account may be published').check();
+    return { context, page };
+  }
+
+  // Which chunk a request carries is in its body (common/attachments/chunk-frame.ts), not its URL.
+  const chunkOf = (r: Request) => decodeChunkFrame(new Uint8Array(r.postDataBuffer()!)).address.chunk;
+
+  it('completes the same upload after the database comes back, without starting over', async () => {
+    const { context, page } = await accountWithFile('The statement is attached; the network was poor.');
 
     const declarations: string[] = [];
     const uploadUrls = new Set<string>();
     const chunkAnswers: { chunk: number; status: number }[] = [];
-    // Which chunk a request carries is in its body (common/attachments/chunk-frame.ts), not its URL.
-    const chunkOf = (r: Request) => decodeChunkFrame(new Uint8Array(r.postDataBuffer()!)).address.chunk;
     page.on('request', (r) => {
       if (r.url().includes('/api/v1/uploads')) uploadUrls.add(new URL(r.url()).pathname);
       if (r.method() === 'POST' && r.url().endsWith('/api/v1/uploads')) declarations.push(r.url());
@@ -88,5 +95,26 @@ describe.skipIf(!chromiumAvailable)('an upload through a database outage in Chro
     const attached = await attachedFilesOf(t.database.db, row.id);
     expect(attached.files).toBe(1);
     expect(stored.length).toBe(attached.paddedBytes / 65536);
+  }, 120_000);
+
+  it('an outage longer than the page waits: "Not sent"; sent again, the same upload goes on from its last acknowledged chunk', async () => {
+    outage.refused = 0;
+    const { context, page } = await accountWithFile('Sent again after a long outage.');
+    let declarations = 0;
+    const stored: number[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/api/v1/uploads')) declarations++;
+      if (r.method() === 'PUT' && chunkOf(r) === 3 && outage.refused === 0) outage.away = true;
+    });
+    page.on('response', (r) => r.request().method() === 'PUT' && r.status() === 201 && stored.push(chunkOf(r.request())));
+    await page.getByRole('button', { name: 'Seal and send my account' }).click();
+    await page.getByText(/^Not sent:/).waitFor({ timeout: 40_000 });
+    outage.away = false;
+    await page.getByRole('button', { name: 'Seal and send my account' }).click();
+    await page.getByRole('heading', { name: 'Your account is stored' }).waitFor({ timeout: 60_000 });
+    await context.close();
+    expect(outage.refused).toBeGreaterThan(0);
+    expect(declarations).toBe(1);
+    expect(stored).toEqual(stored.map((_, n) => n));
   }, 120_000);
 });
