@@ -7,6 +7,8 @@ import type { Config } from './config.js';
 import type { Database } from './db/schema.js';
 import { clientErrorResponder, frameworkErrorResponder, registerErrorHandling } from './error-handling.js';
 import { followupRoutes } from './followup/routes.js';
+import type { ClockGuard } from './clock/guard.js';
+import { RecentDiskFull } from './health/disk-signal.js';
 import { healthRoutes } from './health/routes.js';
 import { intakeRoutes } from './intake/routes.js';
 import { moderationRoutes } from './moderation/routes.js';
@@ -42,9 +44,11 @@ export interface AppDependencies {
   dataDir?: string;
   /** Told of every route as it is added (the fuzz test walks them all). */
   onRoute?: (route: RouteOptions) => void;
+  /** The dated jobs' clock check, which /readyz reports (docs/faults.md); absent in most tests. */
+  clock?: ClockGuard;
 }
 
-export async function buildApp({ config, db, logDestination, assetManifest, dataDir, onRoute }: AppDependencies): Promise<FastifyInstance> {
+export async function buildApp({ config, db, logDestination, assetManifest, dataDir, onRoute, clock }: AppDependencies): Promise<FastifyInstance> {
   const headerOptions = { publicOrigin: config.publicOrigin, onionOrigin: config.onionOrigin };
   const rawHeaders = constantSecurityHeaders();
   if (config.publicOrigin.startsWith('https:')) rawHeaders['strict-transport-security'] = HSTS;
@@ -93,7 +97,8 @@ export async function buildApp({ config, db, logDestination, assetManifest, data
     openapi: { info: { title: 'Offscript public API', version: '2.5.0', description: 'Published stories, disclosure-controlled statistics, per-platform scorecards and permanent releases.' } },
     hideUntagged: true,
   });
-  registerErrorHandling(app);
+  const diskFull = new RecentDiskFull();
+  registerErrorHandling(app, diskFull);
 
   registerDraining(app);
 
@@ -104,7 +109,7 @@ export async function buildApp({ config, db, logDestination, assetManifest, data
     });
   }
 
-  await app.register(healthRoutes, { db, writableDir: dataDir, redisReady: rateLimits.redisReady, onionOrigin: onionOriginFor(config) });
+  await app.register(healthRoutes, { db, writableDir: dataDir, redisReady: rateLimits.redisReady, onionOrigin: onionOriginFor(config), clock, diskFull });
   await app.register(publishingRoutes, { db, config });
   await app.register(platformsRoutes, { db, config });
   await app.register(intakeRoutes, { db, config });

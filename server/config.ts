@@ -48,6 +48,23 @@ export interface Config {
   invitedReviewerWaitDays: number;
   /** Evidence attachments (docs/attachments.md): limits on what one account may carry. */
   attachments: AttachmentLimits;
+  /** How long anything waits on Postgres (docs/faults.md); past it the request is answered 503. */
+  databaseWaits: DatabaseWaits;
+  /** How far the clock may move past the last time the jobs saw before they stop for a confirmation (docs/faults.md). */
+  clockMarginMinutes: number;
+  /** How long a graceful stop lets in-flight requests finish (SHUTDOWN_DRAIN_MS). */
+  drainMs: number;
+}
+
+export interface DatabaseWaits {
+  /** For a connection from the pool, or a new one (DATABASE_CONNECT_TIMEOUT_MS). */
+  connectMs: number;
+  /** For one statement; the client also gives up this long plus a margin on a server that hangs (DATABASE_STATEMENT_TIMEOUT_MS). */
+  statementMs: number;
+  /** For a row or table lock (DATABASE_LOCK_TIMEOUT_MS). */
+  lockMs: number;
+  /** Before Postgres ends a session that holds a transaction open and idle (DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS). */
+  idleInTransactionMs: number;
 }
 
 export interface AttachmentLimits {
@@ -233,5 +250,13 @@ export function loadConfig(env: Env = process.env): Config {
     passkeyGraceDays: integer(env, 'PASSKEY_GRACE_DAYS', 0, 0, 90),
     allowKeysWithoutPrf: integer(env, 'ALLOW_KEYS_WITHOUT_PRF', 0, 0, 1) === 1,
     invitedReviewerWaitDays: integer(env, 'INVITED_REVIEWER_WAIT_DAYS', 14, 0, 365),
+    databaseWaits: {
+      connectMs: integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', 3000, 100, 600_000),
+      statementMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 5000, 100, 3_600_000),
+      lockMs: integer(env, 'DATABASE_LOCK_TIMEOUT_MS', 3000, 100, 3_600_000),
+      idleInTransactionMs: integer(env, 'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 10_000, 100, 3_600_000),
+    },
+    clockMarginMinutes: integer(env, 'CLOCK_MARGIN_MINUTES', 48 * 60, 1, 365 * 24 * 60),
+    drainMs: integer(env, 'SHUTDOWN_DRAIN_MS', 10_000, 0, 600_000),
   };
 }

@@ -4,6 +4,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from './db/database.js';
+import type { RecentDiskFull } from './health/disk-signal.js';
 import { CodedError, type ErrorBody, type PlainErrorCode, type ValidationProblem } from '../common/errors.js';
 import { codedErrorMessage } from '../common/error-messages.js';
 import { PLAIN_TEXT_FORMAT } from './plain-text.js';
@@ -167,8 +168,10 @@ function outageNotice(app: FastifyInstance, error: unknown): void {
   app.log.warn({ err: error }, 'answering 503: a dependency is unavailable');
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
+/** `diskFull` hears of every write refused for want of space (for /readyz). */
+export function registerErrorHandling(app: FastifyInstance, diskFull?: RecentDiskFull): void {
   app.setErrorHandler(async (error, request, reply) => {
+    diskFull?.note(error);
     const refused = refusalFor(error);
     // Database errors only: Redis reports its own outage, and a shutdown is no outage.
     if (refused?.error.code === UNAVAILABLE && !(error instanceof CodedError)) outageNotice(app, error);

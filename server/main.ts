@@ -2,6 +2,8 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { startAbandonedUploadSweep } from './attachments/abandoned-uploads.js';
+import { ClockGuard, describeClockVerdict } from './clock/guard.js';
 import { startOperatorSide } from './control/serving.js';
 import { dataDirProblem, DataDirError, isDatabaseUnavailable, openDatabase, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
@@ -27,9 +29,19 @@ try {
 /** Opens and migrates the database; a DATA_DIR that cannot be written stops start-up with one line naming it. */
 async function openMigratedDatabase(settings: Config): Promise<DatabaseHandle> {
   try {
-    const handle = await openDatabase(settings);
-    await migrateToLatest(handle.db);
-    return handle;
+    if (!settings.databaseUrl) {
+      const handle = await openDatabase(settings);
+      await migrateToLatest(handle.db);
+      return handle;
+    }
+    // Migrations may rewrite a large table: they run without the serving pool's statement timeout.
+    const migrating = await openDatabase(settings);
+    try {
+      await migrateToLatest(migrating.db);
+    } finally {
+      await migrating.db.destroy();
+    }
+    return await openDatabase(settings, settings.databaseWaits);
   } catch (error) {
     // PGlite on a full disk only says it "failed to initialize properly": look at DATA_DIR.
     const problem = error instanceof DataDirError ? error : settings.databaseUrl ? undefined : await dataDirProblem(settings.dataDir);
@@ -44,10 +56,15 @@ async function openMigratedDatabase(settings: Config): Promise<DatabaseHandle> {
 
 const database = await openMigratedDatabase(config);
 const { db, kind } = database;
-const app = await buildApp({ config, db, ...(kind === 'pglite' ? { dataDir: config.dataDir } : {}) });
+const clock = new ClockGuard(db, { marginMinutes: config.clockMarginMinutes });
+const app = await buildApp({ config, db, clock, ...(kind === 'pglite' ? { dataDir: config.dataDir } : {}) });
 database.reportLostConnectionsTo(app.log);
-const dailyPurge = startDailyPurge(db, { retentionDays: config.retentionDays, log: app.log });
-const releases = startReleaseJob(db, config, app.log);
+// Said at start-up, before any job would act on a clock that ran away.
+const clockAtStart = await clock.check().catch(() => clock.last);
+if (clockAtStart.state !== 'ok') app.log.warn({ clock: clockAtStart.state }, describeClockVerdict(clockAtStart));
+const dailyPurge = startDailyPurge(db, { retentionDays: config.retentionDays, log: app.log, clock });
+const releases = startReleaseJob(db, config, app.log, undefined, clock);
+const abandonedUploads = startAbandonedUploadSweep(db, app.log);
 // Deleted rows' bytes and old WAL leave the data directory within the hour; warns at start of WAL kept elsewhere (archive_mode…).
 const scrub = startScrubJob(db, app.log);
 
@@ -56,7 +73,8 @@ let operatorSide: { stop(): Promise<void> } | undefined;
 // Tor's Unix socket (ONION_SOCKET): stops taking connections with the TCP listener.
 let onionListener: OnionListener | undefined;
 // In-flight requests finish (each 201 is a committed row) before the database closes.
-closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+// The drain's own bound, plus time to stop the jobs and close the database.
+closeWithGrace({ delay: config.drainMs + 5000 }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'closing after an error');
   else app.log.info({ signal }, 'closing');
   await operatorSide?.stop();
@@ -64,7 +82,8 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   await dailyPurge.stop();
   await releases.stop();
   await scrub.stop();
-  await drainAndClose(app);
+  await abandonedUploads.stop();
+  await drainAndClose(app, config.drainMs);
   await db.destroy();
 });
 

@@ -1,6 +1,8 @@
 // A background job that runs at start and then every interval, one run at a time; a failed run
 // is logged, never thrown, and the next interval tries again. stop() waits for a run under way.
 export interface PeriodicJob {
+  /** Runs now unless a run is under way (e.g. when what held the job back is gone). */
+  runNow(): void;
   stop(): Promise<void>;
 }
 
@@ -18,6 +20,7 @@ export function startPeriodicJob(run: () => Promise<void>, onError: (err: unknow
   const timer = setInterval(check, intervalMs);
   timer.unref();
   return {
+    runNow: check,
     async stop() {
       clearInterval(timer);
       await running;

@@ -39,17 +39,6 @@ export const uploadCreatedSchemas = {
   ...errors,
 } as const;
 
-export const chunkParamsSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['uploadId', 'file', 'chunk'],
-  properties: {
-    uploadId: { type: 'string', format: 'uuid' },
-    file: { type: 'integer', minimum: 0, maximum: 1000 },
-    chunk: { type: 'integer', minimum: 0, maximum: 100_000 },
-  },
-} as const;
-
 export const chunkStoredSchemas = {
   201: { type: 'object', required: ['stored'], properties: { stored: { type: 'boolean', const: true } } },
   ...errors,
@@ -77,4 +66,3 @@ export const replyFileParamsSchema = {
 export type UploadDeclaration = FromSchema<typeof uploadDeclarationSchema>;
 export type DeclaredFile = UploadDeclaration['files'][number];
 export type CreatedUpload = FromSchema<(typeof uploadCreatedSchemas)[201]>;
-export type ChunkAddress = FromSchema<typeof chunkParamsSchema>;

@@ -30,6 +30,24 @@ export function drawReceiptEntropy(sodium: Sodium): Uint8Array {
   return sodium.randombytes_buf(RECEIPT_ENTROPY_BYTES);
 }
 
+/** The one-time token the no-JavaScript form carries (drawn when the form is served). */
+export const FORM_TOKEN_BYTES = 32;
+const FORM_RECEIPT_CONTEXT = 'offscript/form-receipt/v1';
+
+/**
+ * The no-JavaScript path's receipt, drawn from the form's one-time token keyed with a server
+ * secret: a form sent twice (its answer lost) gives the same receipt, hence the same lookup
+ * token, and is stored once. The page alone (history, cache) does not give the words.
+ */
+export function receiptEntropyFromFormToken(sodium: Sodium, formToken: Uint8Array, secret: Uint8Array): Uint8Array {
+  if (formToken.length !== FORM_TOKEN_BYTES) throw new CodedError('bad_length', { field: 'formToken', expected: FORM_TOKEN_BYTES, actual: formToken.length });
+  const context = new TextEncoder().encode(FORM_RECEIPT_CONTEXT);
+  const input = new Uint8Array(context.length + formToken.length);
+  input.set(context);
+  input.set(formToken, context.length);
+  return sodium.crypto_generichash(RECEIPT_ENTROPY_BYTES, input, secret);
+}
+
 export function receiptWordsFromEntropy(entropy: Uint8Array): string[] {
   if (entropy.length !== RECEIPT_ENTROPY_BYTES) throw new CodedError('bad_length', { field: 'entropy', expected: RECEIPT_ENTROPY_BYTES, actual: entropy.length });
   return entropyToMnemonic(entropy, wordlist).split(' ');

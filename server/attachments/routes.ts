@@ -8,7 +8,6 @@ import type { Database } from '../db/schema.js';
 import { SOURCE_ROUTE_LOG_LEVEL } from '../privacy/logging.js';
 import { CodedError } from '../../common/errors.js';
 import {
-  chunkParamsSchema,
   chunkStoredSchemas,
   replyFileParamsSchema,
   sealedFileParamsSchema,
@@ -18,6 +17,7 @@ import {
 import type { AttachmentLimits } from '../config.js';
 import { createUpload, sealedFileOf, storeChunk, type StoredFile } from './service.js';
 import { UploadBudget } from './upload-budget.js';
+import { decodeChunkFrame } from '../../common/attachments/chunk-frame.js';
 
 export interface AttachmentRoutesOptions {
   db: Kysely<Database>;
@@ -53,18 +53,20 @@ export async function attachmentRoutes(untyped: FastifyInstance, { db, config, s
   // The volume quota: so many sealed bytes per client key and hour, counted in chunks.
   const chunksPerHour = Math.ceil(config.attachments.uploadBytesPerHour / SEALED_CHUNK_BYTES);
   app.put(
-    '/api/v1/uploads/:uploadId/files/:file/chunks/:chunk',
+    // Which upload, file and chunk travel in the body (common/attachments/chunk-frame.ts), not the URL.
+    '/api/v1/uploads/chunks',
     {
       logLevel: SOURCE_ROUTE_LOG_LEVEL,
       config: { rateLimit: { max: chunksPerHour, timeWindow: HOUR_MS } },
-      schema: { params: chunkParamsSchema, response: chunkStoredSchemas },
+      schema: { response: chunkStoredSchemas },
     },
     async (request, reply) => {
       // A chunk is raw bytes; a JSON body parses to something else and is refused, not stored.
       const { body } = request;
       if (!Buffer.isBuffer(body)) throw new CodedError('unsupported_media_type');
+      const { address, sealed } = decodeChunkFrame(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
       await budget.admitChunk();
-      await storeChunk(db, request.params, new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
+      await storeChunk(db, address, sealed);
       budget.chunkStored();
       return reply.code(201).send({ stored: true });
     },

@@ -17,7 +17,8 @@ import { CodedError } from '../../common/errors.js';
 import type { AttachmentLimits } from '../config.js';
 import { todayUtc } from '../db/day.js';
 import type { Database, Day } from '../db/schema.js';
-import type { ChunkAddress, CreatedUpload, DeclaredFile, UploadDeclaration } from '../../common/attachments/schemas.js';
+import type { CreatedUpload, DeclaredFile, UploadDeclaration } from '../../common/attachments/schemas.js';
+import type { ChunkAddress } from '../../common/attachments/chunk-frame.js';
 
 /** The largest padded size a file may have: the bucket a file of the configured limit pads to. */
 export function largestPaddedFile(limits: AttachmentLimits): number {

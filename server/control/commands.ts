@@ -34,6 +34,7 @@ import { BACKUP_PUBLIC_KEY_BYTES } from '../../common/protocol/backup.js';
 import { fromBase64 } from '../../common/protocol/encoding.js';
 import { keyFingerprint } from '../../common/protocol/fingerprint.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
+import { ClockGuard, confirmClock, describeClockVerdict } from '../clock/guard.js';
 
 /** What a command prints and the exit code it ends with. */
 export interface CommandOutcome {
@@ -46,7 +47,7 @@ export interface CommandRequest {
   args: Record<string, string>;
 }
 
-export const OPERATOR_COMMANDS = ['admin:invite', 'release', 'purge', 'audit:verify', 'migrate', 'status', 'backup'] as const;
+export const OPERATOR_COMMANDS = ['admin:invite', 'release', 'purge', 'audit:verify', 'migrate', 'status', 'backup', 'clock:confirm'] as const;
 export type OperatorCommand = (typeof OPERATOR_COMMANDS)[number];
 
 export function isOperatorCommand(name: unknown): name is OperatorCommand {
@@ -68,6 +69,8 @@ const RUNS: Record<OperatorCommand, Run> = {
     );
   },
   async release(db, config) {
+    const held = await clockHold(db, config);
+    if (held) return held;
     const batch = await releaseDueBatch(db, { ...config, refreshWithoutStories: true });
     return done(
       ...(batch
@@ -79,6 +82,8 @@ const RUNS: Record<OperatorCommand, Run> = {
     );
   },
   async purge(db, config) {
+    const held = await clockHold(db, config);
+    if (held) return held;
     const { purged } = await purgeExpiredSubmissions(db, { retentionDays: config.retentionDays });
     // And at once what the hourly scrub would do: no deleted row's bytes left in any file.
     await takeScrubDue(db);
@@ -108,6 +113,10 @@ const RUNS: Record<OperatorCommand, Run> = {
   async status() {
     return done('a server is running on it');
   },
+  async 'clock:confirm'(db) {
+    const now = await confirmClock(db);
+    return done(`clock confirmed at ${now.toISOString()}: retention and releases act again from this time (check the date first: a wrong one here is taken as right)`);
+  },
   async 'audit:verify'(db) {
     // The head hash is printed to compare with one noted earlier: the chain alone cannot show
     // that its newest entries were deleted.
@@ -127,6 +136,12 @@ const RUNS: Record<OperatorCommand, Run> = {
     return done(`audit log intact: ${result.entries} entries, head ${result.headHash}${releases > 0 ? `; it reaches the audit head published by each of ${releases} release${releases === 1 ? '' : 's'}` : ''}`);
   },
 };
+
+/** A release or purge by date waits, like the jobs, while the clock is far from the latest time seen. */
+async function clockHold(db: Kysely<Database>, config: Config): Promise<CommandOutcome | undefined> {
+  const verdict = await new ClockGuard(db, { marginMinutes: config.clockMarginMinutes }).check();
+  return verdict.state === 'ok' ? undefined : { lines: [`not done: ${describeClockVerdict(verdict)}`], exitCode: 1 };
+}
 
 function done(...lines: string[]): CommandOutcome {
   return { lines, exitCode: 0 };

@@ -8,6 +8,7 @@ import type { BoxKeyPair } from '../../common/protocol/envelope.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
 import { createMigrator, migrateToLatest } from './migrator.js';
 import type { Database } from './schema.js';
+import { withoutStatementTimeout } from './database.js';
 
 const FORMAT = 'offscript-logical-dump';
 
@@ -44,6 +45,8 @@ async function columnsOf(db: Kysely<Database>, table: string): Promise<string[]>
 /** Every live row of every table, in one repeatable-read snapshot. */
 export async function dumpDatabase(db: Kysely<Database>): Promise<Uint8Array> {
   const dump = await db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+    // Every table in one read can outlast the serving statement timeout.
+    await withoutStatementTimeout(trx);
     const migrations = (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(trx)).rows.map((r) => r.name);
     const tables: Record<string, TableDump> = {};
     for (const table of await tablesOf(trx)) {
@@ -94,6 +97,7 @@ export async function restoreDatabase(db: Kysely<Database>, bytes: Uint8Array): 
   if (Number(occupied.rows[0]!.n) > 0) throw new CodedError('restore_target_not_empty');
   let rows = 0;
   await db.transaction().execute(async (trx) => {
+    await withoutStatementTimeout(trx);
     const tables = (await tablesOf(trx)).filter((t) => t in dump.tables);
     for (const table of tables) await sql`alter table ${sql.table(table)} disable trigger user`.execute(trx);
     await sql`truncate ${sql.join(tables.map((t) => sql.table(t)))}`.execute(trx);

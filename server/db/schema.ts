@@ -367,6 +367,12 @@ export interface AuditCheckpointTable {
   hash: Uint8Array;
 }
 
+/** The latest time the dated jobs saw (migration 0026, docs/faults.md): one row, id 1. */
+export interface ClockWatermarkTable {
+  id: number;
+  seen_at: Date;
+}
+
 export interface Database {
   refused_login_counts: RefusedLoginCountsTable;
   audit_checkpoint: AuditCheckpointTable;
@@ -399,4 +405,5 @@ export interface Database {
   attachment_uploads: AttachmentUploadsTable;
   attachment_files: AttachmentFilesTable;
   attachment_chunks: AttachmentChunksTable;
+  clock_watermark: ClockWatermarkTable;
 }

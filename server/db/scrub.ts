@@ -7,6 +7,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { startPeriodicJob, type PeriodicJob } from '../periodic-job.js';
+import { onConnectionWithoutStatementTimeout } from './database.js';
 
 /** Every table a source's data or a trace of it lives in, and that rows are deleted from or updated in. */
 export const SCRUBBED_TABLES = [
@@ -80,7 +81,12 @@ export async function walRetentionWarnings(db: Kysely<Database>): Promise<string
  * inside one). On Postgres a role without CHECKPOINT or pg_switch_wal rights gets a warning: the
  * engine's own checkpoints then remove the old WAL later (docs/threat-model-storage.md says when).
  */
-export async function scrubDeletedData(db: Kysely<Database>, options: ScrubOptions = {}): Promise<ScrubReport> {
+export async function scrubDeletedData(pool: Kysely<Database>, options: ScrubOptions = {}): Promise<ScrubReport> {
+  // A table rewrite can outlast the serving statement timeout; one connection, without it.
+  return onConnectionWithoutStatementTimeout(pool, (db) => scrubOnConnection(db, options));
+}
+
+async function scrubOnConnection(db: Kysely<Database>, options: ScrubOptions): Promise<ScrubReport> {
   const started = performance.now();
   const warnings: string[] = [];
   // PGlite checkpoints in its own (only) process, so the session's setting governs it; on

@@ -14,7 +14,13 @@ import { accountFromForm, type FormFields } from '../../common/intake/account.js
 import { codedErrorMessage } from '../../common/error-messages.js';
 import { submitFormModel } from './form.js';
 import { submissionBodySchema, submissionResponseSchemas, submitFormBodySchema } from '../../common/intake/schemas.js';
-import { acceptSealedSubmission, currentIntakeKey, sealAndAcceptOnServer } from './service.js';
+import { acceptSealedSubmission, currentIntakeKey, drawFormToken, sealAndAcceptOnServer } from './service.js';
+
+/** The form's one-time token, as the hidden field sent it (one value), if it did. */
+function formTokenOf(fields: FormFields): string | undefined {
+  const value = fields['formToken'];
+  return typeof value === 'string' ? value : undefined;
+}
 
 export interface IntakeRoutesOptions {
   db: Kysely<Database>;
@@ -29,10 +35,13 @@ export async function intakeRoutes(untyped: FastifyInstance, { db, config }: Int
 
   async function renderForm(reply: FastifyReply, fields: FormFields = {}, error?: string) {
     const key = await currentIntakeKey(db);
+    // A refused form keeps its token: nothing was stored under it.
+    const sentToken = formTokenOf(fields);
     return reply.view('pages/submit', {
       title: 'Give your account',
       script: key ? 'submit.js' : undefined,
       form: submitFormModel(fields),
+      formToken: sentToken ?? (await drawFormToken()),
       error,
       kMin: config.kMin,
       retentionDays: config.retentionDays,
@@ -52,8 +61,8 @@ export async function intakeRoutes(untyped: FastifyInstance, { db, config }: Int
     },
     async (request, reply) => {
       try {
-        const { words } = await sealAndAcceptOnServer(db, accountFromForm(request.body));
-        return reply.view('pages/submit-received', { title: 'Your account was received', words });
+        const { words, alreadyStored } = await sealAndAcceptOnServer(db, accountFromForm(request.body), formTokenOf(request.body));
+        return reply.view('pages/submit-received', { title: 'Your account was received', words, alreadyStored });
       } catch (error) {
         // Account rules and service refusals alike: the form again, with what was wrong.
         if (error instanceof CodedError && error.statusCode !== 503) {

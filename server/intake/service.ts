@@ -2,6 +2,7 @@
 // no-JavaScript path that seals on the server in memory (DESIGN §3, §5).
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { isDatabaseUnavailable, isNoAnswerInTime } from '../db/database.js';
 import { todayUtc } from '../db/day.js';
 import type { Database } from '../db/schema.js';
 import { decodeField } from '../binary-fields.js';
@@ -15,11 +16,14 @@ import { bucketOfSealedLength, PADDING_BUCKETS, SEAL_OVERHEAD } from '../../comm
 import {
   deriveReceiptKeys,
   drawReceiptEntropy,
+  FORM_TOKEN_BYTES,
   LOOKUP_TOKEN_BYTES,
+  receiptEntropyFromFormToken,
   receiptWordsFromEntropy,
 } from '../../common/protocol/receipt.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
 import { attachUpload } from '../attachments/service.js';
+import { serverSecret } from '../moderation/server-secret.js';
 import type { Account } from '../../common/intake/account.js';
 import type { SealedSubmission } from '../../common/intake/schemas.js';
 
@@ -105,8 +109,15 @@ function decodeEnvelope(submission: SealedSubmission) {
   };
 }
 
-/** Stores a sealed envelope; resolves only once the row is committed. */
-export async function acceptSealedSubmission(db: Kysely<Database>, submission: SealedSubmission): Promise<void> {
+/** What storing an envelope came to: a new row, or the row an earlier send of the same lookup token left. */
+type StoreOutcome = { stored: true } | { stored: false; existing: { envelope: Uint8Array | null; reply_public_key: Uint8Array | null; intake_key_id: string } };
+
+/**
+ * Stores a sealed envelope unless its lookup token is already stored; resolves once committed.
+ * ON CONFLICT DO NOTHING rather than a duplicate-key error: a resent envelope whose first answer
+ * was lost is the expected case, and Postgres logs every unique violation with its key.
+ */
+async function storeEnvelope(db: Kysely<Database>, submission: SealedSubmission): Promise<StoreOutcome> {
   let envelope: ReturnType<typeof decodeEnvelope>;
   try {
     envelope = decodeEnvelope(submission);
@@ -121,44 +132,91 @@ export async function acceptSealedSubmission(db: Kysely<Database>, submission: S
   }
   const today = todayUtc();
   const lookupHash = lookupTokenHash(envelope.lookupToken);
+  // A plain INSERT: with the key checked above, an INSERT ... SELECT that re-checked it in the
+  // same statement cost Postgres a fifth of its inserts per second in planning.
+  const id = randomUUID();
+  const insert = sql<{ id: string }>`
+    insert into submissions (id, received_on, intake_key_id, envelope, padding_bucket, reply_public_key, lookup_hash, status_changed_on)
+    values (${id}, ${today}, ${submission.intakeKeyId}, ${envelope.ciphertext}, ${envelope.bucket}, ${envelope.replyPublicKey}, ${lookupHash}, ${today})
+    on conflict (lookup_hash) do nothing
+    returning id`;
+  const { uploadId } = submission;
+  const store = async (): Promise<boolean> =>
+    uploadId === undefined
+      ? (await insert.execute(db)).rows.length > 0
+      : // Acknowledged only with every file stored and checked: one transaction for both.
+        await db.transaction().execute(async (trx) => {
+          if ((await insert.execute(trx)).rows.length === 0) return false;
+          await attachUpload(trx, uploadId, id);
+          return true;
+        });
+  let inserted: boolean;
   try {
-    // A plain INSERT: with the key checked above, an INSERT ... SELECT that re-checked it in the
-    // same statement cost Postgres a fifth of its inserts per second in planning.
-    const id = randomUUID();
-    const insert = sql`
-      insert into submissions (id, received_on, intake_key_id, envelope, padding_bucket, reply_public_key, lookup_hash, status_changed_on)
-      values (${id}, ${today}, ${submission.intakeKeyId}, ${envelope.ciphertext}, ${envelope.bucket}, ${envelope.replyPublicKey}, ${lookupHash}, ${today})`;
-    const { uploadId } = submission;
-    if (uploadId === undefined) {
-      await insert.execute(db);
-    } else {
-      // Acknowledged only with every file stored and checked: one transaction for both.
-      await db.transaction().execute(async (trx) => {
-        await insert.execute(trx);
-        await attachUpload(trx, uploadId, id);
-      });
-    }
+    inserted = await store();
   } catch (error) {
-    if ((error as { code?: unknown }).code === '23505') {
-      throw new CodedError('lookup_token_used');
-    }
-    throw error;
+    // A connection lost on the way (a restart ended it while idle): the insert is safe to send
+    // once more on a new one, since a first copy that did commit is found, not duplicated. A
+    // database that did not answer in time is not asked again: the request has waited enough.
+    if (!isDatabaseUnavailable(error) || isNoAnswerInTime(error)) throw error;
+    inserted = await store();
   }
+  if (inserted) return { stored: true };
+  const existing = await db
+    .selectFrom('submissions')
+    .select(['envelope', 'reply_public_key', 'intake_key_id'])
+    .where('lookup_hash', '=', lookupHash)
+    .executeTakeFirst();
+  // Deleted between the conflict and this read (retention, withdrawal): the token stays spent.
+  if (!existing) throw new CodedError('lookup_token_used');
+  return { stored: false, existing };
+}
+
+const sameBytes = (a: Uint8Array | null, b: Uint8Array): boolean => a !== null && Buffer.from(a).equals(b);
+
+/**
+ * Stores a sealed envelope; resolves only once the row is committed. The same envelope sent again
+ * (its 201 lost on the way) is answered as the first was and stores nothing; another envelope
+ * under a stored lookup token is refused, whatever became of the first.
+ */
+export async function acceptSealedSubmission(db: Kysely<Database>, submission: SealedSubmission): Promise<void> {
+  const outcome = await storeEnvelope(db, submission);
+  if (outcome.stored) return;
+  const { existing } = outcome;
+  const resent =
+    existing.intake_key_id === submission.intakeKeyId &&
+    sameBytes(existing.envelope, decodeField(submission.ciphertext, 'ciphertext')) &&
+    sameBytes(existing.reply_public_key, decodeField(submission.replyPublicKey, 'replyPublicKey'));
+  if (!resent) throw new CodedError('lookup_token_used');
 }
 
 export interface ServerSealedReceipt {
   words: string[];
+  /** The form had been sent before (its answer lost) and was stored then: nothing new was stored. */
+  alreadyStored: boolean;
+}
+
+const FORM_RECEIPT_SECRET = 'form-receipt';
+
+/** The one-time token a no-JavaScript form carries, drawn when it is served (never stored, never logged). */
+export async function drawFormToken(): Promise<string> {
+  const sodium = await loadSodium();
+  return toBase64(sodium, sodium.randombytes_buf(FORM_TOKEN_BYTES));
 }
 
 /**
  * The no-JavaScript path: the server performs the browser's steps in memory. The account and
  * the receipt exist only in this function's variables and in the one response that shows them.
+ * With the form's one-time token, the receipt is derived from it, so that the same form sent
+ * again finds its first copy and shows the same words instead of storing a second.
  */
-export async function sealAndAcceptOnServer(db: Kysely<Database>, account: Account): Promise<ServerSealedReceipt> {
+export async function sealAndAcceptOnServer(db: Kysely<Database>, account: Account, formToken?: string): Promise<ServerSealedReceipt> {
   const key = await currentIntakeKey(db);
   if (!key) throw new CodedError('intake_closed');
   const sodium = await loadSodium();
-  const entropy = drawReceiptEntropy(sodium);
+  const entropy =
+    formToken === undefined
+      ? drawReceiptEntropy(sodium)
+      : receiptEntropyFromFormToken(sodium, decodeField(formToken, 'formToken', FORM_TOKEN_BYTES), await serverSecret(db, FORM_RECEIPT_SECRET));
   const { lookupToken, replyKeyPair, withdrawalTag } = deriveReceiptKeys(sodium, entropy);
   let ciphertext: Uint8Array;
   try {
@@ -169,7 +227,8 @@ export async function sealAndAcceptOnServer(db: Kysely<Database>, account: Accou
     }
     throw error;
   }
-  await acceptSealedSubmission(db, {
+  // Only this form's token derives this lookup token: a row under it is this form's first copy.
+  const outcome = await storeEnvelope(db, {
     v: 1,
     intakeKeyId: key.id,
     ciphertext: toBase64(sodium, ciphertext),
@@ -179,5 +238,5 @@ export async function sealAndAcceptOnServer(db: Kysely<Database>, account: Accou
   const words = receiptWordsFromEntropy(entropy);
   sodium.memzero(entropy);
   sodium.memzero(replyKeyPair.privateKey);
-  return { words };
+  return { words, alreadyStored: !outcome.stored };
 }

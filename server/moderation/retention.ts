@@ -7,6 +7,7 @@ import type { Database, Day, SubmissionStatus } from '../db/schema.js';
 import { deleteAttachmentsOf, deleteUnsentUploads } from '../attachments/service.js';
 import { appendAuditEntry } from './audit.js';
 import { markScrubDue } from '../db/scrub.js';
+import { heldByClock, onClockConfirmed, type ClockGuard } from '../clock/guard.js';
 
 /** Statuses that count as decided; withdrawal deletes at once elsewhere. */
 export const DECIDED_STATUSES = ['accepted', 'rejected'] as const satisfies readonly SubmissionStatus[];
@@ -109,6 +110,7 @@ export async function purgeSchedule(
 
 export interface PurgeLog {
   info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
 }
 
@@ -117,8 +119,10 @@ export interface DailyPurgeOptions {
   log: PurgeLog;
   /** How often to look whether the UTC day changed; one hour unless a test says otherwise. */
   checkIntervalMs?: number;
-  /** The clock; tests move it forward. */
+  /** The clock; tests move it forward. Taken from `clock` when that is given. */
   now?: () => Date;
+  /** Holds the purge while the clock is far from the latest time seen (docs/faults.md). */
+  clock?: ClockGuard;
 }
 
 export interface DailyPurge {
@@ -131,7 +135,8 @@ export interface DailyPurge {
  * the process alive). A failed purge is logged and retried at the next check, never thrown.
  */
 export function startDailyPurge(db: Kysely<Database>, options: DailyPurgeOptions): DailyPurge {
-  const { retentionDays, log, checkIntervalMs = 60 * 60 * 1000, now = () => new Date() } = options;
+  const { retentionDays, log, checkIntervalMs = 60 * 60 * 1000, clock } = options;
+  const now = clock?.now ?? options.now ?? (() => new Date());
   let lastDay: Day | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
@@ -140,8 +145,10 @@ export function startDailyPurge(db: Kysely<Database>, options: DailyPurgeOptions
     if (stopped || running) return;
     const today = todayUtc(now());
     if (today === lastDay) return;
-    running = purgeExpiredSubmissions(db, { retentionDays, today })
-      .then(({ purged }) => {
+    running = heldByClock(clock, log, 'retention')
+      .then(async (held) => {
+        if (held) return;
+        const { purged } = await purgeExpiredSubmissions(db, { retentionDays, today });
         lastDay = today;
         if (purged > 0) log.info({ purged }, 'retention: purged expired submissions');
       })
@@ -156,11 +163,13 @@ export function startDailyPurge(db: Kysely<Database>, options: DailyPurgeOptions
   check();
   const timer = setInterval(check, checkIntervalMs);
   timer.unref();
+  const stopListening = onClockConfirmed(check);
 
   return {
     async stop() {
       stopped = true;
       clearInterval(timer);
+      stopListening();
       await running;
     },
   };

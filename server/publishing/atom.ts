@@ -1,6 +1,8 @@
 // The Atom feed (RFC 4287) of published stories; every text is escaped, content is plain text.
 import type { PlatformScorecard, PublicStory } from './schemas.js';
 import { escapeXml } from './xml.js';
+import { notAfterToday, todayUtc } from '../db/day.js';
+import type { Day } from '../db/schema.js';
 
 /** A release's entry: its platform scorecards, one plain-text line per sentence (DESIGN §8 /platforms). */
 export interface ReleaseEntry {
@@ -10,7 +12,7 @@ export interface ReleaseEntry {
   scorecards: PlatformScorecard[];
 }
 
-function releaseEntry(origin: string, release: ReleaseEntry): string {
+function releaseEntry(origin: string, release: ReleaseEntry, dated: (day: Day) => Day): string {
   const url = `${escapeXml(origin)}/releases/${release.sequence}`;
   const lines = release.scorecards.flatMap((card) => card.principles.flatMap((p) => p.statements.map((s) => `${card.label} — ${p.label}: ${s.text}`)));
   return [
@@ -19,8 +21,8 @@ function releaseEntry(origin: string, release: ReleaseEntry): string {
     `<title type="text">Release ${release.sequence}: platform scorecards</title>`,
     `<link rel="alternate" type="text/html" href="${escapeXml(origin)}/platforms"/>`,
     `<link rel="related" type="text/html" href="${url}" title="Release ${release.sequence}"/>`,
-    `<updated>${release.releasedOn}T00:00:00Z</updated>`,
-    `<published>${release.releasedOn}T00:00:00Z</published>`,
+    `<updated>${dated(release.releasedOn)}T00:00:00Z</updated>`,
+    `<published>${dated(release.releasedOn)}T00:00:00Z</published>`,
     '<author><name>Offscript</name></author>',
     `<summary type="text">Scorecards of ${release.scorecards.length} platforms; figures last updated ${release.figuresUpdatedOn}, every count approximate.</summary>`,
     `<content type="text">${escapeXml(lines.join('\n'))}</content>`,
@@ -28,9 +30,10 @@ function releaseEntry(origin: string, release: ReleaseEntry): string {
   ].join('');
 }
 
-export function atomFeed(origin: string, stories: PublicStory[], releases: readonly ReleaseEntry[] = []): string {
-  const updated = [stories[0]?.publishedOn, ...releases.map((r) => r.releasedOn)].filter((d): d is string => d !== undefined).sort().at(-1) ?? '1970-01-01';
-  const releaseEntries = releases.map((release) => releaseEntry(origin, release));
+export function atomFeed(origin: string, stories: PublicStory[], releases: readonly ReleaseEntry[] = [], today: Day = todayUtc()): string {
+  const dated = (day: Day): Day => notAfterToday(day, today);
+  const updated = dated([stories[0]?.publishedOn, ...releases.map((r) => r.releasedOn)].filter((d): d is string => d !== undefined).sort().at(-1) ?? '1970-01-01');
+  const releaseEntries = releases.map((release) => releaseEntry(origin, release, dated));
   const storyEntries = stories
     .map((story) => {
       const url = `${origin}/stories/${story.slug}`;
@@ -41,8 +44,8 @@ export function atomFeed(origin: string, stories: PublicStory[], releases: reado
         `<link rel="alternate" type="text/html" href="${escapeXml(url)}"/>`,
         // The release it came in: its permanent page, figures and data package.
         `<link rel="related" type="text/html" href="${escapeXml(origin)}/releases/${story.batch}" title="Release ${story.batch}"/>`,
-        `<updated>${story.publishedOn}T00:00:00Z</updated>`,
-        `<published>${story.publishedOn}T00:00:00Z</published>`,
+        `<updated>${dated(story.publishedOn)}T00:00:00Z</updated>`,
+        `<published>${dated(story.publishedOn)}T00:00:00Z</published>`,
         `<author><name>${escapeXml(story.attribution)}</name></author>`,
         ...story.pullQuotes.slice(0, 1).map((q) => `<summary type="text">${escapeXml(q)}</summary>`),
         `<content type="text">${escapeXml(story.body)}</content>`,

@@ -16,6 +16,7 @@ import { appendAuditEntry } from '../moderation/audit.js';
 import { CodedError } from '../../common/errors.js';
 import { codedErrorMessage } from '../../common/error-messages.js';
 import { AUDIT_GENESIS_HASH } from '../../common/protocol/digest.js';
+import { heldByClock, onClockConfirmed, type ClockGuard } from '../clock/guard.js';
 import { STORY_STATUS_WHEN_PUBLICATION_WOULD_CHANGE } from '../../common/workflow.js';
 import { samePublication, storyPublication } from './story-publication.js';
 import {
@@ -289,23 +290,36 @@ export interface DailyRelease {
   stop(): Promise<void>;
 }
 
-/** Checks for a due batch at start and then hourly; failures are logged, never thrown. */
+/**
+ * Checks for a due batch at start and then hourly; failures are logged, never thrown. With
+ * `clock`, nothing is released (nor dated) while the clock is far from the latest time seen.
+ */
 export function startReleaseJob(
   db: Kysely<Database>,
   rules: ReleaseRules,
-  log: { info(obj: object, msg: string): void; error(obj: object, msg: string): void },
+  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void },
   intervalMs = 60 * 60 * 1000,
+  clock?: ClockGuard,
 ): DailyRelease {
-  return startPeriodicJob(
+  const job = startPeriodicJob(
     async () => {
+      if (await heldByClock(clock, log, 'release')) return;
       // On a trial's every-batch schedule (0) the hourly job refreshes only with stories: alone it would spend the budget hourly.
-      const batch = await releaseDueBatch(db, { ...rules, refreshWithoutStories: rules.refreshEveryMonths !== 0 });
+      const batch = await releaseDueBatch(db, { ...rules, refreshWithoutStories: rules.refreshEveryMonths !== 0 }, todayUtc(clock?.now()));
       if (batch) log.info({ batch: batch.sequence, stories: batch.storyCount, statisticsRefreshed: batch.statisticsRefreshed }, 'released a batch');
       if (batch?.statisticsRefused) log.error({ batch: batch.sequence }, batch.statisticsRefused);
     },
     (err) => log.error({ err }, 'release check failed'),
     intervalMs,
   );
+  // An operator's clock:confirm releases what the guard held at once, not an hour later.
+  const stopListening = onClockConfirmed(job.runNow);
+  return {
+    async stop() {
+      stopListening();
+      await job.stop();
+    },
+  };
 }
 
 function isCurrentSnapshot(value: unknown): value is PublishedStatistics {

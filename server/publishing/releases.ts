@@ -4,6 +4,7 @@
 // (its `statistics` is the stored snapshot, carried over byte for byte when no refresh is due);
 // so later releases, withdrawals and retention never change a release's figures. A withdrawn
 // story shows only its withdrawal notice (DESIGN §4), as on its own page.
+import { notAfterToday } from '../db/day.js';
 import type { Kysely } from 'kysely';
 import type { Database, Day } from '../db/schema.js';
 import { CodedError } from '../../common/errors.js';
@@ -34,7 +35,7 @@ function readableSnapshot(value: unknown): PublishedStatistics | null {
 
 const summaryOf = (row: { sequence: number; released_on: Day; story_count: number; figures_from: number | null; figures_updated_on: Day | null }): ReleaseSummary => ({
   sequence: row.sequence,
-  releasedOn: row.released_on,
+  releasedOn: notAfterToday(row.released_on),
   storyCount: row.story_count,
   hasFigures: row.figures_from !== null,
   figuresUpdatedOn: row.figures_updated_on,

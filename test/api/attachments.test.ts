@@ -118,9 +118,9 @@ describe('bad input is refused, naming the problem, and stores nothing', () => {
     expectRefusal(await putChunk(t.app, randomUUID(), 0, 0, chunk), 404, 'unknown_upload');
     expectRefusal(await putChunk(t.app, uploadId, 1, 0, chunk), 400, 'unknown_file');
     expectRefusal(await putChunk(t.app, uploadId, 0, 4, chunk), 400, 'chunk_out_of_range');
-    const json = await t.app.inject({ method: 'PUT', url: `/api/v1/uploads/${uploadId}/files/0/chunks/0`, headers: { 'content-type': 'text/plain' }, payload: 'x' });
+    const json = await t.app.inject({ method: 'PUT', url: '/api/v1/uploads/chunks', headers: { 'content-type': 'text/plain' }, payload: 'x' });
     expectRefusal(json, 415, 'unsupported_media_type');
-    const parsedJson = await t.app.inject({ method: 'PUT', url: `/api/v1/uploads/${uploadId}/files/0/chunks/0`, headers: { 'content-type': 'application/json' }, payload: '{"a":1}' });
+    const parsedJson = await t.app.inject({ method: 'PUT', url: '/api/v1/uploads/chunks', headers: { 'content-type': 'application/json' }, payload: '{"a":1}' });
     expectRefusal(parsedJson, 415, 'unsupported_media_type');
     expect(await counts()).toEqual(before);
 

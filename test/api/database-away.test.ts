@@ -3,29 +3,13 @@
 // check backs off, writes answer 503 with Retry-After (a calm page off the API), /readyz says
 // "database", and everything recovers when the database is back, without a restart.
 import type { FastifyInstance } from 'fastify';
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { captureLog } from '../support/app.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
 import { createIntakeKey, sealForTest, type TestIntakeKey } from '../support/intake.js';
-
-/** Fails every query while `away`, with the error pg raises when its socket ends. */
-class Outage implements KyselyPlugin {
-  away = false;
-  refused = 0;
-
-  transformQuery({ node }: PluginTransformQueryArgs): RootOperationNode {
-    if (!this.away) return node;
-    this.refused++;
-    throw Object.assign(new Error('Connection terminated unexpectedly'), { code: '08006' });
-  }
-
-  async transformResult({ result }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return result;
-  }
-}
+import { Outage } from '../support/outage.js';
 
 const PAGES = ['/', '/stories', '/api/v1/stories', '/about', '/stats'];
 

@@ -14,18 +14,11 @@ import type { Kysely } from 'kysely';
 import { createIntakeKey, sealForTest, type TestIntakeKey } from '../support/intake.js';
 import { expectStored, type Load } from '../support/load.js';
 import { runServerUntilExit, startServerProcess } from '../support/server-process.js';
+import { fillDisk, mountSmallDisk } from '../support/small-disk.js';
 
 // The embedded database takes ~40 MiB on first start; this leaves room for a few more.
 const TMPFS_SIZE = '72m';
-
-function tryMount(dir: string): string | undefined {
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${TMPFS_SIZE}`, 'tmpfs', dir], { stdio: 'pipe' });
-    return undefined;
-  } catch (error) {
-    return (error as { stderr?: Buffer }).stderr?.toString().trim() || String(error);
-  }
-}
+const tryMount = (dir: string) => mountSmallDisk(dir, TMPFS_SIZE);
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 let mountPoint: string;
@@ -43,24 +36,6 @@ afterAll(async () => {
   if (!mountFailure) execFileSync('umount', [mountPoint]);
   await rmdir(mountPoint).catch(() => {});
 });
-
-/** Fills the file system with files in `dir` until it refuses; returns them so they can go. */
-async function fillDisk(dir: string): Promise<string[]> {
-  const files: string[] = [];
-  for (const size of [1 << 20, 4096]) {
-    for (;;) {
-      const file = path.join(dir, `filler-${files.length}`);
-      try {
-        await writeFile(file, Buffer.alloc(size));
-        files.push(file);
-      } catch {
-        await rm(file, { force: true });
-        break;
-      }
-    }
-  }
-  return files;
-}
 
 async function withDatabase<T>(dataDir: string, work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
   const { db } = await openDatabase(loadConfig({ DATA_DIR: dataDir }));

@@ -125,6 +125,25 @@ describe('POST /api/v1/submissions', () => {
     });
   });
 
+  it('the same envelope sent twice (the first answer lost) is stored once and answered the same', async () => {
+    const sealed = await sealForTest(key);
+    const before = await countSubmissions();
+    const first = await post(sealed.body);
+    const second = await post(sealed.body);
+    expect(first.statusCode).toBe(201);
+    expect(second.statusCode).toBe(201);
+    expect(second.json()).toEqual(first.json());
+    expect(await countSubmissions()).toBe(before + 1);
+  });
+
+  it('the same envelope sent twice at once is stored once', async () => {
+    const sealed = await sealForTest(key);
+    const before = await countSubmissions();
+    const answers = await Promise.all([post(sealed.body), post(sealed.body)]);
+    expect(answers.map((a) => a.statusCode)).toEqual([201, 201]);
+    expect(await countSubmissions()).toBe(before + 1);
+  });
+
   it('accepts the largest bucket', async () => {
     const sealed = await sealForTest(key, sampleAccount({ narrative: 'x'.repeat(60_000) }));
     expect(fromBase64(await loadSodium(), sealed.body.ciphertext).length).toBe(65536 + 48);
@@ -134,6 +153,13 @@ describe('POST /api/v1/submissions', () => {
 
 /** Every version-2 question answered (form field names). */
 const VERSION_2_FIELDS = { ...ALL_FACTS, halfYear: FACTS_HALF_YEAR };
+
+const formTokenOf = (page: string): string => {
+  const token = /name="formToken" value="([^"]+)"/.exec(page)?.[1];
+  if (!token) throw new Error('the form carries no one-time token');
+  return token.replaceAll('&#x3D;', '=');
+};
+const receiptWordsIn = (page: string): string[] => [...page.matchAll(/<li>([a-z]+)<\/li>/g)].map((m) => m[1]!);
 
 describe('the no-JavaScript form, POST /submit', () => {
   const form = (fields: Record<string, string | string[]>) => {
@@ -146,6 +172,30 @@ describe('the no-JavaScript form, POST /submit', () => {
       payload: params.toString(),
     });
   };
+
+  it('the same form (its one-time token) sent twice is stored once and shows the same words', async () => {
+    const token = formTokenOf((await t.app.inject({ method: 'GET', url: '/submit' })).body);
+    const fields = { narrative: 'Sent twice: the answer to the first was lost.', consent: 'stats', formToken: token };
+    const before = await countSubmissions();
+    const first = await form(fields);
+    const second = await form(fields);
+    expect(first.statusCode).toBe(200);
+    expect(second.statusCode).toBe(200);
+    expect(await countSubmissions()).toBe(before + 1);
+    expect(receiptWordsIn(second.body)).toEqual(receiptWordsIn(first.body));
+    expect(first.body).not.toContain('already-stored');
+    expect(second.body).toContain('sending it again stored nothing new');
+    expect(await accountForReceipt(t.database.db, key, receiptWordsIn(first.body))).toMatchObject({ narrative: fields.narrative });
+    // Each served form has its own token.
+    expect(formTokenOf((await t.app.inject({ method: 'GET', url: '/submit' })).body)).not.toBe(token);
+  });
+
+  it('a form token that is not one is refused and stores nothing', async () => {
+    const before = await countSubmissions();
+    const response = await form({ narrative: 'A forged token.', consent: 'stats', formToken: 'c2hvcnQ=' });
+    expect(response.statusCode).toBe(400);
+    expect(await countSubmissions()).toBe(before);
+  });
 
   it('seals on the server, shows the receipt and says so plainly', async () => {
     const narrative = 'No-JS canary: the Tuesday rubric changed twice.';

@@ -4,16 +4,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDatabaseUnavailable, openDatabase } from '../../server/db/database.js';
-import { migrateToLatest } from '../../server/db/migrator.js';
 import type { Database } from '../../server/db/schema.js';
-import { createIntakeKey, type TestIntakeKey } from '../support/intake.js';
+import type { TestIntakeKey } from '../support/intake.js';
 import { expectStored, Load } from '../support/load.js';
 import { runServerUntilExit, startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { startOwnPostgres, type OwnPostgres } from '../support/throwaway-postgres.js';
+import { startMigratedOwnPostgres, type OwnPostgres } from '../support/throwaway-postgres.js';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 
@@ -24,13 +22,7 @@ let dataDir: string;
 
 beforeAll(async () => {
   if (!onPostgres) return;
-  postgres = await startOwnPostgres();
-  const pool = new pg.Pool({ connectionString: postgres.url, max: 2 });
-  // This test restarts Postgres under its own pool too.
-  pool.on('error', () => {});
-  db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  await migrateToLatest(db);
-  key = await createIntakeKey(db);
+  ({ postgres, db, key } = await startMigratedOwnPostgres());
   dataDir = await mkdtemp(path.join(tmpdir(), 'offscript-outage-'));
 });
 

@@ -174,9 +174,10 @@ describe('startDailyPurge', () => {
   afterAll(async () => t?.close());
 
   function recordingLog() {
-    const lines: Array<{ level: 'info' | 'error'; obj: object; msg: string }> = [];
+    const lines: Array<{ level: 'info' | 'warn' | 'error'; obj: object; msg: string }> = [];
     const log: PurgeLog = {
       info: (obj, msg) => lines.push({ level: 'info', obj, msg }),
+      warn: (obj, msg) => lines.push({ level: 'warn', obj, msg }),
       error: (obj, msg) => lines.push({ level: 'error', obj, msg }),
     };
     return { log, lines };

@@ -16,7 +16,7 @@ import { deriveReceiptKeys, entropyFromReceiptWords } from '../../common/protoco
 import { loadSodium } from '../../common/protocol/sodium.js';
 import { sealedFileOf } from '../../server/attachments/service.js';
 import { textPdf } from '../../scripts/bench/text-pdf.js';
-import { appAndChromium, chromiumAvailable, moderatorTab } from '../support/browser.js';
+import { appAndChromium, chromiumAvailable, moderatorTab, noisePicturePng } from '../support/browser.js';
 import { dumpAllTables } from '../support/database.js';
 import type { BoxKeyPair } from '../../common/protocol/envelope.js';
 import { enrolViaApi, logInViaApi, type TestModerator } from '../support/moderation.js';
@@ -357,23 +357,8 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
 
   /** A PNG of random pixels, which no encoder can shrink: its size is what is uploaded. */
   async function noisePicture(page: Page, side: number): Promise<string> {
-    const base64 = await page.evaluate(async (side) => {
-      const canvas = document.createElement('canvas');
-      canvas.width = side;
-      canvas.height = side;
-      const context = canvas.getContext('2d')!;
-      const pixels = context.createImageData(side, side);
-      for (let at = 0; at < pixels.data.length; at += 65536) crypto.getRandomValues(pixels.data.subarray(at, at + 65536));
-      for (let at = 3; at < pixels.data.length; at += 4) pixels.data[at] = 255;
-      context.putImageData(pixels, 0, 0);
-      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
-      const bytes = new Uint8Array(await blob.arrayBuffer());
-      let text = '';
-      for (let at = 0; at < bytes.length; at += 8192) text += String.fromCharCode(...bytes.subarray(at, at + 8192));
-      return btoa(text);
-    }, side);
     const where = path.join(dir, `noise-${side}-${Math.random().toString(36).slice(2)}.png`);
-    writeFileSync(where, Buffer.from(base64, 'base64'));
+    writeFileSync(where, await noisePicturePng(page, side));
     return where;
   }
 

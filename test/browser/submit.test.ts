@@ -147,7 +147,7 @@ describe.skipIf(!chromiumAvailable)('the submission page in Chromium', () => {
     expect(await t.database.db.selectFrom('submissions').select('id').execute()).toHaveLength(before);
   });
 
-  it('shows the receipt only once the account is stored; a failed send says so and keeps the form filled', async () => {
+  it('shows the receipt only once the account is stored; a refused send says so and keeps the form filled; a lost one is sent again', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${origin}/submit`);
@@ -155,20 +155,27 @@ describe.skipIf(!chromiumAvailable)('the submission page in Chromium', () => {
     await fillAccount(page, narrative);
     const before = await t.database.db.selectFrom('submissions').select('id').execute();
 
-    // The first send fails on the way: no receipt, the form as typed, and a way to try again.
-    await page.route('**/api/v1/submissions', (route) => route.abort('connectionreset'), { times: 1 });
+    // The server refuses the first send (its own words): no receipt, the form as typed, a way to try again.
+    await page.route(
+      '**/api/v1/submissions',
+      (route) => route.fulfill({ status: 429, contentType: 'application/json', body: JSON.stringify({ error: { code: 'rate_limited', message: 'Too many requests.' } }) }),
+      { times: 1 },
+    );
     await page.getByRole('button', { name: 'Seal and send my account' }).click();
-    await expect(page.getByRole('alert').textContent()).resolves.toContain('Not sent');
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('Nothing was stored');
     expect(await page.getByTestId('receipt-words').isVisible()).toBe(false);
     await expect(page.getByLabel('What happened, in your own words (required)').inputValue()).resolves.toBe(narrative);
     expect(await t.database.db.selectFrom('submissions').select('id').execute()).toHaveLength(before.length);
 
-    // The second reaches the server; once the words show, the account is already stored.
+    // The next send fails on the way once: the page sends the same envelope again by itself, and
+    // once the words show, the account is stored (once).
+    await page.route('**/api/v1/submissions', (route) => route.abort('connectionreset'), { times: 1 });
     await page.getByRole('button', { name: 'Seal and send my account' }).click();
     await page.getByRole('heading', { name: 'Your account is stored' }).waitFor();
     const words = await page.getByTestId('receipt-words').locator('li').allTextContents();
     await page.close(); // the source takes the words and closes the tab
     expect(await findAndOpen(words)).toEqual(expectedAccount(narrative));
+    expect(await t.database.db.selectFrom('submissions').select('id').execute()).toHaveLength(before.length + 1);
     await context.close();
   });
 

@@ -1,6 +1,8 @@
 // A real Fastify app on a real database, with its log captured for inspection.
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../server/db/schema.js';
 import { buildApp } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
@@ -30,16 +32,17 @@ export interface ListeningTestApp extends TestApp {
   origin: string;
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  return startTestAppOn(await openTestDatabase(), env);
+/** `appDb` gives the app its own view of the database (an outage plugin); the test keeps the plain one. */
+export async function startTestApp(env: Record<string, string> = {}, appDb?: (db: Kysely<Database>) => Kysely<Database>): Promise<TestApp> {
+  return startTestAppOn(await openTestDatabase(), env, appDb);
 }
 
 /** The same app on a database the test opened itself (a PGlite on a data directory, say); close() closes it. */
-export async function startTestAppOn(database: TestDatabase, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestAppOn(database: TestDatabase, env: Record<string, string> = {}, appDb?: (db: Kysely<Database>) => Kysely<Database>): Promise<TestApp> {
   // The API tests sign logins for this origin (an app that only answers inject() has no other).
   const config = loadConfig({ LOG_LEVEL: 'trace', RATE_LIMIT_MAX: '1000', PUBLIC_ORIGIN: 'http://127.0.0.1:3000', ...env });
   const log = captureLog();
-  const app = await buildApp({ config, db: database.db, logDestination: log.stream });
+  const app = await buildApp({ config, db: appDb ? appDb(database.db) : database.db, logDestination: log.stream });
   await app.ready();
   return {
     app,
@@ -57,10 +60,10 @@ export async function startTestAppOn(database: TestDatabase, env: Record<string,
  * A listening app whose PUBLIC_ORIGIN is its real address (login signatures bind the origin).
  * Named "localhost": WebAuthn refuses an IP address as relying party, and treats localhost as secure.
  */
-export async function startListeningTestApp(env: Record<string, string> = {}): Promise<ListeningTestApp> {
+export async function startListeningTestApp(env: Record<string, string> = {}, appDb?: (db: Kysely<Database>) => Kysely<Database>): Promise<ListeningTestApp> {
   const port = await freePort();
   const origin = `http://localhost:${port}`;
-  const t = await startTestApp({ PORT: String(port), PUBLIC_ORIGIN: origin, ...env });
+  const t = await startTestApp({ PORT: String(port), PUBLIC_ORIGIN: origin, ...env }, appDb);
   await t.app.listen({ port, host: '127.0.0.1' });
   return { ...t, origin };
 }

@@ -6,6 +6,7 @@ import type { IntakeKey } from '../../server/intake/service.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
 import { sealAccount } from '../../common/protocol/envelope.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
+import { encodeChunkFrame } from '../../common/attachments/chunk-frame.js';
 import { postJson } from './followup.js';
 import { sampleAccount, sealForTest, type SealedForTest } from './intake.js';
 
@@ -21,9 +22,9 @@ export function declareUpload(app: FastifyInstance, files: readonly { paddedSize
 export function putChunk(app: FastifyInstance, uploadId: string, file: number, chunk: number, bytes: Uint8Array): Promise<LightMyRequestResponse> {
   return app.inject({
     method: 'PUT',
-    url: `/api/v1/uploads/${uploadId}/files/${file}/chunks/${chunk}`,
+    url: '/api/v1/uploads/chunks',
     headers: { 'content-type': 'application/octet-stream' },
-    payload: Buffer.from(bytes),
+    payload: Buffer.from(encodeChunkFrame({ uploadId, file, chunk }, bytes)),
   });
 }
 

@@ -80,3 +80,23 @@ export async function moderatorTab(browser: Browser, who: TestModerator, origin:
   await context.addInitScript((value: string) => sessionStorage.setItem('offscript.moderator.keys', value), stored);
   return context.newPage();
 }
+
+/** A PNG of random opaque pixels drawn by Chromium (no compression helps): about 3 bytes a pixel. */
+export async function noisePicturePng(page: Page, side: number): Promise<Buffer> {
+  const base64 = await page.evaluate(async (side) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = side;
+    canvas.height = side;
+    const context = canvas.getContext('2d')!;
+    const pixels = context.createImageData(side, side);
+    for (let at = 0; at < pixels.data.length; at += 65536) crypto.getRandomValues(pixels.data.subarray(at, at + 65536));
+    for (let at = 3; at < pixels.data.length; at += 4) pixels.data[at] = 255;
+    context.putImageData(pixels, 0, 0);
+    const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    let text = '';
+    for (let at = 0; at < bytes.length; at += 8192) text += String.fromCharCode(...bytes.subarray(at, at + 8192));
+    return btoa(text);
+  }, side);
+  return Buffer.from(base64, 'base64');
+}

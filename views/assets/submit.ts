@@ -1,6 +1,7 @@
 // The submission page in the browser (DESIGN §3 Submission): draw the receipt, seal the padded
 // account to the intake key and send only the envelope; the words are shown only once the server
-// has stored it (201), so that no source leaves with a receipt for an account never sent. The DOM
+// has stored it (201), so that no source leaves with a receipt for an account never sent; when no
+// answer comes after a few tries, the words are shown with "we could not confirm it". The DOM
 // is built with textContent only (Trusted Types are enforced).
 import { accountFromForm, isAccountRefusal, type Account, type FormFields } from '../../common/intake/account.js';
 import type { SealedSubmission } from '../../common/intake/schemas.js';
@@ -55,7 +56,7 @@ async function sendEnvelope(
   fields: FormFields,
   attachments: AttachmentsField | undefined,
   progress: HTMLParagraphElement,
-): Promise<void> {
+): Promise<'stored' | 'unconfirmed'> {
   const account = accountFromForm(fields);
   const intakePublicKey = checkedIntakeKey(sodium, form);
   const { lookupToken, replyKeyPair, withdrawalTag } = deriveReceiptKeys(sodium, entropy);
@@ -77,25 +78,55 @@ async function sendEnvelope(
     lookupToken: toBase64(sodium, lookupToken),
     ...(sent ? { uploadId: sent.uploadId } : {}),
   };
-  let response: Response;
-  try {
-    response = await fetch('/api/v1/submissions', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(envelope),
-      credentials: 'omit',
-      referrerPolicy: 'no-referrer',
-    });
-  } catch {
-    throw new SendRefused('The connection to our server failed.');
-  }
-  if (response.status !== 201) {
-    const body = (await response.json().catch(() => undefined)) as Partial<ErrorBody> | undefined;
-    throw new SendRefused(refusalMessage(body?.error, `The server answered ${response.status}.`));
-  }
+  return postEnvelope(envelope);
 }
 
-function showReceipt(words: readonly string[]): void {
+// Sent again a few times when no answer comes: the server stores one envelope once and answers
+// its copies as it answered the first (a lost 201 is the case this is for).
+const SEND_ATTEMPTS = 4;
+const FIRST_RETRY_MS = 1000;
+// A server that takes longer than this is treated as no answer (it answers 503 within seconds).
+const ANSWER_WAIT_MS = 30_000;
+
+/** Whether an answer says for certain that nothing was stored (a refusal, or intake closed). */
+function isDefiniteRefusal(status: number, code: unknown): boolean {
+  if (status >= 400 && status < 500) return status !== 408;
+  return status === 503 && code === 'intake_closed';
+}
+
+/** 'stored' once a 201 comes; 'unconfirmed' when no answer said either way; throws on a definite refusal. */
+async function postEnvelope(envelope: SealedSubmission): Promise<'stored' | 'unconfirmed'> {
+  for (let attempt = 0; attempt < SEND_ATTEMPTS; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, FIRST_RETRY_MS * 2 ** (attempt - 1)));
+    let response: Response;
+    try {
+      response = await fetch('/api/v1/submissions', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(envelope),
+        credentials: 'omit',
+        referrerPolicy: 'no-referrer',
+        signal: AbortSignal.timeout(ANSWER_WAIT_MS),
+      });
+    } catch {
+      continue; // No answer: the envelope may or may not have been stored.
+    }
+    if (response.status === 201) return 'stored';
+    const body = (await response.json().catch(() => undefined)) as Partial<ErrorBody> | undefined;
+    if (isDefiniteRefusal(response.status, body?.error?.code)) {
+      throw new SendRefused(refusalMessage(body?.error, `The server answered ${response.status}.`));
+    }
+  }
+  return 'unconfirmed';
+}
+
+function showReceipt(words: readonly string[], outcome: 'stored' | 'unconfirmed'): void {
+  if (outcome === 'unconfirmed') {
+    // Never "nothing was stored": the server may have stored it and lost only its answer.
+    element('receipt-heading').textContent = 'Your account was sent';
+    element('receipt-stored-note').hidden = true;
+    element('receipt-unconfirmed').hidden = false;
+  }
   element<HTMLOListElement>('receipt-words').replaceChildren(
     ...words.map((word) => {
       const item = document.createElement('li');
@@ -147,9 +178,10 @@ async function main(): Promise<void> {
       const sodium = await sodiumReady;
       const entropy = drawReceiptEntropy(sodium);
       let words: string[];
+      let outcome: 'stored' | 'unconfirmed';
       try {
         words = receiptWordsFromEntropy(entropy);
-        await sendEnvelope(sodium, form, entropy, formFields(form), attachments, progress);
+        outcome = await sendEnvelope(sodium, form, entropy, formFields(form), attachments, progress);
       } catch (error) {
         progress.textContent = '';
         submitButton.disabled = false;
@@ -170,7 +202,7 @@ async function main(): Promise<void> {
       form.remove();
       element('explainer-heading').closest('section')?.remove();
       progress.textContent = '';
-      showReceipt(words);
+      showReceipt(words, outcome);
     })();
   });
 }
