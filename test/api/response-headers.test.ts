@@ -8,9 +8,13 @@ import { createIntakeKey } from '../support/intake.js';
 const VOLATILE = new Set(['date', 'etag', 'content-length', 'last-modified']);
 const ONION_ORIGIN = 'http://uvdwcarytwoc76reigzw7c3g3vmdfddd2ydeqmjgausaf4et44cwfbqd.onion';
 
-// A cookie's value is random; its name and attributes are what the snapshot keeps.
-const masked = (name: string, value: unknown) =>
-  VOLATILE.has(name) ? `<${name}>` : name === 'set-cookie' && typeof value === 'string' ? value.replace(/=[^;]*/, '=<value>') : value;
+// A cookie's value is random, and an asset's name carries its content hash: the snapshot keeps the rest.
+function masked(name: string, value: unknown): unknown {
+  if (VOLATILE.has(name)) return `<${name}>`;
+  if (typeof value !== 'string') return value;
+  if (name === 'set-cookie') return value.replace(/=[^;]*/, '=<value>');
+  return name === 'onion-location' ? value.replace(/-[A-Z0-9]{8}\.js$/, '-<hash>.js') : value;
+}
 
 function headerSet(headers: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.keys(headers).sort().map((name) => [name, masked(name, headers[name])]));
