@@ -188,7 +188,7 @@ async function browserSealMs(appUrl: string): Promise<string> {
   }
 }
 
-/** The files a source's browser loads for the submit page: its script and every chunk it imports statically. */
+/** The files a source's browser loads for the submit page before it can type: its script and every chunk it imports statically. */
 function submitPageScripts(entry: string): Buffer[] {
   const seen = new Set<string>();
   const files: Buffer[] = [];
@@ -217,8 +217,8 @@ function bundleSizes(): string[] {
   const gzip = sum(files.map((bytes) => gzipSync(bytes, { level: 9 }).length));
   const brotli = sum(files.map((bytes) => brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length));
   return [
-    `submit page scripts (${files.length} files) gzip -9: ${kb(gzip)} (target <= 160 KB)`,
-    `submit page scripts brotli 11: ${kb(brotli)} (for information; raw ${kb(raw)})`,
+    `submit page scripts before the first keystroke (${files.length} files, static imports; sealing and attachments follow by import()) brotli 11: ${kb(brotli)} (target <= 100 KB: ${brotli <= 100 * 1024 ? 'met' : 'MISSED'})`,
+    `  gzip -9: ${kb(gzip)}; raw ${kb(raw)} (for information)`,
   ];
 }
 
