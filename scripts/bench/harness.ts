@@ -80,3 +80,22 @@ export function inWorker<Job, Result>(moduleUrl: URL, job: Job): Promise<Result>
 }
 
 export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/**
+ * CPU time of the calling thread in µs: on the main thread, the servers' (app and bare run
+ * there); in a load worker, the load generator's. process.cpuUsage() would add the two.
+ */
+export function threadCpuMicros(): number {
+  const { user, system } = process.threadCpuUsage();
+  return user + system;
+}
+
+// Above this share of one core the load generator's thread, not the server, may have set the pace.
+const GENERATOR_SATURATED = 0.9;
+
+/** A warning when the load generator's thread was busy (nearly) the whole run; undefined otherwise. */
+export function generatorLimitWarning(name: string, generatorCpuMicros: number, seconds: number): string | undefined {
+  const busy = generatorCpuMicros / (seconds * 1e6);
+  if (busy < GENERATOR_SATURATED) return undefined;
+  return `WARNING ${name}: the load generator's thread was busy ${(busy * 100).toFixed(0)}% of the run: it, not the server, may have been the limit`;
+}

@@ -88,23 +88,43 @@ export function securityHeaderSetter(options: SecurityHeaderOptions): (request: 
 
 const SOURCE_PAGE_ROBOTS = 'noindex, noarchive';
 
-/** The headers that do not depend on the route: the constant set, HSTS, Onion-Location. */
+/** One response's whole constant header set, by where it was asked (issue 30: prebuilt, written in one step). */
+interface PreparedHeaderSets {
+  /** The public origin; with HSTS when it is https (`tls`) or the request came over https. */
+  web: Record<string, string>;
+  webModerator: Record<string, string>;
+  tls: Record<string, string>;
+  tlsModerator: Record<string, string>;
+  /** The onion origin gets neither HSTS (no certificate there to pin) nor an Onion-Location to itself. */
+  onion: Record<string, string>;
+  onionModerator: Record<string, string>;
+}
+
+function preparedHeaderSets(): PreparedHeaderSets {
+  const web = constantSecurityHeaders();
+  const tls = { ...web, 'strict-transport-security': HSTS };
+  const moderator = (set: Record<string, string>) => ({ ...set, 'permissions-policy': MODERATOR_PERMISSIONS_POLICY });
+  return { web, webModerator: moderator(web), tls, tlsModerator: moderator(tls), onion: web, onionModerator: moderator(web) };
+}
+
+/**
+ * The headers that do not depend on the route: the constant set, HSTS, Onion-Location. Each
+ * request's set is chosen from six prebuilt objects and written with one `reply.headers` call:
+ * Fastify then hands its header object to Node's `writeHead` once (see docs/response-speed.md).
+ */
 function requestHeaderSetter(options: SecurityHeaderOptions): (request: FastifyRequest, reply: FastifyReply) => void {
   const servedOverTls = options.publicOrigin.startsWith('https:');
-  const always = constantSecurityHeaders();
-  if (servedOverTls) always['strict-transport-security'] = HSTS;
-  // The onion origin gets neither HSTS (no certificate there to pin) nor an Onion-Location to itself.
-  const onOnion = constantSecurityHeaders();
+  const sets = preparedHeaderSets();
   const onionOrigin = options.onionOrigin;
   const onionHost = onionOrigin && new URL(onionOrigin).host;
   return (request, reply) => {
     const onion = isOnionRequest(request) || (onionHost !== undefined && request.headers.host === onionHost);
-    // Anything that does not say it may be cached is not (cache-control, in `always`): source
+    const moderator = isModeratorPath(request.url);
+    // Anything that does not say it may be cached is not (cache-control, in every set): source
     // and moderator pages above all. Routes may override it later (public pages, assets).
-    reply.headers(onion ? onOnion : always);
-    if (isModeratorPath(request.url)) reply.header('permissions-policy', MODERATOR_PERMISSIONS_POLICY);
-    if (onion) return;
-    if (!servedOverTls && request.protocol === 'https') reply.header('strict-transport-security', HSTS);
+    if (onion) return void reply.headers(moderator ? sets.onionModerator : sets.onion);
+    const tls = servedOverTls || request.protocol === 'https';
+    reply.headers(tls ? (moderator ? sets.tlsModerator : sets.tls) : moderator ? sets.webModerator : sets.web);
     if (onionOrigin) reply.header('onion-location', onionOrigin + request.url);
   };
 }

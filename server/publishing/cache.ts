@@ -40,11 +40,34 @@ interface Rendered {
   type: string;
 }
 
+/** A page as it goes out: body, ETag and every header the cache adds, prepared once per published state. */
 interface Entry {
   /** Encoded once: a string body would be measured and encoded as UTF-8 on every response. */
   body: Buffer;
-  type: string;
   etag: string;
+  /** The 200's own headers (type, length, ETag, caching), written in one step. */
+  headers: Readonly<Record<string, string>>;
+  /** The 304's: the same minus the body's type and length. */
+  notModifiedHeaders: Readonly<Record<string, string>>;
+}
+
+function preparedEntry(rendered: Rendered, etag: string): Entry {
+  const body = Buffer.from(rendered.body);
+  const notModifiedHeaders = { etag, 'cache-control': PUBLIC_CACHE_CONTROL, vary: 'accept-encoding' };
+  return { body, etag, notModifiedHeaders, headers: { ...notModifiedHeaders, 'content-type': rendered.type, 'content-length': String(body.length) } };
+}
+
+/**
+ * Whether an If-None-Match header names `etag` (RFC 9110 §13.1.2: weak comparison, a list, or `*`).
+ * The one-tag case, what browsers and caches send back, is a string comparison.
+ */
+export function ifNoneMatchHits(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header === etag) return true;
+  return header.split(',').some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === '*' || trimmed === etag || trimmed === `W/${etag}`;
+  });
 }
 
 /**
@@ -132,12 +155,12 @@ export class PublicResponseCache {
     if (!entry) {
       const rendered = await render();
       const sodium = await loadSodiumSumo();
-      entry = { body: Buffer.from(rendered.body), type: rendered.type, etag: `"${sodium.to_hex(sha256(rendered.body)).slice(0, 32)}"` };
+      entry = preparedEntry(rendered, `"${sodium.to_hex(sha256(rendered.body)).slice(0, 32)}"`);
       if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
       this.entries.set(key, entry);
     }
-    reply.header('etag', entry.etag).header('cache-control', PUBLIC_CACHE_CONTROL).header('vary', 'accept-encoding');
-    if (request.headers['if-none-match'] === entry.etag) return reply.code(304).send();
-    return reply.type(entry.type).send(entry.body);
+    // A revalidation is answered from the prepared entry: nothing is rendered or sent but headers.
+    if (ifNoneMatchHits(request.headers['if-none-match'], entry.etag)) return reply.code(304).headers(entry.notModifiedHeaders).send();
+    return reply.headers(entry.headers).send(entry.body);
   }
 }

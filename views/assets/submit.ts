@@ -1,27 +1,12 @@
 // The submission page in the browser (DESIGN §3 Submission): draw the receipt, seal the padded
 // account to the intake key and send only the envelope; the words are shown only once the server
 // has stored it (201), so that no source leaves with a receipt for an account never sent; when no
-// answer comes after a few tries, the words are shown with "we could not confirm it". The DOM
-// is built with textContent only (Trusted Types are enforced).
-import { accountFromForm, isAccountRefusal, type Account, type FormFields } from '../../common/intake/account.js';
-import type { SealedSubmission } from '../../common/intake/schemas.js';
-import { CodedError, type ErrorBody } from '../../common/errors.js';
-import { codedErrorMessage, refusalMessage } from '../../common/error-messages.js';
-import { toBase64 } from '../../common/protocol/encoding.js';
-import { sealAccount, type SealedAccount } from '../../common/protocol/envelope.js';
-import { deriveReceiptKeys, drawReceiptEntropy, receiptWordsFromEntropy } from '../../common/protocol/receipt.js';
-import { loadSodium, type Sodium } from '../../common/protocol/sodium.js';
-import { setUpAttachments, type AttachmentsField } from './attachments/attach.js';
-import { sealAndUpload, UploadRefused } from './attachments/upload.js';
-import { checkedIntakeKey, IntakeKeyMismatch, showComputedFingerprint } from './intake-fingerprint.js';
-import { attachWordSuggestions, receiptMismatch } from './receipt-words.js';
+// answer comes after a few tries, the words are shown with "we could not confirm it". What the
+// page needs before the first keystroke is this file; sealing and attachments load after (issue 30).
+import { isAccountRefusal, type FormFields } from '../../common/intake/account.js';
+import { codedErrorMessage } from '../../common/error-messages.js';
 import { warnBeforeLeavingFilled } from './leave-warning.js';
-
-function element<T extends HTMLElement>(id: string): T {
-  const found = document.getElementById(id);
-  if (!found) throw new Error(`#${id} missing`);
-  return found as T;
-}
+import { element } from './page-element.js';
 
 function formFields(form: HTMLFormElement): FormFields {
   const fields: Record<string, string[]> = {};
@@ -31,135 +16,20 @@ function formFields(form: HTMLFormElement): FormFields {
   return fields;
 }
 
-class SendRefused extends Error {}
-
-/** What a saved PDF is titled while the receipt card prints: nothing that names the site or the page. */
-const PRINT_TITLE = 'Note';
-
-/** While printing (or saving as PDF), the document's title says nothing; afterwards it is restored. */
-function printWithNeutralTitle(): void {
-  let title: string | undefined;
-  window.addEventListener('beforeprint', () => {
-    title = document.title;
-    document.title = PRINT_TITLE;
-  });
-  window.addEventListener('afterprint', () => {
-    if (title !== undefined) document.title = title;
-    title = undefined;
-  });
-}
-
-async function sendEnvelope(
-  sodium: Sodium,
-  form: HTMLFormElement,
-  entropy: Uint8Array,
-  fields: FormFields,
-  attachments: AttachmentsField | undefined,
-  progress: HTMLParagraphElement,
-): Promise<'stored' | 'unconfirmed'> {
-  const account = accountFromForm(fields);
-  const intakePublicKey = checkedIntakeKey(sodium, form);
-  const { lookupToken, replyKeyPair, withdrawalTag } = deriveReceiptKeys(sodium, entropy);
-  sodium.memzero(replyKeyPair.privateKey);
-  // Files first: the account lists their keys, and is acknowledged only once they are all stored.
-  const files = attachments ? await attachments.prepared() : [];
-  const sent =
-    files.length > 0
-      ? await sealAndUpload(sodium, files, (done, total) => (progress.textContent = `Encrypting and sending your files… ${Math.floor((100 * done) / total)}%`))
-      : undefined;
-  // The withdrawal tag travels sealed: the moderator's browser copies it onto the account and story.
-  const sealed: SealedAccount = { ...account, withdrawalTag: toBase64(sodium, withdrawalTag), ...(sent ? { attachments: sent.manifest } : {}) };
-  const ciphertext = sealAccount(sodium, sealed, intakePublicKey);
-  const envelope: SealedSubmission = {
-    v: 1,
-    intakeKeyId: form.dataset.intakeKeyId ?? '',
-    ciphertext: toBase64(sodium, ciphertext),
-    replyPublicKey: toBase64(sodium, replyKeyPair.publicKey),
-    lookupToken: toBase64(sodium, lookupToken),
-    ...(sent ? { uploadId: sent.uploadId } : {}),
-  };
-  return postEnvelope(envelope);
-}
-
-// Sent again a few times when no answer comes: the server stores one envelope once and answers
-// its copies as it answered the first (a lost 201 is the case this is for).
-const SEND_ATTEMPTS = 4;
-const FIRST_RETRY_MS = 1000;
-// A server that takes longer than this is treated as no answer (it answers 503 within seconds).
-const ANSWER_WAIT_MS = 30_000;
-
-/** Whether an answer says for certain that nothing was stored (a refusal, or intake closed). */
-function isDefiniteRefusal(status: number, code: unknown): boolean {
-  if (status >= 400 && status < 500) return status !== 408;
-  return status === 503 && code === 'intake_closed';
-}
-
-/** 'stored' once a 201 comes; 'unconfirmed' when no answer said either way; throws on a definite refusal. */
-async function postEnvelope(envelope: SealedSubmission): Promise<'stored' | 'unconfirmed'> {
-  for (let attempt = 0; attempt < SEND_ATTEMPTS; attempt++) {
-    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, FIRST_RETRY_MS * 2 ** (attempt - 1)));
-    let response: Response;
-    try {
-      response = await fetch('/api/v1/submissions', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(envelope),
-        credentials: 'omit',
-        referrerPolicy: 'no-referrer',
-        signal: AbortSignal.timeout(ANSWER_WAIT_MS),
-      });
-    } catch {
-      continue; // No answer: the envelope may or may not have been stored.
-    }
-    if (response.status === 201) return 'stored';
-    const body = (await response.json().catch(() => undefined)) as Partial<ErrorBody> | undefined;
-    if (isDefiniteRefusal(response.status, body?.error?.code)) {
-      throw new SendRefused(refusalMessage(body?.error, `The server answered ${response.status}.`));
-    }
-  }
-  return 'unconfirmed';
-}
-
-function showReceipt(words: readonly string[], outcome: 'stored' | 'unconfirmed'): void {
-  if (outcome === 'unconfirmed') {
-    // Never "nothing was stored": the server may have stored it and lost only its answer.
-    element('receipt-heading').textContent = 'Your account was sent';
-    element('receipt-stored-note').hidden = true;
-    element('receipt-unconfirmed').hidden = false;
-  }
-  element<HTMLOListElement>('receipt-words').replaceChildren(
-    ...words.map((word) => {
-      const item = document.createElement('li');
-      item.textContent = word;
-      return item;
-    }),
-  );
-  const checkForm = element<HTMLFormElement>('check-form');
-  const checkWords = element<HTMLTextAreaElement>('check-words');
-  const checkResult = element<HTMLParagraphElement>('check-result');
-  attachWordSuggestions(checkWords, element('check-words-suggestions'));
-  checkForm.addEventListener('submit', (event) => {
-    event.preventDefault();
-    checkResult.textContent = receiptMismatch(checkWords.value, words) ?? 'These are your twelve words, in the right order.';
-  });
-  element<HTMLButtonElement>('print-receipt').addEventListener('click', () => window.print());
-  printWithNeutralTitle();
-  const panel = element<HTMLElement>('receipt-panel');
-  panel.hidden = false;
-  panel.focus();
-}
-
 async function main(): Promise<void> {
   const form = element<HTMLFormElement>('account-form');
   const errorBox = element<HTMLDivElement>('form-error');
   const submitButton = element<HTMLButtonElement>('submit-button');
   const progress = element<HTMLParagraphElement>('send-progress');
-  const sodiumReady: Promise<Sodium> = loadSodium();
+  // Asked for at once, but not before the first paint: the form needs none of it until Send
+  // (libsodium's WebAssembly alone is over 100 KB brotli). The attachments field stays hidden,
+  // its no-JavaScript notice shown, until its tools have loaded.
+  const sealing = import('./submit-sealing.js');
   const attachmentsSection = document.getElementById('attachments');
-  const attachments = attachmentsSection ? setUpAttachments(attachmentsSection) : undefined;
+  const attachments = attachmentsSection ? import('./attachments/attach.js').then(({ setUpAttachments }) => setUpAttachments(attachmentsSection)) : undefined;
   let sending = false;
   warnBeforeLeavingFilled(form);
-  void sodiumReady.then((sodium) => showComputedFingerprint(sodium, form));
+  void sealing.then(({ showFingerprint }) => showFingerprint(form));
 
   const showError = (message: string) => {
     errorBox.textContent = message;
@@ -175,34 +45,26 @@ async function main(): Promise<void> {
       errorBox.hidden = true;
       submitButton.disabled = true;
       progress.textContent = 'Encrypting and sending…';
-      const sodium = await sodiumReady;
-      const entropy = drawReceiptEntropy(sodium);
-      let words: string[];
-      let outcome: 'stored' | 'unconfirmed';
+      let sent: { words: string[]; outcome: 'stored' | 'unconfirmed' };
+      let loaded: typeof import('./submit-sealing.js') | undefined;
       try {
-        words = receiptWordsFromEntropy(entropy);
-        outcome = await sendEnvelope(sodium, form, entropy, formFields(form), attachments, progress);
+        loaded = await sealing;
+        sent = await loaded.sealAndSend(form, formFields(form), await attachments, progress);
       } catch (error) {
         progress.textContent = '';
         submitButton.disabled = false;
         sending = false;
         if (isAccountRefusal(error)) return showError(codedErrorMessage(error));
-        const reason =
-          error instanceof CodedError && error.is('too_large')
-            ? codedErrorMessage(new CodedError('account_too_large'))
-            : error instanceof SendRefused || error instanceof IntakeKeyMismatch || error instanceof UploadRefused
-              ? error.message
-              : 'Sending failed.';
+        // A page whose sealing code could not load has sent nothing either.
+        const reason = loaded ? loaded.sendFailureReason(error) : 'Sending failed.';
         return showError(`Not sent: ${reason} Nothing was stored, and your account is still in the form; you can try again.`);
-      } finally {
-        sodium.memzero(entropy);
       }
       // Stored: the form and its clear text leave the page; only the receipt remains.
       form.reset();
       form.remove();
       element('explainer-heading').closest('section')?.remove();
       progress.textContent = '';
-      showReceipt(words, outcome);
+      loaded.showReceipt(sent.words, sent.outcome);
     })();
   });
 }
