@@ -2,26 +2,14 @@
 // RETENTION_DAYS after it was decided. The row itself stays (status, days) for the
 // source's timeline; `purged_on` records when the rest went.
 import type { Kysely } from 'kysely';
-import { todayUtc } from '../db/day.js';
+import { addDays, todayUtc } from '../db/day.js';
 import type { Database, Day, SubmissionStatus } from '../db/schema.js';
 import { deleteAttachmentsOf, deleteUnsentUploads } from '../attachments/service.js';
-import { appendAuditEntry } from './audit.js';
+import { appendAuditEntry } from '../audit/log.js';
 
 /** Statuses that count as decided; withdrawal deletes at once elsewhere. */
 export const DECIDED_STATUSES = ['accepted', 'rejected'] as const satisfies readonly SubmissionStatus[];
 export type DecidedStatus = (typeof DECIDED_STATUSES)[number];
-
-const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** `day` plus `days` (may be negative), as YYYY-MM-DD in the UTC calendar. */
-export function addDays(day: Day, days: number): Day {
-  const match = DAY_PATTERN.exec(day);
-  if (!match) throw new Error(`not a YYYY-MM-DD day: ${day}`);
-  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  if (date.toISOString().slice(0, 10) !== day) throw new Error(`not a calendar day: ${day}`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
 
 function checkRetentionDays(retentionDays: number): void {
   if (!Number.isSafeInteger(retentionDays) || retentionDays < 0) {

@@ -32,7 +32,7 @@ import {
   taskTypes,
 } from '../../common/vocabulary.js';
 import { storyReviewRefusal, storyRevisionRefusal } from '../../common/workflow.js';
-import { describeAuditEntry, listAuditEntries, verifyAuditChain } from './audit.js';
+import { describeAuditEntry, listAuditEntries, verifyAuditChain } from '../audit/log.js';
 import { previewPublication } from './publication-preview.js';
 import {
   askSource,
@@ -48,7 +48,7 @@ import {
 } from './queue-service.js';
 import { purgeSchedule } from './retention.js';
 import * as schemas from './schemas.js';
-import { serverSecret } from './server-secret.js';
+import { serverSecret } from '../db/server-secret.js';
 import { HandleFailureCounter } from './login-limits.js';
 import { PASSKEY_REQUIRED, passkeyStanding, relyingPartyFor } from './passkeys.js';
 import { authenticate, issueLoginChallenge, loadLoginSecrets, logIn, logOut, verifyLoginPasskey } from './session-service.js';

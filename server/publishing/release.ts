@@ -4,22 +4,20 @@
 // releases never isolates a few accounts.
 import { randomInt, randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { todayUtc } from '../db/day.js';
+import { addDays, todayUtc } from '../db/day.js';
 import type { Database, Day, PublicTags } from '../db/schema.js';
-import { addDays } from '../moderation/retention.js';
 import { publishedStateChanged } from './cache.js';
 import { EPSILON_PER_COUNT, epsilonValue, geometricNoise, type NoiseSource } from './noise.js';
-import { appendAuditEntry } from '../moderation/audit.js';
+import { appendAuditEntry } from '../audit/log.js';
 import { STORY_STATUS_WHEN_PUBLICATION_WOULD_CHANGE } from '../../common/workflow.js';
 import { samePublication, storyPublication } from './story-publication.js';
 import {
   drawStatistics,
   facetTallies,
   readTallies,
-  STATISTICS_FORMAT,
   type FacetTallies,
 } from './statistics.js';
-import type { PublishedStatistics } from './schemas.js';
+import { STATISTICS_FORMAT, type PublishedStatistics } from './schemas.js';
 
 /**
  * At most one refresh a week: with ε per refresh fixed, this bounds how fast the privacy loss

@@ -7,7 +7,7 @@ import { ENGLISH } from '../../common/error-messages.js';
 
 const UNKNOWN_RECEIPT_MESSAGE = ENGLISH.unknown_receipt;
 import { currentIntakeKey, type IntakeKey } from '../../server/intake/service.js';
-import { verifyAuditChain } from '../../server/moderation/audit.js';
+import { verifyAuditChain } from '../../server/audit/log.js';
 import { lookupTokenHash } from '../../common/protocol/digest.js';
 import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
 import { openMessage, sealMessage, type BoxKeyPair } from '../../common/protocol/envelope.js';

@@ -2,8 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseAtomFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { todayUtc } from '../../server/db/day.js';
-import { addDays } from '../../server/moderation/retention.js';
+import { addDays, todayUtc } from '../../server/db/day.js';
 import { STATE_MEMO_MS } from '../../server/publishing/cache.js';
 import { releaseDueBatch } from '../../server/publishing/release.js';
 import type { PublishedStatistics } from '../../server/publishing/schemas.js';

@@ -3,9 +3,9 @@
 import { parse } from 'csv-parse/sync';
 import { parseAtomFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { todayUtc } from '../../server/db/day.js';
+import { addDays, todayUtc } from '../../server/db/day.js';
 import { currentIntakeKey } from '../../server/intake/service.js';
-import { addDays, purgeExpiredSubmissions } from '../../server/moderation/retention.js';
+import { purgeExpiredSubmissions } from '../../server/moderation/retention.js';
 import { releaseDueBatch } from '../../server/publishing/release.js';
 import { STATISTICS_TABLE_IDS } from '../../server/publishing/statistics.js';
 import { startTestApp, type TestApp } from '../support/app.js';

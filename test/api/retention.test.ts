@@ -3,12 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
-import { todayUtc } from '../../server/db/day.js';
+import { addDays, todayUtc } from '../../server/db/day.js';
 import type { Database, Day, SubmissionStatus } from '../../server/db/schema.js';
 import { acceptSealedSubmission } from '../../server/intake/service.js';
-import { listAuditEntries, verifyAuditChain } from '../../server/moderation/audit.js';
+import { listAuditEntries, verifyAuditChain } from '../../server/audit/log.js';
 import {
-  addDays,
   purgeExpiredSubmissions,
   purgeSchedule,
   startDailyPurge,
