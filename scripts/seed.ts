@@ -38,7 +38,6 @@ import {
   documentKinds,
   payBands,
   type FactKey,
-  type AttributionLabel,
   type Condition,
   type ConditionAnswer,
   type HoursBand,

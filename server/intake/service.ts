@@ -11,7 +11,7 @@ import { toBase64 } from '../../common/protocol/encoding.js';
 import { sealAccount } from '../../common/protocol/envelope.js';
 import { keyFingerprint } from '../../common/protocol/fingerprint.js';
 import { BOX_PUBLIC_KEY_BYTES } from '../../common/protocol/intake-key.js';
-import { bucketOfSealedLength, PADDING_BUCKETS, SEAL_OVERHEAD } from '../../common/protocol/padding.js';
+import { bucketOfSealedLength } from '../../common/protocol/padding.js';
 import {
   deriveReceiptKeys,
   drawReceiptEntropy,

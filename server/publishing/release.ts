@@ -5,18 +5,13 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { addDays, todayUtc } from '../db/day.js';
-import type { Database, Day, PublicTags } from '../db/schema.js';
+import type { Database, Day } from '../db/schema.js';
 import { publishedStateChanged } from './cache.js';
 import { EPSILON_PER_COUNT, epsilonValue, geometricNoise, type NoiseSource } from './noise.js';
 import { appendAuditEntry } from '../audit/log.js';
 import { STORY_STATUS_WHEN_PUBLICATION_WOULD_CHANGE } from '../../common/workflow.js';
 import { samePublication, storyPublication } from './story-publication.js';
-import {
-  drawStatistics,
-  facetTallies,
-  readTallies,
-  type FacetTallies,
-} from './statistics.js';
+import { drawStatistics, facetTallies, readTallies } from './statistics.js';
 import { STATISTICS_FORMAT, type PublishedStatistics } from './schemas.js';
 
 /**
@@ -82,8 +77,6 @@ export function slugFor(title: string): string {
   const suffix = randomUUID().replace(/-/g, '').slice(0, 6);
   return `${words || 'story'}-${suffix}`;
 }
-
-export { publicTagsFor } from './story-publication.js';
 
 /** Releases a batch when its rules are met; returns undefined when none is due. */
 export async function releaseDueBatch(db: Kysely<Database>, rules: ReleaseRules, today: Day = todayUtc()): Promise<ReleasedBatch | undefined> {

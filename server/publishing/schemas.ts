@@ -109,8 +109,6 @@ export const statsQuerySchema = {
   },
 } as const;
 
-export type StatsQuery = FromSchema<typeof statsQuerySchema>;
-
 const status = {
   type: 'string',
   enum: FIGURE_STATUSES,
@@ -322,8 +320,6 @@ export const releaseResponseSchema = {
   },
   '4xx': errorResponseSchema,
 } as const;
-
-export type ReleaseResponse = FromSchema<(typeof releaseResponseSchema)[200]>;
 
 export const platformKeyParamsSchema = {
   type: 'object',
