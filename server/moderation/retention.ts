@@ -6,6 +6,7 @@ import { addDays, todayUtc } from '../db/day.js';
 import type { Database, Day, SubmissionStatus } from '../db/schema.js';
 import { deleteAttachmentsOf, deleteUnsentUploads } from '../attachments/service.js';
 import { appendAuditEntry } from '../audit/log.js';
+import { startPeriodicJob, type PeriodicJob } from '../periodic-job.js';
 
 /** Statuses that count as decided; withdrawal deletes at once elsewhere. */
 export const DECIDED_STATUSES = ['accepted', 'rejected'] as const satisfies readonly SubmissionStatus[];
@@ -107,47 +108,22 @@ export interface DailyPurgeOptions {
   now?: () => Date;
 }
 
-export interface DailyPurge {
-  /** Stops the timer and waits for a purge in progress, if any. */
-  stop(): Promise<void>;
-}
-
 /**
  * Purges now, then once per UTC day (checked hourly on an unref'ed timer, so it never keeps
  * the process alive). A failed purge is logged and retried at the next check, never thrown.
  */
-export function startDailyPurge(db: Kysely<Database>, options: DailyPurgeOptions): DailyPurge {
+export function startDailyPurge(db: Kysely<Database>, options: DailyPurgeOptions): PeriodicJob {
   const { retentionDays, log, checkIntervalMs = 60 * 60 * 1000, now = () => new Date() } = options;
   let lastDay: Day | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = false;
-
-  const check = (): void => {
-    if (stopped || running) return;
-    const today = todayUtc(now());
-    if (today === lastDay) return;
-    running = purgeExpiredSubmissions(db, { retentionDays, today })
-      .then(({ purged }) => {
-        lastDay = today;
-        if (purged > 0) log.info({ purged }, 'retention: purged expired submissions');
-      })
-      .catch((err: unknown) => {
-        log.error({ err }, 'retention: purge failed');
-      })
-      .finally(() => {
-        running = undefined;
-      });
-  };
-
-  check();
-  const timer = setInterval(check, checkIntervalMs);
-  timer.unref();
-
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
+  return startPeriodicJob(
+    async () => {
+      const today = todayUtc(now());
+      if (today === lastDay) return;
+      const { purged } = await purgeExpiredSubmissions(db, { retentionDays, today });
+      lastDay = today;
+      if (purged > 0) log.info({ purged }, 'retention: purged expired submissions');
     },
-  };
+    checkIntervalMs,
+    (err) => log.error({ err }, 'retention: purge failed'),
+  );
 }

@@ -9,6 +9,7 @@ import type { Database, Day } from '../db/schema.js';
 import { publishedStateChanged } from './cache.js';
 import { EPSILON_PER_COUNT, epsilonValue, geometricNoise, type NoiseSource } from './noise.js';
 import { appendAuditEntry } from '../audit/log.js';
+import { startPeriodicJob, type PeriodicJob } from '../periodic-job.js';
 import { STORY_STATUS_WHEN_PUBLICATION_WOULD_CHANGE } from '../../common/workflow.js';
 import { samePublication, storyPublication } from './story-publication.js';
 import { drawStatistics, facetTallies, readTallies } from './statistics.js';
@@ -181,38 +182,21 @@ export async function releaseDueBatch(db: Kysely<Database>, rules: ReleaseRules,
   return released;
 }
 
-export interface DailyRelease {
-  stop(): Promise<void>;
-}
-
 /** Checks for a due batch at start and then hourly; failures are logged, never thrown. */
 export function startReleaseJob(
   db: Kysely<Database>,
   rules: ReleaseRules,
   log: { info(obj: object, msg: string): void; error(obj: object, msg: string): void },
   intervalMs = 60 * 60 * 1000,
-): DailyRelease {
-  let running: Promise<void> | undefined;
-  const check = () => {
-    if (running) return;
-    running = releaseDueBatch(db, rules)
-      .then((batch) => {
-        if (batch) log.info({ batch: batch.sequence, stories: batch.storyCount }, 'released a batch');
-      })
-      .catch((err: unknown) => log.error({ err }, 'release check failed'))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  check();
-  const timer = setInterval(check, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
+): PeriodicJob {
+  return startPeriodicJob(
+    async () => {
+      const batch = await releaseDueBatch(db, rules);
+      if (batch) log.info({ batch: batch.sequence, stories: batch.storyCount }, 'released a batch');
     },
-  };
+    intervalMs,
+    (err) => log.error({ err }, 'release check failed'),
+  );
 }
 
 function isCurrentSnapshot(value: unknown): value is PublishedStatistics {
