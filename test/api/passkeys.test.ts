@@ -7,11 +7,10 @@ import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
 import { deriveModeratorKeys, MODERATOR_SALT_BYTES, randomBytes, unwrapIntakeKeyPair, wrapIntakeSecretKey } from '../../common/protocol/moderator-keys.js';
 import { enrolModerator, inviteModerator } from '../../server/moderation/team-service.js';
 import type { PasskeyOptionsView as PasskeyOptions } from '../../common/moderation/access-view.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { startTestApp, type TestApp, TEST_ORIGIN as ORIGIN } from '../support/app.js';
 import { SoftwarePasskey } from '../support/passkey.js';
 import { call, enrolAdminAndModerator, enrolViaApi, logInViaApi, passkeysOf, registerPasskey, s, signedLogin, visit, type TestModerator } from '../support/moderation.js';
 
-const ORIGIN = 'http://127.0.0.1:3000';
 let t: TestApp;
 let admin: TestModerator;
 let mod: TestModerator;

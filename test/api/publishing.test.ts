@@ -6,11 +6,10 @@ import { addDays, todayUtc } from '../../server/db/day.js';
 import { STATE_MEMO_MS } from '../../server/publishing/cache.js';
 import { releaseDueBatch } from '../../server/publishing/release.js';
 import type { PublishedStatistics } from '../../server/publishing/schemas.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { startTestApp, type TestApp, TEST_ORIGIN as ORIGIN } from '../support/app.js';
 import { enrolAuthorAndReviewer, type TestModerator } from '../support/moderation.js';
 import { approvedStory as sharedApprovedStory, BASE_FACETS, insertStatisticsAccounts, type TestFacets, type TestStory } from '../support/publishing.js';
 
-const ORIGIN = 'http://127.0.0.1:3000';
 const RULES = { kMin: 11, batchMin: 3, batchDelayDays: 0 };
 let t: TestApp;
 let author: TestModerator;

@@ -8,12 +8,11 @@ import { currentIntakeKey } from '../../server/intake/service.js';
 import { purgeExpiredSubmissions } from '../../server/moderation/retention.js';
 import { releaseDueBatch } from '../../server/publishing/release.js';
 import { STATISTICS_TABLE_IDS } from '../../server/publishing/statistics.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { startTestApp, type TestApp, TEST_ORIGIN as ORIGIN } from '../support/app.js';
 import { postJson, submitAsSource, type TestSource } from '../support/followup.js';
 import { call, enrolAdminAndModerator, type TestModerator } from '../support/moderation.js';
 import { approvedStory, BASE_FACETS, insertStatisticsAccounts } from '../support/publishing.js';
 
-const ORIGIN = 'http://127.0.0.1:3000';
 const RULES = { kMin: 11, batchMin: 3, batchDelayDays: 0, refreshMinDays: 7 };
 const DAY_1 = todayUtc();
 const DAY_2 = addDays(DAY_1, 1);

@@ -12,13 +12,12 @@ import { addDays, todayUtc } from '../../server/db/day.js';
 import { currentIntakeKey, type IntakeKey } from '../../server/intake/service.js';
 import { listAuditEntries } from '../../server/audit/log.js';
 import { purgeExpiredSubmissions } from '../../server/moderation/retention.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { startTestApp, type TestApp, TEST_ORIGIN as ORIGIN } from '../support/app.js';
 import { sealFiles, sealWithAttachments, uploadFiles } from '../support/attachments.js';
 import { postJson, submitAsSource, type TestSource } from '../support/followup.js';
 import { call, enrolViaApi, logInViaApi, type TestModerator } from '../support/moderation.js';
 import { expectRefusal, rowCounts } from '../support/refusals.js';
 
-const ORIGIN = 'http://127.0.0.1:3000';
 const sodium = await loadSodium();
 let t: TestApp;
 let moderator: TestModerator;

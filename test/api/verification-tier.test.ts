@@ -8,7 +8,7 @@ import { documentKinds } from '../../common/vocabulary.js';
 import { currentIntakeKey } from '../../server/intake/service.js';
 import { releaseDueBatch } from '../../server/publishing/release.js';
 import { STORIES_CSV_HEADER } from '../../server/publishing/stories.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { startTestApp, type TestApp, TEST_ORIGIN as ORIGIN } from '../support/app.js';
 import { sealFiles, sealWithAttachments, uploadFiles } from '../support/attachments.js';
 import { postJson } from '../support/followup.js';
 import { call, enrolAuthorAndReviewer, s, type TestModerator } from '../support/moderation.js';
@@ -16,7 +16,6 @@ import type { PublishedStatistics } from '../../server/publishing/schemas.js';
 import { COUNTS_ONE_ACCOUNT_MOVES } from '../../server/publishing/statistics.js';
 import { BASE_FACETS, insertStatisticsAccounts, submitSealed } from '../support/publishing.js';
 
-const ORIGIN = 'http://127.0.0.1:3000';
 let t: TestApp;
 let author: TestModerator;
 let reviewer: TestModerator;

@@ -30,10 +30,13 @@ export interface ListeningTestApp extends TestApp {
   origin: string;
 }
 
+/** The PUBLIC_ORIGIN of an app that only answers inject(): the origin the API tests sign logins for. */
+export const TEST_ORIGIN = 'http://127.0.0.1:3000';
+
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await openTestDatabase();
   // The API tests sign logins for this origin (an app that only answers inject() has no other).
-  const config = loadConfig({ LOG_LEVEL: 'trace', RATE_LIMIT_MAX: '1000', PUBLIC_ORIGIN: 'http://127.0.0.1:3000', ...env });
+  const config = loadConfig({ LOG_LEVEL: 'trace', RATE_LIMIT_MAX: '1000', PUBLIC_ORIGIN: TEST_ORIGIN, ...env });
   const log = captureLog();
   const app = await buildApp({ config, db: database.db, logDestination: log.stream });
   await app.ready();
