@@ -19,6 +19,7 @@ import { loggerOptions } from '../../server/privacy/logging.js';
 import { captureLog } from '../support/app.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
 import { createIntakeKey, sealForTest, type TestIntakeKey } from '../support/intake.js';
+import { waitUntil } from '../support/wait.js';
 
 /** Stores a real sealed submission, then moves it to `status` decided on `decidedOn`. */
 async function submission(
@@ -181,13 +182,7 @@ describe('startDailyPurge', () => {
     return { log, lines };
   }
 
-  async function until(condition: () => Promise<boolean>): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error('condition not reached in 10 s');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
+  const until = (condition: () => Promise<boolean>) => waitUntil(condition, 'the purge', { intervalMs: 20 });
 
   it('purges at start, then again only once the UTC day has changed', async () => {
     let now = new Date('2025-06-15T23:00:00Z');
