@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 // Writing markup as a string bypasses the page's Trusted Types policy and escaping; pages build
 // nodes (textContent, createElement) instead.
 const HTML_SINKS = ['innerHTML', 'outerHTML'].map((property) => ({
-  selector: `AssignmentExpression > MemberExpression.left[property.name='${property}']`,
+  selector: `AssignmentExpression > MemberExpression.left:matches([property.name='${property}'], [property.value='${property}'])`,
   message: `Do not assign ${property}: build DOM nodes (textContent, createElement, replaceChildren).`,
 }));
 
@@ -33,7 +33,7 @@ export default tseslint.config(
         'error',
         ...HTML_SINKS,
         {
-          selector: "CallExpression[callee.property.name='insertAdjacentHTML']",
+          selector: "CallExpression > MemberExpression.callee:matches([property.name='insertAdjacentHTML'], [property.value='insertAdjacentHTML'])",
           message: 'Do not call insertAdjacentHTML: build DOM nodes (textContent, createElement).',
         },
       ],
