@@ -11,7 +11,7 @@ const HTML_SINKS = ['innerHTML', 'outerHTML'].map((property) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test/fixtures/**', '**/*.d.ts', '**/*.mjs', 'eslint.config.js'] },
+  { ignores: ['dist/**', 'node_modules/**', 'test/fixtures/**', '**/*.d.ts', '**/*.mjs', '*.config.js'] },
   {
     files: ['**/*.ts'],
     languageOptions: {
