@@ -105,7 +105,6 @@ export const documentKinds = vocabulary([
   { key: 'contract', label: 'contract' },
   { key: 'task_screenshot', label: 'task screenshot' },
 ]);
-export type DocumentKind = (typeof documentKinds.keys)[number];
 // The tiers the statistics split by (issue 18): every counted account is in exactly one. "None"
 // says only that no documents were recorded as seen, never that an account is doubted.
 export const statisticsTiers = vocabulary([
@@ -238,7 +237,6 @@ export const factQuestions = [
 ] as const;
 
 export type FactKey = (typeof factQuestions)[number]['key'];
-export const factKeys: readonly FactKey[] = factQuestions.map((q) => q.key);
 
 /** What the statistics count beside the answers: two facts derived from a pair of answers. */
 export const payAgainstAdvertised = vocabulary([

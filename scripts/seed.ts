@@ -10,8 +10,7 @@ import type { Kysely } from 'kysely';
 import { ConfigError, loadConfig } from '../server/config.js';
 import { openDatabase } from '../server/db/database.js';
 import { refuseWhileServing } from '../server/control/command-line.js';
-import { addDays } from '../server/moderation/retention.js';
-import { todayUtc } from '../server/db/day.js';
+import { addDays, todayUtc } from '../server/db/day.js';
 import { migrateToLatest } from '../server/db/migrator.js';
 import type { Database, ModeratorRole } from '../server/db/schema.js';
 import { halfYearsUpTo, type Account } from '../common/intake/account.js';
@@ -40,7 +39,6 @@ import {
   documentKinds,
   payBands,
   type FactKey,
-  type AttributionLabel,
   type Condition,
   type ConditionAnswer,
   type HoursBand,

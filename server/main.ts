@@ -8,7 +8,7 @@ import { startOperatorSide } from './control/serving.js';
 import { dataDirProblem, DataDirError, isDatabaseUnavailable, openDatabase, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
 import { startDailyPurge } from './moderation/retention.js';
-import { verifyAuditChainFromCheckpoint } from './moderation/audit.js';
+import { verifyAuditChainFromCheckpoint } from './audit/log.js';
 import { describeError } from './privacy/logging.js';
 import { startReleaseJob } from './publishing/release.js';
 import { startScrubJob } from './db/scrub.js';

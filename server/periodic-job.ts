@@ -8,8 +8,9 @@ export interface PeriodicJob {
 
 export function startPeriodicJob(run: () => Promise<void>, onError: (err: unknown) => void, intervalMs: number): PeriodicJob {
   let running: Promise<void> | undefined;
+  let stopped = false;
   const check = () => {
-    if (running) return;
+    if (stopped || running) return;
     running = run()
       .catch(onError)
       .finally(() => {
@@ -22,6 +23,7 @@ export function startPeriodicJob(run: () => Promise<void>, onError: (err: unknow
   return {
     runNow: check,
     async stop() {
+      stopped = true;
       clearInterval(timer);
       await running;
     },

@@ -187,7 +187,6 @@ export type PasskeyRegistration = FromSchema<typeof passkeyRegistrationSchema, W
 export type PasskeyOptionsView = FromSchema<typeof passkeyOptionsViewSchema, WebAuthnTypes>;
 export type PasskeySummary = FromSchema<typeof passkeySummarySchema>;
 export type PasskeyStanding = FromSchema<typeof passkeyStandingSchema>;
-export type PasskeysView = FromSchema<typeof passkeysViewSchema>;
 export type LoginChallengeView = FromSchema<typeof loginChallengeViewSchema, WebAuthnTypes>;
 export type PasskeyLoginView = FromSchema<typeof passkeyLoginViewSchema>;
 export type LoginView = FromSchema<typeof loginViewSchema>;

@@ -38,6 +38,5 @@ export const auditListViewSchema = {
   properties: { entries: { type: 'array', items: listedAuditEntrySchema }, verification: auditVerificationSchema },
 } as const;
 
-export type ListedAuditEntry = FromSchema<typeof listedAuditEntrySchema>;
 export type AuditVerification = FromSchema<typeof auditVerificationSchema>;
 export type AuditListView = FromSchema<typeof auditListViewSchema>;

@@ -4,7 +4,7 @@
 // Nothing here loads libsodium: the source's pages hash with it and must not carry the sumo build.
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, concatBytes, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 
 const asBytes = (input: Uint8Array | string): Uint8Array => (typeof input === 'string' ? utf8ToBytes(input) : input);
 
@@ -19,11 +19,7 @@ export function hmacSha256(key: Uint8Array, message: Uint8Array | string): Uint8
 
 /** The audit chain (DESIGN §4): hash = SHA-256(prev_hash ‖ canonical JSON of the entry). */
 export function auditEntryHash(prevHash: Uint8Array, canonicalEntry: string): Uint8Array {
-  const entry = utf8ToBytes(canonicalEntry);
-  const input = new Uint8Array(prevHash.length + entry.length);
-  input.set(prevHash);
-  input.set(entry, prevHash.length);
-  return nobleSha256(input);
+  return nobleSha256(concatBytes(prevHash, utf8ToBytes(canonicalEntry)));
 }
 
 /** The chain starts from 32 zero bytes. */

@@ -17,7 +17,3 @@ export function fromBase64(sodium: Sodium, text: string, what = 'value'): Uint8A
     throw new CodedError('bad_base64', { field: what });
   }
 }
-
-export function toHex(sodium: Sodium, bytes: Uint8Array): string {
-  return sodium.to_hex(bytes);
-}

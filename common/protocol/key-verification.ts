@@ -2,6 +2,7 @@
 // fingerprint out of band signs what they compared. Browsers seal intake keys only to keys that
 // carry such a signature from an administrator they trust, so a server (or database) that
 // swaps a moderator's public keys receives nothing at the next rotation or grant.
+import { concatBytes } from '@noble/hashes/utils.js';
 import type { SodiumSumo } from './sodium-sumo.js';
 import type { Sodium } from './sodium.js';
 
@@ -14,10 +15,7 @@ export interface ModeratorPublicKeys {
 }
 
 function moderatorKeyBytes(keys: ModeratorPublicKeys): Uint8Array {
-  const bytes = new Uint8Array(keys.boxPublicKey.length + keys.signPublicKey.length);
-  bytes.set(keys.boxPublicKey);
-  bytes.set(keys.signPublicKey, keys.boxPublicKey.length);
-  return bytes;
+  return concatBytes(keys.boxPublicKey, keys.signPublicKey);
 }
 
 /**
@@ -32,11 +30,7 @@ export function moderatorKeyFingerprint(sodium: Sodium, keys: ModeratorPublicKey
 /** The signed statement: context ‖ "\n" ‖ subject id ‖ "\n" ‖ box public key ‖ sign public key. */
 export function verificationMessage(subjectId: string, keys: ModeratorPublicKeys): Uint8Array {
   const prefix = new TextEncoder().encode(`${VERIFICATION_CONTEXT}\n${subjectId}\n`);
-  const key = moderatorKeyBytes(keys);
-  const message = new Uint8Array(prefix.length + key.length);
-  message.set(prefix);
-  message.set(key, prefix.length);
-  return message;
+  return concatBytes(prefix, moderatorKeyBytes(keys));
 }
 
 export function signVerification(sodium: SodiumSumo, subjectId: string, keys: ModeratorPublicKeys, verifierSignSecretKey: Uint8Array): Uint8Array {

@@ -1,5 +1,6 @@
 // Moderators' keys, derived in their browser from a passphrase (DESIGN §3 Moderators).
 // Argon2id comes only with libsodium's sumo build.
+import { concatBytes } from '@noble/hashes/utils.js';
 import type { BoxKeyPair } from './envelope.js';
 import type { SodiumSumo } from './sodium-sumo.js';
 
@@ -53,12 +54,7 @@ export function deriveModeratorKeys(sodium: SodiumSumo, passphrase: string, salt
 /** What a moderator signs to log in: context ‖ challenge ‖ origin, so a signature is good once, here. */
 export function loginMessage(challenge: Uint8Array, origin: string): Uint8Array {
   const context = new TextEncoder().encode(LOGIN_CONTEXT);
-  const originBytes = new TextEncoder().encode(origin);
-  const message = new Uint8Array(context.length + challenge.length + originBytes.length);
-  message.set(context);
-  message.set(challenge, context.length);
-  message.set(originBytes, context.length + challenge.length);
-  return message;
+  return concatBytes(context, challenge, new TextEncoder().encode(origin));
 }
 
 export function signLogin(sodium: SodiumSumo, challenge: Uint8Array, origin: string, signSecretKey: Uint8Array): Uint8Array {

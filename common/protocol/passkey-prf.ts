@@ -2,6 +2,7 @@
 // moderator's key seed is 32 random bytes drawn at enrolment; each passkey stores it wrapped as
 // seed XOR kek, kek = BLAKE2b-256("offscript/passkey-prf/v1" ‖ Argon2id(passphrase) ‖ PRF(prfSalt)).
 // The stored public keys and wrapped seeds then test no passphrase without the authenticator.
+import { concatBytes } from '@noble/hashes/utils.js';
 import type { SodiumSumo } from './sodium-sumo.js';
 
 export const PRF_SALT_BYTES = 32;
@@ -13,11 +14,7 @@ const KEK_CONTEXT = 'offscript/passkey-prf/v1';
 export function passkeyWrappingKey(sodium: SodiumSumo, passphraseSeed: Uint8Array, prfOutput: Uint8Array): Uint8Array {
   if (passphraseSeed.length !== SEED_BYTES || prfOutput.length !== PRF_OUTPUT_BYTES) throw new RangeError('Argon2id and PRF outputs are 32 bytes each');
   const context = new TextEncoder().encode(KEK_CONTEXT);
-  const input = new Uint8Array(context.length + SEED_BYTES + PRF_OUTPUT_BYTES);
-  input.set(context);
-  input.set(passphraseSeed, context.length);
-  input.set(prfOutput, context.length + SEED_BYTES);
-  return sodium.crypto_generichash(32, input, null);
+  return sodium.crypto_generichash(32, concatBytes(context, passphraseSeed, prfOutput), null);
 }
 
 /**

@@ -1,4 +1,5 @@
 // The source's receipt: 12 BIP-39 words, and the keys derived from them (DESIGN §3).
+import { concatBytes } from '@noble/hashes/utils.js';
 import { entropyToMnemonic, mnemonicToEntropy, validateMnemonic } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { distance } from 'fastest-levenshtein';
@@ -90,10 +91,7 @@ export function entropyFromReceiptWords(typed: string): Uint8Array {
 export function deriveReceiptKeys(sodium: Sodium, entropy: Uint8Array): ReceiptKeys {
   if (entropy.length !== RECEIPT_ENTROPY_BYTES) throw new CodedError('bad_length', { field: 'entropy', expected: RECEIPT_ENTROPY_BYTES, actual: entropy.length });
   const context = new TextEncoder().encode(MASTER_CONTEXT);
-  const input = new Uint8Array(context.length + entropy.length);
-  input.set(context);
-  input.set(entropy, context.length);
-  const master = sodium.crypto_generichash(32, input, null);
+  const master = sodium.crypto_generichash(32, concatBytes(context, entropy), null);
   const lookupToken = sodium.crypto_kdf_derive_from_key(LOOKUP_TOKEN_BYTES, 1, 'lookup__', master);
   const replySeed = sodium.crypto_kdf_derive_from_key(32, 2, 'replykey', master);
   const replyKeyPair = sodium.crypto_box_seed_keypair(replySeed);

@@ -16,7 +16,3 @@ export function loadSodiumSumo(): Promise<SodiumSumo> {
 export function asStandardSodium(sodium: SodiumSumo): Sodium {
   return sodium as unknown as Sodium; // why: sumo's typings are a separate copy of a superset of the standard API
 }
-
-export function randomSecret(sodium: SodiumSumo, bytes = 32): Uint8Array {
-  return sodium.randombytes_buf(bytes);
-}

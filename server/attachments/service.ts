@@ -183,11 +183,6 @@ export async function deleteUnsentUploads(trx: Transaction<Database>, before: Da
   return Number(deleted.numDeletedRows);
 }
 
-/** How many files a submission carries: what a moderator's page lists before opening them. */
-export function attachmentCount(db: Kysely<Database>, submissionId: string): Promise<number> {
-  return countFilesOf(db, [submissionId]);
-}
-
 export interface StoredFile {
   paddedSize: number;
   sealed: Uint8Array;

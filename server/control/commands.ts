@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import type { Database, ModeratorRole } from '../db/schema.js';
 import { CodedError } from '../../common/errors.js';
 import { codedErrorMessage } from '../../common/error-messages.js';
-import { verifyAuditChain } from '../moderation/audit.js';
+import { verifyAuditChain } from '../audit/log.js';
 import { purgeExpiredSubmissions } from '../moderation/retention.js';
 import { scrubDeletedData, takeScrubDue } from '../db/scrub.js';
 import { invitationUrl, inviteModerator } from '../moderation/team-service.js';

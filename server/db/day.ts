@@ -12,3 +12,15 @@ export function todayUtc(now: Date = new Date()): Day {
 export function notAfterToday(day: Day, today: Day = todayUtc()): Day {
   return day > today ? today : day;
 }
+
+const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** `day` plus `days` (may be negative), as YYYY-MM-DD in the UTC calendar. */
+export function addDays(day: Day, days: number): Day {
+  const match = DAY_PATTERN.exec(day);
+  if (!match) throw new Error(`not a YYYY-MM-DD day: ${day}`);
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  if (date.toISOString().slice(0, 10) !== day) throw new Error(`not a calendar day: ${day}`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}

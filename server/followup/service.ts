@@ -13,7 +13,7 @@ import { isUndecided } from '../../common/workflow.js';
 import { CodedError } from '../../common/errors.js';
 import { currentIntakeKey } from '../intake/service.js';
 import { publishedStateChanged } from '../publishing/cache.js';
-import { appendAuditEntry } from '../moderation/audit.js';
+import { appendAuditEntry } from '../audit/log.js';
 import { markScrubDue } from '../db/scrub.js';
 import { lookupTokenHash, withdrawalTagHash } from '../../common/protocol/digest.js';
 import { fromBase64 } from '../../common/protocol/encoding.js';

@@ -12,7 +12,7 @@ import { toBase64 } from '../../common/protocol/encoding.js';
 import { sealAccount } from '../../common/protocol/envelope.js';
 import { keyFingerprint } from '../../common/protocol/fingerprint.js';
 import { BOX_PUBLIC_KEY_BYTES } from '../../common/protocol/intake-key.js';
-import { bucketOfSealedLength, PADDING_BUCKETS, SEAL_OVERHEAD } from '../../common/protocol/padding.js';
+import { bucketOfSealedLength } from '../../common/protocol/padding.js';
 import {
   deriveReceiptKeys,
   drawReceiptEntropy,
@@ -23,7 +23,7 @@ import {
 } from '../../common/protocol/receipt.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
 import { attachUpload } from '../attachments/service.js';
-import { serverSecret } from '../moderation/server-secret.js';
+import { serverSecret } from '../db/server-secret.js';
 import type { Account } from '../../common/intake/account.js';
 import type { SealedSubmission } from '../../common/intake/schemas.js';
 

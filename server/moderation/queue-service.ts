@@ -37,7 +37,7 @@ import {
 } from '../../common/vocabulary.js';
 import type { FromSchema } from 'json-schema-to-ts';
 import type { facetsSchema, queueQuerySchema } from './schemas.js';
-import { appendAuditEntry } from './audit.js';
+import { appendAuditEntry } from '../audit/log.js';
 import type { ModeratorIdentity } from './team-service.js';
 import type { SubmissionForModerator } from '../../common/moderation/submission-view.js';
 import type { QueueItem } from '../../common/moderation/queue-view.js';

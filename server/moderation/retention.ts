@@ -2,28 +2,17 @@
 // RETENTION_DAYS after it was decided. The row itself stays (status, days) for the
 // source's timeline; `purged_on` records when the rest went.
 import type { Kysely } from 'kysely';
-import { todayUtc } from '../db/day.js';
+import { addDays, todayUtc } from '../db/day.js';
 import type { Database, Day, SubmissionStatus } from '../db/schema.js';
 import { deleteAttachmentsOf, deleteUnsentUploads } from '../attachments/service.js';
-import { appendAuditEntry } from './audit.js';
+import { appendAuditEntry } from '../audit/log.js';
 import { markScrubDue } from '../db/scrub.js';
 import { heldByClock, onClockConfirmed, type ClockGuard } from '../clock/guard.js';
+import { startPeriodicJob, type PeriodicJob } from '../periodic-job.js';
 
 /** Statuses that count as decided; withdrawal deletes at once elsewhere. */
 export const DECIDED_STATUSES = ['accepted', 'rejected'] as const satisfies readonly SubmissionStatus[];
 export type DecidedStatus = (typeof DECIDED_STATUSES)[number];
-
-const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** `day` plus `days` (may be negative), as YYYY-MM-DD in the UTC calendar. */
-export function addDays(day: Day, days: number): Day {
-  const match = DAY_PATTERN.exec(day);
-  if (!match) throw new Error(`not a YYYY-MM-DD day: ${day}`);
-  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  if (date.toISOString().slice(0, 10) !== day) throw new Error(`not a calendar day: ${day}`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
 
 function checkRetentionDays(retentionDays: number): void {
   if (!Number.isSafeInteger(retentionDays) || retentionDays < 0) {
@@ -125,52 +114,33 @@ export interface DailyPurgeOptions {
   clock?: ClockGuard;
 }
 
-export interface DailyPurge {
-  /** Stops the timer and waits for a purge in progress, if any. */
-  stop(): Promise<void>;
-}
-
 /**
  * Purges now, then once per UTC day (checked hourly on an unref'ed timer, so it never keeps
  * the process alive). A failed purge is logged and retried at the next check, never thrown.
  */
-export function startDailyPurge(db: Kysely<Database>, options: DailyPurgeOptions): DailyPurge {
+export function startDailyPurge(db: Kysely<Database>, options: DailyPurgeOptions): PeriodicJob {
   const { retentionDays, log, checkIntervalMs = 60 * 60 * 1000, clock } = options;
   const now = clock?.now ?? options.now ?? (() => new Date());
   let lastDay: Day | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = false;
-
-  const check = (): void => {
-    if (stopped || running) return;
-    const today = todayUtc(now());
-    if (today === lastDay) return;
-    running = heldByClock(clock, log, 'retention')
-      .then(async (held) => {
-        if (held) return;
-        const { purged } = await purgeExpiredSubmissions(db, { retentionDays, today });
-        lastDay = today;
-        if (purged > 0) log.info({ purged }, 'retention: purged expired submissions');
-      })
-      .catch((err: unknown) => {
-        log.error({ err }, 'retention: purge failed');
-      })
-      .finally(() => {
-        running = undefined;
-      });
-  };
-
-  check();
-  const timer = setInterval(check, checkIntervalMs);
-  timer.unref();
-  const stopListening = onClockConfirmed(check);
-
+  const job = startPeriodicJob(
+    async () => {
+      const today = todayUtc(now());
+      if (today === lastDay) return;
+      if (await heldByClock(clock, log, 'retention')) return;
+      const { purged } = await purgeExpiredSubmissions(db, { retentionDays, today });
+      lastDay = today;
+      if (purged > 0) log.info({ purged }, 'retention: purged expired submissions');
+    },
+    (err) => log.error({ err }, 'retention: purge failed'),
+    checkIntervalMs,
+  );
+  // An operator's clock:confirm lets the held purge run at once.
+  const stopListening = onClockConfirmed(job.runNow);
   return {
+    runNow: job.runNow,
     async stop() {
-      stopped = true;
-      clearInterval(timer);
       stopListening();
-      await running;
+      await job.stop();
     },
   };
 }

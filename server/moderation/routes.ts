@@ -33,7 +33,7 @@ import {
   taskTypes,
 } from '../../common/vocabulary.js';
 import { storyReviewRefusal, storyRevisionRefusal } from '../../common/workflow.js';
-import { describeAuditEntry, listAuditEntries, verifyAuditChainFromCheckpoint } from './audit.js';
+import { describeAuditEntry, listAuditEntries, verifyAuditChainFromCheckpoint } from '../audit/log.js';
 import { previewPublication } from './publication-preview.js';
 import {
   askSource,
@@ -49,7 +49,7 @@ import {
 } from './queue-service.js';
 import { purgeSchedule } from './retention.js';
 import * as schemas from './schemas.js';
-import { serverSecret } from './server-secret.js';
+import { serverSecret } from '../db/server-secret.js';
 import { handleFailuresFor } from './login-limits.js';
 import { refusedLoginSummary } from './refused-logins.js';
 import type { Redis } from 'ioredis';

@@ -24,7 +24,6 @@ import {
 } from '../../common/moderation/access-view.js';
 import { auditListViewSchema } from '../../common/moderation/audit-view.js';
 import { queueViewSchema } from '../../common/moderation/queue-view.js';
-import { HANDLE_PATTERN } from './team-service.js';
 import { SUBMISSION_STATUSES } from '../../common/workflow.js';
 import { claimFilters, moderatorRoles } from '../../common/vocabulary.js';
 import { publicationPreviewSchema, publicationSchema, storyStateViewSchema } from '../../common/moderation/publication-view.js';
@@ -38,6 +37,9 @@ const empty = { type: 'object', additionalProperties: false, properties: {} } as
 const okResponse = { 200: { type: 'object', required: ['ok'], properties: { ok: { type: 'boolean' } } }, ...errors } as const;
 
 export const idParamsSchema = uuidParams;
+
+// Here rather than in team-service.ts, which imports these schemas' types.
+export const HANDLE_PATTERN = '^[a-z0-9][a-z0-9._-]{1,31}$';
 
 /** A JSON object body that names every field it may carry. */
 const closedObject = <const Required extends readonly string[], const Properties extends object>(required: Required, properties: Properties) =>

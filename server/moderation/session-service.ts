@@ -13,11 +13,11 @@ import { decoySalt, LOGIN_CHALLENGE_BYTES, randomBytes, verifyLogin } from '../.
 import { newOpaqueToken, sessionIdHash } from '../../common/protocol/opaque-tokens.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
 import { PRF_SALT_BYTES } from '../../common/protocol/passkey-prf.js';
-import { appendAuditEntry } from './audit.js';
+import { appendAuditEntry } from '../audit/log.js';
 import type { HandleFailures } from './login-limits.js';
 import { countRefusedLogin, type RefusedStep } from './refused-logins.js';
 import { authenticationOptions, verifyPasskeyAssertion, type RelyingParty } from './passkeys.js';
-import { serverSecret } from './server-secret.js';
+import { serverSecret } from '../db/server-secret.js';
 import type { ModeratorIdentity } from './team-service.js';
 import type { loginPasskeySchema, loginSchema } from './schemas.js';
 import type { LoginChallengeView, PasskeyLoginView, WebAuthnTypes } from '../../common/moderation/access-view.js';

@@ -8,7 +8,7 @@ import { storyVerification } from '../publishing/stories.js';
 import { samePublication } from '../publishing/story-publication.js';
 import { attributionLabels, storyStatusLabels } from '../../common/vocabulary.js';
 import { invitedReviewerRefusal, storyReviewRefusal, storyRevisionRefusal } from '../../common/workflow.js';
-import { appendAuditEntry } from './audit.js';
+import { appendAuditEntry } from '../audit/log.js';
 import { previewPublication } from './publication-preview.js';
 import type { ApprovedPublication, PublicationPreview } from '../../common/moderation/publication-view.js';
 import { marksAuditDetails, validateStoryDraft, type StoryDraft } from './queue-service.js';

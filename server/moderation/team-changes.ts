@@ -12,7 +12,8 @@ import { CodedError } from '../../common/errors.js';
 import type { ProposalView, TeamChangeOutcomeView, TeamChangeView } from '../../common/moderation/team-view.js';
 import { moderatorRoles } from '../../common/vocabulary.js';
 import { teamChangeTransition, type TeamChangeEvent, type TeamChangeKind } from '../../common/workflow.js';
-import { appendAuditEntry } from './audit.js';
+import { appendAuditEntry } from '../audit/log.js';
+import { HANDLE_PATTERN } from './schemas.js';
 import {
   applyDisable,
   applyGrant,
@@ -22,7 +23,6 @@ import {
   applyRotation,
   decodeGrants,
   decodeRotation,
-  HANDLE_PATTERN,
   invitationUrl,
   refuseUnverifiedShellAdministrator,
   type ApprovedBy,

@@ -6,7 +6,7 @@ import type { Database } from '../db/schema.js';
 import { sessionIdHash } from '../../common/protocol/opaque-tokens.js';
 import type { Json } from '../../common/protocol/canonical-json.js';
 import { auditActions, moderatorRoles } from '../../common/vocabulary.js';
-import type { AuditAction, AuditEntry } from './audit.js';
+import type { AuditAction, AuditEntry } from '../audit/log.js';
 import type { ModeratorIdentity } from './team-service.js';
 
 /** The audit actions that change who is on the team or who holds which key. */

@@ -15,17 +15,16 @@ import { moderatorKeyFingerprint, verificationIsValid } from '../../common/proto
 import { MODERATOR_SALT_BYTES } from '../../common/protocol/moderator-keys.js';
 import { invitationTokenHash, newOpaqueToken } from '../../common/protocol/opaque-tokens.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
-import { appendAuditEntry } from './audit.js';
+import { appendAuditEntry } from '../audit/log.js';
 import type { Json } from '../../common/protocol/canonical-json.js';
 import type { FromSchema } from 'json-schema-to-ts';
 import type { IntakeKeyRotationView, KeyVerification, TeamMember, WatchListView, WrappedKey } from '../../common/moderation/team-view.js';
 import type { EnrolmentView, PasskeyOptionsView, PasskeyRegistration, PasskeySummary } from '../../common/moderation/access-view.js';
 import { passkeyStanding, prfSaltOf, registrationOptions, storePasskey, type RelyingParty } from './passkeys.js';
-import type { enrolSchema, grantsSchema, rotationSchema, watchListSchema } from './schemas.js';
+import { HANDLE_PATTERN, type enrolSchema, type grantsSchema, type rotationSchema, type watchListSchema } from './schemas.js';
 import { SEED_BYTES } from '../../common/protocol/passkey-prf.js';
 
 export const INVITATION_LIFETIME_MS = 48 * 3600 * 1000;
-export const HANDLE_PATTERN = '^[a-z0-9][a-z0-9._-]{1,31}$';
 const SIGN_PUBLIC_KEY_BYTES = 32;
 // crypto_box_seal of a 32-byte secret key.
 const WRAPPED_SECRET_KEY_BYTES = 32 + 48;

@@ -1,6 +1,6 @@
 // Logs never hold an address, port, agent, referrer, cookie, body or query string (DESIGN §7).
 import { randomUUID } from 'node:crypto';
-import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
+import type { FastifyServerOptions } from 'fastify';
 import type { LogLevel } from '../config.js';
 
 interface RequestLike {
@@ -46,5 +46,3 @@ export const SOURCE_ROUTE_LOG_LEVEL = 'silent' as const;
 
 /** Request ids are random, never derived from the connection. */
 export const genReqId = (): string => randomUUID();
-
-export type Logger = FastifyBaseLogger;

@@ -2,7 +2,7 @@
 // forbids them), presentation attributes only. The three states of a figure are drawn apart
 // from each other and from zero: a shown zero is an empty bar on a baseline tick, "fewer than
 // K" a dotted outline as long as K−1 would be, "withheld" a hatched block.
-import type { FigureStatus } from './disclosure.js';
+import type { FigureStatus } from './schemas.js';
 import { escapeXml } from './xml.js';
 
 export interface Bar {

@@ -1,7 +1,7 @@
 // Disclosure control for published statistics (DESIGN §6): small-cell, group and complementary
 // suppression, band medians, shares, attribution labels. Pure: no I/O, no clock, no randomness
 // (noise is added before these rules run, so that they apply to the noisy counts).
-import type { Figure, PublishedTableView } from './schemas.js';
+import type { Figure, FigureStatus, PublishedTableView } from './schemas.js';
 
 /** Raw counts: counts[r][c] = accounts in row r and column c (non-negative integers). */
 export interface CountTable {
@@ -10,14 +10,6 @@ export interface CountTable {
   counts: readonly (readonly number[])[];
 }
 
-/**
- * The three states of every published figure, the same in HTML, charts, CSV and JSON:
- * `shown` (a number); `fewer_than_k` (1 to kMin−1 accounts); `withheld` (hidden so that a small
- * count elsewhere cannot be worked out, or because its row or column holds fewer than kMin
- * accounts; it may hold any number, zero included).
- */
-export const FIGURE_STATUSES = ['shown', 'fewer_than_k', 'withheld'] as const;
-export type FigureStatus = (typeof FIGURE_STATUSES)[number];
 
 /** A table after the rules: the figures a published table carries, by row and column key. */
 export type PublishedTable = Pick<PublishedTableView, 'cells' | 'rowTotals' | 'columnTotals' | 'total'> & {

@@ -4,15 +4,14 @@
 // release carries the figures over byte for byte. See docs/statistics-continual-release.md.
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { todayUtc } from '../db/day.js';
-import type { Database, Day, PublicTags } from '../db/schema.js';
-import { addDays } from '../moderation/retention.js';
+import { addDays, todayUtc } from '../db/day.js';
+import type { Database, Day } from '../db/schema.js';
 import { publishedStateChanged } from './cache.js';
 import { EPSILON_PER_NODE, epsilonValue, type Epsilon, type NoiseSource } from './noise.js';
 import { nodeNoiseSource, prefixNodes, privacyBudget, refreshWithinBudget, spentAfter, TreeNoise, nodeKey, type PrivacyBudget } from './continual-release.js';
 import { admitPendingAccounts, shuffle } from './pending-accounts.js';
-import { startPeriodicJob } from '../periodic-job.js';
-import { appendAuditEntry } from '../moderation/audit.js';
+import { startPeriodicJob, type PeriodicJob } from '../periodic-job.js';
+import { appendAuditEntry } from '../audit/log.js';
 import { CodedError } from '../../common/errors.js';
 import { codedErrorMessage } from '../../common/error-messages.js';
 import { AUDIT_GENESIS_HASH } from '../../common/protocol/digest.js';
@@ -25,10 +24,9 @@ import {
   drawStatistics,
   noisyFacetTallies,
   readTallies,
-  STATISTICS_FORMAT,
   type FacetTallies,
 } from './statistics.js';
-import type { PublishedStatistics } from './schemas.js';
+import { STATISTICS_FORMAT, type PublishedStatistics } from './schemas.js';
 
 /** The public schedule: statistics refresh on the first day of every month (a multiple of this many months). */
 export const STATISTICS_REFRESH_MONTHS = 1;
@@ -300,7 +298,7 @@ export function startReleaseJob(
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void },
   intervalMs = 60 * 60 * 1000,
   clock?: ClockGuard,
-): DailyRelease {
+): Pick<PeriodicJob, 'stop'> {
   const job = startPeriodicJob(
     async () => {
       if (await heldByClock(clock, log, 'release')) return;

@@ -9,8 +9,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Day } from '../db/schema.js';
 import { CodedError } from '../../common/errors.js';
 import { hiddenStatesLine, TIDY_CSV_HEADER } from './statistics-formats.js';
-import type { PublicStory, PublishedStatistics, ReleaseSummary } from './schemas.js';
-import { STATISTICS_FORMAT } from './statistics.js';
+import { STATISTICS_FORMAT, type PublicStory, type PublishedStatistics, type ReleaseSummary } from './schemas.js';
 import { storiesOfRelease } from './stories.js';
 import { EVENTS_PER_COUNT, type PrivacyBudget } from './continual-release.js';
 

@@ -22,7 +22,6 @@ import {
   statsResponseSchema,
   type ReleaseParams,
   type ReleaseSummary,
-  type StatsQuery,
 } from './schemas.js';
 import { headlineText, hiddenStatesLine, selectTables, statsJson, statsPageTables, tidyCsv } from './statistics-formats.js';
 import { EPSILON_PER_COUNT, epsilonValue } from './noise.js';

@@ -4,9 +4,22 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { errorResponseSchema } from '../../common/errors.js';
 import { publicTagsSchema } from '../../common/moderation/publication-view.js';
 import { conditions, documentKinds, platforms, roles, taskTypes, verificationTiers } from '../../common/vocabulary.js';
-import { FIGURE_STATUSES } from './disclosure.js';
-import { STATISTICS_FORMAT } from './statistics.js';
-import { SEARCH_MAX_CHARS } from './stories.js';
+
+// Constants the schemas below are built from live here, at the bottom of the import graph, so that
+// the services importing these schemas' types are not imported back.
+export const SEARCH_MAX_CHARS = 200;
+
+/** The shape of the published snapshot; older snapshots (plain nulls) are not shown. */
+export const STATISTICS_FORMAT = 2;
+
+/**
+ * The three states of every published figure, the same in HTML, charts, CSV and JSON:
+ * `shown` (a number); `fewer_than_k` (1 to kMin−1 accounts); `withheld` (hidden so that a small
+ * count elsewhere cannot be worked out, or because its row or column holds fewer than kMin
+ * accounts; it may hold any number, zero included).
+ */
+export const FIGURE_STATUSES = ['shown', 'fewer_than_k', 'withheld'] as const;
+export type FigureStatus = (typeof FIGURE_STATUSES)[number];
 
 // The filter form sends every field; an empty one means "any".
 export const storiesQuerySchema = {
@@ -95,8 +108,6 @@ export const statsQuerySchema = {
     table: { type: 'string', maxLength: 1000, description: 'Comma-separated table ids (e.g. platform_by_pay_band,hours_band); all tables when absent' },
   },
 } as const;
-
-export type StatsQuery = FromSchema<typeof statsQuerySchema>;
 
 const status = {
   type: 'string',
@@ -347,8 +358,6 @@ export const releaseResponseSchema = {
   },
   '4xx': errorResponseSchema,
 } as const;
-
-export type ReleaseResponse = FromSchema<(typeof releaseResponseSchema)[200]>;
 
 export const platformKeyParamsSchema = {
   type: 'object',

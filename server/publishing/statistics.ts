@@ -23,7 +23,7 @@ import {
   type Term,
 } from '../../common/vocabulary.js';
 import { figureOf, medianBand, publishedAttribution, publishedShare, suppressSmallCells, type AfterNoise } from './disclosure.js';
-import type { Figure, MedianFigure, PublishedStatistics, PublishedTableView, ShareFigure, VerificationHeadline } from './schemas.js';
+import { STATISTICS_FORMAT, type Figure, type MedianFigure, type PublishedStatistics, type PublishedTableView, type ShareFigure, type VerificationHeadline } from './schemas.js';
 import type { Epsilon } from './noise.js';
 import { errorMargin, thresholdMargin, type PrivacyBudget } from './continual-release.js';
 
@@ -122,9 +122,6 @@ export const STATISTICS_TABLE_IDS: readonly string[] = [
   ...FACT_TABLES.filter((f) => f.byHalfYear).map((f) => `half_year_by_${f.id}`),
   'verification_tier',
 ];
-
-/** The shape of the published snapshot; older snapshots (plain nulls) are not shown. */
-export const STATISTICS_FORMAT = 2;
 
 /** Per facet value, how many counted accounts carry it: the basis for public tags. */
 export interface FacetTallies {

@@ -2,16 +2,15 @@
 // Postgres full text, paged by a signed keyset cursor.
 import type { FromSchema } from 'json-schema-to-ts';
 import { sql, type Kysely } from 'kysely';
-import type { PublicStory, storiesQuerySchema, StoryVerification } from './schemas.js';
+import { SEARCH_MAX_CHARS, type PublicStory, type storiesQuerySchema, type StoryVerification } from './schemas.js';
 import type { Database, Day, PublicTags, StoryStatus } from '../db/schema.js';
 import { CodedError } from '../../common/errors.js';
 import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { openSignedCursor, signCursor } from '../../common/protocol/signed-cursor.js';
-import { serverSecret } from '../moderation/server-secret.js';
+import { serverSecret } from '../db/server-secret.js';
 import { csvField } from './statistics-formats.js';
 import { attributionLabels, documentKinds, verificationTiers } from '../../common/vocabulary.js';
 
-export const SEARCH_MAX_CHARS = 200;
 export const PAGE_SIZE = 20;
 
 /** The public query (its schema's type), and a page size the feed chooses for itself. */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../common/protocol/canonical-json.js';
 import { AUDIT_GENESIS_HASH, auditEntryHash } from '../../common/protocol/digest.js';
 import { todayUtc } from '../../server/db/day.js';
-import { AUDIT_ACTIONS, appendAuditEntry, verifyAuditChain } from '../../server/moderation/audit.js';
+import { AUDIT_ACTIONS, appendAuditEntry, verifyAuditChain } from '../../server/audit/log.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { call, enrolAdminAndModerator, passkeysOf, s, visit, type TestModerator } from '../support/moderation.js';
 

@@ -19,7 +19,7 @@ import {
   listAuditEntries,
   verifyAuditChain,
   type AuditAction,
-} from '../../server/moderation/audit.js';
+} from '../../server/audit/log.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
 
 type Row = Selectable<AuditLogTable>;

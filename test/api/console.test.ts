@@ -7,7 +7,7 @@ import { openMessageWithAnyKey, sealMessage } from '../../common/protocol/envelo
 import { currentIntakeKey } from '../../server/intake/service.js';
 import { releaseDueBatch } from '../../server/publishing/release.js';
 import { todayUtc } from '../../server/db/day.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { startTestApp, type TestApp, TEST_ORIGIN as ORIGIN } from '../support/app.js';
 import { askAsModerator, postJson, submitAsSource } from '../support/followup.js';
 import { call, enrolViaApi, logInViaApi, s, type TestModerator } from '../support/moderation.js';
 import { BASE_FACETS, draftStory, firstOfMonthAfter, insertStatisticsAccounts, NOISELESS, submitSealed } from '../support/publishing.js';
@@ -15,7 +15,6 @@ import type { BoxKeyPair } from '../../common/protocol/envelope.js';
 import { BACKGROUND_REQUEST_HEADER } from '../../common/moderation/background-request.js';
 import { SESSION_IDLE_MS } from '../../server/moderation/session-service.js';
 
-const ORIGIN = 'http://127.0.0.1:3000';
 const K_MIN = 11;
 const RULES = { kMin: K_MIN, batchMin: 1, batchDelayDays: 0 };
 // Scheduled statistics refreshes (continual release): the 1st of next month, and of the month after.

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMigrator, migrateToLatest } from '../../server/db/migrator.js';
-import { appendAuditEntry } from '../../server/moderation/audit.js';
+import { appendAuditEntry } from '../../server/audit/log.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
 import { createIntakeKey } from '../support/intake.js';

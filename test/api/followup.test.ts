@@ -7,21 +7,20 @@ import { ENGLISH } from '../../common/error-messages.js';
 
 const UNKNOWN_RECEIPT_MESSAGE = ENGLISH.unknown_receipt;
 import { currentIntakeKey, type IntakeKey } from '../../server/intake/service.js';
-import { verifyAuditChain } from '../../server/moderation/audit.js';
+import { verifyAuditChain } from '../../server/audit/log.js';
 import { lookupTokenHash } from '../../common/protocol/digest.js';
 import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
 import { openMessage, sealMessage, type BoxKeyPair } from '../../common/protocol/envelope.js';
 import { LARGEST_PAYLOAD } from '../../common/protocol/padding.js';
 import { drawReceiptEntropy, receiptWordsFromEntropy } from '../../common/protocol/receipt.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { startTestApp, type TestApp, TEST_ORIGIN as ORIGIN } from '../support/app.js';
 import { dumpAllTables } from '../support/database.js';
 import { admitPendingAccounts } from '../../server/publishing/pending-accounts.js';
 import { askAsModerator, postJson, publishStoryOf, submitAsSource, wordsWithBadChecksum, type TestSource } from '../support/followup.js';
 import { sampleAccount, withdrawalTagHashOf } from '../support/intake.js';
 import { call, enrolViaApi, logInViaApi, type TestModerator } from '../support/moderation.js';
 
-const ORIGIN = 'http://127.0.0.1:3000';
 const FACETS = { platforms: ['outlier'], taskTypes: ['rating_responses'], conditions: {}, consent: 'quote' };
 const STORY = { title: 'Graded overnight', body: 'We rated answers until dawn.', pullQuotes: ['Until dawn.'], attributionLabel: 'hollywood_writer', identifierMarks: { unresolved: 0, dismissed: 0 } };
 

@@ -7,7 +7,7 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
-import { captureLog } from '../support/app.js';
+import { captureLog, TEST_ORIGIN as ORIGIN } from '../support/app.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
 import { sealForTest } from '../support/intake.js';
 import { enrolViaApi, logInViaApi, type TestModerator } from '../support/moderation.js';
@@ -16,7 +16,6 @@ import { currentIntakeKey } from '../../server/intake/service.js';
 const SEED = 13_2026;
 const REQUESTS = 2000;
 const TIME_BUDGET_MS = 50_000;
-const ORIGIN = 'http://127.0.0.1:3000';
 
 interface Target {
   method: string;

@@ -4,10 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
 import { signVerification } from '../../common/protocol/key-verification.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { startTestApp, type TestApp, TEST_ORIGIN as ORIGIN } from '../support/app.js';
 import { call, enrolAdminAndModerator, s, type TestModerator } from '../support/moderation.js';
 
-const ORIGIN = 'http://127.0.0.1:3000';
 let t: TestApp;
 let admin: TestModerator;
 let mod: TestModerator;

@@ -12,11 +12,10 @@ import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
 import { signLogin } from '../../common/protocol/moderator-keys.js';
 import { fromOwnSite } from '../../server/moderation/routes.js';
 import { HANDLE_FAILURE_LIMIT } from '../../server/moderation/login-limits.js';
-import { captureLog, startTestApp, type TestApp } from '../support/app.js';
+import { captureLog, startTestApp, type TestApp, TEST_ORIGIN as ORIGIN } from '../support/app.js';
 import { dumpAllTables } from '../support/database.js';
 import { call, enrolViaApi, logInViaApi, s, signedLogin, visit, type Browserless } from '../support/moderation.js';
 
-const ORIGIN = 'http://127.0.0.1:3000';
 const PASSPHRASE = 'admin lantern orbit meadow';
 let t: TestApp;
 

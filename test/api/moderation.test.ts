@@ -6,7 +6,7 @@ import { openAccount, sealMessage } from '../../common/protocol/envelope.js';
 import { unwrapIntakeKeyPair, wrapIntakeSecretKey } from '../../common/protocol/moderator-keys.js';
 import { generateIntakeKeyPair } from '../../common/protocol/intake-key.js';
 import { inviteModerator, INVITATION_LIFETIME_MS } from '../../server/moderation/team-service.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { startTestApp, type TestApp, TEST_ORIGIN as ORIGIN } from '../support/app.js';
 import { sampleAccount, sealForTest } from '../support/intake.js';
 import { SoftwarePasskey } from '../support/passkey.js';
 import { call, enrolAdminAndModerator, enrolViaApi, freshAssertion, logInViaApi, s, signedLogin, visit, type TestModerator } from '../support/moderation.js';
@@ -14,7 +14,6 @@ import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { currentIntakeKey } from '../../server/intake/service.js';
 import { BACKGROUND_REQUEST_HEADER } from '../../common/moderation/background-request.js';
 
-const ORIGIN = 'http://127.0.0.1:3000';
 let t: TestApp;
 let admin: TestModerator;
 let mod: TestModerator;

@@ -9,12 +9,11 @@ import { enrolModerator, inviteModerator } from '../../server/moderation/team-se
 import { loadLoginSecrets } from '../../server/moderation/session-service.js';
 import { loginHandleHash } from '../../common/protocol/digest.js';
 import type { PasskeyOptionsView as PasskeyOptions } from '../../common/moderation/access-view.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { startTestApp, type TestApp, TEST_ORIGIN as ORIGIN } from '../support/app.js';
 import { createIntakeKey } from '../support/intake.js';
 import { SoftwarePasskey } from '../support/passkey.js';
 import { call, enrolAdminAndModerator, freshAssertion, enrolViaApi, logInViaApi, passkeysOf, registerPasskey, s, signedLogin, visit, type TestModerator } from '../support/moderation.js';
 
-const ORIGIN = 'http://127.0.0.1:3000';
 let t: TestApp;
 let admin: TestModerator;
 let mod: TestModerator;

@@ -6,11 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayUtc } from '../../server/db/day.js';
 import { accountRow, type Facets } from '../../server/moderation/queue-service.js';
 import { releaseDueBatch } from '../../server/publishing/release.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { startTestApp, type TestApp, TEST_ORIGIN as ORIGIN } from '../support/app.js';
 import { call, enrolAuthorAndReviewer, type TestModerator } from '../support/moderation.js';
 import { approvedStory, NOISELESS, submitSealed, submitSealedWithTag, tagHash } from '../support/publishing.js';
 
-const ORIGIN = 'http://127.0.0.1:3000';
 const K = 11;
 let t: TestApp;
 let author: TestModerator;

@@ -2,16 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import { parseAtomFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { todayUtc } from '../../server/db/day.js';
-import { addDays } from '../../server/moderation/retention.js';
+import { addDays, todayUtc } from '../../server/db/day.js';
 import { STATE_MEMO_MS } from '../../server/publishing/cache.js';
 import { releaseDueBatch } from '../../server/publishing/release.js';
 import type { PublishedStatistics } from '../../server/publishing/schemas.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { startTestApp, type TestApp, TEST_ORIGIN as ORIGIN } from '../support/app.js';
 import { enrolAuthorAndReviewer, type TestModerator } from '../support/moderation.js';
 import { approvedStory as sharedApprovedStory, BASE_FACETS, firstOfMonthAfter, insertStatisticsAccounts, NOISELESS, type TestFacets, type TestStory } from '../support/publishing.js';
 
-const ORIGIN = 'http://127.0.0.1:3000';
 const RULES = { kMin: 11, batchMin: 3, batchDelayDays: 0 };
 let t: TestApp;
 let author: TestModerator;

@@ -11,6 +11,7 @@ import { clientRateLimitKey, dailyRateLimitSecret } from '../../common/protocol/
 import { captureLog } from '../support/app.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
 import { OwnRedis, REDIS_MISSING, redisRequired, redisServerAvailable } from '../support/redis.js';
+import { waitUntil } from '../support/wait.js';
 
 if (!redisServerAvailable && !redisRequired) console.warn(`skipping the Redis tests: ${REDIS_MISSING}`);
 
@@ -32,11 +33,7 @@ async function instance(): Promise<FastifyInstance> {
 }
 
 async function untilRedisReady(app: FastifyInstance): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while ((await app.inject({ url: '/readyz' })).statusCode !== 200) {
-    if (Date.now() > deadline) throw new Error('instance never saw Redis ready');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitUntil(async () => (await app.inject({ url: '/readyz' })).statusCode === 200, 'the instance seeing Redis ready', { intervalMs: 100 });
 }
 
 /** A status lookup for a token nobody holds: rate-limited, and answered 404 when allowed. */

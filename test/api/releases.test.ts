@@ -3,17 +3,16 @@
 import { parse } from 'csv-parse/sync';
 import { parseAtomFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { todayUtc } from '../../server/db/day.js';
+import { addDays, todayUtc } from '../../server/db/day.js';
 import { currentIntakeKey } from '../../server/intake/service.js';
-import { addDays, purgeExpiredSubmissions } from '../../server/moderation/retention.js';
+import { purgeExpiredSubmissions } from '../../server/moderation/retention.js';
 import { releaseDueBatch } from '../../server/publishing/release.js';
 import { STATISTICS_TABLE_IDS } from '../../server/publishing/statistics.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { startTestApp, type TestApp, TEST_ORIGIN as ORIGIN } from '../support/app.js';
 import { postJson, submitAsSource, type TestSource } from '../support/followup.js';
 import { call, enrolAdminAndModerator, type TestModerator } from '../support/moderation.js';
 import { approvedStory, BASE_FACETS, firstOfMonthAfter, insertStatisticsAccounts } from '../support/publishing.js';
 
-const ORIGIN = 'http://127.0.0.1:3000';
 const RULES = { kMin: 11, batchMin: 3, batchDelayDays: 0 };
 // Statistics refresh on the 1st of each month (continual release): release 1 draws refresh 1,
 // release 2 the same day carries it over, release 3 on the 1st of next month draws refresh 2.

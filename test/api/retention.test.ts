@@ -3,12 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
-import { todayUtc } from '../../server/db/day.js';
+import { addDays, todayUtc } from '../../server/db/day.js';
 import type { Database, Day, SubmissionStatus } from '../../server/db/schema.js';
 import { acceptSealedSubmission } from '../../server/intake/service.js';
-import { listAuditEntries, verifyAuditChain } from '../../server/moderation/audit.js';
+import { listAuditEntries, verifyAuditChain } from '../../server/audit/log.js';
 import {
-  addDays,
   purgeExpiredSubmissions,
   purgeSchedule,
   startDailyPurge,
@@ -20,6 +19,7 @@ import { loggerOptions } from '../../server/privacy/logging.js';
 import { captureLog } from '../support/app.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
 import { createIntakeKey, sealForTest, type TestIntakeKey } from '../support/intake.js';
+import { waitUntil } from '../support/wait.js';
 
 /** Stores a real sealed submission, then moves it to `status` decided on `decidedOn`. */
 async function submission(
@@ -183,13 +183,7 @@ describe('startDailyPurge', () => {
     return { log, lines };
   }
 
-  async function until(condition: () => Promise<boolean>): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error('condition not reached in 10 s');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
+  const until = (condition: () => Promise<boolean>) => waitUntil(condition, 'the purge', { intervalMs: 20 });
 
   it('purges at start, then again only once the UTC day has changed', async () => {
     let now = new Date('2025-06-15T23:00:00Z');

@@ -13,11 +13,10 @@ import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
 import { openAccount } from '../../common/protocol/envelope.js';
 import { unwrapIntakeKeyPair } from '../../common/protocol/moderator-keys.js';
 import type { PublishedStatistics } from '../../server/publishing/schemas.js';
-import { captureLog } from '../support/app.js';
+import { captureLog, TEST_ORIGIN as ORIGIN } from '../support/app.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
 import { logInViaApi, s } from '../support/moderation.js';
 
-const ORIGIN = 'http://127.0.0.1:3000';
 const K_MIN = 11;
 const ACCOUNTS = 200;
 const STORIES = 6;

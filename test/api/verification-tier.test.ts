@@ -9,7 +9,7 @@ import { currentIntakeKey } from '../../server/intake/service.js';
 import { admitPendingAccounts } from '../../server/publishing/pending-accounts.js';
 import { releaseDueBatch } from '../../server/publishing/release.js';
 import { STORIES_CSV_HEADER } from '../../server/publishing/stories.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { startTestApp, type TestApp, TEST_ORIGIN as ORIGIN } from '../support/app.js';
 import { sealFiles, sealWithAttachments, uploadFiles } from '../support/attachments.js';
 import { postJson } from '../support/followup.js';
 import { call, enrolAuthorAndReviewer, s, type TestModerator } from '../support/moderation.js';
@@ -18,7 +18,6 @@ import { COUNTS_ONE_ACCOUNT_MOVES } from '../../server/publishing/statistics.js'
 import { BASE_FACETS, firstOfMonthAfter, insertStatisticsAccounts, NOISELESS, submitSealed } from '../support/publishing.js';
 import { todayUtc } from '../../server/db/day.js';
 
-const ORIGIN = 'http://127.0.0.1:3000';
 let t: TestApp;
 let author: TestModerator;
 let reviewer: TestModerator;

@@ -15,6 +15,7 @@ import type { PublishedStatistics } from '../../server/publishing/schemas.js';
 import { addVirtualAuthenticator, chromiumAvailable, launchChromium } from '../support/browser.js';
 import { dumpAllTables, openTestDatabase, type TestDatabase } from '../support/database.js';
 import { describeViolations, operatorFor, screenshots, seriousViolations, Timings, type Operator } from './support.js';
+import { waitUntil } from '../support/wait.js';
 
 interface Source {
   code: string;
@@ -217,7 +218,7 @@ describe.skipIf(!chromiumAvailable)(`the whole journey on ${process.env.DATABASE
   it('runs from setup to withdrawal, and nothing readable is left behind', async () => {
     // 1. The operator follows the README: npm start prints the first administrator's invitation.
     await operator.start();
-    for (let i = 0; i < 100 && !operator.log().includes('/mod/enrol/'); i++) await new Promise((r) => setTimeout(r, 100));
+    await waitUntil(() => operator.log().includes('/mod/enrol/'), 'the invitation link in the log');
     const aliceUrl = /(http:\/\/\S+\/mod\/enrol\/\S+)/.exec(operator.log())![1]!;
     const aliceContext = await browser.newContext();
     const alice = await newPage(aliceContext);

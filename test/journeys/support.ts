@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { freePort } from '../../scripts/free-port.js';
+import { answersOk, waitUntil } from '../support/wait.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 export const artifactsDir = path.join(root, 'test', 'artifacts');
@@ -53,17 +54,14 @@ export async function operatorFor(extraEnv: Record<string, string>): Promise<Ope
       child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
       child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
       exited = new Promise((resolve) => child!.once('exit', () => resolve()));
-      const deadline = Date.now() + 120_000;
-      for (;;) {
-        if (child.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
-        try {
-          if ((await fetch(`${origin}/readyz`)).ok) return;
-        } catch {
-          // not listening yet
-        }
-        if (Date.now() > deadline) throw new Error(`server not ready:\n${output}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      await waitUntil(
+        () => {
+          if (child!.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
+          return answersOk(`${origin}/readyz`);
+        },
+        () => `server not ready:\n${output}`,
+        { timeoutMs: 120_000, intervalMs: 200 },
+      );
     },
     exited: () => exited ?? Promise.resolve(),
     async stop() {
@@ -76,15 +74,15 @@ export async function operatorFor(extraEnv: Record<string, string>): Promise<Ope
       }
       await exited;
       // npm may exit before the server has finished closing: wait for the whole group.
-      for (let i = 0; i < 300; i++) {
+      const groupGone = () => {
         try {
-          process.kill(-child.pid!, 0);
+          process.kill(-child!.pid!, 0);
+          return false;
         } catch {
-          return;
+          return true;
         }
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error('the server did not stop within 30 s');
+      };
+      await waitUntil(groupGone, 'the server process group gone', { timeoutMs: 30_000, intervalMs: 100 });
     },
     npm(script, args = []) {
       return new Promise((resolve, reject) => {

@@ -32,6 +32,9 @@ export interface ListeningTestApp extends TestApp {
   origin: string;
 }
 
+/** The PUBLIC_ORIGIN of an app that only answers inject(): the origin the API tests sign logins for. */
+export const TEST_ORIGIN = 'http://127.0.0.1:3000';
+
 /** `appDb` gives the app its own view of the database (an outage plugin); the test keeps the plain one. */
 export async function startTestApp(env: Record<string, string> = {}, appDb?: (db: Kysely<Database>) => Kysely<Database>): Promise<TestApp> {
   return startTestAppOn(await openTestDatabase(), env, appDb);
@@ -40,7 +43,7 @@ export async function startTestApp(env: Record<string, string> = {}, appDb?: (db
 /** The same app on a database the test opened itself (a PGlite on a data directory, say); close() closes it. */
 export async function startTestAppOn(database: TestDatabase, env: Record<string, string> = {}, appDb?: (db: Kysely<Database>) => Kysely<Database>): Promise<TestApp> {
   // The API tests sign logins for this origin (an app that only answers inject() has no other).
-  const config = loadConfig({ LOG_LEVEL: 'trace', RATE_LIMIT_MAX: '1000', PUBLIC_ORIGIN: 'http://127.0.0.1:3000', ...env });
+  const config = loadConfig({ LOG_LEVEL: 'trace', RATE_LIMIT_MAX: '1000', PUBLIC_ORIGIN: TEST_ORIGIN, ...env });
   const log = captureLog();
   const app = await buildApp({ config, db: appDb ? appDb(database.db) : database.db, logDestination: log.stream });
   await app.ready();

@@ -18,6 +18,7 @@ import {
 } from '../../common/protocol/moderator-keys.js';
 import { passkeyWrappingKey, unwrapSeed, wrapSeed } from '../../common/protocol/passkey-prf.js';
 import type { Sodium } from '../../common/protocol/sodium.js';
+import { TEST_ORIGIN } from './app.js';
 import { inviteModerator } from '../../server/moderation/team-service.js';
 import type { LoginChallengeView, PasskeyOptionsView as PasskeyOptions } from '../../common/moderation/access-view.js';
 import { SoftwarePasskey } from './passkey.js';
@@ -94,7 +95,7 @@ export function passkeysOf(handle: string): SoftwarePasskey[] {
 /** The origin an app's PUBLIC_ORIGIN is in these tests: startListeningTestApp's, or the default. */
 function originOf(app: FastifyInstance): string {
   const address = app.server.address();
-  return address && typeof address === 'object' ? `http://localhost:${address.port}` : 'http://127.0.0.1:3000';
+  return address && typeof address === 'object' ? `http://localhost:${address.port}` : TEST_ORIGIN;
 }
 
 /** A passkey registration as the enrolment and passkeys pages make it; with PRF, wrapping `seed`. */

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { todayUtc } from '../../server/db/day.js';
 import type { Database, Day } from '../../server/db/schema.js';
-import { addDays } from '../../server/moderation/retention.js';
+import { addDays } from '../../server/db/day.js';
 import { lastScheduledDay } from '../../server/publishing/release.js';
 import { currentIntakeKey } from '../../server/intake/service.js';
 import { accountRow, validateFacets, type FacetsInput } from '../../server/moderation/queue-service.js';

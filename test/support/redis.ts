@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort } from '../../scripts/free-port.js';
+import { waitUntil } from './wait.js';
 
 export const redisServerAvailable = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 export const redisRequired = process.env.OFFSCRIPT_REQUIRE_REDIS === '1';
@@ -35,16 +36,15 @@ export class OwnRedis {
     this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir], { stdio: 'ignore' });
     const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 50 });
     client.on('error', () => {});
-    const deadline = Date.now() + 10_000;
-    for (;;) {
+    const answers = async () => {
       try {
         await client.connect().catch(() => {});
-        if ((await client.ping()) === 'PONG') break;
+        return (await client.ping()) === 'PONG';
       } catch {
-        if (Date.now() > deadline) throw new Error('redis-server did not start');
-        await new Promise((r) => setTimeout(r, 50));
+        return false;
       }
-    }
+    };
+    await waitUntil(answers, 'redis-server answering');
     client.disconnect();
   }
 

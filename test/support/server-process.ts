@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../scripts/free-port.js';
+import { answersOk, waitUntil } from './wait.js';
 
 export const mainScript = fileURLToPath(new URL('../../dist/server/main.js', import.meta.url));
 
@@ -23,17 +24,14 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const origin = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
-    try {
-      if ((await fetch(`${origin}/readyz`)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`server not ready after 60 s:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitUntil(
+    () => {
+      if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
+      return answersOk(`${origin}/readyz`);
+    },
+    () => `server not ready after 60 s:\n${output}`,
+    { timeoutMs: 60_000, intervalMs: 100 },
+  );
   return { child, origin, output: () => output, exited };
 }
 

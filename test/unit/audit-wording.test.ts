@@ -2,7 +2,7 @@
 // and details read as a sentence, not as keys and JSON.
 import { describe, expect, it } from 'vitest';
 import { auditActions, auditDetailNames } from '../../common/vocabulary.js';
-import { AUDIT_ACTIONS, describeAuditEntry } from '../../server/moderation/audit.js';
+import { AUDIT_ACTIONS, describeAuditEntry } from '../../server/audit/log.js';
 
 const alice = { id: '6f1c2a4e-8a57-4c1b-9d2e-0b6b1f3c9a10', handle: 'alice' };
 

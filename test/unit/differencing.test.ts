@@ -3,7 +3,7 @@
 // target's platform and former role, and tries to read the target's other answers from the
 // change. Fixed seeds throughout, so the figures printed are the same on every run.
 import { describe, expect, it } from 'vitest';
-import { addDays } from '../../server/moderation/retention.js';
+import { addDays } from '../../server/db/day.js';
 import { EPSILON_PER_COUNT, epsilonValue, geometricNoise } from '../../server/publishing/noise.js';
 import { lastScheduledDay, statisticsRefreshDue } from '../../server/publishing/release.js';
 import type { Figure, PublishedStatistics } from '../../server/publishing/schemas.js';

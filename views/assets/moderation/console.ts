@@ -1,7 +1,7 @@
 // What every console page shares: libsodium (sumo, for Argon2id), the CSRF-carrying fetch (json-api.ts),
 // and the moderator's key pairs, kept in sessionStorage for this tab only and wiped
 // on logout (Clear-Site-Data).
-import type { WrappedKey, WrappedKeysView } from '../../../common/moderation/team-view.js';
+import type { WrappedKeysView } from '../../../common/moderation/team-view.js';
 import { asStandardSodium, loadSodiumSumo, type SodiumSumo } from '../../../common/protocol/sodium-sumo.js';
 import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
 import type { BoxKeyPair } from '../../../common/protocol/envelope.js';
@@ -90,8 +90,6 @@ export function storedModeratorKeys(sodium: SodiumSumo): ModeratorKeys | undefin
   const pair = (p: { publicKey: string; privateKey: string }) => ({ publicKey: fromBase64(s, p.publicKey), privateKey: fromBase64(s, p.privateKey) });
   return { boxKeyPair: pair(box), signKeyPair: pair(sign) };
 }
-
-export type { WrappedKey };
 
 export interface IntakeKeyring {
   keys: Map<string, BoxKeyPair>;

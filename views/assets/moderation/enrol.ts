@@ -13,7 +13,7 @@ import {
 import { SEED_BYTES } from '../../../common/protocol/passkey-prf.js';
 import { api, asSodium, element, say, sodiumReady } from './console.js';
 import { logInWithPassphrase } from './log-in.js';
-import { judgePassphrase } from './passphrase-strength.js';
+import { judgePassphrase, loadEstimator, type PassphraseVerdict } from './passphrase-strength.js';
 import { createPasskey, registrationBody } from './webauthn.js';
 import type { EnrolmentView, PasskeyOptionsView } from '../../../common/moderation/access-view.js';
 import { describeError } from '../../../common/error-messages.js';
@@ -27,7 +27,18 @@ export function initEnrol(): void {
   const suggestion = element('suggested-passphrase');
   const strength = element('passphrase-strength');
   const handle = form.dataset.handle ?? '';
-  passphrase.addEventListener('input', () => say(strength, judgePassphrase(passphrase.value, [handle]).message));
+  // The estimator's dictionaries arrive in the background; the form works meanwhile. A failure to
+  // fetch them is said when a passphrase is judged, which tries again.
+  loadEstimator().catch(() => {});
+  const judge = (value: string): Promise<PassphraseVerdict> =>
+    judgePassphrase(value, [handle]).catch(() => ({ strongEnough: false, message: 'The strength check could not be loaded: check your connection and try again.' }));
+  const showStrength = (value: string): void => {
+    void judge(value).then((verdict) => {
+      // A verdict on what is no longer in the field says nothing.
+      if (passphrase.value === value) say(strength, verdict.message);
+    });
+  };
+  passphrase.addEventListener('input', () => showStrength(passphrase.value));
 
   element('suggest-passphrase').addEventListener('click', () => {
     void sodiumReady.then((sodium) => {
@@ -36,7 +47,7 @@ export function initEnrol(): void {
       suggestion.hidden = false;
       passphrase.value = words;
       again.value = words;
-      say(strength, judgePassphrase(words, [handle]).message);
+      showStrength(words);
     });
   });
 
@@ -44,7 +55,7 @@ export function initEnrol(): void {
     event.preventDefault();
     void (async () => {
       if (passphrase.value !== again.value) return say(status, 'The two passphrases differ.');
-      const verdict = judgePassphrase(passphrase.value, [handle]);
+      const verdict = await judge(passphrase.value);
       if (!verdict.strongEnough) return say(status, verdict.message);
       try {
         const sodium = await sodiumReady;

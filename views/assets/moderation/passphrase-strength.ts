@@ -1,10 +1,9 @@
 // The passphrase rule (DESIGN §3 Passphrases): after a seizure, the stored salt and public keys
 // let anyone test guesses offline, and one hit opens every account. Only this page ever sees the
 // passphrase, so only this page can check it: with a maintained estimator (zxcvbn-ts, its common
-// and English dictionaries), bundled for the enrolment page alone.
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
-import * as english from '@zxcvbn-ts/language-en';
+// and English dictionaries), for the enrolment page alone, fetched in the background
+// (passphrase-estimator.ts, a chunk of its own).
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { codedErrorMessage } from '../../../common/error-messages.js';
 import { CodedError } from '../../../common/errors.js';
 import { isDemoPassphrase } from '../../../common/moderation/demo-passphrase.js';
@@ -12,11 +11,19 @@ import { isDemoPassphrase } from '../../../common/moderation/demo-passphrase.js'
 /** zxcvbn's estimate of guesses an attacker needs, as a power of ten; its top score starts at 10. */
 export const MIN_GUESSES_LOG10 = 20;
 
-const estimator = new ZxcvbnFactory({
-  dictionary: { ...common.dictionary, ...english.dictionary },
-  graphs: common.adjacencyGraphs,
-  translations: english.translations,
-});
+let estimator: Promise<ZxcvbnFactory> | undefined;
+
+/** Fetches the estimator once; after a failure the next call tries again. */
+export function loadEstimator(): Promise<ZxcvbnFactory> {
+  estimator ??= import('./passphrase-estimator.js').then(
+    (module) => module.estimator,
+    (error: unknown) => {
+      estimator = undefined;
+      throw error;
+    },
+  );
+  return estimator;
+}
 
 export interface PassphraseVerdict {
   strongEnough: boolean;
@@ -24,10 +31,10 @@ export interface PassphraseVerdict {
   message: string;
 }
 
-export function judgePassphrase(passphrase: string, userInputs: string[]): PassphraseVerdict {
+export async function judgePassphrase(passphrase: string, userInputs: string[]): Promise<PassphraseVerdict> {
   if (passphrase === '') return { strongEnough: false, message: 'Type a passphrase, or use the suggested one.' };
   if (isDemoPassphrase(passphrase)) return { strongEnough: false, message: codedErrorMessage(new CodedError('demo_passphrase')) };
-  const result = estimator.check(passphrase, [...userInputs, 'offscript', 'moderator', 'moderation']);
+  const result = (await loadEstimator()).check(passphrase, [...userInputs, 'offscript', 'moderator', 'moderation']);
   if (result.score === 4 && result.guessesLog10 >= MIN_GUESSES_LOG10) {
     return { strongEnough: true, message: 'Strong enough.' };
   }

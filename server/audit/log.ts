@@ -7,7 +7,7 @@ import type { Database, Day } from '../db/schema.js';
 import { canonicalJson, type Json } from '../../common/protocol/canonical-json.js';
 import { AUDIT_GENESIS_HASH, auditEntryHash } from '../../common/protocol/digest.js';
 import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
-import type { AuditVerification, ListedAuditEntry } from '../../common/moderation/audit-view.js';
+import type { AuditVerification } from '../../common/moderation/audit-view.js';
 import { auditActions, auditDetailNames, auditSubjectTypes, documentKinds, moderatorRoles, verificationTiers, type AuditAction, type AuditSubjectType } from '../../common/vocabulary.js';
 
 // The list lives with its labels in the vocabulary module: an action without a label does not typecheck.
@@ -89,7 +89,7 @@ export async function appendAuditEntry(trx: Kysely<Database>, input: AuditEntryI
   return { seq, hash: sodium.to_hex(hash) };
 }
 
-export type { AuditVerification, ListedAuditEntry };
+export type { AuditVerification };
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;

@@ -1,7 +1,7 @@
 // Server-side secrets that must survive restarts and be shared by instances (decoy salts,
 // cookie signing). They protect against enumeration and forgery, not against a seizure.
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Database } from './schema.js';
 import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { randomBytes } from '../../common/protocol/moderator-keys.js';
 
