@@ -448,11 +448,6 @@ export async function applyGrant(trx: Transaction<Database>, policy: KeyPolicy, 
   });
 }
 
-/** Disables a moderator: their sessions end and their wrapped keys are deleted at once. */
-export async function disableModerator(db: Kysely<Database>, admin: ModeratorIdentity, moderatorId: string, now = new Date()): Promise<void> {
-  await db.transaction().execute((trx) => applyDisable(trx, admin, moderatorId, undefined, now));
-}
-
 async function refuseLastAdministrator(trx: Transaction<Database>, member: { role: ModeratorRole }): Promise<void> {
   if (member.role !== 'administrator') return;
   const admins = await trx.selectFrom('moderators').select('id').where('role', '=', 'administrator').where('status', '=', 'active').execute();
@@ -501,12 +496,6 @@ export function decodeRotation(rotation: Rotation) {
     grants: rotation.grants.map((g) => ({ moderatorId: g.moderatorId, wrapped: decodeField(g.wrappedSecretKey, 'wrappedSecretKey', WRAPPED_SECRET_KEY_BYTES) })),
     watchList: rotation.watchList === undefined ? undefined : decodeField(rotation.watchList, 'watchList'),
   };
-}
-
-/** Makes a new intake key current; old keys stay (and stay granted) for decryption. */
-export async function rotateIntakeKey(db: Kysely<Database>, policy: KeyPolicy, admin: ModeratorIdentity, rotation: Rotation): Promise<IntakeKeyRotationView> {
-  decodeRotation(rotation);
-  return db.transaction().execute((trx) => applyRotation(trx, policy, admin, rotation, undefined));
 }
 
 /**
@@ -618,17 +607,6 @@ export async function removePasskey(db: Kysely<Database>, me: ModeratorIdentity,
     await trx.deleteFrom('passkeys').where('id', '=', passkeyId).execute();
     await appendAuditEntry(trx, { actor: { id: me.id, handle: me.handle }, action: 'passkey.removed', subject: { type: 'moderator', id: me.id }, details: { passkey: passkeyId } });
   });
-}
-
-/**
- * Recovery after a lost authenticator (or passphrase): the moderator's keys are gone, so they
- * enrol again from a new invitation, with new keys and passkeys, exactly like a new moderator.
- * Their grants, passkeys, sessions and verifications go now; access returns only through a fresh
- * grant after the fingerprint is compared again. The account counts as invited by `admin`.
- */
-export async function reenrolModerator(db: Kysely<Database>, admin: ModeratorIdentity, moderatorId: string, now = new Date()): Promise<Invitation> {
-  if (moderatorId === admin.id) throw new CodedError('reenrol_self');
-  return db.transaction().execute((trx) => applyReenrolment(trx, admin, moderatorId, undefined, now));
 }
 
 export async function applyReenrolment(trx: Transaction<Database>, admin: ModeratorIdentity, moderatorId: string, approvedBy: ApprovedBy, now = new Date()): Promise<Invitation> {

@@ -101,7 +101,6 @@ export function slugFor(title: string): string {
   return `${words || 'story'}-${suffix}`;
 }
 
-export { publicTagsFor } from './story-publication.js';
 
 type Transaction = Parameters<Parameters<ReturnType<Kysely<Database>['transaction']>['execute']>[0]>[0];
 
@@ -282,10 +281,6 @@ export async function releaseDueBatch(db: Kysely<Database>, rules: ReleaseRules,
   // This instance's pages change at once; others notice within the cache's memo bound.
   publishedStateChanged();
   return released.batch;
-}
-
-export interface DailyRelease {
-  stop(): Promise<void>;
 }
 
 /**

@@ -24,7 +24,6 @@ import {
   type ReleaseSummary,
 } from './schemas.js';
 import { headlineText, hiddenStatesLine, selectTables, statsJson, statsPageTables, tidyCsv } from './statistics-formats.js';
-import { EPSILON_PER_COUNT, epsilonValue } from './noise.js';
 import { COUNTS_ONE_ACCOUNT_MOVES, STATISTICS_TABLE_IDS } from './statistics.js';
 import { allPublishedStories, getPublicStory, listPublishedStories, recentQuotes, storiesCsv } from './stories.js';
 import { apiReferenceOperations, wantsApiReferencePage } from './api-docs.js';

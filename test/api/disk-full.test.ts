@@ -2,7 +2,7 @@
 // turns not ready, and freeing space recovers without a restart. Start-up on a full or
 // read-only DATA_DIR says so in one line naming it. Needs a small tmpfs (root and mount).
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

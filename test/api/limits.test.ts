@@ -16,7 +16,7 @@ import { captureLog, startTestApp, type TestApp } from '../support/app.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
 import { sealFiles } from '../support/attachments.js';
 import { createIntakeKey, sealForTest, type TestIntakeKey } from '../support/intake.js';
-import { call, enrolViaApi, logInViaApi, s, visit, type Browserless } from '../support/moderation.js';
+import { enrolViaApi, logInViaApi, s, visit, type Browserless } from '../support/moderation.js';
 
 const ORIGIN = 'http://127.0.0.1:3000';
 const PROXY = '127.0.0.1';

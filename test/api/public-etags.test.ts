@@ -7,7 +7,6 @@ import { releaseDueBatch } from '../../server/publishing/release.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { enrolAuthorAndReviewer } from '../support/moderation.js';
 import { approvedStory, insertStatisticsAccounts } from '../support/publishing.js';
-import { s } from '../support/moderation.js';
 
 const ORIGIN = 'http://127.0.0.1:3000';
 let t: TestApp;

@@ -303,7 +303,7 @@ describe('a simulated adversary after the verification tier (issue 18)', () => {
   });
 
   it('would win without noise, when the other changes are of a known tier (the tier test can fail)', () => {
-    const { adversary, adversaries, baseline } = tierAttack('tier noise-free control', 100, { noise: false, othersTier: false });
+    const { adversary, baseline } = tierAttack('tier noise-free control', 100, { noise: false, othersTier: false });
     expect(adversary - baseline).toBeGreaterThan(0.3);
   });
 

@@ -8,7 +8,7 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/browser';
-import type { PasskeyOptionsView, PasskeyRegistration } from '../../../common/moderation/access-view.js';
+import type { PasskeyOptionsView, PasskeyRegistration, PasskeyRequestOptions } from '../../../common/moderation/access-view.js';
 import type { SodiumSumo } from '../../../common/protocol/sodium-sumo.js';
 import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
 import { passkeyWrappingKey, PRF_OUTPUT_BYTES, wrapSeed } from '../../../common/protocol/passkey-prf.js';
@@ -79,6 +79,6 @@ export function registrationBody(sodium: SodiumSumo, passkey: NewPasskey, bindin
  * approving a team change carry, so that a stolen session cookie alone cannot make them.
  */
 export async function freshAssertion(): Promise<AuthenticationResponseJSON> {
-  const optionsJSON = await api<PublicKeyCredentialRequestOptionsJSON>('/mod/api/assertions/options', 'POST');
+  const optionsJSON = await api<PasskeyRequestOptions>('/mod/api/assertions/options', 'POST');
   return startAuthentication({ optionsJSON });
 }
