@@ -166,12 +166,14 @@ export const passkeyLoginViewSchema = {
 export const loginViewSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['handle', 'role', 'passkeyNeeded'],
+  required: ['handle', 'role', 'passkeyNeeded', 'csrfToken'],
   properties: {
     handle: { type: 'string' },
     role: { type: 'string', enum: moderatorRoles.keys },
     // No passkey yet (enrolled before passkeys): the console asks for one before submissions open.
     passkeyNeeded: { type: 'boolean' },
+    // The token of the CSRF secret renewed at login: a page that logged in again in place sends it from now on.
+    csrfToken: { type: 'string' },
   },
 } as const;
 

@@ -232,8 +232,8 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
         setSessionCookie(reply, sessionId);
         // A new CSRF secret with the new session (issue 26): a token seen before login is worth nothing after it.
         delete request.cookies[CSRF_COOKIE];
-        reply.generateCsrf();
-        return { handle: moderator.handle, role: moderator.role, passkeyNeeded };
+        const csrfToken = reply.generateCsrf();
+        return { handle: moderator.handle, role: moderator.role, passkeyNeeded, csrfToken };
       },
     );
   });

@@ -37,7 +37,7 @@ const summaryOf = (row: { sequence: number; released_on: Day; story_count: numbe
   releasedOn: notAfterToday(row.released_on),
   storyCount: row.story_count,
   hasFigures: row.figures_from !== null,
-  figuresUpdatedOn: row.figures_updated_on,
+  figuresUpdatedOn: row.figures_updated_on === null ? null : notAfterToday(row.figures_updated_on),
   figuresFrom: row.figures_from,
 });
 

@@ -1,5 +1,6 @@
 // Limits no stranger can turn against sources or moderators (issue 25, DESIGN §7), with the
 // default configuration: behind a proxy every client arrives from the proxy's one address.
+import { encodeChunkFrame } from '../../common/attachments/chunk-frame.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -145,7 +146,13 @@ describe('the upload budget', () => {
   const declare = async (app: FastifyInstance, remoteAddress: string) =>
     app.inject({ method: 'POST', url: '/api/v1/uploads', remoteAddress, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ v: 1, files: [{ paddedSize: file.entry.paddedSize, sha256: file.entry.sha256 }] }) });
   const put = (app: FastifyInstance, remoteAddress: string, uploadId: string, chunk: number) =>
-    app.inject({ method: 'PUT', url: `/api/v1/uploads/${uploadId}/files/0/chunks/${chunk}`, remoteAddress, headers: { 'content-type': 'application/octet-stream' }, payload: Buffer.from(file.chunks[chunk]!) });
+    app.inject({
+      method: 'PUT',
+      url: '/api/v1/uploads/chunks',
+      remoteAddress,
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: Buffer.from(encodeChunkFrame({ uploadId, file: 0, chunk }, file.chunks[chunk]!)),
+    });
   const storedChunks = async () => Number((await database.db.selectFrom('attachment_chunks').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
 
   it('one client cannot grow the store beyond its own hourly budget; another client still uploads', async () => {

@@ -17,6 +17,8 @@ import { call, visit } from '../support/moderation.js';
 
 const run = promisify(execFile);
 const torInstalled = await run('tor', ['--version']).then(() => true, () => false);
+// CI installs tor and sets OFFSCRIPT_REQUIRE_TOR: there a missing tor fails instead of skipping.
+if (!torInstalled && process.env.OFFSCRIPT_REQUIRE_TOR === '1') throw new Error('tor is required (OFFSCRIPT_REQUIRE_TOR=1) but `tor --version` failed');
 const ONION_ORIGIN = 'http://uvdwcarytwoc76reigzw7c3g3vmdfddd2ydeqmjgausaf4et44cwfbqd.onion';
 const MODERATOR_ONION_ORIGIN = 'http://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion';
 

@@ -63,7 +63,7 @@ export async function logInWithPassphrase(sodium: SodiumSumo, handle: string, pa
   const login = await challengeFor(handle);
   const { keys, binding, noPasskey } = await unlockKeys(sodium, handle, passphrase, login);
   const signature = signLogin(sodium, fromBase64(asSodium(sodium), login.challenge), location.origin, keys.signKeyPair.privateKey);
-  const { passkeyNeeded } = await api<LoginView>('/mod/api/login', 'POST', { handle, challenge: login.challenge, signature: toBase64(asSodium(sodium), signature) }).catch(
+  const { passkeyNeeded, csrfToken } = await api<LoginView>('/mod/api/login', 'POST', { handle, challenge: login.challenge, signature: toBase64(asSodium(sodium), signature) }).catch(
     (error: unknown) => {
       // Refused after no passkey answered here: that, not a typo, is the likeliest reason.
       throw noPasskey && error instanceof ApiError && error.status === 401 ? new Error(NO_PASSKEY_HERE) : error;
@@ -71,6 +71,8 @@ export async function logInWithPassphrase(sodium: SodiumSumo, handle: string, pa
   );
   storeModeratorKeys(sodium, keys);
   storeKeyBinding(sodium, binding);
+  // The login renewed the CSRF secret: a page that stays (an unlock in place) must send the new token.
+  document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.setAttribute('content', csrfToken);
   return passkeyNeeded;
 }
 
