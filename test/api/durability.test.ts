@@ -166,7 +166,8 @@ describe('durability of the real server process', () => {
     const lost = server.output().split('\n').filter((line) => line.includes('57P01'));
     expect(lost.length).toBeGreaterThan(0);
     for (const line of lost) {
-      expect(JSON.parse(line)).toMatchObject({ level: 40, msg: expect.stringMatching(/connection was lost/) });
+      // A pooled connection's loss, or the start-up audit walk it interrupted (tried again at the next start or audit view).
+      expect(JSON.parse(line)).toMatchObject({ level: 40, msg: expect.stringMatching(/connection was lost|audit chain not verified at start-up/) });
       // Postgres's own words stay out of the log, as with every error.
       expect(line).not.toContain('administrator command');
     }

@@ -3,7 +3,7 @@
 import { parse } from 'csv-parse/sync';
 import { parseAtomFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, todayUtc } from '../../server/db/day.js';
+import { addDays, notAfterToday, todayUtc } from '../../server/db/day.js';
 import { currentIntakeKey } from '../../server/intake/service.js';
 import { purgeExpiredSubmissions } from '../../server/moderation/retention.js';
 import { releaseDueBatch } from '../../server/publishing/release.js';
@@ -132,7 +132,8 @@ describe('releases', () => {
     const page = (await get('/releases/1')).body;
     expect(page).not.toContain('A story later withdrawn');
     expect(page).toContain("A story withdrawn at its source's request.");
-    expect((await get('/releases/3')).body).toContain(`Figures drawn at this release, on ${DAY_3}.`);
+    // Dated on the page no later than the day it is served (a release made ahead of the clock reads as today).
+    expect((await get('/releases/3')).body).toContain(`Figures drawn at this release, on ${notAfterToday(DAY_3)}.`);
   });
 
   it('/releases lists every release, newest first, and the JSON says where figures come from', async () => {
@@ -142,7 +143,7 @@ describe('releases', () => {
     expect(json.releases.map((r) => [r.sequence, r.figuresFrom, r.figuresUpdatedOn])).toEqual([
       [1, 1, DAY_1],
       [2, 1, DAY_1],
-      [3, 3, DAY_3],
+      [3, 3, notAfterToday(DAY_3)],
     ]);
     expect(json.releases[0]!.url).toBe(`${ORIGIN}/releases/1`);
     const one = (await get('/api/v1/releases/1')).json() as { citation: string; stories: { status: string; title?: string }[] };
