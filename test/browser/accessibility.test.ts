@@ -214,6 +214,8 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
           const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
           return btoa(String.fromCharCode(...new Uint8Array(await blob.arrayBuffer())));
         });
+        // The field appears once its tools have loaded (after the first paint): a file set before would go unseen.
+        await page.locator('#attachments-field').waitFor();
         await page.getByLabel('Add pictures or PDFs').setInputFiles({ name: 'screenshot.png', mimeType: 'image/png', buffer: Buffer.from(base64, 'base64') });
         await page.getByText('Crop or black out this picture').click({ timeout: 30_000 });
         await page.getByRole('application', { name: 'Rectangle on this picture' }).waitFor({ timeout: 30_000 });

@@ -123,6 +123,8 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
     await page.goto(`${env.t.origin}/submit`);
     const { jpeg, png, pdf } = await fixtures(page);
 
+    // The field appears once its tools have loaded (after the first paint): a file set before would go unseen.
+    await page.locator('#attachments-field').waitFor();
     await page.getByLabel('Add pictures or PDFs').setInputFiles([jpeg, png, pdf]);
     await page.getByText('3 files ready to send.').waitFor({ timeout: 60_000 });
     const items = page.locator('#attachment-list li');
@@ -217,6 +219,8 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
     page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
     await page.goto(`${env.t.origin}/submit`);
     const { jpeg, pdf } = await fixtures(page);
+    // The field appears once its tools have loaded (after the first paint): a file set before would go unseen.
+    await page.locator('#attachments-field').waitFor();
     await page.getByLabel('Add pictures or PDFs').setInputFiles([jpeg, pdf]);
     await page.getByText('2 files ready to send.').waitFor({ timeout: 60_000 });
     const [photo, contract] = [page.locator('#attachment-list li').nth(0), page.locator('#attachment-list li').nth(1)];
@@ -302,6 +306,8 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
     const page = await context.newPage();
     await page.goto(`${env.t.origin}/submit`);
     const { png } = await fixtures(page);
+    // The field appears once its tools have loaded (after the first paint): a file set before would go unseen.
+    await page.locator('#attachments-field').waitFor();
     await page.getByLabel('Add pictures or PDFs').setInputFiles([png]);
     await page.getByText('1 file ready to send.').waitFor({ timeout: 60_000 });
     const item = page.locator('#attachment-list li').first();
@@ -373,6 +379,8 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
     const files = [await noisePicture(page, 1700), await noisePicture(page, 1700)];
     const chunkAnswers: number[] = [];
     page.on('response', (r) => r.url().includes('/api/v1/uploads/') && chunkAnswers.push(r.status()));
+    // The field appears once its tools have loaded (after the first paint): a file set before would go unseen.
+    await page.locator('#attachments-field').waitFor();
     await page.getByLabel('Add pictures or PDFs').setInputFiles(files);
     await page.getByText(/files? ready to send\./).waitFor({ timeout: 120_000 });
     await expect(page.locator('#attachment-status').textContent(), await page.locator('#attachment-list').textContent() ?? '').resolves.toBe('2 files ready to send.');
@@ -400,6 +408,8 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
     const page = await context.newPage();
     await page.goto(`${env.t.origin}/submit`);
     const file = await noisePicture(page, 700);
+    // The field appears once its tools have loaded (after the first paint): a file set before would go unseen.
+    await page.locator('#attachments-field').waitFor();
     await page.getByLabel('Add pictures or PDFs').setInputFiles([file]);
     await page.getByText('1 file ready to send.').waitFor({ timeout: 60_000 });
     await fillMinimalAccount(page);

@@ -85,6 +85,8 @@ describe.skipIf(!chromiumAvailable)('files in a reply, in Chromium', () => {
     // The account and its replies share the operator's limits (defaults: 10 files, 25 MB).
     await expect(page.getByTestId('reply-file-allowance').textContent()).resolves.toContain('this reply can carry 10 more files, 25.0 MB');
 
+    // The field appears once its tools have loaded (after the first paint): a file set before would go unseen.
+    await page.locator('#attachments-field').waitFor();
     await page.getByLabel('Add pictures or PDFs').setInputFiles([photo]);
     await page.getByText('1 file ready to send.').waitFor({ timeout: 60_000 });
     const item = page.locator('#attachment-list li').first();

@@ -46,6 +46,8 @@ describe.skipIf(!chromiumAvailable)('an upload through a database outage in Chro
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${t.origin}/submit`);
+    // The field appears once its tools have loaded (after the first paint): a file set before would go unseen.
+    await page.locator('#attachments-field').waitFor();
     await page.getByLabel('Add pictures or PDFs').setInputFiles([await noisePicture(page, 700)]);
     await page.getByText('1 file ready to send.').waitFor({ timeout: 60_000 });
     await page.getByLabel('What happened, in your own words (required)').fill(narrative);

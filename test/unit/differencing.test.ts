@@ -5,17 +5,15 @@
 // The verification tier's adversary (issue 18) is in differencing-tier.test.ts, a file of its own, so that the two run in parallel.
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../server/db/day.js';
-import { EPSILON_PER_COUNT, epsilonValue, geometricNoise } from '../../server/publishing/noise.js';
+import { EPSILON_PER_COUNT, geometricNoise } from '../../server/publishing/noise.js';
 import { lastScheduledDay, statisticsRefreshDue } from '../../server/publishing/release.js';
 import type { PublishedStatistics } from '../../server/publishing/schemas.js';
 import { COUNTS_ONE_ACCOUNT_MOVES, drawStatistics } from '../../server/publishing/statistics.js';
-import { conditionAnswers, payBands, platforms, roles, taskTypes } from '../../common/vocabulary.js';
+import { payBands } from '../../common/vocabulary.js';
 import { seededRandomIntegers, seededUnit } from '../support/seeded-random.js';
-import { talliesOf, type CountedAccount } from '../support/tallies.js';
+import { talliesOf } from '../support/tallies.js';
+import { DAY, differenceMass, EPSILON, K, randomAccount } from '../support/differencing.js';
 
-const K = 11;
-const EPSILON = epsilonValue(EPSILON_PER_COUNT);
-const DAY = '2026-06-01';
 
 describe('statisticsRefreshDue (continual release: a fixed public schedule)', () => {
   it('refreshes on the first day of each scheduled month, whatever changed, and at once when nothing was ever drawn', () => {
@@ -31,30 +29,6 @@ describe('statisticsRefreshDue (continual release: a fixed public schedule)', ()
     expect(statisticsRefreshDue('2026-06-09', addDays('2026-06-09', 40))).toBe(true);
   });
 });
-
-/** A random account, drawn like a plausible population: a few big platforms, skewed pay. */
-function randomAccount(unit: () => number, fixed: Partial<CountedAccount> = {}): CountedAccount {
-  const pick = <T>(items: readonly T[], weights?: readonly number[]): T => {
-    const w = weights ?? items.map(() => 1);
-    let r = unit() * w.reduce((a, b) => a + b, 0);
-    for (const [i, item] of items.entries()) {
-      r -= w[i] ?? 0;
-      if (r < 0) return item;
-    }
-    return items[items.length - 1]!;
-  };
-  const platform = pick(platforms.keys, [30, 25, 15, 10, 8, 5, 4, 3]);
-  const answer = () => pick(conditionAnswers.keys, [6, 3, 1]);
-  return {
-    role: pick(roles.keys, [30, 8, 10, 6, 8, 4, 10, 12, 8, 4]),
-    platforms: [platform],
-    taskTypes: [pick(taskTypes.keys)],
-    payBand: pick(payBands.keys, [10, 25, 30, 20, 8, 5, 2]),
-    hoursBand: pick(['under_10', '10_19', '20_29', '30_39', '40_49', '50_plus']),
-    conditions: { nda_signed: answer(), stopped_without_notice: answer(), disturbing_content: answer() },
-    ...fixed,
-  };
-}
 
 const payTable = (s: PublishedStatistics) => s.tables.find((t) => t.id === 'platform_by_pay_band')!;
 
@@ -98,19 +72,6 @@ describe('noise on a sparse table', () => {
     expect(Math.abs(mean - 100)).toBeLessThan(8);
   });
 });
-
-/** The probability mass of the difference of two independent two-sided geometric draws, −R..R. */
-function differenceMass(epsilon: number, range = 80): Map<number, number> {
-  const alpha = Math.exp(-epsilon);
-  const p = (x: number) => ((1 - alpha) / (1 + alpha)) * alpha ** Math.abs(x);
-  const mass = new Map<number, number>();
-  for (let d = -range; d <= range; d++) {
-    let total = 0;
-    for (let x = -range; x <= range; x++) total += p(x) * p(x - d);
-    mass.set(d, total);
-  }
-  return mass;
-}
 
 describe('a simulated adversary holding two consecutive refreshes', () => {
   it('learns a changed target’s pay band, or one yes/no answer, at most 0.10 better than from the earlier release alone', () => {
