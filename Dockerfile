@@ -16,6 +16,7 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/views ./views
+COPY --from=build /app/locales ./locales
 # Where tor's Unix socket lives when the compose file's tor service runs beside the app.
 RUN mkdir -p /run/offscript && chown node:node /run/offscript
 USER node

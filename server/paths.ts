@@ -16,3 +16,4 @@ function findProjectRoot(from: string): string {
 export const projectRoot = findProjectRoot(path.dirname(fileURLToPath(import.meta.url)));
 export const viewsDir = path.join(projectRoot, 'views');
 export const assetsDir = path.join(projectRoot, 'dist', 'assets');
+export const localesDir = path.join(projectRoot, 'locales');

@@ -5,6 +5,8 @@ import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
 import type { FastifyInstance } from 'fastify';
 import Handlebars from 'handlebars';
+import { isLanguage, SOURCE_LANGUAGE } from '../common/languages.js';
+import { translate } from './i18n/catalogue.js';
 import { assetsDir, viewsDir } from './paths.js';
 
 export type AssetManifest = Record<string, string>;
@@ -23,6 +25,11 @@ export async function registerViews(app: FastifyInstance, manifest: AssetManifes
     const url = manifest[name];
     if (!url) throw new Error(`unknown asset ${name}`);
     return url;
+  });
+  // {{t "namespace:key" count=n name=value}}: words in the page's language (the view's `language`).
+  handlebars.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
+    const language: unknown = (options.data as { root?: { language?: unknown } } | undefined)?.root?.language;
+    return translate(isLanguage(language) ? language : SOURCE_LANGUAGE, key, options.hash as Record<string, unknown>);
   });
   handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   handlebars.registerHelper('includes', (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value));
@@ -44,7 +51,7 @@ export async function registerViews(app: FastifyInstance, manifest: AssetManifes
         'moderation-verification': 'partials/moderation-verification.hbs',
       },
     },
-    defaultContext: { siteName: 'Offscript' },
+    defaultContext: { siteName: 'Offscript', language: SOURCE_LANGUAGE },
     production: process.env.NODE_ENV !== 'development',
   });
 
