@@ -15,6 +15,7 @@ import { moderationRoutes } from './moderation/routes.js';
 import { PLAIN_TEXT_FORMAT, isPlainText, withPlainTextRule } from './plain-text.js';
 import { HSTS, constantSecurityHeaders, securityHeaderSetter, securityHeadersPlugin } from './privacy/headers.js';
 import { genReqId, loggerOptions } from './privacy/logging.js';
+import { registerRequestLanguage } from './i18n/request-language.js';
 import { registerRateLimit } from './privacy/rate-limit.js';
 import { onionOriginFor } from './privacy/onion-listener.js';
 import { platformsRoutes } from './publishing/platforms-routes.js';
@@ -85,6 +86,7 @@ export async function buildApp({ config, db, logDestination, assetManifest, data
   });
   if (onRoute) app.addHook('onRoute', onRoute);
 
+  registerRequestLanguage(app);
   const rateLimits = await registerRateLimit(app, config);
   await app.register(securityHeadersPlugin, headerOptions);
   await registerViews(app, assetManifest ?? readAssetManifest());
