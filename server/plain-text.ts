@@ -25,13 +25,15 @@ const isSchema = (value: unknown): value is Schema => typeof value === 'object' 
 
 /**
  * The schema with the plain-text format on every string it admits that says nothing narrower:
- * an enum, a const, a pattern or another format already bounds what the string can hold.
+ * an enum, a const, a pattern, another format or a content encoding already bounds what the string can hold.
  */
 export function withPlainTextRule<T>(schema: T): T {
   if (!isSchema(schema)) return schema;
   const out: Record<string, unknown> = { ...schema };
   const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-  if (types.includes('string') && !('enum' in schema || 'const' in schema || 'pattern' in schema || 'format' in schema)) {
+  // A base64 field (contentEncoding) is checked whole by its decoder (server/binary-fields.ts re-encodes and
+  // compares), which refuses any control character: the envelope, the longest string a request carries, is scanned once.
+  if (types.includes('string') && !('enum' in schema || 'const' in schema || 'pattern' in schema || 'format' in schema || 'contentEncoding' in schema)) {
     out.format = PLAIN_TEXT_FORMAT;
   }
   for (const key of ['items', 'additionalProperties', 'not']) {

@@ -11,7 +11,7 @@ export const submissionBodySchema = {
   properties: {
     v: { const: 1 },
     intakeKeyId: { type: 'string', format: 'uuid' },
-    ciphertext: { type: 'string' },
+    ciphertext: { type: 'string', contentEncoding: 'base64' },
     replyPublicKey: { type: 'string', minLength: 1, maxLength: 64 },
     lookupToken: { type: 'string', minLength: 1, maxLength: 64 },
     /** The upload holding this account's sealed files (docs/attachments.md), when it has any. */

@@ -77,6 +77,11 @@ describe('POST /api/v1/submissions', () => {
       ['a version as a string', async () => ({ ...(await sealForTest(key)).body, v: '1' }), 400, 'invalid_request'],
       ['an intake key id that is not a UUID', async () => ({ ...(await sealForTest(key)).body, intakeKeyId: 'k1' }), 400, 'invalid_request'],
       ['base64 that does not decode', async () => ({ ...(await sealForTest(key)).body, ciphertext: 'not base64!' }), 400, 'bad_base64'],
+      // The envelope is not scanned by the plain-text rule (its decoder checks every character).
+      ['a control character inside the base64', async () => {
+        const { body } = await sealForTest(key);
+        return { ...body, ciphertext: `${body.ciphertext.slice(0, 100)}\u0000${body.ciphertext.slice(100)}` };
+      }, 400, 'bad_base64'],
       ['a ciphertext that is not a bucket plus the seal', async () => {
         const sodium = await loadSodium();
         return { ...(await sealForTest(key)).body, ciphertext: toBase64(sodium, sodium.randombytes_buf(5000)) };
