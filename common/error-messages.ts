@@ -189,6 +189,7 @@ export const ENGLISH: MessageCatalogue = {
   not_awaiting_review: ({ status }) => `This story is ${storyStatusLabels.labelOf(status)}.`,
   not_author: 'Only the author revises a draft.',
   not_a_draft: ({ status }) => `This story is ${storyStatusLabels.labelOf(status)}.`,
+  transition_refused: ({ entity, from, event }) => `This step (${event.replaceAll('_', ' ')}) is not possible from this ${entity === 'teamChange' ? 'team change' : entity}’s current state (${from.replaceAll('_', ' ')}); nothing was changed.`,
 
   bad_cursor: 'This page cursor is malformed or has been altered; start again from the first page.',
   search_too_long: ({ maxChars }) => `Search text is limited to ${maxChars} characters.`,

@@ -130,6 +130,8 @@ export const ERROR_STATUSES = {
   not_awaiting_review: 409,
   not_author: 403,
   not_a_draft: 409,
+  // The workflow's table (common/workflow.ts) has no such step from the current state.
+  transition_refused: 409,
   // Publishing.
   bad_cursor: 400,
   search_too_long: 400,
@@ -217,6 +219,7 @@ export interface ErrorDetailsByCode {
   unresolved_identifiers: { unresolved: number };
   not_awaiting_review: { status: string };
   not_a_draft: { status: string };
+  transition_refused: { entity: string; from: string; event: string };
   search_too_long: { maxChars: number };
   unknown_table: { names: string[]; tables: readonly string[] };
   unknown_platform: { key: string; platforms: readonly string[] };

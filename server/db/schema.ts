@@ -2,7 +2,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import type { ColumnType, Generated } from 'kysely';
 import type { Day, MessageDirection } from '../../common/followup/message-schema.js';
-import type { StoryStatus, SubmissionStatus, TeamChangeKind, TeamChangeStatus } from '../../common/workflow.js';
+import type { ModeratorStatus, StoryStatus, SubmissionStatus, TeamChangeKind, TeamChangeStatus } from '../../common/workflow.js';
 import type { ModeratorRole } from '../../common/vocabulary.js';
 import type { publicTagsSchema } from '../../common/moderation/publication-view.js';
 
@@ -57,7 +57,6 @@ export interface MessagesTable {
 
 
 export type { ModeratorRole };
-export type ModeratorStatus = 'invited' | 'active' | 'disabled';
 
 export interface ServerSecretsTable {
   name: string;

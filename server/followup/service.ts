@@ -9,7 +9,7 @@ import type { AttachmentLimits } from '../config.js';
 import { decodeField } from '../binary-fields.js';
 import { todayUtc } from '../db/day.js';
 import type { Database, Day, SubmissionStatus } from '../db/schema.js';
-import { isUndecided } from '../../common/workflow.js';
+import { allows, transition } from '../../common/workflow.js';
 import { CodedError } from '../../common/errors.js';
 import { currentIntakeKey } from '../intake/service.js';
 import { publishedStateChanged } from '../publishing/cache.js';
@@ -43,9 +43,9 @@ interface SubmissionState {
   purged_on: Day | null;
 }
 
-// Moderators read messages only until the decision; after it nobody would.
-const canReply = (row: SubmissionState) => isUndecided(row.status) && row.purged_on === null;
-const canWithdraw = (row: SubmissionState) => row.status !== 'withdrawn' && row.purged_on === null;
+// Moderators read messages only until the decision (the table's reply rows); after it nobody would.
+const canReply = (row: SubmissionState) => allows('submission', row.status, 'reply') && row.purged_on === null;
+const canWithdraw = (row: SubmissionState) => allows('submission', row.status, 'withdraw') && row.purged_on === null;
 
 /** One answer for every receipt the server does not know, whatever the reason. */
 function unknownReceipt(): CodedError {
@@ -227,9 +227,10 @@ export async function receiveSourceMessage(
       })
       .execute();
     if (files) await attachReplyUpload(trx, files.limits, files.uploadId, { submissionId: row.id, messageId });
-    if (row.status !== 'needs_info') return { status: row.status };
-    await trx.updateTable('submissions').set({ status: 'in_review', status_changed_on: today }).where('id', '=', row.id).execute();
-    return { status: 'in_review' as const };
+    const status = transition('submission', row.status, 'reply', 'source');
+    if (status === row.status) return { status };
+    await trx.updateTable('submissions').set({ status, status_changed_on: today }).where('id', '=', row.id).execute();
+    return { status };
   });
 }
 
@@ -252,7 +253,7 @@ export async function withdrawSubmission(db: Kysely<Database>, lookupToken: Uint
     await trx
       .updateTable('submissions')
       // Nor the lookup hash, nor the reply key: the words then find nothing, as words never given.
-      .set({ envelope: null, lookup_hash: null, reply_public_key: null, status: 'withdrawn', status_changed_on: today })
+      .set({ envelope: null, lookup_hash: null, reply_public_key: null, status: transition('submission', row.status, 'withdraw', 'source'), status_changed_on: today })
       .where('id', '=', row.id)
       .execute();
     // Files first: reply files go with their messages, and are counted before they do.
@@ -268,7 +269,7 @@ export async function withdrawSubmission(db: Kysely<Database>, lookupToken: Uint
       await trx.updateTable('accounts').set({ withdrawn_on: today, withdrawal_tag_hash: null }).where('withdrawal_tag_hash', '=', tagHash).execute();
       const retracted = await trx
         .updateTable('stories')
-        .set({ status: 'retracted', retracted_on: today, body: '', pull_quotes: '[]', withdrawal_tag_hash: null })
+        .set({ status: transition('story', 'published', 'retract', 'source'), retracted_on: today, body: '', pull_quotes: '[]', withdrawal_tag_hash: null })
         .where('withdrawal_tag_hash', '=', tagHash)
         .where('status', '=', 'published')
         .executeTakeFirst();

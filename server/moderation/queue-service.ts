@@ -5,7 +5,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { decodeField } from '../binary-fields.js';
 import { todayUtc } from '../db/day.js';
 import { SUBMISSION_STATUSES, type Database, type Day, type SubmissionStatus } from '../db/schema.js';
-import { claimRefusal, decisionRefusal, isUndecided, statusOnClaim, UNDECIDED_STATUSES } from '../../common/workflow.js';
+import { claimRefusal, decisionRefusal, isUndecided, transition, UNDECIDED_STATUSES } from '../../common/workflow.js';
 import { CodedError } from '../../common/errors.js';
 import { withdrawalTagHash } from '../../common/protocol/digest.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
@@ -166,7 +166,7 @@ export async function claimSubmission(db: Kysely<Database>, moderator: Moderator
     if (refusal === 'claimed_by_other') await refuseOthersClaim(trx, row, moderator);
     if (row.claimed_by === moderator.id) return;
     const previous = await claimOf(trx, row.claimed_by);
-    const status = statusOnClaim(row.status);
+    const status = transition('submission', row.status, 'claim', 'moderator');
     const today = todayUtc();
     await trx
       .updateTable('submissions')
@@ -315,12 +315,11 @@ export function validateVerification(verification: VerificationInput): void {
 /** What the audit log keeps of a draft's marks: how many were dismissed, never their text. */
 export const marksAuditDetails = (story: StoryDraft) => ({ dismissedIdentifierMarks: story.identifierMarks.dismissed });
 
-/** A submission this moderator may decide: undecided, and not claimed by someone else. */
-async function undecided(trx: Transaction<Database>, moderator: ModeratorIdentity, id: string) {
+/** A submission this moderator may take `event` on: one the table allows it from, not claimed by someone else. */
+async function decidable(trx: Transaction<Database>, moderator: ModeratorIdentity, id: string, event: 'accept' | 'reject' | 'ask') {
   const row = await lockForDecision(trx, id);
-  if (!isUndecided(row.status)) {
-    throw new CodedError('submission_decided', { status: row.status });
-  }
+  // The state first (submission_decided), then the claim: a decided submission is decided whoever held it.
+  transition('submission', row.status, event, 'moderator');
   await refuseOthersClaim(trx, row, moderator);
   return row;
 }
@@ -355,14 +354,15 @@ export async function acceptSubmission(
   }
   const today = todayUtc();
   return db.transaction().execute(async (trx) => {
-    await undecided(trx, moderator, id);
+    const row = await decidable(trx, moderator, id, 'accept');
+    const status = transition('submission', row.status, 'accept', 'moderator');
     // "A moderator saw documents" is only true of documents the source attached to this submission.
     if (verification && !(await hasAttachedFiles(trx, id))) throw new CodedError('verification_without_files');
     const documentsSeen = verification ? [...new Set(verification.documentKinds)] : null;
     // Not counted yet, and linked to nothing: a release admits it (publishing/pending-accounts.ts).
     const account = { ...accountRow(facets, today, tagHash), documents_seen: documentsSeen };
     await trx.insertInto('pending_accounts').values(account).execute();
-    await trx.updateTable('submissions').set({ status: 'accepted', status_changed_on: today, decided_on: today, claimed_by: null }).where('id', '=', id).execute();
+    await trx.updateTable('submissions').set({ status, status_changed_on: today, decided_on: today, claimed_by: null }).where('id', '=', id).execute();
     const actor = { id: moderator.id, handle: moderator.handle };
     await appendAuditEntry(trx, {
       actor,
@@ -387,7 +387,7 @@ export async function acceptSubmission(
         body: input.story.body,
         pull_quotes: JSON.stringify(input.story.pullQuotes),
         attribution_label: input.story.attributionLabel,
-        status: 'awaiting_second_review',
+        status: transition('story', null, 'submit_for_review', 'moderator'),
         author_id: moderator.id,
         created_on: today,
       })
@@ -402,8 +402,9 @@ export async function acceptSubmission(
 export async function rejectSubmission(db: Kysely<Database>, moderator: ModeratorIdentity, id: string, reason: string): Promise<void> {
   const today = todayUtc();
   await db.transaction().execute(async (trx) => {
-    await undecided(trx, moderator, id);
-    await trx.updateTable('submissions').set({ status: 'rejected', status_changed_on: today, decided_on: today, claimed_by: null }).where('id', '=', id).execute();
+    const row = await decidable(trx, moderator, id, 'reject');
+    const status = transition('submission', row.status, 'reject', 'moderator');
+    await trx.updateTable('submissions').set({ status, status_changed_on: today, decided_on: today, claimed_by: null }).where('id', '=', id).execute();
     await appendAuditEntry(trx, {
       actor: { id: moderator.id, handle: moderator.handle },
       action: 'submission.rejected',
@@ -430,7 +431,8 @@ export async function askSource(db: Kysely<Database>, moderator: ModeratorIdenti
   const intakeCiphertext = sealedQuestionField(sealed.intakeCiphertext, 'intakeCiphertext');
   const today = todayUtc();
   await db.transaction().execute(async (trx) => {
-    await undecided(trx, moderator, id);
+    const row = await decidable(trx, moderator, id, 'ask');
+    const status = transition('submission', row.status, 'ask', 'moderator');
     const last = await trx
       .selectFrom('messages')
       .select((eb) => eb.fn.max('position').as('position'))
@@ -440,7 +442,7 @@ export async function askSource(db: Kysely<Database>, moderator: ModeratorIdenti
       .insertInto('messages')
       .values({ id: randomUUID(), submission_id: id, position: Number(last?.position ?? 0) + 1, direction: 'to_source', ciphertext, intake_ciphertext: intakeCiphertext, sent_on: today })
       .execute();
-    await trx.updateTable('submissions').set({ status: 'needs_info', status_changed_on: today }).where('id', '=', id).execute();
+    await trx.updateTable('submissions').set({ status, status_changed_on: today }).where('id', '=', id).execute();
     await appendAuditEntry(trx, { actor: { id: moderator.id, handle: moderator.handle }, action: 'submission.question_asked', subject: { type: 'submission', id } });
   });
 }

@@ -7,7 +7,7 @@ import { CodedError } from '../../common/errors.js';
 import { storyVerification } from '../publishing/stories.js';
 import { samePublication } from '../publishing/story-publication.js';
 import { attributionLabels, storyStatusLabels } from '../../common/vocabulary.js';
-import { invitedReviewerRefusal, storyReviewRefusal, storyRevisionRefusal } from '../../common/workflow.js';
+import { invitedReviewerRefusal, storyReviewRefusal, storyRevisionRefusal, transition } from '../../common/workflow.js';
 import { appendAuditEntry } from '../audit/log.js';
 import { previewPublication } from './publication-preview.js';
 import type { ApprovedPublication, PublicationPreview } from '../../common/moderation/publication-view.js';
@@ -138,7 +138,7 @@ export async function approveStory(db: Kysely<Database>, rules: ApprovalRules, r
     await trx
       .updateTable('stories')
       .set({
-        status: 'approved',
+        status: transition('story', story.status, 'approve', 'moderator'),
         reviewer_id: reviewer.id,
         approved_on: todayUtc(),
         approved_attribution: publication.attribution,
@@ -155,7 +155,7 @@ export async function returnStory(db: Kysely<Database>, reviewer: ModeratorIdent
   await db.transaction().execute(async (trx) => {
     const story = await lockStory(trx, id);
     refuseReview(story, reviewer);
-    await trx.updateTable('stories').set({ status: 'draft', reviewer_id: reviewer.id, review_note: note }).where('id', '=', id).execute();
+    await trx.updateTable('stories').set({ status: transition('story', story.status, 'return', 'moderator'), reviewer_id: reviewer.id, review_note: note }).where('id', '=', id).execute();
     await appendAuditEntry(trx, { actor: { id: reviewer.id, handle: reviewer.handle }, action: 'story.returned', subject: { type: 'story', id } });
   });
 }
@@ -175,7 +175,7 @@ export async function reviseStory(db: Kysely<Database>, author: ModeratorIdentit
         body: draft.body,
         pull_quotes: JSON.stringify(draft.pullQuotes),
         attribution_label: draft.attributionLabel,
-        status: 'awaiting_second_review',
+        status: transition('story', story.status, 'revise', 'moderator'),
       })
       .where('id', '=', id)
       .execute();

@@ -11,7 +11,7 @@ import type { Database, ModeratorRole } from '../db/schema.js';
 import { CodedError } from '../../common/errors.js';
 import type { ProposalView, TeamChangeOutcomeView, TeamChangeView } from '../../common/moderation/team-view.js';
 import { moderatorRoles } from '../../common/vocabulary.js';
-import { teamChangeTransition, type TeamChangeEvent, type TeamChangeKind } from '../../common/workflow.js';
+import { teamChangeRefusal, transition, type TeamChangeEvent, type TeamChangeKind } from '../../common/workflow.js';
 import { appendAuditEntry } from '../audit/log.js';
 import { HANDLE_PATTERN } from './schemas.js';
 import {
@@ -114,7 +114,7 @@ export async function proposeOrApply(db: Kysely<Database>, settings: Settings, a
     const id = randomUUID();
     await trx
       .insertInto('team_changes')
-      .values({ id, kind: request.kind, subject_id: request.subjectId ?? null, payload: JSON.stringify(request.payload), proposed_by: admin.id, proposed_on: todayUtc(now), status: 'proposed' })
+      .values({ id, kind: request.kind, subject_id: request.subjectId ?? null, payload: JSON.stringify(request.payload), proposed_by: admin.id, proposed_on: todayUtc(now), status: transition('teamChange', null, 'propose', 'administrator') })
       .execute();
     await appendAuditEntry(trx, {
       actor: { id: admin.id, handle: admin.handle },
@@ -137,8 +137,9 @@ export async function decideTeamChange(db: Kysely<Database>, settings: Settings,
       .forUpdate()
       .executeTakeFirst();
     if (!row) throw new CodedError('unknown_team_change');
-    const step = teamChangeTransition({ status: row.status, proposedBy: row.proposed_by }, event, by);
-    if ('refusal' in step) throw new CodedError(step.refusal);
+    const status = transition('teamChange', row.status, event, by.role === 'administrator' ? 'administrator' : 'moderator');
+    const refusal = teamChangeRefusal({ proposedBy: row.proposed_by }, event, by.id);
+    if (refusal) throw new CodedError(refusal);
     const kind = row.kind;
     let outcome: TeamChangeOutcomeView = { kind };
     if (event === 'approve') {
@@ -155,7 +156,7 @@ export async function decideTeamChange(db: Kysely<Database>, settings: Settings,
         details: { change: kind, proposal: row.id },
       });
     }
-    await trx.updateTable('team_changes').set({ status: step.to, decided_by: by.id, decided_on: todayUtc(now) }).where('id', '=', row.id).execute();
+    await trx.updateTable('team_changes').set({ status, decided_by: by.id, decided_on: todayUtc(now) }).where('id', '=', row.id).execute();
     return outcome;
   });
 }

@@ -7,6 +7,7 @@ import { decodeField } from '../binary-fields.js';
 import { todayUtc } from '../db/day.js';
 import type { Database, ModeratorRole } from '../db/schema.js';
 import { CodedError } from '../../common/errors.js';
+import { allows, transition } from '../../common/workflow.js';
 import { insertIntakeKey } from '../intake/service.js';
 import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
@@ -90,7 +91,7 @@ export async function applyInvitation(
   const sumo = await loadSodiumSumo();
   const token = newOpaqueToken(sumo);
   const existing = await trx.selectFrom('moderators').select(['id', 'status']).where('handle', '=', handle).forUpdate().executeTakeFirst();
-  if (existing && existing.status !== 'invited') {
+  if (existing && !allows('moderator', existing.status, 'invite')) {
     throw new CodedError('handle_taken', { handle });
   }
   // Break glass: an administrator invited from the shell while another is enrolled is announced, and may not rotate until verified.
@@ -105,7 +106,7 @@ export async function applyInvitation(
     await trx.updateTable('moderators').set({ role, ...provenance }).where('id', '=', id).execute();
     await trx.deleteFrom('invitations').where('moderator_id', '=', id).execute();
   } else {
-    await trx.insertInto('moderators').values({ id, handle, role, status: 'invited', invited_on: todayUtc(now), ...provenance }).execute();
+    await trx.insertInto('moderators').values({ id, handle, role, status: transition('moderator', null, 'invite', by === 'operator' ? 'operator' : 'administrator'), invited_on: todayUtc(now), ...provenance }).execute();
   }
   await insertInvitation(trx, id, token, now);
   await appendAuditEntry(trx, {
@@ -256,7 +257,7 @@ export async function enrolModerator(
     const head = (await trx.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst())?.seq ?? 0;
     await trx
       .updateTable('moderators')
-      .set({ status: 'active', salt, sign_public_key: signPublicKey, box_public_key: boxPublicKey, enrolled_on: day, news_seen_seq: head })
+      .set({ status: transition('moderator', invitation.status, 'enrol', 'invitee'), salt, sign_public_key: signPublicKey, box_public_key: boxPublicKey, enrolled_on: day, news_seen_seq: head })
       .where('id', '=', invitation.id)
       .execute();
     // Verified against a challenge issued for this invitation's moderator: another handle's registration fails here.
@@ -457,7 +458,7 @@ async function refuseLastAdministrator(trx: Transaction<Database>, member: { rol
 export async function applyDisable(trx: Transaction<Database>, admin: ModeratorIdentity, moderatorId: string, approvedBy: ApprovedBy, now = new Date()): Promise<void> {
   const member = await activeMember(trx, moderatorId);
   await refuseLastAdministrator(trx, member);
-  await trx.updateTable('moderators').set({ status: 'disabled', disabled_on: todayUtc(now) }).where('id', '=', member.id).execute();
+  await trx.updateTable('moderators').set({ status: transition('moderator', member.status, 'disable', 'administrator'), disabled_on: todayUtc(now) }).where('id', '=', member.id).execute();
   await trx.deleteFrom('sessions').where('moderator_id', '=', member.id).execute();
   await trx.deleteFrom('intake_key_grants').where('moderator_id', '=', member.id).execute();
   await appendAuditEntry(trx, {
@@ -622,7 +623,7 @@ export async function applyReenrolment(trx: Transaction<Database>, admin: Modera
   await trx
     .updateTable('moderators')
     .set({
-      status: 'invited',
+      status: transition('moderator', member.status, 'reenrol', 'administrator'),
       salt: null,
       sign_public_key: null,
       box_public_key: null,

@@ -16,7 +16,7 @@ import { CodedError } from '../../common/errors.js';
 import { codedErrorMessage } from '../../common/error-messages.js';
 import { AUDIT_GENESIS_HASH } from '../../common/protocol/digest.js';
 import { heldByClock, onClockConfirmed, type ClockGuard } from '../clock/guard.js';
-import { STORY_STATUS_WHEN_PUBLICATION_WOULD_CHANGE } from '../../common/workflow.js';
+import { transition } from '../../common/workflow.js';
 import { samePublication, storyPublication } from './story-publication.js';
 import {
   COUNTS_ONE_ACCOUNT_MOVES,
@@ -221,7 +221,7 @@ export async function releaseDueBatch(db: Kysely<Database>, rules: ReleaseRules,
         await trx
           .updateTable('stories')
           .set({
-            status: STORY_STATUS_WHEN_PUBLICATION_WOULD_CHANGE,
+            status: transition('story', 'approved', 'publication_changed', 'system'),
             review_note: 'At release its attribution or tags would have been published differently from what was approved; review them again.',
           })
           .where('id', '=', story.id)
@@ -261,7 +261,7 @@ export async function releaseDueBatch(db: Kysely<Database>, rules: ReleaseRules,
       await trx
         .updateTable('stories')
         .set({
-          status: 'published',
+          status: transition('story', 'approved', 'publish', 'system'),
           batch_id: batch.id,
           batch_position: position,
           published_on: today,
