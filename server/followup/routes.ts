@@ -3,12 +3,14 @@
 // line per request: that a lookup happened, and how it ended, stays unsaid.
 import formbody from '@fastify/formbody';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { attachmentFieldModel } from '../attachments/routes.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { currentIntakeKey } from '../intake/service.js';
+import { pageLanguage } from '../i18n/path-language.js';
+import { translate } from '../i18n/catalogue.js';
 import { SOURCE_ROUTE_LOG_LEVEL } from '../privacy/logging.js';
 import { codedErrorMessage } from '../../common/error-messages.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
@@ -43,10 +45,11 @@ export async function followupRoutes(untyped: FastifyInstance, { db, config }: F
   const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   const sodium = await loadSodium();
 
-  async function renderPage(reply: FastifyReply, model: Record<string, unknown> = {}) {
+  async function renderPage(request: FastifyRequest, reply: FastifyReply, model: Record<string, unknown> = {}) {
     const key = await currentIntakeKey(db);
     return reply.view('pages/status', {
-      title: 'Check on your account',
+      ...pageLanguage(request),
+      title: translate(request.language, 'status:title'),
       script: 'status.js',
       attachments: attachmentFieldModel(config.attachments),
       intakeKey: key && { id: key.id, publicKey: toBase64(sodium, key.publicKey), fingerprint: key.fingerprint },
@@ -54,7 +57,7 @@ export async function followupRoutes(untyped: FastifyInstance, { db, config }: F
     });
   }
 
-  app.get('/status', { logLevel: QUIET, config: { sourcePage: true } }, async (_request, reply) => renderPage(reply));
+  app.get('/status', { logLevel: QUIET, config: { sourcePage: true } }, async (request, reply) => renderPage(request, reply));
 
   await app.register(async (plainForm) => {
     const form = plainForm.withTypeProvider<JsonSchemaToTsProvider>();
@@ -67,7 +70,7 @@ export async function followupRoutes(untyped: FastifyInstance, { db, config }: F
       { logLevel: QUIET, config: { sourcePage: true, rateLimit: {} }, schema: { body: statusFormBodySchema } },
       async (request, reply) => {
         const outcome = await handleStatusForm(db, config.attachments, request.body);
-        return renderPage(reply.code(outcome.statusCode), {
+        return renderPage(request, reply.code(outcome.statusCode), {
           serverHandled: true,
           words: request.body.words ?? '',
           message: outcome.keepMessage ? (request.body.message ?? '') : '',
