@@ -20,6 +20,11 @@ export function readAssetManifest(): AssetManifest {
   }
 }
 
+const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+function escapeText(words: string): string {
+  return words.replace(/[&<>"]/g, (c) => TEXT_ESCAPES[c]!);
+}
+
 /** The language a view is rendered in: its context's `language`, English when it has none. */
 function viewLanguage(options: Handlebars.HelperOptions) {
   const language: unknown = (options.data as { root?: { language?: unknown } } | undefined)?.root?.language;
@@ -34,14 +39,22 @@ export async function registerViews(app: FastifyInstance, manifest: AssetManifes
     return url;
   });
   // {{t "namespace:key" count=n name=value}}: words in the page's language (the view's `language`).
+  // Escaped for text and double-quoted attributes (the only kind our templates write), leaving
+  // apostrophes as they are: "source's", not "source&#x27;s", in the page's bytes.
   handlebars.registerHelper('t', (key: string, options: Handlebars.HelperOptions) =>
-    translate(viewLanguage(options), key, options.hash as Record<string, unknown>),
+    new handlebars.SafeString(escapeText(translate(viewLanguage(options), key, options.hash as Record<string, unknown>))),
   );
   // {{tm "namespace:key" url=…}}: the same for words that carry their own markup (a link inside a
   // sentence, kept whole for translators). The catalogue's markup is trusted; every value is escaped.
   handlebars.registerHelper('tm', (key: string, options: Handlebars.HelperOptions) => {
-    const values = Object.fromEntries(Object.entries(options.hash as Record<string, unknown>).map(([name, value]) => [name, typeof value === 'number' ? value : handlebars.escapeExpression(String(value))]));
+    const escaped = (value: unknown) => (typeof value === 'number' ? value : value instanceof handlebars.SafeString ? value.toString() : handlebars.escapeExpression(String(value)));
+    const values = Object.fromEntries(Object.entries(options.hash as Record<string, unknown>).map(([name, value]) => [name, escaped(value)]));
     return new handlebars.SafeString(translate(viewLanguage(options), key, values));
+  });
+  // (timeElement day): a day as <time>, to place inside a {{tm}} sentence.
+  handlebars.registerHelper('timeElement', (day: unknown) => {
+    const text = handlebars.escapeExpression(String(day));
+    return new handlebars.SafeString(`<time datetime="${text}">${text}</time>`);
   });
   // {{href "/stories/" slug}}: a link to one of our pages that stays in the page's language.
   handlebars.registerHelper('href', (...args: unknown[]) => {

@@ -19,22 +19,6 @@ export const TEMPLATES_NOT_YET_TRANSLATED: Record<string, string> = {
   'views/partials/moderation-attachments.hbs': 'h31-console-errors (the moderation console)',
   'views/partials/moderation-facets.hbs': 'h31-console-errors (the moderation console)',
   'views/partials/moderation-verification.hbs': 'h31-console-errors (the moderation console)',
-  'views/pages/about.hbs': 'h31-language-layer (in progress)',
-  'views/pages/api-docs.hbs': 'h31-language-layer (in progress)',
-  'views/pages/index.hbs': 'h31-language-layer (in progress)',
-  'views/pages/stories.hbs': 'h31-language-layer (in progress)',
-  'views/pages/story.hbs': 'h31-language-layer (in progress)',
-  'views/pages/stats.hbs': 'h31-language-layer (in progress)',
-  'views/pages/platforms.hbs': 'h31-language-layer (in progress)',
-  'views/pages/platform.hbs': 'h31-language-layer (in progress)',
-  'views/pages/releases.hbs': 'h31-language-layer (in progress)',
-  'views/pages/release.hbs': 'h31-language-layer (in progress)',
-  'views/pages/submit.hbs': 'h31-language-layer (in progress)',
-  'views/pages/submit-received.hbs': 'h31-language-layer (in progress)',
-  'views/pages/status.hbs': 'h31-language-layer (in progress)',
-  'views/partials/statistics-tables.hbs': 'h31-language-layer (in progress)',
-  'views/partials/no-javascript-notice.hbs': 'h31-language-layer (in progress)',
-  'views/partials/attachments.hbs': 'h31-language-layer (in progress)',
 };
 const MODERATION_PAGES = 'views/pages/mod/';
 
