@@ -10,7 +10,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { currentIntakeKey } from '../intake/service.js';
 import { pageLanguage } from '../i18n/path-language.js';
-import { translate } from '../i18n/catalogue.js';
+import { pageWordsJson, translate } from '../i18n/catalogue.js';
 import { SOURCE_ROUTE_LOG_LEVEL } from '../privacy/logging.js';
 import { codedErrorMessage } from '../../common/error-messages.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
@@ -33,6 +33,9 @@ import {
   withdrawSubmission,
 } from './service.js';
 
+/** What /status's script says, beyond the page itself (views/assets/page-words.ts). */
+const STATUS_PAGE_WORDS = ['common:browser', 'status:browser', 'status:states', 'status:events', 'status:withdrawnNotice', 'status:answerModerators', 'status:writeModerators'];
+
 export interface FollowupRoutesOptions {
   db: Kysely<Database>;
   config: Pick<Config, 'attachments'>;
@@ -51,6 +54,7 @@ export async function followupRoutes(untyped: FastifyInstance, { db, config }: F
       ...pageLanguage(request),
       title: translate(request.language, 'status:title'),
       script: 'status.js',
+      pageWords: pageWordsJson(request.language, STATUS_PAGE_WORDS),
       attachments: attachmentFieldModel(config.attachments),
       intakeKey: key && { id: key.id, publicKey: toBase64(sodium, key.publicKey), fingerprint: key.fingerprint },
       ...model,
@@ -69,7 +73,7 @@ export async function followupRoutes(untyped: FastifyInstance, { db, config }: F
       '/status',
       { logLevel: QUIET, config: { sourcePage: true, rateLimit: {} }, schema: { body: statusFormBodySchema } },
       async (request, reply) => {
-        const outcome = await handleStatusForm(db, config.attachments, request.body);
+        const outcome = await handleStatusForm(db, config.attachments, request.body, request.language);
         return renderPage(request, reply.code(outcome.statusCode), {
           serverHandled: true,
           words: request.body.words ?? '',

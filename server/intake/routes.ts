@@ -14,7 +14,7 @@ import { accountFromForm, type FormFields } from '../../common/intake/account.js
 import { codedErrorMessage } from '../../common/error-messages.js';
 import { submitFormModel } from './form.js';
 import { pageLanguage } from '../i18n/path-language.js';
-import { translate } from '../i18n/catalogue.js';
+import { pageWordsJson, translate } from '../i18n/catalogue.js';
 import { submissionBodySchema, submissionResponseSchemas, submitFormBodySchema } from '../../common/intake/schemas.js';
 import { acceptSealedSubmission, currentIntakeKey, drawFormToken, sealAndAcceptOnServer } from './service.js';
 
@@ -23,6 +23,9 @@ function formTokenOf(fields: FormFields): string | undefined {
   const value = fields['formToken'];
   return typeof value === 'string' ? value : undefined;
 }
+
+/** What /submit's scripts say, beyond the page itself (views/assets/page-words.ts). */
+const SUBMIT_PAGE_WORDS = ['common:browser', 'submit:browser'];
 
 export interface IntakeRoutesOptions {
   db: Kysely<Database>;
@@ -43,6 +46,7 @@ export async function intakeRoutes(untyped: FastifyInstance, { db, config }: Int
       ...pageLanguage(request),
       title: translate(request.language, 'submit:title'),
       script: key ? 'submit.js' : undefined,
+      pageWords: key ? pageWordsJson(request.language, SUBMIT_PAGE_WORDS) : undefined,
       form: submitFormModel(fields),
       formToken: sentToken ?? (await drawFormToken()),
       error,
