@@ -133,7 +133,9 @@ async function main(): Promise<void> {
     // Only a link to a story page on this site, whatever the answer held.
     const storyUrl = answer.story?.url.startsWith('/stories/') ? answer.story.url : undefined;
     storyLink.hidden = !storyUrl;
-    if (storyUrl) element<HTMLAnchorElement>('story-link-anchor').href = storyUrl;
+    // In the page's language: /es/stories/… on a Spanish page.
+    const language = document.documentElement.lang;
+    if (storyUrl) element<HTMLAnchorElement>('story-link-anchor').href = language === 'en' ? storyUrl : `/${language}${storyUrl}`;
     element('no-messages').hidden = answer.messages.length > 0;
     element('messages').replaceChildren(...answer.messages.map((m) => messageItem(sodium, m, keys.replyKeyPair)));
     element('reply-legend').textContent = word(answer.status === 'needs_info' ? 'status:answerModerators' : 'status:writeModerators');
