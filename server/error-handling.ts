@@ -98,10 +98,11 @@ async function sendRefusal(app: FastifyInstance, request: FastifyRequest, reply:
     return reply.type('application/json; charset=utf-8').send(errorBody(error, message));
   }
   // app.view, not reply.view: the router's own errors get a reply without plugin decorations.
+  const languageContext = pageLanguage(request, { samePage: false });
   const page =
     error.code === UNAVAILABLE
-      ? await app.view('pages/unavailable', { ...pageLanguage(request), title: translate(request.language, 'pages:unavailable.title'), message })
-      : await app.view('pages/error', { ...pageLanguage(request), title: message, statusCode, message });
+      ? await app.view('pages/unavailable', { ...languageContext, title: translate(languageContext.language, 'pages:unavailable.title'), message })
+      : await app.view('pages/error', { ...languageContext, title: message, statusCode, message });
   return reply.type('text/html; charset=utf-8').send(page);
 }
 

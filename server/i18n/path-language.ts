@@ -95,12 +95,15 @@ export interface LanguageAlternate {
  * What every page's layout needs to speak the request's language: `language` (for {{t}},
  * <html lang> and links) and the same page in each language (hreflang and the switcher).
  * The path only, never the query: a cached page must not carry one reader's query to the next.
+ * An error page links each language's home instead: it never echoes the address it refused.
  */
-export function pageLanguage(request: FastifyRequest): { language: Language; alternates: LanguageAlternate[] } {
+export function pageLanguage(request: FastifyRequest, { samePage = true } = {}): { language: Language; alternates: LanguageAlternate[] } {
+  // Errors the router raises reach us before any hook set the language.
+  const language = isLanguage(request.language) ? request.language : SOURCE_LANGUAGE;
   const queryAt = request.url.indexOf('?');
-  const path = queryAt === -1 ? request.url : request.url.slice(0, queryAt);
+  const path = !samePage ? '/' : queryAt === -1 ? request.url : request.url.slice(0, queryAt);
   return {
-    language: request.language,
-    alternates: LANGUAGES.map((language) => ({ language, name: LANGUAGE_NAMES[language], url: localPath(language, path), current: language === request.language })),
+    language,
+    alternates: LANGUAGES.map((other) => ({ language: other, name: LANGUAGE_NAMES[other], url: localPath(other, path), current: other === language })),
   };
 }

@@ -1,6 +1,7 @@
 // Language by path (issue 31): /es/… and /pt-BR/… are the same public and source routes in
 // another language, cached apart, with no cookie; the bare / alone asks Accept-Language.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wordsUnder } from '../../server/i18n/catalogue.js';
 import { preferredLanguage, splitLanguagePrefix } from '../../server/i18n/path-language.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createIntakeKey } from '../support/intake.js';
@@ -62,6 +63,39 @@ describe('the language prefix', () => {
     expect(submit.body).toContain('<html lang="pt-BR">');
   });
 
+  it("gives a page's scripts only that page's words, in its language only", async () => {
+    for (const [path, prefixes] of [['/submit', ['common:browser', 'submit:browser']], ['/status', ['common:browser', 'status:browser']]] as const) {
+      for (const language of ['en', 'es', 'pt-BR'] as const) {
+        const page = await t.app.inject({ url: language === 'en' ? path : `/${language}${path}` });
+        const block = /<script type="application\/json" id="page-words">([^<]*)<\/script>/.exec(page.body)?.[1];
+        if (!block) throw new Error(`${language}${path} embeds no words`);
+        const words = JSON.parse(block) as Record<string, string>;
+        expect(words, `${language}${path}`).toMatchObject(wordsUnder(language, prefixes));
+        if (language !== 'en') {
+          const english = wordsUnder('en', prefixes);
+          const leftInEnglish = Object.entries(words).filter(([key, value]) => english[key] === value && /[A-Za-z]{4,} [A-Za-z]{2,}/.test(value));
+          expect(leftInEnglish, `${language}${path}`).toEqual([]);
+        }
+        expect(Object.keys(words).some((key) => key.startsWith('moderation:') || key.startsWith('pages:'))).toBe(false);
+      }
+    }
+  });
+
+  it('says how many bytes each page and its scripts\' words weigh in each language (issue 31: a page loads only its own language)', async () => {
+    const rows: Record<string, Record<string, number>> = {};
+    for (const path of PAGES) {
+      for (const language of ['en', 'es', 'pt-BR'] as const) {
+        const page = await t.app.inject({ url: language === 'en' ? path : path === '/' ? `/${language}/` : `/${language}${path}` });
+        const words = /<script type="application\/json" id="page-words">([^<]*)<\/script>/.exec(page.body)?.[1] ?? '';
+        (rows[`${path} html`] ??= {})[language] = page.rawPayload.length;
+        if (words) (rows[`${path} script words`] ??= {})[language] = Buffer.byteLength(words);
+      }
+    }
+    console.info('bytes per page per language\n' + Object.entries(rows).map(([row, sizes]) => `${row.padEnd(24)} ${Object.entries(sizes).map(([l, n]) => `${l} ${n}`).join('  ')}`).join('\n'));
+    // The same page differs by its words only: no language's page carries another's.
+    for (const [row, sizes] of Object.entries(rows)) expect(Math.max(...Object.values(sizes)) / Math.min(...Object.values(sizes)), row).toBeLessThan(1.5);
+  });
+
   it('leaves moderators, the API, assets and probes unprefixed, and an unknown page is a 404 in the language', async () => {
     expect((await t.app.inject({ url: '/es/api/v1/stories' })).statusCode).toBe(404);
     expect((await t.app.inject({ url: '/es/mod' })).statusCode).toBe(404);
@@ -69,6 +103,9 @@ describe('the language prefix', () => {
     const missing = await t.app.inject({ url: '/es/no-such-page' });
     expect(missing.statusCode).toBe(404);
     expect(missing.body).toContain('<html lang="es">');
+    // An error page never echoes the address it refused, not even in its alternates.
+    expect(missing.body).not.toContain('no-such-page');
+    expect(missing.body).toContain('<link rel="alternate" hreflang="pt-BR" href="/pt-BR/">');
     expect((await t.app.inject({ url: '/en/stories' })).statusCode).toBe(404);
   });
 
