@@ -6,6 +6,8 @@ import { LANGUAGES, SOURCE_LANGUAGE, isLanguage, type Language } from '../../com
 
 // Moderators, programs and operators have their own addresses: /es/mod/… is not a page.
 const UNPREFIXED_AREAS = ['/mod', '/api', '/assets', '/healthz', '/readyz'];
+// …except the API reference, a page people read (its JSON stays at /api/docs/json alone).
+const READABLE_PAGES_IN_THOSE_AREAS = ['/api/docs'];
 
 /** Each language named in itself, as the switcher shows it (never translated). */
 export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', es: 'Español', 'pt-BR': 'Português (Brasil)' };
@@ -21,7 +23,8 @@ export function splitLanguagePrefix(url: string): { language: Language; rest: st
   if (first === SOURCE_LANGUAGE || !isLanguage(first)) return undefined;
   const tail = end === 0 ? '' : url.slice(end);
   const rest = tail === '' || tail.startsWith('?') ? `/${tail}` : tail;
-  if (UNPREFIXED_AREAS.some((area) => inArea(rest, area))) return undefined;
+  const readable = READABLE_PAGES_IN_THOSE_AREAS.some((page) => rest === page || rest.startsWith(`${page}?`));
+  if (!readable && UNPREFIXED_AREAS.some((area) => inArea(rest, area))) return undefined;
   return { language: first, rest };
 }
 

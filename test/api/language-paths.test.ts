@@ -34,6 +34,18 @@ describe('the language prefix', () => {
     }
   });
 
+  it('serves the CSV and Atom addresses under each prefix too, the same figures in every language', async () => {
+    for (const path of ['/stats.csv', '/stories.csv', '/platforms.csv', '/feed.atom']) {
+      const english = await t.app.inject({ url: path });
+      for (const prefix of ['/es', '/pt-BR']) {
+        const local = await t.app.inject({ url: `${prefix}${path}` });
+        expect(local.statusCode, `${prefix}${path}`).toBe(200);
+        expect(local.headers['content-type'], `${prefix}${path}`).toBe(english.headers['content-type']);
+        expect(local.headers['set-cookie']).toBeUndefined();
+      }
+    }
+  });
+
   it('answers in the language of the path, and keeps one cached page per language', async () => {
     const english = await t.app.inject({ url: '/stories' });
     const spanish = await t.app.inject({ url: '/es/stories' });
@@ -98,6 +110,9 @@ describe('the language prefix', () => {
 
   it('leaves moderators, the API, assets and probes unprefixed, and an unknown page is a 404 in the language', async () => {
     expect((await t.app.inject({ url: '/es/api/v1/stories' })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: '/es/api/docs/json' })).statusCode).toBe(404);
+    const reference = await t.app.inject({ url: '/es/api/docs', headers: { accept: 'text/html' } });
+    expect(reference.body).toContain('<html lang="es">');
     expect((await t.app.inject({ url: '/es/mod' })).statusCode).toBe(404);
     expect((await t.app.inject({ url: '/es/healthz' })).statusCode).toBe(404);
     const missing = await t.app.inject({ url: '/es/no-such-page' });
