@@ -15,7 +15,7 @@ export default {
     'test/support/*.ts',
   ],
   project: ['common/**/*.ts', 'server/**/*.ts', 'migrations/**/*.ts', 'scripts/**/*.{ts,mjs}', 'views/assets/**/*.ts', 'test/**/*.ts'],
-  ignore: ['test/fixtures/lint/**'],
+  ignore: ['test/fixtures/lint/**', 'test/fixtures/i18n/**'],
   // An export its own file uses is part of that file's design, not dead code.
   ignoreExportsUsedInFile: true,
   // System programs the tests run (Debian packages, installed by .ci/run), not npm packages.

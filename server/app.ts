@@ -15,6 +15,7 @@ import { moderationRoutes } from './moderation/routes.js';
 import { PLAIN_TEXT_FORMAT, isPlainText, withPlainTextRule } from './plain-text.js';
 import { HSTS, constantSecurityHeaders, securityHeaderSetter, securityHeadersPlugin } from './privacy/headers.js';
 import { genReqId, loggerOptions } from './privacy/logging.js';
+import { withoutLanguagePrefix } from './i18n/path-language.js';
 import { registerRequestLanguage } from './i18n/request-language.js';
 import { registerRateLimit } from './privacy/rate-limit.js';
 import { onionOriginFor } from './privacy/onion-listener.js';
@@ -72,6 +73,8 @@ export async function buildApp({ config, db, logDestination, assetManifest, data
     // The router's and Node's parser's own refusals: same headers, same error shape, nothing echoed.
     frameworkErrors: frameworkErrorResponder(() => app, { setSecurityHeaders: securityHeaderSetter(headerOptions) }),
     clientErrorHandler: clientErrorResponder(rawHeaders),
+    // /es/… and /pt-BR/… are the same routes in another language (server/i18n/path-language.ts).
+    rewriteUrl: withoutLanguagePrefix,
   });
   // Every string a request carries (body, query, path) gets the control-character rule.
   app.addHook('onRoute', (route) => {

@@ -8,6 +8,8 @@ import type { RecentDiskFull } from './health/disk-signal.js';
 import { CodedError, type ErrorBody, type PlainErrorCode, type ValidationProblem } from '../common/errors.js';
 import { codedErrorMessage } from '../common/error-messages.js';
 import { PLAIN_TEXT_FORMAT } from './plain-text.js';
+import { translate } from './i18n/catalogue.js';
+import { pageLanguage } from './i18n/path-language.js';
 
 /** What is sent: a coded error, with the status Fastify chose when no code of ours has one. */
 interface Refusal {
@@ -96,10 +98,11 @@ async function sendRefusal(app: FastifyInstance, request: FastifyRequest, reply:
     return reply.type('application/json; charset=utf-8').send(errorBody(error, message));
   }
   // app.view, not reply.view: the router's own errors get a reply without plugin decorations.
+  const languageContext = pageLanguage(request, { samePage: false });
   const page =
     error.code === UNAVAILABLE
-      ? await app.view('pages/unavailable', { title: 'Briefly unavailable', message })
-      : await app.view('pages/error', { title: message, statusCode, message });
+      ? await app.view('pages/unavailable', { ...languageContext, title: translate(languageContext.language, 'pages:unavailable.title'), message })
+      : await app.view('pages/error', { ...languageContext, title: message, statusCode, message });
   return reply.type('text/html; charset=utf-8').send(page);
 }
 

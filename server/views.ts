@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import Handlebars from 'handlebars';
 import { isLanguage, SOURCE_LANGUAGE } from '../common/languages.js';
 import { translate } from './i18n/catalogue.js';
+import { localPath } from './i18n/path-language.js';
 import { assetsDir, viewsDir } from './paths.js';
 
 export type AssetManifest = Record<string, string>;
@@ -19,6 +20,17 @@ export function readAssetManifest(): AssetManifest {
   }
 }
 
+const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+function escapeText(words: string): string {
+  return words.replace(/[&<>"]/g, (c) => TEXT_ESCAPES[c]!);
+}
+
+/** The language a view is rendered in: its context's `language`, English when it has none. */
+function viewLanguage(options: Handlebars.HelperOptions) {
+  const language: unknown = (options.data as { root?: { language?: unknown } } | undefined)?.root?.language;
+  return isLanguage(language) ? language : SOURCE_LANGUAGE;
+}
+
 export async function registerViews(app: FastifyInstance, manifest: AssetManifest): Promise<void> {
   const handlebars = Handlebars.create();
   handlebars.registerHelper('asset', (name: string) => {
@@ -27,9 +39,27 @@ export async function registerViews(app: FastifyInstance, manifest: AssetManifes
     return url;
   });
   // {{t "namespace:key" count=n name=value}}: words in the page's language (the view's `language`).
-  handlebars.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
-    const language: unknown = (options.data as { root?: { language?: unknown } } | undefined)?.root?.language;
-    return translate(isLanguage(language) ? language : SOURCE_LANGUAGE, key, options.hash as Record<string, unknown>);
+  // Escaped for text and double-quoted attributes (the only kind our templates write), leaving
+  // apostrophes as they are: "source's", not "source&#x27;s", in the page's bytes.
+  handlebars.registerHelper('t', (key: string, options: Handlebars.HelperOptions) =>
+    new handlebars.SafeString(escapeText(translate(viewLanguage(options), key, options.hash as Record<string, unknown>))),
+  );
+  // {{tm "namespace:key" url=…}}: the same for words that carry their own markup (a link inside a
+  // sentence, kept whole for translators). The catalogue's markup is trusted; every value is escaped.
+  handlebars.registerHelper('tm', (key: string, options: Handlebars.HelperOptions) => {
+    const escaped = (value: unknown) => (typeof value === 'number' ? value : value instanceof handlebars.SafeString ? value.toString() : handlebars.escapeExpression(String(value)));
+    const values = Object.fromEntries(Object.entries(options.hash as Record<string, unknown>).map(([name, value]) => [name, escaped(value)]));
+    return new handlebars.SafeString(translate(viewLanguage(options), key, values));
+  });
+  // (timeElement day): a day as <time>, to place inside a {{tm}} sentence.
+  handlebars.registerHelper('timeElement', (day: unknown) => {
+    const text = handlebars.escapeExpression(String(day));
+    return new handlebars.SafeString(`<time datetime="${text}">${text}</time>`);
+  });
+  // {{href "/stories/" slug}}: a link to one of our pages that stays in the page's language.
+  handlebars.registerHelper('href', (...args: unknown[]) => {
+    const options = args.pop() as Handlebars.HelperOptions; // why: Handlebars passes its options last
+    return localPath(viewLanguage(options), args.map(String).join(''));
   });
   handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   handlebars.registerHelper('includes', (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value));
@@ -47,6 +77,7 @@ export async function registerViews(app: FastifyInstance, manifest: AssetManifes
         'no-javascript-notice': 'partials/no-javascript-notice.hbs',
         'receipt-card': 'partials/receipt-card.hbs',
         'statistics-tables': 'partials/statistics-tables.hbs',
+        'language-switcher': 'partials/language-switcher.hbs',
         'moderation-facets': 'partials/moderation-facets.hbs',
         'moderation-verification': 'partials/moderation-verification.hbs',
       },

@@ -17,27 +17,8 @@ export const TIMELINE_EVENTS = [
 ] as const;
 export type TimelineEvent = (typeof TIMELINE_EVENTS)[number];
 
-export const TIMELINE_LABELS: Record<TimelineEvent, string> = {
-  received: 'Your account was received.',
-  review_started: 'A moderator started reading it.',
-  question_asked: 'A moderator asked you a question.',
-  answered: 'You sent the moderators a message.',
-  accepted: 'It was accepted.',
-  rejected: 'It was not accepted.',
-  story_published: 'A story drawn from it was published.',
-  story_retracted: 'The story was taken down.',
-  purged: 'The encrypted account and all messages were deleted, as planned after a decision.',
-  withdrawn: 'You withdrew it. The encrypted account and all messages were deleted.',
-};
-
-export const STATUS_DESCRIPTIONS: Record<SubmissionStatus, string> = {
-  received: 'Received: it is waiting for a moderator to read it.',
-  in_review: 'In review: a moderator is reading it.',
-  needs_info: 'A moderator has a question for you. Read it below and answer if you can.',
-  accepted: 'Accepted: it counts in the statistics from their next refresh, and any story is published only as you allowed.',
-  rejected: 'Not accepted: it will not be published or counted.',
-  withdrawn: 'Withdrawn.',
-};
+// What each event and status says to the source is in the catalogue, under status:events.<event>
+// and status:states.<status> (locales/<language>/status.json).
 
 export type { MessageDirection };
 
@@ -77,10 +58,3 @@ export function buildTimeline(facts: TimelineFacts): TimelineEntry[] {
   // Array.prototype.sort is stable: same-day events keep the order above.
   return entries.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
 }
-
-/**
- * What the source reads once a withdrawal went through: a withdrawn submission keeps nothing its
- * words could find (docs/threat-model-storage.md), so this is the last thing they show.
- */
-export const WITHDRAWN_NOTICE =
-  'Your account was withdrawn. The encrypted account, all messages and files were deleted, and nothing that could find them from your words is kept: from now on these words find no account.';

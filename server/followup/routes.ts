@@ -3,12 +3,14 @@
 // line per request: that a lookup happened, and how it ended, stays unsaid.
 import formbody from '@fastify/formbody';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { attachmentFieldModel } from '../attachments/routes.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { currentIntakeKey } from '../intake/service.js';
+import { pageLanguage } from '../i18n/path-language.js';
+import { pageWordsJson, translate } from '../i18n/catalogue.js';
 import { SOURCE_ROUTE_LOG_LEVEL } from '../privacy/logging.js';
 import { codedErrorMessage } from '../../common/error-messages.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
@@ -31,6 +33,9 @@ import {
   withdrawSubmission,
 } from './service.js';
 
+/** What /status's script says, beyond the page itself (views/assets/page-words.ts). */
+const STATUS_PAGE_WORDS = ['common:browser', 'status:browser', 'status:states', 'status:events', 'status:withdrawnNotice', 'status:answerModerators', 'status:writeModerators'];
+
 export interface FollowupRoutesOptions {
   db: Kysely<Database>;
   config: Pick<Config, 'attachments'>;
@@ -43,18 +48,20 @@ export async function followupRoutes(untyped: FastifyInstance, { db, config }: F
   const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   const sodium = await loadSodium();
 
-  async function renderPage(reply: FastifyReply, model: Record<string, unknown> = {}) {
+  async function renderPage(request: FastifyRequest, reply: FastifyReply, model: Record<string, unknown> = {}) {
     const key = await currentIntakeKey(db);
     return reply.view('pages/status', {
-      title: 'Check on your account',
+      ...pageLanguage(request),
+      title: translate(request.language, 'status:title'),
       script: 'status.js',
+      pageWords: pageWordsJson(request.language, STATUS_PAGE_WORDS),
       attachments: attachmentFieldModel(config.attachments),
       intakeKey: key && { id: key.id, publicKey: toBase64(sodium, key.publicKey), fingerprint: key.fingerprint },
       ...model,
     });
   }
 
-  app.get('/status', { logLevel: QUIET, config: { sourcePage: true } }, async (_request, reply) => renderPage(reply));
+  app.get('/status', { logLevel: QUIET, config: { sourcePage: true } }, async (request, reply) => renderPage(request, reply));
 
   await app.register(async (plainForm) => {
     const form = plainForm.withTypeProvider<JsonSchemaToTsProvider>();
@@ -66,8 +73,8 @@ export async function followupRoutes(untyped: FastifyInstance, { db, config }: F
       '/status',
       { logLevel: QUIET, config: { sourcePage: true, rateLimit: {} }, schema: { body: statusFormBodySchema } },
       async (request, reply) => {
-        const outcome = await handleStatusForm(db, config.attachments, request.body);
-        return renderPage(reply.code(outcome.statusCode), {
+        const outcome = await handleStatusForm(db, config.attachments, request.body, request.language);
+        return renderPage(request, reply.code(outcome.statusCode), {
           serverHandled: true,
           words: request.body.words ?? '',
           message: outcome.keepMessage ? (request.body.message ?? '') : '',

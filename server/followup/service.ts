@@ -23,13 +23,9 @@ import { deriveReceiptKeys, entropyFromReceiptWords, LOOKUP_TOKEN_BYTES, WITHDRA
 import { loadSodium, type Sodium } from '../../common/protocol/sodium.js';
 import type { SourceStatus, statusFormBodySchema } from '../../common/followup/schemas.js';
 import type { FromSchema } from 'json-schema-to-ts';
-import {
-  buildTimeline,
-  STATUS_DESCRIPTIONS,
-  TIMELINE_LABELS,
-  WITHDRAWN_NOTICE,
-  type TimelineEvent,
-} from '../../common/followup/timeline.js';
+import { buildTimeline, type TimelineEvent } from '../../common/followup/timeline.js';
+import type { Language } from '../../common/languages.js';
+import { translate } from '../i18n/catalogue.js';
 
 
 const LARGEST_SEALED_MESSAGE = PADDING_BUCKETS[PADDING_BUCKETS.length - 1]! + SEAL_OVERHEAD;
@@ -323,17 +319,17 @@ export interface StatusFormOutcome {
   keepMessage: boolean;
 }
 
-function readable(sodium: Sodium, found: SourceStatus, replyKeyPair: BoxKeyPair): ReadableStatus {
+function readable(sodium: Sodium, found: SourceStatus, replyKeyPair: BoxKeyPair, language: Language): ReadableStatus {
   return {
     status: found.status,
-    statusText: STATUS_DESCRIPTIONS[found.status],
-    timeline: found.timeline.map((entry) => ({ ...entry, label: TIMELINE_LABELS[entry.event] })),
+    statusText: translate(language, `status:states.${found.status}`),
+    timeline: found.timeline.map((entry) => ({ ...entry, label: translate(language, `status:events.${entry.event}`) })),
     messages: found.messages.map((message) => {
       if (message.direction === 'from_source') return { fromModerators: false, sentOn: message.sentOn, body: null };
       try {
         return { fromModerators: true, sentOn: message.sentOn, body: openMessage(sodium, fromBase64(sodium, message.ciphertext), replyKeyPair).body };
       } catch (error) {
-        if (error instanceof CodedError) return { fromModerators: true, sentOn: message.sentOn, body: '(This message could not be opened with your words.)' };
+        if (error instanceof CodedError) return { fromModerators: true, sentOn: message.sentOn, body: translate(language, 'status:browser.unreadable') };
         throw error;
       }
     }),
@@ -361,7 +357,7 @@ async function sealOnServer(db: Kysely<Database>, sodium: Sodium, text: string):
  * POST /status: derives the keys from the words, performs the action, then reads the status
  * and opens the moderators' messages. The words, keys and clear text live only in this call.
  */
-export async function handleStatusForm(db: Kysely<Database>, limits: AttachmentLimits, form: StatusForm): Promise<StatusFormOutcome> {
+export async function handleStatusForm(db: Kysely<Database>, limits: AttachmentLimits, form: StatusForm, language: Language): Promise<StatusFormOutcome> {
   let entropy: Uint8Array;
   try {
     entropy = entropyFromReceiptWords(form.words ?? '');
@@ -378,14 +374,14 @@ export async function handleStatusForm(db: Kysely<Database>, limits: AttachmentL
     try {
       if (form.action === 'reply') {
         await receiveSourceMessage(db, lookupToken, await sealOnServer(db, sodium, form.message ?? ''));
-        notice = 'Your message was sealed to the moderators’ key and sent. Only they can read it.';
+        notice = translate(language, 'status:messageSentServer');
       } else if (form.action === 'withdraw') {
         if (form.confirm !== 'yes') {
           throw new CodedError('not_confirmed');
         }
         await withdrawSubmission(db, lookupToken, withdrawalTag);
         // Nothing is left to look up: the words now find nothing, as words never given.
-        return { statusCode: 200, notice: WITHDRAWN_NOTICE, keepMessage: false };
+        return { statusCode: 200, notice: translate(language, 'status:withdrawnNotice'), keepMessage: false };
       }
     } catch (error) {
       if (!(error instanceof CodedError) || error.statusCode === 503) throw error;
@@ -402,7 +398,7 @@ export async function handleStatusForm(db: Kysely<Database>, limits: AttachmentL
       statusCode: refusal?.statusCode ?? 200,
       ...(refusal ? { refusal } : {}),
       ...(notice ? { notice } : {}),
-      status: readable(sodium, found, replyKeyPair),
+      status: readable(sodium, found, replyKeyPair, language),
       keepMessage: refusal !== undefined && form.action === 'reply',
     };
   } finally {

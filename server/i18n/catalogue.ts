@@ -46,3 +46,26 @@ export function translate(language: Language, key: string, values: TranslationVa
   catalogue ??= createCatalogue(readCatalogueFiles());
   return catalogue.t(key, { ...values, lng: language });
 }
+
+/**
+ * The words under each of `prefixes` ("submit:browser") in `language`, flat ("submit:browser.x"
+ * → words, plural forms as their own keys), for a page's scripts to read: only this page's words.
+ */
+export function wordsUnder(language: Language, prefixes: readonly string[]): Record<string, string> {
+  catalogue ??= createCatalogue(readCatalogueFiles());
+  const flat: Record<string, string> = {};
+  const collect = (key: string, value: unknown) => {
+    if (typeof value === 'string') flat[key] = value;
+    else if (value && typeof value === 'object') for (const [name, inner] of Object.entries(value)) collect(`${key}.${name}`, inner);
+  };
+  for (const prefix of prefixes) {
+    const [namespace = '', path = ''] = prefix.split(':');
+    collect(prefix, catalogue.getResource(language, namespace, path) ?? catalogue.getResource(SOURCE_LANGUAGE, namespace, path));
+  }
+  return flat;
+}
+
+/** wordsUnder as the JSON a page embeds: "<" escaped, so no "</script>" can end its block early. */
+export function pageWordsJson(language: Language, prefixes: readonly string[]): string {
+  return JSON.stringify(wordsUnder(language, prefixes)).replace(/</g, '\\u003c');
+}

@@ -2,6 +2,7 @@
 // comes from the path (/es/…, /pt-BR/…); everything that renders words reads request.language.
 import type { FastifyInstance } from 'fastify';
 import { SOURCE_LANGUAGE, type Language } from '../../common/languages.js';
+import { registerPathLanguage } from './path-language.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -11,4 +12,5 @@ declare module 'fastify' {
 
 export function registerRequestLanguage(app: FastifyInstance): void {
   app.decorateRequest('language', SOURCE_LANGUAGE);
+  registerPathLanguage(app);
 }

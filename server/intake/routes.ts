@@ -1,7 +1,7 @@
 // Intake: the submission page, its no-JavaScript POST, and the sealed-envelope API.
 import formbody from '@fastify/formbody';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { attachmentFieldModel } from '../attachments/routes.js';
 import type { Config } from '../config.js';
@@ -13,6 +13,8 @@ import { loadSodium } from '../../common/protocol/sodium.js';
 import { accountFromForm, type FormFields } from '../../common/intake/account.js';
 import { codedErrorMessage } from '../../common/error-messages.js';
 import { submitFormModel } from './form.js';
+import { pageLanguage } from '../i18n/path-language.js';
+import { pageWordsJson, translate } from '../i18n/catalogue.js';
 import { submissionBodySchema, submissionResponseSchemas, submitFormBodySchema } from '../../common/intake/schemas.js';
 import { acceptSealedSubmission, currentIntakeKey, drawFormToken, sealAndAcceptOnServer } from './service.js';
 
@@ -21,6 +23,9 @@ function formTokenOf(fields: FormFields): string | undefined {
   const value = fields['formToken'];
   return typeof value === 'string' ? value : undefined;
 }
+
+/** What /submit's scripts say, beyond the page itself (views/assets/page-words.ts). */
+const SUBMIT_PAGE_WORDS = ['common:browser', 'submit:browser'];
 
 export interface IntakeRoutesOptions {
   db: Kysely<Database>;
@@ -33,13 +38,15 @@ export async function intakeRoutes(untyped: FastifyInstance, { db, config }: Int
   await app.register(formbody);
   const sodium = await loadSodium();
 
-  async function renderForm(reply: FastifyReply, fields: FormFields = {}, error?: string) {
+  async function renderForm(request: FastifyRequest, reply: FastifyReply, fields: FormFields = {}, error?: string) {
     const key = await currentIntakeKey(db);
     // A refused form keeps its token: nothing was stored under it.
     const sentToken = formTokenOf(fields);
     return reply.view('pages/submit', {
-      title: 'Give your account',
+      ...pageLanguage(request),
+      title: translate(request.language, 'submit:title'),
       script: key ? 'submit.js' : undefined,
+      pageWords: key ? pageWordsJson(request.language, SUBMIT_PAGE_WORDS) : undefined,
       form: submitFormModel(fields),
       formToken: sentToken ?? (await drawFormToken()),
       error,
@@ -50,7 +57,7 @@ export async function intakeRoutes(untyped: FastifyInstance, { db, config }: Int
     });
   }
 
-  app.get('/submit', { logLevel: SOURCE_ROUTE_LOG_LEVEL, config: { sourcePage: true } }, async (_request, reply) => renderForm(reply));
+  app.get('/submit', { logLevel: SOURCE_ROUTE_LOG_LEVEL, config: { sourcePage: true } }, async (request, reply) => renderForm(request, reply));
 
   app.post(
     '/submit',
@@ -62,11 +69,11 @@ export async function intakeRoutes(untyped: FastifyInstance, { db, config }: Int
     async (request, reply) => {
       try {
         const { words, alreadyStored } = await sealAndAcceptOnServer(db, accountFromForm(request.body), formTokenOf(request.body));
-        return reply.view('pages/submit-received', { title: 'Your account was received', words, alreadyStored });
+        return reply.view('pages/submit-received', { ...pageLanguage(request), title: translate(request.language, 'submit:received.title'), words, alreadyStored });
       } catch (error) {
         // Account rules and service refusals alike: the form again, with what was wrong.
         if (error instanceof CodedError && error.statusCode !== 503) {
-          return renderForm(reply.code(error.statusCode), request.body, codedErrorMessage(error));
+          return renderForm(request, reply.code(error.statusCode), request.body, codedErrorMessage(error));
         }
         throw error;
       }

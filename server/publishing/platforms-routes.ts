@@ -7,6 +7,8 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { CodedError } from '../../common/errors.js';
 import { platforms } from '../../common/vocabulary.js';
+import { pageLanguage } from '../i18n/path-language.js';
+import { translate } from '../i18n/catalogue.js';
 import { PublicResponseCache } from './cache.js';
 import { accountsText, hasScorecard, platformScorecard, platformScorecards, platformsCsv } from './platforms.js';
 import { latestStatistics } from './release.js';
@@ -34,7 +36,7 @@ export async function platformsRoutes(untyped: FastifyInstance, { db, config }: 
       const statistics = latest?.statistics ?? null;
       const kMin = statistics?.kMin ?? config.kMin;
       const cards = platformScorecards(statistics).map((card) => ({ ...card, accountsText: accountsText(card, kMin) }));
-      return { type: html, body: await app.view('pages/platforms', { title: 'Platforms', statistics, cards, kMin }) };
+      return { type: html, body: await app.view('pages/platforms', { ...pageLanguage(request), title: translate(request.language, 'pages:platforms.title'), statistics, cards, kMin }) };
     }),
   );
 
@@ -53,7 +55,7 @@ export async function platformsRoutes(untyped: FastifyInstance, { db, config }: 
       const card = statistics ? platformScorecard(statistics, key) : { key, label: platforms.labelOf(key), accounts: { count: null, status: 'withheld' as const }, principles: [] };
       return {
         type: html,
-        body: await app.view('pages/platform', { title: card.label, statistics, card, kMin, accountsText: accountsText(card, kMin) }),
+        body: await app.view('pages/platform', { ...pageLanguage(request), title: card.label, statistics, card, kMin, accountsText: accountsText(card, kMin) }),
       };
     }),
   );

@@ -6,6 +6,8 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { currentIntakeKey } from '../intake/service.js';
+import { pageLanguage } from '../i18n/path-language.js';
+import { translate } from '../i18n/catalogue.js';
 import { conditions, platforms, roles, taskTypes } from '../../common/vocabulary.js';
 import { atomFeed, type ReleaseEntry } from './atom.js';
 import { platformScorecards } from './platforms.js';
@@ -60,7 +62,8 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
       return {
         type: html,
         body: await app.view('pages/index', {
-          title: 'Accounts of AI-training gig work',
+          ...pageLanguage(request),
+          title: translate(request.language, 'pages:index.title'),
           latest,
           headline: latest?.statistics ? headlineText(latest.statistics) : undefined,
           kMin: latest?.statistics?.kMin ?? config.kMin,
@@ -78,11 +81,12 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
       return {
         type: html,
         body: await app.view('pages/stories', {
-          title: 'Stories',
+          ...pageLanguage(request),
+          title: translate(request.language, 'pages:stories.title'),
           stories,
           choices: filterChoices,
           query: request.query,
-          nextPage: nextCursor ? `/stories?${params.toString()}` : null,
+          nextPage: nextCursor ? `?${params.toString()}` : null,
           filtered: Object.entries(request.query).some(([k, v]) => k !== 'cursor' && Boolean(v)),
         }),
       };
@@ -100,6 +104,7 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
       return {
         type: html,
         body: await app.view('pages/story', {
+          ...pageLanguage(request),
           title: story.title,
           story,
           permalink: `${config.publicOrigin}/stories/${story.slug}`,
@@ -123,7 +128,8 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
       return {
         type: html,
         body: await app.view('pages/stats', {
-          title: 'Statistics',
+          ...pageLanguage(request),
+          title: translate(request.language, 'pages:stats.title'),
           latest,
           statistics,
           // The release that drew these figures, when they carried over to the latest one.
@@ -148,7 +154,8 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
     cache.respond(request, reply, async () => ({
       type: html,
       body: await app.view('pages/about', {
-        title: 'How Offscript works',
+        ...pageLanguage(request),
+        title: translate(request.language, 'pages:about.title'),
         kMin: config.kMin,
         fewerThanKMax: config.kMin - 1,
         intakeKey: await currentIntakeKey(db),
@@ -207,7 +214,8 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
     cache.respond(request, reply, async () => ({
       type: html,
       body: await app.view('pages/releases', {
-        title: 'Releases',
+        ...pageLanguage(request),
+        title: translate(request.language, 'pages:releases.title'),
         releases: (await listReleases(db)).reverse().map((r) => ({ ...r, figures: figuresProvenance(r) })),
       }),
     })),
@@ -219,7 +227,8 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
       return {
         type: html,
         body: await app.view('pages/release', {
-          title: `Release ${release.sequence}`,
+          ...pageLanguage(request),
+          title: translate(request.language, 'pages:release.title', { sequence: release.sequence }),
           release,
           provenance: figuresProvenance(release),
           citation: releaseCitation(release, config.publicOrigin),
@@ -292,7 +301,8 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
     reply.header('vary', 'accept');
     if (!wantsApiReferencePage(request.headers.accept)) return app.swagger();
     return reply.type(html).view('pages/api-docs', {
-      title: 'API reference',
+      ...pageLanguage(request),
+      title: translate(request.language, 'pages:apiDocs.title'),
       page: 'api-docs',
       script: 'api-docs.js',
       stylesheet: 'api-docs.css',

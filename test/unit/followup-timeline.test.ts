@@ -1,7 +1,9 @@
 // The source's timeline: which events, which days, in which order.
 import { describe, expect, it } from 'vitest';
 import { SUBMISSION_STATUSES } from '../../server/db/schema.js';
-import { buildTimeline, STATUS_DESCRIPTIONS, TIMELINE_EVENTS, TIMELINE_LABELS, type TimelineFacts } from '../../common/followup/timeline.js';
+import { buildTimeline, TIMELINE_EVENTS, type TimelineFacts } from '../../common/followup/timeline.js';
+import { LANGUAGES } from '../../common/languages.js';
+import { translate } from '../../server/i18n/catalogue.js';
 
 const fresh: TimelineFacts = {
   status: 'received',
@@ -92,8 +94,10 @@ describe('buildTimeline', () => {
     ).toEqual([{ event: 'withdrawn', day: '2025-03-07' }]);
   });
 
-  it('every event and status has words for the source', () => {
-    for (const event of TIMELINE_EVENTS) expect(TIMELINE_LABELS[event].length).toBeGreaterThan(5);
-    for (const status of SUBMISSION_STATUSES) expect(STATUS_DESCRIPTIONS[status].length).toBeGreaterThan(5);
+  it('every event and status has words for the source, in every language', () => {
+    for (const language of LANGUAGES) {
+      for (const event of TIMELINE_EVENTS) expect(translate(language, `status:events.${event}`)).not.toMatch(/^(status:)?(events|states)\./);
+      for (const status of SUBMISSION_STATUSES) expect(translate(language, `status:states.${status}`)).not.toMatch(/^(status:)?(events|states)\./);
+    }
   });
 });

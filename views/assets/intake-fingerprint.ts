@@ -4,10 +4,11 @@ import { fromBase64 } from '../../common/protocol/encoding.js';
 import { keyFingerprint } from '../../common/protocol/fingerprint.js';
 import type { Sodium } from '../../common/protocol/sodium.js';
 import { describeError } from '../../common/error-messages.js';
+import { word } from './page-words.js';
 
 export class IntakeKeyMismatch extends Error {
   constructor() {
-    super('The key this page would encrypt to does not match the fingerprint it announces. Nothing was sent. Do not use this site; tell the moderators by another channel.');
+    super(word('common:browser.fingerprint.mismatch'));
     this.name = 'IntakeKeyMismatch';
   }
 }
@@ -27,12 +28,12 @@ export function showComputedFingerprint(sodium: Sodium, form: HTMLElement): void
   try {
     const publicKey = checkedIntakeKey(sodium, form);
     if (shown) shown.textContent = keyFingerprint(sodium, publicKey);
-    if (source) source.textContent = 'as your browser computed it from the key it encrypts to';
+    if (source) source.textContent = word('common:browser.fingerprint.computed');
   } catch (error) {
-    if (source) source.textContent = 'as our server states it, but the key on this page does not match it';
+    if (source) source.textContent = word('common:browser.fingerprint.mismatchSource');
     const alert = document.getElementById('intake-key-alert');
     if (alert) {
-      alert.textContent = describeError(error, 'That did not work.');
+      alert.textContent = describeError(error, word('common:browser.didNotWork'));
       alert.hidden = false;
     }
   }

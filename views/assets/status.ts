@@ -3,7 +3,7 @@
 // are opened with the reply key, answers sealed to the intake key. DOM by textContent only
 // (Trusted Types are enforced).
 import type { SourceStatus } from '../../common/followup/schemas.js';
-import { STATUS_DESCRIPTIONS, TIMELINE_LABELS, WITHDRAWN_NOTICE, type TimelineEntry } from '../../common/followup/timeline.js';
+import type { TimelineEntry } from '../../common/followup/timeline.js';
 import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
 import { openMessage, sealMessage, type BoxKeyPair } from '../../common/protocol/envelope.js';
 import { CodedError, type ErrorBody } from '../../common/errors.js';
@@ -14,6 +14,7 @@ import { setUpAttachments } from './attachments/attach.js';
 import { sealAndUpload } from './attachments/upload.js';
 import { checkedIntakeKey, showComputedFingerprint } from './intake-fingerprint.js';
 import { attachWordSuggestions } from './receipt-words.js';
+import { word } from './page-words.js';
 
 /** What POST /api/v1/status answers, derived from its response schema. */
 type StatusAnswer = SourceStatus;
@@ -43,7 +44,7 @@ async function postJson<T>(path: string, body: unknown): Promise<T> {
     cache: 'no-store',
   });
   const parsed = (await response.json().catch(() => undefined)) as (T & Partial<ErrorBody>) | undefined;
-  if (!response.ok) throw new Refusal(refusalMessage(parsed?.error, `The server answered ${response.status}.`));
+  if (!response.ok) throw new Refusal(refusalMessage(parsed?.error, word('common:browser.serverAnswered', { status: response.status })));
   return parsed as T;
 }
 
@@ -54,7 +55,7 @@ function timelineItem(entry: TimelineEntry): HTMLLIElement {
   day.dateTime = entry.day;
   day.textContent = entry.day;
   const label = document.createElement('span');
-  label.textContent = TIMELINE_LABELS[entry.event];
+  label.textContent = word(`status:events.${entry.event}`);
   item.append(day, ' ', label);
   return item;
 }
@@ -68,18 +69,18 @@ function messageItem(sodium: Sodium, message: StatusAnswer['messages'][number], 
   day.textContent = message.sentOn;
   if (message.direction === 'from_source') {
     item.className = 'from-you';
-    meta.append(day, ', you wrote a message. It is sealed to the moderators’ key: only they can read it, not even you.');
+    meta.append(day, word('status:browser.youWrote'));
     item.append(meta);
     return item;
   }
   item.className = 'from-moderators';
-  meta.append(day, ', the moderators wrote:');
+  meta.append(day, word('status:browser.moderatorsWrote'));
   const body = document.createElement('div');
   body.className = 'narrative';
   try {
     body.textContent = openMessage(sodium, fromBase64(sodium, message.ciphertext), replyKeyPair).body;
   } catch {
-    body.textContent = '(This message could not be opened with your words.)';
+    body.textContent = word('status:browser.unreadable');
   }
   item.append(meta, body);
   return item;
@@ -125,17 +126,19 @@ async function main(): Promise<void> {
 
   const render = (sodium: Sodium, answer: StatusAnswer, keys: ReceiptKeys) => {
     const statusText = element('status-text');
-    statusText.textContent = STATUS_DESCRIPTIONS[answer.status];
+    statusText.textContent = word(`status:states.${answer.status}`);
     statusText.dataset.status = answer.status;
     element('timeline').replaceChildren(...answer.timeline.map(timelineItem));
     const storyLink = element('story-link');
     // Only a link to a story page on this site, whatever the answer held.
     const storyUrl = answer.story?.url.startsWith('/stories/') ? answer.story.url : undefined;
     storyLink.hidden = !storyUrl;
-    if (storyUrl) element<HTMLAnchorElement>('story-link-anchor').href = storyUrl;
+    // In the page's language: /es/stories/… on a Spanish page.
+    const language = document.documentElement.lang;
+    if (storyUrl) element<HTMLAnchorElement>('story-link-anchor').href = language === 'en' ? storyUrl : `/${language}${storyUrl}`;
     element('no-messages').hidden = answer.messages.length > 0;
     element('messages').replaceChildren(...answer.messages.map((m) => messageItem(sodium, m, keys.replyKeyPair)));
-    element('reply-legend').textContent = answer.status === 'needs_info' ? 'Answer the moderators' : 'Write to the moderators';
+    element('reply-legend').textContent = word(answer.status === 'needs_info' ? 'status:answerModerators' : 'status:writeModerators');
     replyFields.hidden = replyFields.disabled = !answer.canReply;
     if (attachmentsSection) {
       const { files, paddedBytes } = answer.fileAllowance;
@@ -143,8 +146,8 @@ async function main(): Promise<void> {
       attachmentsSection.dataset.maxAccountBytes = String(paddedBytes);
       allowance.textContent =
         files === 0
-          ? 'Your account and its replies already carry as many files as this site accepts; no more can be attached.'
-          : `Your account and its replies share one limit: this reply can carry ${files} more file${files === 1 ? '' : 's'}, ${(paddedBytes / 1_000_000).toFixed(1)} MB once padded for sending.`;
+          ? word('status:browser.noMoreFiles')
+          : word('status:browser.filesLeft', { count: files, size: (paddedBytes / 1_000_000).toFixed(1) });
       allowance.hidden = false;
     }
     withdrawFields.hidden = withdrawFields.disabled = !answer.canWithdraw;
@@ -163,7 +166,7 @@ async function main(): Promise<void> {
 
   const actions: Record<string, (sodium: Sodium, keys: ReceiptKeys) => Promise<void>> = {
     async view(sodium, keys) {
-      progress.textContent = 'Looking up your account…';
+      progress.textContent = word('status:browser.lookingUp');
       await refresh(sodium, keys);
       result.focus();
     },
@@ -171,28 +174,28 @@ async function main(): Promise<void> {
       const text = messageBox.value;
       // Files first: the message lists their keys, and is acknowledged only once they are all stored.
       const files = attachments ? await attachments.prepared() : [];
-      if (text.trim() === '' && files.length === 0) throw new Refusal('Write your message first.');
+      if (text.trim() === '' && files.length === 0) throw new Refusal(word('status:browser.writeFirst'));
       const intakePublicKey = checkedIntakeKey(sodium, form);
       const sent =
         files.length > 0
-          ? await sealAndUpload(sodium, files, (done, total) => (progress.textContent = `Encrypting and sending your files… ${Math.floor((100 * done) / total)}%`))
+          ? await sealAndUpload(sodium, files, (done, total) => (progress.textContent = word('common:browser.sendingFiles', { percent: Math.floor((100 * done) / total) })))
           : undefined;
-      progress.textContent = 'Sealing and sending your message…';
+      progress.textContent = word('status:browser.sealingMessage');
       const ciphertext = toBase64(sodium, sealMessage(sodium, text, intakePublicKey, sent?.manifest));
       await postJson('/api/v1/messages', { lookupToken: keys.lookupToken, ciphertext, ...(sent ? { uploadId: sent.uploadId } : {}) });
       messageBox.value = '';
       attachments?.clear();
       await refresh(sodium, keys);
-      showNotice('Your message was sealed in this browser to the moderators’ key and sent. Only they can read it.');
+      showNotice(word('status:browser.messageSent'));
     },
     async withdraw(sodium, keys) {
-      if (!confirm.checked) throw new Refusal('Tick “I understand this cannot be undone” to withdraw your account.');
-      progress.textContent = 'Withdrawing your account…';
+      if (!confirm.checked) throw new Refusal(word('status:browser.tickConfirm'));
+      progress.textContent = word('status:browser.withdrawing');
       await postJson('/api/v1/withdraw', { lookupToken: keys.lookupToken, withdrawalTag: keys.withdrawalTag });
       confirm.checked = false;
       // Nothing is left to look up: the words now find no account.
       hideResult();
-      showNotice(WITHDRAWN_NOTICE);
+      showNotice(word('status:withdrawnNotice'));
     },
   };
 
@@ -215,11 +218,11 @@ async function main(): Promise<void> {
         await action(sodium, keys);
       } catch (error) {
         if (error instanceof CodedError && error.is('too_large')) {
-          showError(`${codedErrorMessage(new CodedError('message_too_large'))} Nothing was sent.`);
+          showError(word('status:browser.nothingSent', { reason: codedErrorMessage(new CodedError('message_too_large')) }));
         } else if (error instanceof CodedError && error.is('receipt_word_count', 'receipt_unknown_word', 'receipt_checksum')) {
-          showError(`${codedErrorMessage(error)} Nothing was sent.`);
+          showError(word('status:browser.nothingSent', { reason: codedErrorMessage(error) }));
         } else {
-          showError(describeError(error, 'That did not work.'));
+          showError(describeError(error, word('common:browser.didNotWork')));
         }
       } finally {
         if (keys) sodium.memzero(keys.replyKeyPair.privateKey);

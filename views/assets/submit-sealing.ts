@@ -15,18 +15,19 @@ import { sealAndUpload, UploadRefused } from './attachments/upload.js';
 import { checkedIntakeKey, IntakeKeyMismatch, showComputedFingerprint } from './intake-fingerprint.js';
 import { attachWordSuggestions, receiptMismatch } from './receipt-words.js';
 import { element } from './page-element.js';
+import { word } from './page-words.js';
 
 class SendRefused extends Error {}
 
 /** What a saved PDF is titled while the receipt card prints: nothing that names the site or the page. */
-const PRINT_TITLE = 'Note';
+const printTitle = () => word('submit:browser.printTitle');
 
 /** While printing (or saving as PDF), the document's title says nothing; afterwards it is restored. */
 function printWithNeutralTitle(): void {
   let title: string | undefined;
   window.addEventListener('beforeprint', () => {
     title = document.title;
-    document.title = PRINT_TITLE;
+    document.title = printTitle();
   });
   window.addEventListener('afterprint', () => {
     if (title !== undefined) document.title = title;
@@ -50,7 +51,7 @@ async function sendEnvelope(
   const files = attachments ? await attachments.prepared() : [];
   const sent =
     files.length > 0
-      ? await sealAndUpload(sodium, files, (done, total) => (progress.textContent = `Encrypting and sending your files… ${Math.floor((100 * done) / total)}%`))
+      ? await sealAndUpload(sodium, files, (done, total) => (progress.textContent = word('common:browser.sendingFiles', { percent: Math.floor((100 * done) / total) })))
       : undefined;
   // The withdrawal tag travels sealed: the moderator's browser copies it onto the account and story.
   const sealed: SealedAccount = { ...account, withdrawalTag: toBase64(sodium, withdrawalTag), ...(sent ? { attachments: sent.manifest } : {}) };
@@ -99,7 +100,7 @@ async function postEnvelope(envelope: SealedSubmission): Promise<'stored' | 'unc
     if (response.status === 201) return 'stored';
     const body = (await response.json().catch(() => undefined)) as Partial<ErrorBody> | undefined;
     if (isDefiniteRefusal(response.status, body?.error?.code)) {
-      throw new SendRefused(refusalMessage(body?.error, `The server answered ${response.status}.`));
+      throw new SendRefused(refusalMessage(body?.error, word('common:browser.serverAnswered', { status: response.status })));
     }
   }
   return 'unconfirmed';
@@ -134,13 +135,13 @@ export function sendFailureReason(error: unknown): string {
     ? codedErrorMessage(new CodedError('account_too_large'))
     : error instanceof SendRefused || error instanceof IntakeKeyMismatch || error instanceof UploadRefused
       ? error.message
-      : 'Sending failed.';
+      : word('submit:browser.sendingFailed');
 }
 
 export function showReceipt(words: readonly string[], outcome: 'stored' | 'unconfirmed'): void {
   if (outcome === 'unconfirmed') {
     // Never "nothing was stored": the server may have stored it and lost only its answer.
-    element('receipt-heading').textContent = 'Your account was sent';
+    element('receipt-heading').textContent = word('submit:browser.sentHeading');
     element('receipt-stored-note').hidden = true;
     element('receipt-unconfirmed').hidden = false;
   }
@@ -157,7 +158,7 @@ export function showReceipt(words: readonly string[], outcome: 'stored' | 'uncon
   attachWordSuggestions(checkWords, element('check-words-suggestions'));
   checkForm.addEventListener('submit', (event) => {
     event.preventDefault();
-    checkResult.textContent = receiptMismatch(checkWords.value, words) ?? 'These are your twelve words, in the right order.';
+    checkResult.textContent = receiptMismatch(checkWords.value, words) ?? word('submit:browser.wordsMatch');
   });
   element<HTMLButtonElement>('print-receipt').addEventListener('click', () => window.print());
   printWithNeutralTitle();

@@ -7,6 +7,7 @@ import { isAccountRefusal, type FormFields } from '../../common/intake/account.j
 import { codedErrorMessage } from '../../common/error-messages.js';
 import { warnBeforeLeavingFilled } from './leave-warning.js';
 import { element } from './page-element.js';
+import { word } from './page-words.js';
 
 function formFields(form: HTMLFormElement): FormFields {
   const fields: Record<string, string[]> = {};
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
     void (async () => {
       errorBox.hidden = true;
       submitButton.disabled = true;
-      progress.textContent = 'Encrypting and sending…';
+      progress.textContent = word('submit:browser.sending');
       let sent: { words: string[]; outcome: 'stored' | 'unconfirmed' };
       let loaded: typeof import('./submit-sealing.js') | undefined;
       try {
@@ -56,8 +57,8 @@ async function main(): Promise<void> {
         sending = false;
         if (isAccountRefusal(error)) return showError(codedErrorMessage(error));
         // A page whose sealing code could not load has sent nothing either.
-        const reason = loaded ? loaded.sendFailureReason(error) : 'Sending failed.';
-        return showError(`Not sent: ${reason} Nothing was stored, and your account is still in the form; you can try again.`);
+        const reason = loaded ? loaded.sendFailureReason(error) : word('submit:browser.sendingFailed');
+        return showError(word('submit:browser.notSent', { reason }));
       }
       // Stored: the form and its clear text leave the page; only the receipt remains.
       form.reset();

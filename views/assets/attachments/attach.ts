@@ -8,6 +8,7 @@ import { renderPdf } from './render-pdf.js';
 import { IMAGE_TYPES, isUnedited, StripRefused, stripImage, type PictureEdit, type StrippedImage } from './strip-image.js';
 import { UploadRefused, type PreparedFile } from './upload.js';
 import { pictureUrl } from './picture-url.js';
+import { word } from '../page-words.js';
 
 interface Attached extends PreparedFile {
   id: number;
@@ -25,13 +26,27 @@ export interface AttachmentsField {
   clear(): void;
 }
 
-const MB = (bytes: number) => (bytes < 1_000_000 ? `${Math.ceil(bytes / 1000)} KB` : `${(bytes / 1_000_000).toFixed(1)} MB`);
-const pictureSummary = (image: StrippedImage) => `${image.kind.slice('image/'.length).toUpperCase()} picture, ${image.width} × ${image.height}, ${MB(image.bytes.length)}`;
-const pagesSummary = (pages: number, framed: Uint8Array) => `${pages} page image${pages === 1 ? '' : 's'}, ${MB(framed.length)}`;
+const MB = (bytes: number) =>
+  bytes < 1_000_000 ? word('common:browser.attachments.kilobytes', { size: Math.ceil(bytes / 1000) }) : word('common:browser.attachments.megabytes', { size: (bytes / 1_000_000).toFixed(1) });
+const pictureSummary = (image: StrippedImage) =>
+  word('common:browser.attachments.picture', { format: image.kind.slice('image/'.length).toUpperCase(), width: image.width, height: image.height, size: MB(image.bytes.length) });
+const pagesSummary = (pages: number, framed: Uint8Array) => word('common:browser.attachments.pages', { count: pages, size: MB(framed.length) });
+
+/** What each kind of hidden detail is called, in the page's language. */
+const CATEGORY_WORDS: Record<MetadataCategory, string> = {
+  location: 'common:browser.attachments.categories.location',
+  'camera model': 'common:browser.attachments.categories.cameraModel',
+  'date taken': 'common:browser.attachments.categories.dateTaken',
+  author: 'common:browser.attachments.categories.author',
+  software: 'common:browser.attachments.categories.software',
+  'hidden text or comments': 'common:browser.attachments.categories.hiddenText',
+};
 
 function removedSentence(removed: readonly MetadataCategory[], pdf: boolean): string {
-  const always = pdf ? 'Sent as page images only: hidden text, layers, form data and annotations stay behind.' : 'Redrawn from its pixels: no hidden details go with it.';
-  return removed.length > 0 ? `Removed: ${removed.join(', ')}. ${always}` : `No hidden details found. ${always}`;
+  const always = word(pdf ? 'common:browser.attachments.pdfAlways' : 'common:browser.attachments.pictureAlways');
+  return removed.length > 0
+    ? word('common:browser.attachments.removed', { categories: removed.map((c) => word(CATEGORY_WORDS[c])).join(', '), always })
+    : word('common:browser.attachments.noneFound', { always });
 }
 
 export function setUpAttachments(section: HTMLElement): AttachmentsField {
@@ -39,7 +54,7 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
   // Read when a file is checked: on /status they are what the account's replies have left.
   const maxAccountBytes = () => Number(section.dataset.maxAccountBytes);
   const maxFiles = () => Number(section.dataset.maxFiles);
-  const limitScope = section.dataset.limitScope ?? 'with one account';
+  const limitScope = section.dataset.limitScope ?? word('common:browser.attachments.withOneAccount');
   const worker = section.dataset.pdfWorker ?? '';
   const input = section.querySelector<HTMLInputElement>('#attachment-input')!;
   const list = section.querySelector<HTMLUListElement>('#attachment-list')!;
@@ -52,9 +67,9 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
   let nextId = 0;
   /** Why a file of `length` bytes cannot be sent (in place of `replacing`, when it is edited), if it cannot. */
   function refusalFor(length: number, replacing?: Attached): string | undefined {
-    if (length > maxFileBytes) return `Once prepared it takes ${MB(length)}; at most ${MB(maxFileBytes)} a file.`;
+    if (length > maxFileBytes) return word('common:browser.attachments.tooLarge', { size: MB(length), max: MB(maxFileBytes) });
     const others = attached.reduce((sum, f) => (f === replacing ? sum : sum + attachmentBucketFor(f.plaintext.length)), 0);
-    if (others + attachmentBucketFor(length) > maxAccountBytes()) return `Your files together would take more than ${MB(maxAccountBytes())} once padded for sending.`;
+    if (others + attachmentBucketFor(length) > maxAccountBytes()) return word('common:browser.attachments.togetherTooLarge', { max: MB(maxAccountBytes()) });
     return undefined;
   }
   /** Work on the attached files runs in turn, and sending waits for all of it. */
@@ -70,10 +85,10 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
     item.append(name);
     list.append(item);
     const fail = (message: string) => {
-      name.textContent = `${file.name}: not attached. ${message}`;
+      name.textContent = word('common:browser.attachments.notAttached', { name: file.name, reason: message });
       name.className = 'attachment-name error-summary';
     };
-    if (attached.length >= maxFiles()) return fail(`At most ${maxFiles()} files can be sent ${limitScope}.`);
+    if (attached.length >= maxFiles()) return fail(word('common:browser.attachments.tooMany', { max: maxFiles(), scope: limitScope }));
     try {
       let prepared: PreparedFile;
       let removed: MetadataCategory[];
@@ -85,7 +100,7 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
       let fileOf: (pictures: Uint8Array[]) => Uint8Array;
       let describe: (plaintext: Uint8Array, edit?: PictureEdit, result?: StrippedImage) => string;
       if (file.type === 'application/pdf') {
-        const pdf = await renderPdf(file, worker, (done, total) => (name.textContent = `${file.name}: drawing page ${done} of ${total}…`));
+        const pdf = await renderPdf(file, worker, (done, total) => (name.textContent = word('common:browser.attachments.drawingPage', { name: file.name, done, total })));
         prepared = { kind: 'pdf-pages', plaintext: pdf.framed, pages: pdf.pages.length };
         removed = pdf.removed;
         originals = pdf.pages;
@@ -102,23 +117,23 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
         // Edited from the original file through the same canvas path: one re-encoding, not two.
         edited = (_, edit) => stripImage(file, edit);
         fileOf = ([picture]) => picture!;
-        describe = (_, edit, result) => `${pictureSummary(result ?? image)}${edit?.crop ? ', cropped' : ''}${edit?.covers.length ? ', with parts blacked out' : ''}`;
+        describe = (_, edit, result) => `${pictureSummary(result ?? image)}${edit?.crop ? word('common:browser.attachments.cropped') : ''}${edit?.covers.length ? word('common:browser.attachments.blackedOut') : ''}`;
       } else {
-        return fail('Only pictures (JPEG, PNG, WebP, HEIC) and PDFs can be attached.');
+        return fail(word('common:browser.attachments.onlyPicturesAndPdfs'));
       }
       const refused = refusalFor(prepared.plaintext.length);
       if (refused) return fail(refused);
       const entry: Attached = { ...prepared, id: nextId++, name: file.name, panels: [] };
       attached.push(entry);
-      name.textContent = `${file.name} — as it will be sent: ${describe(entry.plaintext)}.`;
+      name.textContent = word('common:browser.attachments.asSent', { name: file.name, description: describe(entry.plaintext) });
       const removedLine = make('p', removedSentence(removed, prepared.kind === 'pdf-pages'), 'attachment-removed');
       const figure = make('div', undefined, 'attachment-previews');
       const current = [...originals];
       for (const [at, original] of originals.entries()) {
         const img = make('img');
         img.src = await pictureUrl(original, pictureType);
-        const pictureName = prepared.kind === 'pdf-pages' ? `page ${at + 1}` : 'this picture';
-        img.alt = prepared.kind === 'pdf-pages' ? `Page ${at + 1} as it will be sent` : 'The picture as it will be sent';
+        const pictureName = prepared.kind === 'pdf-pages' ? word('common:browser.attachments.pageName', { number: at + 1 }) : word('common:browser.attachments.thisPicture');
+        img.alt = prepared.kind === 'pdf-pages' ? word('common:browser.attachments.pageAlt', { number: at + 1 }) : word('common:browser.attachments.pictureAlt');
         // An edit (or undoing one) replaces the bytes to send, once they are known to fit.
         const apply = (edit: PictureEdit) =>
           inTurn(async () => {
@@ -132,10 +147,10 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
               current[at] = pictures[at]!;
               entry.plaintext = plaintext;
               img.src = await pictureUrl(current[at], pictureType);
-              name.textContent = `${file.name} — as it will be sent: ${describe(plaintext, edit, result)}.`;
+              name.textContent = word('common:browser.attachments.asSent', { name: file.name, description: describe(plaintext, edit, result) });
               return undefined;
             } catch (error) {
-              return error instanceof StripRefused ? error.message : 'This picture could not be changed.';
+              return error instanceof StripRefused ? error.message : word('common:browser.attachments.cannotChange');
             }
           });
         const picture = new Blob([original as Uint8Array<ArrayBuffer>], { type: pictureType });
@@ -143,7 +158,7 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
         entry.panels.push(panel);
         figure.append(img, panel.element);
       }
-      const remove = make('button', 'Remove this file');
+      const remove = make('button', word('common:browser.attachments.remove'));
       remove.type = 'button';
       remove.addEventListener('click', () => {
         attached.splice(attached.indexOf(entry), 1);
@@ -152,7 +167,7 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
       });
       item.append(removedLine, figure, remove);
     } catch (error) {
-      fail(error instanceof StripRefused ? error.message : 'This file could not be prepared.');
+      fail(error instanceof StripRefused ? error.message : word('common:browser.attachments.cannotPrepare'));
     }
   }
 
@@ -160,7 +175,7 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
     const files = [...(input.files ?? [])];
     input.value = '';
     for (const file of files) pending = pending.then(() => prepare(file));
-    void pending.then(() => (status.textContent = `${attached.length} file${attached.length === 1 ? '' : 's'} ready to send.`));
+    void pending.then(() => (status.textContent = word('common:browser.attachments.ready', { count: attached.length })));
   });
 
   return {
@@ -168,7 +183,7 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
       await pending;
       const undecided = attached.filter((f) => f.panels.some((panel) => panel.undecided())).map((f) => f.name);
       if (undecided.length > 0) {
-        throw new UndecidedEdit(`On ${undecided.join(', ')} a rectangle is drawn but not used: choose Apply crop, Black out the rectangle, or Forget the rectangle.`);
+        throw new UndecidedEdit(word('common:browser.attachments.undecided', { names: undecided.join(', ') }));
       }
       return attached.map(({ kind, plaintext, pages }) => ({ kind, plaintext, ...(pages === undefined ? {} : { pages }) }));
     },

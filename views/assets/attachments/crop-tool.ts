@@ -5,6 +5,7 @@
 // editing itself is the caller's, through the same canvas re-encoding that stripped the picture.
 import { make } from './make-element.js';
 import type { PictureArea, PictureEdit } from './strip-image.js';
+import { word } from '../page-words.js';
 
 export interface CropPanelOptions {
   /** The stripped picture, unedited. */
@@ -22,10 +23,10 @@ const CORNER_REACH = 16;
 /** The preview canvas's longer side, in canvas pixels: sharp enough, small in memory. */
 const PREVIEW_SIDE = 960;
 const EDGES = [
-  ['x', 'From the left'],
-  ['y', 'From the top'],
-  ['width', 'Width'],
-  ['height', 'Height'],
+  ['x', 'common:browser.crop.fromLeft'],
+  ['y', 'common:browser.crop.fromTop'],
+  ['width', 'common:browser.crop.width'],
+  ['height', 'common:browser.crop.height'],
 ] as const;
 
 const ARROWS: Record<string, readonly [number, number] | undefined> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
@@ -43,19 +44,19 @@ export interface CropPanel {
 export function cropPanel(options: CropPanelOptions): CropPanel {
   let body: ReturnType<typeof cropBody> | undefined;
   const details = make('details', undefined, 'crop-panel');
-  details.append(make('summary', `Crop or black out ${options.name}`));
+  details.append(make('summary', word('common:browser.crop.summary', { name: options.name })));
   let opened = false;
   details.addEventListener('toggle', () => {
     if (!details.open || opened) return;
     opened = true;
-    const loading = make('p', 'Opening the picture…', 'hint');
+    const loading = make('p', word('common:browser.crop.opening'), 'hint');
     details.append(loading);
     void createImageBitmap(options.picture).then(
       (bitmap) => {
         body = cropBody(bitmap, options);
         loading.replaceWith(body.element);
       },
-      () => (loading.textContent = 'This picture cannot be opened for cropping.'),
+      () => (loading.textContent = word('common:browser.crop.cannotOpen')),
     );
   });
   return { element: details, undecided: () => body?.undecided() ?? false };
@@ -75,7 +76,7 @@ function cropBody(bitmap: ImageBitmap, options: CropPanelOptions): Pick<CropPane
   const body = make('div', undefined, 'crop-body');
   const hint = make(
     'p',
-    'Drag a rectangle over the part to keep, or over a name or face to black out. With the keyboard, on the picture: the arrow keys move the rectangle, Shift with the arrow keys changes its size. Or type its edges below, in pixels.',
+    word('common:browser.crop.howTo'),
     'hint',
   );
   hint.id = `${id}-hint`;
@@ -85,7 +86,7 @@ function cropBody(bitmap: ImageBitmap, options: CropPanelOptions): Pick<CropPane
   canvas.height = Math.max(1, Math.round(H * scale));
   canvas.tabIndex = 0;
   canvas.setAttribute('role', 'application');
-  canvas.setAttribute('aria-label', `Rectangle on ${options.name}`);
+  canvas.setAttribute('aria-label', word('common:browser.crop.rectangleOn', { name: options.name }));
   canvas.setAttribute('aria-describedby', hint.id);
   // The picture drawn once at preview size; the full-size bitmap is let go.
   const base = make('canvas');
@@ -103,7 +104,7 @@ function cropBody(bitmap: ImageBitmap, options: CropPanelOptions): Pick<CropPane
     input.min = '0';
     input.step = '1';
     input.inputMode = 'numeric';
-    const caption = make('label', label);
+    const caption = make('label', word(label));
     caption.htmlFor = input.id;
     field.append(caption, input);
     fields.append(field);
@@ -119,11 +120,11 @@ function cropBody(bitmap: ImageBitmap, options: CropPanelOptions): Pick<CropPane
   const refusal = make('p', '', 'error-summary');
   refusal.hidden = true;
   const button = (text: string, className?: string) => Object.assign(make('button', text, className), { type: 'button' });
-  const applyButton = button('Apply crop');
-  const coverButton = button('Black out the rectangle');
-  const undoButton = button('Undo crop', 'secondary');
-  const uncoverButton = button('Undo last black-out', 'secondary');
-  const forgetButton = button('Forget the rectangle', 'secondary');
+  const applyButton = button(word('common:browser.crop.apply'));
+  const coverButton = button(word('common:browser.crop.cover'));
+  const undoButton = button(word('common:browser.crop.undo'), 'secondary');
+  const uncoverButton = button(word('common:browser.crop.uncover'), 'secondary');
+  const forgetButton = button(word('common:browser.crop.forget'), 'secondary');
   const buttons = [applyButton, coverButton, undoButton, uncoverButton, forgetButton];
   const actions = make('div', undefined, 'crop-actions');
   actions.append(...buttons);
@@ -174,7 +175,7 @@ function cropBody(bitmap: ImageBitmap, options: CropPanelOptions): Pick<CropPane
   }
 
   function announce() {
-    selected.textContent = `Keeping ${area.width} × ${area.height} pixels of ${W} × ${H}, from ${area.x} across and ${area.y} down.`;
+    selected.textContent = word('common:browser.crop.keeping', { width: area.width, height: area.height, fullWidth: W, fullHeight: H, x: area.x, y: area.y });
   }
 
   /** The picture pixel under a pointer, within the picture. */
@@ -256,25 +257,24 @@ function cropBody(bitmap: ImageBitmap, options: CropPanelOptions): Pick<CropPane
     undoButton.hidden = applied.crop === undefined;
     uncoverButton.hidden = applied.covers.length === 0;
   }
-  const keeping = `the picture above is what will be sent.`;
   applyButton.addEventListener('click', () => {
     const crop = isWhole(area) ? undefined : area;
-    void edit({ ...applied, crop }, crop ? `Cropped to ${area.width} × ${area.height} pixels: ${keeping}` : 'Back to the whole picture.');
+    void edit({ ...applied, crop }, crop ? word('common:browser.crop.cropped', { width: area.width, height: area.height }) : word('common:browser.crop.whole'));
   });
   coverButton.addEventListener('click', () => {
     // Blacking out the whole picture would send nothing worth sending: a rectangle comes first.
-    if (isWhole(area)) return void (selected.textContent = 'First draw the rectangle over what to black out.');
-    void edit({ ...applied, covers: [...applied.covers, area] }, `Blacked out ${area.width} × ${area.height} pixels: ${keeping}`);
+    if (isWhole(area)) return void (selected.textContent = word('common:browser.crop.drawFirst'));
+    void edit({ ...applied, covers: [...applied.covers, area] }, word('common:browser.crop.blackedOut', { width: area.width, height: area.height }));
   });
   undoButton.addEventListener('click', () => {
     select(whole);
-    void edit({ covers: applied.covers }, 'Back to the whole picture.');
+    void edit({ covers: applied.covers }, word('common:browser.crop.whole'));
   });
   forgetButton.addEventListener('click', () => {
     select(kept());
-    selected.textContent = 'Rectangle forgotten: the picture above is sent as it is.';
+    selected.textContent = word('common:browser.crop.forgotten');
   });
-  uncoverButton.addEventListener('click', () => void edit({ ...applied, covers: applied.covers.slice(0, -1) }, `Last black-out undone: ${keeping}`));
+  uncoverButton.addEventListener('click', () => void edit({ ...applied, covers: applied.covers.slice(0, -1) }, word('common:browser.crop.uncovered')));
 
   showUndo();
   show();

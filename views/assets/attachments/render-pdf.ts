@@ -5,6 +5,7 @@
 import { framePages } from '../../../common/protocol/attachment.js';
 import { pdfMetadata, type MetadataCategory } from './found-metadata.js';
 import { canvasToBytes, StripRefused } from './strip-image.js';
+import { word } from '../page-words.js';
 
 export interface RenderedPdf {
   /** One JPEG per page. */
@@ -50,10 +51,10 @@ export async function renderPdf(file: Blob, worker: string, onPage: (done: numbe
   try {
     document = await loading.promise;
   } catch {
-    throw new StripRefused('This PDF cannot be opened (it may be damaged or protected by a password).');
+    throw new StripRefused(word('common:browser.attachments.pdfUnreadable'));
   }
   try {
-    if (document.numPages > MAX_PDF_PAGES) throw new StripRefused(`This PDF has ${document.numPages} pages; at most ${MAX_PDF_PAGES} can be sent.`);
+    if (document.numPages > MAX_PDF_PAGES) throw new StripRefused(word('common:browser.attachments.pdfTooManyPages', { pages: document.numPages, max: MAX_PDF_PAGES }));
     const { info, metadata } = await document.getMetadata();
     const pages: Uint8Array[] = [];
     for (let n = 1; n <= document.numPages; n++) {

@@ -2,6 +2,7 @@
 // EXIF, XMP, IPTC, comments, text chunks or colour profile, only what the picture shows.
 import type { AttachmentKind } from '../../../common/protocol/attachment.js';
 import { withoutEncoderMarks } from '../../../common/attachments/image-marks.js';
+import { word } from '../page-words.js';
 
 export class StripRefused extends Error {}
 
@@ -44,7 +45,7 @@ const JPEG_QUALITY = 0.92;
 
 export async function canvasToBytes(canvas: HTMLCanvasElement, type: string, quality?: number): Promise<Uint8Array> {
   const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, type, quality));
-  if (!blob || blob.type !== type) throw new StripRefused('This browser cannot re-encode the picture.');
+  if (!blob || blob.type !== type) throw new StripRefused(word('common:browser.attachments.cannotReencode'));
   // Not even the encoder's own colour profile, which would name the browser family.
   return withoutEncoderMarks(new Uint8Array(await blob.arrayBuffer()), type);
 }
@@ -52,20 +53,20 @@ export async function canvasToBytes(canvas: HTMLCanvasElement, type: string, qua
 /** Draws the picture (only its cropped part, with its black-outs filled in, when edited) and re-encodes it. */
 export async function stripImage(file: Blob, edit?: PictureEdit): Promise<StrippedImage> {
   const kind = OUTPUT_TYPE[file.type];
-  if (!kind) throw new StripRefused('This is not a picture type we accept (JPEG, PNG, WebP or HEIC).');
+  if (!kind) throw new StripRefused(word('common:browser.attachments.notPictureType'));
   let bitmap: ImageBitmap;
   try {
     // The camera's rotation is applied to the pixels, so nothing needs the dropped EXIF to show upright.
     bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
   } catch {
-    throw new StripRefused('This browser cannot open this picture (HEIC opens only in browsers that support it).');
+    throw new StripRefused(word('common:browser.attachments.cannotOpen'));
   }
   const area = edit?.crop ?? { x: 0, y: 0, width: bitmap.width, height: bitmap.height };
   const canvas = document.createElement('canvas');
   canvas.width = area.width;
   canvas.height = area.height;
   const context = canvas.getContext('2d');
-  if (!context) throw new StripRefused('This browser cannot draw the picture.');
+  if (!context) throw new StripRefused(word('common:browser.attachments.cannotDraw'));
   context.drawImage(bitmap, area.x, area.y, area.width, area.height, 0, 0, area.width, area.height);
   context.fillStyle = '#000000';
   for (const cover of edit?.covers ?? []) context.fillRect(cover.x - area.x, cover.y - area.y, cover.width, cover.height);

@@ -6,6 +6,7 @@ import type { ErrorBody } from '../../../common/errors.js';
 import type { CreatedUpload, UploadDeclaration } from '../../../common/attachments/schemas.js';
 import { refusalMessage } from '../../../common/error-messages.js';
 import { encodeChunkFrame } from '../../../common/attachments/chunk-frame.js';
+import { word } from '../page-words.js';
 
 export interface PreparedFile {
   kind: AttachmentKind;
@@ -30,7 +31,7 @@ export class UploadRefused extends Error {
 
 async function refusal(response: Response): Promise<UploadRefused> {
   const body = (await response.json().catch(() => undefined)) as Partial<ErrorBody> | undefined;
-  return new UploadRefused(refusalMessage(body?.error, `The server answered ${response.status}.`), typeof body?.error?.code === 'string' ? body.error.code : undefined);
+  return new UploadRefused(refusalMessage(body?.error, word('common:browser.serverAnswered', { status: response.status })), typeof body?.error?.code === 'string' ? body.error.code : undefined);
 }
 
 // A request that gets no answer, or an answer that says "not now" (a restart, a database away
@@ -46,7 +47,7 @@ const retryable = (status: number): boolean => status === 408 || status >= 500;
  * which answers count as done (a chunk stored by an earlier try whose answer was lost is one).
  */
 async function sendWithRetries(url: string, init: RequestInit, acknowledged: (response: Response, code: unknown) => boolean): Promise<Response> {
-  let failure = new UploadRefused('The connection to our server failed.');
+  let failure = new UploadRefused(word('common:browser.attachments.connectionFailed'));
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, FIRST_RETRY_MS * 2 ** (attempt - 1)));
     let response: Response;
