@@ -27,9 +27,12 @@ function englishLabel(path: readonly string[]): string {
   return label;
 }
 
+/** Every vocabulary by its name (templates' {{term "roles" key}}), filled as each is defined. */
+export const vocabularies: Partial<Record<VocabularyName, NamedVocabulary>> = {};
+
 function vocabulary<const K extends string>(name: VocabularyName, keys: readonly K[]) {
   const terms: readonly Term<K>[] = keys.map((key) => ({ key, label: englishLabel([name, ...key.split('.')]) }));
-  return {
+  const defined = {
     name,
     terms,
     keys,
@@ -41,6 +44,8 @@ function vocabulary<const K extends string>(name: VocabularyName, keys: readonly
       return typeof value === 'string' && terms.some((t) => t.key === value);
     },
   };
+  vocabularies[name] = defined;
+  return defined;
 }
 
 /** Anything with a name in the catalogue and keys: what a per-language label is looked up by. */
@@ -156,7 +161,7 @@ export const unions = vocabulary('unions', ['wga', 'sag_aftra', 'iatse', 'anothe
 /** The groups of the form's optional section "The facts reporters ask about". */
 export const factGroups = vocabulary('factGroups', ['pay', 'stability', 'oversight']);
 
-interface FactQuestion<K extends string> {
+export interface FactQuestion<K extends string = string> {
   readonly key: K;
   readonly group: (typeof factGroups.keys)[number];
   /** The question as the source reads it, and as tables title it. */

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import Handlebars from 'handlebars';
 import { isLanguage, SOURCE_LANGUAGE } from '../common/languages.js';
 import { translate } from './i18n/catalogue.js';
+import { registerLocaleHelpers } from './i18n/locale-format.js';
 import { assetsDir, viewsDir } from './paths.js';
 
 export type AssetManifest = Record<string, string>;
@@ -33,6 +34,7 @@ export async function registerViews(app: FastifyInstance, manifest: AssetManifes
   });
   handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   handlebars.registerHelper('includes', (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value));
+  registerLocaleHelpers(handlebars);
 
   await app.register(fastifyView, {
     engine: { handlebars },

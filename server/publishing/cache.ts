@@ -150,7 +150,8 @@ export class PublicResponseCache {
 
   /** Answers from the cache (or renders once), with ETag, public caching and 304s. */
   async respond(request: FastifyRequest, reply: FastifyReply, render: () => Promise<Rendered>): Promise<FastifyReply> {
-    const key = `${await this.publishedState()} ${cacheAddress(request)}`;
+    // The language is part of the address: a page or CSV renders its words in request.language.
+    const key = `${await this.publishedState()} ${request.language} ${cacheAddress(request)}`;
     let entry = this.entries.get(key);
     if (!entry) {
       const rendered = await render();

@@ -12,6 +12,7 @@ import { platformScorecards } from './platforms.js';
 import { PublicResponseCache } from './cache.js';
 import { latestStatistics, lifetimeBudget, privacyLedger, STATISTICS_CONFIDENCE } from './release.js';
 import {
+  languageQuerySchema,
   releaseParamsSchema,
   releaseResponseSchema,
   releasesResponseSchema,
@@ -25,6 +26,7 @@ import {
 } from './schemas.js';
 import { headlineText, hiddenStatesLine, selectTables, statsJson, statsPageTables, tidyCsv } from './statistics-formats.js';
 import { COUNTS_ONE_ACCOUNT_MOVES, STATISTICS_TABLE_IDS } from './statistics.js';
+import { statisticsIn } from './statistics-words.js';
 import { allPublishedStories, getPublicStory, listPublishedStories, recentQuotes, storiesCsv } from './stories.js';
 import { apiReferenceOperations, wantsApiReferencePage } from './api-docs.js';
 import { figuresProvenance, getRelease, latestRelease, listReleases, releaseCitation, releaseCodebook, releaseNumber, type Release } from './releases.js';
@@ -62,7 +64,7 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
         body: await app.view('pages/index', {
           title: 'Accounts of AI-training gig work',
           latest,
-          headline: latest?.statistics ? headlineText(latest.statistics) : undefined,
+          headline: latest?.statistics ? headlineText(request.language, latest.statistics) : undefined,
           kMin: latest?.statistics?.kMin ?? config.kMin,
           quotes: await recentQuotes(db),
         }),
@@ -129,8 +131,8 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
           // The release that drew these figures, when they carried over to the latest one.
           figuresFrom: statistics ? (await latestRelease(db))?.figuresFrom : undefined,
           refreshRule,
-          hiddenStates: hiddenStatesLine(statistics?.kMin ?? config.kMin),
-          tables: statistics ? statsPageTables(statistics) : [],
+          hiddenStates: hiddenStatesLine(statistics?.kMin ?? config.kMin, request.language),
+          tables: statistics ? statsPageTables(request.language, statistics) : [],
         }),
       };
     }),
@@ -140,7 +142,7 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
     cache.respond(request, reply, async () => {
       const latest = await latestStatistics(db);
       const tables = selectTables(latest?.statistics ?? null, request.query.table, STATISTICS_TABLE_IDS);
-      return { type: 'text/csv; charset=utf-8', body: tidyCsv(latest, tables, config.kMin) };
+      return { type: 'text/csv; charset=utf-8', body: tidyCsv(request.language, latest, tables, config.kMin) };
     }),
   );
 
@@ -163,10 +165,10 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
     })),
   );
 
-  app.get('/feed.atom', async (request, reply) =>
+  app.get('/feed.atom', { schema: { querystring: languageQuerySchema } }, async (request, reply) =>
     cache.respond(request, reply, async () => ({
       type: 'application/atom+xml; charset=utf-8',
-      body: atomFeed(config.publicOrigin, (await listPublishedStories(db, { limit: 50 })).stories, await scorecardReleaseEntries(db)),
+      body: atomFeed(config.publicOrigin, (await listPublishedStories(db, { limit: 50 })).stories, await scorecardReleaseEntries(db), undefined, request.query.lang ?? request.language),
     })),
   );
 
@@ -186,7 +188,7 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
     async (request, reply) =>
       cache.respondJson(request, reply, async () => {
         const latest = await latestStatistics(db);
-        return statsJson(latest, selectTables(latest?.statistics ?? null, request.query.table, STATISTICS_TABLE_IDS));
+        return statsJson(request.query.lang ?? request.language, latest, selectTables(latest?.statistics ?? null, request.query.table, STATISTICS_TABLE_IDS));
       }),
   );
 
@@ -223,8 +225,8 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
           release,
           provenance: figuresProvenance(release),
           citation: releaseCitation(release, config.publicOrigin),
-          hiddenStates: hiddenStatesLine(release.statistics?.kMin ?? config.kMin),
-          tables: release.statistics ? statsPageTables(release.statistics) : [],
+          hiddenStates: hiddenStatesLine(release.statistics?.kMin ?? config.kMin, request.language),
+          tables: release.statistics ? statsPageTables(request.language, release.statistics) : [],
         }),
       };
     }),
@@ -233,7 +235,7 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
   app.get('/releases/:n/statistics.csv', downloadAs('statistics.csv'), async (request, reply) =>
     cache.respond(request, reply, async () => {
       const release = await loadRelease(request.params.n);
-      return { type: 'text/csv; charset=utf-8', body: tidyCsv(release, release.statistics?.tables ?? [], config.kMin) };
+      return { type: 'text/csv; charset=utf-8', body: tidyCsv(request.language, release, release.statistics?.tables ?? [], config.kMin) };
     }),
   );
 
@@ -265,6 +267,7 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
         tags: ['public'],
         summary: 'One release as published: its figures, its stories and its suggested citation (permanent)',
         params: releaseParamsSchema,
+        querystring: languageQuerySchema,
         response: releaseResponseSchema,
       },
     },
@@ -275,7 +278,7 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
           release: releaseSummaryJson(summary),
           citation: releaseCitation(summary, config.publicOrigin),
           auditHead,
-          statistics,
+          statistics: statistics && statisticsIn(request.query.lang ?? request.language, statistics),
           stories: stories.map((story) =>
             story.status === 'retracted'
               ? { slug: story.slug, status: story.status }
