@@ -61,7 +61,7 @@ export async function intakeRoutes(untyped: FastifyInstance, { db, config }: Int
     },
     async (request, reply) => {
       try {
-        const { words, alreadyStored } = await sealAndAcceptOnServer(db, accountFromForm(request.body), formTokenOf(request.body));
+        const { words, alreadyStored } = await sealAndAcceptOnServer(db, accountFromForm(request.body), formTokenOf(request.body), request.language);
         return reply.view('pages/submit-received', { title: 'Your account was received', words, alreadyStored });
       } catch (error) {
         // Account rules and service refusals alike: the form again, with what was wrong.

@@ -9,6 +9,7 @@ import { codedErrorMessage, refusalMessage } from '../../common/error-messages.j
 import { toBase64 } from '../../common/protocol/encoding.js';
 import { sealAccount, type SealedAccount } from '../../common/protocol/envelope.js';
 import { deriveReceiptKeys, drawReceiptEntropy, receiptWordsFromEntropy } from '../../common/protocol/receipt.js';
+import { pageLanguage } from './page-language.js';
 import { loadSodium, type Sodium } from '../../common/protocol/sodium.js';
 import type { AttachmentsField } from './attachments/attach.js';
 import { sealAndUpload, UploadRefused } from './attachments/upload.js';
@@ -120,7 +121,8 @@ export async function sealAndSend(
   const sodium = await loadSodium();
   const entropy = drawReceiptEntropy(sodium);
   try {
-    const words = receiptWordsFromEntropy(entropy);
+    // In the page's language: the same entropy and keys, spelled in its official BIP-39 list.
+    const words = receiptWordsFromEntropy(entropy, pageLanguage());
     const outcome = await sendEnvelope(sodium, form, entropy, fields, attachments, progress);
     return { words, outcome };
   } finally {
