@@ -48,6 +48,7 @@ export async function registerViews(app: FastifyInstance, manifest: AssetManifes
         navigation: 'partials/navigation.hbs',
         'no-javascript-notice': 'partials/no-javascript-notice.hbs',
         'receipt-card': 'partials/receipt-card.hbs',
+        'receipt-word-messages': 'partials/receipt-word-messages.hbs',
         'statistics-tables': 'partials/statistics-tables.hbs',
         'moderation-facets': 'partials/moderation-facets.hbs',
         'moderation-verification': 'partials/moderation-verification.hbs',

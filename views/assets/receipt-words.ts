@@ -4,6 +4,16 @@
 import { RECEIPT_WORD_COUNT, entropyFromReceiptWords, isReceiptWord, receiptWordKey, receiptWordsIn, suggestReceiptWords } from '../../common/protocol/receipt.js';
 import { pageLanguage } from './page-language.js';
 
+/**
+ * Words this module shows, in the page's language: the server renders them into
+ * partials/receipt-word-messages.hbs; `{name}` in them is filled in here.
+ */
+export function receiptWordMessage(name: string, values: Record<string, string | number> = {}): string {
+  const template = document.getElementById('receipt-word-messages')?.dataset[name];
+  if (template === undefined) throw new Error(`the page has no receipt word message ${name} (partials/receipt-word-messages.hbs)`);
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? ''));
+}
+
 interface TypedWord {
   word: string;
   start: number;
@@ -51,13 +61,13 @@ export function attachWordSuggestions(field: HTMLTextAreaElement, box: HTMLEleme
     const { position, typed } = unknown;
     const suggestions = suggestReceiptWords(typed.word, pageLanguage());
     const text = document.createElement('p');
-    text.textContent = `Word ${position + 1}, “${typed.word}”, is not in the receipt word list.${suggestions.length ? ' Did you mean:' : ' Check its spelling.'}`;
+    text.textContent = `${receiptWordMessage('notListed', { position: position + 1, word: typed.word })} ${receiptWordMessage(suggestions.length ? 'didYouMean' : 'checkSpelling')}`;
     const buttons = suggestions.map((suggestion) => {
       const button = document.createElement('button');
       button.type = 'button';
       button.className = 'secondary';
       button.textContent = suggestion;
-      button.setAttribute('aria-label', `Use “${suggestion}” as word ${position + 1}`);
+      button.setAttribute('aria-label', receiptWordMessage('useWord', { word: suggestion, position: position + 1 }));
       button.addEventListener('click', () => {
         field.setRangeText(suggestion, typed.start, typed.end, 'end');
         field.focus();
@@ -76,7 +86,7 @@ export function receiptMismatch(typed: string, receipt: readonly string[]): stri
   const list = receiptWordsIn(typed);
   // Accents may be left out: "abaco" is the card's "ábaco" (receiptWordKey).
   const differs = receipt.findIndex((word, i) => list[i] === undefined || receiptWordKey(list[i]) !== receiptWordKey(word));
-  if (differs >= 0 && differs < list.length) return `Word ${differs + 1} differs from your receipt: check it against the card.`;
-  if (list.length !== RECEIPT_WORD_COUNT) return `A receipt has ${RECEIPT_WORD_COUNT} words; you typed ${list.length}.`;
+  if (differs >= 0 && differs < list.length) return receiptWordMessage('wordDiffers', { position: differs + 1 });
+  if (list.length !== RECEIPT_WORD_COUNT) return receiptWordMessage('wordCount', { expected: RECEIPT_WORD_COUNT, typed: list.length });
   return undefined;
 }

@@ -14,7 +14,7 @@ import { loadSodium, type Sodium } from '../../common/protocol/sodium.js';
 import type { AttachmentsField } from './attachments/attach.js';
 import { sealAndUpload, UploadRefused } from './attachments/upload.js';
 import { checkedIntakeKey, IntakeKeyMismatch, showComputedFingerprint } from './intake-fingerprint.js';
-import { attachWordSuggestions, receiptMismatch } from './receipt-words.js';
+import { attachWordSuggestions, receiptMismatch, receiptWordMessage } from './receipt-words.js';
 import { element } from './page-element.js';
 
 class SendRefused extends Error {}
@@ -159,7 +159,7 @@ export function showReceipt(words: readonly string[], outcome: 'stored' | 'uncon
   attachWordSuggestions(checkWords, element('check-words-suggestions'));
   checkForm.addEventListener('submit', (event) => {
     event.preventDefault();
-    checkResult.textContent = receiptMismatch(checkWords.value, words) ?? 'These are your twelve words, in the right order.';
+    checkResult.textContent = receiptMismatch(checkWords.value, words) ?? receiptWordMessage('wordsMatch');
   });
   element<HTMLButtonElement>('print-receipt').addEventListener('click', () => window.print());
   printWithNeutralTitle();
