@@ -7,6 +7,8 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { currentIntakeKey } from '../intake/service.js';
 import { conditions, platforms, roles, taskTypes } from '../../common/vocabulary.js';
+import type { Language } from '../../common/languages.js';
+import { termLabel, termsIn } from '../i18n/vocabulary-labels.js';
 import { atomFeed, type ReleaseEntry } from './atom.js';
 import { platformScorecards } from './platforms.js';
 import { PublicResponseCache } from './cache.js';
@@ -49,12 +51,13 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
   const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   const cache = new PublicResponseCache(db);
   const html = 'text/html; charset=utf-8';
-  const filterChoices = {
-    platforms: platforms.terms,
-    roles: roles.terms,
-    taskTypes: taskTypes.terms,
-    conditions: conditions.terms,
-  };
+  // The filters' labels in the reader's language; the values sent back are the keys.
+  const filterChoices = (language: Language) => ({
+    platforms: termsIn(language, platforms),
+    roles: termsIn(language, roles),
+    taskTypes: termsIn(language, taskTypes),
+    conditions: termsIn(language, conditions),
+  });
 
   app.get('/', async (request, reply) =>
     cache.respond(request, reply, async () => {
@@ -82,7 +85,7 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
         body: await app.view('pages/stories', {
           title: 'Stories',
           stories,
-          choices: filterChoices,
+          choices: filterChoices(request.language),
           query: request.query,
           nextPage: nextCursor ? `/stories?${params.toString()}` : null,
           filtered: Object.entries(request.query).some(([k, v]) => k !== 'cursor' && Boolean(v)),
@@ -106,10 +109,10 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
           story,
           permalink: `${config.publicOrigin}/stories/${story.slug}`,
           tagLabels: [
-            ...(story.tags.platforms ?? []).map((k) => platforms.labelOf(k)),
-            ...(story.tags.roles ?? []).map((k) => roles.labelOf(k)),
-            ...(story.tags.taskTypes ?? []).map((k) => taskTypes.labelOf(k)),
-            ...(story.tags.conditions ?? []).map((k) => conditions.labelOf(k)),
+            ...(story.tags.platforms ?? []).map((k) => termLabel(request.language, platforms, k)),
+            ...(story.tags.roles ?? []).map((k) => termLabel(request.language, roles, k)),
+            ...(story.tags.taskTypes ?? []).map((k) => termLabel(request.language, taskTypes, k)),
+            ...(story.tags.conditions ?? []).map((k) => termLabel(request.language, conditions, k)),
           ],
         }),
       };
