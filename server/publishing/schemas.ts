@@ -194,8 +194,6 @@ const verificationHeadlineSchema = {
   },
 } as const;
 
-/** The headline's verification figure: the tier table's first column and its total. */
-export type VerificationHeadline = FromSchema<typeof verificationHeadlineSchema>;
 
 const publishedStatisticsSchema = {
   type: 'object',
