@@ -1,6 +1,7 @@
 // Published figures store keys, not words (issue 31 item 2): one stored release reads in every
 // language with the same numbers; the JSON API and the feed take ?lang=; a snapshot stored
 // with English words before issue 31 is served from its keys like a new one.
+import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { todayUtc } from '../../server/db/day.js';
 import { publishedStateChanged } from '../../server/publishing/cache.js';
 import { latestStatistics, releaseDueBatch } from '../../server/publishing/release.js';
 import type { PublishedStatistics, StoredStatistics } from '../../server/publishing/schemas.js';
-import { statsPageTables, tidyCsv } from '../../server/publishing/statistics-formats.js';
+import { hiddenStatesLine, statsPageTables, tidyCsv } from '../../server/publishing/statistics-formats.js';
 import { statisticsIn } from '../../server/publishing/statistics-words.js';
 import { startTestApp, type TestApp, TEST_ORIGIN as ORIGIN } from '../support/app.js';
 import { insertStatisticsAccounts } from '../support/publishing.js';
@@ -28,6 +29,9 @@ function withoutWords(value: unknown): unknown {
       .map(([name, v]) => [name, withoutWords(v)]),
   );
 }
+
+const readCatalogue = (language: string, namespace: string): unknown => JSON.parse(readFileSync(new URL(`../../locales/${language}/${namespace}.json`, import.meta.url), 'utf8'));
+const leafStrings = (node: unknown): string[] => (typeof node === 'string' ? [node] : Object.values(node as Record<string, unknown>).flatMap(leafStrings));
 
 /** The CSV's lines without the `#` comments, as records. */
 const csvRecords = (csv: string) => parse(csv, { columns: true, comment: '#' }) as Record<string, string>[];
@@ -90,6 +94,33 @@ describe('figures in every language', () => {
     expect(table?.chart).toContain('US$ 20–39');
     const page = (await get('/stats')).body;
     expect(page).toContain('Pay per hour, by platform');
+  });
+
+  it('renders the whole statistics page in Spanish and Portuguese with no English word of its own left', async () => {
+    const latest = (await latestStatistics(t.database.db))!;
+    const english = [readCatalogue('en', 'statistics'), readCatalogue('en', 'vocabulary')]
+      .flatMap((file) => leafStrings(file))
+      // The fragments between placeholders and markup, long enough to be English words, not names.
+      .flatMap((text) => text.split(/\{\{[^}]*\}\}|<[^>]*>/))
+      .map((fragment) => fragment.trim())
+      .filter((fragment) => fragment.length >= 12);
+    for (const language of ['es', 'pt-BR'] as const) {
+      const page = await t.app.view('pages/stats', {
+        language,
+        title: 'Statistics',
+        latest,
+        statistics: latest.statistics,
+        figuresFrom: latest.sequence,
+        refreshRule: { kMin: 11, refreshEveryMonths: 1, confidencePercent: 95 },
+        hiddenStates: hiddenStatesLine(11, language),
+        tables: statsPageTables(language, latest.statistics!),
+      });
+      // What a person reads: the text between tags (charts' titles and descriptions included), not ids and links.
+      const main = page.slice(page.indexOf('<main'), page.indexOf('</main>')).replace(/<[^>]*>/g, ' ').replaceAll('&#x27;', "'").replaceAll('&quot;', '"');
+      expect(main).toContain(language === 'es' ? 'Estadísticas' : 'Estatísticas');
+      const left = english.filter((fragment) => main.includes(fragment) && !leafStrings(readCatalogue(language, 'vocabulary')).some((own) => own.includes(fragment)));
+      expect(left, language).toEqual([]);
+    }
   });
 
   it('serves a snapshot stored with English words (before issue 31) from its keys, in every language', async () => {
