@@ -145,7 +145,8 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
     cache.respond(request, reply, async () => {
       const latest = await latestStatistics(db);
       const tables = selectTables(latest?.statistics ?? null, request.query.table, STATISTICS_TABLE_IDS);
-      return { type: 'text/csv; charset=utf-8', body: tidyCsv(request.language, latest, tables, config.kMin) };
+      // The query shares the JSON API's schema: ?lang= picks the labels' language here too.
+      return { type: 'text/csv; charset=utf-8', body: tidyCsv(request.query.lang ?? request.language, latest, tables, config.kMin) };
     }),
   );
 

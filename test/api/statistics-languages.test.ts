@@ -82,8 +82,10 @@ describe('figures in every language', () => {
     expect(numbers(files['pt-BR']!)).toEqual(numbers(files.en!));
     expect(csvRecords(files.es!).find((r) => r.table === 'hours_band' && r.row === 'all' && r.column === 'total')).toMatchObject({ table_label: 'Horas por semana', row_label: 'Todos los testimonios', column_label: 'Total' });
     expect(files['pt-BR']).toContain('# Rótulos em português');
-    // /stats.csv is the English file (request.language is English without a path prefix).
+    // /stats.csv is the English file (request.language is English without a path prefix); ?lang= picks another.
     expect((await get('/stats.csv')).body).toBe(files.en);
+    expect((await get('/stats.csv?lang=es')).body).toBe(files.es);
+    expect(numbers((await get('/stats.csv?lang=pt-BR')).body)).toEqual(numbers((await get('/stats.csv')).body));
   });
 
   it('renders the statistics page tables in the reader’s language, numbers in its notation', async () => {
