@@ -1,16 +1,41 @@
 // The controlled vocabularies of DESIGN §5: the one source of truth for forms, validation,
-// moderation facets and public statistics. Keys are stable (stored inside sealed accounts);
-// labels are what people read.
+// moderation facets and public statistics. Keys are stable (stored inside sealed accounts and
+// published figures); labels are what people read. The English label of every key is defined
+// once, in locales/en/vocabulary.json (namespace `vocabulary`, path `<vocabulary name>.<key>`),
+// where translators' tools find it beside locales/es and locales/pt-BR (docs/vocabulary-labels.md).
+import englishLabels from '../locales/en/vocabulary.json' with { type: 'json' };
 
 export interface Term<K extends string = string> {
   readonly key: K;
   readonly label: string;
 }
 
-function vocabulary<const K extends string>(terms: readonly Term<K>[]) {
-  return {
+/** A vocabulary's name: its object in locales/<language>/vocabulary.json. */
+export type VocabularyName = Exclude<keyof typeof englishLabels, 'factQuestions' | 'notAsked'>;
+
+/** The English words at a path of the catalogue ("a.b" looks inside "a"); undefined where there are none. */
+function englishAt(path: readonly string[]): string | undefined {
+  let node: unknown = englishLabels;
+  for (const part of path) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined; // why: a JSON object, indexed by a key it may lack
+  return typeof node === 'string' ? node : undefined;
+}
+
+/** The English label a key must have: a term without one fails at start-up, not in front of a reader. */
+function englishLabel(path: readonly string[]): string {
+  const label = englishAt(path);
+  if (label === undefined) throw new Error(`locales/en/vocabulary.json has no label at ${path.join('.')}`);
+  return label;
+}
+
+/** Every vocabulary by its name (templates' {{term "roles" key}}), filled as each is defined. */
+export const vocabularies: Partial<Record<VocabularyName, NamedVocabulary>> = {};
+
+function vocabulary<const K extends string>(name: VocabularyName, keys: readonly K[]) {
+  const terms: readonly Term<K>[] = keys.map((key) => ({ key, label: englishLabel([name, ...key.split('.')]) }));
+  const defined = {
+    name,
     terms,
-    keys: terms.map((t) => t.key) as readonly K[],
+    keys,
     // Any string: keys come back from the database and from forms; an unknown one shows as itself.
     labelOf(key: string): string {
       return terms.find((t) => t.key === key)?.label ?? key;
@@ -19,98 +44,66 @@ function vocabulary<const K extends string>(terms: readonly Term<K>[]) {
       return typeof value === 'string' && terms.some((t) => t.key === value);
     },
   };
+  vocabularies[name] = defined;
+  return defined;
 }
 
-export const roles = vocabulary([
-  { key: 'writer', label: 'Writer' },
-  { key: 'showrunner', label: 'Showrunner' },
-  { key: 'writers_assistant', label: "Writers' assistant" },
-  { key: 'script_coordinator', label: 'Script coordinator' },
-  { key: 'story_editor', label: 'Story editor' },
-  { key: 'development_executive', label: 'Development executive' },
-  { key: 'actor', label: 'Actor' },
-  { key: 'vfx_animation', label: 'VFX / animation' },
-  { key: 'post_production', label: 'Post-production' },
-  { key: 'other', label: 'Other' },
+/** Anything with a name in the catalogue and keys: what a per-language label is looked up by. */
+export interface NamedVocabulary {
+  readonly name: VocabularyName;
+  labelOf(key: string): string;
+}
+
+export const roles = vocabulary('roles', [
+  'writer',
+  'showrunner',
+  'writers_assistant',
+  'script_coordinator',
+  'story_editor',
+  'development_executive',
+  'actor',
+  'vfx_animation',
+  'post_production',
+  'other',
 ]);
 
-export const platforms = vocabulary([
-  { key: 'mercor', label: 'Mercor' },
-  { key: 'outlier', label: 'Outlier' },
-  { key: 'turing', label: 'Turing' },
-  { key: 'scale_remotasks', label: 'Scale AI / Remotasks' },
-  { key: 'dataannotation', label: 'DataAnnotation' },
-  { key: 'invisible', label: 'Invisible' },
-  { key: 'appen', label: 'Appen' },
-  { key: 'other', label: 'Other' },
-]);
+export const platforms = vocabulary('platforms', ['mercor', 'outlier', 'turing', 'scale_remotasks', 'dataannotation', 'invisible', 'appen', 'other']);
 
-export const taskTypes = vocabulary([
-  { key: 'rating_responses', label: 'Rating chatbot responses' },
-  { key: 'writing_prompts', label: 'Writing prompts / answers' },
-  { key: 'annotation', label: 'Annotation / labelling' },
-  { key: 'red_teaming', label: 'Red-teaming / unsafe content' },
-  { key: 'image_video_evaluation', label: 'Image / video evaluation' },
-  { key: 'other', label: 'Other' },
+export const taskTypes = vocabulary('taskTypes', [
+  'rating_responses',
+  'writing_prompts',
+  'annotation',
+  'red_teaming',
+  'image_video_evaluation',
+  'other',
 ]);
 
 // Ordered from lowest to highest so that medians of bands are meaningful.
-export const payBands = vocabulary([
-  { key: 'under_20', label: 'Under $20 an hour' },
-  { key: '20_39', label: '$20–39 an hour' },
-  { key: '40_59', label: '$40–59 an hour' },
-  { key: '60_89', label: '$60–89 an hour' },
-  { key: '90_119', label: '$90–119 an hour' },
-  { key: '120_150', label: '$120–150 an hour' },
-  { key: 'over_150', label: 'Over $150 an hour' },
-]);
+export const payBands = vocabulary('payBands', ['under_20', '20_39', '40_59', '60_89', '90_119', '120_150', 'over_150']);
 
 // DESIGN §5 names an hours band without its bounds; these follow common labour-survey cuts.
-export const hoursBands = vocabulary([
-  { key: 'under_10', label: 'Under 10 hours a week' },
-  { key: '10_19', label: '10–19 hours a week' },
-  { key: '20_29', label: '20–29 hours a week' },
-  { key: '30_39', label: '30–39 hours a week' },
-  { key: '40_49', label: '40–49 hours a week' },
-  { key: '50_plus', label: '50 hours a week or more' },
+export const hoursBands = vocabulary('hoursBands', ['under_10', '10_19', '20_29', '30_39', '40_49', '50_plus']);
+
+export const conditions = vocabulary('conditions', [
+  'nda_signed',
+  'stopped_without_notice',
+  'disturbing_content',
+  'support_offered',
+  'paid_all_time',
+  'told_data_use',
 ]);
 
-export const conditions = vocabulary([
-  { key: 'nda_signed', label: 'I signed a non-disclosure agreement' },
-  { key: 'stopped_without_notice', label: 'Work stopped without notice' },
-  { key: 'disturbing_content', label: 'I was exposed to disturbing content' },
-  { key: 'support_offered', label: 'Support was offered for disturbing content' },
-  { key: 'paid_all_time', label: 'I was paid for all the time I worked' },
-  { key: 'told_data_use', label: 'I was told how the data is used' },
-]);
+export const conditionAnswers = vocabulary('conditionAnswers', ['yes', 'no', 'unsure']);
 
-export const conditionAnswers = vocabulary([
-  { key: 'yes', label: 'Yes' },
-  { key: 'no', label: 'No' },
-  { key: 'unsure', label: 'Not sure' },
-]);
-
-export const consents = vocabulary([
-  { key: 'quote', label: 'De-identified quotes from my account may be published' },
-  { key: 'stats', label: 'Count my account in statistics only; never quote it' },
-  { key: 'background', label: 'Moderators may read it as background only; do not publish or count it' },
-]);
+export const consents = vocabulary('consents', ['quote', 'stats', 'background']);
 
 // The verification tier (issue 18): recorded at acceptance by a moderator who opened the
 // account's attached files; labels read after "a" in the published sentence.
-export const verificationTiers = vocabulary([{ key: 'documents_seen', label: 'A moderator saw documents supporting this account' }]);
-export const documentKinds = vocabulary([
-  { key: 'pay_record', label: 'pay record' },
-  { key: 'platform_message', label: 'platform message' },
-  { key: 'contract', label: 'contract' },
-  { key: 'task_screenshot', label: 'task screenshot' },
-]);
+export const verificationTiers = vocabulary('verificationTiers', ['documents_seen']);
+export const documentKinds = vocabulary('documentKinds', ['pay_record', 'platform_message', 'contract', 'task_screenshot']);
 // The tiers the statistics split by (issue 18): every counted account is in exactly one. "None"
 // says only that no documents were recorded as seen, never that an account is doubted.
-export const statisticsTiers = vocabulary([
-  { key: 'documents_seen', label: 'A moderator saw supporting documents' },
-  { key: 'none', label: 'No documents recorded' },
-]);
+export const statisticsTiers = vocabulary('statisticsTiers', ['documents_seen', 'none']);
 
 export type Role = (typeof roles.keys)[number];
 export type Platform = (typeof platforms.keys)[number];
@@ -123,14 +116,14 @@ export type Consent = (typeof consents.keys)[number];
 
 // Coarse attributions for published quotes (DESIGN §6); used only when at least K_MIN
 // accepted accounts share the label, else the story falls back to the last one.
-export const attributionLabels = vocabulary([
-  { key: 'hollywood_writer', label: 'Anonymous Hollywood writer' },
-  { key: 'showrunner', label: 'Anonymous showrunner' },
-  { key: 'writers_room_staff', label: "Anonymous writers' room staffer" },
-  { key: 'film_tv_crew', label: 'Anonymous film and TV crew member' },
-  { key: 'performer', label: 'Anonymous performer' },
-  { key: 'industry_insider', label: 'Industry insider' },
-  { key: 'anonymous_contributor', label: 'Anonymous contributor' },
+export const attributionLabels = vocabulary('attributionLabels', [
+  'hollywood_writer',
+  'showrunner',
+  'writers_room_staff',
+  'film_tv_crew',
+  'performer',
+  'industry_insider',
+  'anonymous_contributor',
 ]);
 
 /** Which former roles a label stands for: the accounts that "share" it (DESIGN §6). */
@@ -147,126 +140,83 @@ export const attributionRoles: Record<(typeof attributionLabels.keys)[number], r
 export type AttributionLabel = (typeof attributionLabels.keys)[number];
 
 // Moderator first: the invitation form offers the terms in this order, the least power by default.
-export const moderatorRoles = vocabulary([
-  { key: 'moderator', label: 'Moderator' },
-  { key: 'administrator', label: 'Administrator' },
-]);
+export const moderatorRoles = vocabulary('moderatorRoles', ['moderator', 'administrator']);
 export type ModeratorRole = (typeof moderatorRoles.keys)[number];
 
 // ---- Account version 2 (DESIGN §5): the questions reporters ask, each optional. ----
 
 /** Unpaid hours in total (assessments, onboarding, training), not per week. */
-export const unpaidHoursBands = vocabulary([
-  { key: 'none', label: 'None' },
-  { key: 'under_5', label: 'Under 5 hours' },
-  { key: '5_19', label: '5–19 hours' },
-  { key: '20_49', label: '20–49 hours' },
-  { key: '50_plus', label: '50 hours or more' },
-]);
+export const unpaidHoursBands = vocabulary('unpaidHoursBands', ['none', 'under_5', '5_19', '20_49', '50_plus']);
 
-export const paidShares = vocabulary([
-  { key: 'all', label: 'All of it' },
-  { key: 'most', label: 'Most of it' },
-  { key: 'about_half', label: 'About half' },
-  { key: 'less_than_half', label: 'Less than half' },
-  { key: 'not_sure', label: 'Not sure' },
-]);
+export const paidShares = vocabulary('paidShares', ['all', 'most', 'about_half', 'less_than_half', 'not_sure']);
 
-export const noticePeriods = vocabulary([
-  { key: 'none', label: 'No notice' },
-  { key: 'under_24_hours', label: 'Under 24 hours' },
-  { key: '1_7_days', label: '1–7 days' },
-  { key: 'over_7_days', label: 'More than 7 days' },
-]);
+export const noticePeriods = vocabulary('noticePeriods', ['none', 'under_24_hours', '1_7_days', 'over_7_days']);
 
-export const yesNo = vocabulary([
-  { key: 'yes', label: 'Yes' },
-  { key: 'no', label: 'No' },
-]);
+export const yesNo = vocabulary('yesNo', ['yes', 'no']);
 
-export const payDelays = vocabulary([
-  { key: 'never', label: 'Never' },
-  { key: 'sometimes', label: 'Sometimes' },
-  { key: 'often', label: 'Often' },
-]);
+export const payDelays = vocabulary('payDelays', ['never', 'sometimes', 'often']);
 
-export const unions = vocabulary([
-  { key: 'wga', label: 'WGA' },
-  { key: 'sag_aftra', label: 'SAG-AFTRA' },
-  { key: 'iatse', label: 'IATSE' },
-  { key: 'another', label: 'Another union or guild' },
-  { key: 'none', label: 'None' },
-  { key: 'prefer_not_to_say', label: 'Prefer not to say' },
-]);
+export const unions = vocabulary('unions', ['wga', 'sag_aftra', 'iatse', 'another', 'none', 'prefer_not_to_say']);
 
 /** The groups of the form's optional section "The facts reporters ask about". */
-export const factGroups = vocabulary([
-  { key: 'pay', label: 'Pay and unpaid work' },
-  { key: 'stability', label: 'Endings, cuts and deactivation' },
-  { key: 'oversight', label: 'Monitoring and representation' },
-]);
+export const factGroups = vocabulary('factGroups', ['pay', 'stability', 'oversight']);
 
-interface FactQuestion<K extends string> {
+export interface FactQuestion<K extends string = string> {
   readonly key: K;
   readonly group: (typeof factGroups.keys)[number];
   /** The question as the source reads it, and as tables title it. */
   readonly label: string;
   /** One plain hint under the question. */
   readonly hint: string;
-  readonly answers: { readonly terms: readonly Term[]; has(value: unknown): value is string; keys: readonly string[]; labelOf(key: string): string };
+  readonly answers: NamedVocabulary & { readonly terms: readonly Term[]; has(value: unknown): value is string; keys: readonly string[] };
 }
 
-const factQuestion = <const K extends string>(question: FactQuestion<K>) => question;
+// The question's words live in locales/<language>/vocabulary.json under factQuestions.<key>.
+const factQuestion = <const K extends string>(key: K, group: FactQuestion<K>['group'], answers: FactQuestion<K>['answers']): FactQuestion<K> => ({
+  key,
+  group,
+  label: englishLabel(['factQuestions', key, 'label']),
+  hint: englishLabel(['factQuestions', key, 'hint']),
+  answers,
+});
 
 /**
  * The version-2 questions, in form order; each answer comes from its own vocabulary. The half-year
  * the work happened is asked beside them but is no vocabulary (see halfYear in intake/account.ts).
  */
 export const factQuestions = [
-  factQuestion({ key: 'advertisedPayBand', group: 'pay', label: 'Pay the advertisement or recruiter offered', hint: 'The hourly rate you were promised, before any cut.', answers: payBands }),
-  factQuestion({ key: 'unpaidHours', group: 'pay', label: 'Unpaid hours: assessments, onboarding, training', hint: 'All of it together, not per week.', answers: unpaidHoursBands }),
-  factQuestion({ key: 'paidShare', group: 'pay', label: 'How much of the time you worked was paid', hint: 'Count time the platform’s tracker did not record.', answers: paidShares }),
-  factQuestion({ key: 'latePay', group: 'pay', label: 'Pay came late or never came', hint: 'Any payment later than promised counts.', answers: payDelays }),
-  factQuestion({ key: 'endedWithoutNotice', group: 'stability', label: 'A project you worked on ended without notice', hint: 'For example closed overnight, or your access removed.', answers: conditionAnswers }),
-  factQuestion({ key: 'noticeGiven', group: 'stability', label: 'The notice you were given when a project ended', hint: 'The shortest notice you got, if several ended.', answers: noticePeriods }),
-  factQuestion({ key: 'rateCut', group: 'stability', label: 'Your rate was cut when a project relaunched or moved', hint: 'The same work, offered again for less.', answers: conditionAnswers }),
-  factQuestion({ key: 'deactivated', group: 'stability', label: 'Your account was deactivated', hint: 'Shut out of the platform, not just off one project.', answers: yesNo }),
-  factQuestion({ key: 'appealPossible', group: 'stability', label: 'You could appeal the deactivation', hint: 'Leave empty if you were never deactivated.', answers: conditionAnswers }),
-  factQuestion({ key: 'monitoring', group: 'oversight', label: 'Monitoring software was used on you', hint: 'Screen, webcam, mouse or keystroke tracking.', answers: conditionAnswers }),
-  factQuestion({ key: 'union', group: 'oversight', label: 'Your union or guild', hint: 'Only counted; never shown beside a quote.', answers: unions }),
+  factQuestion('advertisedPayBand', 'pay', payBands),
+  factQuestion('unpaidHours', 'pay', unpaidHoursBands),
+  factQuestion('paidShare', 'pay', paidShares),
+  factQuestion('latePay', 'pay', payDelays),
+  factQuestion('endedWithoutNotice', 'stability', conditionAnswers),
+  factQuestion('noticeGiven', 'stability', noticePeriods),
+  factQuestion('rateCut', 'stability', conditionAnswers),
+  factQuestion('deactivated', 'stability', yesNo),
+  factQuestion('appealPossible', 'stability', conditionAnswers),
+  factQuestion('monitoring', 'oversight', conditionAnswers),
+  factQuestion('union', 'oversight', unions),
 ] as const;
 
 export type FactKey = (typeof factQuestions)[number]['key'];
 
 /** What the statistics count beside the answers: two facts derived from a pair of answers. */
-export const payAgainstAdvertised = vocabulary([
-  { key: 'below', label: 'Paid below the advertised band' },
-  { key: 'same', label: 'Paid in the advertised band' },
-  { key: 'above', label: 'Paid above the advertised band' },
-]);
+export const payAgainstAdvertised = vocabulary('payAgainstAdvertised', ['below', 'same', 'above']);
 
-export const deactivationOutcomes = vocabulary([
-  { key: 'not_deactivated', label: 'Not deactivated' },
-  { key: 'appeal_possible', label: 'Deactivated, could appeal' },
-  { key: 'no_appeal', label: 'Deactivated, no appeal' },
-  { key: 'appeal_unsure', label: 'Deactivated, not sure about appeal' },
-]);
+export const deactivationOutcomes = vocabulary('deactivationOutcomes', ['not_deactivated', 'appeal_possible', 'no_appeal', 'appeal_unsure']);
 
 /** The column a version-1 account fills in every table of a version-2 question: never "no". */
-export const NOT_ASKED: Term<'not_asked'> = { key: 'not_asked', label: 'Not asked (an account from before these questions)' };
+export const NOT_ASKED: Term<'not_asked'> = { key: 'not_asked', label: englishLabel(['notAsked']) };
 
-export const accountVersions = vocabulary([
-  { key: '1', label: 'Before the newer questions (version 1)' },
-  { key: '2', label: 'Asked the newer questions (version 2)' },
-]);
+export const accountVersions = vocabulary('accountVersions', ['1', '2']);
 
 /** The principles of the per-platform scorecard (/platforms), after Fairwork's and Turkopticon's. */
-export const scorecardPrinciples = vocabulary([
-  { key: 'fair_pay', label: 'Fair pay' },
-  { key: 'paid_for_all_work', label: 'Paid for all work' },
-  { key: 'notice_and_stability', label: 'Notice and stability' },
-  { key: 'support_for_disturbing_work', label: 'Support for disturbing work' },
-  { key: 'transparency_about_data_use', label: 'Transparency about data use' },
+export const scorecardPrinciples = vocabulary('scorecardPrinciples', [
+  'fair_pay',
+  'paid_for_all_work',
+  'notice_and_stability',
+  'support_for_disturbing_work',
+  'transparency_about_data_use',
 ]);
 /** The attribution a draft starts from: the coarse label of the account's former role (DESIGN §6). */
 export const roleAttribution: Record<Role, AttributionLabel> = {
@@ -287,30 +237,19 @@ export function defaultAttributionFor(role: string | undefined | null): Attribut
 }
 
 // The workflow's states (server/workflow.ts) in the words the console shows.
-export const submissionStatusLabels = vocabulary([
-  { key: 'received', label: 'received' },
-  { key: 'in_review', label: 'in review' },
-  { key: 'needs_info', label: 'waiting for the source' },
-  { key: 'accepted', label: 'accepted' },
-  { key: 'rejected', label: 'rejected' },
-  { key: 'withdrawn', label: 'withdrawn' },
+export const submissionStatusLabels = vocabulary('submissionStatusLabels', [
+  'received',
+  'in_review',
+  'needs_info',
+  'accepted',
+  'rejected',
+  'withdrawn',
 ]);
 
-export const storyStatusLabels = vocabulary([
-  { key: 'draft', label: 'draft (returned to its author)' },
-  { key: 'awaiting_second_review', label: 'awaiting a second review' },
-  { key: 'approved', label: 'approved, waiting for the next batch' },
-  { key: 'published', label: 'published' },
-  { key: 'retracted', label: 'retracted' },
-]);
+export const storyStatusLabels = vocabulary('storyStatusLabels', ['draft', 'awaiting_second_review', 'approved', 'published', 'retracted']);
 
 /** The queue's claim filter. */
-export const claimFilters = vocabulary([
-  { key: 'any', label: 'Anyone or nobody' },
-  { key: 'unclaimed', label: 'Nobody yet' },
-  { key: 'mine', label: 'Claimed by me' },
-  { key: 'others', label: 'Claimed by others' },
-]);
+export const claimFilters = vocabulary('claimFilters', ['any', 'unclaimed', 'mine', 'others']);
 
 /** Why a tag or an attribution is published other than as chosen (DESIGN §6, the K_MIN rule). */
 export function fallbackReason(kMin: number): string {
@@ -318,89 +257,84 @@ export function fallbackReason(kMin: number): string {
 }
 
 /** How the queue says it is empty, per status filter: "No submission waits for a decision." */
-export const emptyQueuePhrases = vocabulary([
-  { key: 'undecided', label: 'waits for a decision' },
-  { key: 'received', label: 'waits to be started' },
-  { key: 'in_review', label: 'is in review' },
-  { key: 'needs_info', label: 'waits for the source' },
-  { key: 'accepted', label: 'has been accepted' },
-  { key: 'rejected', label: 'has been rejected' },
-  { key: 'withdrawn', label: 'has been withdrawn' },
+export const emptyQueuePhrases = vocabulary('emptyQueuePhrases', [
+  'undecided',
+  'received',
+  'in_review',
+  'needs_info',
+  'accepted',
+  'rejected',
+  'withdrawn',
 ]);
 
 /**
  * The audit log's actions (DESIGN §4), each in the words the audit page shows. server/moderation/audit.ts
  * takes AUDIT_ACTIONS from these keys, so an action cannot be recorded before it has a label.
  */
-export const auditActions = vocabulary([
-  { key: 'moderator.invited', label: 'Moderator invited' },
-  { key: 'moderator.enrolled', label: 'Moderator enrolled' },
-  { key: 'moderator.disabled', label: 'Moderator disabled' },
-  { key: 'intake_key.created', label: 'Intake key created' },
-  { key: 'intake_key.granted', label: 'Intake key granted to a moderator' },
-  { key: 'moderator.key_verified', label: 'Moderator’s key fingerprint verified' },
-  { key: 'intake_key.rotated', label: 'Intake key rotated' },
-  { key: 'session.login', label: 'Logged in' },
-  { key: 'session.logout', label: 'Logged out' },
-  { key: 'passkey.added', label: 'Passkey added' },
-  { key: 'passkey.removed', label: 'Passkey removed' },
-  { key: 'passkey.refused', label: 'Passkey refused' },
-  { key: 'moderator.reenrolment_started', label: 'Re-enrolment started' },
-  { key: 'submission.opened', label: 'Submission opened' },
-  { key: 'submission.claimed', label: 'Review started (claimed)' },
-  { key: 'submission.taken_over', label: 'Review taken over' },
-  { key: 'submission.released', label: 'Review released for someone else' },
-  { key: 'submission.accepted', label: 'Submission accepted' },
-  { key: 'submission.rejected', label: 'Submission rejected' },
-  { key: 'submission.question_asked', label: 'Question sent to the source' },
-  { key: 'submission.withdrawn', label: 'Withdrawn by the source' },
-  { key: 'story.submitted_for_review', label: 'Story sent for second review' },
-  { key: 'story.approved', label: 'Story approved' },
-  { key: 'story.returned', label: 'Story returned to its author' },
-  { key: 'story.returned_at_release', label: 'Story returned at release (its publication would have changed)' },
-  { key: 'watch_list.updated', label: 'Watch list updated' },
-  { key: 'retention.purged', label: 'Old submissions deleted (retention)' },
-  { key: 'team_change.proposed', label: 'Team change proposed (waiting for a second administrator)' },
-  { key: 'team_change.refused', label: 'Team change refused by a second administrator' },
-  { key: 'team_change.withdrawn', label: 'Team change withdrawn by its proposer' },
-  { key: 'moderator.role_changed', label: 'Moderator’s role changed' },
-  { key: 'moderator.invitation_confirmed', label: 'Invitation confirmed by a second administrator' },
+export const auditActions = vocabulary('auditActions', [
+  'moderator.invited',
+  'moderator.enrolled',
+  'moderator.disabled',
+  'intake_key.created',
+  'intake_key.granted',
+  'moderator.key_verified',
+  'intake_key.rotated',
+  'session.login',
+  'session.logout',
+  'passkey.added',
+  'passkey.removed',
+  'passkey.refused',
+  'moderator.reenrolment_started',
+  'submission.opened',
+  'submission.claimed',
+  'submission.taken_over',
+  'submission.released',
+  'submission.accepted',
+  'submission.rejected',
+  'submission.question_asked',
+  'submission.withdrawn',
+  'story.submitted_for_review',
+  'story.approved',
+  'story.returned',
+  'story.returned_at_release',
+  'watch_list.updated',
+  'retention.purged',
+  'team_change.proposed',
+  'team_change.refused',
+  'team_change.withdrawn',
+  'moderator.role_changed',
+  'moderator.invitation_confirmed',
 ]);
 export type AuditAction = (typeof auditActions.keys)[number];
 
 /** What an audit entry is about. */
-export const auditSubjectTypes = vocabulary([
-  { key: 'submission', label: 'Submission' },
-  { key: 'story', label: 'Story' },
-  { key: 'moderator', label: 'Moderator' },
-  { key: 'intake_key', label: 'Intake key' },
-]);
+export const auditSubjectTypes = vocabulary('auditSubjectTypes', ['submission', 'story', 'moderator', 'intake_key']);
 export type AuditSubjectType = (typeof auditSubjectTypes.keys)[number];
 
 /** The names of the details an audit entry may carry (counts, handles, fingerprints: never a source's text). */
-export const auditDetailNames = vocabulary([
-  { key: 'handle', label: 'moderator' },
-  { key: 'role', label: 'role' },
-  { key: 'from', label: 'taken over from' },
-  { key: 'fingerprint', label: 'fingerprint' },
-  { key: 'keys', label: 'intake keys' },
-  { key: 'moderators', label: 'moderators granted' },
-  { key: 'passkey', label: 'passkey' },
-  { key: 'keysBound', label: 'keys bound to the passkey' },
-  { key: 'step', label: 'at' },
-  { key: 'reason', label: 'reason' },
-  { key: 'verificationTier', label: 'verification' },
-  { key: 'documentKinds', label: 'documents seen' },
-  { key: 'dismissedIdentifierMarks', label: 'marks judged not identifying' },
-  { key: 'count', label: 'submissions deleted' },
-  { key: 'filesDeleted', label: 'files deleted' },
-  { key: 'unsentUploadsDeleted', label: 'unsent uploads deleted' },
-  { key: 'storiesRetracted', label: 'stories retracted' },
-  { key: 'draftsDeleted', label: 'drafts deleted' },
-  { key: 'change', label: 'change' },
-  { key: 'approvedBy', label: 'approved by' },
-  { key: 'leftOut', label: 'left out' },
-  { key: 'withoutPrf', label: 'holding the key without PRF (operator allowed)' },
-  { key: 'fromShell', label: 'from the shell (break glass)' },
-  { key: 'proposal', label: 'proposal' },
+export const auditDetailNames = vocabulary('auditDetailNames', [
+  'handle',
+  'role',
+  'from',
+  'fingerprint',
+  'keys',
+  'moderators',
+  'passkey',
+  'keysBound',
+  'step',
+  'reason',
+  'verificationTier',
+  'documentKinds',
+  'dismissedIdentifierMarks',
+  'count',
+  'filesDeleted',
+  'unsentUploadsDeleted',
+  'storiesRetracted',
+  'draftsDeleted',
+  'change',
+  'approvedBy',
+  'leftOut',
+  'withoutPrf',
+  'fromShell',
+  'proposal',
 ]);

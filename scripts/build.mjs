@@ -2,7 +2,7 @@
 // Builds the server (esbuild, file by file) and the browser bundles (esbuild, content-hashed names).
 // `--if-needed` skips the work when dist/ is newer than every source file.
 // `--assets-only` builds only the browser bundles (the test suite's global setup).
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -48,7 +48,7 @@ function newestSource() {
       for (const entry of readdirSync(p)) visit(path.join(p, entry));
     } else newest = Math.max(newest, stat.mtimeMs);
   };
-  for (const p of ['common', 'server', 'migrations', 'scripts', 'views', 'package.json', 'package-lock.json', 'tsconfig.json']) {
+  for (const p of ['common', 'server', 'migrations', 'scripts', 'views', 'locales', 'package.json', 'package-lock.json', 'tsconfig.json']) {
     if (existsSync(path.join(root, p))) visit(path.join(root, p));
   }
   return newest;
@@ -156,6 +156,9 @@ async function buildServer() {
     sourcemap: true,
     logLevel: 'warning',
   });
+  // common/vocabulary.ts imports the English vocabulary labels: the one JSON file the server's code imports.
+  mkdirSync(path.join(dist, 'locales', 'en'), { recursive: true });
+  copyFileSync(path.join(root, 'locales', 'en', 'vocabulary.json'), path.join(dist, 'locales', 'en', 'vocabulary.json'));
 }
 
 async function main() {

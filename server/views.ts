@@ -8,6 +8,7 @@ import Handlebars from 'handlebars';
 import { isLanguage, SOURCE_LANGUAGE } from '../common/languages.js';
 import { translate } from './i18n/catalogue.js';
 import { localPath } from './i18n/path-language.js';
+import { registerLocaleHelpers } from './i18n/locale-format.js';
 import { assetsDir, viewsDir } from './paths.js';
 
 export type AssetManifest = Record<string, string>;
@@ -63,6 +64,7 @@ export async function registerViews(app: FastifyInstance, manifest: AssetManifes
   });
   handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   handlebars.registerHelper('includes', (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value));
+  registerLocaleHelpers(handlebars);
 
   await app.register(fastifyView, {
     engine: { handlebars },
@@ -76,6 +78,7 @@ export async function registerViews(app: FastifyInstance, manifest: AssetManifes
         navigation: 'partials/navigation.hbs',
         'no-javascript-notice': 'partials/no-javascript-notice.hbs',
         'receipt-card': 'partials/receipt-card.hbs',
+        'receipt-word-messages': 'partials/receipt-word-messages.hbs',
         'statistics-tables': 'partials/statistics-tables.hbs',
         'language-switcher': 'partials/language-switcher.hbs',
         'moderation-facets': 'partials/moderation-facets.hbs',

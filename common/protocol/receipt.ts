@@ -1,10 +1,15 @@
-// The source's receipt: 12 BIP-39 words, and the keys derived from them (DESIGN §3).
+// The source's receipt: 12 BIP-39 words, and the keys derived from them (DESIGN §3). The words
+// come from the official BIP-39 list of the page's language (English, Spanish, Portuguese): the
+// same 128 bits of entropy, hence the same keys, whichever list spells them (issue 31 item 5).
 import { concatBytes } from '@noble/hashes/utils.js';
 import { entropyToMnemonic, mnemonicToEntropy, validateMnemonic } from '@scure/bip39';
-import { wordlist } from '@scure/bip39/wordlists/english.js';
+import { wordlist as english } from '@scure/bip39/wordlists/english.js';
+import { wordlist as portuguese } from '@scure/bip39/wordlists/portuguese.js';
+import { wordlist as spanish } from '@scure/bip39/wordlists/spanish.js';
 import { distance } from 'fastest-levenshtein';
 import type { BoxKeyPair } from './envelope.js';
 import { CodedError } from '../errors.js';
+import { LANGUAGES, type Language } from '../languages.js';
 import type { Sodium } from './sodium.js';
 
 export const RECEIPT_ENTROPY_BYTES = 16;
@@ -12,7 +17,25 @@ export const RECEIPT_WORD_COUNT = 12;
 export const LOOKUP_TOKEN_BYTES = 32;
 
 const MASTER_CONTEXT = 'offscript/receipt/v1';
-const words = new Set(wordlist);
+
+/** The official BIP-39 list of each language a receipt is given in (the Spanish one is stored NFKD, as BIP-39 specifies). */
+export const RECEIPT_WORD_LISTS: Readonly<Record<Language, string[]>> = { en: english, es: spanish, 'pt-BR': portuguese };
+
+/**
+ * A word as compared with the lists: lower case, accents dropped (NFKD, combining marks removed),
+ * so "abaco" and "ábaco" (composed or not) are one word. Within each list these keys are unique
+ * (and so are their first four letters), which test/unit/receipt-languages.test.ts checks.
+ */
+export function receiptWordKey(word: string): string {
+  return word.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/** Per language, each word's key to its place in the list. */
+const positions = Object.fromEntries(LANGUAGES.map((language) => [language, new Map(RECEIPT_WORD_LISTS[language].map((w, i) => [receiptWordKey(w), i]))])) as Record<Language, Map<string, number>>;
+/** Whether a key is a word of any list. */
+const isListed = (key: string) => LANGUAGES.some((language) => positions[language].has(key));
+/** A list's words as people read and type them: composed (NFC) accents. */
+const displayed = Object.fromEntries(LANGUAGES.map((language) => [language, RECEIPT_WORD_LISTS[language].map((w) => w.normalize('NFC'))])) as Record<Language, string[]>;
 
 export const WITHDRAWAL_TAG_BYTES = 32;
 
@@ -49,9 +72,27 @@ export function receiptEntropyFromFormToken(sodium: Sodium, formToken: Uint8Arra
   return sodium.crypto_generichash(RECEIPT_ENTROPY_BYTES, input, secret);
 }
 
-export function receiptWordsFromEntropy(entropy: Uint8Array): string[] {
+/** The receipt's twelve words in `language`'s official list, accents composed (NFC) for people to read and copy. */
+export function receiptWordsFromEntropy(entropy: Uint8Array, language: Language): string[] {
   if (entropy.length !== RECEIPT_ENTROPY_BYTES) throw new CodedError('bad_length', { field: 'entropy', expected: RECEIPT_ENTROPY_BYTES, actual: entropy.length });
-  return entropyToMnemonic(entropy, wordlist).split(' ');
+  return entropyToMnemonic(entropy, RECEIPT_WORD_LISTS[language]).normalize('NFC').split(' ');
+}
+
+/** The words of `typed` (letters with any accents, composed or not), in lower case. */
+function lettersIn(typed: string): string[] {
+  return (typed.normalize('NFC').toLowerCase().match(/[\p{L}\p{M}]+/gu) ?? []).map((w) => w.normalize('NFC'));
+}
+
+/** The list whose words these all are and whose checksum holds, with its mnemonic in the list's own spelling. */
+function listOf(found: readonly string[]): { language: Language; mnemonic: string } | undefined {
+  const keys = found.map(receiptWordKey);
+  for (const language of LANGUAGES) {
+    const at = keys.map((key) => positions[language].get(key));
+    if (at.some((i) => i === undefined)) continue;
+    const mnemonic = at.map((i) => RECEIPT_WORD_LISTS[language][i!]!).join(' ');
+    if (validateMnemonic(mnemonic, RECEIPT_WORD_LISTS[language])) return { language, mnemonic };
+  }
+  return undefined;
 }
 
 /**
@@ -62,12 +103,12 @@ export function receiptWordsFromEntropy(entropy: Uint8Array): string[] {
  * thirteen, never a guess at which twelve were meant).
  */
 export function receiptWordsIn(typed: string): string[] {
-  const found = typed.toLowerCase().match(/\p{L}+/gu) ?? [];
+  const found = lettersIn(typed);
   // Only listed words: too many is a miscount to report, not a receipt to guess at.
-  if (found.length <= RECEIPT_WORD_COUNT || found.every((w) => words.has(w))) return found;
+  if (found.length <= RECEIPT_WORD_COUNT || found.every((w) => isListed(receiptWordKey(w)))) return found;
   for (let start = 0; start + RECEIPT_WORD_COUNT <= found.length; start += 1) {
     const run = found.slice(start, start + RECEIPT_WORD_COUNT);
-    if (run.every((w) => words.has(w)) && validateMnemonic(run.join(' '), wordlist)) return run;
+    if (listOf(run)) return run;
   }
   return found;
 }
@@ -78,14 +119,21 @@ export function entropyFromReceiptWords(typed: string): Uint8Array {
   if (list.length !== RECEIPT_WORD_COUNT) {
     throw new CodedError('receipt_word_count', { expected: RECEIPT_WORD_COUNT, actual: list.length });
   }
-  if (list.some((w) => !words.has(w))) {
+  if (list.some((w) => !isListed(receiptWordKey(w)))) {
     throw new CodedError('receipt_unknown_word');
   }
-  const mnemonic = list.join(' ');
-  if (!validateMnemonic(mnemonic, wordlist)) {
+  // Words of one official list whose checksum holds; words from two lists are no receipt.
+  const found = listOf(list);
+  if (!found) {
     throw new CodedError('receipt_checksum');
   }
-  return mnemonicToEntropy(mnemonic, wordlist);
+  return mnemonicToEntropy(found.mnemonic, RECEIPT_WORD_LISTS[found.language]);
+}
+
+/** The language of the list a receipt's words come from, or undefined when they make no receipt. */
+export function receiptLanguage(typed: string): Language | undefined {
+  const list = receiptWordsIn(typed);
+  return list.length === RECEIPT_WORD_COUNT ? listOf(list)?.language : undefined;
 }
 
 export function deriveReceiptKeys(sodium: Sodium, entropy: Uint8Array): ReceiptKeys {
@@ -102,28 +150,30 @@ export function deriveReceiptKeys(sodium: Sodium, entropy: Uint8Array): ReceiptK
 }
 
 const SUGGESTION_COUNT = 4;
-// BIP-39 English words are unique in their first four letters, and most typos are one or two edits.
+// BIP-39 words are unique in their first four letters (accents dropped), and most typos are one or two edits.
 const UNIQUE_PREFIX = 4;
 const MAX_EDITS = 2;
 
-/** Whether `word` (any case) is in the receipt word list. */
+/** Whether `word` (any case, with or without its accents) is in one of the receipt word lists. */
 export function isReceiptWord(word: string): boolean {
-  return words.has(word.toLowerCase());
+  return isListed(receiptWordKey(word));
 }
 
 /**
- * Receipt words a typed word may have meant, best first: the words it begins (while typing), else
- * the nearest by edit distance, a shared first four letters counting as one edit. Empty for a listed word.
+ * Receipt words a typed word may have meant, best first, from `language`'s list (the page's) with
+ * its accents: the words it begins (while typing), else the nearest by edit distance, accents
+ * ignored, a shared first four letters counting as one edit. Empty for a word of any list.
  */
-export function suggestReceiptWords(typed: string): string[] {
-  const word = typed.toLowerCase();
-  if (word === '' || words.has(word)) return [];
-  const starting = wordlist.filter((w) => w.startsWith(word));
-  if (starting.length > 0) return starting.slice(0, SUGGESTION_COUNT);
+export function suggestReceiptWords(typed: string, language: Language): string[] {
+  const word = receiptWordKey(typed);
+  if (word === '' || isListed(word)) return [];
+  const list = displayed[language].map((w) => ({ w, key: receiptWordKey(w) }));
+  const starting = list.filter(({ key }) => key.startsWith(word));
+  if (starting.length > 0) return starting.slice(0, SUGGESTION_COUNT).map(({ w }) => w);
   const prefix = word.length >= UNIQUE_PREFIX ? word.slice(0, UNIQUE_PREFIX) : undefined;
   // A word sharing the first four letters counts as one edit closer.
-  return wordlist
-    .map((w) => ({ w, score: distance(word, w) - (prefix && w.startsWith(prefix) ? 1 : 0) }))
+  return list
+    .map(({ w, key }) => ({ w, score: distance(word, key) - (prefix && key.startsWith(prefix) ? 1 : 0) }))
     .filter(({ score }) => score <= MAX_EDITS)
     .sort((a, b) => a.score - b.score)
     .slice(0, SUGGESTION_COUNT)

@@ -68,7 +68,7 @@ export async function intakeRoutes(untyped: FastifyInstance, { db, config }: Int
     },
     async (request, reply) => {
       try {
-        const { words, alreadyStored } = await sealAndAcceptOnServer(db, accountFromForm(request.body), formTokenOf(request.body));
+        const { words, alreadyStored } = await sealAndAcceptOnServer(db, accountFromForm(request.body), formTokenOf(request.body), request.language);
         return reply.view('pages/submit-received', { ...pageLanguage(request), title: translate(request.language, 'submit:received.title'), words, alreadyStored });
       } catch (error) {
         // Account rules and service refusals alike: the form again, with what was wrong.

@@ -1,5 +1,6 @@
 // Intake rules: which key accepts accounts, what a sealed envelope must look like, and the
 // no-JavaScript path that seals on the server in memory (DESIGN §3, §5).
+import type { Language } from '../../common/languages.js';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { isDatabaseUnavailable, isNoAnswerInTime } from '../db/database.js';
@@ -209,7 +210,8 @@ export async function drawFormToken(): Promise<string> {
  * With the form's one-time token, the receipt is derived from it, so that the same form sent
  * again finds its first copy and shows the same words instead of storing a second.
  */
-export async function sealAndAcceptOnServer(db: Kysely<Database>, account: Account, formToken?: string): Promise<ServerSealedReceipt> {
+/** Seals on the server (the no-JavaScript path); the receipt's words come from `language`'s list, the page's. */
+export async function sealAndAcceptOnServer(db: Kysely<Database>, account: Account, formToken: string | undefined, language: Language): Promise<ServerSealedReceipt> {
   const key = await currentIntakeKey(db);
   if (!key) throw new CodedError('intake_closed');
   const sodium = await loadSodium();
@@ -235,7 +237,7 @@ export async function sealAndAcceptOnServer(db: Kysely<Database>, account: Accou
     replyPublicKey: toBase64(sodium, replyKeyPair.publicKey),
     lookupToken: toBase64(sodium, lookupToken),
   });
-  const words = receiptWordsFromEntropy(entropy);
+  const words = receiptWordsFromEntropy(entropy, language);
   sodium.memzero(entropy);
   sodium.memzero(replyKeyPair.privateKey);
   return { words, alreadyStored: !outcome.stored };

@@ -2,6 +2,8 @@
 // forbids them), presentation attributes only. The three states of a figure are drawn apart
 // from each other and from zero: a shown zero is an empty bar on a baseline tick, "fewer than
 // K" a dotted outline as long as K−1 would be, "withheld" a hatched block.
+import type { Language } from '../../common/languages.js';
+import { translate } from '../i18n/catalogue.js';
 import type { FigureStatus } from './schemas.js';
 import { escapeXml } from './xml.js';
 
@@ -18,6 +20,8 @@ export interface Bar {
 
 export interface BarChart {
   id: string;
+  /** The language of the chart's words (its text alternative included). */
+  language: Language;
   title: string;
   description: string;
   bars: Bar[];
@@ -32,8 +36,8 @@ const MUTED = '#4a4a55';
 const BAR = '#7a2e0e';
 
 /** Words for a figure that is not shown. */
-export function hiddenText(status: Exclude<FigureStatus, 'shown'>, kMin: number): string {
-  return status === 'fewer_than_k' ? `fewer than ${kMin} after noise` : 'withheld';
+export function hiddenText(status: Exclude<FigureStatus, 'shown'>, kMin: number, language: Language): string {
+  return status === 'fewer_than_k' ? translate(language, 'statistics:figure.fewerThanK', { kMin }) : translate(language, 'statistics:figure.withheld');
 }
 
 function hatchPattern(chartId: string): string {
@@ -61,7 +65,7 @@ export function barChartSvg(chart: BarChart): string {
   const height = chart.bars.length * rowHeight + 4;
   const max = Math.max(chart.fewerThanKExtent, ...chart.bars.map((b) => b.value ?? 0));
   const scale = (v: number) => Math.round((v / max) * barArea);
-  const text = (bar: Bar) => bar.note ?? (bar.status === 'shown' ? chart.format(bar.value ?? 0) : hiddenText(bar.status, chart.kMin));
+  const text = (bar: Bar) => bar.note ?? (bar.status === 'shown' ? chart.format(bar.value ?? 0) : hiddenText(bar.status, chart.kMin, chart.language));
   const alternative = chart.bars.map((b) => `${b.label}: ${text(b)}`).join('; ');
   const rows = chart.bars
     .map((bar, i) => {
@@ -96,9 +100,12 @@ export interface BandRow {
 
 export interface BandChart {
   id: string;
+  language: Language;
   title: string;
   description: string;
   bandLabels: string[];
+  /** The same bands in a few characters, over the squares ("<$20"). */
+  bandShortLabels: string[];
   rows: BandRow[];
   format(value: number): string;
   kMin: number;
@@ -116,16 +123,20 @@ export function bandChartSvg(chart: BandChart): string {
   const strip = chart.bandLabels.length * (cell + gap);
   const width = Math.max(360, strip);
   const height = top + chart.rows.length * rowHeight;
-  const short = (label: string) => label.replace(/ an hour$/, '').replace(/^Under /, '<').replace(/^Over /, '>');
+  const words = (key: string, values: Record<string, unknown> = {}) => translate(chart.language, `statistics:chart.${key}`, values);
+  const short = (j: number) => chart.bandShortLabels[j] ?? chart.bandLabels[j] ?? '';
   const header = chart.bandLabels
-    .map((label, j) => `<text x="${j * (cell + gap) + cell / 2}" y="12" font-size="9" text-anchor="middle" fill="${INK}">${escapeXml(short(label))}</text>`)
+    .map((_, j) => `<text x="${j * (cell + gap) + cell / 2}" y="12" font-size="9" text-anchor="middle" fill="${INK}">${escapeXml(short(j))}</text>`)
     .join('');
-  const text = (bar: Bar) => (bar.status === 'shown' ? chart.format(bar.value ?? 0) : hiddenText(bar.status, chart.kMin));
+  const text = (bar: Bar) => (bar.status === 'shown' ? chart.format(bar.value ?? 0) : hiddenText(bar.status, chart.kMin, chart.language));
+  const hiddenRow = (status: Exclude<FigureStatus, 'shown'>) => (status === 'fewer_than_k' ? words('fewerThanKNoBands', { kMin: chart.kMin }) : hiddenText(status, chart.kMin, chart.language));
   const rows = chart.rows
     .map((row, i) => {
       const y = top + i * rowHeight;
-      const median = row.total.status === 'shown' && row.median !== null ? `, median ${short(chart.bandLabels[row.median] ?? '')}` : '';
-      const title = row.total.status === 'shown' ? `${row.label}: ${text(row.total)} accounts${median}` : row.label;
+      const title =
+        row.total.status !== 'shown' ? row.label
+        : row.median !== null ? words('rowAccountsMedian', { row: row.label, count: text(row.total), band: short(row.median) })
+        : words('rowAccounts', { row: row.label, count: text(row.total) });
       const label = `<text x="0" y="${y + 13}" font-size="11" fill="${INK}">${escapeXml(title)}</text>`;
       const by = y + 18;
       if (row.total.status !== 'shown') {
@@ -133,8 +144,7 @@ export function bandChartSvg(chart: BandChart): string {
           row.total.status === 'fewer_than_k'
             ? `<rect x="1" y="${by}" width="${strip - gap - 2}" height="${cell}" fill="none" stroke="${MUTED}" stroke-width="1.5" stroke-dasharray="2 3"/>`
             : `<rect x="0" y="${by}" width="${strip - gap}" height="${cell}" fill="url(#${chart.id}-hatch)"/>`;
-        const words = row.total.status === 'fewer_than_k' ? `fewer than ${chart.kMin} accounts: no bands shown` : 'withheld';
-        return `${label}${mark}<text x="8" y="${by + 25}" font-size="12" fill="${MUTED}">${escapeXml(words)}</text>`;
+        return `${label}${mark}<text x="8" y="${by + 25}" font-size="12" fill="${MUTED}">${escapeXml(hiddenRow(row.total.status))}</text>`;
       }
       const total = row.total.value ?? 0;
       const squares = row.bands
@@ -153,9 +163,9 @@ export function bandChartSvg(chart: BandChart): string {
     .join('');
   const alternative = chart.rows
     .map((row) => {
-      if (row.total.status !== 'shown') return `${row.label}: ${row.total.status === 'fewer_than_k' ? `fewer than ${chart.kMin} accounts, no bands shown` : 'withheld'}`;
-      const median = row.median === null ? 'no median' : `median band ${chart.bandLabels[row.median] ?? ''}`;
-      return `${row.label}: ${median}; ${text(row.total)} accounts: ${row.bands.map((b, j) => `${chart.bandLabels[j] ?? ''} ${text(b)}`).join(', ')}`;
+      if (row.total.status !== 'shown') return `${row.label}: ${row.total.status === 'fewer_than_k' ? words('fewerThanKNoBandsList', { kMin: chart.kMin }) : hiddenText(row.total.status, chart.kMin, chart.language)}`;
+      const median = row.median === null ? words('noMedian') : words('medianBand', { band: chart.bandLabels[row.median] ?? '' });
+      return `${row.label}: ${median}; ${words('accountsCount', { count: text(row.total) })}: ${row.bands.map((b, j) => `${chart.bandLabels[j] ?? ''} ${text(b)}`).join(', ')}`;
     })
     .join('; ');
   return svg(chart.id, chart.title, `${chart.description} ${alternative}.`, width, height, header + rows);

@@ -3,7 +3,7 @@
 // says nothing the tables do not. A platform has a scorecard only where its line holds at
 // least K_MIN accounts after noise (statistics.scorecardPlatforms, drawn with the headline).
 import { platforms, scorecardPrinciples } from '../../common/vocabulary.js';
-import type { Figure, PlatformScorecard, PublishedStatistics, PublishedTableView, ScorecardStatement } from './schemas.js';
+import type { Figure, PlatformScorecard, StoredStatistics, StoredTable, ScorecardStatement } from './schemas.js';
 import { csvField, figureText } from './statistics-formats.js';
 
 /** One claim of a principle: `says` of `answered` accounts about the platform, both noisy. */
@@ -50,7 +50,7 @@ function sumOf(parts: readonly Figure[]): Figure {
   return { count: parts.reduce((a, f) => a + (f.count ?? 0), 0), status: 'shown' };
 }
 
-function statement(rule: StatementRule, table: PublishedTableView | undefined, row: number, label: string, kMin: number): ScorecardStatement {
+function statement(rule: StatementRule, table: StoredTable | undefined, row: number, label: string, kMin: number): ScorecardStatement {
   if (!table) return { key: rule.key, says: WITHHELD, answered: WITHHELD, text: 'Not yet counted: the figures predate this question.' };
   const cells = table.cells[row] ?? [];
   const answeredColumns = table.columns.map((c, i) => ({ key: c.key, i })).filter((c) => c.key !== 'not_asked');
@@ -74,7 +74,7 @@ function statement(rule: StatementRule, table: PublishedTableView | undefined, r
 const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** The platform's accounts as published, or withheld when the refresh predates the table. */
-function accountsOf(statistics: PublishedStatistics, row: number): Figure {
+function accountsOf(statistics: StoredStatistics, row: number): Figure {
   return statistics.tables.find((t) => t.id === ACCOUNTS_TABLE)?.rowTotals[row] ?? WITHHELD;
 }
 
@@ -82,7 +82,7 @@ function accountsOf(statistics: PublishedStatistics, row: number): Figure {
  * Whether a platform's line holds at least kMin accounts after noise: the condition for a
  * scorecard. Snapshots from before version 2 carry no list; their platforms have no scorecard.
  */
-export function hasScorecard(statistics: PublishedStatistics, platformKey: string): boolean {
+export function hasScorecard(statistics: StoredStatistics, platformKey: string): boolean {
   return statistics.scorecardPlatforms?.includes(platformKey) ?? false;
 }
 
@@ -92,7 +92,7 @@ export function accountsText(card: PlatformScorecard, kMin: number): string {
 }
 
 /** The scorecard of one platform (by its row in the platform tables), from one refresh's tables. */
-export function platformScorecard(statistics: PublishedStatistics, platformKey: string): PlatformScorecard {
+export function platformScorecard(statistics: StoredStatistics, platformKey: string): PlatformScorecard {
   const row = platforms.keys.indexOf(platformKey as (typeof platforms.keys)[number]);
   const label = platforms.labelOf(platformKey);
   const accounts = accountsOf(statistics, row);
@@ -112,7 +112,7 @@ export function platformScorecard(statistics: PublishedStatistics, platformKey: 
 }
 
 /** Every platform that has a scorecard in this refresh, in vocabulary order. */
-export function platformScorecards(statistics: PublishedStatistics | null): PlatformScorecard[] {
+export function platformScorecards(statistics: StoredStatistics | null): PlatformScorecard[] {
   if (!statistics) return [];
   return platforms.keys.filter((key) => hasScorecard(statistics, key)).map((key) => platformScorecard(statistics, key));
 }
@@ -123,7 +123,7 @@ export const PLATFORMS_CSV_HEADER = 'platform,principle,statement,says_count,say
  * The scorecards as tidy CSV: per platform with a scorecard, one `accounts` line (its noisy total
  * in says_count), then one line per statement. Counts are empty unless their status is `shown`.
  */
-export function platformsCsv(statistics: PublishedStatistics | null, cards: readonly PlatformScorecard[]): string {
+export function platformsCsv(statistics: StoredStatistics | null, cards: readonly PlatformScorecard[]): string {
   const lines = [
     statistics
       ? `# Offscript platform scorecards: figures last updated ${statistics.figuresUpdatedOn}; read from the published statistics tables`

@@ -26,7 +26,8 @@ import {
   readTallies,
   type FacetTallies,
 } from './statistics.js';
-import { STATISTICS_FORMAT, type PublishedStatistics } from './schemas.js';
+import { STATISTICS_FORMAT, type StoredStatistics } from './schemas.js';
+import { keysOnly } from './statistics-words.js';
 
 /** The public schedule: statistics refresh on the first day of every month (a multiple of this many months). */
 export const STATISTICS_REFRESH_MONTHS = 1;
@@ -105,7 +106,7 @@ export function slugFor(title: string): string {
 type Transaction = Parameters<Parameters<ReturnType<Kysely<Database>['transaction']>['execute']>[0]>[0];
 
 interface DrawnRefresh {
-  statistics: PublishedStatistics;
+  statistics: StoredStatistics;
 }
 
 /**
@@ -235,7 +236,7 @@ export async function releaseDueBatch(db: Kysely<Database>, rules: ReleaseRules,
     if (waiting.length === 0 && drawn === undefined) return refusal === undefined ? undefined : { refusal };
 
     // The stored snapshot, byte for byte, unless this release refreshed: the same noise in every format and every release.
-    const statistics: PublishedStatistics | null = drawn?.statistics ?? (await latestStatistics(trx))?.statistics ?? null;
+    const statistics: StoredStatistics | null = drawn?.statistics ?? (await latestStatistics(trx))?.statistics ?? null;
     const refresh = drawn !== undefined;
     const last = await trx.selectFrom('batches').select(['sequence', 'figures_from', 'figures_updated_on']).orderBy('sequence', 'desc').limit(1).executeTakeFirst();
     const sequence = (last?.sequence ?? 0) + 1;
@@ -315,14 +316,14 @@ export function startReleaseJob(
   };
 }
 
-function isCurrentSnapshot(value: unknown): value is PublishedStatistics {
+function isCurrentSnapshot(value: unknown): value is StoredStatistics {
   return typeof value === 'object' && value !== null && (value as { format?: unknown }).format === STATISTICS_FORMAT;
 }
 
 /** The latest batch and its figures; null figures before the first refresh (or from before migration 0006, whose plain nulls could not tell the hidden states apart). */
 export async function latestStatistics(db: Kysely<Database>) {
   const row = await db.selectFrom('batches').select(['id', 'sequence', 'released_on', 'statistics']).orderBy('sequence', 'desc').limit(1).executeTakeFirst();
-  return row && { batchId: row.id, sequence: row.sequence, releasedOn: row.released_on, statistics: isCurrentSnapshot(row.statistics) ? row.statistics : null };
+  return row && { batchId: row.id, sequence: row.sequence, releasedOn: row.released_on, statistics: isCurrentSnapshot(row.statistics) ? keysOnly(row.statistics) : null };
 }
 
 export interface PrivacyLedger {

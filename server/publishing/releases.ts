@@ -9,7 +9,8 @@ import type { Kysely } from 'kysely';
 import type { Database, Day } from '../db/schema.js';
 import { CodedError } from '../../common/errors.js';
 import { hiddenStatesLine, TIDY_CSV_HEADER } from './statistics-formats.js';
-import { STATISTICS_FORMAT, type PublicStory, type PublishedStatistics, type ReleaseSummary } from './schemas.js';
+import { keysOnly, statisticsIn } from './statistics-words.js';
+import { STATISTICS_FORMAT, type PublicStory, type StoredStatistics, type ReleaseSummary } from './schemas.js';
 import { storiesOfRelease } from './stories.js';
 import { EVENTS_PER_COUNT, type PrivacyBudget } from './continual-release.js';
 
@@ -26,10 +27,10 @@ export function releaseNumber(raw: string): number {
  * its shape. Snapshots from before migration 0006 (plain nulls) cannot tell the hidden states
  * apart and are not shown. A future format must stay readable here: releases are permanent.
  */
-function readableSnapshot(value: unknown): PublishedStatistics | null {
+function readableSnapshot(value: unknown): StoredStatistics | null {
   if (typeof value !== 'object' || value === null) return null;
   const { format, tables } = value as { format?: unknown; tables?: unknown };
-  return typeof format === 'number' && format >= STATISTICS_FORMAT && Array.isArray(tables) ? (value as PublishedStatistics) : null;
+  return typeof format === 'number' && format >= STATISTICS_FORMAT && Array.isArray(tables) ? keysOnly(value as StoredStatistics) : null;
 }
 
 const summaryOf = (row: { sequence: number; released_on: Day; story_count: number; figures_from: number | null; figures_updated_on: Day | null }): ReleaseSummary => ({
@@ -64,7 +65,7 @@ export interface Release extends ReleaseSummary {
   batchId: string;
   /** Null for releases made before migration 0025. */
   auditHead: AuditHead | null;
-  statistics: PublishedStatistics | null;
+  statistics: StoredStatistics | null;
   stories: PublicStory[];
 }
 
@@ -111,7 +112,8 @@ const CSV_COLUMNS: [string, string][] = [
 
 /** The codebook (Markdown): every variable and label, the cell states, the disclosure rules, K_MIN, noise and ε, the release day. */
 export function releaseCodebook(release: Release, publicOrigin: string, refreshRule: { refreshEveryMonths: number; budget: PrivacyBudget }): string {
-  const statistics = release.statistics;
+  // The codebook is English for now (its own translation is the error catalogue's work).
+  const statistics = release.statistics && statisticsIn('en', release.statistics);
   const lines = [
     `# Offscript release ${release.sequence}: codebook`,
     '',
@@ -185,7 +187,7 @@ export function releaseCodebook(release: Release, publicOrigin: string, refreshR
 }
 
 /** The codebook's rules for figures drawn by continual release: noise, thresholds, margins, and the lifetime budget. */
-function continualReleaseRules(release: NonNullable<PublishedStatistics['release']>, k: number, everyMonths: number): string[] {
+function continualReleaseRules(release: NonNullable<StoredStatistics['release']>, k: number, everyMonths: number): string[] {
   const b = release.budget;
   const confidence = Math.round(release.confidence * 100);
   return [

@@ -9,11 +9,14 @@ import { currentIntakeKey } from '../intake/service.js';
 import { pageLanguage } from '../i18n/path-language.js';
 import { translate } from '../i18n/catalogue.js';
 import { conditions, platforms, roles, taskTypes } from '../../common/vocabulary.js';
+import type { Language } from '../../common/languages.js';
+import { termLabel, termsIn } from '../i18n/vocabulary-labels.js';
 import { atomFeed, type ReleaseEntry } from './atom.js';
 import { platformScorecards } from './platforms.js';
 import { PublicResponseCache } from './cache.js';
 import { latestStatistics, lifetimeBudget, privacyLedger, STATISTICS_CONFIDENCE } from './release.js';
 import {
+  languageQuerySchema,
   releaseParamsSchema,
   releaseResponseSchema,
   releasesResponseSchema,
@@ -27,6 +30,7 @@ import {
 } from './schemas.js';
 import { headlineText, hiddenStatesLine, selectTables, statsJson, statsPageTables, tidyCsv } from './statistics-formats.js';
 import { COUNTS_ONE_ACCOUNT_MOVES, STATISTICS_TABLE_IDS } from './statistics.js';
+import { statisticsIn } from './statistics-words.js';
 import { allPublishedStories, getPublicStory, listPublishedStories, recentQuotes, storiesCsv } from './stories.js';
 import { apiReferenceOperations, wantsApiReferencePage } from './api-docs.js';
 import { figuresProvenance, getRelease, latestRelease, listReleases, releaseCitation, releaseCodebook, releaseNumber, type Release } from './releases.js';
@@ -49,12 +53,13 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
   const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
   const cache = new PublicResponseCache(db);
   const html = 'text/html; charset=utf-8';
-  const filterChoices = {
-    platforms: platforms.terms,
-    roles: roles.terms,
-    taskTypes: taskTypes.terms,
-    conditions: conditions.terms,
-  };
+  // The filters' labels in the reader's language; the values sent back are the keys.
+  const filterChoices = (language: Language) => ({
+    platforms: termsIn(language, platforms),
+    roles: termsIn(language, roles),
+    taskTypes: termsIn(language, taskTypes),
+    conditions: termsIn(language, conditions),
+  });
 
   app.get('/', async (request, reply) =>
     cache.respond(request, reply, async () => {
@@ -65,7 +70,7 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
           ...pageLanguage(request),
           title: translate(request.language, 'pages:index.title'),
           latest,
-          headline: latest?.statistics ? headlineText(latest.statistics) : undefined,
+          headline: latest?.statistics ? headlineText(request.language, latest.statistics) : undefined,
           kMin: latest?.statistics?.kMin ?? config.kMin,
           quotes: await recentQuotes(db),
         }),
@@ -84,7 +89,7 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
           ...pageLanguage(request),
           title: translate(request.language, 'pages:stories.title'),
           stories,
-          choices: filterChoices,
+          choices: filterChoices(request.language),
           query: request.query,
           nextPage: nextCursor ? `?${params.toString()}` : null,
           filtered: Object.entries(request.query).some(([k, v]) => k !== 'cursor' && Boolean(v)),
@@ -109,10 +114,10 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
           story,
           permalink: `${config.publicOrigin}/stories/${story.slug}`,
           tagLabels: [
-            ...(story.tags.platforms ?? []).map((k) => platforms.labelOf(k)),
-            ...(story.tags.roles ?? []).map((k) => roles.labelOf(k)),
-            ...(story.tags.taskTypes ?? []).map((k) => taskTypes.labelOf(k)),
-            ...(story.tags.conditions ?? []).map((k) => conditions.labelOf(k)),
+            ...(story.tags.platforms ?? []).map((k) => termLabel(request.language, platforms, k)),
+            ...(story.tags.roles ?? []).map((k) => termLabel(request.language, roles, k)),
+            ...(story.tags.taskTypes ?? []).map((k) => termLabel(request.language, taskTypes, k)),
+            ...(story.tags.conditions ?? []).map((k) => termLabel(request.language, conditions, k)),
           ],
         }),
       };
@@ -135,8 +140,8 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
           // The release that drew these figures, when they carried over to the latest one.
           figuresFrom: statistics ? (await latestRelease(db))?.figuresFrom : undefined,
           refreshRule,
-          hiddenStates: hiddenStatesLine(statistics?.kMin ?? config.kMin),
-          tables: statistics ? statsPageTables(statistics) : [],
+          hiddenStates: hiddenStatesLine(statistics?.kMin ?? config.kMin, request.language),
+          tables: statistics ? statsPageTables(request.language, statistics) : [],
         }),
       };
     }),
@@ -146,7 +151,8 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
     cache.respond(request, reply, async () => {
       const latest = await latestStatistics(db);
       const tables = selectTables(latest?.statistics ?? null, request.query.table, STATISTICS_TABLE_IDS);
-      return { type: 'text/csv; charset=utf-8', body: tidyCsv(latest, tables, config.kMin) };
+      // The query shares the JSON API's schema: ?lang= picks the labels' language here too.
+      return { type: 'text/csv; charset=utf-8', body: tidyCsv(request.query.lang ?? request.language, latest, tables, config.kMin) };
     }),
   );
 
@@ -170,10 +176,10 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
     })),
   );
 
-  app.get('/feed.atom', async (request, reply) =>
+  app.get('/feed.atom', { schema: { querystring: languageQuerySchema } }, async (request, reply) =>
     cache.respond(request, reply, async () => ({
       type: 'application/atom+xml; charset=utf-8',
-      body: atomFeed(config.publicOrigin, (await listPublishedStories(db, { limit: 50 })).stories, await scorecardReleaseEntries(db)),
+      body: atomFeed(config.publicOrigin, (await listPublishedStories(db, { limit: 50 })).stories, await scorecardReleaseEntries(db), undefined, request.query.lang ?? request.language),
     })),
   );
 
@@ -193,7 +199,7 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
     async (request, reply) =>
       cache.respondJson(request, reply, async () => {
         const latest = await latestStatistics(db);
-        return statsJson(latest, selectTables(latest?.statistics ?? null, request.query.table, STATISTICS_TABLE_IDS));
+        return statsJson(request.query.lang ?? request.language, latest, selectTables(latest?.statistics ?? null, request.query.table, STATISTICS_TABLE_IDS));
       }),
   );
 
@@ -232,8 +238,8 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
           release,
           provenance: figuresProvenance(release),
           citation: releaseCitation(release, config.publicOrigin),
-          hiddenStates: hiddenStatesLine(release.statistics?.kMin ?? config.kMin),
-          tables: release.statistics ? statsPageTables(release.statistics) : [],
+          hiddenStates: hiddenStatesLine(release.statistics?.kMin ?? config.kMin, request.language),
+          tables: release.statistics ? statsPageTables(request.language, release.statistics) : [],
         }),
       };
     }),
@@ -242,7 +248,7 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
   app.get('/releases/:n/statistics.csv', downloadAs('statistics.csv'), async (request, reply) =>
     cache.respond(request, reply, async () => {
       const release = await loadRelease(request.params.n);
-      return { type: 'text/csv; charset=utf-8', body: tidyCsv(release, release.statistics?.tables ?? [], config.kMin) };
+      return { type: 'text/csv; charset=utf-8', body: tidyCsv(request.language, release, release.statistics?.tables ?? [], config.kMin) };
     }),
   );
 
@@ -274,6 +280,7 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
         tags: ['public'],
         summary: 'One release as published: its figures, its stories and its suggested citation (permanent)',
         params: releaseParamsSchema,
+        querystring: languageQuerySchema,
         response: releaseResponseSchema,
       },
     },
@@ -284,7 +291,7 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
           release: releaseSummaryJson(summary),
           citation: releaseCitation(summary, config.publicOrigin),
           auditHead,
-          statistics,
+          statistics: statistics && statisticsIn(request.query.lang ?? request.language, statistics),
           stories: stories.map((story) =>
             story.status === 'retracted'
               ? { slug: story.slug, status: story.status }

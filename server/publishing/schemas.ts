@@ -4,6 +4,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { errorResponseSchema } from '../../common/errors.js';
 import { publicTagsSchema } from '../../common/moderation/publication-view.js';
 import { conditions, documentKinds, platforms, roles, taskTypes, verificationTiers } from '../../common/vocabulary.js';
+import { LANGUAGES } from '../../common/languages.js';
 
 // Constants the schemas below are built from live here, at the bottom of the import graph, so that
 // the services importing these schemas' types are not imported back.
@@ -101,11 +102,17 @@ export const storiesResponseSchema = {
   '4xx': errorResponseSchema,
 } as const;
 
+/** `?lang=` of the JSON API and the Atom feed: the language of labels; keys and figures are the same in every one. */
+const languageParameter = { type: 'string', enum: [...LANGUAGES], description: 'Language of the labels (keys and figures are the same in every language); the path prefix’s, or English, when absent' } as const;
+
+export const languageQuerySchema = { type: 'object', additionalProperties: false, properties: { lang: languageParameter } } as const;
+
 export const statsQuerySchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
     table: { type: 'string', maxLength: 1000, description: 'Comma-separated table ids (e.g. platform_by_pay_band,hours_band); all tables when absent' },
+    lang: languageParameter,
   },
 } as const;
 
@@ -187,8 +194,6 @@ const verificationHeadlineSchema = {
   },
 } as const;
 
-/** The headline's verification figure: the tier table's first column and its total. */
-export type VerificationHeadline = FromSchema<typeof verificationHeadlineSchema>;
 
 const publishedStatisticsSchema = {
   type: 'object',
@@ -264,8 +269,23 @@ const publishedStatisticsSchema = {
   },
 } as const;
 
-/** The published snapshot of one refresh, as a release stores it and the API sends it. */
+/** The published snapshot of one refresh with its words in one language, as the API sends it. */
 export type PublishedStatistics = FromSchema<typeof publishedStatisticsSchema>;
+
+/** A row or column as stored: its key (snapshots from before issue 31 also hold an English label, never read). */
+type StoredKey = { key: string; label?: string };
+type Words<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
+/** One table as a release stores it: keys and figures, no words (those are rendered per language at the edge). */
+export type StoredTable = Omit<Words<PublishedTableView, 'title' | 'description' | 'rowTitle' | 'columnTitle'>, 'rows' | 'columns'> & { rows: StoredKey[]; columns: StoredKey[] };
+type Headline = PublishedStatistics['headline'];
+/** A refresh's figures as a release stores them (issue 31 item 2): keys, never labels. */
+export type StoredStatistics = Omit<PublishedStatistics, 'tables' | 'headline'> & {
+  tables: StoredTable[];
+  headline: Omit<Headline, 'conditions' | 'verification'> & {
+    conditions: Words<Headline['conditions'][number], 'label'>[];
+    verification?: Words<NonNullable<Headline['verification']>, 'label'>;
+  };
+};
 
 const statisticsSnapshot = {
   ...publishedStatisticsSchema,

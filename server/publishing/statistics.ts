@@ -20,10 +20,10 @@ import {
   roles,
   statisticsTiers,
   taskTypes,
-  type Term,
+  type FactQuestion,
 } from '../../common/vocabulary.js';
 import { figureOf, medianBand, publishedAttribution, publishedShare, suppressSmallCells, type AfterNoise } from './disclosure.js';
-import { STATISTICS_FORMAT, type Figure, type MedianFigure, type PublishedStatistics, type PublishedTableView, type ShareFigure, type VerificationHeadline } from './schemas.js';
+import { STATISTICS_FORMAT, type Figure, type MedianFigure, type ShareFigure, type StoredStatistics, type StoredTable } from './schemas.js';
 import type { Epsilon } from './noise.js';
 import { errorMargin, thresholdMargin, type PrivacyBudget } from './continual-release.js';
 
@@ -77,7 +77,10 @@ export function noiseShape(release: ContinualRelease | undefined): NoiseShape {
 }
 
 /** Draws one table's counts with their noise, each count named `id/row/column`. */
-type NoisyGrid = (id: string, rows: readonly Term[], columns: readonly Term[], counts: number[][]) => number[][];
+type NoisyGrid = (id: string, rows: readonly Keyed[], columns: readonly Keyed[], counts: number[][]) => number[][];
+
+/** A row or column of a table: its key is all a snapshot stores (its words are rendered per language). */
+type Keyed = { readonly key: string };
 
 interface Drawing {
   kMin: number;
@@ -100,15 +103,23 @@ const question = (key: string) => {
  * column for version-1 accounts, and (where `byHalfYear`) by the half-year the work happened.
  * `fact` is the key in accounts.facts; two are derived from a pair of answers (queue-service.ts).
  */
+// Each table's title is in the catalogue, statistics:facts.<id>; its answers' labels under their vocabulary's name.
+const factTable = <const F extends string, const I extends string>(fact: F, id: I, vocabulary: FactQuestion['answers'], byHalfYear: boolean) => ({
+  fact,
+  id,
+  vocabulary,
+  answers: vocabulary.terms,
+  byHalfYear,
+});
 export const FACT_TABLES = [
-  { fact: 'payAgainstAdvertised', id: 'pay_against_advertised', title: 'Pay against the advertised band', answers: payAgainstAdvertised.terms, byHalfYear: true },
-  { fact: 'unpaidHours', id: 'unpaid_hours', title: 'Unpaid hours (assessments, onboarding, training)', answers: question('unpaidHours').answers.terms, byHalfYear: true },
-  { fact: 'paidShare', id: 'paid_share', title: 'Share of the time worked that was paid', answers: question('paidShare').answers.terms, byHalfYear: true },
-  { fact: 'latePay', id: 'late_pay', title: 'Pay late or missing', answers: question('latePay').answers.terms, byHalfYear: false },
-  { fact: 'endedWithoutNotice', id: 'ended_without_notice', title: 'A project ended without notice', answers: question('endedWithoutNotice').answers.terms, byHalfYear: true },
-  { fact: 'rateCut', id: 'rate_cut', title: 'Rate cut when a project relaunched or moved', answers: question('rateCut').answers.terms, byHalfYear: false },
-  { fact: 'deactivation', id: 'deactivation', title: 'Deactivation, and whether an appeal was possible', answers: deactivationOutcomes.terms, byHalfYear: true },
-  { fact: 'monitoring', id: 'monitoring', title: 'Monitoring software', answers: question('monitoring').answers.terms, byHalfYear: true },
+  factTable('payAgainstAdvertised', 'pay_against_advertised', payAgainstAdvertised, true),
+  factTable('unpaidHours', 'unpaid_hours', question('unpaidHours').answers, true),
+  factTable('paidShare', 'paid_share', question('paidShare').answers, true),
+  factTable('latePay', 'late_pay', question('latePay').answers, false),
+  factTable('endedWithoutNotice', 'ended_without_notice', question('endedWithoutNotice').answers, true),
+  factTable('rateCut', 'rate_cut', question('rateCut').answers, false),
+  factTable('deactivation', 'deactivation', deactivationOutcomes, true),
+  factTable('monitoring', 'monitoring', question('monitoring').answers, true),
 ] as const;
 
 /** Every table a refresh publishes, in order: the names `table=` accepts. */
@@ -136,7 +147,7 @@ type Tally = Map<string, number>;
 /** The key of a pair in the in-memory tallies (two facet values). */
 export const tallyKey = (a: string, b: string) => `${a}\u0000${b}`;
 
-function grid(rows: readonly Term[], columns: readonly Term[], tally: Tally): number[][] {
+function grid(rows: readonly Keyed[], columns: readonly Keyed[], tally: Tally): number[][] {
   return rows.map((r) => columns.map((c) => tally.get(tallyKey(r.key, c.key)) ?? 0));
 }
 
@@ -162,29 +173,14 @@ function noisyCells(counts: readonly number[], noisy: (index: number, count: num
   return cells;
 }
 
-function tableView(
-  id: string,
-  title: string,
-  description: string,
-  rowTitle: string,
-  columnTitle: string,
-  rows: readonly Term[],
-  columns: readonly Term[],
-  counts: number[][],
-  kMin: number,
-  shape: NoiseShape = { totalError: () => undefined },
-): PublishedTableView {
+function tableView(id: string, rows: readonly Keyed[], columns: readonly Keyed[], counts: number[][], kMin: number, shape: NoiseShape = { totalError: () => undefined }): StoredTable {
   const published = suppressSmallCells({ rowKeys: rows.map((r) => r.key), columnKeys: columns.map((c) => c.key), counts }, kMin, shape.afterNoise);
   const R = rows.length;
   const C = columns.length;
   return {
     id,
-    title,
-    description,
-    rowTitle,
-    columnTitle,
-    rows: rows.map((r) => ({ key: r.key, label: r.label })),
-    columns: columns.map((c) => ({ key: c.key, label: c.label })),
+    rows: rows.map((r) => ({ key: r.key })),
+    columns: columns.map((c) => ({ key: c.key })),
     cells: published.cells.map((row) => row.map((f) => withMargin(f, shape.cellError))),
     rowTotals: published.rowTotals.map((f) => withMargin(f, shape.totalError(C))),
     columnTotals: published.columnTotals.map((f) => withMargin(f, shape.totalError(R))),
@@ -302,14 +298,10 @@ function shareFigure(part: Figure, whole: Figure, kMin: number): ShareFigure {
  * read a changed target's tier from its platform's row 0.67 of the time (400 pairs, the better of
  * two guesses) against 0.50 from the earlier release alone; few of the other changes share a row.
  */
-function tierTable(t: AccountTallies, d: Drawing): PublishedTableView {
-  const allRow: Term[] = [{ key: 'all', label: 'All accounts' }];
+function tierTable(t: AccountTallies, d: Drawing): StoredTable {
+  const allRow: Keyed[] = [{ key: 'all' }];
   return tableView(
     'verification_tier',
-    'Accounts, by verification tier',
-    'Accounts by whether a moderator saw documents supporting them (a pay record, platform message, contract or task screenshot the source attached). “No documents recorded” says nothing against an account: most sources send none. Not split by platform or role: so few accounts per line would let a change between releases tell one account’s tier.',
-    'Accounts',
-    'Verification tier',
     allRow,
     statisticsTiers.terms,
     d.noisyGrid('verification_tier', allRow, statisticsTiers.terms, [statisticsTiers.keys.map((tier) => t.tiers.get(tier) ?? 0)]),
@@ -323,10 +315,10 @@ function tierTable(t: AccountTallies, d: Drawing): PublishedTableView {
  * noise). In one row a small cell is its column's total, which says `fewer_than_k` where the cell
  * itself is withheld by the group rule.
  */
-function verificationHeadline(table: PublishedTableView, kMin: number): VerificationHeadline {
+function verificationHeadline(table: StoredTable, kMin: number): NonNullable<StoredStatistics['headline']['verification']> {
   const documentsSeen = table.columnTotals[0]!;
   const accounts = table.rowTotals[0]!;
-  return { label: statisticsTiers.labelOf('documents_seen'), documentsSeen, accounts, share: shareFigure(documentsSeen, accounts, kMin) };
+  return { documentsSeen, accounts, share: shareFigure(documentsSeen, accounts, kMin) };
 }
 
 function medianFigure(noisyRow: readonly number[], total: Figure): MedianFigure {
@@ -337,13 +329,9 @@ function medianFigure(noisyRow: readonly number[], total: Figure): MedianFigure 
 }
 
 /** The tables of account version 2: accounts by version, and each counted fact by platform and by half-year. */
-function version2Tables(t: AccountTallies, d: Drawing, today: Day): PublishedTableView[] {
+function version2Tables(t: AccountTallies, d: Drawing, today: Day): StoredTable[] {
   const versionTable = tableView(
     'platform_by_account_version',
-    'Accounts, by platform and version of the form',
-    'Accounts naming each platform. Version-1 accounts came before the newer questions: in their tables they count as “not asked”, never as “no”. An account naming two platforms counts once for each.',
-    'Platform',
-    'Version of the form',
     platforms.terms,
     accountVersions.terms,
     d.noisyGrid('platform_by_account_version', platforms.terms, accountVersions.terms, grid(platforms.terms, accountVersions.terms, t.platformVersions)),
@@ -351,7 +339,7 @@ function version2Tables(t: AccountTallies, d: Drawing, today: Day): PublishedTab
     d.shape,
   );
   const factTables = FACT_TABLES.map((f) => {
-    const columns: Term[] = [...f.answers, NOT_ASKED];
+    const columns: Keyed[] = [...f.answers, NOT_ASKED];
     const tally: Tally = new Map();
     for (const platform of platforms.keys) {
       for (const answer of f.answers) tally.set(tallyKey(platform, answer.key), t.platformFacts.get(tallyKey(`${platform}:${f.fact}`, answer.key)) ?? 0);
@@ -359,10 +347,6 @@ function version2Tables(t: AccountTallies, d: Drawing, today: Day): PublishedTab
     }
     return tableView(
       `platform_by_${f.id}`,
-      `${f.title}, by platform`,
-      `${f.title}, by platform. “Not asked”: accounts from before the question existed. Accounts that skipped the question are not counted. An account naming two platforms counts once for each.`,
-      'Platform',
-      'Answer',
       platforms.terms,
       columns,
       d.noisyGrid(`platform_by_${f.id}`, platforms.terms, columns, grid(platforms.terms, columns, tally)),
@@ -370,7 +354,7 @@ function version2Tables(t: AccountTallies, d: Drawing, today: Day): PublishedTab
       d.shape,
     );
   });
-  const halfYears: Term[] = halfYearsUpTo(new Date(`${today}T00:00:00Z`)).map((h) => ({ key: h, label: h.replace('-H1', ', first half').replace('-H2', ', second half') }));
+  const halfYears: Keyed[] = halfYearsUpTo(new Date(`${today}T00:00:00Z`)).map((h) => ({ key: h }));
   const halfYearTables = FACT_TABLES.filter((f) => f.byHalfYear).map((f) => {
     const tally: Tally = new Map();
     for (const halfYear of halfYears) {
@@ -378,10 +362,6 @@ function version2Tables(t: AccountTallies, d: Drawing, today: Day): PublishedTab
     }
     return tableView(
       `half_year_by_${f.id}`,
-      `${f.title}, by half-year`,
-      `${f.title}, by the half-year the work happened (version-2 accounts that gave one).`,
-      'Half-year',
-      'Answer',
       halfYears,
       f.answers,
       d.noisyGrid(`half_year_by_${f.id}`, halfYears, f.answers, grid(halfYears, f.answers, tally)),
@@ -404,7 +384,7 @@ export function drawStatistics(
   epsilonPerCount: number,
   today: Day = todayUtc(),
   options: DrawOptions = {},
-): PublishedStatistics {
+): StoredStatistics {
   const noisy = (cell: string, count: number): number => {
     options.record?.set(cell, count);
     return count + noise(cell);
@@ -420,10 +400,6 @@ export function drawStatistics(
   const payCounts = noisyGrid('platform_by_pay_band', platforms.terms, payBands.terms, grid(platforms.terms, payBands.terms, t.platformPay));
   const payTable = tableView(
     'platform_by_pay_band',
-    'Pay per hour, by platform',
-    'Accounts naming each platform, by the pay band they reported. An account naming two platforms counts once for each.',
-    'Platform',
-    'Pay per hour',
     platforms.terms,
     payBands.terms,
     payCounts,
@@ -441,10 +417,6 @@ export function drawStatistics(
     }
     return tableView(
       `platform_by_${condition.key}`,
-      `${condition.label}, by platform`,
-      `Answers to “${condition.label}”, by platform. An account naming two platforms counts once for each.`,
-      'Platform',
-      'Answer',
       platforms.terms,
       conditionAnswers.terms,
       noisyGrid(`platform_by_${condition.key}`, platforms.terms, conditionAnswers.terms, grid(platforms.terms, conditionAnswers.terms, tally)),
@@ -455,23 +427,15 @@ export function drawStatistics(
 
   const roleTask = tableView(
     'role_by_task_type',
-    'Kinds of task, by former role',
-    'Accounts by former industry role and the kinds of task they did. An account naming two task types counts once for each.',
-    'Former role',
-    'Task type',
     roles.terms,
     taskTypes.terms,
     noisyGrid('role_by_task_type', roles.terms, taskTypes.terms, grid(roles.terms, taskTypes.terms, t.roleTask)),
     kMin,
     shape,
   );
-  const allRow: Term[] = [{ key: 'all', label: 'All accounts' }];
+  const allRow: Keyed[] = [{ key: 'all' }];
   const hours = tableView(
     'hours_band',
-    'Hours per week',
-    'Accounts by the hours per week they reported.',
-    'Accounts',
-    'Hours per week',
     allRow,
     hoursBands.terms,
     noisyGrid('hours_band', allRow, hoursBands.terms, grid(allRow, hoursBands.terms, t.hours)),
@@ -483,7 +447,7 @@ export function drawStatistics(
   const accounts = withMargin(figureOf(Math.max(0, noisy('headline/accounts', t.accounts)), kMin, shape.afterNoise?.cellMargin), shape.cellError);
   const namedByKMin = platforms.keys.filter((p) => noisy(`headline/platform/${p}`, t.facets.platforms.get(p) ?? 0) >= showFrom);
   const shownPlatforms = namedByKMin.length;
-  const statistics: PublishedStatistics = {
+  const statistics: StoredStatistics = {
     format: STATISTICS_FORMAT,
     kMin,
     figuresUpdatedOn: today,
@@ -498,7 +462,7 @@ export function drawStatistics(
         const row = suppressSmallCells({ rowKeys: [c.key], columnKeys: [...conditionAnswers.keys], counts: [answers] }, kMin, shape.afterNoise);
         const yes = withMargin(row.cells[0]![0]!, shape.cellError);
         const answered = withMargin(row.rowTotals[0]!, shape.totalError(conditionAnswers.keys.length));
-        return { key: c.key, label: c.label, yes, answered, share: shareFigure(yes, answered, kMin) };
+        return { key: c.key, yes, answered, share: shareFigure(yes, answered, kMin) };
       }),
     },
     tables: [payTable, ...conditionTables, roleTask, hours],
@@ -515,7 +479,7 @@ export function drawStatistics(
 }
 
 /** A refresh's noise, the counts one account moves and the lifetime budget, as published with it. */
-function releaseSummary(release: ContinualRelease, shape: NoiseShape): NonNullable<PublishedStatistics['release']> {
+function releaseSummary(release: ContinualRelease, shape: NoiseShape): NonNullable<StoredStatistics['release']> {
   return {
     refresh: release.refresh,
     nodesPerCount: release.nodesPerCount,

@@ -414,7 +414,7 @@ describe('the no-JavaScript form, POST /status', () => {
 
   it('unknown words: the same generic 404', async () => {
     // A receipt drawn but never sent.
-    const words = receiptWordsFromEntropy(drawReceiptEntropy(sodium));
+    const words = receiptWordsFromEntropy(drawReceiptEntropy(sodium), 'en');
     const response = await form({ words: words.join(' '), action: 'view' });
     expect(response.statusCode).toBe(404);
     expect(response.body).toContain(UNKNOWN_RECEIPT_MESSAGE);

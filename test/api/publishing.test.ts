@@ -1,4 +1,5 @@
 // The public side: batch releases, disclosure control as published, feeds, API and caching.
+import { formatDay } from '../../server/i18n/locale-format.js';
 import { randomUUID } from 'node:crypto';
 import { parseAtomFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,7 +138,7 @@ describe('disclosure control as published', () => {
     expect(afterAdded.batch).toBe((before.batch ?? 0) + 1);
     expect(numbersOf(afterAdded)).toBe(numbersOf(before));
     expect((await t.app.inject({ url: '/stats' })).body).toContain(
-      `Figures last updated ${before.statistics!.figuresUpdatedOn} (<a href="/releases/${before.batch}">release ${before.batch}</a>), carried over unchanged`,
+      `Figures last updated ${formatDay('en', before.statistics!.figuresUpdatedOn)} (<a href="/releases/${before.batch}">release ${before.batch}</a>), carried over unchanged`,
     );
 
     const one = await t.database.db.selectFrom('accounts').select('id').where('withdrawn_on', 'is', null).where('pay_band', '=', '60_89').limit(1).executeTakeFirstOrThrow();

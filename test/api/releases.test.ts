@@ -1,5 +1,6 @@
 // Releases for journalists (issue 16): permanent pages at /releases/N with a data package,
 // the list at /releases, the JSON forms, /stats' contents, and the API reference at /api/docs.
+import { formatDay } from '../../server/i18n/locale-format.js';
 import { parse } from 'csv-parse/sync';
 import { parseAtomFeed } from 'feedsmith';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,7 +115,7 @@ describe('releases', () => {
     expect(page).toContain(`Figures last updated ${DAY_1} (release 1), carried over unchanged.`);
     expect((await get('/releases/2/codebook.md')).body).toContain(`Figures last updated ${DAY_1} (release 1)`);
     expect((await get('/stats')).body).toContain(
-      `Figures last updated ${DAY_1} (<a href="/releases/1">release 1</a>), carried over unchanged to <a href="/releases/2">release 2</a> (released ${DAY_2})`,
+      `Figures last updated ${formatDay('en', DAY_1)} (<a href="/releases/1">release 1</a>), carried over unchanged to <a href="/releases/2">release 2</a> (released ${formatDay('en', DAY_2)})`,
     );
     expect(await releaseOne()).toEqual(first);
   });

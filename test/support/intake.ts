@@ -69,7 +69,7 @@ export async function sealForTest(key: IntakeKey, account: Account = sampleAccou
   const { lookupToken, replyKeyPair, withdrawalTag } = deriveReceiptKeys(sodium, entropy);
   const tag = toBase64(sodium, withdrawalTag);
   return {
-    words: receiptWordsFromEntropy(entropy),
+    words: receiptWordsFromEntropy(entropy, 'en'),
     lookupToken,
     withdrawalTag: tag,
     body: {

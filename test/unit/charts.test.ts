@@ -15,7 +15,7 @@ function marksOf(svg: string, label: string): string {
 }
 
 describe('barChartSvg', () => {
-  const svg = barChartSvg({ id: 'c', title: 'T', description: 'D.', bars, format: (n) => `about ${n}`, fewerThanKExtent: 10, kMin: 11 });
+  const svg = barChartSvg({ id: 'c', language: 'en', title: 'T', description: 'D.', bars, format: (n) => `about ${n}`, fewerThanKExtent: 10, kMin: 11 });
 
   it('draws a count as a filled bar, zero as a tick, fewer than K as a dotted outline, withheld as hatching', () => {
     expect(marksOf(svg, 'Mercor')).toMatch(/<rect [^>]*fill="#7a2e0e"/);
@@ -35,9 +35,11 @@ describe('bandChartSvg', () => {
   it('outlines the median band, shades the rest by share, and draws hidden rows as one block', () => {
     const svg = bandChartSvg({
       id: 'p',
+      language: 'en',
       title: 'Median pay band, by platform',
       description: 'D.',
       bandLabels: ['Under $20 an hour', '$20–39 an hour', '$40–59 an hour'],
+      bandShortLabels: ['<$20', '$20–39', '$40–59'],
       rows: [
         {
           label: 'Mercor',

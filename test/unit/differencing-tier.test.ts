@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../server/db/day.js';
 import { EPSILON_PER_COUNT, geometricNoise } from '../../server/publishing/noise.js';
-import type { Figure, PublishedStatistics } from '../../server/publishing/schemas.js';
+import type { Figure, StoredStatistics } from '../../server/publishing/schemas.js';
 import { drawStatistics } from '../../server/publishing/statistics.js';
 import { statisticsTiers } from '../../common/vocabulary.js';
 import { DAY, differenceMass, EPSILON, K, randomAccount } from '../support/differencing.js';
@@ -40,7 +40,7 @@ function tierAttack(seed: string, pairs: number, options: { noise: boolean; othe
     const later = drawStatistics(talliesOf(after), K, noiseOf('later'), EPSILON, addDays(DAY, 7));
     const sign = withdrawing ? -1 : 1;
 
-    const cellsOf = (s: PublishedStatistics): Figure[] => s.tables.find((t) => t.id === 'verification_tier')!.cells[0]!;
+    const cellsOf = (s: StoredStatistics): Figure[] => s.tables.find((t) => t.id === 'verification_tier')!.cells[0]!;
     // The headline repeats the table: the same draws, so no more evidence (checked here).
     expect(later.headline.verification?.documentsSeen).toEqual(cellsOf(later)[0]);
     const a = cellsOf(earlier);
@@ -99,7 +99,6 @@ describe('a simulated adversary after the verification tier (issue 18)', () => {
     expect(table.columns.map((c) => c.key)).toEqual([...statisticsTiers.keys]);
     expect(table.cells[0]).toEqual([{ count: 60, status: 'shown' }, { count: 140, status: 'shown' }]);
     expect(s.headline.verification).toEqual({
-      label: 'A moderator saw supporting documents',
       documentsSeen: { count: 60, status: 'shown' },
       accounts: { count: 200, status: 'shown' },
       share: { share: 0.3, status: 'shown' },

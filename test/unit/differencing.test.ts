@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { addDays } from '../../server/db/day.js';
 import { EPSILON_PER_COUNT, geometricNoise } from '../../server/publishing/noise.js';
 import { lastScheduledDay, statisticsRefreshDue } from '../../server/publishing/release.js';
-import type { PublishedStatistics } from '../../server/publishing/schemas.js';
+import type { StoredStatistics } from '../../server/publishing/schemas.js';
 import { COUNTS_ONE_ACCOUNT_MOVES, drawStatistics } from '../../server/publishing/statistics.js';
 import { payBands } from '../../common/vocabulary.js';
 import { seededRandomIntegers, seededUnit } from '../support/seeded-random.js';
@@ -30,7 +30,7 @@ describe('statisticsRefreshDue (continual release: a fixed public schedule)', ()
   });
 });
 
-const payTable = (s: PublishedStatistics) => s.tables.find((t) => t.id === 'platform_by_pay_band')!;
+const payTable = (s: StoredStatistics) => s.tables.find((t) => t.id === 'platform_by_pay_band')!;
 
 describe('one refresh', () => {
   it('adds up: every shown total is the sum of its noisy cells, and no shown count is 1..K−1', () => {
@@ -103,7 +103,7 @@ describe('a simulated adversary holding two consecutive refreshes', () => {
       const platform = target.platforms[0]!;
 
       // Pay band. The row of the target's platform in each release.
-      const rowOf = (s: PublishedStatistics) => {
+      const rowOf = (s: StoredStatistics) => {
         const table = payTable(s);
         return table.cells[table.rows.findIndex((r) => r.key === platform)]!;
       };
@@ -132,7 +132,7 @@ describe('a simulated adversary holding two consecutive refreshes', () => {
       score.payAdversary += Math.max(likelihoodGuess === truth ? 1 : 0, bayesGuess === truth ? 1 : 0);
 
       // One yes/no condition (NDA signed): the platform's row of that table and the headline.
-      const conditionRow = (s: PublishedStatistics) => {
+      const conditionRow = (s: StoredStatistics) => {
         const table = s.tables.find((t) => t.id === 'platform_by_nda_signed')!;
         return table.cells[table.rows.findIndex((r) => r.key === platform)]!;
       };
@@ -182,7 +182,7 @@ describe('a simulated adversary holding two consecutive refreshes', () => {
       const others = Array.from({ length: K - 1 }, () => randomAccount(unit, { platforms: ['outlier'] }));
       const earlier = drawStatistics(talliesOf(population), K, () => 0, EPSILON, DAY);
       const later = drawStatistics(talliesOf([...population, target, ...others]), K, () => 0, EPSILON, DAY);
-      const row = (s: PublishedStatistics) => payTable(s).cells[0]!;
+      const row = (s: StoredStatistics) => payTable(s).cells[0]!;
       const grew = row(later).findIndex((f, i) => f.status === 'shown' && row(earlier)[i]!.status === 'shown' && (f.count ?? 0) > (row(earlier)[i]!.count ?? 0));
       if (payBands.keys[grew] === target.payBand) hits++;
     }

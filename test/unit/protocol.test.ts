@@ -50,7 +50,7 @@ const codeOf = protocolErrorCodeOf;
 describe('receipt known-answer vectors (test/vectors/receipt-v1.json)', () => {
   it.each(vectors.map((v) => [v.entropyHex, v] as const))('entropy %s', (_hex, vector) => {
     const entropy = sodium.from_hex(vector.entropyHex);
-    expect(receiptWordsFromEntropy(entropy).join(' ')).toBe(vector.words);
+    expect(receiptWordsFromEntropy(entropy, 'en').join(' ')).toBe(vector.words);
     expect(sodium.to_hex(entropyFromReceiptWords(vector.words))).toBe(vector.entropyHex);
     const keys = deriveReceiptKeys(sodium, entropy);
     expect(toBase64(sodium, keys.lookupToken)).toBe(vector.lookupTokenBase64);
@@ -98,7 +98,7 @@ describe('receipt words', () => {
     const tokens = new Set<string>();
     for (let i = 0; i < 50; i++) {
       const entropy = drawReceiptEntropy(sodium);
-      const words = receiptWordsFromEntropy(entropy);
+      const words = receiptWordsFromEntropy(entropy, 'en');
       expect(words).toHaveLength(12);
       expect(entropyFromReceiptWords(words.join(' '))).toEqual(entropy);
       tokens.add(toBase64(sodium, deriveReceiptKeys(sodium, entropy).lookupToken));
@@ -174,7 +174,7 @@ describe('sealing', () => {
     const entropy = drawReceiptEntropy(sodium);
     const { replyKeyPair } = deriveReceiptKeys(sodium, entropy);
     const sealed = sealMessage(sodium, 'Which platform was this?', replyKeyPair.publicKey);
-    const again = deriveReceiptKeys(sodium, entropyFromReceiptWords(receiptWordsFromEntropy(entropy).join(' ')));
+    const again = deriveReceiptKeys(sodium, entropyFromReceiptWords(receiptWordsFromEntropy(entropy, 'en').join(' ')));
     expect(openMessage(sodium, sealed, again.replyKeyPair).body).toBe('Which platform was this?');
   });
 });
@@ -199,11 +199,11 @@ describe('encoding and fingerprints', () => {
 describe('receipt word suggestions', () => {
   it('offers the listed words a typo may have meant, and nothing for a listed word', async () => {
     const { suggestReceiptWords } = await import('../../common/protocol/receipt.js');
-    expect(suggestReceiptWords('abandon')).toEqual([]);
-    expect(suggestReceiptWords('ABANDN')[0]).toBe('abandon'); // a letter missing
-    expect(suggestReceiptWords('abandno')[0]).toBe('abandon'); // two letters swapped
-    expect(suggestReceiptWords('zebrx')).toContain('zebra');
-    expect(suggestReceiptWords('aba')).toEqual(['abandon']); // still typing
-    expect(suggestReceiptWords('qqqqqqqq')).toEqual([]);
+    expect(suggestReceiptWords('abandon', 'en')).toEqual([]);
+    expect(suggestReceiptWords('ABANDN', 'en')[0]).toBe('abandon'); // a letter missing
+    expect(suggestReceiptWords('abandno', 'en')[0]).toBe('abandon'); // two letters swapped
+    expect(suggestReceiptWords('zebrx', 'en')).toContain('zebra');
+    expect(suggestReceiptWords('aba', 'en')).toEqual(['abandon']); // still typing
+    expect(suggestReceiptWords('qqqqqqqq', 'en')).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import { cardText, PASTED_FORMATS } from '../support/receipt-paste.js';
 
 const sodium = await loadSodium();
 const entropy = drawReceiptEntropy(sodium);
-const words = receiptWordsFromEntropy(entropy);
+const words = receiptWordsFromEntropy(entropy, 'en');
 
 describe('receipt words pasted', () => {
   it.each(Object.entries(PASTED_FORMATS))('%s: the same receipt', (_format, paste) => {

@@ -9,7 +9,7 @@ import { countedFacts } from '../../server/moderation/queue-service.js';
 import type { PublishedTable } from '../../server/publishing/disclosure.js';
 import { EPSILON_PER_COUNT, epsilonValue, geometricNoise } from '../../server/publishing/noise.js';
 import { platformScorecard, platformScorecards } from '../../server/publishing/platforms.js';
-import type { PublishedTableView } from '../../server/publishing/schemas.js';
+import type { StoredTable as PublishedTableView } from '../../server/publishing/schemas.js';
 import { drawStatistics, FACT_TABLES, STATISTICS_TABLE_IDS } from '../../server/publishing/statistics.js';
 import { augmentedFigures, augmentedRaw, derivableEntries, linesOf } from '../support/disclosure-checks.js';
 import { seededRandomIntegers } from '../support/seeded-random.js';

@@ -9,11 +9,12 @@ import { codedErrorMessage, refusalMessage } from '../../common/error-messages.j
 import { toBase64 } from '../../common/protocol/encoding.js';
 import { sealAccount, type SealedAccount } from '../../common/protocol/envelope.js';
 import { deriveReceiptKeys, drawReceiptEntropy, receiptWordsFromEntropy } from '../../common/protocol/receipt.js';
+import { pageLanguage } from './page-language.js';
 import { loadSodium, type Sodium } from '../../common/protocol/sodium.js';
 import type { AttachmentsField } from './attachments/attach.js';
 import { sealAndUpload, UploadRefused } from './attachments/upload.js';
 import { checkedIntakeKey, IntakeKeyMismatch, showComputedFingerprint } from './intake-fingerprint.js';
-import { attachWordSuggestions, receiptMismatch } from './receipt-words.js';
+import { attachWordSuggestions, receiptMismatch, receiptWordMessage } from './receipt-words.js';
 import { element } from './page-element.js';
 import { word } from './page-words.js';
 
@@ -121,7 +122,8 @@ export async function sealAndSend(
   const sodium = await loadSodium();
   const entropy = drawReceiptEntropy(sodium);
   try {
-    const words = receiptWordsFromEntropy(entropy);
+    // In the page's language: the same entropy and keys, spelled in its official BIP-39 list.
+    const words = receiptWordsFromEntropy(entropy, pageLanguage());
     const outcome = await sendEnvelope(sodium, form, entropy, fields, attachments, progress);
     return { words, outcome };
   } finally {
@@ -158,7 +160,7 @@ export function showReceipt(words: readonly string[], outcome: 'stored' | 'uncon
   attachWordSuggestions(checkWords, element('check-words-suggestions'));
   checkForm.addEventListener('submit', (event) => {
     event.preventDefault();
-    checkResult.textContent = receiptMismatch(checkWords.value, words) ?? word('submit:browser.wordsMatch');
+    checkResult.textContent = receiptMismatch(checkWords.value, words) ?? receiptWordMessage('wordsMatch');
   });
   element<HTMLButtonElement>('print-receipt').addEventListener('click', () => window.print());
   printWithNeutralTitle();

@@ -79,6 +79,10 @@ const MONTH_WORDS = new Set([
   'oct',
   'nov',
   'dec',
+  // Spanish and Portuguese (issue 31): "Marzo", "Setembro" are months, not names.
+  'enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto', 'septiembre', 'setiembre', 'octubre',
+  'noviembre', 'diciembre', 'janeiro', 'fevereiro', 'março', 'maio', 'junho', 'julho', 'setembro', 'outubro',
+  'novembro', 'dezembro', 'ene', 'fev', 'abr', 'mai', 'ago', 'set', 'out', 'dic', 'dez',
 ]);
 
 const WEEKDAY_WORDS = new Set([
@@ -98,6 +102,9 @@ const WEEKDAY_WORDS = new Set([
   'fri',
   'sat',
   'sun',
+  'lunes', 'martes', 'miércoles', 'miercoles', 'jueves', 'viernes', 'sábado', 'sabado', 'domingo',
+  'segunda', 'terça', 'terca', 'quarta', 'quinta', 'sexta', 'segunda-feira', 'terça-feira', 'quarta-feira',
+  'quinta-feira', 'sexta-feira',
 ]);
 
 /**
@@ -154,6 +161,10 @@ const ROLE_NOUN_LIST = [
   'reviewer', 'admin', 'rep', 'representative', 'lawyer', 'attorney', 'head writer', 'co-ep', 'teammate',
   'coworker', 'co-worker', 'assistant', 'queue manager', 'point of contact', 'handler', 'trainer', 'onboarder',
   'mom', 'dad', 'wife', 'husband', 'sister', 'brother', 'cousin', 'roommate', 'spouse',
+  // Spanish and Portuguese (issue 31): "mi jefa Lucía", "o recrutador João".
+  'jefe', 'jefa', 'supervisora', 'gerente', 'reclutador', 'reclutadora', 'compañero', 'compañera', 'coordinador',
+  'coordinadora', 'encargado', 'encargada', 'amigo', 'amiga', 'colega', 'chefe', 'recrutador', 'recrutadora',
+  'gestor', 'gestora', 'líder', 'coordenador', 'coordenadora', 'revisor', 'revisora',
 ];
 /** Role nouns, matching a lower-case or capitalised first letter ("My agent", "Agent"). */
 const ROLE_NOUNS = `(?:${ROLE_NOUN_LIST.map((w) => `[${w.charAt(0).toUpperCase()}${w.charAt(0)}]${w.slice(1)}`).join('|')})`;
@@ -385,6 +396,13 @@ const MONTH =
   '(?:jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\\.?)';
 const DAY = '(?:3[01]|[12]\\d|0?[1-9])(?:st|nd|rd|th)?';
 const YEAR = '(?:19|20)\\d{2}';
+const FULL_MONTH_ES_PT =
+  '(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|' +
+  'janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro)';
+/** Abbreviations only after "de" ("5 de ene."): on their own "set" and "out" are English words. */
+const MONTH_ES_PT = `(?:${FULL_MONTH_ES_PT}|(?:ene|feb|fev|mar|abr|may|mai|jun|jul|ago|sept|sep|set|oct|out|nov|dic|dez|jan)\\.?)`;
+/** "1º de maio": Portuguese writes the first of the month as an ordinal. */
+const DAY_ES_PT = '(?:3[01]|[12]\\d|0?[1-9])[º°ª]?';
 
 const DATE_RES: RegExp[] = [
   // March 3rd, March 3, 2024, Sept 14, 2023
@@ -397,6 +415,10 @@ const DATE_RES: RegExp[] = [
   new RegExp(`(?<![\\w.\\/-])${YEAR}([-/.])(?:0?[1-9]|1[0-2])\\1(?:3[01]|[12]\\d|0?[1-9])(?![\\w]|[-/.]\\d)`, 'g'),
   // 03/03/2024, 3/3/24, 12.09.2024, 12-09-2024
   /(?<![\w./-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\w]|[-/.]\d)/g,
+  // Spanish and Portuguese: 3 de marzo de 2024, 1º de maio, 5 de ene.
+  new RegExp(`(?<![\\p{L}\\p{N}.,$€£])${DAY_ES_PT}\\s+de\\s+${MONTH_ES_PT}(?:,?\\s+(?:de|del)\\s+${YEAR})?(?![\\p{L}])`, 'giu'),
+  // septiembre de 2023, março de 2024
+  new RegExp(`(?<![\\p{L}])${FULL_MONTH_ES_PT}\\s+(?:de|del)\\s+${YEAR}(?![\\p{N}])`, 'giu'),
 ];
 
 function plausibleDayMonth(a: number, b: number): boolean {
@@ -431,11 +453,18 @@ function findDates(text: string): Span[] {
 /* Money                                                                    */
 /* ------------------------------------------------------------------------ */
 
-const AMOUNT = '(?:\\d{1,3}(?:,\\d{3})+(?:\\.\\d{1,2})?|\\d+(?:\\.\\d+)?)(?:\\s?(?:[kKmM]|million|thousand|grand)(?![\\p{L}]))?';
+// "1.200,50" (a dot between thousands, a decimal comma: Spanish and Portuguese) before "1,200.50".
+const AMOUNT = '(?:\\d{1,3}(?:\\.\\d{3})+(?:,\\d{1,2})?|\\d{1,3}(?:,\\d{3})+(?:\\.\\d{1,2})?|\\d+,\\d{1,2}(?!\\d)|\\d+(?:\\.\\d+)?)(?:\\s?(?:[kKmM]|million|thousand|grand)(?![\\p{L}]))?';
 const RATE_UNITS = '(?:hour|hr|h|task|day|week|wk|month|mo|year|yr|page|script|episode|ep|word|minute|min|item|hit)s?';
-const RATE = `(?:\\s?/\\s?${RATE_UNITS}(?![\\p{L}])|\\s+(?:per|an|a)\\s+${RATE_UNITS}(?![\\p{L}]))?`;
-const CURRENCY_CODE = '(?:USD|EUR|GBP|CAD|AUD|NZD|MXN|COP|INR|CHF|usd|eur|gbp|cad|aud)';
-const CURRENCY_WORD = '(?:dollars?|bucks|euros?|pounds?|quid|pesos?|rupees?|USD|EUR|GBP|CAD|AUD|NZD|MXN|COP|INR|CHF|usd|eur|gbp|cad|aud)';
+const RATE_UNITS_ES_PT =
+  '(?:horas?|d[ií]as?|semanas?|mes|meses|mês|a[ñn]os?|tareas?|tarefas?|p[áa]ginas?|epis[óo]dios?|palabras?|palavras?|minutos?)';
+const RATE =
+  `(?:\\s?/\\s?(?:${RATE_UNITS}|${RATE_UNITS_ES_PT})(?![\\p{L}])|\\s+(?:per|an|a)\\s+${RATE_UNITS}(?![\\p{L}])` +
+  `|\\s+(?:por|al|a la|la|ao|à|cada)\\s+${RATE_UNITS_ES_PT}(?![\\p{L}]))?`;
+const CURRENCY_CODE = '(?:USD|EUR|GBP|CAD|AUD|NZD|MXN|COP|INR|CHF|BRL|ARS|CLP|PEN|VES|UYU|usd|eur|gbp|cad|aud|mxn|brl)';
+const CURRENCY_WORD =
+  '(?:dollars?|bucks|euros?|pounds?|quid|pesos?|rupees?|d[óo]lar(?:es)?|reais|soles|bol[íi]vares|' +
+  'USD|EUR|GBP|CAD|AUD|NZD|MXN|COP|INR|CHF|BRL|ARS|CLP|PEN|VES|UYU|usd|eur|gbp|cad|aud|mxn|brl)';
 
 const NUMBER_WORD =
   '(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|' +
@@ -447,7 +476,7 @@ const MONEY_RES: RegExp[] = [
   // forty bucks, twenty-five dollars an hour, a few hundred euros
   new RegExp(`(?<![\\p{L}])${NUMBER_WORD}\\s+(?:dollars|bucks|euros|pounds|quid|grand)(?![\\p{L}])${RATE}`, 'giu'),
   // $45, $45/hour, US$1,200, €20, £18/hour, $0.80 per task
-  new RegExp(`(?<![\\p{L}\\p{N}])(?:US|CA|C|A|NZ|MX)?[$€£¥₹]\\s?${AMOUNT}${RATE}`, 'gu'),
+  new RegExp(`(?<![\\p{L}\\p{N}])(?:US|CA|C|A|NZ|MX|R|COL)?[$€£¥₹]\\s?${AMOUNT}${RATE}`, 'gu'),
   // USD 30, EUR 1,000
   new RegExp(`(?<![\\p{L}\\p{N}])${CURRENCY_CODE}\\s?${AMOUNT}${RATE}`, 'gu'),
   // 45 dollars, 18 USD, 20 €
@@ -603,7 +632,7 @@ const INITIAL_SURNAME_RE = new RegExp(`(?<![\\p{L}.])\\p{Lu}\\.\\s?${NAME_WORD}(
 const ROLE_NAME_RE = new RegExp(
   `(?<![\\p{L}])${ROLE_NOUNS}` +
     // "our supervisor on that show, Tomasz", "my agent, Ruth", "Queue manager: Alicia", "lead was Priya"
-    `(?:(?:[ \\t]+(?:on|at|from|for|in)(?:[ \\t]+\\p{Ll}+){1,3})?[ \\t]*[,:][ \\t]*|[ \\t]+(?:(?:was|is|named|called)[ \\t]+)?)` +
+    `(?:(?:[ \\t]+(?:on|at|from|for|in)(?:[ \\t]+\\p{Ll}+){1,3})?[ \\t]*[,:][ \\t]*|[ \\t]+(?:(?:was|is|named|called|llamado|llamada|chamado|chamada)[ \\t]+)?)` +
     `(${NAME_WORD}(?:[ \\t]+${NAME_WORD}){0,2})`,
   'gu',
 );
