@@ -98,7 +98,11 @@ export const consents = vocabulary([
 
 // The verification tier (issue 18): recorded at acceptance by a moderator who opened the
 // account's attached files; labels read after "a" in the published sentence.
-export const verificationTiers = vocabulary([{ key: 'documents_seen', label: 'A moderator saw documents supporting this account' }]);
+export const verificationTiers = vocabulary([
+  { key: 'documents_seen', label: 'A moderator saw documents supporting this account' },
+  // Issue 33: a moderator's browser verified the DKIM signature of an email from the named platform.
+  { key: 'verified_email', label: 'Backed by an email the platform signed' },
+]);
 export const documentKinds = vocabulary([
   { key: 'pay_record', label: 'pay record' },
   { key: 'platform_message', label: 'platform message' },
@@ -108,6 +112,8 @@ export const documentKinds = vocabulary([
 // The tiers the statistics split by (issue 18): every counted account is in exactly one. "None"
 // says only that no documents were recorded as seen, never that an account is doubted.
 export const statisticsTiers = vocabulary([
+  // Issue 33: an account with a verified signed email is in this tier whatever documents were seen too.
+  { key: 'verified_email', label: "Backed by a platform's signed email" },
   { key: 'documents_seen', label: 'A moderator saw supporting documents' },
   { key: 'none', label: 'No documents recorded' },
 ]);
