@@ -3,6 +3,7 @@
 // team actions need an administrator. Every state-changing request carries a CSRF token.
 import { moderatorAttachmentRoutes } from '../attachments/routes.js';
 import { moderatorEvidenceRoutes } from '../evidence/routes.js';
+import { evidenceWords } from '../evidence/words.js';
 import { systemTxtResolver, type TxtResolver } from '../evidence/dkim-keys.js';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
@@ -312,6 +313,8 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       page(reply, 'submission', {
         title: 'Submission',
         submissionId: request.params.id,
+        language: request.language,
+        evidenceWords: evidenceWords(request.language),
         vocabularies,
         defaultAttributions: JSON.stringify(Object.fromEntries(roles.keys.map((role) => [role, defaultAttributionFor(role)]))),
       }),

@@ -131,6 +131,9 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
           refreshRule,
           hiddenStates: hiddenStatesLine(statistics?.kMin ?? config.kMin),
           tables: statistics ? statsPageTables(statistics) : [],
+          // "N accounts, of which about M backed by a platform's signed email" (issue 33).
+          tierSentence: statistics ? headlineText(statistics).verification : undefined,
+          language: request.language,
         }),
       };
     }),
@@ -149,6 +152,7 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
       type: html,
       body: await app.view('pages/about', {
         title: 'How Offscript works',
+        language: request.language,
         kMin: config.kMin,
         fewerThanKMax: config.kMin - 1,
         intakeKey: await currentIntakeKey(db),

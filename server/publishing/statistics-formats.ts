@@ -179,6 +179,12 @@ export function headlineText(statistics: PublishedStatistics) {
     verification: headline.verification && {
       documentsSeen: figureText(headline.verification.documentsSeen, kMin),
       share: headline.verification.share.status === 'shown' ? `about ${percent(headline.verification.share.share ?? 0)}` : null,
+      // Issue 33; absent from figures drawn before the signed-email tier.
+      ...(headline.verification.verifiedEmail && {
+        verifiedEmail: figureText(headline.verification.verifiedEmail, kMin),
+        tierAccounts: figureText(headline.verification.accounts, kMin),
+        verifiedEmailShare: headline.verification.verifiedEmailShare?.status === 'shown' ? `about ${percent(headline.verification.verifiedEmailShare.share ?? 0)}` : null,
+      }),
     },
   };
 }

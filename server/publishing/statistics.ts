@@ -307,7 +307,7 @@ function tierTable(t: AccountTallies, d: Drawing): PublishedTableView {
   return tableView(
     'verification_tier',
     'Accounts, by verification tier',
-    'Accounts by whether a moderator saw documents supporting them (a pay record, platform message, contract or task screenshot the source attached). “No documents recorded” says nothing against an account: most sources send none. Not split by platform or role: so few accounts per line would let a change between releases tell one account’s tier.',
+    'Accounts by the strongest support a moderator recorded: an email the platform signed, verified in the moderator’s browser (it proves the platform sent that email, not that the source is its recipient), or documents the source attached (a pay record, platform message, contract or task screenshot). “No documents recorded” says nothing against an account: most sources send none. Not split by platform or role: so few accounts per line would let a change between releases tell one account’s tier.',
     'Accounts',
     'Verification tier',
     allRow,
@@ -324,9 +324,18 @@ function tierTable(t: AccountTallies, d: Drawing): PublishedTableView {
  * itself is withheld by the group rule.
  */
 function verificationHeadline(table: PublishedTableView, kMin: number): VerificationHeadline {
-  const documentsSeen = table.columnTotals[0]!;
+  const column = (tier: (typeof statisticsTiers.keys)[number]) => table.columnTotals[statisticsTiers.keys.indexOf(tier)]!;
+  const documentsSeen = column('documents_seen');
+  const verifiedEmail = column('verified_email');
   const accounts = table.rowTotals[0]!;
-  return { label: statisticsTiers.labelOf('documents_seen'), documentsSeen, accounts, share: shareFigure(documentsSeen, accounts, kMin) };
+  return {
+    label: statisticsTiers.labelOf('documents_seen'),
+    documentsSeen,
+    accounts,
+    share: shareFigure(documentsSeen, accounts, kMin),
+    verifiedEmail,
+    verifiedEmailShare: shareFigure(verifiedEmail, accounts, kMin),
+  };
 }
 
 function medianFigure(noisyRow: readonly number[], total: Figure): MedianFigure {

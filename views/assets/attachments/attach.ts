@@ -8,6 +8,7 @@ import { renderPdf } from './render-pdf.js';
 import { IMAGE_TYPES, isUnedited, StripRefused, stripImage, type PictureEdit, type StrippedImage } from './strip-image.js';
 import { UploadRefused, type PreparedFile } from './upload.js';
 import { pictureUrl } from './picture-url.js';
+import { splitEmail } from '../../../common/protocol/dkim.js';
 
 interface Attached extends PreparedFile {
   id: number;
@@ -64,6 +65,30 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
     return done;
   }
 
+  /** A saved email (issue 33): sent byte for byte, as stripping would break its signature; never shown as a page. */
+  async function prepareEmail(file: File, name: HTMLElement, item: HTMLElement, fail: (message: string) => void): Promise<void> {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const { headers } = splitEmail(bytes);
+    if (!headers.some((h) => h.name === 'from')) return fail(section.dataset.emailRefused ?? '');
+    const refused = refusalFor(bytes.length);
+    if (refused) return fail(refused);
+    const entry: Attached = { kind: 'message/rfc822', plaintext: bytes, id: nextId++, name: file.name, panels: [] };
+    attached.push(entry);
+    name.textContent = (section.dataset.emailAttached ?? '').replace('{name}', file.name).replace('{size}', MB(bytes.length));
+    item.append(removeButton(entry, item));
+  }
+
+  function removeButton(entry: Attached, item: HTMLElement): HTMLButtonElement {
+    const remove = make('button', 'Remove this file');
+    remove.type = 'button';
+    remove.addEventListener('click', () => {
+      attached.splice(attached.indexOf(entry), 1);
+      item.remove();
+      status.textContent = `${entry.name} removed.`;
+    });
+    return remove;
+  }
+
   async function prepare(file: File): Promise<void> {
     const item = make('li', undefined, 'attachment');
     const name = make('p', `${file.name}: preparing…`, 'attachment-name');
@@ -93,6 +118,8 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
         edited = (at, edit) => stripImage(new Blob([pdf.pages[at] as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }), edit);
         fileOf = framePages;
         describe = (plaintext) => pagesSummary(pdf.pages.length, plaintext);
+      } else if (file.type === 'message/rfc822' || file.name.toLowerCase().endsWith('.eml')) {
+        return await prepareEmail(file, name, item, fail);
       } else if (IMAGE_TYPES.includes(file.type)) {
         const [image, found] = await Promise.all([stripImage(file), imageMetadata(file)]);
         prepared = { kind: image.kind, plaintext: image.bytes };
@@ -104,7 +131,7 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
         fileOf = ([picture]) => picture!;
         describe = (_, edit, result) => `${pictureSummary(result ?? image)}${edit?.crop ? ', cropped' : ''}${edit?.covers.length ? ', with parts blacked out' : ''}`;
       } else {
-        return fail('Only pictures (JPEG, PNG, WebP, HEIC) and PDFs can be attached.');
+        return fail('Only pictures (JPEG, PNG, WebP, HEIC), PDFs and saved emails (.eml) can be attached.');
       }
       const refused = refusalFor(prepared.plaintext.length);
       if (refused) return fail(refused);
@@ -143,14 +170,7 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
         entry.panels.push(panel);
         figure.append(img, panel.element);
       }
-      const remove = make('button', 'Remove this file');
-      remove.type = 'button';
-      remove.addEventListener('click', () => {
-        attached.splice(attached.indexOf(entry), 1);
-        item.remove();
-        status.textContent = `${file.name} removed.`;
-      });
-      item.append(removedLine, figure, remove);
+      item.append(removedLine, figure, removeButton(entry, item));
     } catch (error) {
       fail(error instanceof StripRefused ? error.message : 'This file could not be prepared.');
     }
