@@ -303,8 +303,8 @@ describe('the public pages and API', () => {
       '/api/v1/stories',
     ]);
     // 2.0.0: every statistic became {count, status} (was a number or null); 2.1.0: the platform scorecards; 2.2.0: the releases; 2.3.0: the stories' verification tier; 2.4.0: statistics by verification tier;
-    // 2.4.1: the objects say which properties they always have and that they have no others; 2.5.0 the figures' margins and the release's budget.
-    expect((docs as unknown as { info: { version: string } }).info.version).toBe('2.5.0');
+    // 2.4.1: the objects say which properties they always have and that they have no others; 2.5.0 the figures' margins and the release's budget; 2.6.0 the signed-email tier.
+    expect((docs as unknown as { info: { version: string } }).info.version).toBe('2.6.0');
   });
 
   it('documents every 200 object exactly: no other property is sent, and only these may be absent', async () => {
