@@ -330,6 +330,8 @@ describe('the public pages and API', () => {
     expect(margins).toContain('/api/v1/stats.statistics.headline.accounts.margin');
     expect([...optional].filter((at) => !at.endsWith('.margin')).sort()).toEqual([
       '/api/v1/releases/{n}.statistics.headline.verification', // snapshots from before the tier table
+      '/api/v1/releases/{n}.statistics.headline.verification.verifiedEmail', // snapshots from before the signed-email tier
+      '/api/v1/releases/{n}.statistics.headline.verification.verifiedEmailShare',
       '/api/v1/releases/{n}.statistics.release', // snapshots from before continual release
       '/api/v1/releases/{n}.statistics.scorecardPlatforms', // snapshots from before the scorecards
       '/api/v1/releases/{n}.statistics.tables[].medians', // pay tables only
@@ -337,6 +339,8 @@ describe('the public pages and API', () => {
       '/api/v1/releases/{n}.stories[].title',
       '/api/v1/releases/{n}.stories[].url',
       '/api/v1/stats.statistics.headline.verification',
+      '/api/v1/stats.statistics.headline.verification.verifiedEmail',
+      '/api/v1/stats.statistics.headline.verification.verifiedEmailShare',
       '/api/v1/stats.statistics.release',
       '/api/v1/stats.statistics.scorecardPlatforms',
       '/api/v1/stats.statistics.tables[].medians',
