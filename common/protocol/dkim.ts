@@ -234,6 +234,10 @@ async function verifyOne(field: HeaderField, headers: readonly HeaderField[], bo
   const key = base64Bytes(p ?? '');
   if (!key?.length) return fail('key_malformed');
   if ((record.get('k') ?? 'rsa').toLowerCase() !== keyType) return fail('key_type_mismatch');
+  // A key may name the hashes and services it is for (RFC 6376 §3.6.1); ours are SHA-256 and email.
+  const hashes = record.get('h')?.toLowerCase().split(':');
+  const services = record.get('s')?.toLowerCase().split(':');
+  if ((hashes && !hashes.includes('sha256')) || (services && !services.includes('*') && !services.includes('email'))) return fail('key_type_mismatch');
 
   // Each name in h= takes the lowest instance not yet taken; a missing one adds nothing (§5.4.2).
   const taken = new Set<HeaderField>();

@@ -1,6 +1,6 @@
 // DKIM verification of saved emails (issue 33): emails signed here by mailauth's signer, RSA and
 // Ed25519, relaxed and simple, with and without l=; tampering fails with its reason.
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { canonicalBody, duplicateMarker, halfYearOf, verifyDkim, type DkimKeyFetcher } from '../../common/protocol/dkim.js';
 import { loadSodium, type Sodium } from '../../common/protocol/sodium.js';
@@ -47,6 +47,23 @@ describe('signed emails verify', () => {
     if (maxBodyLength) expect(verdict!.bodyBytesSigned).toBe(maxBodyLength);
     else expect(verdict!.bodyBytesSigned).toBe(verdict!.bodyBytes);
     expect(verdict!.bodyBytesSigned < verdict!.bodyBytes).toBe(maxBodyLength !== undefined);
+  });
+
+  it('with an RSA key published as a bare PKCS#1 RSAPublicKey (older records)', async () => {
+    const signed = await signEmail(SAMPLE_EMAIL, rsa);
+    const pkcs1 = createPublicKey(rsa.privateKey).export({ type: 'pkcs1', format: 'der' }).toString('base64');
+    const [verdict] = await verifyDkim(bytes(signed), async () => ({ source: 'pinned', record: `v=DKIM1; k=rsa; p=${pkcs1}` }));
+    expect(verdict!.status).toBe('pass');
+  });
+
+  it('each signature of an email with two (the platform and its mail provider) has its own verdict', async () => {
+    const provider = ed25519Key();
+    const twice = await signEmail(await signEmail(SAMPLE_EMAIL, rsa), provider, { domain: 'mailprovider.example', selector: 's1' });
+    const verdicts = await verifyDkim(bytes(twice), async (domain) => ({ source: 'live', record: domain === 'outlier.example' ? rsa.record : provider.record }));
+    expect(verdicts.map((v) => [v.domain, v.status])).toEqual([
+      ['mailprovider.example', 'pass'],
+      ['outlier.example', 'pass'],
+    ]);
   });
 
   it('also when the mail client saved it with bare LF line ends', async () => {
@@ -119,6 +136,10 @@ describe('tampering fails with the reason', () => {
     expect((await verifyDkim(bytes(signed), async () => ({ source: 'live', record: 'v=DKIM1; k=rsa; p=' })))[0]).toMatchObject({ failure: 'key_revoked', keySource: 'live' });
     expect((await verifyDkim(bytes(signed), pinned(ed)))[0]).toMatchObject({ failure: 'key_type_mismatch' });
     expect((await verifyDkim(bytes(signed), async () => ({ source: 'unavailable' })))[0]).toMatchObject({ failure: 'key_unavailable', keySource: 'unavailable' });
+    // A key restricted to other hashes or services is not used (RFC 6376 §3.6.1).
+    expect((await verifyDkim(bytes(signed), async () => ({ source: 'live', record: `${rsa.record}; h=sha1` })))[0]).toMatchObject({ failure: 'key_type_mismatch' });
+    expect((await verifyDkim(bytes(signed), async () => ({ source: 'live', record: `${rsa.record}; s=web` })))[0]).toMatchObject({ failure: 'key_type_mismatch' });
+    expect((await verifyDkim(bytes(signed), async () => ({ source: 'live', record: `v=DKIM1; h=sha1:sha256; s=email; p=${rsa.record.split('p=')[1]}` })))[0]).toMatchObject({ status: 'pass' });
   });
 
   it('an email without a signature gives no verdict; a malformed one says so', async () => {
