@@ -371,6 +371,9 @@ export const auditActions = vocabulary([
   { key: 'team_change.withdrawn', label: 'Team change withdrawn by its proposer' },
   { key: 'moderator.role_changed', label: 'Moderator’s role changed' },
   { key: 'moderator.invitation_confirmed', label: 'Invitation confirmed by a second administrator' },
+  // Issue 33: which signing domains count as a platform's for signed email evidence.
+  { key: 'evidence.platform_domain_added', label: 'Platform email domain added' },
+  { key: 'evidence.platform_domain_removed', label: 'Platform email domain removed' },
 ]);
 export type AuditAction = (typeof auditActions.keys)[number];
 
@@ -396,6 +399,8 @@ export const auditDetailNames = vocabulary([
   { key: 'step', label: 'at' },
   { key: 'reason', label: 'reason' },
   { key: 'verificationTier', label: 'verification' },
+  { key: 'platform', label: 'platform' },
+  { key: 'domain', label: 'domain' },
   { key: 'documentKinds', label: 'documents seen' },
   { key: 'dismissedIdentifierMarks', label: 'marks judged not identifying' },
   { key: 'count', label: 'submissions deleted' },

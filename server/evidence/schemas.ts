@@ -1,5 +1,6 @@
 import { errorResponseSchema } from '../../common/errors.js';
 import { DKIM_DOMAIN_PATTERN, DKIM_SELECTOR_PATTERN } from '../../common/evidence/names.js';
+import { platforms } from '../../common/vocabulary.js';
 
 const errors = { '4xx': errorResponseSchema, '5xx': errorResponseSchema } as const;
 
@@ -45,6 +46,23 @@ export const platformDomainsSchema = {
     },
     ...errors,
   },
+} as const;
+
+const domainsResponse = { 200: platformDomainsSchema.response[200], ...errors } as const;
+
+export const addPlatformDomainSchema = {
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['platform', 'domain'],
+    properties: { platform: { type: 'string', enum: platforms.keys }, domain: { type: 'string', maxLength: 253, pattern: DKIM_DOMAIN_PATTERN } },
+  },
+  response: domainsResponse,
+} as const;
+
+export const removePlatformDomainSchema = {
+  body: { type: 'object', additionalProperties: false, required: ['domain'], properties: { domain: { type: 'string', maxLength: 253, pattern: DKIM_DOMAIN_PATTERN } } },
+  response: domainsResponse,
 } as const;
 
 export const duplicatesSchema = {

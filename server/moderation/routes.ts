@@ -2,7 +2,7 @@
 // and /mod/api JSON. Login and enrolment are open; everything else needs a session, and
 // team actions need an administrator. Every state-changing request carries a CSRF token.
 import { moderatorAttachmentRoutes } from '../attachments/routes.js';
-import { moderatorEvidenceRoutes } from '../evidence/routes.js';
+import { administratorEvidenceRoutes, moderatorEvidenceRoutes } from '../evidence/routes.js';
 import { evidenceWords } from '../evidence/words.js';
 import { systemTxtResolver, type TxtResolver } from '../evidence/dkim-keys.js';
 import fastifyCookie from '@fastify/cookie';
@@ -469,6 +469,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       admin.addHook('preHandler', async (request) => {
         if (me(request).role !== 'administrator') throw new CodedError('administrators_only');
       });
+      administratorEvidenceRoutes(admin, db, me);
 
       admin.get('/mod/team', async (request, reply) => {
         const toConfirm = await invitationsToConfirm(db, me(request).id);

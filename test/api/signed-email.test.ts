@@ -92,6 +92,24 @@ describe('keys without a third party', () => {
     expect((await call(t.app, author, 'GET', '/mod/api/evidence/platform-domains')).json<{ domains: unknown[] }>().domains).toContainEqual({ domain: 'outlier.example', platform: 'outlier' });
     expect((await dkimKeys('frobnicate')).exitCode).toBe(1);
   });
+
+  it('administrators edit the platforms\' domains from the console too, each change in the audit log; moderators cannot', async () => {
+    const added = await call(t.app, author, 'POST', '/mod/api/evidence/platform-domains', { platform: 'turing', domain: 'mail.turing.example' });
+    expect(added.statusCode, added.body).toBe(200);
+    expect(added.json<{ domains: unknown[] }>().domains).toContainEqual({ domain: 'mail.turing.example', platform: 'turing' });
+    expect((await call(t.app, author, 'POST', '/mod/api/evidence/platform-domains', { platform: 'nowhere', domain: 'x.example' })).statusCode).toBe(400);
+    const removed = await call(t.app, author, 'POST', '/mod/api/evidence/platform-domains/remove', { domain: 'mail.turing.example' });
+    expect(removed.json<{ domains: unknown[] }>().domains).not.toContainEqual({ domain: 'mail.turing.example', platform: 'turing' });
+    const refused = await call(t.app, reviewer, 'POST', '/mod/api/evidence/platform-domains', { platform: 'turing', domain: 'turing.example' });
+    expect(refused.statusCode).toBe(403);
+    const audit = (await call(t.app, author, 'GET', '/mod/api/audit')).json<{ entries: Array<{ action: string; details?: unknown }> }>().entries;
+    expect(audit.filter((e) => e.action.startsWith('evidence.')).map((e) => [e.action, e.details])).toEqual(
+      expect.arrayContaining([
+        ['evidence.platform_domain_added', { platform: 'turing', domain: 'mail.turing.example' }],
+        ['evidence.platform_domain_removed', { domain: 'mail.turing.example' }],
+      ]),
+    );
+  });
 });
 
 describe('counted once, linked to no one', () => {
