@@ -217,6 +217,10 @@ export const ENGLISH: MessageCatalogue = {
   upload_digest_mismatch: ({ file }) => `File ${file} does not match its declared SHA-256; upload it again.`,
   unknown_attachment: 'This submission has no such file (it may have been deleted).',
   verification_without_files: 'This submission has no attached files, so no documents can be recorded as seen; accept it without the verification tier.',
+  signed_email_not_platform_domain: ({ domain, platform }) =>
+    `${domain} is not a sending domain of ${platform} in the list the administrators keep, so this email cannot mark the account verified.`,
+  signed_email_platform_not_named: ({ platform }) => `The account does not name ${platform} among its platforms, so an email from ${platform} cannot verify it.`,
+  signed_email_already_counted: 'Another account is already verified by this same email; it is counted once. Accept without the signed-email tier, or look at both accounts.',
   reply_too_many_files: ({ maxFiles, attached, declared }) =>
     `An account and its replies may carry at most ${maxFiles} files together; ${attached} are attached already and this reply adds ${declared}.`,
   statistics_budget_exhausted: ({ refresh, lifetime, horizon }) =>

@@ -155,6 +155,10 @@ export const ERROR_STATUSES = {
   upload_digest_mismatch: 400,
   unknown_attachment: 404,
   verification_without_files: 409,
+  // Signed email evidence (issue 33, server/evidence/).
+  signed_email_not_platform_domain: 409,
+  signed_email_platform_not_named: 409,
+  signed_email_already_counted: 409,
   reply_too_many_files: 400,
   reply_files_too_large: 413,
   // Statistics (continual release): the privacy filter refuses a refresh past the lifetime budget.
@@ -178,6 +182,8 @@ export type ValidationProblem =
 export interface ErrorDetailsByCode {
   statistics_budget_exhausted: { refresh: number; lifetime: number; horizon: number };
   invalid_request: { field: string } & ValidationProblem;
+  signed_email_not_platform_domain: { domain: string; platform: string };
+  signed_email_platform_not_named: { platform: string };
   rate_limited: { seconds: number };
   uploads_paused: { minutes: number };
   bad_base64: { field: string };

@@ -8,5 +8,16 @@ declare global {
     constructor(label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean });
     decode(input?: Uint8Array): string;
   }
+  // WebCrypto, as far as the DKIM verifier (common/protocol/dkim.ts) uses it.
+  interface CryptoKey {
+    readonly type: string;
+  }
+  type WebCryptoAlgorithm = { name: string; hash?: string };
+  var crypto: {
+    subtle: {
+      importKey(format: 'raw' | 'spki', key: Uint8Array, algorithm: WebCryptoAlgorithm, extractable: boolean, usages: 'verify'[]): Promise<CryptoKey>;
+      verify(algorithm: WebCryptoAlgorithm, key: CryptoKey, signature: Uint8Array, data: Uint8Array): Promise<boolean>;
+    };
+  };
 }
 export {};

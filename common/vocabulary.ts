@@ -99,11 +99,11 @@ export const consents = vocabulary('consents', ['quote', 'stats', 'background'])
 
 // The verification tier (issue 18): recorded at acceptance by a moderator who opened the
 // account's attached files; labels read after "a" in the published sentence.
-export const verificationTiers = vocabulary('verificationTiers', ['documents_seen']);
+export const verificationTiers = vocabulary('verificationTiers', ['documents_seen', 'verified_email']);
 export const documentKinds = vocabulary('documentKinds', ['pay_record', 'platform_message', 'contract', 'task_screenshot']);
 // The tiers the statistics split by (issue 18): every counted account is in exactly one. "None"
 // says only that no documents were recorded as seen, never that an account is doubted.
-export const statisticsTiers = vocabulary('statisticsTiers', ['documents_seen', 'none']);
+export const statisticsTiers = vocabulary('statisticsTiers', ['verified_email', 'documents_seen', 'none']);
 
 export type Role = (typeof roles.keys)[number];
 export type Platform = (typeof platforms.keys)[number];
@@ -304,6 +304,8 @@ export const auditActions = vocabulary('auditActions', [
   'team_change.withdrawn',
   'moderator.role_changed',
   'moderator.invitation_confirmed',
+  'evidence.platform_domain_added',
+  'evidence.platform_domain_removed',
 ]);
 export type AuditAction = (typeof auditActions.keys)[number];
 
@@ -323,6 +325,8 @@ export const auditDetailNames = vocabulary('auditDetailNames', [
   'keysBound',
   'step',
   'reason',
+  'platform',
+  'domain',
   'verificationTier',
   'documentKinds',
   'dismissedIdentifierMarks',

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import { attachmentRoutes } from './attachments/routes.js';
 import type { Config } from './config.js';
 import type { Database } from './db/schema.js';
+import type { TxtResolver } from './evidence/dkim-keys.js';
 import { clientErrorResponder, frameworkErrorResponder, registerErrorHandling } from './error-handling.js';
 import { followupRoutes } from './followup/routes.js';
 import type { ClockGuard } from './clock/guard.js';
@@ -48,9 +49,11 @@ export interface AppDependencies {
   onRoute?: (route: RouteOptions) => void;
   /** The dated jobs' clock check, which /readyz reports (docs/faults.md); absent in most tests. */
   clock?: ClockGuard;
+  /** DNS TXT lookups for DKIM keys; tests pass their own so that none reaches the network. */
+  resolveTxt?: TxtResolver;
 }
 
-export async function buildApp({ config, db, logDestination, assetManifest, dataDir, onRoute, clock }: AppDependencies): Promise<FastifyInstance> {
+export async function buildApp({ config, db, logDestination, assetManifest, dataDir, onRoute, clock, resolveTxt }: AppDependencies): Promise<FastifyInstance> {
   const headerOptions = { publicOrigin: config.publicOrigin, onionOrigin: config.onionOrigin };
   const rawHeaders = constantSecurityHeaders();
   if (config.publicOrigin.startsWith('https:')) rawHeaders['strict-transport-security'] = HSTS;
@@ -98,8 +101,9 @@ export async function buildApp({ config, db, logDestination, assetManifest, data
   // 2.4.0: statistics split by it (headline.verification, table verification_tier);
   // 2.4.1: every object says which properties it always has and that it has no others (same data).
   // 2.5.0: continual release: every shown figure's `margin`, and `statistics.release` (refresh, thresholds, lifetime budget).
+  // 2.6.0: the verification tier `verified_email` (a platform's signed email): headline.verification.verifiedEmail, stories' tier.
   await app.register(swagger, {
-    openapi: { info: { title: 'Offscript public API', version: '2.5.0', description: 'Published stories, disclosure-controlled statistics, per-platform scorecards and permanent releases.' } },
+    openapi: { info: { title: 'Offscript public API', version: '2.6.0', description: 'Published stories, disclosure-controlled statistics, per-platform scorecards and permanent releases.' } },
     hideUntagged: true,
   });
   const diskFull = new RecentDiskFull();
@@ -120,6 +124,6 @@ export async function buildApp({ config, db, logDestination, assetManifest, data
   await app.register(intakeRoutes, { db, config });
   await app.register(attachmentRoutes, { db, config, storeDir: dataDir });
   await app.register(followupRoutes, { db, config });
-  await app.register(moderationRoutes, { db, config, redis: rateLimits.redis });
+  await app.register(moderationRoutes, { db, config, redis: rateLimits.redis, resolveTxt });
   return app;
 }

@@ -83,6 +83,8 @@ export async function registerViews(app: FastifyInstance, manifest: AssetManifes
         'language-switcher': 'partials/language-switcher.hbs',
         'moderation-facets': 'partials/moderation-facets.hbs',
         'moderation-verification': 'partials/moderation-verification.hbs',
+        'moderation-signed-email': 'partials/moderation-signed-email.hbs',
+        'signed-email-about': 'partials/signed-email-about.hbs',
       },
     },
     defaultContext: { siteName: 'Offscript', language: SOURCE_LANGUAGE },

@@ -40,8 +40,11 @@ export const ATTACHMENT_BUCKETS = [
 
 export const LARGEST_ATTACHMENT_PAYLOAD = LARGEST_ATTACHMENT_BUCKET - 1;
 
-/** What a sealed file holds once opened: a re-encoded image, or the page images made from a PDF. */
-export const ATTACHMENT_KINDS = ['image/jpeg', 'image/png', 'image/webp', 'pdf-pages'] as const;
+/**
+ * What a sealed file holds once opened: a re-encoded image, the page images made from a PDF, or a
+ * saved email byte for byte (issue 33: stripping anything would break its DKIM signature).
+ */
+export const ATTACHMENT_KINDS = ['image/jpeg', 'image/png', 'image/webp', 'pdf-pages', 'message/rfc822'] as const;
 export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
 
 export function isAttachmentKind(value: unknown): value is AttachmentKind {

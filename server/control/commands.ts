@@ -35,6 +35,7 @@ import { fromBase64 } from '../../common/protocol/encoding.js';
 import { keyFingerprint } from '../../common/protocol/fingerprint.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
 import { ClockGuard, confirmClock, describeClockVerdict } from '../clock/guard.js';
+import { dkimKeysCommand } from '../evidence/dkim-keys-command.js';
 
 /** What a command prints and the exit code it ends with. */
 export interface CommandOutcome {
@@ -47,7 +48,7 @@ export interface CommandRequest {
   args: Record<string, string>;
 }
 
-export const OPERATOR_COMMANDS = ['admin:invite', 'release', 'purge', 'audit:verify', 'migrate', 'status', 'backup', 'clock:confirm'] as const;
+export const OPERATOR_COMMANDS = ['admin:invite', 'release', 'purge', 'audit:verify', 'migrate', 'status', 'backup', 'clock:confirm', 'dkim:keys'] as const;
 export type OperatorCommand = (typeof OPERATOR_COMMANDS)[number];
 
 export function isOperatorCommand(name: unknown): name is OperatorCommand {
@@ -116,6 +117,10 @@ const RUNS: Record<OperatorCommand, Run> = {
   async 'clock:confirm'(db) {
     const now = await confirmClock(db);
     return done(`clock confirmed at ${now.toISOString()}: retention and releases act again from this time (check the date first: a wrong one here is taken as right)`);
+  },
+  async 'dkim:keys'(db, _config, args) {
+    const { lines, ok } = await dkimKeysCommand(db, args);
+    return { lines, exitCode: ok ? 0 : 1 };
   },
   async 'audit:verify'(db) {
     // The head hash is printed to compare with one noted earlier: the chain alone cannot show

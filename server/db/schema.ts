@@ -191,6 +191,10 @@ export interface AccountsTable {
   half_year: string | null;
   /** The verification tier: document kinds a moderator saw (migration 0015); null when none was recorded. */
   documents_seen: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
+  /** Verified by a platform's signed email (migration 0033): the platform, the signature's half-year, the keyed duplicate marker. */
+  signed_email_platform: ColumnType<string | null, string | null | undefined, string | null>;
+  signed_email_half_year: ColumnType<string | null, string | null | undefined, string | null>;
+  signed_email_marker: ColumnType<Uint8Array | null, Uint8Array | null | undefined, Uint8Array | null>;
 }
 
 /** An accepted account not yet counted: admitPendingAccounts moves it into accounts at a release (migration 0018). */
@@ -216,6 +220,8 @@ export interface StoriesTable {
   task_types: Generated<string[]>;
   conditions: Jsonb<Record<string, string>>;
   documents_seen: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
+  signed_email_platform: ColumnType<string | null, string | null | undefined, string | null>;
+  signed_email_half_year: ColumnType<string | null, string | null | undefined, string | null>;
   title: string;
   body: string;
   pull_quotes: Jsonb<string[]>;
@@ -405,4 +411,21 @@ export interface Database {
   attachment_files: AttachmentFilesTable;
   attachment_chunks: AttachmentChunksTable;
   clock_watermark: ClockWatermarkTable;
+  dkim_keys: DkimKeysTable;
+  platform_email_domains: PlatformEmailDomainsTable;
+}
+
+/** DKIM public keys (migration 0033): pinned by the operator, or the last answer DNS gave. */
+export interface DkimKeysTable {
+  domain: string;
+  selector: string;
+  source: 'pinned' | 'live';
+  record: string;
+  stored_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+/** Which signing domains belong to which platform (migration 0033); subdomains count as their parent. */
+export interface PlatformEmailDomainsTable {
+  domain: string;
+  platform: string;
 }

@@ -41,6 +41,7 @@ import { appendAuditEntry } from '../audit/log.js';
 import type { ModeratorIdentity } from './team-service.js';
 import type { SubmissionForModerator } from '../../common/moderation/submission-view.js';
 import type { QueueItem } from '../../common/moderation/queue-view.js';
+import { signedEmailColumns, type SignedEmailVerification } from '../evidence/signed-email.js';
 
 /** A status, or 'undecided' (received, in review or waiting for the source: the queue's default view), and whose claim. */
 type QueueFilters = FromSchema<typeof queueQuerySchema>;
@@ -340,9 +341,9 @@ export async function acceptSubmission(
   db: Kysely<Database>,
   moderator: ModeratorIdentity,
   id: string,
-  input: { facets: FacetsInput; story?: StoryDraft; verification?: VerificationInput; withdrawalTag?: string },
+  input: { facets: FacetsInput; story?: StoryDraft; verification?: VerificationInput; signedEmail?: SignedEmailVerification; withdrawalTag?: string },
 ): Promise<{ accepted: true; storyId?: string }> {
-  const { facets, verification } = input;
+  const { facets, verification, signedEmail } = input;
   validateFacets(facets);
   const tagHash = input.withdrawalTag === undefined ? null : withdrawalTagHash(decodeField(input.withdrawalTag, 'withdrawalTag', WITHDRAWAL_TAG_BYTES));
   if (verification) validateVerification(verification);
@@ -354,13 +355,15 @@ export async function acceptSubmission(
   }
   const today = todayUtc();
   return db.transaction().execute(async (trx) => {
-    const row = await decidable(trx, moderator, id, 'accept');
-    const status = transition('submission', row.status, 'accept', 'moderator');
+    const submission = await decidable(trx, moderator, id, 'accept');
+    const status = transition('submission', submission.status, 'accept', 'moderator');
     // "A moderator saw documents" is only true of documents the source attached to this submission.
-    if (verification && !(await hasAttachedFiles(trx, id))) throw new CodedError('verification_without_files');
+    if ((verification || signedEmail) && !(await hasAttachedFiles(trx, id))) throw new CodedError('verification_without_files');
     const documentsSeen = verification ? [...new Set(verification.documentKinds)] : null;
+    const row = accountRow(facets, today, tagHash);
+    const email = signedEmail ? await signedEmailColumns(trx, signedEmail, row.platforms) : undefined;
     // Not counted yet, and linked to nothing: a release admits it (publishing/pending-accounts.ts).
-    const account = { ...accountRow(facets, today, tagHash), documents_seen: documentsSeen };
+    const account = { ...row, documents_seen: documentsSeen, ...email };
     await trx.insertInto('pending_accounts').values(account).execute();
     await trx.updateTable('submissions').set({ status, status_changed_on: today, decided_on: today, claimed_by: null }).where('id', '=', id).execute();
     const actor = { id: moderator.id, handle: moderator.handle };
@@ -368,7 +371,8 @@ export async function acceptSubmission(
       actor,
       action: 'submission.accepted',
       subject: { type: 'submission', id },
-      ...(documentsSeen ? { details: { verificationTier: 'documents_seen', documentKinds: documentsSeen } } : {}),
+      ...(email ? { details: { verificationTier: 'verified_email', ...(documentsSeen ? { documentKinds: documentsSeen } : {}) } } : {}),
+      ...(documentsSeen && !email ? { details: { verificationTier: 'documents_seen', documentKinds: documentsSeen } } : {}),
     });
     if (!input.story) return { accepted: true as const };
     const storyId = randomUUID();
@@ -383,6 +387,8 @@ export async function acceptSubmission(
         task_types: account.task_types,
         conditions: account.conditions,
         documents_seen: documentsSeen,
+        signed_email_platform: email?.signed_email_platform ?? null,
+        signed_email_half_year: email?.signed_email_half_year ?? null,
         title: input.story.title,
         body: input.story.body,
         pull_quotes: JSON.stringify(input.story.pullQuotes),

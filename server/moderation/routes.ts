@@ -2,6 +2,9 @@
 // and /mod/api JSON. Login and enrolment are open; everything else needs a session, and
 // team actions need an administrator. Every state-changing request carries a CSRF token.
 import { moderatorAttachmentRoutes } from '../attachments/routes.js';
+import { administratorEvidenceRoutes, moderatorEvidenceRoutes } from '../evidence/routes.js';
+import { evidenceWords } from '../evidence/words.js';
+import { systemTxtResolver, type TxtResolver } from '../evidence/dkim-keys.js';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
@@ -104,6 +107,8 @@ export interface ModerationRoutesOptions {
   config: Config;
   /** The Redis shared by every instance (REDIS_URL): handles' login failures are counted there. */
   redis?: Redis | undefined;
+  /** DNS TXT lookups for DKIM keys (server/evidence/dkim-keys.ts); the system resolver when absent. */
+  resolveTxt?: TxtResolver | undefined;
 }
 
 
@@ -139,7 +144,7 @@ export function fromOwnSite(headers: FastifyRequest['headers'], ownOrigins: stri
 }
 
 
-export async function moderationRoutes(app: FastifyInstance, { db, config, redis }: ModerationRoutesOptions): Promise<void> {
+export async function moderationRoutes(app: FastifyInstance, { db, config, redis, resolveTxt }: ModerationRoutesOptions): Promise<void> {
   const secure = config.publicOrigin.startsWith('https:');
   await app.register(fastifyCookie, { secret: Buffer.from(await serverSecret(db, 'cookie-signing')) });
   await app.register(fastifyCsrf, {
@@ -308,6 +313,8 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       page(reply, 'submission', {
         title: 'Submission',
         submissionId: request.params.id,
+        language: request.language,
+        evidenceWords: evidenceWords(request.language),
         vocabularies,
         defaultAttributions: JSON.stringify(Object.fromEntries(roles.keys.map((role) => [role, defaultAttributionFor(role)]))),
       }),
@@ -390,6 +397,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       counts: await queueCounts(db),
     }));
     moderatorAttachmentRoutes(session, db);
+    moderatorEvidenceRoutes(session, db, resolveTxt ?? systemTxtResolver);
     // Read-only: opening shows the account; only "Start review" claims it.
     session.get('/mod/api/submissions/:id', { schema: schemas.openSubmissionSchema, preHandler: requirePasskey }, async (request) => openSubmission(db, request.params.id));
     session.post('/mod/api/submissions/:id/claim', { schema: schemas.claimSchema, preHandler: requirePasskey }, async (request) => {
@@ -461,6 +469,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       admin.addHook('preHandler', async (request) => {
         if (me(request).role !== 'administrator') throw new CodedError('administrators_only');
       });
+      administratorEvidenceRoutes(admin, db, me);
 
       admin.get('/mod/team', async (request, reply) => {
         const toConfirm = await invitationsToConfirm(db, me(request).id);

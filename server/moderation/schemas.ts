@@ -190,6 +190,8 @@ export const storyDraftSchema = {
   },
 } as const;
 
+import { signedEmailVerificationSchema } from '../evidence/schemas.js';
+
 // The verification tier: at least one kind of document seen (checked against the vocabulary in the service, 400 naming the field).
 const verificationTierSchema = {
   type: 'object',
@@ -205,7 +207,14 @@ export const acceptSchema = {
     additionalProperties: false,
     required: ['facets'],
     // The receipt's withdrawal tag as the sealed account carries it (base64), copied by the moderator's browser.
-    properties: { facets: facetsSchema, story: storyDraftSchema, verification: verificationTierSchema, withdrawalTag: { type: 'string', maxLength: 64 } },
+    properties: {
+      facets: facetsSchema,
+      story: storyDraftSchema,
+      verification: verificationTierSchema,
+      // A platform's signed email the moderator's browser verified (issue 33).
+      signedEmail: signedEmailVerificationSchema,
+      withdrawalTag: { type: 'string', maxLength: 64 },
+    },
   },
   response: {
     200: { type: 'object', required: ['accepted'], properties: { accepted: { type: 'boolean', const: true }, storyId: { type: 'string' } } },

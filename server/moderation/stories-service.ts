@@ -37,6 +37,7 @@ function storiesQuery(db: Kysely<Database>) {
     .innerJoin('moderators', 'moderators.id', 'stories.author_id')
     .select([
       'stories.documents_seen',
+      'stories.signed_email_platform',
       'stories.id',
       'stories.title',
       'stories.body',
@@ -66,7 +67,7 @@ function toStory(row: StoryRow): StoryForReview {
     authorHandle: row.handle,
     reviewNote: row.review_note,
     createdOn: row.created_on,
-    verification: storyVerification(row.documents_seen)?.statement ?? null,
+    verification: storyVerification(row.documents_seen, row.signed_email_platform)?.statement ?? null,
   };
 }
 

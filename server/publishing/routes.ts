@@ -142,6 +142,8 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
           refreshRule,
           hiddenStates: hiddenStatesLine(statistics?.kMin ?? config.kMin, request.language),
           tables: statistics ? statsPageTables(request.language, statistics) : [],
+          // "N accounts, of which about M backed by a platform's signed email" (issue 33).
+          tierSentence: statistics ? headlineText(request.language, statistics).verification : undefined,
         }),
       };
     }),

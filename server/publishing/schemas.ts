@@ -191,6 +191,9 @@ const verificationHeadlineSchema = {
     documentsSeen: figureSchema,
     accounts: { ...figureSchema, description: 'Every counted account: the sum of the noisy counts with and without documents seen (the table\'s total)' },
     share: shareFigureSchema,
+    // Issue 33 (API 2.6.0): absent from figures drawn before the tier existed.
+    verifiedEmail: { ...figureSchema, description: "Accounts backed by a platform's signed email, verified by a moderator's browser (DKIM): the table's verified_email column" },
+    verifiedEmailShare: { ...shareFigureSchema, description: "verifiedEmail as a share of all counted accounts" },
   },
 } as const;
 

@@ -205,6 +205,12 @@ export function headlineText(language: Language, stored: StoredStatistics) {
     verification: headline.verification && {
       documentsSeen: figureText(headline.verification.documentsSeen, kMin, language),
       share: shareText(headline.verification.share),
+      // Issue 33; absent from figures drawn before the signed-email tier.
+      ...(headline.verification.verifiedEmail && {
+        verifiedEmail: figureText(headline.verification.verifiedEmail, kMin, language),
+        tierAccounts: figureText(headline.verification.accounts, kMin, language),
+        verifiedEmailShare: headline.verification.verifiedEmailShare ? shareText(headline.verification.verifiedEmailShare) : null,
+      }),
     },
   };
 }

@@ -316,9 +316,11 @@ function tierTable(t: AccountTallies, d: Drawing): StoredTable {
  * itself is withheld by the group rule.
  */
 function verificationHeadline(table: StoredTable, kMin: number): NonNullable<StoredStatistics['headline']['verification']> {
-  const documentsSeen = table.columnTotals[0]!;
+  const column = (tier: (typeof statisticsTiers.keys)[number]) => table.columnTotals[statisticsTiers.keys.indexOf(tier)]!;
+  const documentsSeen = column('documents_seen');
+  const verifiedEmail = column('verified_email');
   const accounts = table.rowTotals[0]!;
-  return { documentsSeen, accounts, share: shareFigure(documentsSeen, accounts, kMin) };
+  return { documentsSeen, accounts, share: shareFigure(documentsSeen, accounts, kMin), verifiedEmail, verifiedEmailShare: shareFigure(verifiedEmail, accounts, kMin) };
 }
 
 function medianFigure(noisyRow: readonly number[], total: Figure): MedianFigure {

@@ -9,7 +9,7 @@ import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { openSignedCursor, signCursor } from '../../common/protocol/signed-cursor.js';
 import { serverSecret } from '../db/server-secret.js';
 import { csvField } from './statistics-formats.js';
-import { attributionLabels, documentKinds, verificationTiers } from '../../common/vocabulary.js';
+import { attributionLabels, documentKinds, platforms, verificationTiers } from '../../common/vocabulary.js';
 
 export const PAGE_SIZE = 20;
 
@@ -18,14 +18,20 @@ export type StoryFilters = FromSchema<typeof storiesQuerySchema> & { limit?: num
 
 const listOfKinds = new Intl.ListFormat('en-GB', { style: 'long', type: 'conjunction' });
 
-/** "A moderator saw documents supporting this account: a pay record and a platform message." */
-export function storyVerification(documentsSeen: readonly string[] | null): StoryVerification | null {
+/**
+ * "A moderator saw documents supporting this account: a pay record and a platform message.", or,
+ * with a platform's signed email verified (issue 33), "Backed by an email the platform signed (Outlier)."
+ */
+export function storyVerification(documentsSeen: readonly string[] | null, signedEmailPlatform: string | null = null): StoryVerification | null {
   // In the vocabulary's order, so that the sentence and the CSV do not depend on the order of ticking.
   const kinds = documentKinds.keys.filter((kind) => documentsSeen?.includes(kind));
+  const documents = kinds.length > 0 ? `${verificationTiers.labelOf('documents_seen')}: ${listOfKinds.format(kinds.map((kind) => `a ${documentKinds.labelOf(kind)}`))}.` : '';
+  if (signedEmailPlatform) {
+    const email = `${verificationTiers.labelOf('verified_email')} (${platforms.labelOf(signedEmailPlatform)}), checked by a moderator.`;
+    return { tier: 'verified_email', documentKinds: kinds, statement: documents ? `${email} ${documents}` : email };
+  }
   if (kinds.length === 0) return null;
-  const tier = 'documents_seen';
-  const statement = `${verificationTiers.labelOf(tier)}: ${listOfKinds.format(kinds.map((kind) => `a ${documentKinds.labelOf(kind)}`))}.`;
-  return { tier, documentKinds: kinds, statement };
+  return { tier: 'documents_seen', documentKinds: kinds, statement: documents };
 }
 
 // Newest batch first, then the batch's own random order.
@@ -68,6 +74,7 @@ function toPublic(row: {
   sequence: number | null;
   status: StoryStatus;
   documents_seen: string[] | null;
+  signed_email_platform: string | null;
 }): PublicStory {
   // A retracted story keeps only its address and a notice: nothing of its text stays public.
   if (row.status === 'retracted') {
@@ -83,7 +90,7 @@ function toPublic(row: {
     publishedOn: row.published_on!,
     batch: row.sequence ?? 0,
     status: 'published',
-    verification: storyVerification(row.documents_seen),
+    verification: storyVerification(row.documents_seen, row.signed_email_platform),
   };
 }
 
@@ -93,6 +100,7 @@ function publicStories(db: Kysely<Database>) {
     .leftJoin('batches', 'batches.id', 'stories.batch_id')
     .select([
       'stories.documents_seen',
+      'stories.signed_email_platform',
       'stories.id',
       'stories.slug',
       'stories.title',

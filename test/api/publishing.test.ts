@@ -304,8 +304,8 @@ describe('the public pages and API', () => {
       '/api/v1/stories',
     ]);
     // 2.0.0: every statistic became {count, status} (was a number or null); 2.1.0: the platform scorecards; 2.2.0: the releases; 2.3.0: the stories' verification tier; 2.4.0: statistics by verification tier;
-    // 2.4.1: the objects say which properties they always have and that they have no others; 2.5.0 the figures' margins and the release's budget.
-    expect((docs as unknown as { info: { version: string } }).info.version).toBe('2.5.0');
+    // 2.4.1: the objects say which properties they always have and that they have no others; 2.5.0 the figures' margins and the release's budget; 2.6.0 the signed-email tier.
+    expect((docs as unknown as { info: { version: string } }).info.version).toBe('2.6.0');
   });
 
   it('documents every 200 object exactly: no other property is sent, and only these may be absent', async () => {
@@ -331,6 +331,8 @@ describe('the public pages and API', () => {
     expect(margins).toContain('/api/v1/stats.statistics.headline.accounts.margin');
     expect([...optional].filter((at) => !at.endsWith('.margin')).sort()).toEqual([
       '/api/v1/releases/{n}.statistics.headline.verification', // snapshots from before the tier table
+      '/api/v1/releases/{n}.statistics.headline.verification.verifiedEmail', // snapshots from before the signed-email tier
+      '/api/v1/releases/{n}.statistics.headline.verification.verifiedEmailShare',
       '/api/v1/releases/{n}.statistics.release', // snapshots from before continual release
       '/api/v1/releases/{n}.statistics.scorecardPlatforms', // snapshots from before the scorecards
       '/api/v1/releases/{n}.statistics.tables[].medians', // pay tables only
@@ -338,6 +340,8 @@ describe('the public pages and API', () => {
       '/api/v1/releases/{n}.stories[].title',
       '/api/v1/releases/{n}.stories[].url',
       '/api/v1/stats.statistics.headline.verification',
+      '/api/v1/stats.statistics.headline.verification.verifiedEmail',
+      '/api/v1/stats.statistics.headline.verification.verifiedEmailShare',
       '/api/v1/stats.statistics.release',
       '/api/v1/stats.statistics.scorecardPlatforms',
       '/api/v1/stats.statistics.tables[].medians',

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../server/db/schema.js';
-import { buildApp } from '../../server/app.js';
+import { buildApp, type AppDependencies } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
 import { freePort } from '../../scripts/free-port.js';
@@ -36,16 +36,26 @@ export interface ListeningTestApp extends TestApp {
 export const TEST_ORIGIN = 'http://127.0.0.1:3000';
 
 /** `appDb` gives the app its own view of the database (an outage plugin); the test keeps the plain one. */
-export async function startTestApp(env: Record<string, string> = {}, appDb?: (db: Kysely<Database>) => Kysely<Database>): Promise<TestApp> {
-  return startTestAppOn(await openTestDatabase(), env, appDb);
+export async function startTestApp(env: Record<string, string> = {}, appDb?: (db: Kysely<Database>) => Kysely<Database>, deps: TestAppDependencies = {}): Promise<TestApp> {
+  return startTestAppOn(await openTestDatabase(), env, appDb, deps);
 }
 
+/** What a test may put in place of the real thing: DNS, so that no test reaches the network. */
+export type TestAppDependencies = Pick<AppDependencies, 'resolveTxt'>;
+
 /** The same app on a database the test opened itself (a PGlite on a data directory, say); close() closes it. */
-export async function startTestAppOn(database: TestDatabase, env: Record<string, string> = {}, appDb?: (db: Kysely<Database>) => Kysely<Database>): Promise<TestApp> {
+export async function startTestAppOn(
+  database: TestDatabase,
+  env: Record<string, string> = {},
+  appDb?: (db: Kysely<Database>) => Kysely<Database>,
+  deps: TestAppDependencies = {},
+): Promise<TestApp> {
   // The API tests sign logins for this origin (an app that only answers inject() has no other).
   const config = loadConfig({ LOG_LEVEL: 'trace', RATE_LIMIT_MAX: '1000', PUBLIC_ORIGIN: TEST_ORIGIN, ...env });
   const log = captureLog();
-  const app = await buildApp({ config, db: appDb ? appDb(database.db) : database.db, logDestination: log.stream });
+  // No test reaches DNS: a test that asks for DKIM keys passes its own resolver.
+  const resolveTxt = deps.resolveTxt ?? (async () => Promise.reject(new Error('no DNS in tests')));
+  const app = await buildApp({ config, db: appDb ? appDb(database.db) : database.db, logDestination: log.stream, resolveTxt });
   await app.ready();
   return {
     app,
@@ -63,10 +73,10 @@ export async function startTestAppOn(database: TestDatabase, env: Record<string,
  * A listening app whose PUBLIC_ORIGIN is its real address (login signatures bind the origin).
  * Named "localhost": WebAuthn refuses an IP address as relying party, and treats localhost as secure.
  */
-export async function startListeningTestApp(env: Record<string, string> = {}, appDb?: (db: Kysely<Database>) => Kysely<Database>): Promise<ListeningTestApp> {
+export async function startListeningTestApp(env: Record<string, string> = {}, appDb?: (db: Kysely<Database>) => Kysely<Database>, deps: TestAppDependencies = {}): Promise<ListeningTestApp> {
   const port = await freePort();
   const origin = `http://localhost:${port}`;
-  const t = await startTestApp({ PORT: String(port), PUBLIC_ORIGIN: origin, ...env }, appDb);
+  const t = await startTestApp({ PORT: String(port), PUBLIC_ORIGIN: origin, ...env }, appDb, deps);
   await t.app.listen({ port, host: '127.0.0.1' });
   return { ...t, origin };
 }

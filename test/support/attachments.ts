@@ -2,8 +2,10 @@
 // by chunk, and submissions that carry them.
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { sealAttachment, type AttachmentKind, type SealedAttachment } from '../../common/protocol/attachment.js';
-import type { IntakeKey } from '../../server/intake/service.js';
-import { toBase64 } from '../../common/protocol/encoding.js';
+import { currentIntakeKey, type IntakeKey } from '../../server/intake/service.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../server/db/schema.js';
+import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
 import { sealAccount } from '../../common/protocol/envelope.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
 import { encodeChunkFrame } from '../../common/attachments/chunk-frame.js';
@@ -48,4 +50,15 @@ export async function sealWithAttachments(key: IntakeKey, files: readonly Sealed
   const sealed = await sealForTest(key);
   const account = { ...sampleAccount(), withdrawalTag: sealed.withdrawalTag, attachments: files.map((f) => f.entry) };
   return { ...sealed, body: { ...sealed.body, ciphertext: toBase64(sodium, sealAccount(sodium, account, key.publicKey)), uploadId } };
+}
+
+/** Uploads the files and submits an account listing them; returns the submission's id. */
+export async function submitWithFiles(app: FastifyInstance, db: Kysely<Database>, files: readonly SealedAttachment[]): Promise<string> {
+  const sodium = await loadSodium();
+  const key = await currentIntakeKey(db);
+  const sealed = await sealWithAttachments(key!, files, await uploadFiles(app, files));
+  const response = await postJson(app, '/api/v1/submissions', sealed.body);
+  if (response.statusCode !== 201) throw new Error(`submission refused: ${response.body}`);
+  const row = await db.selectFrom('submissions').select('id').where('reply_public_key', '=', fromBase64(sodium, sealed.body.replyPublicKey)).executeTakeFirstOrThrow();
+  return row.id;
 }

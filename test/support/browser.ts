@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { toBase64 } from '../../common/protocol/encoding.js';
-import { startListeningTestApp, type ListeningTestApp } from './app.js';
+import { startListeningTestApp, type ListeningTestApp, type TestAppDependencies } from './app.js';
 import { s, type TestModerator } from './moderation.js';
 import type { SoftwarePasskey } from './passkey.js';
 
@@ -25,11 +25,11 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /** A listening app and a Chromium for one test file, started before its tests and closed after. */
-export function appAndChromium(env: Record<string, string> = {}): { readonly t: ListeningTestApp; readonly browser: Browser } {
+export function appAndChromium(env: Record<string, string> = {}, deps: TestAppDependencies = {}): { readonly t: ListeningTestApp; readonly browser: Browser } {
   let t: ListeningTestApp | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
-    t = await startListeningTestApp(env);
+    t = await startListeningTestApp(env, undefined, deps);
     browser = await launchChromium();
   });
   afterAll(async () => {

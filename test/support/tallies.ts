@@ -17,6 +17,8 @@ export interface CountedAccount {
   halfYear?: string | null;
   /** True when a moderator recorded documents seen at acceptance (migration 0016's tier). */
   documentsSeen?: boolean;
+  /** Backed by a platform's signed email (issue 33): that tier, whatever documents were seen. */
+  verifiedEmail?: boolean;
 }
 
 export function talliesOf(accounts: readonly CountedAccount[]): AccountTallies {
@@ -35,7 +37,7 @@ export function talliesOf(accounts: readonly CountedAccount[]): AccountTallies {
   };
   const answers: Record<string, Map<string, number>> = { yes: t.facets.conditionsYes, no: t.facets.conditionsNo, unsure: t.facets.conditionsUnsure };
   for (const a of accounts) {
-    const tier = a.documentsSeen ? 'documents_seen' : 'none';
+    const tier = a.verifiedEmail ? 'verified_email' : a.documentsSeen ? 'documents_seen' : 'none';
     bump(t.tiers, tier);
     for (const p of a.platforms) {
       bump(t.facets.platforms, p);

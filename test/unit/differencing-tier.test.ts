@@ -40,7 +40,11 @@ function tierAttack(seed: string, pairs: number, options: { noise: boolean; othe
     const later = drawStatistics(talliesOf(after), K, noiseOf('later'), EPSILON, addDays(DAY, 7));
     const sign = withdrawing ? -1 : 1;
 
-    const cellsOf = (s: StoredStatistics): Figure[] => s.tables.find((t) => t.id === 'verification_tier')!.cells[0]!;
+    // The two tiers this attack is about, by key (the signed-email tier, issue 33, is empty here).
+    const cellsOf = (s: StoredStatistics): Figure[] => {
+      const table = s.tables.find((t) => t.id === 'verification_tier')!;
+      return ['documents_seen', 'none'].map((key) => table.cells[0]![table.columns.findIndex((c) => c.key === key)]!);
+    };
     // The headline repeats the table: the same draws, so no more evidence (checked here).
     expect(later.headline.verification?.documentsSeen).toEqual(cellsOf(later)[0]);
     const a = cellsOf(earlier);
@@ -92,19 +96,23 @@ describe('a simulated adversary after the verification tier (issue 18)', () => {
 
   it('are the table’s cells: the tier table is one row over all accounts, and the headline reads it', () => {
     const unit = seededUnit(seededRandomIntegers('tier table'));
-    const accounts = Array.from({ length: 200 }, (_, i) => ({ ...randomAccount(unit), documentsSeen: i < 60 }));
+    // 20 backed by a signed email (issue 33; 10 of them with documents too: the email tier wins), 50 more with documents only.
+    const accounts = Array.from({ length: 200 }, (_, i) => ({ ...randomAccount(unit), documentsSeen: i >= 10 && i < 70, verifiedEmail: i < 20 }));
     const s = drawStatistics(talliesOf(accounts), K, () => 0, EPSILON, DAY);
     const table = s.tables.find((t) => t.id === 'verification_tier')!;
     expect(table.rows.map((r) => r.key)).toEqual(['all']);
     expect(table.columns.map((c) => c.key)).toEqual([...statisticsTiers.keys]);
-    expect(table.cells[0]).toEqual([{ count: 60, status: 'shown' }, { count: 140, status: 'shown' }]);
+    expect(statisticsTiers.keys).toEqual(['verified_email', 'documents_seen', 'none']);
+    expect(table.cells[0]).toEqual([{ count: 20, status: 'shown' }, { count: 50, status: 'shown' }, { count: 130, status: 'shown' }]);
     expect(s.headline.verification).toEqual({
-      documentsSeen: { count: 60, status: 'shown' },
+      documentsSeen: { count: 50, status: 'shown' },
       accounts: { count: 200, status: 'shown' },
-      share: { share: 0.3, status: 'shown' },
+      share: { share: 0.25, status: 'shown' },
+      verifiedEmail: { count: 20, status: 'shown' },
+      verifiedEmailShare: { share: 0.1, status: 'shown' },
     });
     // Five accounts with documents: a small count, and its share is not shown either.
-    const few = drawStatistics(talliesOf(accounts.map((a, i) => ({ ...a, documentsSeen: i < 5 }))), K, () => 0, EPSILON, DAY);
+    const few = drawStatistics(talliesOf(accounts.map((a, i) => ({ ...a, documentsSeen: i < 5, verifiedEmail: false }))), K, () => 0, EPSILON, DAY);
     expect(few.headline.verification?.documentsSeen).toEqual({ count: null, status: 'fewer_than_k' });
     expect(few.headline.verification?.share).toEqual({ share: null, status: 'withheld' });
   });

@@ -9,6 +9,7 @@ import { IMAGE_TYPES, isUnedited, StripRefused, stripImage, type PictureEdit, ty
 import { UploadRefused, type PreparedFile } from './upload.js';
 import { pictureUrl } from './picture-url.js';
 import { word } from '../page-words.js';
+import { splitEmail } from '../../../common/protocol/dkim.js';
 
 interface Attached extends PreparedFile {
   id: number;
@@ -79,6 +80,30 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
     return done;
   }
 
+  /** A saved email (issue 33): sent byte for byte, as stripping would break its signature; never shown as a page. */
+  async function prepareEmail(file: File, name: HTMLElement, item: HTMLElement, fail: (message: string) => void): Promise<void> {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const { headers } = splitEmail(bytes);
+    if (!headers.some((h) => h.name === 'from')) return fail(section.dataset.emailRefused ?? '');
+    const refused = refusalFor(bytes.length);
+    if (refused) return fail(refused);
+    const entry: Attached = { kind: 'message/rfc822', plaintext: bytes, id: nextId++, name: file.name, panels: [] };
+    attached.push(entry);
+    name.textContent = (section.dataset.emailAttached ?? '').replace('{name}', file.name).replace('{size}', MB(bytes.length));
+    item.append(removeButton(entry, item));
+  }
+
+  function removeButton(entry: Attached, item: HTMLElement): HTMLButtonElement {
+    const remove = make('button', word('common:browser.attachments.remove'));
+    remove.type = 'button';
+    remove.addEventListener('click', () => {
+      attached.splice(attached.indexOf(entry), 1);
+      item.remove();
+      status.textContent = word('common:browser.attachments.fileRemoved', { name: entry.name });
+    });
+    return remove;
+  }
+
   async function prepare(file: File): Promise<void> {
     const item = make('li', undefined, 'attachment');
     const name = make('p', `${file.name}: preparing…`, 'attachment-name');
@@ -108,6 +133,8 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
         edited = (at, edit) => stripImage(new Blob([pdf.pages[at] as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }), edit);
         fileOf = framePages;
         describe = (plaintext) => pagesSummary(pdf.pages.length, plaintext);
+      } else if (file.type === 'message/rfc822' || file.name.toLowerCase().endsWith('.eml')) {
+        return await prepareEmail(file, name, item, fail);
       } else if (IMAGE_TYPES.includes(file.type)) {
         const [image, found] = await Promise.all([stripImage(file), imageMetadata(file)]);
         prepared = { kind: image.kind, plaintext: image.bytes };
@@ -158,14 +185,7 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
         entry.panels.push(panel);
         figure.append(img, panel.element);
       }
-      const remove = make('button', word('common:browser.attachments.remove'));
-      remove.type = 'button';
-      remove.addEventListener('click', () => {
-        attached.splice(attached.indexOf(entry), 1);
-        item.remove();
-        status.textContent = `${file.name} removed.`;
-      });
-      item.append(removedLine, figure, remove);
+      item.append(removedLine, figure, removeButton(entry, item));
     } catch (error) {
       fail(error instanceof StripRefused ? error.message : word('common:browser.attachments.cannotPrepare'));
     }

@@ -10,6 +10,7 @@ import {
 } from '../../../common/protocol/attachment.js';
 import type { Sodium } from '../../../common/protocol/sodium.js';
 import { pictureUrl } from '../attachments/picture-url.js';
+import { showSavedEmail } from './dkim-panel.js';
 
 async function openFile(sodium: Sodium, url: string, entry: AttachmentManifestEntry): Promise<{ type: string; pictures: Uint8Array[] }> {
   const response = await fetch(url, { credentials: 'same-origin' });
@@ -18,7 +19,13 @@ async function openFile(sodium: Sodium, url: string, entry: AttachmentManifestEn
   const chunks = Array.from({ length: sealed.length / SEALED_CHUNK_BYTES }, (_, n) => sealed.subarray(n * SEALED_CHUNK_BYTES, (n + 1) * SEALED_CHUNK_BYTES));
   const plaintext = openAttachment(sodium, entry, chunks);
   if (entry.kind === 'pdf-pages') return { type: 'image/jpeg', pictures: unframePages(plaintext, entry.pages ?? 0) };
+  // A saved email is one "picture" only in name: its bytes go to the DKIM panel, never to an <img>.
   return { type: entry.kind, pictures: [plaintext] };
+}
+
+function whatFile(entry: AttachmentManifestEntry): string {
+  if (entry.kind === 'pdf-pages') return `a PDF, as ${entry.pages} page image${entry.pages === 1 ? '' : 's'} made at intake`;
+  return entry.kind === 'message/rfc822' ? 'a saved email, as the source saved it' : 'a picture';
 }
 
 /** Opens each listed file into `list`, one item per file; `urlOf` names where its sealed bytes are. */
@@ -26,12 +33,17 @@ export async function openFilesInto(sodium: Sodium, list: HTMLElement, manifest:
   for (const [index, entry] of manifest.entries()) {
     const item = document.createElement('li');
     const caption = document.createElement('p');
-    const what = entry.kind === 'pdf-pages' ? `a PDF, as ${entry.pages} page image${entry.pages === 1 ? '' : 's'} made at intake` : 'a picture';
+    const what = whatFile(entry);
     caption.textContent = `File ${index + 1} of ${manifest.length}: ${what}. Opening…`;
     item.append(caption);
     list.append(item);
     try {
       const { type, pictures } = await openFile(sodium, urlOf(index), entry);
+      if (type === 'message/rfc822') {
+        caption.textContent = `File ${index + 1} of ${manifest.length}: ${what}. Checked and decrypted in your browser.`;
+        await showSavedEmail(item, pictures[0]!);
+        continue;
+      }
       for (const [page, bytes] of pictures.entries()) {
         const img = document.createElement('img');
         img.src = await pictureUrl(bytes, type);

@@ -8,6 +8,7 @@ import { openAccount, openMessageWithAnyKey, sealMessage, withdrawalTagOf, type 
 import { conditionAnswers, conditions, consents, factQuestions, hoursBands, payBands, platforms, roles, taskTypes } from '../../../common/vocabulary.js';
 import { isUndecided } from '../../../common/workflow.js';
 import { replyFilesList, showAttachments } from './attachments.js';
+import { chosenSignedEmail, setEvidenceContext } from './dkim-panel.js';
 import { api, asSodium, element, moderatorKeysForTab, say, sodiumReady, unlockIntakeKeys, type IntakeKeyring, type SodiumSumo } from './console.js';
 import { DraftKeeper } from './draft-keeper.js';
 import { keepWorkAcrossSessions } from './session-keys.js';
@@ -193,6 +194,8 @@ export function initSubmission(): void {
       watchList = await openWatchList(sodium, ring);
       showAccount(account, watchList);
       showMessages(sodium, submission, ring);
+      // The duplicate marker's key comes from the oldest intake key (the list is newest first): the same for every moderator, across rotations.
+      setEvidenceContext({ sodium: asSodium(sodium), accountPlatforms: account.platforms, markerIntakeKey: [...ring.keys.values()].at(-1)?.privateKey });
       void showAttachments(asSodium(sodium), opened, id);
       say(status, '');
       element('account-view').hidden = false;
@@ -339,11 +342,13 @@ export function initSubmission(): void {
           }
         : undefined;
       const verification = readVerification();
+      const signedEmail = chosenSignedEmail();
       // The receipt's withdrawal tag, copied from the sealed account: what a withdrawal finds the account and story by.
       await api(`/mod/api/submissions/${id}/accept`, 'POST', {
         facets,
         ...(story ? { story } : {}),
         ...(verification ? { verification } : {}),
+        ...(signedEmail ? { signedEmail } : {}),
         ...(withdrawalTag ? { withdrawalTag } : {}),
       });
       return story ? 'Accepted; the story draft now waits for a second moderator.' : 'Accepted for statistics.';
