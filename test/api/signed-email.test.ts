@@ -188,7 +188,7 @@ describe('counted once, linked to no one', () => {
     const stats = (await t.app.inject({ url: '/api/v1/stats' })).json<{ statistics: PublishedStatistics }>().statistics;
     expect(stats.headline.verification).toMatchObject({ verifiedEmail: { count: 13, status: 'shown' }, accounts: { count: 43, status: 'shown' } });
     const page = (await t.app.inject({ url: '/stats' })).body;
-    expect(page).toContain('about 43 accounts, of which about 13 are backed by a platform's signed email.');
+    expect(page).toContain("about 43 accounts, of which about 13 are backed by a platform's signed email.");
     const csv = (await t.app.inject({ url: '/stats.csv?table=verification_tier' })).body;
     expect(csv).toContain('verification_tier,all,verified_email,13,shown');
     const release = (await t.app.inject({ url: `/releases/${batch!.sequence}/statistics.csv` })).body;
