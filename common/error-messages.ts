@@ -128,6 +128,7 @@ export const ENGLISH: MessageCatalogue = {
 
   login_failed: 'Login failed: check your handle, your passphrase and your passkey.',
   login_paused: ({ minutes }) => `Too many failed logins for this handle; try again in ${minutes} minutes.`,
+  login_work_needed: 'Many logins are being asked for right now: your browser solves a small puzzle before it may ask. Try again.',
   not_logged_in: 'Log in first; your session may have expired.',
   cross_site_request: 'This request came from another site; use the console at its own address.',
   administrators_only: 'Only administrators manage the team and keys.',

@@ -72,6 +72,8 @@ export const ERROR_STATUSES = {
   // Moderators: sessions, team, keys.
   login_failed: 401,
   login_paused: 429,
+  // Challenges are piling up (issue 25): the next one costs a proof of work, which the console solves.
+  login_work_needed: 429,
   not_logged_in: 401,
   cross_site_request: 403,
   administrators_only: 403,
@@ -177,6 +179,7 @@ export interface ErrorDetailsByCode {
   statistics_budget_exhausted: { refresh: number; lifetime: number; horizon: number };
   invalid_request: { field: string } & ValidationProblem;
   rate_limited: { seconds: number };
+  login_work_needed: { puzzle: string; bits: number };
   uploads_paused: { minutes: number };
   bad_base64: { field: string };
   backup_unreadable: { reason: 'not an Offscript backup' | 'sealed to another key' | 'altered or damaged' | 'truncated' | 'unknown format' };

@@ -129,6 +129,12 @@ export interface LoginChallengesTable {
   passkey_id: string | null;
 }
 
+/** Answered login puzzles (issue 25), each spendable once; deleted once the puzzle would have expired. */
+export interface LoginWorkSpentTable {
+  puzzle_id: Uint8Array;
+  expires_at: Date;
+}
+
 export interface SessionsTable {
   id_hash: Uint8Array;
   moderator_id: string;
@@ -383,6 +389,7 @@ export interface Database {
   moderators: ModeratorsTable;
   invitations: InvitationsTable;
   login_challenges: LoginChallengesTable;
+  login_work_spent: LoginWorkSpentTable;
   passkeys: PasskeysTable;
   passkey_registrations: PasskeyRegistrationsTable;
   sessions: SessionsTable;

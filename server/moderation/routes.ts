@@ -217,7 +217,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
     // CSRF, origin or schema check costs one cheap refusal; each challenge serves one attempt; only
     // wrong answers on challenges issued for a handle count, per handle, in the services.
     open.post('/mod/api/login/challenge', { schema: schemas.challengeSchema }, async (request) =>
-      issueLoginChallenge(db, loginSecrets, request.body.handle, rpOf(request)),
+      issueLoginChallenge(db, loginSecrets, request.body.handle, rpOf(request), request.body.work),
     );
 
     open.post('/mod/api/login/passkey', { schema: schemas.loginPasskeySchema }, async (request) =>

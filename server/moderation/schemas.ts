@@ -129,8 +129,11 @@ export const enrolSchema = {
 
 const handle = { type: 'string', minLength: 1, maxLength: 64 } as const;
 
+/** The proof of work a challenge costs while challenges pile up (login-work.ts). */
+const loginWork = closedObject(['puzzle', 'nonce'], { puzzle: base64(80), nonce: base64(12) });
+
 export const challengeSchema = {
-  body: closedObject(['handle'], { handle }),
+  body: closedObject(['handle'], { handle, work: loginWork }),
   response: { 200: loginChallengeViewSchema, ...errors },
 } as const;
 
