@@ -152,6 +152,8 @@ export const ENGLISH: MessageCatalogue = {
   passkey_seed_unexpected: 'Your keys rest on your passphrase: a passkey added now is a login factor only and wraps nothing.',
   unknown_passkey: 'You have no such passkey.',
   last_passkey: 'This is your only passkey: add another before removing it.',
+  unknown_console_origin: 'That is not another address of this console.',
+  unknown_origin_link: 'This link is not valid at this address: it was used, it expired (after ten minutes), or it was made for another address of the console.',
   reenrol_self: 'Another administrator must re-enrol you.',
   passkey_required: 'Add a passkey first (Passkeys, in the menu): submissions open only for moderators with one.',
   fresh_assertion_required: 'Confirm with your passkey: this change needs a fresh passkey check (with your PIN or fingerprint), not only your session.',

@@ -99,6 +99,9 @@ export const ERROR_STATUSES = {
   unknown_passkey: 404,
   last_passkey: 409,
   reenrol_self: 409,
+  // A passkey at another origin of the console (issue 25): a one-time link made at the first.
+  unknown_console_origin: 400,
+  unknown_origin_link: 404,
   passkey_required: 403,
   // Moderators: four eyes on the team (issue 26).
   fresh_assertion_required: 403,

@@ -27,6 +27,7 @@ import * as m0024 from './0024_team_changes.js';
 import * as m0025 from './0025_release_audit_heads.js';
 import * as m0026 from './0026_clock_watermark.js';
 import * as m0038 from './0038_login_work.js';
+import * as m0039 from './0039_passkey_origin_links.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_intake': m0001,
@@ -55,4 +56,5 @@ export const migrations: Record<string, Migration> = {
   '0025_release_audit_heads': m0025,
   '0026_clock_watermark': m0026,
   '0038_login_work': m0038,
+  '0039_passkey_origin_links': m0039,
 };

@@ -112,6 +112,14 @@ export interface PasskeyRegistrationsTable {
   expires_at: Date;
 }
 
+/** One-time links to add a passkey at another origin of the console (issue 25); only the token's hash. */
+export interface PasskeyOriginLinksTable {
+  token_hash: Uint8Array;
+  moderator_id: string;
+  rp_id: string;
+  expires_at: Date;
+}
+
 export interface InvitationsTable {
   id: string;
   moderator_id: string;
@@ -390,6 +398,7 @@ export interface Database {
   invitations: InvitationsTable;
   login_challenges: LoginChallengesTable;
   login_work_spent: LoginWorkSpentTable;
+  passkey_origin_links: PasskeyOriginLinksTable;
   passkeys: PasskeysTable;
   passkey_registrations: PasskeyRegistrationsTable;
   sessions: SessionsTable;

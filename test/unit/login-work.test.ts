@@ -68,3 +68,18 @@ describe('the work a challenge costs', () => {
     expect(loginWorkBits(1e9, 1e9)).toBe(LOGIN_WORK_MAX_BITS);
   });
 });
+
+describe('a key seed carried to another origin', () => {
+  it('opens with the same passphrase output and link token only', async () => {
+    const { loadSodiumSumo } = await import('../../common/protocol/sodium-sumo.js');
+    const { openSeedFromLink, sealSeedForLink } = await import('../../common/protocol/origin-link.js');
+    const sumo = await loadSodiumSumo();
+    const seed = sumo.randombytes_buf(32);
+    const argon = sumo.randombytes_buf(32);
+    const sealed = sealSeedForLink(sumo, seed, argon, 'token-a');
+    expect(openSeedFromLink(sumo, sealed, argon, 'token-a')).toEqual(seed);
+    expect(openSeedFromLink(sumo, sealed, sumo.randombytes_buf(32), 'token-a')).toBeUndefined();
+    expect(openSeedFromLink(sumo, sealed, argon, 'token-b')).toBeUndefined();
+    expect(openSeedFromLink(sumo, sealed.subarray(0, 10), argon, 'token-a')).toBeUndefined();
+  });
+});
