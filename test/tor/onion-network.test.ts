@@ -2,7 +2,8 @@
 // (test/support/tor-network.ts): no public relay is ever contacted. The onion service runs the
 // app's own generated torrc (a Unix socket, PROXY v1 circuit ids, proof-of-work on); a source
 // reaches it through the client's SOCKS port, as Tor Browser would with JavaScript off: fetches
-// /submit, gives an account by the no-JavaScript form, reads its status with the receipt words.
+// /submit, gives an account by the no-JavaScript form, reads its status with the receipt words;
+// then Chromium does the same through that SOCKS port with JavaScript off.
 // Each request reaches the app through the PROXY v1 listener with its circuit id.
 // Not in `npm test`: `npm run test:tor` (it takes a minute or two; docs/onion-service.md).
 import { execFile } from 'node:child_process';
@@ -18,6 +19,7 @@ import { loadConfig } from '../../server/config.js';
 import { onionTorrc } from '../../server/privacy/onion-config.js';
 import { listenForTor, onionCircuitOf, type OnionListener } from '../../server/privacy/onion-listener.js';
 import { captureLog } from '../support/app.js';
+import { chromiumAvailable, launchChromium } from '../support/browser.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
 import { createIntakeKey } from '../support/intake.js';
 import { socksConnect, startTorNetwork, type TorNetwork } from '../support/tor-network.js';
@@ -113,6 +115,28 @@ describe.skipIf(!torInstalled)('through a real onion service on a private Tor ne
       const status = await overTor(network!, 'POST', '/status', { words: words! });
       expect(status.status).toBe(200);
       expect(status.body).toMatch(/received/i);
+
+      // Chromium through the client's SOCKS port with JavaScript off (Tor Browser at "Safest"): the form, then the status.
+      if (chromiumAvailable) {
+        const browser = await launchChromium([`--proxy-server=socks5://127.0.0.1:${network!.socksPort}`]);
+        try {
+          const tab = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+          await tab.goto(`http://${network!.onionHostname}/submit`, { timeout: 120_000 });
+          await tab.getByLabel('What happened, in your own words (required)').fill('Given in Chromium over a private Tor network.');
+          await tab.getByLabel('Count my account in statistics only; never quote it').check();
+          await tab.getByRole('button', { name: 'Seal and send my account' }).click();
+          await tab.getByRole('heading', { name: 'Your account was received' }).waitFor({ timeout: 120_000 });
+          const browserWords = (await tab.getByTestId('receipt-words').locator('li').allTextContents()).join(' ');
+          expect(browserWords.split(' ')).toHaveLength(12);
+          await tab.goto(`http://${network!.onionHostname}/status`, { timeout: 120_000 });
+          await tab.getByLabel('Your twelve words').fill(browserWords);
+          await tab.getByRole('button', { name: 'Show my account' }).click();
+          await tab.getByTestId('status-text').getByText('waiting for a moderator').waitFor({ timeout: 120_000 });
+        } finally {
+          await browser.close();
+        }
+        expect(await database.db.selectFrom('submissions').select('id').execute()).toHaveLength(2);
+      }
 
       // Every request came through the listener with the circuit id tor exported in its PROXY v1 line.
       expect(circuits.length).toBeGreaterThanOrEqual(3);
