@@ -28,6 +28,8 @@ const torInstalled = await promisify(execFile)('tor-gencert', ['--help']).then(
   () => true,
   (error: { code?: unknown }) => error.code !== 'ENOENT',
 );
+// CI sets OFFSCRIPT_REQUIRE_TOR: there a missing tor-gencert fails instead of skipping.
+if (!torInstalled && process.env.OFFSCRIPT_REQUIRE_TOR === '1') throw new Error('tor-gencert is required (OFFSCRIPT_REQUIRE_TOR=1); it comes with Debian\'s tor package');
 
 /** One HTTP request over a fresh stream through the SOCKS port (a new stream, maybe a new circuit). */
 async function overTor(network: TorNetwork, method: 'GET' | 'POST', urlPath: string, form?: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
