@@ -128,6 +128,7 @@ export const ENGLISH: MessageCatalogue = {
 
   login_failed: 'Login failed: check your handle, your passphrase and your passkey.',
   login_paused: ({ minutes }) => `Too many failed logins for this handle; try again in ${minutes} minutes.`,
+  login_work_needed: 'Many logins are being asked for right now: your browser solves a small puzzle before it may ask. Try again.',
   not_logged_in: 'Log in first; your session may have expired.',
   cross_site_request: 'This request came from another site; use the console at its own address.',
   administrators_only: 'Only administrators manage the team and keys.',
@@ -151,6 +152,8 @@ export const ENGLISH: MessageCatalogue = {
   passkey_seed_unexpected: 'Your keys rest on your passphrase: a passkey added now is a login factor only and wraps nothing.',
   unknown_passkey: 'You have no such passkey.',
   last_passkey: 'This is your only passkey: add another before removing it.',
+  unknown_console_origin: 'That is not another address of this console.',
+  unknown_origin_link: 'This link is not valid at this address: it was used, it expired (after ten minutes), or it was made for another address of the console.',
   reenrol_self: 'Another administrator must re-enrol you.',
   passkey_required: 'Add a passkey first (Passkeys, in the menu): submissions open only for moderators with one.',
   fresh_assertion_required: 'Confirm with your passkey: this change needs a fresh passkey check (with your PIN or fingerprint), not only your session.',

@@ -72,6 +72,8 @@ export const ERROR_STATUSES = {
   // Moderators: sessions, team, keys.
   login_failed: 401,
   login_paused: 429,
+  // Challenges are piling up (issue 25): the next one costs a proof of work, which the console solves.
+  login_work_needed: 429,
   not_logged_in: 401,
   cross_site_request: 403,
   administrators_only: 403,
@@ -97,6 +99,9 @@ export const ERROR_STATUSES = {
   unknown_passkey: 404,
   last_passkey: 409,
   reenrol_self: 409,
+  // A passkey at another origin of the console (issue 25): a one-time link made at the first.
+  unknown_console_origin: 400,
+  unknown_origin_link: 404,
   passkey_required: 403,
   // Moderators: four eyes on the team (issue 26).
   fresh_assertion_required: 403,
@@ -185,6 +190,7 @@ export interface ErrorDetailsByCode {
   signed_email_not_platform_domain: { domain: string; platform: string };
   signed_email_platform_not_named: { platform: string };
   rate_limited: { seconds: number };
+  login_work_needed: { puzzle: string; bits: number };
   uploads_paused: { minutes: number };
   bad_base64: { field: string };
   backup_unreadable: { reason: 'not an Offscript backup' | 'sealed to another key' | 'altered or damaged' | 'truncated' | 'unknown format' };

@@ -28,6 +28,8 @@ import * as m0025 from './0025_release_audit_heads.js';
 import * as m0026 from './0026_clock_watermark.js';
 import * as m0033 from './0033_signed_email_evidence.js';
 import * as m0034 from './0034_signed_email_tier_tallies.js';
+import * as m0038 from './0038_login_work.js';
+import * as m0039 from './0039_passkey_origin_links.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_intake': m0001,
@@ -57,4 +59,6 @@ export const migrations: Record<string, Migration> = {
   '0026_clock_watermark': m0026,
   '0033_signed_email_evidence': m0033,
   '0034_signed_email_tier_tallies': m0034,
+  '0038_login_work': m0038,
+  '0039_passkey_origin_links': m0039,
 };

@@ -28,7 +28,7 @@ const assetsOut = path.join(dist, 'assets');
 
 // One entry per page that runs code, so that each page loads only what it needs; code that
 // several pages share goes to chunks (esbuild code splitting) that the browser caches once.
-export const MODERATION_PAGES = ['login', 'enrol', 'queue', 'submission', 'team', 'story', 'stories', 'audit', 'passkeys'];
+export const MODERATION_PAGES = ['login', 'enrol', 'queue', 'submission', 'team', 'story', 'stories', 'audit', 'passkeys', 'passkey-link'];
 export const BROWSER_ENTRIES = [
   'views/assets/submit.ts',
   // The pdf.js worker, started only once a source attaches a PDF.

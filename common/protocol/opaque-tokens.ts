@@ -19,3 +19,8 @@ export function sessionIdHash(sessionId: string): Uint8Array {
 export function invitationTokenHash(token: string): Uint8Array {
   return sha256(`offscript/invitation/v1:${token}`);
 }
+
+/** What passkey_origin_links keeps of a link's token (issue 25), domain-separated like the others. */
+export function originLinkTokenHash(token: string): Uint8Array {
+  return sha256(`offscript/origin-link/v1:${token}`);
+}

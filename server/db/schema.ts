@@ -111,6 +111,14 @@ export interface PasskeyRegistrationsTable {
   expires_at: Date;
 }
 
+/** One-time links to add a passkey at another origin of the console (issue 25); only the token's hash. */
+export interface PasskeyOriginLinksTable {
+  token_hash: Uint8Array;
+  moderator_id: string;
+  rp_id: string;
+  expires_at: Date;
+}
+
 export interface InvitationsTable {
   id: string;
   moderator_id: string;
@@ -126,6 +134,12 @@ export interface LoginChallengesTable {
   expires_at: Date;
   /** Set once a passkey assertion on this challenge was verified: the signature step needs it. */
   passkey_id: string | null;
+}
+
+/** Answered login puzzles (issue 25), each spendable once; deleted once the puzzle would have expired. */
+export interface LoginWorkSpentTable {
+  puzzle_id: Uint8Array;
+  expires_at: Date;
 }
 
 export interface SessionsTable {
@@ -388,6 +402,8 @@ export interface Database {
   moderators: ModeratorsTable;
   invitations: InvitationsTable;
   login_challenges: LoginChallengesTable;
+  login_work_spent: LoginWorkSpentTable;
+  passkey_origin_links: PasskeyOriginLinksTable;
   passkeys: PasskeysTable;
   passkey_registrations: PasskeyRegistrationsTable;
   sessions: SessionsTable;

@@ -60,6 +60,8 @@ import { consoleOrigins, PASSKEY_REQUIRED, passkeyStanding, relyingPartyFor } fr
 import { authenticate, issueLoginChallenge, loadLoginSecrets, logIn, logOutSession, verifyLoginPasskey } from './session-service.js';
 import { issueAssertionChallenge, requireFreshAssertion, type FreshAssertion } from './fresh-assertion.js';
 import { teamNewsFor } from './team-news.js';
+import { addPasskeyByOriginLink, makeOriginLink, openOriginLink, originLinkPasskeyOptions } from './origin-links.js';
+import { translate } from '../i18n/catalogue.js';
 import { decideTeamChange, listProposals, proposeOrApply, type TeamChangeOutcome, type TeamChangeRequest } from './team-changes.js';
 import { approveStory, getStory, listStories, returnStory, reviseStory, storyPublicationPreview } from './stories-service.js';
 import type { WebAuthnTypes } from '../../common/moderation/access-view.js';
@@ -97,7 +99,7 @@ export const LOGOUT_CLEAR_SITE_DATA = '"cache", "cookies", "storage"';
 export const CSRF_COOKIE = 'offscript_csrf';
 
 /** The moderator pages that run code, each its own bundle (MODERATION_PAGES in scripts/build.mjs). */
-const MODERATION_PAGES_WITH_CODE = new Set(['login', 'enrol', 'queue', 'submission', 'team', 'story', 'stories', 'audit', 'passkeys']);
+const MODERATION_PAGES_WITH_CODE = new Set(['login', 'enrol', 'queue', 'submission', 'team', 'story', 'stories', 'audit', 'passkeys', 'passkey-link']);
 
 /** Every moderation route infers its params, query, body and reply from its schema; WebAuthn objects get @simplewebauthn's types. */
 type ModerationTypeProvider = JsonSchemaToTsProvider<{ ValidatorSchemaOptions: WebAuthnTypes; SerializerSchemaOptions: WebAuthnTypes }>;
@@ -217,12 +219,25 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       return reply.code(201).send(await enrolModerator(db, token, enrolment, { rp: rpOf(request), registration: passkey }));
     });
 
+    // A passkey at this origin from a one-time link made at another (issue 25, origin-links.ts).
+    open.get('/mod/passkeys/link/:token', { schema: schemas.enrolPageSchema }, async (request, reply) => {
+      const { handle } = await openOriginLink(db, request.params.token, rpOf(request));
+      return page(reply, 'passkey-link', { title: translate(request.language, 'onion:link.title'), handle, site: rpOf(request).id, language: request.language });
+    });
+    open.post('/mod/api/passkeys/link/options', { schema: schemas.originLinkOptionsSchema }, async (request) =>
+      originLinkPasskeyOptions(db, request.body.token, rpOf(request)),
+    );
+    open.post('/mod/api/passkeys/link', { schema: schemas.originLinkPasskeySchema }, async (request, reply) => {
+      const { token, ...registration } = request.body;
+      return reply.code(201).send(await addPasskeyByOriginLink(db, token, rpOf(request), registration));
+    });
+
     // No limit per client address on the login steps (DESIGN §7): behind a proxy or an onion every
     // client shares one, and a stranger's junk would lock the moderators out. Junk that fails the
     // CSRF, origin or schema check costs one cheap refusal; each challenge serves one attempt; only
     // wrong answers on challenges issued for a handle count, per handle, in the services.
     open.post('/mod/api/login/challenge', { schema: schemas.challengeSchema }, async (request) =>
-      issueLoginChallenge(db, loginSecrets, request.body.handle, rpOf(request)),
+      issueLoginChallenge(db, loginSecrets, request.body.handle, rpOf(request), request.body.work),
     );
 
     open.post('/mod/api/login/passkey', { schema: schemas.loginPasskeySchema }, async (request) =>
@@ -362,7 +377,17 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       const passkeys = await listPasskeys(db, me(request).id);
       // Numbered, so that two passkeys registered the same day have buttons with different names.
       const numbered = passkeys.map((passkey, index) => ({ ...passkey, number: index + 1 }));
-      return page(reply, 'passkeys', { title: 'Passkeys', passkeys: numbered, onePasskey: passkeys.length === 1, removable: passkeys.length > 1 });
+      // The console's other origins (onion, the console's own onion): each a relying party that needs its own passkey.
+      const here = rpOf(request).origin;
+      const otherOrigins = ownOrigins.filter((origin) => origin !== here).map((origin) => ({ origin, host: new URL(origin).host }));
+      return page(reply, 'passkeys', {
+        title: 'Passkeys',
+        passkeys: numbered,
+        onePasskey: passkeys.length === 1,
+        removable: passkeys.length > 1,
+        otherOrigins,
+        language: request.language,
+      });
     });
     session.get('/mod/api/passkeys', { schema: schemas.passkeysSchema }, async (request) => ({
       passkeys: await listPasskeys(db, me(request).id),
@@ -382,6 +407,11 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       // A first passkey has nothing to assert with: from a passphrase-only session it may not come to unlock wrapped keys.
       else if ((await wrappedKeysFor(db, me(request).id)).length > 0) throw new CodedError('passkey_needs_approval');
       return reply.code(201).send(await addPasskey(db, rpOf(request), me(request), registration));
+    });
+    // A one-time link to add a passkey at another origin of the console; a fresh assertion, as adding one here needs.
+    session.post('/mod/api/passkeys/origin-links', { schema: schemas.originLinkSchema }, async (request, reply) => {
+      await fresh(request, request.body.assertion);
+      return reply.code(201).send(await makeOriginLink(db, me(request), rpOf(request), ownOrigins, request.body.origin));
     });
     session.post('/mod/api/passkeys/:id/remove', { schema: schemas.removePasskeySchema }, async (request) => {
       await fresh(request, request.body?.assertion);

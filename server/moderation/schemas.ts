@@ -79,6 +79,32 @@ export const addPasskeySchema = {
 
 export const removePasskeySchema = actionOnId(assertionOnly);
 
+// A passkey at another origin of the console (issue 25, origin-links.ts).
+const consoleOrigin = { type: 'string', minLength: 1, maxLength: 300 } as const;
+export const originLinkSchema = {
+  body: closedObject(['origin', 'assertion'], { origin: consoleOrigin, assertion }),
+  response: {
+    201: { type: 'object', additionalProperties: false, required: ['url', 'token', 'expiresAt'], properties: { url: { type: 'string' }, token: { type: 'string' }, expiresAt: { type: 'string' } } },
+    ...errors,
+  },
+} as const;
+export const originLinkOptionsSchema = {
+  body: closedObject(['token'], { token }),
+  response: {
+    200: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['passkey', 'salt', 'handle'],
+      properties: { passkey: passkeyOptionsViewSchema, salt: { type: 'string' }, handle: { type: 'string' } },
+    },
+    ...errors,
+  },
+} as const;
+export const originLinkPasskeySchema = {
+  body: closedObject(['token', 'response'], { token, ...passkeyRegistrationSchema.properties }),
+  response: { 201: passkeySummarySchema, ...errors },
+} as const;
+
 /** Options for a fresh assertion on a challenge bound to this session. */
 export const assertionOptionsSchema = { body: { anyOf: [empty, { type: 'null' }] }, response: { 200: passkeyRequestOptionsSchema, ...errors } } as const;
 
@@ -129,8 +155,11 @@ export const enrolSchema = {
 
 const handle = { type: 'string', minLength: 1, maxLength: 64 } as const;
 
+/** The proof of work a challenge costs while challenges pile up (login-work.ts). */
+const loginWork = closedObject(['puzzle', 'nonce'], { puzzle: base64(80), nonce: base64(12) });
+
 export const challengeSchema = {
-  body: closedObject(['handle'], { handle }),
+  body: closedObject(['handle'], { handle, work: loginWork }),
   response: { 200: loginChallengeViewSchema, ...errors },
 } as const;
 

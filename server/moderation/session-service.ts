@@ -15,6 +15,7 @@ import { loadSodium } from '../../common/protocol/sodium.js';
 import { PRF_SALT_BYTES } from '../../common/protocol/passkey-prf.js';
 import { appendAuditEntry } from '../audit/log.js';
 import type { HandleFailures } from './login-limits.js';
+import { admitLoginChallenge, type LoginWork } from './login-work.js';
 import { countRefusedLogin, type RefusedStep } from './refused-logins.js';
 import { authenticationOptions, verifyPasskeyAssertion, type RelyingParty } from './passkeys.js';
 import { serverSecret } from '../db/server-secret.js';
@@ -34,10 +35,12 @@ const LOGIN_FAILED = (): CodedError => new CodedError('login_failed');
 export interface LoginSecrets {
   decoySalt: Uint8Array;
   handleHash: Uint8Array;
+  /** Signs login puzzles (login-work.ts). */
+  workKey: Uint8Array;
 }
 
 export async function loadLoginSecrets(db: Kysely<Database>): Promise<LoginSecrets> {
-  return { decoySalt: await serverSecret(db, 'decoy-salt'), handleHash: await serverSecret(db, 'login-handle') };
+  return { decoySalt: await serverSecret(db, 'decoy-salt'), handleHash: await serverSecret(db, 'login-handle'), workKey: await serverSecret(db, 'login-work') };
 }
 
 export async function issueLoginChallenge(
@@ -45,6 +48,7 @@ export async function issueLoginChallenge(
   secrets: LoginSecrets,
   handle: string,
   rp: RelyingParty,
+  work?: LoginWork,
   now = new Date(),
 ): Promise<LoginChallengeView> {
   const sodium = await loadSodium();
@@ -58,10 +62,13 @@ export async function issueLoginChallenge(
   const salt = known ? moderator.salt! : decoy;
   const prfSalt = known && moderator.prf_salt ? moderator.prf_salt : decoyPrf;
   const challenge = randomBytes(sumo, LOGIN_CHALLENGE_BYTES);
+  const handleHash = loginHandleHash(secrets.handleHash, handle);
   await db.deleteFrom('login_challenges').where('expires_at', '<', now).execute();
+  // Never refused, but past an allowance it costs the asker a proof of work.
+  await admitLoginChallenge(db, secrets.workKey, handleHash, work, now);
   await db
     .insertInto('login_challenges')
-    .values({ challenge, handle_hash: loginHandleHash(secrets.handleHash, handle), expires_at: new Date(now.getTime() + CHALLENGE_LIFETIME_MS) })
+    .values({ challenge, handle_hash: handleHash, expires_at: new Date(now.getTime() + CHALLENGE_LIFETIME_MS) })
     .execute();
   return { salt: toBase64(sodium, salt), challenge: toBase64(sodium, challenge), prfSalt: toBase64(sodium, prfSalt), passkey: await authenticationOptions(rp, challenge) };
 }

@@ -8,7 +8,7 @@ import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { deriveModeratorKeys } from '../../common/protocol/moderator-keys.js';
 import { inviteModerator } from '../../server/moderation/team-service.js';
 import { startListeningTestApp, type ListeningTestApp } from '../support/app.js';
-import { addVirtualAuthenticator, chromiumAvailable, launchChromium, type VirtualAuthenticator } from '../support/browser.js';
+import { addVirtualAuthenticator, chromiumAvailable, launchChromium, newWatchedPage, type VirtualAuthenticator } from '../support/browser.js';
 
 const PASSPHRASE = 'correct horse battery staple offscript';
 
@@ -25,12 +25,7 @@ describe.skipIf(!chromiumAvailable)('passkeys in Chromium', () => {
     await t?.close();
   });
 
-  async function newPage(): Promise<Page> {
-    const page = await (await browser.newContext()).newPage();
-    page.on('pageerror', (error) => console.error('page error:', error.message));
-    page.on('dialog', (dialog) => void dialog.accept());
-    return page;
-  }
+  const newPage = () => newWatchedPage(browser);
 
   async function enrolThroughPage(page: Page, url: string, passphrase = PASSPHRASE): Promise<void> {
     await page.goto(url);

@@ -17,11 +17,20 @@ if (!chromiumAvailable) {
   console.warn(message);
 }
 
-export function launchChromium(): Promise<Browser> {
+/** `extraArgs`: more switches, such as --host-resolver-rules for a second host name on loopback. */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', ...extraArgs],
   });
+}
+
+/** A page in a context of its own (no cookies, no storage), its script errors reported, its dialogs accepted. */
+export async function newWatchedPage(browser: Browser): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  page.on('pageerror', (error) => console.error('page error:', error.message));
+  page.on('dialog', (dialog) => void dialog.accept());
+  return page;
 }
 
 /** A listening app and a Chromium for one test file, started before its tests and closed after. */

@@ -7,6 +7,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The refusal's code and details, for a caller that answers one by itself (a login puzzle). */
+    readonly refusal?: ErrorBody['error'],
   ) {
     super(message);
   }
@@ -47,7 +49,7 @@ export async function api<T>(path: string, method = 'GET', body?: unknown, { bac
     const message = refusalMessage(error, `The server answered ${response.status}.`);
     // A page that renews sessions in place keeps its work on screen; any other goes to the login.
     if (response.status === 401 && !renewSession && !location.pathname.startsWith('/mod/login')) location.assign('/mod/login');
-    throw new ApiError(response.status, message);
+    throw new ApiError(response.status, message, error?.code === undefined ? undefined : { code: error.code, message, details: error.details });
   }
   return parsed as T;
 }

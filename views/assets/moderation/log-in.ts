@@ -4,7 +4,9 @@ import type { SodiumSumo } from '../../../common/protocol/sodium-sumo.js';
 import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
 import { moderatorKeysFromSeed, passphraseSeed, signLogin, type ModeratorKeys } from '../../../common/protocol/moderator-keys.js';
 import { passkeyWrappingKey, unwrapSeed } from '../../../common/protocol/passkey-prf.js';
-import { api, ApiError, asSodium, storeKeyBinding, storeModeratorKeys } from './console.js';
+import { solveLoginPuzzle } from '../../../common/protocol/login-work.js';
+import type { ErrorDetailsByCode } from '../../../common/errors.js';
+import { api, ApiError, asSodium, sodiumReady, storeKeyBinding, storeModeratorKeys } from './console.js';
 import { assertPasskey, type Assertion } from './webauthn.js';
 import type { LoginChallengeView as LoginChallenge, LoginView, PasskeyLoginView } from '../../../common/moderation/access-view.js';
 
@@ -41,16 +43,39 @@ export const NO_PASSKEY_HERE =
 const CHALLENGE_REUSE_MS = 40_000;
 let ahead: { handle: string; fetchedAt: number; login: Promise<LoginChallenge> } | undefined;
 
+// Each answer is to a puzzle at the work asked now; while a flood raises it, a few rounds at most.
+const PUZZLE_ROUNDS = 12;
+
+/**
+ * Asks for a challenge; while challenges pile up on the server (a flood, issue 25) it answers a
+ * puzzle instead, which this browser solves (up to about a second) and sends with the next ask.
+ */
+async function askChallenge(handle: string): Promise<LoginChallenge> {
+  let work: { puzzle: string; nonce: string } | undefined;
+  for (let round = 0; ; round++) {
+    try {
+      return await api<LoginChallenge>('/mod/api/login/challenge', 'POST', { handle, ...(work ? { work } : {}) });
+    } catch (error) {
+      // why: this code's details are ErrorDetailsByCode's, as the server built them
+      const details = error instanceof ApiError && error.refusal?.code === 'login_work_needed' ? (error.refusal.details as ErrorDetailsByCode['login_work_needed']) : undefined;
+      if (!details || round >= PUZZLE_ROUNDS) throw error;
+      const s = asSodium(await sodiumReady);
+      const nonce = solveLoginPuzzle(s, fromBase64(s, details.puzzle), details.bits);
+      work = { puzzle: details.puzzle, nonce: toBase64(s, nonce) };
+    }
+  }
+}
+
 /** The login challenge (and salt) for `handle`, fetched ahead as the handle is typed, else now; each is used once. */
 function challengeFor(handle: string): Promise<LoginChallenge> {
   const ready = ahead && ahead.handle === handle && performance.now() - ahead.fetchedAt < CHALLENGE_REUSE_MS ? ahead.login : undefined;
   ahead = undefined;
-  return ready ?? api<LoginChallenge>('/mod/api/login/challenge', 'POST', { handle });
+  return ready ?? askChallenge(handle);
 }
 
 export function fetchChallengeAhead(handle: string): void {
   if (!handle || ahead?.handle === handle) return;
-  const login = api<LoginChallenge>('/mod/api/login/challenge', 'POST', { handle });
+  const login = askChallenge(handle);
   login.catch(() => (ahead = undefined));
   ahead = { handle, fetchedAt: performance.now(), login };
 }

@@ -3,7 +3,8 @@
 import { describeError } from '../../../common/error-messages.js';
 import { api, element, KEYS_NOT_IN_TAB, moderatorKeysForTab, say, sodiumReady, storedKeyBinding } from './console.js';
 import { createPasskey, freshAssertion, registrationBody } from './webauthn.js';
-import type { PasskeyOptionsView } from '../../../common/moderation/access-view.js';
+import type { PasskeyOptionsView, PasskeyStanding } from '../../../common/moderation/access-view.js';
+import { sealSeedForLink } from '../../../common/protocol/origin-link.js';
 import { startPage } from './page-start.js';
 
 export function initPasskeys(): void {
@@ -32,6 +33,33 @@ export function initPasskeys(): void {
       }
     })();
   });
+
+  // A passkey at another address of the console (issue 25): a one-time link to open there, in Tor Browser.
+  for (const button of document.querySelectorAll<HTMLButtonElement>('.make-origin-link')) {
+    button.addEventListener('click', () => {
+      void (async () => {
+        try {
+          const sodium = await sodiumReady;
+          const section = element('other-origins');
+          say(status, section.dataset.confirm ?? '');
+          const assertion = await freshAssertion();
+          const { standing } = await api<{ standing: PasskeyStanding }>('/mod/api/passkeys');
+          if (standing.keysBoundToPasskey && !storedKeyBinding(sodium)) await moderatorKeysForTab(sodium);
+          const binding = standing.keysBoundToPasskey ? storedKeyBinding(sodium) : undefined;
+          if (standing.keysBoundToPasskey && !binding) throw new Error(KEYS_NOT_IN_TAB);
+          const link = await api<{ url: string; token: string }>('/mod/api/passkeys/origin-links', 'POST', { origin: button.dataset.origin, assertion });
+          // Keys bound to passkeys travel in the fragment, which no server sees, sealed under the passphrase.
+          const sealed = binding && sealSeedForLink(sodium, binding.seed, binding.argon, link.token);
+          const fragment = sealed ? `#seed=${sodium.to_base64(sealed, sodium.base64_variants.URLSAFE_NO_PADDING)}` : '';
+          element<HTMLInputElement>('origin-link').value = `${link.url}${fragment}`;
+          element('origin-link-panel').hidden = false;
+          say(status, section.dataset.made ?? '');
+        } catch (error) {
+          fail(error);
+        }
+      })();
+    });
+  }
 
   for (const button of document.querySelectorAll<HTMLButtonElement>('.remove-passkey')) {
     button.addEventListener('click', () => {
