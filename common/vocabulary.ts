@@ -365,6 +365,16 @@ export const auditActions = vocabulary([
   { key: 'team_change.withdrawn', label: 'Team change withdrawn by its proposer' },
   { key: 'moderator.role_changed', label: 'Moderator’s role changed' },
   { key: 'moderator.invitation_confirmed', label: 'Invitation confirmed by a second administrator' },
+  // Press questions (issue 32): each step, by question id; never the text of a question or an answer.
+  { key: 'press.invited', label: 'Journalist invited (press account)' },
+  { key: 'press.question_asked', label: 'Journalist asked a question' },
+  { key: 'press.question_relayed', label: 'Question relayed to the source' },
+  { key: 'press.question_declined', label: 'Question declined by a moderator' },
+  { key: 'press.answered_privately', label: 'Source answered the journalist privately' },
+  { key: 'press.answered_for_publication', label: 'Source answered for publication' },
+  { key: 'press.source_declined', label: 'Source declined to answer' },
+  { key: 'press.answer_drafted', label: 'Answer for publication prepared for second review' },
+  { key: 'press.answer_published', label: 'Answer published under its story' },
 ]);
 export type AuditAction = (typeof auditActions.keys)[number];
 
@@ -374,6 +384,7 @@ export const auditSubjectTypes = vocabulary([
   { key: 'story', label: 'Story' },
   { key: 'moderator', label: 'Moderator' },
   { key: 'intake_key', label: 'Intake key' },
+  { key: 'press_question', label: 'Press question' },
 ]);
 export type AuditSubjectType = (typeof auditSubjectTypes.keys)[number];
 

@@ -14,6 +14,7 @@ import { setUpAttachments } from './attachments/attach.js';
 import { sealAndUpload } from './attachments/upload.js';
 import { checkedIntakeKey, showComputedFingerprint } from './intake-fingerprint.js';
 import { attachWordSuggestions } from './receipt-words.js';
+import { showPressQuestions } from './press/source-questions.js';
 
 /** What POST /api/v1/status answers, derived from its response schema. */
 type StatusAnswer = SourceStatus;
@@ -159,6 +160,8 @@ async function main(): Promise<void> {
 
   const refresh = async (sodium: Sodium, keys: ReceiptKeys) => {
     render(sodium, await postJson<StatusAnswer>('/api/v1/status', { lookupToken: keys.lookupToken, withdrawalTag: keys.withdrawalTag }), keys);
+    // Questions from journalists about the published story (issue 32), in their own section.
+    await showPressQuestions(sodium, keys, postJson, () => checkedIntakeKey(sodium, form));
   };
 
   const actions: Record<string, (sodium: Sodium, keys: ReceiptKeys) => Promise<void>> = {
