@@ -108,7 +108,9 @@ function answerForm(sodium: Sodium, question: SourceQuestionView, say: ReturnTyp
 }
 
 /** Shows the questions relayed to this receipt's story, if any; a receipt without a published story shows nothing. */
-export async function showPressQuestions(sodium: Sodium, receipt: Receipt, post: Post, intakePublicKey: () => Uint8Array): Promise<void> {
+export async function showPressQuestions(sodium: Sodium, keys: Receipt, post: Post, intakePublicKey: () => Uint8Array): Promise<void> {
+  // Only the token and the tag leave the browser; never the reply key pair the caller also holds.
+  const receipt: Receipt = { lookupToken: keys.lookupToken, withdrawalTag: keys.withdrawalTag };
   const section = document.getElementById('press-questions');
   const list = document.getElementById('press-question-list');
   if (!section || !list) return;
