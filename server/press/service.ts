@@ -77,14 +77,14 @@ export async function askQuestion(db: Kysely<Database>, journalist: ModeratorIde
   });
 }
 
+/** Questions with their story's slug and title, newest first: what both the press desk and the console list. */
+const questionsWithStories = (db: Kysely<Database>) =>
+  db.selectFrom('press_questions as q').innerJoin('stories as s', 's.id', 'q.story_id').select(['q.id', 's.slug', 's.title', 'q.asked_text', 'q.relayed_text', 'q.status', 'q.asked_on']).orderBy('q.asked_on', 'desc').orderBy('q.id');
+
 export async function journalistQuestions(db: Kysely<Database>, journalistId: string): Promise<JournalistQuestionView[]> {
-  const rows = await db
-    .selectFrom('press_questions as q')
-    .innerJoin('stories as s', 's.id', 'q.story_id')
-    .select(['q.id', 's.slug', 's.title', 'q.asked_text', 'q.relayed_text', 'q.status', 'q.asked_on', 'q.relayed_on', 'q.answered_on', 'q.private_answer', 'q.public_answer', 'q.answer_published_on'])
+  const rows = await questionsWithStories(db)
+    .select(['q.relayed_on', 'q.answered_on', 'q.private_answer', 'q.public_answer', 'q.answer_published_on'])
     .where('q.journalist_id', '=', journalistId)
-    .orderBy('q.asked_on', 'desc')
-    .orderBy('q.id')
     .execute();
   return rows.map((r) => ({
     id: r.id,
@@ -103,13 +103,9 @@ export async function journalistQuestions(db: Kysely<Database>, journalistId: st
 
 /** Every question a moderator may act on, and those decided, newest first. */
 export async function moderatorQuestions(db: Kysely<Database>): Promise<ModeratorQuestionView[]> {
-  const rows = await db
-    .selectFrom('press_questions as q')
-    .innerJoin('stories as s', 's.id', 'q.story_id')
+  const rows = await questionsWithStories(db)
     .innerJoin('press_accounts as p', 'p.moderator_id', 'q.journalist_id')
-    .select(['q.id', 's.slug', 's.title', 'p.name', 'p.outlet', 'q.asked_text', 'q.relayed_text', 'q.status', 'q.asked_on', 'q.sealed_public_answer', 'q.public_answer', 'q.answer_author_id'])
-    .orderBy('q.asked_on', 'desc')
-    .orderBy('q.id')
+    .select(['p.name', 'p.outlet', 'q.sealed_public_answer', 'q.public_answer', 'q.answer_author_id'])
     .execute();
   // Never the private answer: moderators relay questions only (DESIGN §3 Journalists).
   return rows.map((r) => ({
@@ -169,18 +165,20 @@ export async function moderateQuestion(db: Kysely<Database>, moderator: Moderato
  * The story a source's receipt opens: the lookup token must find a live submission and the
  * withdrawal tag a story (nothing stored links the two; the receipt alone does). Unknown → 404.
  */
-async function storyOfReceipt(db: Kysely<Database> | Transaction<Database>, receipt: { lookupToken: string; withdrawalTag: string }): Promise<string> {
+async function storyOfReceipt(db: Kysely<Database> | Transaction<Database>, receipt: { lookupToken: string; withdrawalTag: string }): Promise<string | undefined> {
   const lookupHash = lookupTokenHash(parseLookupToken(receipt.lookupToken));
   const tagHash = withdrawalTagHash(parseWithdrawalTag(receipt.withdrawalTag)!);
   const submission = await db.selectFrom('submissions').select('status').where('lookup_hash', '=', lookupHash).executeTakeFirst();
   const story = await db.selectFrom('stories').select('id').where('withdrawal_tag_hash', '=', tagHash).executeTakeFirst();
-  if (!submission || submission.status === 'withdrawn' || !story) throw new CodedError('unknown_receipt');
-  return story.id;
+  if (!submission || submission.status === 'withdrawn') throw new CodedError('unknown_receipt');
+  // A known receipt whose account gave no story (or not yet): no questions, not a refusal.
+  return story?.id;
 }
 
 /** The questions relayed to the source of the story their receipt opens, with who asks and the key to answer privately. */
 export async function sourceQuestions(db: Kysely<Database>, receipt: { lookupToken: string; withdrawalTag: string }): Promise<SourceQuestionView[]> {
   const storyId = await storyOfReceipt(db, receipt);
+  if (storyId === undefined) return [];
   const rows = await db
     .selectFrom('press_questions as q')
     .innerJoin('press_accounts as p', 'p.moderator_id', 'q.journalist_id')
@@ -220,7 +218,7 @@ export async function answerQuestion(
     const storyId = await storyOfReceipt(trx, input);
     const row = await lockedQuestion(trx, input.questionId);
     // Another story's question is, to this receipt, a question that does not exist.
-    if (row.story_id !== storyId) throw new CodedError('unknown_press_question');
+    if (storyId === undefined || row.story_id !== storyId) throw new CodedError('unknown_press_question');
     const status = next(row, ANSWER_EVENTS[input.kind], { kind: 'source' });
     await trx
       .updateTable('press_questions')

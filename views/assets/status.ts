@@ -159,9 +159,10 @@ async function main(): Promise<void> {
   };
 
   const refresh = async (sodium: Sodium, keys: ReceiptKeys) => {
-    render(sodium, await postJson<StatusAnswer>('/api/v1/status', { lookupToken: keys.lookupToken, withdrawalTag: keys.withdrawalTag }), keys);
+    const answer = await postJson<StatusAnswer>('/api/v1/status', { lookupToken: keys.lookupToken, withdrawalTag: keys.withdrawalTag });
+    render(sodium, answer, keys);
     // Questions from journalists about the published story (issue 32), in their own section.
-    await showPressQuestions(sodium, keys, postJson, () => checkedIntakeKey(sodium, form));
+    if (answer.story) await showPressQuestions(sodium, keys, postJson, () => checkedIntakeKey(sodium, form));
   };
 
   const actions: Record<string, (sodium: Sodium, keys: ReceiptKeys) => Promise<void>> = {
