@@ -77,7 +77,8 @@ describe.skipIf(!chromiumAvailable)('questions from journalists in Chromium', ()
     await admin.getByLabel('Name (as sources will read it)').fill('Lena Ortiz');
     await admin.getByLabel('Outlet').fill('The Daily Ledger');
     await admin.getByRole('button', { name: 'Invite' }).click();
-    const invitation = (await admin.getByTestId('press-invite-url').textContent({ timeout: 30_000 }))!;
+    await admin.getByText('Send this link to the journalist by another channel:').waitFor({ timeout: 30_000 });
+    const invitation = (await admin.getByTestId('press-invite-url').textContent())!;
     expect(invitation).toMatch(/\/press\/enrol\//);
 
     // The journalist enrols: keys made in this browser, bound to a passkey with PRF.
