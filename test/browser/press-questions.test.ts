@@ -123,6 +123,10 @@ describe.skipIf(!chromiumAvailable)('questions from journalists in Chromium', ()
     await question.getByRole('button', { name: 'Send my answer' }).click();
     await status.locator('#press-status').getByText('Your answer was sent.').waitFor();
     await question.getByText('You answered privately.').waitFor();
+    // Each step is on the account's own timeline too.
+    const timeline = status.getByTestId('timeline');
+    await timeline.getByText("A journalist's question was relayed to you.").waitFor();
+    await timeline.getByText('You answered privately.').waitFor();
 
     // The journalist's browser opens it.
     await desk.reload();

@@ -107,6 +107,42 @@ function answerForm(sodium: Sodium, question: SourceQuestionView, say: ReturnTyp
   return form;
 }
 
+interface Step {
+  day: string;
+  event: string;
+  label: string;
+}
+
+/** A question's steps as the source lived them: relayed to them, then their answer (if any). */
+function questionSteps(question: SourceQuestionView, say: ReturnType<typeof words>): Step[] {
+  const steps: Step[] = [{ day: question.relayedOn, event: 'press_relayed', label: say('steps.relayed') }];
+  if (question.answeredOn && question.status !== 'relayed') steps.push({ day: question.answeredOn, event: `press_${question.status}`, label: say(`steps.${question.status}`) });
+  return steps;
+}
+
+function timelineEntry(step: Step): HTMLLIElement {
+  const li = document.createElement('li');
+  li.dataset.event = step.event;
+  const time = document.createElement('time');
+  time.dateTime = step.day;
+  time.textContent = step.day;
+  const label = document.createElement('span');
+  label.textContent = step.label;
+  li.append(time, ' ', label);
+  return li;
+}
+
+/** The questions' steps on the account's own timeline too, in day order (the page's render has just rebuilt it). */
+function addToTimeline(questions: readonly SourceQuestionView[], say: ReturnType<typeof words>): void {
+  const timeline = document.getElementById('timeline');
+  if (!timeline) return;
+  for (const item of timeline.querySelectorAll('li[data-event^="press_"]')) item.remove();
+  const items = [...timeline.children, ...questions.flatMap((q) => questionSteps(q, say)).map(timelineEntry)];
+  const dayOf = (item: Element) => item.querySelector('time')?.dateTime ?? '';
+  // Array.prototype.sort is stable: same-day entries keep their order.
+  timeline.replaceChildren(...items.sort((a, b) => (dayOf(a) < dayOf(b) ? -1 : dayOf(a) > dayOf(b) ? 1 : 0)));
+}
+
 /** Shows the questions relayed to this receipt's story, if any; a receipt without a published story shows nothing. */
 export async function showPressQuestions(sodium: Sodium, keys: Receipt, post: Post, intakePublicKey: () => Uint8Array): Promise<void> {
   // Only the token and the tag leave the browser; never the reply key pair the caller also holds.
@@ -124,7 +160,8 @@ export async function showPressQuestions(sodium: Sodium, keys: Receipt, post: Po
     return;
   }
   section.hidden = questions.length === 0;
-  const render = (items: SourceQuestionView[]) =>
+  const render = (items: SourceQuestionView[]) => {
+    addToTimeline(items, say);
     list.replaceChildren(
       ...items.map((question) => {
         const item = document.createElement('li');
@@ -135,16 +172,7 @@ export async function showPressQuestions(sodium: Sodium, keys: Receipt, post: Po
         // The question's own steps, as on the timeline.
         const steps = document.createElement('ol');
         steps.className = 'timeline';
-        const step = (day: string, label: string) => {
-          const li = document.createElement('li');
-          const time = document.createElement('time');
-          time.dateTime = day;
-          time.textContent = day;
-          li.append(time, ' ', label);
-          steps.append(li);
-        };
-        step(question.relayedOn, say('steps.relayed'));
-        if (question.answeredOn && question.status !== 'relayed') step(question.answeredOn, say(`steps.${question.status}`));
+        for (const entry of questionSteps(question, say)) steps.append(timelineEntry(entry));
         item.append(text, steps);
         if (question.status === 'relayed') {
           item.append(
@@ -159,5 +187,6 @@ export async function showPressQuestions(sodium: Sodium, keys: Receipt, post: Po
         return item;
       }),
     );
+  };
   render(questions);
 }
