@@ -201,6 +201,8 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
 
     open.get('/mod/enrol/:token', { schema: schemas.enrolPageSchema }, async (request, reply) => {
       const invitation = await openInvitation(db, request.params.token);
+      // A journalist's invitation enrols at the press desk (issue 32).
+      if (!mayEnter(invitation.role, 'console')) return reply.redirect(`/press/enrol/${encodeURIComponent(request.params.token)}`);
       return page(reply, 'enrol', { title: 'Join the moderation team', invitation, token: request.params.token });
     });
 

@@ -72,7 +72,7 @@ const approvalDetails = (approvedBy: ApprovedBy): { [name: string]: Json } => (a
 /** Invites a new moderator (or re-invites one who never enrolled); returns the one-time token. */
 export async function inviteModerator(
   db: Kysely<Database>,
-  invitation: { handle: string; role: ModeratorRole },
+  invitation: { handle: string; role: AccountRole },
   by: Actor,
   now = new Date(),
 ): Promise<Invitation> {

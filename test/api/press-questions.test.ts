@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentIntakeKey, type IntakeKey } from '../../server/intake/service.js';
 import { verifyAuditChain } from '../../server/audit/log.js';
 import { PRESS_DAILY_QUESTIONS } from '../../server/press/service.js';
+import { inviteModerator } from '../../server/moderation/team-service.js';
 import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
 import { sealMessage } from '../../common/protocol/envelope.js';
 import { openPrivateAnswer, sealPrivateAnswer } from '../../common/protocol/press-answer.js';
@@ -93,6 +94,11 @@ describe('press accounts', () => {
     const modLogin = await signedLogin(t.app, modWho, 'mod', mod.passphrase, ORIGIN, undefined, 'press');
     expectRefusal(await call(t.app, modWho, 'POST', '/press/api/login', { handle: 'mod', challenge: modLogin.challenge, signature: modLogin.signature }), 403, 'press_desk_journalists_only');
     expectRefusal(await call(t.app, modWho, 'GET', '/press/api/questions'), 401, 'not_logged_in');
+    // A press invitation opened at the console's enrolment page is sent to the press desk's.
+    const { token } = await inviteModerator(t.database.db, { handle: 'freelancer', role: 'journalist' }, 'operator');
+    const enrolPage = await t.app.inject({ url: `/mod/enrol/${token}` });
+    expect(enrolPage.statusCode).toBe(302);
+    expect(enrolPage.headers.location).toBe(`/press/enrol/${token}`);
     // The server stores only the journalist's public keys.
     const row = await t.database.db.selectFrom('moderators').selectAll().where('handle', '=', 'reporter').executeTakeFirstOrThrow();
     expect(row.role).toBe('journalist');
