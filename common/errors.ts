@@ -168,6 +168,16 @@ export const ERROR_STATUSES = {
   reply_files_too_large: 413,
   // Statistics (continual release): the privacy filter refuses a refresh past the lifetime budget.
   statistics_budget_exhausted: 409,
+  // Press questions (issue 32, server/press/).
+  console_not_for_journalists: 403,
+  press_desk_journalists_only: 403,
+  story_not_published: 409,
+  unknown_press_question: 404,
+  question_wrong_state: 409,
+  own_answer_draft: 409,
+  press_daily_cap: 429,
+  bad_press_text: 400,
+  journalists_hold_no_keys: 409,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUSES;

@@ -307,11 +307,20 @@ export const auditActions = vocabulary('auditActions', [
   'moderator.invitation_confirmed',
   'evidence.platform_domain_added',
   'evidence.platform_domain_removed',
+  'press.invited',
+  'press.question_asked',
+  'press.question_relayed',
+  'press.question_declined',
+  'press.answered_privately',
+  'press.answered_for_publication',
+  'press.source_declined',
+  'press.answer_drafted',
+  'press.answer_published',
 ]);
 export type AuditAction = (typeof auditActions.keys)[number];
 
 /** What an audit entry is about. */
-export const auditSubjectTypes = vocabulary('auditSubjectTypes', ['submission', 'story', 'moderator', 'intake_key']);
+export const auditSubjectTypes = vocabulary('auditSubjectTypes', ['submission', 'story', 'moderator', 'intake_key', 'press_question']);
 export type AuditSubjectType = (typeof auditSubjectTypes.keys)[number];
 
 /** The names of the details an audit entry may carry (counts, handles, fingerprints: never a source's text). */

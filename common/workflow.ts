@@ -259,3 +259,67 @@ export function transition<N extends WorkflowEntity>(entity: N, from: StatusOf<N
   if (by === 'moderator' && row.who.includes('administrator')) throw new CodedError('administrators_only');
   throw new Error(`workflow: ${entity} ${event} is taken by ${row.who.join(' or ')}, not ${by}`);
 }
+
+// ——— Press questions (issue 32, DESIGN §4): a journalist asks about a published story; a moderator
+// relays (maybe edited) or declines; the source answers for publication, privately or not at all;
+// an answer for publication is drafted de-identified by one moderator and published by another. ———
+
+/** Who may enter which part of the site: journalists the press desk only, moderators the console only. */
+export const JOURNALIST_ROLE = 'journalist' as const;
+export type AccountArea = 'console' | 'press';
+export function mayEnter(role: string, area: AccountArea): boolean {
+  return area === 'press' ? role === JOURNALIST_ROLE : role === 'administrator' || role === 'moderator';
+}
+
+export const QUESTION_STATUSES = [
+  'asked',
+  'declined',
+  'relayed',
+  'source_declined',
+  'answered_privately',
+  'answer_received',
+  'answer_awaiting_second_review',
+  'answer_published',
+] as const;
+export type QuestionStatus = (typeof QUESTION_STATUSES)[number];
+export type QuestionEvent = 'relay' | 'decline' | 'answer_privately' | 'answer_for_publication' | 'source_decline' | 'draft_answer' | 'approve_answer';
+type QuestionActor = { kind: 'moderator'; id: string } | { kind: 'source' };
+interface QuestionState {
+  status: QuestionStatus;
+  answerAuthorId: string | null;
+}
+type QuestionRefusal = 'not_a_moderator' | 'not_the_source' | 'own_answer_draft';
+
+const byModerator = (_q: QuestionState, by: QuestionActor) => (by.kind === 'moderator' ? undefined : 'not_a_moderator');
+const bySource = (_q: QuestionState, by: QuestionActor) => (by.kind === 'source' ? undefined : 'not_the_source');
+
+/** The transition table of a question: from, event, to, who may; a row's guard answers why not, or undefined. */
+export const QUESTION_TRANSITIONS: readonly {
+  from: QuestionStatus;
+  event: QuestionEvent;
+  to: QuestionStatus;
+  who: string;
+  guard: (question: QuestionState, by: QuestionActor) => QuestionRefusal | undefined;
+}[] = [
+  { from: 'asked', event: 'relay', to: 'relayed', who: 'a moderator', guard: byModerator },
+  { from: 'asked', event: 'decline', to: 'declined', who: 'a moderator', guard: byModerator },
+  { from: 'relayed', event: 'answer_privately', to: 'answered_privately', who: 'the source', guard: bySource },
+  { from: 'relayed', event: 'answer_for_publication', to: 'answer_received', who: 'the source', guard: bySource },
+  { from: 'relayed', event: 'source_decline', to: 'source_declined', who: 'the source', guard: bySource },
+  { from: 'answer_received', event: 'draft_answer', to: 'answer_awaiting_second_review', who: 'a moderator', guard: byModerator },
+  {
+    from: 'answer_awaiting_second_review',
+    event: 'approve_answer',
+    to: 'answer_published',
+    who: 'another moderator (four eyes)',
+    guard: (q, by) => (by.kind !== 'moderator' ? 'not_a_moderator' : q.answerAuthorId === by.id ? 'own_answer_draft' : undefined),
+  },
+];
+
+/** The state a question moves to on `event` by `by`, or why it may not ('question_not_relayed' when no row starts from its state). */
+export function questionTransition(question: QuestionState, event: QuestionEvent, by: QuestionActor): { to: QuestionStatus } | { refusal: QuestionRefusal | 'question_wrong_state' } {
+  const row = QUESTION_TRANSITIONS.find((t) => t.from === question.status && t.event === event);
+  if (!row) return { refusal: 'question_wrong_state' };
+  const refusal = row.guard(question, by);
+  return refusal ? { refusal } : { to: row.to };
+}

@@ -36,6 +36,10 @@ export const BROWSER_ENTRIES = [
   'views/assets/status.ts',
   'views/assets/api-docs.ts',
   ...MODERATION_PAGES.map((page) => `views/assets/moderation/${page}.ts`),
+  // The press desk and the moderators' press page (issue 32).
+  'views/assets/press/login.ts',
+  'views/assets/press/desk.ts',
+  'views/assets/press/moderation.ts',
   'views/assets/site.css',
   'views/assets/api-docs.css',
 ];

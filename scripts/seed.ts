@@ -298,7 +298,7 @@ async function ensureDemoTeam(db: Kysely<Database>, log: (line: string) => void)
   for (const { handle, role } of DEMO_MODERATORS) {
     const existing = await findModerator(db, handle);
     if (existing?.status === 'active') {
-      created.push({ handle, role: existing.role, created: false });
+      created.push({ handle, role, created: false });
       continue;
     }
     if (existing?.status === 'disabled') throw new Error(`The demo moderator ${handle} is disabled; seed a fresh database.`);

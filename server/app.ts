@@ -13,6 +13,7 @@ import { RecentDiskFull } from './health/disk-signal.js';
 import { healthRoutes } from './health/routes.js';
 import { intakeRoutes } from './intake/routes.js';
 import { moderationRoutes } from './moderation/routes.js';
+import { pressRoutes } from './press/routes.js';
 import { PLAIN_TEXT_FORMAT, isPlainText, withPlainTextRule } from './plain-text.js';
 import { HSTS, constantSecurityHeaders, securityHeaderSetter, securityHeadersPlugin } from './privacy/headers.js';
 import { genReqId, loggerOptions } from './privacy/logging.js';
@@ -125,5 +126,6 @@ export async function buildApp({ config, db, logDestination, assetManifest, data
   await app.register(attachmentRoutes, { db, config, storeDir: dataDir });
   await app.register(followupRoutes, { db, config });
   await app.register(moderationRoutes, { db, config, redis: rateLimits.redis, resolveTxt });
+  await app.register(pressRoutes, { db, config, redis: rateLimits.redis });
   return app;
 }

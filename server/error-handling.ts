@@ -85,7 +85,7 @@ export function refusalFor(error: unknown): Refusal | undefined {
 }
 
 export function wantsJson(request: FastifyRequest): boolean {
-  return request.url.startsWith('/api/') || request.url.startsWith('/mod/api/');
+  return request.url.startsWith('/api/') || request.url.startsWith('/mod/api/') || request.url.startsWith('/press/api/');
 }
 
 async function sendRefusal(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, { error, statusCode }: Refusal) {

@@ -1,6 +1,7 @@
 // Login, enrolment and passkeys: the WebAuthn bodies the routes take, what they answer, and the
 // types derived from both, which the services return and the console's bundles read. Imports
 // nothing server-only, so that the browser bundles' typecheck can follow it.
+import { JOURNALIST_ROLE } from '../workflow.js';
 import type {
   AuthenticationResponseJSON,
   PublicKeyCredentialCreationOptionsJSON,
@@ -169,7 +170,8 @@ export const loginViewSchema = {
   required: ['handle', 'role', 'passkeyNeeded', 'csrfToken'],
   properties: {
     handle: { type: 'string' },
-    role: { type: 'string', enum: moderatorRoles.keys },
+    // A journalist's press account logs in by the same steps (server/press/), for the press desk.
+    role: { type: 'string', enum: [...moderatorRoles.keys, JOURNALIST_ROLE] },
     // No passkey yet (enrolled before passkeys): the console asks for one before submissions open.
     passkeyNeeded: { type: 'boolean' },
     // The token of the CSRF secret renewed at login: a page that logged in again in place sends it from now on.

@@ -2,7 +2,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import type { ColumnType, Generated } from 'kysely';
 import type { Day, MessageDirection } from '../../common/followup/message-schema.js';
-import type { ModeratorStatus, StoryStatus, SubmissionStatus, TeamChangeKind, TeamChangeStatus } from '../../common/workflow.js';
+import type { ModeratorStatus, QuestionStatus, StoryStatus, SubmissionStatus, TeamChangeKind, TeamChangeStatus } from '../../common/workflow.js';
 import type { ModeratorRole } from '../../common/vocabulary.js';
 import type { publicTagsSchema } from '../../common/moderation/publication-view.js';
 
@@ -63,10 +63,13 @@ export interface ServerSecretsTable {
   value: Uint8Array;
 }
 
+/** An account's role: a moderator's, or a journalist's press account (migration 0030), which never enters the console. */
+export type AccountRole = ModeratorRole | 'journalist';
+
 export interface ModeratorsTable {
   id: string;
   handle: string;
-  role: ModeratorRole;
+  role: AccountRole;
   status: ModeratorStatus;
   salt: Uint8Array | null;
   sign_public_key: Uint8Array | null;
@@ -392,7 +395,38 @@ export interface ClockWatermarkTable {
   seen_at: Date;
 }
 
+/** A journalist's name and outlet as an administrator entered them (migration 0030): a source reads them beside a question. */
+export interface PressAccountsTable {
+  moderator_id: string;
+  name: string;
+  outlet: string;
+}
+
+/** A journalist's question about a published story and its answer (migration 0031). */
+export interface PressQuestionsTable {
+  id: string;
+  story_id: string;
+  journalist_id: string;
+  asked_text: string;
+  /** What a moderator relayed (maybe edited); null until relayed. */
+  relayed_text: string | null;
+  status: QuestionStatus;
+  asked_on: Day;
+  relayed_on: Day | null;
+  answered_on: Day | null;
+  moderated_by: string | null;
+  /** Sealed in the source's browser to the journalist's box key: the server cannot open it. */
+  private_answer: Uint8Array | null;
+  /** An answer for publication, sealed to the intake key until a moderator de-identifies it. */
+  sealed_public_answer: Uint8Array | null;
+  public_answer: string | null;
+  answer_author_id: string | null;
+  answer_published_on: Day | null;
+}
+
 export interface Database {
+  press_accounts: PressAccountsTable;
+  press_questions: PressQuestionsTable;
   refused_login_counts: RefusedLoginCountsTable;
   audit_checkpoint: AuditCheckpointTable;
   intake_keys: IntakeKeysTable;

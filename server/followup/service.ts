@@ -268,8 +268,11 @@ export async function withdrawSubmission(db: Kysely<Database>, lookupToken: Uint
         .set({ status: transition('story', 'published', 'retract', 'source'), retracted_on: today, body: '', pull_quotes: '[]', withdrawal_tag_hash: null })
         .where('withdrawal_tag_hash', '=', tagHash)
         .where('status', '=', 'published')
-        .executeTakeFirst();
-      storiesRetracted = Number(retracted.numUpdatedRows);
+        .returning('id')
+        .execute();
+      storiesRetracted = retracted.length;
+      // Journalists' questions to this source and the answers, published or sealed, go with the story (issue 32).
+      if (retracted.length > 0) await trx.deleteFrom('press_questions').where('story_id', 'in', retracted.map((r) => r.id)).execute();
       // Never public: nothing to retract, so nothing of the source's words is kept.
       const deleted = await trx
         .deleteFrom('stories')

@@ -35,7 +35,8 @@ import {
   submissionStatusLabels,
   taskTypes,
 } from '../../common/vocabulary.js';
-import { storyReviewRefusal, storyRevisionRefusal } from '../../common/workflow.js';
+import { mayEnter, storyReviewRefusal, storyRevisionRefusal } from '../../common/workflow.js';
+import { pressModerationRoutes } from '../press/moderation-routes.js';
 import { describeAuditEntry, listAuditEntries, verifyAuditChainFromCheckpoint } from '../audit/log.js';
 import { previewPublication } from './publication-preview.js';
 import {
@@ -207,6 +208,8 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
 
     open.get('/mod/enrol/:token', { schema: schemas.enrolPageSchema }, async (request, reply) => {
       const invitation = await openInvitation(db, request.params.token);
+      // A journalist's invitation enrols at the press desk (issue 32).
+      if (!mayEnter(invitation.role, 'console')) return reply.redirect(`/press/enrol/${encodeURIComponent(request.params.token)}`);
       return page(reply, 'enrol', { title: 'Join the moderation team', invitation, token: request.params.token });
     });
 
@@ -287,6 +290,8 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       const sessionId = request.cookies[SESSION_COOKIE];
       const activity = request.headers[BACKGROUND_REQUEST_HEADER] === undefined;
       request.moderator = (sessionId && (await authenticate(db, sessionId, { activity }))) || null;
+      // A journalist's press account never enters the console (common/workflow.ts mayEnter).
+      if (request.moderator && !mayEnter(request.moderator.role, 'console')) throw new CodedError('console_not_for_journalists');
       if (request.moderator) return;
       if (wantsJson(request)) throw new CodedError('not_logged_in');
       return reply.redirect('/mod/login');
@@ -492,6 +497,9 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       entries: await listAuditEntries(db, { limit: 1000 }),
       verification: await verifyAuditChainFromCheckpoint(db),
     }));
+
+    // Questions from journalists (issue 32): relayed, declined, answers prepared and approved.
+    await session.register(pressModerationRoutes, { db });
 
     // Administrators only.
     await session.register(async (plainAdmin) => {

@@ -5,7 +5,9 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { decodeField } from '../binary-fields.js';
 import { todayUtc } from '../db/day.js';
-import type { Database, ModeratorRole } from '../db/schema.js';
+import type { AccountRole, Database, ModeratorRole } from '../db/schema.js';
+import { moderatorRoles } from '../../common/vocabulary.js';
+import { JOURNALIST_ROLE, mayEnter } from '../../common/workflow.js';
 import { CodedError } from '../../common/errors.js';
 import { allows, transition } from '../../common/workflow.js';
 import { insertIntakeKey } from '../intake/service.js';
@@ -33,7 +35,8 @@ const WRAPPED_SECRET_KEY_BYTES = 32 + 48;
 export interface ModeratorIdentity {
   id: string;
   handle: string;
-  role: ModeratorRole;
+  /** A journalist's press account shares the login machinery; common/workflow.ts mayEnter keeps it out of the console. */
+  role: AccountRole;
 }
 
 export type Actor = ModeratorIdentity | 'operator';
@@ -70,7 +73,7 @@ const approvalDetails = (approvedBy: ApprovedBy): { [name: string]: Json } => (a
 /** Invites a new moderator (or re-invites one who never enrolled); returns the one-time token. */
 export async function inviteModerator(
   db: Kysely<Database>,
-  invitation: { handle: string; role: ModeratorRole },
+  invitation: { handle: string; role: AccountRole },
   by: Actor,
   now = new Date(),
 ): Promise<Invitation> {
@@ -80,7 +83,7 @@ export async function inviteModerator(
 /** An invitation inside the caller's transaction: alone, or approved by a second administrator. */
 export async function applyInvitation(
   trx: Transaction<Database>,
-  { handle, role }: { handle: string; role: ModeratorRole },
+  { handle, role }: { handle: string; role: AccountRole },
   by: Actor,
   approvedBy: ApprovedBy,
   now = new Date(),
@@ -156,7 +159,7 @@ export async function inviteFirstAdministrator(db: Kysely<Database>, now = new D
 export interface OpenInvitation {
   moderatorId: string;
   handle: string;
-  role: ModeratorRole;
+  role: AccountRole;
   /** The first administrator's browser creates the intake key pair at enrolment. */
   createsIntakeKey: boolean;
 }
@@ -289,7 +292,8 @@ export type { KeyVerification, TeamMember };
 export async function listTeam(db: Kysely<Database>): Promise<TeamMember[]> {
   const sodium = await loadSodium();
   const current = await db.selectFrom('intake_keys').select('id').where('retired_on', 'is', null).executeTakeFirst();
-  const rows = await db.selectFrom('moderators').selectAll().orderBy('handle').execute();
+  // Press accounts are not the team: they hold no keys and are listed on the press page (server/press/).
+  const rows = (await db.selectFrom('moderators').selectAll().orderBy('handle').execute()).filter((m): m is typeof m & { role: ModeratorRole } => moderatorRoles.has(m.role));
   const grants = current
     ? new Set((await db.selectFrom('intake_key_grants').select('moderator_id').where('intake_key_id', '=', current.id).execute()).map((g) => g.moderator_id))
     : new Set<string>();
@@ -431,6 +435,7 @@ export async function grantIntakeKeys(db: Kysely<Database>, policy: KeyPolicy, a
 export async function applyGrant(trx: Transaction<Database>, policy: KeyPolicy, admin: ModeratorIdentity, moderatorId: string, grants: GrantInput[], approvedBy: ApprovedBy): Promise<void> {
   const decoded = decodeGrants(grants);
   const member = await activeMember(trx, moderatorId);
+  if (!mayEnter(member.role, 'console')) throw new CodedError('journalists_hold_no_keys');
   const withoutPrf = await refuseUnboundHolders(trx, policy, [member.id]);
   const known = new Set((await trx.selectFrom('intake_keys').select('id').execute()).map((k) => k.id));
   for (const grant of decoded) {
@@ -449,7 +454,7 @@ export async function applyGrant(trx: Transaction<Database>, policy: KeyPolicy, 
   });
 }
 
-async function refuseLastAdministrator(trx: Transaction<Database>, member: { role: ModeratorRole }): Promise<void> {
+async function refuseLastAdministrator(trx: Transaction<Database>, member: { role: AccountRole }): Promise<void> {
   if (member.role !== 'administrator') return;
   const admins = await trx.selectFrom('moderators').select('id').where('role', '=', 'administrator').where('status', '=', 'active').execute();
   if (admins.length <= 1) throw new CodedError('last_administrator');
@@ -512,7 +517,8 @@ export async function refuseUnverifiedShellAdministrator(trx: Transaction<Databa
 
 export async function applyRotation(trx: Transaction<Database>, policy: KeyPolicy, admin: ModeratorIdentity, rotation: Rotation, approvedBy: ApprovedBy): Promise<IntakeKeyRotationView> {
   const { publicKey, grants, watchList } = decodeRotation(rotation);
-  const activeRows = await trx.selectFrom('moderators').select(['id', 'handle']).where('status', '=', 'active').orderBy('handle').execute();
+  // Journalists' press accounts never hold the intake key (issue 32): they are not left out, they are not the team.
+  const activeRows = await trx.selectFrom('moderators').select(['id', 'handle']).where('status', '=', 'active').where('role', '!=', JOURNALIST_ROLE).orderBy('handle').execute();
   const active = new Set(activeRows.map((m) => m.id));
   const granted = new Set(grants.map((g) => g.moderatorId));
   if (granted.size !== grants.length || [...granted].some((id) => !active.has(id)) || !granted.has(admin.id)) {

@@ -38,7 +38,8 @@ const WEBAUTHN_FEATURES = new Set(['publickey-credentials-create', 'publickey-cr
 const permissionsPolicy = (allowed: ReadonlySet<string>) => POLICY_FEATURES.map((feature) => `${feature}=${allowed.has(feature) ? '(self)' : '()'}`).join(', ');
 const PERMISSIONS_POLICY = permissionsPolicy(new Set());
 const MODERATOR_PERMISSIONS_POLICY = permissionsPolicy(WEBAUTHN_FEATURES);
-const isModeratorPath = (url: string) => url === '/mod' || url.startsWith('/mod/') || url.startsWith('/mod?');
+// The press desk (/press, issue 32) logs journalists in with passkeys too.
+const isModeratorPath = (url: string) => /^\/(mod|press)(\/|\?|$)/.test(url);
 
 export interface SecurityHeaderOptions {
   publicOrigin: string;

@@ -1,5 +1,6 @@
 // The public side for journalists (DESIGN §6, §8): pages, CSV, Atom and the JSON API, all
 // rendered from the latest release and served from a cache with ETags.
+import { publishedAnswers } from '../press/service.js';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -113,6 +114,8 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
           title: story.title,
           story,
           permalink: `${config.publicOrigin}/stories/${story.slug}`,
+          // Answers a source gave journalists for publication, approved by two moderators (issue 32).
+          pressAnswers: await publishedAnswers(db, story.slug),
           tagLabels: [
             ...(story.tags.platforms ?? []).map((k) => termLabel(request.language, platforms, k)),
             ...(story.tags.roles ?? []).map((k) => termLabel(request.language, roles, k)),

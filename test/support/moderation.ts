@@ -47,11 +47,11 @@ function collectCookies(response: LightMyRequestResponse, jar: Record<string, st
 }
 
 /** A fresh CSRF token and cookie, as a console page hands them out. */
-export async function visit(app: FastifyInstance, jar: Record<string, string> = {}): Promise<Browserless> {
-  const page = await app.inject({ url: '/mod/login', cookies: jar });
+export async function visit(app: FastifyInstance, jar: Record<string, string> = {}, loginPage = '/mod/login'): Promise<Browserless> {
+  const page = await app.inject({ url: loginPage, cookies: jar });
   collectCookies(page, jar);
   const csrf = /name="csrf-token" content="([^"]+)"/.exec(page.body)?.[1];
-  if (!csrf) throw new Error('no CSRF token on /mod/login');
+  if (!csrf) throw new Error(`no CSRF token on ${loginPage}`);
   return { cookies: jar, csrf };
 }
 
@@ -112,18 +112,20 @@ export async function enrolViaApi(
   db: Kysely<Database>,
   handle: string,
   role: ModeratorRole,
-  options: { createIntakeKey?: boolean; passphrase?: string; prf?: boolean; invitationUrl?: string } = {},
+  options: { createIntakeKey?: boolean; passphrase?: string; prf?: boolean; invitationUrl?: string; area?: 'mod' | 'press' } = {},
 ): Promise<{ keys: ModeratorKeys; passphrase: string; intake?: BoxKeyPair; token: string; passkey: SoftwarePasskey }> {
   const passphrase = options.passphrase ?? `${handle} lantern orbit meadow`;
   // From an invitation an administrator made (its link), or one the operator makes now.
-  const token = options.invitationUrl ? /\/mod\/enrol\/([^/?#\s]+)$/.exec(options.invitationUrl)![1]! : (await inviteModerator(db, { handle, role }, 'operator')).token;
+  const token = options.invitationUrl ? /\/(?:mod|press)\/enrol\/([^/?#\s]+)$/.exec(options.invitationUrl)![1]! : (await inviteModerator(db, { handle, role }, 'operator')).token;
+  // A journalist enrols at the press desk (/press/api), a moderator at the console's.
+  const area = options.area ?? 'mod';
   const salt = randomBytes(sumo, MODERATOR_SALT_BYTES);
   const argon = argonFor(passphrase, salt);
   // With PRF the seed is random and each passkey wraps it; without, Argon2id's output is the seed.
   const seed = options.prf ? randomBytes(sumo, 32) : argon;
   const keys = moderatorKeysFromSeed(sumo, seed);
-  const who = await visit(app);
-  const passkeyOptions = await call(app, who, 'POST', '/mod/api/enrol/passkey-options', { token });
+  const who = await visit(app, {}, `/${area}/login`);
+  const passkeyOptions = await call(app, who, 'POST', `/${area}/api/enrol/passkey-options`, { token });
   if (passkeyOptions.statusCode !== 200) throw new Error(`passkey options failed: ${passkeyOptions.body}`);
   const { passkey, registration } = registerPasskey(app, passkeyOptions.json() as PasskeyOptions, options.prf ? { argon, seed } : undefined);
   const body: Record<string, unknown> = {
@@ -138,7 +140,7 @@ export async function enrolViaApi(
     intake = generateIntakeKeyPair(s);
     body.intakeKey = { publicKey: toBase64(s, intake.publicKey), wrappedSecretKey: toBase64(s, wrapIntakeSecretKey(sumo, intake.privateKey, keys.boxKeyPair.publicKey)) };
   }
-  const response = await call(app, who, 'POST', '/mod/api/enrol', body);
+  const response = await call(app, who, 'POST', `/${area}/api/enrol`, body);
   if (response.statusCode !== 201) throw new Error(`enrolment failed: ${response.body}`);
   passkeys.set(handle, [passkey]);
   return { keys, passphrase, token, passkey, ...(intake ? { intake } : {}) };
@@ -148,10 +150,10 @@ export async function enrolViaApi(
  * A login challenge as the console asks for one: while challenges pile up (issue 25) the server
  * answers a puzzle first, which is solved here as the browser solves it.
  */
-export async function requestLoginChallenge(app: FastifyInstance, who: Browserless, handle: string): Promise<LoginChallengeView> {
+export async function requestLoginChallenge(app: FastifyInstance, who: Browserless, handle: string, area: 'mod' | 'press' = 'mod'): Promise<LoginChallengeView> {
   let work: { puzzle: string; nonce: string } | undefined;
   for (let round = 0; round < 12; round++) {
-    const response = await call(app, who, 'POST', '/mod/api/login/challenge', { handle, ...(work ? { work } : {}) });
+    const response = await call(app, who, 'POST', `/${area}/api/login/challenge`, { handle, ...(work ? { work } : {}) });
     if (response.statusCode === 200) return response.json() as LoginChallengeView;
     const { error } = response.json() as { error: { code: string; details?: { puzzle: string; bits: number } } };
     if (error.code !== 'login_work_needed' || !error.details) throw new Error(`login challenge refused: ${response.body}`);
@@ -172,13 +174,14 @@ export async function signedLogin(
   passphrase: string,
   origin: string,
   passkey: SoftwarePasskey | null = passkeysOf(handle)[0] ?? null,
+  area: 'mod' | 'press' = 'mod',
 ) {
-  const { salt, challenge, prfSalt, passkey: options } = await requestLoginChallenge(app, who, handle);
+  const { salt, challenge, prfSalt, passkey: options } = await requestLoginChallenge(app, who, handle, area);
   const argon = argonFor(passphrase, fromBase64(s, salt));
   let seed = argon;
   let passkeyStatus: number | undefined;
   if (passkey) {
-    const step = await call(app, who, 'POST', '/mod/api/login/passkey', { handle, challenge, assertion: passkey.assert(options.challenge) });
+    const step = await call(app, who, 'POST', `/${area}/api/login/passkey`, { handle, challenge, assertion: passkey.assert(options.challenge) });
     passkeyStatus = step.statusCode;
     const wrapped = step.statusCode === 200 ? (step.json() as { wrappedSeed: string | null }).wrappedSeed : null;
     if (wrapped) seed = unwrapSeed(fromBase64(s, wrapped), passkeyWrappingKey(sumo, argon, passkey.prf(fromBase64(s, prfSalt))));

@@ -15,6 +15,7 @@ import { sealAndUpload } from './attachments/upload.js';
 import { checkedIntakeKey, showComputedFingerprint } from './intake-fingerprint.js';
 import { attachWordSuggestions } from './receipt-words.js';
 import { word } from './page-words.js';
+import { showPressQuestions } from './press/source-questions.js';
 
 /** What POST /api/v1/status answers, derived from its response schema. */
 type StatusAnswer = SourceStatus;
@@ -161,7 +162,10 @@ async function main(): Promise<void> {
   };
 
   const refresh = async (sodium: Sodium, keys: ReceiptKeys) => {
-    render(sodium, await postJson<StatusAnswer>('/api/v1/status', { lookupToken: keys.lookupToken, withdrawalTag: keys.withdrawalTag }), keys);
+    const answer = await postJson<StatusAnswer>('/api/v1/status', { lookupToken: keys.lookupToken, withdrawalTag: keys.withdrawalTag });
+    render(sodium, answer, keys);
+    // Questions from journalists about the published story (issue 32), in their own section.
+    if (answer.story) await showPressQuestions(sodium, keys, postJson, () => checkedIntakeKey(sodium, form));
   };
 
   const actions: Record<string, (sodium: Sodium, keys: ReceiptKeys) => Promise<void>> = {

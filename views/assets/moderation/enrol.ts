@@ -27,6 +27,8 @@ export function initEnrol(): void {
   const suggestion = element('suggested-passphrase');
   const strength = element('passphrase-strength');
   const handle = form.dataset.handle ?? '';
+  // The press desk's enrolment page points this bundle at /press/api (issue 32): the same keys and passkey.
+  const apiBase = form.dataset.apiBase ?? '/mod/api';
   // The estimator's dictionaries arrive in the background; the form works meanwhile. A failure to
   // fetch them is said when a passphrase is judged, which tries again.
   loadEstimator().catch(() => {});
@@ -61,7 +63,7 @@ export function initEnrol(): void {
         const sodium = await sodiumReady;
         const s = asSodium(sodium);
         say(status, 'Register your passkey when your browser asks…');
-        const passkeyOptions = await api<PasskeyOptionsView>('/mod/api/enrol/passkey-options', 'POST', { token: form.dataset.token });
+        const passkeyOptions = await api<PasskeyOptionsView>(`${apiBase}/enrol/passkey-options`, 'POST', { token: form.dataset.token });
         const passkey = await createPasskey(sodium, passkeyOptions);
         say(status, 'Creating your keys…');
         const salt = randomBytes(sodium, MODERATOR_SALT_BYTES);
@@ -85,12 +87,12 @@ export function initEnrol(): void {
           };
           sodium.memzero(intake.privateKey);
         }
-        const { keyFingerprint } = await api<EnrolmentView>('/mod/api/enrol', 'POST', body);
+        const { keyFingerprint } = await api<EnrolmentView>(`${apiBase}/enrol`, 'POST', body);
         const own = moderatorKeyFingerprint(s, { boxPublicKey: keys.boxKeyPair.publicKey, signPublicKey: keys.signKeyPair.publicKey });
         if (own !== keyFingerprint) throw new Error('The server reports a different key fingerprint: do not continue.');
         // Logged in with the Argon2id output just made (no second Argon2id); the passkey signs once more.
         say(status, 'Logging you in: confirm with your passkey once more…');
-        await logInWithPassphrase(sodium, form.dataset.handle ?? '', argon);
+        await logInWithPassphrase(sodium, form.dataset.handle ?? '', argon, apiBase);
         // The first administrator has nobody to read a fingerprint to: on to register a spare passkey.
         if (form.dataset.createsIntakeKey === 'true') return location.assign('/mod/passkeys');
         element('own-fingerprint').textContent = own;

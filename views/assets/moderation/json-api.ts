@@ -48,7 +48,9 @@ export async function api<T>(path: string, method = 'GET', body?: unknown, { bac
     }
     const message = refusalMessage(error, `The server answered ${response.status}.`);
     // A page that renews sessions in place keeps its work on screen; any other goes to the login.
-    if (response.status === 401 && !renewSession && !location.pathname.startsWith('/mod/login')) location.assign('/mod/login');
+    // The press desk (/press, issue 32) logs in at its own page.
+    const loginPage = location.pathname.startsWith('/press') ? '/press/login' : '/mod/login';
+    if (response.status === 401 && !renewSession && !location.pathname.startsWith(loginPage)) location.assign(loginPage);
     throw new ApiError(response.status, message, error?.code === undefined ? undefined : { code: error.code, message, details: error.details });
   }
   return parsed as T;

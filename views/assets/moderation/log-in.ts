@@ -16,6 +16,7 @@ async function unlockKeys(
   handle: string,
   passphrase: string | Uint8Array,
   login: LoginChallenge,
+  apiBase: string,
 ): Promise<{ keys: ModeratorKeys; binding?: { argon: Uint8Array; seed: Uint8Array }; noPasskey?: true }> {
   const s = asSodium(sodium);
   const passkeyStarted = performance.now();
@@ -28,7 +29,7 @@ async function unlockKeys(
   const passkey = await asked;
   sessionStorage.setItem('offscript.passkeyMs', String(Math.round(performance.now() - passkeyStarted)));
   if (!passkey) return { keys: moderatorKeysFromSeed(sodium, argon), noPasskey: true };
-  const { wrappedSeed } = await api<PasskeyLoginView>('/mod/api/login/passkey', 'POST', { handle, challenge: login.challenge, assertion: passkey.assertion });
+  const { wrappedSeed } = await api<PasskeyLoginView>(`${apiBase}/login/passkey`, 'POST', { handle, challenge: login.challenge, assertion: passkey.assertion });
   if (!wrappedSeed) return { keys: moderatorKeysFromSeed(sodium, argon) };
   if (!passkey.prfOutput) throw new Error('This passkey gave no PRF output, which your keys need: use the passkey you enrolled with, in a browser that supports PRF.');
   const seed = unwrapSeed(fromBase64(s, wrappedSeed), passkeyWrappingKey(sodium, argon, passkey.prfOutput));
@@ -50,11 +51,11 @@ const PUZZLE_ROUNDS = 12;
  * Asks for a challenge; while challenges pile up on the server (a flood, issue 25) it answers a
  * puzzle instead, which this browser solves (up to about a second) and sends with the next ask.
  */
-async function askChallenge(handle: string): Promise<LoginChallenge> {
+async function askChallenge(handle: string, apiBase = '/mod/api'): Promise<LoginChallenge> {
   let work: { puzzle: string; nonce: string } | undefined;
   for (let round = 0; ; round++) {
     try {
-      return await api<LoginChallenge>('/mod/api/login/challenge', 'POST', { handle, ...(work ? { work } : {}) });
+      return await api<LoginChallenge>(`${apiBase}/login/challenge`, 'POST', { handle, ...(work ? { work } : {}) });
     } catch (error) {
       // why: this code's details are ErrorDetailsByCode's, as the server built them
       const details = error instanceof ApiError && error.refusal?.code === 'login_work_needed' ? (error.refusal.details as ErrorDetailsByCode['login_work_needed']) : undefined;
@@ -67,10 +68,10 @@ async function askChallenge(handle: string): Promise<LoginChallenge> {
 }
 
 /** The login challenge (and salt) for `handle`, fetched ahead as the handle is typed, else now; each is used once. */
-function challengeFor(handle: string): Promise<LoginChallenge> {
+function challengeFor(handle: string, apiBase: string): Promise<LoginChallenge> {
   const ready = ahead && ahead.handle === handle && performance.now() - ahead.fetchedAt < CHALLENGE_REUSE_MS ? ahead.login : undefined;
   ahead = undefined;
-  return ready ?? askChallenge(handle);
+  return ready ?? askChallenge(handle, apiBase);
 }
 
 export function fetchChallengeAhead(handle: string): void {
@@ -84,11 +85,12 @@ export function fetchChallengeAhead(handle: string): void {
  * Runs a whole login: challenge, passkey, Argon2id (skipped when its output is given, as right
  * after enrolment), signature; keeps the keys for this tab. Answers whether a passkey is still needed.
  */
-export async function logInWithPassphrase(sodium: SodiumSumo, handle: string, passphrase: string | Uint8Array): Promise<boolean> {
-  const login = await challengeFor(handle);
-  const { keys, binding, noPasskey } = await unlockKeys(sodium, handle, passphrase, login);
+export async function logInWithPassphrase(sodium: SodiumSumo, handle: string, passphrase: string | Uint8Array, apiBase = '/mod/api'): Promise<boolean> {
+  // A journalist's press account logs in by the same steps at /press/api (issue 32).
+  const login = await challengeFor(handle, apiBase);
+  const { keys, binding, noPasskey } = await unlockKeys(sodium, handle, passphrase, login, apiBase);
   const signature = signLogin(sodium, fromBase64(asSodium(sodium), login.challenge), location.origin, keys.signKeyPair.privateKey);
-  const { passkeyNeeded, csrfToken } = await api<LoginView>('/mod/api/login', 'POST', { handle, challenge: login.challenge, signature: toBase64(asSodium(sodium), signature) }).catch(
+  const { passkeyNeeded, csrfToken } = await api<LoginView>(`${apiBase}/login`, 'POST', { handle, challenge: login.challenge, signature: toBase64(asSodium(sodium), signature) }).catch(
     (error: unknown) => {
       // Refused after no passkey answered here: that, not a typo, is the likeliest reason.
       throw noPasskey && error instanceof ApiError && error.status === 401 ? new Error(NO_PASSKEY_HERE) : error;
