@@ -112,9 +112,9 @@ export function invitedReviewerRefusal(
  * Who takes a step. A `moderator` row admits administrators too (they are moderators); an
  * `administrator` row refuses other moderators (administrators_only). `source`: whoever holds the
  * receipt; `invitee`: whoever holds an invitation link; `system`: the server's own jobs (releases);
- * `operator`: the shell (`npm run admin:invite`).
+ * `operator`: the shell (`npm run admin:invite`); `journalist`: a press account (issue 32).
  */
-export const ACTORS = ['source', 'invitee', 'moderator', 'administrator', 'system', 'operator'] as const;
+export const ACTORS = ['source', 'invitee', 'moderator', 'administrator', 'journalist', 'system', 'operator'] as const;
 export type Actor = (typeof ACTORS)[number];
 
 export interface TransitionRow<S extends string, E extends string> {
@@ -147,6 +147,21 @@ function fromEach<S extends string, E extends string>(froms: readonly S[], row: 
 
 const submissionDecided = (from: SubmissionStatus | null) => new CodedError('submission_decided', { status: from ?? '' });
 const NOT_WITHDRAWN = SUBMISSION_STATUSES.filter((s) => s !== 'withdrawn');
+
+export const QUESTION_STATUSES = [
+  'asked',
+  'declined',
+  'relayed',
+  'source_declined',
+  'answered_privately',
+  'answer_received',
+  'answer_awaiting_second_review',
+  'answer_published',
+] as const;
+export type QuestionStatus = (typeof QUESTION_STATUSES)[number];
+export const QUESTION_EVENTS = ['ask', 'relay', 'decline', 'answer_privately', 'answer_for_publication', 'source_decline', 'draft_answer', 'approve_answer'] as const;
+export type QuestionEvent = (typeof QUESTION_EVENTS)[number];
+const questionWrongState = () => new CodedError('question_wrong_state');
 
 export const WORKFLOW = {
   submission: machine<SubmissionStatus, (typeof SUBMISSION_EVENTS)[number]>({
@@ -225,6 +240,24 @@ export const WORKFLOW = {
       withdraw: () => new CodedError('not_proposed'),
     },
   }),
+  // Press questions (issue 32): a journalist asks about a published story; a moderator relays
+  // (maybe edited) or declines; the source answers privately, for publication or not at all; an
+  // answer for publication is drafted de-identified by one moderator and published by another.
+  question: machine<QuestionStatus, QuestionEvent>({
+    statuses: QUESTION_STATUSES,
+    events: QUESTION_EVENTS,
+    transitions: [
+      { from: null, event: 'ask', to: 'asked', who: ['journalist'], guard: 'the story is published; the daily cap' },
+      { from: 'asked', event: 'relay', to: 'relayed', who: ['moderator'] },
+      { from: 'asked', event: 'decline', to: 'declined', who: ['moderator'] },
+      { from: 'relayed', event: 'answer_privately', to: 'answered_privately', who: ['source'] },
+      { from: 'relayed', event: 'answer_for_publication', to: 'answer_received', who: ['source'] },
+      { from: 'relayed', event: 'source_decline', to: 'source_declined', who: ['source'] },
+      { from: 'answer_received', event: 'draft_answer', to: 'answer_awaiting_second_review', who: ['moderator'] },
+      { from: 'answer_awaiting_second_review', event: 'approve_answer', to: 'answer_published', who: ['moderator'], guard: 'answerApprovalRefusal: not the moderator who drafted it' },
+    ],
+    refusals: Object.fromEntries(QUESTION_EVENTS.map((event) => [event, questionWrongState])),
+  }),
 };
 
 export type WorkflowEntity = keyof typeof WORKFLOW;
@@ -271,55 +304,7 @@ export function mayEnter(role: string, area: AccountArea): boolean {
   return area === 'press' ? role === JOURNALIST_ROLE : role === 'administrator' || role === 'moderator';
 }
 
-export const QUESTION_STATUSES = [
-  'asked',
-  'declined',
-  'relayed',
-  'source_declined',
-  'answered_privately',
-  'answer_received',
-  'answer_awaiting_second_review',
-  'answer_published',
-] as const;
-export type QuestionStatus = (typeof QUESTION_STATUSES)[number];
-export type QuestionEvent = 'relay' | 'decline' | 'answer_privately' | 'answer_for_publication' | 'source_decline' | 'draft_answer' | 'approve_answer';
-type QuestionActor = { kind: 'moderator'; id: string } | { kind: 'source' };
-interface QuestionState {
-  status: QuestionStatus;
-  answerAuthorId: string | null;
-}
-type QuestionRefusal = 'not_a_moderator' | 'not_the_source' | 'own_answer_draft';
-
-const byModerator = (_q: QuestionState, by: QuestionActor) => (by.kind === 'moderator' ? undefined : 'not_a_moderator');
-const bySource = (_q: QuestionState, by: QuestionActor) => (by.kind === 'source' ? undefined : 'not_the_source');
-
-/** The transition table of a question: from, event, to, who may; a row's guard answers why not, or undefined. */
-export const QUESTION_TRANSITIONS: readonly {
-  from: QuestionStatus;
-  event: QuestionEvent;
-  to: QuestionStatus;
-  who: string;
-  guard: (question: QuestionState, by: QuestionActor) => QuestionRefusal | undefined;
-}[] = [
-  { from: 'asked', event: 'relay', to: 'relayed', who: 'a moderator', guard: byModerator },
-  { from: 'asked', event: 'decline', to: 'declined', who: 'a moderator', guard: byModerator },
-  { from: 'relayed', event: 'answer_privately', to: 'answered_privately', who: 'the source', guard: bySource },
-  { from: 'relayed', event: 'answer_for_publication', to: 'answer_received', who: 'the source', guard: bySource },
-  { from: 'relayed', event: 'source_decline', to: 'source_declined', who: 'the source', guard: bySource },
-  { from: 'answer_received', event: 'draft_answer', to: 'answer_awaiting_second_review', who: 'a moderator', guard: byModerator },
-  {
-    from: 'answer_awaiting_second_review',
-    event: 'approve_answer',
-    to: 'answer_published',
-    who: 'another moderator (four eyes)',
-    guard: (q, by) => (by.kind !== 'moderator' ? 'not_a_moderator' : q.answerAuthorId === by.id ? 'own_answer_draft' : undefined),
-  },
-];
-
-/** The state a question moves to on `event` by `by`, or why it may not ('question_not_relayed' when no row starts from its state). */
-export function questionTransition(question: QuestionState, event: QuestionEvent, by: QuestionActor): { to: QuestionStatus } | { refusal: QuestionRefusal | 'question_wrong_state' } {
-  const row = QUESTION_TRANSITIONS.find((t) => t.from === question.status && t.event === event);
-  if (!row) return { refusal: 'question_wrong_state' };
-  const refusal = row.guard(question, by);
-  return refusal ? { refusal } : { to: row.to };
+/** A press question's four eyes: an answer for publication is approved by a moderator other than the one who drafted it. */
+export function answerApprovalRefusal(answerAuthorId: string | null, moderatorId: string): 'own_answer_draft' | undefined {
+  return answerAuthorId === moderatorId ? 'own_answer_draft' : undefined;
 }

@@ -13,7 +13,7 @@ import { CodedError } from '../../common/errors.js';
 import { lookupTokenHash, withdrawalTagHash } from '../../common/protocol/digest.js';
 import { translate } from '../i18n/catalogue.js';
 import type { Language } from '../../common/languages.js';
-import { JOURNALIST_ROLE, QUESTION_STATUSES, questionTransition, type QuestionEvent, type QuestionStatus } from '../../common/workflow.js';
+import { answerApprovalRefusal, JOURNALIST_ROLE, QUESTION_STATUSES, transition, type QuestionEvent, type QuestionStatus } from '../../common/workflow.js';
 import {
   ANSWER_MAX_CHARS,
   QUESTION_MAX_CHARS,
@@ -70,7 +70,7 @@ export async function askQuestion(db: Kysely<Database>, journalist: ModeratorIde
     const id = randomUUID();
     await trx
       .insertInto('press_questions')
-      .values({ id, story_id: story.id, journalist_id: journalist.id, asked_text: text, status: 'asked', asked_on: today })
+      .values({ id, story_id: story.id, journalist_id: journalist.id, asked_text: text, status: transition('question', null, 'ask', 'journalist'), asked_on: today })
       .execute();
     await appendAuditEntry(trx, { actor: { id: journalist.id, handle: journalist.handle }, action: 'press.question_asked', subject: { type: 'press_question', id } });
     return { id, status: 'asked' as const };
@@ -131,14 +131,9 @@ async function lockedQuestion(trx: Transaction<Database>, id: string): Promise<Q
   return row;
 }
 
-/** The next state by the transition table, or the table's refusal as a 4xx. */
-function next(row: QuestionRow, event: QuestionEvent, by: { kind: 'moderator'; id: string } | { kind: 'source' }): QuestionStatus {
-  const outcome = questionTransition({ status: row.status, answerAuthorId: row.answer_author_id }, event, by);
-  if ('to' in outcome) return outcome.to;
-  if (outcome.refusal === 'own_answer_draft') throw new CodedError('own_answer_draft');
-  if (outcome.refusal === 'question_wrong_state') throw new CodedError('question_wrong_state');
-  // A moderator acting as a source or the reverse: the routes never let it happen.
-  throw new CodedError('question_wrong_state');
+/** Four eyes on an answer for publication (the table's guard for approve_answer); the state itself comes from transition(). */
+function refuseOwnAnswer(row: QuestionRow, moderatorId: string): void {
+  if (answerApprovalRefusal(row.answer_author_id, moderatorId)) throw new CodedError('own_answer_draft');
 }
 
 /** A moderator relays a question (in their edited words) to the source, or declines it. */
@@ -146,7 +141,7 @@ export async function moderateQuestion(db: Kysely<Database>, moderator: Moderato
   const relayed = decision === 'decline' ? undefined : pressText(decision.relay, QUESTION_MAX_CHARS);
   await db.transaction().execute(async (trx) => {
     const row = await lockedQuestion(trx, id);
-    const status = next(row, relayed === undefined ? 'decline' : 'relay', { kind: 'moderator', id: moderator.id });
+    const status = transition('question', row.status, relayed === undefined ? 'decline' : 'relay', 'moderator');
     const today = todayUtc();
     await trx
       .updateTable('press_questions')
@@ -219,7 +214,7 @@ export async function answerQuestion(
     const row = await lockedQuestion(trx, input.questionId);
     // Another story's question is, to this receipt, a question that does not exist.
     if (storyId === undefined || row.story_id !== storyId) throw new CodedError('unknown_press_question');
-    const status = next(row, ANSWER_EVENTS[input.kind], { kind: 'source' });
+    const status = transition('question', row.status, ANSWER_EVENTS[input.kind], 'source');
     await trx
       .updateTable('press_questions')
       .set({
@@ -240,7 +235,7 @@ export async function draftPublicAnswer(db: Kysely<Database>, moderator: Moderat
   const answer = pressText(text, ANSWER_MAX_CHARS);
   await db.transaction().execute(async (trx) => {
     const row = await lockedQuestion(trx, id);
-    const status = next(row, 'draft_answer', { kind: 'moderator', id: moderator.id });
+    const status = transition('question', row.status, 'draft_answer', 'moderator');
     await trx.updateTable('press_questions').set({ status, public_answer: answer, answer_author_id: moderator.id }).where('id', '=', id).execute();
     await appendAuditEntry(trx, { actor: { id: moderator.id, handle: moderator.handle }, action: 'press.answer_drafted', subject: { type: 'press_question', id } });
   });
@@ -250,7 +245,8 @@ export async function draftPublicAnswer(db: Kysely<Database>, moderator: Moderat
 export async function approvePublicAnswer(db: Kysely<Database>, moderator: ModeratorIdentity, id: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const row = await lockedQuestion(trx, id);
-    const status = next(row, 'approve_answer', { kind: 'moderator', id: moderator.id });
+    refuseOwnAnswer(row, moderator.id);
+    const status = transition('question', row.status, 'approve_answer', 'moderator');
     await trx.updateTable('press_questions').set({ status, sealed_public_answer: null, answer_published_on: todayUtc() }).where('id', '=', id).execute();
     await appendAuditEntry(trx, { actor: { id: moderator.id, handle: moderator.handle }, action: 'press.answer_published', subject: { type: 'press_question', id } });
   });

@@ -61,6 +61,7 @@ describe('status writes in server/', () => {
       'server/moderation/stories-service.ts',
       'server/moderation/team-changes.ts',
       'server/moderation/team-service.ts',
+      'server/press/service.ts',
       'server/publishing/release.ts',
     ]);
   });

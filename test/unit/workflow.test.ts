@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CodedError, type ErrorCode } from '../../common/errors.js';
 import {
   ACTORS,
+  QUESTION_EVENTS,
   allows,
   claimRefusal,
   decisionRefusal,
@@ -114,6 +115,14 @@ const EXPECTED_ROWS = [
   'teamChange: proposed approve → applied by administrator',
   'teamChange: proposed refuse → refused by administrator',
   'teamChange: proposed withdraw → withdrawn by administrator',
+  'question: (new) ask → asked by journalist',
+  'question: asked relay → relayed by moderator',
+  'question: asked decline → declined by moderator',
+  'question: relayed answer_privately → answered_privately by source',
+  'question: relayed answer_for_publication → answer_received by source',
+  'question: relayed source_decline → source_declined by source',
+  'question: answer_received draft_answer → answer_awaiting_second_review by moderator',
+  'question: answer_awaiting_second_review approve_answer → answer_published by moderator',
 ];
 
 /** The code an event answers from a state the table has no step from (what the console and the API tests see). */
@@ -122,6 +131,7 @@ const EXPECTED_REFUSALS: Record<WorkflowEntity, Partial<Record<string, ErrorCode
   story: { approve: 'not_awaiting_review', return: 'not_awaiting_review', revise: 'not_a_draft' },
   moderator: {},
   teamChange: { approve: 'not_proposed', refuse: 'not_proposed', withdraw: 'not_proposed' },
+  question: Object.fromEntries(QUESTION_EVENTS.map((event) => [event, 'question_wrong_state' as const])),
 };
 
 type AnyRow = { entity: WorkflowEntity; from: string | null; event: string; to: string; who: readonly Actor[] };
