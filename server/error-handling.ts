@@ -6,7 +6,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { isDatabaseUnavailable } from './db/database.js';
 import type { RecentDiskFull } from './health/disk-signal.js';
 import { CodedError, type ErrorBody, type PlainErrorCode, type ValidationProblem } from '../common/errors.js';
-import { codedErrorMessage } from '../common/error-messages.js';
+import { codedErrorMessage } from './i18n/error-messages.js';
 import { PLAIN_TEXT_FORMAT } from './plain-text.js';
 
 /** What is sent: a coded error, with the status Fastify chose when no code of ours has one. */
@@ -91,15 +91,17 @@ async function sendRefusal(app: FastifyInstance, request: FastifyRequest, reply:
   if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
   // A refusal is never cached, least of all a passing outage in front of a public page.
   if (error.code === UNAVAILABLE) reply.header('cache-control', 'no-store');
-  const message = codedErrorMessage(error);
+  // The reader's language (path prefix, ?lang=, a moderator's choice); the code is the same in all.
+  const language = request.language;
+  const message = codedErrorMessage(error, language);
   if (wantsJson(request)) {
     return reply.type('application/json; charset=utf-8').send(errorBody(error, message));
   }
   // app.view, not reply.view: the router's own errors get a reply without plugin decorations.
   const page =
     error.code === UNAVAILABLE
-      ? await app.view('pages/unavailable', { title: 'Briefly unavailable', message })
-      : await app.view('pages/error', { title: message, statusCode, message });
+      ? await app.view('pages/unavailable', { title: 'Briefly unavailable', message, language })
+      : await app.view('pages/error', { title: message, statusCode, message, language });
   return reply.type('text/html; charset=utf-8').send(page);
 }
 

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import Handlebars from 'handlebars';
 import { isLanguage, SOURCE_LANGUAGE } from '../common/languages.js';
 import { translate } from './i18n/catalogue.js';
+import { browserErrorWords } from './i18n/error-messages.js';
 import { assetsDir, viewsDir } from './paths.js';
 
 export type AssetManifest = Record<string, string>;
@@ -30,6 +31,11 @@ export async function registerViews(app: FastifyInstance, manifest: AssetManifes
   handlebars.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
     const language: unknown = (options.data as { root?: { language?: unknown } } | undefined)?.root?.language;
     return translate(isLanguage(language) ? language : SOURCE_LANGUAGE, key, options.hash as Record<string, unknown>);
+  });
+  // {{errorWords}}: the words of the refusals a page's script raises itself, in the page's language only.
+  handlebars.registerHelper('errorWords', function (this: unknown, options: Handlebars.HelperOptions) {
+    const language: unknown = (options.data as { root?: { language?: unknown } } | undefined)?.root?.language;
+    return browserErrorWords(isLanguage(language) ? language : SOURCE_LANGUAGE);
   });
   handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   handlebars.registerHelper('includes', (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value));

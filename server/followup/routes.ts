@@ -10,7 +10,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { currentIntakeKey } from '../intake/service.js';
 import { SOURCE_ROUTE_LOG_LEVEL } from '../privacy/logging.js';
-import { codedErrorMessage } from '../../common/error-messages.js';
+import { codedErrorMessage } from '../i18n/error-messages.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
 import {
@@ -71,7 +71,7 @@ export async function followupRoutes(untyped: FastifyInstance, { db, config }: F
           serverHandled: true,
           words: request.body.words ?? '',
           message: outcome.keepMessage ? (request.body.message ?? '') : '',
-          error: outcome.refusal && codedErrorMessage(outcome.refusal),
+          error: outcome.refusal && codedErrorMessage(outcome.refusal, request.language),
           notice: outcome.notice,
           result: outcome.status,
         });

@@ -7,7 +7,8 @@ import { STATUS_DESCRIPTIONS, TIMELINE_LABELS, WITHDRAWN_NOTICE, type TimelineEn
 import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
 import { openMessage, sealMessage, type BoxKeyPair } from '../../common/protocol/envelope.js';
 import { CodedError, type ErrorBody } from '../../common/errors.js';
-import { codedErrorMessage, describeError, refusalMessage } from '../../common/error-messages.js';
+import { refusalMessage } from '../../common/error-messages.js';
+import { codedErrorMessage, describeError } from './error-words.js';
 import { deriveReceiptKeys, entropyFromReceiptWords } from '../../common/protocol/receipt.js';
 import { loadSodium, type Sodium } from '../../common/protocol/sodium.js';
 import { setUpAttachments } from './attachments/attach.js';

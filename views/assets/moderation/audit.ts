@@ -3,7 +3,7 @@ import { canonicalJson, type Json } from '../../../common/protocol/canonical-jso
 import type { AuditListView } from '../../../common/moderation/audit-view.js';
 import { AUDIT_GENESIS_HASH, auditEntryHash } from '../../../common/protocol/digest.js';
 import { api, element, say, sodiumReady } from './console.js';
-import { describeError } from '../../../common/error-messages.js';
+import { describeError } from '../error-words.js';
 import { startPage } from './page-start.js';
 
 const HEAD_STORAGE = 'offscript.audit.head';

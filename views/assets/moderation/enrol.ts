@@ -16,7 +16,7 @@ import { logInWithPassphrase } from './log-in.js';
 import { judgePassphrase, loadEstimator, type PassphraseVerdict } from './passphrase-strength.js';
 import { createPasskey, registrationBody } from './webauthn.js';
 import type { EnrolmentView, PasskeyOptionsView } from '../../../common/moderation/access-view.js';
-import { describeError } from '../../../common/error-messages.js';
+import { describeError } from '../error-words.js';
 import { startPage } from './page-start.js';
 
 export function initEnrol(): void {

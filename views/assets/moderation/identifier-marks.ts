@@ -1,7 +1,8 @@
 // The redaction helper's marks on a draft (DESIGN §6): each likely identifier is either redacted
 // or marked "not identifying" by the moderator before the draft may be sent. The count of what
 // remains is what the server checks; it cannot read the text itself.
-import { unresolvedMarksMessage } from '../../../common/moderation/identifier-marks.js';
+import { CodedError } from '../../../common/errors.js';
+import { codedErrorMessage } from '../error-words.js';
 import { applyRedactions, findIdentifiers, type IdentifierMatch } from './redaction.js';
 
 const KIND_WORDS: Record<IdentifierMatch['kind'], string> = {
@@ -141,5 +142,5 @@ export class DraftMarks {
 
 /** The refusal the console shows before sending a draft with unresolved marks (the server refuses it too). */
 export function unresolvedRefusal(report: MarksReport): string | undefined {
-  return report.unresolved === 0 ? undefined : unresolvedMarksMessage(report.unresolved);
+  return report.unresolved === 0 ? undefined : codedErrorMessage(new CodedError('unresolved_identifiers', { unresolved: report.unresolved }));
 }

@@ -1,5 +1,5 @@
 import { element, say, sodiumReady } from './console.js';
-import { describeError } from '../../../common/error-messages.js';
+import { describeError } from '../error-words.js';
 import { fetchChallengeAhead, logInWithPassphrase } from './log-in.js';
 import { startPage } from './page-start.js';
 

@@ -1,6 +1,6 @@
 // A moderator's own passkeys: add a spare (wrapping the key seed when the keys are bound to
 // passkeys), remove one (never the last). The server audits both.
-import { describeError } from '../../../common/error-messages.js';
+import { describeError } from '../error-words.js';
 import { api, element, KEYS_NOT_IN_TAB, moderatorKeysForTab, say, sodiumReady, storedKeyBinding } from './console.js';
 import { createPasskey, freshAssertion, registrationBody } from './webauthn.js';
 import type { PasskeyOptionsView } from '../../../common/moderation/access-view.js';

@@ -4,7 +4,7 @@
 // and English dictionaries), for the enrolment page alone, fetched in the background
 // (passphrase-estimator.ts, a chunk of its own).
 import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import { codedErrorMessage } from '../../../common/error-messages.js';
+import { codedErrorMessage } from '../error-words.js';
 import { CodedError } from '../../../common/errors.js';
 import { isDemoPassphrase } from '../../../common/moderation/demo-passphrase.js';
 

@@ -2,7 +2,7 @@
 // ended (idle limit) or the tab holds no keys, a dialog asks for the passphrase (and the passkey,
 // which the browser asks for) right here, and the interrupted request is sent again (issue 28).
 // Typing counts as activity for the idle limit: a cheap keep-alive, at most every few minutes.
-import { describeError } from '../../../common/error-messages.js';
+import { describeError } from '../error-words.js';
 import { api, element, renewSessionWith, say, sodiumReady, unlockMissingKeysWith } from './console.js';
 import { logInWithPassphrase } from './log-in.js';
 

@@ -4,7 +4,7 @@ import type { ApprovedPublication, StoryStateView } from '../../../common/modera
 import { api, element, moderatorKeysForTab, say, sodiumReady, unlockIntakeKeys } from './console.js';
 import { DraftKeeper } from './draft-keeper.js';
 import { keepWorkAcrossSessions } from './session-keys.js';
-import { describeError } from '../../../common/error-messages.js';
+import { describeError } from '../error-words.js';
 import { DraftMarks, unresolvedRefusal } from './identifier-marks.js';
 import { renderPublication } from './publication.js';
 import { openWatchList } from './watch-list.js';

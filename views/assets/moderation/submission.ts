@@ -15,7 +15,7 @@ import { DraftMarks, renderMarked, unresolvedRefusal } from './identifier-marks.
 import { renderPublication } from './publication.js';
 import { findIdentifiers } from './redaction.js';
 import { openWatchList } from './watch-list.js';
-import { describeError } from '../../../common/error-messages.js';
+import { describeError } from '../error-words.js';
 import { startPage } from './page-start.js';
 
 type SubmissionView = SubmissionForModerator;

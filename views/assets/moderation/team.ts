@@ -9,7 +9,7 @@ import { api, asSodium, element, moderatorKeysForTab, say, sodiumReady, unlockIn
 import type { IntakeKeyRotationView, InvitationView, ProposalView, TeamChangeOutcomeView, TeamMember, TeamView } from '../../../common/moderation/team-view.js';
 import { freshAssertion } from './webauthn.js';
 import { openWatchList, sealWatchList } from './watch-list.js';
-import { describeError } from '../../../common/error-messages.js';
+import { describeError } from '../error-words.js';
 import { startPage } from './page-start.js';
 
 type Member = TeamMember;
