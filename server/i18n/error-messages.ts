@@ -4,7 +4,8 @@
 import { BROWSER_ERROR_CODES, describeErrorWith, errorEntry, renderErrorEntry, type ErrorDetailsOf, type ErrorWords } from '../../common/error-messages.js';
 import type { CodedError, ErrorCode } from '../../common/errors.js';
 import { SOURCE_LANGUAGE, type Language } from '../../common/languages.js';
-import { readCatalogueFiles, translate } from './catalogue.js';
+import { translate } from './catalogue.js';
+import { pageWordsJson } from './page-words.js';
 
 const ERRORS_NAMESPACE = 'errors';
 
@@ -27,30 +28,13 @@ export const codedErrorMessage = (error: CodedError, language: Language = SOURCE
 export const describeError = (error: unknown, fallback: string, language: Language = SOURCE_LANGUAGE): string =>
   describeErrorWith((coded) => codedErrorMessage(coded, language), error, fallback);
 
-type Tree = { [key: string]: string | Tree };
-
-function flatten(tree: Tree, prefix = ''): [string, string][] {
-  return Object.entries(tree).flatMap(([key, value]) => (typeof value === 'string' ? [[`${prefix}${key}`, value]] : flatten(value, `${prefix}${key}.`)));
-}
-
 /** Whether a key holds words of `code`: the code itself, a variant (code.…) or a plural form (code_one). */
 export const isKeyOf = (code: string, key: string) =>
   key === code || key.startsWith(`${code}.`) || new RegExp(`^${code}_(zero|one|two|few|many|other)$`).test(key);
-
-const browserWords = new Map<Language, string>();
 
 /**
  * The words of BROWSER_ERROR_CODES in one language, as the JSON a page carries for its script
  * ({language, words: {key: template}}); English fills any key the language lacks.
  */
-export function browserErrorWords(language: Language): string {
-  let json = browserWords.get(language);
-  if (json === undefined) {
-    const resources = readCatalogueFiles();
-    const pick = (lang: Language) =>
-      flatten((resources[lang]?.[ERRORS_NAMESPACE] ?? {}) as Tree).filter(([key]) => BROWSER_ERROR_CODES.some((code) => isKeyOf(code, key)));
-    json = JSON.stringify({ language, words: Object.fromEntries([...pick(SOURCE_LANGUAGE), ...pick(language)]) });
-    browserWords.set(language, json);
-  }
-  return json;
-}
+export const browserErrorWords = (language: Language): string =>
+  pageWordsJson(language, ERRORS_NAMESPACE, 'browser', (key) => BROWSER_ERROR_CODES.some((code) => isKeyOf(code, key)));

@@ -54,9 +54,12 @@ import { handleFailuresFor } from './login-limits.js';
 import { refusedLoginSummary } from './refused-logins.js';
 import type { Redis } from 'ioredis';
 import { consoleOrigins, PASSKEY_REQUIRED, passkeyStanding, relyingPartyFor } from './passkeys.js';
-import { authenticate, issueLoginChallenge, loadLoginSecrets, logIn, logOutSession, verifyLoginPasskey } from './session-service.js';
+import { authenticate, type SessionModerator, issueLoginChallenge, loadLoginSecrets, logIn, logOutSession, verifyLoginPasskey } from './session-service.js';
 import { issueAssertionChallenge, requireFreshAssertion, type FreshAssertion } from './fresh-assertion.js';
 import { teamNewsFor } from './team-news.js';
+import { CONSOLE_LANGUAGES, consoleLanguageOf, saveConsoleLanguage } from './console-language.js';
+import { translate } from '../i18n/catalogue.js';
+import { pageWordsJson } from '../i18n/page-words.js';
 import { decideTeamChange, listProposals, proposeOrApply, type TeamChangeOutcome, type TeamChangeRequest } from './team-changes.js';
 import { approveStory, getStory, listStories, returnStory, reviseStory, storyPublicationPreview } from './stories-service.js';
 import type { WebAuthnTypes } from '../../common/moderation/access-view.js';
@@ -84,7 +87,7 @@ import {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    moderator: ModeratorIdentity | null;
+    moderator: SessionModerator | null;
   }
 }
 
@@ -171,7 +174,13 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
     const moderator = reply.request.moderator;
     // Every console page says plainly when keys rest on the passphrase alone, or a passkey is missing.
     const standing = moderator ? await standingOf(moderator.id) : undefined;
+    const language = reply.request.language;
     return reply.view(`pages/mod/${view}`, {
+      language,
+      title: translate(language, `moderation:titles.${view}`),
+      consoleLanguages: CONSOLE_LANGUAGES,
+      consoleWords: pageWordsJson(language, 'moderation', 'script', (key) => key.startsWith('script.')),
+      chosenLanguage: moderator?.consoleLanguage ?? '',
       script: MODERATION_PAGES_WITH_CODE.has(view) ? `moderation/${view}.js` : undefined,
       page: `mod-${view}`,
       moderatorArea: true,
@@ -192,15 +201,19 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
   // Open to everyone: login and enrolment.
   await app.register(async (plainOpen) => {
     const open = plainOpen.withTypeProvider<ModerationTypeProvider>();
+    // Before a session: ?lang= or the browser's languages.
+    open.addHook('onRequest', async (request) => {
+      request.language = consoleLanguageOf(request);
+    });
     open.addHook('preHandler', checkCsrf);
 
     open.get('/mod/login', async (_request, reply) =>
-      page(reply, 'login', { title: 'Moderator login', awaitingAdministrator: !(await administratorEnrolled(db)) }),
+      page(reply, 'login', { awaitingAdministrator: !(await administratorEnrolled(db)) }),
     );
 
     open.get('/mod/enrol/:token', { schema: schemas.enrolPageSchema }, async (request, reply) => {
       const invitation = await openInvitation(db, request.params.token);
-      return page(reply, 'enrol', { title: 'Join the moderation team', invitation, token: request.params.token });
+      return page(reply, 'enrol', { invitation, token: request.params.token });
     });
 
     open.post('/mod/api/enrol/passkey-options', { schema: schemas.enrolPasskeyOptionsSchema }, async (request) =>
@@ -266,8 +279,10 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
     session.addHook('onRequest', async (request, reply) => {
       const sessionId = request.cookies[SESSION_COOKIE];
       const activity = request.headers[BACKGROUND_REQUEST_HEADER] === undefined;
-      request.moderator = (sessionId && (await authenticate(db, sessionId, { activity }))) || null;
-      if (request.moderator) return;
+      const moderator = (sessionId && (await authenticate(db, sessionId, { activity }))) || null;
+      request.moderator = moderator;
+      request.language = consoleLanguageOf(request, moderator?.consoleLanguage);
+      if (moderator) return;
       if (wantsJson(request)) throw new CodedError('not_logged_in');
       return reply.redirect('/mod/login');
     });
@@ -286,12 +301,11 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       const { status = 'undecided', claim = 'any' } = request.query;
       const { undecided, ...counts } = await queueCounts(db);
       const statusTabs = [
-        { key: 'undecided', text: 'to decide', count: undecided },
+        { key: 'undecided', text: translate(request.language, 'moderation:queue.toDecide'), count: undecided },
         ...Object.entries(counts).map(([key, count]) => ({ key, text: submissionStatusLabels.labelOf(key), count })),
       ];
       const statusText = statusTabs.find((tab) => tab.key === status)!.text;
       return page(reply, 'queue', {
-        title: 'Queue',
         status,
         statusText,
         claim,
@@ -306,7 +320,6 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
 
     session.get('/mod/submissions/:id', { schema: { params: schemas.idParamsSchema } }, async (request, reply) =>
       page(reply, 'submission', {
-        title: 'Submission',
         submissionId: request.params.id,
         vocabularies,
         defaultAttributions: JSON.stringify(Object.fromEntries(roles.keys.map((role) => [role, defaultAttributionFor(role)]))),
@@ -315,7 +328,6 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
 
     session.get('/mod/stories', async (request, reply) =>
       page(reply, 'stories', {
-        title: 'Stories',
         awaiting: (await listStories(db, ['awaiting_second_review'])).map((s) => ({ ...s, mine: s.authorId === me(request).id })),
         drafts: (await listStories(db, ['draft'])).filter((s) => s.authorId === me(request).id),
         approved: await listStories(db, ['approved']),
@@ -339,7 +351,6 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
 
     session.get('/mod/audit', async (_request, reply) =>
       page(reply, 'audit', {
-        title: 'Audit log',
         entries: (await listAuditEntries(db, { limit: 200 })).map(describeAuditEntry),
         verification: await verifyAuditChainFromCheckpoint(db),
         refusedLogins: await refusedLoginSummary(db, loginSecrets.handleHash),
@@ -355,7 +366,11 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       const passkeys = await listPasskeys(db, me(request).id);
       // Numbered, so that two passkeys registered the same day have buttons with different names.
       const numbered = passkeys.map((passkey, index) => ({ ...passkey, number: index + 1 }));
-      return page(reply, 'passkeys', { title: 'Passkeys', passkeys: numbered, onePasskey: passkeys.length === 1, removable: passkeys.length > 1 });
+      return page(reply, 'passkeys', { passkeys: numbered, onePasskey: passkeys.length === 1, removable: passkeys.length > 1 });
+    });
+    session.post('/mod/api/language', { schema: schemas.consoleLanguageSchema }, async (request) => {
+      await saveConsoleLanguage(db, me(request).id, request.body.language);
+      return { language: request.body.language };
     });
     session.get('/mod/api/passkeys', { schema: schemas.passkeysSchema }, async (request) => ({
       passkeys: await listPasskeys(db, me(request).id),
@@ -470,7 +485,6 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
         // A standing warning while the operator lets the intake key go to moderators without PRF (issue 23).
         const keysWithoutPrf = members.filter((m) => m.holdsCurrentKey && !m.keysBoundToPasskey).map((m) => m.handle);
         return page(reply, 'team', {
-          title: 'Team',
           members,
           roles: moderatorRoles.terms,
           proposals: await listProposals(db),

@@ -5,10 +5,11 @@ import { api, element, KEYS_NOT_IN_TAB, moderatorKeysForTab, say, sodiumReady, s
 import { createPasskey, freshAssertion, registrationBody } from './webauthn.js';
 import type { PasskeyOptionsView } from '../../../common/moderation/access-view.js';
 import { startPage } from './page-start.js';
+import { consoleWord } from './console-words.js';
 
 export function initPasskeys(): void {
   const status = element('passkeys-status');
-  const fail = (error: unknown) => say(status, describeError(error, 'That did not work.'));
+  const fail = (error: unknown) => say(status, describeError(error, consoleWord('common.failed')));
 
   element('add-passkey').addEventListener('click', () => {
     void (async () => {
@@ -16,14 +17,14 @@ export function initPasskeys(): void {
         const sodium = await sodiumReady;
         // A passkey you already have confirms the change first (not on a first passkey: there is none to ask).
         const passkeys = document.querySelectorAll('tr[data-passkey-id]').length;
-        if (passkeys > 0) say(status, 'Confirm with a passkey you already have…');
+        if (passkeys > 0) say(status, consoleWord('passkeys.confirmExisting'));
         const assertion = passkeys > 0 ? await freshAssertion() : undefined;
         const options = await api<PasskeyOptionsView>('/mod/api/passkeys/options', 'POST');
         // Keys handed over by another tab come with their binding.
         if (options.keysBoundToPasskey && !storedKeyBinding(sodium)) await moderatorKeysForTab(sodium);
         const binding = options.keysBoundToPasskey ? storedKeyBinding(sodium) : undefined;
         if (options.keysBoundToPasskey && !binding) throw new Error(KEYS_NOT_IN_TAB);
-        say(status, 'Register the new passkey when your browser asks…');
+        say(status, consoleWord('passkeys.registerNew'));
         const passkey = await createPasskey(sodium, options);
         await api('/mod/api/passkeys', 'POST', { ...registrationBody(sodium, passkey, binding), ...(assertion ? { assertion } : {}) });
         location.reload();
@@ -35,12 +36,24 @@ export function initPasskeys(): void {
 
   for (const button of document.querySelectorAll<HTMLButtonElement>('.remove-passkey')) {
     button.addEventListener('click', () => {
-      if (!window.confirm('Remove this passkey? It will no longer log you in.')) return;
+      if (!window.confirm(consoleWord('passkeys.confirmRemove'))) return;
       void freshAssertion()
         .then((assertion) => api(`/mod/api/passkeys/${button.dataset.passkeyId}/remove`, 'POST', { assertion }))
         .then(() => location.reload(), fail);
     });
   }
+
+  // The console's language, kept with the moderator (server/moderation/console-language.ts).
+  const language = element<HTMLSelectElement>('console-language');
+  const languageStatus = element('language-status');
+  element('save-language').addEventListener('click', () => {
+    void api('/mod/api/language', 'POST', { language: language.value === '' ? null : language.value })
+      .then(() => {
+        say(languageStatus, consoleWord('language.saved'));
+        location.reload();
+      })
+      .catch((error: unknown) => say(languageStatus, describeError(error, consoleWord('common.failed'))));
+  });
 }
 
 startPage('mod-passkeys', initPasskeys);
