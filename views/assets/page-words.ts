@@ -20,7 +20,8 @@ export function readPageWords(id: string): PageWords {
     language,
     words(key, values = {}) {
       const count = values.count;
-      const template = typeof count === 'number' ? (all[`${key}_${plurals.select(count)}`] ?? all[`${key}_other`]) : all[key];
+      // As i18next: the plural form for a count, else the key itself.
+      const template = (typeof count === 'number' ? (all[`${key}_${plurals.select(count)}`] ?? all[`${key}_other`]) : undefined) ?? all[key];
       // A placeholder without a value stays visible rather than vanishing.
       return template?.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
     },

@@ -10,10 +10,11 @@ import {
 } from '../../../common/protocol/attachment.js';
 import type { Sodium } from '../../../common/protocol/sodium.js';
 import { pictureUrl } from '../attachments/picture-url.js';
+import { consoleWord } from './console-words.js';
 
 async function openFile(sodium: Sodium, url: string, entry: AttachmentManifestEntry): Promise<{ type: string; pictures: Uint8Array[] }> {
   const response = await fetch(url, { credentials: 'same-origin' });
-  if (!response.ok) throw new Error(`The server answered ${response.status}.`);
+  if (!response.ok) throw new Error(consoleWord('common.serverAnswered', { status: response.status }));
   const sealed = new Uint8Array(await response.arrayBuffer());
   const chunks = Array.from({ length: sealed.length / SEALED_CHUNK_BYTES }, (_, n) => sealed.subarray(n * SEALED_CHUNK_BYTES, (n + 1) * SEALED_CHUNK_BYTES));
   const plaintext = openAttachment(sodium, entry, chunks);
@@ -26,8 +27,8 @@ export async function openFilesInto(sodium: Sodium, list: HTMLElement, manifest:
   for (const [index, entry] of manifest.entries()) {
     const item = document.createElement('li');
     const caption = document.createElement('p');
-    const what = entry.kind === 'pdf-pages' ? `a PDF, as ${entry.pages} page image${entry.pages === 1 ? '' : 's'} made at intake` : 'a picture';
-    caption.textContent = `File ${index + 1} of ${manifest.length}: ${what}. Opening…`;
+    const what = entry.kind === 'pdf-pages' ? consoleWord('files.pdf', { count: entry.pages ?? 0 }) : consoleWord('files.picture');
+    caption.textContent = consoleWord('files.opening', { file: index + 1, files: manifest.length, what });
     item.append(caption);
     list.append(item);
     try {
@@ -35,13 +36,13 @@ export async function openFilesInto(sodium: Sodium, list: HTMLElement, manifest:
       for (const [page, bytes] of pictures.entries()) {
         const img = document.createElement('img');
         img.src = await pictureUrl(bytes, type);
-        img.alt = pictures.length > 1 ? `File ${index + 1}, page ${page + 1}` : `File ${index + 1}`;
+        img.alt = pictures.length > 1 ? consoleWord('files.page', { file: index + 1, page: page + 1 }) : consoleWord('files.file', { file: index + 1 });
         img.className = 'attachment-picture';
         item.append(img);
       }
-      caption.textContent = `File ${index + 1} of ${manifest.length}: ${what}. Checked and decrypted in your browser.`;
+      caption.textContent = consoleWord('files.checked', { file: index + 1, files: manifest.length, what });
     } catch (error) {
-      caption.textContent = `File ${index + 1} of ${manifest.length}: cannot be opened. ${error instanceof Error ? error.message : ''}`;
+      caption.textContent = consoleWord('files.cannotOpen', { file: index + 1, files: manifest.length, reason: error instanceof Error ? error.message : '' });
       caption.className = 'error-summary';
     }
   }
@@ -62,7 +63,7 @@ export async function showAttachments(sodium: Sodium, openedAccount: unknown, su
 export function replyFilesList(sodium: Sodium, manifest: readonly AttachmentManifestEntry[], submissionId: string, messageId: string): HTMLUListElement {
   const list = document.createElement('ul');
   list.className = 'attachment-list reply-files';
-  list.setAttribute('aria-label', 'Files sent with this message');
+  list.setAttribute('aria-label', consoleWord('files.sentWithMessage'));
   void openFilesInto(sodium, list, manifest, (index) => `/mod/api/submissions/${submissionId}/messages/${messageId}/attachments/${index}`);
   return list;
 }

@@ -2,6 +2,7 @@
 import { refusalMessage } from '../../../common/error-messages.js';
 import type { ErrorBody } from '../../../common/errors.js';
 import { BACKGROUND_REQUEST_HEADER } from '../../../common/moderation/background-request.js';
+import { consoleWord } from './console-words.js';
 
 export class ApiError extends Error {
   constructor(
@@ -44,7 +45,7 @@ export async function api<T>(path: string, method = 'GET', body?: unknown, { bac
       await renewSession();
       return api<T>(path, method, body, { renewed: true });
     }
-    const message = refusalMessage(error, `The server answered ${response.status}.`);
+    const message = refusalMessage(error, consoleWord('common.serverAnswered', { status: response.status }));
     // A page that renews sessions in place keeps its work on screen; any other goes to the login.
     if (response.status === 401 && !renewSession && !location.pathname.startsWith('/mod/login')) location.assign('/mod/login');
     throw new ApiError(response.status, message);

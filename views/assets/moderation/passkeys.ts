@@ -1,7 +1,7 @@
 // A moderator's own passkeys: add a spare (wrapping the key seed when the keys are bound to
 // passkeys), remove one (never the last). The server audits both.
 import { describeError } from '../error-words.js';
-import { api, element, KEYS_NOT_IN_TAB, moderatorKeysForTab, say, sodiumReady, storedKeyBinding } from './console.js';
+import { api, element, keysNotInTab, moderatorKeysForTab, say, sodiumReady, storedKeyBinding } from './console.js';
 import { createPasskey, freshAssertion, registrationBody } from './webauthn.js';
 import type { PasskeyOptionsView } from '../../../common/moderation/access-view.js';
 import { startPage } from './page-start.js';
@@ -23,7 +23,7 @@ export function initPasskeys(): void {
         // Keys handed over by another tab come with their binding.
         if (options.keysBoundToPasskey && !storedKeyBinding(sodium)) await moderatorKeysForTab(sodium);
         const binding = options.keysBoundToPasskey ? storedKeyBinding(sodium) : undefined;
-        if (options.keysBoundToPasskey && !binding) throw new Error(KEYS_NOT_IN_TAB);
+        if (options.keysBoundToPasskey && !binding) throw new Error(keysNotInTab());
         say(status, consoleWord('passkeys.registerNew'));
         const passkey = await createPasskey(sodium, options);
         await api('/mod/api/passkeys', 'POST', { ...registrationBody(sodium, passkey, binding), ...(assertion ? { assertion } : {}) });
