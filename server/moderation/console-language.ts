@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { isLanguage, LANGUAGES, SOURCE_LANGUAGE, type Language } from '../../common/languages.js';
 import type { Database } from '../db/schema.js';
+import { translate } from '../i18n/catalogue.js';
 
 /** The languages the console offers, each named in itself (a reader finds their own whatever the page's language). */
 export const CONSOLE_LANGUAGES: readonly { code: Language; name: string }[] = [
@@ -47,3 +48,10 @@ export function consoleLanguageOf(request: FastifyRequest, chosen?: string | nul
 export async function saveConsoleLanguage(db: Kysely<Database>, moderatorId: string, language: Language | null): Promise<void> {
   await db.updateTable('moderators').set({ console_language: language }).where('id', '=', moderatorId).execute();
 }
+
+/** The console's own vocabularies, whose labels the console shows in its language. */
+export type ConsoleVocabulary = 'submissionStatusLabels' | 'storyStatusLabels' | 'claimFilters' | 'emptyQueuePhrases';
+
+/** A console vocabulary term's label in `language` (moderation:vocabulary.<name>.<key>). */
+export const consoleLabel = (language: Language, vocabulary: ConsoleVocabulary, key: string): string =>
+  translate(language, `moderation:vocabulary.${vocabulary}.${key}`);

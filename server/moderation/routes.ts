@@ -23,13 +23,11 @@ import {
   consents,
   defaultAttributionFor,
   factQuestions,
-  emptyQueuePhrases,
   hoursBands,
   payBands,
   platforms,
   moderatorRoles,
   roles,
-  submissionStatusLabels,
   taskTypes,
 } from '../../common/vocabulary.js';
 import { storyReviewRefusal, storyRevisionRefusal } from '../../common/workflow.js';
@@ -57,7 +55,7 @@ import { consoleOrigins, PASSKEY_REQUIRED, passkeyStanding, relyingPartyFor } fr
 import { authenticate, type SessionModerator, issueLoginChallenge, loadLoginSecrets, logIn, logOutSession, verifyLoginPasskey } from './session-service.js';
 import { issueAssertionChallenge, requireFreshAssertion, type FreshAssertion } from './fresh-assertion.js';
 import { teamNewsFor } from './team-news.js';
-import { CONSOLE_LANGUAGES, consoleLanguageOf, saveConsoleLanguage } from './console-language.js';
+import { CONSOLE_LANGUAGES, consoleLabel, consoleLanguageOf, saveConsoleLanguage, type ConsoleVocabulary } from './console-language.js';
 import { translate } from '../i18n/catalogue.js';
 import { pageWordsJson } from '../i18n/page-words.js';
 import { decideTeamChange, listProposals, proposeOrApply, type TeamChangeOutcome, type TeamChangeRequest } from './team-changes.js';
@@ -299,10 +297,11 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
 
     session.get('/mod', { schema: { querystring: schemas.queueQuerySchema } }, async (request, reply) => {
       const { status = 'undecided', claim = 'any' } = request.query;
+      const label = (vocabulary: ConsoleVocabulary, key: string) => consoleLabel(request.language, vocabulary, key);
       const { undecided, ...counts } = await queueCounts(db);
       const statusTabs = [
         { key: 'undecided', text: translate(request.language, 'moderation:queue.toDecide'), count: undecided },
-        ...Object.entries(counts).map(([key, count]) => ({ key, text: submissionStatusLabels.labelOf(key), count })),
+        ...Object.entries(counts).map(([key, count]) => ({ key, text: label('submissionStatusLabels', key), count })),
       ];
       const statusText = statusTabs.find((tab) => tab.key === status)!.text;
       return page(reply, 'queue', {
@@ -310,10 +309,10 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
         statusText,
         claim,
         tabs: statusTabs.map((tab) => ({ ...tab, current: tab.key === status })),
-        claimOptions: claimFilters.terms.map((term) => ({ ...term, selected: term.key === claim })),
-        items: (await listQueue(db, me(request), { status, claim })).map((item) => ({ ...item, ...queueRowWords(item) })),
-        emptyText: `${emptyQueuePhrases.labelOf(status)}${claim === 'any' ? '' : ` (${claimFilters.labelOf(claim).toLowerCase()})`}`,
-        purges: (await purgeSchedule(db, { retentionDays: config.retentionDays })).map((p) => ({ ...p, statusText: submissionStatusLabels.labelOf(p.status) })),
+        claimOptions: claimFilters.terms.map((term) => ({ key: term.key, label: label('claimFilters', term.key), selected: term.key === claim })),
+        items: (await listQueue(db, me(request), { status, claim })).map((item) => ({ ...item, ...queueRowWords(item), statusText: label('submissionStatusLabels', item.status) })),
+        emptyText: `${label('emptyQueuePhrases', status)}${claim === 'any' ? '' : ` (${label('claimFilters', claim).toLowerCase()})`}`,
+        purges: (await purgeSchedule(db, { retentionDays: config.retentionDays })).map((p) => ({ ...p, statusText: label('submissionStatusLabels', p.status) })),
         retentionDays: config.retentionDays,
       });
     });
@@ -339,7 +338,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       const publication = await storyPublicationPreview(db, config.kMin, story.id);
       return page(reply, 'story', {
         title: story.title,
-        story,
+        story: { ...story, statusText: consoleLabel(request.language, 'storyStatusLabels', story.status) },
         publication,
         publicationJson: JSON.stringify(publication.publication),
         canReview: storyReviewRefusal(story, me(request).id) === undefined,
@@ -401,19 +400,24 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
     session.get('/mod/api/watch-list', { schema: schemas.sealedWatchListSchema }, async () => (await currentWatchList(db)) ?? { intakeKeyId: null, ciphertext: null });
 
     session.get('/mod/api/submissions', { schema: schemas.queueSchema }, async (request) => ({
-      items: await listQueue(db, me(request), request.query),
+      items: (await listQueue(db, me(request), request.query)).map((item) => ({ ...item, statusText: consoleLabel(request.language, 'submissionStatusLabels', item.status) })),
       counts: await queueCounts(db),
     }));
     moderatorAttachmentRoutes(session, db);
     // Read-only: opening shows the account; only "Start review" claims it.
-    session.get('/mod/api/submissions/:id', { schema: schemas.openSubmissionSchema, preHandler: requirePasskey }, async (request) => openSubmission(db, request.params.id));
+    // The submission as the console shows it, its status in the console's language.
+    const submissionFor = async (request: FastifyRequest, id: string) => {
+      const view = await openSubmission(db, id);
+      return { ...view, statusText: consoleLabel(request.language, 'submissionStatusLabels', view.status) };
+    };
+    session.get('/mod/api/submissions/:id', { schema: schemas.openSubmissionSchema, preHandler: requirePasskey }, async (request) => submissionFor(request, request.params.id));
     session.post('/mod/api/submissions/:id/claim', { schema: schemas.claimSchema, preHandler: requirePasskey }, async (request) => {
       await claimSubmission(db, me(request), request.params.id, request.body?.takeOver === true);
-      return openSubmission(db, request.params.id);
+      return submissionFor(request, request.params.id);
     });
     session.post('/mod/api/submissions/:id/release', { schema: schemas.releaseClaimSchema }, async (request) => {
       await releaseClaim(db, me(request), request.params.id);
-      return openSubmission(db, request.params.id);
+      return submissionFor(request, request.params.id);
     });
     // What a draft would publish now, before it is sent: the release's own computation, this account counted.
     session.post('/mod/api/publication-preview', { schema: schemas.publicationPreviewRequestSchema }, async (request) => {
@@ -427,7 +431,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       const story = await getStory(db, request.params.id);
       return {
         status: story.status,
-        statusText: story.statusText,
+        statusText: consoleLabel(request.language, 'storyStatusLabels', story.status),
         reviewNote: story.reviewNote,
         canReview: storyReviewRefusal(story, me(request).id) === undefined,
         canRevise: storyRevisionRefusal(story, me(request).id) === undefined,

@@ -10,6 +10,9 @@ import { errorMessage } from '../../server/i18n/error-messages.js';
 import { inviteModerator } from '../../server/moderation/team-service.js';
 import { appAndChromium, chromiumAvailable, moderatorTab } from '../support/browser.js';
 import { enrolViaApi, logInViaApi } from '../support/moderation.js';
+import { submitAsSource } from '../support/followup.js';
+import { sampleAccount } from '../support/intake.js';
+import { currentIntakeKey } from '../../server/intake/service.js';
 
 type Tree = { [key: string]: string | Tree };
 const flatten = (tree: Tree): string[] => Object.values(tree).flatMap((value) => (typeof value === 'string' ? [value] : flatten(value)));
@@ -56,6 +59,17 @@ describe.skipIf(!chromiumAvailable)('the console in the language a moderator cho
       await page.getByLabel('Tomado por').waitFor();
       await page.getByRole('button', { name: 'Mostrar' }).waitFor();
       await page.getByText('No hay nada programado para borrarse.').waitFor();
+
+      // A submission, opened and claimed: the page script's words (claim, marks, facts) are Spanish too.
+      const { submissionId } = await submitAsSource(t.app, t.database.db, (await currentIntakeKey(t.database.db))!, sampleAccount({ quotable: 'Dana Whitfield rated answers all night.', consent: 'quote' }));
+      await page.goto(`${t.origin}/mod`);
+      await page.getByRole('cell', { name: 'recibido' }).waitFor();
+      await page.getByRole('link', { name: `Envío ${submissionId.slice(0, 8)}` }).click();
+      await page.getByRole('button', { name: 'Empezar la revisión' }).click();
+      await page.getByTestId('claim-text').filter({ hasText: 'lo estás revisando tú' }).waitFor();
+      await page.getByTestId('current-status').filter({ hasText: 'en revisión' }).waitFor();
+      await page.getByTestId('marks-summary').filter({ hasText: 'marcas sin resolver' }).waitFor();
+      expect(await englishLeftOn(page), 'submission page').toEqual([]);
     } finally {
       await page.context().close();
     }
