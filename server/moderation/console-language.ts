@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { isLanguage, LANGUAGES, SOURCE_LANGUAGE, type Language } from '../../common/languages.js';
 import type { Database } from '../db/schema.js';
 import { translate } from '../i18n/catalogue.js';
+import { pageWordsJson } from '../i18n/page-words.js';
 
 /** The languages the console offers, each named in itself (a reader finds their own whatever the page's language). */
 export const CONSOLE_LANGUAGES: readonly { code: Language; name: string }[] = [
@@ -55,3 +56,6 @@ export type ConsoleVocabulary = 'submissionStatusLabels' | 'storyStatusLabels' |
 /** A console vocabulary term's label in `language` (moderation:vocabulary.<name>.<key>). */
 export const consoleLabel = (language: Language, vocabulary: ConsoleVocabulary, key: string): string =>
   translate(language, `moderation:vocabulary.${vocabulary}.${key}`);
+
+/** The console scripts' words (moderation:script.*) in one language, as a page carries them in #console-words. */
+export const consoleScriptWords = (language: Language): string => pageWordsJson(language, 'moderation', 'script', (key) => key.startsWith('script.'));

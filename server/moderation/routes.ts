@@ -55,9 +55,8 @@ import { consoleOrigins, PASSKEY_REQUIRED, passkeyStanding, relyingPartyFor } fr
 import { authenticate, type SessionModerator, issueLoginChallenge, loadLoginSecrets, logIn, logOutSession, verifyLoginPasskey } from './session-service.js';
 import { issueAssertionChallenge, requireFreshAssertion, type FreshAssertion } from './fresh-assertion.js';
 import { teamNewsFor } from './team-news.js';
-import { CONSOLE_LANGUAGES, consoleLabel, consoleLanguageOf, saveConsoleLanguage, type ConsoleVocabulary } from './console-language.js';
+import { CONSOLE_LANGUAGES, consoleLabel, consoleScriptWords, consoleLanguageOf, saveConsoleLanguage, type ConsoleVocabulary } from './console-language.js';
 import { translate } from '../i18n/catalogue.js';
-import { pageWordsJson } from '../i18n/page-words.js';
 import { decideTeamChange, listProposals, proposeOrApply, type TeamChangeOutcome, type TeamChangeRequest } from './team-changes.js';
 import { approveStory, getStory, listStories, returnStory, reviseStory, storyPublicationPreview } from './stories-service.js';
 import type { WebAuthnTypes } from '../../common/moderation/access-view.js';
@@ -177,7 +176,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       language,
       title: translate(language, `moderation:titles.${view}`),
       consoleLanguages: CONSOLE_LANGUAGES,
-      consoleWords: pageWordsJson(language, 'moderation', 'script', (key) => key.startsWith('script.')),
+      consoleWords: consoleScriptWords(language),
       chosenLanguage: moderator?.consoleLanguage ?? '',
       script: MODERATION_PAGES_WITH_CODE.has(view) ? `moderation/${view}.js` : undefined,
       page: `mod-${view}`,

@@ -11,7 +11,8 @@ export interface PageWords {
 
 export function readPageWords(id: string): PageWords {
   let carried: { language?: unknown; words?: Record<string, string> } = {};
-  const json = document.getElementById(id)?.dataset.words;
+  // No document (a module run under Node): no words, and each caller's fallback shows.
+  const json = typeof document === 'undefined' ? undefined : document.getElementById(id)?.dataset.words;
   if (json) carried = JSON.parse(json) as typeof carried;
   const language = isLanguage(carried.language) ? carried.language : SOURCE_LANGUAGE;
   const all = carried.words ?? {};
