@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { isLanguage, LANGUAGES, SOURCE_LANGUAGE, type Language } from '../../common/languages.js';
 import type { Database } from '../db/schema.js';
 import { translate } from '../i18n/catalogue.js';
+import type { AuditLabel, AuditVocabulary } from '../audit/log.js';
 import { pageWordsJson } from '../i18n/page-words.js';
 
 /** The languages the console offers, each named in itself (a reader finds their own whatever the page's language). */
@@ -51,7 +52,7 @@ export async function saveConsoleLanguage(db: Kysely<Database>, moderatorId: str
 }
 
 /** The console's own vocabularies, whose labels the console shows in its language. */
-export type ConsoleVocabulary = 'submissionStatusLabels' | 'storyStatusLabels' | 'claimFilters' | 'emptyQueuePhrases';
+export type ConsoleVocabulary = 'submissionStatusLabels' | 'storyStatusLabels' | 'claimFilters' | 'emptyQueuePhrases' | AuditVocabulary;
 
 /** A console vocabulary term's label in `language` (moderation:vocabulary.<name>.<key>). */
 export const consoleLabel = (language: Language, vocabulary: ConsoleVocabulary, key: string): string =>
@@ -59,3 +60,6 @@ export const consoleLabel = (language: Language, vocabulary: ConsoleVocabulary, 
 
 /** The console scripts' words (moderation:script.*) in one language, as a page carries them in #console-words. */
 export const consoleScriptWords = (language: Language): string => pageWordsJson(language, 'moderation', 'script', (key) => key.startsWith('script.'));
+
+/** The audit log's labels in the console's language, for its page and the team news. */
+export const auditLabelsIn = (language: Language): AuditLabel => (vocabulary, key) => consoleLabel(language, vocabulary, key);

@@ -55,7 +55,7 @@ import { consoleOrigins, PASSKEY_REQUIRED, passkeyStanding, relyingPartyFor } fr
 import { authenticate, type SessionModerator, issueLoginChallenge, loadLoginSecrets, logIn, logOutSession, verifyLoginPasskey } from './session-service.js';
 import { issueAssertionChallenge, requireFreshAssertion, type FreshAssertion } from './fresh-assertion.js';
 import { teamNewsFor } from './team-news.js';
-import { CONSOLE_LANGUAGES, consoleLabel, consoleScriptWords, consoleLanguageOf, saveConsoleLanguage, type ConsoleVocabulary } from './console-language.js';
+import { auditLabelsIn, CONSOLE_LANGUAGES, consoleLabel, consoleScriptWords, consoleLanguageOf, saveConsoleLanguage, type ConsoleVocabulary } from './console-language.js';
 import { translate } from '../i18n/catalogue.js';
 import { decideTeamChange, listProposals, proposeOrApply, type TeamChangeOutcome, type TeamChangeRequest } from './team-changes.js';
 import { approveStory, getStory, listStories, returnStory, reviseStory, storyPublicationPreview } from './stories-service.js';
@@ -187,7 +187,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       passkeyMissing: standing?.passkeys === 0,
       passkeyGrace: standing?.passkeys === 0 && standing.mayOpenSubmissions,
       keysOnPassphraseAlone: standing !== undefined && standing.passkeys > 0 && !standing.keysBoundToPasskey,
-      teamNews: moderator ? await teamNewsFor(db, reply.request.cookies[SESSION_COOKIE]!, moderator) : [],
+      teamNews: moderator ? await teamNewsFor(db, reply.request.cookies[SESSION_COOKIE]!, moderator, auditLabelsIn(language)) : [],
       ...data,
     });
   };
@@ -347,9 +347,9 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       });
     });
 
-    session.get('/mod/audit', async (_request, reply) =>
+    session.get('/mod/audit', async (request, reply) =>
       page(reply, 'audit', {
-        entries: (await listAuditEntries(db, { limit: 200 })).map(describeAuditEntry),
+        entries: (await listAuditEntries(db, { limit: 200 })).map((entry) => describeAuditEntry(entry, auditLabelsIn(request.language))),
         verification: await verifyAuditChainFromCheckpoint(db),
         refusedLogins: await refusedLoginSummary(db, loginSecrets.handleHash),
       }),
@@ -489,7 +489,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
         const keysWithoutPrf = members.filter((m) => m.holdsCurrentKey && !m.keysBoundToPasskey).map((m) => m.handle);
         return page(reply, 'team', {
           members,
-          roles: moderatorRoles.terms,
+          roles: moderatorRoles.keys.map((key) => ({ key, label: consoleLabel(request.language, 'moderatorRoles', key) })),
           proposals: await listProposals(db),
           allowKeysWithoutPrf: config.allowKeysWithoutPrf,
           keysWithoutPrf: keysWithoutPrf.join(', '),

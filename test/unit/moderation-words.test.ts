@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../common/languages.js';
-import { claimFilters, emptyQueuePhrases, storyStatusLabels, submissionStatusLabels } from '../../common/vocabulary.js';
+import { auditActions, auditDetailNames, auditSubjectTypes, claimFilters, emptyQueuePhrases, moderatorRoles, storyStatusLabels, submissionStatusLabels } from '../../common/vocabulary.js';
 import { readCatalogueFiles } from '../../server/i18n/catalogue.js';
 
 type Tree = { [key: string]: string | Tree };
@@ -35,7 +35,7 @@ function keysAsked(): Set<string> {
   for (const view of ['login', 'enrol', 'queue', 'submission', 'stories', 'passkeys', 'team', 'audit']) asked.add(`titles.${view}`);
   asked.add('queue.toDecide');
   // The console's own vocabularies (server/moderation/console-language.ts consoleLabel), every term.
-  for (const [name, vocabulary] of Object.entries({ submissionStatusLabels, storyStatusLabels, claimFilters, emptyQueuePhrases })) {
+  for (const [name, vocabulary] of Object.entries({ submissionStatusLabels, storyStatusLabels, claimFilters, emptyQueuePhrases, auditActions, auditDetailNames, auditSubjectTypes, moderatorRoles })) {
     for (const key of vocabulary.keys) asked.add(`vocabulary.${name}.${key}`);
   }
   return asked;
