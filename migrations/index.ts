@@ -32,6 +32,7 @@ import * as m0033 from './0033_signed_email_evidence.js';
 import * as m0034 from './0034_signed_email_tier_tallies.js';
 import * as m0038 from './0038_login_work.js';
 import * as m0039 from './0039_passkey_origin_links.js';
+import * as m0042 from './0042_console_language.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_intake': m0001,
@@ -65,4 +66,5 @@ export const migrations: Record<string, Migration> = {
   '0034_signed_email_tier_tallies': m0034,
   '0038_login_work': m0038,
   '0039_passkey_origin_links': m0039,
+  '0042_console_language': m0042,
 };

@@ -3,7 +3,7 @@
 // database, or directly when none runs. The first administrator's browser creates the intake key.
 import { parseArgs } from 'node:util';
 import { runFromCommandLine } from '../server/control/command-line.js';
-import { describeError } from '../common/error-messages.js';
+import { describeError } from '../server/i18n/error-messages.js';
 
 let args: Record<string, string>;
 try {

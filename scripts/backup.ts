@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runFromCommandLine } from '../server/control/command-line.js';
-import { describeError } from '../common/error-messages.js';
+import { describeError } from '../server/i18n/error-messages.js';
 import { generateBackupKeyPair } from '../common/protocol/backup.js';
 import { toBase64 } from '../common/protocol/encoding.js';
 import { loadSodium } from '../common/protocol/sodium.js';

@@ -7,7 +7,7 @@ import { openDatabase } from '../server/db/database.js';
 import { refuseWhileServing } from '../server/control/command-line.js';
 import { migrateToLatest } from '../server/db/migrator.js';
 import { DEMO_PASSKEY_GRACE_DAYS, demoCredentials, seedWithProgress } from './seed.js';
-import { describeError } from '../common/error-messages.js';
+import { describeError } from '../server/i18n/error-messages.js';
 
 const DEMO_ACCOUNTS = 300;
 const DEMO_STORIES = 12;

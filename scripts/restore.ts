@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/config.js';
 import { openDatabase } from '../server/db/database.js';
 import { restoreSealedBackup } from '../server/db/backup.js';
-import { describeError } from '../common/error-messages.js';
+import { describeError } from '../server/i18n/error-messages.js';
 import { backupKeyPairFromSecret } from '../common/protocol/backup.js';
 import { fromBase64 } from '../common/protocol/encoding.js';
 import { loadSodium } from '../common/protocol/sodium.js';

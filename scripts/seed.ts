@@ -47,7 +47,7 @@ import {
   type Role,
   type TaskType,
 } from '../common/vocabulary.js';
-import { describeError } from '../common/error-messages.js';
+import { describeError } from '../server/i18n/error-messages.js';
 
 /** DEMO ONLY: published in the README and printed by the seed; never a real moderator's passphrase. */
 export { DEMO_PASSPHRASE } from '../common/moderation/demo-passphrase.js';

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { loadConfig } from '../server/config.js';
 import { processIsAlive } from '../server/control/process-alive.js';
 import { pidFilePath, servedOriginPath } from '../server/control/serving.js';
-import { describeError } from '../common/error-messages.js';
+import { describeError } from '../server/i18n/error-messages.js';
 
 const STOP_TIMEOUT_MS = 20_000;
 

@@ -6,7 +6,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { isDatabaseUnavailable } from './db/database.js';
 import type { RecentDiskFull } from './health/disk-signal.js';
 import { CodedError, type ErrorBody, type PlainErrorCode, type ValidationProblem } from '../common/errors.js';
-import { codedErrorMessage } from '../common/error-messages.js';
+import { codedErrorMessage } from './i18n/error-messages.js';
 import { PLAIN_TEXT_FORMAT } from './plain-text.js';
 import { translate } from './i18n/catalogue.js';
 import { pageLanguage } from './i18n/path-language.js';
@@ -93,7 +93,9 @@ async function sendRefusal(app: FastifyInstance, request: FastifyRequest, reply:
   if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
   // A refusal is never cached, least of all a passing outage in front of a public page.
   if (error.code === UNAVAILABLE) reply.header('cache-control', 'no-store');
-  const message = codedErrorMessage(error);
+  // The reader's language (path prefix, ?lang=, a moderator's choice); the code is the same in all.
+  const language = request.language;
+  const message = codedErrorMessage(error, language);
   if (wantsJson(request)) {
     return reply.type('application/json; charset=utf-8').send(errorBody(error, message));
   }

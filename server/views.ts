@@ -9,6 +9,7 @@ import { isLanguage, SOURCE_LANGUAGE } from '../common/languages.js';
 import { translate } from './i18n/catalogue.js';
 import { localPath } from './i18n/path-language.js';
 import { registerLocaleHelpers } from './i18n/locale-format.js';
+import { browserErrorWords } from './i18n/error-messages.js';
 import { assetsDir, viewsDir } from './paths.js';
 
 export type AssetManifest = Record<string, string>;
@@ -61,6 +62,11 @@ export async function registerViews(app: FastifyInstance, manifest: AssetManifes
   handlebars.registerHelper('href', (...args: unknown[]) => {
     const options = args.pop() as Handlebars.HelperOptions; // why: Handlebars passes its options last
     return localPath(viewLanguage(options), args.map(String).join(''));
+  });
+  // {{errorWords}}: the words of the refusals a page's script raises itself, in the page's language only.
+  handlebars.registerHelper('errorWords', function (this: unknown, options: Handlebars.HelperOptions) {
+    const language: unknown = (options.data as { root?: { language?: unknown } } | undefined)?.root?.language;
+    return browserErrorWords(isLanguage(language) ? language : SOURCE_LANGUAGE);
   });
   handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   handlebars.registerHelper('includes', (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value));

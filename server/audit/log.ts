@@ -215,36 +215,42 @@ export interface AuditEntryOnPage {
 
 // Detail values whose words come from a vocabulary; the rest (counts, handles, fingerprints) read as they are.
 const detailValueVocabularies: Partial<Record<string, { labelOf(key: string): string }>> = {
-  role: moderatorRoles,
   verificationTier: verificationTiers,
   documentKinds,
 };
 
-function detailValueText(name: string, value: Json): string {
+/** The vocabularies an audit entry is described with, and a term's label (English unless a console language is given). */
+export type AuditVocabulary = 'auditActions' | 'auditDetailNames' | 'auditSubjectTypes' | 'moderatorRoles';
+export type AuditLabel = (vocabulary: AuditVocabulary, key: string) => string;
+const AUDIT_VOCABULARIES = { auditActions, auditDetailNames, auditSubjectTypes, moderatorRoles };
+export const englishAuditLabel: AuditLabel = (vocabulary, key) => AUDIT_VOCABULARIES[vocabulary].labelOf(key);
+
+function detailValueText(name: string, value: Json, label: AuditLabel = englishAuditLabel): string {
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (Array.isArray(value)) return value.map((item) => detailValueText(name, item)).join(', ');
+  if (Array.isArray(value)) return value.map((item) => detailValueText(name, item, label)).join(', ');
+  if (typeof value === 'string' && name === 'role') return label('moderatorRoles', value);
   if (typeof value === 'string') return detailValueVocabularies[name]?.labelOf(value) ?? value;
   if (value === null || typeof value === 'number') return String(value);
   return canonicalJson(value);
 }
 
-export function describeAuditEntry(entry: AuditEntry): AuditEntryOnPage {
+export function describeAuditEntry(entry: AuditEntry, label: AuditLabel = englishAuditLabel): AuditEntryOnPage {
   const details = entry.details;
   const detailsText =
     details === undefined
       ? ''
       : typeof details === 'object' && details !== null && !Array.isArray(details)
         ? Object.entries(details)
-            .map(([name, value]) => `${auditDetailNames.labelOf(name)}: ${detailValueText(name, value)}`)
+            .map(([name, value]) => `${label('auditDetailNames', name)}: ${detailValueText(name, value, label)}`)
             .join('; ')
-        : detailValueText('', details);
+        : detailValueText('', details, label);
   return {
     seq: entry.seq,
     day: entry.day,
     who: entry.actor === 'system' ? 'the system' : entry.actor.handle,
     action: entry.action,
-    actionText: auditActions.labelOf(entry.action),
-    ...(entry.subject ? { subject: { id: entry.subject.id, text: `${auditSubjectTypes.labelOf(entry.subject.type)} ${entry.subject.id.slice(0, 8)}` } } : {}),
+    actionText: label('auditActions', entry.action),
+    ...(entry.subject ? { subject: { id: entry.subject.id, text: `${label('auditSubjectTypes', entry.subject.type)} ${entry.subject.id.slice(0, 8)}` } } : {}),
     detailsText,
   };
 }

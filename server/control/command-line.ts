@@ -5,7 +5,7 @@ import { runOperatorCommand, serverOn } from './channel.js';
 import type { CommandRequest } from './commands.js';
 import { servedOriginPath } from './serving.js';
 import { describeInstallation, describeStorage, pasteableCommand } from './installation.js';
-import { describeError } from '../../common/error-messages.js';
+import { describeError } from '../i18n/error-messages.js';
 
 /** Without PUBLIC_ORIGIN, PORT or HOST of its own, a command takes the origin the server last served at. */
 async function withServedOrigin(config: Config, env: NodeJS.ProcessEnv): Promise<Config> {

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database, ModeratorRole } from '../db/schema.js';
 import { CodedError } from '../../common/errors.js';
-import { codedErrorMessage } from '../../common/error-messages.js';
+import { codedErrorMessage } from '../i18n/error-messages.js';
 import { verifyAuditChain } from '../audit/log.js';
 import { purgeExpiredSubmissions } from '../moderation/retention.js';
 import { scrubDeletedData, takeScrubDue } from '../db/scrub.js';

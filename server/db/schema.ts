@@ -87,6 +87,8 @@ export interface ModeratorsTable {
   invitation_confirmed_by: string | null;
   /** Invited by `npm run admin:invite` while an administrator was enrolled. */
   invited_from_shell: Generated<boolean>;
+  /** The console's language this moderator chose (en, es, pt-BR); null follows the browser (migration 0042). */
+  console_language: string | null;
   /** The audit seq up to which this moderator has been shown the team's changes. */
   news_seen_seq: Generated<number>;
 }

@@ -12,7 +12,7 @@ import { currentIntakeKey } from '../intake/service.js';
 import { pageLanguage } from '../i18n/path-language.js';
 import { pageWordsJson, translate } from '../i18n/catalogue.js';
 import { SOURCE_ROUTE_LOG_LEVEL } from '../privacy/logging.js';
-import { codedErrorMessage } from '../../common/error-messages.js';
+import { codedErrorMessage } from '../i18n/error-messages.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
 import {
@@ -78,7 +78,7 @@ export async function followupRoutes(untyped: FastifyInstance, { db, config }: F
           serverHandled: true,
           words: request.body.words ?? '',
           message: outcome.keepMessage ? (request.body.message ?? '') : '',
-          error: outcome.refusal && codedErrorMessage(outcome.refusal),
+          error: outcome.refusal && codedErrorMessage(outcome.refusal, request.language),
           notice: outcome.notice,
           result: outcome.status,
         });

@@ -5,21 +5,11 @@ import { LANGUAGES } from '../../common/languages.js';
 import { filesUnder, type CheckInput } from './translation-check.js';
 
 /** Keys code builds at run time, by error code or vocabulary key: a prefix covers them all. */
-export const DYNAMIC_KEY_PREFIXES = ['errors:', 'vocabulary:', 'statistics:', 'receipt:', '*:errors.', '*:vocabulary.', 'status:states.', 'status:events.', 'evidence:panel.', 'evidence:dkimFailure.', 'press:questionStatus.'];
+export const DYNAMIC_KEY_PREFIXES = ['errors:', 'vocabulary:', 'statistics:', 'receipt:', '*:errors.', '*:vocabulary.', 'status:states.', 'status:events.', 'evidence:panel.', 'evidence:dkimFailure.', 'press:questionStatus.', 'moderation:script.', 'moderation:titles.', 'moderation:vocabulary.'];
 
 /** Shown as they are in every language: the site's name, formats, and the languages' own names. */
 export const UNTRANSLATABLE_WORDS = ['Offscript', 'CSV', 'JSON', 'PDF', 'Atom', 'OpenAPI'];
 
-/**
- * Templates whose words are still English, each with who is moving them into the catalogue: the
- * check skips them until then (issue 31 is split between three branches).
- */
-export const TEMPLATES_NOT_YET_TRANSLATED: Record<string, string> = {
-  'views/partials/moderation-attachments.hbs': 'h31-console-errors (the moderation console)',
-  'views/partials/moderation-facets.hbs': 'h31-console-errors (the moderation console)',
-  'views/partials/moderation-verification.hbs': 'h31-console-errors (the moderation console)',
-};
-const MODERATION_PAGES = 'views/pages/mod/';
 
 export function projectCheckInput(root: string): CheckInput {
   const relative = (file: string) => path.relative(root, file);
@@ -31,7 +21,7 @@ export function projectCheckInput(root: string): CheckInput {
       ...templates,
       ...['server', 'common', 'views/assets', 'scripts'].flatMap((dir) => filesUnder(path.join(root, dir), ['.ts'])),
     ],
-    templateFiles: templates.filter((file) => !(relative(file) in TEMPLATES_NOT_YET_TRANSLATED) && !relative(file).startsWith(MODERATION_PAGES)),
+    templateFiles: templates,
     dynamicKeyPrefixes: DYNAMIC_KEY_PREFIXES,
     untranslatableWords: UNTRANSLATABLE_WORDS,
   };

@@ -11,7 +11,7 @@ import { SOURCE_ROUTE_LOG_LEVEL } from '../privacy/logging.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
 import { accountFromForm, type FormFields } from '../../common/intake/account.js';
-import { codedErrorMessage } from '../../common/error-messages.js';
+import { codedErrorMessage } from '../i18n/error-messages.js';
 import { submitFormModel } from './form.js';
 import { pageLanguage } from '../i18n/path-language.js';
 import { pageWordsJson, translate } from '../i18n/catalogue.js';
@@ -73,7 +73,7 @@ export async function intakeRoutes(untyped: FastifyInstance, { db, config }: Int
       } catch (error) {
         // Account rules and service refusals alike: the form again, with what was wrong.
         if (error instanceof CodedError && error.statusCode !== 503) {
-          return renderForm(request, reply.code(error.statusCode), request.body, codedErrorMessage(error));
+          return renderForm(request, reply.code(error.statusCode), request.body, codedErrorMessage(error, request.language));
         }
         throw error;
       }

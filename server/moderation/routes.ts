@@ -26,13 +26,11 @@ import {
   consents,
   defaultAttributionFor,
   factQuestions,
-  emptyQueuePhrases,
   hoursBands,
   payBands,
   platforms,
   moderatorRoles,
   roles,
-  submissionStatusLabels,
   taskTypes,
 } from '../../common/vocabulary.js';
 import { mayEnter, storyReviewRefusal, storyRevisionRefusal } from '../../common/workflow.js';
@@ -58,10 +56,11 @@ import { handleFailuresFor } from './login-limits.js';
 import { refusedLoginSummary } from './refused-logins.js';
 import type { Redis } from 'ioredis';
 import { consoleOrigins, PASSKEY_REQUIRED, passkeyStanding, relyingPartyFor } from './passkeys.js';
-import { authenticate, issueLoginChallenge, loadLoginSecrets, logIn, logOutSession, verifyLoginPasskey } from './session-service.js';
+import { authenticate, type SessionModerator, issueLoginChallenge, loadLoginSecrets, logIn, logOutSession, verifyLoginPasskey } from './session-service.js';
 import { issueAssertionChallenge, requireFreshAssertion, type FreshAssertion } from './fresh-assertion.js';
 import { teamNewsFor } from './team-news.js';
 import { addPasskeyByOriginLink, makeOriginLink, openOriginLink, originLinkPasskeyOptions } from './origin-links.js';
+import { auditLabelsIn, CONSOLE_LANGUAGES, consoleLabel, consoleScriptWords, consoleLanguageOf, saveConsoleLanguage, type ConsoleVocabulary } from './console-language.js';
 import { translate } from '../i18n/catalogue.js';
 import { decideTeamChange, listProposals, proposeOrApply, type TeamChangeOutcome, type TeamChangeRequest } from './team-changes.js';
 import { approveStory, getStory, listStories, returnStory, reviseStory, storyPublicationPreview } from './stories-service.js';
@@ -90,7 +89,7 @@ import {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    moderator: ModeratorIdentity | null;
+    moderator: SessionModerator | null;
   }
 }
 
@@ -179,7 +178,13 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
     const moderator = reply.request.moderator;
     // Every console page says plainly when keys rest on the passphrase alone, or a passkey is missing.
     const standing = moderator ? await standingOf(moderator.id) : undefined;
+    const language = reply.request.language;
     return reply.view(`pages/mod/${view}`, {
+      language,
+      title: translate(language, `moderation:titles.${view}`),
+      consoleLanguages: CONSOLE_LANGUAGES,
+      consoleWords: consoleScriptWords(language),
+      chosenLanguage: moderator?.consoleLanguage ?? '',
       script: MODERATION_PAGES_WITH_CODE.has(view) ? `moderation/${view}.js` : undefined,
       page: `mod-${view}`,
       moderatorArea: true,
@@ -189,7 +194,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       passkeyMissing: standing?.passkeys === 0,
       passkeyGrace: standing?.passkeys === 0 && standing.mayOpenSubmissions,
       keysOnPassphraseAlone: standing !== undefined && standing.passkeys > 0 && !standing.keysBoundToPasskey,
-      teamNews: moderator ? await teamNewsFor(db, reply.request.cookies[SESSION_COOKIE]!, moderator) : [],
+      teamNews: moderator ? await teamNewsFor(db, reply.request.cookies[SESSION_COOKIE]!, moderator, auditLabelsIn(language)) : [],
       ...data,
     });
   };
@@ -200,17 +205,21 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
   // Open to everyone: login and enrolment.
   await app.register(async (plainOpen) => {
     const open = plainOpen.withTypeProvider<ModerationTypeProvider>();
+    // Before a session: ?lang= or the browser's languages.
+    open.addHook('onRequest', async (request) => {
+      request.language = consoleLanguageOf(request);
+    });
     open.addHook('preHandler', checkCsrf);
 
     open.get('/mod/login', async (_request, reply) =>
-      page(reply, 'login', { title: 'Moderator login', awaitingAdministrator: !(await administratorEnrolled(db)) }),
+      page(reply, 'login', { awaitingAdministrator: !(await administratorEnrolled(db)) }),
     );
 
     open.get('/mod/enrol/:token', { schema: schemas.enrolPageSchema }, async (request, reply) => {
       const invitation = await openInvitation(db, request.params.token);
       // A journalist's invitation enrols at the press desk (issue 32).
       if (!mayEnter(invitation.role, 'console')) return reply.redirect(`/press/enrol/${encodeURIComponent(request.params.token)}`);
-      return page(reply, 'enrol', { title: 'Join the moderation team', invitation, token: request.params.token });
+      return page(reply, 'enrol', { invitation, token: request.params.token });
     });
 
     open.post('/mod/api/enrol/passkey-options', { schema: schemas.enrolPasskeyOptionsSchema }, async (request) =>
@@ -289,10 +298,12 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
     session.addHook('onRequest', async (request, reply) => {
       const sessionId = request.cookies[SESSION_COOKIE];
       const activity = request.headers[BACKGROUND_REQUEST_HEADER] === undefined;
-      request.moderator = (sessionId && (await authenticate(db, sessionId, { activity }))) || null;
+      const moderator = (sessionId && (await authenticate(db, sessionId, { activity }))) || null;
+      request.moderator = moderator;
+      request.language = consoleLanguageOf(request, moderator?.consoleLanguage);
       // A journalist's press account never enters the console (common/workflow.ts mayEnter).
-      if (request.moderator && !mayEnter(request.moderator.role, 'console')) throw new CodedError('console_not_for_journalists');
-      if (request.moderator) return;
+      if (moderator && !mayEnter(moderator.role, 'console')) throw new CodedError('console_not_for_journalists');
+      if (moderator) return;
       if (wantsJson(request)) throw new CodedError('not_logged_in');
       return reply.redirect('/mod/login');
     });
@@ -309,29 +320,28 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
 
     session.get('/mod', { schema: { querystring: schemas.queueQuerySchema } }, async (request, reply) => {
       const { status = 'undecided', claim = 'any' } = request.query;
+      const label = (vocabulary: ConsoleVocabulary, key: string) => consoleLabel(request.language, vocabulary, key);
       const { undecided, ...counts } = await queueCounts(db);
       const statusTabs = [
-        { key: 'undecided', text: 'to decide', count: undecided },
-        ...Object.entries(counts).map(([key, count]) => ({ key, text: submissionStatusLabels.labelOf(key), count })),
+        { key: 'undecided', text: translate(request.language, 'moderation:queue.toDecide'), count: undecided },
+        ...Object.entries(counts).map(([key, count]) => ({ key, text: label('submissionStatusLabels', key), count })),
       ];
       const statusText = statusTabs.find((tab) => tab.key === status)!.text;
       return page(reply, 'queue', {
-        title: 'Queue',
         status,
         statusText,
         claim,
         tabs: statusTabs.map((tab) => ({ ...tab, current: tab.key === status })),
-        claimOptions: claimFilters.terms.map((term) => ({ ...term, selected: term.key === claim })),
-        items: (await listQueue(db, me(request), { status, claim })).map((item) => ({ ...item, ...queueRowWords(item) })),
-        emptyText: `${emptyQueuePhrases.labelOf(status)}${claim === 'any' ? '' : ` (${claimFilters.labelOf(claim).toLowerCase()})`}`,
-        purges: (await purgeSchedule(db, { retentionDays: config.retentionDays })).map((p) => ({ ...p, statusText: submissionStatusLabels.labelOf(p.status) })),
+        claimOptions: claimFilters.terms.map((term) => ({ key: term.key, label: label('claimFilters', term.key), selected: term.key === claim })),
+        items: (await listQueue(db, me(request), { status, claim })).map((item) => ({ ...item, ...queueRowWords(item), statusText: label('submissionStatusLabels', item.status) })),
+        emptyText: `${label('emptyQueuePhrases', status)}${claim === 'any' ? '' : ` (${label('claimFilters', claim).toLowerCase()})`}`,
+        purges: (await purgeSchedule(db, { retentionDays: config.retentionDays })).map((p) => ({ ...p, statusText: label('submissionStatusLabels', p.status) })),
         retentionDays: config.retentionDays,
       });
     });
 
     session.get('/mod/submissions/:id', { schema: { params: schemas.idParamsSchema } }, async (request, reply) =>
       page(reply, 'submission', {
-        title: 'Submission',
         submissionId: request.params.id,
         language: request.language,
         evidenceWords: evidenceWords(request.language),
@@ -342,7 +352,6 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
 
     session.get('/mod/stories', async (request, reply) =>
       page(reply, 'stories', {
-        title: 'Stories',
         awaiting: (await listStories(db, ['awaiting_second_review'])).map((s) => ({ ...s, mine: s.authorId === me(request).id })),
         drafts: (await listStories(db, ['draft'])).filter((s) => s.authorId === me(request).id),
         approved: await listStories(db, ['approved']),
@@ -354,7 +363,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       const publication = await storyPublicationPreview(db, config.kMin, story.id);
       return page(reply, 'story', {
         title: story.title,
-        story,
+        story: { ...story, statusText: consoleLabel(request.language, 'storyStatusLabels', story.status) },
         publication,
         publicationJson: JSON.stringify(publication.publication),
         canReview: storyReviewRefusal(story, me(request).id) === undefined,
@@ -364,10 +373,9 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       });
     });
 
-    session.get('/mod/audit', async (_request, reply) =>
+    session.get('/mod/audit', async (request, reply) =>
       page(reply, 'audit', {
-        title: 'Audit log',
-        entries: (await listAuditEntries(db, { limit: 200 })).map(describeAuditEntry),
+        entries: (await listAuditEntries(db, { limit: 200 })).map((entry) => describeAuditEntry(entry, auditLabelsIn(request.language))),
         verification: await verifyAuditChainFromCheckpoint(db),
         refusedLogins: await refusedLoginSummary(db, loginSecrets.handleHash),
       }),
@@ -385,14 +393,11 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       // The console's other origins (onion, the console's own onion): each a relying party that needs its own passkey.
       const here = rpOf(request).origin;
       const otherOrigins = ownOrigins.filter((origin) => origin !== here).map((origin) => ({ origin, host: new URL(origin).host }));
-      return page(reply, 'passkeys', {
-        title: 'Passkeys',
-        passkeys: numbered,
-        onePasskey: passkeys.length === 1,
-        removable: passkeys.length > 1,
-        otherOrigins,
-        language: request.language,
-      });
+      return page(reply, 'passkeys', { passkeys: numbered, onePasskey: passkeys.length === 1, removable: passkeys.length > 1, otherOrigins });
+    });
+    session.post('/mod/api/language', { schema: schemas.consoleLanguageSchema }, async (request) => {
+      await saveConsoleLanguage(db, me(request).id, request.body.language);
+      return { language: request.body.language };
     });
     session.get('/mod/api/passkeys', { schema: schemas.passkeysSchema }, async (request) => ({
       passkeys: await listPasskeys(db, me(request).id),
@@ -428,20 +433,25 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
     session.get('/mod/api/watch-list', { schema: schemas.sealedWatchListSchema }, async () => (await currentWatchList(db)) ?? { intakeKeyId: null, ciphertext: null });
 
     session.get('/mod/api/submissions', { schema: schemas.queueSchema }, async (request) => ({
-      items: await listQueue(db, me(request), request.query),
+      items: (await listQueue(db, me(request), request.query)).map((item) => ({ ...item, statusText: consoleLabel(request.language, 'submissionStatusLabels', item.status) })),
       counts: await queueCounts(db),
     }));
     moderatorAttachmentRoutes(session, db);
     moderatorEvidenceRoutes(session, db, resolveTxt ?? systemTxtResolver);
     // Read-only: opening shows the account; only "Start review" claims it.
-    session.get('/mod/api/submissions/:id', { schema: schemas.openSubmissionSchema, preHandler: requirePasskey }, async (request) => openSubmission(db, request.params.id));
+    // The submission as the console shows it, its status in the console's language.
+    const submissionFor = async (request: FastifyRequest, id: string) => {
+      const view = await openSubmission(db, id);
+      return { ...view, statusText: consoleLabel(request.language, 'submissionStatusLabels', view.status) };
+    };
+    session.get('/mod/api/submissions/:id', { schema: schemas.openSubmissionSchema, preHandler: requirePasskey }, async (request) => submissionFor(request, request.params.id));
     session.post('/mod/api/submissions/:id/claim', { schema: schemas.claimSchema, preHandler: requirePasskey }, async (request) => {
       await claimSubmission(db, me(request), request.params.id, request.body?.takeOver === true);
-      return openSubmission(db, request.params.id);
+      return submissionFor(request, request.params.id);
     });
     session.post('/mod/api/submissions/:id/release', { schema: schemas.releaseClaimSchema }, async (request) => {
       await releaseClaim(db, me(request), request.params.id);
-      return openSubmission(db, request.params.id);
+      return submissionFor(request, request.params.id);
     });
     // What a draft would publish now, before it is sent: the release's own computation, this account counted.
     session.post('/mod/api/publication-preview', { schema: schemas.publicationPreviewRequestSchema }, async (request) => {
@@ -455,7 +465,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       const story = await getStory(db, request.params.id);
       return {
         status: story.status,
-        statusText: story.statusText,
+        statusText: consoleLabel(request.language, 'storyStatusLabels', story.status),
         reviewNote: story.reviewNote,
         canReview: storyReviewRefusal(story, me(request).id) === undefined,
         canRevise: storyRevisionRefusal(story, me(request).id) === undefined,
@@ -517,9 +527,8 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
         // A standing warning while the operator lets the intake key go to moderators without PRF (issue 23).
         const keysWithoutPrf = members.filter((m) => m.holdsCurrentKey && !m.keysBoundToPasskey).map((m) => m.handle);
         return page(reply, 'team', {
-          title: 'Team',
           members,
-          roles: moderatorRoles.terms,
+          roles: moderatorRoles.keys.map((key) => ({ key, label: consoleLabel(request.language, 'moderatorRoles', key) })),
           proposals: await listProposals(db),
           allowKeysWithoutPrf: config.allowKeysWithoutPrf,
           keysWithoutPrf: keysWithoutPrf.join(', '),

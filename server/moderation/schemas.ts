@@ -1,5 +1,6 @@
 // JSON schemas for /mod/api; vocabularies are checked in the services (one source of truth).
 import { errorResponseSchema } from '../../common/errors.js';
+import { LANGUAGES } from '../../common/languages.js';
 import { submissionViewSchema } from '../../common/moderation/submission-view.js';
 import {
   intakeKeyRotationViewSchema,
@@ -174,6 +175,17 @@ export const loginSchema = {
 } as const;
 
 export const emptyBodySchema = { body: { anyOf: [empty, { type: 'null' }] }, response: okResponse } as const;
+
+/** The console's language a moderator chooses on the passkeys page; null follows the browser. */
+export const consoleLanguageSchema = {
+  body: {
+    type: 'object',
+    required: ['language'],
+    additionalProperties: false,
+    properties: { language: { anyOf: [{ type: 'string', enum: [...LANGUAGES] }, { type: 'null' }] } },
+  },
+  response: { 200: { type: 'object', required: ['language'], properties: { language: { anyOf: [{ type: 'string', enum: [...LANGUAGES] }, { type: 'null' }] } } }, ...errors },
+} as const;
 
 /** The navigation's Log out form, posted without JavaScript too: only its CSRF token. */
 export const logoutFormSchema = {

@@ -205,12 +205,15 @@ export async function logIn(
  * page refreshing itself in the background) does not count as use, so an open, unattended
  * console still reaches its idle limit.
  */
-export async function authenticate(db: Kysely<Database>, sessionId: string, { activity = true, now = new Date() }: { activity?: boolean; now?: Date } = {}): Promise<ModeratorIdentity | undefined> {
+/** A live session's moderator, with the console language they chose (null: follow the browser). */
+export type SessionModerator = ModeratorIdentity & { consoleLanguage: string | null };
+
+export async function authenticate(db: Kysely<Database>, sessionId: string, { activity = true, now = new Date() }: { activity?: boolean; now?: Date } = {}): Promise<SessionModerator | undefined> {
   const idHash = sessionIdHash(sessionId);
   const row = await db
     .selectFrom('sessions')
     .innerJoin('moderators', 'moderators.id', 'sessions.moderator_id')
-    .select(['sessions.created_at', 'sessions.last_seen_at', 'moderators.id', 'moderators.handle', 'moderators.role', 'moderators.status'])
+    .select(['sessions.created_at', 'sessions.last_seen_at', 'moderators.id', 'moderators.handle', 'moderators.role', 'moderators.status', 'moderators.console_language'])
     .where('sessions.id_hash', '=', idHash)
     .executeTakeFirst();
   if (!row) return undefined;
@@ -223,7 +226,7 @@ export async function authenticate(db: Kysely<Database>, sessionId: string, { ac
   if (activity && now.getTime() - lastSeen > SESSION_TOUCH_MS) {
     await db.updateTable('sessions').set({ last_seen_at: now }).where('id_hash', '=', idHash).execute();
   }
-  return { id: row.id, handle: row.handle, role: row.role };
+  return { id: row.id, handle: row.handle, role: row.role, consoleLanguage: row.console_language };
 }
 
 export async function logOut(db: Kysely<Database>, sessionId: string, moderator: ModeratorIdentity): Promise<void> {

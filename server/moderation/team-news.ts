@@ -5,8 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { sessionIdHash } from '../../common/protocol/opaque-tokens.js';
 import type { Json } from '../../common/protocol/canonical-json.js';
-import { auditActions, moderatorRoles } from '../../common/vocabulary.js';
-import type { AuditAction, AuditEntry } from '../audit/log.js';
+import { englishAuditLabel, type AuditAction, type AuditEntry, type AuditLabel } from '../audit/log.js';
 import type { ModeratorIdentity } from './team-service.js';
 
 /** The audit actions that change who is on the team or who holds which key. */
@@ -43,19 +42,19 @@ function approvalWords(entry: AuditEntry): string {
   return 'nobody: the only administrator made it alone';
 }
 
-export function describeNews(entry: AuditEntry, me: ModeratorIdentity): TeamNewsItem {
+export function describeNews(entry: AuditEntry, me: ModeratorIdentity, label: AuditLabel = englishAuditLabel): TeamNewsItem {
   const handle = detail(entry.details, 'handle');
   const role = detail(entry.details, 'role');
   const leftOutList = detail(entry.details, 'leftOut');
   const leftOut = entry.action === 'intake_key.rotated' && Array.isArray(leftOutList) && leftOutList.includes(me.handle);
   const change = detail(entry.details, 'change');
   const subject = typeof handle === 'string' ? ` ${handle}` : '';
-  const roleText = typeof role === 'string' ? ` (${moderatorRoles.labelOf(role)})` : '';
+  const roleText = typeof role === 'string' ? ` (${label('moderatorRoles', role)})` : '';
   const changeText = typeof change === 'string' ? ` — ${change}` : '';
   return {
     seq: entry.seq,
     day: entry.day,
-    text: `${auditActions.labelOf(entry.action)}${changeText}:${subject}${roleText}`.replace(/:$/, ''),
+    text: `${label('auditActions', entry.action)}${changeText}:${subject}${roleText}`.replace(/:$/, ''),
     madeBy: entry.actor === 'system' ? 'the operator' : entry.actor.handle,
     approvedBy: approvalWords(entry),
     leftOut,
@@ -63,7 +62,7 @@ export function describeNews(entry: AuditEntry, me: ModeratorIdentity): TeamNews
 }
 
 /** The team news this session shows; empty once nothing changed since the moderator's last login. */
-export async function teamNewsFor(db: Kysely<Database>, sessionId: string, me: ModeratorIdentity): Promise<TeamNewsItem[]> {
+export async function teamNewsFor(db: Kysely<Database>, sessionId: string, me: ModeratorIdentity, label: AuditLabel = englishAuditLabel): Promise<TeamNewsItem[]> {
   const session = await db.selectFrom('sessions').select(['news_from_seq', 'news_upto_seq']).where('id_hash', '=', sessionIdHash(sessionId)).executeTakeFirst();
   if (!session || session.news_upto_seq <= session.news_from_seq) return [];
   const rows = await db
@@ -76,5 +75,5 @@ export async function teamNewsFor(db: Kysely<Database>, sessionId: string, me: M
   return rows
     .map((row) => JSON.parse(row.entry) as AuditEntry)
     .filter((entry) => TEAM_NEWS_ACTIONS.includes(entry.action))
-    .map((entry) => describeNews(entry, me));
+    .map((entry) => describeNews(entry, me, label));
 }

@@ -13,7 +13,7 @@ import { admitPendingAccounts, shuffle } from './pending-accounts.js';
 import { startPeriodicJob, type PeriodicJob } from '../periodic-job.js';
 import { appendAuditEntry } from '../audit/log.js';
 import { CodedError } from '../../common/errors.js';
-import { codedErrorMessage } from '../../common/error-messages.js';
+import { codedErrorMessage } from '../i18n/error-messages.js';
 import { AUDIT_GENESIS_HASH } from '../../common/protocol/digest.js';
 import { heldByClock, onClockConfirmed, type ClockGuard } from '../clock/guard.js';
 import { transition } from '../../common/workflow.js';

@@ -3,9 +3,9 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayUtc } from '../../server/db/day.js';
-import { ENGLISH } from '../../common/error-messages.js';
+import { errorMessage } from '../../server/i18n/error-messages.js';
 
-const UNKNOWN_RECEIPT_MESSAGE = ENGLISH.unknown_receipt;
+const UNKNOWN_RECEIPT_MESSAGE = errorMessage('unknown_receipt', undefined);
 import { currentIntakeKey, type IntakeKey } from '../../server/intake/service.js';
 import { verifyAuditChain } from '../../server/audit/log.js';
 import { lookupTokenHash } from '../../common/protocol/digest.js';

@@ -1,6 +1,6 @@
 // A receipt given in Spanish opens its status from the English /status, and an English one from
 // a Spanish page's form (issue 31): the words of any official BIP-39 list, accents optional.
-import { ENGLISH } from '../../common/error-messages.js';
+import { errorMessage } from '../../server/i18n/error-messages.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entropyFromReceiptWords, receiptWordsFromEntropy } from '../../common/protocol/receipt.js';
 import { currentIntakeKey, sealAndAcceptOnServer, type IntakeKey } from '../../server/intake/service.js';
@@ -59,6 +59,6 @@ describe('receipts across languages', () => {
     const page = await statusForm(mixed);
     expect(page.statusCode).toBe(400);
     expect(page.body).not.toContain('data-status="received"');
-    expect(page.body).toContain(ENGLISH.receipt_checksum);
+    expect(page.body).toContain(errorMessage('receipt_checksum', undefined, 'en'));
   });
 });

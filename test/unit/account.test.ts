@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { accountFromForm, isAccountRefusal, type AccountRefusal, halfYearOf, halfYearsUpTo, readAccount } from '../../common/intake/account.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
-import { codedErrorMessage } from '../../common/error-messages.js';
+import { codedErrorMessage } from '../../server/i18n/error-messages.js';
 import { openAccount, sealAccount } from '../../common/protocol/envelope.js';
 
 function refusal(fields: Record<string, string | string[]>): AccountRefusal {

@@ -5,8 +5,11 @@ import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { generatePassphrase, SUGGESTED_PASSPHRASE_BITS, SUGGESTED_PASSPHRASE_MIN_WORDS } from '../../common/protocol/moderator-keys.js';
 import { judgePassphrase } from '../../views/assets/moderation/passphrase-strength.js';
 import { DEMO_PASSPHRASE } from '../../common/moderation/demo-passphrase.js';
+import { carryPageWords } from '../support/page-words.js';
 
 const sodium = await loadSodiumSumo();
+// The enrolment page carries its words; here, the English ones.
+carryPageWords('en');
 
 describe('judgePassphrase', () => {
   it.each(['aaaaaaaaaaaaaaaa', 'correct horse battery staple', 'Tr0ub4dor&3xyz!', 'P@ssw0rd2024!P@ssw0rd2024!', 'one two three four', 'dana dana dana dana dana'])(

@@ -3,7 +3,7 @@
 import { fromBase64 } from '../../common/protocol/encoding.js';
 import { keyFingerprint } from '../../common/protocol/fingerprint.js';
 import type { Sodium } from '../../common/protocol/sodium.js';
-import { describeError } from '../../common/error-messages.js';
+import { describeError } from './error-words.js';
 import { word } from './page-words.js';
 
 export class IntakeKeyMismatch extends Error {

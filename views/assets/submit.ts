@@ -4,7 +4,7 @@
 // answer comes after a few tries, the words are shown with "we could not confirm it". What the
 // page needs before the first keystroke is this file; sealing and attachments load after (issue 30).
 import { isAccountRefusal, type FormFields } from '../../common/intake/account.js';
-import { codedErrorMessage } from '../../common/error-messages.js';
+import { codedErrorMessage } from './error-words.js';
 import { warnBeforeLeavingFilled } from './leave-warning.js';
 import { element } from './page-element.js';
 import { word } from './page-words.js';

@@ -11,10 +11,11 @@ import {
 import type { Sodium } from '../../../common/protocol/sodium.js';
 import { pictureUrl } from '../attachments/picture-url.js';
 import { showSavedEmail } from './dkim-panel.js';
+import { consoleWord } from './console-words.js';
 
 async function openFile(sodium: Sodium, url: string, entry: AttachmentManifestEntry): Promise<{ type: string; pictures: Uint8Array[] }> {
   const response = await fetch(url, { credentials: 'same-origin' });
-  if (!response.ok) throw new Error(`The server answered ${response.status}.`);
+  if (!response.ok) throw new Error(consoleWord('common.serverAnswered', { status: response.status }));
   const sealed = new Uint8Array(await response.arrayBuffer());
   const chunks = Array.from({ length: sealed.length / SEALED_CHUNK_BYTES }, (_, n) => sealed.subarray(n * SEALED_CHUNK_BYTES, (n + 1) * SEALED_CHUNK_BYTES));
   const plaintext = openAttachment(sodium, entry, chunks);
@@ -24,8 +25,8 @@ async function openFile(sodium: Sodium, url: string, entry: AttachmentManifestEn
 }
 
 function whatFile(entry: AttachmentManifestEntry): string {
-  if (entry.kind === 'pdf-pages') return `a PDF, as ${entry.pages} page image${entry.pages === 1 ? '' : 's'} made at intake`;
-  return entry.kind === 'message/rfc822' ? 'a saved email, as the source saved it' : 'a picture';
+  if (entry.kind === 'pdf-pages') return consoleWord('files.pdf', { count: entry.pages ?? 0 });
+  return consoleWord(entry.kind === 'message/rfc822' ? 'files.savedEmail' : 'files.picture');
 }
 
 /** Opens each listed file into `list`, one item per file; `urlOf` names where its sealed bytes are. */
@@ -34,7 +35,7 @@ export async function openFilesInto(sodium: Sodium, list: HTMLElement, manifest:
     const item = document.createElement('li');
     const caption = document.createElement('p');
     const what = whatFile(entry);
-    caption.textContent = `File ${index + 1} of ${manifest.length}: ${what}. Opening…`;
+    caption.textContent = consoleWord('files.opening', { file: index + 1, files: manifest.length, what });
     item.append(caption);
     list.append(item);
     try {
@@ -47,13 +48,13 @@ export async function openFilesInto(sodium: Sodium, list: HTMLElement, manifest:
       for (const [page, bytes] of pictures.entries()) {
         const img = document.createElement('img');
         img.src = await pictureUrl(bytes, type);
-        img.alt = pictures.length > 1 ? `File ${index + 1}, page ${page + 1}` : `File ${index + 1}`;
+        img.alt = pictures.length > 1 ? consoleWord('files.page', { file: index + 1, page: page + 1 }) : consoleWord('files.file', { file: index + 1 });
         img.className = 'attachment-picture';
         item.append(img);
       }
-      caption.textContent = `File ${index + 1} of ${manifest.length}: ${what}. Checked and decrypted in your browser.`;
+      caption.textContent = consoleWord('files.checked', { file: index + 1, files: manifest.length, what });
     } catch (error) {
-      caption.textContent = `File ${index + 1} of ${manifest.length}: cannot be opened. ${error instanceof Error ? error.message : ''}`;
+      caption.textContent = consoleWord('files.cannotOpen', { file: index + 1, files: manifest.length, reason: error instanceof Error ? error.message : '' });
       caption.className = 'error-summary';
     }
   }
@@ -74,7 +75,7 @@ export async function showAttachments(sodium: Sodium, openedAccount: unknown, su
 export function replyFilesList(sodium: Sodium, manifest: readonly AttachmentManifestEntry[], submissionId: string, messageId: string): HTMLUListElement {
   const list = document.createElement('ul');
   list.className = 'attachment-list reply-files';
-  list.setAttribute('aria-label', 'Files sent with this message');
+  list.setAttribute('aria-label', consoleWord('files.sentWithMessage'));
   void openFilesInto(sodium, list, manifest, (index) => `/mod/api/submissions/${submissionId}/messages/${messageId}/attachments/${index}`);
   return list;
 }

@@ -8,6 +8,7 @@ import type { BoxKeyPair } from '../../../common/protocol/envelope.js';
 import { unwrapIntakeKeyPair, type ModeratorKeys } from '../../../common/protocol/moderator-keys.js';
 import { api, ApiError, renewSessionWith } from './json-api.js';
 import { keysFromAnotherTab } from './key-handoff.js';
+import { consoleWord } from './console-words.js';
 
 export type { SodiumSumo };
 export { api, ApiError, renewSessionWith };
@@ -62,8 +63,7 @@ export function storedKeyBinding(sodium: SodiumSumo): { argon: Uint8Array; seed:
 }
 
 /** What a tab without keys is told when no other tab could hand them over and it cannot ask for them in place. */
-export const KEYS_NOT_IN_TAB =
-  'Your keys are not unlocked in this tab, and no other open console tab of this browser could hand them over. Open this page from a console tab that is unlocked, or log in again at /mod/login.';
+export const keysNotInTab = (): string => consoleWord('keys.notInTab');
 
 /** Asks the moderator to unlock this very tab (session-keys.ts registers its dialog on the pages that have one). */
 let unlockInPlace: (() => Promise<void>) | undefined;
@@ -78,7 +78,7 @@ export async function moderatorKeysForTab(sodium: SodiumSumo): Promise<Moderator
   if (keys) return keys;
   if (unlockInPlace) await unlockInPlace();
   const unlocked = storedModeratorKeys(sodium);
-  if (!unlocked) throw new Error(KEYS_NOT_IN_TAB);
+  if (!unlocked) throw new Error(keysNotInTab());
   return unlocked;
 }
 
@@ -104,7 +104,7 @@ export async function unlockIntakeKeys(sodium: SodiumSumo): Promise<IntakeKeyrin
   for (const key of keys) {
     const pair = unwrapIntakeKeyPair(sodium, fromBase64(asSodium(sodium), key.wrappedSecretKey), box);
     // A grant must open to the very key it claims to be: a server swapping keys is caught here.
-    if (toBase64(asSodium(sodium), pair.publicKey) !== key.publicKey) throw new Error('A granted key does not match its public key.');
+    if (toBase64(asSodium(sodium), pair.publicKey) !== key.publicKey) throw new Error(consoleWord('keys.mismatch'));
     ring.keys.set(key.intakeKeyId, pair);
     if (key.current) ring.currentId = key.intakeKeyId;
   }

@@ -16,8 +16,9 @@ import { logInWithPassphrase } from './log-in.js';
 import { judgePassphrase, loadEstimator, type PassphraseVerdict } from './passphrase-strength.js';
 import { createPasskey, registrationBody } from './webauthn.js';
 import type { EnrolmentView, PasskeyOptionsView } from '../../../common/moderation/access-view.js';
-import { describeError } from '../../../common/error-messages.js';
+import { describeError } from '../error-words.js';
 import { startPage } from './page-start.js';
+import { consoleWord } from './console-words.js';
 
 export function initEnrol(): void {
   const form = element<HTMLFormElement>('enrol-form');
@@ -33,7 +34,7 @@ export function initEnrol(): void {
   // fetch them is said when a passphrase is judged, which tries again.
   loadEstimator().catch(() => {});
   const judge = (value: string): Promise<PassphraseVerdict> =>
-    judgePassphrase(value, [handle]).catch(() => ({ strongEnough: false, message: 'The strength check could not be loaded: check your connection and try again.' }));
+    judgePassphrase(value, [handle]).catch(() => ({ strongEnough: false, message: consoleWord('enrol.strengthUnavailable') }));
   const showStrength = (value: string): void => {
     void judge(value).then((verdict) => {
       // A verdict on what is no longer in the field says nothing.
@@ -56,16 +57,16 @@ export function initEnrol(): void {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void (async () => {
-      if (passphrase.value !== again.value) return say(status, 'The two passphrases differ.');
+      if (passphrase.value !== again.value) return say(status, consoleWord('enrol.differ'));
       const verdict = await judge(passphrase.value);
       if (!verdict.strongEnough) return say(status, verdict.message);
       try {
         const sodium = await sodiumReady;
         const s = asSodium(sodium);
-        say(status, 'Register your passkey when your browser asks…');
+        say(status, consoleWord('enrol.registerPasskey'));
         const passkeyOptions = await api<PasskeyOptionsView>(`${apiBase}/enrol/passkey-options`, 'POST', { token: form.dataset.token });
         const passkey = await createPasskey(sodium, passkeyOptions);
-        say(status, 'Creating your keys…');
+        say(status, consoleWord('enrol.creating'));
         const salt = randomBytes(sodium, MODERATOR_SALT_BYTES);
         const argon = passphraseSeed(sodium, passphrase.value, salt);
         // With PRF, the seed is random and the passkey wraps it under Argon2id ‖ PRF: the passphrase alone opens nothing.
@@ -89,9 +90,9 @@ export function initEnrol(): void {
         }
         const { keyFingerprint } = await api<EnrolmentView>(`${apiBase}/enrol`, 'POST', body);
         const own = moderatorKeyFingerprint(s, { boxPublicKey: keys.boxKeyPair.publicKey, signPublicKey: keys.signKeyPair.publicKey });
-        if (own !== keyFingerprint) throw new Error('The server reports a different key fingerprint: do not continue.');
+        if (own !== keyFingerprint) throw new Error(consoleWord('enrol.otherFingerprint'));
         // Logged in with the Argon2id output just made (no second Argon2id); the passkey signs once more.
-        say(status, 'Logging you in: confirm with your passkey once more…');
+        say(status, consoleWord('enrol.loggingIn'));
         await logInWithPassphrase(sodium, form.dataset.handle ?? '', argon, apiBase);
         // The first administrator has nobody to read a fingerprint to: on to register a spare passkey.
         if (form.dataset.createsIntakeKey === 'true') return location.assign('/mod/passkeys');
@@ -103,7 +104,7 @@ export function initEnrol(): void {
         panel.hidden = false;
         panel.focus();
       } catch (error) {
-        say(status, describeError(error, 'Enrolment failed.'));
+        say(status, describeError(error, consoleWord('enrol.failed')));
       }
     })();
   });

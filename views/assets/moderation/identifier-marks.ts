@@ -1,21 +1,12 @@
 // The redaction helper's marks on a draft (DESIGN §6): each likely identifier is either redacted
 // or marked "not identifying" by the moderator before the draft may be sent. The count of what
 // remains is what the server checks; it cannot read the text itself.
-import { unresolvedMarksMessage } from '../../../common/moderation/identifier-marks.js';
+import { CodedError } from '../../../common/errors.js';
+import { codedErrorMessage } from '../error-words.js';
 import { applyRedactions, findIdentifiers, type IdentifierMatch } from './redaction.js';
+import { consoleWord } from './console-words.js';
 
-const KIND_WORDS: Record<IdentifierMatch['kind'], string> = {
-  name: 'name',
-  email: 'email',
-  phone: 'phone',
-  url: 'web address',
-  handle: 'handle',
-  date: 'date',
-  money: 'amount',
-  watch_list: 'watch list',
-};
-
-export const kindWords = (kind: IdentifierMatch['kind']) => KIND_WORDS[kind];
+export const kindWords = (kind: IdentifierMatch['kind']) => consoleWord(`marks.kinds.${kind}`);
 
 const markKey = (match: IdentifierMatch) => `${match.kind}\u0000${match.text}`;
 
@@ -27,7 +18,7 @@ export function renderMarked(target: HTMLElement, text: string, matches: readonl
     if (match.start < at) continue;
     parts.push(document.createTextNode(text.slice(at, match.start)));
     const mark = document.createElement('mark');
-    mark.title = `likely identifier: ${kindWords(match.kind)}`;
+    mark.title = consoleWord('marks.likely', { kind: kindWords(match.kind) });
     mark.textContent = match.text;
     parts.push(mark);
     at = match.end;
@@ -93,8 +84,8 @@ export class DraftMarks {
     const { unresolved, dismissed } = this.report();
     this.summary.textContent =
       this.matches.length === 0
-        ? 'No likely identifiers found in the draft; read it yourself all the same.'
-        : `${unresolved} of ${this.matches.length} marks unresolved${dismissed ? `, ${dismissed} marked not identifying` : ''}.`;
+        ? consoleWord('marks.noneFound')
+        : consoleWord(dismissed ? 'marks.summaryDismissed' : 'marks.summary', { unresolved, count: this.matches.length, dismissed });
     this.summary.classList.toggle('unresolved', unresolved > 0);
     this.onChange();
   }
@@ -112,7 +103,7 @@ export class DraftMarks {
     redact.type = 'button';
     redact.className = 'secondary small';
     redact.textContent = 'Redact';
-    redact.setAttribute('aria-label', `Redact “${match.text}”`);
+    redact.setAttribute('aria-label', consoleWord('marks.redact', { text: match.text }));
     redact.addEventListener('click', () => this.redact([match]));
     const box = document.createElement('input');
     box.type = 'checkbox';
@@ -125,7 +116,7 @@ export class DraftMarks {
     });
     const label = document.createElement('label');
     label.htmlFor = box.id;
-    label.textContent = 'Not identifying';
+    label.textContent = consoleWord('marks.notIdentifying');
     const which = document.createElement('span');
     which.className = 'visually-hidden';
     which.textContent = `: ${match.text}`;
@@ -141,5 +132,5 @@ export class DraftMarks {
 
 /** The refusal the console shows before sending a draft with unresolved marks (the server refuses it too). */
 export function unresolvedRefusal(report: MarksReport): string | undefined {
-  return report.unresolved === 0 ? undefined : unresolvedMarksMessage(report.unresolved);
+  return report.unresolved === 0 ? undefined : codedErrorMessage(new CodedError('unresolved_identifiers', { unresolved: report.unresolved }));
 }

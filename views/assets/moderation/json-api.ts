@@ -2,6 +2,7 @@
 import { refusalMessage } from '../../../common/error-messages.js';
 import type { ErrorBody } from '../../../common/errors.js';
 import { BACKGROUND_REQUEST_HEADER } from '../../../common/moderation/background-request.js';
+import { consoleWord } from './console-words.js';
 
 export class ApiError extends Error {
   constructor(
@@ -46,7 +47,7 @@ export async function api<T>(path: string, method = 'GET', body?: unknown, { bac
       await renewSession();
       return api<T>(path, method, body, { renewed: true });
     }
-    const message = refusalMessage(error, `The server answered ${response.status}.`);
+    const message = refusalMessage(error, consoleWord('common.serverAnswered', { status: response.status }));
     // A page that renews sessions in place keeps its work on screen; any other goes to the login.
     // The press desk (/press, issue 32) logs in at its own page.
     const loginPage = location.pathname.startsWith('/press') ? '/press/login' : '/mod/login';

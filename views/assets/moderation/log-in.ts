@@ -9,6 +9,7 @@ import type { ErrorDetailsByCode } from '../../../common/errors.js';
 import { api, ApiError, asSodium, sodiumReady, storeKeyBinding, storeModeratorKeys } from './console.js';
 import { assertPasskey, type Assertion } from './webauthn.js';
 import type { LoginChallengeView as LoginChallenge, LoginView, PasskeyLoginView } from '../../../common/moderation/access-view.js';
+import { consoleWord } from './console-words.js';
 
 /** The keys of a login: Argon2id runs while the authenticator is asked, then the passkey step decides the seed. */
 async function unlockKeys(
@@ -31,14 +32,13 @@ async function unlockKeys(
   if (!passkey) return { keys: moderatorKeysFromSeed(sodium, argon), noPasskey: true };
   const { wrappedSeed } = await api<PasskeyLoginView>(`${apiBase}/login/passkey`, 'POST', { handle, challenge: login.challenge, assertion: passkey.assertion });
   if (!wrappedSeed) return { keys: moderatorKeysFromSeed(sodium, argon) };
-  if (!passkey.prfOutput) throw new Error('This passkey gave no PRF output, which your keys need: use the passkey you enrolled with, in a browser that supports PRF.');
+  if (!passkey.prfOutput) throw new Error(consoleWord('login.noPrf'));
   const seed = unwrapSeed(fromBase64(s, wrappedSeed), passkeyWrappingKey(sodium, argon, passkey.prfOutput));
   return { keys: moderatorKeysFromSeed(sodium, seed), binding: { argon, seed } };
 }
 
 /** A login refused when no passkey answered in this browser: a second machine, most often. */
-export const NO_PASSKEY_HERE =
-  'Login failed: no passkey of yours answered in this browser, and your login needs one. This machine may hold none of the passkeys you registered: use the phone, security key or computer that holds one, or ask an administrator to re-enrol you.';
+const noPasskeyHere = (): string => consoleWord('login.noPasskeyHere');
 
 // A challenge lives 60 s on the server; one fetched ahead is used while it has time to spare.
 const CHALLENGE_REUSE_MS = 40_000;
@@ -93,7 +93,7 @@ export async function logInWithPassphrase(sodium: SodiumSumo, handle: string, pa
   const { passkeyNeeded, csrfToken } = await api<LoginView>(`${apiBase}/login`, 'POST', { handle, challenge: login.challenge, signature: toBase64(asSodium(sodium), signature) }).catch(
     (error: unknown) => {
       // Refused after no passkey answered here: that, not a typo, is the likeliest reason.
-      throw noPasskey && error instanceof ApiError && error.status === 401 ? new Error(NO_PASSKEY_HERE) : error;
+      throw noPasskey && error instanceof ApiError && error.status === 401 ? new Error(noPasskeyHere()) : error;
     },
   );
   storeModeratorKeys(sodium, keys);

@@ -1,7 +1,8 @@
 import { element, say, sodiumReady } from './console.js';
-import { describeError } from '../../../common/error-messages.js';
+import { describeError } from '../error-words.js';
 import { fetchChallengeAhead, logInWithPassphrase } from './log-in.js';
 import { startPage } from './page-start.js';
+import { consoleWord } from './console-words.js';
 
 export function initLogin(): void {
   const form = element<HTMLFormElement>('login-form');
@@ -14,14 +15,14 @@ export function initLogin(): void {
     void (async () => {
       const handle = element<HTMLInputElement>('handle').value.trim();
       const passphrase = element<HTMLInputElement>('passphrase').value;
-      say(status, 'Deriving your keys; confirm with your passkey when your browser asks…');
+      say(status, consoleWord('login.deriving'));
       try {
         const sodium = await sodiumReady;
         const passkeyNeeded = await logInWithPassphrase(sodium, handle, passphrase);
-        say(status, 'Logged in.');
+        say(status, consoleWord('login.loggedIn'));
         location.assign(passkeyNeeded ? '/mod/passkeys' : '/mod');
       } catch (error) {
-        say(status, describeError(error, 'Login failed.'));
+        say(status, describeError(error, consoleWord('login.failed')));
       }
     })();
   });

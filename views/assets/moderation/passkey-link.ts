@@ -1,7 +1,7 @@
 // Adding a passkey at this address of the console from a one-time link made at another (issue 25,
 // server/moderation/origin-links.ts). Keys bound to passkeys arrive sealed in the link's fragment
 // under the passphrase: typed here, it opens the seed, which the new passkey then wraps.
-import { describeError } from '../../../common/error-messages.js';
+import { describeError } from '../error-words.js';
 import type { PasskeyOptionsView } from '../../../common/moderation/access-view.js';
 import { fromBase64 } from '../../../common/protocol/encoding.js';
 import { passphraseSeed } from '../../../common/protocol/moderator-keys.js';

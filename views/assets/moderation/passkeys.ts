@@ -1,15 +1,16 @@
 // A moderator's own passkeys: add a spare (wrapping the key seed when the keys are bound to
 // passkeys), remove one (never the last). The server audits both.
-import { describeError } from '../../../common/error-messages.js';
-import { api, element, KEYS_NOT_IN_TAB, moderatorKeysForTab, say, sodiumReady, storedKeyBinding } from './console.js';
+import { describeError } from '../error-words.js';
+import { api, element, keysNotInTab, moderatorKeysForTab, say, sodiumReady, storedKeyBinding } from './console.js';
 import { createPasskey, freshAssertion, registrationBody } from './webauthn.js';
 import type { PasskeyOptionsView, PasskeyStanding } from '../../../common/moderation/access-view.js';
 import { sealSeedForLink } from '../../../common/protocol/origin-link.js';
 import { startPage } from './page-start.js';
+import { consoleWord } from './console-words.js';
 
 export function initPasskeys(): void {
   const status = element('passkeys-status');
-  const fail = (error: unknown) => say(status, describeError(error, 'That did not work.'));
+  const fail = (error: unknown) => say(status, describeError(error, consoleWord('common.failed')));
 
   element('add-passkey').addEventListener('click', () => {
     void (async () => {
@@ -17,14 +18,14 @@ export function initPasskeys(): void {
         const sodium = await sodiumReady;
         // A passkey you already have confirms the change first (not on a first passkey: there is none to ask).
         const passkeys = document.querySelectorAll('tr[data-passkey-id]').length;
-        if (passkeys > 0) say(status, 'Confirm with a passkey you already have…');
+        if (passkeys > 0) say(status, consoleWord('passkeys.confirmExisting'));
         const assertion = passkeys > 0 ? await freshAssertion() : undefined;
         const options = await api<PasskeyOptionsView>('/mod/api/passkeys/options', 'POST');
         // Keys handed over by another tab come with their binding.
         if (options.keysBoundToPasskey && !storedKeyBinding(sodium)) await moderatorKeysForTab(sodium);
         const binding = options.keysBoundToPasskey ? storedKeyBinding(sodium) : undefined;
-        if (options.keysBoundToPasskey && !binding) throw new Error(KEYS_NOT_IN_TAB);
-        say(status, 'Register the new passkey when your browser asks…');
+        if (options.keysBoundToPasskey && !binding) throw new Error(keysNotInTab());
+        say(status, consoleWord('passkeys.registerNew'));
         const passkey = await createPasskey(sodium, options);
         await api('/mod/api/passkeys', 'POST', { ...registrationBody(sodium, passkey, binding), ...(assertion ? { assertion } : {}) });
         location.reload();
@@ -46,7 +47,7 @@ export function initPasskeys(): void {
           const { standing } = await api<{ standing: PasskeyStanding }>('/mod/api/passkeys');
           if (standing.keysBoundToPasskey && !storedKeyBinding(sodium)) await moderatorKeysForTab(sodium);
           const binding = standing.keysBoundToPasskey ? storedKeyBinding(sodium) : undefined;
-          if (standing.keysBoundToPasskey && !binding) throw new Error(KEYS_NOT_IN_TAB);
+          if (standing.keysBoundToPasskey && !binding) throw new Error(keysNotInTab());
           const link = await api<{ url: string; token: string }>('/mod/api/passkeys/origin-links', 'POST', { origin: button.dataset.origin, assertion });
           // Keys bound to passkeys travel in the fragment, which no server sees, sealed under the passphrase.
           const sealed = binding && sealSeedForLink(sodium, binding.seed, binding.argon, link.token);
@@ -63,12 +64,24 @@ export function initPasskeys(): void {
 
   for (const button of document.querySelectorAll<HTMLButtonElement>('.remove-passkey')) {
     button.addEventListener('click', () => {
-      if (!window.confirm('Remove this passkey? It will no longer log you in.')) return;
+      if (!window.confirm(consoleWord('passkeys.confirmRemove'))) return;
       void freshAssertion()
         .then((assertion) => api(`/mod/api/passkeys/${button.dataset.passkeyId}/remove`, 'POST', { assertion }))
         .then(() => location.reload(), fail);
     });
   }
+
+  // The console's language, kept with the moderator (server/moderation/console-language.ts).
+  const language = element<HTMLSelectElement>('console-language');
+  const languageStatus = element('language-status');
+  element('save-language').addEventListener('click', () => {
+    void api('/mod/api/language', 'POST', { language: language.value === '' ? null : language.value })
+      .then(() => {
+        say(languageStatus, consoleWord('language.saved'));
+        location.reload();
+      })
+      .catch((error: unknown) => say(languageStatus, describeError(error, consoleWord('common.failed'))));
+  });
 }
 
 startPage('mod-passkeys', initPasskeys);

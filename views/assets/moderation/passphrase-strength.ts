@@ -4,9 +4,10 @@
 // and English dictionaries), for the enrolment page alone, fetched in the background
 // (passphrase-estimator.ts, a chunk of its own).
 import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import { codedErrorMessage } from '../../../common/error-messages.js';
+import { codedErrorMessage } from '../error-words.js';
 import { CodedError } from '../../../common/errors.js';
 import { isDemoPassphrase } from '../../../common/moderation/demo-passphrase.js';
+import { consoleWord } from './console-words.js';
 
 /** zxcvbn's estimate of guesses an attacker needs, as a power of ten; its top score starts at 10. */
 export const MIN_GUESSES_LOG10 = 20;
@@ -32,15 +33,15 @@ export interface PassphraseVerdict {
 }
 
 export async function judgePassphrase(passphrase: string, userInputs: string[]): Promise<PassphraseVerdict> {
-  if (passphrase === '') return { strongEnough: false, message: 'Type a passphrase, or use the suggested one.' };
+  if (passphrase === '') return { strongEnough: false, message: consoleWord('strength.empty') };
   if (isDemoPassphrase(passphrase)) return { strongEnough: false, message: codedErrorMessage(new CodedError('demo_passphrase')) };
   const result = (await loadEstimator()).check(passphrase, [...userInputs, 'offscript', 'moderator', 'moderation']);
   if (result.score === 4 && result.guessesLog10 >= MIN_GUESSES_LOG10) {
-    return { strongEnough: true, message: 'Strong enough.' };
+    return { strongEnough: true, message: consoleWord('strength.strong') };
   }
   const advice = [result.feedback.warning, ...result.feedback.suggestions].filter(Boolean).join(' ');
   return {
     strongEnough: false,
-    message: `Too easy to guess offline (about 10^${Math.floor(result.guessesLog10)} guesses; at least 10^${MIN_GUESSES_LOG10} needed). ${advice || 'Add more uncommon words, or use the suggested passphrase.'}`,
+    message: `${consoleWord('strength.tooEasy', { guesses: Math.floor(result.guessesLog10), needed: MIN_GUESSES_LOG10 })} ${advice || consoleWord('strength.addWords')}`,
   };
 }

@@ -1,12 +1,13 @@
 // Shows a draft's publication as the release would make it today: the attribution, each tag
 // published or not, and the reason for each fallback (DOM from text only).
 import type { PublicationPreview } from '../../../common/moderation/publication-view.js';
+import { consoleWord } from './console-words.js';
 
 export function renderPublication(attribution: HTMLElement, tags: HTMLElement, preview: PublicationPreview): void {
   attribution.replaceChildren();
   const label = document.createElement('strong');
   label.textContent = `— ${preview.attributionText}`;
-  attribution.append('Attributed to ', label);
+  attribution.append(`${consoleWord('publication.attributedTo')} `, label);
   if (preview.attributionReason) {
     const reason = document.createElement('span');
     reason.className = 'fallback';
@@ -16,12 +17,12 @@ export function renderPublication(attribution: HTMLElement, tags: HTMLElement, p
   const items = preview.tags.map((tag) => {
     const item = document.createElement('li');
     item.className = tag.published ? 'published' : 'not-published';
-    item.textContent = tag.published ? `${tag.label}: published as a tag` : `${tag.label}: not published, ${tag.reason ?? ''}`;
+    item.textContent = tag.published ? consoleWord('publication.published', { label: tag.label }) : consoleWord('publication.notPublished', { label: tag.label, reason: tag.reason ?? '' });
     return item;
   });
   if (items.length === 0) {
     const none = document.createElement('li');
-    none.textContent = 'No tags: the account names no platform, role, task or condition.';
+    none.textContent = consoleWord('publication.noTags');
     items.push(none);
   }
   tags.replaceChildren(...items);

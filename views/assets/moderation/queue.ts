@@ -4,6 +4,7 @@
 import { queueRowWords, type QueueItem, type QueueView } from '../../../common/moderation/queue-view.js';
 import { api, ApiError } from './json-api.js';
 import { startPage } from './page-start.js';
+import { consoleWord } from './console-words.js';
 
 /** How often a visible queue asks for news; also on coming back to the tab. */
 export const QUEUE_REFRESH_MS = 30_000;
@@ -50,10 +51,10 @@ function fillRow(row: HTMLTableRowElement, item: QueueItem): void {
   const link = head!.querySelector('a');
   const href = `/mod/submissions/${item.id}`;
   if (item.purged) {
-    if (link || head!.textContent !== `${shortId} (deleted)`) head!.replaceChildren(el('span', shortId, 'fingerprint'), document.createTextNode(' (deleted)'));
+    if (link || head!.textContent !== `${shortId} ${consoleWord('queue.deleted')}`) head!.replaceChildren(el('span', shortId, 'fingerprint'), document.createTextNode(` ${consoleWord('queue.deleted')}`));
   } else if (!link || link.getAttribute('href') !== href) {
     // The link stays the same element while it points to the same submission: it may hold the focus.
-    const opened = el('a', `Submission ${shortId}`, 'fingerprint') as HTMLAnchorElement;
+    const opened = el('a', consoleWord('queue.submission', { id: shortId }), 'fingerprint') as HTMLAnchorElement;
     opened.href = href;
     opened.dataset.testid = 'open-submission';
     head!.replaceChildren(opened);
@@ -62,14 +63,13 @@ function fillRow(row: HTMLTableRowElement, item: QueueItem): void {
   setCell(size!, [document.createTextNode(`up to ${sizeText}`)]);
   setCell(status!, [document.createTextNode(item.statusText)]);
   setCell(messages!, [
-    ...(item.sourceReplied ? [el('span', 'source replied', 'marker replied')] : []),
-    ...(item.questionPending ? [el('span', 'question pending', 'marker pending')] : []),
+    ...(item.sourceReplied ? [el('span', consoleWord('queue.sourceReplied'), 'marker replied')] : []),
+    ...(item.questionPending ? [el('span', consoleWord('queue.questionPending'), 'marker pending')] : []),
   ]);
-  setCell(claimed!, [document.createTextNode(item.claimedBy ? (item.claimedByMe ? 'you' : item.claimedBy) : 'nobody')]);
+  setCell(claimed!, [document.createTextNode(item.claimedBy ? (item.claimedByMe ? consoleWord('queue.you') : item.claimedBy) : consoleWord('queue.nobody'))]);
   setCell(waiting!, [document.createTextNode(item.daysWaiting === null ? '—' : String(item.daysWaiting))]);
 }
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** Brings the table and the tab counts in line with `view`, and says in words what changed. */
 export function applyQueueView(view: QueueView): string {
@@ -123,9 +123,9 @@ export function applyQueueView(view: QueueView): string {
     if (value !== undefined && count.textContent !== String(value)) count.textContent = String(value);
   }
   return [
-    added ? plural(added, 'new submission', 'new submissions') : '',
-    changed ? plural(changed, 'submission changed', 'submissions changed') : '',
-    removed ? plural(removed, 'submission left this list', 'submissions left this list') : '',
+    added ? consoleWord('queue.added', { count: added }) : '',
+    changed ? consoleWord('queue.changed', { count: changed }) : '',
+    removed ? consoleWord('queue.removed', { count: removed }) : '',
   ]
     .filter(Boolean)
     .join(', ');
@@ -151,7 +151,7 @@ function initRefresh(): void {
       if (news) updates.textContent = `${news}.`;
     } catch (error) {
       // A missed refresh is retried at the next one; a logged-out tab is sent to the login page by api().
-      if (error instanceof ApiError && error.status !== 401) updates.textContent = `The queue could not be refreshed: ${error.message}`;
+      if (error instanceof ApiError && error.status !== 401) updates.textContent = consoleWord('queue.notRefreshed', { reason: error.message });
     } finally {
       running = false;
       schedule();

@@ -2,9 +2,10 @@
 // ended (idle limit) or the tab holds no keys, a dialog asks for the passphrase (and the passkey,
 // which the browser asks for) right here, and the interrupted request is sent again (issue 28).
 // Typing counts as activity for the idle limit: a cheap keep-alive, at most every few minutes.
-import { describeError } from '../../../common/error-messages.js';
+import { describeError } from '../error-words.js';
 import { api, element, renewSessionWith, say, sodiumReady, unlockMissingKeysWith } from './console.js';
 import { logInWithPassphrase } from './log-in.js';
+import { consoleWord } from './console-words.js';
 
 /** Well under the 30-minute idle limit, and well over the server's one-minute touch interval. */
 export const KEEP_ALIVE_EVERY_MS = 2 * 60_000;
@@ -19,16 +20,16 @@ function unlockDialog(reason: 'expired' | 'no-keys'): HTMLDialogElement {
   dialog.setAttribute('aria-labelledby', 'unlock-heading');
   const heading = document.createElement('h2');
   heading.id = 'unlock-heading';
-  heading.textContent = reason === 'expired' ? 'Your session has ended' : 'Unlock your keys in this tab';
+  heading.textContent = reason === 'expired' ? consoleWord('unlock.sessionEnded') : consoleWord('unlock.unlockHere');
   const explain = document.createElement('p');
   explain.textContent =
-    'Type your passphrase and confirm with your passkey when your browser asks. What you were doing then carries on, and what you typed is kept.';
+    consoleWord('unlock.intro');
   const form = document.createElement('form');
   const field = document.createElement('div');
   field.className = 'field';
   const label = document.createElement('label');
   label.htmlFor = 'unlock-passphrase';
-  label.textContent = `Passphrase for ${document.body.dataset.handle ?? 'your handle'}`;
+  label.textContent = consoleWord('unlock.passphraseFor', { handle: document.body.dataset.handle ?? '' });
   const input = document.createElement('input');
   input.type = 'password';
   input.id = 'unlock-passphrase';
@@ -37,12 +38,12 @@ function unlockDialog(reason: 'expired' | 'no-keys'): HTMLDialogElement {
   field.append(label, input);
   const unlock = document.createElement('button');
   unlock.type = 'submit';
-  unlock.textContent = 'Unlock and continue';
+  unlock.textContent = consoleWord('unlock.unlock');
   const cancel = document.createElement('button');
   cancel.type = 'button';
   cancel.className = 'secondary';
   cancel.id = 'unlock-cancel';
-  cancel.textContent = 'Cancel';
+  cancel.textContent = consoleWord('unlock.cancel');
   const status = document.createElement('p');
   status.id = 'unlock-status';
   status.setAttribute('role', 'status');
@@ -59,27 +60,27 @@ function unlockDialog(reason: 'expired' | 'no-keys'): HTMLDialogElement {
 function unlockHere(reason: 'expired' | 'no-keys'): Promise<void> {
   unlocking ??= new Promise<void>((resolve, reject) => {
     const handle = document.body.dataset.handle;
-    if (!handle) return reject(new Error('Your session has ended: log in again at /mod/login.'));
+    if (!handle) return reject(new Error(consoleWord('unlock.ended')));
     const dialog = unlockDialog(reason);
     const form = dialog.querySelector('form')!;
     const status = element('unlock-status');
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       void (async () => {
-        say(status, 'Deriving your keys; confirm with your passkey when your browser asks…');
+        say(status, consoleWord('login.deriving'));
         try {
           await logInWithPassphrase(await sodiumReady, handle, element<HTMLInputElement>('unlock-passphrase').value);
           dialog.close('unlocked');
           resolve();
         } catch (error) {
-          say(status, describeError(error, 'That did not unlock your keys.'));
+          say(status, describeError(error, consoleWord('unlock.failed')));
         }
       })();
     });
     element('unlock-cancel').addEventListener('click', () => dialog.close());
     dialog.addEventListener('close', () => {
       dialog.remove();
-      if (dialog.returnValue !== 'unlocked') reject(new Error('Not unlocked: nothing was sent. Your draft is kept in this tab; try again, or log in again at /mod/login.'));
+      if (dialog.returnValue !== 'unlocked') reject(new Error(consoleWord('unlock.notUnlocked')));
     });
     dialog.showModal();
   }).finally(() => (unlocking = undefined));

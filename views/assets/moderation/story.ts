@@ -4,11 +4,12 @@ import type { ApprovedPublication, StoryStateView } from '../../../common/modera
 import { api, element, moderatorKeysForTab, say, sodiumReady, unlockIntakeKeys } from './console.js';
 import { DraftKeeper } from './draft-keeper.js';
 import { keepWorkAcrossSessions } from './session-keys.js';
-import { describeError } from '../../../common/error-messages.js';
+import { describeError } from '../error-words.js';
 import { DraftMarks, unresolvedRefusal } from './identifier-marks.js';
 import { renderPublication } from './publication.js';
 import { openWatchList } from './watch-list.js';
 import { startPage } from './page-start.js';
+import { consoleWord } from './console-words.js';
 
 export function initStory(): void {
   const article = document.querySelector<HTMLElement>('article.story');
@@ -36,21 +37,21 @@ export function initStory(): void {
         render(await api<StoryStateView>(`/mod/api/stories/${id}/state`));
         say(status, message);
       })
-      .catch((error: unknown) => say(status, describeError(error, 'That did not work.')));
+      .catch((error: unknown) => say(status, describeError(error, consoleWord('common.failed'))));
 
   const approve = document.getElementById('approve-story');
   if (approve) {
     approve.addEventListener('click', () =>
       act(async () => {
         await api(`/mod/api/stories/${id}/approve`, 'POST', seen ? { seen } : {});
-        return 'Approved: the story waits for the next batch.';
+        return consoleWord('story.approved');
       }),
     );
     element<HTMLFormElement>('return-form').addEventListener('submit', (event) => {
       event.preventDefault();
       act(async () => {
         await api(`/mod/api/stories/${id}/return`, 'POST', { note: element<HTMLTextAreaElement>('return-note').value.trim() });
-        return 'Sent back to its author.';
+        return consoleWord('story.sentBack');
       });
     });
   }
@@ -70,7 +71,7 @@ export function initStory(): void {
     void sodiumReady
       .then(async (sodium) => {
         draft = new DraftKeeper(sodium, await moderatorKeysForTab(sodium), `story:${id}`, revise, marks);
-        if (draft.restore()) say(status, 'Your revision is back as you left it.');
+        if (draft.restore()) say(status, consoleWord('story.revisionBack'));
         draft.watch();
         marks.setWatchList(await openWatchList(sodium, await unlockIntakeKeys(sodium)));
       })
@@ -90,7 +91,7 @@ export function initStory(): void {
           identifierMarks: report,
         });
         draft?.drop();
-        return 'Resubmitted for a second review.';
+        return consoleWord('story.resubmitted');
       });
     });
   }

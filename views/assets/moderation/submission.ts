@@ -16,8 +16,9 @@ import { DraftMarks, renderMarked, unresolvedRefusal } from './identifier-marks.
 import { renderPublication } from './publication.js';
 import { findIdentifiers } from './redaction.js';
 import { openWatchList } from './watch-list.js';
-import { describeError } from '../../../common/error-messages.js';
+import { describeError } from '../error-words.js';
 import { startPage } from './page-start.js';
+import { consoleWord } from './console-words.js';
 
 type SubmissionView = SubmissionForModerator;
 
@@ -33,25 +34,25 @@ function fact(list: HTMLElement, term: string, value: string | undefined) {
 function showAccount(account: Account, watchList: readonly string[]) {
   const facts = element('account-facts');
   facts.replaceChildren();
-  fact(facts, 'Former role', account.role && roles.labelOf(account.role));
-  fact(facts, 'Platforms', account.platforms.map((p) => platforms.labelOf(p)).join(', '));
-  fact(facts, 'Task types', account.taskTypes.map((t) => taskTypes.labelOf(t)).join(', '));
-  fact(facts, 'Pay', account.payBand && payBands.labelOf(account.payBand));
-  fact(facts, 'Hours', account.hoursBand && hoursBands.labelOf(account.hoursBand));
+  fact(facts, consoleWord('submission.formerRole'), account.role && roles.labelOf(account.role));
+  fact(facts, consoleWord('submission.platforms'), account.platforms.map((p) => platforms.labelOf(p)).join(', '));
+  fact(facts, consoleWord('submission.taskTypes'), account.taskTypes.map((t) => taskTypes.labelOf(t)).join(', '));
+  fact(facts, consoleWord('submission.pay'), account.payBand && payBands.labelOf(account.payBand));
+  fact(facts, consoleWord('submission.hours'), account.hoursBand && hoursBands.labelOf(account.hoursBand));
   for (const [condition, answer] of Object.entries(account.conditions)) {
     fact(facts, conditions.labelOf(condition), conditionAnswers.labelOf(answer));
   }
-  if (account.v === 1) fact(facts, 'The newer questions', 'Not asked (a version-1 account)');
-  fact(facts, 'When the work happened', account.halfYear);
+  if (account.v === 1) fact(facts, consoleWord('submission.newerQuestions'), consoleWord('submission.notAskedV1'));
+  fact(facts, consoleWord('submission.whenWork'), account.halfYear);
   for (const question of factQuestions) {
     const answer = account.facts?.[question.key];
     fact(facts, question.label, answer && question.answers.labelOf(answer));
   }
-  fact(facts, 'Consent', consents.labelOf(account.consent));
+  fact(facts, consoleWord('submission.consent'), consents.labelOf(account.consent));
   // The helper's marks, visible in the account as in the draft.
   renderMarked(element('narrative'), account.narrative, findIdentifiers(account.narrative, watchList));
   if (account.quotable) renderMarked(element('quotable'), account.quotable, findIdentifiers(account.quotable, watchList));
-  else element('quotable').textContent = '(none)';
+  else element('quotable').textContent = consoleWord('submission.none');
 }
 
 function prefillFacets(account: Account) {
@@ -67,7 +68,7 @@ function prefillFacets(account: Account) {
   const factsFieldset = element<HTMLFieldSetElement>('facet-facts');
   factsFieldset.disabled = account.v === 1;
   element('facet-version-note').textContent =
-    account.v === 1 ? 'A version-1 account: these questions were never asked, and count as “not asked”.' : 'Correct any answer that does not match the narrative.';
+    account.v === 1 ? consoleWord('submission.v1Note') : consoleWord('submission.correctAnswers');
   element<HTMLInputElement>('facet-halfYear').value = account.halfYear ?? '';
   for (const select of document.querySelectorAll<HTMLSelectElement>('select[data-fact]')) {
     select.value = account.facts?.[select.dataset.fact as keyof NonNullable<Account['facts']>] ?? '';
@@ -130,7 +131,7 @@ function showMessages(sodium: SodiumSumo, submission: SubmissionView, ring: Inta
     const who = document.createElement('strong');
     const text = document.createElement('span');
     if (message.direction === 'from_source') {
-      who.textContent = `${message.sentOn}, the source answered: `;
+      who.textContent = consoleWord('submission.sourceAnswered', { day: message.sentOn });
       const opened = openMessageWithAnyKey(s, fromBase64(s, message.ciphertext), ring.keys.values());
       text.textContent = opened.body;
       if (opened.attachments) {
@@ -140,18 +141,18 @@ function showMessages(sodium: SodiumSumo, submission: SubmissionView, ring: Inta
         return item;
       }
     } else if (message.intakeCiphertext) {
-      who.textContent = `${message.sentOn}, the team asked: `;
+      who.textContent = consoleWord('submission.teamAsked', { day: message.sentOn });
       text.textContent = open(message.intakeCiphertext);
     } else {
-      who.textContent = `${message.sentOn}, the team asked a question `;
-      text.textContent = '(sent before questions were kept for the team: sealed to the source’s key only)';
+      who.textContent = consoleWord('submission.teamAskedOld', { day: message.sentOn });
+      text.textContent = consoleWord('submission.sealedToSourceOnly');
     }
     item.append(who, text);
     return item;
   });
   if (items.length === 0) {
     const none = document.createElement('li');
-    none.textContent = 'No messages yet.';
+    none.textContent = consoleWord('submission.noMessages');
     items.push(none);
   }
   element('messages').replaceChildren(...items);
@@ -179,11 +180,11 @@ export function initSubmission(): void {
       submission = await api<SubmissionView>(`/mod/api/submissions/${id}`);
       element('received-on').textContent = submission.receivedOn;
       if (!submission.envelope) {
-        say(status, 'This submission’s ciphertext has been deleted (retention or withdrawal).');
+        say(status, consoleWord('submission.ciphertextDeleted'));
         return;
       }
       const intakeKey: BoxKeyPair | undefined = ring.keys.get(submission.intakeKeyId);
-      if (!intakeKey) throw new Error('You do not hold the intake key this submission was sealed to; ask an administrator for a grant.');
+      if (!intakeKey) throw new Error(consoleWord('submission.noIntakeKey'));
       const started = performance.now();
       // Checked as the form checks it: version 1 or 2, every facet in its vocabulary.
       const opened = openAccount(asSodium(sodium), fromBase64(asSodium(sodium), submission.envelope), intakeKey);
@@ -201,7 +202,7 @@ export function initSubmission(): void {
       element('account-view').hidden = false;
       element('review-bar').hidden = false;
     } catch (error) {
-      say(status, describeError(error, 'Could not open this submission.'));
+      say(status, describeError(error, consoleWord('submission.cannotOpen')));
       return;
     }
 
@@ -225,7 +226,7 @@ export function initSubmission(): void {
         });
         renderPublication(element('publication-attribution'), element('publication-tags'), preview);
       } catch (error) {
-        say(element('publication-attribution'), describeError(error, 'Could not compute how it would be published.'));
+        say(element('publication-attribution'), describeError(error, consoleWord('submission.cannotCompute')));
       }
     };
 
@@ -242,15 +243,15 @@ export function initSubmission(): void {
       const mine = view.claim !== null && view.claim.id === root.dataset.moderatorId;
       const open = isUndecided(view.status);
       element('claim-text').textContent = !open
-        ? 'decided'
+        ? consoleWord('submission.decided')
         : view.claim === null
-          ? 'nobody has started reviewing it'
+          ? consoleWord('submission.nobodyReviewing')
           : mine
-            ? 'you are reviewing it'
-            : `${view.claim.handle} is reviewing it`;
+            ? consoleWord('submission.youReviewing')
+            : consoleWord('submission.handleReviewing', { handle: view.claim.handle });
       element('start-review').hidden = !open || view.claim !== null;
       element('take-over').hidden = !open || view.claim === null || mine;
-      if (view.claim && !mine) element('take-over').textContent = `Take over from ${view.claim.handle}`;
+      if (view.claim && !mine) element('take-over').textContent = consoleWord('submission.takeOverFrom', { handle: view.claim.handle });
       element('release-claim').hidden = !open || !mine;
       element('decisions').hidden = !open || !mine;
       showMessages(sodium, view, ring);
@@ -260,7 +261,7 @@ export function initSubmission(): void {
         // What the moderator typed before a reload or a new login comes back as they left it.
         if (draft.restore()) {
           attributionChosen = true;
-          say(decisionStatus, 'Your draft is back as you left it.');
+          say(decisionStatus, consoleWord('submission.draftBack'));
         }
         draft.watch();
         toggleStoryFields();
@@ -280,7 +281,7 @@ export function initSubmission(): void {
             render(result);
           }
         },
-        (error: unknown) => say(decisionStatus, describeError(error, 'That did not work.')),
+        (error: unknown) => say(decisionStatus, describeError(error, consoleWord('common.failed'))),
       );
     };
     const refreshed = () => api<SubmissionView>(`/mod/api/submissions/${id}`);
@@ -351,15 +352,15 @@ export function initSubmission(): void {
         ...(signedEmail ? { signedEmail } : {}),
         ...(withdrawalTag ? { withdrawalTag } : {}),
       });
-      return story ? 'Accepted; the story draft now waits for a second moderator.' : 'Accepted for statistics.';
+      return story ? consoleWord('submission.acceptedStory') : consoleWord('submission.acceptedStatistics');
     });
     decide('question-form', async () => {
       const question = element<HTMLTextAreaElement>('question-text').value.trim();
-      if (!question) throw new Error('Write the question first.');
+      if (!question) throw new Error(consoleWord('submission.writeQuestion'));
       const team = ring.currentId ? ring.keys.get(ring.currentId) : undefined;
-      if (!team) throw new Error('You hold no current intake key to keep a copy for the team; ask an administrator for a grant.');
+      if (!team) throw new Error(consoleWord('submission.noTeamKey'));
       // A withdrawn submission keeps no reply key (and takes no question).
-      if (!submission.replyPublicKey) throw new Error('The source withdrew this account; nothing can be sent to them.');
+      if (!submission.replyPublicKey) throw new Error(consoleWord('submission.sourceWithdrew'));
       const s = asSodium(sodium);
       const seal = (publicKey: Uint8Array) => toBase64(s, sealMessage(s, question, publicKey));
       await api(`/mod/api/submissions/${id}/question`, 'POST', {
@@ -367,13 +368,13 @@ export function initSubmission(): void {
         intakeCiphertext: seal(team.publicKey),
       });
       element<HTMLTextAreaElement>('question-text').value = '';
-      return 'Question sealed and sent; the source sees it on the status page, and the team can re-read it in the timeline.';
+      return consoleWord('submission.questionSent');
     });
     decide('reject-form', async () => {
       const reason = element<HTMLTextAreaElement>('reject-reason').value.trim();
-      if (!reason) throw new Error('Give a reason; it is kept in the audit log only.');
+      if (!reason) throw new Error(consoleWord('submission.giveReason'));
       await api(`/mod/api/submissions/${id}/reject`, 'POST', { reason });
-      return 'Rejected.';
+      return consoleWord('submission.rejected');
     });
   })();
 }

@@ -9,14 +9,15 @@ import { api, asSodium, element, moderatorKeysForTab, say, sodiumReady, unlockIn
 import type { IntakeKeyRotationView, InvitationView, ProposalView, TeamChangeOutcomeView, TeamMember, TeamView } from '../../../common/moderation/team-view.js';
 import { freshAssertion } from './webauthn.js';
 import { openWatchList, sealWatchList } from './watch-list.js';
-import { describeError } from '../../../common/error-messages.js';
+import { describeError } from '../error-words.js';
 import { startPage } from './page-start.js';
+import { consoleWord } from './console-words.js';
 
 type Member = TeamMember;
 
 /** A team change another administrator must approve first (issue 26): the server answers 202 with the proposal. */
 const isProposal = (answer: object): answer is ProposalView => 'proposal' in answer;
-const PROPOSED = 'Proposed: another administrator must approve it (with their passkey) before it takes effect. They see it under "Waiting for a second administrator".';
+const proposed = (): string => consoleWord('team.proposed');
 
 function publicKeysOf(sodium: SodiumSumo, member: Pick<Member, 'boxPublicKey' | 'signPublicKey'>): ModeratorPublicKeys | null {
   if (!member.boxPublicKey || !member.signPublicKey) return null;
@@ -39,7 +40,7 @@ async function loadTeam(sodium: SodiumSumo, selfId: string): Promise<{ members: 
 export function initTeam(): void {
   const status = element('team-status');
   const selfId = element('team-page').dataset.selfId ?? '';
-  const fail = (error: unknown) => say(status, describeError(error, 'That did not work.'));
+  const fail = (error: unknown) => say(status, describeError(error, consoleWord('common.failed')));
 
   element<HTMLFormElement>('invite-form').addEventListener('submit', (event) => {
     event.preventDefault();
@@ -49,9 +50,9 @@ export function initTeam(): void {
           handle: element<HTMLInputElement>('invite-handle').value.trim(),
           role: element<HTMLSelectElement>('invite-role').value,
         });
-        say(element('invite-result'), isProposal(answer) ? PROPOSED : `Send this one-time link (valid 48 hours) by a private channel: ${answer.url}`);
+        say(element('invite-result'), isProposal(answer) ? proposed() : consoleWord('team.sendLink', { url: answer.url }));
       } catch (error) {
-        say(element('invite-result'), describeError(error, 'Invitation failed.'));
+        say(element('invite-result'), describeError(error, consoleWord('team.invitationFailed')));
       }
     })();
   });
@@ -74,7 +75,7 @@ export function initTeam(): void {
       // Computed here from the keys the browser will sign and seal to, not taken from the server's page.
       element('grant-fingerprint').textContent = moderatorKeyFingerprint(asSodium(sodium), keys);
       element('grant-handle').textContent = button.dataset.handle!;
-      confirm.textContent = grant ? 'Seal the intake keys to them' : 'Record that I verified them';
+      confirm.textContent = grant ? consoleWord('team.sealTo') : consoleWord('team.recordVerified');
       confirmed.checked = false;
       confirm.disabled = true;
       panel.hidden = false;
@@ -100,7 +101,7 @@ export function initTeam(): void {
           }));
           const answer = await api<object>(`/mod/api/team/${pending.id}/grants`, 'POST', { grants, assertion: grants.length > 0 ? await freshAssertion() : undefined });
           if (isProposal(answer)) {
-            say(status, PROPOSED);
+            say(status, proposed());
             panel.hidden = true;
             return;
           }
@@ -122,12 +123,12 @@ export function initTeam(): void {
         const cell = document.querySelector<HTMLElement>(`tr[data-member-id="${CSS.escape(member.id)}"] .verification`);
         if (!cell || !member.boxPublicKey) continue;
         const by = trusted.get(member.id);
-        cell.textContent = by === 'self' ? 'you' : by ? `verified by ${handles.get(by) ?? 'an administrator'}` : 'not verified';
+        cell.textContent = by === 'self' ? consoleWord('team.you') : by ? consoleWord('team.verifiedBy', { handle: handles.get(by) ?? consoleWord('team.anAdministrator') }) : consoleWord('team.notVerified');
         if (by || member.status !== 'active') continue;
         const button = document.createElement('button');
         button.type = 'button';
         button.className = 'secondary verify-button';
-        button.textContent = `Verify ${member.handle}`;
+        button.textContent = consoleWord('team.verify', { handle: member.handle });
         Object.assign(button.dataset, { memberId: member.id, handle: member.handle, boxPublicKey: member.boxPublicKey, signPublicKey: member.signPublicKey ?? '' });
         button.addEventListener('click', () => openPanel(button, !member.holdsCurrentKey));
         cell.append(' ', button);
@@ -139,21 +140,21 @@ export function initTeam(): void {
 
   for (const button of document.querySelectorAll<HTMLButtonElement>('.disable-button')) {
     button.addEventListener('click', () => {
-      if (!confirm_(`Disable ${button.dataset.handle}? Their sessions end now and their keys are deleted.`)) return;
-      void api<object>(`/mod/api/team/${button.dataset.memberId}/disable`, 'POST').then((answer) => (isProposal(answer) ? say(status, PROPOSED) : location.reload()), fail);
+      if (!confirm_(consoleWord('team.confirmDisable', { handle: button.dataset.handle ?? '' }))) return;
+      void api<object>(`/mod/api/team/${button.dataset.memberId}/disable`, 'POST').then((answer) => (isProposal(answer) ? say(status, proposed()) : location.reload()), fail);
     });
   }
 
   for (const button of document.querySelectorAll<HTMLButtonElement>('.reenrol-button')) {
     button.addEventListener('click', () => {
-      if (!confirm_(`Re-enrol ${button.dataset.handle}? Their keys, passkeys and grants are deleted now; they enrol again from a new link.`)) return;
+      if (!confirm_(consoleWord('team.confirmReenrol', { handle: button.dataset.handle ?? '' }))) return;
       void api<InvitationView | ProposalView>(`/mod/api/team/${button.dataset.memberId}/reenrol`, 'POST').then(
         (answer) =>
           say(
             status,
             isProposal(answer)
-              ? PROPOSED
-              : `Send ${button.dataset.handle} this one-time link (valid 48 hours) by a private channel: ${answer.url} — then compare their new fingerprint and grant the key again.`,
+              ? proposed()
+              : consoleWord('team.sendReenrolLink', { handle: button.dataset.handle ?? '', url: answer.url }),
           ),
         fail,
       );
@@ -161,14 +162,14 @@ export function initTeam(): void {
   }
 
   element('rotate-key').addEventListener('click', () => {
-    if (!confirm_('Make a new intake key and seal it to every moderator whose key is verified?')) return;
+    if (!confirm_(consoleWord('team.confirmRotate'))) return;
     void (async () => {
       try {
         const sodium = await sodiumReady;
         const ring = await unlockIntakeKeys(sodium);
         const terms = await openWatchList(sodium, ring);
         const { members, trusted } = await loadTeam(sodium, selfId);
-        if (trusted.get(selfId) !== 'self') throw new Error('The server lists keys for you that are not yours: do not continue, and tell the other administrators.');
+        if (trusted.get(selfId) !== 'self') throw new Error(consoleWord('team.notYours'));
         const active = members.filter((m) => m.status === 'active' && m.boxPublicKey);
         // Pinning: only keys this browser trusts receive the new key; the others are named instead.
         const sealTo = active.filter((m) => trusted.has(m.id));
@@ -184,12 +185,12 @@ export function initTeam(): void {
           ...(terms.length ? { watchList: sealWatchList(sodium, terms, fresh.publicKey) } : {}),
         });
         sodium.memzero(fresh.privateKey);
-        if (isProposal(answer)) return say(status, PROPOSED);
+        if (isProposal(answer)) return say(status, proposed());
         const { fingerprint } = answer;
         const left = unverified.length
-          ? ` Not sealed to ${unverified.join(', ')}: no administrator you trust has verified their keys. Compare their fingerprints and grant them below.`
+          ? ` ${consoleWord('team.notSealedTo', { handles: unverified.join(', ') })}`
           : '';
-        say(status, `New intake key in use; fingerprint ${fingerprint}. Sealed to ${sealTo.map((m) => m.handle).join(', ')}.${left}`);
+        say(status, `${consoleWord('team.rotated', { fingerprint, handles: sealTo.map((m) => m.handle).join(', ') })}${left}`);
       } catch (error) {
         fail(error);
       }
@@ -202,7 +203,7 @@ export function initTeam(): void {
       void (async () => {
         try {
           const outcome = await api<TeamChangeOutcomeView>(`/mod/api/team-changes/${button.dataset.changeId}/approve`, 'POST', { assertion: await freshAssertion() });
-          if (outcome.url) return say(status, `Approved. Send this one-time link (valid 48 hours) by a private channel: ${outcome.url}`);
+          if (outcome.url) return say(status, consoleWord('team.approvedSendLink', { url: outcome.url }));
           location.reload();
         } catch (error) {
           fail(error);
@@ -216,10 +217,10 @@ export function initTeam(): void {
   }
   for (const button of document.querySelectorAll<HTMLButtonElement>('.role-button')) {
     button.addEventListener('click', () => {
-      if (!confirm_(`${button.textContent ?? 'Change the role'}? You confirm with your passkey.`)) return;
+      if (!confirm_(consoleWord('team.confirmRole', { change: button.textContent ?? '' }))) return;
       void freshAssertion()
         .then((assertion) => api<object>(`/mod/api/team/${button.dataset.memberId}/role`, 'POST', { role: button.dataset.role, assertion }))
-        .then((answer) => (isProposal(answer) ? say(status, PROPOSED) : location.reload()), fail);
+        .then((answer) => (isProposal(answer) ? say(status, proposed()) : location.reload()), fail);
     });
   }
   for (const button of document.querySelectorAll<HTMLButtonElement>('.confirm-invitation')) {
@@ -249,10 +250,10 @@ export function initTeam(): void {
         const sodium = await sodiumReady;
         const ring = await unlockIntakeKeys(sodium);
         const current = ring.currentId && ring.keys.get(ring.currentId);
-        if (!ring.currentId || !current) throw new Error('You do not hold the current intake key.');
+        if (!ring.currentId || !current) throw new Error(consoleWord('team.noCurrentKey'));
         const terms = watchList.value.split('\n').map((t) => t.trim()).filter(Boolean);
         await api('/mod/api/watch-list', 'PUT', { intakeKeyId: ring.currentId, ciphertext: sealWatchList(sodium, terms, current.publicKey) });
-        say(status, `Watch list saved (${terms.length} terms), sealed to the intake key.`);
+        say(status, consoleWord('team.watchSaved', { count: terms.length }));
       } catch (error) {
         fail(error);
       }

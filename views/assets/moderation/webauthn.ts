@@ -13,6 +13,7 @@ import type { SodiumSumo } from '../../../common/protocol/sodium-sumo.js';
 import { fromBase64, toBase64 } from '../../../common/protocol/encoding.js';
 import { passkeyWrappingKey, PRF_OUTPUT_BYTES, wrapSeed } from '../../../common/protocol/passkey-prf.js';
 import { api, asSodium } from './console.js';
+import { consoleWord } from './console-words.js';
 
 interface PrfResults {
   prf?: { enabled?: boolean; results?: { first?: BufferSource } };
@@ -68,7 +69,7 @@ export async function createPasskey(sodium: SodiumSumo, { options, prfSalt }: Pa
 /** The registration as sent: with a PRF output and keys bound to passkeys, the seed wrapped for this passkey. */
 export function registrationBody(sodium: SodiumSumo, passkey: NewPasskey, binding: { argon: Uint8Array; seed: Uint8Array } | undefined): PasskeyRegistration {
   if (!binding) return { response: passkey.response };
-  if (!passkey.prfOutput) throw new Error('This authenticator offers no PRF, which your keys need: use another passkey (a recent security key or phone).');
+  if (!passkey.prfOutput) throw new Error(consoleWord('passkeys.noPrf'));
   const wrapped = wrapSeed(binding.seed, passkeyWrappingKey(sodium, binding.argon, passkey.prfOutput));
   return { response: passkey.response, wrappedSeed: toBase64(asSodium(sodium), wrapped) };
 }

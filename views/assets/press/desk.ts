@@ -2,7 +2,7 @@
 // with the journalist's own box key, which exists only in this tab (sealed to it in the source's
 // browser; the server holds only ciphertext). DOM by textContent only (Trusted Types).
 import type { JournalistQuestionView } from '../../../common/press/schemas.js';
-import { describeError } from '../../../common/error-messages.js';
+import { describeError } from '../error-words.js';
 import { fromBase64 } from '../../../common/protocol/encoding.js';
 import { openPrivateAnswer } from '../../../common/protocol/press-answer.js';
 import { api, asSodium, element, say, sodiumReady, storedModeratorKeys } from '../moderation/console.js';

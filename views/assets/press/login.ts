@@ -1,6 +1,6 @@
 // The press desk's login (issue 32): the moderators' login steps (challenge, passkey, Argon2id,
 // signature) at /press/api; the journalist's key pairs are kept for this tab like a moderator's.
-import { describeError } from '../../../common/error-messages.js';
+import { describeError } from '../error-words.js';
 import { element, say, sodiumReady } from '../moderation/console.js';
 import { logInWithPassphrase } from '../moderation/log-in.js';
 import { startPage } from '../moderation/page-start.js';

@@ -2,7 +2,7 @@
 // publication with the intake key in this browser, de-identify it and send it for a second
 // moderator's approval. Administrators invite journalists. Private answers never reach this page.
 import type { ModeratorQuestionView } from '../../../common/press/schemas.js';
-import { describeError } from '../../../common/error-messages.js';
+import { describeError } from '../error-words.js';
 import { fromBase64 } from '../../../common/protocol/encoding.js';
 import { openMessageWithAnyKey } from '../../../common/protocol/envelope.js';
 import { api, asSodium, element, say, sodiumReady, unlockIntakeKeys } from '../moderation/console.js';
