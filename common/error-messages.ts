@@ -73,8 +73,8 @@ const DETAILED: { [C in keyof ErrorDetailsByCode]: (details: ErrorDetailsByCode[
       ? { key: 'bad_manifest.all', values: { problem: { key: `bad_manifest.problems.${problem}` } } }
       : { key: 'bad_manifest.one', values: { attachment, problem: { key: `bad_manifest.problems.${problem}` } } },
   receipt_word_count: ({ expected, actual }) => ({ key: 'receipt_word_count', values: { expected, actual } }),
-  // Not 'account_choose_one': a key ending in _one reads as a plural form to i18next and to translators' tools.
-  account_choose_one: ({ field }) => ({ key: 'account_choose_single', values: { field } }),
+  // Nested: a key ending in _one reads as a plural form to i18next and to translators' tools.
+  account_choose_one: ({ field }) => ({ key: 'account_choose_one.field', values: { field } }),
   account_unknown_value: ({ field, value, allowed }) => ({ key: 'account_unknown_value', values: { field, value: value.slice(0, 40), allowed: list(allowed) } }),
   account_listed_twice: ({ field }) => (LISTED_ITEMS.has(field) ? { key: `account_listed_twice.${field}` } : { key: 'account_listed_twice.field', values: { field } }),
   narrative_required: () => ({ key: 'narrative_required' }),

@@ -54,9 +54,9 @@ export async function saveConsoleLanguage(db: Kysely<Database>, moderatorId: str
 /** The console's own vocabularies, whose labels the console shows in its language. */
 export type ConsoleVocabulary = 'submissionStatusLabels' | 'storyStatusLabels' | 'claimFilters' | 'emptyQueuePhrases' | AuditVocabulary;
 
-/** A console vocabulary term's label in `language` (moderation:vocabulary.<name>.<key>). */
+/** A console vocabulary term's label in `language`: the one vocabulary catalogue (vocabulary:<name>.<key>), as everywhere else. */
 export const consoleLabel = (language: Language, vocabulary: ConsoleVocabulary, key: string): string =>
-  translate(language, `moderation:vocabulary.${vocabulary}.${key}`);
+  translate(language, `vocabulary:${vocabulary}.${key}`);
 
 /** The console scripts' words (moderation:script.*) in one language, as a page carries them in #console-words. */
 export const consoleScriptWords = (language: Language): string => pageWordsJson(language, 'moderation', 'script', (key) => key.startsWith('script.'));

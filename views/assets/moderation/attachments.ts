@@ -26,7 +26,7 @@ async function openFile(sodium: Sodium, url: string, entry: AttachmentManifestEn
 
 function whatFile(entry: AttachmentManifestEntry): string {
   if (entry.kind === 'pdf-pages') return consoleWord('files.pdf', { count: entry.pages ?? 0 });
-  return consoleWord(entry.kind === 'message/rfc822' ? 'files.savedEmail' : 'files.picture');
+  return entry.kind === 'message/rfc822' ? consoleWord('files.savedEmail') : consoleWord('files.picture');
 }
 
 /** Opens each listed file into `list`, one item per file; `urlOf` names where its sealed bytes are. */
