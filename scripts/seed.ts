@@ -59,6 +59,9 @@ export const DEMO_MODERATORS = [
 export const DEMO_MARK = 'Demo account — fictional';
 export const DEMO_TITLE_PREFIX = 'Demo: ';
 export const MAX_ACCOUNTS = 10_000_000;
+/** The size of `npm run demo`'s data set (scripts/demo.ts), which the scorecard test reads too. */
+export const DEMO_ACCOUNTS = 300;
+export const DEMO_STORIES = 12;
 const CHUNK_ROWS = 4_000; // 15 columns × 4,000 rows = 60,000 parameters, under Postgres's 65,535
 const INSERTS_IN_FLIGHT = 4; // Postgres takes them on separate pool connections; PGlite queues them
 const ACCEPTED_WITHIN_DAYS = 60;

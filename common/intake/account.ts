@@ -29,6 +29,14 @@ export const ACCOUNT_VERSION = 2;
 /** A half-year such as 2026-H1: the only time an account carries, never a date (DESIGN §5). */
 export type HalfYear = `${number}-H${1 | 2}`;
 
+export type FormVersion = 1 | 2 | 3;
+
+/**
+ * The half-year each version of the form was first offered: a question first asked by version n
+ * reads "not asked before" this half-year for accounts given on an older form (issue 32).
+ */
+export const FORM_VERSION_FIRST_ASKED: Record<FormVersion, HalfYear> = { 1: '2024-H1', 2: '2026-H1', 3: '2026-H2' };
+
 export interface Account {
   v: 1 | 2;
   role?: Role;

@@ -1,20 +1,20 @@
 // The Atom feed (RFC 4287) of published stories; every text is escaped, content is plain text.
-import type { PlatformScorecard, PublicStory } from './schemas.js';
+import type { PublicStory, ScorecardResponse } from './schemas.js';
 import { escapeXml } from './xml.js';
 import { notAfterToday, todayUtc } from '../db/day.js';
 import type { Day } from '../db/schema.js';
 
-/** A release's entry: its platform scorecards, one plain-text line per sentence (DESIGN §8 /platforms). */
+/** A release's entry: its scorecard, one plain-text line per cell, each naming its platform and question (DESIGN §8 /platforms). */
 export interface ReleaseEntry {
   sequence: number;
   releasedOn: string;
   figuresUpdatedOn: string;
-  scorecards: PlatformScorecard[];
+  scorecard: Pick<ScorecardResponse, 'platforms' | 'questions'>;
 }
 
 function releaseEntry(origin: string, release: ReleaseEntry, dated: (day: Day) => Day): string {
   const url = `${escapeXml(origin)}/releases/${release.sequence}`;
-  const lines = release.scorecards.flatMap((card) => card.principles.flatMap((p) => p.statements.map((s) => `${card.label} — ${p.label}: ${s.text}`)));
+  const lines = release.scorecard.questions.flatMap((q) => q.cells.map((cell) => `${q.principleLabel} — ${cell.text}`));
   return [
     '<entry>',
     `<id>${url}/platforms</id>`,
@@ -24,7 +24,7 @@ function releaseEntry(origin: string, release: ReleaseEntry, dated: (day: Day) =
     `<updated>${dated(release.releasedOn)}T00:00:00Z</updated>`,
     `<published>${dated(release.releasedOn)}T00:00:00Z</published>`,
     '<author><name>Offscript</name></author>',
-    `<summary type="text">Scorecards of ${release.scorecards.length} platforms; figures last updated ${release.figuresUpdatedOn}, every count approximate.</summary>`,
+    `<summary type="text">Scorecard of ${release.scorecard.platforms.length} platforms; figures last updated ${release.figuresUpdatedOn}, every count approximate.</summary>`,
     `<content type="text">${escapeXml(lines.join('\n'))}</content>`,
     '</entry>',
   ].join('');

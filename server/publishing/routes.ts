@@ -8,7 +8,7 @@ import type { Database } from '../db/schema.js';
 import { currentIntakeKey } from '../intake/service.js';
 import { conditions, platforms, roles, taskTypes } from '../../common/vocabulary.js';
 import { atomFeed, type ReleaseEntry } from './atom.js';
-import { platformScorecards } from './platforms.js';
+import { scorecard as scorecardOf } from './platforms.js';
 import { PublicResponseCache } from './cache.js';
 import { latestStatistics, lifetimeBudget, privacyLedger, STATISTICS_CONFIDENCE } from './release.js';
 import {
@@ -37,9 +37,9 @@ export interface PublishingRoutesOptions {
 /** The latest release's scorecards as a feed entry, when it has any. */
 async function scorecardReleaseEntries(db: Kysely<Database>): Promise<ReleaseEntry[]> {
   const latest = await latestStatistics(db);
-  const scorecards = platformScorecards(latest?.statistics ?? null);
-  if (!latest?.statistics || scorecards.length === 0) return [];
-  return [{ sequence: latest.sequence, releasedOn: latest.releasedOn, figuresUpdatedOn: latest.statistics.figuresUpdatedOn, scorecards }];
+  const scorecard = scorecardOf(latest?.statistics ?? null);
+  if (!latest?.statistics || scorecard.platforms.length === 0) return [];
+  return [{ sequence: latest.sequence, releasedOn: latest.releasedOn, figuresUpdatedOn: latest.statistics.figuresUpdatedOn, scorecard }];
 }
 
 export async function publishingRoutes(untyped: FastifyInstance, { db, config }: PublishingRoutesOptions): Promise<void> {

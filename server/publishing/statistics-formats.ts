@@ -51,7 +51,7 @@ export function tidyCsv(latest: LatestStatistics | undefined, tables: readonly P
     statistics && latest
       ? `# Offscript statistics: figures last updated ${statistics.figuresUpdatedOn}; batch ${latest.sequence}, released ${latest.releasedOn}`
       : '# Offscript statistics: no figures have been published yet',
-    `# K_MIN ${k}: fewer_than_k = fewer than ${k} after noise; withheld = hidden so that a small count cannot be worked out, any number`,
+    `# Minimum cell size K = ${k}: fewer_than_k = fewer than ${k} after noise; withheld = hidden so that a small count cannot be worked out, any number`,
     statistics?.release
       ? `# Counts are approximate: continual release, refresh ${statistics.release.refresh}, each count the sum of ${statistics.release.nodesPerCount} stored noise values (epsilon ${statistics.release.budget.epsilonPerNode} each); margin = ± at ${Math.round(statistics.release.confidence * 100)} % confidence; lifetime budget epsilon ${statistics.release.budget.lifetime} per account over ${statistics.release.budget.horizonRefreshes} refreshes`
       : `# Counts are approximate: each carries random noise (epsilon ${statistics?.epsilon.perCount ?? 'n/a'} per count); totals are sums of the noisy cells`,

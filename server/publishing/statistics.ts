@@ -63,17 +63,34 @@ export interface NoiseShape {
 export function noiseShape(release: ContinualRelease | undefined): NoiseShape {
   if (!release) return { totalError: () => undefined };
   const { epsilonPerNode: e, nodesPerCount: k, confidence } = release;
-  const alpha = Math.exp(-e.numerator / e.denominator);
-  const nodeVariance = (2 * alpha) / (1 - alpha) ** 2;
-  const sd = (cells: number) => Math.sqrt(cells * k * nodeVariance);
+  const sd = noiseDeviation(e.numerator / e.denominator, k);
   // A total sums many counts' noise: Cantelli's one-sided bound, P(Z ≥ a) ≤ σ²/(σ² + a²), holds for any law.
   const cantelli = (cells: number) => Math.ceil(sd(cells) * Math.sqrt(confidence / (1 - confidence)));
   return {
     afterNoise: { cellMargin: thresholdMargin(e, k, confidence), totalMargin: cantelli },
     cellError: errorMargin(e, k, confidence),
-    // Chebyshev for the two-sided margin of a total: P(|Z| ≥ a) ≤ σ²/a².
-    totalError: (cells: number) => Math.ceil(sd(cells) / Math.sqrt(1 - confidence)),
+    totalError: (cells: number) => chebyshevMargin(sd(cells), confidence),
   };
+}
+
+/** The standard deviation of the noise of a sum of `cells` counts, each `nodesPerCount` node draws at ε per node. */
+const noiseDeviation = (epsilonPerNode: number, nodesPerCount: number) => (cells: number) => {
+  const alpha = Math.exp(-epsilonPerNode);
+  return Math.sqrt((cells * nodesPerCount * 2 * alpha) / (1 - alpha) ** 2);
+};
+
+// Chebyshev for the two-sided margin of a total: P(|Z| ≥ a) ≤ σ²/a².
+const chebyshevMargin = (sd: number, confidence: number) => Math.ceil(sd / Math.sqrt(1 - confidence));
+
+/**
+ * The margin of error of a sum (or difference) of `cells` published cells, read from a published
+ * refresh: one cell's own margin, or the bound the tables' totals carry; none before continual release.
+ */
+export function publishedSumMargin(statistics: PublishedStatistics, cells: number): number | undefined {
+  const release = statistics.release;
+  if (!release) return undefined;
+  if (cells <= 1) return release.margin;
+  return chebyshevMargin(noiseDeviation(release.budget.epsilonPerNode, release.nodesPerCount)(cells), release.confidence);
 }
 
 /** Draws one table's counts with their noise, each count named `id/row/column`. */
@@ -84,6 +101,9 @@ interface Drawing {
   shape: NoiseShape;
   noisyGrid: NoisyGrid;
 }
+
+/** A fact table with the question as the form asked it. */
+const asked = (fact: (typeof FACT_TABLES)[number]['fact'], table: PublishedTableView): PublishedTableView => ({ ...table, question: askedAs(fact) });
 
 function withMargin(figure: Figure, margin: number | undefined): Figure {
   return figure.status === 'shown' && margin !== undefined ? { ...figure, margin } : figure;
@@ -110,6 +130,14 @@ export const FACT_TABLES = [
   { fact: 'deactivation', id: 'deactivation', title: 'Deactivation, and whether an appeal was possible', answers: deactivationOutcomes.terms, byHalfYear: true },
   { fact: 'monitoring', id: 'monitoring', title: 'Monitoring software', answers: question('monitoring').answers.terms, byHalfYear: true },
 ] as const;
+
+/** The question(s) as the form asked them, for each fact table: the form's own labels (issue 32). */
+export function askedAs(fact: (typeof FACT_TABLES)[number]['fact']): string {
+  const label = (key: string) => question(key).label;
+  if (fact === 'payAgainstAdvertised') return `${label('advertisedPayBand')}; Pay per hour`;
+  if (fact === 'deactivation') return `${label('deactivated')}; ${label('appealPossible')}`;
+  return label(fact);
+}
 
 /** Every table a refresh publishes, in order: the names `table=` accepts. */
 export const STATISTICS_TABLE_IDS: readonly string[] = [
@@ -357,7 +385,7 @@ function version2Tables(t: AccountTallies, d: Drawing, today: Day): PublishedTab
       for (const answer of f.answers) tally.set(tallyKey(platform, answer.key), t.platformFacts.get(tallyKey(`${platform}:${f.fact}`, answer.key)) ?? 0);
       tally.set(tallyKey(platform, NOT_ASKED.key), t.platformVersions.get(tallyKey(platform, '1')) ?? 0);
     }
-    return tableView(
+    return asked(f.fact, tableView(
       `platform_by_${f.id}`,
       `${f.title}, by platform`,
       `${f.title}, by platform. “Not asked”: accounts from before the question existed. Accounts that skipped the question are not counted. An account naming two platforms counts once for each.`,
@@ -368,7 +396,7 @@ function version2Tables(t: AccountTallies, d: Drawing, today: Day): PublishedTab
       d.noisyGrid(`platform_by_${f.id}`, platforms.terms, columns, grid(platforms.terms, columns, tally)),
       d.kMin,
       d.shape,
-    );
+    ));
   });
   const halfYears: Term[] = halfYearsUpTo(new Date(`${today}T00:00:00Z`)).map((h) => ({ key: h, label: h.replace('-H1', ', first half').replace('-H2', ', second half') }));
   const halfYearTables = FACT_TABLES.filter((f) => f.byHalfYear).map((f) => {
@@ -376,7 +404,7 @@ function version2Tables(t: AccountTallies, d: Drawing, today: Day): PublishedTab
     for (const halfYear of halfYears) {
       for (const answer of f.answers) tally.set(tallyKey(halfYear.key, answer.key), t.halfYearFacts.get(tallyKey(`${halfYear.key}:${f.fact}`, answer.key)) ?? 0);
     }
-    return tableView(
+    return asked(f.fact, tableView(
       `half_year_by_${f.id}`,
       `${f.title}, by half-year`,
       `${f.title}, by the half-year the work happened (version-2 accounts that gave one).`,
@@ -387,7 +415,7 @@ function version2Tables(t: AccountTallies, d: Drawing, today: Day): PublishedTab
       d.noisyGrid(`half_year_by_${f.id}`, halfYears, f.answers, grid(halfYears, f.answers, tally)),
       d.kMin,
       d.shape,
-    );
+    ));
   });
 
   return [versionTable, ...factTables, ...halfYearTables];
@@ -439,7 +467,7 @@ export function drawStatistics(
         tally.set(tallyKey(platform, answer), t.platformConditions.get(tallyKey(`${platform}:${condition.key}`, answer)) ?? 0);
       }
     }
-    return tableView(
+    const table = tableView(
       `platform_by_${condition.key}`,
       `${condition.label}, by platform`,
       `Answers to “${condition.label}”, by platform. An account naming two platforms counts once for each.`,
@@ -451,6 +479,7 @@ export function drawStatistics(
       kMin,
       shape,
     );
+    return { ...table, question: condition.label };
   });
 
   const roleTask = tableView(

@@ -85,26 +85,27 @@ describe('/platforms', () => {
     expect(list.platforms.map((p) => p.key)).toEqual(['outlier', 'turing', 'appen']);
     expect(list.platforms[0]!.accounts).toEqual({ count: 32, status: 'shown', margin: 0 });
 
-    const outlier = (await t.app.inject({ url: '/api/v1/platforms/outlier' })).json() as {
-      hasScorecard: boolean;
-      platform: { principles: { key: string; statements: { key: string; text: string; says: { count: number | null } }[] }[] };
-    };
+    type Column = { hasScorecard: boolean; questions: { key: string; asked: string; cell: { state: string; says: { count: number | null }; text: string; words: string } }[] };
+    const column = async (key: string) => (await t.app.inject({ url: `/api/v1/platforms/${key}` })).json() as Column;
+    const outlier = await column('outlier');
     expect(outlier.hasScorecard).toBe(true);
-    const statements = outlier.platform.principles.flatMap((p) => p.statements);
-    // Continual release: a count is shown only from K_MIN plus a margin, zeros included (a noisy 0
-    // says nothing sure), so a sentence that adds or subtracts an answer no one gave is withheld.
-    // Every Outlier account gave the same answers, so every sentence reads so here.
-    for (const statement of statements) expect(statement.text, statement.key).toMatch(/^(Too few accounts about Outlier answered this|No account about Outlier answered this yet)/);
-    // Appen's accounts predate the questions: "not asked", so no one answered — never "no".
-    const appen = (await t.app.inject({ url: '/api/v1/platforms/appen' })).json() as typeof outlier;
-    const version2Statements = ['paid_below_advertised', 'not_paid_all_time', 'deactivated_without_appeal', 'monitoring'];
-    for (const s of appen.platform.principles.flatMap((p) => p.statements).filter((s) => version2Statements.includes(s.key))) {
-      expect(s.text, s.key).toMatch(/^(Not asked yet: the about 20 accounts about Appen came before this question|No account about Appen answered this yet|Too few accounts about Appen)/);
+    const cellOf = (c: Column, key: string) => c.questions.find((q) => q.key === key)!.cell;
+    // Every Outlier account gave the same answers: 32 below the advertised band, shown; who answered
+    // adds a column no one chose (a noisy 0 is never shown), so it stays hidden, and the cell says so.
+    expect(cellOf(outlier, 'paid_below_advertised')).toMatchObject({ state: 'shown', says: { count: 32 }, words: '32; how many answered is withheld to protect another figure' });
+    // A question none of them answered: hidden, naming why.
+    expect(['fewer_than_k', 'withheld']).toContain(cellOf(outlier, 'ended_without_notice').state);
+    for (const q of outlier.questions) expect(q.cell.text, q.key).toContain(`Outlier, “${q.asked}”`);
+    // Appen's accounts predate the questions: never counted as answers. (Here the complement that
+    // protects Mercor's 5 hides Appen's "not asked" count too, so the cell reads as hidden.)
+    const appen = await column('appen');
+    for (const key of ['paid_below_advertised', 'not_paid_all_time', 'deactivated_without_appeal', 'monitoring']) {
+      expect(['not_asked', 'fewer_than_k', 'withheld'], key).toContain(cellOf(appen, key).state);
     }
 
-    const mercor = (await t.app.inject({ url: '/api/v1/platforms/mercor' })).json() as typeof outlier;
+    const mercor = await column('mercor');
     expect(mercor.hasScorecard).toBe(false);
-    expect(mercor.platform.principles).toEqual([]);
+    expect(mercor.questions.every((q) => q.cell.state === 'platform_fewer_than_k' && q.cell.says.count === null)).toBe(true);
 
     const page = (await t.app.inject({ url: '/platforms' })).body;
     expect(page).toContain('href="/platforms/outlier"');
@@ -114,18 +115,20 @@ describe('/platforms', () => {
     expect(outlierPage.body).toContain('Notice and stability');
     const mercorPage = await t.app.inject({ url: '/platforms/mercor' });
     expect(mercorPage.statusCode).toBe(200);
-    expect(mercorPage.body).toContain('There is no scorecard for Mercor');
-    expect(mercorPage.body).not.toContain('about 5');
+    expect(mercorPage.body).toContain('Mercor has no column in the scorecard');
+    // Its page still names every question it would be scored on, and no figure of it.
+    for (const q of mercor.questions) expect(mercorPage.body).toContain(q.asked.replaceAll('\'', '&#x27;'));
+    expect(mercorPage.body).not.toContain('5 accounts');
 
     const csv = (await t.app.inject({ url: '/platforms.csv' })).body;
-    expect(csv).toContain('outlier,,accounts,32,shown');
+    expect(csv).toContain('outlier,,accounts,shown,32,0');
     expect(csv).toContain('outlier,notice_and_stability,deactivated_without_appeal,');
     expect(csv).not.toContain('mercor');
 
-    // The Atom feed's release entry carries the same sentences.
+    // The Atom feed's release entry carries the same cells.
     const feed = parseAtomFeed((await t.app.inject({ url: '/feed.atom' })).body);
     const release = feed.entries?.find((e) => e.title?.value === `Release ${batch!.sequence}: platform scorecards`);
-    expect(release?.content?.value).toContain('Outlier — Paid for all work: Too few accounts about Outlier answered this');
+    expect(release?.content?.value).toContain('Paid for all work — Outlier, “How much of the time you worked was paid”');
     expect(release?.content?.value).not.toContain('Mercor');
 
     for (const url of ['/platforms/openai', '/api/v1/platforms/openai']) {
