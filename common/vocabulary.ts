@@ -204,10 +204,83 @@ export const factGroups = vocabulary([
   { key: 'pay', label: 'Pay and unpaid work' },
   { key: 'stability', label: 'Endings, cuts and deactivation' },
   { key: 'oversight', label: 'Monitoring and representation' },
+  // Version 3 (issue 32): what 2025–26's reporting asks.
+  { key: 'hiring', label: 'Hiring, surveillance and your data' },
+  { key: 'treatment', label: 'Relaunches, client data, complaints and training' },
+]);
+
+// ---- Account version 3 (DESIGN §5, issue 32): bands and yes / no / not sure, never amounts or dates. ----
+
+/** The most intrusive monitoring the work required. */
+export const monitoringTools = vocabulary([
+  { key: 'none', label: 'None' },
+  { key: 'time_tracking', label: 'Time-tracking software only' },
+  { key: 'screenshots_keystrokes', label: 'Screenshots of my screen or keystroke logging' },
+  { key: 'webcam', label: 'Webcam photos or video' },
+  { key: 'unsure', label: 'Not sure' },
+]);
+
+export const breachNotices = vocabulary([
+  { key: 'told', label: 'Yes, the platform told me' },
+  { key: 'learned_elsewhere', label: 'No, I learned of it from the news or other workers' },
+  { key: 'not_told', label: 'No, I have not been told' },
+  { key: 'not_affected', label: 'I did not work for Mercor then' },
+  { key: 'unsure', label: 'Not sure' },
+]);
+
+export const workerClassifications = vocabulary([
+  { key: 'contractor', label: 'Independent contractor (1099 or similar)' },
+  { key: 'employee', label: 'Employee of the platform' },
+  { key: 'agency_temp', label: 'Temp through a staffing agency' },
+  { key: 'unsure', label: 'Not sure' },
+]);
+
+export const payMethods = vocabulary([
+  { key: 'hourly', label: 'By the hour' },
+  { key: 'per_task', label: 'By the task' },
+  { key: 'mixed', label: 'Both' },
+  { key: 'unsure', label: 'Not sure' },
+]);
+
+export const complaintOutcomes = vocabulary([
+  { key: 'did_not_complain', label: 'I did not complain' },
+  { key: 'put_right', label: 'I complained and it was put right' },
+  { key: 'nothing_changed', label: 'I complained and nothing changed' },
+  { key: 'lost_work', label: 'I complained and then lost work or was removed' },
+  { key: 'unsure', label: 'Not sure' },
+]);
+
+export const trainingPay = vocabulary([
+  { key: 'none_asked', label: 'I was not asked to attend any' },
+  { key: 'all_paid', label: 'All of it was paid' },
+  { key: 'some_paid', label: 'Some of it was paid' },
+  { key: 'unpaid', label: 'None of it was paid' },
+  { key: 'unsure', label: 'Not sure' },
+]);
+
+/**
+ * Where the work was done, for comparing pay with the local minimum wage: a country or a group of
+ * US states by minimum wage, never a city or a state on its own (DESIGN §5 version 3).
+ */
+export const locationGroups = vocabulary([
+  { key: 'us_15_plus', label: 'United States: a state with a minimum wage of $15 or more (such as California, New York, Washington)' },
+  { key: 'us_10_15', label: 'United States: a state with a minimum wage from $10 to under $15' },
+  { key: 'us_federal', label: 'United States: a state at the federal minimum wage of $7.25 or under $10' },
+  { key: 'canada', label: 'Canada' },
+  { key: 'united_kingdom', label: 'United Kingdom' },
+  { key: 'european_union', label: 'A European Union country' },
+  { key: 'australia_nz', label: 'Australia or New Zealand' },
+  { key: 'latin_america', label: 'Latin America' },
+  { key: 'india', label: 'India' },
+  { key: 'philippines', label: 'Philippines' },
+  { key: 'africa', label: 'A country in Africa' },
+  { key: 'elsewhere', label: 'Somewhere else' },
 ]);
 
 interface FactQuestion<K extends string> {
   readonly key: K;
+  /** The version of the form that first asked it: older accounts count as "not asked". */
+  readonly since: 2 | 3;
   readonly group: (typeof factGroups.keys)[number];
   /** The question as the source reads it, and as tables title it. */
   readonly label: string;
@@ -223,17 +296,29 @@ const factQuestion = <const K extends string>(question: FactQuestion<K>) => ques
  * the work happened is asked beside them but is no vocabulary (see halfYear in intake/account.ts).
  */
 export const factQuestions = [
-  factQuestion({ key: 'advertisedPayBand', group: 'pay', label: 'Pay the advertisement or recruiter offered', hint: 'The hourly rate you were promised, before any cut.', answers: payBands }),
-  factQuestion({ key: 'unpaidHours', group: 'pay', label: 'Unpaid hours: assessments, onboarding, training', hint: 'All of it together, not per week.', answers: unpaidHoursBands }),
-  factQuestion({ key: 'paidShare', group: 'pay', label: 'How much of the time you worked was paid', hint: 'Count time the platform’s tracker did not record.', answers: paidShares }),
-  factQuestion({ key: 'latePay', group: 'pay', label: 'Pay came late or never came', hint: 'Any payment later than promised counts.', answers: payDelays }),
-  factQuestion({ key: 'endedWithoutNotice', group: 'stability', label: 'A project you worked on ended without notice', hint: 'For example closed overnight, or your access removed.', answers: conditionAnswers }),
-  factQuestion({ key: 'noticeGiven', group: 'stability', label: 'The notice you were given when a project ended', hint: 'The shortest notice you got, if several ended.', answers: noticePeriods }),
-  factQuestion({ key: 'rateCut', group: 'stability', label: 'Your rate was cut when a project relaunched or moved', hint: 'The same work, offered again for less.', answers: conditionAnswers }),
-  factQuestion({ key: 'deactivated', group: 'stability', label: 'Your account was deactivated', hint: 'Shut out of the platform, not just off one project.', answers: yesNo }),
-  factQuestion({ key: 'appealPossible', group: 'stability', label: 'You could appeal the deactivation', hint: 'Leave empty if you were never deactivated.', answers: conditionAnswers }),
-  factQuestion({ key: 'monitoring', group: 'oversight', label: 'Monitoring software was used on you', hint: 'Screen, webcam, mouse or keystroke tracking.', answers: conditionAnswers }),
-  factQuestion({ key: 'union', group: 'oversight', label: 'Your union or guild', hint: 'Only counted; never shown beside a quote.', answers: unions }),
+  factQuestion({ since: 2, key: 'advertisedPayBand', group: 'pay', label: 'Pay the advertisement or recruiter offered', hint: 'The hourly rate you were promised, before any cut.', answers: payBands }),
+  factQuestion({ since: 2, key: 'unpaidHours', group: 'pay', label: 'Unpaid hours: assessments, onboarding, training', hint: 'All of it together, not per week.', answers: unpaidHoursBands }),
+  factQuestion({ since: 2, key: 'paidShare', group: 'pay', label: 'How much of the time you worked was paid', hint: 'Count time the platform’s tracker did not record.', answers: paidShares }),
+  factQuestion({ since: 2, key: 'latePay', group: 'pay', label: 'Pay came late or never came', hint: 'Any payment later than promised counts.', answers: payDelays }),
+  factQuestion({ since: 2, key: 'endedWithoutNotice', group: 'stability', label: 'A project you worked on ended without notice', hint: 'For example closed overnight, or your access removed.', answers: conditionAnswers }),
+  factQuestion({ since: 2, key: 'noticeGiven', group: 'stability', label: 'The notice you were given when a project ended', hint: 'The shortest notice you got, if several ended.', answers: noticePeriods }),
+  factQuestion({ since: 2, key: 'rateCut', group: 'stability', label: 'Your rate was cut when a project relaunched or moved', hint: 'The same work, offered again for less.', answers: conditionAnswers }),
+  factQuestion({ since: 2, key: 'deactivated', group: 'stability', label: 'Your account was deactivated', hint: 'Shut out of the platform, not just off one project.', answers: yesNo }),
+  factQuestion({ since: 2, key: 'appealPossible', group: 'stability', label: 'You could appeal the deactivation', hint: 'Leave empty if you were never deactivated.', answers: conditionAnswers }),
+  factQuestion({ since: 2, key: 'monitoring', group: 'oversight', label: 'Monitoring software was used on you', hint: 'Screen, webcam, mouse or keystroke tracking.', answers: conditionAnswers }),
+  factQuestion({ since: 2, key: 'union', group: 'oversight', label: 'Your union or guild', hint: 'Only counted; never shown beside a quote.', answers: unions }),
+  // Version 3 (issue 32), in the words of 2025–26's reporting.
+  factQuestion({ since: 3, key: 'aiInterview', group: 'hiring', label: 'An AI interviewed you or watched you take a test (AI interview or proctoring)', hint: 'A recorded interview scored by software, or a test watched by your camera.', answers: conditionAnswers }),
+  factQuestion({ since: 3, key: 'monitoringTools', group: 'hiring', label: 'The most intrusive monitoring you had to accept to be paid', hint: 'Mandatory tools only: time tracking, screenshots, keystrokes, webcam.', answers: monitoringTools }),
+  factQuestion({ since: 3, key: 'idVerification', group: 'hiring', label: 'You had to verify your identity through an outside ID-verification company', hint: 'A passport or ID scan and a selfie sent to another company.', answers: conditionAnswers }),
+  factQuestion({ since: 3, key: 'toldOfBreach', group: 'hiring', label: 'Mercor told you of its March 2026 data breach (tax forms and recorded interviews exposed)', hint: 'Answer only about what you were told, not about what was taken.', answers: breachNotices }),
+  factQuestion({ since: 3, key: 'classification', group: 'hiring', label: 'How you were hired: contractor, employee or agency temp', hint: 'What your contract or tax form said.', answers: workerClassifications }),
+  factQuestion({ since: 3, key: 'payMethod', group: 'hiring', label: 'How you were paid', hint: 'By the hour, by the task, or both.', answers: payMethods }),
+  factQuestion({ since: 3, key: 'relaunchedLower', group: 'treatment', label: 'A project came back under a new name at a lower rate', hint: 'The same work, renamed and offered again for less.', answers: conditionAnswers }),
+  factQuestion({ since: 3, key: 'realClientData', group: 'treatment', label: 'You were asked to use real client or customer data', hint: 'Real people’s documents, messages or records, not made-up examples.', answers: conditionAnswers }),
+  factQuestion({ since: 3, key: 'complaint', group: 'treatment', label: 'You complained to the platform, and what followed', hint: 'About pay, hours, content or treatment.', answers: complaintOutcomes }),
+  factQuestion({ since: 3, key: 'trainingPaid', group: 'treatment', label: 'Training sessions and webinars you were asked to attend were paid', hint: 'Onboarding calls, webinars, required courses.', answers: trainingPay }),
+  factQuestion({ since: 3, key: 'location', group: 'treatment', label: 'Where you worked from: a country, or a group of US states', hint: 'Only to compare pay with the local minimum wage; never a city.', answers: locationGroups }),
 ] as const;
 
 export type FactKey = (typeof factQuestions)[number]['key'];
@@ -258,6 +343,7 @@ export const NOT_ASKED: Term<'not_asked'> = { key: 'not_asked', label: 'Not aske
 export const accountVersions = vocabulary([
   { key: '1', label: 'Before the newer questions (version 1)' },
   { key: '2', label: 'Asked the newer questions (version 2)' },
+  { key: '3', label: 'Asked the 2026 questions too (version 3)' },
 ]);
 
 /** The principles of the per-platform scorecard (/platforms), after Fairwork's and Turkopticon's. */
@@ -267,6 +353,7 @@ export const scorecardPrinciples = vocabulary([
   { key: 'notice_and_stability', label: 'Notice and stability' },
   { key: 'support_for_disturbing_work', label: 'Support for disturbing work' },
   { key: 'transparency_about_data_use', label: 'Transparency about data use' },
+  { key: 'fair_management', label: 'Fair management' },
 ]);
 /** The attribution a draft starts from: the coarse label of the account's former role (DESIGN §6). */
 export const roleAttribution: Record<Role, AttributionLabel> = {

@@ -36,6 +36,16 @@ export const SCORECARD_QUESTIONS: readonly ScorecardQuestion[] = [
   { key: 'support_offered', principle: 'support_for_disturbing_work', table: 'platform_by_support_offered', says: ['yes'], since: 1 },
   { key: 'not_told_data_use', principle: 'transparency_about_data_use', table: 'platform_by_told_data_use', says: ['no'], since: 1 },
   { key: 'monitoring', principle: 'transparency_about_data_use', table: 'platform_by_monitoring', says: ['yes'], since: 2 },
+  // Version 3 (issue 32).
+  { key: 'training_unpaid', principle: 'fair_pay', table: 'platform_by_training_paid', says: ['some_paid', 'unpaid'], since: 3 },
+  { key: 'relaunched_lower', principle: 'notice_and_stability', table: 'platform_by_relaunched_lower', says: ['yes'], since: 3 },
+  { key: 'ai_interview', principle: 'transparency_about_data_use', table: 'platform_by_ai_interview', says: ['yes'], since: 3 },
+  { key: 'intrusive_monitoring', principle: 'transparency_about_data_use', table: 'platform_by_monitoring_tools', says: ['screenshots_keystrokes', 'webcam'], since: 3 },
+  { key: 'id_verification', principle: 'transparency_about_data_use', table: 'platform_by_id_verification', says: ['yes'], since: 3 },
+  { key: 'not_told_of_breach', principle: 'transparency_about_data_use', table: 'platform_by_told_of_breach', says: ['learned_elsewhere', 'not_told'], since: 3 },
+  { key: 'real_client_data', principle: 'transparency_about_data_use', table: 'platform_by_real_client_data', says: ['yes'], since: 3 },
+  { key: 'hired_as_contractor', principle: 'fair_management', table: 'platform_by_classification', says: ['contractor'], since: 3 },
+  { key: 'complaint_not_put_right', principle: 'fair_management', table: 'platform_by_complaint', says: ['nothing_changed', 'lost_work'], since: 3 },
 ];
 
 /** The facts reporters lead with, charted by platform on /platforms. */

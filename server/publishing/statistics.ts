@@ -109,6 +109,8 @@ function withMargin(figure: Figure, margin: number | undefined): Figure {
   return figure.status === 'shown' && margin !== undefined ? { ...figure, margin } : figure;
 }
 
+const snakeCase = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
 const question = (key: string) => {
   const found = factQuestions.find((q) => q.key === key);
   if (!found) throw new Error(`no question ${key}`);
@@ -129,7 +131,16 @@ export const FACT_TABLES = [
   { fact: 'rateCut', id: 'rate_cut', title: 'Rate cut when a project relaunched or moved', answers: question('rateCut').answers.terms, byHalfYear: false },
   { fact: 'deactivation', id: 'deactivation', title: 'Deactivation, and whether an appeal was possible', answers: deactivationOutcomes.terms, byHalfYear: true },
   { fact: 'monitoring', id: 'monitoring', title: 'Monitoring software', answers: question('monitoring').answers.terms, byHalfYear: true },
+  // Version 3 (issue 32): by platform only, not by half-year, to keep what one account moves small.
+  ...(['aiInterview', 'monitoringTools', 'idVerification', 'toldOfBreach', 'classification', 'payMethod', 'relaunchedLower', 'realClientData', 'complaint', 'trainingPaid'] as const).map(
+    (fact) => ({ fact, id: snakeCase(fact), title: question(fact).label, answers: question(fact).answers.terms, byHalfYear: false }) as const,
+  ),
 ] as const;
+
+/** The version of the form that first asked a fact table's question (derived facts: their questions'). */
+export function askedSince(fact: string): number {
+  return factQuestions.find((q) => q.key === fact)?.since ?? 2;
+}
 
 /** The question(s) as the form asked them, for each fact table: the form's own labels (issue 32). */
 export function askedAs(fact: (typeof FACT_TABLES)[number]['fact']): string {
@@ -148,6 +159,7 @@ export const STATISTICS_TABLE_IDS: readonly string[] = [
   'platform_by_account_version',
   ...FACT_TABLES.map((f) => `platform_by_${f.id}`),
   ...FACT_TABLES.filter((f) => f.byHalfYear).map((f) => `half_year_by_${f.id}`),
+  'location_group',
   'verification_tier',
 ];
 
@@ -241,6 +253,9 @@ export async function readTallies(db: Kysely<Database>) {
     // Version 2 (migration 0010): accounts by version per platform; facts per platform and per half-year.
     platformVersions: pairs('platform_version'),
     platformFacts: pairs('platform_fact'),
+    // Version 3: all accounts by answer (the location table), and by version.
+    facts: pairs('fact'),
+    versions: singles('version'),
     halfYearFacts: pairs('half_year_fact'),
     // Verification tier (migration 0016): accounts by tier.
     tiers: singles('tier'),
@@ -278,6 +293,8 @@ export const COUNTS_ONE_ACCOUNT_MOVES =
   // "not asked"); and its half-year's row of each half-year table.
   platforms.keys.length * (1 + FACT_TABLES.length) +
   FACT_TABLES.filter((f) => f.byHalfYear).length +
+  // Version 3: its location's cell of the one-row location table (an answer or "not asked").
+  1 +
   1 +
   // Continual release: the noisy counts story tags and attribution labels read (drawFacets), by
   // role and by task type; platforms, conditions and all accounts reuse the headline's counts.
@@ -383,7 +400,9 @@ function version2Tables(t: AccountTallies, d: Drawing, today: Day): PublishedTab
     const tally: Tally = new Map();
     for (const platform of platforms.keys) {
       for (const answer of f.answers) tally.set(tallyKey(platform, answer.key), t.platformFacts.get(tallyKey(`${platform}:${f.fact}`, answer.key)) ?? 0);
-      tally.set(tallyKey(platform, NOT_ASKED.key), t.platformVersions.get(tallyKey(platform, '1')) ?? 0);
+      // "Not asked": the platform's accounts given on a form older than the question.
+      const older = accountVersions.keys.filter((v) => Number(v) < askedSince(f.fact));
+      tally.set(tallyKey(platform, NOT_ASKED.key), older.reduce((n, v) => n + (t.platformVersions.get(tallyKey(platform, v)) ?? 0), 0));
     }
     return asked(f.fact, tableView(
       `platform_by_${f.id}`,
@@ -418,7 +437,32 @@ function version2Tables(t: AccountTallies, d: Drawing, today: Day): PublishedTab
     ));
   });
 
-  return [versionTable, ...factTables, ...halfYearTables];
+  return [versionTable, ...factTables, ...halfYearTables, locationTable(t, d)];
+}
+
+/**
+ * Accounts by where the work was done (version 3), all platforms together: a country or a group of
+ * US states only, in one row, so that one account moves one count and no platform's line is split by place.
+ */
+function locationTable(t: AccountTallies, d: Drawing): PublishedTableView {
+  const allRow: Term[] = [{ key: 'all', label: 'All accounts' }];
+  const location = question('location');
+  const columns: Term[] = [...location.answers.terms, NOT_ASKED];
+  const older = accountVersions.keys.filter((v) => Number(v) < location.since);
+  const counts = [[...location.answers.keys.map((k) => t.facts.get(tallyKey('location', k)) ?? 0), older.reduce((n, v) => n + (t.versions.get(v) ?? 0), 0)]];
+  const table = tableView(
+    'location_group',
+    'Accounts, by where the work was done',
+    'Accounts by the country or group of US states they worked from, for comparing pay with the local minimum wage. “Not asked”: accounts from before the question existed. Accounts that skipped the question are not counted. Not split by platform: so few accounts per line could tell where one source lives.',
+    'Accounts',
+    'Where the work was done',
+    allRow,
+    columns,
+    d.noisyGrid('location_group', allRow, columns, counts),
+    d.kMin,
+    d.shape,
+  );
+  return { ...table, question: location.label };
 }
 
 /**

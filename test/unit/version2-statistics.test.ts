@@ -11,25 +11,31 @@ import { EPSILON_PER_COUNT, epsilonValue, geometricNoise } from '../../server/pu
 import { platformColumn, SCORECARD_QUESTIONS, scorecard } from '../../server/publishing/platforms.js';
 import { FORM_VERSION_FIRST_ASKED } from '../../common/intake/account.js';
 import type { PublishedTableView } from '../../server/publishing/schemas.js';
-import { drawStatistics, FACT_TABLES, STATISTICS_TABLE_IDS } from '../../server/publishing/statistics.js';
+import { askedSince, drawStatistics, FACT_TABLES, STATISTICS_TABLE_IDS } from '../../server/publishing/statistics.js';
 import { augmentedFigures, augmentedRaw, derivableEntries, linesOf } from '../support/disclosure-checks.js';
 import { seededRandomIntegers } from '../support/seeded-random.js';
 import { talliesOf, type CountedAccount } from '../support/tallies.js';
 
 const DAY = '2026-06-01';
 const EPSILON = epsilonValue(EPSILON_PER_COUNT);
-const VERSION_2_TABLES = STATISTICS_TABLE_IDS.filter((id) => id === 'platform_by_account_version' || FACT_TABLES.some((f) => id.endsWith(`_by_${f.id}`)));
+const VERSION_2_TABLES = STATISTICS_TABLE_IDS.filter((id) => id === 'platform_by_account_version' || id === 'location_group' || FACT_TABLES.some((f) => id.endsWith(`_by_${f.id}`)));
 
 // Each question answered or skipped; fast-check's optional keys type their values `string | undefined`.
-const answersArb = fc.record(Object.fromEntries(factQuestions.map((q) => [q.key, fc.constantFrom(...q.answers.keys)])) as Record<string, fc.Arbitrary<string>>, {
-  requiredKeys: [],
-}) as fc.Arbitrary<Record<string, string>>;
+const answersArb = (version: 2 | 3) =>
+  fc.record(Object.fromEntries(factQuestions.filter((q) => q.since <= version).map((q) => [q.key, fc.constantFrom(...q.answers.keys)])) as Record<string, fc.Arbitrary<string>>, {
+    requiredKeys: [],
+  }) as fc.Arbitrary<Record<string, string>>;
 // Few platforms and half-years, so that lines hold both small and large counts.
 const accountArb: fc.Arbitrary<CountedAccount> = fc
   .record({
     platforms: fc.subarray(['outlier', 'mercor', 'appen'], { minLength: 1 }),
     payBand: fc.option(fc.constantFrom('under_20', '40_59', 'over_150'), { nil: null }),
-    version2: fc.option(fc.record({ answers: answersArb, halfYear: fc.option(fc.constantFrom('2025-H1', '2025-H2', '2026-H1'), { nil: null }) }), { nil: null, freq: 3 }),
+    version2: fc.option(
+      fc.constantFrom(2 as const, 3 as const).chain((version) =>
+        fc.record({ version: fc.constant(version), answers: answersArb(version), halfYear: fc.option(fc.constantFrom('2025-H1', '2025-H2', '2026-H1'), { nil: null }) }),
+      ),
+      { nil: null, freq: 3 },
+    ),
   })
   .map(({ platforms: named, payBand, version2 }) => ({
     role: null,
@@ -39,7 +45,7 @@ const accountArb: fc.Arbitrary<CountedAccount> = fc
     hoursBand: null,
     conditions: {},
     ...(version2
-      ? { version: 2 as const, facts: countedFacts({ facts: version2.answers, payBand: payBand ?? undefined }), halfYear: version2.halfYear }
+      ? { version: version2.version, facts: countedFacts({ facts: version2.answers, payBand: payBand ?? undefined }), halfYear: version2.halfYear }
       : { version: 1 as const }),
   }));
 // Mostly populations around K_MIN per line, now and then a big one.
@@ -49,9 +55,10 @@ const kArb = fc.integer({ min: 3, max: 12 });
 /** The true count behind one cell, from the accounts themselves (not from the tallies). */
 function trueCount(table: PublishedTableView, row: string, column: string, accounts: readonly CountedAccount[]): number {
   if (table.id === 'platform_by_account_version') return accounts.filter((a) => a.platforms.includes(row) && String(a.version ?? 1) === column).length;
+  if (table.id === 'location_group') return accounts.filter((a) => (column === NOT_ASKED.key ? (a.version ?? 1) < 3 : a.facts?.location === column)).length;
   const fact = FACT_TABLES.find((f) => table.id.endsWith(`_by_${f.id}`))!.fact;
   if (table.id.startsWith('half_year_by_')) return accounts.filter((a) => a.halfYear === row && a.facts?.[fact] === column).length;
-  if (column === NOT_ASKED.key) return accounts.filter((a) => a.platforms.includes(row) && (a.version ?? 1) === 1).length;
+  if (column === NOT_ASKED.key) return accounts.filter((a) => a.platforms.includes(row) && (a.version ?? 1) < askedSince(fact)).length;
   return accounts.filter((a) => a.platforms.includes(row) && a.facts?.[fact] === column).length;
 }
 
@@ -208,6 +215,13 @@ describe('the platform scorecard', () => {
       ['monitoring', factQuestions.find((q) => q.key === 'monitoring')!.label],
     ] as const) {
       expect(asked(row)!.asked).toBe(label);
+    }
+    // Every row reads a published table and counts answers of its question; version 3's say the form's own words.
+    for (const row of SCORECARD_QUESTIONS) {
+      expect(STATISTICS_TABLE_IDS, row.key).toContain(row.table);
+      const fact = FACT_TABLES.find((f) => `platform_by_${f.id}` === row.table);
+      if (fact) for (const key of row.says) expect(fact.answers.map((a) => a.key), row.key).toContain(key);
+      if (row.since === 3) expect(asked(row.key)!.asked, row.key).toBe(factQuestions.find((q) => q.key === fact!.fact)!.label);
     }
   });
 });
