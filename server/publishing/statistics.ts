@@ -84,13 +84,14 @@ const chebyshevMargin = (sd: number, confidence: number) => Math.ceil(sd / Math.
 
 /**
  * The margin of error of a sum (or difference) of `cells` published cells, read from a published
- * refresh: one cell's own margin, or the bound the tables' totals carry; none before continual release.
+ * refresh: their noise is the sum of cells × nodesPerCount independent node draws, so the exact law
+ * gives it, as it gives one cell's (release.margin); none before continual release.
  */
 export function publishedSumMargin(statistics: PublishedStatistics, cells: number): number | undefined {
   const release = statistics.release;
   if (!release) return undefined;
   if (cells <= 1) return release.margin;
-  return chebyshevMargin(noiseDeviation(release.budget.epsilonPerNode, release.nodesPerCount)(cells), release.confidence);
+  return errorMargin({ numerator: release.budget.epsilonPerNode, denominator: 1 }, cells * release.nodesPerCount, release.confidence);
 }
 
 /** Draws one table's counts with their noise, each count named `id/row/column`. */

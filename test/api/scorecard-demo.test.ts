@@ -80,6 +80,7 @@ describe('the scorecard on the demo data', () => {
     }
     // Every state a reader must be able to tell apart turns up in the demo data.
     const states = new Set([...fromApi.values()].map((c) => c.state));
+    if (process.env.SHOW_SCORECARD) for (const q of api.questions) console.log(q.key, q.cells.map((c) => `${c.platform}: ${c.words}`).join(' | '));
     expect(states).toContain('shown');
     expect([...states].some((s) => s !== 'shown')).toBe(true);
 
