@@ -132,6 +132,18 @@ function chartFor(table: PublishedTableView, kMin: number): string {
     });
   }
   const single = table.rows.length === 1;
+  // A one-column table (accounts by place) charts its rows.
+  if (table.columns.length === 1) {
+    return barChartSvg({
+      id,
+      title: table.title,
+      description: `Accounts by ${table.rowTitle.toLowerCase()}.`,
+      bars: table.rows.map((r, i) => barOf(r.label, table.cells[i]![0]!)),
+      format: (n) => `about ${n}`,
+      fewerThanKExtent: kMin - 1,
+      kMin,
+    });
+  }
   return barChartSvg({
     id,
     title: single ? table.title : `${table.title}: totals by ${table.columnTitle.toLowerCase()}`,

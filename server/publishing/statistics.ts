@@ -446,20 +446,21 @@ function version2Tables(t: AccountTallies, d: Drawing, today: Day): PublishedTab
  * US states only, in one row, so that one account moves one count and no platform's line is split by place.
  */
 function locationTable(t: AccountTallies, d: Drawing): PublishedTableView {
-  const allRow: Term[] = [{ key: 'all', label: 'All accounts' }];
+  // One column and a row per place (the same single line as a one-row table), so that twelve places fit a page.
+  const allColumn: Term[] = [{ key: 'all', label: 'All accounts' }];
   const location = question('location');
-  const columns: Term[] = [...location.answers.terms, NOT_ASKED];
+  const rows: Term[] = [...location.answers.terms, NOT_ASKED];
   const older = accountVersions.keys.filter((v) => Number(v) < location.since);
-  const counts = [[...location.answers.keys.map((k) => t.facts.get(tallyKey('location', k)) ?? 0), older.reduce((n, v) => n + (t.versions.get(v) ?? 0), 0)]];
+  const counts = [...location.answers.keys.map((k) => [t.facts.get(tallyKey('location', k)) ?? 0]), [older.reduce((n, v) => n + (t.versions.get(v) ?? 0), 0)]];
   const table = tableView(
     'location_group',
     'Accounts, by where the work was done',
     'Accounts by the country or group of US states they worked from, for comparing pay with the local minimum wage. “Not asked”: accounts from before the question existed. Accounts that skipped the question are not counted. Not split by platform: so few accounts per line could tell where one source lives.',
-    'Accounts',
     'Where the work was done',
-    allRow,
-    columns,
-    d.noisyGrid('location_group', allRow, columns, counts),
+    'Accounts',
+    rows,
+    allColumn,
+    d.noisyGrid('location_group', rows, allColumn, counts),
     d.kMin,
     d.shape,
   );

@@ -55,7 +55,7 @@ const kArb = fc.integer({ min: 3, max: 12 });
 /** The true count behind one cell, from the accounts themselves (not from the tallies). */
 function trueCount(table: PublishedTableView, row: string, column: string, accounts: readonly CountedAccount[]): number {
   if (table.id === 'platform_by_account_version') return accounts.filter((a) => a.platforms.includes(row) && String(a.version ?? 1) === column).length;
-  if (table.id === 'location_group') return accounts.filter((a) => (column === NOT_ASKED.key ? (a.version ?? 1) < 3 : a.facts?.location === column)).length;
+  if (table.id === 'location_group') return accounts.filter((a) => (row === NOT_ASKED.key ? (a.version ?? 1) < 3 : a.facts?.location === row)).length;
   const fact = FACT_TABLES.find((f) => table.id.endsWith(`_by_${f.id}`))!.fact;
   if (table.id.startsWith('half_year_by_')) return accounts.filter((a) => a.halfYear === row && a.facts?.[fact] === column).length;
   if (column === NOT_ASKED.key) return accounts.filter((a) => a.platforms.includes(row) && (a.version ?? 1) < askedSince(fact)).length;
