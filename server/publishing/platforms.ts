@@ -23,8 +23,8 @@ interface ScorecardQuestion {
   since: FormVersion;
 }
 
-/** The rows, in principle order. Their words (the question as asked, what is counted) are in locales/<language>/scorecard.json. */
-export const SCORECARD_QUESTIONS: readonly ScorecardQuestion[] = [
+/** The rows as defined, by form version; SCORECARD_QUESTIONS sorts them by principle. */
+const QUESTIONS_BY_VERSION: readonly ScorecardQuestion[] = [
   { key: 'paid_below_advertised', principle: 'fair_pay', table: 'platform_by_pay_against_advertised', says: ['below'], since: 2 },
   { key: 'late_or_missing_pay', principle: 'fair_pay', table: 'platform_by_late_pay', says: ['sometimes', 'often'], since: 2 },
   { key: 'not_paid_all_time', principle: 'paid_for_all_work', table: 'platform_by_paid_share', says: ['most', 'about_half', 'less_than_half'], since: 2 },
@@ -47,6 +47,11 @@ export const SCORECARD_QUESTIONS: readonly ScorecardQuestion[] = [
   { key: 'hired_as_contractor', principle: 'fair_management', table: 'platform_by_classification', says: ['contractor'], since: 3 },
   { key: 'complaint_not_put_right', principle: 'fair_management', table: 'platform_by_complaint', says: ['nothing_changed', 'lost_work'], since: 3 },
 ];
+
+/** The rows, in principle order (stable within one). Their words (the question as asked, what is counted) are in locales/<language>/scorecard.json. */
+export const SCORECARD_QUESTIONS: readonly ScorecardQuestion[] = [...QUESTIONS_BY_VERSION].sort(
+  (a, b) => scorecardPrinciples.keys.indexOf(a.principle) - scorecardPrinciples.keys.indexOf(b.principle),
+);
 
 /** The facts reporters lead with, charted by platform on /platforms. */
 export const LEAD_QUESTIONS = ['paid_below_advertised', 'unpaid_hours', 'ended_without_notice', 'not_told_data_use'] as const;
