@@ -108,6 +108,7 @@ export const ENGLISH: MessageCatalogue = {
   account_unknown_version: ({ version }) => `Unknown account version ${version}.`,
   account_v1_facts: 'A version-1 account was never asked the newer questions; it cannot carry their answers.',
   unknown_question: ({ question, questions }) => `There is no question "${question}"; the questions are: ${questions.join(', ')}.`,
+  question_not_in_version: ({ question, version, since }) => `The question "${question}" was first asked by version ${since} of the form; a version-${version} account cannot carry its answer (it counts as "not asked").`,
 
   intake_closed: 'Accounts and messages are not accepted yet.',
   bad_intake_key: ({ bytes }) => `An intake public key is ${bytes} bytes.`,
