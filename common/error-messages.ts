@@ -61,6 +61,7 @@ const DETAILED: { [C in keyof ErrorDetailsByCode]: (details: ErrorDetailsByCode[
   transition_refused: ({ from, event }) => ({ key: 'transition_refused', values: { from: from.replaceAll('_', ' '), event: event.replaceAll('_', ' ') } }),
   signed_email_not_platform_domain: ({ domain, platform }) => ({ key: 'signed_email_not_platform_domain', values: { domain, platform } }),
   signed_email_platform_not_named: ({ platform }) => ({ key: 'signed_email_platform_not_named', values: { platform } }),
+  question_not_in_version: ({ question, version, since }) => ({ key: 'question_not_in_version', values: { question, version, since } }),
   invalid_request: validationEntry,
   rate_limited: ({ seconds }) => ({ key: 'rate_limited', count: seconds }),
   uploads_paused: ({ minutes }) => ({ key: 'uploads_paused', count: minutes }),

@@ -54,6 +54,7 @@ export const ERROR_STATUSES = {
   account_unknown_version: 400,
   account_v1_facts: 400,
   unknown_question: 400,
+  question_not_in_version: 400,
   // Intake and follow-up.
   intake_closed: 503,
   bad_intake_key: 400,
@@ -227,6 +228,7 @@ export interface ErrorDetailsByCode {
   account_unknown_version: { field: 'v'; version: string };
   account_v1_facts: { field: 'v' };
   unknown_question: { field: string; question: string; questions: readonly string[] };
+  question_not_in_version: { field: string; question: string; version: number; since: number };
   bad_intake_key: { bytes: number };
   bad_ciphertext_length: { field: string };
   purged: { purgedOn: string };

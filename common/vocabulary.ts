@@ -159,10 +159,34 @@ export const payDelays = vocabulary('payDelays', ['never', 'sometimes', 'often']
 export const unions = vocabulary('unions', ['wga', 'sag_aftra', 'iatse', 'another', 'none', 'prefer_not_to_say']);
 
 /** The groups of the form's optional section "The facts reporters ask about". */
-export const factGroups = vocabulary('factGroups', ['pay', 'stability', 'oversight']);
+// Version 3 (issue 32) adds 'hiring' and 'treatment': what 2025–26's reporting asks.
+export const factGroups = vocabulary('factGroups', ['pay', 'stability', 'oversight', 'hiring', 'treatment']);
+
+// ---- Account version 3 (DESIGN §5, issue 32): bands and yes / no / not sure, never amounts or dates. ----
+
+/** The most intrusive monitoring the work required. */
+export const monitoringTools = vocabulary('monitoringTools', ['none', 'time_tracking', 'screenshots_keystrokes', 'webcam', 'unsure']);
+
+export const breachNotices = vocabulary('breachNotices', ['told', 'learned_elsewhere', 'not_told', 'not_affected', 'unsure']);
+
+export const workerClassifications = vocabulary('workerClassifications', ['contractor', 'employee', 'agency_temp', 'unsure']);
+
+export const payMethods = vocabulary('payMethods', ['hourly', 'per_task', 'mixed', 'unsure']);
+
+export const complaintOutcomes = vocabulary('complaintOutcomes', ['did_not_complain', 'put_right', 'nothing_changed', 'lost_work', 'unsure']);
+
+export const trainingPay = vocabulary('trainingPay', ['none_asked', 'all_paid', 'some_paid', 'unpaid', 'unsure']);
+
+/**
+ * Where the work was done, for comparing pay with the local minimum wage: a country or a group of
+ * US states by minimum wage, never a city or a state on its own (DESIGN §5 version 3).
+ */
+export const locationGroups = vocabulary('locationGroups', ['us_15_plus', 'us_10_15', 'us_federal', 'canada', 'united_kingdom', 'european_union', 'australia_nz', 'latin_america', 'india', 'philippines', 'africa', 'elsewhere']);
 
 export interface FactQuestion<K extends string = string> {
   readonly key: K;
+  /** The version of the form that first asked it: older accounts count as "not asked". */
+  readonly since: 2 | 3;
   readonly group: (typeof factGroups.keys)[number];
   /** The question as the source reads it, and as tables title it. */
   readonly label: string;
@@ -172,8 +196,9 @@ export interface FactQuestion<K extends string = string> {
 }
 
 // The question's words live in locales/<language>/vocabulary.json under factQuestions.<key>.
-const factQuestion = <const K extends string>(key: K, group: FactQuestion<K>['group'], answers: FactQuestion<K>['answers']): FactQuestion<K> => ({
+const factQuestion = <const K extends string>(since: FactQuestion<K>['since'], key: K, group: FactQuestion<K>['group'], answers: FactQuestion<K>['answers']): FactQuestion<K> => ({
   key,
+  since,
   group,
   label: englishLabel(['factQuestions', key, 'label']),
   hint: englishLabel(['factQuestions', key, 'hint']),
@@ -185,17 +210,29 @@ const factQuestion = <const K extends string>(key: K, group: FactQuestion<K>['gr
  * the work happened is asked beside them but is no vocabulary (see halfYear in intake/account.ts).
  */
 export const factQuestions = [
-  factQuestion('advertisedPayBand', 'pay', payBands),
-  factQuestion('unpaidHours', 'pay', unpaidHoursBands),
-  factQuestion('paidShare', 'pay', paidShares),
-  factQuestion('latePay', 'pay', payDelays),
-  factQuestion('endedWithoutNotice', 'stability', conditionAnswers),
-  factQuestion('noticeGiven', 'stability', noticePeriods),
-  factQuestion('rateCut', 'stability', conditionAnswers),
-  factQuestion('deactivated', 'stability', yesNo),
-  factQuestion('appealPossible', 'stability', conditionAnswers),
-  factQuestion('monitoring', 'oversight', conditionAnswers),
-  factQuestion('union', 'oversight', unions),
+  factQuestion(2, 'advertisedPayBand', 'pay', payBands),
+  factQuestion(2, 'unpaidHours', 'pay', unpaidHoursBands),
+  factQuestion(2, 'paidShare', 'pay', paidShares),
+  factQuestion(2, 'latePay', 'pay', payDelays),
+  factQuestion(2, 'endedWithoutNotice', 'stability', conditionAnswers),
+  factQuestion(2, 'noticeGiven', 'stability', noticePeriods),
+  factQuestion(2, 'rateCut', 'stability', conditionAnswers),
+  factQuestion(2, 'deactivated', 'stability', yesNo),
+  factQuestion(2, 'appealPossible', 'stability', conditionAnswers),
+  factQuestion(2, 'monitoring', 'oversight', conditionAnswers),
+  factQuestion(2, 'union', 'oversight', unions),
+  // Version 3 (issue 32), in the words of 2025–26's reporting.
+  factQuestion(3, 'aiInterview', 'hiring', conditionAnswers),
+  factQuestion(3, 'monitoringTools', 'hiring', monitoringTools),
+  factQuestion(3, 'idVerification', 'hiring', conditionAnswers),
+  factQuestion(3, 'toldOfBreach', 'hiring', breachNotices),
+  factQuestion(3, 'classification', 'hiring', workerClassifications),
+  factQuestion(3, 'payMethod', 'hiring', payMethods),
+  factQuestion(3, 'relaunchedLower', 'treatment', conditionAnswers),
+  factQuestion(3, 'realClientData', 'treatment', conditionAnswers),
+  factQuestion(3, 'complaint', 'treatment', complaintOutcomes),
+  factQuestion(3, 'trainingPaid', 'treatment', trainingPay),
+  factQuestion(3, 'location', 'treatment', locationGroups),
 ] as const;
 
 export type FactKey = (typeof factQuestions)[number]['key'];
@@ -208,7 +245,7 @@ export const deactivationOutcomes = vocabulary('deactivationOutcomes', ['not_dea
 /** The column a version-1 account fills in every table of a version-2 question: never "no". */
 export const NOT_ASKED: Term<'not_asked'> = { key: 'not_asked', label: englishLabel(['notAsked']) };
 
-export const accountVersions = vocabulary('accountVersions', ['1', '2']);
+export const accountVersions = vocabulary('accountVersions', ['1', '2', '3']);
 
 /** The principles of the per-platform scorecard (/platforms), after Fairwork's and Turkopticon's. */
 export const scorecardPrinciples = vocabulary('scorecardPrinciples', [
@@ -217,6 +254,7 @@ export const scorecardPrinciples = vocabulary('scorecardPrinciples', [
   'notice_and_stability',
   'support_for_disturbing_work',
   'transparency_about_data_use',
+  'fair_management',
 ]);
 /** The attribution a draft starts from: the coarse label of the account's former role (DESIGN §6). */
 export const roleAttribution: Record<Role, AttributionLabel> = {

@@ -26,6 +26,7 @@ import * as m0023 from './0023_audit_checkpoint.js';
 import * as m0024 from './0024_team_changes.js';
 import * as m0025 from './0025_release_audit_heads.js';
 import * as m0026 from './0026_clock_watermark.js';
+import * as m0027 from './0027_account_version_3.js';
 import * as m0030 from './0030_press_accounts.js';
 import * as m0031 from './0031_press_questions.js';
 import * as m0033 from './0033_signed_email_evidence.js';
@@ -60,6 +61,7 @@ export const migrations: Record<string, Migration> = {
   '0024_team_changes': m0024,
   '0025_release_audit_heads': m0025,
   '0026_clock_watermark': m0026,
+  '0027_account_version_3': m0027,
   '0030_press_accounts': m0030,
   '0031_press_questions': m0031,
   '0033_signed_email_evidence': m0033,

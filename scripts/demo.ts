@@ -6,11 +6,8 @@ import { loadConfig } from '../server/config.js';
 import { openDatabase } from '../server/db/database.js';
 import { refuseWhileServing } from '../server/control/command-line.js';
 import { migrateToLatest } from '../server/db/migrator.js';
-import { DEMO_PASSKEY_GRACE_DAYS, demoCredentials, seedWithProgress } from './seed.js';
+import { DEMO_ACCOUNTS, DEMO_PASSKEY_GRACE_DAYS, DEMO_STORIES, demoCredentials, seedWithProgress } from './seed.js';
 import { describeError } from '../server/i18n/error-messages.js';
-
-const DEMO_ACCOUNTS = 300;
-const DEMO_STORIES = 12;
 
 // Set before the configuration is read, and passed on to the server below.
 process.env.PASSKEY_GRACE_DAYS ??= String(DEMO_PASSKEY_GRACE_DAYS);

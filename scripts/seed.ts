@@ -59,6 +59,9 @@ export const DEMO_MODERATORS = [
 export const DEMO_MARK = 'Demo account — fictional';
 export const DEMO_TITLE_PREFIX = 'Demo: ';
 export const MAX_ACCOUNTS = 10_000_000;
+/** The size of `npm run demo`'s data set (scripts/demo.ts), which the scorecard test reads too. */
+export const DEMO_ACCOUNTS = 300;
+export const DEMO_STORIES = 12;
 const CHUNK_ROWS = 4_000; // 15 columns × 4,000 rows = 60,000 parameters, under Postgres's 65,535
 const INSERTS_IN_FLIGHT = 4; // Postgres takes them on separate pool connections; PGlite queues them
 const ACCEPTED_WITHIN_DAYS = 60;
@@ -150,13 +153,29 @@ const FACT_WEIGHTS: Partial<Record<FactKey, Weighted<string>>> = {
 };
 const NOTICE_WEIGHTS: Weighted<string> = [['none', 55], ['under_24_hours', 25], ['1_7_days', 15], ['over_7_days', 5]];
 const APPEAL_WEIGHTS: Weighted<string> = [['yes', 20], ['no', 60], ['unsure', 20]];
-/** Share of demo accounts given on the version-2 form; the rest predate it (their new questions "not asked"). */
+/** Share of demo accounts given on the version-2 form or later; the rest predate it (their new questions "not asked"). */
 const VERSION_2_SHARE = 0.75;
+/** Of those, the share given on the version-3 form (issue 32's questions). */
+const VERSION_3_SHARE = 0.6;
+// Version 3's questions: fictional weights, in the spirit of 2025–26's reporting.
+const FACT_WEIGHTS_V3: Partial<Record<FactKey, Weighted<string>>> = {
+  aiInterview: [['yes', 55], ['no', 35], ['unsure', 10]],
+  monitoringTools: [['none', 25], ['time_tracking', 35], ['screenshots_keystrokes', 25], ['webcam', 10], ['unsure', 5]],
+  idVerification: [['yes', 60], ['no', 30], ['unsure', 10]],
+  toldOfBreach: [['told', 15], ['learned_elsewhere', 30], ['not_told', 15], ['not_affected', 35], ['unsure', 5]],
+  classification: [['contractor', 75], ['employee', 5], ['agency_temp', 15], ['unsure', 5]],
+  payMethod: [['hourly', 55], ['per_task', 25], ['mixed', 15], ['unsure', 5]],
+  relaunchedLower: [['yes', 30], ['no', 50], ['unsure', 20]],
+  realClientData: [['yes', 20], ['no', 60], ['unsure', 20]],
+  complaint: [['did_not_complain', 50], ['put_right', 10], ['nothing_changed', 30], ['lost_work', 7], ['unsure', 3]],
+  trainingPaid: [['none_asked', 20], ['all_paid', 25], ['some_paid', 30], ['unpaid', 20], ['unsure', 5]],
+  location: [['us_15_plus', 45], ['us_10_15', 15], ['us_federal', 10], ['canada', 8], ['united_kingdom', 7], ['european_union', 5], ['latin_america', 4], ['elsewhere', 6]],
+};
 
 /** An account's facets as the seed draws them: never `background`, which is neither counted nor quoted. */
 export type DemoFacets = Omit<Account, 'v' | 'narrative' | 'quotable' | 'consent' | 'facts'> & {
   consent: 'quote' | 'stats';
-  accountVersion: 1 | 2;
+  accountVersion: 1 | 2 | 3;
   facts?: Record<string, string>;
 };
 
@@ -197,6 +216,10 @@ export function drawFacets(random: () => number, consent?: 'quote' | 'stats'): D
   if (random() < VERSION_2_SHARE) {
     facets.accountVersion = 2;
     facets.facts = drawFacts(random, facets.payBand);
+    if (random() < VERSION_3_SHARE) {
+      facets.accountVersion = 3;
+      for (const [fact, weights] of Object.entries(FACT_WEIGHTS_V3)) if (random() < 0.85) facets.facts[fact] = pick(random, weights);
+    }
     // The last three years' half-years, more of them recent.
     const halfYears = halfYearsUpTo(new Date()).slice(-6);
     if (random() < 0.8) facets.halfYear = halfYears[Math.min(halfYears.length - 1, Math.floor(halfYears.length * random() ** 0.6))]!;

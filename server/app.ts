@@ -103,8 +103,9 @@ export async function buildApp({ config, db, logDestination, assetManifest, data
   // 2.4.1: every object says which properties it always has and that it has no others (same data).
   // 2.5.0: continual release: every shown figure's `margin`, and `statistics.release` (refresh, thresholds, lifetime budget).
   // 2.6.0: the verification tier `verified_email` (a platform's signed email): headline.verification.verifiedEmail, stories' tier.
+  // 3.0.0: /api/v1/platforms is the one-table scorecard (platforms as columns, questions as rows, each cell a figure or a state); account version 3's tables.
   await app.register(swagger, {
-    openapi: { info: { title: 'Offscript public API', version: '2.6.0', description: 'Published stories, disclosure-controlled statistics, per-platform scorecards and permanent releases.' } },
+    openapi: { info: { title: 'Offscript public API', version: '3.0.0', description: 'Published stories, disclosure-controlled statistics, a comparable platform scorecard and permanent releases.' } },
     hideUntagged: true,
   });
   const diskFull = new RecentDiskFull();

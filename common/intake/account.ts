@@ -23,14 +23,22 @@ import {
   type TaskType,
 } from '../vocabulary.js';
 
-/** The account's version: 2 asks the questions reporters ask (facts, halfYear); 1 did not. */
-export const ACCOUNT_VERSION = 2;
+/** The account's version: 3 adds 2026's questions (issue 32); 2 asks the questions reporters ask (facts, halfYear); 1 did not. */
+export const ACCOUNT_VERSION = 3;
 
 /** A half-year such as 2026-H1: the only time an account carries, never a date (DESIGN §5). */
 export type HalfYear = `${number}-H${1 | 2}`;
 
+export type FormVersion = 1 | 2 | 3;
+
+/**
+ * The half-year each version of the form was first offered: a question first asked by version n
+ * reads "not asked before" this half-year for accounts given on an older form (issue 32).
+ */
+export const FORM_VERSION_FIRST_ASKED: Record<FormVersion, HalfYear> = { 1: '2024-H1', 2: '2026-H1', 3: '2026-H2' };
+
 export interface Account {
-  v: 1 | 2;
+  v: FormVersion;
   role?: Role;
   platforms: Platform[];
   taskTypes: TaskType[];
@@ -40,7 +48,7 @@ export interface Account {
   narrative: string;
   quotable?: string;
   consent: Consent;
-  /** Version 2 only: answers to the questions of vocabulary.ts factQuestions, each optional. */
+  /** Version 2 and later: answers to the questions of vocabulary.ts factQuestions its version asked, each optional. */
   facts?: Partial<Record<FactKey, string>>;
   /** Version 2 only: when the work happened. */
   halfYear?: HalfYear;
@@ -102,6 +110,7 @@ export const ACCOUNT_REFUSALS = [
   'account_unknown_version',
   'account_v1_facts',
   'unknown_question',
+  'question_not_in_version',
 ] as const satisfies readonly ErrorCode[];
 export type AccountRefusal = CodedError<(typeof ACCOUNT_REFUSALS)[number]>;
 
@@ -188,7 +197,16 @@ export function validateAccount(account: Account): Account {
   if (account.v === 1 && (account.facts !== undefined || account.halfYear !== undefined)) {
     throw new CodedError('account_v1_facts', { field: 'v' });
   }
+  refuseUnaskedFacts(account.facts ?? {}, account.v);
   return account;
+}
+
+/** A question a version of the form never asked cannot carry an answer: it counts as "not asked". */
+export function refuseUnaskedFacts(facts: Record<string, unknown>, version: number): void {
+  for (const key of Object.keys(facts)) {
+    const question = factQuestions.find((q) => q.key === key);
+    if (question && question.since > version) throw new CodedError('question_not_in_version', { field: `facts.${key}`, question: key, version, since: question.since });
+  }
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -208,13 +226,13 @@ function optionalString(value: unknown, field: string): string | undefined {
 }
 
 /**
- * An account as opened from its sealed JSON (the moderator's browser, the tests): version 1 or 2,
+ * An account as opened from its sealed JSON (the moderator's browser, the tests): version 1, 2 or 3,
  * every facet in its vocabulary, the same rules as the form. A version-1 account has no facts:
  * its unasked questions count as "not asked".
  */
 export function readAccount(value: unknown, today: Date = new Date()): Account {
   if (!isRecord(value)) throw new CodedError('account_not_object', { field: 'v' });
-  if (value.v !== 1 && value.v !== 2) throw new CodedError('account_unknown_version', { field: 'v', version: String(value.v).slice(0, 10) });
+  if (value.v !== 1 && value.v !== 2 && value.v !== 3) throw new CodedError('account_unknown_version', { field: 'v', version: String(value.v).slice(0, 10) });
   const narrative = optionalString(value.narrative, 'narrative') ?? '';
   const account: Account = {
     v: value.v,

@@ -20,7 +20,7 @@ export function sealPaddedJson(sodium: Sodium, value: { v: number }, recipientPu
   return sodium.crypto_box_seal(padded, recipientPublicKey);
 }
 
-/** Opens a sealed object whose `v` is one of `versions` (messages: 1; accounts: 1 or 2, DESIGN §5). */
+/** Opens a sealed object whose `v` is one of `versions` (messages: 1; accounts: 1, 2 or 3, DESIGN §5). */
 export function openPaddedJson(sodium: Sodium, ciphertext: Uint8Array, recipient: BoxKeyPair, versions: readonly number[] = [1]): unknown {
   let padded: Uint8Array;
   try {
@@ -48,7 +48,7 @@ export type SealedAccount = { v: number; withdrawalTag?: string; attachments?: A
 
 export const sealAccount: (sodium: Sodium, value: SealedAccount, recipientPublicKey: Uint8Array) => Uint8Array = sealPaddedJson;
 /** An account's JSON as sealed: version 1, or version 2 with the questions reporters ask. */
-export const openAccount = (sodium: Sodium, ciphertext: Uint8Array, recipient: BoxKeyPair): unknown => openPaddedJson(sodium, ciphertext, recipient, [1, 2]);
+export const openAccount = (sodium: Sodium, ciphertext: Uint8Array, recipient: BoxKeyPair): unknown => openPaddedJson(sodium, ciphertext, recipient, [1, 2, 3]);
 
 /**
  * The receipt's withdrawal tag as an opened account carries it (base64 in `withdrawalTag`), for the

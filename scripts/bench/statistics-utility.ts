@@ -25,7 +25,7 @@ function population(size: number, unit: () => number): AccountTallies {
   const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
   const t: AccountTallies = {
     platformPay: new Map(), platformConditions: new Map(), roleTask: new Map(), hours: new Map(), platformVersions: new Map(),
-    platformFacts: new Map(), halfYearFacts: new Map(), tiers: new Map(), accounts: size,
+    platformFacts: new Map(), halfYearFacts: new Map(), facts: new Map(), versions: new Map([['1', size]]), tiers: new Map(), accounts: size,
     facets: { platforms: new Map(), roles: new Map(), taskTypes: new Map(), conditionsYes: new Map(), conditionsNo: new Map(), conditionsUnsure: new Map() },
   };
   const answers: Record<string, Map<string, number>> = { yes: t.facets.conditionsYes, no: t.facets.conditionsNo, unsure: t.facets.conditionsUnsure };

@@ -5,7 +5,7 @@ import { LANGUAGES } from '../../common/languages.js';
 import { filesUnder, type CheckInput } from './translation-check.js';
 
 /** Keys code builds at run time, by error code or vocabulary key: a prefix covers them all. */
-export const DYNAMIC_KEY_PREFIXES = ['errors:', 'vocabulary:', 'statistics:', 'receipt:', '*:errors.', '*:vocabulary.', 'status:states.', 'status:events.', 'evidence:panel.', 'evidence:dkimFailure.', 'press:questionStatus.', 'moderation:script.', 'moderation:titles.'];
+export const DYNAMIC_KEY_PREFIXES = ['errors:', 'vocabulary:', 'statistics:', 'receipt:', '*:errors.', '*:vocabulary.', 'status:states.', 'status:events.', 'evidence:panel.', 'evidence:dkimFailure.', 'press:questionStatus.', 'moderation:script.', 'moderation:titles.', 'scorecard:questions.', 'scorecard:cell.'];
 
 /** Shown as they are in every language: the site's name, formats, and the languages' own names. */
 export const UNTRANSLATABLE_WORDS = ['Offscript', 'CSV', 'JSON', 'PDF', 'Atom', 'OpenAPI'];

@@ -31,6 +31,9 @@ function choices(terms: readonly Term[], fields: FormFields, name: string): Choi
   return terms.map((t) => ({ key: t.key, label: t.label, selected: chosen.includes(t.key) }));
 }
 
+/** An answer some questions keep for accounts that gave it; new sources skip the question instead. */
+const PREFER_NOT_TO_SAY = 'prefer_not_to_say';
+
 export function submitFormModel(fields: FormFields = {}) {
   return {
     roles: choices(roles.terms, fields, 'role'),
@@ -50,7 +53,8 @@ export function submitFormModel(fields: FormFields = {}) {
       label: group.label,
       questions: factQuestions
         .filter((q) => q.group === group.key)
-        .map((q) => ({ key: q.key, label: q.label, hint: q.hint, answers: choices(q.answers.terms, fields, q.key) })),
+        // The form's empty choice already reads "Prefer not to say": the union question's own such answer would say it twice.
+        .map((q) => ({ key: q.key, label: q.label, hint: q.hint, answers: choices(q.answers.terms.filter((t) => t.key !== PREFER_NOT_TO_SAY), fields, q.key) })),
     })),
     halfYear: values(fields, 'halfYear')[0] ?? '',
     narrative: values(fields, 'narrative')[0] ?? '',

@@ -12,7 +12,7 @@ import { toBase64 } from '../../common/protocol/encoding.js';
 import { WITHDRAWAL_TAG_BYTES } from '../../common/protocol/receipt.js';
 import { bucketOfSealedLength } from '../../common/protocol/padding.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
-import { parseHalfYear, readFacts } from '../../common/intake/account.js';
+import { parseHalfYear, readFacts, refuseUnaskedFacts } from '../../common/intake/account.js';
 import {
   attributionLabels,
   conditionAnswers,
@@ -202,9 +202,9 @@ export interface Facets {
   hoursBand?: HoursBand;
   conditions: { [C in Condition]?: ConditionAnswer };
   consent: Consent;
-  /** The account's version: 1 (the default) was never asked the newer questions. */
-  accountVersion?: 1 | 2;
-  /** Version 2: answers to vocabulary.ts factQuestions. */
+  /** The account's version: 1 (the default) was never asked the newer questions; 3 adds 2026's (issue 32). */
+  accountVersion?: 1 | 2 | 3;
+  /** Version 2 and later: answers to the vocabulary.ts factQuestions its version asked. */
   facts?: Record<string, string>;
   /** Version 2: when the work happened, e.g. 2026-H1. */
   halfYear?: string;
@@ -287,7 +287,10 @@ export function validateFacets(facets: FacetsInput): asserts facets is FacetsInp
     throw new CodedError('not_asked');
   }
   // The same rules as the form's (intake/account.ts), refused with the same codes: one definition of each question.
-  if (facets.facts) readFacts(facets.facts);
+  if (facets.facts) {
+    readFacts(facets.facts);
+    refuseUnaskedFacts(facets.facts, facets.accountVersion ?? 1);
+  }
   if (facets.halfYear !== undefined) parseHalfYear(facets.halfYear, 'halfYear');
 }
 

@@ -126,8 +126,8 @@ const vocabularies = {
   attributionLabels: attributionLabels.terms,
   verificationTier: verificationTiers.labelOf('documents_seen'),
   documentKinds: documentKinds.terms,
-  // Account version 2: one select per question, generated from the one definition.
-  factQuestions: factQuestions.map((q) => ({ key: q.key, label: q.label, answers: q.answers.terms })),
+  // Account versions 2 and 3: one select per question (marked with the version that first asked it), generated from the one definition.
+  factQuestions: factQuestions.map((q) => ({ key: q.key, since: q.since, label: q.label, answers: q.answers.terms })),
 };
 
 /**

@@ -206,7 +206,7 @@ export const facetsSchema = {
     hoursBand: term,
     conditions: { type: 'object', additionalProperties: term, maxProperties: 20 },
     consent: term,
-    accountVersion: { type: 'integer', enum: [1, 2] },
+    accountVersion: { type: 'integer', enum: [1, 2, 3] },
     facts: { type: 'object', additionalProperties: term, maxProperties: 20 },
     halfYear: { type: 'string', maxLength: 20 },
   },

@@ -1,5 +1,5 @@
 // The Atom feed (RFC 4287) of published stories; every text is escaped, content is plain text.
-import type { PlatformScorecard, PublicStory } from './schemas.js';
+import type { PublicStory, ScorecardResponse } from './schemas.js';
 import { escapeXml } from './xml.js';
 import { notAfterToday, todayUtc } from '../db/day.js';
 import type { Day } from '../db/schema.js';
@@ -7,18 +7,18 @@ import { SOURCE_LANGUAGE, type Language } from '../../common/languages.js';
 import { translate } from '../i18n/catalogue.js';
 import { formatDay } from '../i18n/locale-format.js';
 
-/** A release's entry: its platform scorecards, one plain-text line per sentence (DESIGN §8 /platforms). */
+/** A release's entry: its scorecard, one plain-text line per cell, each naming its platform and question (DESIGN §8 /platforms). */
 export interface ReleaseEntry {
   sequence: number;
   releasedOn: string;
   figuresUpdatedOn: string;
-  scorecards: PlatformScorecard[];
+  scorecard: Pick<ScorecardResponse, 'platforms' | 'questions'>;
 }
 
 function releaseEntry(origin: string, release: ReleaseEntry, dated: (day: Day) => Day, language: Language): string {
   const words = (key: string, values: Record<string, unknown>) => escapeXml(translate(language, `statistics:feed.${key}`, values));
   const url = `${escapeXml(origin)}/releases/${release.sequence}`;
-  const lines = release.scorecards.flatMap((card) => card.principles.flatMap((p) => p.statements.map((s) => `${card.label} — ${p.label}: ${s.text}`)));
+  const lines = release.scorecard.questions.flatMap((q) => q.cells.map((cell) => `${q.principleLabel} — ${cell.text}`));
   return [
     '<entry>',
     `<id>${url}/platforms</id>`,
@@ -28,7 +28,7 @@ function releaseEntry(origin: string, release: ReleaseEntry, dated: (day: Day) =
     `<updated>${dated(release.releasedOn)}T00:00:00Z</updated>`,
     `<published>${dated(release.releasedOn)}T00:00:00Z</published>`,
     '<author><name>Offscript</name></author>',
-    `<summary type="text">${words('releaseSummary', { count: release.scorecards.length, day: formatDay(language, release.figuresUpdatedOn) })}</summary>`,
+    `<summary type="text">${words('releaseSummary', { count: release.scorecard.platforms.length, day: formatDay(language, release.figuresUpdatedOn) })}</summary>`,
     `<content type="text">${escapeXml(lines.join('\n'))}</content>`,
     '</entry>',
   ].join('');

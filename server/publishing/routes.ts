@@ -13,7 +13,7 @@ import { conditions, platforms, roles, taskTypes } from '../../common/vocabulary
 import type { Language } from '../../common/languages.js';
 import { termLabel, termsIn } from '../i18n/vocabulary-labels.js';
 import { atomFeed, type ReleaseEntry } from './atom.js';
-import { platformScorecards } from './platforms.js';
+import { scorecard as scorecardOf } from './platforms.js';
 import { PublicResponseCache } from './cache.js';
 import { latestStatistics, lifetimeBudget, privacyLedger, STATISTICS_CONFIDENCE } from './release.js';
 import {
@@ -42,11 +42,11 @@ export interface PublishingRoutesOptions {
 }
 
 /** The latest release's scorecards as a feed entry, when it has any. */
-async function scorecardReleaseEntries(db: Kysely<Database>): Promise<ReleaseEntry[]> {
+async function scorecardReleaseEntries(db: Kysely<Database>, language: Language): Promise<ReleaseEntry[]> {
   const latest = await latestStatistics(db);
-  const scorecards = platformScorecards(latest?.statistics ?? null);
-  if (!latest?.statistics || scorecards.length === 0) return [];
-  return [{ sequence: latest.sequence, releasedOn: latest.releasedOn, figuresUpdatedOn: latest.statistics.figuresUpdatedOn, scorecards }];
+  const scorecard = scorecardOf(latest?.statistics ?? null, language);
+  if (!latest?.statistics || scorecard.platforms.length === 0) return [];
+  return [{ sequence: latest.sequence, releasedOn: latest.releasedOn, figuresUpdatedOn: latest.statistics.figuresUpdatedOn, scorecard }];
 }
 
 export async function publishingRoutes(untyped: FastifyInstance, { db, config }: PublishingRoutesOptions): Promise<void> {
@@ -184,7 +184,7 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
   app.get('/feed.atom', { schema: { querystring: languageQuerySchema } }, async (request, reply) =>
     cache.respond(request, reply, async () => ({
       type: 'application/atom+xml; charset=utf-8',
-      body: atomFeed(config.publicOrigin, (await listPublishedStories(db, { limit: 50 })).stories, await scorecardReleaseEntries(db), undefined, request.query.lang ?? request.language),
+      body: atomFeed(config.publicOrigin, (await listPublishedStories(db, { limit: 50 })).stories, await scorecardReleaseEntries(db, request.query.lang ?? request.language), undefined, request.query.lang ?? request.language),
     })),
   );
 

@@ -175,6 +175,7 @@ const publishedTableSchema = {
     columnTotals: { type: 'array', items: figureSchema },
     total: figureSchema,
     medians: { type: 'array', items: medianFigureSchema, description: "Per row, the median band (pay tables only): shown when the row's total is shown" },
+    question: { type: 'string', description: 'The question as the form asked it, in the response\'s language (answer tables only)' },
   },
 } as const;
 
@@ -388,43 +389,51 @@ export const platformKeyParamsSchema = {
   properties: { key: { type: 'string', pattern: '^[a-z0-9_]{1,40}$', description: 'A platform key, e.g. outlier; an unknown one is a 404' } },
 } as const;
 
-const scorecardStatementSchema = {
+export const SCORECARD_CELL_STATES = ['shown', 'fewer_than_k', 'withheld', 'not_asked', 'no_answers', 'platform_fewer_than_k'] as const;
+
+const scorecardCellSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['key', 'says', 'answered', 'text'],
+  required: ['platform', 'question', 'state', 'says', 'answered', 'percent', 'askedFrom', 'words', 'text'],
   properties: {
-    key: { type: 'string' },
-    says: { ...figureSchema, description: 'Accounts saying it (approximate)' },
-    answered: { ...figureSchema, description: 'Accounts that answered the question (approximate; not-asked and skipped excluded)' },
-    text: { type: 'string', description: 'The sentence, with its figures in words ("about 31 of about 47 …"), or why there is none' },
-  },
-} as const;
-
-/** One claim of a scorecard's principle, with its two figures. */
-export type ScorecardStatement = FromSchema<typeof scorecardStatementSchema>;
-
-const scorecardSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['key', 'label', 'accounts', 'principles'],
-  properties: {
-    key: { type: 'string' },
-    label: { type: 'string' },
-    accounts: { ...figureSchema, description: 'Accounts naming the platform (approximate)' },
-    principles: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['key', 'label', 'statements'],
-        properties: { key: { type: 'string' }, label: { type: 'string' }, statements: { type: 'array', items: scorecardStatementSchema } },
-      },
+    platform: { type: 'string', description: 'The platform key (the column)' },
+    question: { type: 'string', description: 'The question key (the row)' },
+    state: {
+      type: 'string',
+      enum: SCORECARD_CELL_STATES,
+      description:
+        'shown: says is a number (answered too, unless hidden). fewer_than_k: not shown, fewer than kMin after noise. withheld: hidden to protect another figure. not_asked: the platform\'s accounts came before the question (askedFrom). no_answers: no account answered. platform_fewer_than_k: fewer than kMin accounts name the platform after noise.',
     },
+    says: { ...figureSchema, description: 'Accounts giving the counted answers (approximate)' },
+    answered: { ...figureSchema, description: 'Accounts that answered the question (approximate; not-asked and skipped excluded)' },
+    percent: { type: ['integer', 'null'], description: 'says as a whole percent of answered, where both are shown' },
+    askedFrom: { type: 'string', description: 'The half-year the form first asked the question; older accounts count as not asked' },
+    notAsked: { ...figureSchema, description: 'Accounts about the platform from before the question' },
+    words: { type: 'string', description: 'The cell as the table shows it' },
+    text: { type: 'string', description: 'The cell in a sentence naming the platform, the question as asked and the answers counted' },
   },
 } as const;
 
-/** One platform's scorecard, as the pages render it and the API sends it. */
-export type PlatformScorecard = FromSchema<typeof scorecardSchema>;
+/** One cell of the scorecard: a platform's figures for one question, or why there are none. */
+export type ScorecardCell = FromSchema<typeof scorecardCellSchema>;
+export type ScorecardCellState = (typeof SCORECARD_CELL_STATES)[number];
+
+const questionProperties = {
+  key: { type: 'string' },
+  principle: { type: 'string', description: 'The principle the row belongs to (after Fairwork and Turkopticon)' },
+  principleLabel: { type: 'string' },
+  asked: { type: 'string', description: 'The question as the form asked it' },
+  counts: { type: 'string', description: 'The answers the row counts' },
+  askedFrom: { type: 'string', description: 'The half-year the form first asked it' },
+} as const;
+const questionRequired = ['key', 'principle', 'principleLabel', 'asked', 'counts', 'askedFrom'] as const;
+
+const scorecardPlatformSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['key', 'label', 'accounts'],
+  properties: { key: { type: 'string' }, label: { type: 'string' }, accounts: { ...figureSchema, description: 'Accounts naming the platform (approximate)' } },
+} as const;
 
 const scorecardEnvelope = {
   batch: { type: ['integer', 'null'] },
@@ -432,13 +441,26 @@ const scorecardEnvelope = {
   kMin: { type: 'integer' },
 } as const;
 
-export const platformsResponseSchema = {
-  200: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['batch', 'figuresUpdatedOn', 'kMin', 'platforms'],
-    properties: { ...scorecardEnvelope, platforms: { type: 'array', items: scorecardSchema, description: 'Only platforms named by at least kMin accounts' } },
+const scorecardResponse = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['batch', 'figuresUpdatedOn', 'kMin', 'platforms', 'questions'],
+  properties: {
+    ...scorecardEnvelope,
+    platforms: { type: 'array', items: scorecardPlatformSchema, description: 'The columns: platforms named by at least kMin accounts after noise' },
+    questions: {
+      type: 'array',
+      description: 'The rows, each with one cell per platform, in the order of platforms',
+      items: { type: 'object', additionalProperties: false, required: [...questionRequired, 'cells'], properties: { ...questionProperties, cells: { type: 'array', items: scorecardCellSchema } } },
+    },
   },
+} as const;
+
+/** The whole scorecard, as /api/v1/platforms sends it and the page and CSV show it. */
+export type ScorecardResponse = FromSchema<typeof scorecardResponse>;
+
+export const platformsResponseSchema = {
+  200: scorecardResponse,
   '4xx': errorResponseSchema,
 } as const;
 
@@ -446,8 +468,17 @@ export const platformResponseSchema = {
   200: {
     type: 'object',
     additionalProperties: false,
-    required: ['batch', 'figuresUpdatedOn', 'kMin', 'platform', 'hasScorecard'],
-    properties: { ...scorecardEnvelope, platform: scorecardSchema, hasScorecard: { type: 'boolean' } },
+    required: ['batch', 'figuresUpdatedOn', 'kMin', 'platform', 'hasScorecard', 'questions'],
+    properties: {
+      ...scorecardEnvelope,
+      platform: scorecardPlatformSchema,
+      hasScorecard: { type: 'boolean', description: 'Whether the platform is a column of the scorecard (named by at least kMin accounts after noise)' },
+      questions: {
+        type: 'array',
+        description: 'Every question, with this platform\'s cell',
+        items: { type: 'object', additionalProperties: false, required: [...questionRequired, 'cell'], properties: { ...questionProperties, cell: scorecardCellSchema } },
+      },
+    },
   },
   '4xx': errorResponseSchema,
 } as const;

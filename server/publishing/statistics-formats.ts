@@ -154,6 +154,19 @@ function chartFor(language: Language, table: PublishedTableView, kMin: number): 
   }
   const single = table.rows.length === 1;
   const column = table.columnTitle.toLocaleLowerCase(language);
+  // A one-column table (accounts by place) charts its rows.
+  if (table.columns.length === 1) {
+    return barChartSvg({
+      id,
+      language,
+      title: table.title,
+      description: words('singleDescription', { column: table.rowTitle.toLocaleLowerCase(language) }),
+      bars: table.rows.map((r, i) => barOf(r.label, table.cells[i]![0]!)),
+      format: aboutCount,
+      fewerThanKExtent: kMin - 1,
+      kMin,
+    });
+  }
   return barChartSvg({
     id,
     language,

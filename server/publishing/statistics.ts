@@ -63,17 +63,35 @@ export interface NoiseShape {
 export function noiseShape(release: ContinualRelease | undefined): NoiseShape {
   if (!release) return { totalError: () => undefined };
   const { epsilonPerNode: e, nodesPerCount: k, confidence } = release;
-  const alpha = Math.exp(-e.numerator / e.denominator);
-  const nodeVariance = (2 * alpha) / (1 - alpha) ** 2;
-  const sd = (cells: number) => Math.sqrt(cells * k * nodeVariance);
+  const sd = noiseDeviation(e.numerator / e.denominator, k);
   // A total sums many counts' noise: Cantelli's one-sided bound, P(Z ≥ a) ≤ σ²/(σ² + a²), holds for any law.
   const cantelli = (cells: number) => Math.ceil(sd(cells) * Math.sqrt(confidence / (1 - confidence)));
   return {
     afterNoise: { cellMargin: thresholdMargin(e, k, confidence), totalMargin: cantelli },
     cellError: errorMargin(e, k, confidence),
-    // Chebyshev for the two-sided margin of a total: P(|Z| ≥ a) ≤ σ²/a².
-    totalError: (cells: number) => Math.ceil(sd(cells) / Math.sqrt(1 - confidence)),
+    totalError: (cells: number) => chebyshevMargin(sd(cells), confidence),
   };
+}
+
+/** The standard deviation of the noise of a sum of `cells` counts, each `nodesPerCount` node draws at ε per node. */
+const noiseDeviation = (epsilonPerNode: number, nodesPerCount: number) => (cells: number) => {
+  const alpha = Math.exp(-epsilonPerNode);
+  return Math.sqrt((cells * nodesPerCount * 2 * alpha) / (1 - alpha) ** 2);
+};
+
+// Chebyshev for the two-sided margin of a total: P(|Z| ≥ a) ≤ σ²/a².
+const chebyshevMargin = (sd: number, confidence: number) => Math.ceil(sd / Math.sqrt(1 - confidence));
+
+/**
+ * The margin of error of a sum (or difference) of `cells` published cells, read from a published
+ * refresh: their noise is the sum of cells × nodesPerCount independent node draws, so the exact law
+ * gives it, as it gives one cell's (release.margin); none before continual release.
+ */
+export function publishedSumMargin(statistics: StoredStatistics, cells: number): number | undefined {
+  const release = statistics.release;
+  if (!release) return undefined;
+  if (cells <= 1) return release.margin;
+  return errorMargin({ numerator: release.budget.epsilonPerNode, denominator: 1 }, cells * release.nodesPerCount, release.confidence);
 }
 
 /** Draws one table's counts with their noise, each count named `id/row/column`. */
@@ -91,6 +109,8 @@ interface Drawing {
 function withMargin(figure: Figure, margin: number | undefined): Figure {
   return figure.status === 'shown' && margin !== undefined ? { ...figure, margin } : figure;
 }
+
+const snakeCase = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 const question = (key: string) => {
   const found = factQuestions.find((q) => q.key === key);
@@ -120,7 +140,16 @@ export const FACT_TABLES = [
   factTable('rateCut', 'rate_cut', question('rateCut').answers, false),
   factTable('deactivation', 'deactivation', deactivationOutcomes, true),
   factTable('monitoring', 'monitoring', question('monitoring').answers, true),
+  // Version 3 (issue 32): by platform only, not by half-year, to keep what one account moves small.
+  ...(['aiInterview', 'monitoringTools', 'idVerification', 'toldOfBreach', 'classification', 'payMethod', 'relaunchedLower', 'realClientData', 'complaint', 'trainingPaid'] as const).map((fact) =>
+    factTable(fact, snakeCase(fact), question(fact).answers, false),
+  ),
 ] as const;
+
+/** The version of the form that first asked a fact table's question (derived facts: their questions'). */
+export function askedSince(fact: string): number {
+  return factQuestions.find((q) => q.key === fact)?.since ?? 2;
+}
 
 /** Every table a refresh publishes, in order: the names `table=` accepts. */
 export const STATISTICS_TABLE_IDS: readonly string[] = [
@@ -131,6 +160,7 @@ export const STATISTICS_TABLE_IDS: readonly string[] = [
   'platform_by_account_version',
   ...FACT_TABLES.map((f) => `platform_by_${f.id}`),
   ...FACT_TABLES.filter((f) => f.byHalfYear).map((f) => `half_year_by_${f.id}`),
+  'location_group',
   'verification_tier',
 ];
 
@@ -209,6 +239,9 @@ export async function readTallies(db: Kysely<Database>) {
     // Version 2 (migration 0010): accounts by version per platform; facts per platform and per half-year.
     platformVersions: pairs('platform_version'),
     platformFacts: pairs('platform_fact'),
+    // Version 3: all accounts by answer (the location table), and by version.
+    facts: pairs('fact'),
+    versions: singles('version'),
     halfYearFacts: pairs('half_year_fact'),
     // Verification tier (migration 0016): accounts by tier.
     tiers: singles('tier'),
@@ -246,6 +279,8 @@ export const COUNTS_ONE_ACCOUNT_MOVES =
   // "not asked"); and its half-year's row of each half-year table.
   platforms.keys.length * (1 + FACT_TABLES.length) +
   FACT_TABLES.filter((f) => f.byHalfYear).length +
+  // Version 3: its location's cell of the one-row location table (an answer or "not asked").
+  1 +
   1 +
   // Continual release: the noisy counts story tags and attribution labels read (drawFacets), by
   // role and by task type; platforms, conditions and all accounts reuse the headline's counts.
@@ -345,7 +380,9 @@ function version2Tables(t: AccountTallies, d: Drawing, today: Day): StoredTable[
     const tally: Tally = new Map();
     for (const platform of platforms.keys) {
       for (const answer of f.answers) tally.set(tallyKey(platform, answer.key), t.platformFacts.get(tallyKey(`${platform}:${f.fact}`, answer.key)) ?? 0);
-      tally.set(tallyKey(platform, NOT_ASKED.key), t.platformVersions.get(tallyKey(platform, '1')) ?? 0);
+      // "Not asked": the platform's accounts given on a form older than the question.
+      const older = accountVersions.keys.filter((v) => Number(v) < askedSince(f.fact));
+      tally.set(tallyKey(platform, NOT_ASKED.key), older.reduce((n, v) => n + (t.platformVersions.get(tallyKey(platform, v)) ?? 0), 0));
     }
     return tableView(
       `platform_by_${f.id}`,
@@ -372,7 +409,22 @@ function version2Tables(t: AccountTallies, d: Drawing, today: Day): StoredTable[
     );
   });
 
-  return [versionTable, ...factTables, ...halfYearTables];
+  return [versionTable, ...factTables, ...halfYearTables, locationTable(t, d)];
+}
+
+/**
+ * Accounts by where the work was done (version 3), all platforms together: a country or a group of
+ * US states only, in one row, so that one account moves one count and no platform's line is split by place.
+ */
+function locationTable(t: AccountTallies, d: Drawing): StoredTable {
+  // One column and a row per place (the same single line as a one-row table), so that twelve places fit a page.
+  const allColumn: Keyed[] = [{ key: 'all' }];
+  const location = question('location');
+  const rows: Keyed[] = [...location.answers.keys.map((key) => ({ key })), { key: NOT_ASKED.key }];
+  const older = accountVersions.keys.filter((v) => Number(v) < location.since);
+  const counts = [...location.answers.keys.map((k) => [t.facts.get(tallyKey('location', k)) ?? 0]), [older.reduce((n, v) => n + (t.versions.get(v) ?? 0), 0)]];
+  // Its words are statistics:tables.location_group; its rows' labels vocabulary:locationGroups (statistics-words.ts).
+  return tableView('location_group', rows, allColumn, d.noisyGrid('location_group', rows, allColumn, counts), d.kMin, d.shape);
 }
 
 /**

@@ -219,7 +219,7 @@ describe('the no-JavaScript form, POST /submit', () => {
     expect(words).toHaveLength(12);
 
     expect(await accountForReceipt(t.database.db, key, words)).toEqual({
-      v: 2,
+      v: 3,
       role: 'showrunner',
       platforms: ['turing', 'appen'],
       taskTypes: ['red_teaming'],
@@ -260,7 +260,7 @@ describe('the no-JavaScript form, POST /submit', () => {
     const words = [...response.body.matchAll(/<li>([a-z]+)<\/li>/g)].map((m) => m[1]!);
     const { halfYear, ...facts } = VERSION_2_FIELDS;
     expect(await accountForReceipt(t.database.db, key, words)).toEqual({
-      v: 2,
+      v: 3,
       platforms: ['outlier'],
       taskTypes: [],
       payBand: '40_59',

@@ -42,6 +42,8 @@ describe('version-2 facets at acceptance', () => {
     ['a half-year before 2018', { halfYear: '2016-H2' }, 'halfYear cannot be before 2018'],
     ['a date where a half-year belongs', { halfYear: '2025-11-02' }, 'never a date'],
     ['answers on a version-1 account', { accountVersion: 1 }, 'version-1 account was never asked'],
+    ['a 2026 answer on a version-2 account', { facts: { location: 'canada' } }, 'first asked by version 3 of the form'],
+    ['a location finer than a country or US-state group', { accountVersion: 3, facts: { location: 'los_angeles' } }, 'location'],
   ])('refuses %s with a 400 naming it, and stores nothing', async (_name, change, message) => {
     const id = await submitSealed(t.app, t.database.db);
     const before = await accountCount();
@@ -65,10 +67,22 @@ describe('version-2 facets at acceptance', () => {
   });
 });
 
+describe('version-3 facets at acceptance', () => {
+  it('stores a version-3 account with its 2026 answers, and the tallies count them', async () => {
+    const { id, withdrawalTag } = await submitSealedWithTag(t.app, t.database.db);
+    const facts = { ...VERSION_2.facts, aiInterview: 'yes', toldOfBreach: 'not_told', classification: 'agency_temp', location: 'us_federal' };
+    const response = await call(t.app, author, 'POST', `/mod/api/submissions/${id}/accept`, { facets: { ...VERSION_2, accountVersion: 3, facts }, withdrawalTag });
+    expect(response.statusCode).toBe(200);
+    const row = await t.database.db.selectFrom('pending_accounts').selectAll().where('withdrawal_tag_hash', '=', tagHash(withdrawalTag)).executeTakeFirstOrThrow();
+    expect(row.account_version).toBe(3);
+    expect(row.facts).toMatchObject({ toldOfBreach: 'not_told', location: 'us_federal' });
+  });
+});
+
 describe('/platforms', () => {
   it('shows a platform only once at least K_MIN accounts name it; unknown keys are 404', async () => {
     const db = t.database.db;
-    // Outlier: 30 version-2 accounts (+1 accepted above, +1 story); Turing 15; Mercor 5; Appen: 20 from before version 2.
+    // Outlier: 30 version-2 accounts (+1 accepted above, +1 version 3 above, +1 story); Turing 15; Mercor 5; Appen: 20 from before version 2.
     await db.insertInto('accounts').values(Array.from({ length: 30 }, () => accountRow(VERSION_2, todayUtc()))).execute();
     await db.insertInto('accounts').values(Array.from({ length: 15 }, () => accountRow({ ...VERSION_2, platforms: ['turing'] }, todayUtc()))).execute();
     await db.insertInto('accounts').values(Array.from({ length: 5 }, () => accountRow({ ...VERSION_2, platforms: ['mercor'] }, todayUtc()))).execute();
@@ -83,28 +97,29 @@ describe('/platforms', () => {
     // Mercor's 5 accounts: no scorecard. Turing's 15 get one, though its total is withheld in the
     // tables (the complement that keeps Mercor's small count from being worked out).
     expect(list.platforms.map((p) => p.key)).toEqual(['outlier', 'turing', 'appen']);
-    expect(list.platforms[0]!.accounts).toEqual({ count: 32, status: 'shown', margin: 0 });
+    expect(list.platforms[0]!.accounts).toEqual({ count: 33, status: 'shown', margin: 0 });
 
-    const outlier = (await t.app.inject({ url: '/api/v1/platforms/outlier' })).json() as {
-      hasScorecard: boolean;
-      platform: { principles: { key: string; statements: { key: string; text: string; says: { count: number | null } }[] }[] };
-    };
+    type Column = { hasScorecard: boolean; questions: { key: string; asked: string; cell: { state: string; says: { count: number | null }; text: string; words: string } }[] };
+    const column = async (key: string) => (await t.app.inject({ url: `/api/v1/platforms/${key}` })).json() as Column;
+    const outlier = await column('outlier');
     expect(outlier.hasScorecard).toBe(true);
-    const statements = outlier.platform.principles.flatMap((p) => p.statements);
-    // Continual release: a count is shown only from K_MIN plus a margin, zeros included (a noisy 0
-    // says nothing sure), so a sentence that adds or subtracts an answer no one gave is withheld.
-    // Every Outlier account gave the same answers, so every sentence reads so here.
-    for (const statement of statements) expect(statement.text, statement.key).toMatch(/^(Too few accounts about Outlier answered this|No account about Outlier answered this yet)/);
-    // Appen's accounts predate the questions: "not asked", so no one answered — never "no".
-    const appen = (await t.app.inject({ url: '/api/v1/platforms/appen' })).json() as typeof outlier;
-    const version2Statements = ['paid_below_advertised', 'not_paid_all_time', 'deactivated_without_appeal', 'monitoring'];
-    for (const s of appen.platform.principles.flatMap((p) => p.statements).filter((s) => version2Statements.includes(s.key))) {
-      expect(s.text, s.key).toMatch(/^(Not asked yet: the about 20 accounts about Appen came before this question|No account about Appen answered this yet|Too few accounts about Appen)/);
+    const cellOf = (c: Column, key: string) => c.questions.find((q) => q.key === key)!.cell;
+    // Every Outlier account gave the same answers: 33 below the advertised band, shown; who answered
+    // adds a column no one chose (a noisy 0 is never shown), so it stays hidden, and the cell says so.
+    expect(cellOf(outlier, 'paid_below_advertised')).toMatchObject({ state: 'shown', says: { count: 33 }, words: '33; how many answered is withheld to protect another figure' });
+    // A question none of them answered: hidden, naming why.
+    expect(['fewer_than_k', 'withheld']).toContain(cellOf(outlier, 'ended_without_notice').state);
+    for (const q of outlier.questions) expect(q.cell.text, q.key).toContain(`Outlier, “${q.asked}”`);
+    // Appen's accounts predate the questions: never counted as answers. (Here the complement that
+    // protects Mercor's 5 hides Appen's "not asked" count too, so the cell reads as hidden.)
+    const appen = await column('appen');
+    for (const key of ['paid_below_advertised', 'not_paid_all_time', 'deactivated_without_appeal', 'monitoring']) {
+      expect(['not_asked', 'fewer_than_k', 'withheld'], key).toContain(cellOf(appen, key).state);
     }
 
-    const mercor = (await t.app.inject({ url: '/api/v1/platforms/mercor' })).json() as typeof outlier;
+    const mercor = await column('mercor');
     expect(mercor.hasScorecard).toBe(false);
-    expect(mercor.platform.principles).toEqual([]);
+    expect(mercor.questions.every((q) => q.cell.state === 'platform_fewer_than_k' && q.cell.says.count === null)).toBe(true);
 
     const page = (await t.app.inject({ url: '/platforms' })).body;
     expect(page).toContain('href="/platforms/outlier"');
@@ -114,19 +129,22 @@ describe('/platforms', () => {
     expect(outlierPage.body).toContain('Notice and stability');
     const mercorPage = await t.app.inject({ url: '/platforms/mercor' });
     expect(mercorPage.statusCode).toBe(200);
-    expect(mercorPage.body).toContain('There is no scorecard for Mercor');
-    expect(mercorPage.body).not.toContain('about 5');
+    expect(mercorPage.body).toContain('Mercor has no column in the scorecard');
+    // Its page still names every question it would be scored on, and no figure of it.
+    for (const q of mercor.questions) expect(mercorPage.body).toContain(q.asked.replaceAll('\'', '&#x27;'));
+    expect(mercorPage.body).not.toContain('5 accounts');
 
     const csv = (await t.app.inject({ url: '/platforms.csv' })).body;
-    expect(csv).toContain('outlier,,accounts,32,shown');
+    expect(csv).toContain('outlier,,accounts,shown,33,0');
     expect(csv).toContain('outlier,notice_and_stability,deactivated_without_appeal,');
-    expect(csv).not.toContain('mercor');
+    expect(csv).not.toMatch(/^mercor,/m);
 
-    // The Atom feed's release entry carries the same sentences.
+    // The Atom feed's release entry carries the same cells.
     const feed = parseAtomFeed((await t.app.inject({ url: '/feed.atom' })).body);
     const release = feed.entries?.find((e) => e.title?.value === `Release ${batch!.sequence}: platform scorecards`);
-    expect(release?.content?.value).toContain('Outlier — Paid for all work: Too few accounts about Outlier answered this');
-    expect(release?.content?.value).not.toContain('Mercor');
+    expect(release?.content?.value).toContain('Paid for all work — Outlier, “How much of the time you worked was paid”');
+    // No Mercor column (the breach question names Mercor, so look for its cells).
+    expect(release?.content?.value).not.toContain('— Mercor, “');
 
     for (const url of ['/platforms/openai', '/api/v1/platforms/openai']) {
       const response = await t.app.inject({ url });

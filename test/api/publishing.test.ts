@@ -98,7 +98,7 @@ describe('disclosure control as published', () => {
     const csv = (await t.app.inject({ url: '/stats.csv' })).body;
     const lines = csv.split('\r\n');
     expect(lines[0]).toMatch(/^# Offscript statistics: figures last updated \d{4}-\d{2}-\d{2}/);
-    expect(csv).toContain('# K_MIN 11');
+    expect(csv).toContain('# Minimum cell size K = 11');
     expect(lines).toContain('table,row,column,count,status,table_label,row_label,column_label,margin');
     expect(lines).toContain('platform_by_pay_band,outlier,20_39,,fewer_than_k,"Pay per hour, by platform",Outlier,$20–39 an hour,');
     expect(lines).toContain('platform_by_pay_band,appen,total,,fewer_than_k,"Pay per hour, by platform",Appen,Total,');
@@ -304,8 +304,9 @@ describe('the public pages and API', () => {
       '/api/v1/stories',
     ]);
     // 2.0.0: every statistic became {count, status} (was a number or null); 2.1.0: the platform scorecards; 2.2.0: the releases; 2.3.0: the stories' verification tier; 2.4.0: statistics by verification tier;
-    // 2.4.1: the objects say which properties they always have and that they have no others; 2.5.0 the figures' margins and the release's budget; 2.6.0 the signed-email tier.
-    expect((docs as unknown as { info: { version: string } }).info.version).toBe('2.6.0');
+    // 2.4.1: the objects say which properties they always have and that they have no others; 2.5.0 the figures' margins and the release's budget; 2.6.0 the signed-email tier;
+    // 3.0.0: /api/v1/platforms is one table (platforms as columns, questions as rows, a state per cell).
+    expect((docs as unknown as { info: { version: string } }).info.version).toBe('3.0.0');
   });
 
   it('documents every 200 object exactly: no other property is sent, and only these may be absent', async () => {
@@ -330,12 +331,15 @@ describe('the public pages and API', () => {
     expect(margins).toContain('/api/v1/stats.statistics.tables[].cells[][].margin');
     expect(margins).toContain('/api/v1/stats.statistics.headline.accounts.margin');
     expect([...optional].filter((at) => !at.endsWith('.margin')).sort()).toEqual([
+      '/api/v1/platforms.questions[].cells[].notAsked', // only for questions the first form did not ask
+      '/api/v1/platforms/{key}.questions[].cell.notAsked',
       '/api/v1/releases/{n}.statistics.headline.verification', // snapshots from before the tier table
       '/api/v1/releases/{n}.statistics.headline.verification.verifiedEmail', // snapshots from before the signed-email tier
       '/api/v1/releases/{n}.statistics.headline.verification.verifiedEmailShare',
       '/api/v1/releases/{n}.statistics.release', // snapshots from before continual release
       '/api/v1/releases/{n}.statistics.scorecardPlatforms', // snapshots from before the scorecards
       '/api/v1/releases/{n}.statistics.tables[].medians', // pay tables only
+      '/api/v1/releases/{n}.statistics.tables[].question', // answer tables only
       '/api/v1/releases/{n}.stories[].attribution', // a retracted story keeps only its slug and status
       '/api/v1/releases/{n}.stories[].title',
       '/api/v1/releases/{n}.stories[].url',
@@ -345,6 +349,7 @@ describe('the public pages and API', () => {
       '/api/v1/stats.statistics.release',
       '/api/v1/stats.statistics.scorecardPlatforms',
       '/api/v1/stats.statistics.tables[].medians',
+      '/api/v1/stats.statistics.tables[].question',
       '/api/v1/stories.stories[].tags.conditions', // a story carries the tags it has
       '/api/v1/stories.stories[].tags.platforms',
       '/api/v1/stories.stories[].tags.roles',

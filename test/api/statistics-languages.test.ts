@@ -25,7 +25,7 @@ function withoutWords(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   return Object.fromEntries(
     Object.entries(value)
-      .filter(([name]) => !['label', 'title', 'description', 'rowTitle', 'columnTitle'].includes(name))
+      .filter(([name]) => !['label', 'title', 'description', 'rowTitle', 'columnTitle', 'question'].includes(name))
       .map(([name, v]) => [name, withoutWords(v)]),
   );
 }

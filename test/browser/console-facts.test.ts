@@ -78,6 +78,8 @@ describe.skipIf(!chromiumAvailable)('version-2 facets in the console, in Chromiu
     await expect(form.getByLabel('How much of the time you worked was paid').inputValue()).resolves.toBe('most');
     await expect(form.getByLabel('Pay the advertisement or recruiter offered').inputValue()).resolves.toBe('60_89');
     await expect(form.getByLabel('When the work happened').inputValue()).resolves.toBe('2025-H1');
+    // Version 3's questions were never put to a version-2 account: "not asked", not editable.
+    await expect(form.getByLabel('Where you worked from: a country, or a group of US states').isDisabled()).resolves.toBe(true);
     // The narrative says less than half was paid: the moderator corrects the answer and the half-year.
     await form.getByLabel('How much of the time you worked was paid').selectOption({ label: 'Less than half' });
     await form.getByLabel('When the work happened').fill('2025-H2');
@@ -97,6 +99,30 @@ describe.skipIf(!chromiumAvailable)('version-2 facets in the console, in Chromiu
       payAgainstAdvertised: 'below',
       deactivation: 'not_deactivated',
     });
+    await context.close();
+  });
+
+  it('shows a version-3 account’s 2026 answers, prefills them, and stores the moderator’s correction', async () => {
+    const id = await submit({
+      ...sampleAccount({ platforms: ['mercor'], consent: 'stats' }),
+      v: 3,
+      facts: { toldOfBreach: 'not_told', classification: 'contractor', location: 'canada', aiInterview: 'yes' },
+    });
+    const context = await consoleContext();
+    const page = await openSubmission(context, id);
+    const facts = page.locator('#account-facts');
+    await expect(facts.textContent()).resolves.toContain('Mercor told you of its March 2026 data breach');
+    await expect(facts.textContent()).resolves.toContain('No, I have not been told');
+    const form = page.locator('#facet-facts');
+    await expect(form.getByLabel('Where you worked from: a country, or a group of US states').inputValue()).resolves.toBe('canada');
+    await expect(form.getByLabel('How you were hired: contractor, employee or agency temp').inputValue()).resolves.toBe('contractor');
+    // The narrative says the contract came through an agency.
+    await form.getByLabel('How you were hired: contractor, employee or agency temp').selectOption({ label: 'Temp through a staffing agency' });
+    await page.getByRole('button', { name: 'Accept' }).click();
+    await page.getByText('Accepted for statistics.').waitFor();
+    const row = await pendingAccountOf(id);
+    expect(row.account_version).toBe(3);
+    expect(row.facts).toEqual({ toldOfBreach: 'not_told', classification: 'agency_temp', location: 'canada', aiInterview: 'yes' });
     await context.close();
   });
 

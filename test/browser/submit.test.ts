@@ -55,7 +55,7 @@ describe.skipIf(!chromiumAvailable)('the submission page in Chromium', () => {
   }
 
   const expectedAccount = (narrative: string): Account => ({
-    v: 2,
+    v: 3,
     role: 'writers_assistant',
     platforms: ['outlier', 'scale_remotasks'],
     taskTypes: ['red_teaming'],

@@ -38,7 +38,7 @@ export function sampleAccount(overrides: Partial<Account> = {}): Account {
   };
 }
 
-/** Every version-2 question answered (an account's `facts`, and the form's field names): the tests' one full set. */
+/** Every version-2 and version-3 question answered (an account's `facts`, and the form's field names): the tests' one full set. */
 export const ALL_FACTS = {
   advertisedPayBand: 'over_150',
   unpaidHours: '20_49',
@@ -51,6 +51,18 @@ export const ALL_FACTS = {
   appealPossible: 'no',
   monitoring: 'unsure',
   union: 'wga',
+  // Version 3 (issue 32).
+  aiInterview: 'yes',
+  monitoringTools: 'webcam',
+  idVerification: 'yes',
+  toldOfBreach: 'learned_elsewhere',
+  classification: 'agency_temp',
+  payMethod: 'per_task',
+  relaunchedLower: 'yes',
+  realClientData: 'unsure',
+  complaint: 'nothing_changed',
+  trainingPaid: 'unpaid',
+  location: 'us_15_plus',
 } as const satisfies Record<FactKey, string>;
 /** The half-year asked beside them. */
 export const FACTS_HALF_YEAR = '2025-H2';

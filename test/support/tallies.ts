@@ -1,5 +1,5 @@
-// In-memory tallies for unit tests of the statistics: what the triggers of migrations 0005, 0010 and
-// 0016 keep, for a list of counted accounts (the API test account-tallies.test.ts checks the SQL against this idea).
+// In-memory tallies for unit tests of the statistics: what the triggers of migrations 0005, 0010,
+// 0016 and 0027 keep, for a list of counted accounts (the API test account-tallies.test.ts checks the SQL against this idea).
 import type { AccountTallies } from '../../server/publishing/statistics.js';
 import { tallyKey } from '../../server/publishing/statistics.js';
 
@@ -11,7 +11,7 @@ export interface CountedAccount {
   hoursBand: string | null;
   conditions: Record<string, string>;
   /** 1 when absent: an account from before the newer questions. */
-  version?: 1 | 2;
+  version?: 1 | 2 | 3;
   /** Version 2's counted facts, derived ones included (queue-service.ts countedFacts). */
   facts?: Record<string, string>;
   halfYear?: string | null;
@@ -31,6 +31,8 @@ export function talliesOf(accounts: readonly CountedAccount[]): AccountTallies {
     platformVersions: new Map(),
     platformFacts: new Map(),
     halfYearFacts: new Map(),
+    facts: new Map(),
+    versions: new Map(),
     tiers: new Map(),
     accounts: accounts.length,
     facets: { platforms: new Map(), roles: new Map(), taskTypes: new Map(), conditionsYes: new Map(), conditionsNo: new Map(), conditionsUnsure: new Map() },
@@ -39,6 +41,8 @@ export function talliesOf(accounts: readonly CountedAccount[]): AccountTallies {
   for (const a of accounts) {
     const tier = a.verifiedEmail ? 'verified_email' : a.documentsSeen ? 'documents_seen' : 'none';
     bump(t.tiers, tier);
+    bump(t.versions, String(a.version ?? 1));
+    for (const [fact, answer] of Object.entries(a.facts ?? {})) bump(t.facts, tallyKey(fact, answer));
     for (const p of a.platforms) {
       bump(t.facets.platforms, p);
       bump(t.platformVersions, tallyKey(p, String(a.version ?? 1)));

@@ -18,7 +18,7 @@ describe('accountFromForm', () => {
   it('keeps only answered fields and ignores empty choices', () => {
     expect(
       accountFromForm({ role: '', platforms: ['mercor'], payBand: '', narrative: ' It happened. ', consent: 'background', quotable: '  ' }),
-    ).toEqual({ v: 2, platforms: ['mercor'], taskTypes: [], conditions: {}, narrative: ' It happened. ', consent: 'background' });
+    ).toEqual({ v: 3, platforms: ['mercor'], taskTypes: [], conditions: {}, narrative: ' It happened. ', consent: 'background' });
   });
 
   it.each([
@@ -36,6 +36,8 @@ describe('accountFromForm', () => {
     [{ narrative: 'x', consent: 'quote', deactivated: 'unsure' }, 'deactivated'],
     [{ narrative: 'x', consent: 'quote', union: 'teamsters' }, 'union'],
     [{ narrative: 'x', consent: 'quote', latePay: ['never', 'often'] }, 'latePay'],
+    [{ narrative: 'x', consent: 'quote', location: 'los_angeles' }, 'location'],
+    [{ narrative: 'x', consent: 'quote', toldOfBreach: 'maybe' }, 'toldOfBreach'],
   ])('refuses %o naming the field', (fields, field) => {
     expect(refusal(fields).details.field).toBe(field);
   });
@@ -58,12 +60,24 @@ describe('account version 2', () => {
     appealPossible: 'no',
     monitoring: 'unsure',
     union: 'wga',
+    // Version 3 (issue 32).
+    aiInterview: 'yes',
+    monitoringTools: 'screenshots_keystrokes',
+    idVerification: 'no',
+    toldOfBreach: 'not_told',
+    classification: 'contractor',
+    payMethod: 'hourly',
+    relaunchedLower: 'yes',
+    realClientData: 'no',
+    complaint: 'lost_work',
+    trainingPaid: 'some_paid',
+    location: 'us_federal',
     halfYear: '2025-H2',
   };
 
-  it('carries v: 2, every answer under facts and the half-year', () => {
+  it('carries v: 3, every answer under facts and the half-year', () => {
     const account = accountFromForm(everything);
-    expect(account.v).toBe(2);
+    expect(account.v).toBe(3);
     expect(account.halfYear).toBe('2025-H2');
     const { narrative: _n, consent: _c, platforms: _p, payBand: _b, halfYear: _h, ...facts } = everything;
     expect(account.facts).toEqual(facts);
@@ -106,8 +120,24 @@ describe('readAccount: accounts as opened by a moderator', () => {
     expect(readAccount(openAccount(sodium, sealAccount(sodium, account, intake.publicKey), intake), new Date('2026-12-01T00:00:00Z'))).toEqual(account);
   });
 
+  it('opens a version-3 account sealed from the form, its 2026 answers under facts', async () => {
+    const sodium = await loadSodium();
+    const intake = sodium.crypto_box_keypair();
+    const account = accountFromForm({ narrative: 'Now.', consent: 'quote', platforms: ['mercor'], toldOfBreach: 'learned_elsewhere', location: 'canada', classification: 'agency_temp' });
+    expect(account.v).toBe(3);
+    const opened = readAccount(openAccount(sodium, sealAccount(sodium, account, intake.publicKey), intake), new Date('2026-12-01T00:00:00Z'));
+    expect(opened).toEqual(account);
+    expect(opened.facts).toEqual({ toldOfBreach: 'learned_elsewhere', location: 'canada', classification: 'agency_temp' });
+  });
+
+  it('still opens a version-2 account as it was sealed: its 2026 questions were never asked', () => {
+    const v2 = { ...v1, v: 2, facts: { paidShare: 'most', monitoring: 'yes' }, halfYear: '2025-H2' };
+    expect(readAccount(v2, new Date('2026-12-01T00:00:00Z'))).toEqual(v2);
+  });
+
   it.each([
-    [{ ...v1, v: 3 }, 'v'],
+    [{ ...v1, v: 4 }, 'v'],
+    [{ ...v1, v: 2, facts: { location: 'canada' } }, 'facts.location'],
     [{ ...v1, facts: { paidShare: 'most' } }, 'v'],
     [{ ...v1, v: 2, facts: { paidShare: 'everything' } }, 'paidShare'],
     [{ ...v1, v: 2, facts: { salary: '100' } }, 'facts.salary'],

@@ -154,8 +154,8 @@ describe('the lifetime budget', () => {
       payBand: payBands.keys[0]!,
       hoursBand: '10_19',
       conditions: Object.fromEntries(conditions.keys.map((c) => [c, conditionAnswers.keys[0]!])),
-      version: 2,
-      facts: Object.fromEntries(FACT_TABLES.map((f) => [f.fact, f.answers[0]!.key])),
+      version: 3,
+      facts: { ...Object.fromEntries(FACT_TABLES.map((f) => [f.fact, f.answers[0]!.key])), location: 'canada' },
       halfYear: '2026-H1',
       documentsSeen: true,
     };

@@ -28,6 +28,7 @@ const SAMPLES: { [C in keyof ErrorDetailsByCode]: ErrorDetailsByCode[C][] } = {
   transition_refused: [{ entity: 'question', from: 'asked', event: 'answer_privately' }],
   signed_email_not_platform_domain: [{ domain: 'mail.example', platform: 'Outlier' }],
   signed_email_platform_not_named: [{ platform: 'Outlier' }],
+  question_not_in_version: [{ field: 'facts', question: 'ai_interview', version: 2, since: 3 }],
   invalid_request: [
     { field: 'body.narrative', problem: 'control_character' },
     { field: 'body', problem: 'unexpected_field', name: 'x' },

@@ -72,6 +72,8 @@ function prefillFacets(account: Account) {
   element<HTMLInputElement>('facet-halfYear').value = account.halfYear ?? '';
   for (const select of document.querySelectorAll<HTMLSelectElement>('select[data-fact]')) {
     select.value = account.facts?.[select.dataset.fact as keyof NonNullable<Account['facts']>] ?? '';
+    // A question newer than the account's form was never asked: it stays "not asked", not editable.
+    select.disabled = Number(select.dataset.since) > account.v;
   }
   element<HTMLSelectElement>('facet-consent').value = account.consent;
   // The draft starts from what the source offered for quotation, never from the raw account.
@@ -95,12 +97,12 @@ function readFacets(version: Account['v']) {
   }
   const chosenFacts: Record<string, string> = {};
   for (const select of document.querySelectorAll<HTMLSelectElement>('select[data-fact]')) {
-    if (select.value) chosenFacts[select.dataset.fact!] = select.value;
+    if (select.value && Number(select.dataset.since) <= version) chosenFacts[select.dataset.fact!] = select.value;
   }
   const halfYear = element<HTMLInputElement>('facet-halfYear').value.trim();
   return {
     accountVersion: version,
-    ...(version === 2 ? { facts: chosenFacts, ...(halfYear ? { halfYear } : {}) } : {}),
+    ...(version >= 2 ? { facts: chosenFacts, ...(halfYear ? { halfYear } : {}) } : {}),
     ...(optional('facet-role') ? { role: optional('facet-role') } : {}),
     platforms: checked('facet-platforms'),
     taskTypes: checked('facet-taskTypes'),
