@@ -12,7 +12,6 @@ export const UNTRANSLATABLE_WORDS = ['Offscript', 'CSV', 'JSON', 'PDF', 'Atom', 
 
 
 export function projectCheckInput(root: string): CheckInput {
-  const relative = (file: string) => path.relative(root, file);
   const templates = filesUnder(path.join(root, 'views'), ['.hbs']);
   return {
     localesDir: path.join(root, 'locales'),

@@ -13,7 +13,7 @@ import { CodedError } from '../../common/errors.js';
 import { lookupTokenHash, withdrawalTagHash } from '../../common/protocol/digest.js';
 import { translate } from '../i18n/catalogue.js';
 import type { Language } from '../../common/languages.js';
-import { answerApprovalRefusal, JOURNALIST_ROLE, QUESTION_STATUSES, transition, type QuestionEvent, type QuestionStatus } from '../../common/workflow.js';
+import { answerApprovalRefusal, JOURNALIST_ROLE, QUESTION_STATUSES, transition, type QuestionStatus } from '../../common/workflow.js';
 import {
   ANSWER_MAX_CHARS,
   QUESTION_MAX_CHARS,
