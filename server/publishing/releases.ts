@@ -8,6 +8,8 @@ import { notAfterToday } from '../db/day.js';
 import type { Kysely } from 'kysely';
 import type { Database, Day } from '../db/schema.js';
 import { CodedError } from '../../common/errors.js';
+import { SOURCE_LANGUAGE, type Language } from '../../common/languages.js';
+import { translate } from '../i18n/catalogue.js';
 import { hiddenStatesLine, TIDY_CSV_HEADER } from './statistics-formats.js';
 import { keysOnly, statisticsIn } from './statistics-words.js';
 import { STATISTICS_FORMAT, type PublicStory, type StoredStatistics, type ReleaseSummary } from './schemas.js';
@@ -85,17 +87,17 @@ export async function publishedAuditHeads(db: Kysely<Database>): Promise<Array<A
   return rows.map((r) => ({ sequence: r.sequence, length: r.audit_length ?? 0, hash: Buffer.from(r.audit_head_hash!).toString('hex') }));
 }
 
-/** The suggested citation: "Offscript, release N, DAY, <origin>/releases/N". */
-export function releaseCitation(release: Pick<Release, 'sequence' | 'releasedOn'>, publicOrigin: string): string {
-  return `Offscript, release ${release.sequence}, ${release.releasedOn}, ${publicOrigin}/releases/${release.sequence}`;
+/** The suggested citation: "Offscript, release N, DAY, <origin>/releases/N", in `language` (English for the API and codebook). */
+export function releaseCitation(release: Pick<Release, 'sequence' | 'releasedOn'>, publicOrigin: string, language: Language = SOURCE_LANGUAGE): string {
+  return translate(language, 'pages:release.citationText', { sequence: release.sequence, day: release.releasedOn, url: `${publicOrigin}/releases/${release.sequence}` });
 }
 
 /** Where a release's figures come from, in words, for its page, its codebook and its CSV. */
-export function figuresProvenance(release: ReleaseSummary): string {
-  if (!release.hasFigures) return 'This release carries no statistics that can be shown.';
+export function figuresProvenance(release: ReleaseSummary, language: Language = SOURCE_LANGUAGE): string {
+  if (!release.hasFigures) return translate(language, 'pages:release.provenance.none');
   return release.figuresFrom === release.sequence
-    ? `Figures drawn at this release, on ${release.figuresUpdatedOn}.`
-    : `Figures last updated ${release.figuresUpdatedOn} (release ${release.figuresFrom}), carried over unchanged.`;
+    ? translate(language, 'pages:release.provenance.drawn', { day: release.figuresUpdatedOn })
+    : translate(language, 'pages:release.provenance.carried', { day: release.figuresUpdatedOn, from: release.figuresFrom });
 }
 
 const CSV_COLUMNS: [string, string][] = [

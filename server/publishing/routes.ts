@@ -241,8 +241,8 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
           ...pageLanguage(request),
           title: translate(request.language, 'pages:release.title', { sequence: release.sequence }),
           release,
-          provenance: figuresProvenance(release),
-          citation: releaseCitation(release, config.publicOrigin),
+          provenance: figuresProvenance(release, request.language),
+          citation: releaseCitation(release, config.publicOrigin, request.language),
           hiddenStates: hiddenStatesLine(release.statistics?.kMin ?? config.kMin, request.language),
           tables: release.statistics ? statsPageTables(request.language, release.statistics) : [],
         }),
@@ -267,7 +267,7 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
   app.get('/releases/:n/citation.txt', downloadAs('citation.txt'), async (request, reply) =>
     cache.respond(request, reply, async () => {
       const release = await loadRelease(request.params.n);
-      return { type: 'text/plain; charset=utf-8', body: `${releaseCitation(release, config.publicOrigin)}\n` };
+      return { type: 'text/plain; charset=utf-8', body: `${releaseCitation(release, config.publicOrigin, request.language)}\n` };
     }),
   );
 

@@ -3,7 +3,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { errorResponseSchema } from '../../common/errors.js';
 import { publicTagsSchema } from '../../common/moderation/publication-view.js';
-import { conditions, documentKinds, platforms, roles, taskTypes, verificationTiers } from '../../common/vocabulary.js';
+import { attributionLabels, conditions, documentKinds, platforms, roles, taskTypes, verificationTiers } from '../../common/vocabulary.js';
 import { LANGUAGES } from '../../common/languages.js';
 
 // Constants the schemas below are built from live here, at the bottom of the import graph, so that
@@ -71,10 +71,12 @@ const storySchema = {
     title: { type: 'string' },
     body: { type: 'string' },
     pullQuotes: { type: 'array', items: { type: 'string' } },
-    attribution: { type: 'string' },
+    attribution: { type: 'string', description: 'The attribution in English words (attributionKey names it in every language)' },
     tags: publicTagsSchema,
     publishedOn: { type: 'string', format: 'date' },
     batch: { type: 'integer' },
+    // Optional, so last on the wire for old clients; absent only from a withdrawn story's notice.
+    attributionKey: { type: 'string', enum: attributionLabels.keys, description: "The attribution's vocabulary key, the same in every language (issue 31)" },
     verification: {
       ...storyVerificationSchema,
       type: ['object', 'null'],

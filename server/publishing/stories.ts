@@ -86,6 +86,7 @@ function toPublic(row: {
     body: row.body,
     pullQuotes: row.pull_quotes,
     attribution: attributionLabels.labelOf(row.published_attribution ?? 'anonymous_contributor'),
+    attributionKey: attributionLabels.has(row.published_attribution) ? row.published_attribution : 'anonymous_contributor',
     tags: row.public_tags,
     publishedOn: row.published_on!,
     batch: row.sequence ?? 0,
@@ -202,10 +203,10 @@ export async function storiesOfRelease(db: Kysely<Database>, sequence: number): 
   return rows.map(toPublic);
 }
 
-export async function recentQuotes(db: Kysely<Database>, count = 3): Promise<{ quote: string; attribution: string; slug: string }[]> {
+export async function recentQuotes(db: Kysely<Database>, count = 3): Promise<{ quote: string; attributionKey: string | undefined; slug: string }[]> {
   const { stories } = await listPublishedStories(db, { limit: 10 });
   return stories
     .filter((s) => s.pullQuotes.length > 0)
     .slice(0, count)
-    .map((s) => ({ quote: s.pullQuotes[0]!, attribution: s.attribution, slug: s.slug }));
+    .map((s) => ({ quote: s.pullQuotes[0]!, attributionKey: s.attributionKey, slug: s.slug }));
 }

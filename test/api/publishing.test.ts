@@ -350,6 +350,7 @@ describe('the public pages and API', () => {
       '/api/v1/stats.statistics.scorecardPlatforms',
       '/api/v1/stats.statistics.tables[].medians',
       '/api/v1/stats.statistics.tables[].question',
+      '/api/v1/stories.stories[].attributionKey',
       '/api/v1/stories.stories[].tags.conditions', // a story carries the tags it has
       '/api/v1/stories.stories[].tags.platforms',
       '/api/v1/stories.stories[].tags.roles',

@@ -97,7 +97,7 @@ describe.skipIf(!chromiumAvailable)('journalists in Chromium', () => {
     const codebook = await downloaded('Codebook (Markdown)');
     expect(codebook.file).toBe('offscript-release-1-codebook.md');
     expect(codebook.text).toContain('# Offscript release 1: codebook');
-    expect(codebook.text).toContain('K_MIN = 11');
+    expect(codebook.text).toContain('Minimum cell size K = 11');
     expect(codebook.text).toContain('`fewer_than_k`');
 
     const citation = await downloaded('Suggested citation (text)');

@@ -1,4 +1,4 @@
-// The words of issue 32 (locales/<language>/scorecard.json, accountV3.json for its error, and the
+// The words of issue 32 (locales/<language>/scorecard.json, and the
 // version-3 terms in vocabulary.json): every key in all three languages, every scorecard row worded.
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../common/languages.js';
@@ -12,7 +12,7 @@ const keysOf = (tree: Tree, prefix = ''): string[] => Object.entries(tree).flatM
 const namespace = (language: string, name: string) => catalogue[language]![name] as Tree;
 
 describe('the scorecard and version-3 words', () => {
-  it.each(['scorecard', 'accountV3'])('%s has the same keys in every language, none empty', (name) => {
+  it.each(['scorecard'])('%s has the same keys in every language, none empty', (name) => {
     const english = keysOf(namespace('en', name)).sort();
     for (const language of LANGUAGES) {
       expect(keysOf(namespace(language, name)).sort(), language).toEqual(english);

@@ -20,3 +20,16 @@ if (target) {
     supportedSubmitMethods: ['get'],
   });
 }
+
+// Swagger UI draws an enum parameter (such as ?lang=) as a <select> with no accessible name; name
+// each after its parameter, now and whenever Swagger UI draws one anew.
+function nameParameterSelects(root: HTMLElement): void {
+  for (const select of root.querySelectorAll<HTMLSelectElement>('.parameters-col_description select:not([aria-label])')) {
+    const name = select.closest('tr')?.querySelector('.parameter__name')?.textContent?.replace(/\s*\*.*$/, '').trim();
+    if (name) select.setAttribute('aria-label', name);
+  }
+}
+if (target) {
+  nameParameterSelects(target);
+  new MutationObserver(() => nameParameterSelects(target)).observe(target, { childList: true, subtree: true });
+}
