@@ -15,6 +15,7 @@ import { askedSince, drawStatistics, FACT_TABLES, STATISTICS_TABLE_IDS } from '.
 import { augmentedFigures, augmentedRaw, derivableEntries, linesOf } from '../support/disclosure-checks.js';
 import { seededRandomIntegers } from '../support/seeded-random.js';
 import { talliesOf, type CountedAccount } from '../support/tallies.js';
+import { formatHalfYear } from '../../server/i18n/locale-format.js';
 
 const DAY = '2026-06-01';
 const EPSILON = epsilonValue(EPSILON_PER_COUNT);
@@ -31,9 +32,9 @@ const accountArb: fc.Arbitrary<CountedAccount> = fc
     platforms: fc.subarray(['outlier', 'mercor', 'appen'], { minLength: 1 }),
     payBand: fc.option(fc.constantFrom('under_20', '40_59', 'over_150'), { nil: null }),
     version2: fc.option(
-      fc.constantFrom(2 as const, 3 as const).chain((version) =>
-        fc.record({ version: fc.constant(version), answers: answersArb(version), halfYear: fc.option(fc.constantFrom('2025-H1', '2025-H2', '2026-H1'), { nil: null }) }),
-      ),
+      fc
+        .constantFrom(2 as const, 3 as const)
+        .chain((version) => fc.record({ version: fc.constant(version), answers: answersArb(version), halfYear: fc.option(fc.constantFrom('2025-H1', '2025-H2', '2026-H1'), { nil: null }) })),
       { nil: null, freq: 3 },
     ),
   })
@@ -44,9 +45,7 @@ const accountArb: fc.Arbitrary<CountedAccount> = fc
     payBand,
     hoursBand: null,
     conditions: {},
-    ...(version2
-      ? { version: version2.version, facts: countedFacts({ facts: version2.answers, payBand: payBand ?? undefined }), halfYear: version2.halfYear }
-      : { version: 1 as const }),
+    ...(version2 ? { version: version2.version, facts: countedFacts({ facts: version2.answers, payBand: payBand ?? undefined }), halfYear: version2.halfYear } : { version: 1 as const }),
   }));
 // Mostly populations around K_MIN per line, now and then a big one.
 const populationArb = fc.oneof(fc.array(accountArb, { maxLength: 40 }), fc.array(accountArb, { minLength: 60, maxLength: 160 }));
@@ -201,11 +200,11 @@ describe('the platform scorecard', () => {
     expect(row.asked).toBe(factQuestions.find((q) => q.key === 'paidShare')!.label);
     expect(row.cells[0]).toMatchObject({ state: 'shown', says: { count: 31, status: 'shown' }, answered: { count: 47, status: 'shown' }, percent: 66, words: '31 of 47 (66 %)' });
     expect(row.cells[0]!.text).toBe('Outlier, “How much of the time you worked was paid” (counting Most of it, About half or Less than half): 31 of 47 (66 %)');
-    expect(row.cells[1]).toMatchObject({ state: 'not_asked', words: `not asked before ${FORM_VERSION_FIRST_ASKED[2]} (15 accounts came before the question)` });
+    expect(row.cells[1]).toMatchObject({ state: 'not_asked', words: `not asked before ${formatHalfYear('en', FORM_VERSION_FIRST_ASKED[2])} (15 accounts came before the question)` });
     expect(platformColumn(statistics, 'mercor').hasScorecard).toBe(false);
   });
 
-  it('takes each row\'s question from the form as it was asked', () => {
+  it("takes each row's question from the form as it was asked", () => {
     const asked = (key: string) => scorecard(drawStatistics(talliesOf([]), 1, () => 0, EPSILON, DAY)).questions.find((q) => q.key === key);
     expect(SCORECARD_QUESTIONS.length).toBeGreaterThan(0);
     for (const [row, label] of [
@@ -220,7 +219,12 @@ describe('the platform scorecard', () => {
     for (const row of SCORECARD_QUESTIONS) {
       expect(STATISTICS_TABLE_IDS, row.key).toContain(row.table);
       const fact = FACT_TABLES.find((f) => `platform_by_${f.id}` === row.table);
-      if (fact) for (const key of row.says) expect(fact.answers.map((a) => a.key), row.key).toContain(key);
+      if (fact)
+        for (const key of row.says)
+          expect(
+            fact.answers.map((a) => a.key),
+            row.key,
+          ).toContain(key);
       if (row.since === 3) expect(asked(row.key)!.asked, row.key).toBe(factQuestions.find((q) => q.key === fact!.fact)!.label);
     }
   });
