@@ -98,8 +98,7 @@ const DETAILED: { [C in keyof ErrorDetailsByCode]: (details: ErrorDetailsByCode[
   handle_taken: ({ handle }) => ({ key: 'handle_taken', values: { handle } }),
   moderator_not_active: ({ handle }) => ({ key: 'moderator_not_active', values: { handle } }),
   keys_not_prf_bound: ({ handles }) => ({ key: 'keys_not_prf_bound', values: { handles: list(handles) } }),
-  no_intake_key_to_grant: ({ holders }) =>
-    holders.length > 0 ? { key: 'no_intake_key_to_grant.ask', values: { holders: list(holders) } } : { key: 'no_intake_key_to_grant.nobody' },
+  no_intake_key_to_grant: ({ holders }) => (holders.length > 0 ? { key: 'no_intake_key_to_grant.ask', values: { holders: list(holders) } } : { key: 'no_intake_key_to_grant.nobody' }),
   unknown_facet: ({ field, value, allowed }) => ({ key: 'unknown_facet', values: { field, value: value.slice(0, 40), allowed: list(allowed) } }),
   submission_decided: ({ status }) => ({ key: `submission_decided.${status}` }),
   claimed_by_other: ({ holder }) => (holder === undefined ? { key: 'claimed_by_other.someone' } : { key: 'claimed_by_other.holder', values: { holder } }),
@@ -124,8 +123,10 @@ const DETAILED: { [C in keyof ErrorDetailsByCode]: (details: ErrorDetailsByCode[
   upload_incomplete: ({ file, stored, expected }) => ({ key: 'upload_incomplete', values: { file, stored, expected } }),
   upload_digest_mismatch: ({ file }) => ({ key: 'upload_digest_mismatch', values: { file } }),
   reply_too_many_files: ({ maxFiles, attached, declared }) => ({ key: 'reply_too_many_files', values: { maxFiles, attached, declared } }),
-  reply_files_too_large: ({ maxBytes, attachedBytes, replyBytes }) =>
-    ({ key: 'reply_files_too_large', values: { max: { megabytes: maxBytes }, attached: { megabytes: attachedBytes }, reply: { megabytes: replyBytes } } }),
+  reply_files_too_large: ({ maxBytes, attachedBytes, replyBytes }) => ({
+    key: 'reply_files_too_large',
+    values: { max: { megabytes: maxBytes }, attached: { megabytes: attachedBytes }, reply: { megabytes: replyBytes } },
+  }),
 };
 
 export type ErrorDetailsOf<C extends ErrorCode> = C extends keyof ErrorDetailsByCode ? ErrorDetailsByCode[C] : undefined;
@@ -144,8 +145,7 @@ export interface ErrorWords {
 }
 
 /** "1.5 MB" in the reader's digits ("1,5 MB" in Spanish and Portuguese). */
-export const megabytes = (language: Language, bytes: number) =>
-  `${new Intl.NumberFormat(language, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(bytes / 1_000_000)} MB`;
+export const megabytes = (language: Language, bytes: number) => `${new Intl.NumberFormat(language, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(bytes / 1_000_000)} MB`;
 
 /** An entry's words from a catalogue: nested keys and sizes resolved first; undefined when a key is missing. */
 export function renderErrorEntry({ key, values = {}, count }: ErrorEntry, catalogue: ErrorWords): string | undefined {
@@ -168,12 +168,39 @@ export function renderErrorEntry({ key, values = {}, count }: ErrorEntry, catalo
  * every other refusal's words from the server's JSON answer.
  */
 export const BROWSER_ERROR_CODES = [
-  'bad_base64', 'bad_length', 'too_large', 'bad_padding', 'cannot_open', 'bad_version', 'bad_digest', 'bad_manifest', 'backup_unreadable',
-  'receipt_word_count', 'receipt_unknown_word', 'receipt_checksum',
-  'account_choose_one', 'account_unknown_value', 'account_listed_twice', 'narrative_required', 'consent_required', 'quotable_too_long',
-  'half_year_is_date', 'half_year_malformed', 'half_year_too_early', 'half_year_in_future', 'account_not_object', 'account_not_list',
-  'account_not_text', 'account_unknown_version', 'account_v1_facts', 'unknown_question',
-  'account_too_large', 'message_too_large', 'demo_passphrase', 'unresolved_identifiers', 'bad_chunk_length',
+  'bad_base64',
+  'bad_length',
+  'too_large',
+  'bad_padding',
+  'cannot_open',
+  'bad_version',
+  'bad_digest',
+  'bad_manifest',
+  'backup_unreadable',
+  'receipt_word_count',
+  'receipt_unknown_word',
+  'receipt_checksum',
+  'account_choose_one',
+  'account_unknown_value',
+  'account_listed_twice',
+  'narrative_required',
+  'consent_required',
+  'quotable_too_long',
+  'half_year_is_date',
+  'half_year_malformed',
+  'half_year_too_early',
+  'half_year_in_future',
+  'account_not_object',
+  'account_not_list',
+  'account_not_text',
+  'account_unknown_version',
+  'account_v1_facts',
+  'unknown_question',
+  'account_too_large',
+  'message_too_large',
+  'demo_passphrase',
+  'unresolved_identifiers',
+  'bad_chunk_length',
 ] as const satisfies readonly ErrorCode[];
 
 /** The words of a refusal the browser received as JSON: the server rendered them in the request's language. */

@@ -69,14 +69,7 @@ export const roles = vocabulary('roles', [
 
 export const platforms = vocabulary('platforms', ['mercor', 'outlier', 'turing', 'scale_remotasks', 'dataannotation', 'invisible', 'appen', 'other']);
 
-export const taskTypes = vocabulary('taskTypes', [
-  'rating_responses',
-  'writing_prompts',
-  'annotation',
-  'red_teaming',
-  'image_video_evaluation',
-  'other',
-]);
+export const taskTypes = vocabulary('taskTypes', ['rating_responses', 'writing_prompts', 'annotation', 'red_teaming', 'image_video_evaluation', 'other']);
 
 // Ordered from lowest to highest so that medians of bands are meaningful.
 export const payBands = vocabulary('payBands', ['under_20', '20_39', '40_59', '60_89', '90_119', '120_150', 'over_150']);
@@ -84,14 +77,7 @@ export const payBands = vocabulary('payBands', ['under_20', '20_39', '40_59', '6
 // DESIGN §5 names an hours band without its bounds; these follow common labour-survey cuts.
 export const hoursBands = vocabulary('hoursBands', ['under_10', '10_19', '20_29', '30_39', '40_49', '50_plus']);
 
-export const conditions = vocabulary('conditions', [
-  'nda_signed',
-  'stopped_without_notice',
-  'disturbing_content',
-  'support_offered',
-  'paid_all_time',
-  'told_data_use',
-]);
+export const conditions = vocabulary('conditions', ['nda_signed', 'stopped_without_notice', 'disturbing_content', 'support_offered', 'paid_all_time', 'told_data_use']);
 
 export const conditionAnswers = vocabulary('conditionAnswers', ['yes', 'no', 'unsure']);
 
@@ -181,7 +167,20 @@ export const trainingPay = vocabulary('trainingPay', ['none_asked', 'all_paid', 
  * Where the work was done, for comparing pay with the local minimum wage: a country or a group of
  * US states by minimum wage, never a city or a state on its own (DESIGN §5 version 3).
  */
-export const locationGroups = vocabulary('locationGroups', ['us_15_plus', 'us_10_15', 'us_federal', 'canada', 'united_kingdom', 'european_union', 'australia_nz', 'latin_america', 'india', 'philippines', 'africa', 'elsewhere']);
+export const locationGroups = vocabulary('locationGroups', [
+  'us_15_plus',
+  'us_10_15',
+  'us_federal',
+  'canada',
+  'united_kingdom',
+  'european_union',
+  'australia_nz',
+  'latin_america',
+  'india',
+  'philippines',
+  'africa',
+  'elsewhere',
+]);
 
 export interface FactQuestion<K extends string = string> {
   readonly key: K;
@@ -275,14 +274,7 @@ export function defaultAttributionFor(role: string | undefined | null): Attribut
 }
 
 // The workflow's states (server/workflow.ts) in the words the console shows.
-export const submissionStatusLabels = vocabulary('submissionStatusLabels', [
-  'received',
-  'in_review',
-  'needs_info',
-  'accepted',
-  'rejected',
-  'withdrawn',
-]);
+export const submissionStatusLabels = vocabulary('submissionStatusLabels', ['received', 'in_review', 'needs_info', 'accepted', 'rejected', 'withdrawn']);
 
 export const storyStatusLabels = vocabulary('storyStatusLabels', ['draft', 'awaiting_second_review', 'approved', 'published', 'retracted']);
 
@@ -295,15 +287,7 @@ export function fallbackReason(kMin: number): string {
 }
 
 /** How the queue says it is empty, per status filter: "No submission waits for a decision." */
-export const emptyQueuePhrases = vocabulary('emptyQueuePhrases', [
-  'undecided',
-  'received',
-  'in_review',
-  'needs_info',
-  'accepted',
-  'rejected',
-  'withdrawn',
-]);
+export const emptyQueuePhrases = vocabulary('emptyQueuePhrases', ['undecided', 'received', 'in_review', 'needs_info', 'accepted', 'rejected', 'withdrawn']);
 
 /**
  * The audit log's actions (DESIGN §4), each in the words the audit page shows. server/moderation/audit.ts

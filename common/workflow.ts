@@ -148,16 +148,7 @@ function fromEach<S extends string, E extends string>(froms: readonly S[], row: 
 const submissionDecided = (from: SubmissionStatus | null) => new CodedError('submission_decided', { status: from ?? '' });
 const NOT_WITHDRAWN = SUBMISSION_STATUSES.filter((s) => s !== 'withdrawn');
 
-export const QUESTION_STATUSES = [
-  'asked',
-  'declined',
-  'relayed',
-  'source_declined',
-  'answered_privately',
-  'answer_received',
-  'answer_awaiting_second_review',
-  'answer_published',
-] as const;
+export const QUESTION_STATUSES = ['asked', 'declined', 'relayed', 'source_declined', 'answered_privately', 'answer_received', 'answer_awaiting_second_review', 'answer_published'] as const;
 export type QuestionStatus = (typeof QUESTION_STATUSES)[number];
 export const QUESTION_EVENTS = ['ask', 'relay', 'decline', 'answer_privately', 'answer_for_publication', 'source_decline', 'draft_answer', 'approve_answer'] as const;
 export type QuestionEvent = (typeof QUESTION_EVENTS)[number];

@@ -29,10 +29,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('status_changed_on', 'date', (c) => c.notNull())
     .addColumn('decided_on', 'date')
     .addColumn('purged_on', 'date')
-    .addCheckConstraint(
-      'submissions_status_known',
-      sql`status in ('received', 'in_review', 'needs_info', 'accepted', 'rejected', 'withdrawn')`,
-    )
+    .addCheckConstraint('submissions_status_known', sql`status in ('received', 'in_review', 'needs_info', 'accepted', 'rejected', 'withdrawn')`)
     .addCheckConstraint('submissions_reply_key_length', sql`octet_length(reply_public_key) = 32`)
     .addCheckConstraint('submissions_lookup_hash_length', sql`octet_length(lookup_hash) = 32`)
     .execute();

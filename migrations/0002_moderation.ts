@@ -98,10 +98,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('review_note', 'text')
     .addColumn('created_on', 'date', (c) => c.notNull())
     .addColumn('approved_on', 'date')
-    .addCheckConstraint(
-      'stories_status_known',
-      sql`status in ('draft', 'awaiting_second_review', 'approved', 'published', 'retracted')`,
-    )
+    .addCheckConstraint('stories_status_known', sql`status in ('draft', 'awaiting_second_review', 'approved', 'published', 'retracted')`)
     .execute();
 
   await db.schema
@@ -114,10 +111,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of [
-    'audit_log', 'stories', 'accounts', 'watch_lists', 'intake_key_grants', 'sessions',
-    'login_challenges', 'invitations', 'moderators', 'server_secrets',
-  ]) {
+  for (const table of ['audit_log', 'stories', 'accounts', 'watch_lists', 'intake_key_grants', 'sessions', 'login_challenges', 'invitations', 'moderators', 'server_secrets']) {
     await db.schema.dropTable(table).execute();
   }
 }

@@ -31,8 +31,7 @@ const FACETS_V2 = [...FACETS_V1, 'account_version', 'facts', 'half_year'];
 function definitions(version2: boolean) {
   const facets = version2 ? FACETS_V2 : FACETS_V1;
   // Counted: accepted, not withdrawn, consented to statistics (quote implies it); as in 0005.
-  const counted = (relation: string, sign: number) =>
-    `select ${sign} as sign, ${facets.join(', ')} from ${relation} where withdrawn_on is null and consent in ('quote', 'stats')`;
+  const counted = (relation: string, sign: number) => `select ${sign} as sign, ${facets.join(', ')} from ${relation} where withdrawn_on is null and consent in ('quote', 'stats')`;
   // Ordered upserts take row locks in one order, so concurrent statements queue rather than deadlock.
   const apply = (changes: string) => `
     insert into account_tallies (kind, a, b, n)
@@ -88,7 +87,12 @@ async function install(db: Kysely<unknown>, version2: boolean): Promise<void> {
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .alterTable('accounts')
-    .addColumn('account_version', 'smallint', (c) => c.notNull().defaultTo(1).check(sql`account_version in (1, 2)`))
+    .addColumn('account_version', 'smallint', (c) =>
+      c
+        .notNull()
+        .defaultTo(1)
+        .check(sql`account_version in (1, 2)`),
+    )
     .addColumn('facts', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('half_year', 'text', (c) => c.check(sql`half_year ~ '^[0-9]{4}-H[12]$'`))
     .execute();

@@ -25,9 +25,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('chunk_index', 'integer', (c) => c.notNull())
     .addColumn('bytes', 'bytea', (c) => c.notNull())
     .addPrimaryKeyConstraint('attachment_chunks_pk', ['upload_id', 'file_index', 'chunk_index'])
-    .addForeignKeyConstraint('attachment_chunks_file_fk', ['upload_id', 'file_index'], 'attachment_files', ['upload_id', 'file_index'], (fk) =>
-      fk.onDelete('cascade'),
-    )
+    .addForeignKeyConstraint('attachment_chunks_file_fk', ['upload_id', 'file_index'], 'attachment_files', ['upload_id', 'file_index'], (fk) => fk.onDelete('cascade'))
     .execute();
   await db.schema.createIndex('attachment_uploads_unsent').on('attachment_uploads').column('created_on').where(sql.ref('submission_id'), 'is', null).execute();
 }

@@ -3,7 +3,10 @@
 import { sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('accounts').addColumn('documents_seen', sql`text[]`).execute();
+  await db.schema
+    .alterTable('accounts')
+    .addColumn('documents_seen', sql`text[]`)
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

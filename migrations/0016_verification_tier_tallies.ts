@@ -33,8 +33,7 @@ const FACETS_V2 = ['platforms', 'task_types', 'role', 'pay_band', 'hours_band', 
 function definitions(withTier: boolean) {
   const facets = withTier ? [...FACETS_V2, 'documents_seen'] : FACETS_V2;
   // Counted: accepted, not withdrawn, consented to statistics (quote implies it); as in 0005.
-  const counted = (relation: string, sign: number) =>
-    `select ${sign} as sign, ${facets.join(', ')} from ${relation} where withdrawn_on is null and consent in ('quote', 'stats')`;
+  const counted = (relation: string, sign: number) => `select ${sign} as sign, ${facets.join(', ')} from ${relation} where withdrawn_on is null and consent in ('quote', 'stats')`;
   // Ordered upserts take row locks in one order, so concurrent statements queue rather than deadlock.
   const apply = (changes: string) => `
     insert into account_tallies (kind, a, b, n)

@@ -10,13 +10,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('message_id', 'uuid', (c) => c.unique().references('messages.id').onDelete('cascade'))
     .execute();
   await db.schema.alterTable('attachment_uploads').dropConstraint('attachment_uploads_submission_id_key').execute();
-  await db.schema
-    .createIndex('attachment_uploads_account_files')
-    .unique()
-    .on('attachment_uploads')
-    .column('submission_id')
-    .where(sql.ref('message_id'), 'is', null)
-    .execute();
+  await db.schema.createIndex('attachment_uploads_account_files').unique().on('attachment_uploads').column('submission_id').where(sql.ref('message_id'), 'is', null).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -51,8 +51,14 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   const columns = sql.raw('id, role, platforms, task_types, pay_band, hours_band, conditions, consent, accepted_on, account_version, facts, half_year, documents_seen, withdrawal_tag_hash');
   await sql`insert into accounts (${columns}) select ${columns} from pending_accounts`.execute(db);
   await db.schema.dropTable('pending_accounts').execute();
-  await db.schema.alterTable('accounts').addColumn('submission_id', 'uuid', (c) => c.unique().references('submissions.id').onDelete('set null')).execute();
-  await db.schema.alterTable('stories').addColumn('account_id', 'uuid', (c) => c.unique().references('accounts.id')).execute();
+  await db.schema
+    .alterTable('accounts')
+    .addColumn('submission_id', 'uuid', (c) => c.unique().references('submissions.id').onDelete('set null'))
+    .execute();
+  await db.schema
+    .alterTable('stories')
+    .addColumn('account_id', 'uuid', (c) => c.unique().references('accounts.id'))
+    .execute();
   // The link cannot come back; a story is tied to an account with the same withdrawal tag, if any.
   await sql`update stories set account_id = a.id from accounts a where a.withdrawal_tag_hash = stories.withdrawal_tag_hash`.execute(db);
   await sql`drop index accounts_withdrawal_tag`.execute(db);

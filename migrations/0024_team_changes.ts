@@ -49,7 +49,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
     .execute();
   // Whether the passkey's wrapped seed is real is kept beside it; the column itself is never null.
-  await db.schema.alterTable('passkeys').addColumn('binds_keys', 'boolean', (c) => c.notNull().defaultTo(false)).execute();
+  await db.schema
+    .alterTable('passkeys')
+    .addColumn('binds_keys', 'boolean', (c) => c.notNull().defaultTo(false))
+    .execute();
   await sql`update passkeys set binds_keys = (wrapped_seed is not null)`.execute(db);
   const unbound = await sql<{ id: string }>`select id from passkeys where wrapped_seed is null`.execute(db);
   for (const { id } of unbound.rows) {
@@ -65,11 +68,5 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('assertion_challenges').execute();
   await db.schema.dropTable('team_changes').execute();
   await db.schema.alterTable('sessions').dropColumn('news_from_seq').dropColumn('news_upto_seq').execute();
-  await db.schema
-    .alterTable('moderators')
-    .dropColumn('invited_by')
-    .dropColumn('invitation_confirmed_by')
-    .dropColumn('invited_from_shell')
-    .dropColumn('news_seen_seq')
-    .execute();
+  await db.schema.alterTable('moderators').dropColumn('invited_by').dropColumn('invitation_confirmed_by').dropColumn('invited_from_shell').dropColumn('news_seen_seq').execute();
 }

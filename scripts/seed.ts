@@ -23,14 +23,7 @@ import { asStandardSodium, loadSodiumSumo, type SodiumSumo } from '../common/pro
 import { fromBase64, toBase64 } from '../common/protocol/encoding.js';
 import { sealAccount, type BoxKeyPair } from '../common/protocol/envelope.js';
 import { generateIntakeKeyPair } from '../common/protocol/intake-key.js';
-import {
-  deriveModeratorKeys,
-  MODERATOR_SALT_BYTES,
-  randomBytes,
-  unwrapIntakeKeyPair,
-  wrapIntakeSecretKey,
-  type ModeratorKeys,
-} from '../common/protocol/moderator-keys.js';
+import { deriveModeratorKeys, MODERATOR_SALT_BYTES, randomBytes, unwrapIntakeKeyPair, wrapIntakeSecretKey, type ModeratorKeys } from '../common/protocol/moderator-keys.js';
 import { deriveReceiptKeys, drawReceiptEntropy } from '../common/protocol/receipt.js';
 import { releaseDueBatch, type ReleasedBatch } from '../server/publishing/release.js';
 import {
@@ -116,60 +109,225 @@ function pickSome<K extends string>(random: () => number, weights: Weighted<K>, 
 // Skews loosely shaped like what such a survey would hear: mostly writers and crews, a few
 // big platforms, mid-range pay, NDAs nearly everywhere. Invented numbers, not research.
 const ROLE_WEIGHTS: Weighted<Role> = [
-  ['writer', 30], ['showrunner', 3], ['writers_assistant', 12], ['script_coordinator', 6], ['story_editor', 6],
-  ['development_executive', 4], ['actor', 10], ['vfx_animation', 13], ['post_production', 10], ['other', 6],
+  ['writer', 30],
+  ['showrunner', 3],
+  ['writers_assistant', 12],
+  ['script_coordinator', 6],
+  ['story_editor', 6],
+  ['development_executive', 4],
+  ['actor', 10],
+  ['vfx_animation', 13],
+  ['post_production', 10],
+  ['other', 6],
 ];
 const PLATFORM_WEIGHTS: Weighted<Platform> = [
-  ['mercor', 24], ['outlier', 30], ['turing', 9], ['scale_remotasks', 15], ['dataannotation', 20], ['invisible', 5], ['appen', 4], ['other', 3],
+  ['mercor', 24],
+  ['outlier', 30],
+  ['turing', 9],
+  ['scale_remotasks', 15],
+  ['dataannotation', 20],
+  ['invisible', 5],
+  ['appen', 4],
+  ['other', 3],
 ];
 const TASK_WEIGHTS: Weighted<TaskType> = [
-  ['rating_responses', 35], ['writing_prompts', 30], ['annotation', 15], ['red_teaming', 10], ['image_video_evaluation', 6], ['other', 4],
+  ['rating_responses', 35],
+  ['writing_prompts', 30],
+  ['annotation', 15],
+  ['red_teaming', 10],
+  ['image_video_evaluation', 6],
+  ['other', 4],
 ];
 const PAY_WEIGHTS: Weighted<PayBand> = [
-  ['under_20', 8], ['20_39', 22], ['40_59', 30], ['60_89', 21], ['90_119', 10], ['120_150', 6], ['over_150', 3],
+  ['under_20', 8],
+  ['20_39', 22],
+  ['40_59', 30],
+  ['60_89', 21],
+  ['90_119', 10],
+  ['120_150', 6],
+  ['over_150', 3],
 ];
 const HOURS_WEIGHTS: Weighted<HoursBand> = [
-  ['under_10', 15], ['10_19', 25], ['20_29', 25], ['30_39', 17], ['40_49', 12], ['50_plus', 6],
+  ['under_10', 15],
+  ['10_19', 25],
+  ['20_29', 25],
+  ['30_39', 17],
+  ['40_49', 12],
+  ['50_plus', 6],
 ];
 const CONDITION_WEIGHTS: Record<Condition, Weighted<ConditionAnswer>> = {
-  nda_signed: [['yes', 80], ['no', 12], ['unsure', 8]],
-  stopped_without_notice: [['yes', 45], ['no', 45], ['unsure', 10]],
-  disturbing_content: [['yes', 35], ['no', 55], ['unsure', 10]],
-  support_offered: [['yes', 15], ['no', 60], ['unsure', 25]],
-  paid_all_time: [['yes', 40], ['no', 45], ['unsure', 15]],
-  told_data_use: [['yes', 20], ['no', 60], ['unsure', 20]],
+  nda_signed: [
+    ['yes', 80],
+    ['no', 12],
+    ['unsure', 8],
+  ],
+  stopped_without_notice: [
+    ['yes', 45],
+    ['no', 45],
+    ['unsure', 10],
+  ],
+  disturbing_content: [
+    ['yes', 35],
+    ['no', 55],
+    ['unsure', 10],
+  ],
+  support_offered: [
+    ['yes', 15],
+    ['no', 60],
+    ['unsure', 25],
+  ],
+  paid_all_time: [
+    ['yes', 40],
+    ['no', 45],
+    ['unsure', 15],
+  ],
+  told_data_use: [
+    ['yes', 20],
+    ['no', 60],
+    ['unsure', 20],
+  ],
 };
-const COUNT_WEIGHTS: Weighted<'1' | '2' | '3'> = [['1', 55], ['2', 35], ['3', 10]];
+const COUNT_WEIGHTS: Weighted<'1' | '2' | '3'> = [
+  ['1', 55],
+  ['2', 35],
+  ['3', 10],
+];
 // Version 2's questions (the advertised band follows the actual one: see drawFacets).
 const FACT_WEIGHTS: Partial<Record<FactKey, Weighted<string>>> = {
-  unpaidHours: [['none', 20], ['under_5', 25], ['5_19', 30], ['20_49', 18], ['50_plus', 7]],
-  paidShare: [['all', 35], ['most', 30], ['about_half', 15], ['less_than_half', 10], ['not_sure', 10]],
-  latePay: [['never', 50], ['sometimes', 35], ['often', 15]],
-  endedWithoutNotice: [['yes', 50], ['no', 40], ['unsure', 10]],
-  rateCut: [['yes', 30], ['no', 55], ['unsure', 15]],
-  deactivated: [['yes', 20], ['no', 80]],
-  monitoring: [['yes', 45], ['no', 30], ['unsure', 25]],
-  union: [['wga', 30], ['sag_aftra', 15], ['iatse', 15], ['another', 5], ['none', 25], ['prefer_not_to_say', 10]],
+  unpaidHours: [
+    ['none', 20],
+    ['under_5', 25],
+    ['5_19', 30],
+    ['20_49', 18],
+    ['50_plus', 7],
+  ],
+  paidShare: [
+    ['all', 35],
+    ['most', 30],
+    ['about_half', 15],
+    ['less_than_half', 10],
+    ['not_sure', 10],
+  ],
+  latePay: [
+    ['never', 50],
+    ['sometimes', 35],
+    ['often', 15],
+  ],
+  endedWithoutNotice: [
+    ['yes', 50],
+    ['no', 40],
+    ['unsure', 10],
+  ],
+  rateCut: [
+    ['yes', 30],
+    ['no', 55],
+    ['unsure', 15],
+  ],
+  deactivated: [
+    ['yes', 20],
+    ['no', 80],
+  ],
+  monitoring: [
+    ['yes', 45],
+    ['no', 30],
+    ['unsure', 25],
+  ],
+  union: [
+    ['wga', 30],
+    ['sag_aftra', 15],
+    ['iatse', 15],
+    ['another', 5],
+    ['none', 25],
+    ['prefer_not_to_say', 10],
+  ],
 };
-const NOTICE_WEIGHTS: Weighted<string> = [['none', 55], ['under_24_hours', 25], ['1_7_days', 15], ['over_7_days', 5]];
-const APPEAL_WEIGHTS: Weighted<string> = [['yes', 20], ['no', 60], ['unsure', 20]];
+const NOTICE_WEIGHTS: Weighted<string> = [
+  ['none', 55],
+  ['under_24_hours', 25],
+  ['1_7_days', 15],
+  ['over_7_days', 5],
+];
+const APPEAL_WEIGHTS: Weighted<string> = [
+  ['yes', 20],
+  ['no', 60],
+  ['unsure', 20],
+];
 /** Share of demo accounts given on the version-2 form or later; the rest predate it (their new questions "not asked"). */
 const VERSION_2_SHARE = 0.75;
 /** Of those, the share given on the version-3 form (issue 32's questions). */
 const VERSION_3_SHARE = 0.6;
 // Version 3's questions: fictional weights, in the spirit of 2025–26's reporting.
 const FACT_WEIGHTS_V3: Partial<Record<FactKey, Weighted<string>>> = {
-  aiInterview: [['yes', 55], ['no', 35], ['unsure', 10]],
-  monitoringTools: [['none', 25], ['time_tracking', 35], ['screenshots_keystrokes', 25], ['webcam', 10], ['unsure', 5]],
-  idVerification: [['yes', 60], ['no', 30], ['unsure', 10]],
-  toldOfBreach: [['told', 15], ['learned_elsewhere', 30], ['not_told', 15], ['not_affected', 35], ['unsure', 5]],
-  classification: [['contractor', 75], ['employee', 5], ['agency_temp', 15], ['unsure', 5]],
-  payMethod: [['hourly', 55], ['per_task', 25], ['mixed', 15], ['unsure', 5]],
-  relaunchedLower: [['yes', 30], ['no', 50], ['unsure', 20]],
-  realClientData: [['yes', 20], ['no', 60], ['unsure', 20]],
-  complaint: [['did_not_complain', 50], ['put_right', 10], ['nothing_changed', 30], ['lost_work', 7], ['unsure', 3]],
-  trainingPaid: [['none_asked', 20], ['all_paid', 25], ['some_paid', 30], ['unpaid', 20], ['unsure', 5]],
-  location: [['us_15_plus', 45], ['us_10_15', 15], ['us_federal', 10], ['canada', 8], ['united_kingdom', 7], ['european_union', 5], ['latin_america', 4], ['elsewhere', 6]],
+  aiInterview: [
+    ['yes', 55],
+    ['no', 35],
+    ['unsure', 10],
+  ],
+  monitoringTools: [
+    ['none', 25],
+    ['time_tracking', 35],
+    ['screenshots_keystrokes', 25],
+    ['webcam', 10],
+    ['unsure', 5],
+  ],
+  idVerification: [
+    ['yes', 60],
+    ['no', 30],
+    ['unsure', 10],
+  ],
+  toldOfBreach: [
+    ['told', 15],
+    ['learned_elsewhere', 30],
+    ['not_told', 15],
+    ['not_affected', 35],
+    ['unsure', 5],
+  ],
+  classification: [
+    ['contractor', 75],
+    ['employee', 5],
+    ['agency_temp', 15],
+    ['unsure', 5],
+  ],
+  payMethod: [
+    ['hourly', 55],
+    ['per_task', 25],
+    ['mixed', 15],
+    ['unsure', 5],
+  ],
+  relaunchedLower: [
+    ['yes', 30],
+    ['no', 50],
+    ['unsure', 20],
+  ],
+  realClientData: [
+    ['yes', 20],
+    ['no', 60],
+    ['unsure', 20],
+  ],
+  complaint: [
+    ['did_not_complain', 50],
+    ['put_right', 10],
+    ['nothing_changed', 30],
+    ['lost_work', 7],
+    ['unsure', 3],
+  ],
+  trainingPaid: [
+    ['none_asked', 20],
+    ['all_paid', 25],
+    ['some_paid', 30],
+    ['unpaid', 20],
+    ['unsure', 5],
+  ],
+  location: [
+    ['us_15_plus', 45],
+    ['us_10_15', 15],
+    ['us_federal', 10],
+    ['canada', 8],
+    ['united_kingdom', 7],
+    ['european_union', 5],
+    ['latin_america', 4],
+    ['elsewhere', 6],
+  ],
 };
 
 /** An account's facets as the seed draws them: never `background`, which is neither counted nor quoted. */
@@ -185,7 +343,13 @@ function drawFacts(random: () => number, payBand: PayBand | undefined): Record<s
   const answered = () => random() < 0.85;
   if (payBand && answered()) {
     // Advertisements quote more than the work pays, mostly (an ad at $150, a hire at $52).
-    const gap = Number(pick(random, [['0', 40], ['1', 35], ['2', 25]] as const));
+    const gap = Number(
+      pick(random, [
+        ['0', 40],
+        ['1', 35],
+        ['2', 25],
+      ] as const),
+    );
     facts.advertisedPayBand = payBands.keys[Math.min(payBands.keys.indexOf(payBand) + gap, payBands.keys.length - 1)]!;
   }
   for (const [fact, weights] of Object.entries(FACT_WEIGHTS)) if (answered()) facts[fact] = pick(random, weights);
@@ -265,9 +429,12 @@ const QUOTES = [
   'It paid the rent, barely, between staffing seasons.',
 ];
 
-
 function demoStory(random: () => number, index: number, facets: DemoFacets) {
-  const sentences = pickSome(random, SENTENCES.map((s) => [s, 1] as const), 4);
+  const sentences = pickSome(
+    random,
+    SENTENCES.map((s) => [s, 1] as const),
+    4,
+  );
   const quote = QUOTES[Math.floor(random() * QUOTES.length)]!;
   return {
     title: `${DEMO_TITLE_PREFIX}${TITLES[index % TITLES.length]!}`,
@@ -455,7 +622,9 @@ export async function seedDemoData(db: Kysely<Database>, options: SeedOptions): 
   const releaseDue = async () => {
     for (let batch = await releaseDueBatch(db, rules); batch; batch = await releaseDueBatch(db, rules)) {
       batches.push(batch);
-      log(`released batch ${batch.sequence}: ${batch.storyCount} stories; ${batch.statisticsRefreshed ? `statistics refreshed in ${batch.statisticsMs.toFixed(0)} ms` : 'statistics carried over'}`);
+      log(
+        `released batch ${batch.sequence}: ${batch.storyCount} stories; ${batch.statisticsRefreshed ? `statistics refreshed in ${batch.statisticsMs.toFixed(0)} ms` : 'statistics carried over'}`,
+      );
     }
   };
 
@@ -541,7 +710,6 @@ export function demoCredentials(origin: string): string[] {
  */
 export const DEMO_PASSKEY_GRACE_DAYS = 90;
 
-
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { accounts: { type: 'string' }, stories: { type: 'string' } } });
   const usage = 'usage: npm run seed -- --accounts N [--stories M]   (M defaults to min(N, 30))';
@@ -561,10 +729,14 @@ async function main(): Promise<void> {
   const { db, kind } = await openDatabase(config);
   try {
     await migrateToLatest(db);
-    console.log(`Seeding fictional demo data into ${kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'Postgres'}: ${accounts} accounts, ${stories ?? Math.min(accounts, 30)} of them as stories`);
+    console.log(
+      `Seeding fictional demo data into ${kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'Postgres'}: ${accounts} accounts, ${stories ?? Math.min(accounts, 30)} of them as stories`,
+    );
     const result = await seedWithProgress(db, { accounts, ...(stories === undefined ? {} : { stories }), kMin: config.kMin, batchMin: config.batchMin });
     const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-    console.log(`done in ${seconds(result.totalMs)} (bulk insert of ${result.accounts - result.stories} statistics-only accounts: ${seconds(result.bulkInsertMs)}); ${result.batches.length} batch(es) released`);
+    console.log(
+      `done in ${seconds(result.totalMs)} (bulk insert of ${result.accounts - result.stories} statistics-only accounts: ${seconds(result.bulkInsertMs)}); ${result.batches.length} batch(es) released`,
+    );
     for (const line of demoCredentials(config.publicOrigin)) console.log(line);
   } finally {
     await db.destroy();

@@ -105,7 +105,9 @@ export async function buildApp({ config, db, logDestination, assetManifest, data
   // 2.6.0: the verification tier `verified_email` (a platform's signed email): headline.verification.verifiedEmail, stories' tier.
   // 3.0.0: /api/v1/platforms is the one-table scorecard (platforms as columns, questions as rows, each cell a figure or a state); account version 3's tables.
   await app.register(swagger, {
-    openapi: { info: { title: 'Offscript public API', version: '3.0.0', description: 'Published stories, disclosure-controlled statistics, a comparable platform scorecard and permanent releases.' } },
+    openapi: {
+      info: { title: 'Offscript public API', version: '3.0.0', description: 'Published stories, disclosure-controlled statistics, a comparable platform scorecard and permanent releases.' },
+    },
     hideUntagged: true,
   });
   const diskFull = new RecentDiskFull();

@@ -154,7 +154,10 @@ function origin(env: Env, name: string): string | undefined {
 function trustProxy(raw: string | undefined): Config['trustProxy'] {
   if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
   if (/^\d+$/.test(raw) && Number(raw) <= 10) return Number(raw);
-  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (raw === 'true' || list.length === 0 || list.some((entry) => !/^[0-9a-fA-F.:/]+$/.test(entry) || /^\d+$/.test(entry))) {
     throw new ConfigError(`TRUST_PROXY must be false, a hop count (1–10) or a comma-separated list of proxy addresses, got "${raw}"`);
   }

@@ -155,7 +155,9 @@ export function clientErrorResponder(constantHeaders: Record<string, string>) {
       'content-length': String(Buffer.byteLength(body)),
       connection: 'close',
     };
-    const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+    const head = Object.entries(headers)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('');
     // Then closed both ways: a slow client that keeps sending would otherwise hold its half open for ever.
     socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${body}`, () => socket.destroy());
   };
@@ -185,7 +187,5 @@ export function registerErrorHandling(app: FastifyInstance, diskFull?: RecentDis
     return sendRefusal(app, request, reply, refusal(new CodedError('internal_error')));
   });
 
-  app.setNotFoundHandler(async (request, reply) =>
-    sendRefusal(app, request, reply, refusal(new CodedError('not_found'))),
-  );
+  app.setNotFoundHandler(async (request, reply) => sendRefusal(app, request, reply, refusal(new CodedError('not_found'))));
 }

@@ -48,7 +48,9 @@ async function openMigratedDatabase(settings: Config): Promise<DatabaseHandle> {
     if (problem) console.error(`offscript: ${problem.message}`);
     // The URL is not repeated: it may hold a password. The supervisor starts us again.
     else if (settings.databaseUrl && isDatabaseUnavailable(error)) {
-      console.error(`offscript: the Postgres server in DATABASE_URL cannot be reached or cannot write just now (${String(describeError((error as Error).cause ?? error).code ?? 'no code')}); start it, or check DATABASE_URL`);
+      console.error(
+        `offscript: the Postgres server in DATABASE_URL cannot be reached or cannot write just now (${String(describeError((error as Error).cause ?? error).code ?? 'no code')}); start it, or check DATABASE_URL`,
+      );
     } else throw error;
     process.exit(1);
   }

@@ -43,8 +43,9 @@ export async function registerViews(app: FastifyInstance, manifest: AssetManifes
   // {{t "namespace:key" count=n name=value}}: words in the page's language (the view's `language`).
   // Escaped for text and double-quoted attributes (the only kind our templates write), leaving
   // apostrophes as they are: "source's", not "source&#x27;s", in the page's bytes.
-  handlebars.registerHelper('t', (key: string, options: Handlebars.HelperOptions) =>
-    new handlebars.SafeString(escapeText(translate(viewLanguage(options), key, options.hash as Record<string, unknown>))),
+  handlebars.registerHelper(
+    't',
+    (key: string, options: Handlebars.HelperOptions) => new handlebars.SafeString(escapeText(translate(viewLanguage(options), key, options.hash as Record<string, unknown>))),
   );
   // {{tm "namespace:key" url=…}}: the same for words that carry their own markup (a link inside a
   // sentence, kept whole for translators). The catalogue's markup is trusted; every value is escaped.

@@ -3,18 +3,7 @@
 import type { SubmissionStatus } from '../workflow.js';
 import type { Day, MessageDirection } from './message-schema.js';
 
-export const TIMELINE_EVENTS = [
-  'received',
-  'review_started',
-  'question_asked',
-  'answered',
-  'accepted',
-  'rejected',
-  'story_published',
-  'story_retracted',
-  'purged',
-  'withdrawn',
-] as const;
+export const TIMELINE_EVENTS = ['received', 'review_started', 'question_asked', 'answered', 'accepted', 'rejected', 'story_published', 'story_retracted', 'purged', 'withdrawn'] as const;
 export type TimelineEvent = (typeof TIMELINE_EVENTS)[number];
 
 // What each event and status says to the source is in the catalogue, under status:events.<event>

@@ -114,8 +114,7 @@ export const ACCOUNT_REFUSALS = [
 ] as const satisfies readonly ErrorCode[];
 export type AccountRefusal = CodedError<(typeof ACCOUNT_REFUSALS)[number]>;
 
-export const isAccountRefusal = (error: unknown): error is AccountRefusal =>
-  error instanceof CodedError && error.is(...ACCOUNT_REFUSALS);
+export const isAccountRefusal = (error: unknown): error is AccountRefusal => error instanceof CodedError && error.is(...ACCOUNT_REFUSALS);
 
 export type { FormFields };
 
@@ -131,11 +130,7 @@ function one(fields: FormFields, name: string): string | undefined {
   return values[0];
 }
 
-function pick<K extends string>(
-  value: string | undefined,
-  field: string,
-  vocabulary: { has(v: unknown): v is K; keys: readonly K[] },
-): K | undefined {
+function pick<K extends string>(value: string | undefined, field: string, vocabulary: { has(v: unknown): v is K; keys: readonly K[] }): K | undefined {
   if (value === undefined) return undefined;
   if (!vocabulary.has(value)) {
     throw new CodedError('account_unknown_value', { field, value: value.slice(0, 40), allowed: vocabulary.keys });

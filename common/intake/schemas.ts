@@ -33,7 +33,10 @@ export const submissionResponseSchemas = {
 export const submitFormBodySchema = {
   type: 'object',
   additionalProperties: {
-    anyOf: [{ type: 'string', maxLength: 70_000 }, { type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 20 }],
+    anyOf: [
+      { type: 'string', maxLength: 70_000 },
+      { type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 20 },
+    ],
   },
 } as const;
 

@@ -2,12 +2,7 @@
 // types derived from both, which the services return and the console's bundles read. Imports
 // nothing server-only, so that the browser bundles' typecheck can follow it.
 import { JOURNALIST_ROLE } from '../workflow.js';
-import type {
-  AuthenticationResponseJSON,
-  PublicKeyCredentialCreationOptionsJSON,
-  PublicKeyCredentialRequestOptionsJSON,
-  RegistrationResponseJSON,
-} from '@simplewebauthn/browser';
+import type { AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/browser';
 import type { FromSchema } from 'json-schema-to-ts';
 import { moderatorRoles } from '../vocabulary.js';
 

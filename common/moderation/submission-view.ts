@@ -38,10 +38,7 @@ export const submissionViewSchema = {
     statusText: { type: 'string' },
     // Who is reviewing it now; null when nobody has started.
     claim: {
-      anyOf: [
-        { type: 'null' },
-        { type: 'object', additionalProperties: false, required: ['id', 'handle'], properties: { id: { type: 'string' }, handle: { type: 'string' } } },
-      ],
+      anyOf: [{ type: 'null' }, { type: 'object', additionalProperties: false, required: ['id', 'handle'], properties: { id: { type: 'string' }, handle: { type: 'string' } } }],
     },
     paddingBucket: { type: 'integer' },
     intakeKeyId: { type: 'string' },

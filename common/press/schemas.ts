@@ -53,23 +53,20 @@ export const askSchema = {
   response: { 201: closed(['id', 'status'], { id: uuid, status }), ...errors },
 } as const;
 
-const moderatorQuestion = closed(
-  ['id', 'storySlug', 'storyTitle', 'journalist', 'askedText', 'relayedText', 'status', 'askedOn', 'sealedPublicAnswer', 'publicAnswer', 'answerAuthorId'],
-  {
-    id: uuid,
-    storySlug: { type: ['string', 'null'] },
-    storyTitle: { type: 'string' },
-    journalist: closed(['name', 'outlet'], { name: { type: 'string' }, outlet: { type: 'string' } }),
-    askedText: { type: 'string' },
-    relayedText: { type: ['string', 'null'] },
-    status,
-    askedOn: day,
-    /** An answer for publication, sealed to the intake key (base64): a moderator's browser opens it. */
-    sealedPublicAnswer: { type: ['string', 'null'] },
-    publicAnswer: { type: ['string', 'null'] },
-    answerAuthorId: { type: ['string', 'null'] },
-  },
-);
+const moderatorQuestion = closed(['id', 'storySlug', 'storyTitle', 'journalist', 'askedText', 'relayedText', 'status', 'askedOn', 'sealedPublicAnswer', 'publicAnswer', 'answerAuthorId'], {
+  id: uuid,
+  storySlug: { type: ['string', 'null'] },
+  storyTitle: { type: 'string' },
+  journalist: closed(['name', 'outlet'], { name: { type: 'string' }, outlet: { type: 'string' } }),
+  askedText: { type: 'string' },
+  relayedText: { type: ['string', 'null'] },
+  status,
+  askedOn: day,
+  /** An answer for publication, sealed to the intake key (base64): a moderator's browser opens it. */
+  sealedPublicAnswer: { type: ['string', 'null'] },
+  publicAnswer: { type: ['string', 'null'] },
+  answerAuthorId: { type: ['string', 'null'] },
+});
 export const moderatorQuestionsSchema = { response: { 200: closed(['questions'], { questions: { type: 'array', items: moderatorQuestion } }), ...errors } } as const;
 export type ModeratorQuestionView = FromSchema<typeof moderatorQuestion>;
 

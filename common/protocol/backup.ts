@@ -18,7 +18,6 @@ export const BACKUP_PUBLIC_KEY_BYTES = 32;
 const SEALED_KEY_BYTES = KEY_BYTES + 48;
 const HEADER_BYTES = 24;
 
-
 export function generateBackupKeyPair(sodium: Sodium): BoxKeyPair {
   const { publicKey, privateKey } = sodium.crypto_box_keypair();
   return { publicKey, privateKey };

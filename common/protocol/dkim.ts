@@ -85,7 +85,14 @@ export function splitEmail(bytes: Uint8Array): { headers: HeaderField[]; body: s
     if (line === '') continue;
     const last = headers.at(-1);
     if ((line.startsWith(' ') || line.startsWith('\t')) && last) last.raw += `\r\n${line}`;
-    else headers.push({ name: line.slice(0, Math.max(line.indexOf(':'), 0)).trim().toLowerCase(), raw: line });
+    else
+      headers.push({
+        name: line
+          .slice(0, Math.max(line.indexOf(':'), 0))
+          .trim()
+          .toLowerCase(),
+        raw: line,
+      });
   }
   return { headers, body };
 }
@@ -208,7 +215,16 @@ async function verifyOne(field: HeaderField, headers: readonly HeaderField[], bo
   const signature = base64Bytes(tags.get('b') ?? '');
   const bodyHash = base64Bytes(tags.get('bh') ?? '');
   const modes = ['simple', 'relaxed'];
-  if (tags.get('v') !== '1' || !verdict.domain || !verdict.selector || !signature?.length || !bodyHash || !modes.includes(headerMode) || !modes.includes(bodyMode) || (l !== undefined && !/^\d{1,76}$/.test(l))) {
+  if (
+    tags.get('v') !== '1' ||
+    !verdict.domain ||
+    !verdict.selector ||
+    !signature?.length ||
+    !bodyHash ||
+    !modes.includes(headerMode) ||
+    !modes.includes(bodyMode) ||
+    (l !== undefined && !/^\d{1,76}$/.test(l))
+  ) {
     return fail('malformed_signature');
   }
   verdict.signature = base64Of(signature);

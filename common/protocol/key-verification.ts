@@ -37,13 +37,7 @@ export function signVerification(sodium: SodiumSumo, subjectId: string, keys: Mo
   return sodium.crypto_sign_detached(verificationMessage(subjectId, keys), verifierSignSecretKey);
 }
 
-export function verificationIsValid(
-  sodium: SodiumSumo,
-  signature: Uint8Array,
-  subjectId: string,
-  keys: ModeratorPublicKeys,
-  verifierSignPublicKey: Uint8Array,
-): boolean {
+export function verificationIsValid(sodium: SodiumSumo, signature: Uint8Array, subjectId: string, keys: ModeratorPublicKeys, verifierSignPublicKey: Uint8Array): boolean {
   if (signature.length !== sodium.crypto_sign_BYTES || verifierSignPublicKey.length !== sodium.crypto_sign_PUBLICKEYBYTES) return false;
   return sodium.crypto_sign_verify_detached(signature, verificationMessage(subjectId, keys), verifierSignPublicKey);
 }

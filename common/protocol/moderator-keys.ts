@@ -20,14 +20,7 @@ export interface ModeratorKeys {
 
 /** Argon2id MODERATE over the passphrase: the seed itself without PRF, half of the wrapping key with it. */
 export function passphraseSeed(sodium: SodiumSumo, passphrase: string, salt: Uint8Array): Uint8Array {
-  return sodium.crypto_pwhash(
-    32,
-    passphrase,
-    salt,
-    sodium.crypto_pwhash_OPSLIMIT_MODERATE,
-    sodium.crypto_pwhash_MEMLIMIT_MODERATE,
-    sodium.crypto_pwhash_ALG_ARGON2ID13,
-  );
+  return sodium.crypto_pwhash(32, passphrase, salt, sodium.crypto_pwhash_OPSLIMIT_MODERATE, sodium.crypto_pwhash_MEMLIMIT_MODERATE, sodium.crypto_pwhash_ALG_ARGON2ID13);
 }
 
 /** The two key pairs of a 32-byte seed (DESIGN §3): kdf(seed, 1, "modsign_") and kdf(seed, 2, "modbox__"). */
@@ -61,13 +54,7 @@ export function signLogin(sodium: SodiumSumo, challenge: Uint8Array, origin: str
   return sodium.crypto_sign_detached(loginMessage(challenge, origin), signSecretKey);
 }
 
-export function verifyLogin(
-  sodium: SodiumSumo,
-  signature: Uint8Array,
-  challenge: Uint8Array,
-  origin: string,
-  signPublicKey: Uint8Array,
-): boolean {
+export function verifyLogin(sodium: SodiumSumo, signature: Uint8Array, challenge: Uint8Array, origin: string, signPublicKey: Uint8Array): boolean {
   if (signature.length !== sodium.crypto_sign_BYTES || signPublicKey.length !== sodium.crypto_sign_PUBLICKEYBYTES) return false;
   return sodium.crypto_sign_verify_detached(signature, loginMessage(challenge, origin), signPublicKey);
 }

@@ -15,11 +15,7 @@ export interface PrivateAnswer {
   identity?: string;
 }
 
-export function sealPrivateAnswer(
-  sodium: Sodium,
-  answer: { questionId: string; body: string; identity?: string },
-  journalistPublicKey: Uint8Array,
-): Uint8Array {
+export function sealPrivateAnswer(sodium: Sodium, answer: { questionId: string; body: string; identity?: string }, journalistPublicKey: Uint8Array): Uint8Array {
   const identity = answer.identity?.trim();
   const value: PrivateAnswer = {
     v: 1,

@@ -31,7 +31,10 @@ export function receiptWordKey(word: string): string {
 }
 
 /** Per language, each word's key to its place in the list. */
-const positions = Object.fromEntries(LANGUAGES.map((language) => [language, new Map(RECEIPT_WORD_LISTS[language].map((w, i) => [receiptWordKey(w), i]))])) as Record<Language, Map<string, number>>;
+const positions = Object.fromEntries(LANGUAGES.map((language) => [language, new Map(RECEIPT_WORD_LISTS[language].map((w, i) => [receiptWordKey(w), i]))])) as Record<
+  Language,
+  Map<string, number>
+>;
 /** Whether a key is a word of any list. */
 const isListed = (key: string) => LANGUAGES.some((language) => positions[language].has(key));
 /** A list's words as people read and type them: composed (NFC) accents. */
@@ -80,7 +83,12 @@ export function receiptWordsFromEntropy(entropy: Uint8Array, language: Language)
 
 /** The words of `typed` (letters with any accents, composed or not), in lower case. */
 function lettersIn(typed: string): string[] {
-  return (typed.normalize('NFC').toLowerCase().match(/[\p{L}\p{M}]+/gu) ?? []).map((w) => w.normalize('NFC'));
+  return (
+    typed
+      .normalize('NFC')
+      .toLowerCase()
+      .match(/[\p{L}\p{M}]+/gu) ?? []
+  ).map((w) => w.normalize('NFC'));
 }
 
 /** The list whose words these all are and whose checksum holds, with its mnemonic in the list's own spelling. */

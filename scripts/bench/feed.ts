@@ -29,10 +29,26 @@ const TARGET_STATISTICS_MS = 1_000;
 const ROUNDS = 3; // app, bare, app, bare, …: neither always runs first
 const STATISTICS_ACCOUNTS = 1_000_000;
 
-interface LoadJob { url: string; path: string; seconds: number; connections: number }
-interface LoadResult { path: string; requestsPerSecond: number; p99Ms: number; p50Ms: number; completed: number; non2xx: number; errors: number; timeouts: number; seconds: number; firstFailure: string | undefined;
+interface LoadJob {
+  url: string;
+  path: string;
+  seconds: number;
+  connections: number;
+}
+interface LoadResult {
+  path: string;
+  requestsPerSecond: number;
+  p99Ms: number;
+  p50Ms: number;
+  completed: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  seconds: number;
+  firstFailure: string | undefined;
   /** CPU of the load generator's thread during the run, µs. */
-  generatorCpuMicros: number }
+  generatorCpuMicros: number;
+}
 
 /** One autocannon run of `seconds` against one path. */
 async function fire(job: LoadJob): Promise<LoadResult> {
@@ -50,8 +66,19 @@ async function fire(job: LoadJob): Promise<LoadResult> {
     const response = await fetch(`${job.url}${job.path}`);
     firstFailure = `afterwards: ${response.status} ${(await response.text()).slice(0, 200)}`;
   }
-  return { path: job.path, requestsPerSecond: result.requests.total / result.duration, p99Ms: result.latency.p99, p50Ms: result.latency.p50,
-    completed: result.requests.total, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts, seconds: result.duration, firstFailure, generatorCpuMicros };
+  return {
+    path: job.path,
+    requestsPerSecond: result.requests.total / result.duration,
+    p99Ms: result.latency.p99,
+    p50Ms: result.latency.p50,
+    completed: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    seconds: result.duration,
+    firstFailure,
+    generatorCpuMicros,
+  };
 }
 
 /** Worker side: the load generator gets its own thread so it does not share the server's event loop. */
@@ -59,7 +86,9 @@ async function loadWorker(job: LoadJob): Promise<void> {
   parentPort?.postMessage(await fire(job));
 }
 
-interface Measured extends LoadResult { cpuUsPerRequest: number }
+interface Measured extends LoadResult {
+  cpuUsPerRequest: number;
+}
 
 /**
  * A warm-up run (JIT, pool connections, the cache's first render), then the measured one, with
@@ -101,16 +130,26 @@ async function seeded(accounts: number) {
     recomputations.push(performance.now() - started);
   }
   const atReleases = seed.batches.map((b) => b.statisticsMs);
-  return { config, db, seed, summary: `at the releases ${atReleases.map((ms) => `${ms.toFixed(0)} ms`).join(', ')}; again, warm: ${median(recomputations).toFixed(0)} ms (median of 5)`,
-    lastReleaseMs: atReleases.at(-1)! };
+  return {
+    config,
+    db,
+    seed,
+    summary: `at the releases ${atReleases.map((ms) => `${ms.toFixed(0)} ms`).join(', ')}; again, warm: ${median(recomputations).toFixed(0)} ms (median of 5)`,
+    lastReleaseMs: atReleases.at(-1)!,
+  };
 }
 
 async function main(): Promise<void> {
   // Smaller settings only to see that the bench runs: its figures come from the defaults on a quiet machine.
-  const { values } = parseArgs({ options: {
-    'statistics-accounts': { type: 'string', default: String(STATISTICS_ACCOUNTS) }, accounts: { type: 'string', default: String(ACCOUNTS) },
-    seconds: { type: 'string', default: String(DURATION_SECONDS) }, rounds: { type: 'string', default: String(ROUNDS) }, connections: { type: 'string', default: String(CONNECTIONS) },
-  } });
+  const { values } = parseArgs({
+    options: {
+      'statistics-accounts': { type: 'string', default: String(STATISTICS_ACCOUNTS) },
+      accounts: { type: 'string', default: String(ACCOUNTS) },
+      seconds: { type: 'string', default: String(DURATION_SECONDS) },
+      rounds: { type: 'string', default: String(ROUNDS) },
+      connections: { type: 'string', default: String(CONNECTIONS) },
+    },
+  });
   const [statisticsAccounts, accounts, seconds, roundCount, connections] = (['statistics-accounts', 'accounts', 'seconds', 'rounds', 'connections'] as const).map((name) => {
     const value = Number(values[name]);
     if (!Number.isSafeInteger(value) || value < (name === 'statistics-accounts' ? 0 : 1)) throw new Error(`--${name} must be a whole number${name === 'statistics-accounts' ? '' : ' >= 1'}`);
@@ -175,9 +214,21 @@ async function main(): Promise<void> {
 
   const cells = (...values: string[]) => values.map((v, i) => (i === 0 ? v.padEnd(30) : v.padStart(11))).join('');
   const row = (label: string, r: Measured, bytes: number) =>
-    cells(label, r.requestsPerSecond.toFixed(0), r.p50Ms.toFixed(1), r.p99Ms.toFixed(1), String(r.non2xx), String(r.completed), String(bytes), r.cpuUsPerRequest.toFixed(0), ((r.generatorCpuMicros / (r.seconds * 1e6)) * 100).toFixed(0));
+    cells(
+      label,
+      r.requestsPerSecond.toFixed(0),
+      r.p50Ms.toFixed(1),
+      r.p99Ms.toFixed(1),
+      String(r.non2xx),
+      String(r.completed),
+      String(bytes),
+      r.cpuUsPerRequest.toFixed(0),
+      ((r.generatorCpuMicros / (r.seconds * 1e6)) * 100).toFixed(0),
+    );
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
-  console.log(`\nGET on Postgres with ${accounts} seeded accounts (${seed.stories} stories in ${seed.batches.length} batches), ${connections} connections, pipelining 1, ~${seconds} s each after a ${Math.min(WARMUP_SECONDS, seconds)} s warm-up, ${roundCount} rounds of app then bare`);
+  console.log(
+    `\nGET on Postgres with ${accounts} seeded accounts (${seed.stories} stories in ${seed.batches.length} batches), ${connections} connections, pipelining 1, ~${seconds} s each after a ${Math.min(WARMUP_SECONDS, seconds)} s warm-up, ${roundCount} rounds of app then bare`,
+  );
   console.log(`machine: ${cpus().length} CPUs shared by the servers, the load generator and Postgres; 1-minute load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`);
   console.log(cells('', 'req/s avg', 'p50 (ms)', 'p99 (ms)', 'non-2xx', 'requests', 'bytes', 'CPU µs/req', 'generator %'));
   rounds.forEach((measured, round) => {
@@ -189,18 +240,29 @@ async function main(): Promise<void> {
   for (const path of paths) {
     const results = rounds.map((measured) => measured.find((m) => m.name === path.name)!);
     const ratios = results.map(({ app, bare }) => app.requestsPerSecond / bare.requestsPerSecond);
-    const cpuApp = median(results.map(({ app }) => app.cpuUsPerRequest)), cpuBare = median(results.map(({ bare }) => bare.cpuUsPerRequest));
+    const cpuApp = median(results.map(({ app }) => app.cpuUsPerRequest)),
+      cpuBare = median(results.map(({ bare }) => bare.cpuUsPerRequest));
     const ratio = median(ratios);
-    console.log(`ratio ${path.name.padEnd(8)} / bare = ${ratio.toFixed(2)}, median of ${ratios.map((r) => r.toFixed(2)).join(', ')} (target >= ${TARGET_RATIO}: ${verdict(ratio >= TARGET_RATIO)})`);
+    console.log(
+      `ratio ${path.name.padEnd(8)} / bare = ${ratio.toFixed(2)}, median of ${ratios.map((r) => r.toFixed(2)).join(', ')} (target >= ${TARGET_RATIO}: ${verdict(ratio >= TARGET_RATIO)})`,
+    );
     console.log(`  servers' CPU per request, median of rounds: app ${cpuApp.toFixed(0)} µs, bare ${cpuBare.toFixed(0)} µs; bare / app = ${(cpuBare / cpuApp).toFixed(2)}`);
-    const p99App = median(results.map(({ app }) => app.p99Ms)), p99Bare = median(results.map(({ bare }) => bare.p99Ms));
-    console.log(`  p99, median of rounds: app ${p99App.toFixed(1)} ms, bare ${p99Bare.toFixed(1)} ms (target app <= bare + ${TARGET_P99_OVER_BARE_MS} ms: ${verdict(p99App <= p99Bare + TARGET_P99_OVER_BARE_MS)})`);
+    const p99App = median(results.map(({ app }) => app.p99Ms)),
+      p99Bare = median(results.map(({ bare }) => bare.p99Ms));
+    console.log(
+      `  p99, median of rounds: app ${p99App.toFixed(1)} ms, bare ${p99Bare.toFixed(1)} ms (target app <= bare + ${TARGET_P99_OVER_BARE_MS} ms: ${verdict(p99App <= p99Bare + TARGET_P99_OVER_BARE_MS)})`,
+    );
     const headed = withHeaders.get(path.name)!;
-    console.log(`  for information: bare with the app's response headers / bare = ${(headed.requestsPerSecond / median(results.map((r) => r.bare.requestsPerSecond))).toFixed(2)}; app / that = ${(median(results.map((r) => r.app.requestsPerSecond)) / headed.requestsPerSecond).toFixed(2)}`);
+    console.log(
+      `  for information: bare with the app's response headers / bare = ${(headed.requestsPerSecond / median(results.map((r) => r.bare.requestsPerSecond))).toFixed(2)}; app / that = ${(median(results.map((r) => r.app.requestsPerSecond)) / headed.requestsPerSecond).toFixed(2)}`,
+    );
   }
   rounds.forEach((measured, round) => {
     for (const { name, app, bare } of measured) {
-      for (const [side, r] of [['app', app], ['bare', bare]] as const) {
+      for (const [side, r] of [
+        ['app', app],
+        ['bare', bare],
+      ] as const) {
         const warning = generatorLimitWarning(`round ${round + 1} ${side} ${name}`, r.generatorCpuMicros, r.seconds);
         if (warning) console.log(warning);
       }
@@ -211,7 +273,9 @@ async function main(): Promise<void> {
   if (statisticsAccounts > 0) {
     const large = await seeded(statisticsAccounts);
     console.log(`statistics for ${statisticsAccounts} accounts: ${large.summary}`);
-    console.log(`  last release, over all ${statisticsAccounts} accounts: ${large.lastReleaseMs.toFixed(0)} ms (target < ${TARGET_STATISTICS_MS} ms: ${verdict(large.lastReleaseMs < TARGET_STATISTICS_MS)})`);
+    console.log(
+      `  last release, over all ${statisticsAccounts} accounts: ${large.lastReleaseMs.toFixed(0)} ms (target < ${TARGET_STATISTICS_MS} ms: ${verdict(large.lastReleaseMs < TARGET_STATISTICS_MS)})`,
+    );
   }
 }
 

@@ -92,7 +92,12 @@ try {
   lines.push(row('first `npm run demo` to /healthz (build, seed)', await untilHealthy(demoCopy, ['run', 'demo'], port), 45));
   lines.push('', 'where the time goes (fresh copy):');
   rmSync(path.join(startCopy, 'dist'), { recursive: true, force: true });
-  lines.push(row('build (server and browser bundles)', seconds(() => execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: startCopy, stdio: 'ignore' }))));
+  lines.push(
+    row(
+      'build (server and browser bundles)',
+      seconds(() => execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: startCopy, stdio: 'ignore' })),
+    ),
+  );
   const phases = databasePhases(startCopy);
   lines.push(row('PGlite: a new data directory (initdb)', phases.create));
   lines.push(row('PGlite: migrations on it', phases.migrate));

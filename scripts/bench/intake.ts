@@ -43,18 +43,41 @@ const ROUNDS = 3; // A, B, A, B, …: neither server always runs first, on a col
 const CHROMIUM = '/usr/bin/chromium';
 const SUBMISSIONS = '/api/v1/submissions';
 
-interface LoadJob { url: string; intakeKeyId: string; intakePublicKey: Uint8Array; seconds: number }
-interface LoadResult { envelopes: number; completed: number; seconds: number; requestsPerSecond: number; p99Ms: number; non2xx: number; non201: number; errors: number; firstFailure: string | undefined;
+interface LoadJob {
+  url: string;
+  intakeKeyId: string;
+  intakePublicKey: Uint8Array;
+  seconds: number;
+}
+interface LoadResult {
+  envelopes: number;
+  completed: number;
+  seconds: number;
+  requestsPerSecond: number;
+  p99Ms: number;
+  non2xx: number;
+  non201: number;
+  errors: number;
+  firstFailure: string | undefined;
   /** CPU of the load generator's thread during the run, µs. */
-  generatorCpuMicros: number }
-interface Measured extends LoadResult { serverCpuUsPerRequest: number }
+  generatorCpuMicros: number;
+}
+interface Measured extends LoadResult {
+  serverCpuUsPerRequest: number;
+}
 
 /** A realistic ~2 KB account: its JSON lands in the 4 KiB padding bucket. */
 function account(narrativeChars: number): Account {
   const sentence = 'I rated chatbot answers to screenplay prompts for eight months, then the project stopped overnight. ';
   return {
-    v: 1, role: 'writer', platforms: ['outlier', 'mercor'], taskTypes: ['rating_responses'], payBand: '40_59', hoursBand: '20_29',
-    conditions: { nda_signed: 'yes', stopped_without_notice: 'yes' }, consent: 'quote',
+    v: 1,
+    role: 'writer',
+    platforms: ['outlier', 'mercor'],
+    taskTypes: ['rating_responses'],
+    payBand: '40_59',
+    hoursBand: '20_29',
+    conditions: { nda_signed: 'yes', stopped_without_notice: 'yes' },
+    consent: 'quote',
     narrative: sentence.repeat(Math.ceil(narrativeChars / sentence.length)).slice(0, narrativeChars),
   };
 }
@@ -73,8 +96,11 @@ async function envelopeSupply(job: LoadJob): Promise<{ next: () => Buffer; drawn
   const templates = Array.from({ length: DISTINCT_CIPHERTEXTS }, () => {
     const { replyKeyPair } = deriveReceiptKeys(sodium, drawReceiptEntropy(sodium));
     const body: SealedSubmission = {
-      v: 1, intakeKeyId: job.intakeKeyId, ciphertext: toBase64(sodium, sealAccount(sodium, plain, job.intakePublicKey)),
-      replyPublicKey: toBase64(sodium, replyKeyPair.publicKey), lookupToken: TOKEN,
+      v: 1,
+      intakeKeyId: job.intakeKeyId,
+      ciphertext: toBase64(sodium, sealAccount(sodium, plain, job.intakePublicKey)),
+      replyPublicKey: toBase64(sodium, replyKeyPair.publicKey),
+      lookupToken: TOKEN,
     };
     const [before, after] = JSON.stringify(body).split(TOKEN) as [string, string];
     return { before: Buffer.from(before), after: Buffer.from(after) };
@@ -94,26 +120,46 @@ async function envelopeSupply(job: LoadJob): Promise<{ next: () => Buffer; drawn
 
 /** One autocannon run of `seconds`, each request with a fresh envelope from `supply`. */
 async function fire(url: string, supply: { next: () => Buffer; drawn: () => number }, seconds: number): Promise<LoadResult> {
-  let non201 = 0, firstFailure: string | undefined;
+  let non201 = 0,
+    firstFailure: string | undefined;
   const drawnBefore = supply.drawn();
   const options: Options = {
-    url, connections: CONNECTIONS, pipelining: 1, duration: seconds,
-    requests: [{
-      method: 'POST', path: SUBMISSIONS, headers: { 'content-type': 'application/json' },
-      setupRequest: (request) => ({ ...request, body: supply.next() }),
-      onResponse: (status, body) => {
-        if (status !== 201) { non201++; firstFailure ??= `${status} ${body.slice(0, 200)}`; }
+    url,
+    connections: CONNECTIONS,
+    pipelining: 1,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        path: SUBMISSIONS,
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => ({ ...request, body: supply.next() }),
+        onResponse: (status, body) => {
+          if (status !== 201) {
+            non201++;
+            firstFailure ??= `${status} ${body.slice(0, 200)}`;
+          }
+        },
       },
-    }],
+    ],
   };
   const cpuBefore = threadCpuMicros();
   const raw = await autocannon(options);
   const generatorCpuMicros = threadCpuMicros() - cpuBefore;
   // Off the main thread autocannon leaves aggregation to its caller.
   const result = 'latency' in raw ? raw : autocannon.aggregateResult([raw], options);
-  return { envelopes: supply.drawn() - drawnBefore, completed: result.requests.total, seconds: result.duration,
-    requestsPerSecond: result.requests.total / result.duration, p99Ms: result.latency.p99, non2xx: result.non2xx,
-    non201, errors: result.errors, firstFailure, generatorCpuMicros };
+  return {
+    envelopes: supply.drawn() - drawnBefore,
+    completed: result.requests.total,
+    seconds: result.duration,
+    requestsPerSecond: result.requests.total / result.duration,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    non201,
+    errors: result.errors,
+    firstFailure,
+    generatorCpuMicros,
+  };
 }
 
 /** Worker side: the load generator gets its own thread so it does not share the server's event loop. */
@@ -142,9 +188,16 @@ async function bareApp(pool: pg.Pool, headers = false) {
     await pool.query(
       `insert into submissions (id, received_on, intake_key_id, envelope, padding_bucket, reply_public_key, lookup_hash, status_changed_on)
        values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [randomUUID(), today, request.body.intakeKeyId, ciphertext, ciphertext.length - SEAL_OVERHEAD,
+      [
+        randomUUID(),
+        today,
+        request.body.intakeKeyId,
+        ciphertext,
+        ciphertext.length - SEAL_OVERHEAD,
         Buffer.from(request.body.replyPublicKey, 'base64'),
-        lookupTokenHash(Buffer.from(request.body.lookupToken, 'base64')), today],
+        lookupTokenHash(Buffer.from(request.body.lookupToken, 'base64')),
+        today,
+      ],
     );
     return reply.code(201).send({ status: 'received' });
   });
@@ -168,7 +221,8 @@ const SEND_AND_TIME = `new Promise((resolve, reject) => {
 async function browserSealMs(appUrl: string): Promise<string> {
   if (!existsSync(CHROMIUM)) return `skipped (${CHROMIUM} not installed)`;
   const browser = await chromium.launch({
-    executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
   try {
     const page = await browser.newPage();
@@ -224,8 +278,12 @@ function bundleSizes(): string[] {
 
 async function main(): Promise<void> {
   // Smaller settings only to see that the bench runs: its figures come from the defaults on a quiet machine.
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: String(DURATION_SECONDS) }, rounds: { type: 'string', default: String(ROUNDS) }, browser: { type: 'boolean', default: true } }, allowNegative: true });
-  const seconds = Number(values.seconds), roundCount = Number(values.rounds);
+  const { values } = parseArgs({
+    options: { seconds: { type: 'string', default: String(DURATION_SECONDS) }, rounds: { type: 'string', default: String(ROUNDS) }, browser: { type: 'boolean', default: true } },
+    allowNegative: true,
+  });
+  const seconds = Number(values.seconds),
+    roundCount = Number(values.rounds);
   if (!(seconds > 0) || !Number.isSafeInteger(roundCount) || roundCount < 1) throw new Error('--seconds must be positive and --rounds a whole number >= 1');
   const benchUrl = await freshBenchDatabase();
   const { db } = await openDatabase({ databaseUrl: benchUrl, dataDir: '' });
@@ -271,12 +329,26 @@ async function main(): Promise<void> {
   const sealed = values.browser ? await browserSealMs(appUrl) : 'skipped (--no-browser)';
 
   const cells = (...values: string[]) => values.map((v, i) => (i === 0 ? v.padEnd(26) : v.padStart(14))).join('');
-  const row = (label: string, r: Measured) => cells(label, r.requestsPerSecond.toFixed(0), r.p99Ms.toFixed(1), String(r.non2xx),
-    String(r.completed), r.seconds.toFixed(1), String(r.envelopes), r.serverCpuUsPerRequest.toFixed(0), ((r.generatorCpuMicros / (r.seconds * 1e6)) * 100).toFixed(0));
+  const row = (label: string, r: Measured) =>
+    cells(
+      label,
+      r.requestsPerSecond.toFixed(0),
+      r.p99Ms.toFixed(1),
+      String(r.non2xx),
+      String(r.completed),
+      r.seconds.toFixed(1),
+      String(r.envelopes),
+      r.serverCpuUsPerRequest.toFixed(0),
+      ((r.generatorCpuMicros / (r.seconds * 1e6)) * 100).toFixed(0),
+    );
   const accountBytes = Buffer.byteLength(JSON.stringify(account(ACCOUNT_CHARS)));
-  console.log(`\nPOST ${SUBMISSIONS}: ${accountBytes}-byte account (4 KiB bucket), ${CONNECTIONS} connections, pipelining 1, ~${seconds} s after a ${Math.min(WARMUP_SECONDS, seconds)} s warm-up, ${roundCount} rounds of A then B`);
+  console.log(
+    `\nPOST ${SUBMISSIONS}: ${accountBytes}-byte account (4 KiB bucket), ${CONNECTIONS} connections, pipelining 1, ~${seconds} s after a ${Math.min(WARMUP_SECONDS, seconds)} s warm-up, ${roundCount} rounds of A then B`,
+  );
   console.log(`envelope supply: ${DISTINCT_CIPHERTEXTS} sealed envelopes reused, each request with a lookup token of its own: unbounded, so neither side ran out (the ratio is a ratio)`);
-  console.log(`machine: ${cpus().length} CPUs shared by the servers' thread, the load generator's thread and Postgres; 1-minute load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`);
+  console.log(
+    `machine: ${cpus().length} CPUs shared by the servers' thread, the load generator's thread and Postgres; 1-minute load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`,
+  );
   console.log(cells('', 'req/s avg', 'p99 (ms)', 'non-2xx', 'requests', 'seconds', 'envelopes', 'server µs/req', 'generator %'));
   const ratios = rounds.map(({ a, b }, i) => {
     console.log(row(`${i + 1}A real app`, a));
@@ -287,14 +359,26 @@ async function main(): Promise<void> {
   const ratio = median(ratios);
   console.log(`ratio (app / bare) per round: ${ratios.map((r) => r.toFixed(2)).join(', ')}`);
   console.log(`ratio (app / bare), median of rounds = ${ratio.toFixed(2)} (target >= ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'MISSED'})`);
-  const cpuA = median(rounds.map((r) => r.a.serverCpuUsPerRequest)), cpuB = median(rounds.map((r) => r.b.serverCpuUsPerRequest));
+  const cpuA = median(rounds.map((r) => r.a.serverCpuUsPerRequest)),
+    cpuB = median(rounds.map((r) => r.b.serverCpuUsPerRequest));
   console.log(`server CPU per request (servers' thread), median of rounds: app ${cpuA.toFixed(0)} µs, bare ${cpuB.toFixed(0)} µs; bare / app = ${(cpuB / cpuA).toFixed(2)}`);
-  const all = [...rounds.flatMap(({ a, b }, i) => [[`${i + 1}A`, a], [`${i + 1}B`, b]] as const), ['B+', withHeaders] as const];
+  const all = [
+    ...rounds.flatMap(
+      ({ a, b }, i) =>
+        [
+          [`${i + 1}A`, a],
+          [`${i + 1}B`, b],
+        ] as const,
+    ),
+    ['B+', withHeaders] as const,
+  ];
   for (const [label, r] of all) {
     const warning = generatorLimitWarning(label, r.generatorCpuMicros, r.seconds);
     if (warning) console.log(warning);
   }
-  console.log(`for information: bare + §7 headers / bare (median) = ${(withHeaders.requestsPerSecond / median(rounds.map((r) => r.b.requestsPerSecond))).toFixed(2)}; app / (bare + §7 headers) = ${(median(rounds.map((r) => r.a.requestsPerSecond)) / withHeaders.requestsPerSecond).toFixed(2)}\n`);
+  console.log(
+    `for information: bare + §7 headers / bare (median) = ${(withHeaders.requestsPerSecond / median(rounds.map((r) => r.b.requestsPerSecond))).toFixed(2)}; app / (bare + §7 headers) = ${(median(rounds.map((r) => r.a.requestsPerSecond)) / withHeaders.requestsPerSecond).toFixed(2)}\n`,
+  );
   for (const line of bundleSizes()) console.log(line);
   console.log(`seal and send a 60 KB account in Chromium: ${sealed}`);
 }

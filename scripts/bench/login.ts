@@ -115,7 +115,9 @@ async function logInOnce(page: Page, origin: string): Promise<LoginParts> {
 }
 
 await runBenchmark('bench:login', async () => {
-  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   const { origin, invitation } = await startServer();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
   atCleanup(() => browser.close());
@@ -135,7 +137,11 @@ await runBenchmark('bench:login', async () => {
     return values.length ? Math.round(median(values)) : null;
   };
   const total = med((r) => r.totalMs)!;
-  console.log(`login benchmark: ${LOGINS} logins on ${origin}, Chromium headless, load average before: ${load}, after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `login benchmark: ${LOGINS} logins on ${origin}, Chromium headless, load average before: ${load}, after: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   console.table({
     'click → usable console (ms)': med((r) => r.totalMs),
     '  Argon2id MODERATE in the page (ms)': med((r) => r.argonMs),

@@ -29,17 +29,32 @@ async function fill(db: Kysely<Database>): Promise<void> {
   const facets: FacetsInput = { role: 'writer', platforms: ['mercor'], taskTypes: ['rating_responses'], conditions: {}, consent: 'stats' };
   validateFacets(facets);
   for (let done = 0; done < ACCOUNTS; done += CHUNK) {
-    await db.insertInto('accounts').values(Array.from({ length: Math.min(CHUNK, ACCOUNTS - done) }, () => accountRow(facets, todayUtc()))).execute();
+    await db
+      .insertInto('accounts')
+      .values(Array.from({ length: Math.min(CHUNK, ACCOUNTS - done) }, () => accountRow(facets, todayUtc())))
+      .execute();
   }
   const keyId = randomUUID();
-  await db.insertInto('intake_keys').values({ id: keyId, public_key: randomBytes(32), fingerprint: 'bench', created_on: todayUtc(), retired_on: null }).execute();
+  await db
+    .insertInto('intake_keys')
+    .values({ id: keyId, public_key: randomBytes(32), fingerprint: 'bench', created_on: todayUtc(), retired_on: null })
+    .execute();
   const ids: string[] = [];
   for (let done = 0; done < SUBMISSIONS; done += 100) {
     const rows = Array.from({ length: Math.min(100, SUBMISSIONS - done) }, () => {
       const id = randomUUID();
       ids.push(id);
       // A 4 KiB bucket plus the seal: random bytes, as a real envelope is to the database.
-      return { id, received_on: todayUtc(), intake_key_id: keyId, envelope: randomBytes(4096 + 48), padding_bucket: 4096, reply_public_key: randomBytes(32), lookup_hash: randomBytes(32), status_changed_on: todayUtc() };
+      return {
+        id,
+        received_on: todayUtc(),
+        intake_key_id: keyId,
+        envelope: randomBytes(4096 + 48),
+        padding_bucket: 4096,
+        reply_public_key: randomBytes(32),
+        lookup_hash: randomBytes(32),
+        status_changed_on: todayUtc(),
+      };
     });
     await db.insertInto('submissions').values(rows).execute();
   }

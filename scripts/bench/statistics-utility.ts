@@ -24,8 +24,17 @@ function population(size: number, unit: () => number): AccountTallies {
   };
   const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
   const t: AccountTallies = {
-    platformPay: new Map(), platformConditions: new Map(), roleTask: new Map(), hours: new Map(), platformVersions: new Map(),
-    platformFacts: new Map(), halfYearFacts: new Map(), facts: new Map(), versions: new Map([['1', size]]), tiers: new Map(), accounts: size,
+    platformPay: new Map(),
+    platformConditions: new Map(),
+    roleTask: new Map(),
+    hours: new Map(),
+    platformVersions: new Map(),
+    platformFacts: new Map(),
+    halfYearFacts: new Map(),
+    facts: new Map(),
+    versions: new Map([['1', size]]),
+    tiers: new Map(),
+    accounts: size,
     facets: { platforms: new Map(), roles: new Map(), taskTypes: new Map(), conditionsYes: new Map(), conditionsNo: new Map(), conditionsUnsure: new Map() },
   };
   const answers: Record<string, Map<string, number>> = { yes: t.facets.conditionsYes, no: t.facets.conditionsNo, unsure: t.facets.conditionsUnsure };
@@ -96,14 +105,30 @@ for (const size of [400, 2000, 20000]) {
     const errors = runs.flatMap((r) => r.errors);
     const sum = (pick: (r: ReturnType<typeof measure>) => number) => runs.reduce((a, r) => a + pick(r), 0);
     const percent = (a: number, b: number) => `${((100 * a) / b).toFixed(1)} %`;
-    console.log(`${size} | ${label} | ${refresh} | ${median(errors)} | ${percent(sum((r) => r.shown), sum((r) => r.cells))} | ${percent(sum((r) => r.largeShown), sum((r) => r.large))}`);
+    console.log(
+      `${size} | ${label} | ${refresh} | ${median(errors)} | ${percent(
+        sum((r) => r.shown),
+        sum((r) => r.cells),
+      )} | ${percent(
+        sum((r) => r.largeShown),
+        sum((r) => r.large),
+      )}`,
+    );
   };
-  row('before: fresh noise each refresh, ε ½, threshold K', 'any', Array.from({ length: DRAWS }, () => measure(t, geometricNoise(EPSILON_PER_COUNT), epsilonValue(EPSILON_PER_COUNT))));
+  row(
+    'before: fresh noise each refresh, ε ½, threshold K',
+    'any',
+    Array.from({ length: DRAWS }, () => measure(t, geometricNoise(EPSILON_PER_COUNT), epsilonValue(EPSILON_PER_COUNT))),
+  );
   for (const refresh of [1, 12, 31]) {
-    row(`after: binary tree, ε ¼ per node, threshold K + margin (95 %)`, String(refresh), Array.from({ length: DRAWS }, () => {
-      const tree = new TreeNoise(refresh, new Map(), nodeNoiseSource(EPSILON_PER_NODE));
-      const release: ContinualRelease = { refresh, nodesPerCount: tree.nodesPerCount, epsilonPerNode: EPSILON_PER_NODE, confidence: 0.95, budget, spent: spentAfter(budget, refresh) };
-      return measure(t, tree.noiseOf, epsilonValue(EPSILON_PER_NODE), release);
-    }));
+    row(
+      `after: binary tree, ε ¼ per node, threshold K + margin (95 %)`,
+      String(refresh),
+      Array.from({ length: DRAWS }, () => {
+        const tree = new TreeNoise(refresh, new Map(), nodeNoiseSource(EPSILON_PER_NODE));
+        const release: ContinualRelease = { refresh, nodesPerCount: tree.nodesPerCount, epsilonPerNode: EPSILON_PER_NODE, confidence: 0.95, budget, spent: spentAfter(budget, refresh) };
+        return measure(t, tree.noiseOf, epsilonValue(EPSILON_PER_NODE), release);
+      }),
+    );
   }
 }

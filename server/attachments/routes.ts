@@ -7,13 +7,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { SOURCE_ROUTE_LOG_LEVEL } from '../privacy/logging.js';
 import { CodedError } from '../../common/errors.js';
-import {
-  chunkStoredSchemas,
-  replyFileParamsSchema,
-  sealedFileParamsSchema,
-  uploadCreatedSchemas,
-  uploadDeclarationSchema,
-} from '../../common/attachments/schemas.js';
+import { chunkStoredSchemas, replyFileParamsSchema, sealedFileParamsSchema, uploadCreatedSchemas, uploadDeclarationSchema } from '../../common/attachments/schemas.js';
 import type { AttachmentLimits } from '../config.js';
 import { createUpload, sealedFileOf, storeChunk, type StoredFile } from './service.js';
 import { UploadBudget } from './upload-budget.js';

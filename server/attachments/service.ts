@@ -5,14 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
-import {
-  attachmentBucketFor,
-  ATTACHMENT_BUCKETS,
-  chunkCountOf,
-  isAttachmentBucket,
-  LARGEST_ATTACHMENT_BUCKET,
-  SEALED_CHUNK_BYTES,
-} from '../../common/protocol/attachment.js';
+import { attachmentBucketFor, ATTACHMENT_BUCKETS, chunkCountOf, isAttachmentBucket, LARGEST_ATTACHMENT_BUCKET, SEALED_CHUNK_BYTES } from '../../common/protocol/attachment.js';
 import { CodedError } from '../../common/errors.js';
 import type { AttachmentLimits } from '../config.js';
 import { todayUtc } from '../db/day.js';
@@ -90,13 +83,7 @@ export async function storeChunk(db: Kysely<Database>, { uploadId, file, chunk }
 
 async function sealedDigestOf(trx: Transaction<Database>, uploadId: string, file: number): Promise<{ digest: Uint8Array; chunks: number }> {
   const hash = sha256.create();
-  const rows = await trx
-    .selectFrom('attachment_chunks')
-    .select('bytes')
-    .where('upload_id', '=', uploadId)
-    .where('file_index', '=', file)
-    .orderBy('chunk_index')
-    .execute();
+  const rows = await trx.selectFrom('attachment_chunks').select('bytes').where('upload_id', '=', uploadId).where('file_index', '=', file).orderBy('chunk_index').execute();
   for (const row of rows) hash.update(row.bytes);
   return { digest: hash.digest(), chunks: rows.length };
 }
@@ -202,13 +189,7 @@ export async function sealedFileOf(db: Kysely<Database>, submissionId: string, f
     .where('f.file_index', '=', file)
     .executeTakeFirst();
   if (!declared) return undefined;
-  const rows = await db
-    .selectFrom('attachment_chunks')
-    .select('bytes')
-    .where('upload_id', '=', declared.upload_id)
-    .where('file_index', '=', file)
-    .orderBy('chunk_index')
-    .execute();
+  const rows = await db.selectFrom('attachment_chunks').select('bytes').where('upload_id', '=', declared.upload_id).where('file_index', '=', file).orderBy('chunk_index').execute();
   const sealed = new Uint8Array(rows.length * SEALED_CHUNK_BYTES);
   rows.forEach((row, i) => sealed.set(row.bytes, i * SEALED_CHUNK_BYTES));
   return { paddedSize: declared.padded_size, sealed };

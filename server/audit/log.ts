@@ -58,12 +58,7 @@ export async function appendAuditEntry(trx: Kysely<Database>, input: AuditEntryI
   if (!isAuditAction(input.action)) throw new Error(`unknown audit action: ${String(input.action)}`);
 
   await sql`lock table audit_log in share row exclusive mode`.execute(trx);
-  const last = await trx
-    .selectFrom('audit_log')
-    .select(['seq', 'hash'])
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   const seq = (last?.seq ?? 0) + 1;
   const prevHash = last ? new Uint8Array(last.hash) : AUDIT_GENESIS_HASH;
 
@@ -109,10 +104,7 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
  * alone cannot show it. The console therefore compares `headHash` (and `entries`) with the
  * head a moderator saw before; the head of an empty log is the genesis hash (zeros).
  */
-export async function verifyAuditChain(
-  db: Kysely<Database>,
-  options: { batchSize?: number; from?: AuditCheckpoint } = {},
-): Promise<AuditVerification> {
+export async function verifyAuditChain(db: Kysely<Database>, options: { batchSize?: number; from?: AuditCheckpoint } = {}): Promise<AuditVerification> {
   const batchSize = options.batchSize ?? 500;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('batchSize must be a positive integer');
   const sodium = await loadSodiumSumo();
@@ -120,13 +112,7 @@ export async function verifyAuditChain(
   let expected = (options.from?.seq ?? 0) + 1;
   let verified = options.from?.seq ?? 0;
   for (;;) {
-    const rows = await db
-      .selectFrom('audit_log')
-      .select(['seq', 'entry', 'prev_hash', 'hash'])
-      .where('seq', '>=', expected)
-      .orderBy('seq', 'asc')
-      .limit(batchSize)
-      .execute();
+    const rows = await db.selectFrom('audit_log').select(['seq', 'entry', 'prev_hash', 'hash']).where('seq', '>=', expected).orderBy('seq', 'asc').limit(batchSize).execute();
     for (const row of rows) {
       const broken = (reason: string, at = row.seq) => ({ ok: false as const, entries: verified, brokenAt: at, reason });
       if (row.seq !== expected) {
@@ -190,10 +176,7 @@ export async function verifyAuditChainFromCheckpoint(db: Kysely<Database>): Prom
 }
 
 /** Entries newest first, each with its hex hash (so the console can show and remember the head), `limit` at a time (at most 1000); page on with `beforeSeq`. */
-export async function listAuditEntries(
-  db: Kysely<Database>,
-  options: { limit: number; beforeSeq?: number },
-): Promise<Array<AuditEntry & { hash: string }>> {
+export async function listAuditEntries(db: Kysely<Database>, options: { limit: number; beforeSeq?: number }): Promise<Array<AuditEntry & { hash: string }>> {
   const limit = Number.isFinite(options.limit) ? Math.min(Math.max(Math.trunc(options.limit), 1), 1000) : 50;
   let query = db.selectFrom('audit_log').select(['seq', 'entry', 'hash']).orderBy('seq', 'desc').limit(limit);
   if (options.beforeSeq !== undefined) query = query.where('seq', '<', options.beforeSeq);

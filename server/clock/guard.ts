@@ -6,9 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 
-export type ClockVerdict =
-  | { state: 'ok' }
-  | { state: 'ahead' | 'behind'; /** How far from the latest time seen, in minutes. */ minutes: number; seenAt: Date };
+export type ClockVerdict = { state: 'ok' } | { state: 'ahead' | 'behind'; /** How far from the latest time seen, in minutes. */ minutes: number; seenAt: Date };
 
 // The watermark moves forward at most once a minute: /readyz asks every few seconds.
 const ADVANCE_STEP_MS = 60_000;
@@ -52,7 +50,11 @@ export class ClockGuard {
     const now = this.now();
     const row = await this.#db.selectFrom('clock_watermark').select('seen_at').where('id', '=', 1).executeTakeFirst();
     if (!row) {
-      await this.#db.insertInto('clock_watermark').values({ id: 1, seen_at: now }).onConflict((oc) => oc.column('id').doNothing()).execute();
+      await this.#db
+        .insertInto('clock_watermark')
+        .values({ id: 1, seen_at: now })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
       return (this.#last = { state: 'ok' });
     }
     const seenAt = new Date(row.seen_at);
@@ -62,7 +64,11 @@ export class ClockGuard {
     }
     if (apart >= ADVANCE_STEP_MS) {
       // greatest(): another instance may have moved it further meanwhile.
-      await this.#db.updateTable('clock_watermark').set({ seen_at: sql<Date>`greatest(seen_at, ${now})` }).where('id', '=', 1).execute();
+      await this.#db
+        .updateTable('clock_watermark')
+        .set({ seen_at: sql<Date>`greatest(seen_at, ${now})` })
+        .where('id', '=', 1)
+        .execute();
     }
     return (this.#last = { state: 'ok' });
   }

@@ -64,10 +64,7 @@ const RUNS: Record<OperatorCommand, Run> = {
     if (!handle) return refused('usage: npm run admin:invite -- --handle NAME [--role administrator|moderator]');
     if (!ROLES.includes(role as ModeratorRole)) return refused('--role must be administrator or moderator');
     const { token } = await inviteModerator(db, { handle, role: role as ModeratorRole }, 'operator');
-    return done(
-      `Invitation for ${handle} (${role}), valid for 48 hours — send it by a private channel:`,
-      invitationUrl(config, token),
-    );
+    return done(`Invitation for ${handle} (${role}), valid for 48 hours — send it by a private channel:`, invitationUrl(config, token));
   },
   async release(db, config) {
     const held = await clockHold(db, config);
@@ -132,13 +129,16 @@ const RUNS: Record<OperatorCommand, Run> = {
     if (mismatched.length > 0) {
       return {
         lines: mismatched.map(
-          (m) => `audit log does NOT MATCH release ${m.sequence}: it published ${m.length} entries with head ${m.hash}; ${m.found === undefined ? `the log now holds ${result.entries}` : `entry ${m.length} now hashes to ${m.found}`}`,
+          (m) =>
+            `audit log does NOT MATCH release ${m.sequence}: it published ${m.length} entries with head ${m.hash}; ${m.found === undefined ? `the log now holds ${result.entries}` : `entry ${m.length} now hashes to ${m.found}`}`,
         ),
         exitCode: 1,
       };
     }
     const releases = (await publishedAuditHeads(db)).length;
-    return done(`audit log intact: ${result.entries} entries, head ${result.headHash}${releases > 0 ? `; it reaches the audit head published by each of ${releases} release${releases === 1 ? '' : 's'}` : ''}`);
+    return done(
+      `audit log intact: ${result.entries} entries, head ${result.headHash}${releases > 0 ? `; it reaches the audit head published by each of ${releases} release${releases === 1 ? '' : 's'}` : ''}`,
+    );
   },
 };
 

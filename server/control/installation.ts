@@ -20,9 +20,7 @@ export function describeStorage(config: Pick<Config, 'dataDir' | 'databaseUrl'>)
 export function describeInstallation(config: Pick<Config, 'dataDir' | 'databaseUrl'>, server: ServingProcess | undefined): string {
   const where = describeStorage(config);
   if (server) return `acted on ${where}, run inside the server at ${server.origin} (process ${server.pid})`;
-  return config.databaseUrl
-    ? `acted on ${where}, connected directly`
-    : `acted on ${where}, opened directly (no server is running on it)`;
+  return config.databaseUrl ? `acted on ${where}, connected directly` : `acted on ${where}, opened directly (no server is running on it)`;
 }
 
 /** A word for a shell, quoted only when it needs to be. */

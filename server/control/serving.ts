@@ -48,11 +48,14 @@ export async function startOperatorSide(
   kind: DatabaseKind,
   log: ControlChannelLog & { warn(obj: { err: unknown }, msg: string): void },
 ): Promise<{ stop(): Promise<void> }> {
-  const channel = kind === 'pglite' ? await startControlChannel(db, config, log).catch((err: unknown) => {
-    // A DATA_DIR path too long for a unix socket (about 100 bytes), say: serve all the same.
-    log.warn({ err }, 'control channel unavailable: operator commands need this server stopped');
-    return undefined;
-  }) : undefined;
+  const channel =
+    kind === 'pglite'
+      ? await startControlChannel(db, config, log).catch((err: unknown) => {
+          // A DATA_DIR path too long for a unix socket (about 100 bytes), say: serve all the same.
+          log.warn({ err }, 'control channel unavailable: operator commands need this server stopped');
+          return undefined;
+        })
+      : undefined;
   const pidFile = pidFilePath(config.dataDir);
   // Neither is worth stopping a server that already serves: say what is missing and go on.
   await mkdir(config.dataDir, { recursive: true })

@@ -44,19 +44,22 @@ async function columnsOf(db: Kysely<Database>, table: string): Promise<string[]>
 
 /** Every live row of every table, in one repeatable-read snapshot. */
 export async function dumpDatabase(db: Kysely<Database>): Promise<Uint8Array> {
-  const dump = await db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
-    // Every table in one read can outlast the serving statement timeout.
-    await withoutStatementTimeout(trx);
-    const migrations = (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(trx)).rows.map((r) => r.name);
-    const tables: Record<string, TableDump> = {};
-    for (const table of await tablesOf(trx)) {
-      const columns = await columnsOf(trx, table);
-      const list = sql.join(columns.map((c) => sql.ref(c)));
-      const { rows } = await sql<{ rows: string }>`select coalesce(json_agg(x), '[]')::text as rows from (select ${list} from ${sql.table(table)}) x`.execute(trx);
-      tables[table] = { columns, rows: rows[0]!.rows };
-    }
-    return { format: FORMAT, version: 1, migrations, tables } satisfies LogicalDump;
-  });
+  const dump = await db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+      // Every table in one read can outlast the serving statement timeout.
+      await withoutStatementTimeout(trx);
+      const migrations = (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(trx)).rows.map((r) => r.name);
+      const tables: Record<string, TableDump> = {};
+      for (const table of await tablesOf(trx)) {
+        const columns = await columnsOf(trx, table);
+        const list = sql.join(columns.map((c) => sql.ref(c)));
+        const { rows } = await sql<{ rows: string }>`select coalesce(json_agg(x), '[]')::text as rows from (select ${list} from ${sql.table(table)}) x`.execute(trx);
+        tables[table] = { columns, rows: rows[0]!.rows };
+      }
+      return { format: FORMAT, version: 1, migrations, tables } satisfies LogicalDump;
+    });
   return new TextEncoder().encode(JSON.stringify(dump));
 }
 

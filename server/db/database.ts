@@ -21,11 +21,7 @@ export const PGLITE_DATE_OPTIONS = {
   parsers: { [types.DATE]: (value: string) => value },
   serializers: {
     [types.DATE]: (value: unknown): string =>
-      value instanceof Date
-        ? `${pad(value.getFullYear(), 4)}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`
-        : pgliteDateSerializer
-          ? pgliteDateSerializer(value)
-          : String(value),
+      value instanceof Date ? `${pad(value.getFullYear(), 4)}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}` : pgliteDateSerializer ? pgliteDateSerializer(value) : String(value),
   },
 } satisfies PGliteOptions;
 
@@ -302,7 +298,14 @@ const DATA_DIR_MIN_FREE_BYTES = 32 * 1024 * 1024;
 export async function dataDirProblem(dataDir: string): Promise<DataDirError | undefined> {
   let existing = dataDir;
   // Before the first start DATA_DIR may not exist yet: judge the nearest folder that does.
-  while (!(await access(existing).then(() => true, () => false)) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  while (
+    !(await access(existing).then(
+      () => true,
+      () => false,
+    )) &&
+    path.dirname(existing) !== existing
+  )
+    existing = path.dirname(existing);
   try {
     await access(existing, constants.W_OK);
   } catch (error) {
@@ -340,9 +343,7 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(await readFile(lockPath, 'utf8').catch(() => ''));
       if (holder && holder !== process.pid && processIsAlive(holder)) {
-        throw new DataDirError(
-          `The database in ${dataDir} is in use by process ${holder} (probably the running server). Stop it first, or use Postgres (DATABASE_URL).`,
-        );
+        throw new DataDirError(`The database in ${dataDir} is in use by process ${holder} (probably the running server). Stop it first, or use Postgres (DATABASE_URL).`);
       }
       // A lock left by a process that died (kill -9, power loss): take it over.
       await rm(lockPath, { force: true });

@@ -55,7 +55,6 @@ export interface MessagesTable {
   intake_ciphertext: Uint8Array | null;
 }
 
-
 export type { ModeratorRole };
 
 export interface ServerSecretsTable {
@@ -226,7 +225,6 @@ export interface AccountTalliesTable {
   b: string;
   n: string | number;
 }
-
 
 export interface StoriesTable {
   id: string;

@@ -10,16 +10,7 @@ import { startPeriodicJob, type PeriodicJob } from '../periodic-job.js';
 import { onConnectionWithoutStatementTimeout } from './database.js';
 
 /** Every table a source's data or a trace of it lives in, and that rows are deleted from or updated in. */
-export const SCRUBBED_TABLES = [
-  'submissions',
-  'messages',
-  'attachment_uploads',
-  'attachment_files',
-  'attachment_chunks',
-  'pending_accounts',
-  'accounts',
-  'stories',
-] as const;
+export const SCRUBBED_TABLES = ['submissions', 'messages', 'attachment_uploads', 'attachment_files', 'attachment_chunks', 'pending_accounts', 'accounts', 'stories'] as const;
 export type ScrubbedTable = (typeof SCRUBBED_TABLES)[number];
 
 export interface ScrubReport {
@@ -68,7 +59,7 @@ export async function walRetentionWarnings(db: Kysely<Database>): Promise<string
     warnings.push('wal_keep_size is above 0: that much old WAL is kept after every checkpoint; set it to 0.');
   }
   if (setting.get('track_commit_timestamp') === 'on') {
-    warnings.push('track_commit_timestamp is on: the server keeps every transaction\'s commit time beside its rows (pg_xact_commit_timestamp); set it to off.');
+    warnings.push("track_commit_timestamp is on: the server keeps every transaction's commit time beside its rows (pg_xact_commit_timestamp); set it to off.");
   }
   const slots = await sql<{ n: string }>`select count(*)::text as n from pg_replication_slots`.execute(db).catch(() => ({ rows: [{ n: '0' }] }));
   if (Number(slots.rows[0]?.n ?? 0) > 0) warnings.push('a replication slot exists: WAL it has not consumed is kept, deleted rows included.');
@@ -107,7 +98,7 @@ async function scrubOnConnection(db: Kysely<Database>, options: ScrubOptions): P
     }
   } catch (error) {
     if (!isPermissionDenied(error)) throw error;
-    warnings.push('this database role may not run CHECKPOINT or pg_switch_wal(): old WAL goes only at the server\'s own checkpoints (grant pg_checkpoint and EXECUTE on pg_switch_wal).');
+    warnings.push("this database role may not run CHECKPOINT or pg_switch_wal(): old WAL goes only at the server's own checkpoints (grant pg_checkpoint and EXECUTE on pg_switch_wal).");
   }
   warnings.push(...(await walRetentionWarnings(db)));
   return { rewritten, ms: performance.now() - started, warnings };

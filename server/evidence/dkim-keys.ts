@@ -107,7 +107,11 @@ export async function platformEmailDomains(db: Kysely<Database>): Promise<Array<
 
 export async function addPlatformEmailDomain(db: Kysely<Database>, platform: string, domain: string): Promise<void> {
   if (!isDkimDomain(domain)) throw new CodedError('invalid_request', { field: 'DOMAIN', problem: 'wrong_form' });
-  await db.insertInto('platform_email_domains').values({ domain, platform }).onConflict((oc) => oc.column('domain').doUpdateSet({ platform })).execute();
+  await db
+    .insertInto('platform_email_domains')
+    .values({ domain, platform })
+    .onConflict((oc) => oc.column('domain').doUpdateSet({ platform }))
+    .execute();
 }
 
 export async function removePlatformEmailDomain(db: Kysely<Database>, domain: string): Promise<boolean> {

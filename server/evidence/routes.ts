@@ -21,7 +21,12 @@ export function moderatorEvidenceRoutes(untyped: FastifyInstance, db: Kysely<Dat
 /** Administrators keep which signing domains are whose (the operator can too: npm run dkim:keys); each change is in the audit log. */
 export function administratorEvidenceRoutes(untyped: FastifyInstance, db: Kysely<Database>, me: (request: FastifyRequest) => ModeratorIdentity): void {
   const admin = untyped.withTypeProvider<JsonSchemaToTsProvider>();
-  const audited = async (request: FastifyRequest, action: 'evidence.platform_domain_added' | 'evidence.platform_domain_removed', details: Record<string, string>, change: (trx: Kysely<Database>) => Promise<unknown>) => {
+  const audited = async (
+    request: FastifyRequest,
+    action: 'evidence.platform_domain_added' | 'evidence.platform_domain_removed',
+    details: Record<string, string>,
+    change: (trx: Kysely<Database>) => Promise<unknown>,
+  ) => {
     await db.transaction().execute(async (trx) => {
       await change(trx);
       await appendAuditEntry(trx, { actor: { id: me(request).id, handle: me(request).handle }, action, details });

@@ -18,8 +18,17 @@ export interface SignedEmailVerification {
 export async function accountsWithMarker(db: Kysely<Database>, markerHex: string): Promise<number> {
   const marker = Buffer.from(markerHex, 'hex');
   const [counted, pending] = await Promise.all([
-    db.selectFrom('accounts').select((eb) => eb.fn.countAll<string>().as('n')).where('signed_email_marker', '=', marker).where('withdrawn_on', 'is', null).executeTakeFirstOrThrow(),
-    db.selectFrom('pending_accounts').select((eb) => eb.fn.countAll<string>().as('n')).where('signed_email_marker', '=', marker).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('accounts')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('signed_email_marker', '=', marker)
+      .where('withdrawn_on', 'is', null)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('pending_accounts')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('signed_email_marker', '=', marker)
+      .executeTakeFirstOrThrow(),
   ]);
   return Number(counted.n) + Number(pending.n);
 }

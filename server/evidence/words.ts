@@ -4,7 +4,25 @@ import type { Language } from '../../common/languages.js';
 import type { DkimFailure, DkimKeySource } from '../../common/protocol/dkim.js';
 import { translate } from '../i18n/catalogue.js';
 
-const PANEL_WORDS = ['signedBy', 'pass', 'fail', 'signedAt', 'covered', 'notCovered', 'bodyAll', 'bodyPart', 'notPlatform', 'platformMatch', 'cannotMark', 'duplicate', 'mark', 'showText', 'checking', 'noSignature', 'cannotCheck'];
+const PANEL_WORDS = [
+  'signedBy',
+  'pass',
+  'fail',
+  'signedAt',
+  'covered',
+  'notCovered',
+  'bodyAll',
+  'bodyPart',
+  'notPlatform',
+  'platformMatch',
+  'cannotMark',
+  'duplicate',
+  'mark',
+  'showText',
+  'checking',
+  'noSignature',
+  'cannotCheck',
+];
 const KEY_SOURCES: DkimKeySource[] = ['live', 'pinned', 'unavailable'];
 const FAILURES: DkimFailure[] = [
   'malformed_signature',

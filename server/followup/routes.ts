@@ -15,23 +15,8 @@ import { SOURCE_ROUTE_LOG_LEVEL } from '../privacy/logging.js';
 import { codedErrorMessage } from '../i18n/error-messages.js';
 import { toBase64 } from '../../common/protocol/encoding.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
-import {
-  lookupBodySchema,
-  messageBodySchema,
-  messageResponseSchemas,
-  statusFormBodySchema,
-  statusResponseSchemas,
-  withdrawResponseSchemas,
-} from '../../common/followup/schemas.js';
-import {
-  handleStatusForm,
-  lookUpStatus,
-  parseLookupToken,
-  parseWithdrawalTag,
-  parseSealedMessage,
-  receiveSourceMessage,
-  withdrawSubmission,
-} from './service.js';
+import { lookupBodySchema, messageBodySchema, messageResponseSchemas, statusFormBodySchema, statusResponseSchemas, withdrawResponseSchemas } from '../../common/followup/schemas.js';
+import { handleStatusForm, lookUpStatus, parseLookupToken, parseWithdrawalTag, parseSealedMessage, receiveSourceMessage, withdrawSubmission } from './service.js';
 
 /** What /status's script says, beyond the page itself (views/assets/page-words.ts). */
 const STATUS_PAGE_WORDS = ['common:browser', 'status:browser', 'status:states', 'status:events', 'status:withdrawnNotice', 'status:answerModerators', 'status:writeModerators'];
@@ -69,21 +54,17 @@ export async function followupRoutes(untyped: FastifyInstance, { db, config }: F
     form.removeAllContentTypeParsers();
     await form.register(formbody);
 
-    form.post(
-      '/status',
-      { logLevel: QUIET, config: { sourcePage: true, rateLimit: {} }, schema: { body: statusFormBodySchema } },
-      async (request, reply) => {
-        const outcome = await handleStatusForm(db, config.attachments, request.body, request.language);
-        return renderPage(request, reply.code(outcome.statusCode), {
-          serverHandled: true,
-          words: request.body.words ?? '',
-          message: outcome.keepMessage ? (request.body.message ?? '') : '',
-          error: outcome.refusal && codedErrorMessage(outcome.refusal, request.language),
-          notice: outcome.notice,
-          result: outcome.status,
-        });
-      },
-    );
+    form.post('/status', { logLevel: QUIET, config: { sourcePage: true, rateLimit: {} }, schema: { body: statusFormBodySchema } }, async (request, reply) => {
+      const outcome = await handleStatusForm(db, config.attachments, request.body, request.language);
+      return renderPage(request, reply.code(outcome.statusCode), {
+        serverHandled: true,
+        words: request.body.words ?? '',
+        message: outcome.keepMessage ? (request.body.message ?? '') : '',
+        error: outcome.refusal && codedErrorMessage(outcome.refusal, request.language),
+        notice: outcome.notice,
+        result: outcome.status,
+      });
+    });
   });
 
   await app.register(async (plainApi) => {
@@ -92,31 +73,21 @@ export async function followupRoutes(untyped: FastifyInstance, { db, config }: F
     api.removeAllContentTypeParsers();
     api.addContentTypeParser('application/json', { parseAs: 'string' }, api.getDefaultJsonParser('error', 'error'));
 
-    api.post(
-      '/api/v1/status',
-      { logLevel: QUIET, config: { rateLimit: {} }, schema: { body: lookupBodySchema, response: statusResponseSchemas } },
-      async (request) => lookUpStatus(db, config.attachments, parseLookupToken(request.body.lookupToken), parseWithdrawalTag(request.body.withdrawalTag)),
+    api.post('/api/v1/status', { logLevel: QUIET, config: { rateLimit: {} }, schema: { body: lookupBodySchema, response: statusResponseSchemas } }, async (request) =>
+      lookUpStatus(db, config.attachments, parseLookupToken(request.body.lookupToken), parseWithdrawalTag(request.body.withdrawalTag)),
     );
 
-    api.post(
-      '/api/v1/messages',
-      { logLevel: QUIET, config: { rateLimit: {} }, schema: { body: messageBodySchema, response: messageResponseSchemas } },
-      async (request, reply) => {
-        const lookupToken = parseLookupToken(request.body.lookupToken);
-        const ciphertext = parseSealedMessage(request.body.ciphertext);
-        const { uploadId } = request.body;
-        const files = uploadId === undefined ? undefined : { uploadId, limits: config.attachments };
-        return reply.code(201).send(await receiveSourceMessage(db, lookupToken, ciphertext, files));
-      },
-    );
+    api.post('/api/v1/messages', { logLevel: QUIET, config: { rateLimit: {} }, schema: { body: messageBodySchema, response: messageResponseSchemas } }, async (request, reply) => {
+      const lookupToken = parseLookupToken(request.body.lookupToken);
+      const ciphertext = parseSealedMessage(request.body.ciphertext);
+      const { uploadId } = request.body;
+      const files = uploadId === undefined ? undefined : { uploadId, limits: config.attachments };
+      return reply.code(201).send(await receiveSourceMessage(db, lookupToken, ciphertext, files));
+    });
 
-    api.post(
-      '/api/v1/withdraw',
-      { logLevel: QUIET, config: { rateLimit: {} }, schema: { body: lookupBodySchema, response: withdrawResponseSchemas } },
-      async (request) => {
-        await withdrawSubmission(db, parseLookupToken(request.body.lookupToken), parseWithdrawalTag(request.body.withdrawalTag));
-        return { status: 'withdrawn' as const };
-      },
-    );
+    api.post('/api/v1/withdraw', { logLevel: QUIET, config: { rateLimit: {} }, schema: { body: lookupBodySchema, response: withdrawResponseSchemas } }, async (request) => {
+      await withdrawSubmission(db, parseLookupToken(request.body.lookupToken), parseWithdrawalTag(request.body.withdrawalTag));
+      return { status: 'withdrawn' as const };
+    });
   });
 }

@@ -27,7 +27,6 @@ import { buildTimeline, type TimelineEvent } from '../../common/followup/timelin
 import type { Language } from '../../common/languages.js';
 import { translate } from '../i18n/catalogue.js';
 
-
 const LARGEST_SEALED_MESSAGE = PADDING_BUCKETS[PADDING_BUCKETS.length - 1]! + SEAL_OVERHEAD;
 
 // Messages oldest first, ciphertexts in base64: to_source ones sealed to the reply key,
@@ -87,9 +86,7 @@ export async function lookUpStatus(db: Kysely<Database>, limits: AttachmentLimit
   // an unknown token just as they run for a known one. The story is found by the receipt's
   // withdrawal tag: nothing stored links it to the submission (docs/threat-model-storage.md).
   const tagHash = withdrawalTag === undefined ? null : withdrawalTagHash(withdrawalTag);
-  const probe = db
-    .selectNoFrom([sql<Uint8Array>`${lookupTokenHash(lookupToken)}::bytea`.as('lookup_hash'), sql<Uint8Array | null>`${tagHash}::bytea`.as('tag_hash')])
-    .as('probe');
+  const probe = db.selectNoFrom([sql<Uint8Array>`${lookupTokenHash(lookupToken)}::bytea`.as('lookup_hash'), sql<Uint8Array | null>`${tagHash}::bytea`.as('tag_hash')]).as('probe');
   const found = await db
     .selectFrom(probe)
     .leftJoin('submissions', 'submissions.lookup_hash', 'probe.lookup_hash')
@@ -108,11 +105,7 @@ export async function lookUpStatus(db: Kysely<Database>, limits: AttachmentLimit
       jsonArrayFrom(
         eb
           .selectFrom('messages')
-          .select([
-            'messages.direction',
-            sql<string>`encode(messages.ciphertext, 'base64')`.as('ciphertext'),
-            sql<Day>`to_char(messages.sent_on, 'YYYY-MM-DD')`.as('sentOn'),
-          ])
+          .select(['messages.direction', sql<string>`encode(messages.ciphertext, 'base64')`.as('ciphertext'), sql<Day>`to_char(messages.sent_on, 'YYYY-MM-DD')`.as('sentOn')])
           .whereRef('messages.submission_id', '=', 'submissions.id')
           .orderBy('messages.position'),
       ).as('thread'),
@@ -170,12 +163,7 @@ export async function lookUpStatus(db: Kysely<Database>, limits: AttachmentLimit
 
 /** The submission behind a lookup hash, locked for this transaction; refused if unknown or gone. */
 async function lockedLiveSubmission(trx: Transaction<Database>, hash: Uint8Array) {
-  const row = await trx
-    .selectFrom('submissions')
-    .select(['id', 'status', 'purged_on'])
-    .where('lookup_hash', '=', hash)
-    .forUpdate()
-    .executeTakeFirst();
+  const row = await trx.selectFrom('submissions').select(['id', 'status', 'purged_on']).where('lookup_hash', '=', hash).forUpdate().executeTakeFirst();
   if (!row) throw unknownReceipt();
   refuseIfGone(row);
   return row;
@@ -192,12 +180,7 @@ export interface ReplyFiles {
  * transaction: a reply whose files are not all stored is refused whole. An answer to a question
  * moves the submission back to in_review; after a decision moderators no longer read messages (409).
  */
-export async function receiveSourceMessage(
-  db: Kysely<Database>,
-  lookupToken: Uint8Array,
-  ciphertext: Uint8Array,
-  files?: ReplyFiles,
-): Promise<{ status: SubmissionStatus }> {
+export async function receiveSourceMessage(db: Kysely<Database>, lookupToken: Uint8Array, ciphertext: Uint8Array, files?: ReplyFiles): Promise<{ status: SubmissionStatus }> {
   const hash = lookupTokenHash(lookupToken);
   const today = todayUtc();
   return db.transaction().execute(async (trx) => {
@@ -272,13 +255,17 @@ export async function withdrawSubmission(db: Kysely<Database>, lookupToken: Uint
         .execute();
       storiesRetracted = retracted.length;
       // Journalists' questions to this source and the answers, published or sealed, go with the story (issue 32).
-      if (retracted.length > 0) await trx.deleteFrom('press_questions').where('story_id', 'in', retracted.map((r) => r.id)).execute();
+      if (retracted.length > 0)
+        await trx
+          .deleteFrom('press_questions')
+          .where(
+            'story_id',
+            'in',
+            retracted.map((r) => r.id),
+          )
+          .execute();
       // Never public: nothing to retract, so nothing of the source's words is kept.
-      const deleted = await trx
-        .deleteFrom('stories')
-        .where('withdrawal_tag_hash', '=', tagHash)
-        .where('status', 'in', ['draft', 'awaiting_second_review', 'approved'])
-        .executeTakeFirst();
+      const deleted = await trx.deleteFrom('stories').where('withdrawal_tag_hash', '=', tagHash).where('status', 'in', ['draft', 'awaiting_second_review', 'approved']).executeTakeFirst();
       draftsDeleted = Number(deleted.numDeletedRows);
     }
     await markScrubDue(trx);

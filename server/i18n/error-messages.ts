@@ -21,20 +21,17 @@ export function errorMessage<C extends ErrorCode>(code: C, details: ErrorDetails
 }
 
 /** The words for a thrown CodedError, in `language`. */
-export const codedErrorMessage = (error: CodedError, language: Language = SOURCE_LANGUAGE): string =>
-  errorMessage(error.code, error.details as ErrorDetailsOf<typeof error.code>, language);
+export const codedErrorMessage = (error: CodedError, language: Language = SOURCE_LANGUAGE): string => errorMessage(error.code, error.details as ErrorDetailsOf<typeof error.code>, language);
 
 /** What to tell a person (or an operator at the shell) for anything thrown. */
 export const describeError = (error: unknown, fallback: string, language: Language = SOURCE_LANGUAGE): string =>
   describeErrorWith((coded) => codedErrorMessage(coded, language), error, fallback);
 
 /** Whether a key holds words of `code`: the code itself, a variant (code.…) or a plural form (code_one). */
-export const isKeyOf = (code: string, key: string) =>
-  key === code || key.startsWith(`${code}.`) || new RegExp(`^${code}_(zero|one|two|few|many|other)$`).test(key);
+export const isKeyOf = (code: string, key: string) => key === code || key.startsWith(`${code}.`) || new RegExp(`^${code}_(zero|one|two|few|many|other)$`).test(key);
 
 /**
  * The words of BROWSER_ERROR_CODES in one language, as the JSON a page carries for its script
  * ({language, words: {key: template}}); English fills any key the language lacks.
  */
-export const browserErrorWords = (language: Language): string =>
-  pageWordsJson(language, ERRORS_NAMESPACE, 'browser', (key) => BROWSER_ERROR_CODES.some((code) => isKeyOf(code, key)));
+export const browserErrorWords = (language: Language): string => pageWordsJson(language, ERRORS_NAMESPACE, 'browser', (key) => BROWSER_ERROR_CODES.some((code) => isKeyOf(code, key)));

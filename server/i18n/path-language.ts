@@ -76,7 +76,10 @@ export function registerPathLanguage(app: FastifyInstance): void {
     if ((request.method === 'GET' || request.method === 'HEAD') && arrivesAtBareHome(request)) {
       const preferred = preferredLanguage(request.headers['accept-language']);
       if (preferred !== SOURCE_LANGUAGE) {
-        return reply.code(302).headers({ location: localPath(preferred, '/'), vary: HOME_VARY, 'cache-control': 'no-store' }).send();
+        return reply
+          .code(302)
+          .headers({ location: localPath(preferred, '/'), vary: HOME_VARY, 'cache-control': 'no-store' })
+          .send();
       }
     }
     return undefined;

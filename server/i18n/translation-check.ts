@@ -47,7 +47,9 @@ export function readCatalogues(localesDir: string, languages: readonly string[])
   for (const language of languages) {
     const keys = new Map<string, string>();
     const dir = path.join(localesDir, language);
-    for (const file of readdirSync(dir).filter((name) => name.endsWith('.json')).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((name) => name.endsWith('.json'))
+      .sort()) {
       const namespace = file.slice(0, -'.json'.length);
       for (const [key, words] of flatten(JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Catalogue)) keys.set(`${namespace}:${key}`, words);
     }
@@ -145,7 +147,13 @@ export function englishInTemplate(template: string, untranslatableWords: readonl
   const consider = (piece: string) => {
     let rest = piece.replace(/\u0000/g, ' ');
     for (const word of untranslatableWords) rest = rest.split(word).join(' ');
-    if (/[A-Za-z]{2,}/.test(rest)) found.push(piece.replace(/\u0000/g, '{{…}}').replace(/\s+/g, ' ').trim());
+    if (/[A-Za-z]{2,}/.test(rest))
+      found.push(
+        piece
+          .replace(/\u0000/g, '{{…}}')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      );
   };
   for (const tag of plain.matchAll(/<[^>]*>/g)) for (const attribute of tag[0].matchAll(READ_ATTRIBUTES)) consider(attribute[1]!);
   for (const text of plain.replace(/<[^>]*>/g, '\u0001').split('\u0001')) consider(text);

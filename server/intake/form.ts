@@ -1,18 +1,6 @@
 // The submission form's view model: vocabularies with the source's earlier choices marked,
 // so that a refused form comes back as it was typed.
-import {
-  conditionAnswers,
-  conditions,
-  consents,
-  factGroups,
-  factQuestions,
-  hoursBands,
-  payBands,
-  platforms,
-  roles,
-  taskTypes,
-  type Term,
-} from '../../common/vocabulary.js';
+import { conditionAnswers, conditions, consents, factGroups, factQuestions, hoursBands, payBands, platforms, roles, taskTypes, type Term } from '../../common/vocabulary.js';
 import type { FormFields } from '../../common/intake/account.js';
 
 interface Choice {
@@ -54,7 +42,16 @@ export function submitFormModel(fields: FormFields = {}) {
       questions: factQuestions
         .filter((q) => q.group === group.key)
         // The form's empty choice already reads "Prefer not to say": the union question's own such answer would say it twice.
-        .map((q) => ({ key: q.key, label: q.label, hint: q.hint, answers: choices(q.answers.terms.filter((t) => t.key !== PREFER_NOT_TO_SAY), fields, q.key) })),
+        .map((q) => ({
+          key: q.key,
+          label: q.label,
+          hint: q.hint,
+          answers: choices(
+            q.answers.terms.filter((t) => t.key !== PREFER_NOT_TO_SAY),
+            fields,
+            q.key,
+          ),
+        })),
     })),
     halfYear: values(fields, 'halfYear')[0] ?? '',
     narrative: values(fields, 'narrative')[0] ?? '',

@@ -14,14 +14,7 @@ import { sealAccount } from '../../common/protocol/envelope.js';
 import { keyFingerprint } from '../../common/protocol/fingerprint.js';
 import { BOX_PUBLIC_KEY_BYTES } from '../../common/protocol/intake-key.js';
 import { bucketOfSealedLength } from '../../common/protocol/padding.js';
-import {
-  deriveReceiptKeys,
-  drawReceiptEntropy,
-  FORM_TOKEN_BYTES,
-  LOOKUP_TOKEN_BYTES,
-  receiptEntropyFromFormToken,
-  receiptWordsFromEntropy,
-} from '../../common/protocol/receipt.js';
+import { deriveReceiptKeys, drawReceiptEntropy, FORM_TOKEN_BYTES, LOOKUP_TOKEN_BYTES, receiptEntropyFromFormToken, receiptWordsFromEntropy } from '../../common/protocol/receipt.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
 import { attachUpload } from '../attachments/service.js';
 import { serverSecret } from '../db/server-secret.js';
@@ -35,11 +28,7 @@ export interface IntakeKey {
 }
 
 export async function currentIntakeKey(db: Kysely<Database>): Promise<IntakeKey | undefined> {
-  const row = await db
-    .selectFrom('intake_keys')
-    .select(['id', 'public_key', 'fingerprint'])
-    .where('retired_on', 'is', null)
-    .executeTakeFirst();
+  const row = await db.selectFrom('intake_keys').select(['id', 'public_key', 'fingerprint']).where('retired_on', 'is', null).executeTakeFirst();
   return row && { id: row.id, publicKey: row.public_key, fingerprint: row.fingerprint };
 }
 
@@ -77,10 +66,7 @@ export async function insertIntakeKey(trx: Transaction<Database>, publicKey: Uin
   const key: IntakeKey = { id: randomUUID(), publicKey, fingerprint: keyFingerprint(sodium, publicKey) };
   const today = todayUtc();
   await trx.updateTable('intake_keys').set({ retired_on: today }).where('retired_on', 'is', null).execute();
-  await trx
-    .insertInto('intake_keys')
-    .values({ id: key.id, public_key: publicKey, fingerprint: key.fingerprint, created_on: today })
-    .execute();
+  await trx.insertInto('intake_keys').values({ id: key.id, public_key: publicKey, fingerprint: key.fingerprint, created_on: today }).execute();
   return key;
 }
 
@@ -162,11 +148,7 @@ async function storeEnvelope(db: Kysely<Database>, submission: SealedSubmission)
     inserted = await store();
   }
   if (inserted) return { stored: true };
-  const existing = await db
-    .selectFrom('submissions')
-    .select(['envelope', 'reply_public_key', 'intake_key_id'])
-    .where('lookup_hash', '=', lookupHash)
-    .executeTakeFirst();
+  const existing = await db.selectFrom('submissions').select(['envelope', 'reply_public_key', 'intake_key_id']).where('lookup_hash', '=', lookupHash).executeTakeFirst();
   // Deleted between the conflict and this read (retention, withdrawal): the token stays spent.
   if (!existing) throw new CodedError('lookup_token_used');
   return { stored: false, existing };

@@ -55,11 +55,13 @@ export async function saveConsoleLanguage(db: Kysely<Database>, moderatorId: str
 export type ConsoleVocabulary = 'submissionStatusLabels' | 'storyStatusLabels' | 'claimFilters' | 'emptyQueuePhrases' | AuditVocabulary;
 
 /** A console vocabulary term's label in `language`: the one vocabulary catalogue (vocabulary:<name>.<key>), as everywhere else. */
-export const consoleLabel = (language: Language, vocabulary: ConsoleVocabulary, key: string): string =>
-  translate(language, `vocabulary:${vocabulary}.${key}`);
+export const consoleLabel = (language: Language, vocabulary: ConsoleVocabulary, key: string): string => translate(language, `vocabulary:${vocabulary}.${key}`);
 
 /** The console scripts' words (moderation:script.*) in one language, as a page carries them in #console-words. */
 export const consoleScriptWords = (language: Language): string => pageWordsJson(language, 'moderation', 'script', (key) => key.startsWith('script.'));
 
 /** The audit log's labels in the console's language, for its page and the team news. */
-export const auditLabelsIn = (language: Language): AuditLabel => (vocabulary, key) => consoleLabel(language, vocabulary, key);
+export const auditLabelsIn =
+  (language: Language): AuditLabel =>
+  (vocabulary, key) =>
+    consoleLabel(language, vocabulary, key);

@@ -15,7 +15,13 @@ export const ASSERTION_CHALLENGE_LIFETIME_MS = 2 * 60_000;
 export type FreshAssertion = AuthenticationResponseJSON;
 
 /** Options for navigator.credentials.get() on a single-use challenge bound to this session. */
-export async function issueAssertionChallenge(db: Kysely<Database>, sessionId: string, moderatorId: string, rp: RelyingParty, now = new Date()): Promise<PublicKeyCredentialRequestOptionsJSON> {
+export async function issueAssertionChallenge(
+  db: Kysely<Database>,
+  sessionId: string,
+  moderatorId: string,
+  rp: RelyingParty,
+  now = new Date(),
+): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const challenge = randomBytes(await loadSodiumSumo(), LOGIN_CHALLENGE_BYTES);
   await db.deleteFrom('assertion_challenges').where('expires_at', '<', now).execute();
   await db
@@ -24,7 +30,11 @@ export async function issueAssertionChallenge(db: Kysely<Database>, sessionId: s
     .execute();
   // Only this moderator's passkeys may answer: the browser asks the authenticator that holds one.
   const own = await db.selectFrom('passkeys').select(['credential_id', 'transports']).where('moderator_id', '=', moderatorId).where('rp_id', '=', rp.id).execute();
-  return authenticationOptions(rp, challenge, own.map((p) => ({ id: p.credential_id, ...(p.transports ? { transports: p.transports.split(',') } : {}) })));
+  return authenticationOptions(
+    rp,
+    challenge,
+    own.map((p) => ({ id: p.credential_id, ...(p.transports ? { transports: p.transports.split(',') } : {}) })),
+  );
 }
 
 function challengeOf(assertion: FreshAssertion): Uint8Array | undefined {
@@ -52,12 +62,7 @@ export async function requireFreshAssertion(
   const challenge = challengeOf(assertion);
   const issued =
     challenge &&
-    (await db
-      .deleteFrom('assertion_challenges')
-      .where('challenge', '=', challenge)
-      .where('session_hash', '=', sessionIdHash(session.sessionId))
-      .returning('expires_at')
-      .executeTakeFirst());
+    (await db.deleteFrom('assertion_challenges').where('challenge', '=', challenge).where('session_hash', '=', sessionIdHash(session.sessionId)).returning('expires_at').executeTakeFirst());
   if (!challenge || !issued || new Date(issued.expires_at).getTime() < now.getTime()) throw new CodedError('fresh_assertion_refused');
   const passkey = await verifyPasskeyAssertion(db, rp, session.moderatorId, assertion, challenge, now);
   if (!passkey) throw new CodedError('fresh_assertion_refused');

@@ -49,13 +49,7 @@ async function spend(db: Kysely<Database>, id: Uint8Array, expiresAt: Date): Pro
  * work now asked (a puzzle made earlier at less work is not enough: a stock of easy puzzles
  * gathered in calm times buys nothing in a flood). Deletes expired spent puzzles as it goes.
  */
-export async function admitLoginChallenge(
-  db: Kysely<Database>,
-  workKey: Uint8Array,
-  handleHash: Uint8Array,
-  work: LoginWork | undefined,
-  now: Date,
-): Promise<void> {
+export async function admitLoginChallenge(db: Kysely<Database>, workKey: Uint8Array, handleHash: Uint8Array, work: LoginWork | undefined, now: Date): Promise<void> {
   const sodium = await loadSodium();
   await db.deleteFrom('login_work_spent').where('expires_at', '<', now).execute();
   const counts = await db

@@ -36,7 +36,10 @@ export async function makeOriginLink(db: Kysely<Database>, me: ModeratorIdentity
   const target = new URL(targetOrigin);
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('passkey_origin_links').where('expires_at', '<', now).execute();
-    await trx.insertInto('passkey_origin_links').values({ token_hash: originLinkTokenHash(token), moderator_id: me.id, rp_id: target.hostname, expires_at: expiresAt }).execute();
+    await trx
+      .insertInto('passkey_origin_links')
+      .values({ token_hash: originLinkTokenHash(token), moderator_id: me.id, rp_id: target.hostname, expires_at: expiresAt })
+      .execute();
     await appendAuditEntry(trx, { actor: { id: me.id, handle: me.handle }, action: 'passkey.origin_link', subject: { type: 'moderator', id: me.id }, details: { origin: targetOrigin } });
   });
   return { url: `${targetOrigin}/mod/passkeys/link/${token}`, token, expiresAt: expiresAt.toISOString() };

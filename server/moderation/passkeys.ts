@@ -173,13 +173,7 @@ export async function verifyPasskeyAssertion(
   challenge: Uint8Array,
   now = new Date(),
 ): Promise<{ id: string; wrappedSeed: Uint8Array | null } | undefined> {
-  const passkey = await db
-    .selectFrom('passkeys')
-    .selectAll()
-    .where('credential_id', '=', response.id)
-    .where('moderator_id', '=', moderatorId)
-    .where('rp_id', '=', rp.id)
-    .executeTakeFirst();
+  const passkey = await db.selectFrom('passkeys').selectAll().where('credential_id', '=', response.id).where('moderator_id', '=', moderatorId).where('rp_id', '=', rp.id).executeTakeFirst();
   if (!passkey) return undefined;
   try {
     const { verified, authenticationInfo } = await verifyAuthenticationResponse({
@@ -192,7 +186,11 @@ export async function verifyPasskeyAssertion(
       requireUserVerification: true,
     });
     if (!verified) return undefined;
-    await db.updateTable('passkeys').set({ counter: authenticationInfo.newCounter, last_used_on: todayUtc(now) }).where('id', '=', passkey.id).execute();
+    await db
+      .updateTable('passkeys')
+      .set({ counter: authenticationInfo.newCounter, last_used_on: todayUtc(now) })
+      .where('id', '=', passkey.id)
+      .execute();
   } catch {
     return undefined;
   }

@@ -16,7 +16,9 @@ function candidateTags(account: AccountFacetsForTags): Required<PublicTags> {
     platforms: account.platforms,
     roles: account.role ? [account.role] : [],
     taskTypes: account.task_types,
-    conditions: Object.entries(account.conditions).filter(([, answer]) => answer === 'yes').map(([condition]) => condition),
+    conditions: Object.entries(account.conditions)
+      .filter(([, answer]) => answer === 'yes')
+      .map(([condition]) => condition),
   };
 }
 

@@ -46,7 +46,6 @@ import { signedEmailColumns, type SignedEmailVerification } from '../evidence/si
 /** A status, or 'undecided' (received, in review or waiting for the source: the queue's default view), and whose claim. */
 type QueueFilters = FromSchema<typeof queueQuerySchema>;
 
-
 const DAY_MS = 86_400_000;
 const daysBetween = (from: Day, to: Day) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 
@@ -63,13 +62,7 @@ export async function listQueue(db: Kysely<Database>, viewer: { id: string }, fi
       'submissions.claimed_by',
       'moderators.handle',
       (eb) =>
-        eb
-          .selectFrom('messages')
-          .select('messages.direction')
-          .whereRef('messages.submission_id', '=', 'submissions.id')
-          .orderBy('messages.position', 'desc')
-          .limit(1)
-          .as('last_direction'),
+        eb.selectFrom('messages').select('messages.direction').whereRef('messages.submission_id', '=', 'submissions.id').orderBy('messages.position', 'desc').limit(1).as('last_direction'),
     ])
     .orderBy('submissions.received_on', 'asc')
     .orderBy('submissions.id');
@@ -101,7 +94,11 @@ export async function listQueue(db: Kysely<Database>, viewer: { id: string }, fi
 
 /** How many submissions each status holds, and how many are undecided (the queue's "to decide" tab). */
 export async function queueCounts(db: Kysely<Database>): Promise<Record<SubmissionStatus | 'undecided', number>> {
-  const rows = await db.selectFrom('submissions').select(['status', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('status').execute();
+  const rows = await db
+    .selectFrom('submissions')
+    .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+    .groupBy('status')
+    .execute();
   const counts = Object.fromEntries(SUBMISSION_STATUSES.map((s) => [s, 0])) as Record<SubmissionStatus, number>;
   for (const row of rows) counts[row.status] = Number(row.n);
   return { undecided: UNDECIDED_STATUSES.reduce((sum, status) => sum + counts[status], 0), ...counts };

@@ -44,7 +44,11 @@ export async function refusedLoginSummary(db: Kysely<Database>, handleSecret: Ui
   const rows = await db
     .selectFrom('refused_login_counts')
     .select(['handle_hash', 'day', 'step', 'refused'])
-    .where('handle_hash', 'in', [...byHash.keys()].map((hex) => Buffer.from(hex, 'hex')))
+    .where(
+      'handle_hash',
+      'in',
+      [...byHash.keys()].map((hex) => Buffer.from(hex, 'hex')),
+    )
     .orderBy('day', 'desc')
     .execute();
   const summary = new Map<string, RefusedLoginSummary>();

@@ -30,10 +30,7 @@ export interface PurgeOptions {
  * ago, in one transaction with one `retention.purged` audit entry (a count, never ids: ids
  * next to a day could be correlated). Running it again purges nothing more.
  */
-export async function purgeExpiredSubmissions(
-  db: Kysely<Database>,
-  { retentionDays, today = todayUtc() }: PurgeOptions,
-): Promise<{ purged: number }> {
+export async function purgeExpiredSubmissions(db: Kysely<Database>, { retentionDays, today = todayUtc() }: PurgeOptions): Promise<{ purged: number }> {
   checkRetentionDays(retentionDays);
   const cutoff = addDays(today, -retentionDays);
   return db.transaction().execute(async (trx) => {
@@ -47,12 +44,7 @@ export async function purgeExpiredSubmissions(
       .executeTakeFirst();
     const purged = Number(updated.numUpdatedRows);
     // Every expired submission's messages and files, so that none is left behind by an earlier partial state.
-    const expired = trx
-      .selectFrom('submissions')
-      .select('id')
-      .where('status', 'in', DECIDED_STATUSES)
-      .where('decided_on', 'is not', null)
-      .where('decided_on', '<=', cutoff);
+    const expired = trx.selectFrom('submissions').select('id').where('status', 'in', DECIDED_STATUSES).where('decided_on', 'is not', null).where('decided_on', '<=', cutoff);
     // Files first: reply files go with their messages, and are counted before they do.
     const filesDeleted = await deleteAttachmentsOf(trx, expired);
     await trx.deleteFrom('messages').where('submission_id', 'in', expired).execute();
@@ -75,10 +67,7 @@ export interface ScheduledPurge {
 }
 
 /** Decided submissions not yet purged, with the day their ciphertext goes, soonest first. */
-export async function purgeSchedule(
-  db: Kysely<Database>,
-  { retentionDays }: { retentionDays: number },
-): Promise<ScheduledPurge[]> {
+export async function purgeSchedule(db: Kysely<Database>, { retentionDays }: { retentionDays: number }): Promise<ScheduledPurge[]> {
   checkRetentionDays(retentionDays);
   const rows = await db
     .selectFrom('submissions')

@@ -113,7 +113,6 @@ export interface ModerationRoutesOptions {
   resolveTxt?: TxtResolver | undefined;
 }
 
-
 const vocabularies = {
   roles: roles.terms,
   platforms: platforms.terms,
@@ -144,7 +143,6 @@ export function fromOwnSite(headers: FastifyRequest['headers'], ownOrigins: stri
   if (origin === 'null') return site === 'same-origin';
   return typeof ownOrigins === 'string' ? origin === ownOrigins : ownOrigins.includes(origin);
 }
-
 
 export async function moderationRoutes(app: FastifyInstance, { db, config, redis, resolveTxt }: ModerationRoutesOptions): Promise<void> {
   const secure = config.publicOrigin.startsWith('https:');
@@ -211,9 +209,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
     });
     open.addHook('preHandler', checkCsrf);
 
-    open.get('/mod/login', async (_request, reply) =>
-      page(reply, 'login', { awaitingAdministrator: !(await administratorEnrolled(db)) }),
-    );
+    open.get('/mod/login', async (_request, reply) => page(reply, 'login', { awaitingAdministrator: !(await administratorEnrolled(db)) }));
 
     open.get('/mod/enrol/:token', { schema: schemas.enrolPageSchema }, async (request, reply) => {
       const invitation = await openInvitation(db, request.params.token);
@@ -222,9 +218,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       return page(reply, 'enrol', { invitation, token: request.params.token });
     });
 
-    open.post('/mod/api/enrol/passkey-options', { schema: schemas.enrolPasskeyOptionsSchema }, async (request) =>
-      enrolmentPasskeyOptions(db, request.body.token, rpOf(request)),
-    );
+    open.post('/mod/api/enrol/passkey-options', { schema: schemas.enrolPasskeyOptionsSchema }, async (request) => enrolmentPasskeyOptions(db, request.body.token, rpOf(request)));
 
     open.post('/mod/api/enrol', { schema: schemas.enrolSchema }, async (request, reply) => {
       const { token, passkey, ...enrolment } = request.body;
@@ -236,9 +230,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       const { handle } = await openOriginLink(db, request.params.token, rpOf(request));
       return page(reply, 'passkey-link', { title: translate(request.language, 'onion:link.title'), handle, site: rpOf(request).id, language: request.language });
     });
-    open.post('/mod/api/passkeys/link/options', { schema: schemas.originLinkOptionsSchema }, async (request) =>
-      originLinkPasskeyOptions(db, request.body.token, rpOf(request)),
-    );
+    open.post('/mod/api/passkeys/link/options', { schema: schemas.originLinkOptionsSchema }, async (request) => originLinkPasskeyOptions(db, request.body.token, rpOf(request)));
     open.post('/mod/api/passkeys/link', { schema: schemas.originLinkPasskeySchema }, async (request, reply) => {
       const { token, ...registration } = request.body;
       return reply.code(201).send(await addPasskeyByOriginLink(db, token, rpOf(request), registration));
@@ -252,22 +244,16 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
       issueLoginChallenge(db, loginSecrets, request.body.handle, rpOf(request), request.body.work),
     );
 
-    open.post('/mod/api/login/passkey', { schema: schemas.loginPasskeySchema }, async (request) =>
-      verifyLoginPasskey(db, loginSecrets, handleFailures, request.body, rpOf(request)),
-    );
+    open.post('/mod/api/login/passkey', { schema: schemas.loginPasskeySchema }, async (request) => verifyLoginPasskey(db, loginSecrets, handleFailures, request.body, rpOf(request)));
 
-    open.post(
-      '/mod/api/login',
-      { schema: schemas.loginSchema },
-      async (request, reply) => {
-        const { sessionId, moderator, passkeyNeeded } = await logIn(db, loginSecrets, handleFailures, request.body, rpOf(request).origin);
-        setSessionCookie(reply, sessionId);
-        // A new CSRF secret with the new session (issue 26): a token seen before login is worth nothing after it.
-        delete request.cookies[CSRF_COOKIE];
-        const csrfToken = reply.generateCsrf();
-        return { handle: moderator.handle, role: moderator.role, passkeyNeeded, csrfToken };
-      },
-    );
+    open.post('/mod/api/login', { schema: schemas.loginSchema }, async (request, reply) => {
+      const { sessionId, moderator, passkeyNeeded } = await logIn(db, loginSecrets, handleFailures, request.body, rpOf(request).origin);
+      setSessionCookie(reply, sessionId);
+      // A new CSRF secret with the new session (issue 26): a token seen before login is worth nothing after it.
+      delete request.cookies[CSRF_COOKIE];
+      const csrfToken = reply.generateCsrf();
+      return { handle: moderator.handle, role: moderator.role, passkeyNeeded, csrfToken };
+    });
   });
 
   /** Ends the session behind the cookie, if it is still live, and clears this browser either way. */
@@ -476,10 +462,8 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
     const requirePasskeyToDecide = async (request: FastifyRequest) => {
       if ((await standingOf(me(request).id)).passkeys === 0) throw PASSKEY_REQUIRED();
     };
-    session.post(
-      '/mod/api/submissions/:id/accept',
-      { schema: schemas.acceptSchema, preHandler: requirePasskeyToDecide },
-      async (request) => acceptSubmission(db, me(request), request.params.id, request.body),
+    session.post('/mod/api/submissions/:id/accept', { schema: schemas.acceptSchema, preHandler: requirePasskeyToDecide }, async (request) =>
+      acceptSubmission(db, me(request), request.params.id, request.body),
     );
     session.post('/mod/api/submissions/:id/reject', { schema: schemas.rejectSchema, preHandler: requirePasskeyToDecide }, async (request) => {
       await rejectSubmission(db, me(request), request.params.id, request.body.reason);
@@ -533,13 +517,21 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
           allowKeysWithoutPrf: config.allowKeysWithoutPrf,
           keysWithoutPrf: keysWithoutPrf.join(', '),
           holdsKey,
-          keyHolders: members.filter((m) => m.holdsCurrentKey && m.status === 'active').map((m) => m.handle).join(', '),
+          keyHolders: members
+            .filter((m) => m.holdsCurrentKey && m.status === 'active')
+            .map((m) => m.handle)
+            .join(', '),
         });
       });
       admin.get('/mod/api/team', { schema: schemas.teamSchema }, async () => ({ members: await listTeam(db), verifications: await listKeyVerifications(db) }));
 
       // Team changes (issue 26): applied at once by a lone administrator, otherwise proposals (202) another approves.
-      const change = async <T>(request: FastifyRequest, reply: FastifyReply, teamChange: TeamChangeRequest, applied: (outcome: TeamChangeOutcome & { state: 'applied' }) => T): Promise<T | FastifyReply> => {
+      const change = async <T>(
+        request: FastifyRequest,
+        reply: FastifyReply,
+        teamChange: TeamChangeRequest,
+        applied: (outcome: TeamChangeOutcome & { state: 'applied' }) => T,
+      ): Promise<T | FastifyReply> => {
         const outcome = await proposeOrApply(db, config, me(request), teamChange);
         return outcome.state === 'proposed' ? reply.code(202).send(outcome.view) : applied(outcome);
       };
@@ -573,9 +565,7 @@ export async function moderationRoutes(app: FastifyInstance, { db, config, redis
         return { ok: true };
       });
       admin.post('/mod/api/intake-keys', { schema: schemas.rotationSchema }, async (request, reply) =>
-        change(request, reply, { kind: 'rotate', payload: request.body }, ({ outcome }) =>
-          reply.code(201).send({ intakeKeyId: outcome.intakeKeyId!, fingerprint: outcome.fingerprint! }),
-        ),
+        change(request, reply, { kind: 'rotate', payload: request.body }, ({ outcome }) => reply.code(201).send({ intakeKeyId: outcome.intakeKeyId!, fingerprint: outcome.fingerprint! })),
       );
       admin.get('/mod/api/team-changes', { schema: schemas.teamChangesSchema }, async () => ({ changes: await listProposals(db) }));
       admin.post('/mod/api/team-changes/:id/approve', { schema: schemas.approveTeamChangeSchema }, async (request) => {

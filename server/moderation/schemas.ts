@@ -85,7 +85,12 @@ const consoleOrigin = { type: 'string', minLength: 1, maxLength: 300 } as const;
 export const originLinkSchema = {
   body: closedObject(['origin', 'assertion'], { origin: consoleOrigin, assertion }),
   response: {
-    201: { type: 'object', additionalProperties: false, required: ['url', 'token', 'expiresAt'], properties: { url: { type: 'string' }, token: { type: 'string' }, expiresAt: { type: 'string' } } },
+    201: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['url', 'token', 'expiresAt'],
+      properties: { url: { type: 'string' }, token: { type: 'string' }, expiresAt: { type: 'string' } },
+    },
     ...errors,
   },
 } as const;

@@ -43,14 +43,7 @@ export async function loadLoginSecrets(db: Kysely<Database>): Promise<LoginSecre
   return { decoySalt: await serverSecret(db, 'decoy-salt'), handleHash: await serverSecret(db, 'login-handle'), workKey: await serverSecret(db, 'login-work') };
 }
 
-export async function issueLoginChallenge(
-  db: Kysely<Database>,
-  secrets: LoginSecrets,
-  handle: string,
-  rp: RelyingParty,
-  work?: LoginWork,
-  now = new Date(),
-): Promise<LoginChallengeView> {
+export async function issueLoginChallenge(db: Kysely<Database>, secrets: LoginSecrets, handle: string, rp: RelyingParty, work?: LoginWork, now = new Date()): Promise<LoginChallengeView> {
   const sodium = await loadSodium();
   const sumo = await loadSodiumSumo();
   // The same queries and hashes for every handle, known or not: timing tells nothing either.
@@ -108,25 +101,13 @@ export async function verifyLoginPasskey(
   const sodium = await loadSodium();
   const challenge = decodeField(input.challenge, 'challenge', LOGIN_CHALLENGE_BYTES);
   const handleHash = loginHandleHash(secrets.handleHash, input.handle);
-  const issued = await db
-    .selectFrom('login_challenges')
-    .select(['expires_at', 'passkey_id'])
-    .where('challenge', '=', challenge)
-    .where('handle_hash', '=', handleHash)
-    .executeTakeFirst();
+  const issued = await db.selectFrom('login_challenges').select(['expires_at', 'passkey_id']).where('challenge', '=', challenge).where('handle_hash', '=', handleHash).executeTakeFirst();
   const moderator = await db.selectFrom('moderators').select(['id', 'handle', 'status']).where('handle', '=', input.handle).executeTakeFirst();
   if (!issued) throw LOGIN_FAILED();
   const open = issued.passkey_id === null && new Date(issued.expires_at).getTime() >= now.getTime();
   const passkey = open ? await verifyPasskeyAssertion(db, rp, moderator?.status === 'active' ? moderator.id : NO_MODERATOR, input.assertion, challenge, now) : undefined;
   // Set only while unset: of two concurrent replays, one finds nothing to update.
-  const marked =
-    passkey &&
-    (await db
-      .updateTable('login_challenges')
-      .set({ passkey_id: passkey.id })
-      .where('challenge', '=', challenge)
-      .where('passkey_id', 'is', null)
-      .executeTakeFirst());
+  const marked = passkey && (await db.updateTable('login_challenges').set({ passkey_id: passkey.id }).where('challenge', '=', challenge).where('passkey_id', 'is', null).executeTakeFirst());
   if (!passkey || !marked || marked.numUpdatedRows === 0n) throw await failedAttempt(db, failures, handleHash, 'passkey', now);
   return { wrappedSeed: passkey.wrappedSeed && toBase64(sodium, passkey.wrappedSeed) };
 }
@@ -158,26 +139,17 @@ export async function logIn(
   const signature = decodeField(input.signature, 'signature', 64);
   const handleHash = loginHandleHash(secrets.handleHash, input.handle);
   // Deleting the challenge as it is read makes it single-use, even under concurrent replays.
-  const issued = await db
-    .deleteFrom('login_challenges')
-    .where('challenge', '=', challenge)
-    .where('handle_hash', '=', handleHash)
-    .returning(['expires_at', 'passkey_id'])
-    .executeTakeFirst();
+  const issued = await db.deleteFrom('login_challenges').where('challenge', '=', challenge).where('handle_hash', '=', handleHash).returning(['expires_at', 'passkey_id']).executeTakeFirst();
   if (!issued || new Date(issued.expires_at).getTime() < now.getTime()) throw LOGIN_FAILED();
-  const moderator = await db
-    .selectFrom('moderators')
-    .select(['id', 'handle', 'role', 'status', 'sign_public_key'])
-    .where('handle', '=', input.handle)
-    .executeTakeFirst();
+  const moderator = await db.selectFrom('moderators').select(['id', 'handle', 'role', 'status', 'sign_public_key']).where('handle', '=', input.handle).executeTakeFirst();
   // The same query for an unknown handle: a refusal takes as long whoever was named.
-  const passkeys = await db.selectFrom('passkeys').select('id').where('moderator_id', '=', moderator?.id ?? NO_MODERATOR).execute();
+  const passkeys = await db
+    .selectFrom('passkeys')
+    .select('id')
+    .where('moderator_id', '=', moderator?.id ?? NO_MODERATOR)
+    .execute();
   const passkeyPassed = passkeys.length === 0 || passkeys.some((p) => p.id === issued.passkey_id);
-  const valid =
-    moderator?.status === 'active' &&
-    moderator.sign_public_key !== null &&
-    passkeyPassed &&
-    verifyLogin(sumo, signature, challenge, origin, moderator.sign_public_key);
+  const valid = moderator?.status === 'active' && moderator.sign_public_key !== null && passkeyPassed && verifyLogin(sumo, signature, challenge, origin, moderator.sign_public_key);
   if (!moderator || !valid) throw await failedAttempt(db, failures, handleHash, 'signature', now);
 
   const sessionId = newOpaqueToken(sumo);
@@ -193,7 +165,13 @@ export async function logIn(
       .execute();
     await trx.updateTable('moderators').set({ news_seen_seq: head }).where('id', '=', moderator.id).execute();
     // The grace period (PASSKEY_GRACE_DAYS) counts from the first login that asked for a passkey.
-    if (passkeyNeeded) await trx.updateTable('moderators').set({ passkey_asked_on: todayUtc(now) }).where('id', '=', moderator.id).where('passkey_asked_on', 'is', null).execute();
+    if (passkeyNeeded)
+      await trx
+        .updateTable('moderators')
+        .set({ passkey_asked_on: todayUtc(now) })
+        .where('id', '=', moderator.id)
+        .where('passkey_asked_on', 'is', null)
+        .execute();
     await appendAuditEntry(trx, { actor: { id: identity.id, handle: identity.handle }, action: 'session.login', details: { passkey: !passkeyNeeded } });
   });
   return { sessionId, moderator: identity, passkeyNeeded };
@@ -208,7 +186,11 @@ export async function logIn(
 /** A live session's moderator, with the console language they chose (null: follow the browser). */
 export type SessionModerator = ModeratorIdentity & { consoleLanguage: string | null };
 
-export async function authenticate(db: Kysely<Database>, sessionId: string, { activity = true, now = new Date() }: { activity?: boolean; now?: Date } = {}): Promise<SessionModerator | undefined> {
+export async function authenticate(
+  db: Kysely<Database>,
+  sessionId: string,
+  { activity = true, now = new Date() }: { activity?: boolean; now?: Date } = {},
+): Promise<SessionModerator | undefined> {
   const idHash = sessionIdHash(sessionId);
   const row = await db
     .selectFrom('sessions')

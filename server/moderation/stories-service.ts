@@ -97,11 +97,7 @@ function refuseReview(story: { status: StoryStatus; author_id: string }, reviewe
 
 /** What a story would publish now (attribution, tags), computed as the release computes it. */
 export async function storyPublicationPreview(db: Kysely<Database>, kMin: number, id: string): Promise<PublicationPreview> {
-  const row = await db
-    .selectFrom('stories')
-    .select(['attribution_label', 'role', 'platforms', 'task_types', 'conditions'])
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const row = await db.selectFrom('stories').select(['attribution_label', 'role', 'platforms', 'task_types', 'conditions']).where('id', '=', id).executeTakeFirst();
   if (!row) throw new CodedError('unknown_story');
   return previewPublication(db, kMin, row, row.attribution_label);
 }
@@ -117,7 +113,12 @@ export async function storyPublicationPreview(db: Kysely<Database>, kMin: number
  */
 async function refuseInvitedReviewer(trx: Kysely<Database>, story: { author_id: string }, reviewer: ModeratorIdentity, waitingDays: number, now: Date): Promise<void> {
   const row = await trx.selectFrom('moderators').select(['invited_by', 'invitation_confirmed_by', 'invited_on']).where('id', '=', reviewer.id).executeTakeFirstOrThrow();
-  const refusal = invitedReviewerRefusal({ authorId: story.author_id }, { invitedBy: row.invited_by, confirmedBy: row.invitation_confirmed_by, invitedOn: row.invited_on }, todayUtc(now), waitingDays);
+  const refusal = invitedReviewerRefusal(
+    { authorId: story.author_id },
+    { invitedBy: row.invited_by, confirmedBy: row.invitation_confirmed_by, invitedOn: row.invited_on },
+    todayUtc(now),
+    waitingDays,
+  );
   if (refusal) throw new CodedError(refusal);
 }
 
@@ -156,7 +157,11 @@ export async function returnStory(db: Kysely<Database>, reviewer: ModeratorIdent
   await db.transaction().execute(async (trx) => {
     const story = await lockStory(trx, id);
     refuseReview(story, reviewer);
-    await trx.updateTable('stories').set({ status: transition('story', story.status, 'return', 'moderator'), reviewer_id: reviewer.id, review_note: note }).where('id', '=', id).execute();
+    await trx
+      .updateTable('stories')
+      .set({ status: transition('story', story.status, 'return', 'moderator'), reviewer_id: reviewer.id, review_note: note })
+      .where('id', '=', id)
+      .execute();
     await appendAuditEntry(trx, { actor: { id: reviewer.id, handle: reviewer.handle }, action: 'story.returned', subject: { type: 'story', id } });
   });
 }

@@ -114,7 +114,15 @@ export async function proposeOrApply(db: Kysely<Database>, settings: Settings, a
     const id = randomUUID();
     await trx
       .insertInto('team_changes')
-      .values({ id, kind: request.kind, subject_id: request.subjectId ?? null, payload: JSON.stringify(request.payload), proposed_by: admin.id, proposed_on: todayUtc(now), status: transition('teamChange', null, 'propose', 'administrator') })
+      .values({
+        id,
+        kind: request.kind,
+        subject_id: request.subjectId ?? null,
+        payload: JSON.stringify(request.payload),
+        proposed_by: admin.id,
+        proposed_on: todayUtc(now),
+        status: transition('teamChange', null, 'propose', 'administrator'),
+      })
       .execute();
     await appendAuditEntry(trx, {
       actor: { id: admin.id, handle: admin.handle },
@@ -127,12 +135,29 @@ export async function proposeOrApply(db: Kysely<Database>, settings: Settings, a
 }
 
 /** Approves, refuses or withdraws a proposal (the transition table in common/workflow.ts says who may). */
-export async function decideTeamChange(db: Kysely<Database>, settings: Settings, by: ModeratorIdentity, id: string, event: TeamChangeEvent, now = new Date()): Promise<TeamChangeOutcomeView> {
+export async function decideTeamChange(
+  db: Kysely<Database>,
+  settings: Settings,
+  by: ModeratorIdentity,
+  id: string,
+  event: TeamChangeEvent,
+  now = new Date(),
+): Promise<TeamChangeOutcomeView> {
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom('team_changes')
       .innerJoin('moderators', 'moderators.id', 'team_changes.proposed_by')
-      .select(['team_changes.id', 'team_changes.kind', 'team_changes.subject_id', 'team_changes.payload', 'team_changes.status', 'team_changes.proposed_by', 'moderators.handle', 'moderators.role', 'moderators.status as proposerStatus'])
+      .select([
+        'team_changes.id',
+        'team_changes.kind',
+        'team_changes.subject_id',
+        'team_changes.payload',
+        'team_changes.status',
+        'team_changes.proposed_by',
+        'moderators.handle',
+        'moderators.role',
+        'moderators.status as proposerStatus',
+      ])
       .where('team_changes.id', '=', id)
       .forUpdate()
       .executeTakeFirst();
@@ -156,7 +181,11 @@ export async function decideTeamChange(db: Kysely<Database>, settings: Settings,
         details: { change: kind, proposal: row.id },
       });
     }
-    await trx.updateTable('team_changes').set({ status, decided_by: by.id, decided_on: todayUtc(now) }).where('id', '=', row.id).execute();
+    await trx
+      .updateTable('team_changes')
+      .set({ status, decided_by: by.id, decided_on: todayUtc(now) })
+      .where('id', '=', row.id)
+      .execute();
     return outcome;
   });
 }

@@ -30,8 +30,7 @@ export interface TeamNewsItem {
   leftOut: boolean;
 }
 
-const detail = (details: Json | undefined, name: string): Json | undefined =>
-  details !== null && typeof details === 'object' && !Array.isArray(details) ? details[name] : undefined;
+const detail = (details: Json | undefined, name: string): Json | undefined => (details !== null && typeof details === 'object' && !Array.isArray(details) ? details[name] : undefined);
 
 function approvalWords(entry: AuditEntry): string {
   const approvedBy = detail(entry.details, 'approvedBy');
@@ -65,13 +64,7 @@ export function describeNews(entry: AuditEntry, me: ModeratorIdentity, label: Au
 export async function teamNewsFor(db: Kysely<Database>, sessionId: string, me: ModeratorIdentity, label: AuditLabel = englishAuditLabel): Promise<TeamNewsItem[]> {
   const session = await db.selectFrom('sessions').select(['news_from_seq', 'news_upto_seq']).where('id_hash', '=', sessionIdHash(sessionId)).executeTakeFirst();
   if (!session || session.news_upto_seq <= session.news_from_seq) return [];
-  const rows = await db
-    .selectFrom('audit_log')
-    .select('entry')
-    .where('seq', '>', session.news_from_seq)
-    .where('seq', '<=', session.news_upto_seq)
-    .orderBy('seq')
-    .execute();
+  const rows = await db.selectFrom('audit_log').select('entry').where('seq', '>', session.news_from_seq).where('seq', '<=', session.news_upto_seq).orderBy('seq').execute();
   return rows
     .map((row) => JSON.parse(row.entry) as AuditEntry)
     .filter((entry) => TEAM_NEWS_ACTIONS.includes(entry.action))

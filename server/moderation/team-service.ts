@@ -71,12 +71,7 @@ export type ApprovedBy = ModeratorIdentity | undefined;
 const approvalDetails = (approvedBy: ApprovedBy): { [name: string]: Json } => (approvedBy ? { approvedBy: approvedBy.handle } : {});
 
 /** Invites a new moderator (or re-invites one who never enrolled); returns the one-time token. */
-export async function inviteModerator(
-  db: Kysely<Database>,
-  invitation: { handle: string; role: AccountRole },
-  by: Actor,
-  now = new Date(),
-): Promise<Invitation> {
+export async function inviteModerator(db: Kysely<Database>, invitation: { handle: string; role: AccountRole }, by: Actor, now = new Date()): Promise<Invitation> {
   return db.transaction().execute((trx) => applyInvitation(trx, invitation, by, undefined, now));
 }
 
@@ -106,10 +101,17 @@ export async function applyInvitation(
   };
   const id = existing?.id ?? randomUUID();
   if (existing) {
-    await trx.updateTable('moderators').set({ role, ...provenance }).where('id', '=', id).execute();
+    await trx
+      .updateTable('moderators')
+      .set({ role, ...provenance })
+      .where('id', '=', id)
+      .execute();
     await trx.deleteFrom('invitations').where('moderator_id', '=', id).execute();
   } else {
-    await trx.insertInto('moderators').values({ id, handle, role, status: transition('moderator', null, 'invite', by === 'operator' ? 'operator' : 'administrator'), invited_on: todayUtc(now), ...provenance }).execute();
+    await trx
+      .insertInto('moderators')
+      .values({ id, handle, role, status: transition('moderator', null, 'invite', by === 'operator' ? 'operator' : 'administrator'), invited_on: todayUtc(now), ...provenance })
+      .execute();
   }
   await insertInvitation(trx, id, token, now);
   await appendAuditEntry(trx, {
@@ -129,10 +131,7 @@ export async function administratorEnrolled(db: Kysely<Database> | Transaction<D
   return row !== undefined;
 }
 
-export type FirstAdministrator =
-  | { state: 'enrolled' }
-  | { state: 'invitation_pending'; expiresAt: Date }
-  | { state: 'invited'; handle: string; token: string };
+export type FirstAdministrator = { state: 'enrolled' } | { state: 'invitation_pending'; expiresAt: Date } | { state: 'invited'; handle: string; token: string };
 
 /**
  * On a fresh install, invites the first administrator once: while an unused administrator
@@ -244,46 +243,53 @@ export async function enrolModerator(
   };
   const wrappedSeed = optionalSeed(passkey?.registration.wrappedSeed);
   let invitedId: string | undefined;
-  await db.transaction().execute(async (trx) => {
-    const invitation = await lockInvitation(trx, token, now);
-    invitedId = invitation.id;
-    const needsIntakeKey = invitation.role === 'administrator' && !(await intakeKeyExists(trx));
-    if (needsIntakeKey && !intake) {
-      throw new CodedError('intake_key_required');
-    }
-    if (!needsIntakeKey && intake) {
-      throw new CodedError('intake_key_exists');
-    }
-    const day = todayUtc(now);
-    await trx.updateTable('invitations').set({ used_on: day }).where('id', '=', invitation.invitationId).execute();
-    // Team news starts from the day they join: the history before is in the audit log.
-    const head = (await trx.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst())?.seq ?? 0;
-    await trx
-      .updateTable('moderators')
-      .set({ status: transition('moderator', invitation.status, 'enrol', 'invitee'), salt, sign_public_key: signPublicKey, box_public_key: boxPublicKey, enrolled_on: day, news_seen_seq: head })
-      .where('id', '=', invitation.id)
-      .execute();
-    // Verified against a challenge issued for this invitation's moderator: another handle's registration fails here.
-    const stored = passkey && (await storePasskey(trx, passkey.rp, invitation.id, { response: passkey.registration.response, wrappedSeed }, now));
-    const actor = { id: invitation.id, handle: invitation.handle };
-    await appendAuditEntry(trx, { actor, action: 'moderator.enrolled', subject: { type: 'moderator', id: invitation.id } });
-    if (stored) {
-      await appendAuditEntry(trx, { actor, action: 'passkey.added', subject: { type: 'moderator', id: invitation.id }, details: { passkey: stored.id, keysBound: wrappedSeed !== null } });
-    }
-    if (intake) {
-      const key = await insertIntakeKey(trx, intake.publicKey);
+  await db
+    .transaction()
+    .execute(async (trx) => {
+      const invitation = await lockInvitation(trx, token, now);
+      invitedId = invitation.id;
+      const needsIntakeKey = invitation.role === 'administrator' && !(await intakeKeyExists(trx));
+      if (needsIntakeKey && !intake) {
+        throw new CodedError('intake_key_required');
+      }
+      if (!needsIntakeKey && intake) {
+        throw new CodedError('intake_key_exists');
+      }
+      const day = todayUtc(now);
+      await trx.updateTable('invitations').set({ used_on: day }).where('id', '=', invitation.invitationId).execute();
+      // Team news starts from the day they join: the history before is in the audit log.
+      const head = (await trx.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst())?.seq ?? 0;
       await trx
-        .insertInto('intake_key_grants')
-        .values({ intake_key_id: key.id, moderator_id: invitation.id, wrapped_secret_key: intake.wrapped })
+        .updateTable('moderators')
+        .set({
+          status: transition('moderator', invitation.status, 'enrol', 'invitee'),
+          salt,
+          sign_public_key: signPublicKey,
+          box_public_key: boxPublicKey,
+          enrolled_on: day,
+          news_seen_seq: head,
+        })
+        .where('id', '=', invitation.id)
         .execute();
-      await appendAuditEntry(trx, {
-        actor,
-        action: 'intake_key.created',
-        subject: { type: 'intake_key', id: key.id },
-        details: { fingerprint: key.fingerprint },
-      });
-    }
-  }).catch((error: unknown) => auditRefusedPasskey(db, invitedId, 'enrolment', error));
+      // Verified against a challenge issued for this invitation's moderator: another handle's registration fails here.
+      const stored = passkey && (await storePasskey(trx, passkey.rp, invitation.id, { response: passkey.registration.response, wrappedSeed }, now));
+      const actor = { id: invitation.id, handle: invitation.handle };
+      await appendAuditEntry(trx, { actor, action: 'moderator.enrolled', subject: { type: 'moderator', id: invitation.id } });
+      if (stored) {
+        await appendAuditEntry(trx, { actor, action: 'passkey.added', subject: { type: 'moderator', id: invitation.id }, details: { passkey: stored.id, keysBound: wrappedSeed !== null } });
+      }
+      if (intake) {
+        const key = await insertIntakeKey(trx, intake.publicKey);
+        await trx.insertInto('intake_key_grants').values({ intake_key_id: key.id, moderator_id: invitation.id, wrapped_secret_key: intake.wrapped }).execute();
+        await appendAuditEntry(trx, {
+          actor,
+          action: 'intake_key.created',
+          subject: { type: 'intake_key', id: key.id },
+          details: { fingerprint: key.fingerprint },
+        });
+      }
+    })
+    .catch((error: unknown) => auditRefusedPasskey(db, invitedId, 'enrolment', error));
   return { keyFingerprint: moderatorKeyFingerprint(sodium, { boxPublicKey, signPublicKey }) };
 }
 
@@ -307,8 +313,7 @@ export async function listTeam(db: Kysely<Database>): Promise<TeamMember[]> {
     enrolledOn: m.enrolled_on,
     boxPublicKey: m.box_public_key && toBase64(sodium, m.box_public_key),
     signPublicKey: m.sign_public_key && toBase64(sodium, m.sign_public_key),
-    keyFingerprint:
-      m.box_public_key && m.sign_public_key && moderatorKeyFingerprint(sodium, { boxPublicKey: m.box_public_key, signPublicKey: m.sign_public_key }),
+    keyFingerprint: m.box_public_key && m.sign_public_key && moderatorKeyFingerprint(sodium, { boxPublicKey: m.box_public_key, signPublicKey: m.sign_public_key }),
     holdsCurrentKey: grants.has(m.id),
     keysBoundToPasskey: bound.has(m.id),
   }));
@@ -463,7 +468,11 @@ async function refuseLastAdministrator(trx: Transaction<Database>, member: { rol
 export async function applyDisable(trx: Transaction<Database>, admin: ModeratorIdentity, moderatorId: string, approvedBy: ApprovedBy, now = new Date()): Promise<void> {
   const member = await activeMember(trx, moderatorId);
   await refuseLastAdministrator(trx, member);
-  await trx.updateTable('moderators').set({ status: transition('moderator', member.status, 'disable', 'administrator'), disabled_on: todayUtc(now) }).where('id', '=', member.id).execute();
+  await trx
+    .updateTable('moderators')
+    .set({ status: transition('moderator', member.status, 'disable', 'administrator'), disabled_on: todayUtc(now) })
+    .where('id', '=', member.id)
+    .execute();
   await trx.deleteFrom('sessions').where('moderator_id', '=', member.id).execute();
   await trx.deleteFrom('intake_key_grants').where('moderator_id', '=', member.id).execute();
   await appendAuditEntry(trx, {
@@ -624,7 +633,10 @@ export async function applyReenrolment(trx: Transaction<Database>, admin: Modera
   await trx.deleteFrom('intake_key_grants').where('moderator_id', '=', member.id).execute();
   await trx.deleteFrom('passkeys').where('moderator_id', '=', member.id).execute();
   await trx.deleteFrom('sessions').where('moderator_id', '=', member.id).execute();
-  await trx.deleteFrom('key_verifications').where((eb) => eb.or([eb('subject_id', '=', member.id), eb('verifier_id', '=', member.id)])).execute();
+  await trx
+    .deleteFrom('key_verifications')
+    .where((eb) => eb.or([eb('subject_id', '=', member.id), eb('verifier_id', '=', member.id)]))
+    .execute();
   await trx.deleteFrom('invitations').where('moderator_id', '=', member.id).execute();
   await trx
     .updateTable('moderators')

@@ -93,7 +93,9 @@ export async function pressRoutes(app: FastifyInstance, { db, config, redis }: P
       if (enrolment.intakeKey) throw new CodedError('journalists_hold_no_keys');
       return reply.code(201).send(await enrolModerator(db, token, enrolment, { rp: rpOf(request), registration: passkey }));
     });
-    open.post('/press/api/login/challenge', { schema: moderationSchemas.challengeSchema }, async (request) => issueLoginChallenge(db, loginSecrets, request.body.handle, rpOf(request), request.body.work));
+    open.post('/press/api/login/challenge', { schema: moderationSchemas.challengeSchema }, async (request) =>
+      issueLoginChallenge(db, loginSecrets, request.body.handle, rpOf(request), request.body.work),
+    );
     open.post('/press/api/login/passkey', { schema: moderationSchemas.loginPasskeySchema }, async (request) =>
       verifyLoginPasskey(db, loginSecrets, handleFailures, request.body, rpOf(request)),
     );
@@ -125,12 +127,17 @@ export async function pressRoutes(app: FastifyInstance, { db, config, redis }: P
     const me = (request: FastifyRequest): ModeratorIdentity => request.journalist!;
 
     session.get('/press', async (request, reply) =>
-      page(reply, 'desk', { title: 'Press desk', script: 'press/desk.js', page: 'press-desk', journalist: me(request), questionMaxChars: QUESTION_MAX_CHARS, statusWordsJson: questionStatusWords(request.language) }),
+      page(reply, 'desk', {
+        title: 'Press desk',
+        script: 'press/desk.js',
+        page: 'press-desk',
+        journalist: me(request),
+        questionMaxChars: QUESTION_MAX_CHARS,
+        statusWordsJson: questionStatusWords(request.language),
+      }),
     );
     session.get('/press/api/questions', { schema: journalistQuestionsSchema }, async (request) => ({ questions: await journalistQuestions(db, me(request).id) }));
-    session.post('/press/api/questions', { schema: askSchema, config: { rateLimit: {} } }, async (request, reply) =>
-      reply.code(201).send(await askQuestion(db, me(request), request.body)),
-    );
+    session.post('/press/api/questions', { schema: askSchema, config: { rateLimit: {} } }, async (request, reply) => reply.code(201).send(await askQuestion(db, me(request), request.body)));
     session.post('/press/api/logout', { schema: moderationSchemas.emptyBodySchema }, async (request, reply) => {
       await logOutSession(db, request.cookies[PRESS_SESSION_COOKIE]);
       reply.clearCookie(PRESS_SESSION_COOKIE, { path: '/press' });

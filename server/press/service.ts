@@ -14,13 +14,7 @@ import { lookupTokenHash, withdrawalTagHash } from '../../common/protocol/digest
 import { translate } from '../i18n/catalogue.js';
 import type { Language } from '../../common/languages.js';
 import { answerApprovalRefusal, JOURNALIST_ROLE, QUESTION_STATUSES, transition, type QuestionStatus } from '../../common/workflow.js';
-import {
-  ANSWER_MAX_CHARS,
-  QUESTION_MAX_CHARS,
-  type JournalistQuestionView,
-  type ModeratorQuestionView,
-  type SourceQuestionView,
-} from '../../common/press/schemas.js';
+import { ANSWER_MAX_CHARS, QUESTION_MAX_CHARS, type JournalistQuestionView, type ModeratorQuestionView, type SourceQuestionView } from '../../common/press/schemas.js';
 
 /** How many questions one press account may ask in a UTC day (DESIGN §7: a cap per journalist, beside the per-client rate limit). */
 export const PRESS_DAILY_QUESTIONS = 5;
@@ -51,7 +45,12 @@ export async function invitePressAccount(db: Kysely<Database>, admin: ModeratorI
 }
 
 /** A question about a story that is published now; unknown slugs 404, anything else (retracted) 409. */
-export async function askQuestion(db: Kysely<Database>, journalist: ModeratorIdentity, input: { storySlug: string; text: string }, now = new Date()): Promise<{ id: string; status: QuestionStatus }> {
+export async function askQuestion(
+  db: Kysely<Database>,
+  journalist: ModeratorIdentity,
+  input: { storySlug: string; text: string },
+  now = new Date(),
+): Promise<{ id: string; status: QuestionStatus }> {
   const text = pressText(input.text, QUESTION_MAX_CHARS);
   const today = todayUtc(now);
   return db.transaction().execute(async (trx) => {
@@ -79,7 +78,12 @@ export async function askQuestion(db: Kysely<Database>, journalist: ModeratorIde
 
 /** Questions with their story's slug and title, newest first: what both the press desk and the console list. */
 const questionsWithStories = (db: Kysely<Database>) =>
-  db.selectFrom('press_questions as q').innerJoin('stories as s', 's.id', 'q.story_id').select(['q.id', 's.slug', 's.title', 'q.asked_text', 'q.relayed_text', 'q.status', 'q.asked_on']).orderBy('q.asked_on', 'desc').orderBy('q.id');
+  db
+    .selectFrom('press_questions as q')
+    .innerJoin('stories as s', 's.id', 'q.story_id')
+    .select(['q.id', 's.slug', 's.title', 'q.asked_text', 'q.relayed_text', 'q.status', 'q.asked_on'])
+    .orderBy('q.asked_on', 'desc')
+    .orderBy('q.id');
 
 export async function journalistQuestions(db: Kysely<Database>, journalistId: string): Promise<JournalistQuestionView[]> {
   const rows = await questionsWithStories(db)

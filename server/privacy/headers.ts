@@ -26,12 +26,38 @@ export const CONTENT_SECURITY_POLICY = {
 };
 
 const POLICY_FEATURES = [
-  'accelerometer', 'ambient-light-sensor', 'autoplay', 'battery', 'bluetooth', 'camera',
-  'browsing-topics', 'display-capture', 'document-domain', 'encrypted-media', 'fullscreen',
-  'geolocation', 'gyroscope', 'hid', 'idle-detection', 'local-fonts', 'magnetometer',
-  'microphone', 'midi', 'otp-credentials', 'payment', 'picture-in-picture',
-  'publickey-credentials-create', 'publickey-credentials-get', 'screen-wake-lock', 'serial',
-  'storage-access', 'sync-xhr', 'usb', 'web-share', 'window-management', 'xr-spatial-tracking',
+  'accelerometer',
+  'ambient-light-sensor',
+  'autoplay',
+  'battery',
+  'bluetooth',
+  'camera',
+  'browsing-topics',
+  'display-capture',
+  'document-domain',
+  'encrypted-media',
+  'fullscreen',
+  'geolocation',
+  'gyroscope',
+  'hid',
+  'idle-detection',
+  'local-fonts',
+  'magnetometer',
+  'microphone',
+  'midi',
+  'otp-credentials',
+  'payment',
+  'picture-in-picture',
+  'publickey-credentials-create',
+  'publickey-credentials-get',
+  'screen-wake-lock',
+  'serial',
+  'storage-access',
+  'sync-xhr',
+  'usb',
+  'web-share',
+  'window-management',
+  'xr-spatial-tracking',
 ];
 // Passkeys (issue 19): the moderator pages alone may use WebAuthn, and only for themselves.
 const WEBAUTHN_FEATURES = new Set(['publickey-credentials-create', 'publickey-credentials-get']);
@@ -66,7 +92,8 @@ function helmetHeaders(): Record<string, string> {
     // HSTS only means something over TLS; sent below when the origin is https.
     strictTransportSecurity: false,
     xFrameOptions: { action: 'deny' },
-  })({} as IncomingMessage, response as unknown as ServerResponse, (error?: unknown) => { // why: helmet only calls setHeader and removeHeader, which the stand-in has
+  })({} as IncomingMessage, response as unknown as ServerResponse, (error?: unknown) => {
+    // why: helmet only calls setHeader and removeHeader, which the stand-in has
     if (error) throw error;
   });
   if (!headers['content-security-policy']) throw new Error('helmet set no Content-Security-Policy');

@@ -50,7 +50,6 @@ export function rateLimitKeyFor(secrets: DailySecretSource, request: FastifyRequ
 type RedisStoreCtor = new (continueExceeding: boolean, exponentialBackoff: boolean, redis: Redis, nameSpace: string) => FastifyRateLimitStore;
 const RedisStore = createRequire(import.meta.url)('@fastify/rate-limit/store/RedisStore.js') as RedisStoreCtor;
 
-
 /**
  * Counts in Redis, and refuses at once (503) while Redis is not connected: a limit that is not
  * checked would let a flood through, and waiting on reconnection would hold every request.
@@ -134,6 +133,14 @@ export async function registerRateLimit(app: FastifyInstance, config: Config): P
   return {
     secrets,
     redis,
-    redisReady: redis && (() => (redis.status === 'ready' ? redis.ping().then(() => true, () => false) : Promise.resolve(false))),
+    redisReady:
+      redis &&
+      (() =>
+        redis.status === 'ready'
+          ? redis.ping().then(
+              () => true,
+              () => false,
+            )
+          : Promise.resolve(false)),
   };
 }

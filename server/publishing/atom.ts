@@ -37,26 +37,30 @@ function releaseEntry(origin: string, release: ReleaseEntry, dated: (day: Day) =
 /** The feed with its own words in `language` (`?lang=`); stories keep the words they were published in. */
 export function atomFeed(origin: string, stories: PublicStory[], releases: readonly ReleaseEntry[] = [], today: Day = todayUtc(), language: Language = SOURCE_LANGUAGE): string {
   const dated = (day: Day): Day => notAfterToday(day, today);
-  const updated = dated([stories[0]?.publishedOn, ...releases.map((r) => r.releasedOn)].filter((d): d is string => d !== undefined).sort().at(-1) ?? '1970-01-01');
+  const updated = dated(
+    [stories[0]?.publishedOn, ...releases.map((r) => r.releasedOn)]
+      .filter((d): d is string => d !== undefined)
+      .sort()
+      .at(-1) ?? '1970-01-01',
+  );
   const releaseEntries = releases.map((release) => releaseEntry(origin, release, dated, language));
-  const storyEntries = stories
-    .map((story) => {
-      const url = `${origin}/stories/${story.slug}`;
-      return [
-        '<entry>',
-        `<id>${escapeXml(url)}</id>`,
-        `<title type="text">${escapeXml(story.title)}</title>`,
-        `<link rel="alternate" type="text/html" href="${escapeXml(url)}"/>`,
-        // The release it came in: its permanent page, figures and data package.
-        `<link rel="related" type="text/html" href="${escapeXml(origin)}/releases/${story.batch}" title="${escapeXml(translate(language, 'statistics:feed.releaseLink', { release: story.batch }))}"/>`,
-        `<updated>${dated(story.publishedOn)}T00:00:00Z</updated>`,
-        `<published>${dated(story.publishedOn)}T00:00:00Z</published>`,
-        `<author><name>${escapeXml(story.attribution)}</name></author>`,
-        ...story.pullQuotes.slice(0, 1).map((q) => `<summary type="text">${escapeXml(q)}</summary>`),
-        `<content type="text">${escapeXml(story.body)}</content>`,
-        '</entry>',
-      ].join('');
-    });
+  const storyEntries = stories.map((story) => {
+    const url = `${origin}/stories/${story.slug}`;
+    return [
+      '<entry>',
+      `<id>${escapeXml(url)}</id>`,
+      `<title type="text">${escapeXml(story.title)}</title>`,
+      `<link rel="alternate" type="text/html" href="${escapeXml(url)}"/>`,
+      // The release it came in: its permanent page, figures and data package.
+      `<link rel="related" type="text/html" href="${escapeXml(origin)}/releases/${story.batch}" title="${escapeXml(translate(language, 'statistics:feed.releaseLink', { release: story.batch }))}"/>`,
+      `<updated>${dated(story.publishedOn)}T00:00:00Z</updated>`,
+      `<published>${dated(story.publishedOn)}T00:00:00Z</published>`,
+      `<author><name>${escapeXml(story.attribution)}</name></author>`,
+      ...story.pullQuotes.slice(0, 1).map((q) => `<summary type="text">${escapeXml(q)}</summary>`),
+      `<content type="text">${escapeXml(story.body)}</content>`,
+      '</entry>',
+    ].join('');
+  });
   const entries = [...releaseEntries, ...storyEntries].join('\n');
   return [
     '<?xml version="1.0" encoding="utf-8"?>',

@@ -81,7 +81,10 @@ export function barChartSvg(chart: BarChart): string {
         return `${label}<rect x="0" y="${y + 21}" width="40" height="16" fill="url(#${chart.id}-hatch)"/>${note(48, MUTED)}`;
       }
       const w = scale(bar.value ?? 0);
-      const drawn = w > 0 ? `<rect x="0" y="${y + 21}" width="${Math.max(2, w)}" height="16" fill="${BAR}"/>` : `<line x1="0.5" y1="${y + 19}" x2="0.5" y2="${y + 39}" stroke="${INK}" stroke-width="1"/>`;
+      const drawn =
+        w > 0
+          ? `<rect x="0" y="${y + 21}" width="${Math.max(2, w)}" height="16" fill="${BAR}"/>`
+          : `<line x1="0.5" y1="${y + 19}" x2="0.5" y2="${y + 39}" stroke="${INK}" stroke-width="1"/>`;
       return `${label}${drawn}${note(Math.max(2, w) + 6, INK)}`;
     })
     .join('');
@@ -125,18 +128,19 @@ export function bandChartSvg(chart: BandChart): string {
   const height = top + chart.rows.length * rowHeight;
   const words = (key: string, values: Record<string, unknown> = {}) => translate(chart.language, `statistics:chart.${key}`, values);
   const short = (j: number) => chart.bandShortLabels[j] ?? chart.bandLabels[j] ?? '';
-  const header = chart.bandLabels
-    .map((_, j) => `<text x="${j * (cell + gap) + cell / 2}" y="12" font-size="9" text-anchor="middle" fill="${INK}">${escapeXml(short(j))}</text>`)
-    .join('');
+  const header = chart.bandLabels.map((_, j) => `<text x="${j * (cell + gap) + cell / 2}" y="12" font-size="9" text-anchor="middle" fill="${INK}">${escapeXml(short(j))}</text>`).join('');
   const text = (bar: Bar) => (bar.status === 'shown' ? chart.format(bar.value ?? 0) : hiddenText(bar.status, chart.kMin, chart.language));
-  const hiddenRow = (status: Exclude<FigureStatus, 'shown'>) => (status === 'fewer_than_k' ? words('fewerThanKNoBands', { kMin: chart.kMin }) : hiddenText(status, chart.kMin, chart.language));
+  const hiddenRow = (status: Exclude<FigureStatus, 'shown'>) =>
+    status === 'fewer_than_k' ? words('fewerThanKNoBands', { kMin: chart.kMin }) : hiddenText(status, chart.kMin, chart.language);
   const rows = chart.rows
     .map((row, i) => {
       const y = top + i * rowHeight;
       const title =
-        row.total.status !== 'shown' ? row.label
-        : row.median !== null ? words('rowAccountsMedian', { row: row.label, count: text(row.total), band: short(row.median) })
-        : words('rowAccounts', { row: row.label, count: text(row.total) });
+        row.total.status !== 'shown'
+          ? row.label
+          : row.median !== null
+            ? words('rowAccountsMedian', { row: row.label, count: text(row.total), band: short(row.median) })
+            : words('rowAccounts', { row: row.label, count: text(row.total) });
       const label = `<text x="0" y="${y + 13}" font-size="11" fill="${INK}">${escapeXml(title)}</text>`;
       const by = y + 18;
       if (row.total.status !== 'shown') {
@@ -150,7 +154,8 @@ export function bandChartSvg(chart: BandChart): string {
       const squares = row.bands
         .map((band, j) => {
           const x = j * (cell + gap);
-          if (band.status === 'fewer_than_k') return `<rect x="${x + 1}" y="${by + 1}" width="${cell - 2}" height="${cell - 2}" fill="none" stroke="${MUTED}" stroke-width="1.5" stroke-dasharray="2 3"/>`;
+          if (band.status === 'fewer_than_k')
+            return `<rect x="${x + 1}" y="${by + 1}" width="${cell - 2}" height="${cell - 2}" fill="none" stroke="${MUTED}" stroke-width="1.5" stroke-dasharray="2 3"/>`;
           if (band.status === 'withheld') return `<rect x="${x}" y="${by}" width="${cell}" height="${cell}" fill="url(#${chart.id}-hatch)"/>`;
           const share = total > 0 ? (band.value ?? 0) / total : 0;
           return `<rect x="${x + 0.5}" y="${by + 0.5}" width="${cell - 1}" height="${cell - 1}" fill="${BAR}" fill-opacity="${share.toFixed(3)}" stroke="${INK}" stroke-width="0.5"/>`;
@@ -163,7 +168,8 @@ export function bandChartSvg(chart: BandChart): string {
     .join('');
   const alternative = chart.rows
     .map((row) => {
-      if (row.total.status !== 'shown') return `${row.label}: ${row.total.status === 'fewer_than_k' ? words('fewerThanKNoBandsList', { kMin: chart.kMin }) : hiddenText(row.total.status, chart.kMin, chart.language)}`;
+      if (row.total.status !== 'shown')
+        return `${row.label}: ${row.total.status === 'fewer_than_k' ? words('fewerThanKNoBandsList', { kMin: chart.kMin }) : hiddenText(row.total.status, chart.kMin, chart.language)}`;
       const median = row.median === null ? words('noMedian') : words('medianBand', { band: chart.bandLabels[row.median] ?? '' });
       return `${row.label}: ${median}; ${words('accountsCount', { count: text(row.total) })}: ${row.bands.map((b, j) => `${chart.bandLabels[j] ?? ''} ${text(b)}`).join(', ')}`;
     })

@@ -10,7 +10,6 @@ export interface CountTable {
   counts: readonly (readonly number[])[];
 }
 
-
 /** A table after the rules: the figures a published table carries, by row and column key. */
 export type PublishedTable = Pick<PublishedTableView, 'cells' | 'rowTotals' | 'columnTotals' | 'total'> & {
   rowKeys: string[];
@@ -139,7 +138,12 @@ export function suppressSmallCells(table: CountTable, kMin: number, afterNoise?:
     // (otherwise that entry is its line's total minus the shown entries). Rescanning from the
     // first line after each addition lets a complement serve two lines, so fewer get hidden.
     for (let line = lines.find(lonely); line !== undefined; line = lines.find(lonely)) {
-      hide(cheapestComplement(line.filter((i) => !suppressed[i]), values));
+      hide(
+        cheapestComplement(
+          line.filter((i) => !suppressed[i]),
+          values,
+        ),
+      );
     }
     // Step 2: two suppressed entries per line is not enough (e.g. two suppressed blocks joined
     // by one cell); fix every sensitive entry that is still derivable. See `derivableBridge`.
@@ -151,7 +155,12 @@ export function suppressSmallCells(table: CountTable, kMin: number, afterNoise?:
     // Step 3: hide one more non-zero entry of a line whose hidden entries would be known zeros.
     const line = lines.find(zeroRemainder);
     if (line === undefined) break;
-    hide(cheapestComplement(line.filter((i) => !suppressed[i]), values));
+    hide(
+      cheapestComplement(
+        line.filter((i) => !suppressed[i]),
+        values,
+      ),
+    );
   }
 
   const figure = (i: number): Figure => {
@@ -194,12 +203,7 @@ function cheapestComplement(candidates: readonly number[], values: readonly numb
  * sides (suppressing any of them puts the bridge on a cycle). Only sensitive entries count:
  * a derivable zero outside a small line reveals nothing.
  */
-function derivableBridge(
-  R: number,
-  C: number,
-  sensitive: readonly boolean[],
-  suppressed: readonly boolean[],
-): { candidates: number[] } | undefined {
+function derivableBridge(R: number, C: number, sensitive: readonly boolean[], suppressed: readonly boolean[]): { candidates: number[] } | undefined {
   const W = C + 1;
   const V = R + 1 + W; // vertices: rows 0..R, then columns as R+1+c
   const adjacency: { to: number; entry: number }[][] = Array.from({ length: V }, () => []);

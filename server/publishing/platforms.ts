@@ -77,7 +77,11 @@ function sumOf(statistics: StoredStatistics, parts: readonly Figure[], cells: nu
   const hidden = parts.filter((f) => f.status !== 'shown');
   if (parts.length === 0) return { figure: WITHHELD, hiddenBy: 'withheld' };
   if (hidden.length > 0) return { figure: WITHHELD, hiddenBy: hidden.every((f) => f.status === 'fewer_than_k') ? 'fewer_than_k' : 'withheld' };
-  return shownCount(statistics, parts.reduce((a, f) => a + (f.count ?? 0), 0), cells);
+  return shownCount(
+    statistics,
+    parts.reduce((a, f) => a + (f.count ?? 0), 0),
+    cells,
+  );
 }
 
 function shownCount(statistics: StoredStatistics, count: number, cells: number): Derived {
@@ -121,20 +125,44 @@ function cellFigures(statistics: StoredStatistics, table: StoredTable, row: numb
   const rowTotal = table.rowTotals[row] ?? WITHHELD;
   // Who answered: the row's answers added up, or the row's total less those never asked.
   const answered =
-    [sumOf(statistics, answerColumns.map((c) => c.figure), answerColumns.length), notAsked ? differenceOf(statistics, rowTotal, [notAsked], answerColumns.length) : { figure: rowTotal }].find(
-      (d) => d?.figure.status === 'shown',
-    ) ?? sumOf(statistics, answerColumns.map((c) => c.figure), answerColumns.length);
+    [
+      sumOf(
+        statistics,
+        answerColumns.map((c) => c.figure),
+        answerColumns.length,
+      ),
+      notAsked ? differenceOf(statistics, rowTotal, [notAsked], answerColumns.length) : { figure: rowTotal },
+    ].find((d) => d?.figure.status === 'shown') ??
+    sumOf(
+      statistics,
+      answerColumns.map((c) => c.figure),
+      answerColumns.length,
+    );
   // Who say it: its answers added up, or those who answered less the other answers.
   const says =
-    [sumOf(statistics, saying.map((c) => c.figure), saying.length), differenceOf(statistics, answered.figure, others.map((c) => c.figure), saying.length)].find(
-      (d) => d?.figure.status === 'shown',
-    ) ?? sumOf(statistics, saying.map((c) => c.figure), saying.length);
+    [
+      sumOf(
+        statistics,
+        saying.map((c) => c.figure),
+        saying.length,
+      ),
+      differenceOf(
+        statistics,
+        answered.figure,
+        others.map((c) => c.figure),
+        saying.length,
+      ),
+    ].find((d) => d?.figure.status === 'shown') ??
+    sumOf(
+      statistics,
+      saying.map((c) => c.figure),
+      saying.length,
+    );
   return { says, answered, notAsked };
 }
 
 /** A figure in the reader's numbers: "47 ± 9" (server/i18n/locale-format.ts). */
-const figureWords = (language: Language, figure: Figure) =>
-  `${formatCount(language, figure.count ?? 0)}${figure.margin ? ` ± ${formatCount(language, figure.margin)}` : ''}`;
+const figureWords = (language: Language, figure: Figure) => `${formatCount(language, figure.count ?? 0)}${figure.margin ? ` ± ${formatCount(language, figure.margin)}` : ''}`;
 
 /** A platform's name in the reader's language. */
 const platformLabel = (language: Language, key: string) => termLabel(language, platforms, key);
@@ -187,7 +215,9 @@ function scorecardCell({ statistics, language, platform, question }: CellContext
         : notAsked?.status === 'shown' && (notAsked.count ?? 0) > 0 && answered.figure.status !== 'shown'
           ? 'not_asked'
           : answered.figure.status === 'shown' && answered.figure.count === 0
-            ? notAsked?.status === 'shown' && (notAsked.count ?? 0) > 0 ? 'not_asked' : 'no_answers'
+            ? notAsked?.status === 'shown' && (notAsked.count ?? 0) > 0
+              ? 'not_asked'
+              : 'no_answers'
             : (says.hiddenBy ?? answered.hiddenBy ?? 'withheld');
     cell = {
       platform: platform.key,
@@ -263,7 +293,17 @@ export function platformColumn(statistics: StoredStatistics | null, platformKey:
       ...questionRow(language, question),
       cell: statistics
         ? scorecardCell({ statistics, language, platform, question }, inColumns)
-        : { platform: platformKey, question: question.key, state: 'platform_fewer_than_k' as const, says: WITHHELD, answered: WITHHELD, percent: null, askedFrom: FORM_VERSION_FIRST_ASKED[question.since], words: '', text: '' },
+        : {
+            platform: platformKey,
+            question: question.key,
+            state: 'platform_fewer_than_k' as const,
+            says: WITHHELD,
+            answered: WITHHELD,
+            percent: null,
+            askedFrom: FORM_VERSION_FIRST_ASKED[question.since],
+            words: '',
+            text: '',
+          },
     })),
   };
 }
@@ -287,12 +327,29 @@ export function platformsCsv(statistics: StoredStatistics | null): string {
   ];
   const margin = (f: Figure) => (f.status === 'shown' ? (f.margin ?? null) : null);
   for (const platform of card.platforms) {
-    lines.push([platform.key, '', 'accounts', platform.accounts.status, platform.accounts.count, margin(platform.accounts), null, null, null, '', '', `${platform.label}: accounts naming it`].map(csvField).join(','));
+    lines.push(
+      [platform.key, '', 'accounts', platform.accounts.status, platform.accounts.count, margin(platform.accounts), null, null, null, '', '', `${platform.label}: accounts naming it`]
+        .map(csvField)
+        .join(','),
+    );
   }
   for (const question of card.questions) {
     for (const cell of question.cells) {
       lines.push(
-        [cell.platform, question.principle, question.key, cell.state, cell.says.count, margin(cell.says), cell.answered.count, margin(cell.answered), cell.percent, question.asked, question.counts, cell.text]
+        [
+          cell.platform,
+          question.principle,
+          question.key,
+          cell.state,
+          cell.says.count,
+          margin(cell.says),
+          cell.answered.count,
+          margin(cell.answered),
+          cell.percent,
+          question.asked,
+          question.counts,
+          cell.text,
+        ]
           .map(csvField)
           .join(','),
       );
@@ -329,7 +386,10 @@ export function scorecardPage(statistics: StoredStatistics | null, language: Lan
           state: c.state,
           width: c.percent ?? 0,
           shown: c.percent !== null,
-          words: c.percent !== null && c.answered.status === 'shown' ? translate(language, 'scorecard:page.chartShare', { percent: c.percent, says: figureWords(language, c.says), answered: figureWords(language, c.answered) }) : c.words,
+          words:
+            c.percent !== null && c.answered.status === 'shown'
+              ? translate(language, 'scorecard:page.chartShare', { percent: c.percent, says: figureWords(language, c.says), answered: figureWords(language, c.answered) })
+              : c.words,
         })),
       })),
   };

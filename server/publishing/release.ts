@@ -18,14 +18,7 @@ import { AUDIT_GENESIS_HASH } from '../../common/protocol/digest.js';
 import { heldByClock, onClockConfirmed, type ClockGuard } from '../clock/guard.js';
 import { transition } from '../../common/workflow.js';
 import { samePublication, storyPublication } from './story-publication.js';
-import {
-  COUNTS_ONE_ACCOUNT_MOVES,
-  drawFacets,
-  drawStatistics,
-  noisyFacetTallies,
-  readTallies,
-  type FacetTallies,
-} from './statistics.js';
+import { COUNTS_ONE_ACCOUNT_MOVES, drawFacets, drawStatistics, noisyFacetTallies, readTallies, type FacetTallies } from './statistics.js';
 import { STATISTICS_FORMAT, type StoredStatistics } from './schemas.js';
 import { keysOnly } from './statistics-words.js';
 
@@ -102,7 +95,6 @@ export function slugFor(title: string): string {
   return `${words || 'story'}-${suffix}`;
 }
 
-
 type Transaction = Parameters<Parameters<ReturnType<Kysely<Database>['transaction']>['execute']>[0]>[0];
 
 interface DrawnRefresh {
@@ -117,7 +109,10 @@ interface DrawnRefresh {
  */
 export async function refreshStatistics(trx: Transaction, rules: ReleaseRules, today: Day): Promise<DrawnRefresh | { refused: CodedError<'statistics_budget_exhausted'> }> {
   const last = await trx.selectFrom('statistics_refreshes').select(['sequence', 'tree_refresh']).orderBy('sequence', 'desc').limit(1).executeTakeFirst();
-  const previous = await trx.selectFrom('statistics_refreshes').select((eb) => eb.fn.max('tree_refresh').as('t')).executeTakeFirst();
+  const previous = await trx
+    .selectFrom('statistics_refreshes')
+    .select((eb) => eb.fn.max('tree_refresh').as('t'))
+    .executeTakeFirst();
   const t = Number(previous?.t ?? 0) + 1;
   const budget = lifetimeBudget(rules);
   if (!refreshWithinBudget(budget, t)) {
@@ -142,7 +137,11 @@ export async function refreshStatistics(trx: Transaction, rules: ReleaseRules, t
   const noisyFacets = drawFacets(tallies, tree.noiseOf, rules.kMin + (statistics.release?.showFrom ?? 0));
   const drawn = [...tree.drawn.values()].map((d) => ({ cell: d.cell, level: d.node.level, node: d.node.index, noise: d.noise }));
   // Plain inserts: a node already stored makes the primary key fail the refresh rather than redraw it.
-  for (let k = 0; k < drawn.length; k += 1000) await trx.insertInto('statistics_node_noise').values(drawn.slice(k, k + 1000)).execute();
+  for (let k = 0; k < drawn.length; k += 1000)
+    await trx
+      .insertInto('statistics_node_noise')
+      .values(drawn.slice(k, k + 1000))
+      .execute();
   const changes = Number((await trx.selectFrom('statistics_changes').select('changes').where('id', '=', 1).executeTakeFirst())?.changes ?? 0);
   await trx
     .insertInto('statistics_refreshes')
@@ -214,9 +213,7 @@ export async function releaseDueBatch(db: Kysely<Database>, rules: ReleaseRules,
       publications = new Map(approved.map((story) => [story.id, storyPublication(story, story.attribution_label, facets, showFrom)]));
       // What the second reviewer approved is what is published: a story that would publish otherwise goes back to review.
       const changed = approved.filter(
-        (story) =>
-          story.approved_attribution !== null &&
-          !samePublication({ attribution: story.approved_attribution, tags: story.approved_tags ?? {} }, publications.get(story.id)!),
+        (story) => story.approved_attribution !== null && !samePublication({ attribution: story.approved_attribution, tags: story.approved_tags ?? {} }, publications.get(story.id)!),
       );
       for (const story of changed) {
         await trx
@@ -242,9 +239,11 @@ export async function releaseDueBatch(db: Kysely<Database>, rules: ReleaseRules,
     const sequence = (last?.sequence ?? 0) + 1;
     // Where the figures come from, for the release pages: this release when it refreshed them, else the one they carried over from.
     const provenance =
-      statistics === null ? { figures_from: null, figures_updated_on: null }
-      : refresh ? { figures_from: sequence, figures_updated_on: today }
-      : { figures_from: last?.figures_from ?? null, figures_updated_on: last?.figures_updated_on ?? null };
+      statistics === null
+        ? { figures_from: null, figures_updated_on: null }
+        : refresh
+          ? { figures_from: sequence, figures_updated_on: today }
+          : { figures_from: last?.figures_from ?? null, figures_updated_on: last?.figures_updated_on ?? null };
     // The audit log's head, published with the release (issue 26): a later rewrite or truncation shows against it.
     const auditHead = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
     const batch = {

@@ -73,7 +73,11 @@ export interface Release extends ReleaseSummary {
 
 /** One release by its number; an unknown number is a 404. */
 export async function getRelease(db: Kysely<Database>, sequence: number): Promise<Release> {
-  const row = await db.selectFrom('batches').select(['id', 'statistics', 'audit_head_hash', 'audit_length', ...SUMMARY_COLUMNS]).where('sequence', '=', sequence).executeTakeFirst();
+  const row = await db
+    .selectFrom('batches')
+    .select(['id', 'statistics', 'audit_head_hash', 'audit_length', ...SUMMARY_COLUMNS])
+    .where('sequence', '=', sequence)
+    .executeTakeFirst();
   if (!row) throw new CodedError('unknown_release', { sequence });
   const statistics = readableSnapshot(row.statistics);
   const summary = summaryOf(row);
@@ -158,7 +162,9 @@ export function releaseCodebook(release: Release, publicOrigin: string, refreshR
       '- **Complementary suppression.** Further cells are `withheld` until no hidden cell can be worked out from the shown cells and the totals.',
       ...(statistics.release ? continualReleaseRules(statistics.release, k, refreshRule.refreshEveryMonths) : []),
       `- **Noise${statistics.release ? ' (figures drawn before continual release)' : ''}.** Every count carries integer noise drawn at each refresh from a two-sided geometric distribution with a cryptographic random source: ε = ${statistics.epsilon.perCount} per count, ε = ${statistics.epsilon.perRefresh} per refresh for an account that touches every count. Totals and shares are computed from the noisy cells, and the small-cell rules apply to the noisy counts. Counts are therefore approximate ("about 47").`,
-      statistics.release ? '' : `- **Refreshes.** Figures are drawn afresh only when at least ${k} counted accounts have been added or withdrawn since the last refresh, and at most once every week; otherwise a release carries the previous figures over unchanged.`,
+      statistics.release
+        ? ''
+        : `- **Refreshes.** Figures are drawn afresh only when at least ${k} counted accounts have been added or withdrawn since the last refresh, and at most once every week; otherwise a release carries the previous figures over unchanged.`,
       '- Only accepted accounts are counted, and only when their source allowed it. An account naming two platforms (or two task types) counts once for each.',
       '',
       '## Tables',
@@ -182,7 +188,7 @@ export function releaseCodebook(release: Release, publicOrigin: string, refreshR
         '- `total`: Total',
         '',
       );
-      if (table.medians) lines.push('The release page also shows each row\'s median band (from the noisy counts) where its total is shown; it is not in the CSV.', '');
+      if (table.medians) lines.push("The release page also shows each row's median band (from the noisy counts) where its total is shown; it is not in the CSV.", '');
     }
   }
   lines.push('## Citation', '', releaseCitation(release, publicOrigin), '');

@@ -184,7 +184,13 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
   app.get('/feed.atom', { schema: { querystring: languageQuerySchema } }, async (request, reply) =>
     cache.respond(request, reply, async () => ({
       type: 'application/atom+xml; charset=utf-8',
-      body: atomFeed(config.publicOrigin, (await listPublishedStories(db, { limit: 50 })).stories, await scorecardReleaseEntries(db, request.query.lang ?? request.language), undefined, request.query.lang ?? request.language),
+      body: atomFeed(
+        config.publicOrigin,
+        (await listPublishedStories(db, { limit: 50 })).stories,
+        await scorecardReleaseEntries(db, request.query.lang ?? request.language),
+        undefined,
+        request.query.lang ?? request.language,
+      ),
     })),
   );
 
@@ -274,8 +280,7 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
   app.get(
     '/api/v1/releases',
     { schema: { tags: ['public'], summary: 'Every release, oldest first, with where its figures come from', response: releasesResponseSchema } },
-    async (request, reply) =>
-      cache.respondJson(request, reply, async () => ({ releases: (await listReleases(db)).map(releaseSummaryJson) })),
+    async (request, reply) => cache.respondJson(request, reply, async () => ({ releases: (await listReleases(db)).map(releaseSummaryJson) })),
   );
 
   app.get(

@@ -105,7 +105,11 @@ export const storiesResponseSchema = {
 } as const;
 
 /** `?lang=` of the JSON API and the Atom feed: the language of labels; keys and figures are the same in every one. */
-const languageParameter = { type: 'string', enum: [...LANGUAGES], description: 'Language of the labels (keys and figures are the same in every language); the path prefix’s, or English, when absent' } as const;
+const languageParameter = {
+  type: 'string',
+  enum: [...LANGUAGES],
+  description: 'Language of the labels (keys and figures are the same in every language); the path prefix’s, or English, when absent',
+} as const;
 
 export const languageQuerySchema = { type: 'object', additionalProperties: false, properties: { lang: languageParameter } } as const;
 
@@ -121,7 +125,8 @@ export const statsQuerySchema = {
 const status = {
   type: 'string',
   enum: FIGURE_STATUSES,
-  description: 'shown: count is a number (with continual release, its noisy value reached kMin plus a margin, so that it rests on kMin or more accounts with the stated confidence). fewer_than_k: fewer than kMin after noise (the noisy value fell below that threshold; the true count may be 0, or sometimes more). withheld: hidden so that a small count elsewhere cannot be worked out, or because its row or column holds fewer than kMin accounts after noise; any number.',
+  description:
+    'shown: count is a number (with continual release, its noisy value reached kMin plus a margin, so that it rests on kMin or more accounts with the stated confidence). fewer_than_k: fewer than kMin after noise (the noisy value fell below that threshold; the true count may be 0, or sometimes more). withheld: hidden so that a small count elsewhere cannot be worked out, or because its row or column holds fewer than kMin accounts after noise; any number.',
 } as const;
 
 const figureSchema = {
@@ -131,7 +136,12 @@ const figureSchema = {
   properties: {
     count: { type: ['integer', 'null'], description: 'Approximate (noisy) count; null unless status is shown' },
     status,
-    margin: { type: 'integer', minimum: 0, description: 'Margin of error of a shown count: its noise lies within ± margin with the confidence stated in release.confidence ("about 47 ± 6"); absent from figures drawn before continual release' },
+    margin: {
+      type: 'integer',
+      minimum: 0,
+      description:
+        'Margin of error of a shown count: its noise lies within ± margin with the confidence stated in release.confidence ("about 47 ± 6"); absent from figures drawn before continual release',
+    },
   },
 } as const;
 
@@ -177,7 +187,7 @@ const publishedTableSchema = {
     columnTotals: { type: 'array', items: figureSchema },
     total: figureSchema,
     medians: { type: 'array', items: medianFigureSchema, description: "Per row, the median band (pay tables only): shown when the row's total is shown" },
-    question: { type: 'string', description: 'The question as the form asked it, in the response\'s language (answer tables only)' },
+    question: { type: 'string', description: "The question as the form asked it, in the response's language (answer tables only)" },
   },
 } as const;
 
@@ -188,18 +198,18 @@ const verificationHeadlineSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['label', 'documentsSeen', 'accounts', 'share'],
-  description: 'Accounts where a moderator saw documents supporting the account (the verification tier), of all counted accounts: the figures of the table verification_tier; absent from figures drawn before it existed',
+  description:
+    'Accounts where a moderator saw documents supporting the account (the verification tier), of all counted accounts: the figures of the table verification_tier; absent from figures drawn before it existed',
   properties: {
     label: { type: 'string' },
     documentsSeen: figureSchema,
-    accounts: { ...figureSchema, description: 'Every counted account: the sum of the noisy counts with and without documents seen (the table\'s total)' },
+    accounts: { ...figureSchema, description: "Every counted account: the sum of the noisy counts with and without documents seen (the table's total)" },
     share: shareFigureSchema,
     // Issue 33 (API 2.6.0): absent from figures drawn before the tier existed.
     verifiedEmail: { ...figureSchema, description: "Accounts backed by a platform's signed email, verified by a moderator's browser (DKIM): the table's verified_email column" },
-    verifiedEmailShare: { ...shareFigureSchema, description: "verifiedEmail as a share of all counted accounts" },
+    verifiedEmailShare: { ...shareFigureSchema, description: 'verifiedEmail as a share of all counted accounts' },
   },
 } as const;
-
 
 const publishedStatisticsSchema = {
   type: 'object',
@@ -220,7 +230,8 @@ const publishedStatisticsSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['refresh', 'nodesPerCount', 'confidence', 'showFrom', 'margin', 'budget'],
-      description: 'Continual release (binary tree): which scheduled refresh drew these figures, how much noise each count carries, and the lifetime privacy budget; absent from figures drawn before it',
+      description:
+        'Continual release (binary tree): which scheduled refresh drew these figures, how much noise each count carries, and the lifetime privacy budget; absent from figures drawn before it',
       properties: {
         refresh: { type: 'integer', description: 'The scheduled refresh (1, 2, …) that drew these figures' },
         nodesPerCount: { type: 'integer', description: 'Stored noise values (tree nodes) each count adds up at this refresh' },
@@ -366,7 +377,8 @@ export const releaseResponseSchema = {
         type: ['object', 'null'],
         additionalProperties: false,
         required: ['length', 'hash'],
-        description: "The moderators' audit log when this release was made: its number of entries and the hex SHA-256 head of its hash chain (null before these were published). Keep it: a later rewrite or truncation of the log no longer matches.",
+        description:
+          "The moderators' audit log when this release was made: its number of entries and the hex SHA-256 head of its hash chain (null before these were published). Keep it: a later rewrite or truncation of the log no longer matches.",
         properties: { length: { type: 'integer' }, hash: { type: 'string' } },
       },
       statistics: statisticsSnapshot,
@@ -404,7 +416,7 @@ const scorecardCellSchema = {
       type: 'string',
       enum: SCORECARD_CELL_STATES,
       description:
-        'shown: says is a number (answered too, unless hidden). fewer_than_k: not shown, fewer than kMin after noise. withheld: hidden to protect another figure. not_asked: the platform\'s accounts came before the question (askedFrom). no_answers: no account answered. platform_fewer_than_k: fewer than kMin accounts name the platform after noise.',
+        "shown: says is a number (answered too, unless hidden). fewer_than_k: not shown, fewer than kMin after noise. withheld: hidden to protect another figure. not_asked: the platform's accounts came before the question (askedFrom). no_answers: no account answered. platform_fewer_than_k: fewer than kMin accounts name the platform after noise.",
     },
     says: { ...figureSchema, description: 'Accounts giving the counted answers (approximate)' },
     answered: { ...figureSchema, description: 'Accounts that answered the question (approximate; not-asked and skipped excluded)' },
@@ -453,7 +465,12 @@ const scorecardResponse = {
     questions: {
       type: 'array',
       description: 'The rows, each with one cell per platform, in the order of platforms',
-      items: { type: 'object', additionalProperties: false, required: [...questionRequired, 'cells'], properties: { ...questionProperties, cells: { type: 'array', items: scorecardCellSchema } } },
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: [...questionRequired, 'cells'],
+        properties: { ...questionProperties, cells: { type: 'array', items: scorecardCellSchema } },
+      },
     },
   },
 } as const;
@@ -477,7 +494,7 @@ export const platformResponseSchema = {
       hasScorecard: { type: 'boolean', description: 'Whether the platform is a column of the scorecard (named by at least kMin accounts after noise)' },
       questions: {
         type: 'array',
-        description: 'Every question, with this platform\'s cell',
+        description: "Every question, with this platform's cell",
         items: { type: 'object', additionalProperties: false, required: [...questionRequired, 'cell'], properties: { ...questionProperties, cell: scorecardCellSchema } },
       },
     },

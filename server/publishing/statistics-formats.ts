@@ -16,7 +16,9 @@ export type LatestStatistics = NonNullable<Awaited<ReturnType<typeof latestStati
 
 /** A shown count with its margin of error where it has one, in the reader's digits: "1,047 ± 16". */
 const countText = (language: Language, figure: Figure): string =>
-  figure.margin ? translate(language, 'statistics:figure.withMargin', { count: formatCount(language, figure.count ?? 0), margin: formatCount(language, figure.margin) }) : formatCount(language, figure.count ?? 0);
+  figure.margin
+    ? translate(language, 'statistics:figure.withMargin', { count: formatCount(language, figure.count ?? 0), margin: formatCount(language, figure.margin) })
+    : formatCount(language, figure.count ?? 0);
 
 const about = (language: Language, text: string) => translate(language, 'statistics:figure.about', { count: text });
 
@@ -34,14 +36,18 @@ export function hiddenStatesLine(kMin: number, language: Language = SOURCE_LANGU
 export function selectTables<Table extends { id: string }>(statistics: { tables: Table[] } | null, tableParam: string | undefined, knownIds: readonly string[]): Table[] {
   const tables = statistics?.tables ?? [];
   if (tableParam === undefined) return tables;
-  const wanted = tableParam.split(',').map((name) => name.trim()).filter(Boolean);
+  const wanted = tableParam
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   const unknown = wanted.filter((name) => !knownIds.includes(name));
   if (unknown.length > 0 || wanted.length === 0) throw new CodedError('unknown_table', { names: unknown, tables: knownIds });
   return tables.filter((t) => wanted.includes(t.id));
 }
 
 /** One CSV field (RFC 4180): quoted only when it holds a quote, comma or line break. */
-export const csvField = (value: string | number | null) => (value === null ? '' : typeof value === 'number' ? String(value) : /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+export const csvField = (value: string | number | null) =>
+  value === null ? '' : typeof value === 'number' ? String(value) : /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 export const TIDY_CSV_HEADER = 'table,row,column,count,status,table_label,row_label,column_label,margin';
 
 /**
@@ -51,7 +57,12 @@ export const TIDY_CSV_HEADER = 'table,row,column,count,status,table_label,row_la
  * lines, starting with `#` (the day the figures were drawn, the batch, K_MIN and the noise; read
  * with comment='#' in pandas, comment.char in R), are in `language`.
  */
-export function tidyCsv(language: Language, latest: { sequence: number; releasedOn: string; statistics: StoredStatistics | null } | undefined, tables: readonly StoredTable[], kMin: number): string {
+export function tidyCsv(
+  language: Language,
+  latest: { sequence: number; releasedOn: string; statistics: StoredStatistics | null } | undefined,
+  tables: readonly StoredTable[],
+  kMin: number,
+): string {
   const statistics = latest?.statistics ?? null;
   const k = statistics?.kMin ?? kMin;
   const words = (key: string, values: Record<string, unknown> = {}) => `# ${translate(language, `statistics:csv.${key}`, values)}`;
@@ -185,7 +196,11 @@ const barOf = (label: string, figure: Figure): Bar => ({ label, value: figure.co
 export function statsPageTables(language: Language, stored: StoredStatistics) {
   const statistics = statisticsIn(language, stored);
   const { kMin } = statistics;
-  const cell = (figure: Figure) => ({ text: figure.status === 'shown' ? countText(language, figure) : hiddenText(figure.status, kMin, language), status: figure.status, hidden: figure.status !== 'shown' });
+  const cell = (figure: Figure) => ({
+    text: figure.status === 'shown' ? countText(language, figure) : hiddenText(figure.status, kMin, language),
+    status: figure.status,
+    hidden: figure.status !== 'shown',
+  });
   return statistics.tables.map((table) => ({
     ...table,
     chart: chartFor(language, table, kMin),
@@ -212,7 +227,8 @@ export function headlineText(language: Language, stored: StoredStatistics) {
     platforms: headline.platforms.status === 'shown' ? formatCount(language, headline.platforms.count ?? 0) : hiddenText(headline.platforms.status, kMin, language),
     conditions: headline.conditions.map((c) => ({
       label: c.label,
-      share: shareText(c.share) ?? (c.share.status === 'fewer_than_k' ? translate(language, 'statistics:figure.fewerThanKAnswers', { kMin }) : translate(language, 'statistics:figure.withheld')),
+      share:
+        shareText(c.share) ?? (c.share.status === 'fewer_than_k' ? translate(language, 'statistics:figure.fewerThanKAnswers', { kMin }) : translate(language, 'statistics:figure.withheld')),
     })),
     // Absent from figures drawn before the verification tier was counted.
     verification: headline.verification && {

@@ -3,7 +3,21 @@
 // one release reads in every language with the same numbers. Snapshots stored before this held
 // English words: the reader drops them (keysOnly), so every snapshot renders from its keys alike.
 import type { Language } from '../../common/languages.js';
-import { accountVersions, conditionAnswers, conditions, hoursBands, locationGroups, NOT_ASKED, payBands, platforms, roles, statisticsTiers, taskTypes, type FactKey, type NamedVocabulary } from '../../common/vocabulary.js';
+import {
+  accountVersions,
+  conditionAnswers,
+  conditions,
+  hoursBands,
+  locationGroups,
+  NOT_ASKED,
+  payBands,
+  platforms,
+  roles,
+  statisticsTiers,
+  taskTypes,
+  type FactKey,
+  type NamedVocabulary,
+} from '../../common/vocabulary.js';
 import { translate } from '../i18n/catalogue.js';
 import { formatHalfYear } from '../i18n/locale-format.js';
 import { factQuestionWords, notAskedLabel, termLabel } from '../i18n/vocabulary-labels.js';
@@ -64,17 +78,47 @@ const TABLE_WORDS = new Map<string, TableWords>([
   ]),
   ['role_by_task_type', { words: 'role_by_task_type', values: none, rowTitle: 'formerRole', columnTitle: 'taskType', rowLabel: termsOf(roles), columnLabel: termsOf(taskTypes) }],
   ['hours_band', { words: 'hours_band', values: none, rowTitle: 'accounts', columnTitle: 'hoursPerWeek', rowLabel: allAccounts, columnLabel: termsOf(hoursBands) }],
-  ['platform_by_account_version', { words: 'platform_by_account_version', values: none, rowTitle: 'platform', columnTitle: 'formVersion', rowLabel: termsOf(platforms), columnLabel: termsOf(accountVersions) }],
+  [
+    'platform_by_account_version',
+    { words: 'platform_by_account_version', values: none, rowTitle: 'platform', columnTitle: 'formVersion', rowLabel: termsOf(platforms), columnLabel: termsOf(accountVersions) },
+  ],
   ...FACT_TABLES.map((f): [string, TableWords] => [
     `platform_by_${f.id}`,
-    { words: 'platform_by_fact', values: fact(f.id), rowTitle: 'platform', columnTitle: 'answer', rowLabel: termsOf(platforms), columnLabel: answersOrNotAsked(f.vocabulary), question: factAskedAs(f.fact) },
+    {
+      words: 'platform_by_fact',
+      values: fact(f.id),
+      rowTitle: 'platform',
+      columnTitle: 'answer',
+      rowLabel: termsOf(platforms),
+      columnLabel: answersOrNotAsked(f.vocabulary),
+      question: factAskedAs(f.fact),
+    },
   ]),
   ...FACT_TABLES.filter((f) => f.byHalfYear).map((f): [string, TableWords] => [
     `half_year_by_${f.id}`,
-    { words: 'half_year_by_fact', values: fact(f.id), rowTitle: 'halfYear', columnTitle: 'answer', rowLabel: formatHalfYear, columnLabel: termsOf(f.vocabulary), question: factAskedAs(f.fact) },
+    {
+      words: 'half_year_by_fact',
+      values: fact(f.id),
+      rowTitle: 'halfYear',
+      columnTitle: 'answer',
+      rowLabel: formatHalfYear,
+      columnLabel: termsOf(f.vocabulary),
+      question: factAskedAs(f.fact),
+    },
   ]),
   // Version 3 (issue 32): accounts by where the work was done, all platforms together.
-  ['location_group', { words: 'location_group', values: none, rowTitle: 'location', columnTitle: 'accounts', rowLabel: answersOrNotAsked(locationGroups), columnLabel: allAccounts, question: askedAs('location') }],
+  [
+    'location_group',
+    {
+      words: 'location_group',
+      values: none,
+      rowTitle: 'location',
+      columnTitle: 'accounts',
+      rowLabel: answersOrNotAsked(locationGroups),
+      columnLabel: allAccounts,
+      question: askedAs('location'),
+    },
+  ],
   ['verification_tier', { words: 'verification_tier', values: none, rowTitle: 'accounts', columnTitle: 'verificationTier', rowLabel: allAccounts, columnLabel: termsOf(statisticsTiers) }],
 ]);
 
@@ -106,7 +150,15 @@ export function tableIn(language: Language, table: StoredTable): PublishedTableV
   const words = TABLE_WORDS.get(table.id);
   const { title: _t, description: _d, rowTitle: _r, columnTitle: _c, question: _q, rows, columns, ...figures } = table;
   if (!words) {
-    return { ...figures, title: table.id, description: '', rowTitle: '', columnTitle: '', rows: rows.map(({ key }) => ({ key, label: key })), columns: columns.map(({ key }) => ({ key, label: key })) };
+    return {
+      ...figures,
+      title: table.id,
+      description: '',
+      rowTitle: '',
+      columnTitle: '',
+      rows: rows.map(({ key }) => ({ key, label: key })),
+      columns: columns.map(({ key }) => ({ key, label: key })),
+    };
   }
   const values = words.values(language);
   return {

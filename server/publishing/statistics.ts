@@ -141,8 +141,8 @@ export const FACT_TABLES = [
   factTable('deactivation', 'deactivation', deactivationOutcomes, true),
   factTable('monitoring', 'monitoring', question('monitoring').answers, true),
   // Version 3 (issue 32): by platform only, not by half-year, to keep what one account moves small.
-  ...(['aiInterview', 'monitoringTools', 'idVerification', 'toldOfBreach', 'classification', 'payMethod', 'relaunchedLower', 'realClientData', 'complaint', 'trainingPaid'] as const).map((fact) =>
-    factTable(fact, snakeCase(fact), question(fact).answers, false),
+  ...(['aiInterview', 'monitoringTools', 'idVerification', 'toldOfBreach', 'classification', 'payMethod', 'relaunchedLower', 'realClientData', 'complaint', 'trainingPaid'] as const).map(
+    (fact) => factTable(fact, snakeCase(fact), question(fact).answers, false),
   ),
 ] as const;
 
@@ -191,7 +191,12 @@ function grid(rows: readonly Keyed[], columns: readonly Keyed[], tally: Tally): 
 function noisyCells(counts: readonly number[], noisy: (index: number, count: number) => number): number[] {
   const drawn = counts.map((n, i) => noisy(i, n));
   const cells = drawn.map((v) => Math.max(0, v));
-  let excess = cells.reduce((a, b) => a + b, 0) - Math.max(0, drawn.reduce((a, b) => a + b, 0));
+  let excess =
+    cells.reduce((a, b) => a + b, 0) -
+    Math.max(
+      0,
+      drawn.reduce((a, b) => a + b, 0),
+    );
   while (excess > 0) {
     let smallest = -1;
     cells.forEach((v, i) => {
@@ -229,8 +234,7 @@ export async function readTallies(db: Kysely<Database>) {
   const counts = rows.map((row) => ({ ...row, n: Number(row.n) }));
   const pairs = (kind: string): Tally => new Map(counts.filter((r) => r.kind === kind).map((r) => [tallyKey(r.a, r.b), r.n]));
   // Single-facet kinds keep their value in `a` and '' (or the answer, for conditions) in `b`.
-  const singles = (kind: string, b = ''): Map<string, number> =>
-    new Map(counts.filter((r) => r.kind === kind && r.b === b).map((r) => [r.a, r.n]));
+  const singles = (kind: string, b = ''): Map<string, number> => new Map(counts.filter((r) => r.kind === kind && r.b === b).map((r) => [r.a, r.n]));
   return {
     platformPay: pairs('platform_pay'),
     platformConditions: pairs('platform_condition'),
@@ -297,8 +301,7 @@ export function drawFacets(t: AccountTallies, noise: CellNoise, showFrom: number
     record?.set(cell, count);
     return count + noise(cell);
   };
-  const each = (keys: readonly string[], cell: (key: string) => string, tally: Map<string, number>) =>
-    Object.fromEntries(keys.map((key) => [key, noisy(cell(key), tally.get(key) ?? 0)]));
+  const each = (keys: readonly string[], cell: (key: string) => string, tally: Map<string, number>) => Object.fromEntries(keys.map((key) => [key, noisy(cell(key), tally.get(key) ?? 0)]));
   return {
     showFrom,
     accounts: noisy('headline/accounts', t.accounts),
@@ -382,16 +385,12 @@ function version2Tables(t: AccountTallies, d: Drawing, today: Day): StoredTable[
       for (const answer of f.answers) tally.set(tallyKey(platform, answer.key), t.platformFacts.get(tallyKey(`${platform}:${f.fact}`, answer.key)) ?? 0);
       // "Not asked": the platform's accounts given on a form older than the question.
       const older = accountVersions.keys.filter((v) => Number(v) < askedSince(f.fact));
-      tally.set(tallyKey(platform, NOT_ASKED.key), older.reduce((n, v) => n + (t.platformVersions.get(tallyKey(platform, v)) ?? 0), 0));
+      tally.set(
+        tallyKey(platform, NOT_ASKED.key),
+        older.reduce((n, v) => n + (t.platformVersions.get(tallyKey(platform, v)) ?? 0), 0),
+      );
     }
-    return tableView(
-      `platform_by_${f.id}`,
-      platforms.terms,
-      columns,
-      d.noisyGrid(`platform_by_${f.id}`, platforms.terms, columns, grid(platforms.terms, columns, tally)),
-      d.kMin,
-      d.shape,
-    );
+    return tableView(`platform_by_${f.id}`, platforms.terms, columns, d.noisyGrid(`platform_by_${f.id}`, platforms.terms, columns, grid(platforms.terms, columns, tally)), d.kMin, d.shape);
   });
   const halfYears: Keyed[] = halfYearsUpTo(new Date(`${today}T00:00:00Z`)).map((h) => ({ key: h }));
   const halfYearTables = FACT_TABLES.filter((f) => f.byHalfYear).map((f) => {
@@ -399,14 +398,7 @@ function version2Tables(t: AccountTallies, d: Drawing, today: Day): StoredTable[
     for (const halfYear of halfYears) {
       for (const answer of f.answers) tally.set(tallyKey(halfYear.key, answer.key), t.halfYearFacts.get(tallyKey(`${halfYear.key}:${f.fact}`, answer.key)) ?? 0);
     }
-    return tableView(
-      `half_year_by_${f.id}`,
-      halfYears,
-      f.answers,
-      d.noisyGrid(`half_year_by_${f.id}`, halfYears, f.answers, grid(halfYears, f.answers, tally)),
-      d.kMin,
-      d.shape,
-    );
+    return tableView(`half_year_by_${f.id}`, halfYears, f.answers, d.noisyGrid(`half_year_by_${f.id}`, halfYears, f.answers, grid(halfYears, f.answers, tally)), d.kMin, d.shape);
   });
 
   return [versionTable, ...factTables, ...halfYearTables, locationTable(t, d)];
@@ -431,14 +423,7 @@ function locationTable(t: AccountTallies, d: Drawing): StoredTable {
  * Draws one refresh of the predefined statistics: every count gets fresh noise, then the
  * disclosure rules run on the noisy counts, and totals, shares and medians come from them.
  */
-export function drawStatistics(
-  t: AccountTallies,
-  kMin: number,
-  noise: CellNoise,
-  epsilonPerCount: number,
-  today: Day = todayUtc(),
-  options: DrawOptions = {},
-): StoredStatistics {
+export function drawStatistics(t: AccountTallies, kMin: number, noise: CellNoise, epsilonPerCount: number, today: Day = todayUtc(), options: DrawOptions = {}): StoredStatistics {
   const noisy = (cell: string, count: number): number => {
     options.record?.set(cell, count);
     return count + noise(cell);
@@ -452,14 +437,7 @@ export function drawStatistics(
   };
   const d: Drawing = { kMin, shape, noisyGrid };
   const payCounts = noisyGrid('platform_by_pay_band', platforms.terms, payBands.terms, grid(platforms.terms, payBands.terms, t.platformPay));
-  const payTable = tableView(
-    'platform_by_pay_band',
-    platforms.terms,
-    payBands.terms,
-    payCounts,
-    kMin,
-    shape,
-  );
+  const payTable = tableView('platform_by_pay_band', platforms.terms, payBands.terms, payCounts, kMin, shape);
   payTable.medians = payTable.rowTotals.map((total, i) => medianFigure(payCounts[i] ?? [], total));
 
   const conditionTables = conditions.terms.map((condition) => {
@@ -488,14 +466,7 @@ export function drawStatistics(
     shape,
   );
   const allRow: Keyed[] = [{ key: 'all' }];
-  const hours = tableView(
-    'hours_band',
-    allRow,
-    hoursBands.terms,
-    noisyGrid('hours_band', allRow, hoursBands.terms, grid(allRow, hoursBands.terms, t.hours)),
-    kMin,
-    shape,
-  );
+  const hours = tableView('hours_band', allRow, hoursBands.terms, noisyGrid('hours_band', allRow, hoursBands.terms, grid(allRow, hoursBands.terms, t.hours)), kMin, shape);
 
   const showFrom = kMin + (shape.afterNoise?.cellMargin ?? 0);
   const accounts = withMargin(figureOf(Math.max(0, noisy('headline/accounts', t.accounts)), kMin, shape.afterNoise?.cellMargin), shape.cellError);
@@ -512,7 +483,10 @@ export function drawStatistics(
       platforms: accounts.status === 'shown' && (accounts.count ?? 0) > 0 ? { count: shownPlatforms, status: 'shown' } : { count: null, status: 'withheld' },
       conditions: conditions.terms.map((c) => {
         // One row per condition (yes, no, unsure), under the same rules as every table.
-        const answers = noisyCells([t.facets.conditionsYes, t.facets.conditionsNo, t.facets.conditionsUnsure].map((m) => m.get(c.key) ?? 0), (i, n) => noisy(`headline/condition/${c.key}/${conditionAnswers.keys[i]}`, n));
+        const answers = noisyCells(
+          [t.facets.conditionsYes, t.facets.conditionsNo, t.facets.conditionsUnsure].map((m) => m.get(c.key) ?? 0),
+          (i, n) => noisy(`headline/condition/${c.key}/${conditionAnswers.keys[i]}`, n),
+        );
         const row = suppressSmallCells({ rowKeys: [c.key], columnKeys: [...conditionAnswers.keys], counts: [answers] }, kMin, shape.afterNoise);
         const yes = withMargin(row.cells[0]![0]!, shape.cellError);
         const answered = withMargin(row.rowTotals[0]!, shape.totalError(conditionAnswers.keys.length));

@@ -78,7 +78,18 @@ function toPublic(row: {
 }): PublicStory {
   // A retracted story keeps only its address and a notice: nothing of its text stays public.
   if (row.status === 'retracted') {
-    return { slug: row.slug!, title: 'Withdrawn', body: '', pullQuotes: [], attribution: '', tags: {}, publishedOn: row.published_on!, batch: row.sequence ?? 0, status: 'retracted', verification: null };
+    return {
+      slug: row.slug!,
+      title: 'Withdrawn',
+      body: '',
+      pullQuotes: [],
+      attribution: '',
+      tags: {},
+      publishedOn: row.published_on!,
+      batch: row.sequence ?? 0,
+      status: 'retracted',
+      verification: null,
+    };
   }
   return {
     slug: row.slug!,
@@ -137,11 +148,15 @@ export async function listPublishedStories(db: Kysely<Database>, filters: StoryF
       sql<boolean>`(batches.sequence < ${after.batch} or (batches.sequence = ${after.batch} and (stories.batch_position, stories.id) > (${after.position}, ${after.id}::uuid)))`,
     );
   }
-  const rows = await query.orderBy('batches.sequence', 'desc').orderBy('stories.batch_position', 'asc').orderBy('stories.id', 'asc').limit(limit + 1).execute();
+  const rows = await query
+    .orderBy('batches.sequence', 'desc')
+    .orderBy('stories.batch_position', 'asc')
+    .orderBy('stories.id', 'asc')
+    .limit(limit + 1)
+    .execute();
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  const nextCursor =
-    rows.length > limit && last ? await encodeCursor(db, { batch: last.sequence!, position: last.batch_position!, id: last.id }) : null;
+  const nextCursor = rows.length > limit && last ? await encodeCursor(db, { batch: last.sequence!, position: last.batch_position!, id: last.id }) : null;
   return { stories: page.map(toPublic), nextCursor };
 }
 

@@ -28,7 +28,9 @@ export function publicTagsFor(account: AccountFacetsForTags, facets: FacetTallie
     roles: shared(account.role ? [account.role] : [], facets.roles, kMin),
     taskTypes: shared(account.task_types, facets.taskTypes, kMin),
     conditions: shared(
-      Object.entries(account.conditions).filter(([, answer]) => answer === 'yes').map(([condition]) => condition),
+      Object.entries(account.conditions)
+        .filter(([, answer]) => answer === 'yes')
+        .map(([condition]) => condition),
       facets.conditionsYes,
       kMin,
     ),

@@ -43,17 +43,10 @@ const version1Arbitrary: fc.Arbitrary<AccountFacets> = fc.record({
   consent: fc.constantFrom(...consents.keys),
   withdrawn: fc.boolean(),
 });
-const answersArbitrary = fc.record(
-  Object.fromEntries(factQuestions.map((q) => [q.key, fc.constantFrom(...q.answers.keys)])) as Record<string, fc.Arbitrary<string>>,
-  { requiredKeys: [] },
-);
+const answersArbitrary = fc.record(Object.fromEntries(factQuestions.map((q) => [q.key, fc.constantFrom(...q.answers.keys)])) as Record<string, fc.Arbitrary<string>>, { requiredKeys: [] });
 const documentsSeenArbitrary = optional(fc.subarray([...documentKinds.keys], { minLength: 1 }));
 const accountArbitrary: fc.Arbitrary<AccountFacets> = fc
-  .tuple(
-    version1Arbitrary,
-    optional(fc.record({ answers: answersArbitrary, half_year: optional(fc.constantFrom('2018-H1', '2024-H2', '2025-H1', '2026-H1')) })),
-    documentsSeenArbitrary,
-  )
+  .tuple(version1Arbitrary, optional(fc.record({ answers: answersArbitrary, half_year: optional(fc.constantFrom('2018-H1', '2024-H2', '2025-H1', '2026-H1')) })), documentsSeenArbitrary)
   .map(([account, version2, documents_seen]) => ({
     ...account,
     documents_seen,
@@ -78,14 +71,16 @@ const operationArbitrary: fc.Arbitrary<Operation> = fc.oneof(
 async function insertAccounts(db: Kysely<Database>, accounts: AccountFacets[]): Promise<void> {
   await db
     .insertInto('accounts')
-    .values(accounts.map(({ withdrawn, conditions: answers, version2, ...facets }) => ({
-      id: randomUUID(),
-      ...facets,
-      ...(version2 ? { account_version: 2, facts: JSON.stringify(version2.facts), half_year: version2.half_year } : {}),
-      conditions: JSON.stringify(answers),
-      accepted_on: '2026-01-05',
-      withdrawn_on: withdrawn ? '2026-02-01' : null,
-    })))
+    .values(
+      accounts.map(({ withdrawn, conditions: answers, version2, ...facets }) => ({
+        id: randomUUID(),
+        ...facets,
+        ...(version2 ? { account_version: 2, facts: JSON.stringify(version2.facts), half_year: version2.half_year } : {}),
+        conditions: JSON.stringify(answers),
+        accepted_on: '2026-01-05',
+        withdrawn_on: withdrawn ? '2026-02-01' : null,
+      })),
+    )
     .execute();
 }
 
@@ -213,8 +208,20 @@ describe('account tallies (migrations 0005, 0010 and 0016)', () => {
 
     const changes = async () => Number((await db.selectFrom('statistics_changes').select('changes').executeTakeFirstOrThrow()).changes);
     const counted = await changes();
-    await db.updateTable('accounts').set({ account_version: 2, facts: JSON.stringify({ monitoring: 'yes' }), half_year: '2026-H1' }).where(sql<boolean>`mod(abs(hashtext(id::text)), 4) = 0`).execute();
-    const moved = Number((await db.selectFrom('accounts').select((eb) => eb.fn.countAll<string>().as('n')).where('account_version', '=', 2).executeTakeFirstOrThrow()).n);
+    await db
+      .updateTable('accounts')
+      .set({ account_version: 2, facts: JSON.stringify({ monitoring: 'yes' }), half_year: '2026-H1' })
+      .where(sql<boolean>`mod(abs(hashtext(id::text)), 4) = 0`)
+      .execute();
+    const moved = Number(
+      (
+        await db
+          .selectFrom('accounts')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('account_version', '=', 2)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     expect(moved).toBeGreaterThan(0);
     expect(await changes()).toBe(counted + moved);
     expect(await storedTallies(db)).toEqual(await recount(db));
@@ -235,7 +242,11 @@ describe('account tallies (migrations 0005, 0010 and 0016)', () => {
 
     const changes = async () => Number((await db.selectFrom('statistics_changes').select('changes').executeTakeFirstOrThrow()).changes);
     const counted = await changes();
-    const moved = await db.updateTable('accounts').set({ documents_seen: ['pay_record'] }).where('documents_seen', 'is', null).executeTakeFirst();
+    const moved = await db
+      .updateTable('accounts')
+      .set({ documents_seen: ['pay_record'] })
+      .where('documents_seen', 'is', null)
+      .executeTakeFirst();
     expect(Number(moved.numUpdatedRows)).toBe(25);
     expect(await changes()).toBe(counted + 25);
     expect(await storedTallies(db)).toMatchObject({ 'tier|documents_seen|': 40 });

@@ -100,7 +100,14 @@ describe('bad input is refused, naming the problem, and stores nothing', () => {
     expectRefusal(await declareUpload(t.app, [{ ...one, paddedSize: 300_000 }]), 400, 'bad_padded_size');
     // 1 MB a file pads to the 1 MiB bucket at most; 2 MB an account.
     expectRefusal(await declareUpload(t.app, [{ ...one, paddedSize: 1.5 * 1024 * 1024 }]), 413, 'file_too_large');
-    expectRefusal(await declareUpload(t.app, [1, 2, 3].map(() => ({ ...one, paddedSize: 1024 * 1024 }))), 413, 'account_files_too_large');
+    expectRefusal(
+      await declareUpload(
+        t.app,
+        [1, 2, 3].map(() => ({ ...one, paddedSize: 1024 * 1024 })),
+      ),
+      413,
+      'account_files_too_large',
+    );
     expectRefusal(await declareUpload(t.app, []), 400, 'no_files');
     expectRefusal(await declareUpload(t.app, [{ ...one, sha256: 'not hex' }]), 400, 'invalid_request');
     expect(await counts()).toEqual(before);
@@ -161,7 +168,15 @@ describe('deleting attachments', () => {
     return { uploadId, submissionId: submission_id!, lookupToken: sealed.body.lookupToken };
   }
   const chunksOf = async (uploadId: string) =>
-    Number((await t.database.db.selectFrom('attachment_chunks').select((eb) => eb.fn.countAll().as('n')).where('upload_id', '=', uploadId).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await t.database.db
+          .selectFrom('attachment_chunks')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('upload_id', '=', uploadId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it('withdrawal deletes every chunk at once and audits only how many files went', async () => {
     const { uploadId, lookupToken } = await submitWithFiles();
@@ -178,10 +193,18 @@ describe('deleting attachments', () => {
   it('retention deletes the files of expired submissions and uploads a closed tab left behind', async () => {
     const { uploadId, submissionId } = await submitWithFiles();
     const today = todayUtc();
-    await t.database.db.updateTable('submissions').set({ status: 'rejected', decided_on: addDays(today, -30) }).where('id', '=', submissionId).execute();
+    await t.database.db
+      .updateTable('submissions')
+      .set({ status: 'rejected', decided_on: addDays(today, -30) })
+      .where('id', '=', submissionId)
+      .execute();
     const abandoned = await uploadFiles(t.app, twoFiles, 2);
     const fresh = await uploadFiles(t.app, twoFiles, 1);
-    await t.database.db.updateTable('attachment_uploads').set({ created_on: addDays(today, -2) }).where('id', '=', abandoned).execute();
+    await t.database.db
+      .updateTable('attachment_uploads')
+      .set({ created_on: addDays(today, -2) })
+      .where('id', '=', abandoned)
+      .execute();
     await purgeExpiredSubmissions(t.database.db, { retentionDays: 30, today });
     expect(await chunksOf(uploadId)).toBe(0);
     expect(await chunksOf(abandoned)).toBe(0);

@@ -21,7 +21,15 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const auditEntries = async () => Number((await t.database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+const auditEntries = async () =>
+  Number(
+    (
+      await t.database.db
+        .selectFrom('audit_log')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('a flood of refused passkey attempts', () => {
   it(`${ATTEMPTS.toLocaleString('en')} refused attempts add no audit entry; those on issued challenges are one count for the day`, { timeout: 300_000 }, async () => {
@@ -44,7 +52,12 @@ describe('a flood of refused passkey attempts', () => {
       expect(response.statusCode === 401 || response.statusCode === 429).toBe(true);
       // Its minute has passed, as it would between a person's attempts: otherwise a thousand challenges
       // outstanding at once would make each new one cost a growing proof of work (issue 25, login-work.ts).
-      if (i % 10 === 0) await t.database.db.updateTable('login_challenges').set({ expires_at: new Date(0) }).where('challenge', '=', s.from_base64(challenge, s.base64_variants.ORIGINAL)).execute();
+      if (i % 10 === 0)
+        await t.database.db
+          .updateTable('login_challenges')
+          .set({ expires_at: new Date(0) })
+          .where('challenge', '=', s.from_base64(challenge, s.base64_variants.ORIGINAL))
+          .execute();
     }
     expect(await auditEntries()).toBe(before);
     const counts = await t.database.db.selectFrom('refused_login_counts').selectAll().where('step', '=', 'passkey').execute();
@@ -62,7 +75,7 @@ describe('the audit view with 100,000 entries', () => {
     const last = await t.database.db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
     let prev: Uint8Array = last ? new Uint8Array(last.hash) : AUDIT_GENESIS_HASH;
     let seq = last?.seq ?? 0;
-    for (let done = 0; done < count; ) {
+    for (let done = 0; done < count;) {
       const rows = [];
       for (let i = 0; i < 2000 && done < count; i++, done++) {
         seq++;
@@ -104,7 +117,11 @@ describe('the audit view with 100,000 entries', () => {
 
   it('walks the whole chain again when the entry it stopped at is no longer what it verified', async () => {
     const head = await t.database.db.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
-    await t.database.db.updateTable('audit_log').set({ hash: new Uint8Array(32).fill(9) }).where('seq', '=', head.seq).execute();
+    await t.database.db
+      .updateTable('audit_log')
+      .set({ hash: new Uint8Array(32).fill(9) })
+      .where('seq', '=', head.seq)
+      .execute();
     const { body } = await timedView();
     expect(body).toContain(`The chain is BROKEN at entry ${head.seq}`);
   });

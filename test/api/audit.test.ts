@@ -13,13 +13,7 @@ import { openDatabase } from '../../server/db/database.js';
 import { todayUtc } from '../../server/db/day.js';
 import { migrateToLatest } from '../../server/db/migrator.js';
 import type { AuditLogTable, Database } from '../../server/db/schema.js';
-import {
-  AUDIT_ACTIONS,
-  appendAuditEntry,
-  listAuditEntries,
-  verifyAuditChain,
-  type AuditAction,
-} from '../../server/audit/log.js';
+import { AUDIT_ACTIONS, appendAuditEntry, listAuditEntries, verifyAuditChain, type AuditAction } from '../../server/audit/log.js';
 import { openTestDatabase, type TestDatabase } from '../support/database.js';
 
 type Row = Selectable<AuditLogTable>;
@@ -77,9 +71,7 @@ describe('appendAuditEntry', () => {
     expect(stored.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6]);
 
     const day = todayUtc();
-    expect(stored[0]!.entry).toBe(
-      `{"action":"session.login","actor":{"handle":"alice","id":"${alice.id}"},"day":"${day}","seq":1}`,
-    );
+    expect(stored[0]!.entry).toBe(`{"action":"session.login","actor":{"handle":"alice","id":"${alice.id}"},"day":"${day}","seq":1}`);
     expect(stored[3]!.entry).toBe(
       `{"action":"submission.rejected","actor":{"handle":"bob","id":"${bob.id}"},"day":"${day}",` +
         `"details":{"flags":["a","b"],"note":null,"reason":"off_topic"},"seq":4,` +
@@ -116,9 +108,7 @@ describe('appendAuditEntry', () => {
   });
 
   it('refuses an unknown action and copies only the actor’s id and handle', async () => {
-    await expect(
-      appendAuditEntry(t.db, { actor: alice, action: 'submission.deleted' as AuditAction }),
-    ).rejects.toThrow(/unknown audit action/);
+    await expect(appendAuditEntry(t.db, { actor: alice, action: 'submission.deleted' as AuditAction })).rejects.toThrow(/unknown audit action/);
     const { seq } = await appendAuditEntry(t.db, {
       actor: { ...alice, role: 'administrator', secret: 'x' } as typeof alice,
       action: 'watch_list.updated',
@@ -178,8 +168,7 @@ describe('verifyAuditChain on a tampered log', () => {
   // Each case starts from a copy of the same intact chain.
   beforeEach(async () => restore(t.db, intact));
 
-  const setEntry = (seq: number, entry: string) =>
-    t.db.updateTable('audit_log').set({ entry }).where('seq', '=', seq).execute();
+  const setEntry = (seq: number, entry: string) => t.db.updateTable('audit_log').set({ entry }).where('seq', '=', seq).execute();
 
   it('passes the intact chain, in one batch or many', async () => {
     expect(await verifyAuditChain(t.db)).toEqual({ ok: true, entries: 6, headHash: intactHead });
@@ -209,7 +198,11 @@ describe('verifyAuditChain on a tampered log', () => {
   });
 
   it('finds an edited hash', async () => {
-    await t.db.updateTable('audit_log').set({ hash: chainHash(new Uint8Array(32), 'forged') }).where('seq', '=', 4).execute();
+    await t.db
+      .updateTable('audit_log')
+      .set({ hash: chainHash(new Uint8Array(32), 'forged') })
+      .where('seq', '=', 4)
+      .execute();
     const result = await verifyAuditChain(t.db);
     expect(result).toMatchObject({ ok: false, entries: 3, brokenAt: 4 });
     if (!result.ok) expect(result.reason).toMatch(/hash/);

@@ -47,7 +47,7 @@ async function freshDatabase(): Promise<TestDatabase> {
 }
 
 describe(`npm run backup / npm run restore (${testDatabaseUrl ? 'Postgres' : 'PGlite'})`, () => {
-  it('restores into a fresh database where every acknowledged submission opens with a moderator\'s key; the file holds no dead row', async () => {
+  it("restores into a fresh database where every acknowledged submission opens with a moderator's key; the file holds no dead row", async () => {
     const key = (await currentIntakeKey(t.database.db))!;
     const sources: TestSource[] = [];
     for (let i = 0; i < 3; i++) sources.push(await submitAsSource(t.app, t.database.db, key, sampleAccount({ narrative: `Backed-up account ${i}` })));

@@ -52,7 +52,11 @@ describe('a clock 31 days ahead', () => {
     // Decided 10 days ago: retention (30 days) would take it only on a clock 20+ days ahead.
     const submissionId = await submitSealed(t.app, db);
     const real = new Date();
-    await db.updateTable('submissions').set({ status: 'accepted', decided_on: addDays(todayUtc(real), -10) }).where('id', '=', submissionId).execute();
+    await db
+      .updateTable('submissions')
+      .set({ status: 'accepted', decided_on: addDays(todayUtc(real), -10) })
+      .where('id', '=', submissionId)
+      .execute();
     const envelope = async () => (await db.selectFrom('submissions').select('envelope').where('id', '=', submissionId).executeTakeFirstOrThrow()).envelope;
     await approvedStory(t.app, db, { author, reviewer }, { title: 'Held by the clock', body: 'Released only once the clock is confirmed.' });
     const batches = async () => (await db.selectFrom('batches').select('id').execute()).length;

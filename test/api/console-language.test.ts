@@ -23,7 +23,12 @@ const chooseLanguage = (language: string | null) => call(t.app, alice, 'POST', '
 const errorOf = (response: { json(): unknown }) => (response.json() as { error: { code: string; message: string } }).error;
 const wordsCarried = (body: string, id: string) => {
   const raw = new RegExp(`<template id="${id}" data-words="([^"]*)"`).exec(body)?.[1];
-  return raw === undefined ? undefined : (JSON.parse(raw.replaceAll('&quot;', '"').replaceAll('&amp;', '&').replaceAll('&#x27;', "'").replaceAll('&#x3D;', '=').replaceAll('&lt;', '<').replaceAll('&gt;', '>')) as { language: string; words: Record<string, string> });
+  return raw === undefined
+    ? undefined
+    : (JSON.parse(raw.replaceAll('&quot;', '"').replaceAll('&amp;', '&').replaceAll('&#x27;', "'").replaceAll('&#x3D;', '=').replaceAll('&lt;', '<').replaceAll('&gt;', '>')) as {
+        language: string;
+        words: Record<string, string>;
+      });
 };
 
 describe('a moderator who chose Spanish', () => {

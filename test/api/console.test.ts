@@ -43,7 +43,10 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const submission = async (id: string) => t.database.db.selectFrom('submissions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-const auditActions = async () => (await t.database.db.selectFrom('audit_log').select('entry').orderBy('seq').execute()).map((r) => JSON.parse(r.entry) as { action: string; subject?: { id: string }; details?: Record<string, unknown> });
+const auditActions = async () =>
+  (await t.database.db.selectFrom('audit_log').select('entry').orderBy('seq').execute()).map(
+    (r) => JSON.parse(r.entry) as { action: string; subject?: { id: string }; details?: Record<string, unknown> },
+  );
 const queue = async (who: TestModerator, query: string) => call(t.app, who, 'GET', `/mod/api/submissions${query}`);
 
 describe('claims', () => {
@@ -86,7 +89,9 @@ describe('claims', () => {
     const key = (await currentIntakeKey(t.database.db))!;
     const source = await submitAsSource(t.app, t.database.db, key);
     await askAsModerator(t.app, alice, source.submissionId, 'Which platform?');
-    const mine = (await queue(alice, '?status=undecided&claim=mine')).json() as { items: { id: string; questionPending: boolean; sourceReplied: boolean; daysWaiting: number; statusText: string }[] };
+    const mine = (await queue(alice, '?status=undecided&claim=mine')).json() as {
+      items: { id: string; questionPending: boolean; sourceReplied: boolean; daysWaiting: number; statusText: string }[];
+    };
     expect(mine.items.find((i) => i.id === source.submissionId)).toMatchObject({ questionPending: true, sourceReplied: false, daysWaiting: 0, statusText: 'waiting for the source' });
     expect(((await queue(bob, '?claim=mine')).json() as { items: { id: string }[] }).items.map((i) => i.id)).not.toContain(source.submissionId);
     expect(((await queue(bob, '?claim=others')).json() as { items: { id: string }[] }).items.map((i) => i.id)).toContain(source.submissionId);
@@ -175,7 +180,11 @@ describe('what the second reviewer approves is what is published', () => {
   it('a release that would publish other attribution or tags sends the story back to review; re-approved, it publishes what was approved', async () => {
     const facets = { ...BASE_FACETS, role: 'actor', platforms: ['invisible'] };
     const storyId = await draftStory(t.app, t.database.db, alice, { ...STORY, attributionLabel: 'performer' }, facets);
-    const state = (await call(t.app, bob, 'GET', `/mod/api/stories/${storyId}/state`)).json() as { publication: { publication: { attribution: string; tags: object } }; canReview: boolean; statusText: string };
+    const state = (await call(t.app, bob, 'GET', `/mod/api/stories/${storyId}/state`)).json() as {
+      publication: { publication: { attribution: string; tags: object } };
+      canReview: boolean;
+      statusText: string;
+    };
     expect(state).toMatchObject({ canReview: true, statusText: 'awaiting a second review', publication: { publication: { attribution: 'anonymous_contributor' } } });
     const reviewPage = await t.app.inject({ url: `/mod/stories/${storyId}`, cookies: bob.cookies });
     expect(reviewPage.body).toContain(`fewer than ${K_MIN} accounts share this label today`);
@@ -234,7 +243,11 @@ describe("the queue's own refreshes", () => {
     await enrolViaApi(t.app, t.database.db, 'dora', 'moderator');
     const dora = await logInViaApi(t.app, 'dora', 'dora lantern orbit meadow', ORIGIN);
     const idle = (minutes: number) =>
-      t.database.db.updateTable('sessions').set({ last_seen_at: new Date(Date.now() - minutes * 60_000) }).where('moderator_id', '=', dora.id).execute();
+      t.database.db
+        .updateTable('sessions')
+        .set({ last_seen_at: new Date(Date.now() - minutes * 60_000) })
+        .where('moderator_id', '=', dora.id)
+        .execute();
     const lastSeen = async () => (await t.database.db.selectFrom('sessions').select('last_seen_at').where('moderator_id', '=', dora.id).executeTakeFirstOrThrow()).last_seen_at;
     const background = { [BACKGROUND_REQUEST_HEADER]: '1' };
 

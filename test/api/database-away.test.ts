@@ -63,7 +63,12 @@ describe('the database goes away', () => {
     expect(api.headers['cache-control']).toBe('no-store');
     expect(api.json()).toMatchObject({ error: { code: 'unavailable' } });
 
-    const form = await app.inject({ method: 'POST', url: '/submit', payload: 'narrative=It%20stopped.&consent=background', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const form = await app.inject({
+      method: 'POST',
+      url: '/submit',
+      payload: 'narrative=It%20stopped.&consent=background',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(form.statusCode).toBe(503);
     expect(form.headers['retry-after']).toBe('5');
     expect(form.headers['content-type']).toContain('text/html');

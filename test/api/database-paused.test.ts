@@ -88,7 +88,8 @@ describe.skipIf(!onPostgres)('a Postgres that hangs', () => {
     const frozenAt = performance.now();
     try {
       // In flight on pooled connections, and more than the pool's idle connections: both bounded.
-      const [first, readyz] = await Promise.all([Promise.all(Array.from({ length: 8 }, submit)), // Past the readiness memo (READINESS_MEMO_MS), so that the probe meets the frozen server.
+      const [first, readyz] = await Promise.all([
+        Promise.all(Array.from({ length: 8 }, submit)), // Past the readiness memo (READINESS_MEMO_MS), so that the probe meets the frozen server.
         sleep(READINESS_MEMO_MS + 200).then(() => timed(`${server.origin}/readyz`)),
       ]);
       for (const answer of first) {

@@ -30,7 +30,13 @@ describe(`the database layer on ${testDatabaseUrl ? 'Postgres' : 'PGlite'}`, () 
     try {
       const localMidnight = new Date(2024, 1, 29);
       expect(localMidnight.toISOString().slice(0, 10)).toBe('2024-02-28'); // the TZ switch took effect
-      await db.insertInto('parity_item').values([{ name: 'date-param', day: localMidnight }, { name: 'text', day: '1999-12-31' }]).execute();
+      await db
+        .insertInto('parity_item')
+        .values([
+          { name: 'date-param', day: localMidnight },
+          { name: 'text', day: '1999-12-31' },
+        ])
+        .execute();
       const rows = await db.selectFrom('parity_item').selectAll().where('name', 'in', ['date-param', 'text']).orderBy('name').execute();
       expect(rows).toEqual([
         { name: 'date-param', day: '2024-02-29' },
@@ -43,15 +49,26 @@ describe(`the database layer on ${testDatabaseUrl ? 'Postgres' : 'PGlite'}`, () 
   });
 
   it('runs concurrent queries and transactions without losing or leaking rows', async () => {
-    const inserts = Array.from({ length: 100 }, (_, i) => db.insertInto('parity_item').values({ name: `plain-${i}`, day: '2024-01-01' }).execute());
+    const inserts = Array.from({ length: 100 }, (_, i) =>
+      db
+        .insertInto('parity_item')
+        .values({ name: `plain-${i}`, day: '2024-01-01' })
+        .execute(),
+    );
     // Every 5th transaction throws: its rollback must not take other callers' rows with it.
     const transactions = Array.from({ length: 30 }, (_, i) =>
       db
         .transaction()
         .execute(async (trx) => {
-          await trx.insertInto('parity_item').values({ name: `tx-${i}-a`, day: '2024-01-01' }).execute();
+          await trx
+            .insertInto('parity_item')
+            .values({ name: `tx-${i}-a`, day: '2024-01-01' })
+            .execute();
           await delay(1);
-          await trx.insertInto('parity_item').values({ name: `tx-${i}-b`, day: '2024-01-01' }).execute();
+          await trx
+            .insertInto('parity_item')
+            .values({ name: `tx-${i}-b`, day: '2024-01-01' })
+            .execute();
           if (i % 5 === 0) throw new Error(`fail ${i}`);
         })
         .then(
@@ -73,9 +90,7 @@ describe(`the database layer on ${testDatabaseUrl ? 'Postgres' : 'PGlite'}`, () 
   it('reports a unique violation with its Postgres code and keeps working', async () => {
     await db.insertInto('parity_item').values({ name: 'dup', day: '2024-01-01' }).execute();
     await expect(db.insertInto('parity_item').values({ name: 'dup', day: '2024-01-01' }).execute()).rejects.toMatchObject({ code: '23505' });
-    await expect(
-      db.transaction().execute((trx) => trx.insertInto('parity_item').values({ name: 'dup', day: '2024-01-01' }).execute()),
-    ).rejects.toMatchObject({ code: '23505' });
+    await expect(db.transaction().execute((trx) => trx.insertInto('parity_item').values({ name: 'dup', day: '2024-01-01' }).execute())).rejects.toMatchObject({ code: '23505' });
     expect(await db.selectFrom('parity_item').select('name').where('name', '=', 'dup').execute()).toEqual([{ name: 'dup' }]);
   });
 });

@@ -119,15 +119,21 @@ describe('durability of the real server process', () => {
     expect(await server.exited, server.output()).toBe(0);
     await load.stop();
     console.log(`graceful stop under load: ${load.summary()}`);
-    expect(load.count(undefined, (a) => a.outcome === 'reset'), 'requests reset').toBe(0);
-    expect(load.count(undefined, (a) => a.outcome === 'refused'), 'requests refused').toBe(0);
+    expect(
+      load.count(undefined, (a) => a.outcome === 'reset'),
+      'requests reset',
+    ).toBe(0);
+    expect(
+      load.count(undefined, (a) => a.outcome === 'refused'),
+      'requests refused',
+    ).toBe(0);
     expect(load.count(undefined, (a) => a.outcome === 503)).toBeGreaterThan(0);
     expect(load.count(undefined, (a) => a.outcome === 503 && a.retryAfter === null)).toBe(0);
     await expectStored(load.acknowledged);
   });
 
   // pg emits a broken idle connection as an 'error' on the pool; unheard, it kills the process.
-  it.skipIf(!process.env.DATABASE_URL)('Postgres ends the server\'s connections (a restart): the server stays up and stores the next submission', async () => {
+  it.skipIf(!process.env.DATABASE_URL)("Postgres ends the server's connections (a restart): the server stays up and stores the next submission", async () => {
     const applicationName = 'offscript-durability-test';
     const url = Object.assign(new URL(postgres!.url!), { search: `?application_name=${applicationName}` }).toString();
     const server = await startServerProcess({ ...env, DATABASE_URL: url });
@@ -138,10 +144,7 @@ describe('durability of the real server process', () => {
     await admin.connect();
     let terminated = 0;
     try {
-      const { rows } = await admin.query<{ terminated: boolean }>(
-        'select pg_terminate_backend(pid) as terminated from pg_stat_activity where application_name = $1',
-        [applicationName],
-      );
+      const { rows } = await admin.query<{ terminated: boolean }>('select pg_terminate_backend(pid) as terminated from pg_stat_activity where application_name = $1', [applicationName]);
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.every((row) => row.terminated)).toBe(true);
       terminated = rows.length;
@@ -151,7 +154,11 @@ describe('durability of the real server process', () => {
     // The terminated connections' errors reach the server within a moment: all of them, since the
     // server's jobs and probes at start-up leave several idle connections in its pool.
     const deadline = Date.now() + 10_000;
-    const lostReported = () => server.output().split('\n').filter((line) => line.includes('57P01')).length;
+    const lostReported = () =>
+      server
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('57P01')).length;
     while (lostReported() < terminated && server.child.exitCode === null && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -163,7 +170,10 @@ describe('durability of the real server process', () => {
     expect(await server.exited, server.output()).toBe(0);
     await expectStored([before, after]);
 
-    const lost = server.output().split('\n').filter((line) => line.includes('57P01'));
+    const lost = server
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('57P01'));
     expect(lost.length).toBeGreaterThan(0);
     for (const line of lost) {
       // A pooled connection's loss, or the start-up audit walk it interrupted (tried again at the next start or audit view).

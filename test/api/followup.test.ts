@@ -22,7 +22,13 @@ import { sampleAccount, withdrawalTagHashOf } from '../support/intake.js';
 import { call, enrolViaApi, logInViaApi, type TestModerator } from '../support/moderation.js';
 
 const FACETS = { platforms: ['outlier'], taskTypes: ['rating_responses'], conditions: {}, consent: 'quote' };
-const STORY = { title: 'Graded overnight', body: 'We rated answers until dawn.', pullQuotes: ['Until dawn.'], attributionLabel: 'hollywood_writer', identifierMarks: { unresolved: 0, dismissed: 0 } };
+const STORY = {
+  title: 'Graded overnight',
+  body: 'We rated answers until dawn.',
+  pullQuotes: ['Until dawn.'],
+  attributionLabel: 'hollywood_writer',
+  identifierMarks: { unresolved: 0, dismissed: 0 },
+};
 
 let t: TestApp;
 let moderator: TestModerator;
@@ -158,11 +164,7 @@ describe('POST /api/v1/status', () => {
   it('unknown tokens get one generic 404, on every endpoint', async () => {
     const bodies = new Set<string>();
     for (let i = 0; i < 3; i++) {
-      for (const response of [
-        await lookUp(randomToken()),
-        await sendMessage(randomToken(), sealedToIntake('hello')),
-        await withdraw(randomToken()),
-      ]) {
+      for (const response of [await lookUp(randomToken()), await sendMessage(randomToken(), sealedToIntake('hello')), await withdraw(randomToken())]) {
         expect(expectRefusal(response, 404, 'unknown_receipt')).toBe(UNKNOWN_RECEIPT_MESSAGE);
         bodies.add(response.body);
       }
@@ -195,7 +197,12 @@ describe('POST /api/v1/status', () => {
     });
     it('the token is never read from the query string', async () => {
       const source = await submit();
-      const response = await t.app.inject({ method: 'POST', url: `/api/v1/status?lookupToken=${encodeURIComponent(source.lookupToken)}`, headers: { 'content-type': 'application/json' }, payload: '{}' });
+      const response = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/status?lookupToken=${encodeURIComponent(source.lookupToken)}`,
+        headers: { 'content-type': 'application/json' },
+        payload: '{}',
+      });
       expect(response.statusCode).toBe(400);
     });
   });
@@ -236,7 +243,10 @@ describe('POST /api/v1/messages', () => {
     expect((await sendMessage(source.lookupToken, sealedToIntake('first'))).json()).toEqual({ status: 'received' });
     expect((await sendMessage(source.lookupToken, sealedToIntake('second'))).json()).toEqual({ status: 'received' });
     const rows = await messageRows(source.submissionId);
-    expect(rows.map((r) => [r.position, r.direction])).toEqual([[1, 'from_source'], [2, 'from_source']]);
+    expect(rows.map((r) => [r.position, r.direction])).toEqual([
+      [1, 'from_source'],
+      [2, 'from_source'],
+    ]);
     expect(rows.map((r) => openMessage(sodium, r.ciphertext, intake).body)).toEqual(['first', 'second']);
   });
 });
@@ -435,7 +445,12 @@ describe('privacy of lookups', () => {
     await lookUp(unknown);
     await lookUp('AAAA');
     await sendMessage(source.lookupToken, sealedToIntake('log canary'));
-    await t.app.inject({ method: 'POST', url: '/status', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ words: source.words.join(' '), action: 'view' }).toString() });
+    await t.app.inject({
+      method: 'POST',
+      url: '/status',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ words: source.words.join(' '), action: 'view' }).toString(),
+    });
     await withdraw(source.lookupToken);
     const log = t.logText().slice(before);
     const hashHex = Buffer.from(lookupTokenHash(fromBase64(sodium, source.lookupToken))).toString('hex');

@@ -71,7 +71,11 @@ describe('with one administrator', () => {
     const other = await draftStory(t.app, db(), ann, story);
     expect((await call(t.app, mo, 'POST', `/mod/api/stories/${other}/approve`, {})).statusCode).toBe(200);
     // Once INVITED_REVIEWER_WAIT_DAYS (14) have passed since the invitation, pal may review.
-    await db().updateTable('moderators').set({ invited_on: new Date(Date.now() - 15 * 86_400_000).toISOString().slice(0, 10) }).where('handle', '=', 'pal').execute();
+    await db()
+      .updateTable('moderators')
+      .set({ invited_on: new Date(Date.now() - 15 * 86_400_000).toISOString().slice(0, 10) })
+      .where('handle', '=', 'pal')
+      .execute();
     expect((await call(t.app, pal, 'POST', `/mod/api/stories/${draft}/approve`, {})).statusCode).toBe(200);
     // The invitation was announced with nobody approving it: the team news says so.
     const invited = (await db().selectFrom('audit_log').select('entry').execute()).map((r) => JSON.parse(r.entry) as { action: string; details?: Record<string, unknown> });
@@ -205,7 +209,9 @@ describe('with two administrators', () => {
   it('an invitation waits for the second administrator; an account invited alone is confirmed by the other, not the inviter', async () => {
     const proposed = await call(t.app, ann, 'POST', '/mod/api/team/invitations', { handle: 'quinn', role: 'moderator' });
     expect(proposed.statusCode).toBe(202);
-    expect((await call(t.app, bea, 'GET', '/mod/api/team-changes')).json().changes).toEqual([expect.objectContaining({ kind: 'invite', proposedBy: 'ann', summary: 'Invite quinn (Moderator)' })]);
+    expect((await call(t.app, bea, 'GET', '/mod/api/team-changes')).json().changes).toEqual([
+      expect.objectContaining({ kind: 'invite', proposedBy: 'ann', summary: 'Invite quinn (Moderator)' }),
+    ]);
     const approved = await call(t.app, bea, 'POST', `/mod/api/team-changes/${proposed.json().proposal.id}/approve`, { assertion: await freshAssertion(t.app, bea) });
     await enrolViaApi(t.app, db(), 'quinn', 'moderator', { invitationUrl: approved.json().url as string });
     const quinn = await logInViaApi(t.app, 'quinn', 'quinn lantern orbit meadow', ORIGIN);
@@ -214,7 +220,11 @@ describe('with two administrators', () => {
     expect((await call(t.app, quinn, 'POST', `/mod/api/stories/${draft}/approve`, {})).statusCode).toBe(200);
 
     // pal, invited by ann alone (above), is back inside the waiting period: bea confirms, ann may not.
-    await db().updateTable('moderators').set({ invited_on: new Date().toISOString().slice(0, 10) }).where('handle', '=', 'pal').execute();
+    await db()
+      .updateTable('moderators')
+      .set({ invited_on: new Date().toISOString().slice(0, 10) })
+      .where('handle', '=', 'pal')
+      .execute();
     const pal = await logInViaApi(t.app, 'pal', 'pal lantern orbit meadow', ORIGIN);
     const second = await draftStory(t.app, db(), ann, story);
     expect((await call(t.app, pal, 'POST', `/mod/api/stories/${second}/approve`, {})).json().error.code).toBe('invited_by_author');
@@ -279,7 +289,10 @@ describe('break glass: an administrator invited from the shell', () => {
     await enrolViaApi(t.app, db(), 'ops', 'administrator', { prf: true, invitationUrl: opsUrl });
     const ops = await logInViaApi(t.app, 'ops', 'ops lantern orbit meadow', ORIGIN);
     const fresh = generateIntakeKeyPair(s);
-    const rotation = { publicKey: toBase64(s, fresh.publicKey), grants: [{ moderatorId: ops.id, wrappedSecretKey: toBase64(s, wrapIntakeSecretKey(sumo, fresh.privateKey, ops.keys.boxKeyPair.publicKey)) }] };
+    const rotation = {
+      publicKey: toBase64(s, fresh.publicKey),
+      grants: [{ moderatorId: ops.id, wrappedSecretKey: toBase64(s, wrapIntakeSecretKey(sumo, fresh.privateKey, ops.keys.boxKeyPair.publicKey)) }],
+    };
     const refused = await call(t.app, ops, 'POST', '/mod/api/intake-keys', rotation);
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error.code).toBe('shell_administrator_unverified');
@@ -304,7 +317,10 @@ describe('every release publishes the audit head; audit:verify checks the log ag
     const intact = await runCommand(db(), t.config, { command: 'audit:verify', args: {} });
     expect(intact.exitCode).toBe(0);
     // Later entries are fine; cutting the log short of the published head is not.
-    await db().deleteFrom('audit_log').where('seq', '>=', head.seq - 2).execute();
+    await db()
+      .deleteFrom('audit_log')
+      .where('seq', '>=', head.seq - 2)
+      .execute();
     const cut = await runCommand(db(), t.config, { command: 'audit:verify', args: {} });
     expect(cut.exitCode).toBe(1);
     expect(cut.lines.join('\n')).toContain(`release ${n}`);

@@ -66,10 +66,38 @@ function formsIn(html: string): Target[] {
 }
 
 const HOSTILE = [
-  '\u0000', 'a\u0000b', '%00', '\u000b', '\u001f', '\u007f', '\u0085', '\ufffe', '\ud800', '\udfff x', '𝕏'.repeat(50),
-  "' OR 1=1 --", '"; drop table submissions; --', '<script>alert(1)</script>', '{{constructor.constructor("x")()}}',
-  '../../etc/passwd', '%2e%2e%2f', '%ff', '%e0%a4%a', '__proto__', 'constructor', '', ' ', '\r\n\r\nX: y', 'a'.repeat(600),
-  'AAAA', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', '00000000-0000-4000-8000-000000000000', '-1', '1e309', 'NaN', 'true',
+  '\u0000',
+  'a\u0000b',
+  '%00',
+  '\u000b',
+  '\u001f',
+  '\u007f',
+  '\u0085',
+  '\ufffe',
+  '\ud800',
+  '\udfff x',
+  '𝕏'.repeat(50),
+  "' OR 1=1 --",
+  '"; drop table submissions; --',
+  '<script>alert(1)</script>',
+  '{{constructor.constructor("x")()}}',
+  '../../etc/passwd',
+  '%2e%2e%2f',
+  '%ff',
+  '%e0%a4%a',
+  '__proto__',
+  'constructor',
+  '',
+  ' ',
+  '\r\n\r\nX: y',
+  'a'.repeat(600),
+  'AAAA',
+  'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+  '00000000-0000-4000-8000-000000000000',
+  '-1',
+  '1e309',
+  'NaN',
+  'true',
 ];
 
 const CONTROL = fc.constantFrom('\u0000', '\u0001', '\u0008', '\u000b', '\u000c', '\u001b', '\u007f', '\u0085', '\ufffe', '\ud800');
@@ -208,7 +236,11 @@ describe('a seeded fuzz of every route and form', () => {
     const openapi = app.swagger() as { paths: Record<string, Record<string, unknown>> };
     const documented = Object.entries(openapi.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`));
     expect(documented.length).toBeGreaterThan(0);
-    for (const route of documented) expect(targets.map((t) => `${t.method} ${t.url}`), route).toContain(route);
+    for (const route of documented)
+      expect(
+        targets.map((t) => `${t.method} ${t.url}`),
+        route,
+      ).toContain(route);
     for (const page of ['/', '/submit', '/status', '/stories', '/mod/login', '/mod', '/mod/team', '/mod/stories']) {
       const response = await app.inject({ url: page, cookies: admin.cookies });
       targets.push(...formsIn(response.body));

@@ -61,7 +61,12 @@ describe('control characters', () => {
       { title: 'Fine', body: 'Vertical\u000Btab' },
       { title: 'Fine', body: 'Fine', pullQuotes: ['DEL\u007F'] },
     ]) {
-      const response = await call(t.app, author, 'POST', `/mod/api/stories/${storyId}/revise`, { pullQuotes: [], attributionLabel: 'hollywood_writer', identifierMarks: { unresolved: 0, dismissed: 0 }, ...story });
+      const response = await call(t.app, author, 'POST', `/mod/api/stories/${storyId}/revise`, {
+        pullQuotes: [],
+        attributionLabel: 'hollywood_writer',
+        identifierMarks: { unresolved: 0, dismissed: 0 },
+        ...story,
+      });
       expect(response.statusCode).toBe(400);
       expect(response.json().error.message).toMatch(/body\.(title|body|pullQuotes\.0) holds a control character/);
     }
@@ -121,7 +126,12 @@ describe('errors raised by the framework', () => {
     });
     const [head, body] = raw.split('\r\n\r\n');
     expect(head).toMatch(/^HTTP\/1\.1 400 /);
-    const headers = Object.fromEntries(head!.split('\r\n').slice(1).map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+    const headers = Object.fromEntries(
+      head!
+        .split('\r\n')
+        .slice(1)
+        .map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+    );
     expectDesignHeaders(headers);
     expect(JSON.parse(body!)).toEqual({ error: { code: 'bad_request', message: expect.any(String) } });
   });

@@ -24,7 +24,14 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const countSubmissions = async () =>
-  Number((await t.database.db.selectFrom('submissions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await t.database.db
+        .selectFrom('submissions')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 function post(payload: unknown, headers: Record<string, string> = {}) {
   return t.app.inject({
@@ -50,11 +57,7 @@ describe('POST /api/v1/submissions', () => {
     expect(response.json()).toEqual({ status: 'received' });
     expect(response.headers['set-cookie']).toBeUndefined();
 
-    const row = await t.database.db
-      .selectFrom('submissions')
-      .selectAll()
-      .where('lookup_hash', '=', lookupTokenHash(sealed.lookupToken))
-      .executeTakeFirstOrThrow();
+    const row = await t.database.db.selectFrom('submissions').selectAll().where('lookup_hash', '=', lookupTokenHash(sealed.lookupToken)).executeTakeFirstOrThrow();
     expect(row.status).toBe('received');
     expect(row.received_on).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(row.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -71,34 +74,67 @@ describe('POST /api/v1/submissions', () => {
       ['not JSON', async () => '{"v":1,', 400, 'invalid_json'],
       ['an empty body', async () => '', 400, 'invalid_json'],
       ['a JSON array', async () => [1, 2], 400, 'invalid_request'],
-      ['a missing field', async () => { const { lookupToken: _, ...rest } = (await sealForTest(key)).body; return rest; }, 400, 'invalid_request'],
+      [
+        'a missing field',
+        async () => {
+          const { lookupToken: _, ...rest } = (await sealForTest(key)).body;
+          return rest;
+        },
+        400,
+        'invalid_request',
+      ],
       ['an extra field', async () => ({ ...(await sealForTest(key)).body, ip: '1.2.3.4' }), 400, 'invalid_request'],
       ['a wrong version', async () => ({ ...(await sealForTest(key)).body, v: 2 }), 400, 'invalid_request'],
       ['a version as a string', async () => ({ ...(await sealForTest(key)).body, v: '1' }), 400, 'invalid_request'],
       ['an intake key id that is not a UUID', async () => ({ ...(await sealForTest(key)).body, intakeKeyId: 'k1' }), 400, 'invalid_request'],
       ['base64 that does not decode', async () => ({ ...(await sealForTest(key)).body, ciphertext: 'not base64!' }), 400, 'bad_base64'],
       // The envelope is not scanned by the plain-text rule (its decoder checks every character).
-      ['a control character inside the base64', async () => {
-        const { body } = await sealForTest(key);
-        return { ...body, ciphertext: `${body.ciphertext.slice(0, 100)}\u0000${body.ciphertext.slice(100)}` };
-      }, 400, 'bad_base64'],
-      ['a ciphertext that is not a bucket plus the seal', async () => {
-        const sodium = await loadSodium();
-        return { ...(await sealForTest(key)).body, ciphertext: toBase64(sodium, sodium.randombytes_buf(5000)) };
-      }, 400, 'bad_ciphertext_length'],
+      [
+        'a control character inside the base64',
+        async () => {
+          const { body } = await sealForTest(key);
+          return { ...body, ciphertext: `${body.ciphertext.slice(0, 100)}\u0000${body.ciphertext.slice(100)}` };
+        },
+        400,
+        'bad_base64',
+      ],
+      [
+        'a ciphertext that is not a bucket plus the seal',
+        async () => {
+          const sodium = await loadSodium();
+          return { ...(await sealForTest(key)).body, ciphertext: toBase64(sodium, sodium.randombytes_buf(5000)) };
+        },
+        400,
+        'bad_ciphertext_length',
+      ],
       ['an empty ciphertext', async () => ({ ...(await sealForTest(key)).body, ciphertext: '' }), 400, 'bad_ciphertext_length'],
-      ['a ciphertext missing its seal overhead', async () => {
-        const sodium = await loadSodium();
-        return { ...(await sealForTest(key)).body, ciphertext: toBase64(sodium, sodium.randombytes_buf(4096)) };
-      }, 400, 'bad_ciphertext_length'],
-      ['a reply key of the wrong length', async () => {
-        const sodium = await loadSodium();
-        return { ...(await sealForTest(key)).body, replyPublicKey: toBase64(sodium, sodium.randombytes_buf(31)) };
-      }, 400, 'bad_length'],
-      ['a lookup token of the wrong length', async () => {
-        const sodium = await loadSodium();
-        return { ...(await sealForTest(key)).body, lookupToken: toBase64(sodium, sodium.randombytes_buf(16)) };
-      }, 400, 'bad_length'],
+      [
+        'a ciphertext missing its seal overhead',
+        async () => {
+          const sodium = await loadSodium();
+          return { ...(await sealForTest(key)).body, ciphertext: toBase64(sodium, sodium.randombytes_buf(4096)) };
+        },
+        400,
+        'bad_ciphertext_length',
+      ],
+      [
+        'a reply key of the wrong length',
+        async () => {
+          const sodium = await loadSodium();
+          return { ...(await sealForTest(key)).body, replyPublicKey: toBase64(sodium, sodium.randombytes_buf(31)) };
+        },
+        400,
+        'bad_length',
+      ],
+      [
+        'a lookup token of the wrong length',
+        async () => {
+          const sodium = await loadSodium();
+          return { ...(await sealForTest(key)).body, lookupToken: toBase64(sodium, sodium.randombytes_buf(16)) };
+        },
+        400,
+        'bad_length',
+      ],
       ['an unknown intake key', async () => ({ ...(await sealForTest(key)).body, intakeKeyId: '00000000-0000-4000-8000-000000000000' }), 400, 'unknown_intake_key'],
     ];
     it.each(cases)('%s', async (_name, makePayload, status, code) => {
@@ -287,7 +323,18 @@ describe('privacy', () => {
     const sealed = await sealForTest(key, sampleAccount({ narrative: canary }));
     expect((await post(sealed.body)).statusCode).toBe(201);
     // Every field filled in, the new questions of version 2 too.
-    const params = new URLSearchParams({ narrative: canary, quotable: canary, consent: 'quote', role: 'writer', platforms: 'outlier', taskTypes: 'red_teaming', payBand: '40_59', hoursBand: '20_29', condition_nda_signed: 'yes', ...VERSION_2_FIELDS });
+    const params = new URLSearchParams({
+      narrative: canary,
+      quotable: canary,
+      consent: 'quote',
+      role: 'writer',
+      platforms: 'outlier',
+      taskTypes: 'red_teaming',
+      payBand: '40_59',
+      hoursBand: '20_29',
+      condition_nda_signed: 'yes',
+      ...VERSION_2_FIELDS,
+    });
     const noJs = await t.app.inject({
       method: 'POST',
       url: '/submit?source=' + encodeURIComponent(canary),
@@ -330,7 +377,10 @@ describe('a rotation made by another instance (straight in the database)', () =>
     const sodium = await loadSodium();
     const fresh = { id: randomUUID(), publicKey: generateIntakeKeyPair(sodium).publicKey };
     await db.updateTable('intake_keys').set({ retired_on: todayUtc() }).where('id', '=', key.id).execute();
-    await db.insertInto('intake_keys').values({ id: fresh.id, public_key: fresh.publicKey, fingerprint: keyFingerprint(sodium, fresh.publicKey), created_on: todayUtc() }).execute();
+    await db
+      .insertInto('intake_keys')
+      .values({ id: fresh.id, public_key: fresh.publicKey, fingerprint: keyFingerprint(sodium, fresh.publicKey), created_on: todayUtc() })
+      .execute();
 
     const before = await countSubmissions();
     const sealedToFresh = await sealForTest({ ...fresh, fingerprint: '' });

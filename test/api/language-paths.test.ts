@@ -18,13 +18,21 @@ const PAGES = ['/', '/stories', '/stats', '/platforms', '/releases', '/about', '
 describe('the language prefix', () => {
   it('serves every public and source page under /es and /pt-BR, with <html lang>, hreflang alternates, a switcher and links kept in the language', async () => {
     for (const path of PAGES) {
-      for (const [prefix, language] of [['', 'en'], ['/es', 'es'], ['/pt-BR', 'pt-BR']] as const) {
+      for (const [prefix, language] of [
+        ['', 'en'],
+        ['/es', 'es'],
+        ['/pt-BR', 'pt-BR'],
+      ] as const) {
         const url = path === '/' && prefix ? `${prefix}/` : `${prefix}${path}`;
         const page = await t.app.inject({ url });
         expect(page.statusCode, url).toBe(200);
         expect(page.headers['set-cookie'], url).toBeUndefined();
         expect(page.body, url).toContain(`<html lang="${language}">`);
-        for (const [other, otherPrefix] of [['en', ''], ['es', '/es'], ['pt-BR', '/pt-BR']]) {
+        for (const [other, otherPrefix] of [
+          ['en', ''],
+          ['es', '/es'],
+          ['pt-BR', '/pt-BR'],
+        ]) {
           const alternate = path === '/' && otherPrefix ? `${otherPrefix}/` : `${otherPrefix}${path}`;
           expect(page.body, url).toContain(`<link rel="alternate" hreflang="${other}" href="${alternate}">`);
         }
@@ -76,7 +84,10 @@ describe('the language prefix', () => {
   });
 
   it("gives a page's scripts only that page's words, in its language only", async () => {
-    for (const [path, prefixes] of [['/submit', ['common:browser', 'submit:browser']], ['/status', ['common:browser', 'status:browser']]] as const) {
+    for (const [path, prefixes] of [
+      ['/submit', ['common:browser', 'submit:browser']],
+      ['/status', ['common:browser', 'status:browser']],
+    ] as const) {
       for (const language of ['en', 'es', 'pt-BR'] as const) {
         const page = await t.app.inject({ url: language === 'en' ? path : `/${language}${path}` });
         const block = /<script type="application\/json" id="page-words">([^<]*)<\/script>/.exec(page.body)?.[1];
@@ -93,7 +104,7 @@ describe('the language prefix', () => {
     }
   });
 
-  it('says how many bytes each page and its scripts\' words weigh in each language (issue 31: a page loads only its own language)', async () => {
+  it("says how many bytes each page and its scripts' words weigh in each language (issue 31: a page loads only its own language)", async () => {
     const rows: Record<string, Record<string, number>> = {};
     for (const path of PAGES) {
       for (const language of ['en', 'es', 'pt-BR'] as const) {
@@ -103,7 +114,17 @@ describe('the language prefix', () => {
         if (words) (rows[`${path} script words`] ??= {})[language] = Buffer.byteLength(words);
       }
     }
-    console.info('bytes per page per language\n' + Object.entries(rows).map(([row, sizes]) => `${row.padEnd(24)} ${Object.entries(sizes).map(([l, n]) => `${l} ${n}`).join('  ')}`).join('\n'));
+    console.info(
+      'bytes per page per language\n' +
+        Object.entries(rows)
+          .map(
+            ([row, sizes]) =>
+              `${row.padEnd(24)} ${Object.entries(sizes)
+                .map(([l, n]) => `${l} ${n}`)
+                .join('  ')}`,
+          )
+          .join('\n'),
+    );
     // The same page differs by its words only: no language's page carries another's.
     for (const [row, sizes] of Object.entries(rows)) expect(Math.max(...Object.values(sizes)) / Math.min(...Object.values(sizes)), row).toBeLessThan(1.5);
   });

@@ -54,7 +54,10 @@ describe('with the default configuration behind a proxy (TRUST_PROXY unset)', ()
     const junk = await visit(t.app);
     const statuses = new Map<number, number>();
     const count = (response: LightMyRequestResponse) => statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
-    const auditBefore = await t.database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const auditBefore = await t.database.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
     for (let i = 0; i < 250; i++) {
       // Bad CSRF token, then a body that fails the schema, then a challenge never issued.
       count(await viaProxy(t.app, { cookies: junk.cookies, csrf: 'forged' }, '/mod/api/login', { handle: 'admin', challenge: random(32), signature: random(64) }));
@@ -75,7 +78,10 @@ describe('with the default configuration behind a proxy (TRUST_PROXY unset)', ()
     // …and a source's account is taken at once.
     expect((await submit(t.app, key)).statusCode).toBe(201);
     // The junk left no audit entry (the administrator's login left one).
-    const auditAfter = await t.database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const auditAfter = await t.database.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(auditAfter.n) - Number(auditBefore.n)).toBe(1);
   });
 });
@@ -144,7 +150,13 @@ describe('the upload budget', () => {
   }
 
   const declare = async (app: FastifyInstance, remoteAddress: string) =>
-    app.inject({ method: 'POST', url: '/api/v1/uploads', remoteAddress, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ v: 1, files: [{ paddedSize: file.entry.paddedSize, sha256: file.entry.sha256 }] }) });
+    app.inject({
+      method: 'POST',
+      url: '/api/v1/uploads',
+      remoteAddress,
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ v: 1, files: [{ paddedSize: file.entry.paddedSize, sha256: file.entry.sha256 }] }),
+    });
   const put = (app: FastifyInstance, remoteAddress: string, uploadId: string, chunk: number) =>
     app.inject({
       method: 'PUT',
@@ -153,7 +165,15 @@ describe('the upload budget', () => {
       headers: { 'content-type': 'application/octet-stream' },
       payload: Buffer.from(encodeChunkFrame({ uploadId, file: 0, chunk }, file.chunks[chunk]!)),
     });
-  const storedChunks = async () => Number((await database.db.selectFrom('attachment_chunks').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+  const storedChunks = async () =>
+    Number(
+      (
+        await database.db
+          .selectFrom('attachment_chunks')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it('one client cannot grow the store beyond its own hourly budget; another client still uploads', async () => {
     const app = await appWith({ ATTACHMENT_UPLOAD_BYTES_PER_HOUR: String(2 * SEALED_CHUNK_BYTES) });

@@ -101,7 +101,10 @@ describe('login challenges', () => {
     const who = await visit(t.app);
     expect((await call(t.app, who, 'POST', '/mod/api/login/challenge', { handle: typed })).statusCode).toBe(200);
     expect(await dumpAllTables(t.database.db)).not.toContain(typed);
-    await t.database.db.updateTable('login_challenges').set({ expires_at: new Date(Date.now() - 1000) }).execute();
+    await t.database.db
+      .updateTable('login_challenges')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .execute();
     await call(t.app, who, 'POST', '/mod/api/login/challenge', { handle: 'admin' });
     const rows = await t.database.db.selectFrom('login_challenges').select('expires_at').execute();
     expect(rows.length).toBe(1);

@@ -19,7 +19,13 @@ let admin: TestModerator;
 let mod: TestModerator;
 
 const FACETS = { platforms: ['outlier'], taskTypes: ['rating_responses'], conditions: { nda_signed: 'yes' }, consent: 'quote' };
-const STORY = { title: 'Graded by a bot', body: 'We rated answers all night.', pullQuotes: ['All night.'], attributionLabel: 'hollywood_writer', identifierMarks: { unresolved: 0, dismissed: 0 } };
+const STORY = {
+  title: 'Graded by a bot',
+  body: 'We rated answers all night.',
+  pullQuotes: ['All night.'],
+  attributionLabel: 'hollywood_writer',
+  identifierMarks: { unresolved: 0, dismissed: 0 },
+};
 
 async function submit(): Promise<string> {
   const key = (await currentIntakeKey(t.database.db))!;
@@ -40,11 +46,21 @@ afterAll(async () => t?.close());
 describe('without a session', () => {
   const pages = ['/mod', '/mod/team', '/mod/stories', '/mod/audit', '/mod/submissions/00000000-0000-4000-8000-000000000000', '/mod/stories/00000000-0000-4000-8000-000000000000'];
   const apis: [string, string][] = [
-    ['GET', '/mod/api/keys'], ['GET', '/mod/api/submissions'], ['GET', '/mod/api/submissions/00000000-0000-4000-8000-000000000000'],
-    ['POST', '/mod/api/submissions/00000000-0000-4000-8000-000000000000/accept'], ['POST', '/mod/api/submissions/00000000-0000-4000-8000-000000000000/reject'],
-    ['POST', '/mod/api/submissions/00000000-0000-4000-8000-000000000000/question'], ['POST', '/mod/api/stories/00000000-0000-4000-8000-000000000000/approve'],
-    ['POST', '/mod/api/stories/00000000-0000-4000-8000-000000000000/return'], ['GET', '/mod/api/team'], ['POST', '/mod/api/team/invitations'],
-    ['POST', '/mod/api/intake-keys'], ['PUT', '/mod/api/watch-list'], ['GET', '/mod/api/watch-list'], ['GET', '/mod/api/audit'], ['POST', '/mod/api/logout'],
+    ['GET', '/mod/api/keys'],
+    ['GET', '/mod/api/submissions'],
+    ['GET', '/mod/api/submissions/00000000-0000-4000-8000-000000000000'],
+    ['POST', '/mod/api/submissions/00000000-0000-4000-8000-000000000000/accept'],
+    ['POST', '/mod/api/submissions/00000000-0000-4000-8000-000000000000/reject'],
+    ['POST', '/mod/api/submissions/00000000-0000-4000-8000-000000000000/question'],
+    ['POST', '/mod/api/stories/00000000-0000-4000-8000-000000000000/approve'],
+    ['POST', '/mod/api/stories/00000000-0000-4000-8000-000000000000/return'],
+    ['GET', '/mod/api/team'],
+    ['POST', '/mod/api/team/invitations'],
+    ['POST', '/mod/api/intake-keys'],
+    ['PUT', '/mod/api/watch-list'],
+    ['GET', '/mod/api/watch-list'],
+    ['GET', '/mod/api/audit'],
+    ['POST', '/mod/api/logout'],
   ];
 
   it.each(pages)('page %s redirects to the login', async (url) => {
@@ -92,7 +108,10 @@ describe('login', () => {
     who.csrf = (await visit(t.app, who.cookies)).csrf;
     expect401(await login({ handle: 'mod', challenge: good.challenge, signature: good.signature }));
     const late = await signedLogin(t.app, who, 'mod', 'mod lantern orbit meadow', ORIGIN);
-    await t.database.db.updateTable('login_challenges').set({ expires_at: new Date(Date.now() - 1000) }).execute();
+    await t.database.db
+      .updateTable('login_challenges')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .execute();
     expect401(await login({ handle: 'mod', challenge: late.challenge, signature: late.signature }));
     expect(messages.size).toBe(1);
   });
@@ -125,7 +144,9 @@ describe('login', () => {
     const moderator = await logInViaApi(t.app, 'mod', 'mod lantern orbit meadow', ORIGIN);
     const twentyMinutesAgo = new Date(Date.now() - 20 * 60_000);
     const lastSeen = async () =>
-      new Date((await t.database.db.selectFrom('sessions').select('last_seen_at').where('moderator_id', '=', moderator.id).orderBy('created_at', 'desc').executeTakeFirstOrThrow()).last_seen_at).getTime();
+      new Date(
+        (await t.database.db.selectFrom('sessions').select('last_seen_at').where('moderator_id', '=', moderator.id).orderBy('created_at', 'desc').executeTakeFirstOrThrow()).last_seen_at,
+      ).getTime();
     await t.database.db.updateTable('sessions').set({ last_seen_at: twentyMinutesAgo }).where('moderator_id', '=', moderator.id).execute();
     expect((await call(t.app, moderator, 'GET', '/mod/api/submissions', undefined, { [BACKGROUND_REQUEST_HEADER]: '1' })).statusCode).toBe(200);
     expect(await lastSeen()).toBe(twentyMinutesAgo.getTime());
@@ -137,7 +158,13 @@ describe('login', () => {
   it('the Log out form posts form-encoded (no JavaScript): the session ends, and it clears the browser even once the session has ended', async () => {
     const moderator = await logInViaApi(t.app, 'mod', 'mod lantern orbit meadow', ORIGIN);
     const form = (who: { cookies: Record<string, string> }, csrf: string) =>
-      t.app.inject({ method: 'POST', url: '/mod/logout', cookies: who.cookies, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${encodeURIComponent(csrf)}` });
+      t.app.inject({
+        method: 'POST',
+        url: '/mod/logout',
+        cookies: who.cookies,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `_csrf=${encodeURIComponent(csrf)}`,
+      });
     expect((await form(moderator, 'not-the-token')).statusCode).toBe(403);
     expect((await call(t.app, moderator, 'GET', '/mod/api/keys')).statusCode).toBe(200);
     const answer = await form(moderator, moderator.csrf);
@@ -155,7 +182,10 @@ describe('invitations', () => {
   it('refuse reuse and expiry with 410', async () => {
     const enrolled = await enrolViaApi(t.app, t.database.db, 'carol', 'moderator');
     const reuse = await call(t.app, await visit(t.app), 'POST', '/mod/api/enrol', {
-      token: enrolled.token, salt: toBase64(s, new Uint8Array(16)), signPublicKey: toBase64(s, new Uint8Array(32)), boxPublicKey: toBase64(s, new Uint8Array(32)),
+      token: enrolled.token,
+      salt: toBase64(s, new Uint8Array(16)),
+      signPublicKey: toBase64(s, new Uint8Array(32)),
+      boxPublicKey: toBase64(s, new Uint8Array(32)),
       passkey: { response: new SoftwarePasskey('127.0.0.1', ORIGIN).register({ challenge: 'AAAA' }) },
     });
     expect(reuse.statusCode).toBe(410);
@@ -225,10 +255,12 @@ describe('roles and the four-eyes rule', () => {
   it('story text with markup renders inert in the console', async () => {
     const id = await submit();
     const payload = '<script>alert(1)</script>"><img src=x onerror=alert(2)>';
-    const { storyId } = (await call(t.app, admin, 'POST', `/mod/api/submissions/${id}/accept`, {
-      facets: FACETS,
-      story: { ...STORY, title: payload, body: payload, pullQuotes: [payload] },
-    })).json() as { storyId: string };
+    const { storyId } = (
+      await call(t.app, admin, 'POST', `/mod/api/submissions/${id}/accept`, {
+        facets: FACETS,
+        story: { ...STORY, title: payload, body: payload, pullQuotes: [payload] },
+      })
+    ).json() as { storyId: string };
     for (const url of [`/mod/stories/${storyId}`, '/mod/stories']) {
       const page = await t.app.inject({ url, cookies: mod.cookies });
       expect(page.statusCode).toBe(200);
@@ -262,7 +294,10 @@ describe('keys', () => {
     const adminKeys = await ownKeys(admin);
     const grants = adminKeys.map((k) => ({
       intakeKeyId: k.intakeKeyId,
-      wrappedSecretKey: toBase64(s, wrapIntakeSecretKey(sumo, unwrapIntakeKeyPair(sumo, fromBase64(s, k.wrappedSecretKey), admin.keys.boxKeyPair).privateKey, frank.keys.boxKeyPair.publicKey)),
+      wrappedSecretKey: toBase64(
+        s,
+        wrapIntakeSecretKey(sumo, unwrapIntakeKeyPair(sumo, fromBase64(s, k.wrappedSecretKey), admin.keys.boxKeyPair).privateKey, frank.keys.boxKeyPair.publicKey),
+      ),
     }));
     expect((await call(t.app, admin, 'POST', `/mod/api/team/${frank.id}/grants`, { grants, assertion: await freshAssertion(t.app, admin) })).statusCode).toBe(200);
     const oldSubmission = await submit();
@@ -272,9 +307,15 @@ describe('keys', () => {
     const fresh = generateIntakeKeyPair(s);
     const wrapFor = (m: { boxPublicKey: string | null }) => toBase64(s, wrapIntakeSecretKey(sumo, fresh.privateKey, fromBase64(s, m.boxPublicKey!)));
     const active = team.filter((m) => m.status === 'active');
-    const incomplete = await call(t.app, admin, 'POST', '/mod/api/intake-keys', { publicKey: toBase64(s, fresh.publicKey), grants: active.slice(1).map((m) => ({ moderatorId: m.id, wrappedSecretKey: wrapFor(m) })) });
+    const incomplete = await call(t.app, admin, 'POST', '/mod/api/intake-keys', {
+      publicKey: toBase64(s, fresh.publicKey),
+      grants: active.slice(1).map((m) => ({ moderatorId: m.id, wrappedSecretKey: wrapFor(m) })),
+    });
     expect(incomplete.statusCode).toBe(400);
-    const rotated = await call(t.app, admin, 'POST', '/mod/api/intake-keys', { publicKey: toBase64(s, fresh.publicKey), grants: active.map((m) => ({ moderatorId: m.id, wrappedSecretKey: wrapFor(m) })) });
+    const rotated = await call(t.app, admin, 'POST', '/mod/api/intake-keys', {
+      publicKey: toBase64(s, fresh.publicKey),
+      grants: active.map((m) => ({ moderatorId: m.id, wrappedSecretKey: wrapFor(m) })),
+    });
     expect(rotated.statusCode, rotated.body).toBe(201);
     const newId = (rotated.json() as { intakeKeyId: string }).intakeKeyId;
 
@@ -302,7 +343,19 @@ describe('audit', () => {
     const audit = (await call(t.app, admin, 'GET', '/mod/api/audit')).json() as { entries: { action: string }[]; verification: { ok: boolean } };
     expect(audit.verification.ok).toBe(true);
     const actions = new Set(audit.entries.map((e) => e.action));
-    for (const action of ['moderator.invited', 'moderator.enrolled', 'intake_key.created', 'session.login', 'submission.accepted', 'story.approved', 'story.returned', 'intake_key.granted', 'intake_key.rotated', 'moderator.disabled', 'submission.question_asked']) {
+    for (const action of [
+      'moderator.invited',
+      'moderator.enrolled',
+      'intake_key.created',
+      'session.login',
+      'submission.accepted',
+      'story.approved',
+      'story.returned',
+      'intake_key.granted',
+      'intake_key.rotated',
+      'moderator.disabled',
+      'submission.question_asked',
+    ]) {
       expect(actions, action).toContain(action);
     }
   });

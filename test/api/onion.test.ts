@@ -16,7 +16,10 @@ import { createIntakeKey, sealForTest, type TestIntakeKey } from '../support/int
 import { call, visit } from '../support/moderation.js';
 
 const run = promisify(execFile);
-const torInstalled = await run('tor', ['--version']).then(() => true, () => false);
+const torInstalled = await run('tor', ['--version']).then(
+  () => true,
+  () => false,
+);
 // CI installs tor and sets OFFSCRIPT_REQUIRE_TOR: there a missing tor fails instead of skipping.
 if (!torInstalled && process.env.OFFSCRIPT_REQUIRE_TOR === '1') throw new Error('tor is required (OFFSCRIPT_REQUIRE_TOR=1) but `tor --version` failed');
 const ONION_ORIGIN = 'http://uvdwcarytwoc76reigzw7c3g3vmdfddd2ydeqmjgausaf4et44cwfbqd.onion';
@@ -67,7 +70,12 @@ describe.skipIf(!torInstalled)('the generated torrc, checked by Debian tor', () 
     try {
       const hostnameFile = path.join(serviceDir, 'hostname');
       const deadline = Date.now() + 20_000;
-      while (!(await stat(hostnameFile).then((s) => s.size > 0, () => false))) {
+      while (
+        !(await stat(hostnameFile).then(
+          (s) => s.size > 0,
+          () => false,
+        ))
+      ) {
         if (Date.now() > deadline) throw new Error('tor wrote no hostname');
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -165,7 +173,12 @@ describe('the onion listener', () => {
   });
 
   const submit = async (circuit: number, headers: Record<string, string> = {}) =>
-    onionRequest(socketPath, circuit, { method: 'POST', path: '/api/v1/submissions', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify((await sealForTest(key)).body) });
+    onionRequest(socketPath, circuit, {
+      method: 'POST',
+      path: '/api/v1/submissions',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify((await sealForTest(key)).body),
+    });
 
   it('answers through the socket, without HSTS or an Onion-Location to itself', async () => {
     const response = await onionRequest(socketPath, 1, { path: '/healthz' });
@@ -219,6 +232,8 @@ describe('the onion listener', () => {
 
   it('drops a connection without a valid PROXY line, and reads one that arrives in pieces', async () => {
     expect(await rawExchange(socketPath, 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toBe('');
-    expect(await rawExchange(socketPath, 'PROXY TCP6 fc00:dead:beef:4dad::0:', '2a ::1 65535 80\r\nGET /healthz HTTP/1.1\r\n', 'Host: x\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1\.1 200/);
+    expect(await rawExchange(socketPath, 'PROXY TCP6 fc00:dead:beef:4dad::0:', '2a ::1 65535 80\r\nGET /healthz HTTP/1.1\r\n', 'Host: x\r\nConnection: close\r\n\r\n')).toMatch(
+      /^HTTP\/1\.1 200/,
+    );
   });
 });

@@ -61,7 +61,8 @@ describe('operator commands on PGlite, with the server running and stopped', () 
     expect(release).toContain('no batch is due');
     expect(purge).toContain('purged 0 submissions');
     expect(audit).toMatch(/audit log intact: \d+ entries/);
-    for (const output of [invite, release, purge, audit]) expect(output).toMatch(new RegExp(`acted on the PGlite data directory ${dataDir}, run inside the server at ${PUBLIC_ORIGIN} \\(process \\d+\\)`));
+    for (const output of [invite, release, purge, audit])
+      expect(output).toMatch(new RegExp(`acted on the PGlite data directory ${dataDir}, run inside the server at ${PUBLIC_ORIGIN} \\(process \\d+\\)`));
     expect((await fetch(`${operator.origin}/healthz`)).status).toBe(200);
   });
 

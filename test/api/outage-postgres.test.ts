@@ -39,7 +39,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function msUntilReady(server: ServerProcess): Promise<number> {
   const start = performance.now();
   while (performance.now() - start < 15_000) {
-    if ((await fetch(`${server.origin}/readyz`).then((r) => r.status, () => 0)) === 200) return performance.now() - start;
+    if (
+      (await fetch(`${server.origin}/readyz`).then(
+        (r) => r.status,
+        () => 0,
+      )) === 200
+    )
+      return performance.now() - start;
     await sleep(50);
   }
   throw new Error(`not ready 15 s after Postgres came back:\n${server.output()}`);
@@ -72,8 +78,14 @@ describe.skipIf(!onPostgres)('Postgres restarts under load', () => {
         `${Math.round(readyAfterCrashMs)} ms after the start that followed the crash; ${load.acknowledged.length} acknowledged`,
     );
     expect(server.child.exitCode, server.output()).toBeNull();
-    expect(load.count(undefined, (a) => typeof a.outcome !== 'number'), 'connections failed').toBe(0);
-    expect(load.count(undefined, (a) => typeof a.outcome === 'number' && a.outcome >= 500 && a.outcome !== 503), server.output()).toBe(0);
+    expect(
+      load.count(undefined, (a) => typeof a.outcome !== 'number'),
+      'connections failed',
+    ).toBe(0);
+    expect(
+      load.count(undefined, (a) => typeof a.outcome === 'number' && a.outcome >= 500 && a.outcome !== 503),
+      server.output(),
+    ).toBe(0);
     // While Postgres was down, submissions were refused with 503, Retry-After and our code.
     const duringOutage = load.answers.filter((a) => a.kind === 'submit' && a.at > haltedAt + 200 && a.at < resumingAt);
     expect(duringOutage.length).toBeGreaterThan(0);
@@ -108,7 +120,10 @@ describe.skipIf(!onPostgres)('Postgres restarts under load', () => {
       });
       await app.connection().execute(async (connection) => {
         await endOwnConnection(connection);
-        const write = await sql`update readiness_probe set flipped = not flipped`.execute(connection).then(() => undefined, (error: unknown) => error);
+        const write = await sql`update readiness_probe set flipped = not flipped`.execute(connection).then(
+          () => undefined,
+          (error: unknown) => error,
+        );
         expect(isDatabaseUnavailable(write)).toBe(true);
       });
       // The pool replaced what broke.
@@ -124,9 +139,7 @@ describe.skipIf(!onPostgres)('Postgres restarts under load', () => {
       const url = Object.assign(new URL(postgres.url), { password: 'not-to-be-printed' }).toString();
       const { code, output } = await runServerUntilExit({ DATABASE_URL: url, DATA_DIR: dataDir });
       expect(code, output).toBe(1);
-      expect(output.trim()).toBe(
-        'offscript: the Postgres server in DATABASE_URL cannot be reached or cannot write just now (ECONNREFUSED); start it, or check DATABASE_URL',
-      );
+      expect(output.trim()).toBe('offscript: the Postgres server in DATABASE_URL cannot be reached or cannot write just now (ECONNREFUSED); start it, or check DATABASE_URL');
     } finally {
       await postgres.resume();
     }

@@ -17,7 +17,10 @@ afterAll(async () => t?.close());
 async function scriptsLoadedBy(pagePath: string, followDynamic = false): Promise<Map<string, string>> {
   const page = await t.app.inject({ method: 'GET', url: pagePath });
   expect(page.statusCode).toBe(200);
-  return scriptsFrom([...page.body.matchAll(/<script type="module" src="([^"]+)"/g)].map((m) => m[1]!), followDynamic);
+  return scriptsFrom(
+    [...page.body.matchAll(/<script type="module" src="([^"]+)"/g)].map((m) => m[1]!),
+    followDynamic,
+  );
 }
 
 /** These scripts and every module they import statically (and with `followDynamic`, with import()), followed transitively. */
@@ -69,7 +72,10 @@ describe('page bundles', () => {
   it('the source pages load the standard libsodium build, never the sumo one', async () => {
     for (const page of ['/submit', '/status']) {
       const loaded = await scriptsLoadedBy(page, true);
-      expect([...loaded.values()].some((text) => text.includes('crypto_box_seal')), page).toBe(true);
+      expect(
+        [...loaded.values()].some((text) => text.includes('crypto_box_seal')),
+        page,
+      ).toBe(true);
       for (const text of loaded.values()) expect(text, page).not.toContain('_crypto_pwhash_argon2id');
     }
     const login = await scriptsFrom([readAssetManifest()['moderation/login.js']!]);

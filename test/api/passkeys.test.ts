@@ -4,7 +4,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
-import { deriveModeratorKeys, MODERATOR_SALT_BYTES, moderatorKeysFromSeed, passphraseSeed, randomBytes, unwrapIntakeKeyPair, wrapIntakeSecretKey } from '../../common/protocol/moderator-keys.js';
+import {
+  deriveModeratorKeys,
+  MODERATOR_SALT_BYTES,
+  moderatorKeysFromSeed,
+  passphraseSeed,
+  randomBytes,
+  unwrapIntakeKeyPair,
+  wrapIntakeSecretKey,
+} from '../../common/protocol/moderator-keys.js';
 import { enrolModerator, inviteModerator } from '../../server/moderation/team-service.js';
 import { loadLoginSecrets } from '../../server/moderation/session-service.js';
 import { loginHandleHash } from '../../common/protocol/digest.js';
@@ -25,7 +33,9 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 const auditActions = async () =>
-  (await t.database.db.selectFrom('audit_log').select('entry').orderBy('seq').execute()).map((r) => JSON.parse(r.entry) as { action: string; subject?: { id: string }; details?: Record<string, unknown> });
+  (await t.database.db.selectFrom('audit_log').select('entry').orderBy('seq').execute()).map(
+    (r) => JSON.parse(r.entry) as { action: string; subject?: { id: string }; details?: Record<string, unknown> },
+  );
 const refusalsFor = async (moderatorId: string) => (await auditActions()).filter((e) => e.action === 'passkey.refused' && e.subject?.id === moderatorId);
 /** Refused login passkeys for a handle, as counted per day (issue 25: no audit entry per attempt). */
 const refusedLoginsOf = async (handle: string) => {
@@ -45,12 +55,20 @@ describe('the passkey step of a login refuses bad input, changes nothing and cou
     const who = await visit(t.app);
     const { challenge } = (await call(t.app, who, 'POST', '/mod/api/login/challenge', { handle: 'mod' })).json() as Challenge;
     const genuine = passkeysOf('mod')[0]!.assert(challenge.replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, ''));
-    const malformed = await call(t.app, who, 'POST', '/mod/api/login/passkey', { handle: 'mod', challenge, assertion: { ...genuine, response: { ...genuine.response, signature: 'not base64url!' } } });
+    const malformed = await call(t.app, who, 'POST', '/mod/api/login/passkey', {
+      handle: 'mod',
+      challenge,
+      assertion: { ...genuine, response: { ...genuine.response, signature: 'not base64url!' } },
+    });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json().error.message).toMatch(/signature/);
     const before = await refusedLoginsOf('mod');
     const entries = (await auditActions()).length;
-    const forged = await call(t.app, who, 'POST', '/mod/api/login/passkey', { handle: 'mod', challenge, assertion: { ...genuine, response: { ...genuine.response, signature: genuine.response.signature.slice(0, -4) + 'AAAA' } } });
+    const forged = await call(t.app, who, 'POST', '/mod/api/login/passkey', {
+      handle: 'mod',
+      challenge,
+      assertion: { ...genuine, response: { ...genuine.response, signature: genuine.response.signature.slice(0, -4) + 'AAAA' } },
+    });
     expect(forged.statusCode).toBe(401);
     expect(await refusedLoginsOf('mod')).toBe(before + 1);
     expect((await auditActions()).length).toBe(entries);
@@ -164,7 +182,10 @@ describe('recovery after a lost authenticator', () => {
     const grantTo = async (who: TestModerator) => {
       const grants = (await keysOf(admin)).map((k) => ({
         intakeKeyId: k.intakeKeyId,
-        wrappedSecretKey: toBase64(s, wrapIntakeSecretKey(sumo, unwrapIntakeKeyPair(sumo, fromBase64(s, k.wrappedSecretKey), admin.keys.boxKeyPair).privateKey, who.keys.boxKeyPair.publicKey)),
+        wrappedSecretKey: toBase64(
+          s,
+          wrapIntakeSecretKey(sumo, unwrapIntakeKeyPair(sumo, fromBase64(s, k.wrappedSecretKey), admin.keys.boxKeyPair).privateKey, who.keys.boxKeyPair.publicKey),
+        ),
       }));
       expect((await call(t.app, admin, 'POST', `/mod/api/team/${who.id}/grants`, { grants, assertion: await freshAssertion(t.app, admin) })).statusCode).toBe(200);
     };
@@ -189,7 +210,11 @@ describe('recovery after a lost authenticator', () => {
     const newKeys = moderatorKeysFromSeed(sumo, seed);
     const { passkey, registration } = registerPasskey(t.app, options, { argon: passphraseSeed(sumo, 'frank second lantern orbit', salt), seed });
     const enrolled = await call(t.app, who, 'POST', '/mod/api/enrol', {
-      token, salt: toBase64(s, salt), signPublicKey: toBase64(s, newKeys.signKeyPair.publicKey), boxPublicKey: toBase64(s, newKeys.boxKeyPair.publicKey), passkey: registration,
+      token,
+      salt: toBase64(s, salt),
+      signPublicKey: toBase64(s, newKeys.signKeyPair.publicKey),
+      boxPublicKey: toBase64(s, newKeys.boxKeyPair.publicKey),
+      passkey: registration,
     });
     expect(enrolled.statusCode).toBe(201);
     passkeysOf('frank').unshift(passkey);
@@ -235,14 +260,18 @@ describe('moderators enrolled before passkeys', () => {
     expect((await call(t.app, who, 'GET', '/mod')).body).toContain('data-testid="keys-on-passphrase"');
   });
 
-  it('may open submissions during the operator\'s grace period (PASSKEY_GRACE_DAYS)', async () => {
+  it("may open submissions during the operator's grace period (PASSKEY_GRACE_DAYS)", async () => {
     const graceful = await startTestApp({ PASSKEY_GRACE_DAYS: '7' });
     try {
       const sumo = await loadSodiumSumo();
       const { token } = await inviteModerator(graceful.database.db, { handle: 'hana', role: 'moderator' }, 'operator');
       const salt = randomBytes(sumo, MODERATOR_SALT_BYTES);
       const keys = deriveModeratorKeys(sumo, 'hana lantern orbit meadow', salt);
-      await enrolModerator(graceful.database.db, token, { salt: toBase64(s, salt), signPublicKey: toBase64(s, keys.signKeyPair.publicKey), boxPublicKey: toBase64(s, keys.boxKeyPair.publicKey) });
+      await enrolModerator(graceful.database.db, token, {
+        salt: toBase64(s, salt),
+        signPublicKey: toBase64(s, keys.signKeyPair.publicKey),
+        boxPublicKey: toBase64(s, keys.boxKeyPair.publicKey),
+      });
       const hana = await logInViaApi(graceful.app, 'hana', 'hana lantern orbit meadow', ORIGIN);
       expect((await call(graceful.app, hana, 'GET', '/mod/api/keys')).statusCode).toBe(200);
       expect((await call(graceful.app, hana, 'GET', '/mod')).body).toContain('grace period');
@@ -252,14 +281,21 @@ describe('moderators enrolled before passkeys', () => {
       expect(decided.json().error.code).toBe('passkey_required');
       // Holding wrapped intake keys, she may not register from this passphrase-only session the passkey that would unlock them.
       const key = await createIntakeKey(graceful.database.db);
-      await graceful.database.db.insertInto('intake_key_grants').values({ intake_key_id: key.id, moderator_id: hana.id, wrapped_secret_key: wrapIntakeSecretKey(sumo, key.keyPair.privateKey, keys.boxKeyPair.publicKey) }).execute();
+      await graceful.database.db
+        .insertInto('intake_key_grants')
+        .values({ intake_key_id: key.id, moderator_id: hana.id, wrapped_secret_key: wrapIntakeSecretKey(sumo, key.keyPair.privateKey, keys.boxKeyPair.publicKey) })
+        .execute();
       const options = (await call(graceful.app, hana, 'POST', '/mod/api/passkeys/options', {})).json() as PasskeyOptions;
       const first = await call(graceful.app, hana, 'POST', '/mod/api/passkeys', registerPasskey(graceful.app, options).registration);
       expect(first.statusCode).toBe(403);
       expect(first.json().error.code).toBe('passkey_needs_approval');
       expect(await graceful.database.db.selectFrom('passkeys').select('id').where('moderator_id', '=', hana.id).execute()).toEqual([]);
       // Eight days after she was first asked, the grace period is over.
-      await graceful.database.db.updateTable('moderators').set({ passkey_asked_on: new Date(Date.now() - 8 * 86_400_000).toISOString().slice(0, 10) }).where('id', '=', hana.id).execute();
+      await graceful.database.db
+        .updateTable('moderators')
+        .set({ passkey_asked_on: new Date(Date.now() - 8 * 86_400_000).toISOString().slice(0, 10) })
+        .where('id', '=', hana.id)
+        .execute();
       expect((await call(graceful.app, hana, 'GET', '/mod/api/keys')).statusCode).toBe(403);
     } finally {
       await graceful.close();
@@ -273,7 +309,11 @@ it('a software passkey registered for another relying party is refused', async (
   const options = (await call(t.app, who, 'POST', '/mod/api/enrol/passkey-options', { token })).json() as PasskeyOptions;
   const elsewhere = new SoftwarePasskey('evil.example', 'https://evil.example').register(options.options);
   const response = await call(t.app, who, 'POST', '/mod/api/enrol', {
-    token, salt: toBase64(s, new Uint8Array(16)), signPublicKey: toBase64(s, new Uint8Array(32)), boxPublicKey: toBase64(s, new Uint8Array(32)), passkey: { response: elsewhere },
+    token,
+    salt: toBase64(s, new Uint8Array(16)),
+    signPublicKey: toBase64(s, new Uint8Array(32)),
+    boxPublicKey: toBase64(s, new Uint8Array(32)),
+    passkey: { response: elsewhere },
   });
   expect(response.statusCode).toBe(400);
 });

@@ -32,7 +32,15 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const accountCount = async () => Number((await t.database.db.selectFrom('accounts').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+const accountCount = async () =>
+  Number(
+    (
+      await t.database.db
+        .selectFrom('accounts')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('version-2 facets at acceptance', () => {
   it.each([
@@ -83,11 +91,23 @@ describe('/platforms', () => {
   it('shows a platform only once at least K_MIN accounts name it; unknown keys are 404', async () => {
     const db = t.database.db;
     // Outlier: 30 version-2 accounts (+1 accepted above, +1 version 3 above, +1 story); Turing 15; Mercor 5; Appen: 20 from before version 2.
-    await db.insertInto('accounts').values(Array.from({ length: 30 }, () => accountRow(VERSION_2, todayUtc()))).execute();
-    await db.insertInto('accounts').values(Array.from({ length: 15 }, () => accountRow({ ...VERSION_2, platforms: ['turing'] }, todayUtc()))).execute();
-    await db.insertInto('accounts').values(Array.from({ length: 5 }, () => accountRow({ ...VERSION_2, platforms: ['mercor'] }, todayUtc()))).execute();
+    await db
+      .insertInto('accounts')
+      .values(Array.from({ length: 30 }, () => accountRow(VERSION_2, todayUtc())))
+      .execute();
+    await db
+      .insertInto('accounts')
+      .values(Array.from({ length: 15 }, () => accountRow({ ...VERSION_2, platforms: ['turing'] }, todayUtc())))
+      .execute();
+    await db
+      .insertInto('accounts')
+      .values(Array.from({ length: 5 }, () => accountRow({ ...VERSION_2, platforms: ['mercor'] }, todayUtc())))
+      .execute();
     const v1: Facets = { platforms: ['appen'], taskTypes: [], payBand: '20_39', conditions: { told_data_use: 'yes' }, consent: 'stats' };
-    await db.insertInto('accounts').values(Array.from({ length: 20 }, () => accountRow(v1, todayUtc()))).execute();
+    await db
+      .insertInto('accounts')
+      .values(Array.from({ length: 20 }, () => accountRow(v1, todayUtc())))
+      .execute();
     await approvedStory(t.app, db, { author, reviewer }, { title: 'Ten hours for five', body: 'The tracker missed half of it.' }, { ...VERSION_2, consent: 'quote' });
     const batch = await releaseDueBatch(db, { kMin: K, batchMin: 1, batchDelayDays: 0, ...NOISELESS });
     expect(batch?.statisticsRefreshed).toBe(true);
@@ -131,7 +151,7 @@ describe('/platforms', () => {
     expect(mercorPage.statusCode).toBe(200);
     expect(mercorPage.body).toContain('Mercor has no column in the scorecard');
     // Its page still names every question it would be scored on, and no figure of it.
-    for (const q of mercor.questions) expect(mercorPage.body).toContain(q.asked.replaceAll('\'', '&#x27;'));
+    for (const q of mercor.questions) expect(mercorPage.body).toContain(q.asked.replaceAll("'", '&#x27;'));
     expect(mercorPage.body).not.toContain('5 accounts');
 
     const csv = (await t.app.inject({ url: '/platforms.csv' })).body;

@@ -19,7 +19,13 @@ import { call, enrolAdminAndModerator, signedLogin, visit, type TestModerator } 
 import { journalistViaApi } from '../support/press.js';
 
 const FACETS = { platforms: ['outlier'], taskTypes: ['rating_responses'], conditions: {}, consent: 'quote' };
-const STORY = { title: 'Graded overnight', body: 'We rated answers until dawn.', pullQuotes: ['Until dawn.'], attributionLabel: 'hollywood_writer', identifierMarks: { unresolved: 0, dismissed: 0 } };
+const STORY = {
+  title: 'Graded overnight',
+  body: 'We rated answers until dawn.',
+  pullQuotes: ['Until dawn.'],
+  attributionLabel: 'hollywood_writer',
+  identifierMarks: { unresolved: 0, dismissed: 0 },
+};
 const PRIVATE_ANSWER = 'Private: the relaunch cut my rate from 21 to 16 an hour, ask me about Nova.';
 const IDENTITY = 'Jordan Q. Writer, jordan@example.org';
 
@@ -144,7 +150,10 @@ describe('a question answered privately', () => {
     expect(moderatorView).not.toContain('Nova');
     // The audit log has every step, by question id only.
     const audit = await t.database.db.selectFrom('audit_log').select('entry').orderBy('seq').execute();
-    const steps = audit.map((a) => JSON.parse(a.entry) as { action: string; subject?: { id: string } }).filter((e) => e.subject?.id === id).map((e) => e.action);
+    const steps = audit
+      .map((a) => JSON.parse(a.entry) as { action: string; subject?: { id: string } })
+      .filter((e) => e.subject?.id === id)
+      .map((e) => e.action);
     expect(steps).toEqual(['press.question_asked', 'press.question_relayed', 'press.answered_privately']);
     expect(audit.map((a) => a.entry).join('\n')).not.toContain('relaunched');
     expect((await verifyAuditChain(t.database.db)).ok).toBe(true);
@@ -164,7 +173,9 @@ describe('an answer for publication', () => {
     const answered = await postJson(t.app, '/api/v1/press/answers', { ...receipt(source), questionId: id, kind: 'for_publication', ciphertext: sealed });
     expect(answered.json()).toEqual({ status: 'answer_received' });
 
-    const listed = ((await call(t.app, admin, 'GET', '/mod/api/press/questions')).json() as { questions: { id: string; sealedPublicAnswer: string | null }[] }).questions.find((q) => q.id === id)!;
+    const listed = ((await call(t.app, admin, 'GET', '/mod/api/press/questions')).json() as { questions: { id: string; sealedPublicAnswer: string | null }[] }).questions.find(
+      (q) => q.id === id,
+    )!;
     // Moderators receive it sealed; their browser opens it with the intake key and removes what identifies.
     expect(listed.sealedPublicAnswer).toBe(sealed);
     expect((await call(t.app, admin, 'POST', `/mod/api/press/questions/${id}/answer-draft`, { text: 'No, three unpaid webinars.' })).statusCode).toBe(200);
@@ -182,7 +193,7 @@ describe('an answer for publication', () => {
 });
 
 describe('bad input on the new routes: a clear 4xx and nothing changed', () => {
-  it('unknown story, retracted story, over-long or empty text, a question never relayed, another story\'s question, a stranger\'s receipt', async () => {
+  it("unknown story, retracted story, over-long or empty text, a question never relayed, another story's question, a stranger's receipt", async () => {
     const source = await publishedSource();
     const other = await publishedSource();
     const { id } = (await ask(other.slug, 'A question for the other source')).json() as { id: string };

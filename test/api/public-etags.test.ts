@@ -22,13 +22,35 @@ beforeAll(async () => {
   publishedStateChanged();
   const slug = /href="\/stories\/([a-z0-9-]+)"/.exec((await t.app.inject({ url: '/stories' })).body)?.[1];
   if (!slug) throw new Error('/stories links no story');
-  pages = ['/', '/stories', `/stories/${slug}`, '/stories.csv', '/stats', '/stats.csv', '/about', '/feed.atom', '/platforms', '/platforms.csv',
-    '/releases', '/releases/1', '/releases/1/statistics.csv', '/releases/1/codebook.md', '/releases/1/citation.txt',
-    '/api/v1/stories', '/api/v1/stats', '/api/v1/platforms', '/api/v1/releases', '/api/v1/releases/1'];
+  pages = [
+    '/',
+    '/stories',
+    `/stories/${slug}`,
+    '/stories.csv',
+    '/stats',
+    '/stats.csv',
+    '/about',
+    '/feed.atom',
+    '/platforms',
+    '/platforms.csv',
+    '/releases',
+    '/releases/1',
+    '/releases/1/statistics.csv',
+    '/releases/1/codebook.md',
+    '/releases/1/citation.txt',
+    '/api/v1/stories',
+    '/api/v1/stats',
+    '/api/v1/platforms',
+    '/api/v1/releases',
+    '/api/v1/releases/1',
+  ];
 });
 afterAll(async () => t?.close());
 
-const hexEtag = (body: Buffer) => `"${Buffer.from(sha256(new Uint8Array(body))).toString('hex').slice(0, 32)}"`;
+const hexEtag = (body: Buffer) =>
+  `"${Buffer.from(sha256(new Uint8Array(body)))
+    .toString('hex')
+    .slice(0, 32)}"`;
 
 describe('public pages served from memory', () => {
   it('every public page has the ETag of its own bytes and answers a revalidation with 304 and no body', async () => {

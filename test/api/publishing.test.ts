@@ -147,7 +147,10 @@ describe('disclosure control as published', () => {
     expect(await releaseDueBatch(t.database.db, { ...RULES, ...NOISELESS }, addDays(later, 1))).toMatchObject({ statisticsRefreshed: false });
     expect(numbersOf(await stats())).toBe(numbersOf(before));
     expect((await t.app.inject({ url: '/stats.csv' })).body.split('\r\n').slice(1)).toEqual(
-      expect.arrayContaining(['platform_by_pay_band,total,40_59,64,shown,"Pay per hour, by platform",Total,$40–59 an hour,0', 'platform_by_pay_band,total,60_89,40,shown,"Pay per hour, by platform",Total,$60–89 an hour,0']),
+      expect.arrayContaining([
+        'platform_by_pay_band,total,40_59,64,shown,"Pay per hour, by platform",Total,$40–59 an hour,0',
+        'platform_by_pay_band,total,60_89,40,shown,"Pay per hour, by platform",Total,$60–89 an hour,0',
+      ]),
     );
   });
 
@@ -190,7 +193,12 @@ describe('disclosure control as published', () => {
     const one = (await t.app.inject({ url: '/api/v1/stats?table=hours_band' })).json() as StatsBody;
     expect(one.statistics!.tables.map((x) => x.id)).toEqual(['hours_band']);
     const csv = (await t.app.inject({ url: '/stats.csv?table=hours_band,role_by_task_type' })).body;
-    const tablesInCsv = new Set(csv.split('\r\n').filter((l) => l && !l.startsWith('#') && !l.startsWith('table,')).map((l) => l.split(',')[0]));
+    const tablesInCsv = new Set(
+      csv
+        .split('\r\n')
+        .filter((l) => l && !l.startsWith('#') && !l.startsWith('table,'))
+        .map((l) => l.split(',')[0]),
+    );
     expect(tablesInCsv).toEqual(new Set(['role_by_task_type', 'hours_band']));
   });
 });
@@ -281,7 +289,7 @@ describe('the public pages and API', () => {
     }
   });
 
-  it('the Atom feed parses with a real feed parser, one entry per published story (and one for the latest release\'s scorecards)', async () => {
+  it("the Atom feed parses with a real feed parser, one entry per published story (and one for the latest release's scorecards)", async () => {
     const feed = parseAtomFeed((await t.app.inject({ url: '/feed.atom' })).body);
     const published = await t.database.db.selectFrom('stories').select('slug').where('status', '=', 'published').execute();
     const storyEntries = feed.entries?.filter((e) => e.links?.[0]?.href?.includes('/stories/')) ?? [];
@@ -295,14 +303,7 @@ describe('the public pages and API', () => {
   it('publishes an OpenAPI document for the public API', async () => {
     const docs = (await t.app.inject({ url: '/api/docs' })).json() as { openapi: string; paths: Record<string, unknown> };
     expect(docs.openapi).toMatch(/^3\./);
-    expect(Object.keys(docs.paths).sort()).toEqual([
-      '/api/v1/platforms',
-      '/api/v1/platforms/{key}',
-      '/api/v1/releases',
-      '/api/v1/releases/{n}',
-      '/api/v1/stats',
-      '/api/v1/stories',
-    ]);
+    expect(Object.keys(docs.paths).sort()).toEqual(['/api/v1/platforms', '/api/v1/platforms/{key}', '/api/v1/releases', '/api/v1/releases/{n}', '/api/v1/stats', '/api/v1/stories']);
     // 2.0.0: every statistic became {count, status} (was a number or null); 2.1.0: the platform scorecards; 2.2.0: the releases; 2.3.0: the stories' verification tier; 2.4.0: statistics by verification tier;
     // 2.4.1: the objects say which properties they always have and that they have no others; 2.5.0 the figures' margins and the release's budget; 2.6.0 the signed-email tier;
     // 3.0.0: /api/v1/platforms is one table (platforms as columns, questions as rows, a state per cell).
@@ -310,7 +311,13 @@ describe('the public pages and API', () => {
   });
 
   it('documents every 200 object exactly: no other property is sent, and only these may be absent', async () => {
-    interface Schema { type?: string | string[]; properties?: Record<string, Schema>; required?: string[]; additionalProperties?: unknown; items?: Schema }
+    interface Schema {
+      type?: string | string[];
+      properties?: Record<string, Schema>;
+      required?: string[];
+      additionalProperties?: unknown;
+      items?: Schema;
+    }
     type Operations = Record<string, { responses: Record<string, { content: Record<string, { schema: Schema }> }> }>;
     const docs = (await t.app.inject({ url: '/api/docs/json' })).json() as { paths: Record<string, Operations> };
     const open: string[] = [];

@@ -28,7 +28,10 @@ function trialCommands(): WrittenCommand[] {
   expect(start, 'the README’s trial section').toBeGreaterThan(0);
   const section = readme.slice(start, end);
   const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
-  const lines = blocks.flatMap((b) => b.split('\n')).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  const lines = blocks
+    .flatMap((b) => b.split('\n'))
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
   return lines.map((line) => {
     const words = line.split(/\s+/);
     const env: Record<string, string> = {};
@@ -59,7 +62,9 @@ describe('the README’s trial path, as written', () => {
   /** The README's DATA_DIR (/tmp/offscript-trial), swapped for a fresh directory of this test's own. */
   const asWritten = (command: WrittenCommand) => {
     const env = { ...command.env, DATA_DIR: dataDir };
-    return `${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')} npm ${command.npm.join(' ')}`;
+    return `${Object.entries(env)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')} npm ${command.npm.join(' ')}`;
   };
 
   beforeAll(async () => {

@@ -37,8 +37,7 @@ async function untilRedisReady(app: FastifyInstance): Promise<void> {
 }
 
 /** A status lookup for a token nobody holds: rate-limited, and answered 404 when allowed. */
-const lookup = (app: FastifyInstance) =>
-  app.inject({ method: 'POST', url: '/api/v1/status', payload: { lookupToken: Buffer.alloc(32, 7).toString('base64') } });
+const lookup = (app: FastifyInstance) => app.inject({ method: 'POST', url: '/api/v1/status', payload: { lookupToken: Buffer.alloc(32, 7).toString('base64') } });
 
 async function statuses(app: FastifyInstance, n: number): Promise<number[]> {
   const result: number[] = [];
@@ -124,7 +123,10 @@ describe.skipIf(!redisServerAvailable && !redisRequired)('rate limits on a real 
     expect(ready.json()).toEqual({ status: 'not ready', failing: ['redis'] });
     // One line per instance for the outage, not one per reconnection attempt.
     for (const [i, text] of logs.entries()) {
-      const outageLines = text().split('\n').slice(linesBefore[i]! - 1).filter((line) => line.includes('redis: unavailable'));
+      const outageLines = text()
+        .split('\n')
+        .slice(linesBefore[i]! - 1)
+        .filter((line) => line.includes('redis: unavailable'));
       expect(outageLines.length).toBeLessThanOrEqual(1);
     }
 

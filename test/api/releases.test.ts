@@ -96,7 +96,18 @@ describe('releases', () => {
 
     const codebook = await get('/releases/1/codebook.md');
     expect(codebook.headers['content-type']).toBe('text/markdown; charset=utf-8');
-    for (const needed of ['Minimum cell size K = 11', '`shown`', '`fewer_than_k`', '`withheld`', '(ε = 0.25)', '**Lifetime budget.**', '**Threshold after noise.**', `released ${DAY_1}`, '| `column_label` |', '| `margin` |']) {
+    for (const needed of [
+      'Minimum cell size K = 11',
+      '`shown`',
+      '`fewer_than_k`',
+      '`withheld`',
+      '(ε = 0.25)',
+      '**Lifetime budget.**',
+      '**Threshold after noise.**',
+      `released ${DAY_1}`,
+      '| `column_label` |',
+      '| `margin` |',
+    ]) {
       expect(codebook.body).toContain(needed);
     }
     // Every table, and every row and column key of it, has its label.

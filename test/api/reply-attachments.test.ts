@@ -42,7 +42,15 @@ const counts = () => rowCounts(t.database.db, ['attachment_uploads', 'attachment
 
 /** A reply sealed as the status page seals it: the text and, if any, the files' manifest. */
 function reply(source: TestSource, text: string, files: readonly SealedAttachment[], uploadId?: string) {
-  const ciphertext = toBase64(sodium, sealMessage(sodium, text, key.publicKey, files.map((f) => f.entry)));
+  const ciphertext = toBase64(
+    sodium,
+    sealMessage(
+      sodium,
+      text,
+      key.publicKey,
+      files.map((f) => f.entry),
+    ),
+  );
   return postJson(t.app, '/api/v1/messages', { lookupToken: source.lookupToken, ciphertext, ...(uploadId ? { uploadId } : {}) });
 }
 
@@ -113,7 +121,11 @@ describe('bad input is refused, naming the problem, and stores nothing', () => {
     expect((await postJson(t.app, '/api/v1/status', { lookupToken: source.lookupToken })).json<{ messages: unknown[] }>().messages).toEqual([]);
     // Cleaned up like an interrupted submission upload: the retention job deletes it once a day old.
     const today = todayUtc();
-    await t.database.db.updateTable('attachment_uploads').set({ created_on: addDays(today, -2) }).where('id', '=', partial).execute();
+    await t.database.db
+      .updateTable('attachment_uploads')
+      .set({ created_on: addDays(today, -2) })
+      .where('id', '=', partial)
+      .execute();
     await purgeExpiredSubmissions(t.database.db, { retentionDays: 30, today });
     expect(await t.database.db.selectFrom('attachment_chunks').select('upload_id').where('upload_id', '=', partial).execute()).toEqual([]);
     expect(await t.database.db.selectFrom('attachment_uploads').select('id').where('id', 'in', [others.uploadId, partial]).execute()).toEqual([{ id: others.uploadId }]);
@@ -125,7 +137,15 @@ describe('bad input is refused, naming the problem, and stores nothing', () => {
     let before = await counts();
     const overCount = await postJson(t.app, '/api/v1/messages', {
       lookupToken: withTwo.lookupToken,
-      ciphertext: toBase64(sodium, sealMessage(sodium, 'more', key.publicKey, twoFiles.map((f) => f.entry))),
+      ciphertext: toBase64(
+        sodium,
+        sealMessage(
+          sodium,
+          'more',
+          key.publicKey,
+          twoFiles.map((f) => f.entry),
+        ),
+      ),
       uploadId: twoMore,
     });
     expect(expectRefusal(overCount, 400, 'reply_too_many_files')).toContain('2 are attached already and this reply adds 2');
@@ -136,7 +156,15 @@ describe('bad input is refused, naming the problem, and stores nothing', () => {
     before = await counts();
     const overBytes = await postJson(t.app, '/api/v1/messages', {
       lookupToken: withBig.lookupToken,
-      ciphertext: toBase64(sodium, sealMessage(sodium, 'more', key.publicKey, oneMiB.map((f) => f.entry))),
+      ciphertext: toBase64(
+        sodium,
+        sealMessage(
+          sodium,
+          'more',
+          key.publicKey,
+          oneMiB.map((f) => f.entry),
+        ),
+      ),
       uploadId: big,
     });
     expectRefusal(overBytes, 413, 'reply_files_too_large');
@@ -147,12 +175,28 @@ describe('bad input is refused, naming the problem, and stores nothing', () => {
 
 describe('deleting reply files', () => {
   const chunksOf = async (uploadIds: string[]) =>
-    Number((await t.database.db.selectFrom('attachment_chunks').select((eb) => eb.fn.countAll().as('n')).where('upload_id', 'in', uploadIds).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await t.database.db
+          .selectFrom('attachment_chunks')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('upload_id', 'in', uploadIds)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   async function accountAndReplyWithFiles() {
     const account = await submitWithFiles(twoFiles.slice(0, 1));
     const replyUpload = await uploadFiles(t.app, twoFiles);
-    const ciphertext = toBase64(sodium, sealMessage(sodium, 'and these', key.publicKey, twoFiles.map((f) => f.entry)));
+    const ciphertext = toBase64(
+      sodium,
+      sealMessage(
+        sodium,
+        'and these',
+        key.publicKey,
+        twoFiles.map((f) => f.entry),
+      ),
+    );
     expect((await postJson(t.app, '/api/v1/messages', { lookupToken: account.lookupToken, ciphertext, uploadId: replyUpload })).statusCode).toBe(201);
     const uploads = [account.uploadId, replyUpload];
     expect(await chunksOf(uploads)).toBe(4 + 12);
@@ -173,7 +217,11 @@ describe('deleting reply files', () => {
   it('retention deletes reply files with the expired submission', async () => {
     const { uploads, submissionId } = await accountAndReplyWithFiles();
     const today = todayUtc();
-    await t.database.db.updateTable('submissions').set({ status: 'rejected', decided_on: addDays(today, -30) }).where('id', '=', submissionId).execute();
+    await t.database.db
+      .updateTable('submissions')
+      .set({ status: 'rejected', decided_on: addDays(today, -30) })
+      .where('id', '=', submissionId)
+      .execute();
     await purgeExpiredSubmissions(t.database.db, { retentionDays: 30, today });
     expect(await chunksOf(uploads)).toBe(0);
     const [latest] = await listAuditEntries(t.database.db, { limit: 1 });

@@ -17,7 +17,11 @@ function masked(name: string, value: unknown): unknown {
 }
 
 function headerSet(headers: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.keys(headers).sort().map((name) => [name, masked(name, headers[name])]));
+  return Object.fromEntries(
+    Object.keys(headers)
+      .sort()
+      .map((name) => [name, masked(name, headers[name])]),
+  );
 }
 
 async function kinds(t: TestApp, host?: string): Promise<Record<string, Record<string, unknown>>> {

@@ -7,12 +7,7 @@ import { addDays, todayUtc } from '../../server/db/day.js';
 import type { Database, Day, SubmissionStatus } from '../../server/db/schema.js';
 import { acceptSealedSubmission } from '../../server/intake/service.js';
 import { listAuditEntries, verifyAuditChain } from '../../server/audit/log.js';
-import {
-  purgeExpiredSubmissions,
-  purgeSchedule,
-  startDailyPurge,
-  type PurgeLog,
-} from '../../server/moderation/retention.js';
+import { purgeExpiredSubmissions, purgeSchedule, startDailyPurge, type PurgeLog } from '../../server/moderation/retention.js';
 import { lookupTokenHash } from '../../common/protocol/digest.js';
 import Fastify from 'fastify';
 import { loggerOptions } from '../../server/privacy/logging.js';
@@ -22,20 +17,10 @@ import { createIntakeKey, sealForTest, type TestIntakeKey } from '../support/int
 import { waitUntil } from '../support/wait.js';
 
 /** Stores a real sealed submission, then moves it to `status` decided on `decidedOn`. */
-async function submission(
-  db: Kysely<Database>,
-  key: TestIntakeKey,
-  status: SubmissionStatus,
-  decidedOn: Day | null,
-  messages = 0,
-): Promise<string> {
+async function submission(db: Kysely<Database>, key: TestIntakeKey, status: SubmissionStatus, decidedOn: Day | null, messages = 0): Promise<string> {
   const sealed = await sealForTest(key);
   await acceptSealedSubmission(db, sealed.body);
-  const { id } = await db
-    .selectFrom('submissions')
-    .select('id')
-    .where('lookup_hash', '=', lookupTokenHash(sealed.lookupToken))
-    .executeTakeFirstOrThrow();
+  const { id } = await db.selectFrom('submissions').select('id').where('lookup_hash', '=', lookupTokenHash(sealed.lookupToken)).executeTakeFirstOrThrow();
   await db
     .updateTable('submissions')
     .set({ status, decided_on: decidedOn, status_changed_on: decidedOn ?? todayUtc() })
@@ -57,11 +42,9 @@ async function submission(
   return id;
 }
 
-const state = (db: Kysely<Database>, id: string) =>
-  db.selectFrom('submissions').select(['status', 'envelope', 'decided_on', 'purged_on']).where('id', '=', id).executeTakeFirstOrThrow();
+const state = (db: Kysely<Database>, id: string) => db.selectFrom('submissions').select(['status', 'envelope', 'decided_on', 'purged_on']).where('id', '=', id).executeTakeFirstOrThrow();
 
-const messageCount = async (db: Kysely<Database>, id: string) =>
-  (await db.selectFrom('messages').select('id').where('submission_id', '=', id).execute()).length;
+const messageCount = async (db: Kysely<Database>, id: string) => (await db.selectFrom('messages').select('id').where('submission_id', '=', id).execute()).length;
 
 describe('addDays', () => {
   it('moves across months, years and leap days in the UTC calendar', () => {
@@ -126,9 +109,7 @@ describe('purgeExpiredSubmissions', () => {
     expect(await messageCount(t.db, ids.d29)).toBe(2);
     expect(await messageCount(t.db, ids.undecided)).toBe(2);
 
-    expect(await purgeSchedule(t.db, { retentionDays: 30 })).toEqual([
-      { submissionId: ids.d29, status: 'accepted', decidedOn: '2025-05-17', purgeOn: '2025-06-16' },
-    ]);
+    expect(await purgeSchedule(t.db, { retentionDays: 30 })).toEqual([{ submissionId: ids.d29, status: 'accepted', decidedOn: '2025-05-17', purgeOn: '2025-06-16' }]);
   });
 
   it('purges nothing more when run again, and writes no audit entry for nothing', async () => {
@@ -221,7 +202,11 @@ describe('startDailyPurge', () => {
     const purge = startDailyPurge(t.db, { retentionDays: -5, log: logger, checkIntervalMs: 10 });
     await until(async () => captured.text().split('\n').filter(Boolean).length >= 2);
     await purge.stop();
-    const lines = captured.text().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: number; msg: string; err: unknown });
+    const lines = captured
+      .text()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { level: number; msg: string; err: unknown });
     expect(lines.every((l) => l.level === 50)).toBe(true);
     expect(lines[0]!.msg).toMatch(/purge failed/);
     expect(lines[0]!.err).toMatchObject({ type: 'Error', stack: expect.stringContaining('retention') });

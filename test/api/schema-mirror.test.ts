@@ -27,8 +27,6 @@ describe('server/db/schema.ts mirrors the migrated database', () => {
     const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => withFixture } });
     const { error } = await migrator.migrateToLatest();
     expect(error).toBeUndefined();
-    expect(mirrorDrift(declared, await migratedColumns(database.db))).toEqual([
-      'stories.fixture_undeclared: in the database, not in server/db/schema.ts',
-    ]);
+    expect(mirrorDrift(declared, await migratedColumns(database.db))).toEqual(['stories.fixture_undeclared: in the database, not in server/db/schema.ts']);
   });
 });

@@ -27,7 +27,9 @@ const get = async (url: string) => {
 
 const decodeHtml = (text: string) =>
   text.replace(/&(#x[0-9a-f]+|#\d+|quot|amp|lt|gt);/gi, (_, code: string) =>
-    code[0] === '#' ? String.fromCodePoint(code[1] === 'x' ? parseInt(code.slice(2), 16) : Number(code.slice(1))) : ({ quot: '"', amp: '&', lt: '<', gt: '>' } as Record<string, string>)[code.toLowerCase()]!,
+    code[0] === '#'
+      ? String.fromCodePoint(code[1] === 'x' ? parseInt(code.slice(2), 16) : Number(code.slice(1)))
+      : ({ quot: '"', amp: '&', lt: '<', gt: '>' } as Record<string, string>)[code.toLowerCase()]!,
   );
 
 interface ParsedCell {
@@ -138,11 +140,32 @@ describe('the scorecard on the demo data', () => {
     const { releases } = JSON.parse(await get('/api/v1/releases')) as { releases: { sequence: number }[] };
     expect(stories.length).toBeGreaterThan(0);
     const urls = [
-      '/', '/stories', '/stories.csv', '/api/v1/stories', '/stats', '/stats.csv', '/api/v1/stats', '/platforms', '/platforms.csv', '/api/v1/platforms',
-      '/feed.atom', '/about', '/releases', '/api/v1/releases', '/submit', '/status', '/api/docs/json',
+      '/',
+      '/stories',
+      '/stories.csv',
+      '/api/v1/stories',
+      '/stats',
+      '/stats.csv',
+      '/api/v1/stats',
+      '/platforms',
+      '/platforms.csv',
+      '/api/v1/platforms',
+      '/feed.atom',
+      '/about',
+      '/releases',
+      '/api/v1/releases',
+      '/submit',
+      '/status',
+      '/api/docs/json',
       ...stories.map((s) => `/stories/${s.slug}`),
       ...platforms.keys.flatMap((k) => [`/platforms/${k}`, `/api/v1/platforms/${k}`]),
-      ...releases.flatMap((r) => [`/releases/${r.sequence}`, `/api/v1/releases/${r.sequence}`, `/releases/${r.sequence}/statistics.csv`, `/releases/${r.sequence}/codebook.md`, `/releases/${r.sequence}/citation.txt`]),
+      ...releases.flatMap((r) => [
+        `/releases/${r.sequence}`,
+        `/api/v1/releases/${r.sequence}`,
+        `/releases/${r.sequence}/statistics.csv`,
+        `/releases/${r.sequence}/codebook.md`,
+        `/releases/${r.sequence}/citation.txt`,
+      ]),
     ];
     const placeholders = /K_MIN|\bundefined\b|\bNaN\b|\[object Object\]|\{\{/g;
     const found: string[] = [];

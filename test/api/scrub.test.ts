@@ -102,7 +102,12 @@ async function sourceWithEverything(fill: number): Promise<Source> {
   const { submission_id: submissionId } = await t.database.db.selectFrom('attachment_uploads').select('submission_id').where('id', '=', uploadId).executeTakeFirstOrThrow();
   const replyFiles = await sealFiles(new Uint8Array(30_000).fill(fill + 1));
   const replyUpload = await uploadFiles(t.app, replyFiles);
-  const reply = sealMessage(sodium, 'Here is the contract.', key.publicKey, replyFiles.map((f) => f.entry));
+  const reply = sealMessage(
+    sodium,
+    'Here is the contract.',
+    key.publicKey,
+    replyFiles.map((f) => f.entry),
+  );
   const sent = await postJson(t.app, '/api/v1/messages', { lookupToken: sealed.body.lookupToken, ciphertext: toBase64(sodium, reply), uploadId: replyUpload });
   expect(sent.statusCode, sent.body).toBe(201);
   return {
@@ -151,7 +156,9 @@ describe(`the scrub (${testDatabaseUrl ? 'Postgres' : 'PGlite'})`, () => {
     expect(holding(Buffer.from(lookupHash))).toEqual([]);
 
     // The published story and its counted account name no submission, upload or message.
-    const ids = await sql<{ id: string }>`select id::text as id from submissions union all select id::text from messages union all select id::text from attachment_uploads`.execute(t.database.db);
+    const ids = await sql<{ id: string }>`select id::text as id from submissions union all select id::text from messages union all select id::text from attachment_uploads`.execute(
+      t.database.db,
+    );
     for (const table of ['accounts', 'stories', 'batches']) {
       const rows = await sql<{ row: string }>`select row_to_json(x)::text as row from ${sql.table(table)} x`.execute(t.database.db);
       expect(rows.rows.length).toBeGreaterThan(0);
@@ -180,7 +187,7 @@ describe(`the scrub (${testDatabaseUrl ? 'Postgres' : 'PGlite'})`, () => {
 
   it('/about says it in plain words', async () => {
     const about = (await t.app.inject({ url: '/about' })).body;
-    expect(about).toContain('leaves the server\'s files within the hour');
-    expect(about).toContain('For up to an hour the database\'s own log still holds');
+    expect(about).toContain("leaves the server's files within the hour");
+    expect(about).toContain("For up to an hour the database's own log still holds");
   });
 });

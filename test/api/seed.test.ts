@@ -42,7 +42,16 @@ afterAll(async () => {
 describe('npm run seed', () => {
   it('creates N accounts, M of them as stories through intake, acceptance and second review', async () => {
     const { db } = database;
-    expect(Number((await db.selectFrom('accounts').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n)).toBe(ACCOUNTS);
+    expect(
+      Number(
+        (
+          await db
+            .selectFrom('accounts')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+    ).toBe(ACCOUNTS);
     expect(progress.at(-1)).toBe(ACCOUNTS);
     // The stories came through the real path: sealed submissions, accepted, two different moderators.
     const submissions = await db.selectFrom('submissions').select(['status', 'envelope']).execute();
@@ -99,7 +108,11 @@ describe('npm run seed', () => {
     const verification = statistics.headline.verification!;
     figures.push(verification.documentsSeen, verification.accounts);
     expect(verification.accounts.status).toBe('shown');
-    const documented = await database.db.selectFrom('accounts').select((eb) => eb.fn.countAll<string>().as('n')).where('documents_seen', 'is not', null).executeTakeFirstOrThrow();
+    const documented = await database.db
+      .selectFrom('accounts')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('documents_seen', 'is not', null)
+      .executeTakeFirstOrThrow();
     expect(Number(documented.n)).toBeGreaterThan(0);
     const shown = figures.filter((f) => f.status === 'shown').map((f) => f.count ?? -1);
     expect(shown.length).toBeGreaterThan(0);
@@ -110,7 +123,11 @@ describe('npm run seed', () => {
   });
 
   it('makes version-2 accounts and some version-1, so that the platform pages have scorecards', async () => {
-    const versions = await database.db.selectFrom('accounts').select(['account_version', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('account_version').execute();
+    const versions = await database.db
+      .selectFrom('accounts')
+      .select(['account_version', (eb) => eb.fn.countAll<string>().as('n')])
+      .groupBy('account_version')
+      .execute();
     const byVersion = Object.fromEntries(versions.map((v) => [v.account_version, Number(v.n)]));
     expect(byVersion[2]).toBeGreaterThan(byVersion[1] ?? 0);
     expect(byVersion[1]).toBeGreaterThan(0);
@@ -123,7 +140,10 @@ describe('npm run seed', () => {
     const again = await seedDemoData(database.db, { accounts: 20, stories: 3, kMin: K_MIN, batchMin: 3 });
     expect(again.moderators.every((m) => !m.created)).toBe(true);
     expect(again.batches).toHaveLength(1);
-    const count = await database.db.selectFrom('accounts').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const count = await database.db
+      .selectFrom('accounts')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(ACCOUNTS + 20);
   });
 });

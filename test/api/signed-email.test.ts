@@ -71,13 +71,18 @@ describe('keys without a third party', () => {
   it('only for a logged-in moderator, and only for a well-formed domain and selector', async () => {
     const anonymous = await t.app.inject({ url: '/mod/api/evidence/dkim-key?domain=outlier.example&selector=mail2026', headers: { accept: 'application/json' } });
     expect(anonymous.statusCode).toBe(401);
-    for (const [domain, selector] of [['outlier.example%0a', 'mail2026'], ['localhost', 'mail2026'], ['outlier.example', 'a b'], ['outlier.example', '../x']]) {
+    for (const [domain, selector] of [
+      ['outlier.example%0a', 'mail2026'],
+      ['localhost', 'mail2026'],
+      ['outlier.example', 'a b'],
+      ['outlier.example', '../x'],
+    ]) {
       const refused = await keyOf(author, domain!, selector!);
       expect(refused.statusCode, `${domain} ${selector}`).toBe(400);
     }
   });
 
-  it('npm run dkim:keys: add, list, remove; the platforms\' domains', async () => {
+  it("npm run dkim:keys: add, list, remove; the platforms' domains", async () => {
     expect((await dkimKeys('add', 'turing.example', 'k1', 'not base64!')).exitCode).toBe(1);
     expect((await dkimKeys('add', 'turing.example', 'k1', rsa.record)).exitCode).toBe(0);
     const listed = await dkimKeys('list');
@@ -89,11 +94,14 @@ describe('keys without a third party', () => {
     expect((await dkimKeys('domain-add', 'nowhere', 'x.example')).exitCode).toBe(1);
     expect((await dkimKeys('domain-add', 'outlier', 'outlier.example')).exitCode).toBe(0);
     expect((await dkimKeys('domain-add', 'mercor', 'mercor.example')).exitCode).toBe(0);
-    expect((await call(t.app, author, 'GET', '/mod/api/evidence/platform-domains')).json<{ domains: unknown[] }>().domains).toContainEqual({ domain: 'outlier.example', platform: 'outlier' });
+    expect((await call(t.app, author, 'GET', '/mod/api/evidence/platform-domains')).json<{ domains: unknown[] }>().domains).toContainEqual({
+      domain: 'outlier.example',
+      platform: 'outlier',
+    });
     expect((await dkimKeys('frobnicate')).exitCode).toBe(1);
   });
 
-  it('administrators edit the platforms\' domains from the console too, each change in the audit log; moderators cannot', async () => {
+  it("administrators edit the platforms' domains from the console too, each change in the audit log; moderators cannot", async () => {
     const added = await call(t.app, author, 'POST', '/mod/api/evidence/platform-domains', { platform: 'turing', domain: 'mail.turing.example' });
     expect(added.statusCode, added.body).toBe(200);
     expect(added.json<{ domains: unknown[] }>().domains).toContainEqual({ domain: 'mail.turing.example', platform: 'turing' });
@@ -154,7 +162,11 @@ describe('counted once, linked to no one', () => {
 
     const accepted = await accept(id, choice);
     expect(accepted.statusCode, accepted.body).toBe(200);
-    const pending = await t.database.db.selectFrom('pending_accounts').select(['signed_email_platform', 'signed_email_half_year', 'signed_email_marker']).where('signed_email_platform', 'is not', null).execute();
+    const pending = await t.database.db
+      .selectFrom('pending_accounts')
+      .select(['signed_email_platform', 'signed_email_half_year', 'signed_email_marker'])
+      .where('signed_email_platform', 'is not', null)
+      .execute();
     expect(pending.map((row) => ({ ...row, signed_email_marker: Buffer.from(row.signed_email_marker!).toString('hex') }))).toEqual([
       { signed_email_platform: 'outlier', signed_email_half_year: '2026-H1', signed_email_marker: marker },
     ]);
@@ -183,7 +195,10 @@ describe('counted once, linked to no one', () => {
     const batch = await releaseDueBatch(db, { kMin: 11, batchMin: 1, batchDelayDays: 0, ...NOISELESS }, firstOfMonthAfter(todayUtc()));
     expect(batch).toMatchObject({ statisticsRefreshed: true });
     const tiers = await db.selectFrom('account_tallies').select(['a', 'n']).where('kind', '=', 'tier').where('n', '<>', 0).orderBy('a').execute();
-    expect(tiers.map((r) => [r.a, Number(r.n)])).toEqual([['none', 30], ['verified_email', 13]]);
+    expect(tiers.map((r) => [r.a, Number(r.n)])).toEqual([
+      ['none', 30],
+      ['verified_email', 13],
+    ]);
 
     const stats = (await t.app.inject({ url: '/api/v1/stats' })).json<{ statistics: PublishedStatistics }>().statistics;
     expect(stats.headline.verification).toMatchObject({ verifiedEmail: { count: 13, status: 'shown' }, accounts: { count: 43, status: 'shown' } });
@@ -194,7 +209,9 @@ describe('counted once, linked to no one', () => {
     const release = (await t.app.inject({ url: `/releases/${batch!.sequence}/statistics.csv` })).body;
     expect(release).toContain('verification_tier,all,verified_email,13,shown');
 
-    const story = (await t.app.inject({ url: '/api/v1/stories' })).json<{ stories: Array<{ title: string; verification: unknown }> }>().stories.find((x) => x.title === 'Onboarded and dropped');
+    const story = (await t.app.inject({ url: '/api/v1/stories' }))
+      .json<{ stories: Array<{ title: string; verification: unknown }> }>()
+      .stories.find((x) => x.title === 'Onboarded and dropped');
     expect(story?.verification).toEqual({ tier: 'verified_email', documentKinds: [], statement: 'Backed by an email the platform signed (Outlier), checked by a moderator.' });
     const about = (await t.app.inject({ url: '/about' })).body;
     expect(about).toContain('What it does not prove: that the person who gave the account is the person the email was sent to');

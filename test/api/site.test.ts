@@ -63,11 +63,14 @@ describe('pages and headers', () => {
     await createIntakeKey(t.database.db);
   });
 
-  it.each(['/submit', '/status', '/mod/login', '/healthz', '/readyz', '/no-such-page', '/api/v1/nothing', '/stories?platform=nope'])('%s carries the §7 headers and is not cached', async (url) => {
-    const response = await t.app.inject({ url });
-    expectSecurityHeaders(response.headers, url.startsWith('/mod'));
-    expect(response.headers['cache-control']).toBe('no-store');
-  });
+  it.each(['/submit', '/status', '/mod/login', '/healthz', '/readyz', '/no-such-page', '/api/v1/nothing', '/stories?platform=nope'])(
+    '%s carries the §7 headers and is not cached',
+    async (url) => {
+      const response = await t.app.inject({ url });
+      expectSecurityHeaders(response.headers, url.startsWith('/mod'));
+      expect(response.headers['cache-control']).toBe('no-store');
+    },
+  );
 
   it.each(['/', '/stories', '/stats', '/stats.csv', '/about', '/feed.atom', '/api/v1/stories', '/api/v1/stats', '/api/docs'])(
     'public %s carries the §7 headers and may be cached, without a cookie',
@@ -124,8 +127,7 @@ describe('intake key rotation', () => {
     const old = await createIntakeKey(t.database.db);
     const sealedToOld = await sealForTest(old);
     const fresh = await createIntakeKey(t.database.db);
-    const post = (payload: unknown) =>
-      t.app.inject({ method: 'POST', url: '/api/v1/submissions', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
+    const post = (payload: unknown) => t.app.inject({ method: 'POST', url: '/api/v1/submissions', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
     const refused = await post(sealedToOld.body);
     expect(refused.statusCode).toBe(409);
     expect(refused.json()).toMatchObject({ error: { code: 'retired_intake_key' } });

@@ -76,7 +76,9 @@ describe('slow clients', () => {
       const lifetimes = await Promise.all(clients.map(async (c) => (await c.closedAt) - c.openedAt));
       const longest = Math.max(...lifetimes);
       const sorted = [...lifetimes].sort((a, b) => a - b);
-      console.info(`slow connections: ${lifetimes.length} closed; median ${Math.round(sorted[sorted.length >> 1]!)} ms, longest ${Math.round(longest)} ms; /healthz answered ${health.length} times, slowest ${Math.round(Math.max(...health))} ms`);
+      console.info(
+        `slow connections: ${lifetimes.length} closed; median ${Math.round(sorted[sorted.length >> 1]!)} ms, longest ${Math.round(longest)} ms; /healthz answered ${health.length} times, slowest ${Math.round(Math.max(...health))} ms`,
+      );
       expect(longest).toBeLessThan(REQUEST_TIMEOUT_S * 1000 + SLACK_MS);
       // Not before the headers timeout: it is the timeouts that close them, not something else.
       expect(Math.min(...lifetimes)).toBeGreaterThanOrEqual(HEADERS_TIMEOUT_S * 1000 - CHECK_MS);

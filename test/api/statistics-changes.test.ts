@@ -17,7 +17,8 @@ beforeAll(async () => {
 afterAll(async () => database?.close());
 
 const changes = async () => Number((await db.selectFrom('statistics_changes').select('changes').executeTakeFirstOrThrow()).changes);
-const ids = async (limit: number) => (await db.selectFrom('accounts').select('id').where('withdrawn_on', 'is', null).where('consent', '=', 'stats').orderBy('id').limit(limit).execute()).map((r) => r.id);
+const ids = async (limit: number) =>
+  (await db.selectFrom('accounts').select('id').where('withdrawn_on', 'is', null).where('consent', '=', 'stats').orderBy('id').limit(limit).execute()).map((r) => r.id);
 
 describe('statistics_changes (migration 0006)', () => {
   it('counts additions, withdrawals, deletions and facet changes of counted accounts, once each', async () => {

@@ -39,7 +39,10 @@ const csvRecords = (csv: string) => parse(csv, { columns: true, comment: '#' }) 
 beforeAll(async () => {
   t = await startTestApp({ PUBLIC_ORIGIN: ORIGIN, K_MIN: '11' });
   await insertStatisticsAccounts(t.database.db, 40, {});
-  expect(await releaseDueBatch(t.database.db, { kMin: 11, batchMin: 3, batchDelayDays: 0, refreshWithoutStories: true }, todayUtc())).toMatchObject({ sequence: 1, statisticsRefreshed: true });
+  expect(await releaseDueBatch(t.database.db, { kMin: 11, batchMin: 3, batchDelayDays: 0, refreshWithoutStories: true }, todayUtc())).toMatchObject({
+    sequence: 1,
+    statisticsRefreshed: true,
+  });
 });
 afterAll(async () => t?.close());
 
@@ -80,7 +83,11 @@ describe('figures in every language', () => {
     const numbers = (csv: string) => csvRecords(csv).map(({ table, row, column, count, status, margin }) => [table, row, column, count, status, margin].join(','));
     expect(numbers(files.es!)).toEqual(numbers(files.en!));
     expect(numbers(files['pt-BR']!)).toEqual(numbers(files.en!));
-    expect(csvRecords(files.es!).find((r) => r.table === 'hours_band' && r.row === 'all' && r.column === 'total')).toMatchObject({ table_label: 'Horas por semana', row_label: 'Todos los testimonios', column_label: 'Total' });
+    expect(csvRecords(files.es!).find((r) => r.table === 'hours_band' && r.row === 'all' && r.column === 'total')).toMatchObject({
+      table_label: 'Horas por semana',
+      row_label: 'Todos los testimonios',
+      column_label: 'Total',
+    });
     expect(files['pt-BR']).toContain('# Rótulos em português');
     // /stats.csv is the English file (request.language is English without a path prefix); ?lang= picks another.
     expect((await get('/stats.csv')).body).toBe(files.en);
@@ -118,7 +125,11 @@ describe('figures in every language', () => {
         tables: statsPageTables(language, latest.statistics!),
       });
       // What a person reads: the text between tags (charts' titles and descriptions included), not ids and links.
-      const main = page.slice(page.indexOf('<main'), page.indexOf('</main>')).replace(/<[^>]*>/g, ' ').replaceAll('&#x27;', "'").replaceAll('&quot;', '"');
+      const main = page
+        .slice(page.indexOf('<main'), page.indexOf('</main>'))
+        .replace(/<[^>]*>/g, ' ')
+        .replaceAll('&#x27;', "'")
+        .replaceAll('&quot;', '"');
       expect(main).toContain(language === 'es' ? 'Estadísticas' : 'Estatísticas');
       const left = english.filter((fragment) => main.includes(fragment) && !leafStrings(readCatalogue(language, 'vocabulary')).some((own) => own.includes(fragment)));
       expect(left, language).toEqual([]);
@@ -131,7 +142,11 @@ describe('figures in every language', () => {
     // What a release stored before: the English words beside the keys (here with a stale title, to show it is not read).
     const english = statisticsIn('en', row.statistics as StoredStatistics);
     english.tables[0]!.title = 'An old title';
-    await t.database.db.updateTable('batches').set({ statistics: sql`${JSON.stringify(english)}::jsonb` }).where('sequence', '=', 1).execute();
+    await t.database.db
+      .updateTable('batches')
+      .set({ statistics: sql`${JSON.stringify(english)}::jsonb` })
+      .where('sequence', '=', 1)
+      .execute();
     publishedStateChanged();
     const after = await Promise.all(LANGUAGES.map(statsIn));
     expect(after).toEqual(before);

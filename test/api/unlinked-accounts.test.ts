@@ -23,7 +23,14 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const count = async (table: 'accounts' | 'pending_accounts') =>
-  Number((await t.database.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await t.database.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('accounts and stories linked to no submission', () => {
   it('an acceptance counts nothing at once; a release admits every pending account in one shuffled insert; no published or counted row holds an id of a submission, upload or message', async () => {
@@ -67,7 +74,9 @@ describe('accounts and stories linked to no submission', () => {
     }
     // Nor a column that could hold one.
     const columns = await sql<{ column_name: string }>`select column_name from information_schema.columns
-      where table_name in ('accounts', 'pending_accounts', 'stories') and (column_name like '%submission%' or column_name like '%upload%' or column_name like '%message%' or column_name = 'account_id')`.execute(db);
+      where table_name in ('accounts', 'pending_accounts', 'stories') and (column_name like '%submission%' or column_name like '%upload%' or column_name like '%message%' or column_name = 'account_id')`.execute(
+      db,
+    );
     expect(columns.rows).toEqual([]);
   });
 });
@@ -96,7 +105,15 @@ describe('migration 0018_unlinked_accounts', () => {
       expect(account).not.toHaveProperty('submission_id');
       expect((await sql<{ n: string }>`select n::text from account_tallies where kind = 'accounts'`.execute(db)).rows).toEqual(tallied.rows);
       const story = await db.selectFrom('stories').selectAll().executeTakeFirstOrThrow();
-      expect(story).toMatchObject({ role: 'writer', platforms: ['mercor'], task_types: ['rating_responses'], conditions: { nda_signed: 'yes' }, documents_seen: ['contract'], accepted_on: '2026-01-03', withdrawal_tag_hash: null });
+      expect(story).toMatchObject({
+        role: 'writer',
+        platforms: ['mercor'],
+        task_types: ['rating_responses'],
+        conditions: { nda_signed: 'yes' },
+        documents_seen: ['contract'],
+        accepted_on: '2026-01-03',
+        withdrawal_tag_hash: null,
+      });
       expect(story).not.toHaveProperty('account_id');
 
       // And back down: the pending pool is counted, the columns return (the link itself cannot).

@@ -36,7 +36,10 @@ describe('a lost answer during an upload', () => {
   });
 
   it('a chunk sent again is refused as already stored, and the first copy is kept', async () => {
-    const created = await declareUpload(t.app, files.map((f) => ({ paddedSize: f.entry.paddedSize, sha256: f.entry.sha256 })));
+    const created = await declareUpload(
+      t.app,
+      files.map((f) => ({ paddedSize: f.entry.paddedSize, sha256: f.entry.sha256 })),
+    );
     const { uploadId } = created.json<{ uploadId: string }>();
     expect((await putChunk(t.app, uploadId, 0, 0, files[0]!.chunks[0]!)).statusCode).toBe(201);
     const again = await putChunk(t.app, uploadId, 0, 0, files[0]!.chunks[0]!);

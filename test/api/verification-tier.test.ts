@@ -48,7 +48,15 @@ async function acceptAndApprove(id: string, title: string, verification?: unknow
   expect(approved.statusCode, approved.body).toBe(200);
 }
 
-const accountCount = async () => Number((await t.database.db.selectFrom('accounts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const accountCount = async () =>
+  Number(
+    (
+      await t.database.db
+        .selectFrom('accounts')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('verification tier', () => {
   it('offers one checkbox per kind of document inside the acceptance form', async () => {
@@ -117,7 +125,11 @@ describe('verification tier', () => {
     expect(lines[0]).toBe(STORIES_CSV_HEADER);
     const columns = STORIES_CSV_HEADER.split(',');
     const rows = lines.slice(1).map((line) => Object.fromEntries(line.split(',').map((cell, i) => [columns[i], cell])));
-    expect(rows.find((row) => row.slug === tiered.slug)).toMatchObject({ verification_tier: 'documents_seen', document_kinds: 'pay_record;platform_message', url: `${ORIGIN}/stories/${tiered.slug}` });
+    expect(rows.find((row) => row.slug === tiered.slug)).toMatchObject({
+      verification_tier: 'documents_seen',
+      document_kinds: 'pay_record;platform_message',
+      url: `${ORIGIN}/stories/${tiered.slug}`,
+    });
     expect(rows.find((row) => row.slug === plain.slug)).toMatchObject({ verification_tier: '', document_kinds: '' });
   });
 
@@ -134,7 +146,10 @@ describe('verification tier', () => {
     const seen = counted.filter((a) => (a.documents_seen?.length ?? 0) > 0).length;
     expect(seen).toBe(2);
     const tiers = await db.selectFrom('account_tallies').select(['a', 'n']).where('kind', '=', 'tier').where('n', '<>', 0).orderBy('a').execute();
-    expect(tiers.map((r) => [r.a, Number(r.n)])).toEqual([['documents_seen', seen], ['none', counted.length - seen]]);
+    expect(tiers.map((r) => [r.a, Number(r.n)])).toEqual([
+      ['documents_seen', seen],
+      ['none', counted.length - seen],
+    ]);
 
     // The next scheduled refresh (the 1st of next month), without noise so that the states are known.
     expect(await releaseDueBatch(db, { kMin: 11, batchMin: 2, batchDelayDays: 0, ...NOISELESS }, firstOfMonthAfter(todayUtc()))).toMatchObject({ statisticsRefreshed: true, sequence: 2 });
@@ -154,7 +169,11 @@ describe('verification tier', () => {
     expect(table.columns.map((c) => c.key)).toEqual(['verified_email', 'documents_seen', 'none']);
     expect(table.rowTotals).toEqual([total]);
     // Two small cells now hide each other (issue 33's tier beside documents seen): the third is shown, and neither small one can be worked out.
-    expect(table.columnTotals).toEqual([{ count: null, status: 'fewer_than_k' }, { count: null, status: 'fewer_than_k' }, { count: counted.length - 2, status: 'shown', margin: 0 }]);
+    expect(table.columnTotals).toEqual([
+      { count: null, status: 'fewer_than_k' },
+      { count: null, status: 'fewer_than_k' },
+      { count: counted.length - 2, status: 'shown', margin: 0 },
+    ]);
     expect(table.cells[0]!.slice(0, 2).every((f) => f.status === 'withheld')).toBe(true);
 
     const csv = (await t.app.inject({ url: '/stats.csv?table=verification_tier' })).body.split('\r\n');

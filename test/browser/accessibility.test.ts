@@ -16,14 +16,7 @@ import { startListeningTestApp, type ListeningTestApp } from '../support/app.js'
 import { chromiumAvailable, launchChromium } from '../support/browser.js';
 import { sampleAccount, sealForTest } from '../support/intake.js';
 import { call, enrolViaApi, logInViaApi, s, type TestModerator } from '../support/moderation.js';
-import {
-  approvedStory as sharedApprovedStory,
-  BASE_FACETS,
-  draftStory as sharedDraftStory,
-  insertStatisticsAccounts,
-  type TestFacets,
-  type TestStory,
-} from '../support/publishing.js';
+import { approvedStory as sharedApprovedStory, BASE_FACETS, draftStory as sharedDraftStory, insertStatisticsAccounts, type TestFacets, type TestStory } from '../support/publishing.js';
 
 const require = createRequire(import.meta.url);
 const AXE_PATH = require.resolve('axe-core/axe.min.js');
@@ -91,7 +84,13 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
 
     // Enough accounts for the statistics to show real numbers, and a few suppressed cells.
     await insertAccounts(24, {});
-    await insertAccounts(18, { platforms: ['outlier'], payBand: '60_89', role: 'showrunner', taskTypes: ['red_teaming'], conditions: { nda_signed: 'yes', stopped_without_notice: 'no', disturbing_content: 'yes' } });
+    await insertAccounts(18, {
+      platforms: ['outlier'],
+      payBand: '60_89',
+      role: 'showrunner',
+      taskTypes: ['red_teaming'],
+      conditions: { nda_signed: 'yes', stopped_without_notice: 'no', disturbing_content: 'yes' },
+    });
     await insertAccounts(14, { platforms: ['turing'], payBand: '20_39', hoursBand: '40_49', taskTypes: ['writing_prompts'] });
     await insertAccounts(4, { platforms: ['appen'], payBand: 'under_20', role: 'vfx_animation', taskTypes: ['annotation'] });
 
@@ -111,7 +110,9 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
 
     // The console has something to show: a draft awaiting review and a submission to open.
     draftId = await draftStory({ title: 'Awaiting a second look', body: 'A draft the reviewer has not read yet.', pullQuotes: ['Not read yet.'] });
-    ({ id: submissionId, words: receiptWords } = await submit(sampleAccount({ narrative: 'My lead Dana Whitfield asked for 300 ratings a night; write to dana.w@example.com.', quotable: 'Three hundred a night.' })));
+    ({ id: submissionId, words: receiptWords } = await submit(
+      sampleAccount({ narrative: 'My lead Dana Whitfield asked for 300 ratings a night; write to dana.w@example.com.', quotable: 'Three hundred a night.' }),
+    ));
     ({ id: claimedId } = await submit(sampleAccount({ narrative: 'My lead Dana Whitfield asked for 300 ratings a night.', quotable: 'Dana Whitfield wanted three hundred a night.' })));
     returnedId = await draftStory({ title: 'Sent back once', body: 'Dana Whitfield ran the project.', pullQuotes: [] });
     expect((await call(t.app, reviewer, 'POST', `/mod/api/stories/${returnedId}/return`, { note: 'Name the lead less exactly.' })).statusCode).toBe(200);
@@ -144,7 +145,9 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
     if (moderator) {
       // The moderator's session, as logging in in this browser would have left it: the
       // cookies (path /mod) and both key pairs kept in sessionStorage for the tab (storeModeratorKeys).
-      await context.addCookies(Object.entries(author.cookies).map(([name, value]) => ({ name, value, domain: new URL(t.origin).hostname, path: '/mod', httpOnly: true, sameSite: 'Strict' as const })));
+      await context.addCookies(
+        Object.entries(author.cookies).map(([name, value]) => ({ name, value, domain: new URL(t.origin).hostname, path: '/mod', httpOnly: true, sameSite: 'Strict' as const })),
+      );
       const pair = (p: { publicKey: Uint8Array; privateKey: Uint8Array }) => ({ publicKey: toBase64(s, p.publicKey), privateKey: toBase64(s, p.privateKey) });
       const stored = JSON.stringify({ box: pair(author.keys.boxKeyPair), sign: pair(author.keys.signKeyPair) });
       if (!keyless) await context.addInitScript((value: string) => sessionStorage.setItem('offscript.moderator.keys', value), stored);
@@ -174,7 +177,11 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
   function describeViolations(results: AxeResults): string[] {
     return results.violations
       .filter((v) => v.impact && BLOCKING.includes(v.impact))
-      .flatMap((v) => v.nodes.map((node) => `${v.id} [${v.impact}] ${node.target.join(' ')} — ${v.help} (${v.helpUrl})${node.failureSummary ? `\n      ${node.failureSummary.replace(/\n/g, '\n      ')}` : ''}`));
+      .flatMap((v) =>
+        v.nodes.map(
+          (node) => `${v.id} [${v.impact}] ${node.target.join(' ')} — ${v.help} (${v.helpUrl})${node.failureSummary ? `\n      ${node.failureSummary.replace(/\n/g, '\n      ')}` : ''}`,
+        ),
+      );
   }
 
   const PAGES: AuditedPage[] = [
@@ -336,7 +343,10 @@ describe.skipIf(!chromiumAvailable)('accessibility of every page in Chromium', (
           const wide = Array.from(document.body.querySelectorAll<HTMLElement>('*'))
             .filter((el) => el.getBoundingClientRect().right > width + 1 && !el.closest('.table-scroll'))
             .slice(0, 8)
-            .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : ''} (right ${Math.round(el.getBoundingClientRect().right)})`);
+            .map(
+              (el) =>
+                `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : ''} (right ${Math.round(el.getBoundingClientRect().right)})`,
+            );
           return { scrollWidth: document.documentElement.scrollWidth, wide };
         });
         expect(overflow.scrollWidth, `${audited.path()} at 320 px; too wide: ${overflow.wide.join(', ')}`).toBeLessThanOrEqual(321);

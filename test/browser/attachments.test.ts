@@ -76,8 +76,20 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
   async function fixtures(page: Page) {
     const jpeg = path.join(dir, 'photo.jpg');
     writeFileSync(jpeg, await drawnPicture(page, 'image/jpeg', 640, 480));
-    exiftool('-q', '-overwrite_original', '-GPSLatitude=34.0928', '-GPSLatitudeRef=N', '-GPSLongitude=118.3287', '-GPSLongitudeRef=W',
-      '-Make=CanaryMake', '-Model=CanaryCam X1', `-SerialNumber=${CANARIES.serial}`, '-DateTimeOriginal=2024:06:14 09:30:00', `-Comment=${CANARIES.jpegComment}`, jpeg);
+    exiftool(
+      '-q',
+      '-overwrite_original',
+      '-GPSLatitude=34.0928',
+      '-GPSLatitudeRef=N',
+      '-GPSLongitude=118.3287',
+      '-GPSLongitudeRef=W',
+      '-Make=CanaryMake',
+      '-Model=CanaryCam X1',
+      `-SerialNumber=${CANARIES.serial}`,
+      '-DateTimeOriginal=2024:06:14 09:30:00',
+      `-Comment=${CANARIES.jpegComment}`,
+      jpeg,
+    );
     const png = path.join(dir, 'screenshot.png');
     writeFileSync(png, await drawnPicture(page, 'image/png', 300, 200));
     exiftool('-q', '-overwrite_original', `-PNG:Comment=${CANARIES.pngText}`, png);
@@ -156,7 +168,11 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
     await consolePage.locator('#acceptance-extras').getByLabel('pay record').check();
     await consolePage.locator('#accept-button').click();
     await consolePage.getByText('Accepted for statistics.').waitFor();
-    const account = await env.t.database.db.selectFrom('pending_accounts').select('documents_seen').where('withdrawal_tag_hash', '=', await withdrawalTagHashOf(words)).executeTakeFirstOrThrow();
+    const account = await env.t.database.db
+      .selectFrom('pending_accounts')
+      .select('documents_seen')
+      .where('withdrawal_tag_hash', '=', await withdrawalTagHashOf(words))
+      .executeTakeFirstOrThrow();
     expect(account.documents_seen).toEqual(['pay_record']);
     await consolePage.context().close();
 
@@ -207,7 +223,12 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
   }
   /** The four edges of an attached file's crop rectangle, as its fields show them. */
   const edges = (item: Locator) => Promise.all(['From the left', 'From the top', 'Width', 'Height'].map((label) => item.getByLabel(label, { exact: true }).inputValue()));
-  const corners = (inset: number): [number, number][] => [[inset, inset], [-1 - inset, inset], [inset, -1 - inset], [-1 - inset, -1 - inset]];
+  const corners = (inset: number): [number, number][] => [
+    [inset, inset],
+    [-1 - inset, inset],
+    [inset, -1 - inset],
+    [-1 - inset, -1 - inset],
+  ];
   const isYellow = ([r, g, b]: number[]) => r! > 200 && g! > 180 && b! < 140; // #fde047, the drawn centre
   const isBlue = ([r, g, b]: number[]) => r! < 90 && g! < 120 && b! > 170; // #1d4ed8, the drawn background
 
@@ -262,12 +283,19 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
 
     // A PDF page, cropped by typing its edges (1224 × 1584 page pixels).
     await contract.getByText('Crop or black out page 1').click();
-    for (const [label, value] of [['From the left', '100'], ['From the top', '50'], ['Width', '600'], ['Height', '400']] as const) {
+    for (const [label, value] of [
+      ['From the left', '100'],
+      ['From the top', '50'],
+      ['Width', '600'],
+      ['Height', '400'],
+    ] as const) {
       await contract.getByLabel(label, { exact: true }).fill(value);
     }
     await contract.getByRole('button', { name: 'Apply crop' }).click();
     await contract.getByRole('button', { name: 'Undo crop' }).waitFor();
-    await expect(contract.getByRole('img', { name: 'Page 1 as it will be sent' }).evaluate((img) => [(img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).naturalHeight])).resolves.toEqual([600, 400]);
+    await expect(
+      contract.getByRole('img', { name: 'Page 1 as it will be sent' }).evaluate((img) => [(img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).naturalHeight]),
+    ).resolves.toEqual([600, 400]);
 
     await fillMinimalAccount(page);
     await page.getByRole('button', { name: 'Seal and send my account' }).click();
@@ -283,7 +311,10 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
     expect(shown.some(isBlue)).toBe(false);
     expect(problems).toEqual([]);
     await context.close();
-    for (const [name, bytes, size] of [['cropped.jpg', photoBytes, '320x240'], ['cropped-page.jpg', pageBytes!, '600x400']] as const) {
+    for (const [name, bytes, size] of [
+      ['cropped.jpg', photoBytes, '320x240'],
+      ['cropped-page.jpg', pageBytes!, '600x400'],
+    ] as const) {
       const where = path.join(dir, name);
       writeFileSync(where, bytes);
       expect(exiftool('-s3', '-ImageSize', where).trim(), name).toBe(size);
@@ -297,7 +328,10 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
     await consolePage.goto(`${env.t.origin}/mod/submissions/${submissionId}`);
     await consolePage.getByText('Checked and decrypted in your browser').nth(1).waitFor({ timeout: 60_000 });
     const opened = consolePage.locator('#submission-file-list img');
-    await expect(opened.evaluateAll((imgs) => imgs.map((img) => `${(img as HTMLImageElement).naturalWidth}x${(img as HTMLImageElement).naturalHeight}`))).resolves.toEqual(['320x240', '600x400']);
+    await expect(opened.evaluateAll((imgs) => imgs.map((img) => `${(img as HTMLImageElement).naturalWidth}x${(img as HTMLImageElement).naturalHeight}`))).resolves.toEqual([
+      '320x240',
+      '600x400',
+    ]);
     await consolePage.context().close();
   }, 180_000);
 
@@ -313,7 +347,12 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
     const item = page.locator('#attachment-list li').first();
     await item.getByText('Crop or black out this picture').click();
     const outline = async (x: number, y: number, width: number, height: number) => {
-      for (const [label, value] of [['From the left', x], ['From the top', y], ['Width', width], ['Height', height]] as const) {
+      for (const [label, value] of [
+        ['From the left', x],
+        ['From the top', y],
+        ['Width', width],
+        ['Height', height],
+      ] as const) {
         await item.getByLabel(label, { exact: true }).fill(String(value));
       }
     };
@@ -350,9 +389,17 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
     const words = await page.getByTestId('receipt-words').locator('li').allTextContents();
     const { files } = await openSubmission(words);
     const sent = files[0]!.plaintext;
-    const [first, firstEdge, undone, background] = await colours(page, sent, 'image/png', [[125, 80], [103, 63], [185, 115], [10, 10]]);
+    const [first, firstEdge, undone, background] = await colours(page, sent, 'image/png', [
+      [125, 80],
+      [103, 63],
+      [185, 115],
+      [10, 10],
+    ]);
     await context.close();
-    expect([first, firstEdge]).toEqual([[0, 0, 0], [0, 0, 0]]);
+    expect([first, firstEdge]).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
     expect(isYellow(undone!), JSON.stringify(undone)).toBe(true);
     expect(isBlue(background!), JSON.stringify(background)).toBe(true);
     const where = path.join(dir, 'blacked-out.png');
@@ -369,7 +416,14 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
   }
 
   const count = async (table: 'submissions' | 'attachment_chunks') =>
-    Number((await env.t.database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await env.t.database.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it('uploads a 20 MB account in acknowledged chunks', async () => {
     const context = await env.browser.newContext();
@@ -383,7 +437,7 @@ describe.skipIf(!chromiumAvailable)('attachments in Chromium', () => {
     await page.locator('#attachments-field').waitFor();
     await page.getByLabel('Add pictures or PDFs').setInputFiles(files);
     await page.getByText(/files? ready to send\./).waitFor({ timeout: 120_000 });
-    await expect(page.locator('#attachment-status').textContent(), await page.locator('#attachment-list').textContent() ?? '').resolves.toBe('2 files ready to send.');
+    await expect(page.locator('#attachment-status').textContent(), (await page.locator('#attachment-list').textContent()) ?? '').resolves.toBe('2 files ready to send.');
     await fillMinimalAccount(page);
     await page.getByRole('button', { name: 'Seal and send my account' }).click();
     await page.getByRole('heading', { name: 'Your account is stored' }).waitFor({ timeout: 240_000 });

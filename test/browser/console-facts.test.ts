@@ -45,7 +45,11 @@ describe.skipIf(!chromiumAvailable)('version-2 facets in the console, in Chromiu
   // The console copies each sealed account's withdrawal tag onto its pending account: found by it, never by the submission.
   const withdrawalTags = new Map<string, string>();
   const pendingAccountOf = (id: string) =>
-    run.t.database.db.selectFrom('pending_accounts').selectAll().where('withdrawal_tag_hash', '=', tagHash(withdrawalTags.get(id)!)).executeTakeFirstOrThrow();
+    run.t.database.db
+      .selectFrom('pending_accounts')
+      .selectAll()
+      .where('withdrawal_tag_hash', '=', tagHash(withdrawalTags.get(id)!))
+      .executeTakeFirstOrThrow();
 
   async function openSubmission(context: BrowserContext, id: string): Promise<Page> {
     const page = await context.newPage();

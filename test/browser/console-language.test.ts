@@ -61,7 +61,12 @@ describe.skipIf(!chromiumAvailable)('the console in the language a moderator cho
       await page.getByText('No hay nada programado para borrarse.').waitFor();
 
       // A submission, opened and claimed: the page script's words (claim, marks, facts) are Spanish too.
-      const { submissionId } = await submitAsSource(t.app, t.database.db, (await currentIntakeKey(t.database.db))!, sampleAccount({ quotable: 'Dana Whitfield rated answers all night.', consent: 'quote' }));
+      const { submissionId } = await submitAsSource(
+        t.app,
+        t.database.db,
+        (await currentIntakeKey(t.database.db))!,
+        sampleAccount({ quotable: 'Dana Whitfield rated answers all night.', consent: 'quote' }),
+      );
       await page.goto(`${t.origin}/mod`);
       await page.getByRole('cell', { name: 'recibido' }).waitFor();
       await page.getByRole('link', { name: `Envío ${submissionId.slice(0, 8)}` }).click();
@@ -84,7 +89,10 @@ describe.skipIf(!chromiumAvailable)('the console in the language a moderator cho
       await page.goto(`${t.origin}/mod/enrol/${token}`);
       await page.getByRole('heading', { name: 'Únete al equipo de moderación', level: 1 }).waitFor();
       await page.getByLabel('Frase de contraseña', { exact: true }).fill(DEMO_PASSPHRASE);
-      await page.locator('#passphrase-strength').getByText(errorMessage('demo_passphrase', undefined, 'es')).waitFor();
+      await page
+        .locator('#passphrase-strength')
+        .getByText(errorMessage('demo_passphrase', undefined, 'es'))
+        .waitFor();
       expect(await englishLeftOn(page)).toEqual([]);
     } finally {
       await context.close();

@@ -77,8 +77,7 @@ describe.skipIf(!chromiumAvailable)('the status page in Chromium', () => {
     return t.database.db.selectFrom('submissions').selectAll().where('lookup_hash', '=', hash).executeTakeFirstOrThrow();
   }
 
-  const messagesOf = (submissionId: string) =>
-    t.database.db.selectFrom('messages').selectAll().where('submission_id', '=', submissionId).orderBy('position').execute();
+  const messagesOf = (submissionId: string) => t.database.db.selectFrom('messages').selectAll().where('submission_id', '=', submissionId).orderBy('position').execute();
 
   /** The words as a person might type them: capitals, extra spaces, a line break. */
   const sloppy = (words: string[]) => `  ${words.slice(0, 5).join('  ').toUpperCase()}\n${words.slice(5).join('   ')}\n`;
@@ -229,7 +228,13 @@ describe.skipIf(!chromiumAvailable)('the status page in Chromium', () => {
     // Found by the status page's tag and cleared with it: the retracted story keeps nothing of the receipt.
     const story = await t.database.db.selectFrom('stories').select(['status', 'body', 'withdrawal_tag_hash']).where('slug', '=', 'lantern-nights').executeTakeFirstOrThrow();
     expect(story).toEqual({ status: 'retracted', body: '', withdrawal_tag_hash: null });
-    expect(await t.database.db.selectFrom('pending_accounts').selectAll().where('withdrawal_tag_hash', '=', await withdrawalTagHashOf(words)).execute()).toEqual([]);
+    expect(
+      await t.database.db
+        .selectFrom('pending_accounts')
+        .selectAll()
+        .where('withdrawal_tag_hash', '=', await withdrawalTagHashOf(words))
+        .execute(),
+    ).toEqual([]);
     const retracted = await publicSurfaces();
     expect(retracted.page).toContain('withdrawn at the source');
     for (const surface of [retracted.list, retracted.atom, retracted.api, retracted.page]) expect(surface).not.toContain('Lantern nights');
@@ -239,7 +244,12 @@ describe.skipIf(!chromiumAvailable)('the status page in Chromium', () => {
     for (const request of returning.requests) {
       expect(new URL(request.url()).origin).toBe(t.origin);
       // As a word: a receipt word can be part of a path by chance ("asset" in /assets/).
-      expect(request.url().toLowerCase().split(/[^a-z]+/)).not.toContain(words[0]!);
+      expect(
+        request
+          .url()
+          .toLowerCase()
+          .split(/[^a-z]+/),
+      ).not.toContain(words[0]!);
       expect(decodeURIComponent(request.url())).not.toContain(lookupToken);
       expect(request.postData() ?? '').not.toContain(words[0]!);
       expect(request.postData() ?? '').not.toContain(ANSWER);

@@ -49,7 +49,11 @@ describe.skipIf(!chromiumAvailable)('the intake key fingerprint, checked in Chro
     const source = await sealForTest(key);
     expect((await fetch(`${run.t.origin}/api/v1/submissions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(source.body) })).status).toBe(201);
     // A tampering server swaps the key but leaves the stored fingerprint as it was.
-    await run.t.database.db.updateTable('intake_keys').set({ public_key: generateIntakeKeyPair(sodium).publicKey }).where('id', '=', key.id).execute();
+    await run.t.database.db
+      .updateTable('intake_keys')
+      .set({ public_key: generateIntakeKeyPair(sodium).publicKey })
+      .where('id', '=', key.id)
+      .execute();
     const before = await submissions();
 
     const submit = await open('/submit');
@@ -63,7 +67,10 @@ describe.skipIf(!chromiumAvailable)('the intake key fingerprint, checked in Chro
     await status.getByRole('button', { name: 'Show my account' }).click();
     await status.getByLabel('Your message').fill('This must not be sealed to the swapped key.');
     await status.getByRole('button', { name: 'Seal and send my message' }).click();
-    await status.locator('#status-error').getByText(/does not match the fingerprint it announces/).waitFor();
+    await status
+      .locator('#status-error')
+      .getByText(/does not match the fingerprint it announces/)
+      .waitFor();
     expect(await run.t.database.db.selectFrom('messages').select('id').execute()).toEqual([]);
   });
 });

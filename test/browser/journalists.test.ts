@@ -47,7 +47,9 @@ describe.skipIf(!chromiumAvailable)('journalists in Chromium', () => {
     await page.exposeFunction('reportViolation', (line: string) => problems.violations.push(line));
     await page.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (event) => {
-        void (window as unknown as { reportViolation(line: string): Promise<void> }).reportViolation(`${event.effectiveDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`);
+        void (window as unknown as { reportViolation(line: string): Promise<void> }).reportViolation(
+          `${event.effectiveDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`,
+        );
       });
     });
     const response = await page.goto(run.t.origin + path);

@@ -52,7 +52,6 @@ function englishPieces(language: Language): string[] {
   return [...pieces];
 }
 
-
 /** Words that read the same in Spanish and Portuguese as in English ("software"), or that are names in code (the CSV column "status"). */
 const SAME_IN_EVERY_LANGUAGE: readonly string[] = ['software', 'status'];
 
@@ -88,7 +87,10 @@ describe.skipIf(!chromiumAvailable)('Spanish and Brazilian Portuguese journeys i
     const t = (key: string) => translate(language, key);
     await page.goto(`${run.t.origin}/${language}/submit`);
     await page.getByLabel(t('submit:narrative')).fill(narrative);
-    await page.getByRole('group', { name: t('submit:consent') }).locator('input[value="stats"]').check();
+    await page
+      .getByRole('group', { name: t('submit:consent') })
+      .locator('input[value="stats"]')
+      .check();
     await page.getByRole('button', { name: t('submit:send') }).click();
     await page.getByRole('heading', { name: javaScript ? t('submit:storedHeading') : t('submit:received.title') }).waitFor();
     return page.getByTestId('receipt-words').locator('li').allTextContents();
@@ -141,23 +143,38 @@ describe.skipIf(!chromiumAvailable)('Spanish and Brazilian Portuguese journeys i
       const page = await newPage(true);
       await page.goto(`${run.t.origin}/${language}/`);
       shown.push(...(await englishShown(page, pieces, SAME_IN_EVERY_LANGUAGE)).map((piece) => `home: ${piece}`));
-      await page.getByRole('navigation', { name: t('common:nav.label') }).getByRole('link', { name: t('common:nav.stories') }).click();
+      await page
+        .getByRole('navigation', { name: t('common:nav.label') })
+        .getByRole('link', { name: t('common:nav.stories') })
+        .click();
       await page.getByRole('link', { name: story.title }).click();
       await page.getByRole('heading', { name: story.title, level: 1 }).waitFor();
       expect(new URL(page.url()).pathname).toMatch(new RegExp(`^/${language}/stories/`));
       shown.push(...(await englishShown(page, pieces, SAME_IN_EVERY_LANGUAGE)).map((piece) => `story: ${piece}`));
-      await page.getByRole('link', { name: t('pages:stories.release', { sequence: 1 }) }).first().click();
+      await page
+        .getByRole('link', { name: t('pages:stories.release', { sequence: 1 }) })
+        .first()
+        .click();
       await page.getByRole('heading', { name: t('pages:release.title', { sequence: 1 }), level: 1 }).waitFor();
       shown.push(...(await englishShown(page, pieces, SAME_IN_EVERY_LANGUAGE)).map((piece) => `release: ${piece}`));
-      for (const [navKey, heading] of [['common:nav.statistics', 'pages:stats.title'], ['common:nav.platforms', 'scorecard:page.title']]) {
-        await page.getByRole('navigation', { name: t('common:nav.label') }).getByRole('link', { name: t(navKey!) }).click();
+      for (const [navKey, heading] of [
+        ['common:nav.statistics', 'pages:stats.title'],
+        ['common:nav.platforms', 'scorecard:page.title'],
+      ]) {
+        await page
+          .getByRole('navigation', { name: t('common:nav.label') })
+          .getByRole('link', { name: t(navKey!) })
+          .click();
         await page.getByRole('heading', { name: t(heading!), level: 1 }).waitFor();
         expect(new URL(page.url()).pathname.startsWith(`/${language}/`)).toBe(true);
         shown.push(...(await englishShown(page, pieces, SAME_IN_EVERY_LANGUAGE)).map((piece) => `${heading}: ${piece}`));
       }
       expect(shown).toEqual([]);
       // The switcher is plain links: English is one click away.
-      await page.getByRole('navigation', { name: t('common:languages.label') }).getByRole('link', { name: 'English' }).click();
+      await page
+        .getByRole('navigation', { name: t('common:languages.label') })
+        .getByRole('link', { name: 'English' })
+        .click();
       await page.getByRole('heading', { name: translate('en', 'scorecard:page.title'), level: 1 }).waitFor();
       expect(new URL(page.url()).pathname).toBe('/platforms');
     });

@@ -148,13 +148,21 @@ describe.skipIf(!chromiumAvailable)('the moderation console in Chromium', () => 
 
     // 9. The audit log verifies in the browser.
     await bob.goto(`${t.origin}/mod/audit`);
-    await expect(bob.getByTestId('browser-verification').getByText(/verified the chain: intact/).waitFor()).resolves.toBeUndefined();
+    await expect(
+      bob
+        .getByTestId('browser-verification')
+        .getByText(/verified the chain: intact/)
+        .waitFor(),
+    ).resolves.toBeUndefined();
 
     // 10. Nothing readable was stored: no passphrase, no secret key in clear, no account text.
     const dump = await dumpAllTables(t.database.db);
     const sumo = await loadSodiumSumo();
     const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
-    for (const [handle, passphrase] of [['alice', ALICE_PASSPHRASE], ['bob', BOB_PASSPHRASE]] as const) {
+    for (const [handle, passphrase] of [
+      ['alice', ALICE_PASSPHRASE],
+      ['bob', BOB_PASSPHRASE],
+    ] as const) {
       const moderator = await t.database.db.selectFrom('moderators').selectAll().where('handle', '=', handle).executeTakeFirstOrThrow();
       const keys = deriveModeratorKeys(sumo, passphrase, moderator.salt!);
       expect(dump).not.toContain(passphrase);

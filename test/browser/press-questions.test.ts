@@ -14,7 +14,13 @@ import { call, enrolViaApi, logInViaApi, type TestModerator } from '../support/m
 import { currentIntakeKey } from '../../server/intake/service.js';
 
 const FACETS = { platforms: ['outlier'], taskTypes: ['rating_responses'], conditions: {}, consent: 'quote' };
-const STORY = { title: 'Graded overnight', body: 'We rated answers until dawn.', pullQuotes: ['Until dawn.'], attributionLabel: 'hollywood_writer', identifierMarks: { unresolved: 0, dismissed: 0 } };
+const STORY = {
+  title: 'Graded overnight',
+  body: 'We rated answers until dawn.',
+  pullQuotes: ['Until dawn.'],
+  attributionLabel: 'hollywood_writer',
+  identifierMarks: { unresolved: 0, dismissed: 0 },
+};
 const PRIVATE_ANSWER = 'Canary-P9: the Nova relaunch paid 16 an hour after Musen paid 21.';
 const IDENTITY = 'Canary-ID4 Robin Example';
 const PUBLIC_ANSWER = 'Canary-Q3: three onboarding webinars, none of them paid.';

@@ -60,8 +60,18 @@ describe.skipIf(!chromiumAvailable)('files in a reply, in Chromium', () => {
     });
     const where = path.join(dir, 'rate-change.jpg');
     writeFileSync(where, Buffer.from(base64, 'base64'));
-    exiftool('-q', '-overwrite_original', '-GPSLatitude=34.0928', '-GPSLatitudeRef=N', '-GPSLongitude=118.3287', '-GPSLongitudeRef=W',
-      '-Model=CanaryCam R2', `-SerialNumber=${SERIAL_CANARY}`, '-DateTimeOriginal=2024:06:14 09:30:00', where);
+    exiftool(
+      '-q',
+      '-overwrite_original',
+      '-GPSLatitude=34.0928',
+      '-GPSLatitudeRef=N',
+      '-GPSLongitude=118.3287',
+      '-GPSLongitudeRef=W',
+      '-Model=CanaryCam R2',
+      `-SerialNumber=${SERIAL_CANARY}`,
+      '-DateTimeOriginal=2024:06:14 09:30:00',
+      where,
+    );
     expect(exiftool('-a', where)).toContain(SERIAL_CANARY);
     return where;
   }

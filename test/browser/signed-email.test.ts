@@ -22,12 +22,15 @@ import { ed25519Key, SAMPLE_EMAIL, signEmail } from '../support/signed-email.js'
 
 describe.skipIf(!chromiumAvailable)('a signed email in Chromium', () => {
   const asked: string[] = [];
-  const env = appAndChromium({ BATCH_MIN: '1', BATCH_DELAY_DAYS: '0', K_MIN: '11' }, {
-    resolveTxt: async (name) => {
-      asked.push(name);
-      throw Object.assign(new Error(`queryTxt ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
+  const env = appAndChromium(
+    { BATCH_MIN: '1', BATCH_DELAY_DAYS: '0', K_MIN: '11' },
+    {
+      resolveTxt: async (name) => {
+        asked.push(name);
+        throw Object.assign(new Error(`queryTxt ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
+      },
     },
-  });
+  );
   let moderator: TestModerator;
   let dir: string;
   let emlPath: string;
@@ -111,7 +114,11 @@ describe.skipIf(!chromiumAvailable)('a signed email in Chromium', () => {
     await insertStatisticsAccounts(db, 12, { platforms: ['outlier'] });
     const others = await db.selectFrom('accounts').select('id').where('signed_email_platform', 'is', null).limit(12).execute();
     for (const [i, row] of others.entries()) {
-      await db.updateTable('accounts').set({ signed_email_platform: 'outlier', signed_email_half_year: '2026-H1', signed_email_marker: Buffer.alloc(32, i + 1) }).where('id', '=', row.id).execute();
+      await db
+        .updateTable('accounts')
+        .set({ signed_email_platform: 'outlier', signed_email_half_year: '2026-H1', signed_email_marker: Buffer.alloc(32, i + 1) })
+        .where('id', '=', row.id)
+        .execute();
     }
     const batch = await releaseDueBatch(db, { kMin: 11, batchMin: 1, batchDelayDays: 0, refreshWithoutStories: true, ...NOISELESS }, firstOfMonthAfter(todayUtc()));
     expect(batch).toMatchObject({ statisticsRefreshed: true });

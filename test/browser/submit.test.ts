@@ -248,7 +248,10 @@ describe.skipIf(!chromiumAvailable)('the submission page in Chromium', () => {
   });
 
   it('without JavaScript, /submit and /status say before anything is typed that the server will seal it', async () => {
-    for (const [javaScriptEnabled, visible] of [[false, true], [true, false]] as const) {
+    for (const [javaScriptEnabled, visible] of [
+      [false, true],
+      [true, false],
+    ] as const) {
       const context = await browser.newContext({ javaScriptEnabled });
       const page = await context.newPage();
       for (const path of ['/submit', '/status']) {

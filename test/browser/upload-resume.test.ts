@@ -93,7 +93,11 @@ describe.skipIf(!chromiumAvailable)('an upload through a database outage in Chro
 
     const sodium = await loadSodium();
     const { lookupToken } = await keysFromWords(words.join(' '));
-    const row = await t.database.db.selectFrom('submissions').select('id').where('lookup_hash', '=', lookupTokenHash(fromBase64(sodium, lookupToken))).executeTakeFirstOrThrow();
+    const row = await t.database.db
+      .selectFrom('submissions')
+      .select('id')
+      .where('lookup_hash', '=', lookupTokenHash(fromBase64(sodium, lookupToken)))
+      .executeTakeFirstOrThrow();
     const attached = await attachedFilesOf(t.database.db, row.id);
     expect(attached.files).toBe(1);
     expect(stored.length).toBe(attached.paddedBytes / 65536);

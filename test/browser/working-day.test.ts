@@ -37,7 +37,9 @@ describe.skipIf(!chromiumAvailable)('a working day in the console, in Chromium',
   async function loggedInTab(who: TestModerator, { javaScriptEnabled = true } = {}): Promise<Page> {
     const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 900 } });
     contexts.push(context);
-    await context.addCookies(Object.entries(who.cookies).map(([name, value]) => ({ name, value, domain: new URL(t.origin).hostname, path: '/mod', httpOnly: true, sameSite: 'Strict' as const })));
+    await context.addCookies(
+      Object.entries(who.cookies).map(([name, value]) => ({ name, value, domain: new URL(t.origin).hostname, path: '/mod', httpOnly: true, sameSite: 'Strict' as const })),
+    );
     const page = await context.newPage();
     // Her passkey, for an unlock in place (no PRF: her keys come from the passphrase).
     await addVirtualAuthenticator(page, { prf: false, passkeys: passkeysOf(who.handle) });
@@ -61,7 +63,10 @@ describe.skipIf(!chromiumAvailable)('a working day in the console, in Chromium',
         await page.exposeFunction('recordStorage', (length: number) => (storageAtRequest = length));
         // Added after the page's own listener, so it sees what the request leaves with.
         await page.evaluate(() =>
-          document.getElementById('logout-button')!.closest('form')!.addEventListener('submit', () => (window as unknown as { recordStorage(n: number): void }).recordStorage(sessionStorage.length)),
+          document
+            .getElementById('logout-button')!
+            .closest('form')!
+            .addEventListener('submit', () => (window as unknown as { recordStorage(n: number): void }).recordStorage(sessionStorage.length)),
         );
       }
       const answer = page.waitForResponse((response) => response.url().endsWith('/mod/logout'));
@@ -86,7 +91,10 @@ describe.skipIf(!chromiumAvailable)('a working day in the console, in Chromium',
 
   /** Ages every session past the idle limit, as half an hour away from the keyboard would. */
   async function idleOut(): Promise<void> {
-    await t.database.db.updateTable('sessions').set({ last_seen_at: new Date(Date.now() - SESSION_IDLE_MS - 60_000) }).execute();
+    await t.database.db
+      .updateTable('sessions')
+      .set({ last_seen_at: new Date(Date.now() - SESSION_IDLE_MS - 60_000) })
+      .execute();
   }
 
   async function openToReview(page: Page, submissionId: string): Promise<void> {
@@ -168,7 +176,10 @@ describe.skipIf(!chromiumAvailable)('a working day in the console, in Chromium',
     await page.reload();
     await page.getByText('Your revision is back as you left it.').waitFor({ timeout: 30_000 });
     await expect(revise.getByLabel('Title').inputValue()).resolves.toBe('A better title');
-    await revise.getByRole('button').filter({ hasText: /resubmit/i }).click();
+    await revise
+      .getByRole('button')
+      .filter({ hasText: /resubmit/i })
+      .click();
     await page.getByText('Resubmitted for a second review.').waitFor();
     const story = await t.database.db.selectFrom('stories').select(['title', 'status']).where('id', '=', storyId).executeTakeFirstOrThrow();
     expect(story).toEqual({ title: 'A better title', status: 'awaiting_second_review' });

@@ -40,18 +40,130 @@ const CONSENT_LABEL = {
 const IDENTIFIERS = ['Dana Whitfield', 'dana.w@example.com', 'The Long Quiet'];
 
 const SOURCES: Source[] = [
-  { code: 'J01', js: true, keyboard: true, role: 'Writer', platform: 'Outlier', task: 'Rating chatbot responses', consent: 'quote', decision: 'story', narrative: 'J01 We rated chatbot answers about lighthouse keepers for weeks; the rubric changed every night.' },
-  { code: 'J02', js: true, role: 'Showrunner', platform: 'Mercor', task: 'Writing prompts / answers', consent: 'quote', decision: 'story', narrative: 'J02 I wrote prompts for a model at night and ran a writers room by day; the pay dropped twice.' },
-  { code: 'J03', js: true, role: "Writers' assistant", platform: 'Outlier', task: 'Annotation / labelling', consent: 'quote', decision: 'story', narrative: 'J03 Annotation shifts were cancelled without notice, with no explanation and no pay for the hours booked.' },
-  { code: 'J04', js: true, role: 'Story editor', platform: 'Turing', task: 'Red-teaming / unsafe content', consent: 'quote', decision: 'story', narrative: 'J04 Red-teaming meant reading violent material for hours; the support line never answered.' },
-  { code: 'J05', js: true, role: 'Writer', platform: 'Outlier', task: 'Rating chatbot responses', consent: 'quote', decision: 'story', narrative: 'J05 My lead Dana Whitfield, who wrote on The Long Quiet, said to email dana.w@example.com with complaints. Nobody answered.' },
-  { code: 'J06', js: true, role: 'VFX / animation', platform: 'Scale AI / Remotasks', task: 'Image / video evaluation', consent: 'quote', decision: 'story', later: true, narrative: 'J06 Rating generated video frames paid less than a runner job, and the queue vanished in a day.' },
-  { code: 'J07', js: true, role: 'Post-production', platform: 'DataAnnotation', task: 'Image / video evaluation', consent: 'quote', decision: 'story', later: true, narrative: 'J07 The platform asked for sample edits as a test and never paid for them.' },
-  { code: 'J08', js: true, role: 'Script coordinator', platform: 'Invisible', task: 'Writing prompts / answers', consent: 'quote', decision: 'story', later: true, narrative: 'J08 I wrote dialogue for training data and signed an agreement I was not allowed to keep a copy of.' },
-  { code: 'J09', js: true, role: 'Actor', platform: 'Appen', task: 'Rating chatbot responses', consent: 'stats', decision: 'stats', narrative: 'J09 Voice rating tasks, flat fee, no overtime; count me in but never quote me.' },
-  { code: 'J10', js: false, role: 'Development executive', platform: 'Mercor', task: 'Annotation / labelling', consent: 'background', decision: 'stats', narrative: 'J10 Background only: the contracts looked like studio deals with the protections removed.' },
-  { code: 'J11', js: false, role: 'Other', platform: 'Other', task: 'Other', consent: 'quote', decision: 'reject', narrative: 'J11 This is a test message with nothing about gig work in it at all.' },
-  { code: 'J12', js: true, role: 'Writer', platform: 'Outlier', task: 'Rating chatbot responses', consent: 'stats', decision: 'question', narrative: 'J12 They stopped paying after the second month.' },
+  {
+    code: 'J01',
+    js: true,
+    keyboard: true,
+    role: 'Writer',
+    platform: 'Outlier',
+    task: 'Rating chatbot responses',
+    consent: 'quote',
+    decision: 'story',
+    narrative: 'J01 We rated chatbot answers about lighthouse keepers for weeks; the rubric changed every night.',
+  },
+  {
+    code: 'J02',
+    js: true,
+    role: 'Showrunner',
+    platform: 'Mercor',
+    task: 'Writing prompts / answers',
+    consent: 'quote',
+    decision: 'story',
+    narrative: 'J02 I wrote prompts for a model at night and ran a writers room by day; the pay dropped twice.',
+  },
+  {
+    code: 'J03',
+    js: true,
+    role: "Writers' assistant",
+    platform: 'Outlier',
+    task: 'Annotation / labelling',
+    consent: 'quote',
+    decision: 'story',
+    narrative: 'J03 Annotation shifts were cancelled without notice, with no explanation and no pay for the hours booked.',
+  },
+  {
+    code: 'J04',
+    js: true,
+    role: 'Story editor',
+    platform: 'Turing',
+    task: 'Red-teaming / unsafe content',
+    consent: 'quote',
+    decision: 'story',
+    narrative: 'J04 Red-teaming meant reading violent material for hours; the support line never answered.',
+  },
+  {
+    code: 'J05',
+    js: true,
+    role: 'Writer',
+    platform: 'Outlier',
+    task: 'Rating chatbot responses',
+    consent: 'quote',
+    decision: 'story',
+    narrative: 'J05 My lead Dana Whitfield, who wrote on The Long Quiet, said to email dana.w@example.com with complaints. Nobody answered.',
+  },
+  {
+    code: 'J06',
+    js: true,
+    role: 'VFX / animation',
+    platform: 'Scale AI / Remotasks',
+    task: 'Image / video evaluation',
+    consent: 'quote',
+    decision: 'story',
+    later: true,
+    narrative: 'J06 Rating generated video frames paid less than a runner job, and the queue vanished in a day.',
+  },
+  {
+    code: 'J07',
+    js: true,
+    role: 'Post-production',
+    platform: 'DataAnnotation',
+    task: 'Image / video evaluation',
+    consent: 'quote',
+    decision: 'story',
+    later: true,
+    narrative: 'J07 The platform asked for sample edits as a test and never paid for them.',
+  },
+  {
+    code: 'J08',
+    js: true,
+    role: 'Script coordinator',
+    platform: 'Invisible',
+    task: 'Writing prompts / answers',
+    consent: 'quote',
+    decision: 'story',
+    later: true,
+    narrative: 'J08 I wrote dialogue for training data and signed an agreement I was not allowed to keep a copy of.',
+  },
+  {
+    code: 'J09',
+    js: true,
+    role: 'Actor',
+    platform: 'Appen',
+    task: 'Rating chatbot responses',
+    consent: 'stats',
+    decision: 'stats',
+    narrative: 'J09 Voice rating tasks, flat fee, no overtime; count me in but never quote me.',
+  },
+  {
+    code: 'J10',
+    js: false,
+    role: 'Development executive',
+    platform: 'Mercor',
+    task: 'Annotation / labelling',
+    consent: 'background',
+    decision: 'stats',
+    narrative: 'J10 Background only: the contracts looked like studio deals with the protections removed.',
+  },
+  {
+    code: 'J11',
+    js: false,
+    role: 'Other',
+    platform: 'Other',
+    task: 'Other',
+    consent: 'quote',
+    decision: 'reject',
+    narrative: 'J11 This is a test message with nothing about gig work in it at all.',
+  },
+  {
+    code: 'J12',
+    js: true,
+    role: 'Writer',
+    platform: 'Outlier',
+    task: 'Rating chatbot responses',
+    consent: 'stats',
+    decision: 'question',
+    narrative: 'J12 They stopped paying after the second month.',
+  },
 ];
 
 const ALICE = { handle: 'admin', passphrase: 'journey copper kettle orbit meadow' };
@@ -72,7 +184,15 @@ describe.skipIf(!chromiumAvailable)(`the whole journey on ${process.env.DATABASE
     dataDir = await mkdtemp(path.join(tmpdir(), 'offscript-journey-'));
     // One administrator invites the reviewer: without a second administrator, the operator's waiting
     // period (INVITED_REVIEWER_WAIT_DAYS, issue 26) is what lets bob review alice's drafts; 0 for the journey.
-    const env: Record<string, string> = { DATA_DIR: dataDir, K_MIN: '3', BATCH_MIN: '3', BATCH_DELAY_DAYS: '0', RATE_LIMIT_MAX: '1000', INVITED_REVIEWER_WAIT_DAYS: '0', STATISTICS_REFRESH_MONTHS: '0' };
+    const env: Record<string, string> = {
+      DATA_DIR: dataDir,
+      K_MIN: '3',
+      BATCH_MIN: '3',
+      BATCH_DELAY_DAYS: '0',
+      RATE_LIMIT_MAX: '1000',
+      INVITED_REVIEWER_WAIT_DAYS: '0',
+      STATISTICS_REFRESH_MONTHS: '0',
+    };
     if (process.env.DATABASE_URL) {
       postgres = await openTestDatabase();
       env.DATABASE_URL = postgres.url!;
@@ -331,7 +451,10 @@ describe.skipIf(!chromiumAvailable)(`the whole journey on ${process.env.DATABASE
     await expect(sourcePage.getByTestId('messages').textContent()).resolves.toContain('J12 question: which platform and project was this?');
     await sourcePage.getByLabel('Your message').fill(CLEAR_TEXT_ANSWER);
     await sourcePage.getByRole('button', { name: 'Seal and send my message' }).click();
-    await sourcePage.getByText(/sent|sealed/i).first().waitFor();
+    await sourcePage
+      .getByText(/sent|sealed/i)
+      .first()
+      .waitFor();
     const answered = await openNext('in_review');
     expect(answered?.code).toBe('J12');
     await expect(alice.locator('#messages').textContent()).resolves.toContain(CLEAR_TEXT_ANSWER);
@@ -356,7 +479,10 @@ describe.skipIf(!chromiumAvailable)(`the whole journey on ${process.env.DATABASE
     await audit(bob, 'stories');
     for (const source of SOURCES.filter((s) => s.decision === 'story' && !s.later)) await approve(source.code);
     await bob.goto(`${operator.origin}/mod/audit`);
-    await bob.getByTestId('browser-verification').getByText(/verified the chain: intact/).waitFor();
+    await bob
+      .getByTestId('browser-verification')
+      .getByText(/verified the chain: intact/)
+      .waitFor();
     await audit(bob, 'audit');
     // The first start released the month's scheduled refresh on its own (no stories), so the batch number varies.
     expect(await release()).toMatch(/released batch \d+: 5 stories/);
@@ -390,12 +516,17 @@ describe.skipIf(!chromiumAvailable)(`the whole journey on ${process.env.DATABASE
     const feed = parseAtomFeed(await (await journalist.request.get(`${operator.origin}/feed.atom`)).text());
     const titleOf = (entry: { title?: unknown }) => (typeof entry.title === 'string' ? entry.title : (entry.title as { value?: string } | undefined)?.value);
     // Stories, and (once platforms have enough accounts) the release's scorecards entry.
-    expect(feed.entries?.map(titleOf).filter((title) => !/^Release \d+: platform scorecards$/.test(title ?? '')).sort()).toEqual(['Story J01', 'Story J02', 'Story J03', 'Story J04', 'Story J05']);
+    expect(
+      feed.entries
+        ?.map(titleOf)
+        .filter((title) => !/^Release \d+: platform scorecards$/.test(title ?? ''))
+        .sort(),
+    ).toEqual(['Story J01', 'Story J02', 'Story J03', 'Story J04', 'Story J05']);
     const before = await statistics(journalist);
     // Counted: eight quoting and two statistics-only accounts (background and rejected are not),
     // published with noise, so near 10 rather than exactly; K_MIN is 3 here.
     expect(before.headline.accounts.status).not.toBe('withheld');
-    expect((await (await journalist.request.get(`${operator.origin}/stats`)).text())).toContain('Figures last updated');
+    expect(await (await journalist.request.get(`${operator.origin}/stats`)).text()).toContain('Figures last updated');
     await journalist.goto(`${operator.origin}/about`);
     await audit(journalist, 'about');
 
@@ -439,9 +570,7 @@ describe.skipIf(!chromiumAvailable)(`the whole journey on ${process.env.DATABASE
     expect(log).not.toContain('HeadlessChrome');
     // The lines naming the server's own origin (PUBLIC_ORIGIN) are not about any client.
     const ownOrigin = (line: string) => line.includes('listening') || line.includes('Offscript on') || line.includes(`${operator.origin}/mod/enrol/`);
-    expect(log.split('\n').filter((line) => !ownOrigin(line))).not.toEqual(
-      expect.arrayContaining([expect.stringContaining('127.0.0.1')]),
-    );
+    expect(log.split('\n').filter((line) => !ownOrigin(line))).not.toEqual(expect.arrayContaining([expect.stringContaining('127.0.0.1')]));
     const timeColumns = await sql<{ table_name: string; column_name: string }>`
       select table_name, column_name from information_schema.columns
       where table_schema = 'public' and table_name in ('submissions', 'messages', 'accounts', 'stories', 'batches')

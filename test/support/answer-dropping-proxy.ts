@@ -15,22 +15,19 @@ export async function startAnswerDroppingProxy(target: string, drop: (method: st
   const upstream = new URL(target);
   let dropped = 0;
   const server = http.createServer((request, response) => {
-    const forwarded = http.request(
-      { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers: request.headers },
-      (answer) => {
-        if (drop(request.method ?? 'GET', request.url ?? '/')) {
-          // Read the whole answer (the app has finished), then cut the connection instead.
-          answer.resume();
-          answer.on('end', () => {
-            dropped++;
-            request.socket.destroy();
-          });
-          return;
-        }
-        response.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(response);
-      },
-    );
+    const forwarded = http.request({ host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers: request.headers }, (answer) => {
+      if (drop(request.method ?? 'GET', request.url ?? '/')) {
+        // Read the whole answer (the app has finished), then cut the connection instead.
+        answer.resume();
+        answer.on('end', () => {
+          dropped++;
+          request.socket.destroy();
+        });
+        return;
+      }
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+    });
     forwarded.on('error', () => request.socket.destroy());
     request.pipe(forwarded);
   });

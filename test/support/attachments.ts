@@ -32,7 +32,10 @@ export function putChunk(app: FastifyInstance, uploadId: string, file: number, c
 
 /** Declares the files and uploads every chunk (or only the first `chunkLimit` of each). */
 export async function uploadFiles(app: FastifyInstance, files: readonly SealedAttachment[], chunkLimit = Infinity): Promise<string> {
-  const created = await declareUpload(app, files.map((f) => ({ paddedSize: f.entry.paddedSize, sha256: f.entry.sha256 })));
+  const created = await declareUpload(
+    app,
+    files.map((f) => ({ paddedSize: f.entry.paddedSize, sha256: f.entry.sha256 })),
+  );
   if (created.statusCode !== 201) throw new Error(`upload refused: ${created.body}`);
   const { uploadId } = created.json<{ uploadId: string }>();
   for (const [i, file] of files.entries()) {

@@ -83,7 +83,9 @@ export async function addVirtualAuthenticator(
 /** A tab in which `who` is logged in: their session cookie and key pairs, as the login page leaves them. */
 export async function moderatorTab(browser: Browser, who: TestModerator, origin: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.addCookies(Object.entries(who.cookies).map(([name, value]) => ({ name, value, domain: new URL(origin).hostname, path: '/mod', httpOnly: true, sameSite: 'Strict' as const })));
+  await context.addCookies(
+    Object.entries(who.cookies).map(([name, value]) => ({ name, value, domain: new URL(origin).hostname, path: '/mod', httpOnly: true, sameSite: 'Strict' as const })),
+  );
   const pair = (p: { publicKey: Uint8Array; privateKey: Uint8Array }) => ({ publicKey: toBase64(s, p.publicKey), privateKey: toBase64(s, p.privateKey) });
   const stored = JSON.stringify({ box: pair(who.keys.boxKeyPair), sign: pair(who.keys.signKeyPair) });
   await context.addInitScript((value: string) => sessionStorage.setItem('offscript.moderator.keys', value), stored);

@@ -137,7 +137,7 @@ export function attack(question: Question, settings: AttackSettings): AttackResu
     // Adversary 1, averaging: the step between the means of 26 releases before and 26 after,
     // less the arrivals expected between them.
     const step = Array.from({ length: k }, (_, a) =>
-      Array.from({ length: rows }, (_, r) => meanAfter(r, a) - meanBefore(r, a) - rate(r, a) * (before + after) / 2).reduce((x, y) => x + y, 0),
+      Array.from({ length: rows }, (_, r) => meanAfter(r, a) - meanBefore(r, a) - (rate(r, a) * (before + after)) / 2).reduce((x, y) => x + y, 0),
     );
     scores.adversaries[0]!.push(argmax(step) === answer ? 1 : 0);
     // Adversary 2, one difference: the release the target entered, less the one before.

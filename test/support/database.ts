@@ -22,12 +22,12 @@ export const testDatabaseUrl = process.env.DATABASE_URL || undefined;
 export async function openTestDatabase(): Promise<TestDatabase> {
   if (!testDatabaseUrl) {
     const template = inject('pgliteTemplate');
-    if (!template) throw new Error('no PGlite template: is test/support/database-template.ts in this project\'s globalSetup?');
+    if (!template) throw new Error("no PGlite template: is test/support/database-template.ts in this project's globalSetup?");
     const { db, kind } = openMemoryDatabase(new Blob([await readFile(template)]));
     return { db, kind, url: undefined, close: () => db.destroy() };
   }
   const template = inject('postgresTemplate');
-  if (!template) throw new Error('no Postgres template: is test/support/database-template.ts in this project\'s globalSetup?');
+  if (!template) throw new Error("no Postgres template: is test/support/database-template.ts in this project's globalSetup?");
   const name = `offscript_test_${randomBytes(6).toString('hex')}`;
   await createDatabaseFrom(template, name);
   const url = new URL(testDatabaseUrl);

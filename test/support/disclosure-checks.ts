@@ -86,4 +86,3 @@ export function derivableEntries(hidden: boolean[][]): [number, number][] {
   }
   return derivable;
 }
-

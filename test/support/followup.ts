@@ -46,11 +46,7 @@ export async function submitAsSource(app: FastifyInstance, db: Kysely<Database>,
   const response = await postJson(app, '/api/v1/submissions', sealed.body);
   if (response.statusCode !== 201) throw new Error(`submission failed: ${response.body}`);
   const sodium = await loadSodium();
-  const row = await db
-    .selectFrom('submissions')
-    .select('id')
-    .where('reply_public_key', '=', fromBase64(sodium, sealed.body.replyPublicKey))
-    .executeTakeFirstOrThrow();
+  const row = await db.selectFrom('submissions').select('id').where('reply_public_key', '=', fromBase64(sodium, sealed.body.replyPublicKey)).executeTakeFirstOrThrow();
   return { submissionId: row.id, words: sealed.words, ...(await keysFromWords(sealed.words.join(' '))) };
 }
 

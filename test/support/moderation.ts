@@ -7,15 +7,7 @@ import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
 import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
 import type { BoxKeyPair } from '../../common/protocol/envelope.js';
 import { generateIntakeKeyPair } from '../../common/protocol/intake-key.js';
-import {
-  MODERATOR_SALT_BYTES,
-  moderatorKeysFromSeed,
-  passphraseSeed,
-  randomBytes,
-  signLogin,
-  wrapIntakeSecretKey,
-  type ModeratorKeys,
-} from '../../common/protocol/moderator-keys.js';
+import { MODERATOR_SALT_BYTES, moderatorKeysFromSeed, passphraseSeed, randomBytes, signLogin, wrapIntakeSecretKey, type ModeratorKeys } from '../../common/protocol/moderator-keys.js';
 import { passkeyWrappingKey, unwrapSeed, wrapSeed } from '../../common/protocol/passkey-prf.js';
 import { solveLoginPuzzle } from '../../common/protocol/login-work.js';
 import type { Sodium } from '../../common/protocol/sodium.js';

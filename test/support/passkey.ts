@@ -17,7 +17,10 @@ export class SoftwarePasskey {
   /** Whether the authenticator says it verified the person (the UV flag); false: presence only. */
   userVerified = true;
 
-  constructor(readonly rpId: string, readonly origin: string) {
+  constructor(
+    readonly rpId: string,
+    readonly origin: string,
+  ) {
     const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     this.privateKey = pair.privateKey;
     this.publicKey = pair.publicKey;
@@ -63,7 +66,13 @@ export class SoftwarePasskey {
     // Flags: user present, user verified, attested credential data.
     const authData = this.authenticatorData(0x01 | (this.userVerified ? 0x04 : 0) | 0x40, attested);
     const noStatement = new Map<string, string>();
-    const attestationObject = isoCBOR.encode(new Map<string, string | Map<string, string> | Uint8Array>([['fmt', 'none'], ['attStmt', noStatement], ['authData', authData]]));
+    const attestationObject = isoCBOR.encode(
+      new Map<string, string | Map<string, string> | Uint8Array>([
+        ['fmt', 'none'],
+        ['attStmt', noStatement],
+        ['authData', authData],
+      ]),
+    );
     return {
       id: this.id,
       rawId: this.id,

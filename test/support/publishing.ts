@@ -80,7 +80,10 @@ export async function approvedStory(
 export async function insertStatisticsAccounts(db: Kysely<Database>, count: number, facets: Partial<TestFacets> = {}): Promise<void> {
   const f = { ...BASE_FACETS, ...facets, consent: 'stats' };
   validateFacets(f);
-  await db.insertInto('accounts').values(Array.from({ length: count }, () => accountRow(f, todayUtc()))).execute();
+  await db
+    .insertInto('accounts')
+    .values(Array.from({ length: count }, () => accountRow(f, todayUtc())))
+    .execute();
 }
 
 /** The 1st of the month after `day`'s: the next scheduled statistics refresh (continual release). */

@@ -15,8 +15,6 @@ export function expectRefusal(response: LightMyRequestResponse, status: number, 
 
 /** How many rows each table holds, to compare before and after a refused request. */
 export async function rowCounts<T extends keyof Database>(db: Kysely<Database>, tables: readonly T[]): Promise<Record<T, number>> {
-  const entries = await Promise.all(
-    tables.map(async (table) => [table, Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(db)).rows[0]!.n)] as const),
-  );
+  const entries = await Promise.all(tables.map(async (table) => [table, Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(db)).rows[0]!.n)] as const));
   return Object.fromEntries(entries) as Record<T, number>;
 }

@@ -144,14 +144,9 @@ export async function startTorNetwork(base: string, serviceTorrc: (dirs: { hidde
     nodes.push({
       nick,
       dir,
-      torrc: [
-        ...common(nick, dir, authorityLines),
-        'SocksPort 0',
-        'Address 127.0.0.1',
-        `ORPort 127.0.0.1:${await freePort()}`,
-        `DirPort 127.0.0.1:${await freePort()}`,
-        'ExitRelay 0',
-      ].join('\n'),
+      torrc: [...common(nick, dir, authorityLines), 'SocksPort 0', 'Address 127.0.0.1', `ORPort 127.0.0.1:${await freePort()}`, `DirPort 127.0.0.1:${await freePort()}`, 'ExitRelay 0'].join(
+        '\n',
+      ),
     });
   }
   // The onion service: the app's own torrc, on the private network.

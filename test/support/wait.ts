@@ -13,11 +13,7 @@ export interface WaitOptions {
  * text, read at the deadline) when it never does. A condition that throws stops the wait with its
  * error: that is how a caller says "this will never happen" (the process exited, say).
  */
-export async function waitUntil(
-  condition: () => boolean | Promise<boolean>,
-  what: string | (() => string),
-  { timeoutMs = 10_000, intervalMs = 50 }: WaitOptions = {},
-): Promise<void> {
+export async function waitUntil(condition: () => boolean | Promise<boolean>, what: string | (() => string), { timeoutMs = 10_000, intervalMs = 50 }: WaitOptions = {}): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(typeof what === 'string' ? `${what} not reached within ${timeoutMs / 1000} s` : what());

@@ -29,10 +29,15 @@ const torInstalled = await promisify(execFile)('tor-gencert', ['--help']).then(
   (error: { code?: unknown }) => error.code !== 'ENOENT',
 );
 // CI sets OFFSCRIPT_REQUIRE_TOR: there a missing tor-gencert fails instead of skipping.
-if (!torInstalled && process.env.OFFSCRIPT_REQUIRE_TOR === '1') throw new Error('tor-gencert is required (OFFSCRIPT_REQUIRE_TOR=1); it comes with Debian\'s tor package');
+if (!torInstalled && process.env.OFFSCRIPT_REQUIRE_TOR === '1') throw new Error("tor-gencert is required (OFFSCRIPT_REQUIRE_TOR=1); it comes with Debian's tor package");
 
 /** One HTTP request over a fresh stream through the SOCKS port (a new stream, maybe a new circuit). */
-async function overTor(network: TorNetwork, method: 'GET' | 'POST', urlPath: string, form?: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+async function overTor(
+  network: TorNetwork,
+  method: 'GET' | 'POST',
+  urlPath: string,
+  form?: Record<string, string>,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   const socket = await socksConnect(network.socksPort, network.onionHostname, 80);
   const payload = form ? new URLSearchParams(form).toString() : undefined;
   return new Promise((resolve, reject) => {
@@ -73,7 +78,11 @@ describe.skipIf(!torInstalled)('through a real onion service on a private Tor ne
     network = await startTorNetwork(base, (dirs) => onionTorrc({ ...dirs, socketPath }));
     database = await openTestDatabase();
     await createIntakeKey(database.db);
-    app = await buildApp({ config: loadConfig({ PUBLIC_ORIGIN: 'http://127.0.0.1:3000', ONION_ORIGIN: `http://${network.onionHostname}` }), db: database.db, logDestination: captureLog().stream });
+    app = await buildApp({
+      config: loadConfig({ PUBLIC_ORIGIN: 'http://127.0.0.1:3000', ONION_ORIGIN: `http://${network.onionHostname}` }),
+      db: database.db,
+      logDestination: captureLog().stream,
+    });
     // What the PROXY v1 listener hands the app for each request: the circuit id tor exported.
     app.addHook('onRequest', async (request) => void circuits.push(onionCircuitOf(request.raw.socket)));
     await app.ready();
@@ -143,7 +152,9 @@ describe.skipIf(!torInstalled)('through a real onion service on a private Tor ne
       // Every request came through the listener with the circuit id tor exported in its PROXY v1 line.
       expect(circuits.length).toBeGreaterThanOrEqual(3);
       for (const circuit of circuits) expect(circuit).toMatch(/^fc00:dead:beef:4dad::[0-9a-f:]+$/);
-      console.info(`onion reachable ${reachedAfter.toFixed(0)} s after the network started; whole run ${((Date.now() - started) / 1000).toFixed(0)} s; circuits: ${[...new Set(circuits)].join(', ')}`);
+      console.info(
+        `onion reachable ${reachedAfter.toFixed(0)} s after the network started; whole run ${((Date.now() - started) / 1000).toFixed(0)} s; circuits: ${[...new Set(circuits)].join(', ')}`,
+      );
     } catch (error) {
       console.error(await network!.logs());
       throw error;

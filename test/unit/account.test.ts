@@ -16,9 +16,14 @@ function refusal(fields: Record<string, string | string[]>): AccountRefusal {
 
 describe('accountFromForm', () => {
   it('keeps only answered fields and ignores empty choices', () => {
-    expect(
-      accountFromForm({ role: '', platforms: ['mercor'], payBand: '', narrative: ' It happened. ', consent: 'background', quotable: '  ' }),
-    ).toEqual({ v: 3, platforms: ['mercor'], taskTypes: [], conditions: {}, narrative: ' It happened. ', consent: 'background' });
+    expect(accountFromForm({ role: '', platforms: ['mercor'], payBand: '', narrative: ' It happened. ', consent: 'background', quotable: '  ' })).toEqual({
+      v: 3,
+      platforms: ['mercor'],
+      taskTypes: [],
+      conditions: {},
+      narrative: ' It happened. ',
+      consent: 'background',
+    });
   });
 
   it.each([

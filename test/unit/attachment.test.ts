@@ -32,8 +32,7 @@ beforeAll(async () => {
   sodium = await loadSodium();
 });
 
-const chunksOf = (bytes: Uint8Array) =>
-  Array.from({ length: bytes.length / SEALED_CHUNK_BYTES }, (_, i) => bytes.slice(i * SEALED_CHUNK_BYTES, (i + 1) * SEALED_CHUNK_BYTES));
+const chunksOf = (bytes: Uint8Array) => Array.from({ length: bytes.length / SEALED_CHUNK_BYTES }, (_, i) => bytes.slice(i * SEALED_CHUNK_BYTES, (i + 1) * SEALED_CHUNK_BYTES));
 
 const codeOf = protocolErrorCodeOf;
 

@@ -66,10 +66,7 @@ describe('configuration', () => {
     // "true" would take any client's own X-Forwarded-For as its address (issue 25).
     [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY must be false, a hop count (1–10) or a comma-separated list of proxy addresses, got "true"'],
     [{ IPV6_CLIENT_PREFIX: '8' }, 'IPV6_CLIENT_PREFIX must be an integer 16–128, got "8"'],
-    [
-      { REDIS_URL: 'redis://cache:6379' },
-      'RATE_LIMIT_SECRET is required when REDIS_URL is set (at least 32 characters, the same on every instance; e.g. openssl rand -base64 32)',
-    ],
+    [{ REDIS_URL: 'redis://cache:6379' }, 'RATE_LIMIT_SECRET is required when REDIS_URL is set (at least 32 characters, the same on every instance; e.g. openssl rand -base64 32)'],
     // The length, never the secret itself.
     [{ RATE_LIMIT_SECRET: 'hunter2-is-short' }, 'RATE_LIMIT_SECRET must be at least 32 characters, got 16'],
   ])('refuses %o with one line naming the variable', (env, expected) => {

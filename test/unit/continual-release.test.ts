@@ -29,8 +29,16 @@ const DAY = '2026-06-01';
 describe('the binary tree', () => {
   it('tiles refreshes 1…t with one node per set bit of t', () => {
     expect(prefixNodes(1)).toEqual([{ level: 0, index: 0 }]);
-    expect(prefixNodes(6)).toEqual([{ level: 2, index: 0 }, { level: 1, index: 2 }]);
-    expect(prefixNodes(27)).toEqual([{ level: 4, index: 0 }, { level: 3, index: 2 }, { level: 1, index: 12 }, { level: 0, index: 26 }]);
+    expect(prefixNodes(6)).toEqual([
+      { level: 2, index: 0 },
+      { level: 1, index: 2 },
+    ]);
+    expect(prefixNodes(27)).toEqual([
+      { level: 4, index: 0 },
+      { level: 3, index: 2 },
+      { level: 1, index: 12 },
+      { level: 0, index: 26 },
+    ]);
     for (let t = 1; t <= 200; t++) {
       const covered = prefixNodes(t).reduce((sum, n) => sum + 2 ** n.level, 0);
       expect(covered).toBe(t);
@@ -81,20 +89,33 @@ describe('thresholds after noise and margins of error', () => {
     expect(2 * tail(m)).toBeGreaterThan(0.05);
     // More nodes, wider margins.
     expect(thresholdMargin(EPSILON_PER_NODE, 4, 0.95)).toBeGreaterThan(q);
-    console.log(`ε ${EPSILON_PER_NODE.numerator}/${EPSILON_PER_NODE.denominator} per node: show from K + ${[1, 2, 3, 4, 5, 6].map((k) => thresholdMargin(EPSILON_PER_NODE, k, 0.95)).join(', ')}; ± ${[1, 2, 3, 4, 5, 6].map((k) => errorMargin(EPSILON_PER_NODE, k, 0.95)).join(', ')} for 1…6 nodes`);
+    console.log(
+      `ε ${EPSILON_PER_NODE.numerator}/${EPSILON_PER_NODE.denominator} per node: show from K + ${[1, 2, 3, 4, 5, 6].map((k) => thresholdMargin(EPSILON_PER_NODE, k, 0.95)).join(', ')}; ± ${[1, 2, 3, 4, 5, 6].map((k) => errorMargin(EPSILON_PER_NODE, k, 0.95)).join(', ')} for 1…6 nodes`,
+    );
   });
 
   it('property: for random tables and refreshes, a count truly below K_MIN is shown no more often than the stated confidence allows', () => {
     const budget = lifetimeBudget();
     let small = 0;
     let shownSmall = 0;
-    const table = fc.integer({ min: 1, max: 5 }).chain((rows) =>
-      fc.integer({ min: 1, max: 6 }).chain((columns) => fc.array(fc.array(fc.integer({ min: 0, max: 80 }), { minLength: columns, maxLength: columns }), { minLength: rows, maxLength: rows })),
-    );
+    const table = fc
+      .integer({ min: 1, max: 5 })
+      .chain((rows) =>
+        fc
+          .integer({ min: 1, max: 6 })
+          .chain((columns) => fc.array(fc.array(fc.integer({ min: 0, max: 80 }), { minLength: columns, maxLength: columns }), { minLength: rows, maxLength: rows })),
+      );
     fc.assert(
       fc.property(table, fc.integer({ min: 1, max: 63 }), fc.integer({ min: 5, max: 20 }), fc.string(), (counts, refresh, kMin, seed) => {
         const tree = new TreeNoise(refresh, new Map(), nodeNoiseSource(EPSILON_PER_NODE, seededRandomIntegers(`noise ${seed}`)));
-        const release: ContinualRelease = { refresh, nodesPerCount: tree.nodesPerCount, epsilonPerNode: EPSILON_PER_NODE, confidence: STATISTICS_CONFIDENCE, budget, spent: spentAfter(budget, refresh) };
+        const release: ContinualRelease = {
+          refresh,
+          nodesPerCount: tree.nodesPerCount,
+          epsilonPerNode: EPSILON_PER_NODE,
+          confidence: STATISTICS_CONFIDENCE,
+          budget,
+          spent: spentAfter(budget, refresh),
+        };
         // The server's own thresholds (noiseShape) on the server's own noise (TreeNoise); negative noisy counts read as 0.
         const noisy = counts.map((row, r) => row.map((n, c) => Math.max(0, n + tree.noiseOf(`t/${r}/${c}`))));
         const published = suppressSmallCells({ rowKeys: counts.map((_, r) => `${r}`), columnKeys: counts[0]!.map((_, c) => `${c}`), counts: noisy }, kMin, noiseShape(release).afterNoise);
@@ -114,7 +135,9 @@ describe('thresholds after noise and margins of error', () => {
       }),
       { numRuns: 3000, seed: 24 },
     );
-    console.log(`threshold after noise: ${shownSmall} of ${small} cells truly below K_MIN shown (${((100 * shownSmall) / small).toFixed(2)} %; stated at most ${Math.round(100 * (1 - STATISTICS_CONFIDENCE))} %)`);
+    console.log(
+      `threshold after noise: ${shownSmall} of ${small} cells truly below K_MIN shown (${((100 * shownSmall) / small).toFixed(2)} %; stated at most ${Math.round(100 * (1 - STATISTICS_CONFIDENCE))} %)`,
+    );
     expect(shownSmall / small).toBeLessThanOrEqual(1 - STATISTICS_CONFIDENCE);
   });
 
@@ -126,7 +149,14 @@ describe('thresholds after noise and margins of error', () => {
       const unit = seededUnit(seededRandomIntegers(`population ${i}`));
       const population = Array.from({ length: accounts }, () => randomAccount(unit));
       const tree = new TreeNoise(7, new Map(), nodeNoiseSource(EPSILON_PER_NODE, seededRandomIntegers(`noise ${i}`)));
-      const release: ContinualRelease = { refresh: 7, nodesPerCount: tree.nodesPerCount, epsilonPerNode: EPSILON_PER_NODE, confidence: STATISTICS_CONFIDENCE, budget, spent: spentAfter(budget, 7) };
+      const release: ContinualRelease = {
+        refresh: 7,
+        nodesPerCount: tree.nodesPerCount,
+        epsilonPerNode: EPSILON_PER_NODE,
+        confidence: STATISTICS_CONFIDENCE,
+        budget,
+        spent: spentAfter(budget, 7),
+      };
       const truth = new Map<string, number>();
       const statistics = drawStatistics(talliesOf(population), K, tree.noiseOf, 0.25, DAY, { release, record: truth });
       for (const table of statistics.tables) {

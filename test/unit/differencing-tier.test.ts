@@ -50,13 +50,15 @@ function tierAttack(seed: string, pairs: number, options: { noise: boolean; othe
     const a = cellsOf(earlier);
     const b = cellsOf(later);
     const shownCount = (f: Figure) => (f.status === 'shown' ? (f.count ?? 0) : -1);
-    const all = Math.max(1, a.reduce((sum, f) => sum + Math.max(shownCount(f), 0), 0));
+    const all = Math.max(
+      1,
+      a.reduce((sum, f) => sum + Math.max(shownCount(f), 0), 0),
+    );
     // Best guess from the earlier release alone: the tier most accounts have.
     const baselineGuess = shownCount(a[0]!) > shownCount(a[1]!) ? 0 : 1;
     // The K_MIN − 1 other changes each tier holds: known in the control; else what the earlier
     // release's proportions lead the adversary to expect.
-    const othersIn = (j: number) =>
-      options.othersTier === undefined ? Math.round(((K - 1) * Math.max(shownCount(a[j]!), 0)) / all) : j === (options.othersTier ? 0 : 1) ? K - 1 : 0;
+    const othersIn = (j: number) => (options.othersTier === undefined ? Math.round(((K - 1) * Math.max(shownCount(a[j]!), 0)) / all) : j === (options.othersTier ? 0 : 1) ? K - 1 : 0);
     // The likelihood that the target's ±1 sits in each tier's cell, from the change of the cells
     // under two draws of noise; the centred adversaries first take off the other changes.
     const evidence = (centred: boolean) =>
@@ -103,7 +105,11 @@ describe('a simulated adversary after the verification tier (issue 18)', () => {
     expect(table.rows.map((r) => r.key)).toEqual(['all']);
     expect(table.columns.map((c) => c.key)).toEqual([...statisticsTiers.keys]);
     expect(statisticsTiers.keys).toEqual(['verified_email', 'documents_seen', 'none']);
-    expect(table.cells[0]).toEqual([{ count: 20, status: 'shown' }, { count: 50, status: 'shown' }, { count: 130, status: 'shown' }]);
+    expect(table.cells[0]).toEqual([
+      { count: 20, status: 'shown' },
+      { count: 50, status: 'shown' },
+      { count: 130, status: 'shown' },
+    ]);
     expect(s.headline.verification).toEqual({
       documentsSeen: { count: 50, status: 'shown' },
       accounts: { count: 200, status: 'shown' },

@@ -14,7 +14,6 @@ import { seededRandomIntegers, seededUnit } from '../support/seeded-random.js';
 import { talliesOf } from '../support/tallies.js';
 import { DAY, differenceMass, EPSILON, K, randomAccount } from '../support/differencing.js';
 
-
 describe('statisticsRefreshDue (continual release: a fixed public schedule)', () => {
   it('refreshes on the first day of each scheduled month, whatever changed, and at once when nothing was ever drawn', () => {
     expect(statisticsRefreshDue(undefined, DAY)).toBe(true);

@@ -1,20 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type CountTable,
-  figureOf,
-  medianBand,
-  publishedAttribution,
-  publishedCount,
-  publishedShare,
-  suppressSmallCells,
-} from '../../server/publishing/disclosure.js';
+import { type CountTable, figureOf, medianBand, publishedAttribution, publishedCount, publishedShare, suppressSmallCells } from '../../server/publishing/disclosure.js';
 import type { Figure } from '../../server/publishing/schemas.js';
 import { augmentedFigures, augmentedRaw, augmentedShown, derivableEntries, linesOf } from '../support/disclosure-checks.js';
 
 /** Figures in short: the count when shown, 'F' for fewer_than_k, 'W' for withheld. */
-const short = (figures: readonly Figure[]): (number | 'F' | 'W')[] =>
-  figures.map((f) => (f.status === 'shown' ? (f.count ?? -1) : f.status === 'fewer_than_k' ? 'F' : 'W'));
+const short = (figures: readonly Figure[]): (number | 'F' | 'W')[] => figures.map((f) => (f.status === 'shown' ? (f.count ?? -1) : f.status === 'fewer_than_k' ? 'F' : 'W'));
 
 const K = 11;
 
@@ -29,9 +20,7 @@ function tableOf(counts: number[][]): CountTable {
 const countArb = fc.oneof(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 200 }));
 const tableArb = fc
   .tuple(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 8 }))
-  .chain(([rows, columns]) =>
-    fc.array(fc.array(countArb, { minLength: columns, maxLength: columns }), { minLength: rows, maxLength: rows }),
-  );
+  .chain(([rows, columns]) => fc.array(fc.array(countArb, { minLength: columns, maxLength: columns }), { minLength: rows, maxLength: rows }));
 const kArb = fc.integer({ min: 2, max: 20 });
 
 describe('derivability checker (tests the test)', () => {
@@ -271,8 +260,17 @@ describe('suppressSmallCells: examples', () => {
   });
 
   it('shows an all-zero table as zeros', () => {
-    const p = suppressSmallCells(tableOf([[0, 0, 0], [0, 0, 0]]), K);
-    expect(p.cells.map(short)).toEqual([[0, 0, 0], [0, 0, 0]]);
+    const p = suppressSmallCells(
+      tableOf([
+        [0, 0, 0],
+        [0, 0, 0],
+      ]),
+      K,
+    );
+    expect(p.cells.map(short)).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
     expect(short(p.rowTotals)).toEqual([0, 0]);
     expect(short(p.columnTotals)).toEqual([0, 0, 0]);
     expect(p.total).toEqual({ count: 0, status: 'shown' });

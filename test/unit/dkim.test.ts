@@ -16,10 +16,12 @@ beforeAll(async () => {
 });
 
 const bytes = (text: string) => Buffer.from(text, 'latin1');
-const pinned = (key: TestSigningKey, asked: string[] = []): DkimKeyFetcher => async (domain, selector) => {
-  asked.push(`${selector}._domainkey.${domain}`);
-  return { source: 'pinned', record: key.record };
-};
+const pinned =
+  (key: TestSigningKey, asked: string[] = []): DkimKeyFetcher =>
+  async (domain, selector) => {
+    asked.push(`${selector}._domainkey.${domain}`);
+    return { source: 'pinned', record: key.record };
+  };
 
 describe('signed emails verify', () => {
   const cases = [
@@ -139,7 +141,9 @@ describe('tampering fails with the reason', () => {
     // A key restricted to other hashes or services is not used (RFC 6376 §3.6.1).
     expect((await verifyDkim(bytes(signed), async () => ({ source: 'live', record: `${rsa.record}; h=sha1` })))[0]).toMatchObject({ failure: 'key_type_mismatch' });
     expect((await verifyDkim(bytes(signed), async () => ({ source: 'live', record: `${rsa.record}; s=web` })))[0]).toMatchObject({ failure: 'key_type_mismatch' });
-    expect((await verifyDkim(bytes(signed), async () => ({ source: 'live', record: `v=DKIM1; h=sha1:sha256; s=email; p=${rsa.record.split('p=')[1]}` })))[0]).toMatchObject({ status: 'pass' });
+    expect((await verifyDkim(bytes(signed), async () => ({ source: 'live', record: `v=DKIM1; h=sha1:sha256; s=email; p=${rsa.record.split('p=')[1]}` })))[0]).toMatchObject({
+      status: 'pass',
+    });
   });
 
   it('an email without a signature gives no verdict; a malformed one says so', async () => {

@@ -34,9 +34,7 @@ const SAMPLES: { [C in keyof ErrorDetailsByCode]: ErrorDetailsByCode[C][] } = {
     { field: 'body', problem: 'unexpected_field', name: 'x' },
     { field: 'body', problem: 'missing_field', name: 'consent' },
     { field: 'body.role', problem: 'not_one_of', allowed: ['writer', 'actor'] },
-    ...(['too_long', 'too_short', 'too_many', 'too_few', 'too_big', 'too_small'] as const).flatMap((problem) =>
-      [1, 3, 1_000_000].map((limit) => ({ field: 'body.x', problem, limit })),
-    ),
+    ...(['too_long', 'too_short', 'too_many', 'too_few', 'too_big', 'too_small'] as const).flatMap((problem) => [1, 3, 1_000_000].map((limit) => ({ field: 'body.x', problem, limit }))),
     { field: 'body.x', problem: 'wrong_type', type: 'string' },
     { field: 'body.x', problem: 'wrong_form' },
     { field: 'body.x', problem: 'invalid' },
@@ -45,7 +43,11 @@ const SAMPLES: { [C in keyof ErrorDetailsByCode]: ErrorDetailsByCode[C][] } = {
   uploads_paused: [{ minutes: 1 }, { minutes: 5 }],
   bad_base64: [{ field: 'ciphertext' }],
   backup_unreadable: (['not an Offscript backup', 'sealed to another key', 'altered or damaged', 'truncated', 'unknown format'] as const).map((reason) => ({ reason })),
-  bad_length: [{ field: 'key', expected: 32, actual: 31 }, { field: 'file', expected: 3, actual: 2, unit: 'chunks' }, { field: 'pdf', expected: 3, actual: 2, unit: 'pages' }],
+  bad_length: [
+    { field: 'key', expected: 32, actual: 31 },
+    { field: 'file', expected: 3, actual: 2, unit: 'chunks' },
+    { field: 'pdf', expected: 3, actual: 2, unit: 'pages' },
+  ],
   too_large: [{ maxBytes: 65_536 }, { maxBytes: 10_000_000, subject: 'file' }],
   bad_manifest: [
     { problem: 'not_a_list' },
@@ -57,7 +59,10 @@ const SAMPLES: { [C in keyof ErrorDetailsByCode]: ErrorDetailsByCode[C][] } = {
   account_listed_twice: [{ field: 'platforms' }, { field: 'taskTypes' }, { field: 'documents' }],
   narrative_required: [{ field: 'narrative' }],
   consent_required: [{ field: 'consent' }],
-  quotable_too_long: [{ field: 'quotable', maxChars: 1 }, { field: 'quotable', maxChars: 600 }],
+  quotable_too_long: [
+    { field: 'quotable', maxChars: 1 },
+    { field: 'quotable', maxChars: 600 },
+  ],
   half_year_is_date: [{ field: 'halfYear' }],
   half_year_malformed: [{ field: 'halfYear' }],
   half_year_too_early: [{ field: 'halfYear', firstYear: 2018 }],
@@ -83,7 +88,10 @@ const SAMPLES: { [C in keyof ErrorDetailsByCode]: ErrorDetailsByCode[C][] } = {
   not_awaiting_review: ['draft', 'awaiting_second_review', 'approved', 'published', 'retracted'].map((status) => ({ status })),
   not_a_draft: [{ status: 'published' }],
   search_too_long: [{ maxChars: 1 }, { maxChars: 200 }],
-  unknown_table: [{ names: [], tables: ['pay'] }, { names: ['x'], tables: ['pay'] }],
+  unknown_table: [
+    { names: [], tables: ['pay'] },
+    { names: ['x'], tables: ['pay'] },
+  ],
   unknown_platform: [{ key: 'x', platforms: ['mercor'] }],
   unknown_release: [{ sequence: 7 }],
   too_many_files: [{ maxFiles: 5, declared: 6 }],
@@ -101,8 +109,7 @@ const SAMPLES: { [C in keyof ErrorDetailsByCode]: ErrorDetailsByCode[C][] } = {
 };
 
 const codes = Object.keys(ERROR_STATUSES) as ErrorCode[];
-const samplesOf = <C extends ErrorCode>(code: C): ErrorDetailsOf<C>[] =>
-  (Object.hasOwn(SAMPLES, code) ? SAMPLES[code as keyof ErrorDetailsByCode] : [undefined]) as ErrorDetailsOf<C>[];
+const samplesOf = <C extends ErrorCode>(code: C): ErrorDetailsOf<C>[] => (Object.hasOwn(SAMPLES, code) ? SAMPLES[code as keyof ErrorDetailsByCode] : [undefined]) as ErrorDetailsOf<C>[];
 
 describe('one error type, words from the errors namespace in every language', () => {
   it('carries the code, the status the code maps to and data details; its own message is only the code', () => {

@@ -15,9 +15,19 @@ describe('re-encoded pictures carry no encoder marks', () => {
     expect(jpegWithoutMarks(Uint8Array.from([1, 2, 3]))).toEqual(Uint8Array.from([1, 2, 3]));
   });
 
-  it('keeps a PNG\'s critical chunks and tRNS, drops iCCP, sRGB, gAMA and text', () => {
+  it("keeps a PNG's critical chunks and tRNS, drops iCCP, sRGB, gAMA and text", () => {
     const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-    const png = Uint8Array.from([...signature, ...chunk('IHDR', 'h'), ...chunk('iCCP', 'skia'), ...chunk('sRGB', 's'), ...chunk('gAMA', 'g'), ...chunk('tRNS', 't'), ...chunk('tEXt', 'x'), ...chunk('IDAT', 'd'), ...chunk('IEND', '')]);
+    const png = Uint8Array.from([
+      ...signature,
+      ...chunk('IHDR', 'h'),
+      ...chunk('iCCP', 'skia'),
+      ...chunk('sRGB', 's'),
+      ...chunk('gAMA', 'g'),
+      ...chunk('tRNS', 't'),
+      ...chunk('tEXt', 'x'),
+      ...chunk('IDAT', 'd'),
+      ...chunk('IEND', ''),
+    ]);
     expect([...pngWithoutMarks(png)]).toEqual([...signature, ...chunk('IHDR', 'h'), ...chunk('tRNS', 't'), ...chunk('IDAT', 'd'), ...chunk('IEND', '')]);
   });
 });

@@ -6,13 +6,7 @@ import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
 import { loginWorkHolds, makeLoginPuzzle, openLoginPuzzle, solveLoginPuzzle } from '../../common/protocol/login-work.js';
 import { loadSodium } from '../../common/protocol/sodium.js';
-import {
-  LOGIN_WORK_BASE_BITS,
-  LOGIN_WORK_FREE_OVERALL,
-  LOGIN_WORK_FREE_PER_HANDLE,
-  LOGIN_WORK_MAX_BITS,
-  loginWorkBits,
-} from '../../server/moderation/login-work.js';
+import { LOGIN_WORK_BASE_BITS, LOGIN_WORK_FREE_OVERALL, LOGIN_WORK_FREE_PER_HANDLE, LOGIN_WORK_MAX_BITS, loginWorkBits } from '../../server/moderation/login-work.js';
 
 const sodium = await loadSodium();
 const key = sodium.randombytes_buf(32);

@@ -13,13 +13,19 @@ const moderationIn = (language: string) => resources[language]!.moderation as Tr
 const flatten = (tree: Tree, prefix = ''): [string, string][] =>
   Object.entries(tree).flatMap(([key, value]) => (typeof value === 'string' ? [[`${prefix}${key}`, value] as [string, string]] : flatten(value, `${prefix}${key}.`)));
 const PLURAL = /_(zero|one|two|few|many|other)$/;
-const placeholders = (words: string) => [...words.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).filter((name) => name !== 'count').sort();
+const placeholders = (words: string) =>
+  [...words.matchAll(/\{\{(\w+)\}\}/g)]
+    .map((m) => m[1])
+    .filter((name) => name !== 'count')
+    .sort();
 
 const read = (file: string) => readFileSync(file, 'utf8');
 const templates = [
   'views/layouts/main.hbs',
   ...readdirSync('views/pages/mod').map((name) => path.join('views/pages/mod', name)),
-  ...readdirSync('views/partials').filter((name) => name.startsWith('moderation-')).map((name) => path.join('views/partials', name)),
+  ...readdirSync('views/partials')
+    .filter((name) => name.startsWith('moderation-'))
+    .map((name) => path.join('views/partials', name)),
 ];
 const scripts = readdirSync('views/assets/moderation').map((name) => path.join('views/assets/moderation', name));
 
@@ -29,7 +35,16 @@ function keysAsked(): Set<string> {
   for (const file of scripts) for (const [, key] of read(file).matchAll(/consoleWord\(\s*'([\w.]+)'/g)) asked.add(`script.${key}`);
   // Keys built from data: the identifier kinds, and the two summaries chosen by a condition.
   for (const kind of ['name', 'email', 'phone', 'url', 'handle', 'date', 'money', 'watch_list']) asked.add(`script.marks.kinds.${kind}`);
-  for (const key of ['script.marks.summary', 'script.marks.summaryDismissed', 'script.team.sealTo', 'script.team.anAdministrator', 'script.team.notVerified', 'script.files.picture', 'script.queue.nobody']) asked.add(key);
+  for (const key of [
+    'script.marks.summary',
+    'script.marks.summaryDismissed',
+    'script.team.sealTo',
+    'script.team.anAdministrator',
+    'script.team.notVerified',
+    'script.files.picture',
+    'script.queue.nobody',
+  ])
+    asked.add(key);
   // The routes: page titles by view, the queue's first tab.
   for (const view of ['login', 'enrol', 'queue', 'submission', 'stories', 'passkeys', 'team', 'audit']) asked.add(`titles.${view}`);
   asked.add('queue.toDecide');

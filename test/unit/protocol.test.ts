@@ -7,21 +7,8 @@ import { fromBase64, toBase64 } from '../../common/protocol/encoding.js';
 import { openAccount, openMessage, sealAccount, sealMessage, withdrawalTagOf } from '../../common/protocol/envelope.js';
 import { keyFingerprint } from '../../common/protocol/fingerprint.js';
 import { generateIntakeKeyPair } from '../../common/protocol/intake-key.js';
-import {
-  bucketFor,
-  bucketOfSealedLength,
-  LARGEST_PAYLOAD,
-  padToBucket,
-  PADDING_BUCKETS,
-  SEAL_OVERHEAD,
-  unpadFromBucket,
-} from '../../common/protocol/padding.js';
-import {
-  deriveReceiptKeys,
-  drawReceiptEntropy,
-  entropyFromReceiptWords,
-  receiptWordsFromEntropy,
-} from '../../common/protocol/receipt.js';
+import { bucketFor, bucketOfSealedLength, LARGEST_PAYLOAD, padToBucket, PADDING_BUCKETS, SEAL_OVERHEAD, unpadFromBucket } from '../../common/protocol/padding.js';
+import { deriveReceiptKeys, drawReceiptEntropy, entropyFromReceiptWords, receiptWordsFromEntropy } from '../../common/protocol/receipt.js';
 import { loadSodium, type Sodium } from '../../common/protocol/sodium.js';
 import { sampleAccount } from '../support/intake.js';
 
@@ -34,9 +21,7 @@ interface ReceiptVector {
   replyPublicKeyFingerprint: string;
 }
 
-const { vectors } = JSON.parse(
-  readFileSync(new URL('../vectors/receipt-v1.json', import.meta.url), 'utf8'),
-) as { vectors: ReceiptVector[] };
+const { vectors } = JSON.parse(readFileSync(new URL('../vectors/receipt-v1.json', import.meta.url), 'utf8')) as { vectors: ReceiptVector[] };
 
 let sodium: Sodium;
 let sumo: SodiumSumo;
@@ -83,7 +68,7 @@ describe('withdrawal tag known-answer vectors (test/vectors/withdrawal-tag-v1.js
     expect(toBase64(sodium, withdrawalTag)).not.toBe(toBase64(sodium, lookupToken));
   });
 
-  it('travels inside the sealed account and is read back by the moderator\'s browser', () => {
+  it("travels inside the sealed account and is read back by the moderator's browser", () => {
     const intake = generateIntakeKeyPair(sodium);
     const { withdrawalTag } = deriveReceiptKeys(sodium, drawReceiptEntropy(sodium));
     const sealed = sealAccount(sodium, { ...sampleAccount(), withdrawalTag: toBase64(sodium, withdrawalTag) }, intake.publicKey);
@@ -165,9 +150,7 @@ describe('sealing', () => {
     expect(short.length).toBe(longer.length);
     const huge = sealAccount(sodium, sampleAccount({ narrative: 'a'.repeat(60_000) }), intake.publicKey);
     expect(huge.length).toBe(65536 + SEAL_OVERHEAD);
-    expect(codeOf(() => sealAccount(sodium, sampleAccount({ narrative: 'a'.repeat(70_000) }), intake.publicKey))).toBe(
-      'too_large',
-    );
+    expect(codeOf(() => sealAccount(sodium, sampleAccount({ narrative: 'a'.repeat(70_000) }), intake.publicKey))).toBe('too_large');
   });
 
   it('messages to a source open with the reply key pair derived from the words', () => {

@@ -3,7 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { findIdentifiers, type IdentifierKind } from '../../views/assets/moderation/redaction.js';
 
-const found = (text: string, kind: IdentifierKind) => findIdentifiers(text).filter((m) => m.kind === kind).map((m) => m.text);
+const found = (text: string, kind: IdentifierKind) =>
+  findIdentifiers(text)
+    .filter((m) => m.kind === kind)
+    .map((m) => m.text);
 
 describe('redaction hints in Spanish', () => {
   it('finds names with accents, cued or in a run', () => {

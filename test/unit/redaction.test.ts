@@ -1,11 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  applyRedactions,
-  findIdentifiers,
-  type IdentifierKind,
-  type IdentifierMatch,
-} from '../../views/assets/moderation/redaction.js';
+import { applyRedactions, findIdentifiers, type IdentifierKind, type IdentifierMatch } from '../../views/assets/moderation/redaction.js';
 
 interface ExpectedIdentifier {
   kind: IdentifierKind;
@@ -19,9 +14,7 @@ interface FixtureAccount {
   expected: ExpectedIdentifier[];
 }
 
-const fixture = JSON.parse(
-  readFileSync(new URL('../fixtures/redaction-accounts.json', import.meta.url), 'utf8'),
-) as { accounts: FixtureAccount[] };
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/redaction-accounts.json', import.meta.url), 'utf8')) as { accounts: FixtureAccount[] };
 
 const KINDS: IdentifierKind[] = ['name', 'email', 'phone', 'url', 'handle', 'date', 'money', 'watch_list'];
 
@@ -73,9 +66,7 @@ describe('redaction fixture', () => {
   });
 
   it('finds the annotated identifiers with high recall and few false positives', () => {
-    const tally = new Map<IdentifierKind, { expected: number; found: number }>(
-      KINDS.map((k) => [k, { expected: 0, found: 0 }]),
-    );
+    const tally = new Map<IdentifierKind, { expected: number; found: number }>(KINDS.map((k) => [k, { expected: 0, found: 0 }]));
     const misses: string[] = [];
     const falsePositives: string[] = [];
     let totalMatches = 0;
@@ -119,10 +110,7 @@ describe('redaction fixture', () => {
     console.log(
       [
         'kind        expected  found  recall',
-        ...rows.map(
-          (r) =>
-            `${r.kind.padEnd(11)} ${String(r.expected).padStart(8)} ${String(r.found).padStart(6)}  ${r.recall.toFixed(3)}`,
-        ),
+        ...rows.map((r) => `${r.kind.padEnd(11)} ${String(r.expected).padStart(8)} ${String(r.found).padStart(6)}  ${r.recall.toFixed(3)}`),
         `${'overall'.padEnd(11)} ${String(expectedTotal).padStart(8)} ${String(foundTotal).padStart(6)}  ${overall.toFixed(3)}`,
         `matches: ${totalMatches}, overlapping no expected identifier: ${falsePositives.length} (${(fpRate * 100).toFixed(1)}%)`,
         ...(misses.length > 0 ? ['missed:', ...misses.map((m) => `  ${m}`)] : []),
@@ -216,9 +204,7 @@ describe('findIdentifiers', () => {
   });
 
   it('finds names from compromise and from the heuristics', () => {
-    const text =
-      'My lead, Priya, set up the call. Later Dr. Okonkwo joined with Anneliese Brandt from legal. ' +
-      'Our showrunner Dana Whitfield was furious, and Dana said so.';
+    const text = 'My lead, Priya, set up the call. Later Dr. Okonkwo joined with Anneliese Brandt from legal. ' + 'Our showrunner Dana Whitfield was furious, and Dana said so.';
     const names = findIdentifiers(text)
       .filter((m) => m.kind === 'name')
       .map((m) => m.text);
@@ -305,9 +291,7 @@ describe('applyRedactions', () => {
 
   it('uses a custom replacement phrase', () => {
     const matches = findIdentifiers(text);
-    expect(applyRedactions(text, matches, '[name withheld]')).toBe(
-      '[name withheld] paid me [name withheld]; email [name withheld].',
-    );
+    expect(applyRedactions(text, matches, '[name withheld]')).toBe('[name withheld] paid me [name withheld]; email [name withheld].');
   });
 
   it('applies a chosen subset of matches in any order', () => {

@@ -16,7 +16,11 @@ describe('the scorecard and version-3 words', () => {
     const english = keysOf(namespace('en', name)).sort();
     for (const language of LANGUAGES) {
       expect(keysOf(namespace(language, name)).sort(), language).toEqual(english);
-      for (const key of english) expect(key.split('.').reduce<Tree | string>((t, k) => (t as Tree)[k]!, namespace(language, name)), `${language} ${key}`).not.toBe('');
+      for (const key of english)
+        expect(
+          key.split('.').reduce<Tree | string>((t, k) => (t as Tree)[k]!, namespace(language, name)),
+          `${language} ${key}`,
+        ).not.toBe('');
     }
   });
 

@@ -72,7 +72,7 @@ describe('status writes in server/', () => {
       "await trx.insertInto('team_changes').values({ id, status: 'proposed' }).execute();",
       'const status = nextStatus(row);',
       "await trx.updateTable('stories').set({ status, reviewer_id: id }).execute();",
-      'await trx.updateTable(\'stories\').set({\n  title,\n  status: STORY_STATUS,\n}).execute();',
+      "await trx.updateTable('stories').set({\n  title,\n  status: STORY_STATUS,\n}).execute();",
       "await sql`update stories set status = 'published' where id = ${id}`.execute(db);",
       'await sql`insert into moderators (id, handle, status) values (${id}, ${handle}, ${s})`.execute(db);',
       // Not writes of a status: a Map's set, a where clause, a status read, a sanctioned write.

@@ -27,7 +27,10 @@ describe('storyPublication', () => {
     expect(facets.accounts).toBe(0);
     expect(facets.platforms.get('appen')).toBe(0);
     // The release passes the threshold of a shown figure (K_MIN plus the margin) in place of K_MIN.
-    expect(storyPublication(account, 'hollywood_writer', facets, 20)).toEqual({ attribution: 'anonymous_contributor', tags: { platforms: ['mercor'], roles: [], taskTypes: [], conditions: ['nda_signed'] } });
+    expect(storyPublication(account, 'hollywood_writer', facets, 20)).toEqual({
+      attribution: 'anonymous_contributor',
+      tags: { platforms: ['mercor'], roles: [], taskTypes: [], conditions: ['nda_signed'] },
+    });
   });
 });
 

@@ -50,8 +50,7 @@ describe('vocabulary labels', () => {
   });
 
   it('translates every term: no Spanish or Portuguese label is the English one except names and codes', () => {
-    const same = (language: 'es' | 'pt-BR') =>
-      named.flatMap((v) => v.terms.filter((t) => termLabel(language, v, t.key) === t.label).map((t) => `${v.name}.${t.key}`));
+    const same = (language: 'es' | 'pt-BR') => named.flatMap((v) => v.terms.filter((t) => termLabel(language, v, t.key) === t.label).map((t) => `${v.name}.${t.key}`));
     // Platform and union names, "Showrunner", "No" and "India" are the same words in every language.
     const allowed = /^(platforms\.(?!other)|unions\.(wga|sag_aftra|iatse)$|roles\.showrunner$|attributionLabels\.showrunner$|(conditionAnswers|yesNo)\.no$|locationGroups\.india$)/;
     expect(same('es').filter((p) => !allowed.test(p))).toEqual([]);

@@ -25,7 +25,11 @@ if (target) {
 // each after its parameter, now and whenever Swagger UI draws one anew.
 function nameParameterSelects(root: HTMLElement): void {
   for (const select of root.querySelectorAll<HTMLSelectElement>('.parameters-col_description select:not([aria-label])')) {
-    const name = select.closest('tr')?.querySelector('.parameter__name')?.textContent?.replace(/\s*\*.*$/, '').trim();
+    const name = select
+      .closest('tr')
+      ?.querySelector('.parameter__name')
+      ?.textContent?.replace(/\s*\*.*$/, '')
+      .trim();
     if (name) select.setAttribute('aria-label', name);
   }
 }

@@ -146,10 +146,7 @@ async function main(): Promise<void> {
       const { files, paddedBytes } = answer.fileAllowance;
       attachmentsSection.dataset.maxFiles = String(files);
       attachmentsSection.dataset.maxAccountBytes = String(paddedBytes);
-      allowance.textContent =
-        files === 0
-          ? word('status:browser.noMoreFiles')
-          : word('status:browser.filesLeft', { count: files, size: (paddedBytes / 1_000_000).toFixed(1) });
+      allowance.textContent = files === 0 ? word('status:browser.noMoreFiles') : word('status:browser.filesLeft', { count: files, size: (paddedBytes / 1_000_000).toFixed(1) });
       allowance.hidden = false;
     }
     withdrawFields.hidden = withdrawFields.disabled = !answer.canWithdraw;

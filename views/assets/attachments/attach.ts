@@ -28,7 +28,9 @@ export interface AttachmentsField {
 }
 
 const MB = (bytes: number) =>
-  bytes < 1_000_000 ? word('common:browser.attachments.kilobytes', { size: Math.ceil(bytes / 1000) }) : word('common:browser.attachments.megabytes', { size: (bytes / 1_000_000).toFixed(1) });
+  bytes < 1_000_000
+    ? word('common:browser.attachments.kilobytes', { size: Math.ceil(bytes / 1000) })
+    : word('common:browser.attachments.megabytes', { size: (bytes / 1_000_000).toFixed(1) });
 const pictureSummary = (image: StrippedImage) =>
   word('common:browser.attachments.picture', { format: image.kind.slice('image/'.length).toUpperCase(), width: image.width, height: image.height, size: MB(image.bytes.length) });
 const pagesSummary = (pages: number, framed: Uint8Array) => word('common:browser.attachments.pages', { count: pages, size: MB(framed.length) });
@@ -144,7 +146,8 @@ export function setUpAttachments(section: HTMLElement): AttachmentsField {
         // Edited from the original file through the same canvas path: one re-encoding, not two.
         edited = (_, edit) => stripImage(file, edit);
         fileOf = ([picture]) => picture!;
-        describe = (_, edit, result) => `${pictureSummary(result ?? image)}${edit?.crop ? word('common:browser.attachments.cropped') : ''}${edit?.covers.length ? word('common:browser.attachments.blackedOut') : ''}`;
+        describe = (_, edit, result) =>
+          `${pictureSummary(result ?? image)}${edit?.crop ? word('common:browser.attachments.cropped') : ''}${edit?.covers.length ? word('common:browser.attachments.blackedOut') : ''}`;
       } else {
         return fail(word('common:browser.attachments.onlyPicturesAndPdfs'));
       }

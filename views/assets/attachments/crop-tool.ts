@@ -74,11 +74,7 @@ function cropBody(bitmap: ImageBitmap, options: CropPanelOptions): Pick<CropPane
   const undecided = () => (['x', 'y', 'width', 'height'] as const).some((edge) => area[edge] !== kept()[edge]);
 
   const body = make('div', undefined, 'crop-body');
-  const hint = make(
-    'p',
-    word('common:browser.crop.howTo'),
-    'hint',
-  );
+  const hint = make('p', word('common:browser.crop.howTo'), 'hint');
   hint.id = `${id}-hint`;
   const canvas = make('canvas', undefined, 'crop-canvas');
   const scale = Math.min(1, PREVIEW_SIDE / Math.max(W, H));
@@ -167,7 +163,12 @@ function cropBody(bitmap: ImageBitmap, options: CropPanelOptions): Pick<CropPane
     context.strokeRect(x, y, w, h);
     context.setLineDash([]);
     const handle = 8 * line;
-    for (const [cx, cy] of [[x, y], [x + w, y], [x, y + h], [x + w, y + h]] as const) {
+    for (const [cx, cy] of [
+      [x, y],
+      [x + w, y],
+      [x, y + h],
+      [x + w, y + h],
+    ] as const) {
       context.fillStyle = '#ffffff';
       context.fillRect(cx - handle / 2, cy - handle / 2, handle, handle);
       context.strokeRect(cx - handle / 2, cy - handle / 2, handle, handle);

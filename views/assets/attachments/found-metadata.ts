@@ -20,7 +20,8 @@ export async function imageMetadata(file: Blob): Promise<MetadataCategory[]> {
   const exifr = (await import('exifr')).default;
   let found: Record<string, unknown> | undefined;
   try {
-    found = (await exifr.parse(file, { tiff: true, xmp: true, iptc: true, icc: false, jfif: false, ihdr: true, gps: true, exif: true, mergeOutput: true })) as Record<string, unknown> | undefined;
+    found = (await exifr.parse(file, { tiff: true, xmp: true, iptc: true, icc: false, jfif: false, ihdr: true, gps: true, exif: true, mergeOutput: true })) as
+      Record<string, unknown> | undefined;
   } catch {
     return [];
   }

@@ -31,7 +31,10 @@ export class UploadRefused extends Error {
 
 async function refusal(response: Response): Promise<UploadRefused> {
   const body = (await response.json().catch(() => undefined)) as Partial<ErrorBody> | undefined;
-  return new UploadRefused(refusalMessage(body?.error, word('common:browser.serverAnswered', { status: response.status })), typeof body?.error?.code === 'string' ? body.error.code : undefined);
+  return new UploadRefused(
+    refusalMessage(body?.error, word('common:browser.serverAnswered', { status: response.status })),
+    typeof body?.error?.code === 'string' ? body.error.code : undefined,
+  );
 }
 
 // A request that gets no answer, or an answer that says "not now" (a restart, a database away
@@ -57,7 +60,10 @@ async function sendWithRetries(url: string, init: RequestInit, acknowledged: (re
       continue;
     }
     if (response.status === 201) return response;
-    const body = (await response.clone().json().catch(() => undefined)) as Partial<ErrorBody> | undefined;
+    const body = (await response
+      .clone()
+      .json()
+      .catch(() => undefined)) as Partial<ErrorBody> | undefined;
     if (acknowledged(response, body?.error?.code)) return response;
     failure = await refusal(response);
     if (!retryable(response.status)) throw failure;
@@ -80,8 +86,7 @@ interface UnfinishedUpload {
 }
 let unfinished: UnfinishedUpload | undefined;
 
-const sameFiles = (upload: UnfinishedUpload, files: readonly PreparedFile[]) =>
-  upload.plaintexts.length === files.length && files.every((f, i) => f.plaintext === upload.plaintexts[i]);
+const sameFiles = (upload: UnfinishedUpload, files: readonly PreparedFile[]) => upload.plaintexts.length === files.length && files.every((f, i) => f.plaintext === upload.plaintexts[i]);
 
 async function declare(sodium: Sodium, files: readonly PreparedFile[]): Promise<UnfinishedUpload> {
   const sealed = files.map((f) => sealAttachment(sodium, f.kind, f.plaintext, f.pages));

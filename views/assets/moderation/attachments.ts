@@ -1,13 +1,7 @@
 // The files a source attached, opened in the moderator's browser (docs/attachments.md): each
 // sealed file is fetched, checked against the digest the account (or the reply) lists, decrypted
 // and shown in the page (pictures, and a PDF's page images made at intake); never offered as a download.
-import {
-  attachmentManifestOf,
-  openAttachment,
-  SEALED_CHUNK_BYTES,
-  unframePages,
-  type AttachmentManifestEntry,
-} from '../../../common/protocol/attachment.js';
+import { attachmentManifestOf, openAttachment, SEALED_CHUNK_BYTES, unframePages, type AttachmentManifestEntry } from '../../../common/protocol/attachment.js';
 import type { Sodium } from '../../../common/protocol/sodium.js';
 import { pictureUrl } from '../attachments/picture-url.js';
 import { showSavedEmail } from './dkim-panel.js';

@@ -54,8 +54,15 @@ function describeVerdict(verdict: DkimVerdict): HTMLElement {
   box.className = `dkim-verdict dkim-${verdict.status}`;
   box.dataset.testid = 'dkim-verdict';
   const key = verdict.keySource ? word(`key_${verdict.keySource}`) : '';
-  box.append(line(`${word('signedBy', { domain: verdict.domain })}${key ? `, ${key}` : ''} (${verdict.algorithm || '?'}, ${verdict.canonicalization}, s=${verdict.selector})`, 'dkim-signed-by'));
-  box.append(line(verdict.status === 'pass' ? word('pass', { domain: verdict.domain }) : word('fail', { reason: word(`failure_${verdict.failure ?? 'malformed_signature'}`) }), verdict.status === 'pass' ? 'dkim-pass-line' : 'error-summary'));
+  box.append(
+    line(`${word('signedBy', { domain: verdict.domain })}${key ? `, ${key}` : ''} (${verdict.algorithm || '?'}, ${verdict.canonicalization}, s=${verdict.selector})`, 'dkim-signed-by'),
+  );
+  box.append(
+    line(
+      verdict.status === 'pass' ? word('pass', { domain: verdict.domain }) : word('fail', { reason: word(`failure_${verdict.failure ?? 'malformed_signature'}`) }),
+      verdict.status === 'pass' ? 'dkim-pass-line' : 'error-summary',
+    ),
+  );
   if (verdict.signedAt !== undefined) box.append(line(word('signedAt', { halfYear: halfYearOf(verdict.signedAt), date: new Date(verdict.signedAt * 1000).toISOString().slice(0, 10) })));
   if (verdict.signedHeaders.length > 0) box.append(line(word('covered', { headers: verdict.signedHeaders.join(', ') })));
   if (verdict.unsignedHeaders.length > 0) box.append(line(word('notCovered', { headers: verdict.unsignedHeaders.join(', ') })));

@@ -2,14 +2,7 @@ import { wordlist } from '@scure/bip39/wordlists/english.js';
 import { toBase64 } from '../../../common/protocol/encoding.js';
 import { generateIntakeKeyPair } from '../../../common/protocol/intake-key.js';
 import { moderatorKeyFingerprint } from '../../../common/protocol/key-verification.js';
-import {
-  generatePassphrase,
-  MODERATOR_SALT_BYTES,
-  moderatorKeysFromSeed,
-  passphraseSeed,
-  randomBytes,
-  wrapIntakeSecretKey,
-} from '../../../common/protocol/moderator-keys.js';
+import { generatePassphrase, MODERATOR_SALT_BYTES, moderatorKeysFromSeed, passphraseSeed, randomBytes, wrapIntakeSecretKey } from '../../../common/protocol/moderator-keys.js';
 import { SEED_BYTES } from '../../../common/protocol/passkey-prf.js';
 import { api, asSodium, element, say, sodiumReady } from './console.js';
 import { logInWithPassphrase } from './log-in.js';
@@ -33,8 +26,7 @@ export function initEnrol(): void {
   // The estimator's dictionaries arrive in the background; the form works meanwhile. A failure to
   // fetch them is said when a passphrase is judged, which tries again.
   loadEstimator().catch(() => {});
-  const judge = (value: string): Promise<PassphraseVerdict> =>
-    judgePassphrase(value, [handle]).catch(() => ({ strongEnough: false, message: consoleWord('enrol.strengthUnavailable') }));
+  const judge = (value: string): Promise<PassphraseVerdict> => judgePassphrase(value, [handle]).catch(() => ({ strongEnough: false, message: consoleWord('enrol.strengthUnavailable') }));
   const showStrength = (value: string): void => {
     void judge(value).then((verdict) => {
       // A verdict on what is no longer in the field says nothing.

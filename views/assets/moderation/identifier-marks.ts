@@ -83,9 +83,7 @@ export class DraftMarks {
     this.list.replaceChildren(...this.matches.map((match, index) => this.item(match, index)));
     const { unresolved, dismissed } = this.report();
     this.summary.textContent =
-      this.matches.length === 0
-        ? consoleWord('marks.noneFound')
-        : consoleWord(dismissed ? 'marks.summaryDismissed' : 'marks.summary', { unresolved, count: this.matches.length, dismissed });
+      this.matches.length === 0 ? consoleWord('marks.noneFound') : consoleWord(dismissed ? 'marks.summaryDismissed' : 'marks.summary', { unresolved, count: this.matches.length, dismissed });
     this.summary.classList.toggle('unresolved', unresolved > 0);
     this.onChange();
   }

@@ -7,10 +7,7 @@ import { KEY_HANDOFF_CHANNEL } from './key-handoff-channel.js';
 /** The sessionStorage items that make up a tab's unlocked keys (console.ts writes them). */
 export const KEY_ITEMS = ['offscript.moderator.keys', 'offscript.moderator.binding'] as const;
 
-type TabMessage =
-  | { kind: 'need-keys'; moderator: string }
-  | { kind: 'keys'; moderator: string; items: Record<string, string> }
-  | { kind: 'logged-out' };
+type TabMessage = { kind: 'need-keys'; moderator: string } | { kind: 'keys'; moderator: string; items: Record<string, string> } | { kind: 'logged-out' };
 
 const loggedInAs = (): string | undefined => document.body.dataset.moderator;
 

@@ -102,4 +102,3 @@ export async function logInWithPassphrase(sodium: SodiumSumo, handle: string, pa
   document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.setAttribute('content', csrfToken);
   return passkeyNeeded;
 }
-

@@ -51,7 +51,8 @@ function fillRow(row: HTMLTableRowElement, item: QueueItem): void {
   const link = head!.querySelector('a');
   const href = `/mod/submissions/${item.id}`;
   if (item.purged) {
-    if (link || head!.textContent !== `${shortId} ${consoleWord('queue.deleted')}`) head!.replaceChildren(el('span', shortId, 'fingerprint'), document.createTextNode(` ${consoleWord('queue.deleted')}`));
+    if (link || head!.textContent !== `${shortId} ${consoleWord('queue.deleted')}`)
+      head!.replaceChildren(el('span', shortId, 'fingerprint'), document.createTextNode(` ${consoleWord('queue.deleted')}`));
   } else if (!link || link.getAttribute('href') !== href) {
     // The link stays the same element while it points to the same submission: it may hold the focus.
     const opened = el('a', consoleWord('queue.submission', { id: shortId }), 'fingerprint') as HTMLAnchorElement;
@@ -69,7 +70,6 @@ function fillRow(row: HTMLTableRowElement, item: QueueItem): void {
   setCell(claimed!, [document.createTextNode(item.claimedBy ? (item.claimedByMe ? consoleWord('queue.you') : item.claimedBy) : consoleWord('queue.nobody'))]);
   setCell(waiting!, [document.createTextNode(item.daysWaiting === null ? '—' : String(item.daysWaiting))]);
 }
-
 
 /** Brings the table and the tab counts in line with `view`, and says in words what changed. */
 export function applyQueueView(view: QueueView): string {

@@ -80,9 +80,38 @@ const MONTH_WORDS = new Set([
   'nov',
   'dec',
   // Spanish and Portuguese (issue 31): "Marzo", "Setembro" are months, not names.
-  'enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto', 'septiembre', 'setiembre', 'octubre',
-  'noviembre', 'diciembre', 'janeiro', 'fevereiro', 'março', 'maio', 'junho', 'julho', 'setembro', 'outubro',
-  'novembro', 'dezembro', 'ene', 'fev', 'abr', 'mai', 'ago', 'set', 'out', 'dic', 'dez',
+  'enero',
+  'febrero',
+  'marzo',
+  'abril',
+  'mayo',
+  'junio',
+  'julio',
+  'agosto',
+  'septiembre',
+  'setiembre',
+  'octubre',
+  'noviembre',
+  'diciembre',
+  'janeiro',
+  'fevereiro',
+  'março',
+  'maio',
+  'junho',
+  'julho',
+  'setembro',
+  'outubro',
+  'novembro',
+  'dezembro',
+  'ene',
+  'fev',
+  'abr',
+  'mai',
+  'ago',
+  'set',
+  'out',
+  'dic',
+  'dez',
 ]);
 
 const WEEKDAY_WORDS = new Set([
@@ -102,9 +131,26 @@ const WEEKDAY_WORDS = new Set([
   'fri',
   'sat',
   'sun',
-  'lunes', 'martes', 'miércoles', 'miercoles', 'jueves', 'viernes', 'sábado', 'sabado', 'domingo',
-  'segunda', 'terça', 'terca', 'quarta', 'quinta', 'sexta', 'segunda-feira', 'terça-feira', 'quarta-feira',
-  'quinta-feira', 'sexta-feira',
+  'lunes',
+  'martes',
+  'miércoles',
+  'miercoles',
+  'jueves',
+  'viernes',
+  'sábado',
+  'sabado',
+  'domingo',
+  'segunda',
+  'terça',
+  'terca',
+  'quarta',
+  'quinta',
+  'sexta',
+  'segunda-feira',
+  'terça-feira',
+  'quarta-feira',
+  'quinta-feira',
+  'sexta-feira',
 ]);
 
 /**
@@ -155,16 +201,84 @@ const ANY_CASE_NAME_WORD = "\\p{L}\\p{Ll}+(?:[-'’]\\p{L}?\\p{Ll}+)*";
 
 /** Nouns for people that are commonly followed by that person's name. */
 const ROLE_NOUN_LIST = [
-  'boss', 'manager', 'team lead', 'project lead', 'ops lead', 'lead', 'showrunner', 'supervisor', 'agent',
-  'director', 'executive producer', 'producer', 'exec', 'executive', 'editor', 'coordinator', 'recruiter',
-  'colleague', 'co-writer', 'cowriter', 'writing partner', 'partner', 'friend', 'buddy', 'contact', 'mentor',
-  'reviewer', 'admin', 'rep', 'representative', 'lawyer', 'attorney', 'head writer', 'co-ep', 'teammate',
-  'coworker', 'co-worker', 'assistant', 'queue manager', 'point of contact', 'handler', 'trainer', 'onboarder',
-  'mom', 'dad', 'wife', 'husband', 'sister', 'brother', 'cousin', 'roommate', 'spouse',
+  'boss',
+  'manager',
+  'team lead',
+  'project lead',
+  'ops lead',
+  'lead',
+  'showrunner',
+  'supervisor',
+  'agent',
+  'director',
+  'executive producer',
+  'producer',
+  'exec',
+  'executive',
+  'editor',
+  'coordinator',
+  'recruiter',
+  'colleague',
+  'co-writer',
+  'cowriter',
+  'writing partner',
+  'partner',
+  'friend',
+  'buddy',
+  'contact',
+  'mentor',
+  'reviewer',
+  'admin',
+  'rep',
+  'representative',
+  'lawyer',
+  'attorney',
+  'head writer',
+  'co-ep',
+  'teammate',
+  'coworker',
+  'co-worker',
+  'assistant',
+  'queue manager',
+  'point of contact',
+  'handler',
+  'trainer',
+  'onboarder',
+  'mom',
+  'dad',
+  'wife',
+  'husband',
+  'sister',
+  'brother',
+  'cousin',
+  'roommate',
+  'spouse',
   // Spanish and Portuguese (issue 31): "mi jefa Lucía", "o recrutador João".
-  'jefe', 'jefa', 'supervisora', 'gerente', 'reclutador', 'reclutadora', 'compañero', 'compañera', 'coordinador',
-  'coordinadora', 'encargado', 'encargada', 'amigo', 'amiga', 'colega', 'chefe', 'recrutador', 'recrutadora',
-  'gestor', 'gestora', 'líder', 'coordenador', 'coordenadora', 'revisor', 'revisora',
+  'jefe',
+  'jefa',
+  'supervisora',
+  'gerente',
+  'reclutador',
+  'reclutadora',
+  'compañero',
+  'compañera',
+  'coordinador',
+  'coordinadora',
+  'encargado',
+  'encargada',
+  'amigo',
+  'amiga',
+  'colega',
+  'chefe',
+  'recrutador',
+  'recrutadora',
+  'gestor',
+  'gestora',
+  'líder',
+  'coordenador',
+  'coordenadora',
+  'revisor',
+  'revisora',
 ];
 /** Role nouns, matching a lower-case or capitalised first letter ("My agent", "Agent"). */
 const ROLE_NOUNS = `(?:${ROLE_NOUN_LIST.map((w) => `[${w.charAt(0).toUpperCase()}${w.charAt(0)}]${w.slice(1)}`).join('|')})`;
@@ -300,17 +414,43 @@ const TLDS =
  * "quit.So") only count for a bare domain when a path follows.
  */
 const WORDLIKE_TLDS = new Set([
-  'it', 'in', 'to', 'so', 'no', 'at', 'be', 'me', 'us', 'is', 'page', 'link', 'art', 'ink', 'live', 'world',
-  'news', 'work', 'works', 'jobs', 'film', 'studio', 'media', 'network', 'email', 'cloud', 'social', 'blog', 'site',
-  'online', 'int', 'co',
+  'it',
+  'in',
+  'to',
+  'so',
+  'no',
+  'at',
+  'be',
+  'me',
+  'us',
+  'is',
+  'page',
+  'link',
+  'art',
+  'ink',
+  'live',
+  'world',
+  'news',
+  'work',
+  'works',
+  'jobs',
+  'film',
+  'studio',
+  'media',
+  'network',
+  'email',
+  'cloud',
+  'social',
+  'blog',
+  'site',
+  'online',
+  'int',
+  'co',
 ]);
 
 const URL_SCHEME_RE = /\b(?:https?|ftp):\/\/[^\s<>"'`]+/gi;
 const URL_WWW_RE = /(?<![\w.@/-])www\.[^\s<>"'`]+/gi;
-const URL_BARE_RE = new RegExp(
-  `(?<![\\w.@/:-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\\.)+(?:${TLDS})(?::\\d{2,5})?(?:/[^\\s<>"'\`]*)?(?![\\w-])`,
-  'gi',
-);
+const URL_BARE_RE = new RegExp(`(?<![\\w.@/:-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\\.)+(?:${TLDS})(?::\\d{2,5})?(?:/[^\\s<>"'\`]*)?(?![\\w-])`, 'gi');
 const URL_TRAILING = /[.,;:!?)\]}'"’”]/;
 
 function findUrls(text: string): Span[] {
@@ -360,8 +500,7 @@ function findHandles(text: string): Span[] {
 /* Phone numbers                                                            */
 /* ------------------------------------------------------------------------ */
 
-const PHONE_RE =
-  /(?<![\w+/.,-])(?:\+\d{1,3}[ \u00a0.-]?)?(?:\(\d{1,4}\)[ \u00a0.-]?)?\d{1,4}(?:[ \u00a0.-]\d{1,4}){1,5}(?![\w/]|[.,-]\d)/g;
+const PHONE_RE = /(?<![\w+/.,-])(?:\+\d{1,3}[ \u00a0.-]?)?(?:\(\d{1,4}\)[ \u00a0.-]?)?\d{1,4}(?:[ \u00a0.-]\d{1,4}){1,5}(?![\w/]|[.,-]\d)/g;
 
 function isPlausiblePhone(candidate: string): boolean {
   const digits = candidate.replace(/\D/g, '');
@@ -391,14 +530,11 @@ function findPhones(text: string): Span[] {
 /* Dates                                                                    */
 /* ------------------------------------------------------------------------ */
 
-const MONTH =
-  '(?:january|february|march|april|may|june|july|august|september|october|november|december|' +
-  '(?:jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\\.?)';
+const MONTH = '(?:january|february|march|april|may|june|july|august|september|october|november|december|' + '(?:jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\\.?)';
 const DAY = '(?:3[01]|[12]\\d|0?[1-9])(?:st|nd|rd|th)?';
 const YEAR = '(?:19|20)\\d{2}';
 const FULL_MONTH_ES_PT =
-  '(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|' +
-  'janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro)';
+  '(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|' + 'janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro)';
 /** Abbreviations only after "de" ("5 de ene."): on their own "set" and "out" are English words. */
 const MONTH_ES_PT = `(?:${FULL_MONTH_ES_PT}|(?:ene|feb|fev|mar|abr|may|mai|jun|jul|ago|sept|sep|set|oct|out|nov|dic|dez|jan)\\.?)`;
 /** "1º de maio": Portuguese writes the first of the month as an ordinal. */
@@ -456,11 +592,9 @@ function findDates(text: string): Span[] {
 // "1.200,50" (a dot between thousands, a decimal comma: Spanish and Portuguese) before "1,200.50".
 const AMOUNT = '(?:\\d{1,3}(?:\\.\\d{3})+(?:,\\d{1,2})?|\\d{1,3}(?:,\\d{3})+(?:\\.\\d{1,2})?|\\d+,\\d{1,2}(?!\\d)|\\d+(?:\\.\\d+)?)(?:\\s?(?:[kKmM]|million|thousand|grand)(?![\\p{L}]))?';
 const RATE_UNITS = '(?:hour|hr|h|task|day|week|wk|month|mo|year|yr|page|script|episode|ep|word|minute|min|item|hit)s?';
-const RATE_UNITS_ES_PT =
-  '(?:horas?|d[ií]as?|semanas?|mes|meses|mês|a[ñn]os?|tareas?|tarefas?|p[áa]ginas?|epis[óo]dios?|palabras?|palavras?|minutos?)';
+const RATE_UNITS_ES_PT = '(?:horas?|d[ií]as?|semanas?|mes|meses|mês|a[ñn]os?|tareas?|tarefas?|p[áa]ginas?|epis[óo]dios?|palabras?|palavras?|minutos?)';
 const RATE =
-  `(?:\\s?/\\s?(?:${RATE_UNITS}|${RATE_UNITS_ES_PT})(?![\\p{L}])|\\s+(?:per|an|a)\\s+${RATE_UNITS}(?![\\p{L}])` +
-  `|\\s+(?:por|al|a la|la|ao|à|cada)\\s+${RATE_UNITS_ES_PT}(?![\\p{L}]))?`;
+  `(?:\\s?/\\s?(?:${RATE_UNITS}|${RATE_UNITS_ES_PT})(?![\\p{L}])|\\s+(?:per|an|a)\\s+${RATE_UNITS}(?![\\p{L}])` + `|\\s+(?:por|al|a la|la|ao|à|cada)\\s+${RATE_UNITS_ES_PT}(?![\\p{L}]))?`;
 const CURRENCY_CODE = '(?:USD|EUR|GBP|CAD|AUD|NZD|MXN|COP|INR|CHF|BRL|ARS|CLP|PEN|VES|UYU|usd|eur|gbp|cad|aud|mxn|brl)';
 const CURRENCY_WORD =
   '(?:dollars?|bucks|euros?|pounds?|quid|pesos?|rupees?|d[óo]lar(?:es)?|reais|soles|bol[íi]vares|' +
@@ -624,10 +758,7 @@ function compromiseAnalysis(text: string, lowercaseStyle: boolean): { people: Sp
   return { people, terms };
 }
 
-const HONORIFIC_NAME_RE = new RegExp(
-  `(?<![\\p{L}])${HONORIFICS}\\.?\\s+(?:\\p{Lu}\\.\\s*)?${NAME_WORD}(?:\\s+${NAME_WORD}){0,2}`,
-  'gu',
-);
+const HONORIFIC_NAME_RE = new RegExp(`(?<![\\p{L}])${HONORIFICS}\\.?\\s+(?:\\p{Lu}\\.\\s*)?${NAME_WORD}(?:\\s+${NAME_WORD}){0,2}`, 'gu');
 const INITIAL_SURNAME_RE = new RegExp(`(?<![\\p{L}.])\\p{Lu}\\.\\s?${NAME_WORD}(?:\\s+${NAME_WORD})?`, 'gu');
 const ROLE_NAME_RE = new RegExp(
   `(?<![\\p{L}])${ROLE_NOUNS}` +
@@ -636,10 +767,7 @@ const ROLE_NAME_RE = new RegExp(
     `(${NAME_WORD}(?:[ \\t]+${NAME_WORD}){0,2})`,
   'gu',
 );
-const NAMED_RE = new RegExp(
-  `(?<![\\p{L}])(?:named|name is|name was|went by|goes by|known as)\\s+(${ANY_CASE_NAME_WORD}(?:\\s+${NAME_WORD})?)`,
-  'gu',
-);
+const NAMED_RE = new RegExp(`(?<![\\p{L}])(?:named|name is|name was|went by|goes by|known as)\\s+(${ANY_CASE_NAME_WORD}(?:\\s+${NAME_WORD})?)`, 'gu');
 const CAPITALISED_RUN_RE = new RegExp(`${NAME_WORD}(?:[ \\u00a0]${NAME_WORD})+`, 'gu');
 
 function pushNameWords(text: string, spans: Span[], start: number, raw: string): void {
@@ -877,9 +1005,7 @@ function resolve(watch: Span[], others: Span[]): Span[] {
   }
 
   // 2. Everything else: longest first, then the more specific kind.
-  remaining.sort(
-    (a, b) => b.end - b.start - (a.end - a.start) || SPECIFICITY[b.kind] - SPECIFICITY[a.kind] || a.start - b.start,
-  );
+  remaining.sort((a, b) => b.end - b.start - (a.end - a.start) || SPECIFICITY[b.kind] - SPECIFICITY[a.kind] || a.start - b.start);
   const accepted: Span[] = [...groups];
   for (const s of remaining) {
     if (!accepted.some((a) => overlaps(a, s))) accepted.push(s);
@@ -895,15 +1021,9 @@ function resolve(watch: Span[], others: Span[]): Span[] {
 export function findIdentifiers(text: string, watchList: readonly string[] = []): IdentifierMatch[] {
   if (text.trim().length === 0) return [];
   const watch = findWatchList(text, watchList);
-  const others: Span[] = [
-    ...findEmails(text),
-    ...findUrls(text),
-    ...findHandles(text),
-    ...findPhones(text),
-    ...findDates(text),
-    ...findMoney(text),
-    ...findNames(text),
-  ].filter((s) => s.end > s.start);
+  const others: Span[] = [...findEmails(text), ...findUrls(text), ...findHandles(text), ...findPhones(text), ...findDates(text), ...findMoney(text), ...findNames(text)].filter(
+    (s) => s.end > s.start,
+  );
   return resolve(watch, others).map((s) => ({
     kind: s.kind,
     start: s.start,
@@ -913,11 +1033,7 @@ export function findIdentifiers(text: string, watchList: readonly string[] = [])
 }
 
 /** Replaces each match with `replacement` (default "[redacted]"); matches must come from findIdentifiers on the same text. */
-export function applyRedactions(
-  text: string,
-  matches: readonly IdentifierMatch[],
-  replacement = '[redacted]',
-): string {
+export function applyRedactions(text: string, matches: readonly IdentifierMatch[], replacement = '[redacted]'): string {
   const sorted = [...matches].sort((a, b) => a.start - b.start || a.end - b.end);
   let out = '';
   let cursor = 0;

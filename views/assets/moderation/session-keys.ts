@@ -22,8 +22,7 @@ function unlockDialog(reason: 'expired' | 'no-keys'): HTMLDialogElement {
   heading.id = 'unlock-heading';
   heading.textContent = reason === 'expired' ? consoleWord('unlock.sessionEnded') : consoleWord('unlock.unlockHere');
   const explain = document.createElement('p');
-  explain.textContent =
-    consoleWord('unlock.intro');
+  explain.textContent = consoleWord('unlock.intro');
   const form = document.createElement('form');
   const field = document.createElement('div');
   field.className = 'field';

@@ -60,12 +60,7 @@ export function initStory(): void {
     // A revision is a draft like a submission's: kept sealed in the tab, the session renewed in place.
     keepWorkAcrossSessions();
     let draft: DraftKeeper | undefined;
-    const marks = new DraftMarks(
-      element<HTMLTextAreaElement>('revise-body'),
-      element('revise-identifier-list'),
-      element('revise-marks-summary'),
-      () => '[redacted]',
-    );
+    const marks = new DraftMarks(element<HTMLTextAreaElement>('revise-body'), element('revise-identifier-list'), element('revise-marks-summary'), () => '[redacted]');
     marks.refresh();
     // The watch list needs the intake key; the marks of the other kinds show at once.
     void sodiumReady
@@ -86,7 +81,10 @@ export function initStory(): void {
         await api(`/mod/api/stories/${id}/revise`, 'POST', {
           title: element<HTMLInputElement>('revise-title').value.trim(),
           body: element<HTMLTextAreaElement>('revise-body').value,
-          pullQuotes: element<HTMLTextAreaElement>('revise-quotes').value.split('\n').map((q) => q.trim()).filter(Boolean),
+          pullQuotes: element<HTMLTextAreaElement>('revise-quotes')
+            .value.split('\n')
+            .map((q) => q.trim())
+            .filter(Boolean),
           attributionLabel: element<HTMLSelectElement>('revise-attribution').value,
           identifierMarks: report,
         });

@@ -67,8 +67,7 @@ function prefillFacets(account: Account) {
   // A version-1 account was never asked the newer questions: they stay "not asked", not editable.
   const factsFieldset = element<HTMLFieldSetElement>('facet-facts');
   factsFieldset.disabled = account.v === 1;
-  element('facet-version-note').textContent =
-    account.v === 1 ? consoleWord('submission.v1Note') : consoleWord('submission.correctAnswers');
+  element('facet-version-note').textContent = account.v === 1 ? consoleWord('submission.v1Note') : consoleWord('submission.correctAnswers');
   element<HTMLInputElement>('facet-halfYear').value = account.halfYear ?? '';
   for (const select of document.querySelectorAll<HTMLSelectElement>('select[data-fact]')) {
     select.value = account.facts?.[select.dataset.fact as keyof NonNullable<Account['facts']>] ?? '';
@@ -339,7 +338,10 @@ export function initSubmission(): void {
         ? {
             title: element<HTMLInputElement>('story-title').value.trim(),
             body: element<HTMLTextAreaElement>('story-body').value,
-            pullQuotes: element<HTMLTextAreaElement>('story-quotes').value.split('\n').map((q) => q.trim()).filter(Boolean),
+            pullQuotes: element<HTMLTextAreaElement>('story-quotes')
+              .value.split('\n')
+              .map((q) => q.trim())
+              .filter(Boolean),
             attributionLabel: element<HTMLSelectElement>('story-attribution').value,
             identifierMarks: report,
           }

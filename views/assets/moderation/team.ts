@@ -123,7 +123,8 @@ export function initTeam(): void {
         const cell = document.querySelector<HTMLElement>(`tr[data-member-id="${CSS.escape(member.id)}"] .verification`);
         if (!cell || !member.boxPublicKey) continue;
         const by = trusted.get(member.id);
-        cell.textContent = by === 'self' ? consoleWord('team.you') : by ? consoleWord('team.verifiedBy', { handle: handles.get(by) ?? consoleWord('team.anAdministrator') }) : consoleWord('team.notVerified');
+        cell.textContent =
+          by === 'self' ? consoleWord('team.you') : by ? consoleWord('team.verifiedBy', { handle: handles.get(by) ?? consoleWord('team.anAdministrator') }) : consoleWord('team.notVerified');
         if (by || member.status !== 'active') continue;
         const button = document.createElement('button');
         button.type = 'button';
@@ -149,13 +150,7 @@ export function initTeam(): void {
     button.addEventListener('click', () => {
       if (!confirm_(consoleWord('team.confirmReenrol', { handle: button.dataset.handle ?? '' }))) return;
       void api<InvitationView | ProposalView>(`/mod/api/team/${button.dataset.memberId}/reenrol`, 'POST').then(
-        (answer) =>
-          say(
-            status,
-            isProposal(answer)
-              ? proposed()
-              : consoleWord('team.sendReenrolLink', { handle: button.dataset.handle ?? '', url: answer.url }),
-          ),
+        (answer) => say(status, isProposal(answer) ? proposed() : consoleWord('team.sendReenrolLink', { handle: button.dataset.handle ?? '', url: answer.url })),
         fail,
       );
     });
@@ -187,9 +182,7 @@ export function initTeam(): void {
         sodium.memzero(fresh.privateKey);
         if (isProposal(answer)) return say(status, proposed());
         const { fingerprint } = answer;
-        const left = unverified.length
-          ? ` ${consoleWord('team.notSealedTo', { handles: unverified.join(', ') })}`
-          : '';
+        const left = unverified.length ? ` ${consoleWord('team.notSealedTo', { handles: unverified.join(', ') })}` : '';
         say(status, `${consoleWord('team.rotated', { fingerprint, handles: sealTo.map((m) => m.handle).join(', ') })}${left}`);
       } catch (error) {
         fail(error);
@@ -251,7 +244,10 @@ export function initTeam(): void {
         const ring = await unlockIntakeKeys(sodium);
         const current = ring.currentId && ring.keys.get(ring.currentId);
         if (!ring.currentId || !current) throw new Error(consoleWord('team.noCurrentKey'));
-        const terms = watchList.value.split('\n').map((t) => t.trim()).filter(Boolean);
+        const terms = watchList.value
+          .split('\n')
+          .map((t) => t.trim())
+          .filter(Boolean);
         await api('/mod/api/watch-list', 'PUT', { intakeKeyId: ring.currentId, ciphertext: sealWatchList(sodium, terms, current.publicKey) });
         say(status, consoleWord('team.watchSaved', { count: terms.length }));
       } catch (error) {

@@ -4,7 +4,6 @@ import { openPaddedJson, sealPaddedJson } from '../../../common/protocol/envelop
 import { api, asSodium, type IntakeKeyring, type SodiumSumo } from './console.js';
 import type { WatchListView } from '../../../common/moderation/team-view.js';
 
-
 export async function openWatchList(sodium: SodiumSumo, ring: IntakeKeyring): Promise<string[]> {
   const sealed = await api<WatchListView>('/mod/api/watch-list');
   const key = sealed.intakeKeyId ? ring.keys.get(sealed.intakeKeyId) : undefined;

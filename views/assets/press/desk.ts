@@ -69,7 +69,10 @@ startPage('press-desk', () => {
     event.preventDefault();
     void (async () => {
       // A story's address or its short name: the slug is the last part of the path.
-      const story = element<HTMLInputElement>('story').value.trim().replace(/[?#].*$/, '').replace(/\/+$/, '');
+      const story = element<HTMLInputElement>('story')
+        .value.trim()
+        .replace(/[?#].*$/, '')
+        .replace(/\/+$/, '');
       const storySlug = decodeURIComponent(story.slice(story.lastIndexOf('/') + 1));
       try {
         await api('/press/api/questions', 'POST', { storySlug, text: element<HTMLTextAreaElement>('question').value });

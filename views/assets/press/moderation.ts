@@ -60,7 +60,13 @@ startPage('mod-press', () => {
         item.append(head, asked);
         if (q.status === 'asked') {
           const [label, text] = labelled(`relay-${q.id}`, words.relayText ?? '', q.askedText, questionMax);
-          item.append(label, text, button(words.relay ?? '', () => act(`/mod/api/press/questions/${q.id}/relay`, { text: text.value })(), status), ' ', button(words.decline ?? '', act(`/mod/api/press/questions/${q.id}/decline`, {}), status));
+          item.append(
+            label,
+            text,
+            button(words.relay ?? '', () => act(`/mod/api/press/questions/${q.id}/relay`, { text: text.value })(), status),
+            ' ',
+            button(words.decline ?? '', act(`/mod/api/press/questions/${q.id}/decline`, {}), status),
+          );
         } else if (q.relayedText !== null) {
           const relayed = document.createElement('blockquote');
           relayed.textContent = q.relayedText;
@@ -75,7 +81,11 @@ startPage('mod-press', () => {
               const ring = await unlockIntakeKeys(sodium);
               const opened = openMessageWithAnyKey(asSodium(sodium), fromBase64(asSodium(sodium), sealed), ring.keys.values());
               const [label, text] = labelled(`answer-${q.id}`, words.answerText ?? '', opened.body, answerMax);
-              opener.replaceWith(label, text, button(words.draft ?? '', () => act(`/mod/api/press/questions/${q.id}/answer-draft`, { text: text.value })(), status));
+              opener.replaceWith(
+                label,
+                text,
+                button(words.draft ?? '', () => act(`/mod/api/press/questions/${q.id}/answer-draft`, { text: text.value })(), status),
+              );
             },
             status,
           );

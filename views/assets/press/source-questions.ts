@@ -29,7 +29,13 @@ function paragraph(text: string, className?: string): HTMLParagraphElement {
   return p;
 }
 
-function answerForm(sodium: Sodium, question: SourceQuestionView, say: ReturnType<typeof words>, send: (kind: string, ciphertext?: string) => Promise<void>, intakePublicKey: () => Uint8Array): HTMLFormElement {
+function answerForm(
+  sodium: Sodium,
+  question: SourceQuestionView,
+  say: ReturnType<typeof words>,
+  send: (kind: string, ciphertext?: string) => Promise<void>,
+  intakePublicKey: () => Uint8Array,
+): HTMLFormElement {
   const form = document.createElement('form');
   form.className = 'press-answer-form';
   form.dataset.question = question.id;
@@ -176,12 +182,18 @@ export async function showPressQuestions(sodium: Sodium, keys: Receipt, post: Po
         item.append(text, steps);
         if (question.status === 'relayed') {
           item.append(
-            answerForm(sodium, question, say, async (kind, ciphertext) => {
-              await post('/api/v1/press/answers', { ...receipt, questionId: question.id, kind, ...(ciphertext ? { ciphertext } : {}) });
-              const refreshed = await post<{ questions: SourceQuestionView[] }>('/api/v1/press/questions', receipt);
-              render(refreshed.questions);
-              document.getElementById('press-status')!.textContent = say('sent');
-            }, intakePublicKey),
+            answerForm(
+              sodium,
+              question,
+              say,
+              async (kind, ciphertext) => {
+                await post('/api/v1/press/answers', { ...receipt, questionId: question.id, kind, ...(ciphertext ? { ciphertext } : {}) });
+                const refreshed = await post<{ questions: SourceQuestionView[] }>('/api/v1/press/questions', receipt);
+                render(refreshed.questions);
+                document.getElementById('press-status')!.textContent = say('sent');
+              },
+              intakePublicKey,
+            ),
           );
         }
         return item;
