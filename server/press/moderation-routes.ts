@@ -18,6 +18,7 @@ import {
   pressInvitationSchema,
   relaySchema,
 } from '../../common/press/schemas.js';
+import { translate } from '../i18n/catalogue.js';
 import { approvePublicAnswer, draftPublicAnswer, invitePressAccount, moderateQuestion, moderatorQuestions, questionStatusWords } from './service.js';
 
 export async function pressModerationRoutes(untyped: FastifyInstance, { db }: { db: Kysely<Database> }): Promise<void> {
@@ -27,7 +28,7 @@ export async function pressModerationRoutes(untyped: FastifyInstance, { db }: { 
   session.get('/mod/press', async (request, reply) =>
     reply.view('pages/press/moderation', {
       language: request.language,
-      title: 'Press questions',
+      title: translate(request.language, 'press:titles.moderation'),
       script: 'press/moderation.js',
       page: 'mod-press',
       moderatorArea: true,

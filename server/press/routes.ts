@@ -17,6 +17,7 @@ import { handleFailuresFor } from '../moderation/login-limits.js';
 import { consoleOrigins, relyingPartyFor } from '../moderation/passkeys.js';
 import { fromOwnSite, LOGOUT_CLEAR_SITE_DATA } from '../moderation/routes.js';
 import * as moderationSchemas from '../moderation/schemas.js';
+import { translate } from '../i18n/catalogue.js';
 import { authenticate, issueLoginChallenge, loadLoginSecrets, logIn, logOutSession, verifyLoginPasskey } from '../moderation/session-service.js';
 import { enrolModerator, enrolmentPasskeyOptions, openInvitation, type ModeratorIdentity } from '../moderation/team-service.js';
 import { CodedError } from '../../common/errors.js';
@@ -77,11 +78,11 @@ export async function pressRoutes(app: FastifyInstance, { db, config, redis }: P
       if (invitation.role !== JOURNALIST_ROLE) throw new CodedError('press_desk_journalists_only');
       return invitation;
     };
-    open.get('/press/login', async (request, reply) => page(reply, 'login', { title: 'Press login', script: 'press/login.js', page: 'press-login' }));
+    open.get('/press/login', async (request, reply) => page(reply, 'login', { title: translate(request.language, 'press:titles.login'), script: 'press/login.js', page: 'press-login' }));
     open.get('/press/enrol/:token', { schema: moderationSchemas.enrolPageSchema }, async (request, reply) => {
       const invitation = await pressInvitation(request.params.token);
       // The moderators' enrolment bundle, pointed at /press/api: the same keys, passkey and wrapping.
-      return page(reply, 'enrol', { title: 'Press account', script: 'moderation/enrol.js', page: 'mod-enrol', invitation, token: request.params.token });
+      return page(reply, 'enrol', { title: translate(request.language, 'press:titles.enrol'), script: 'moderation/enrol.js', page: 'mod-enrol', invitation, token: request.params.token });
     });
     open.post('/press/api/enrol/passkey-options', { schema: moderationSchemas.enrolPasskeyOptionsSchema }, async (request) => {
       await pressInvitation(request.body.token);
@@ -128,7 +129,7 @@ export async function pressRoutes(app: FastifyInstance, { db, config, redis }: P
 
     session.get('/press', async (request, reply) =>
       page(reply, 'desk', {
-        title: 'Press desk',
+        title: translate(request.language, 'press:titles.desk'),
         script: 'press/desk.js',
         page: 'press-desk',
         journalist: me(request),
