@@ -10,7 +10,17 @@ import { startPeriodicJob, type PeriodicJob } from '../periodic-job.js';
 import { onConnectionWithoutStatementTimeout } from './database.js';
 
 /** Every table a source's data or a trace of it lives in, and that rows are deleted from or updated in. */
-export const SCRUBBED_TABLES = ['submissions', 'messages', 'attachment_uploads', 'attachment_files', 'attachment_chunks', 'pending_accounts', 'accounts', 'stories'] as const;
+export const SCRUBBED_TABLES = [
+  'submissions',
+  'messages',
+  'attachment_uploads',
+  'attachment_files',
+  'attachment_chunks',
+  'pending_accounts',
+  'accounts',
+  'stories',
+  'press_questions',
+] as const;
 export type ScrubbedTable = (typeof SCRUBBED_TABLES)[number];
 
 export interface ScrubReport {
