@@ -122,15 +122,19 @@ describe('npm run seed', () => {
     expect(figures.some((f) => f.status === 'withheld')).toBe(true);
   });
 
-  it('makes version-2 accounts and some version-1, so that the platform pages have scorecards', async () => {
+  it('makes mostly version-2 and version-3 accounts and some version-1, so that the platform pages have scorecards', async () => {
     const versions = await database.db
       .selectFrom('accounts')
       .select(['account_version', (eb) => eb.fn.countAll<string>().as('n')])
       .groupBy('account_version')
       .execute();
     const byVersion = Object.fromEntries(versions.map((v) => [v.account_version, Number(v.n)]));
-    expect(byVersion[2]).toBeGreaterThan(byVersion[1] ?? 0);
+    // 75 % are given on the version-2 form or later (60 % of those on version 3): compared one
+    // version with another, 30 % against 25 % of 200 accounts came out the other way now and then.
+    expect((byVersion[2] ?? 0) + (byVersion[3] ?? 0)).toBeGreaterThan(byVersion[1] ?? 0);
     expect(byVersion[1]).toBeGreaterThan(0);
+    expect(byVersion[2]).toBeGreaterThan(0);
+    expect(byVersion[3]).toBeGreaterThan(0);
     const { platforms } = (await app.inject({ url: '/api/v1/platforms' })).json() as { platforms: { key: string }[] };
     expect(platforms.length).toBeGreaterThan(0);
     expect((await app.inject({ url: `/platforms/${platforms[0]!.key}` })).body).toContain('Paid for all work');
