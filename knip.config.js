@@ -18,8 +18,9 @@ export default {
   ignore: ['test/fixtures/lint/**', 'test/fixtures/i18n/**'],
   // An export its own file uses is part of that file's design, not dead code.
   ignoreExportsUsedInFile: true,
-  // System programs the tests run (Debian packages, installed by .ci/run), not npm packages.
-  ignoreBinaries: ['mount', 'umount', 'exiftool', 'redis-server', 'tor', 'tor-gencert'],
+  // System programs the tests run (Debian packages, installed by .ci/run), not npm packages; and
+  // wrk, bench:feed's load generator when installed (apt-get install wrk).
+  ignoreBinaries: ['mount', 'umount', 'exiftool', 'redis-server', 'tor', 'tor-gencert', 'wrk'],
   rules: {
     // Two names for one function on purpose: sealAccount = sealPaddedJson (what intake calls it),
     // unwrapSeed = wrapSeed (XOR is its own inverse; the caller says which way it means).

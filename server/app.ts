@@ -23,7 +23,8 @@ import { registerRateLimit } from './privacy/rate-limit.js';
 import { onionOriginFor } from './privacy/onion-listener.js';
 import { platformsRoutes } from './publishing/platforms-routes.js';
 import { publishingRoutes } from './publishing/routes.js';
-import { registerDraining } from './shutdown.js';
+import { ReplayedResponses, replayingServerFactory } from './publishing/replay.js';
+import { isDraining, registerDraining } from './shutdown.js';
 import { readAssetManifest, registerViews, type AssetManifest } from './views.js';
 
 export const BODY_LIMIT_BYTES = 128 * 1024;
@@ -58,18 +59,21 @@ export async function buildApp({ config, db, logDestination, assetManifest, data
   const headerOptions = { publicOrigin: config.publicOrigin, onionOrigin: config.onionOrigin };
   const rawHeaders = constantSecurityHeaders();
   if (config.publicOrigin.startsWith('https:')) rawHeaders['strict-transport-security'] = HSTS;
+  const replay = new ReplayedResponses();
   const app: FastifyInstance = Fastify({
+    // Slow clients are dropped (DESIGN §7): a whole request, its headers, an idle socket.
+    serverFactory: replayingServerFactory(replay, {
+      http: { headersTimeout: config.timeouts.headersMs, requestTimeout: config.timeouts.requestMs, connectionsCheckingInterval: config.timeouts.checkIntervalMs },
+      requestTimeout: config.timeouts.requestMs,
+      connectionTimeout: config.timeouts.connectionMs,
+      keepAliveTimeout: config.timeouts.keepAliveMs,
+    }),
     logger: loggerOptions(config.logLevel, logDestination),
     genReqId,
     // Fastify's own request lines would carry times and paths of every submission.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: trustProxySetting(config.trustProxy),
     bodyLimit: BODY_LIMIT_BYTES,
-    // Slow clients are dropped (DESIGN §7): a whole request, its headers, an idle socket.
-    requestTimeout: config.timeouts.requestMs,
-    connectionTimeout: config.timeouts.connectionMs,
-    keepAliveTimeout: config.timeouts.keepAliveMs,
-    http: { headersTimeout: config.timeouts.headersMs, requestTimeout: config.timeouts.requestMs, connectionsCheckingInterval: config.timeouts.checkIntervalMs },
     // Our own onRequest hook answers during shutdown, in the error format of DESIGN §8.
     return503OnClosing: false,
     // Extra fields are refused, not silently dropped.
@@ -114,6 +118,8 @@ export async function buildApp({ config, db, logDestination, assetManifest, data
   registerErrorHandling(app, diskFull);
 
   registerDraining(app);
+  replay.stopWhen(() => isDraining(app));
+  app.decorate('replayedResponses', replay);
 
   // Only when someone reads debug lines: a hook that logs nothing still costs every request.
   if (config.logLevel === 'debug' || config.logLevel === 'trace') {
@@ -123,8 +129,8 @@ export async function buildApp({ config, db, logDestination, assetManifest, data
   }
 
   await app.register(healthRoutes, { db, writableDir: dataDir, redisReady: rateLimits.redisReady, onionOrigin: onionOriginFor(config), clock, diskFull });
-  await app.register(publishingRoutes, { db, config });
-  await app.register(platformsRoutes, { db, config });
+  await app.register(publishingRoutes, { db, config, replay });
+  await app.register(platformsRoutes, { db, config, replay });
   await app.register(intakeRoutes, { db, config });
   await app.register(attachmentRoutes, { db, config, storeDir: dataDir });
   await app.register(followupRoutes, { db, config });

@@ -1,8 +1,13 @@
 // Public feed benchmark: GET /stories and GET /stats on the real app against bare Fastify
 // routes serving the same pages' bytes as static Buffers, in one run, on Postgres seeded with
-// 5,000 demo accounts. Then seeds 1,000,000 accounts into a second database and reports how
+// 5,000 demo accounts. For information, also the bare routes with the app's security headers,
+// and node:http alone sending the app's headers and bytes (the ceiling for any server that sends
+// DESIGN §7's headers). Then seeds 1,000,000 accounts into a second database and reports how
 // long the statistics take to recompute at release (`--statistics-accounts N`; 0 skips it).
+// The load comes from Debian's wrk when installed (`apt-get install wrk`), else from autocannon
+// on a worker thread, whose JavaScript HTTP parser costs the shared CPUs far more per response.
 // Run with `npm run bench:feed`; it reports and exits 0 even when a target is missed.
+import { createServer, type Server } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -17,7 +22,7 @@ import { EPSILON_PER_COUNT, epsilonValue, geometricNoise } from '../../server/pu
 import { computeStatistics } from '../../server/publishing/statistics.js';
 import { securityHeadersPlugin } from '../../server/privacy/headers.js';
 import { seedWithProgress } from '../seed.js';
-import { atCleanup, freshBenchDatabase, generatorLimitWarning, inWorker, median, runBenchmark, threadCpuMicros } from './harness.js';
+import { atCleanup, freshBenchDatabase, generatorLimitWarning, inWorker, median, runBenchmark, runWrk, threadCpuMicros, wrkAvailable } from './harness.js';
 
 const ACCOUNTS = 5_000;
 const CONNECTIONS = 50;
@@ -29,11 +34,14 @@ const TARGET_STATISTICS_MS = 1_000;
 const ROUNDS = 3; // app, bare, app, bare, …: neither always runs first
 const STATISTICS_ACCOUNTS = 1_000_000;
 
+type Generator = 'wrk' | 'autocannon';
+
 interface LoadJob {
   url: string;
   path: string;
   seconds: number;
   connections: number;
+  generator: Generator;
 }
 interface LoadResult {
   path: string;
@@ -102,8 +110,15 @@ async function measure(job: LoadJob): Promise<Measured> {
   return { ...result, cpuUsPerRequest: (threadCpuMicros() - before) / result.completed };
 }
 
-function runLoad(job: LoadJob): Promise<LoadResult> {
-  return inWorker(new URL(import.meta.url), job);
+async function runLoad(job: LoadJob): Promise<LoadResult> {
+  if (job.generator === 'autocannon') return inWorker(new URL(import.meta.url), job);
+  const result = await runWrk(`${job.url}${job.path}`, job.connections, job.seconds);
+  let firstFailure: string | undefined;
+  if (result.non2xx > 0) {
+    const response = await fetch(`${job.url}${job.path}`);
+    firstFailure = `afterwards: ${response.status} ${(await response.text()).slice(0, 200)}`;
+  }
+  return { ...result, path: job.path, firstFailure };
 }
 
 function check<R extends LoadResult>(name: string, result: R): R {
@@ -148,8 +163,13 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: String(DURATION_SECONDS) },
       rounds: { type: 'string', default: String(ROUNDS) },
       connections: { type: 'string', default: String(CONNECTIONS) },
+      generator: { type: 'string', default: wrkAvailable() ? 'wrk' : 'autocannon' },
     },
   });
+  const generator = values.generator;
+  if (generator !== 'wrk' && generator !== 'autocannon') throw new Error('--generator must be wrk or autocannon');
+  if (generator === 'autocannon')
+    console.error('load from autocannon (wrk is not installed: apt-get install wrk): its parser costs the shared CPUs more per response, the more headers a response has');
   const [statisticsAccounts, accounts, seconds, roundCount, connections] = (['statistics-accounts', 'accounts', 'seconds', 'rounds', 'connections'] as const).map((name) => {
     const value = Number(values[name]);
     if (!Number.isSafeInteger(value) || value < (name === 'statistics-accounts' ? 0 : 1)) throw new Error(`--${name} must be a whole number${name === 'statistics-accounts' ? '' : ' >= 1'}`);
@@ -161,10 +181,15 @@ async function main(): Promise<void> {
   atCleanup(() => app.close());
   const appUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const pages: Record<string, string> = {};
+  // The app's own response headers, as sent, less those Node writes itself.
+  const pageHeaders: Record<string, [string, string][]> = {};
   for (const page of ['/stories', '/stats']) {
     const response = await fetch(`${appUrl}${page}`);
     if (response.status !== 200) throw new Error(`GET ${page} answered ${response.status}`);
     pages[page] = await response.text();
+    const headers: [string, string][] = [];
+    response.headers.forEach((value, name) => void (['date', 'connection', 'keep-alive'].includes(name) || headers.push([name, value])));
+    pageHeaders[page] = headers;
   }
   // Baseline: Fastify alone, no plugins, sending each page's own bytes as a Buffer (its fastest
   // body). Not filler text of the same size: autocannon decodes every body into a string, and an
@@ -186,6 +211,22 @@ async function main(): Promise<void> {
     return { server, url: await server.listen({ host: '127.0.0.1', port: 0 }) };
   };
   const { server: bare, url: bareUrl } = await bareServer(false);
+  // The ceiling: node:http alone writing the app's headers and bytes in one writeHead, as fast as
+  // Node sends them (it validates every header of every response; nothing public skips that).
+  const nodeServer = async () => {
+    const prepared = new Map(Object.keys(bareBodies).map((page) => [`/bare${page}`, { headers: Object.fromEntries(pageHeaders[page]!), body: bareBodies[page]! }]));
+    const server: Server = createServer((request, response) => {
+      const page = prepared.get(request.url ?? '');
+      if (!page) return void response.writeHead(404).end();
+      response.writeHead(200, page.headers);
+      response.end(page.body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    atCleanup(() => new Promise((resolve) => server.close(resolve)));
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('node:http server has no port');
+    return { server, url: `http://127.0.0.1:${address.port}` };
+  };
 
   const loadBefore = loadavg()[0]!;
   console.error(`load: ${connections} connections, ${Math.min(WARMUP_SECONDS, seconds)} s warm-up then ${seconds} s per path, ${roundCount} rounds…`);
@@ -197,8 +238,8 @@ async function main(): Promise<void> {
   for (let round = 0; round < roundCount; round++) {
     const measured = [];
     for (const path of paths) {
-      const app = check(path.app, await measure({ url: appUrl, path: path.app, seconds, connections }));
-      const bare = check(path.bare, await measure({ url: bareUrl, path: path.bare, seconds, connections }));
+      const app = check(path.app, await measure({ url: appUrl, path: path.app, seconds, connections, generator }));
+      const bare = check(path.bare, await measure({ url: bareUrl, path: path.bare, seconds, connections, generator }));
       measured.push({ name: path.name, app, bare });
     }
     rounds.push(measured);
@@ -206,11 +247,15 @@ async function main(): Promise<void> {
   // For information: the bare routes again, carrying the same response headers as the app.
   const { server: bareWithHeaders, url: bareWithHeadersUrl } = await bareServer(true);
   const withHeaders = new Map<string, Measured>();
-  for (const path of paths) withHeaders.set(path.name, check(`${path.bare} + headers`, await measure({ url: bareWithHeadersUrl, path: path.bare, seconds, connections })));
+  for (const path of paths) withHeaders.set(path.name, check(`${path.bare} + headers`, await measure({ url: bareWithHeadersUrl, path: path.bare, seconds, connections, generator })));
+  const { server: plainNode, url: plainNodeUrl } = await nodeServer();
+  const nodeAlone = new Map<string, Measured>();
+  for (const path of paths) nodeAlone.set(path.name, check(`node:http ${path.bare}`, await measure({ url: plainNodeUrl, path: path.bare, seconds, connections, generator })));
   const loadAfter = loadavg()[0]!;
   await app.close();
   await bare.close();
   await bareWithHeaders.close();
+  plainNode.closeAllConnections();
 
   const cells = (...values: string[]) => values.map((v, i) => (i === 0 ? v.padEnd(30) : v.padStart(11))).join('');
   const row = (label: string, r: Measured, bytes: number) =>
@@ -227,7 +272,7 @@ async function main(): Promise<void> {
     );
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
   console.log(
-    `\nGET on Postgres with ${accounts} seeded accounts (${seed.stories} stories in ${seed.batches.length} batches), ${connections} connections, pipelining 1, ~${seconds} s each after a ${Math.min(WARMUP_SECONDS, seconds)} s warm-up, ${roundCount} rounds of app then bare`,
+    `\nGET on Postgres with ${accounts} seeded accounts (${seed.stories} stories in ${seed.batches.length} batches), ${connections} connections, pipelining 1, ~${seconds} s each after a ${Math.min(WARMUP_SECONDS, seconds)} s warm-up, ${roundCount} rounds of app then bare, load from ${generator}${generator === 'wrk' ? ' (one thread, its own process)' : ' (a worker thread)'}`,
   );
   console.log(`machine: ${cpus().length} CPUs shared by the servers, the load generator and Postgres; 1-minute load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`);
   console.log(cells('', 'req/s avg', 'p50 (ms)', 'p99 (ms)', 'non-2xx', 'requests', 'bytes', 'CPU µs/req', 'generator %'));
@@ -253,8 +298,14 @@ async function main(): Promise<void> {
       `  p99, median of rounds: app ${p99App.toFixed(1)} ms, bare ${p99Bare.toFixed(1)} ms (target app <= bare + ${TARGET_P99_OVER_BARE_MS} ms: ${verdict(p99App <= p99Bare + TARGET_P99_OVER_BARE_MS)})`,
     );
     const headed = withHeaders.get(path.name)!;
+    const bareMedian = median(results.map((r) => r.bare.requestsPerSecond)),
+      appMedian = median(results.map((r) => r.app.requestsPerSecond));
     console.log(
-      `  for information: bare with the app's response headers / bare = ${(headed.requestsPerSecond / median(results.map((r) => r.bare.requestsPerSecond))).toFixed(2)}; app / that = ${(median(results.map((r) => r.app.requestsPerSecond)) / headed.requestsPerSecond).toFixed(2)}`,
+      `  for information: bare with the app's response headers / bare = ${(headed.requestsPerSecond / bareMedian).toFixed(2)}; app / that = ${(appMedian / headed.requestsPerSecond).toFixed(2)}`,
+    );
+    const ceiling = nodeAlone.get(path.name)!;
+    console.log(
+      `  the ceiling: node:http alone sending the app's headers and bytes / bare = ${(ceiling.requestsPerSecond / bareMedian).toFixed(2)} (${ceiling.requestsPerSecond.toFixed(0)} req/s, ${ceiling.cpuUsPerRequest.toFixed(0)} µs CPU/req); app / that = ${(appMedian / ceiling.requestsPerSecond).toFixed(2)}`,
     );
   }
   rounds.forEach((measured, round) => {

@@ -1,7 +1,7 @@
 // What the benchmarks share: a Postgres to measure on (DATABASE_URL, or a throwaway cluster),
 // a fresh database per measurement, a load generator on its own thread, and cleanup that runs
 // on success, error or Ctrl-C.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -98,4 +98,72 @@ export function generatorLimitWarning(name: string, generatorCpuMicros: number, 
   const busy = generatorCpuMicros / (seconds * 1e6);
   if (busy < GENERATOR_SATURATED) return undefined;
   return `WARNING ${name}: the load generator's thread was busy ${(busy * 100).toFixed(0)}% of the run: it, not the server, may have been the limit`;
+}
+
+/** What one run of a load generator measured against one URL. */
+export interface WrkResult {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  completed: number;
+  /** Answers that were neither 2xx nor 3xx. */
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  seconds: number;
+  /** CPU of the load generator (user + system), µs. */
+  generatorCpuMicros: number;
+}
+
+/** Whether Debian's `wrk` (apt-get install wrk) is on PATH: a load generator in C, far lighter than autocannon on a shared machine. */
+export function wrkAvailable(): boolean {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch (error) {
+    // wrk --version prints its usage and exits 1; only a missing binary is ENOENT.
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+}
+
+const WRK_UNITS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 };
+
+function wrkMs(output: string, percentile: string): number {
+  const match = new RegExp(`^\\s*${percentile}%\\s+([\\d.]+)(us|ms|s|m)\\s*$`, 'm').exec(output);
+  if (!match) throw new Error(`wrk printed no ${percentile}th percentile:\n${output}`);
+  return Number(match[1]) * WRK_UNITS[match[2]!]!;
+}
+
+/**
+ * `wrk` with one thread and `connections` connections for `seconds` against `url`, without
+ * blocking this thread (the servers run here). Its CPU time comes from bash's `times`, which
+ * reports the children it waited for.
+ */
+export function runWrk(url: string, connections: number, seconds: number): Promise<WrkResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', 'wrk -t1 -c"$1" -d"$2"s --latency "$3" && times', 'wrk', String(connections), String(seconds), url], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code !== 0) return reject(new Error(`wrk exited ${code}:\n${output}`));
+      // `times` prints the shell's user/system time, then its children's: "0m1.234s 0m0.567s".
+      const childTimes = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(output.trim());
+      const completed = /(\d+) requests in ([\d.]+)(us|ms|s|m),/.exec(output);
+      if (!childTimes || !completed) return reject(new Error(`unexpected wrk output:\n${output}`));
+      const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
+      const seconds = (Number(completed[2]) * WRK_UNITS[completed[3]!]!) / 1000;
+      resolve({
+        requestsPerSecond: Number(completed[1]) / seconds,
+        p50Ms: wrkMs(output, '50'),
+        p99Ms: wrkMs(output, '99'),
+        completed: Number(completed[1]),
+        non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(output)?.[1] ?? 0),
+        errors: socketErrors ? Number(socketErrors[1]) + Number(socketErrors[2]) + Number(socketErrors[3]) : 0,
+        timeouts: socketErrors ? Number(socketErrors[4]) : 0,
+        seconds,
+        generatorCpuMicros: ((Number(childTimes[1]) * 60 + Number(childTimes[2]) + Number(childTimes[3]) * 60 + Number(childTimes[4])) * 1e6) | 0,
+      });
+    });
+  });
 }

@@ -71,23 +71,26 @@ function arrivesAtBareHome(request: FastifyRequest): boolean {
 }
 
 export function registerPathLanguage(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook: an async one costs every request a promise.
+  app.addHook('onRequest', (request, reply, done) => {
     request.language = splitLanguagePrefix(request.originalUrl)?.language ?? SOURCE_LANGUAGE;
     if ((request.method === 'GET' || request.method === 'HEAD') && arrivesAtBareHome(request)) {
       const preferred = preferredLanguage(request.headers['accept-language']);
       if (preferred !== SOURCE_LANGUAGE) {
-        return reply
+        reply
           .code(302)
           .headers({ location: localPath(preferred, '/'), vary: HOME_VARY, 'cache-control': 'no-store' })
           .send();
+        return;
       }
     }
-    return undefined;
+    done();
   });
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (request.originalUrl === '/') reply.header('vary', HOME_VARY);
-    return payload;
-  });
+}
+
+/** The home page's Vary when asked at the bare / (which may redirect by these headers); the route sets it, so that no hook runs on every response. */
+export function homeVary(request: FastifyRequest): string | undefined {
+  return request.originalUrl === '/' ? HOME_VARY : undefined;
 }
 
 export interface LanguageAlternate {

@@ -9,6 +9,7 @@ import { isDatabaseUnavailable } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { sha256 } from '../../common/protocol/digest.js';
 import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
+import type { ReplayedResponses } from './replay.js';
 
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=300';
 
@@ -92,26 +93,34 @@ export function cacheAddress(request: FastifyRequest): string {
 
 export class PublicResponseCache {
   private readonly entries = new Map<string, Entry>();
-  private memo: { state: Promise<string>; readAt: number; generation: number; keepMs: number } | undefined;
+  private memo: { state: Promise<string>; settled: string | undefined; readAt: number; generation: number; keepMs: number } | undefined;
   /** The state last read: what pages are served from while the database is away. */
   private lastRead: string | undefined;
   private failedReads = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
+    private readonly replay?: ReplayedResponses,
     private readonly maxEntries = 1000,
   ) {}
+
+  /** Whether `state` is the published state, as read within its memo's time: what a replayed page must still be. */
+  private stillPublished(state: string): boolean {
+    const memo = this.memo;
+    return memo !== undefined && memo.settled === state && memo.generation === stateGeneration && performance.now() - memo.readAt < memo.keepMs;
+  }
 
   /** The published state, read at most once per STATE_MEMO_MS (concurrent requests share the read). */
   publishedState(): Promise<string> {
     const memo = this.memo;
     const now = performance.now();
     if (memo && memo.generation === stateGeneration && now - memo.readAt < memo.keepMs) return memo.state;
-    const fresh = { state: Promise.resolve(''), readAt: now, generation: stateGeneration, keepMs: STATE_MEMO_MS };
+    const fresh = { state: Promise.resolve(''), settled: undefined as string | undefined, readAt: now, generation: stateGeneration, keepMs: STATE_MEMO_MS };
     fresh.state = this.readPublishedState().then(
       (state) => {
         this.lastRead = state;
         this.failedReads = 0;
+        fresh.settled = state;
         return state;
       },
       (error: unknown) => {
@@ -119,6 +128,7 @@ export class PublicResponseCache {
         // Keep serving what was last published, and ask again later.
         fresh.readAt = performance.now();
         fresh.keepMs = Math.min(STATE_MEMO_MS * 2 ** this.failedReads++, STATE_BACKOFF_MAX_MS);
+        fresh.settled = this.lastRead;
         return this.lastRead;
       },
     );
@@ -148,10 +158,11 @@ export class PublicResponseCache {
     });
   }
 
-  /** Answers from the cache (or renders once), with ETag, public caching and 304s. */
-  async respond(request: FastifyRequest, reply: FastifyReply, render: () => Promise<Rendered>): Promise<FastifyReply> {
+  /** Answers from the cache (or renders once), with ETag, public caching and 304s; `vary` replaces the entry's Vary on this response. */
+  async respond(request: FastifyRequest, reply: FastifyReply, render: () => Promise<Rendered>, { vary }: { vary?: string } = {}): Promise<FastifyReply> {
     // One entry per language: /es/stats and /stats share a route and an address once rewritten.
-    const key = `${await this.publishedState()} ${request.language} ${cacheAddress(request)}`;
+    const state = await this.publishedState();
+    const key = `${state} ${request.language} ${cacheAddress(request)}`;
     let entry = this.entries.get(key);
     if (!entry) {
       const rendered = await render();
@@ -161,7 +172,14 @@ export class PublicResponseCache {
       this.entries.set(key, entry);
     }
     // A revalidation is answered from the prepared entry: nothing is rendered or sent but headers.
-    if (ifNoneMatchHits(request.headers['if-none-match'], entry.etag)) return reply.code(304).headers(entry.notModifiedHeaders).send();
-    return reply.headers(entry.headers).send(entry.body);
+    if (ifNoneMatchHits(request.headers['if-none-match'], entry.etag)) {
+      reply.code(304).headers(entry.notModifiedHeaders);
+      if (vary !== undefined) reply.header('vary', vary);
+      return reply.send();
+    }
+    reply.headers(entry.headers);
+    if (vary !== undefined) reply.header('vary', vary);
+    this.replay?.record(request, reply, entry.body, () => this.stillPublished(state));
+    return reply.send(entry.body);
   }
 }

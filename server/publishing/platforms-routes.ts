@@ -13,11 +13,14 @@ import { translate } from '../i18n/catalogue.js';
 import { PublicResponseCache } from './cache.js';
 import { accountsWords, platformColumn, platformsCsv, scorecard, scorecardPage } from './platforms.js';
 import { latestStatistics } from './release.js';
+import type { ReplayedResponses } from './replay.js';
 import { platformKeyParamsSchema, platformResponseSchema, platformsResponseSchema } from './schemas.js';
 
 export interface PlatformsRoutesOptions {
   db: Kysely<Database>;
   config: Config;
+  /** Where cached pages are recorded to be answered in front of Fastify (server/publishing/replay.ts); absent, they are not. */
+  replay?: ReplayedResponses;
 }
 
 function knownPlatform(key: string): string {
@@ -25,10 +28,10 @@ function knownPlatform(key: string): string {
   return key;
 }
 
-export async function platformsRoutes(untyped: FastifyInstance, { db, config }: PlatformsRoutesOptions): Promise<void> {
+export async function platformsRoutes(untyped: FastifyInstance, { db, config, replay }: PlatformsRoutesOptions): Promise<void> {
   // Each handler's params and reply are inferred from its route's JSON schema.
   const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
-  const cache = new PublicResponseCache(db);
+  const cache = new PublicResponseCache(db, replay);
   const html = 'text/html; charset=utf-8';
 
   app.get('/platforms', async (request, reply) =>

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import { currentIntakeKey } from '../intake/service.js';
-import { pageLanguage } from '../i18n/path-language.js';
+import { homeVary, pageLanguage } from '../i18n/path-language.js';
 import { translate } from '../i18n/catalogue.js';
 import { conditions, platforms, roles, taskTypes } from '../../common/vocabulary.js';
 import type { Language } from '../../common/languages.js';
@@ -16,6 +16,7 @@ import { atomFeed, type ReleaseEntry } from './atom.js';
 import { scorecard as scorecardOf } from './platforms.js';
 import { PublicResponseCache } from './cache.js';
 import { latestStatistics, lifetimeBudget, privacyLedger, STATISTICS_CONFIDENCE } from './release.js';
+import type { ReplayedResponses } from './replay.js';
 import {
   languageQuerySchema,
   releaseParamsSchema,
@@ -39,6 +40,8 @@ import { figuresProvenance, getRelease, latestRelease, listReleases, releaseCita
 export interface PublishingRoutesOptions {
   db: Kysely<Database>;
   config: Config;
+  /** Where cached pages are recorded to be answered in front of Fastify (server/publishing/replay.ts); absent, they are not. */
+  replay?: ReplayedResponses;
 }
 
 /** The latest release's scorecards as a feed entry, when it has any. */
@@ -49,10 +52,10 @@ async function scorecardReleaseEntries(db: Kysely<Database>, language: Language)
   return [{ sequence: latest.sequence, releasedOn: latest.releasedOn, figuresUpdatedOn: latest.statistics.figuresUpdatedOn, scorecard }];
 }
 
-export async function publishingRoutes(untyped: FastifyInstance, { db, config }: PublishingRoutesOptions): Promise<void> {
+export async function publishingRoutes(untyped: FastifyInstance, { db, config, replay }: PublishingRoutesOptions): Promise<void> {
   // Each handler's query, params and reply are inferred from its route's JSON schema.
   const app = untyped.withTypeProvider<JsonSchemaToTsProvider>();
-  const cache = new PublicResponseCache(db);
+  const cache = new PublicResponseCache(db, replay);
   const html = 'text/html; charset=utf-8';
   // The filters' labels in the reader's language; the values sent back are the keys.
   const filterChoices = (language: Language) => ({
@@ -63,20 +66,26 @@ export async function publishingRoutes(untyped: FastifyInstance, { db, config }:
   });
 
   app.get('/', async (request, reply) =>
-    cache.respond(request, reply, async () => {
-      const latest = await latestStatistics(db);
-      return {
-        type: html,
-        body: await app.view('pages/index', {
-          ...pageLanguage(request),
-          title: translate(request.language, 'pages:index.title'),
-          latest,
-          headline: latest?.statistics ? headlineText(request.language, latest.statistics) : undefined,
-          kMin: latest?.statistics?.kMin ?? config.kMin,
-          quotes: await recentQuotes(db),
-        }),
-      };
-    }),
+    cache.respond(
+      request,
+      reply,
+      async () => {
+        const latest = await latestStatistics(db);
+        return {
+          type: html,
+          body: await app.view('pages/index', {
+            ...pageLanguage(request),
+            title: translate(request.language, 'pages:index.title'),
+            latest,
+            headline: latest?.statistics ? headlineText(request.language, latest.statistics) : undefined,
+            kMin: latest?.statistics?.kMin ?? config.kMin,
+            quotes: await recentQuotes(db),
+          }),
+        };
+      },
+      // The bare / redirects by these headers (server/i18n/path-language.ts).
+      { vary: homeVary(request) },
+    ),
   );
 
   app.get('/stories', { schema: { querystring: storiesQuerySchema } }, async (request, reply) =>
