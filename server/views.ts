@@ -73,6 +73,9 @@ export async function registerViews(app: FastifyInstance, manifest: AssetManifes
   handlebars.registerHelper('includes', (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value));
   registerLocaleHelpers(handlebars);
 
+  // Declared first, so that @fastify/view adds no onRequest hook to set it to {} on every request:
+  // no view reads reply.locals (a null merges as nothing), and a hook costs every response.
+  app.decorateReply('locals', null);
   await app.register(fastifyView, {
     engine: { handlebars },
     root: viewsDir,
