@@ -7,7 +7,7 @@ import { CodedError } from '../../common/errors.js';
 import { codedErrorMessage } from '../i18n/error-messages.js';
 import { verifyAuditChain } from '../audit/log.js';
 import { purgeExpiredSubmissions } from '../moderation/retention.js';
-import { scrubDeletedData, takeScrubDue } from '../db/scrub.js';
+import { markScrubDue, scrubDeletedData, takeScrubDue } from '../db/scrub.js';
 import { invitationUrl, inviteModerator } from '../moderation/team-service.js';
 import { releaseDueBatch } from '../publishing/release.js';
 import { migrateToLatest } from '../db/migrator.js';
@@ -86,9 +86,11 @@ const RUNS: Record<OperatorCommand, Run> = {
     // And at once what the hourly scrub would do: no deleted row's bytes left in any file.
     await takeScrubDue(db);
     const scrub = await scrubDeletedData(db);
+    if (!scrub.complete) await markScrubDue(db);
     return done(
       `purged ${purged} submission${purged === 1 ? '' : 's'} decided at least ${config.retentionDays} days ago`,
       `scrubbed ${scrub.rewritten.length} tables and the WAL in ${scrub.ms.toFixed(0)} ms`,
+      ...(scrub.complete ? [] : ['warning: a transaction older than the scrub still held a snapshot, so rows deleted before it may remain; the hourly scrub rewrites the tables again']),
       ...scrub.warnings.map((w) => `warning: ${w}`),
     );
   },

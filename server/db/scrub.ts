@@ -26,6 +26,8 @@ export type ScrubbedTable = (typeof SCRUBBED_TABLES)[number];
 export interface ScrubReport {
   /** The tables rewritten. */
   rewritten: ScrubbedTable[];
+  /** False when a transaction older than the scrub still held a snapshot: the rewrite had to keep what it could still see, so the next scrub rewrites again. */
+  complete: boolean;
   /** How long the whole scrub took, in milliseconds. */
   ms: number;
   /** What kept the scrub from reaching every file, in words an operator can act on. */
@@ -35,6 +37,32 @@ export interface ScrubReport {
 export interface ScrubOptions {
   /** Only these tables are rewritten (the WAL step always runs); all of them when absent. */
   tables?: readonly ScrubbedTable[];
+  /** How long to wait for older snapshots to end before rewriting anyway (SNAPSHOT_WAIT_MS). */
+  snapshotWaitMs?: number;
+}
+
+/** Long enough for a slow request or an ANALYZE to end; the scrub runs once an hour. */
+export const SNAPSHOT_WAIT_MS = 30_000;
+
+/**
+ * Waits until no other session of this database holds a snapshot older than this moment. VACUUM
+ * FULL copies a deleted row into the new file, as "recently dead", while any transaction could
+ * still see it (a long request, an autovacuum ANALYZE): the deletions committed before the scrub
+ * began are removable once every snapshot's xmin has passed the xmax of a snapshot taken now.
+ * Returns false when some were still there after `waitMs`.
+ */
+async function olderSnapshotsEnded(db: Kysely<Database>, waitMs: number): Promise<boolean> {
+  // xid8 to the 32-bit xid that pg_stat_activity shows; age() compares them across wraparound.
+  const { rows } = await sql<{ horizon: string }>`select (pg_snapshot_xmax(pg_current_snapshot())::text::bigint % 4294967296)::text as horizon`.execute(db);
+  const horizon = rows[0]!.horizon;
+  const deadline = performance.now() + waitMs;
+  for (;;) {
+    const older = await sql<{ n: string }>`select count(*)::text as n from pg_stat_activity
+      where datname = current_database() and pid <> pg_backend_pid() and backend_xmin is not null and age(backend_xmin) > age(${horizon}::xid)`.execute(db);
+    if (Number(older.rows[0]?.n ?? 0) === 0) return true;
+    if (performance.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Called in a deleting transaction: the next scheduled scrub rewrites the tables. */
@@ -96,6 +124,8 @@ async function scrubOnConnection(db: Kysely<Database>, options: ScrubOptions): P
     if (!isPermissionDenied(error)) throw error;
   });
   const rewritten = [...(options.tables ?? SCRUBBED_TABLES)];
+  // Not a warning: the hourly job logs those, and a line about this run would date its deletions.
+  const complete = rewritten.length === 0 || (await olderSnapshotsEnded(db, options.snapshotWaitMs ?? SNAPSHOT_WAIT_MS));
   for (const table of rewritten) await sql`vacuum (full) ${sql.table(table)}`.execute(db);
   try {
     // The first checkpoint writes the rewritten files out; the switch closes the segment that
@@ -111,7 +141,7 @@ async function scrubOnConnection(db: Kysely<Database>, options: ScrubOptions): P
     warnings.push("this database role may not run CHECKPOINT or pg_switch_wal(): old WAL goes only at the server's own checkpoints (grant pg_checkpoint and EXECUTE on pg_switch_wal).");
   }
   warnings.push(...(await walRetentionWarnings(db)));
-  return { rewritten, ms: performance.now() - started, warnings };
+  return { rewritten, complete, ms: performance.now() - started, warnings };
 }
 
 export interface ScrubJobLog {
@@ -133,6 +163,8 @@ export function startScrubJob(db: Kysely<Database>, log: ScrubJobLog, intervalMs
     const due = await takeScrubDue(db);
     try {
       const report = await scrubDeletedData(db, due ? {} : { tables: [] });
+      // Not logged (a line would date the deletions): the next run rewrites again.
+      if (!report.complete) await markScrubDue(db);
       if (!warned) for (const warning of report.warnings) log.warn({}, `scrub: ${warning}`);
       warned = true;
     } catch (error) {
