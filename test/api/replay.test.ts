@@ -43,7 +43,7 @@ beforeAll(async () => {
   t = await startListeningTestApp({ ONION_ORIGIN, K_MIN: '5', BATCH_MIN: '3' });
   await seedDemoData(t.database.db, { accounts: 60, stories: 6, kMin: 5, batchMin: 3 });
   publishedStateChanged();
-}, 120_000);
+}, 300_000); // the demo seed derives its moderators' keys with Argon2id, slow by design
 afterAll(async () => {
   await t?.close();
 });
