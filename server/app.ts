@@ -16,7 +16,7 @@ import { moderationRoutes } from './moderation/routes.js';
 import { pressRoutes } from './press/routes.js';
 import { PLAIN_TEXT_FORMAT, isPlainText, withPlainTextRule } from './plain-text.js';
 import { HSTS, constantSecurityHeaders, securityHeaderSetter, securityHeadersPlugin } from './privacy/headers.js';
-import { genReqId, loggerOptions } from './privacy/logging.js';
+import { childLoggerFactory, genReqId, loggerOptions } from './privacy/logging.js';
 import { withoutLanguagePrefix } from './i18n/path-language.js';
 import { registerRequestLanguage } from './i18n/request-language.js';
 import { registerRateLimit } from './privacy/rate-limit.js';
@@ -70,6 +70,7 @@ export async function buildApp({ config, db, logDestination, assetManifest, data
     }),
     logger: loggerOptions(config.logLevel, logDestination),
     genReqId,
+    childLoggerFactory,
     // Fastify's own request lines would carry times and paths of every submission.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: trustProxySetting(config.trustProxy),

@@ -2,6 +2,7 @@
 // a fresh database per measurement, a load generator on its own thread, and cleanup that runs
 // on success, error or Ctrl-C.
 import { execFileSync, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -88,6 +89,47 @@ export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Ma
 export function threadCpuMicros(): number {
   const { user, system } = process.threadCpuUsage();
   return user + system;
+}
+
+const CLOCK_TICK_MICROS = 10_000; // USER_HZ is 100 on Linux
+
+/** CPU (user + system, µs) of each process named postgres on this machine, by pid; empty where /proc is not there. */
+export function postgresCpuByPid(): Map<string, number> {
+  const byPid = new Map<string, number>();
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return byPid;
+  }
+  for (const pid of pids) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+      // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      byPid.set(pid, (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MICROS);
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return byPid;
+}
+
+/** Postgres CPU spent between two readings, µs (a backend that ended in between takes its share with it). */
+export function postgresCpuBetween(before: Map<string, number>, after: Map<string, number>): number {
+  let micros = 0;
+  for (const [pid, cpu] of after) micros += cpu - (before.get(pid) ?? 0);
+  return micros;
+}
+
+/** Busy and idle time of the whole machine so far, µs, from /proc/stat; zeros where it is not there. */
+export function machineCpu(): { busy: number; idle: number } {
+  try {
+    const [user, nice, system, idle, iowait, irq, softirq] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number) as number[];
+    return { busy: (user! + nice! + system! + irq! + softirq!) * CLOCK_TICK_MICROS, idle: (idle! + iowait!) * CLOCK_TICK_MICROS };
+  } catch {
+    return { busy: 0, idle: 0 };
+  }
 }
 
 // Above this share of one core the load generator's thread, not the server, may have set the pace.

@@ -31,7 +31,7 @@ import { deriveReceiptKeys, drawReceiptEntropy } from '../../common/protocol/rec
 import { loadSodium } from '../../common/protocol/sodium.js';
 import { assetsDir } from '../../server/paths.js';
 import { LOOKUP_TOKEN_BYTES } from '../../common/protocol/receipt.js';
-import { atCleanup, freshBenchDatabase, generatorLimitWarning, inWorker, median, runBenchmark, threadCpuMicros } from './harness.js';
+import { atCleanup, freshBenchDatabase, generatorLimitWarning, inWorker, machineCpu, median, postgresCpuBetween, postgresCpuByPid, runBenchmark, threadCpuMicros } from './harness.js';
 
 const CONNECTIONS = 10;
 const DURATION_SECONDS = 10;
@@ -64,6 +64,10 @@ interface LoadResult {
 }
 interface Measured extends LoadResult {
   serverCpuUsPerRequest: number;
+  /** CPU of this machine's postgres processes per request: the statements' share of the work. */
+  postgresCpuUsPerRequest: number;
+  /** Share of the machine's two cores nobody used during the run. */
+  machineIdle: number;
 }
 
 /** A realistic ~2 KB account: its JSON lands in the 4 KiB padding bucket. */
@@ -178,7 +182,7 @@ function check(name: string, result: LoadResult): LoadResult {
   return result;
 }
 
-/** Baseline B: the same INSERT through `pg` alone, no plugins, no validation (with `headers`, DESIGN §7's response headers). */
+/** Baseline B: the same row, one plain INSERT a request, through `pg` alone: no plugins, no validation, no resend check (with `headers`, DESIGN §7's response headers). */
 async function bareApp(pool: pg.Pool, headers = false) {
   const app = Fastify({ logger: false, bodyLimit: 128 * 1024 });
   if (headers) await app.register(securityHeadersPlugin, { publicOrigin: 'http://127.0.0.1', onionOrigin: undefined });
@@ -310,9 +314,18 @@ async function main(): Promise<void> {
     await pool.query('truncate submissions cascade');
     console.error(`${name} at ${url}…`);
     check(`${name} warm-up`, await runLoad({ ...job, url, seconds: Math.min(WARMUP_SECONDS, seconds) }));
-    const before = threadCpuMicros();
+    const before = threadCpuMicros(),
+      postgresBefore = postgresCpuByPid(),
+      machineBefore = machineCpu();
     const result = check(name, await runLoad({ ...job, url, seconds }));
-    return { ...result, serverCpuUsPerRequest: (threadCpuMicros() - before) / result.completed };
+    const machine = machineCpu();
+    const [busy, idle] = [machine.busy - machineBefore.busy, machine.idle - machineBefore.idle];
+    return {
+      ...result,
+      serverCpuUsPerRequest: (threadCpuMicros() - before) / result.completed,
+      postgresCpuUsPerRequest: postgresCpuBetween(postgresBefore, postgresCpuByPid()) / result.completed,
+      machineIdle: busy + idle > 0 ? idle / (busy + idle) : 0,
+    };
   };
   const loadBefore = loadavg()[0]!;
   const rounds: { a: Measured; b: Measured }[] = [];
@@ -328,7 +341,7 @@ async function main(): Promise<void> {
   console.error('Chromium: seal and send a 60 KB account…');
   const sealed = values.browser ? await browserSealMs(appUrl) : 'skipped (--no-browser)';
 
-  const cells = (...values: string[]) => values.map((v, i) => (i === 0 ? v.padEnd(26) : v.padStart(14))).join('');
+  const cells = (...values: string[]) => values.map((v, i) => (i === 0 ? v.padEnd(26) : v.padStart(16))).join('');
   const row = (label: string, r: Measured) =>
     cells(
       label,
@@ -339,7 +352,9 @@ async function main(): Promise<void> {
       r.seconds.toFixed(1),
       String(r.envelopes),
       r.serverCpuUsPerRequest.toFixed(0),
+      r.postgresCpuUsPerRequest.toFixed(0),
       ((r.generatorCpuMicros / (r.seconds * 1e6)) * 100).toFixed(0),
+      (r.machineIdle * 100).toFixed(0),
     );
   const accountBytes = Buffer.byteLength(JSON.stringify(account(ACCOUNT_CHARS)));
   console.log(
@@ -349,7 +364,7 @@ async function main(): Promise<void> {
   console.log(
     `machine: ${cpus().length} CPUs shared by the servers' thread, the load generator's thread and Postgres; 1-minute load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`,
   );
-  console.log(cells('', 'req/s avg', 'p99 (ms)', 'non-2xx', 'requests', 'seconds', 'envelopes', 'server µs/req', 'generator %'));
+  console.log(cells('', 'req/s avg', 'p99 (ms)', 'non-2xx', 'requests', 'seconds', 'envelopes', 'server µs/req', 'postgres µs/req', 'generator %', 'idle %'));
   const ratios = rounds.map(({ a, b }, i) => {
     console.log(row(`${i + 1}A real app`, a));
     console.log(row(`${i + 1}B bare Fastify + pg`, b));
@@ -362,6 +377,11 @@ async function main(): Promise<void> {
   const cpuA = median(rounds.map((r) => r.a.serverCpuUsPerRequest)),
     cpuB = median(rounds.map((r) => r.b.serverCpuUsPerRequest));
   console.log(`server CPU per request (servers' thread), median of rounds: app ${cpuA.toFixed(0)} µs, bare ${cpuB.toFixed(0)} µs; bare / app = ${(cpuB / cpuA).toFixed(2)}`);
+  const postgresA = median(rounds.map((r) => r.a.postgresCpuUsPerRequest)),
+    postgresB = median(rounds.map((r) => r.b.postgresCpuUsPerRequest));
+  console.log(
+    `postgres CPU per request (this machine's postgres processes), median of rounds: app ${postgresA.toFixed(0)} µs, bare ${postgresB.toFixed(0)} µs (the app stores the envelopes that arrive during one statement together in the next; the bare route runs one statement a request)`,
+  );
   const all = [
     ...rounds.flatMap(
       ({ a, b }, i) =>

@@ -1,8 +1,19 @@
 import type { Day } from './schema.js';
 
+const DAY_MS = 86_400_000;
+// The day last asked for and the span of clock readings it covers: asked on every request, and a
+// clock that jumps (tests, an operator's fix) falls outside the span and is read afresh.
+let memo = { day: '', from: 0, until: 0 };
+
 /** Today's date in UTC: the only kind of time the server keeps about sources. */
-export function todayUtc(now: Date = new Date()): Day {
-  return now.toISOString().slice(0, 10);
+export function todayUtc(now?: Date): Day {
+  if (now) return now.toISOString().slice(0, 10);
+  const ms = Date.now();
+  if (ms < memo.from || ms >= memo.until) {
+    const from = Math.floor(ms / DAY_MS) * DAY_MS;
+    memo = { day: new Date(ms).toISOString().slice(0, 10), from, until: from + DAY_MS };
+  }
+  return memo.day;
 }
 
 /**

@@ -2,8 +2,8 @@
 // no-JavaScript path that seals on the server in memory (DESIGN §3, §5).
 import type { Language } from '../../common/languages.js';
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
-import { isDatabaseUnavailable, isNoAnswerInTime } from '../db/database.js';
+import type { Kysely, Transaction } from 'kysely';
+import { EnvelopeBatches, insertEnvelopeRows, onceMoreIfConnectionLost, type EnvelopeRow } from './envelope-batches.js';
 import { todayUtc } from '../db/day.js';
 import type { Database } from '../db/schema.js';
 import { decodeField } from '../binary-fields.js';
@@ -96,14 +96,29 @@ function decodeEnvelope(submission: SealedSubmission) {
   };
 }
 
+const envelopeBatches = new WeakMap<Kysely<Database>, EnvelopeBatches>();
+
+function envelopeBatchesFor(db: Kysely<Database>): EnvelopeBatches {
+  let batches = envelopeBatches.get(db);
+  if (!batches) envelopeBatches.set(db, (batches = new EnvelopeBatches(db)));
+  return batches;
+}
+
+/** An envelope with its finished upload: acknowledged only with every file stored and checked, so one transaction for both. */
+function insertWithUpload(db: Kysely<Database>, row: EnvelopeRow, uploadId: string): Promise<boolean> {
+  return onceMoreIfConnectionLost(() =>
+    db.transaction().execute(async (trx) => {
+      if (!(await insertEnvelopeRows(trx, [row])).has(row.id)) return false;
+      await attachUpload(trx, uploadId, row.id);
+      return true;
+    }),
+  );
+}
+
 /** What storing an envelope came to: a new row, or the row an earlier send of the same lookup token left. */
 type StoreOutcome = { stored: true } | { stored: false; existing: { envelope: Uint8Array | null; reply_public_key: Uint8Array | null; intake_key_id: string } };
 
-/**
- * Stores a sealed envelope unless its lookup token is already stored; resolves once committed.
- * ON CONFLICT DO NOTHING rather than a duplicate-key error: a resent envelope whose first answer
- * was lost is the expected case, and Postgres logs every unique violation with its key.
- */
+/** Stores a sealed envelope unless its lookup token is already stored; resolves once committed. */
 async function storeEnvelope(db: Kysely<Database>, submission: SealedSubmission): Promise<StoreOutcome> {
   let envelope: ReturnType<typeof decodeEnvelope>;
   try {
@@ -119,34 +134,17 @@ async function storeEnvelope(db: Kysely<Database>, submission: SealedSubmission)
   }
   const today = todayUtc();
   const lookupHash = lookupTokenHash(envelope.lookupToken);
-  // A plain INSERT: with the key checked above, an INSERT ... SELECT that re-checked it in the
-  // same statement cost Postgres a fifth of its inserts per second in planning.
-  const id = randomUUID();
-  const insert = sql<{ id: string }>`
-    insert into submissions (id, received_on, intake_key_id, envelope, padding_bucket, reply_public_key, lookup_hash, status_changed_on)
-    values (${id}, ${today}, ${submission.intakeKeyId}, ${envelope.ciphertext}, ${envelope.bucket}, ${envelope.replyPublicKey}, ${lookupHash}, ${today})
-    on conflict (lookup_hash) do nothing
-    returning id`;
+  const row: EnvelopeRow = {
+    id: randomUUID(),
+    receivedOn: today,
+    intakeKeyId: submission.intakeKeyId,
+    envelope: envelope.ciphertext,
+    paddingBucket: envelope.bucket,
+    replyPublicKey: envelope.replyPublicKey,
+    lookupHash,
+  };
   const { uploadId } = submission;
-  const store = async (): Promise<boolean> =>
-    uploadId === undefined
-      ? (await insert.execute(db)).rows.length > 0
-      : // Acknowledged only with every file stored and checked: one transaction for both.
-        await db.transaction().execute(async (trx) => {
-          if ((await insert.execute(trx)).rows.length === 0) return false;
-          await attachUpload(trx, uploadId, id);
-          return true;
-        });
-  let inserted: boolean;
-  try {
-    inserted = await store();
-  } catch (error) {
-    // A connection lost on the way (a restart ended it while idle): the insert is safe to send
-    // once more on a new one, since a first copy that did commit is found, not duplicated. A
-    // database that did not answer in time is not asked again: the request has waited enough.
-    if (!isDatabaseUnavailable(error) || isNoAnswerInTime(error)) throw error;
-    inserted = await store();
-  }
+  const inserted = uploadId === undefined ? await envelopeBatchesFor(db).insert(row) : await insertWithUpload(db, row, uploadId);
   if (inserted) return { stored: true };
   const existing = await db.selectFrom('submissions').select(['envelope', 'reply_public_key', 'intake_key_id']).where('lookup_hash', '=', lookupHash).executeTakeFirst();
   // Deleted between the conflict and this read (retention, withdrawal): the token stays spent.

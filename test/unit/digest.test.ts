@@ -24,6 +24,12 @@ describe('digest', () => {
     );
   });
 
+  it("a rate-limit key computed from the day's prepared secret does not depend on the keys before it", () => {
+    const secret = dailyRateLimitSecret('configured', '2026-12-07');
+    const expected = (address: string) => createHmac('sha256', secret).update(address, 'utf8').digest('hex');
+    for (const address of ['192.0.2.1', '2001:db8::/64', 'onion:7', '192.0.2.1']) expect(clientRateLimitKey(secret, address)).toBe(expected(address));
+  });
+
   it('chains audit entries as SHA-256(prev ‖ entry)', () => {
     const prev = new Uint8Array(32).fill(7);
     expect(hex(auditEntryHash(prev, '{"a":"é"}'))).toBe(createHash('sha256').update(prev).update('{"a":"é"}', 'utf8').digest('hex'));
