@@ -7,7 +7,7 @@
 // The load comes from Debian's wrk when installed (`apt-get install wrk`), else from autocannon
 // on a worker thread, whose JavaScript HTTP parser costs the shared CPUs far more per response.
 // Run with `npm run bench:feed`; it reports and exits 0 even when a target is missed.
-import { createServer, type Server } from 'node:http';
+import { createServer, get as httpGet, type Server } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -36,12 +36,56 @@ const STATISTICS_ACCOUNTS = 1_000_000;
 
 type Generator = 'wrk' | 'autocannon';
 
+// What Chromium sends: public pages go out in brotli to it (server/publishing/precompressed.ts).
+const BROWSER_ACCEPT_ENCODING = 'gzip, deflate, br, zstd';
+const ASKS = ['browser', 'whole'] as const;
+type Ask = (typeof ASKS)[number];
+const barePath = (page: string, ask: Ask) => (ask === 'browser' ? `/bare${page}` : `/bare-whole${page}`);
+
+/** A page's bytes and headers exactly as the app sent them (not decoded), less the headers Node writes itself. */
+interface PageAsSent {
+  body: Buffer;
+  headers: [string, string][];
+  coding: string | undefined;
+}
+
+function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: [string, string][]; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet(url, { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const pairs: [string, string][] = [];
+        for (let i = 0; i < response.rawHeaders.length; i += 2) pairs.push([response.rawHeaders[i]!.toLowerCase(), response.rawHeaders[i + 1]!]);
+        resolve({ status: response.statusCode ?? 0, headers: pairs, body: Buffer.concat(chunks) });
+      });
+    });
+    request.on('error', reject);
+  });
+}
+
+/** `page` as the app sends it to a client asking with `acceptEncoding`, once its compressed forms are ready (they follow the first request). */
+async function pageAsSent(appUrl: string, page: string, acceptEncoding: string | undefined): Promise<PageAsSent> {
+  for (let tries = 0; ; tries++) {
+    const response = await rawGet(`${appUrl}${page}`, acceptEncoding ? { 'accept-encoding': acceptEncoding } : {});
+    if (response.status !== 200) throw new Error(`GET ${page} answered ${response.status}`);
+    const coding = response.headers.find(([name]) => name === 'content-encoding')?.[1];
+    if (acceptEncoding && coding === undefined && tries < 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      continue;
+    }
+    return { body: response.body, headers: response.headers.filter(([name]) => !['date', 'connection', 'keep-alive'].includes(name)), coding };
+  }
+}
+
 interface LoadJob {
   url: string;
   path: string;
   seconds: number;
   connections: number;
   generator: Generator;
+  /** The request's Accept-Encoding, or none (every page whole). */
+  acceptEncoding: string | undefined;
 }
 interface LoadResult {
   path: string;
@@ -63,7 +107,13 @@ async function fire(job: LoadJob): Promise<LoadResult> {
   // No onResponse: with one, autocannon turns every response's headers into an object, work
   // that grows with the header set and fell on the load generator, the limit on two cores.
   // autocannon counts non-2xx answers itself; the first failure is fetched once afterwards.
-  const options: Options = { url: `${job.url}${job.path}`, connections: job.connections, pipelining: 1, duration: job.seconds };
+  const options: Options = {
+    url: `${job.url}${job.path}`,
+    connections: job.connections,
+    pipelining: 1,
+    duration: job.seconds,
+    ...(job.acceptEncoding ? { headers: { 'accept-encoding': job.acceptEncoding } } : {}),
+  };
   const cpuBefore = threadCpuMicros();
   const raw = await autocannon(options);
   const generatorCpuMicros = threadCpuMicros() - cpuBefore;
@@ -112,7 +162,7 @@ async function measure(job: LoadJob): Promise<Measured> {
 
 async function runLoad(job: LoadJob): Promise<LoadResult> {
   if (job.generator === 'autocannon') return inWorker(new URL(import.meta.url), job);
-  const result = await runWrk(`${job.url}${job.path}`, job.connections, job.seconds);
+  const result = await runWrk(`${job.url}${job.path}`, job.connections, job.seconds, job.acceptEncoding ? { 'accept-encoding': job.acceptEncoding } : {});
   let firstFailure: string | undefined;
   if (result.non2xx > 0) {
     const response = await fetch(`${job.url}${job.path}`);
@@ -166,8 +216,9 @@ async function main(): Promise<void> {
       generator: { type: 'string', default: wrkAvailable() ? 'wrk' : 'autocannon' },
     },
   });
-  const generator = values.generator;
-  if (generator !== 'wrk' && generator !== 'autocannon') throw new Error('--generator must be wrk or autocannon');
+  const chosen = values.generator;
+  if (chosen !== 'wrk' && chosen !== 'autocannon') throw new Error('--generator must be wrk or autocannon');
+  const generator: Generator = chosen;
   if (generator === 'autocannon')
     console.error('load from autocannon (wrk is not installed: apt-get install wrk): its parser costs the shared CPUs more per response, the more headers a response has');
   const [statisticsAccounts, accounts, seconds, roundCount, connections] = (['statistics-accounts', 'accounts', 'seconds', 'rounds', 'connections'] as const).map((name) => {
@@ -180,41 +231,38 @@ async function main(): Promise<void> {
   const app = await buildApp({ config, db });
   atCleanup(() => app.close());
   const appUrl = await app.listen({ host: '127.0.0.1', port: 0 });
-  const pages: Record<string, string> = {};
-  // The app's own response headers, as sent, less those Node writes itself.
-  const pageHeaders: Record<string, [string, string][]> = {};
-  for (const page of ['/stories', '/stats']) {
-    const response = await fetch(`${appUrl}${page}`);
-    if (response.status !== 200) throw new Error(`GET ${page} answered ${response.status}`);
-    pages[page] = await response.text();
-    const headers: [string, string][] = [];
-    response.headers.forEach((value, name) => void (['date', 'connection', 'keep-alive'].includes(name) || headers.push([name, value])));
-    pageHeaders[page] = headers;
-  }
+  // Each page as a browser asks for it (compressed) and as a client that names no encoding gets it
+  // (whole), with the app's own response headers as sent, less those Node writes itself.
+  const sent: Record<string, Record<Ask, PageAsSent>> = {};
+  for (const page of ['/stories', '/stats']) sent[page] = { browser: await pageAsSent(appUrl, page, BROWSER_ACCEPT_ENCODING), whole: await pageAsSent(appUrl, page, undefined) };
   // Baseline: Fastify alone, no plugins, sending each page's own bytes as a Buffer (its fastest
-  // body). Not filler text of the same size: autocannon decodes every body into a string, and an
-  // ASCII-only body decodes on a fast path that the pages' dashes and quotes leave, which made
-  // the load generator, on the same CPUs, slower for the app than for a filler baseline.
-  const bareBodies: Record<string, Buffer> = {};
-  for (const [page, body] of Object.entries(pages)) bareBodies[page] = Buffer.from(body);
+  // body), with the type and, for a compressed page, the coding that make them readable. Not filler
+  // text of the same size: autocannon decodes every body into a string, and an ASCII-only body
+  // decodes on a fast path that the pages' dashes and quotes leave, which made the load
+  // generator, on the same CPUs, slower for the app than for a filler baseline.
   // With `headers`, also the response headers the app's public pages carry (DESIGN §7 and caching).
   const bareServer = async (headers: boolean) => {
     const server = Fastify({ logger: false });
     if (headers) await server.register(securityHeadersPlugin, { publicOrigin: config.publicOrigin, onionOrigin: undefined });
-    for (const [page, body] of Object.entries(bareBodies)) {
-      server.get(`/bare${page}`, async (_request, reply) => {
-        if (headers) reply.header('etag', '"0123456789abcdef0123456789abcdef"').header('cache-control', PUBLIC_CACHE_CONTROL).header('vary', 'accept-encoding');
-        return reply.type('text/html; charset=utf-8').send(body);
-      });
+    for (const [page, asks] of Object.entries(sent)) {
+      for (const ask of ASKS) {
+        const { body, coding } = asks[ask];
+        server.get(barePath(page, ask), async (_request, reply) => {
+          if (headers) reply.header('etag', '"0123456789abcdef0123456789abcdef"').header('cache-control', PUBLIC_CACHE_CONTROL).header('vary', 'accept-encoding');
+          if (coding) reply.header('content-encoding', coding);
+          return reply.type('text/html; charset=utf-8').send(body);
+        });
+      }
     }
     atCleanup(() => server.close());
     return { server, url: await server.listen({ host: '127.0.0.1', port: 0 }) };
   };
   const { server: bare, url: bareUrl } = await bareServer(false);
-  // The ceiling: node:http alone writing the app's headers and bytes in one writeHead, as fast as
-  // Node sends them (it validates every header of every response; nothing public skips that).
+  // The ceiling: node:http alone writing the app's headers and bytes in one writeHead, in its
+  // fastest form (a flat list of names and values), as fast as Node sends them: it validates
+  // every header of every response, and nothing public skips that.
   const nodeServer = async () => {
-    const prepared = new Map(Object.keys(bareBodies).map((page) => [`/bare${page}`, { headers: Object.fromEntries(pageHeaders[page]!), body: bareBodies[page]! }]));
+    const prepared = new Map(Object.entries(sent).flatMap(([page, asks]) => ASKS.map((ask) => [barePath(page, ask), { headers: asks[ask].headers.flat(), body: asks[ask].body }] as const)));
     const server: Server = createServer((request, response) => {
       const page = prepared.get(request.url ?? '');
       if (!page) return void response.writeHead(404).end();
@@ -231,15 +279,17 @@ async function main(): Promise<void> {
   const loadBefore = loadavg()[0]!;
   console.error(`load: ${connections} connections, ${Math.min(WARMUP_SECONDS, seconds)} s warm-up then ${seconds} s per path, ${roundCount} rounds…`);
   const paths = [
-    { name: '/stories', app: '/stories', bare: '/bare/stories' },
-    { name: '/stats', app: '/stats', bare: '/bare/stats' },
+    { name: '/stories', app: '/stories', bare: barePath('/stories', 'browser') },
+    { name: '/stats', app: '/stats', bare: barePath('/stats', 'browser') },
   ];
+  // Every request asks as a browser does, app and baselines alike (the baselines answer with the bytes the app sends it).
+  const load = { seconds, connections, generator, acceptEncoding: BROWSER_ACCEPT_ENCODING };
   const rounds: { name: string; app: Measured; bare: Measured }[][] = [];
   for (let round = 0; round < roundCount; round++) {
     const measured = [];
     for (const path of paths) {
-      const app = check(path.app, await measure({ url: appUrl, path: path.app, seconds, connections, generator }));
-      const bare = check(path.bare, await measure({ url: bareUrl, path: path.bare, seconds, connections, generator }));
+      const app = check(path.app, await measure({ ...load, url: appUrl, path: path.app }));
+      const bare = check(path.bare, await measure({ ...load, url: bareUrl, path: path.bare }));
       measured.push({ name: path.name, app, bare });
     }
     rounds.push(measured);
@@ -247,10 +297,17 @@ async function main(): Promise<void> {
   // For information: the bare routes again, carrying the same response headers as the app.
   const { server: bareWithHeaders, url: bareWithHeadersUrl } = await bareServer(true);
   const withHeaders = new Map<string, Measured>();
-  for (const path of paths) withHeaders.set(path.name, check(`${path.bare} + headers`, await measure({ url: bareWithHeadersUrl, path: path.bare, seconds, connections, generator })));
+  for (const path of paths) withHeaders.set(path.name, check(`${path.bare} + headers`, await measure({ ...load, url: bareWithHeadersUrl, path: path.bare })));
   const { server: plainNode, url: plainNodeUrl } = await nodeServer();
   const nodeAlone = new Map<string, Measured>();
-  for (const path of paths) nodeAlone.set(path.name, check(`node:http ${path.bare}`, await measure({ url: plainNodeUrl, path: path.bare, seconds, connections, generator })));
+  for (const path of paths) nodeAlone.set(path.name, check(`node:http ${path.bare}`, await measure({ ...load, url: plainNodeUrl, path: path.bare })));
+  // For information: one round of whole pages, asked with no Accept-Encoding (curl, feed readers, the previous bench).
+  const whole = new Map<string, { app: Measured; bare: Measured }>();
+  for (const path of paths) {
+    const wholeLoad = { ...load, acceptEncoding: undefined };
+    const app = check(`${path.app} whole`, await measure({ ...wholeLoad, url: appUrl, path: path.app }));
+    whole.set(path.name, { app, bare: check(`${path.name} whole, bare`, await measure({ ...wholeLoad, url: bareUrl, path: barePath(path.name, 'whole') })) });
+  }
   const loadAfter = loadavg()[0]!;
   await app.close();
   await bare.close();
@@ -278,8 +335,9 @@ async function main(): Promise<void> {
   console.log(cells('', 'req/s avg', 'p50 (ms)', 'p99 (ms)', 'non-2xx', 'requests', 'bytes', 'CPU µs/req', 'generator %'));
   rounds.forEach((measured, round) => {
     for (const { name, app, bare } of measured) {
-      console.log(row(`${round + 1} app ${name}`, app, Buffer.byteLength(pages[name]!)));
-      console.log(row(`${round + 1} bare Fastify, same bytes`, bare, bareBodies[name]!.length));
+      const { body, coding } = sent[name]!.browser;
+      console.log(row(`${round + 1} app ${name}${coding ? ` (${coding})` : ''}`, app, body.length));
+      console.log(row(`${round + 1} bare Fastify, same bytes`, bare, body.length));
     }
   });
   for (const path of paths) {
@@ -303,12 +361,16 @@ async function main(): Promise<void> {
     console.log(
       `  for information: bare with the app's response headers / bare = ${(headed.requestsPerSecond / bareMedian).toFixed(2)}; app / that = ${(appMedian / headed.requestsPerSecond).toFixed(2)}`,
     );
+    const wholeRun = whole.get(path.name)!;
+    console.log(
+      `  for information, whole pages (${sent[path.name]!.whole.body.length} bytes, no Accept-Encoding), one round: app ${wholeRun.app.requestsPerSecond.toFixed(0)} req/s (${wholeRun.app.cpuUsPerRequest.toFixed(0)} µs CPU/req, p99 ${wholeRun.app.p99Ms.toFixed(1)} ms), bare ${wholeRun.bare.requestsPerSecond.toFixed(0)} req/s (${wholeRun.bare.cpuUsPerRequest.toFixed(0)} µs, p99 ${wholeRun.bare.p99Ms.toFixed(1)} ms); app / bare = ${(wholeRun.app.requestsPerSecond / wholeRun.bare.requestsPerSecond).toFixed(2)}`,
+    );
     const ceiling = nodeAlone.get(path.name)!;
     console.log(
       `  the ceiling: node:http alone sending the app's headers and bytes / bare = ${(ceiling.requestsPerSecond / bareMedian).toFixed(2)} (${ceiling.requestsPerSecond.toFixed(0)} req/s, ${ceiling.cpuUsPerRequest.toFixed(0)} µs CPU/req); app / that = ${(appMedian / ceiling.requestsPerSecond).toFixed(2)}`,
     );
   }
-  rounds.forEach((measured, round) => {
+  rounds.concat([[...whole].map(([name, { app, bare }]) => ({ name: `${name} whole`, app, bare }))]).forEach((measured, round) => {
     for (const { name, app, bare } of measured) {
       for (const [side, r] of [
         ['app', app],

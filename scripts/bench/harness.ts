@@ -181,9 +181,12 @@ function wrkMs(output: string, percentile: string): number {
  * blocking this thread (the servers run here). Its CPU time comes from bash's `times`, which
  * reports the children it waited for.
  */
-export function runWrk(url: string, connections: number, seconds: number): Promise<WrkResult> {
+export function runWrk(url: string, connections: number, seconds: number, headers: Record<string, string> = {}): Promise<WrkResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', 'wrk -t1 -c"$1" -d"$2"s --latency "$3" && times', 'wrk', String(connections), String(seconds), url], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const headerArgs = Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
+    const child = spawn('bash', ['-c', 'wrk -t1 -c"$1" -d"$2"s --latency "${@:4}" "$3" && times', 'wrk', String(connections), String(seconds), url, ...headerArgs], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('error', reject);

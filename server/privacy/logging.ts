@@ -1,6 +1,6 @@
 // Logs never hold an address, port, agent, referrer, cookie, body or query string (DESIGN §7).
 import { randomUUID } from 'node:crypto';
-import type { FastifyBaseLogger, FastifyChildLoggerFactory, FastifyServerOptions } from 'fastify';
+import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { LogLevel } from '../config.js';
 
 interface RequestLike {
@@ -50,7 +50,7 @@ const silentLoggers = new WeakMap<FastifyBaseLogger, FastifyBaseLogger>();
  * A request's logger. A source route's writes nothing and carries no request id, so one silent
  * logger serves every such request instead of a child built per request.
  */
-export const childLoggerFactory: FastifyChildLoggerFactory = (logger, bindings, options) => {
+export const childLoggerFactory: NonNullable<FastifyServerOptions['childLoggerFactory']> = (logger, bindings, options) => {
   if (options.level !== SOURCE_ROUTE_LOG_LEVEL) return logger.child(bindings, options);
   let silent = silentLoggers.get(logger);
   if (!silent) silentLoggers.set(logger, (silent = logger.child({}, { level: SOURCE_ROUTE_LOG_LEVEL })));

@@ -9,6 +9,7 @@ import { isDatabaseUnavailable } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { sha256 } from '../../common/protocol/digest.js';
 import { loadSodiumSumo } from '../../common/protocol/sodium-sumo.js';
+import { compressedCodings, preferredCoding, type ContentCoding } from './precompressed.js';
 import type { ReplayedResponses } from './replay.js';
 
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=300';
@@ -41,21 +42,46 @@ interface Rendered {
   type: string;
 }
 
-/** A page as it goes out: body, ETag and every header the cache adds, prepared once per published state. */
-interface Entry {
+/** One form of a page as it goes out: body, ETag and every header the cache adds, prepared once per published state. */
+interface Representation {
   /** Encoded once: a string body would be measured and encoded as UTF-8 on every response. */
   body: Buffer;
   etag: string;
-  /** The 200's own headers (type, length, ETag, caching), written in one step. */
+  /** The 200's own headers (type, coding, length, ETag, caching), written in one step. */
   headers: Readonly<Record<string, string>>;
-  /** The 304's: the same minus the body's type and length. */
+  /** The 304's: the same minus the body's type, coding and length. */
   notModifiedHeaders: Readonly<Record<string, string>>;
 }
 
-function preparedEntry(rendered: Rendered, etag: string): Entry {
-  const body = Buffer.from(rendered.body);
+interface Entry {
+  identity: Representation;
+  /** The page in each encoding that makes it smaller, filled in once compressed (precompressed.ts). */
+  coded: Partial<Record<ContentCoding, Representation>>;
+  /** Compression has finished (or failed): every answer the entry gives is now final, and can be recorded for replay. */
+  settled: boolean;
+}
+
+function representation(body: Buffer, etag: string, type: string, coding?: ContentCoding): Representation {
   const notModifiedHeaders = { etag, 'cache-control': PUBLIC_CACHE_CONTROL, vary: 'accept-encoding' };
-  return { body, etag, notModifiedHeaders, headers: { ...notModifiedHeaders, 'content-type': rendered.type, 'content-length': String(body.length) } };
+  const headers = { ...notModifiedHeaders, 'content-type': type, ...(coding ? { 'content-encoding': coding } : {}), 'content-length': String(body.length) };
+  return { body, etag, notModifiedHeaders, headers };
+}
+
+/** The entry for a freshly rendered page; its compressed forms follow on zlib's threads, served from when they are ready. */
+function preparedEntry(rendered: Rendered, etag: string): Entry {
+  const entry: Entry = { identity: representation(Buffer.from(rendered.body), etag, rendered.type), coded: {}, settled: false };
+  compressedCodings(entry.identity.body)
+    .then((codings) => {
+      for (const coding of ['br', 'gzip'] as const) {
+        const body = codings[coding];
+        // Each form has a tag of its own (RFC 9110 §8.8.3): a cache must not answer one with the other.
+        if (body) entry.coded[coding] = representation(body, `${etag.slice(0, -1)}-${coding}"`, rendered.type, coding);
+      }
+    })
+    // Compression failing leaves the page as it is: served whole, still correct.
+    .catch(() => {})
+    .finally(() => (entry.settled = true));
+  return entry;
 }
 
 /**
@@ -171,15 +197,18 @@ export class PublicResponseCache {
       if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
       this.entries.set(key, entry);
     }
+    const coding = preferredCoding(request.headers['accept-encoding']);
+    const chosen = (coding && entry.coded[coding]) ?? entry.identity;
     // A revalidation is answered from the prepared entry: nothing is rendered or sent but headers.
-    if (ifNoneMatchHits(request.headers['if-none-match'], entry.etag)) {
-      reply.code(304).headers(entry.notModifiedHeaders);
+    if (ifNoneMatchHits(request.headers['if-none-match'], chosen.etag)) {
+      reply.code(304).headers(chosen.notModifiedHeaders);
       if (vary !== undefined) reply.header('vary', vary);
       return reply.send();
     }
-    reply.headers(entry.headers);
+    reply.headers(chosen.headers);
     if (vary !== undefined) reply.header('vary', vary);
-    this.replay?.record(request, reply, entry.body, () => this.stillPublished(state));
-    return reply.send(entry.body);
+    // Until the compressed forms are ready, only an answer that asks for none of them is final.
+    if (entry.settled || coding === undefined) this.replay?.record(request, reply, chosen.body, () => this.stillPublished(state));
+    return reply.send(chosen.body);
   }
 }
