@@ -100,4 +100,23 @@ describe('envelope batches', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
     expect((await storedIds([...good, refused])).sort()).toEqual(good.map((r) => r.id).sort());
   });
+
+  it('the database away: those waiting get the 503 of the statement in flight, not a wait of their own behind the next', async () => {
+    let statements = 0;
+    const hangsThenFails: KyselyPlugin = {
+      transformQuery: (args) => args.node,
+      transformResult: async () => {
+        statements++;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        throw Object.assign(new Error('Connection terminated unexpectedly'), { code: '08006' });
+      },
+    };
+    const batches = new EnvelopeBatches(database.db.withPlugin(hangsThenFails));
+    const started = performance.now();
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => batches.insert(row())));
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected', 'rejected']);
+    // The first statement and its one retry on a new connection: the four waiting were never sent.
+    expect(statements).toBe(2);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
 });
